@@ -1,0 +1,290 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
+)
+
+// Clock tells the time; tests pass a fake one to move time without sleeping.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Handler runs a typed command.
+type Handler func(ctx context.Context, req Request, args Args) (Reply, error)
+
+// ActionHandler runs a button click; parts are the action ID split on ":"
+// after the routing prefix.
+type ActionHandler func(ctx context.Context, req Request, parts []string) (Reply, error)
+
+// CommandInfo describes a command for help text and platform registration.
+type CommandInfo struct {
+	Name    string
+	Usage   string
+	Summary string
+	Slow    bool // may take long: adapters acknowledge first and follow up
+}
+
+type command struct {
+	CommandInfo
+	run Handler
+}
+
+// Engine routes requests to commands and button actions.
+type Engine struct {
+	kb       *knowledge.Base
+	store    *storage.Store
+	clock    Clock
+	log      *slog.Logger
+	commands map[string]command
+	aliases  map[string]string
+	actions  map[string]ActionHandler
+	limiter  Limiter
+}
+
+// Limiter decides whether an actor may run another command now.
+type Limiter interface {
+	Allow(a Actor) bool
+}
+
+// Options configure an Engine; zero values give sensible defaults.
+type Options struct {
+	Clock   Clock
+	Logger  *slog.Logger
+	Limiter Limiter
+}
+
+// UserError is a problem with the user's input: its message is shown to them.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
+// Errorf returns a UserError with a formatted message.
+func Errorf(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
+
+// Outcome values recorded in Reply.Kind's companion, for metrics.
+const (
+	OutcomeOK        = "ok"
+	OutcomeUserError = "user_error"
+	OutcomeError     = "error"
+	OutcomeLimited   = "rate_limited"
+)
+
+// NewEngine builds an engine over a knowledge base and a store, with the
+// standard commands registered. Other packages (reminders) add theirs with
+// Register and RegisterAction before serving.
+func NewEngine(kb *knowledge.Base, store *storage.Store, opts Options) *Engine {
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	e := &Engine{
+		kb: kb, store: store, clock: opts.Clock, log: opts.Logger, limiter: opts.Limiter,
+		commands: map[string]command{}, aliases: map[string]string{}, actions: map[string]ActionHandler{},
+	}
+	e.registerCore()
+	return e
+}
+
+// Knowledge returns the engine's knowledge base.
+func (e *Engine) Knowledge() *knowledge.Base { return e.kb }
+
+// Store returns the engine's store.
+func (e *Engine) Store() *storage.Store { return e.store }
+
+// Clock returns the engine's clock.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// Register adds a typed command. Call before serving.
+func (e *Engine) Register(info CommandInfo, h Handler, aliases ...string) {
+	e.commands[info.Name] = command{CommandInfo: info, run: h}
+	for _, a := range aliases {
+		e.aliases[a] = info.Name
+	}
+}
+
+// RegisterAction routes action IDs starting with prefix+":" to h.
+func (e *Engine) RegisterAction(prefix string, h ActionHandler) {
+	e.actions[prefix] = h
+}
+
+// Commands lists registered commands in name order.
+func (e *Engine) Commands() []CommandInfo {
+	out := make([]CommandInfo, 0, len(e.commands))
+	for _, c := range e.commands {
+		out = append(out, c.CommandInfo)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// IsSlow reports whether the request may take long enough that an adapter
+// should acknowledge first and deliver the reply as a follow-up.
+func (e *Engine) IsSlow(req Request) bool {
+	if req.Action != "" {
+		return false
+	}
+	name, _ := ParseCommand(req.Text)
+	if c, ok := e.lookup(name); ok {
+		return c.Slow
+	}
+	return false
+}
+
+// Known reports whether text starts with a known command name.
+func (e *Engine) Known(text string) bool {
+	name, _ := ParseCommand(text)
+	_, ok := e.lookup(name)
+	return ok
+}
+
+func (e *Engine) lookup(name string) (command, bool) {
+	if c, ok := e.commands[name]; ok {
+		return c, true
+	}
+	if n, ok := e.aliases[name]; ok {
+		c, ok := e.commands[n]
+		return c, ok
+	}
+	return command{}, false
+}
+
+// Handle runs a request and always returns a reply fit to show: user errors
+// become a short private message, internal errors a generic one (logged),
+// and a panic in a handler is recovered so one bad request never takes the
+// process down.
+func (e *Engine) Handle(ctx context.Context, req Request) (reply Reply) {
+	start := e.clock.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("handler panic", "request_id", req.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			reply = internalError()
+		}
+		e.log.Debug("handled", "request_id", req.ID, "platform", req.Actor.Platform, "kind", reply.Kind,
+			"outcome", reply.Outcome, "ms", float64(e.clock.Now().Sub(start).Microseconds())/1000)
+	}()
+	if e.limiter != nil && !e.limiter.Allow(req.Actor) {
+		return Reply{Kind: "limit", Outcome: OutcomeLimited, Private: true,
+			Body: "Slow down a little: too many requests in a short time. Try again in a few seconds."}
+	}
+	var (
+		r   Reply
+		err error
+	)
+	if req.Action != "" {
+		r, err = e.handleAction(ctx, req)
+	} else {
+		r, err = e.handleText(ctx, req)
+	}
+	if err != nil {
+		var ue *UserError
+		if errors.As(err, &ue) {
+			return Reply{Kind: r.Kind, Outcome: OutcomeUserError, Private: true, Body: ue.Msg}
+		}
+		if ctx.Err() != nil {
+			e.log.Warn("request cancelled", "request_id", req.ID, "err", err)
+		} else {
+			e.log.Error("request failed", "request_id", req.ID, "platform", req.Actor.Platform, "err", err)
+		}
+		return internalError()
+	}
+	if r.Outcome == "" {
+		r.Outcome = OutcomeOK
+	}
+	return r
+}
+
+func internalError() Reply {
+	return Reply{Kind: "error", Outcome: OutcomeError, Private: true,
+		Body: "Sorry, something went wrong on our side. Your progress is safe; please try again."}
+}
+
+const usageLine = "Try `help`, `compare`, `compare <topic>`, `domains cissp`, `ask <question>` or `quiz cism`."
+
+func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
+	name, args := ParseCommand(req.Text)
+	if name == "" {
+		return e.help(ctx, req, args)
+	}
+	c, ok := e.lookup(name)
+	if !ok {
+		// In DMs and mentions, free text is a question.
+		if req.Actor.DM || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
+			_, all := ParseCommand("ask " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(req.Text), "/cert")))
+			return e.ask(ctx, req, all)
+		}
+		return Reply{Kind: "unknown"}, Errorf("Unknown command %q. %s", truncate(name, 40), usageLine)
+	}
+	r, err := c.run(ctx, req, args)
+	if r.Kind == "" {
+		r.Kind = c.Name
+	}
+	return r, err
+}
+
+func (e *Engine) handleAction(ctx context.Context, req Request) (Reply, error) {
+	if len(req.Action) > 200 {
+		return Reply{Kind: "action"}, Errorf("That button is not valid any more.")
+	}
+	parts := strings.Split(req.Action, ":")
+	h, ok := e.actions[parts[0]]
+	if !ok {
+		return Reply{Kind: "action"}, Errorf("That button is not valid any more.")
+	}
+	r, err := h(ctx, req, parts[1:])
+	if r.Kind == "" {
+		r.Kind = parts[0]
+	}
+	return r, err
+}
+
+// User loads (creating on first contact) the stored user behind an actor.
+func (e *Engine) User(ctx context.Context, a Actor) (storage.User, error) {
+	if a.Platform == "" || a.User == "" {
+		return storage.User{}, errors.New("actor without platform or user")
+	}
+	ws := a.Workspace
+	if ws == "" {
+		ws = "dm:" + a.User
+	}
+	u, err := e.store.EnsureUser(ctx, storage.UserKey{Platform: a.Platform, Workspace: ws, User: a.User}, a.Name, validZone(a.TimeZone), e.clock.Now())
+	if err != nil {
+		return u, fmt.Errorf("load user: %w", err)
+	}
+	return u, nil
+}
+
+func validZone(tz string) string {
+	if tz == "" {
+		return ""
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		return ""
+	}
+	return tz
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,376 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certcoach/certcoach/knowledge"
+)
+
+// registerCore adds the reference commands (knowledge base) and the study commands.
+func (e *Engine) registerCore() {
+	e.Register(CommandInfo{Name: "help", Usage: "help", Summary: "What certcoach can do"}, e.help, "start", "?")
+	e.Register(CommandInfo{Name: "compare", Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic"}, e.compare, "vs")
+	e.Register(CommandInfo{Name: "domains", Usage: "domains <cism|cissp>", Summary: "The exam domains with their weights"}, e.domains)
+	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name>", Summary: "One domain's objectives"}, e.domain)
+	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams"}, e.ask, "q", "search")
+	e.registerStudy()
+}
+
+func (e *Engine) help(_ context.Context, _ Request, _ Args) (Reply, error) {
+	var sb strings.Builder
+	for _, c := range e.Commands() {
+		fmt.Fprintf(&sb, "- `%s`: %s\n", c.Usage, c.Summary)
+	}
+	sb.WriteString("\nFacts come from a cited knowledge base; each answer shows its source and as-of date.")
+	return Reply{Kind: "help", Title: "certcoach: CISM and CISSP study partner", Body: sb.String(), Private: true}, nil
+}
+
+// today is the calendar day used to pick outlines when no exam date is set.
+func (e *Engine) today() time.Time {
+	t := e.clock.Now().UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func caveat(s knowledge.Status) string {
+	if c := s.Caveat(); c != "" {
+		return " (" + c + ")"
+	}
+	return ""
+}
+
+func cellCaveat(s knowledge.Status) string {
+	switch s {
+	case knowledge.StatusUnconfirmed, knowledge.StatusAnnounced:
+		return " (unconfirmed)"
+	case knowledge.StatusConflict:
+		return " (sources disagree)"
+	}
+	return ""
+}
+
+func (e *Engine) certArg(args []string, i int) (*knowledge.Cert, error) {
+	if len(args) <= i {
+		return nil, Errorf("Which certification? Say `cism` or `cissp`.")
+	}
+	c, ok := e.kb.Cert(strings.ToLower(args[i]))
+	if !ok {
+		return nil, Errorf("Unknown certification %q: say `cism` or `cissp`.", truncate(args[i], 20))
+	}
+	return c, nil
+}
+
+func (e *Engine) outlineFor(ctx context.Context, req Request, cert string) *knowledge.Outline {
+	return e.kb.OutlineFor(cert, e.examDay(ctx, req, cert))
+}
+
+func domainLines(o *knowledge.Outline) string {
+	var sb strings.Builder
+	for _, d := range o.Domains {
+		fmt.Fprintf(&sb, "%d. %s %d%%\n", d.N, d.Name, d.Weight)
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}
+
+func outlineLabel(o *knowledge.Outline) string {
+	s := fmt.Sprintf("%s outline in force from %s", o.Version, o.Effective)
+	if o.Status != knowledge.StatusOK {
+		s += caveat(o.Status)
+	}
+	return s
+}
+
+func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, error) {
+	if args.Rest != "" {
+		return e.compareTopic(args.Rest)
+	}
+	cism, ok1 := e.kb.Cert("cism")
+	cissp, ok2 := e.kb.Cert("cissp")
+	if !ok1 || !ok2 {
+		return Reply{}, fmt.Errorf("compare: knowledge base lacks a certification")
+	}
+	om, os := e.outlineFor(ctx, req, "cism"), e.outlineFor(ctx, req, "cissp")
+	t := &Table{Left: "CISM (" + cism.Body + ")", Right: "CISSP (" + cissp.Body + ")"}
+	var notes []string
+	cites := map[string]bool{}
+	addFact := func(label, key string) {
+		l, _ := cism.Fact(key)
+		r, _ := cissp.Fact(key)
+		if l == nil || r == nil {
+			return
+		}
+		t.Rows = append(t.Rows, Row{Label: label, Left: l.Short + cellCaveat(l.Status), Right: r.Short + cellCaveat(r.Status)})
+		for _, f := range []*knowledge.Fact{l, r} {
+			for _, s := range f.Sources {
+				cites[s] = true
+			}
+			if f.Status == knowledge.StatusUnconfirmed || f.Status == knowledge.StatusConflict {
+				notes = append(notes, fmt.Sprintf("%s %s: %s", strings.ToUpper(strings.SplitN(f.ID, ".", 2)[0]), strings.ToLower(f.Label), strings.ToLower(f.Status.Caveat())))
+			}
+		}
+	}
+	addFact("Focus", "focus")
+	addFact("Issued by", "body")
+	t.Rows = append(t.Rows, Row{Label: "Domains", Left: domainLines(om), Right: domainLines(os)})
+	if om.Status != knowledge.StatusOK {
+		notes = append(notes, fmt.Sprintf("CISM %s outline (in force from %s): weights from one report of ISACA's announcement, subtopics not yet published; check isaca.org", om.Version, om.Effective))
+	}
+	addFact("Questions", "exam.items")
+	addFact("Time", "exam.duration")
+	addFact("Format", "exam.adaptive")
+	addFact("To pass", "exam.passing")
+	addFact("Experience", "experience.requirement")
+	addFact("Exam fee", "fee.exam")
+	addFact("Yearly fee", "fee.amf")
+	addFact("CPE", "cpe")
+	addFact("Typical roles", "roles")
+	for _, o := range []*knowledge.Outline{om, os} {
+		for _, s := range o.Sources {
+			cites[s] = true
+		}
+	}
+	body := "**Which is for you?** Choose **CISM** if you run or want to run a security program: governance, risk, budgets and incident readiness from the manager's chair. " +
+		"Choose **CISSP** if you want broad technical depth across eight domains, from cryptography and networks to IAM and secure software, with management on top. " +
+		"Many people take both: try `compare which-first`."
+	if len(notes) > 0 {
+		body += "\n\n_Caveats:_\n- " + strings.Join(dedupe(notes), "\n- ")
+	}
+	return Reply{Kind: "compare", Title: "CISM vs CISSP", Table: t, Body: body,
+		Footer: e.sourceList(cites) + fmt.Sprintf(" · Outlines: CISM %s, CISSP %s", om.Version, os.Version) + " · `compare <topic>` for a topic",
+		Private: true, Shareable: true}, nil
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sourceList renders cited sources with hosts only, as-of dates live in the facts.
+func (e *Engine) sourceList(ids map[string]bool) string {
+	var hosts []string
+	seen := map[string]bool{}
+	for _, s := range e.kb.Sources {
+		if !ids[s.ID] {
+			continue
+		}
+		h := s.URL
+		if i := strings.Index(h, "://"); i >= 0 {
+			h = h[i+3:]
+		}
+		if i := strings.IndexByte(h, '/'); i >= 0 {
+			h = h[:i]
+		}
+		if !seen[h] {
+			seen[h] = true
+			hosts = append(hosts, h)
+		}
+	}
+	return "Sources: " + strings.Join(hosts, ", ")
+}
+
+func (e *Engine) compareTopic(name string) (Reply, error) {
+	t, ok := e.kb.Topic(name)
+	if !ok {
+		hits, _ := e.kb.Search(context.Background(), name, 5)
+		for _, h := range hits {
+			if h.Entry.Kind == "topic" {
+				t, ok = e.kb.Topic(strings.TrimPrefix(h.Entry.Ref, "topic:"))
+				break
+			}
+		}
+	}
+	if !ok {
+		return Reply{Kind: "compare"}, Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
+	}
+	body := t.Summary
+	if t.Status != knowledge.StatusOK && t.Status != "" {
+		body += "\n_Note: " + t.Status.Caveat() + "._"
+	}
+	return Reply{Kind: "compare", Title: t.Title + ": CISM vs CISSP", Body: body,
+		Table: &Table{Left: "CISM", Right: "CISSP", Rows: []Row{
+			{Label: "How it is treated", Left: t.CISM, Right: t.CISSP},
+			{Label: "Where in the outline", Left: t.CISMWhere, Right: t.CISSPWhere},
+		}},
+		Footer:  e.kb.Cite(t.Cite),
+		Private: true, Shareable: true}, nil
+}
+
+// TopicIDs lists the comparison topics.
+func (e *Engine) TopicIDs() []string {
+	out := make([]string, 0, len(e.kb.Topics))
+	for _, t := range e.kb.Topics {
+		out = append(out, t.ID)
+	}
+	return out
+}
+
+func (e *Engine) pickOutline(ctx context.Context, req Request, cert string, fields []string) *knowledge.Outline {
+	for _, f := range fields {
+		if o, ok := e.kb.Outline(cert + "-" + f); ok {
+			return o
+		}
+	}
+	return e.outlineFor(ctx, req, cert)
+}
+
+func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, error) {
+	c, err := e.certArg(args.Fields, 0)
+	if err != nil {
+		return Reply{}, err
+	}
+	o := e.pickOutline(ctx, req, c.ID, args.Fields[1:])
+	r := Reply{Kind: "domains", Title: fmt.Sprintf("%s domains (%s)", c.Name, outlineLabel(o)), Private: true}
+	for _, d := range o.Domains {
+		w := fmt.Sprintf("%d%%", d.Weight)
+		if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
+			w += " (unconfirmed)"
+		}
+		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%d. %s: %s", d.N, d.Name, w), Value: d.Summary})
+	}
+	r.Body = o.Summary
+	if o.Note != "" {
+		r.Body += "\n_" + o.Note + "_"
+	}
+	var others []string
+	for _, other := range e.kb.Outlines {
+		if other.Cert == c.ID && other.ID != o.ID {
+			others = append(others, fmt.Sprintf("`domains %s %s`", c.ID, other.Version))
+		}
+	}
+	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · `domain %s <n>` for objectives", c.ID)
+	if len(others) > 0 {
+		r.Footer += " · other versions: " + strings.Join(others, ", ")
+	}
+	return r, nil
+}
+
+func (e *Engine) findDomain(o *knowledge.Outline, arg string) *knowledge.Domain {
+	if n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(arg, "d"), "domain")); err == nil {
+		return o.Domain(n)
+	}
+	want := strings.ToLower(arg)
+	for i := range o.Domains {
+		d := &o.Domains[i]
+		if strings.Contains(strings.ToLower(d.Name), want) {
+			return d
+		}
+		for _, a := range d.Aliases {
+			if strings.ToLower(a) == want {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, error) {
+	c, err := e.certArg(args.Fields, 0)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(args.Fields) < 2 {
+		return Reply{}, Errorf("Which domain? e.g. `domain %s 1` or `domain %s %s`.", c.ID, c.ID, strings.ToLower(strings.Fields(e.kb.OutlineFor(c.ID, e.today()).Domains[0].Name)[0]))
+	}
+	o := e.pickOutline(ctx, req, c.ID, args.Fields[2:])
+	query := strings.Join(args.Fields[1:], " ")
+	if o2 := e.pickOutline(ctx, req, c.ID, args.Fields[len(args.Fields)-1:]); o2.ID != o.ID || len(args.Fields) > 2 {
+		if _, isVersion := e.kb.Outline(c.ID + "-" + args.Fields[len(args.Fields)-1]); isVersion {
+			query = strings.Join(args.Fields[1:len(args.Fields)-1], " ")
+		}
+	}
+	d := e.findDomain(o, query)
+	if d == nil {
+		return Reply{}, Errorf("%s has no domain %q. Domains are 1-%d: see `domains %s`.", c.Name, truncate(query, 30), len(o.Domains), c.ID)
+	}
+	w := fmt.Sprintf("%d%%", d.Weight)
+	if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
+		w += " (unconfirmed)"
+	}
+	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
+	var sb strings.Builder
+	sb.WriteString(d.Summary + "\n")
+	objs, from := d.Objectives, o
+	if len(objs) == 0 {
+		// The newest CISM outline's subtopics are not published in our sources:
+		// show the last confirmed list and say so.
+		for i := range e.kb.Outlines {
+			prev := &e.kb.Outlines[i]
+			if prev.Cert == c.ID && prev.ID != o.ID {
+				if pd := prev.Domain(d.N); pd != nil && len(pd.Objectives) > 0 {
+					objs, from = pd.Objectives, prev
+				}
+			}
+		}
+		if from != o {
+			fmt.Fprintf(&sb, "\n_The %s subtopics are not yet known; below is the last confirmed list, from the %s outline._\n", o.Version, from.Version)
+		}
+	}
+	part := ""
+	for _, ob := range objs {
+		if ob.Part != "" && ob.Part != part {
+			part = ob.Part
+			fmt.Fprintf(&sb, "\n**%s**\n", part)
+		}
+		fmt.Fprintf(&sb, "- `%s` %s\n", ob.ID, ob.Title)
+	}
+	r.Body = strings.TrimRight(sb.String(), "\n")
+	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · Outline: %s · drill it: `quiz %s %d`", outlineLabel(o), c.ID, d.N)
+	return r, nil
+}
+
+func (e *Engine) ask(ctx context.Context, _ Request, args Args) (Reply, error) {
+	q := strings.TrimSpace(args.Rest)
+	if q == "" {
+		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `ask how long is the cissp exam`.")
+	}
+	if len(q) > 500 {
+		return Reply{Kind: "ask"}, Errorf("That question is too long: please keep it under 500 characters.")
+	}
+	hits, err := e.kb.Search(ctx, q, 3)
+	if err != nil {
+		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
+	}
+	if len(hits) == 0 {
+		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
+			Body: fmt.Sprintf("I don't have a good answer for %q. Try `compare`, `compare <topic>` (%s), `domains cism`, `domains cissp`, or rephrase with the exam's terms.", truncate(q, 80), strings.Join(e.TopicIDs(), ", "))}, nil
+	}
+	best := hits[0].Entry
+	r := Reply{Kind: "ask", Title: best.Title, Private: true, Shareable: true}
+	r.Body = best.Text
+	if best.Cite != nil {
+		if c := best.Cite.Status.Caveat(); c != "" {
+			r.Body += "\n_Note: " + c + "._"
+		}
+		if best.Cite.Note != "" && best.Cite.Status != knowledge.StatusOK {
+			r.Body += " _" + best.Cite.Note + "_"
+		}
+		r.Footer = e.kb.Cite(*best.Cite)
+	} else {
+		r.Footer = "Glossary (certcoach's own definition)"
+	}
+	if len(hits) > 1 {
+		var rel []string
+		for _, h := range hits[1:] {
+			rel = append(rel, "- "+h.Entry.Title+": "+truncate(firstSentence(h.Entry.Text), 160))
+		}
+		r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
+	}
+	return r, nil
+}
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i > 0 {
+		return s[:i+1]
+	}
+	return s
+}

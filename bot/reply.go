@@ -1,0 +1,76 @@
+package bot
+
+// Reply is a platform-neutral answer. It carries structure, not markup: each
+// adapter renders it (Slack Block Kit, Discord embeds, plain text) and keeps
+// within its platform's hard limits.
+type Reply struct {
+	// Title is a short heading (plain text).
+	Title string
+	// Body is text in a small Markdown subset: **bold**, _italic_, `code`,
+	// "- " bullet lines and [text](url) links.
+	Body string
+	// Fields are name/value pairs meant to sit side by side.
+	Fields []Field
+	// Table is an optional comparison table (rows x the two certifications).
+	Table *Table
+	// Buttons are choices; their IDs are stable action IDs routed by the engine.
+	Buttons []Button
+	// Footer carries sources and as-of dates (plain text, may contain URLs).
+	Footer string
+	// Private asks the adapter to show the reply only to the caller.
+	Private bool
+	// Replace asks the adapter to replace the message a clicked button sat on.
+	Replace bool
+	// Shareable marks replies worth offering a "Share in channel" button for.
+	Shareable bool
+	// Attachment is an optional file (export); adapters that cannot attach
+	// files fall back to the text in Body.
+	Attachment *Attachment
+	// Kind names the command family that produced the reply (metrics, logs).
+	Kind string
+	// Outcome is OutcomeOK, OutcomeUserError, OutcomeError or OutcomeLimited.
+	Outcome string
+}
+
+// Field is one name/value pair.
+type Field struct {
+	Name   string
+	Value  string
+	Inline bool
+}
+
+// Table is a comparison with one label column and two value columns.
+type Table struct {
+	Left, Right string // column headings, e.g. "CISM", "CISSP"
+	Rows        []Row
+}
+
+// Row is one line of a comparison table.
+type Row struct {
+	Label, Left, Right string
+}
+
+// ButtonStyle hints at emphasis; adapters map it to their own styles.
+type ButtonStyle int
+
+// Button styles.
+const (
+	StyleDefault ButtonStyle = iota
+	StylePrimary
+	StyleDanger
+)
+
+// Button is a clickable choice. ID is an action ID such as
+// "quiz:answer:<session>:<choice>" (at most 100 bytes so it fits Discord).
+type Button struct {
+	ID    string
+	Label string
+	Style ButtonStyle
+}
+
+// Attachment is a file to send with a reply.
+type Attachment struct {
+	Name    string
+	MIME    string
+	Content []byte
+}

@@ -1,0 +1,77 @@
+// Package bot is certcoach's platform-neutral core: requests come in from an
+// adapter (Slack, Discord, console) as a Request, the Engine routes them to a
+// command or a button action, and a Reply goes back for the adapter to render.
+package bot
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Platform names used in Actor.Platform.
+const (
+	PlatformSlack   = "slack"
+	PlatformDiscord = "discord"
+	PlatformConsole = "console"
+)
+
+// Actor is who asked, and where. Workspace is the Slack team or Discord guild
+// (for DMs, the adapter passes the user's own scope); every stored row is
+// keyed by (Platform, Workspace, User).
+type Actor struct {
+	Platform  string
+	Workspace string
+	User      string
+	Channel   string
+	Name      string // display name, for leaderboards
+	TimeZone  string // IANA zone from the platform profile, if known
+	CanManage bool   // adapter-verified right to configure the channel (group commands)
+	DM        bool   // the request came from a direct message
+}
+
+// Request is one inbound interaction: a typed command or a clicked button.
+type Request struct {
+	Actor Actor
+	// Text is the command text, e.g. "/cert compare cism", "cert compare",
+	// "compare" or a bare question; empty for a button click.
+	Text string
+	// Action is the clicked button's action ID; empty for typed commands.
+	Action string
+	// ID identifies the request in logs.
+	ID string
+}
+
+// Args are a command's arguments.
+type Args struct {
+	Fields []string // lower-cased words after the command name
+	Rest   string   // the raw text after the command name, trimmed
+}
+
+// ParseCommand splits command text into a lower-case command name and its
+// arguments. It accepts "/cert compare", "cert compare" and "compare".
+func ParseCommand(text string) (string, Args) {
+	t := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, text))
+	for _, prefix := range []string{"/cert", "cert"} {
+		if len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix) {
+			rest := t[len(prefix):]
+			if rest == "" || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' {
+				t = strings.TrimSpace(rest)
+				break
+			}
+		}
+	}
+	if t == "" {
+		return "", Args{}
+	}
+	name, rest, _ := strings.Cut(t, " ")
+	if i := strings.IndexAny(name, "\t\n"); i >= 0 {
+		name, rest = name[:i], name[i+1:]+" "+rest
+	}
+	rest = strings.TrimSpace(rest)
+	return strings.ToLower(name), Args{Fields: strings.Fields(strings.ToLower(rest)), Rest: rest}
+}

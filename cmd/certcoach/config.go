@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Config is everything certcoach reads from the environment (and .env).
+type Config struct {
+	DB          string
+	Addr        string
+	MetricsAddr string
+	KBDir       string
+	LogLevel    string
+
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackAppToken      string
+	SlackAPIURL        string
+
+	DiscordBotToken   string
+	DiscordAppID      string
+	DiscordPublicKey  string
+	DiscordGuildID    string
+	DiscordAPIURL     string
+	DiscordShardID    string
+	DiscordShardCount string
+
+	RateLimit string // per-user commands per minute, "0" disables
+}
+
+func loadConfig() Config {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	return Config{
+		DB:                 get("CERTCOACH_DB", "./certcoach.db"),
+		Addr:               get("CERTCOACH_ADDR", ":8080"),
+		MetricsAddr:        get("CERTCOACH_METRICS_ADDR", ""),
+		KBDir:              get("CERTCOACH_KB_DIR", ""),
+		LogLevel:           get("CERTCOACH_LOG_LEVEL", "info"),
+		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
+		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:        get("SLACK_API_URL", ""),
+		DiscordBotToken:    get("DISCORD_BOT_TOKEN", ""),
+		DiscordAppID:       get("DISCORD_APP_ID", ""),
+		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY", ""),
+		DiscordGuildID:     get("DISCORD_GUILD_ID", ""),
+		DiscordAPIURL:      get("DISCORD_API_URL", ""),
+		DiscordShardID:     get("DISCORD_SHARD_ID", ""),
+		DiscordShardCount:  get("DISCORD_SHARD_COUNT", ""),
+		RateLimit:          get("CERTCOACH_RATE_LIMIT", "30"),
+	}
+}
+
+// HasSlack reports whether Slack credentials are present.
+func (c Config) HasSlack() bool { return c.SlackSigningSecret != "" || c.SlackAppToken != "" }
+
+// HasDiscord reports whether Discord credentials are present.
+func (c Config) HasDiscord() bool { return c.DiscordPublicKey != "" || c.DiscordBotToken != "" }
+
+// String lists the settings with secrets redacted (safe to log).
+func (c Config) String() string {
+	red := func(s string) string {
+		if s == "" {
+			return "unset"
+		}
+		return "set"
+	}
+	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s discord_bot_token=%s discord_public_key=%s",
+		c.DB, c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.DiscordBotToken), red(c.DiscordPublicKey))
+}

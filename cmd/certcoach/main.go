@@ -1,0 +1,260 @@
+// Command certcoach is a CISM/CISSP study bot for Slack, Discord and the terminal.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/joho/godotenv"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
+)
+
+const usage = `usage: certcoach [flags] [command]
+
+commands:
+  (none)             console without platform credentials, else serve
+  console            interactive console (reads stdin, works piped)
+  ask "<text>"       run one command, e.g. ask "/cert compare"
+  kb check           validate the knowledge base
+  serve              run the HTTP server and configured adapters
+  discord register   register the /cert command with Discord
+  backup <file>      consistent online copy of the database
+
+flags:
+  --db PATH          database file (CERTCOACH_DB, default ./certcoach.db)
+  --user ID          console/ask user (default: $USER or "local")
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exitUsage is the exit code for a malformed command line.
+const exitUsage = 2
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	_ = godotenv.Load() // .env is optional; real environment variables win
+	cfg := loadConfig()
+	fl := flag.NewFlagSet("certcoach", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() { fmt.Fprint(stderr, usage) }
+	db := fl.String("db", cfg.DB, "database file")
+	user := fl.String("user", defaultUser(), "console/ask user id")
+	if err := fl.Parse(args); err != nil {
+		return exitUsage
+	}
+	cfg.DB = *db
+	rest := fl.Args()
+	// Allow flags after the subcommand too: certcoach ask --user bob "compare".
+	if len(rest) > 0 {
+		sub := rest[0]
+		if err := fl.Parse(rest[1:]); err != nil {
+			return exitUsage
+		}
+		cfg.DB = *db
+		rest = append([]string{sub}, fl.Args()...)
+	}
+	log := newLogger(cfg.LogLevel, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := ""
+	if len(rest) > 0 {
+		cmd = rest[0]
+	}
+	var err error
+	switch cmd {
+	case "":
+		if cfg.HasSlack() || cfg.HasDiscord() {
+			err = serve(ctx, cfg, log)
+		} else {
+			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see .env.example). Type help, or quit.")
+			err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
+		}
+	case "console":
+		err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
+	case "ask":
+		if len(rest) < 2 {
+			fmt.Fprint(stderr, "usage: certcoach ask \"<command>\", e.g. certcoach ask \"/cert compare\"\n")
+			return exitUsage
+		}
+		return runAsk(ctx, cfg, log, *user, strings.Join(rest[1:], " "), stdout, stderr)
+	case "kb":
+		if len(rest) < 2 || rest[1] != "check" {
+			fmt.Fprint(stderr, "usage: certcoach kb check\n")
+			return exitUsage
+		}
+		return kbCheck(cfg, stdout, stderr)
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "discord":
+		return discordCommand(ctx, cfg, log, rest[1:], stdout, stderr)
+	case "backup":
+		if len(rest) != 2 {
+			fmt.Fprint(stderr, "usage: certcoach backup <file>\n")
+			return exitUsage
+		}
+		err = backup(ctx, cfg, rest[1], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n%s", cmd, usage)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "certcoach:", err)
+		return 1
+	}
+	return 0
+}
+
+func defaultUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "local"
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func contentFS(cfg Config) fs.FS {
+	if cfg.KBDir != "" {
+		return knowledge.Dir(cfg.KBDir)
+	}
+	return knowledge.Embedded()
+}
+
+// app is the wired core: knowledge, store and engine.
+type app struct {
+	kb     *knowledge.Base
+	store  *storage.Store
+	engine *bot.Engine
+}
+
+func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options) (*app, error) {
+	kb, err := knowledge.Load(contentFS(cfg))
+	if err != nil {
+		return nil, err
+	}
+	st, err := storage.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	opts.Logger = log
+	return &app{kb: kb, store: st, engine: bot.NewEngine(kb, st, opts)}, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+func kbCheck(cfg Config, stdout, stderr io.Writer) int {
+	where := "embedded content"
+	if cfg.KBDir != "" {
+		where = cfg.KBDir
+	}
+	b, err := knowledge.Parse(contentFS(cfg))
+	if err != nil {
+		fmt.Fprintf(stderr, "kb check (%s): %v\n", where, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "knowledge base: %s\n", where)
+	for _, c := range b.Counts() {
+		fmt.Fprintf(stdout, "  %-16s %d\n", c.Kind, c.N)
+	}
+	qc := b.QuestionCounts()
+	for _, o := range b.Outlines {
+		if o.Until != "" && o.Cert == "cissp" {
+			continue
+		}
+		if len(o.Domains) > 0 && len(o.Domains[0].Objectives) == 0 {
+			continue
+		}
+		fmt.Fprintf(stdout, "  questions %s:", o.Cert)
+		for _, d := range o.Domains {
+			fmt.Fprintf(stdout, " D%d=%d", d.N, qc[knowledge.DomainRef(o.Cert, d.N)])
+		}
+		fmt.Fprintln(stdout)
+	}
+	problems := b.Validate()
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "%d problem(s):\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "  -", p)
+		}
+		return 1
+	}
+	fmt.Fprintln(stdout, "ok: no problems found")
+	return 0
+}
+
+func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, in io.Reader, out io.Writer, prompt bool) error {
+	a, err := openApp(ctx, cfg, log, bot.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return newConsole(a, user, out).Run(ctx, in, prompt)
+}
+
+func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string, stdout, stderr io.Writer) int {
+	a, err := openApp(ctx, cfg, log, bot.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "certcoach:", err)
+		return 1
+	}
+	defer a.Close()
+	if !a.engine.Known(text) {
+		name, _ := bot.ParseCommand(text)
+		fmt.Fprintf(stderr, "unknown command %q. Commands: ", name)
+		var names []string
+		for _, c := range a.engine.Commands() {
+			names = append(names, c.Name)
+		}
+		fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
+		return exitUsage
+	}
+	fmt.Fprint(stdout, newConsole(a, user, stdout).Do(ctx, text))
+	return 0
+}
+
+func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	st, err := storage.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, path); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "backup written to %s\n", path)
+	return nil
+}
+
+var errNotConfigured = errors.New("not configured")

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
+)
+
+// platform is what serve needs from one chat adapter's wiring (see slack.go,
+// discord.go): HTTP routes, long-lived connections, readiness and a notifier.
+type platform struct {
+	name     string
+	routes   map[string]http.Handler
+	run      func(ctx context.Context) error // Socket Mode, gateway; nil if none
+	ready    func(ctx context.Context) error // nil means always ready
+	notifier remind.Notifier                 // nil if the adapter cannot send
+	close    func() error
+}
+
+// deps are the shared parts handed to each adapter's setup.
+type deps struct {
+	cfg   Config
+	app   *app
+	log   *slog.Logger
+	ready *readiness
+}
+
+// readiness collects named checks for /readyz.
+type readiness struct {
+	mu     sync.Mutex
+	checks map[string]func(ctx context.Context) error
+}
+
+func (r *readiness) add(name string, f func(ctx context.Context) error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.checks[name] = f
+}
+
+func (r *readiness) check(ctx context.Context) map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]string{}
+	for name, f := range r.checks {
+		if err := f(ctx); err != nil {
+			out[name] = err.Error()
+		}
+	}
+	return out
+}
+
+// shutdownGrace bounds how long in-flight work may take after SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	log.Info("starting", "config", cfg.String())
+	a, err := openApp(ctx, cfg, log, bot.Options{Limiter: newLimiter(cfg)})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	go func() { _ = a.kb.WarmSearch(ctx) }()
+
+	rd := &readiness{checks: map[string]func(context.Context) error{"database": a.store.Ping}}
+	d := deps{cfg: cfg, app: a, log: log, ready: rd}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		failed := rd.check(ctx)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if len(failed) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for k, v := range failed {
+				fmt.Fprintf(w, "%s: %s\n", k, v)
+			}
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+
+	var platforms []*platform
+	for _, setup := range []func(context.Context, deps) (*platform, error){setupSlack, setupDiscord} {
+		p, err := setup(ctx, d)
+		if errors.Is(err, errNotConfigured) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		platforms = append(platforms, p)
+		for path, h := range p.routes {
+			mux.Handle(path, h)
+		}
+		if p.ready != nil {
+			rd.add(p.name, p.ready)
+		}
+	}
+	notifiers := map[string]remind.Notifier{}
+	for _, p := range platforms {
+		if p.notifier != nil {
+			notifiers[p.name] = p.notifier
+		}
+	}
+
+	srv := &http.Server{Addr: cfg.Addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+
+	var wg sync.WaitGroup
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	background := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(runCtx); err != nil && runCtx.Err() == nil {
+				log.Error("background task stopped", "task", name, "err", err)
+			}
+		}()
+	}
+	for _, p := range platforms {
+		if p.run != nil {
+			background(p.name, p.run)
+		}
+	}
+	if runReminders, err := setupReminders(ctx, d, notifiers); err != nil && !errors.Is(err, errNotConfigured) {
+		return err
+	} else if err == nil {
+		background("reminders", runReminders)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	cancelRun()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-shCtx.Done():
+		log.Warn("background tasks did not stop in time")
+	}
+	for _, p := range platforms {
+		if p.close != nil {
+			if err := p.close(); err != nil {
+				log.Warn("close adapter", "adapter", p.name, "err", err)
+			}
+		}
+	}
+	log.Info("stopped")
+	return nil
+}

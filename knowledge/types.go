@@ -1,0 +1,181 @@
+// Package knowledge holds certcoach's knowledge base: certifications, versioned
+// exam outlines, cited facts, topic comparisons, a glossary and practice
+// questions. Content lives in data files under content/ (embedded) or in an
+// operator's folder (CERTCOACH_KB_DIR); Load parses and Validate checks it.
+package knowledge
+
+import "time"
+
+// Status is how sure the sources are about a fact (see shared kb-facts.md).
+type Status string
+
+// Statuses carried from kb-facts.md through to what users see.
+const (
+	StatusOK          Status = "OK"
+	StatusUnconfirmed Status = "UNCONFIRMED"
+	StatusConflict    Status = "CONFLICT"
+	StatusSuperseded  Status = "SUPERSEDED"
+	StatusAnnounced   Status = "ANNOUNCED"
+)
+
+// Caveat is the short warning shown next to a fact with this status, or "".
+func (s Status) Caveat() string {
+	switch s {
+	case StatusUnconfirmed:
+		return "unconfirmed: check the official site"
+	case StatusConflict:
+		return "sources disagree: check the official site"
+	case StatusSuperseded:
+		return "superseded: no longer current"
+	case StatusAnnounced:
+		return "announced, not yet verified: check the official site"
+	}
+	return ""
+}
+
+// Source is a citable document.
+type Source struct {
+	ID    string `yaml:"id"`
+	URL   string `yaml:"url"`
+	Title string `yaml:"title"`
+	Kind  string `yaml:"kind"` // official, official-copy, 3p
+}
+
+// Cite is what every fact carries: sources and the date they speak for.
+type Cite struct {
+	Sources []string `yaml:"sources"`
+	AsOf    string   `yaml:"as_of"` // YYYY-MM-DD, YYYY-MM or YYYY
+	Status  Status   `yaml:"status"`
+	Note    string   `yaml:"note,omitempty"`
+}
+
+// Cert is one certification with its facts.
+type Cert struct {
+	ID       string   `yaml:"id"` // cism, cissp
+	Name     string   `yaml:"name"`
+	FullName string   `yaml:"full_name"`
+	Body     string   `yaml:"body"`
+	Focus    string   `yaml:"focus"`
+	Aliases  []string `yaml:"aliases"`
+	Facts    []Fact   `yaml:"facts"`
+}
+
+// Fact is one cited statement about a certification.
+type Fact struct {
+	ID       string   `yaml:"id"`       // unique, e.g. cism.exam.items
+	Key      string   `yaml:"key"`      // comparison key, e.g. exam.items
+	Label    string   `yaml:"label"`    // short label for tables, e.g. "Questions"
+	Short    string   `yaml:"short"`    // value for a comparison cell, e.g. "150"
+	Text     string   `yaml:"text"`     // full sentence(s) in our own words
+	Keywords []string `yaml:"keywords"` // extra search words
+	Cite     `yaml:",inline"`
+}
+
+// Outline is one version of an exam content outline.
+type Outline struct {
+	ID        string   `yaml:"id"` // cissp-2024
+	Cert      string   `yaml:"cert"`
+	Version   string   `yaml:"version"`
+	Effective string   `yaml:"effective"`       // YYYY-MM-DD
+	Until     string   `yaml:"until,omitempty"` // last day in force, if superseded
+	Summary   string   `yaml:"summary"`
+	Domains   []Domain `yaml:"domains"`
+	Cite      `yaml:",inline"`
+}
+
+// Domain is one domain of an outline.
+type Domain struct {
+	N            int         `yaml:"n"`
+	Name         string      `yaml:"name"`
+	Weight       int         `yaml:"weight"`
+	WeightStatus Status      `yaml:"weight_status,omitempty"`
+	Summary      string      `yaml:"summary"`
+	Aliases      []string    `yaml:"aliases"`
+	Objectives   []Objective `yaml:"objectives"`
+}
+
+// Objective is a numbered objective (CISSP "7.6") or subtopic (CISM "4A2").
+type Objective struct {
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	Part  string `yaml:"part,omitempty"` // CISM A/B part name
+}
+
+// Topic compares how the two certifications treat one subject.
+type Topic struct {
+	ID         string   `yaml:"id"`
+	Title      string   `yaml:"title"`
+	Aliases    []string `yaml:"aliases"`
+	Summary    string   `yaml:"summary"`
+	CISM       string   `yaml:"cism"`
+	CISSP      string   `yaml:"cissp"`
+	CISMWhere  string   `yaml:"cism_where"`
+	CISSPWhere string   `yaml:"cissp_where"`
+	Domains    []string `yaml:"domains"` // refs like cism:4, cissp:7
+	Cite       `yaml:",inline"`
+}
+
+// Term is a glossary entry.
+type Term struct {
+	ID         string   `yaml:"id"`
+	Term       string   `yaml:"term"`
+	Acronym    string   `yaml:"acronym,omitempty"`
+	Aliases    []string `yaml:"aliases"`
+	Definition string   `yaml:"definition"`
+	Domains    []string `yaml:"domains"` // refs like cissp:3, cism:2
+}
+
+// Question is an original practice question.
+type Question struct {
+	ID          string   `yaml:"id"`
+	Cert        string   `yaml:"cert"`
+	Outline     string   `yaml:"outline"`
+	Domain      int      `yaml:"domain"`
+	Objective   string   `yaml:"objective"`
+	Difficulty  int      `yaml:"difficulty"`
+	Stem        string   `yaml:"stem"`
+	Options     []string `yaml:"options"`
+	Answer      string   `yaml:"answer"` // A-D
+	Explanation string   `yaml:"explanation"`
+}
+
+// AnswerIndex is the 0-based index of the correct option, or -1.
+func (q *Question) AnswerIndex() int {
+	if len(q.Answer) != 1 {
+		return -1
+	}
+	i := int(q.Answer[0] - 'A')
+	if i < 0 || i >= len(q.Options) {
+		return -1
+	}
+	return i
+}
+
+// EffectiveDate parses the outline's effective date.
+func (o *Outline) EffectiveDate() time.Time {
+	t, _ := time.Parse(time.DateOnly, o.Effective)
+	return t
+}
+
+// InForce reports whether the outline applies to an exam taken on day.
+func (o *Outline) InForce(day time.Time) bool {
+	eff := o.EffectiveDate()
+	if day.Before(eff) {
+		return false
+	}
+	if o.Until == "" {
+		return true
+	}
+	until, err := time.Parse(time.DateOnly, o.Until)
+	return err != nil || !day.After(until)
+}
+
+// Domain returns domain n of the outline, or nil.
+func (o *Outline) Domain(n int) *Domain {
+	for i := range o.Domains {
+		if o.Domains[i].N == n {
+			return &o.Domains[i]
+		}
+	}
+	return nil
+}
