@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certcoach/certcoach/bot/study"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
@@ -49,6 +50,7 @@ type command struct {
 type Engine struct {
 	kb       *knowledge.Base
 	store    *storage.Store
+	study    *study.Service
 	clock    Clock
 	log      *slog.Logger
 	commands map[string]command
@@ -99,6 +101,7 @@ func NewEngine(kb *knowledge.Base, store *storage.Store, opts Options) *Engine {
 		kb: kb, store: store, clock: opts.Clock, log: opts.Logger, limiter: opts.Limiter,
 		commands: map[string]command{}, aliases: map[string]string{}, actions: map[string]ActionHandler{},
 	}
+	e.study = study.New(kb, store, e.clock.Now)
 	e.registerCore()
 	return e
 }
@@ -108,6 +111,9 @@ func (e *Engine) Knowledge() *knowledge.Base { return e.kb }
 
 // Store returns the engine's store.
 func (e *Engine) Store() *storage.Store { return e.store }
+
+// Study returns the study engine (reminders record answers through it).
+func (e *Engine) Study() *study.Service { return e.study }
 
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.clock }

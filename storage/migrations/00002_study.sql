@@ -29,6 +29,8 @@ CREATE TABLE answers (
     correct     INTEGER NOT NULL,
     answered_at INTEGER NOT NULL,
     local_day   TEXT NOT NULL,                    -- YYYY-MM-DD in the user's zone
+    rating      INTEGER NOT NULL DEFAULT 0,       -- FSRS rating applied (1 again .. 4 easy)
+    prev_card   TEXT NOT NULL DEFAULT '',         -- card before this answer (JSON), to re-rate
     UNIQUE (user_id, attempt_key)
 );
 CREATE INDEX answers_user_day ON answers (user_id, local_day);

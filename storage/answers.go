@@ -1,0 +1,333 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrDuplicate means the attempt was already recorded (a second click).
+var ErrDuplicate = errors.New("already answered")
+
+// ErrStale means the session moved on (or ended) since the button was shown.
+var ErrStale = errors.New("stale")
+
+// Answer is one recorded answer. AttemptKey makes double recording
+// impossible: "s:<session>:<position>" for sessions, other keys for
+// reminders and channel questions.
+type Answer struct {
+	ID         int64
+	UserID     int64
+	AttemptKey string
+	SessionID  string
+	QuestionID string
+	Cert       string
+	Domain     int
+	Choice     int
+	Correct    bool
+	At         time.Time
+	LocalDay   string
+	Rating     int
+	PrevCard   string
+}
+
+// Card is a spaced-repetition card: FSRS state for one question of one user.
+type Card struct {
+	UserID        int64
+	QuestionID    string
+	Cert          string
+	Domain        int
+	Due           time.Time
+	Stability     float64
+	Difficulty    float64
+	ElapsedDays   uint64
+	ScheduledDays uint64
+	Reps          uint64
+	Lapses        uint64
+	State         int
+	LastReview    time.Time
+}
+
+const answerCols = "id, user_id, attempt_key, coalesce(session_id, ''), question_id, cert, domain, choice, correct, answered_at, local_day, rating, prev_card"
+
+func scanAnswers(rows *sql.Rows) ([]Answer, error) {
+	var out []Answer
+	for rows.Next() {
+		var a Answer
+		var correct int
+		var at int64
+		if err := rows.Scan(&a.ID, &a.UserID, &a.AttemptKey, &a.SessionID, &a.QuestionID, &a.Cert, &a.Domain, &a.Choice, &correct, &at, &a.LocalDay, &a.Rating, &a.PrevCard); err != nil {
+			return nil, fmt.Errorf("scan answer: %w", err)
+		}
+		a.Correct = correct != 0
+		a.At = time.Unix(at, 0).UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Schedule computes the card after an answer from the card before it (nil
+// for a first answer) and returns it with the rating applied.
+type Schedule func(prev *Card) (next Card, rating int, prevJSON string)
+
+// RecordAnswer stores an answer and its card in one transaction, committed
+// before the caller tells the user the result. With a session, the answer
+// must be for the session's current position, which then advances; a second
+// click gets ErrDuplicate and a stale one ErrStale, and nothing changes.
+func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if a.SessionID != "" {
+			var pos, n int
+			var state string
+			var qs string
+			err := tx.QueryRowContext(ctx, "SELECT position, state, questions, json_array_length(questions) FROM sessions WHERE id = ? AND user_id = ?", a.SessionID, a.UserID).Scan(&pos, &state, &qs, &n)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrStale
+			}
+			if err != nil {
+				return err
+			}
+			if pos != sessionPos || state != SessionActive {
+				var exists int
+				_ = tx.QueryRowContext(ctx, "SELECT count(*) FROM answers WHERE user_id = ? AND attempt_key = ?", a.UserID, a.AttemptKey).Scan(&exists)
+				if exists > 0 {
+					return ErrDuplicate
+				}
+				return ErrStale
+			}
+		}
+		prev, err := cardTx(ctx, tx, a.UserID, a.QuestionID)
+		var prevPtr *Card
+		switch {
+		case err == nil:
+			prevPtr = &prev
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		next, rating, prevJSON := schedule(prevPtr)
+		a.Rating, a.PrevCard = rating, prevJSON
+		res, err := tx.ExecContext(ctx, `INSERT INTO answers (user_id, attempt_key, session_id, question_id, cert, domain, choice, correct, answered_at, local_day, rating, prev_card)
+			VALUES (?, ?, nullif(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, attempt_key) DO NOTHING`,
+			a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard)
+		if err != nil {
+			return fmt.Errorf("insert answer: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrDuplicate
+		}
+		a.ID, _ = res.LastInsertId()
+		if err := putCardTx(ctx, tx, next); err != nil {
+			return err
+		}
+		if a.SessionID != "" {
+			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET position = position + 1 WHERE id = ?", a.SessionID); err != nil {
+				return fmt.Errorf("advance session: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrDuplicate) && !errors.Is(err, ErrStale) {
+		return a, fmt.Errorf("record answer: %w", err)
+	}
+	return a, err
+}
+
+// Rerate replaces the rating of a recorded correct answer (Hard/Good/Easy)
+// and its card, as long as no later answer touched that card.
+func (s *Store) Rerate(ctx context.Context, userID int64, attemptKey string, rating int, card Card) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE answers SET rating = ? WHERE user_id = ? AND attempt_key = ? AND correct = 1", rating, userID, attemptKey)
+		if err != nil {
+			return fmt.Errorf("rerate: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return putCardTx(ctx, tx, card)
+	})
+}
+
+// AnswerByKey loads one answer.
+func (s *Store) AnswerByKey(ctx context.Context, userID int64, attemptKey string) (Answer, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+answerCols+" FROM answers WHERE user_id = ? AND attempt_key = ?", userID, attemptKey)
+	if err != nil {
+		return Answer{}, fmt.Errorf("load answer: %w", err)
+	}
+	defer rows.Close()
+	as, err := scanAnswers(rows)
+	if err != nil {
+		return Answer{}, err
+	}
+	if len(as) == 0 {
+		return Answer{}, ErrNotFound
+	}
+	return as[0], nil
+}
+
+// LastAnswerID returns the newest answer ID touching a user's question card.
+func (s *Store) LastAnswerID(ctx context.Context, userID int64, questionID string) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM answers WHERE user_id = ? AND question_id = ?", userID, questionID).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("last answer: %w", err)
+	}
+	return id, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const cardCols = "user_id, question_id, cert, domain, due, stability, difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review"
+
+func scanCard(row interface{ Scan(...any) error }) (Card, error) {
+	var c Card
+	var due, last int64
+	err := row.Scan(&c.UserID, &c.QuestionID, &c.Cert, &c.Domain, &due, &c.Stability, &c.Difficulty, &c.ElapsedDays, &c.ScheduledDays, &c.Reps, &c.Lapses, &c.State, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	c.Due = time.Unix(due, 0).UTC()
+	c.LastReview = time.Unix(last, 0).UTC()
+	return c, err
+}
+
+func cardTx(ctx context.Context, tx *sql.Tx, userID int64, questionID string) (Card, error) {
+	return scanCard(tx.QueryRowContext(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND question_id = ?", userID, questionID))
+}
+
+func putCardTx(ctx context.Context, tx *sql.Tx, c Card) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO cards (`+cardCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
+		elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
+		state = excluded.state, last_review = excluded.last_review`,
+		c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
+	if err != nil {
+		return fmt.Errorf("store card: %w", err)
+	}
+	return nil
+}
+
+// Cards returns all of a user's cards (at most one per question).
+func (s *Store) Cards(ctx context.Context, userID int64) ([]Card, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ?", userID)
+	if err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	defer rows.Close()
+	var out []Card
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load cards: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DueCards returns a user's cards due at or before now, most overdue first.
+func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]Card, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND due <= ? AND (? = '' OR cert = ?) ORDER BY due LIMIT ?", userID, now.Unix(), cert, cert, limit)
+	if err != nil {
+		return nil, fmt.Errorf("due cards: %w", err)
+	}
+	defer rows.Close()
+	var out []Card
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, fmt.Errorf("due cards: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DomainStat is a user's answer totals in one domain.
+type DomainStat struct {
+	Cert     string
+	Domain   int
+	Answered int
+	Correct  int
+}
+
+// DomainStats returns a user's answered/correct counts per cert and domain.
+func (s *Store) DomainStats(ctx context.Context, userID int64) ([]DomainStat, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT cert, domain, count(*), sum(correct) FROM answers WHERE user_id = ? GROUP BY cert, domain", userID)
+	if err != nil {
+		return nil, fmt.Errorf("domain stats: %w", err)
+	}
+	defer rows.Close()
+	var out []DomainStat
+	for rows.Next() {
+		var d DomainStat
+		if err := rows.Scan(&d.Cert, &d.Domain, &d.Answered, &d.Correct); err != nil {
+			return nil, fmt.Errorf("domain stats: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// AnswerDays returns the distinct local days with an answer, newest first.
+func (s *Store) AnswerDays(ctx context.Context, userID int64, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT local_day FROM answers WHERE user_id = ? ORDER BY local_day DESC LIMIT ?", userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("answer days: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, fmt.Errorf("answer days: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CountAnswersSince counts a user's answers (for a cert, or all) since t.
+func (s *Store) CountAnswersSince(ctx context.Context, userID int64, cert string, since time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM answers WHERE user_id = ? AND (? = '' OR cert = ?) AND answered_at >= ?", userID, cert, cert, since.Unix()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count answers: %w", err)
+	}
+	return n, nil
+}
+
+// CountAnswers counts a user's recorded answers (tests, export summaries).
+func (s *Store) CountAnswers(ctx context.Context, key UserKey) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM answers a JOIN users u ON u.id = a.user_id
+		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ?`, key.Platform, key.Workspace, key.User).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count answers: %w", err)
+	}
+	return n, nil
+}
+
+// SeenQuestions returns the IDs of questions a user has answered at least once.
+func (s *Store) SeenQuestions(ctx context.Context, userID int64) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT question_id FROM cards WHERE user_id = ?", userID)
+	if err != nil {
+		return nil, fmt.Errorf("seen questions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("seen questions: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
