@@ -114,7 +114,11 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	}
 	addFact("Focus", "focus")
 	addFact("Issued by", "body")
-	t.Rows = append(t.Rows, Row{Label: "Domains", Left: domainLines(om), Right: domainLines(os)})
+	left := domainLines(om)
+	if om.Status != knowledge.StatusOK {
+		left = fmt.Sprintf("(%s outline, weights unconfirmed)\n", om.Version) + left
+	}
+	t.Rows = append(t.Rows, Row{Label: "Domains", Left: left, Right: domainLines(os)})
 	if om.Status != knowledge.StatusOK {
 		notes = append(notes, fmt.Sprintf("CISM %s outline (in force from %s): weights from one report of ISACA's announcement, subtopics not yet published; check isaca.org", om.Version, om.Effective))
 	}
@@ -155,14 +159,23 @@ func dedupe(in []string) []string {
 	return out
 }
 
-// sourceList renders cited sources with hosts only, as-of dates live in the facts.
+// sourceList renders cited sources by host, official ones first and at most
+// four; each fact's own sources and date are one `ask` away.
 func (e *Engine) sourceList(ids map[string]bool) string {
 	var hosts []string
 	seen := map[string]bool{}
+	var srcs []knowledge.Source
 	for _, s := range e.kb.Sources {
-		if !ids[s.ID] {
-			continue
+		if ids[s.ID] && s.Kind != "3p" {
+			srcs = append(srcs, s)
 		}
+	}
+	for _, s := range e.kb.Sources {
+		if ids[s.ID] && s.Kind == "3p" {
+			srcs = append(srcs, s)
+		}
+	}
+	for _, s := range srcs {
 		h := s.URL
 		if i := strings.Index(h, "://"); i >= 0 {
 			h = h[i+3:]
@@ -174,6 +187,9 @@ func (e *Engine) sourceList(ids map[string]bool) string {
 			seen[h] = true
 			hosts = append(hosts, h)
 		}
+	}
+	if len(hosts) > 4 {
+		return fmt.Sprintf("Sources: %s and %d more (each fact's sources and as-of date: `ask <question>`)", strings.Join(hosts[:4], ", "), len(hosts)-4)
 	}
 	return "Sources: " + strings.Join(hosts, ", ")
 }

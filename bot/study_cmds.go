@@ -2,13 +2,439 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/certcoach/certcoach/bot/study"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
 )
 
-func (e *Engine) registerStudy() {}
+func (e *Engine) registerStudy() {
+	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations"}, e.quiz, "practice", "drill")
+	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume", Summary: "Timed mock exam in the real format"}, e.exam)
+	e.Register(CommandInfo{Name: "review", Usage: "review", Summary: "Spaced repetition: due cards first, then weak domains"}, e.review)
+	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp]", Summary: "Mastery per domain, streak, readiness"}, e.progress, "stats")
+	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date"}, e.plan)
+	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10 in this workspace"}, e.leaderboard, "top")
+	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences"}, e.settings)
+	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "All your data as JSON", Slow: true}, e.export)
+	e.Register(CommandInfo{Name: "forget", Usage: "forget", Summary: "Delete all your data (asks first)"}, e.forget)
+	e.RegisterAction("quiz", e.quizAction)
+	e.RegisterAction("forget", e.forgetAction)
+}
 
 // examDay is the day used to choose an outline: the user's planned exam date
 // for cert, else today.
-func (e *Engine) examDay(_ context.Context, _ Request, _ string) time.Time {
+func (e *Engine) examDay(ctx context.Context, req Request, cert string) time.Time {
+	if req.Actor.User == "" {
+		return e.today()
+	}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return e.today()
+	}
+	if p, err := e.store.Plan(ctx, u.ID); err == nil && p.Cert == cert {
+		if d, err := time.Parse(time.DateOnly, p.ExamDate); err == nil {
+			return d
+		}
+	}
 	return e.today()
+}
+
+func newID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// defaultCert is the cert a user most likely means: their plan's, else CISSP.
+func (e *Engine) defaultCert(ctx context.Context, u storage.User) string {
+	if p, err := e.store.Plan(ctx, u.ID); err == nil {
+		return p.Cert
+	}
+	return "cissp"
+}
+
+const quizKind, examKind, reviewKind = "quiz", "exam", "review"
+
+func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	fields := args.Fields
+	if len(fields) == 0 || (len(fields) == 1 && fields[0] == "resume") {
+		if s, err := e.store.OpenSession(ctx, u.ID, quizKind); err == nil {
+			return e.showQuestion(ctx, s, "Resuming your quiz.")
+		}
+	}
+	cert := ""
+	if len(fields) > 0 {
+		if _, ok := e.kb.Cert(fields[0]); ok {
+			cert, fields = fields[0], fields[1:]
+		}
+	}
+	if cert == "" {
+		cert = e.defaultCert(ctx, u)
+	}
+	outline := e.outlineFor(ctx, req, cert)
+	domain, count := 0, 5
+	var words []string
+	numbers := 0
+	for _, f := range fields {
+		n, err := strconv.Atoi(strings.TrimPrefix(f, "d"))
+		if err != nil {
+			words = append(words, f)
+			continue
+		}
+		numbers++
+		switch {
+		case numbers == 1 && n >= 1 && n <= len(outline.Domains) && domain == 0:
+			domain = n
+		case numbers <= 2:
+			count = n
+		default:
+			return Reply{}, Errorf("Too many numbers. Usage: `quiz [cism|cissp] [domain] [count 1-20]`, e.g. `quiz cissp 7 5`.")
+		}
+	}
+	if len(words) > 0 {
+		d := e.findDomain(outline, strings.Join(words, " "))
+		if d == nil {
+			return Reply{}, Errorf("%s has no domain %q. Usage: `quiz [cism|cissp] [domain] [count 1-20]`; see `domains %s`.", strings.ToUpper(cert), truncate(strings.Join(words, " "), 30), cert)
+		}
+		domain = d.N
+	}
+	if count < 1 || count > 20 {
+		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", count, cert)
+	}
+	ids, err := e.study.Pick(ctx, u, cert, outline, domain, count)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(ids) == 0 {
+		return Reply{}, Errorf("No questions available for that choice yet.")
+	}
+	s := storage.Session{ID: newID(), UserID: u.ID, Kind: quizKind, Cert: cert, Outline: outline.ID, Domain: domain, Questions: ids, StartedAt: e.clock.Now()}
+	if err := e.store.CreateSession(ctx, s); err != nil {
+		return Reply{}, err
+	}
+	s.State = storage.SessionActive
+	note := ""
+	if outline.Status != knowledge.StatusOK && cert == "cism" {
+		note = fmt.Sprintf("Questions follow the 2022 CISM subtopics (the last confirmed list); the %s outline keeps the same four domains.", outline.Version)
+	}
+	return e.showQuestion(ctx, s, note)
+}
+
+// showQuestion renders the session's current question with answer buttons.
+func (e *Engine) showQuestion(_ context.Context, s storage.Session, note string) (Reply, error) {
+	if s.Position >= len(s.Questions) {
+		return Reply{}, Errorf("That session is finished.")
+	}
+	q, ok := e.kb.Question(s.Questions[s.Position])
+	if !ok {
+		return Reply{}, fmt.Errorf("session %s: question %s not in the knowledge base", s.ID, s.Questions[s.Position])
+	}
+	title := fmt.Sprintf("%s D%d · Question %d of %d", strings.ToUpper(q.Cert), q.Domain, s.Position+1, len(s.Questions))
+	if s.Kind == examKind {
+		left := s.TimeLimit - s.Used(e.clock.Now())
+		title = fmt.Sprintf("%s mock exam · %d of %s · %s left", strings.ToUpper(s.Cert), s.Position+1, examLength(s), fmtDuration(left))
+	}
+	var sb strings.Builder
+	if note != "" {
+		sb.WriteString("_" + note + "_\n\n")
+	}
+	sb.WriteString(strings.TrimSpace(q.Stem) + "\n")
+	var buttons []Button
+	for i, o := range q.Options {
+		l := string(rune('A' + i))
+		fmt.Fprintf(&sb, "\n**%s)** %s", l, o)
+		buttons = append(buttons, Button{ID: fmt.Sprintf("quiz:answer:%s:%d:%d", s.ID, s.Position, i), Label: l})
+	}
+	if s.Kind == examKind {
+		buttons = append(buttons, Button{ID: "quiz:pause:" + s.ID, Label: "Pause"})
+	} else {
+		buttons = append(buttons, Button{ID: "quiz:stop:" + s.ID, Label: "Stop", Style: StyleDanger})
+	}
+	return Reply{Kind: s.Kind, Title: title, Body: sb.String(), Buttons: buttons, Private: true, Replace: true,
+		Footer: fmt.Sprintf("Objective %s · difficulty %d/3 · type or click A-D", q.Objective, q.Difficulty)}, nil
+}
+
+func examLength(s storage.Session) string {
+	if s.Cert == "cissp" {
+		return "100-150"
+	}
+	return strconv.Itoa(len(s.Questions))
+}
+
+func fmtDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h > 0 {
+		return fmt.Sprintf("%dh %02dm", h, m)
+	}
+	return fmt.Sprintf("%dm %02ds", m, int(d.Seconds())%60)
+}
+
+// quizAction routes quiz:<verb>:<session>[:<pos>[:<arg>]].
+func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (Reply, error) {
+	if len(parts) < 2 {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	verb, sid := parts[0], parts[1]
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	s, err := e.store.Session(ctx, sid)
+	if errors.Is(err, storage.ErrNotFound) {
+		return Reply{}, Errorf("That quiz no longer exists.")
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if s.UserID != u.ID {
+		return Reply{}, Errorf("That quiz belongs to someone else: start your own with `quiz`.")
+	}
+	num := func(i int) (int, error) {
+		if len(parts) <= i {
+			return 0, Errorf("That button is not valid any more.")
+		}
+		n, err := strconv.Atoi(parts[i])
+		if err != nil || n < 0 {
+			return 0, Errorf("That button is not valid any more.")
+		}
+		return n, nil
+	}
+	switch verb {
+	case "answer":
+		pos, err := num(2)
+		if err != nil {
+			return Reply{}, err
+		}
+		choice, err := num(3)
+		if err != nil || choice > 3 {
+			return Reply{}, Errorf("That button is not valid any more.")
+		}
+		return e.answer(ctx, u, s, pos, choice)
+	case "next":
+		pos, err := num(2)
+		if err != nil {
+			return Reply{}, err
+		}
+		if s.State != storage.SessionActive || pos != s.Position {
+			return Reply{}, Errorf("You have already moved past that question.")
+		}
+		return e.showQuestion(ctx, s, "")
+	case "rate":
+		pos, err := num(2)
+		if err != nil || len(parts) < 4 {
+			return Reply{}, Errorf("That button is not valid any more.")
+		}
+		rating := map[string]int{"hard": study.RatingHard, "good": study.RatingGood, "easy": study.RatingEasy}[parts[3]]
+		if rating == 0 {
+			return Reply{}, Errorf("That button is not valid any more.")
+		}
+		due, err := e.study.Rerate(ctx, u, attemptKey(s.ID, pos), rating)
+		if errors.Is(err, storage.ErrStale) || errors.Is(err, storage.ErrNotFound) {
+			return Reply{}, Errorf("That rating can no longer be changed.")
+		}
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Kind: "quiz", Private: true, Body: fmt.Sprintf("Rated %s: this card comes back %s.", parts[3], e.when(u, due))}, nil
+	case "stop":
+		if s.State == storage.SessionDone || s.State == storage.SessionStopped {
+			return Reply{}, Errorf("That session has already ended.")
+		}
+		if err := e.store.FinishSession(ctx, s.ID, storage.SessionStopped, e.clock.Now()); err != nil {
+			return Reply{}, err
+		}
+		s, err = e.store.Session(ctx, s.ID)
+		if err != nil {
+			return Reply{}, err
+		}
+		return e.summary(ctx, u, s, "Stopped.")
+	case "pause":
+		ok, err := e.store.SetSessionState(ctx, s.ID, storage.SessionActive, storage.SessionPaused, e.clock.Now())
+		if err != nil {
+			return Reply{}, err
+		}
+		if !ok {
+			return Reply{}, Errorf("That exam is not running.")
+		}
+		return Reply{Kind: "exam", Private: true, Replace: true, Title: "Exam paused",
+			Body: "The clock is stopped. Resume any time with `exam resume`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
+	case "resume":
+		return e.resumeExam(ctx, s)
+	}
+	return Reply{}, Errorf("That button is not valid any more.")
+}
+
+func attemptKey(sessionID string, pos int) string { return fmt.Sprintf("s:%s:%d", sessionID, pos) }
+
+func (e *Engine) when(u storage.User, t time.Time) string {
+	d := t.Sub(e.clock.Now())
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("in %d minutes", max(1, int(math.Round(d.Minutes()))))
+	case d < 36*time.Hour:
+		return fmt.Sprintf("in %d hours", int(math.Round(d.Hours())))
+	}
+	return fmt.Sprintf("in %d days (%s)", int(math.Round(d.Hours()/24)), t.In(study.Location(u)).Format("Mon 2 Jan"))
+}
+
+func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, pos, choice int) (Reply, error) {
+	if s.State == storage.SessionPaused {
+		return Reply{}, Errorf("This exam is paused: `exam resume` to continue.")
+	}
+	if s.State != storage.SessionActive {
+		return Reply{}, Errorf("That session has already ended.")
+	}
+	if pos >= len(s.Questions) {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	now := e.clock.Now()
+	if s.Kind == examKind && s.Used(now) > s.TimeLimit {
+		if err := e.store.FinishSession(ctx, s.ID, storage.SessionDone, now); err != nil {
+			return Reply{}, err
+		}
+		s, _ = e.store.Session(ctx, s.ID)
+		return e.summary(ctx, u, s, "Time is up: answers after the limit do not count.")
+	}
+	q, ok := e.kb.Question(s.Questions[pos])
+	if !ok {
+		return Reply{}, fmt.Errorf("session %s: unknown question %s", s.ID, s.Questions[pos])
+	}
+	res, err := e.study.Record(ctx, u, s.ID, pos, attemptKey(s.ID, pos), q, choice)
+	switch {
+	case errors.Is(err, storage.ErrDuplicate):
+		return Reply{}, Errorf("You already answered that question; your first answer counts.")
+	case errors.Is(err, storage.ErrStale):
+		return Reply{}, Errorf("That question is no longer current in this session.")
+	case err != nil:
+		return Reply{}, err
+	}
+	s.Position = pos + 1
+	last := s.Position >= len(s.Questions)
+	if s.Kind == examKind {
+		stop, why := false, ""
+		if !last && s.Cert == "cissp" {
+			stop, why = e.catStop(ctx, s)
+		}
+		if last || stop {
+			if err := e.store.FinishSession(ctx, s.ID, storage.SessionDone, e.clock.Now()); err != nil {
+				return Reply{}, err
+			}
+			s, _ = e.store.Session(ctx, s.ID)
+			return e.summary(ctx, u, s, why)
+		}
+		return e.showQuestion(ctx, s, "")
+	}
+	correct := q.Options[q.AnswerIndex()]
+	title := "Correct"
+	if !res.Correct {
+		title = "Not quite"
+	}
+	title = fmt.Sprintf("%s · %s D%d · %d of %d", title, strings.ToUpper(q.Cert), q.Domain, pos+1, len(s.Questions))
+	body := fmt.Sprintf("%s\n\nYou chose **%c)** %s\nThe answer is **%s)** %s\n\n%s\n\n_This card comes back %s._",
+		strings.TrimSpace(q.Stem), 'A'+rune(choice), q.Options[choice], q.Answer, correct, strings.TrimSpace(q.Explanation), e.when(u, res.Due))
+	var buttons []Button
+	if res.Correct {
+		buttons = append(buttons,
+			Button{ID: fmt.Sprintf("quiz:rate:%s:%d:hard", s.ID, pos), Label: "Hard"},
+			Button{ID: fmt.Sprintf("quiz:rate:%s:%d:easy", s.ID, pos), Label: "Easy"})
+	}
+	if last {
+		if err := e.store.FinishSession(ctx, s.ID, storage.SessionDone, e.clock.Now()); err != nil {
+			return Reply{}, err
+		}
+		s, err = e.store.Session(ctx, s.ID)
+		if err != nil {
+			return Reply{}, err
+		}
+		sum, err := e.summary(ctx, u, s, "")
+		if err != nil {
+			return Reply{}, err
+		}
+		sum.Title = title + " · finished"
+		sum.Body = body + "\n\n" + sum.Body
+		sum.Buttons = append(buttons, sum.Buttons...)
+		return sum, nil
+	}
+	buttons = append(buttons,
+		Button{ID: fmt.Sprintf("quiz:next:%s:%d", s.ID, s.Position), Label: "Next", Style: StylePrimary},
+		Button{ID: "quiz:stop:" + s.ID, Label: "Stop", Style: StyleDanger})
+	footer := "Rated Good by default; Hard or Easy changes when it comes back."
+	if !res.Correct {
+		footer = "Missed cards come back soon (FSRS: Again)."
+	}
+	return Reply{Kind: s.Kind, Title: title, Body: body, Buttons: buttons, Private: true, Replace: true, Footer: footer}, nil
+}
+
+// summary renders the end of a session: score, per-domain breakdown, time.
+func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session, note string) (Reply, error) {
+	answers, err := e.store.SessionAnswers(ctx, s.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	type tally struct{ n, ok int }
+	per := map[string]*tally{}
+	var order []string
+	right := 0
+	for _, a := range answers {
+		k := fmt.Sprintf("%s D%d", strings.ToUpper(a.Cert), a.Domain)
+		if per[k] == nil {
+			per[k] = &tally{}
+			order = append(order, k)
+		}
+		per[k].n++
+		if a.Correct {
+			per[k].ok++
+			right++
+		}
+	}
+	var sb strings.Builder
+	if note != "" {
+		sb.WriteString(note + "\n\n")
+	}
+	n := len(answers)
+	pct := 0.0
+	if n > 0 {
+		pct = float64(right) / float64(n)
+	}
+	fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
+	for _, k := range order {
+		t := per[k]
+		fmt.Fprintf(&sb, "- %s: %d/%d %s\n", k, t.ok, t.n, bar(float64(t.ok)/float64(t.n), 10))
+	}
+	if s.Kind == examKind {
+		sb.WriteString("\n" + examVerdict(s, right, n))
+	}
+	title := "Session results"
+	switch s.Kind {
+	case quizKind:
+		title = "Quiz results"
+	case examKind:
+		title = strings.ToUpper(s.Cert) + " mock exam results"
+	case reviewKind:
+		title = "Review results"
+	}
+	return Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true,
+		Footer: "Next: `review` for due cards, `progress` for your standing."}, nil
+}
+
+func bar(frac float64, width int) string {
+	frac = math.Max(0, math.Min(1, frac))
+	full := int(math.Round(frac * float64(width)))
+	return strings.Repeat("█", full) + strings.Repeat("░", width-full) + fmt.Sprintf(" %.0f%%", frac*100)
 }

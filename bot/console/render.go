@@ -65,7 +65,7 @@ func Render(r bot.Reply) string {
 		}
 		sb.WriteString(strings.Join(keys, "   ") + "\n")
 	}
-	if r.Attachment != nil && r.Body == "" {
+	if r.Attachment != nil {
 		sb.WriteString(string(r.Attachment.Content) + "\n")
 	}
 	if r.Footer != "" {

@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certcoach/certcoach/bot/study"
+)
+
+func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	// The week starts on Monday 00:00 in the viewer's zone.
+	loc := study.Location(u)
+	lt := e.clock.Now().In(loc)
+	start := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -((int(lt.Weekday()) + 6) % 7))
+	rows, err := e.store.Leaderboard(ctx, u.Key.Platform, u.Key.Workspace, start, 10)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(rows) == 0 {
+		return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Private: true, Body: "No answers this week yet. Be the first: `quiz`."}, nil
+	}
+	var sb strings.Builder
+	for i, r := range rows {
+		name := r.Display
+		if name == "" {
+			name = r.User
+		}
+		me := ""
+		if r.UserID == u.ID {
+			me = " (you)"
+		}
+		fmt.Fprintf(&sb, "%d. %s%s: %d points (%d correct, %d active days)\n", i+1, name, me, r.Correct*10+r.Days*5, r.Correct, r.Days)
+	}
+	return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Body: strings.TrimRight(sb.String(), "\n"), Private: true,
+		Footer: "10 points a correct answer, 5 a day you studied; since Monday. `settings leaderboard off` hides you."}, nil
+}
+
+func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(args.Fields) == 0 {
+		tz := u.TZ
+		if tz == "" {
+			tz = "not set"
+		}
+		lb := "on"
+		if !u.Leaderboard {
+			lb = "off"
+		}
+		return Reply{Kind: "settings", Title: "Your settings", Private: true,
+			Body: fmt.Sprintf("- retention: %.2f (FSRS target recall)\n- leaderboard: %s\n- timezone: %s", u.Retention, lb, tz),
+			Footer: "Change with `settings retention 0.9`, `settings leaderboard off`, `settings timezone Europe/Berlin`."}, nil
+	}
+	if len(args.Fields) < 2 {
+		return Reply{}, Errorf("Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`.")
+	}
+	val := args.Fields[1]
+	switch args.Fields[0] {
+	case "retention":
+		r, err := strconv.ParseFloat(val, 64)
+		if err != nil || r < 0.7 || r > 0.99 {
+			return Reply{}, Errorf("Retention is the recall rate FSRS aims for: a number from 0.70 to 0.99 (default 0.9).")
+		}
+		if err := e.store.SetRetention(ctx, u.ID, r); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Kind: "settings", Private: true, Body: fmt.Sprintf("Retention set to %.2f: new reviews are scheduled for that recall rate.", r)}, nil
+	case "leaderboard":
+		if val != "on" && val != "off" {
+			return Reply{}, Errorf("Say `settings leaderboard on` or `settings leaderboard off`.")
+		}
+		if err := e.store.SetLeaderboard(ctx, u.ID, val == "on"); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Kind: "settings", Private: true, Body: "Leaderboard visibility: " + val + "."}, nil
+	case "timezone", "tz", "zone":
+		zone := strings.Fields(args.Rest)[1]
+		if _, err := time.LoadLocation(zone); err != nil || zone == "" || strings.EqualFold(zone, "local") {
+			return Reply{}, Errorf("%q is not an IANA time zone: use a name like `Europe/Berlin` or `America/New_York`.", truncate(zone, 40))
+		}
+		if err := e.store.SetTimeZone(ctx, u.ID, zone, "user"); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Kind: "settings", Private: true, Body: "Time zone set to " + zone + "."}, nil
+	}
+	return Reply{}, Errorf("Unknown setting %q. Settings: retention, leaderboard, timezone.", truncate(args.Fields[0], 20))
+}
+
+func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	data, err := e.store.ExportUser(ctx, u.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v1", "data": data}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return Reply{}, fmt.Errorf("export: %w", err)
+	}
+	var parts []string
+	for t, rows := range data {
+		if len(rows) > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", t, len(rows)))
+		}
+	}
+	return Reply{Kind: "export", Title: "Your data", Private: true,
+		Body:       "Everything certcoach stores about you, as JSON (" + strings.Join(sortedStrings(parts), ", ") + ").",
+		Attachment: &Attachment{Name: "certcoach-export.json", MIME: "application/json", Content: b}}, nil
+}
+
+func sortedStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+func (e *Engine) forget(ctx context.Context, req Request, _ Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	id := strconv.FormatInt(u.ID, 10)
+	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.",
+		Buttons: []Button{
+			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
+			{ID: "forget:cancel:" + id, Label: "Cancel"},
+		}}, nil
+}
+
+func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) (Reply, error) {
+	if len(parts) != 2 {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	if parts[1] != strconv.FormatInt(u.ID, 10) {
+		return Reply{}, Errorf("That button belongs to someone else.")
+	}
+	switch parts[0] {
+	case "cancel":
+		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Nothing was deleted."}, nil
+	case "confirm":
+		if err := e.store.DeleteUser(ctx, u.ID); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
+	}
+	return Reply{}, Errorf("That button is not valid any more.")
+}

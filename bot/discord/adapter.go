@@ -1,0 +1,389 @@
+// Package discord is certcoach's Discord adapter: the /cert command
+// definitions and their registration, a gateway runner (discordgo session)
+// and an HTTP interactions endpoint sharing one set of handlers, an embed and
+// components renderer that keeps within Discord's limits, and a Notifier.
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// Engine is the part of bot.Engine the adapter uses.
+type Engine interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+	IsSlow(req bot.Request) bool
+	TopicIDs() []string
+}
+
+// Deduper records deliveries so that each interaction is processed once
+// (storage.Store implements it).
+type Deduper interface {
+	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
+}
+
+// Choice is an autocomplete suggestion: what the user sees and the value sent.
+type Choice struct{ Name, Value string }
+
+// Options configure an Adapter.
+type Options struct {
+	Engine Engine
+	Seen   Deduper
+	// Session sends REST calls: follow-ups and edits of deferred replies,
+	// gateway responses, notifications. In HTTP-only mode it may have no
+	// token (interaction webhooks need none).
+	Session *discordgo.Session
+	// Domains lists a certification's domains for autocomplete, values
+	// being the domain numbers; nil offers none.
+	Domains func(cert string) []Choice
+	Logger  *slog.Logger
+	// Now is the clock (tests move it); default time.Now.
+	Now func() time.Time
+	// DeferAfter is how long a fast command may run before the adapter sends
+	// a deferred response instead (Discord's deadline is 3 s); default 2 s.
+	DeferAfter time.Duration
+	// MessageContent asks the gateway for the privileged Message Content
+	// intent (see README); mentions and DMs carry their text without it.
+	MessageContent bool
+}
+
+// Adapter handles Discord interactions and messages.
+type Adapter struct {
+	engine     Engine
+	seen       Deduper
+	s          *discordgo.Session
+	domains    func(cert string) []Choice
+	log        *slog.Logger
+	now        func() time.Time
+	deferAfter time.Duration
+	content    bool
+}
+
+// New returns an adapter.
+func New(o Options) (*Adapter, error) {
+	if o.Engine == nil || o.Seen == nil || o.Session == nil {
+		return nil, errors.New("discord adapter: engine, deduper and session are required")
+	}
+	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
+		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.deferAfter <= 0 {
+		a.deferAfter = 2 * time.Second
+	}
+	return a, nil
+}
+
+// Scopes used with the deduper.
+const (
+	scopeInteraction = "discord:interaction"
+	scopeMessage     = "discord:message"
+)
+
+// followUpTimeout bounds work after a deferred response: the interaction
+// token lives 15 minutes.
+const followUpTimeout = 14 * time.Minute
+
+// respondFunc sends the initial response to an interaction: in the HTTP
+// body, or by REST callback on the gateway.
+type respondFunc func(ctx context.Context, resp *discordgo.InteractionResponse) error
+
+// responder is how one interaction is answered.
+type responder struct {
+	respond respondFunc
+	// upload reports whether respond can carry files; when not, replies
+	// with an attachment are deferred and delivered by webhook edit.
+	upload bool
+}
+
+// errBadInteraction marks an interaction the adapter does not handle.
+var errBadInteraction = errors.New("unsupported interaction")
+
+// accepts reports whether the adapter handles an interaction of this shape.
+func accepts(i *discordgo.Interaction) bool {
+	switch i.Type {
+	case discordgo.InteractionPing:
+		return true
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		return ok && (d.CommandType == 0 || d.CommandType == discordgo.ChatApplicationCommand) && d.Name == CommandName
+	case discordgo.InteractionMessageComponent:
+		d, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		return ok && d.CustomID != ""
+	}
+	return false
+}
+
+// handle answers one interaction; it is shared by the gateway and HTTP paths.
+// The initial response is sent before it returns; slow work continues in the
+// background and edits the original response.
+func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r responder) error {
+	if !accepts(i) {
+		return errBadInteraction
+	}
+	switch i.Type {
+	case discordgo.InteractionPing:
+		return r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: a.autocomplete(i.ApplicationCommandData())}})
+	case discordgo.InteractionApplicationCommand:
+		text, path := commandText(i.ApplicationCommandData())
+		req := bot.Request{Actor: actor(i), Text: text, ID: "discord-" + i.ID}
+		if strings.HasPrefix(path, "group") && (!req.Actor.CanManage || req.Actor.DM) {
+			return r.respond(ctx, response(refusal(req.Actor), false))
+		}
+		return a.run(ctx, i, req, false, r)
+	default: // message component: a button
+		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: "discord-" + i.ID}
+		return a.run(ctx, i, req, true, r)
+	}
+}
+
+func refusal(a bot.Actor) bot.Reply {
+	body := "Only members with **Manage Server** or **Manage Channels** can set up this channel's daily question."
+	if a.DM {
+		body = "The daily question is for server channels: run `/cert group` in the channel of your study group."
+	}
+	return bot.Reply{Kind: "group", Outcome: bot.OutcomeUserError, Private: true, Body: body}
+}
+
+// run executes a request. Slow commands are deferred at once; others get
+// DeferAfter to finish before being deferred, so the 3-second deadline is
+// never missed.
+func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Request, component bool, r responder) error {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+	if a.engine.IsSlow(req) {
+		if err := r.respond(ctx, deferred(component)); err != nil {
+			cancel()
+			return err
+		}
+		go func() {
+			defer cancel()
+			a.deliver(work, i, a.engine.Handle(work, req), component)
+		}()
+		return nil
+	}
+	done := make(chan bot.Reply, 1)
+	go func() { done <- a.engine.Handle(work, req) }()
+	t := time.NewTimer(a.deferAfter)
+	defer t.Stop()
+	select {
+	case rep := <-done:
+		if rep.Attachment == nil || r.upload {
+			cancel()
+			return r.respond(ctx, response(rep, component))
+		}
+		if err := r.respond(ctx, deferred(component)); err != nil {
+			cancel()
+			return err
+		}
+		go func() { defer cancel(); a.deliver(work, i, rep, component) }()
+		return nil
+	case <-t.C:
+		a.log.Warn("discord: reply slow, deferring", "request_id", req.ID)
+		if err := r.respond(ctx, deferred(component)); err != nil {
+			cancel()
+			return err
+		}
+		go func() {
+			defer cancel()
+			select {
+			case rep := <-done:
+				a.deliver(work, i, rep, component)
+			case <-work.Done():
+			}
+		}()
+		return nil
+	}
+}
+
+// deferred acknowledges an interaction whose reply follows: "thinking…"
+// (private, since most replies are) for commands, a silent ack for buttons.
+func deferred(component bool) *discordgo.InteractionResponse {
+	if component {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+}
+
+// response is the immediate answer: a new message, or for a button whose
+// reply replaces its message, an update of that message.
+func response(rep bot.Reply, component bool) *discordgo.InteractionResponse {
+	m := Render(rep)
+	typ := discordgo.InteractionResponseChannelMessageWithSource
+	if component && rep.Replace {
+		typ = discordgo.InteractionResponseUpdateMessage
+	}
+	d := &discordgo.InteractionResponseData{Content: m.Content, Embeds: nonNilEmbeds(m.Embeds),
+		Components: nonNilComponents(m.Components), Files: m.Files}
+	if m.Ephemeral && typ == discordgo.InteractionResponseChannelMessageWithSource {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: typ, Data: d}
+}
+
+// deliver sends a reply after a deferred response: it edits the original
+// response (the "thinking…" message, or for a button that replaces its
+// message, that message), else posts a follow-up.
+func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot.Reply, component bool) {
+	m := Render(rep)
+	var err error
+	if !component || rep.Replace {
+		embeds, comps := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
+		_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
+			Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))
+	} else {
+		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: nonNilComponents(m.Components), Files: m.Files}
+		if m.Ephemeral {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		_, err = a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx))
+	}
+	if err != nil {
+		a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", err)
+	}
+}
+
+func nonNilEmbeds(e []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
+	if e == nil {
+		return []*discordgo.MessageEmbed{}
+	}
+	return e
+}
+
+func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageComponent {
+	if c == nil {
+		return []discordgo.MessageComponent{}
+	}
+	return c
+}
+
+// Permissions that allow configuring a channel's daily question.
+const managePerms = discordgo.PermissionManageGuild | discordgo.PermissionManageChannels | discordgo.PermissionAdministrator
+
+// actor maps who sent an interaction: the guild is the workspace (DMs: the
+// user's own "dm:<user>" scope), rights come from the member's permissions.
+func actor(i *discordgo.Interaction) bot.Actor {
+	a := bot.Actor{Platform: bot.PlatformDiscord, Channel: i.ChannelID}
+	u := i.User
+	if i.Member != nil {
+		u = i.Member.User
+		a.CanManage = i.Member.Permissions&managePerms != 0
+		a.Name = i.Member.Nick
+	}
+	if u != nil {
+		a.User = u.ID
+		if a.Name == "" {
+			a.Name = displayName(u)
+		}
+	}
+	if i.GuildID != "" {
+		a.Workspace = i.GuildID
+	} else {
+		a.Workspace, a.DM, a.CanManage = "dm:"+a.User, true, false
+	}
+	return a
+}
+
+func displayName(u *discordgo.User) string {
+	if u.GlobalName != "" {
+		return u.GlobalName
+	}
+	return u.Username
+}
+
+// autocomplete suggests compare topics, domain names and time zones for
+// the focused option.
+func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) []*discordgo.ApplicationCommandOptionChoice {
+	if len(d.Options) == 0 {
+		return nil
+	}
+	sub := d.Options[0]
+	opts := sub.Options
+	if sub.Type == discordgo.ApplicationCommandOptionSubCommandGroup && len(opts) > 0 {
+		opts = opts[0].Options
+	}
+	var focused *discordgo.ApplicationCommandInteractionDataOption
+	cert := ""
+	for _, o := range opts {
+		if o.Focused {
+			focused = o
+		}
+		if o.Name == optCert {
+			cert = optString(o)
+		}
+	}
+	if focused == nil {
+		return nil
+	}
+	typed := strings.ToLower(strings.TrimSpace(optString(focused)))
+	var all []Choice
+	switch focused.Name {
+	case optTopic:
+		for _, t := range a.engine.TopicIDs() {
+			all = append(all, Choice{Name: t, Value: t})
+		}
+	case optDomain:
+		if a.domains == nil {
+			break
+		}
+		for _, c := range []string{"cism", "cissp"} {
+			if cert != "" && c != cert {
+				continue
+			}
+			for _, ch := range a.domains(c) {
+				if cert == "" {
+					ch = Choice{Name: strings.ToUpper(c) + " " + ch.Name, Value: c + " " + ch.Value}
+				}
+				all = append(all, ch)
+			}
+		}
+	case optZone:
+		for _, z := range zones {
+			all = append(all, Choice{Name: z, Value: z})
+		}
+	}
+	out := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, c := range all {
+		if typed != "" && !strings.Contains(strings.ToLower(c.Name), typed) && !strings.HasPrefix(strings.ToLower(c.Value), typed) {
+			continue
+		}
+		if len(out) == maxChoices {
+			break
+		}
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(c.Name, maxChoiceName), Value: clip(c.Value, maxChoiceValue)})
+	}
+	return out
+}
+
+// zones are suggested for the zone options; any IANA name may be typed.
+var zones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Rome",
+	"Europe/Amsterdam", "Europe/Warsaw", "Europe/Istanbul", "Europe/Moscow", "Africa/Lagos", "Africa/Cairo",
+	"Africa/Johannesburg", "Africa/Nairobi", "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka",
+	"Asia/Bangkok", "Asia/Singapore", "Asia/Manila", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Seoul", "Asia/Tokyo",
+	"Australia/Perth", "Australia/Sydney", "Pacific/Auckland", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
+	"America/Bogota", "America/Mexico_City", "America/New_York", "America/Toronto", "America/Chicago",
+	"America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu"}
+
+// seenOnce records an interaction or message ID; false means it was seen before.
+func (a *Adapter) seenOnce(ctx context.Context, scope, id string) (bool, error) {
+	first, err := a.seen.FirstSeen(ctx, scope, id, a.now())
+	if err != nil {
+		return false, fmt.Errorf("discord: record %s: %w", scope, err)
+	}
+	return first, nil
+}

@@ -1,0 +1,139 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// Intents returns the gateway intents the adapter needs: guild messages and
+// DMs for mentions and direct questions (their text arrives without the
+// privileged Message Content intent, which is requested only when asked for).
+func Intents(messageContent bool) discordgo.Intent {
+	in := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if messageContent {
+		in |= discordgo.IntentMessageContent
+	}
+	return in
+}
+
+// Run connects the session to the gateway and handles interactions and
+// messages until ctx ends. Reconnection and resume are discordgo's; the
+// session's ShardID/ShardCount select the shard.
+func (a *Adapter) Run(ctx context.Context) error {
+	s := a.s
+	s.Identify.Intents = Intents(a.content)
+	s.StateEnabled = true
+	remove := []func(){
+		s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+			a.onInteraction(ctx, ic.Interaction)
+		}),
+		s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+			a.onMessage(ctx, m.Message)
+		}),
+	}
+	defer func() {
+		for _, f := range remove {
+			f()
+		}
+	}()
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("discord gateway: open (shard %d/%d): %w", s.ShardID, s.ShardCount, err)
+	}
+	a.log.Info("discord gateway connected", "shard", s.ShardID, "shards", s.ShardCount)
+	<-ctx.Done()
+	if err := s.Close(); err != nil {
+		return fmt.Errorf("discord gateway: close: %w", err)
+	}
+	return nil
+}
+
+// onInteraction answers an interaction from the gateway by REST callback.
+func (a *Adapter) onInteraction(ctx context.Context, i *discordgo.Interaction) {
+	if i == nil || !accepts(i) || i.Type == discordgo.InteractionPing {
+		return
+	}
+	first, err := a.seenOnce(ctx, scopeInteraction, i.ID)
+	if err != nil {
+		a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
+		return
+	}
+	if !first {
+		return
+	}
+	err = a.handle(ctx, i, responder{upload: true, respond: func(ctx context.Context, resp *discordgo.InteractionResponse) error {
+		if err := a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("interaction callback: %w", err)
+		}
+		return nil
+	}})
+	if err != nil {
+		a.log.Error("discord: answer interaction", "interaction", i.ID, "err", err)
+	}
+}
+
+// onMessage answers DMs (any text is a command or a question) and, in
+// server channels, messages that mention the bot (answered as `ask`).
+func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
+	if m == nil || m.Author == nil || m.Author.Bot {
+		return
+	}
+	self := ""
+	if a.s.State != nil && a.s.State.User != nil {
+		self = a.s.State.User.ID
+	}
+	if self == "" || m.Author.ID == self {
+		return
+	}
+	req := bot.Request{ID: "discord-msg-" + m.ID, Actor: bot.Actor{Platform: bot.PlatformDiscord,
+		User: m.Author.ID, Channel: m.ChannelID, Name: displayName(m.Author)}}
+	if m.Member != nil && m.Member.Nick != "" {
+		req.Actor.Name = m.Member.Nick
+	}
+	text := strings.TrimSpace(m.Content)
+	if m.GuildID == "" {
+		req.Actor.Workspace, req.Actor.DM = "dm:"+m.Author.ID, true
+		req.Text = text
+	} else {
+		if !mentions(m, self) {
+			return
+		}
+		q := strings.TrimSpace(strings.NewReplacer("<@"+self+">", "", "<@!"+self+">", "").Replace(text))
+		if q == "" {
+			return // content withheld (no Message Content intent) or a bare mention
+		}
+		req.Actor.Workspace = m.GuildID
+		req.Text = "ask " + q
+	}
+	if req.Text == "" {
+		return
+	}
+	first, err := a.seenOnce(ctx, scopeMessage, m.ID)
+	if err != nil || !first {
+		if err != nil {
+			a.log.Error("discord: dedupe message", "message", m.ID, "err", err)
+		}
+		return
+	}
+	rep := a.engine.Handle(ctx, req)
+	out := Render(rep)
+	send := &discordgo.MessageSend{Content: out.Content, Embeds: out.Embeds, Components: out.Components, Files: out.Files,
+		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		AllowedMentions: &discordgo.MessageAllowedMentions{RepliedUser: true}}
+	if _, err := a.s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
+		a.log.Error("discord: reply to message", "message", m.ID, "kind", rep.Kind, "err", err)
+	}
+}
+
+func mentions(m *discordgo.Message, id string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == id {
+			return true
+		}
+	}
+	return false
+}

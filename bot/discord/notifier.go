@@ -1,0 +1,85 @@
+package discord
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// Notifier sends scheduled messages (reminders, the daily question) through
+// a bot session; discordgo's rate limiter queues them per route. Each message
+// carries a nonce derived from its channel and content with enforce_nonce,
+// so a retry of the same message (after a timeout or a 5xx whose request
+// Discord did accept) returns the first message instead of posting twice.
+type Notifier struct {
+	s *discordgo.Session
+}
+
+// NewNotifier returns a notifier over a session with a bot token.
+func NewNotifier(s *discordgo.Session) *Notifier { return &Notifier{s: s} }
+
+// SendDM sends r to a user's DMs (the workspace is not needed on Discord).
+func (n *Notifier) SendDM(ctx context.Context, _, user string, r bot.Reply) error {
+	ch, err := n.s.UserChannelCreate(user, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: open DM with %s: %w", user, err)
+	}
+	if err := n.post(ctx, ch.ID, r); err != nil {
+		return fmt.Errorf("discord: DM %s: %w", user, err)
+	}
+	return nil
+}
+
+// PostChannel posts r to a channel.
+func (n *Notifier) PostChannel(ctx context.Context, _, channel string, r bot.Reply) error {
+	if err := n.post(ctx, channel, r); err != nil {
+		return fmt.Errorf("discord: post to channel %s: %w", channel, err)
+	}
+	return nil
+}
+
+// outgoing is a channel message with the nonce fields discordgo's
+// MessageSend lacks.
+type outgoing struct {
+	Content      string                       `json:"content,omitempty"`
+	Embeds       []*discordgo.MessageEmbed    `json:"embeds"`
+	Components   []discordgo.MessageComponent `json:"components"`
+	Nonce        string                       `json:"nonce"`
+	EnforceNonce bool                         `json:"enforce_nonce"`
+}
+
+func (n *Notifier) post(ctx context.Context, channel string, r bot.Reply) error {
+	m := Render(r)
+	msg := outgoing{Content: m.Content, Embeds: nonNilEmbeds(m.Embeds), Components: nonNilComponents(m.Components), EnforceNonce: true}
+	b, err := json.Marshal(msg)
+	if err != nil {
+		return fmt.Errorf("encode message: %w", err)
+	}
+	msg.Nonce = nonce(channel, b)
+	endpoint := discordgo.EndpointChannelMessages(channel)
+	if len(m.Files) > 0 {
+		ct, body, err := discordgo.MultipartBodyWithJSON(msg, m.Files)
+		if err != nil {
+			return fmt.Errorf("encode message: %w", err)
+		}
+		_, err = n.s.RequestRaw("POST", endpoint, ct, body, endpoint, 0, discordgo.WithContext(ctx))
+		return err
+	}
+	_, err = n.s.RequestWithBucketID("POST", endpoint, msg, endpoint, discordgo.WithContext(ctx))
+	return err
+}
+
+// nonce is at most 25 characters, as Discord requires.
+func nonce(channel string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(channel))
+	h.Write([]byte{0})
+	h.Write(body)
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
+}

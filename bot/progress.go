@@ -1,0 +1,190 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/certcoach/certcoach/bot/study"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
+)
+
+// reviewSize is how many cards one review session holds.
+const reviewSize = 10
+
+func (e *Engine) review(ctx context.Context, req Request, _ Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	now := e.clock.Now()
+	due, err := e.store.DueCards(ctx, u.ID, "", now, reviewSize)
+	if err != nil {
+		return Reply{}, err
+	}
+	var ids []string
+	for _, c := range due {
+		if _, ok := e.kb.Question(c.QuestionID); ok {
+			ids = append(ids, c.QuestionID)
+		}
+	}
+	cert := e.defaultCert(ctx, u)
+	if len(due) > 0 {
+		cert = due[0].Cert
+	}
+	fresh := 0
+	if len(ids) < reviewSize {
+		// Fill with new questions from the weakest, heaviest domains.
+		outline := e.outlineFor(ctx, req, cert)
+		p, err := e.study.Progress(ctx, u, cert, outline)
+		if err != nil {
+			return Reply{}, err
+		}
+		have := map[string]bool{}
+		for _, id := range ids {
+			have[id] = true
+		}
+		for _, d := range study.Weakest(p.Domains, len(p.Domains)) {
+			more, err := e.study.Pick(ctx, u, cert, outline, d.N, reviewSize)
+			if err != nil {
+				return Reply{}, err
+			}
+			seen, err := e.store.SeenQuestions(ctx, u.ID)
+			if err != nil {
+				return Reply{}, err
+			}
+			for _, id := range more {
+				if len(ids) >= reviewSize {
+					break
+				}
+				if !have[id] && !seen[id] {
+					ids, have[id] = append(ids, id), true
+					fresh++
+				}
+			}
+			if len(ids) >= reviewSize {
+				break
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return Reply{}, Errorf("Nothing to review right now. Try `quiz`.")
+	}
+	s := storage.Session{ID: newID(), UserID: u.ID, Kind: reviewKind, Cert: cert, Questions: ids, StartedAt: now}
+	if err := e.store.CreateSession(ctx, s); err != nil {
+		return Reply{}, err
+	}
+	s.State = storage.SessionActive
+	return e.showQuestion(ctx, s, fmt.Sprintf("Review: %d due card(s), %d new question(s) from your weakest, heaviest domains.", len(ids)-fresh, fresh))
+}
+
+func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	cert := e.defaultCert(ctx, u)
+	if len(args.Fields) > 0 {
+		c, err := e.certArg(args.Fields, 0)
+		if err != nil {
+			return Reply{}, err
+		}
+		cert = c.ID
+	}
+	outline := e.outlineFor(ctx, req, cert)
+	p, err := e.study.Progress(ctx, u, cert, outline)
+	if err != nil {
+		return Reply{}, err
+	}
+	var sb strings.Builder
+	answered := 0
+	for _, d := range p.Domains {
+		answered += d.Answered
+		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered, %.0f%% right, %d due\n",
+			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, d.Accuracy()*100, d.Due)
+	}
+	fmt.Fprintf(&sb, "\n**Streak:** %d day(s) · **Due today:** %d · **Readiness:** %s\n_%s_\n", p.Streak, p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
+	if answered > 0 {
+		sb.WriteString("\n**Focus next:**\n")
+		for _, d := range p.Weakest {
+			fmt.Fprintf(&sb, "- D%d %s: `quiz %s %d`\n", d.N, d.Name, cert, d.N)
+		}
+	} else {
+		fmt.Fprintf(&sb, "\nNo answers yet: start with `quiz %s` or set a date with `plan %s YYYY-MM-DD`.\n", cert, cert)
+	}
+	if p.Plan != nil {
+		ps := p.Plan
+		state := "on track"
+		switch {
+		case ps.Ahead() > 0:
+			state = fmt.Sprintf("%d answers ahead", ps.Ahead())
+		case ps.Ahead() < 0:
+			state = fmt.Sprintf("%d answers behind", -ps.Ahead())
+		}
+		fmt.Fprintf(&sb, "\n**Plan:** exam %s (%d days left), %d a day: %d done of %d expected so far, %s.\n", ps.Plan.ExamDate, ps.DaysLeft, ps.Plan.PerDay, ps.Done, ps.Expected, state)
+	}
+	title := fmt.Sprintf("Your %s progress (%s outline)", strings.ToUpper(cert), outline.Version)
+	footer := fmt.Sprintf("Outline: %s", outlineLabel(outline))
+	return Reply{Kind: "progress", Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Footer: footer}, nil
+}
+
+func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error) {
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(args.Fields) == 0 {
+		p, err := e.store.Plan(ctx, u.ID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return Reply{}, Errorf("No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`, e.g. `plan cissp %s`.", e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+		}
+		if err != nil {
+			return Reply{}, err
+		}
+		args.Fields = []string{p.Cert, p.ExamDate}
+	}
+	c, err := e.certArg(args.Fields, 0)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(args.Fields) < 2 {
+		return Reply{}, Errorf("When is your exam? Usage: `plan %s YYYY-MM-DD`.", c.ID)
+	}
+	exam, err := time.Parse(time.DateOnly, args.Fields[1])
+	if err != nil {
+		return Reply{}, Errorf("%q is not a date: use YYYY-MM-DD, e.g. `plan %s %s`.", truncate(args.Fields[1], 20), c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+	}
+	if exam.After(e.clock.Now().AddDate(3, 0, 0)) {
+		return Reply{}, Errorf("That date is more than three years away; pick a nearer one.")
+	}
+	plan, days, err := e.study.MakePlan(ctx, u, c.ID, exam)
+	if err != nil {
+		return Reply{}, Errorf("The exam date must be after today.")
+	}
+	if err := e.store.SetPlan(ctx, plan); err != nil {
+		return Reply{}, err
+	}
+	outline := e.kb.OutlineFor(c.ID, exam)
+	p, err := e.study.Progress(ctx, u, c.ID, outline)
+	if err != nil {
+		return Reply{}, err
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**%d days** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n\n", days, c.Name, plan.ExamDate, plan.PerDay, c.Name)
+	fmt.Fprintf(&sb, "Outline that applies on that date: %s.\n", outlineLabel(outline))
+	if outline.Status != knowledge.StatusOK {
+		fmt.Fprintf(&sb, "_%s_\n", strings.TrimSpace(outline.Summary))
+	}
+	if next := study.OutlineChange(e.kb, c.ID, e.today(), exam); next != nil && next.ID == outline.ID {
+		fmt.Fprintf(&sb, "**Heads-up:** your exam falls after an outline change (%s, in force from %s). Study the new weights.\n", next.Version, next.Effective)
+	}
+	sb.WriteString("\n**Domain order** (weight x what you still need):\n")
+	for i, d := range study.DomainOrder(p) {
+		fmt.Fprintf(&sb, "%d. D%d %s (%d%%, mastery %.0f%%): `quiz %s %d`\n", i+1, d.N, d.Name, d.Weight, d.Mastery*100, c.ID, d.N)
+	}
+	return Reply{Kind: "plan", Title: "Study plan: " + c.Name, Body: strings.TrimRight(sb.String(), "\n"), Private: true,
+		Footer: "`progress` shows whether you are ahead or behind. `remind 07:30 <zone>` for a daily nudge."}, nil
+}

@@ -1,0 +1,273 @@
+// Package slack is certcoach's Slack adapter: one HTTP handler for
+// POST /slack/events (slash commands, interactivity and the Events API, all
+// verified on their raw bytes first), a Socket Mode runner with the same
+// handlers, a Block Kit renderer and a Notifier for scheduled messages.
+//
+// Identity: Actor.Platform is "slack", Workspace the team ID, User the user
+// ID, Channel the channel ID. Actor.TimeZone comes from users.info (cached);
+// Actor.CanManage, which group commands require, is true for workspace admins
+// and owners (users.info is_admin / is_owner).
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// Engine is the part of bot.Engine the adapter uses.
+type Engine interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+	IsSlow(req bot.Request) bool
+	Known(text string) bool
+}
+
+// Dedup records deliveries so that a retried event is processed once
+// (storage.Store implements it).
+type Dedup interface {
+	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
+}
+
+// Config configures an Adapter. Engine, Dedup and BotToken are required;
+// SigningSecret is required to serve HTTP, AppToken to run Socket Mode.
+type Config struct {
+	Engine        Engine
+	Dedup         Dedup
+	SigningSecret string
+	BotToken      string
+	AppToken      string
+	// APIURL points the Web API client elsewhere (tests, staging); it must
+	// end with "/". Empty means Slack's.
+	APIURL string
+	Logger *slog.Logger
+	// HTTPClient is used for the Web API and response_url posts.
+	HTTPClient *http.Client
+	// Workers bounds concurrent background jobs (events, button clicks,
+	// slow commands); default 32.
+	Workers int
+	// UserTTL is how long users.info results are cached; default 1 hour.
+	UserTTL time.Duration
+}
+
+// Limits and timings.
+const (
+	maxBody        = 1 << 20 // bytes; interactivity payloads carry the whole message
+	jobTimeout     = 60 * time.Second
+	followupWait   = 2 * time.Second // how long a background job waits for users.info
+	manageWait     = 1500 * time.Millisecond
+	authRecheck    = 15 * time.Second
+	startupTimeout = 5 * time.Second
+	dedupScope     = "slack:event"
+)
+
+// Adapter serves Slack. It is an http.Handler for POST /slack/events and a
+// remind.Notifier.
+type Adapter struct {
+	eng     Engine
+	dedup   Dedup
+	secret  string
+	api     *slackapi.Client
+	cfg     Config
+	log     *slog.Logger
+	hc      *http.Client
+	users   *userCache
+	sem     chan struct{}
+	wg      sync.WaitGroup
+	ctx     context.Context // parent of background jobs, cancelled by Close
+	cancel  context.CancelFunc
+	reqs    atomic.Uint64
+	sleep   func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
+	dms     sync.Map                                         // user ID -> DM channel ID
+	authMu  sync.Mutex
+	auth    *slackapi.AuthTestResponse
+	authErr error
+	authAt  time.Time
+}
+
+// New returns an adapter; call Start to check the token.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.Engine == nil || cfg.Dedup == nil {
+		return nil, errors.New("slack: engine and dedup are required")
+	}
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: SLACK_BOT_TOKEN is required")
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		return nil, errors.New("slack: set SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)")
+	}
+	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
+		return nil, fmt.Errorf("slack: SLACK_API_URL %q must end with \"/\"", cfg.APIURL)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 32
+	}
+	if cfg.UserTTL <= 0 {
+		cfg.UserTTL = time.Hour
+	}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slackapi.OptionAPIURL(cfg.APIURL))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
+	}
+	api := slackapi.New(cfg.BotToken, opts...)
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &Adapter{
+		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
+		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
+		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx,
+	}
+	a.users = newUserCache(api, cfg.UserTTL, a.log)
+	return a, nil
+}
+
+// Start checks the bot token with auth.test. A failure is logged and makes
+// Ready fail (it is retried there); it never stops the process.
+func (a *Adapter) Start(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, startupTimeout)
+	defer cancel()
+	if err := a.checkAuth(ctx); err != nil {
+		a.log.Error("slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL; /readyz reports not ready until it succeeds", "err", err)
+		return
+	}
+	a.authMu.Lock()
+	defer a.authMu.Unlock()
+	a.log.Info("slack connected", "team", a.auth.TeamID, "bot_user", a.auth.UserID)
+}
+
+func (a *Adapter) checkAuth(ctx context.Context) error {
+	res, err := a.api.AuthTestContext(ctx)
+	a.authMu.Lock()
+	defer a.authMu.Unlock()
+	a.authAt = time.Now()
+	if err != nil {
+		a.authErr = fmt.Errorf("slack auth.test: %w", err)
+		return a.authErr
+	}
+	a.auth, a.authErr = res, nil
+	return nil
+}
+
+// Ready reports whether auth.test succeeded; after a failure it asks again,
+// at most every 15 seconds.
+func (a *Adapter) Ready(ctx context.Context) error {
+	a.authMu.Lock()
+	ok, err, at := a.auth != nil && a.authErr == nil, a.authErr, a.authAt
+	a.authMu.Unlock()
+	if ok {
+		return nil
+	}
+	if err != nil && time.Since(at) < authRecheck {
+		return err
+	}
+	return a.checkAuth(ctx)
+}
+
+// botUserID is the bot's own user ID, once auth.test has answered.
+func (a *Adapter) botUserID() string {
+	a.authMu.Lock()
+	defer a.authMu.Unlock()
+	if a.auth == nil {
+		return ""
+	}
+	return a.auth.UserID
+}
+
+// Close waits for background jobs (bounded) and stops them.
+func (a *Adapter) Close() error {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		err = errors.New("slack: background jobs did not finish in 10s")
+	}
+	a.cancel()
+	return err
+}
+
+// spawn runs f in the background if a worker slot is free; it reports false
+// when the adapter is saturated (the caller then answers "busy").
+func (a *Adapter) spawn(name string, f func(ctx context.Context)) bool {
+	select {
+	case a.sem <- struct{}{}:
+	default:
+		a.log.Warn("slack: all workers busy, refusing job", "job", name)
+		return false
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer func() { <-a.sem }()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("slack: background job panicked", "job", name, "panic", fmt.Sprint(p))
+			}
+		}()
+		ctx, cancel := context.WithTimeout(a.ctx, jobTimeout)
+		defer cancel()
+		f(ctx)
+	}()
+	return true
+}
+
+func (a *Adapter) requestID() string {
+	return fmt.Sprintf("slack-%d", a.reqs.Add(1))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// actor maps Slack identities to a bot.Actor, with the time zone and admin
+// flag from the user cache when known. wait bounds how long it may wait for
+// a users.info call (0: use the cache only, fetching in the background).
+func (a *Adapter) actor(ctx context.Context, team, user, channel, name string, wait time.Duration) bot.Actor {
+	act := bot.Actor{Platform: bot.PlatformSlack, Workspace: team, User: user, Channel: channel, Name: name,
+		DM: strings.HasPrefix(channel, "D")}
+	if info, ok := a.users.get(ctx, team, user, wait); ok {
+		act.TimeZone = info.tz
+		act.CanManage = info.admin
+		if act.Name == "" {
+			act.Name = info.name
+		}
+	}
+	return act
+}
+
+// waitFor decides how long a request may wait for users.info: group commands
+// need the admin flag, everything else uses what the cache has.
+func waitFor(text string, background bool) time.Duration {
+	if name, _ := bot.ParseCommand(text); name == "group" {
+		return manageWait
+	}
+	if background {
+		return followupWait
+	}
+	return 0
+}

@@ -1,0 +1,146 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// response is a slash command or interaction answer, in the HTTP response,
+// a Socket Mode acknowledgement or a POST to response_url.
+type response struct {
+	ResponseType    string           `json:"response_type,omitempty"`
+	Text            string           `json:"text"`
+	Blocks          []slackapi.Block `json:"blocks,omitempty"`
+	ReplaceOriginal bool             `json:"replace_original,omitempty"`
+}
+
+const (
+	ephemeral = "ephemeral"
+	inChannel = "in_channel"
+)
+
+var (
+	workingOnIt = response{ResponseType: ephemeral, Text: "Working on it…"}
+	busy        = response{ResponseType: ephemeral, Text: "certcoach is busy right now; please try again in a moment."}
+)
+
+func responseType(r bot.Reply) string {
+	if r.Private {
+		return ephemeral
+	}
+	return inChannel
+}
+
+func toResponse(r bot.Reply, share string) response {
+	m := Render(r, share)
+	return response{ResponseType: responseType(r), Text: m.Text, Blocks: m.Blocks}
+}
+
+// command answers a slash command. Fast commands are answered in the returned
+// response; slow ones get "working on it" and finish through response_url.
+func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) response {
+	text := strings.TrimSpace(cmd.Text)
+	req := bot.Request{Text: text, ID: a.requestID()}
+	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
+		ok := a.spawn("command", func(ctx context.Context) {
+			req.Actor = a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
+			reply := a.eng.Handle(ctx, req)
+			// A private reply replaces the "working on it" note; a public one
+			// cannot (ephemeral stays ephemeral), so it is a new message.
+			res := toResponse(reply, text)
+			res.ReplaceOriginal = reply.Private
+			a.postResponse(ctx, cmd.ResponseURL, res)
+		})
+		if !ok {
+			return busy
+		}
+		return workingOnIt
+	}
+	req.Actor = a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, false))
+	return toResponse(a.eng.Handle(ctx, req), text)
+}
+
+// interaction schedules a block_actions click; it reports false when busy.
+// Other interaction types are acknowledged and ignored.
+func (a *Adapter) interaction(cb slackapi.InteractionCallback) bool {
+	if cb.Type != slackapi.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 || cb.User.ID == "" {
+		return true
+	}
+	return a.spawn("action", func(ctx context.Context) { a.runAction(ctx, cb) })
+}
+
+func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback) {
+	act := cb.ActionCallback.BlockActions[0]
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	req := bot.Request{ID: a.requestID()}
+	if act.ActionID == ShareActionID {
+		req.Text = act.Value
+	} else {
+		req.Action = act.ActionID
+		if strings.HasPrefix(act.ActionID, "btn:") && act.Value != "" {
+			req.Action = act.Value // the renderer's stand-in for an ID that could not be an action_id
+		}
+	}
+	req.Actor = a.actor(ctx, cb.Team.ID, cb.User.ID, channel, cb.User.Name, waitFor(req.Text, true))
+	reply := a.eng.Handle(ctx, req)
+	if cb.ResponseURL == "" {
+		a.log.Warn("slack: block action without response_url", "request_id", req.ID)
+		return
+	}
+	var res response
+	switch {
+	case act.ActionID == ShareActionID && reply.Outcome == bot.OutcomeOK:
+		reply.Private = false
+		res = toResponse(reply, "")
+	case act.ActionID == ShareActionID:
+		res = toResponse(reply, "") // an error stays private
+	default:
+		res = toResponse(reply, "")
+		res.ReplaceOriginal = reply.Replace
+	}
+	a.postResponse(ctx, cb.ResponseURL, res)
+}
+
+// postResponse POSTs a message to a response_url. Slack accepts up to five
+// posts per URL in 30 minutes, so a failure is logged, not retried.
+func (a *Adapter) postResponse(ctx context.Context, url string, res response) {
+	if err := a.postJSON(ctx, url, res); err != nil {
+		a.log.Warn("slack: response_url post failed", "err", err)
+	}
+}
+
+func (a *Adapter) postJSON(ctx context.Context, url string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, &buf)
+	if err != nil {
+		return fmt.Errorf("response_url request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("post response_url: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("post response_url: HTTP %d", resp.StatusCode)
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// ackTimeout bounds the work done before answering a slash command; Slack
+// gives up after 3 seconds.
+const ackTimeout = 2500 * time.Millisecond
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// ServeHTTP handles POST /slack/events: slash commands (form), interactivity
+// (form field payload=) and Events API callbacks (JSON). The signature and
+// timestamp are checked on the raw bytes before anything else runs.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if a.secret == "" {
+		http.Error(w, "slack HTTP endpoint not configured", http.StatusNotFound)
+		return
+	}
+	if r.ContentLength > maxBody {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			bufPool.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	body := buf.Bytes()
+	if err := Verify(r.Header, body, a.secret); err != nil {
+		a.log.Debug("slack: rejected request", "err", err)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	switch strings.ToLower(strings.TrimSpace(ct)) {
+	case "application/x-www-form-urlencoded":
+		a.serveForm(w, r, body)
+	case "application/json":
+		a.serveEvent(w, body)
+	default:
+		http.Error(w, "unsupported content type", http.StatusUnsupportedMediaType)
+	}
+}
+
+// Verify checks a request's Slack signature and timestamp (at most five
+// minutes old) against the raw body.
+func Verify(h http.Header, body []byte, secret string) error {
+	sv, err := slackapi.NewSecretsVerifier(h, secret)
+	if err != nil {
+		return err
+	}
+	if _, err := sv.Write(body); err != nil {
+		return err
+	}
+	return sv.Ensure()
+}
+
+func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte) {
+	// Parse the verified bytes, not the consumed stream.
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.PostForm, r.Form = nil, nil
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "malformed form body", http.StatusBadRequest)
+		return
+	}
+	if payload := r.PostForm.Get("payload"); payload != "" {
+		var cb slackapi.InteractionCallback
+		if err := json.Unmarshal([]byte(payload), &cb); err != nil {
+			http.Error(w, "malformed payload", http.StatusBadRequest)
+			return
+		}
+		if !a.interaction(cb) {
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	cmd, err := slackapi.SlashCommandParse(r) // the form is parsed already: no second read
+	if err != nil || cmd.Command == "" || cmd.UserID == "" {
+		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), ackTimeout)
+	defer cancel()
+	writeJSON(w, a.command(ctx, cmd))
+}
+
+func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		var ch slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &ch); err != nil || ch.Challenge == "" {
+			http.Error(w, "malformed challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, ch.Challenge)
+	case slackevents.CallbackEvent:
+		if !a.event(ev) {
+			// Not recorded as seen: Slack retries later.
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
+}
