@@ -57,6 +57,7 @@ type Engine struct {
 	aliases  map[string]string
 	actions  map[string]ActionHandler
 	limiter  Limiter
+	observe  Observer
 }
 
 // Limiter decides whether an actor may run another command now.
@@ -64,11 +65,15 @@ type Limiter interface {
 	Allow(a Actor) bool
 }
 
+// Observer is told about every handled request (metrics).
+type Observer func(req Request, reply Reply, took time.Duration)
+
 // Options configure an Engine; zero values give sensible defaults.
 type Options struct {
-	Clock   Clock
-	Logger  *slog.Logger
-	Limiter Limiter
+	Clock    Clock
+	Logger   *slog.Logger
+	Limiter  Limiter
+	Observer Observer
 }
 
 // UserError is a problem with the user's input: its message is shown to them.
@@ -98,7 +103,7 @@ func NewEngine(kb *knowledge.Base, store *storage.Store, opts Options) *Engine {
 		opts.Logger = slog.Default()
 	}
 	e := &Engine{
-		kb: kb, store: store, clock: opts.Clock, log: opts.Logger, limiter: opts.Limiter,
+		kb: kb, store: store, clock: opts.Clock, log: opts.Logger, limiter: opts.Limiter, observe: opts.Observer,
 		commands: map[string]command{}, aliases: map[string]string{}, actions: map[string]ActionHandler{},
 	}
 	e.study = study.New(kb, store, e.clock.Now)
@@ -183,8 +188,12 @@ func (e *Engine) Handle(ctx context.Context, req Request) (reply Reply) {
 			e.log.Error("handler panic", "request_id", req.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			reply = internalError()
 		}
+		took := e.clock.Now().Sub(start)
 		e.log.Debug("handled", "request_id", req.ID, "platform", req.Actor.Platform, "kind", reply.Kind,
-			"outcome", reply.Outcome, "ms", float64(e.clock.Now().Sub(start).Microseconds())/1000)
+			"outcome", reply.Outcome, "ms", float64(took.Microseconds())/1000)
+		if e.observe != nil {
+			e.observe(req, reply, took)
+		}
 	}()
 	if e.limiter != nil && !e.limiter.Allow(req.Actor) {
 		return Reply{Kind: "limit", Outcome: OutcomeLimited, Private: true,
