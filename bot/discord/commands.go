@@ -165,6 +165,15 @@ func Hash(defs []*discordgo.ApplicationCommand) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// HashKey is the store key under which the hash of the definitions last
+// registered for an application (and guild) is kept.
+func HashKey(appID, guildID string) string {
+	if guildID != "" {
+		return "discord.commands." + appID + ".guild." + guildID
+	}
+	return "discord.commands." + appID
+}
+
 // Registrar is the part of a discordgo session that registers commands.
 type Registrar interface {
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
@@ -194,10 +203,7 @@ func Register(ctx context.Context, r Registrar, appID, guildID string, defs []*d
 // RegisterIfChanged registers the definitions unless the same ones were
 // registered for the same scope before; it reports whether it registered.
 func RegisterIfChanged(ctx context.Context, r Registrar, kv KV, appID, guildID string, defs []*discordgo.ApplicationCommand) (bool, error) {
-	key := "discord.commands." + appID
-	if guildID != "" {
-		key += ".guild." + guildID
-	}
+	key := HashKey(appID, guildID)
 	h := Hash(defs)
 	old, err := kv.GetKV(ctx, key)
 	if err != nil {

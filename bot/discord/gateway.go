@@ -122,7 +122,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 	rep := a.engine.Handle(ctx, req)
 	out := Render(rep)
 	send := &discordgo.MessageSend{Content: out.Content, Embeds: out.Embeds, Components: out.Components, Files: out.Files,
-		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
 		AllowedMentions: &discordgo.MessageAllowedMentions{RepliedUser: true}}
 	if _, err := a.s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
 		a.log.Error("discord: reply to message", "message", m.ID, "kind", rep.Kind, "err", err)

@@ -2,21 +2,143 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/discord"
 )
 
-// setupDiscord wires the Discord adapter when DISCORD_* credentials are set.
-func setupDiscord(_ context.Context, d deps) (*platform, error) {
-	if !d.cfg.HasDiscord() {
+// setupDiscord wires the Discord adapter when DISCORD_* credentials are set:
+// the HTTP interactions endpoint with DISCORD_PUBLIC_KEY, the gateway with
+// DISCORD_BOT_TOKEN and DISCORD_APP_ID (registering /cert first when its
+// definitions changed since the last registration).
+func setupDiscord(ctx context.Context, d deps) (*platform, error) {
+	cfg := d.cfg
+	if !cfg.HasDiscord() {
 		return nil, errNotConfigured
 	}
-	return nil, errNotConfigured // adapter lands with the Discord issue
+	s, err := discord.NewSession(cfg.DiscordBotToken, cfg.DiscordAPIURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := shard(s, cfg); err != nil {
+		return nil, err
+	}
+	a, err := discord.New(discord.Options{Engine: d.app.engine, Seen: d.app.store, Session: s, Domains: domainChoices(d.app),
+		Logger: d.log.With("adapter", "discord"), MessageContent: os.Getenv("DISCORD_MESSAGE_CONTENT") == "true"})
+	if err != nil {
+		return nil, err
+	}
+	p := &platform{name: "discord", routes: map[string]http.Handler{}}
+	if cfg.DiscordPublicKey != "" {
+		key, err := discord.ParsePublicKey(cfg.DiscordPublicKey)
+		if err != nil {
+			return nil, err
+		}
+		p.routes["POST /discord/interactions"] = a.HTTPHandler(key)
+	}
+	if cfg.DiscordBotToken != "" {
+		p.notifier = discord.NewNotifier(s)
+	}
+	if cfg.DiscordBotToken != "" && cfg.DiscordAppID != "" {
+		rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		done, err := discord.RegisterIfChanged(rctx, s, d.app.store, cfg.DiscordAppID, cfg.DiscordGuildID, discord.Definitions(d.app.engine.Commands()))
+		cancel()
+		switch {
+		case err != nil:
+			d.log.Warn("discord: command registration failed; run `certcoach discord register`", "err", err)
+		case done:
+			d.log.Info("discord: registered /cert (definitions changed)", "guild", cfg.DiscordGuildID)
+		}
+		p.run = a.Run
+		p.ready = func(context.Context) error {
+			s.RLock()
+			defer s.RUnlock()
+			if !s.DataReady {
+				return errors.New("gateway not connected")
+			}
+			return nil
+		}
+	} else if cfg.DiscordBotToken != "" {
+		d.log.Warn("discord: DISCORD_BOT_TOKEN without DISCORD_APP_ID: gateway disabled")
+	}
+	if len(p.routes) == 0 && p.run == nil {
+		return nil, errors.New("discord: set DISCORD_PUBLIC_KEY (HTTP interactions) or DISCORD_BOT_TOKEN and DISCORD_APP_ID (gateway)")
+	}
+	return p, nil
+}
+
+func shard(s *discordgo.Session, cfg Config) error {
+	if cfg.DiscordShardCount == "" && cfg.DiscordShardID == "" {
+		return nil
+	}
+	id, err1 := strconv.Atoi(cfg.DiscordShardID)
+	n, err2 := strconv.Atoi(cfg.DiscordShardCount)
+	if err1 != nil || err2 != nil || n < 1 || id < 0 || id >= n {
+		return fmt.Errorf("discord: DISCORD_SHARD_ID=%q DISCORD_SHARD_COUNT=%q: want 0 <= id < count", cfg.DiscordShardID, cfg.DiscordShardCount)
+	}
+	s.ShardID, s.ShardCount = id, n
+	return nil
+}
+
+// domainChoices lists a certification's domains (outline in force today)
+// for autocomplete.
+func domainChoices(a *app) func(cert string) []discord.Choice {
+	return func(cert string) []discord.Choice {
+		o := a.kb.OutlineFor(cert, time.Now().UTC())
+		if o == nil {
+			return nil
+		}
+		out := make([]discord.Choice, 0, len(o.Domains))
+		for _, dm := range o.Domains {
+			out = append(out, discord.Choice{Name: fmt.Sprintf("%d. %s", dm.N, dm.Name), Value: strconv.Itoa(dm.N)})
+		}
+		return out
+	}
 }
 
 // discordCommand runs `certcoach discord ...` subcommands.
-func discordCommand(_ context.Context, _ Config, _ *slog.Logger, _ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "usage: certcoach discord register")
-	return exitUsage
+func discordCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || args[0] != "register" {
+		fmt.Fprintln(stderr, "usage: certcoach discord register   (needs DISCORD_BOT_TOKEN and DISCORD_APP_ID; DISCORD_GUILD_ID registers on one server)")
+		return exitUsage
+	}
+	if cfg.DiscordBotToken == "" || cfg.DiscordAppID == "" {
+		fmt.Fprintln(stderr, "certcoach: discord register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID")
+		return exitUsage
+	}
+	a, err := openApp(ctx, cfg, log, bot.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "certcoach:", err)
+		return 1
+	}
+	defer a.Close()
+	s, err := discord.NewSession(cfg.DiscordBotToken, cfg.DiscordAPIURL)
+	if err != nil {
+		fmt.Fprintln(stderr, "certcoach:", err)
+		return 1
+	}
+	defs := discord.Definitions(a.engine.Commands())
+	if err := discord.Register(ctx, s, cfg.DiscordAppID, cfg.DiscordGuildID, defs); err != nil {
+		fmt.Fprintln(stderr, "certcoach:", err)
+		return 1
+	}
+	if err := a.store.SetKV(ctx, discord.HashKey(cfg.DiscordAppID, cfg.DiscordGuildID), discord.Hash(defs)); err != nil {
+		log.Warn("discord: remember registered definitions", "err", err)
+	}
+	where := "globally (may take up to an hour to appear)"
+	if cfg.DiscordGuildID != "" {
+		where = "on guild " + cfg.DiscordGuildID
+	}
+	fmt.Fprintf(stdout, "registered /%s with %d sub-commands %s\n", discord.CommandName, len(defs[0].Options), where)
+	return 0
 }
