@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
@@ -115,26 +117,29 @@ func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback
 
 // postResponse POSTs a message to a response_url. Slack accepts up to five
 // posts per URL in 30 minutes, so a failure is logged, not retried.
-func (a *Adapter) postResponse(ctx context.Context, url string, res response) {
-	if err := a.postJSON(ctx, url, res); err != nil {
+func (a *Adapter) postResponse(ctx context.Context, target string, res response) {
+	if err := a.postJSON(ctx, target, res); err != nil {
 		a.log.Warn("slack: response_url post failed", "err", err)
 	}
 }
 
-func (a *Adapter) postJSON(ctx context.Context, url string, v any) error {
+func (a *Adapter) postJSON(ctx context.Context, target string, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, &buf)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, &buf)
 	if err != nil {
 		return fmt.Errorf("response_url request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.hc.Do(req)
 	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err // the URL itself is a credential: keep it out of logs
+		}
 		return fmt.Errorf("post response_url: %w", err)
 	}
 	defer resp.Body.Close()

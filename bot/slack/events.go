@@ -1,0 +1,122 @@
+package slack
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// inbound is a message addressed to the bot: a mention or a DM.
+type inbound struct {
+	eventID  string
+	team     string
+	user     string
+	channel  string
+	text     string
+	threadTS string // reply in this thread ("" for DMs)
+	dm       bool
+}
+
+// event schedules an Events API callback; it reports false when busy. Events
+// the bot does not act on (its own and other bots' messages, edits, other
+// channels' messages) are dropped without touching storage.
+func (a *Adapter) event(ev slackevents.EventsAPIEvent) bool {
+	in, ok := a.inbound(ev)
+	if !ok {
+		return true
+	}
+	return a.spawn("event", func(ctx context.Context) { a.runEvent(ctx, in) })
+}
+
+func (a *Adapter) inbound(ev slackevents.EventsAPIEvent) (inbound, bool) {
+	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if cb == nil {
+		return inbound{}, false
+	}
+	in := inbound{eventID: cb.EventID, team: ev.TeamID}
+	self := a.botUserID()
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" || e.User == self || e.Edited != nil {
+			return inbound{}, false
+		}
+		in.user, in.channel, in.text = e.User, e.Channel, e.Text
+		in.threadTS = e.ThreadTimeStamp
+		if in.threadTS == "" {
+			in.threadTS = e.TimeStamp
+		}
+		if in.eventID == "" {
+			in.eventID = e.Channel + ":" + e.TimeStamp
+		}
+	case *slackevents.MessageEvent:
+		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == self {
+			return inbound{}, false
+		}
+		in.user, in.channel, in.text, in.dm = e.User, e.Channel, e.Text, true
+		if in.eventID == "" {
+			in.eventID = e.Channel + ":" + e.TimeStamp
+		}
+	default:
+		return inbound{}, false
+	}
+	return in, true
+}
+
+var mentionRe = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
+
+// commandText turns a message into command text: a known command as typed,
+// anything else a question for `ask`.
+func (a *Adapter) commandText(text string) string {
+	t := strings.TrimSpace(mentionRe.ReplaceAllString(text, " "))
+	if t == "" {
+		return "help"
+	}
+	if a.eng.Known(t) {
+		return t
+	}
+	return "ask " + t
+}
+
+func (a *Adapter) runEvent(ctx context.Context, in inbound) {
+	first, err := a.dedup.FirstSeen(ctx, dedupScope, in.eventID, time.Now())
+	if err != nil {
+		a.log.Error("slack: cannot record event", "err", err)
+		return
+	}
+	if !first {
+		a.log.Debug("slack: duplicate event ignored", "event_id", in.eventID)
+		return
+	}
+	text := a.commandText(in.text)
+	act := a.actor(ctx, in.team, in.user, in.channel, "", waitFor(text, true))
+	act.DM = in.dm
+	req := bot.Request{Actor: act, Text: text, ID: a.requestID()}
+	reply := a.eng.Handle(ctx, req)
+	m := Render(reply, "")
+	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}
+	if in.threadTS != "" {
+		opts = append(opts, slackapi.MsgOptionTS(in.threadTS))
+	}
+	// In a channel, a private reply that is not meant for sharing (progress,
+	// errors, a quiz) is shown to the asker only.
+	if !in.dm && reply.Private && !reply.Shareable {
+		err = a.retry(ctx, func() error {
+			_, err := a.api.PostEphemeralContext(ctx, in.channel, in.user, opts...)
+			return err
+		})
+	} else {
+		err = a.retry(ctx, func() error {
+			_, _, err := a.api.PostMessageContext(ctx, in.channel, opts...)
+			return err
+		})
+	}
+	if err != nil {
+		a.log.Warn("slack: reply to event failed", "request_id", req.ID, "err", err)
+	}
+}

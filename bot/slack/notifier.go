@@ -1,0 +1,92 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
+)
+
+var _ remind.Notifier = (*Adapter)(nil)
+
+// Retry policy for Web API calls: only a 429 (the call was not accepted) is
+// retried, after Slack's Retry-After, a bounded number of times.
+const (
+	maxAttempts   = 4
+	maxRetryAfter = time.Minute
+)
+
+// retry runs f again after a 429, honouring Retry-After. Any other error,
+// including a timeout after the request was sent, is returned as is: the
+// post may have been accepted, and a retry could duplicate it.
+func (a *Adapter) retry(ctx context.Context, f func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := f()
+		rl, ok := errors.AsType[*slackapi.RateLimitedError](err)
+		if !ok || attempt == maxAttempts {
+			return err
+		}
+		wait := min(max(rl.RetryAfter, time.Second), maxRetryAfter)
+		a.log.Info("slack: rate limited, retrying", "after", wait, "attempt", attempt)
+		if err := a.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("slack: waiting out rate limit: %w", err)
+		}
+	}
+}
+
+// SendDM sends a reply as a direct message (conversations.open, then
+// chat.postMessage). The bot token belongs to one workspace, so workspace is
+// only used in errors.
+func (a *Adapter) SendDM(ctx context.Context, workspace, user string, r bot.Reply) error {
+	ch, err := a.dmChannel(ctx, user)
+	if err != nil {
+		return fmt.Errorf("slack DM to %s/%s: %w", workspace, user, err)
+	}
+	if err := a.post(ctx, ch, r); err != nil {
+		return fmt.Errorf("slack DM to %s/%s: %w", workspace, user, err)
+	}
+	return nil
+}
+
+// PostChannel posts a reply to a channel the bot is a member of.
+func (a *Adapter) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {
+	if err := a.post(ctx, channel, r); err != nil {
+		return fmt.Errorf("slack post to %s/%s: %w", workspace, channel, err)
+	}
+	return nil
+}
+
+func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
+	if ch, ok := a.dms.Load(user); ok {
+		return ch.(string), nil
+	}
+	var ch *slackapi.Channel
+	err := a.retry(ctx, func() error {
+		var err error
+		ch, _, _, err = a.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	a.dms.Store(user, ch.ID)
+	return ch.ID, nil
+}
+
+func (a *Adapter) post(ctx context.Context, channel string, r bot.Reply) error {
+	r.Private = false // a DM or a channel post is visible to its audience
+	m := Render(r, "")
+	err := a.retry(ctx, func() error {
+		_, _, err := a.api.PostMessageContext(ctx, channel, slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("chat.postMessage: %w", err)
+	}
+	return nil
+}

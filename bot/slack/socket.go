@@ -1,0 +1,111 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// maxAckPayload keeps Socket Mode acknowledgements under Slack's 20 KB
+// limit; larger replies go through response_url.
+const maxAckPayload = 19 << 10
+
+// RunSocketMode receives slash commands, clicks and events over Socket Mode
+// (SLACK_APP_TOKEN) until ctx ends, with the same handlers as HTTP. The
+// socketmode client reconnects after drops and when Slack asks it to; if it
+// gives up (bad token), RunSocketMode logs and tries again with back-off.
+func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) error {
+	if a.cfg.AppToken == "" {
+		return errors.New("slack: Socket Mode needs SLACK_APP_TOKEN")
+	}
+	sm := socketmode.New(a.api, opts...)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case evt := <-sm.Events:
+				a.socketEvent(ctx, sm, evt)
+			}
+		}
+	}()
+	defer func() { <-done }()
+	backoff := time.Second
+	for {
+		err := sm.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		a.log.Error("slack: Socket Mode stopped; reconnecting", "err", err, "in", backoff)
+		if sleepCtx(ctx, backoff) != nil {
+			return nil
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+}
+
+func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		a.log.Debug("slack: Socket Mode connecting")
+	case socketmode.EventTypeConnected:
+		a.log.Info("slack: Socket Mode connected")
+	case socketmode.EventTypeConnectionError:
+		a.log.Warn("slack: Socket Mode connection error", "err", errOf(evt.Data))
+	case socketmode.EventTypeInvalidAuth:
+		a.log.Error("slack: Socket Mode rejected SLACK_APP_TOKEN")
+	case socketmode.EventTypeEventsAPI:
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if !ok || evt.Request == nil {
+			return
+		}
+		if ev.Type == slackevents.CallbackEvent && !a.event(ev) {
+			return // not acknowledged: Slack delivers it again
+		}
+		a.ack(ctx, sm, evt.Request, nil)
+	case socketmode.EventTypeInteractive:
+		cb, ok := evt.Data.(slackapi.InteractionCallback)
+		if !ok || evt.Request == nil {
+			return
+		}
+		if a.interaction(cb) {
+			a.ack(ctx, sm, evt.Request, nil)
+		}
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := evt.Data.(slackapi.SlashCommand)
+		if !ok || evt.Request == nil {
+			return
+		}
+		actx, cancel := context.WithTimeout(ctx, ackTimeout)
+		res := a.command(actx, cmd)
+		cancel()
+		if b, err := json.Marshal(res); err == nil && len(b) < maxAckPayload {
+			a.ack(ctx, sm, evt.Request, res)
+			return
+		}
+		a.ack(ctx, sm, evt.Request, workingOnIt)
+		if cmd.ResponseURL != "" {
+			a.spawn("large reply", func(ctx context.Context) { a.postResponse(ctx, cmd.ResponseURL, res) })
+		}
+	}
+}
+
+func (a *Adapter) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, payload any) {
+	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		a.log.Warn("slack: Socket Mode ack failed", "err", err)
+	}
+}
+
+func errOf(v any) error {
+	if e, ok := v.(*slackapi.ConnectionErrorEvent); ok {
+		return e.ErrorObj
+	}
+	return nil
+}
