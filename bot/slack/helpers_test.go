@@ -1,0 +1,306 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
+)
+
+const (
+	testSecret = "test-signing-secret"
+	testTeam   = "T0TEST"
+	testUser   = "U0ALICE"
+	testAdmin  = "U0ADMIN"
+	botUser    = "U0BOT"
+)
+
+var (
+	kbOnce sync.Once
+	kb     *knowledge.Base
+	kbErr  error
+)
+
+// loadKB loads the embedded knowledge base once per test binary.
+func loadKB(t testing.TB) *knowledge.Base {
+	t.Helper()
+	kbOnce.Do(func() { kb, kbErr = knowledge.Load(knowledge.Embedded()) })
+	if kbErr != nil {
+		t.Fatalf("knowledge base: %v", kbErr)
+	}
+	return kb
+}
+
+// openStore opens a real SQLite store in a temp dir.
+func openStore(t testing.TB) (*storage.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "certcoach.db")
+	st, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, path
+}
+
+// recorder collects requests made to a fake endpoint.
+type recorder struct {
+	mu    sync.Mutex
+	items []recorded
+	ch    chan struct{}
+}
+
+type recorded struct {
+	Path string
+	Form url.Values     // Web API calls
+	JSON map[string]any // response_url posts
+	Raw  []byte
+}
+
+func newRecorder() *recorder { return &recorder{ch: make(chan struct{}, 1000)} }
+
+func (r *recorder) add(it recorded) {
+	r.mu.Lock()
+	r.items = append(r.items, it)
+	r.mu.Unlock()
+	r.ch <- struct{}{}
+}
+
+func (r *recorder) all() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recorded(nil), r.items...)
+}
+
+// wait returns once n items are recorded, failing after 5 seconds.
+func (r *recorder) wait(t testing.TB, n int) []recorded {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		if it := r.all(); len(it) >= n {
+			return it
+		}
+		select {
+		case <-r.ch:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %d recorded requests, have %d", n, len(r.all()))
+		}
+	}
+}
+
+// env is an adapter over a real engine and SQLite store, served over HTTP on
+// 127.0.0.1, with a fake Slack Web API (slacktest) and a response_url sink.
+type env struct {
+	t      *testing.T
+	a      *Adapter
+	eng    *bot.Engine
+	store  *storage.Store
+	dbPath string
+	srv    *httptest.Server
+	api    *slacktest.Server
+	web    *recorder // chat.postMessage, chat.postEphemeral, conversations.open
+	hooks  *recorder // response_url posts
+	hook   *httptest.Server
+	n      int
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := &env{t: t, web: newRecorder(), hooks: newRecorder()}
+	e.store, e.dbPath = openStore(t)
+	e.eng = bot.NewEngine(loadKB(t), e.store, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	e.api = newFakeSlack(t, e.web, nil)
+	e.hook = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Errorf("response_url got invalid JSON: %v", err)
+		}
+		e.hooks.add(recorded{Path: r.URL.Path, JSON: m, Raw: raw})
+	}))
+	t.Cleanup(e.hook.Close)
+	a, err := New(Config{Engine: e.eng, Dedup: e.store, SigningSecret: testSecret, BotToken: "xoxb-test",
+		APIURL: e.api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start(context.Background())
+	e.a = a
+	e.srv = httptest.NewServer(a)
+	t.Cleanup(func() {
+		e.srv.Close()
+		if err := a.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return e
+}
+
+// newFakeSlack starts slacktest with handlers that record posts and serve
+// conversations.open, users.info and auth.test the way the tests need.
+// extra handlers (path -> handler) take precedence.
+func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc) *slacktest.Server {
+	t.Helper()
+	record := func(reply string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if err := r.ParseForm(); err != nil {
+				t.Errorf("fake slack: %v", err)
+			}
+			rec.add(recorded{Path: r.URL.Path, Form: r.PostForm})
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, reply)
+		}
+	}
+	s := slacktest.NewTestServer(func(c slacktest.Customize) {
+		for p, h := range extra {
+			c.Handle(p, h)
+		}
+		c.Handle("/auth.test", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = fmt.Fprintf(w, `{"ok":true,"url":"https://x.slack.com/","team":"Test","user":"certcoach","team_id":%q,"user_id":%q,"bot_id":"B0BOT"}`, testTeam, botUser)
+		})
+		c.Handle("/users.info", func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			u := r.PostForm.Get("user")
+			_, _ = fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"user-%s","tz":"Europe/Paris","is_admin":%t,"profile":{"display_name":"Alice"}}}`, u, u, u == testAdmin)
+		})
+		c.Handle("/chat.postMessage", record(`{"ok":true,"channel":"C0CHAN","ts":"1700000000.000100"}`))
+		c.Handle("/chat.postEphemeral", record(`{"ok":true,"message_ts":"1700000000.000200"}`))
+		c.Handle("/conversations.open", record(`{"ok":true,"channel":{"id":"D0DM"}}`))
+	})
+	s.Start()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// post sends a body signed with secret at ts to the adapter.
+func (e *env) post(contentType string, body []byte, secret string, ts int64) (int, []byte) {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/slack/events", bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	if secret != "" {
+		req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
+		req.Header.Set("X-Slack-Signature", Sign(secret, ts, body))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
+}
+
+func (e *env) signed(contentType string, body []byte) (int, []byte) {
+	return e.post(contentType, body, testSecret, time.Now().Unix())
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// slashBody is a slash command form as Slack sends it.
+func (e *env) slashBody(user, text string) []byte {
+	e.n++
+	v := url.Values{
+		"token": {"legacy"}, "team_id": {testTeam}, "team_domain": {"test"}, "channel_id": {"C0CHAN"},
+		"channel_name": {"general"}, "user_id": {user}, "user_name": {"alice"}, "command": {"/cert"},
+		"text": {text}, "response_url": {fmt.Sprintf("%s/commands/%d", e.hook.URL, e.n)},
+		"trigger_id": {"1.2.3"}, "api_app_id": {"A0APP"},
+	}
+	return []byte(v.Encode())
+}
+
+// wireMsg is a message as Slack receives it.
+type wireMsg struct {
+	ResponseType    string          `json:"response_type"`
+	Text            string          `json:"text"`
+	Blocks          slackapi.Blocks `json:"blocks"`
+	ReplaceOriginal bool            `json:"replace_original"`
+	raw             []byte
+}
+
+func decode(t testing.TB, raw []byte) wireMsg {
+	t.Helper()
+	var m wireMsg
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("invalid message JSON: %v: %.300s", err, raw)
+	}
+	m.raw = raw
+	checkLimits(t, raw)
+	return m
+}
+
+// slash runs /cert text and decodes the immediate response.
+func (e *env) slash(user, text string) (int, wireMsg) {
+	e.t.Helper()
+	status, body := e.signed(formType, e.slashBody(user, text))
+	if status != http.StatusOK {
+		return status, wireMsg{raw: body}
+	}
+	return status, decode(e.t, body)
+}
+
+// click sends a block_actions payload for a button of an earlier message.
+func (e *env) click(user, actionID, value string) (int, []byte) {
+	e.n++
+	payload := map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": testTeam, "domain": "test"},
+		"user":       map[string]any{"id": user, "name": "alice", "team_id": testTeam},
+		"api_app_id": "A0APP", "trigger_id": "1.2.3",
+		"container":    map[string]any{"type": "message", "channel_id": "C0CHAN", "is_ephemeral": true},
+		"channel":      map[string]any{"id": "C0CHAN", "name": "general"},
+		"response_url": fmt.Sprintf("%s/actions/%d", e.hook.URL, e.n),
+		"actions":      []map[string]any{{"action_id": actionID, "block_id": "b1", "value": value, "type": "button", "action_ts": "1700000000.1"}},
+	}
+	raw, _ := json.Marshal(payload)
+	return e.signed(formType, []byte(url.Values{"payload": {string(raw)}}.Encode()))
+}
+
+// stored counts rows in every table the adapter may cause writes to.
+func (e *env) stored() int {
+	e.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+e.dbPath+"?mode=ro")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM seen) + (SELECT count(*) FROM answers) + (SELECT count(*) FROM sessions)`).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// buttons lists the buttons of rendered blocks.
+func buttons(blocks slackapi.Blocks) []*slackapi.ButtonBlockElement {
+	var out []*slackapi.ButtonBlockElement
+	for _, b := range blocks.BlockSet {
+		if ab, ok := b.(*slackapi.ActionBlock); ok {
+			for _, el := range ab.Elements.ElementSet {
+				if btn, ok := el.(*slackapi.ButtonBlockElement); ok {
+					out = append(out, btn)
+				}
+			}
+		}
+	}
+	return out
+}
