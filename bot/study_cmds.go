@@ -298,6 +298,9 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 		return Reply{}, Errorf("This exam is paused: `exam resume` to continue.")
 	}
 	if s.State != storage.SessionActive {
+		if _, err := e.store.AnswerByKey(ctx, u.ID, attemptKey(s.ID, pos)); err == nil {
+			return Reply{}, Errorf("You already answered that question; your first answer counts.")
+		}
 		return Reply{}, Errorf("That session has already ended.")
 	}
 	if pos >= len(s.Questions) {

@@ -318,13 +318,16 @@ func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) []
 		opts = opts[0].Options
 	}
 	var focused *discordgo.ApplicationCommandInteractionDataOption
-	cert := ""
+	cert, key := "", ""
 	for _, o := range opts {
 		if o.Focused {
 			focused = o
 		}
-		if o.Name == optCert {
+		switch o.Name {
+		case optCert:
 			cert = optString(o)
+		case optKey:
+			key = optString(o)
 		}
 	}
 	if focused == nil {
@@ -353,8 +356,15 @@ func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) []
 			}
 		}
 	case optZone:
-		for _, z := range zones {
-			all = append(all, Choice{Name: z, Value: z})
+		all = zoneChoices()
+	case optValue:
+		switch key {
+		case "timezone":
+			all = zoneChoices()
+		case "retention":
+			all = []Choice{{"0.85", "0.85"}, {"0.90 (default)", "0.9"}, {"0.95", "0.95"}}
+		case "leaderboard":
+			all = []Choice{{"on", "on"}, {"off", "off"}}
 		}
 	}
 	out := []*discordgo.ApplicationCommandOptionChoice{}
@@ -366,6 +376,14 @@ func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) []
 			break
 		}
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(c.Name, maxChoiceName), Value: clip(c.Value, maxChoiceValue)})
+	}
+	return out
+}
+
+func zoneChoices() []Choice {
+	out := make([]Choice, len(zones))
+	for i, z := range zones {
+		out[i] = Choice{Name: z, Value: z}
 	}
 	return out
 }

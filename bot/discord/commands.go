@@ -41,6 +41,7 @@ const (
 	optKey      = "key"
 	optValue    = "value"
 	optText     = "text"
+	optAction   = "action"
 )
 
 // subSpec describes a sub-command's typed options; the engine supplies its
@@ -76,7 +77,10 @@ var specs = map[string]subSpec{
 		certOption(false, "Which certification (default: your plan's)"),
 		strOption(optDomain, "Domain number or name (default: weakest)", false, true, 100),
 		{Type: discordgo.ApplicationCommandOptionInteger, Name: optCount, Description: "How many questions (1-20)", MinValue: ptr(1.0), MaxValue: 20}}},
-	"exam":     {desc: "A timed mock exam in the real format", options: []*discordgo.ApplicationCommandOption{certOption(true, "Which certification")}},
+	"exam": {desc: "A timed mock exam in the real format", options: []*discordgo.ApplicationCommandOption{
+		certOption(false, "Which certification (to start an exam)"),
+		{Type: discordgo.ApplicationCommandOptionString, Name: optAction, Description: "Pause or resume your exam",
+			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "pause", Value: "pause"}, {Name: "resume", Value: "resume"}}}}},
 	"review":   {desc: "Review the cards due today"},
 	"progress": {desc: "Your progress per domain and readiness"},
 	"plan": {desc: "Plan up to your exam date", options: []*discordgo.ApplicationCommandOption{
@@ -91,13 +95,21 @@ var specs = map[string]subSpec{
 	"export": {desc: "All your data as a JSON file"},
 	"forget": {desc: "Delete all your data"},
 	"settings": {desc: "Change a setting, e.g. retention 0.9", options: []*discordgo.ApplicationCommandOption{
-		strOption(optKey, "Setting: retention or leaderboard", true, false, 32), strOption(optValue, "New value, e.g. 0.9 or off", true, false, 64)}},
+		{Type: discordgo.ApplicationCommandOptionString, Name: optKey, Description: "Which setting", Required: true,
+			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "retention", Value: "retention"},
+				{Name: "leaderboard", Value: "leaderboard"}, {Name: "timezone", Value: "timezone"}}}, strOption(optValue, "New value: 0.9, on/off or an IANA zone", true, true, 64)}},
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// Definitions builds the /cert command from the engine's commands: one
-// sub-command per engine command (help first), typed options where known.
+// order is the design's command set (DESIGN.md), shown in this order;
+// engine commands not listed follow it.
+var order = []string{"help", "compare", "domains", "domain", "ask", "quiz", "exam", "review", "progress", "plan",
+	"remind", "leaderboard", "group", "export", "forget", "settings"}
+
+// Definitions builds the /cert command: one sub-command per command of the
+// design plus any other engine command, typed options where known, the
+// engine's summaries as descriptions.
 func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 	root := &discordgo.ApplicationCommand{
 		Type:        discordgo.ChatApplicationCommand,
@@ -106,25 +118,27 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild,
 			discordgo.InteractionContextBotDM},
 	}
-	names := make([]bot.CommandInfo, 0, len(cmds))
+	info := map[string]bot.CommandInfo{}
 	for _, c := range cmds {
-		if c.Name == "help" {
-			names = append([]bot.CommandInfo{c}, names...)
-			continue
-		}
-		names = append(names, c)
+		info[c.Name] = c
 	}
-	for _, c := range names {
-		if len(root.Options) == maxOptions || !validName(c.Name) {
+	names := append([]string(nil), order...)
+	for _, c := range cmds {
+		if _, ok := specs[c.Name]; !ok {
+			names = append(names, c.Name)
+		}
+	}
+	for _, name := range names {
+		if len(root.Options) == maxOptions || !validName(name) {
 			continue
 		}
-		spec, known := specs[c.Name]
-		desc := c.Summary
+		spec, known := specs[name]
+		desc := info[name].Summary
 		if desc == "" {
 			desc = spec.desc
 		}
 		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: c.Name, Description: clip(desc, maxCommandDesc)}
+			Name: name, Description: clip(desc, maxCommandDesc)}
 		switch {
 		case len(spec.group) > 0:
 			sub.Type = discordgo.ApplicationCommandOptionSubCommandGroup
@@ -136,7 +150,7 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		case known:
 			sub.Options = spec.options
 		default:
-			sub.Options = []*discordgo.ApplicationCommandOption{strOption(optText, clip("Arguments: "+c.Usage, maxCommandDesc), false, false, 500)}
+			sub.Options = []*discordgo.ApplicationCommandOption{strOption(optText, clip("Arguments: "+info[name].Usage, maxCommandDesc), false, false, 500)}
 		}
 		root.Options = append(root.Options, sub)
 	}
@@ -251,7 +265,7 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (text, path s
 			domain = stripCert(domain, cert)
 		}
 		if count != "" && domain == "" {
-			domain = "all" // keeps "quiz cissp all 5" from reading 5 as a domain
+			domain = "0" // "quiz cissp 0 5": any domain, 5 questions (a lone 5 would read as domain 5)
 		}
 		words = append(words, cert, domain, count)
 	case "domain":

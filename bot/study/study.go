@@ -42,6 +42,9 @@ func New(kb *knowledge.Base, store *storage.Store, now func() time.Time) *Servic
 // FSRS authors) at the user's desired retention.
 func scheduler(retention float64) *fsrs.FSRS {
 	p := fsrs.DefaultParam()
+	// Long-term scheduling only: a chat bot reviews at most a few times a
+	// day, so minute-level learning steps would just pile up as "due".
+	p.EnableShortTerm = false
 	if retention >= 0.7 && retention <= 0.99 {
 		p.RequestRetention = retention
 	}

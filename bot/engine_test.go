@@ -1,0 +1,181 @@
+package bot_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
+)
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+var loadKB = sync.OnceValues(func() (*knowledge.Base, error) { return knowledge.Load(knowledge.Embedded()) })
+
+type harness struct {
+	e     *bot.Engine
+	store *storage.Store
+	clock *fakeClock
+	kb    *knowledge.Base
+}
+
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	kb, err := loadKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clk := &fakeClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	return &harness{e: bot.NewEngine(kb, st, bot.Options{Clock: clk}), store: st, clock: clk, kb: kb}
+}
+
+func actor(user string) bot.Actor {
+	return bot.Actor{Platform: "console", Workspace: "w1", User: user, Channel: "c", Name: user}
+}
+
+func (h *harness) do(t testing.TB, user, text string) bot.Reply {
+	t.Helper()
+	return h.e.Handle(context.Background(), bot.Request{Actor: actor(user), Text: text})
+}
+
+func (h *harness) click(t testing.TB, user, action string) bot.Reply {
+	t.Helper()
+	return h.e.Handle(context.Background(), bot.Request{Actor: actor(user), Action: action})
+}
+
+func all(r bot.Reply) string {
+	var sb strings.Builder
+	sb.WriteString(r.Title + "\n" + r.Body + "\n" + r.Footer + "\n")
+	for _, f := range r.Fields {
+		sb.WriteString(f.Name + " " + f.Value + "\n")
+	}
+	if r.Table != nil {
+		for _, row := range r.Table.Rows {
+			sb.WriteString(row.Label + " | " + row.Left + " | " + row.Right + "\n")
+		}
+	}
+	return sb.String()
+}
+
+func TestParseCommand(t *testing.T) {
+	tests := []struct {
+		in, name, rest string
+	}{
+		{"/cert compare", "compare", ""},
+		{"cert compare", "compare", ""},
+		{"compare", "compare", ""},
+		{"  /CERT   Compare  Incident-Response ", "compare", "Incident-Response"},
+		{"certificate", "certificate", ""},
+		{"/cert", "", ""},
+		{"ask how long is the CISSP exam?", "ask", "how long is the CISSP exam?"},
+		{"", "", ""},
+		{"cert\tdomains cissp", "domains", "cissp"},
+	}
+	for _, tc := range tests {
+		name, args := bot.ParseCommand(tc.in)
+		if name != tc.name || args.Rest != tc.rest {
+			t.Errorf("ParseCommand(%q) = %q, %q; want %q, %q", tc.in, name, args.Rest, tc.name, tc.rest)
+		}
+	}
+}
+
+func TestReferenceCommands(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		text    string
+		want    []string
+		outcome string
+	}{
+		{"help", []string{"compare", "quiz", "ask"}, bot.OutcomeOK},
+		{"/cert compare", []string{"Information Security Governance 18%", "Incident Management 29%", "Security Operations 13%", "Software Development Security 10%", "450", "700", "weights unconfirmed"}, bot.OutcomeOK},
+		{"compare incident-response", []string{"CISM", "CISSP", "7.6"}, bot.OutcomeOK},
+		{"compare bcp", []string{"CISM vs CISSP"}, bot.OutcomeOK},
+		{"compare underwater basket weaving", []string{"No comparison"}, bot.OutcomeUserError},
+		{"domains cissp", []string{"Security and Risk Management: 16%", "2024"}, bot.OutcomeOK},
+		{"domains cism", []string{"unconfirmed", "Incident Management: 29%"}, bot.OutcomeOK},
+		{"domains cism 2022", []string{"Incident Management: 30%"}, bot.OutcomeOK},
+		{"domains cissp 2021", []string{"Software Development Security: 11%"}, bot.OutcomeOK},
+		{"domains", []string{"cism"}, bot.OutcomeUserError},
+		{"domains cisa", []string{"Unknown certification"}, bot.OutcomeUserError},
+		{"domain cissp 7", []string{"7.6", "incident management", "quiz cissp 7"}, bot.OutcomeOK},
+		{"domain cissp operations", []string{"Security Operations"}, bot.OutcomeOK},
+		{"domain cism 4", []string{"not yet known", "4A3", "Business continuity plan"}, bot.OutcomeOK},
+		{"domain cism 4 2022", []string{"4B6"}, bot.OutcomeOK},
+		{"domain cissp 9", []string{"no domain"}, bot.OutcomeUserError},
+		{"ask how many questions are on the CISM exam", []string{"150", "Source:"}, bot.OutcomeOK},
+		{"ask", []string{"Ask me something"}, bot.OutcomeUserError},
+		{"ask zebra migration patterns in the serengeti", []string{"No good answer"}, bot.OutcomeOK},
+		{"frobnicate", []string{"Unknown command"}, bot.OutcomeUserError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			r := h.do(t, "alice", tc.text)
+			if r.Outcome != tc.outcome {
+				t.Fatalf("outcome %q, want %q; reply:\n%s", r.Outcome, tc.outcome, all(r))
+			}
+			text := all(r)
+			for _, w := range tc.want {
+				if !strings.Contains(strings.ToLower(text), strings.ToLower(w)) {
+					t.Errorf("reply lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+func TestCompareListsAllDomainsOfBoth(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "alice", "compare")
+	if r.Table == nil {
+		t.Fatal("compare has no table")
+	}
+	text := all(r)
+	for _, o := range []string{"cism-2026", "cissp-2024"} {
+		ol, _ := h.kb.Outline(o)
+		for _, d := range ol.Domains {
+			if !strings.Contains(text, d.Name) {
+				t.Errorf("compare lacks %s domain %q", o, d.Name)
+			}
+		}
+	}
+	if !r.Shareable || !r.Private {
+		t.Errorf("compare should be private and shareable: %+v", r)
+	}
+}
+
+func TestOutlineFollowsPlanDate(t *testing.T) {
+	h := newHarness(t)
+	// Before 3 Nov 2026 the 2022 CISM outline applied; a plan date picks it.
+	h.clock.t = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	if r := h.do(t, "bob", "plan cism 2026-10-20"); r.Outcome != bot.OutcomeOK {
+		t.Fatalf("plan: %s", all(r))
+	}
+	r := h.do(t, "bob", "domains cism")
+	if !strings.Contains(all(r), "Incident Management: 30%") {
+		t.Errorf("with an exam on 2026-10-20, domains cism should show the 2022 outline:\n%s", all(r))
+	}
+	r = h.do(t, "bob", "plan cism 2026-12-01")
+	if !strings.Contains(all(r), "Heads-up") {
+		t.Errorf("a plan across the 2026-11-03 change should warn:\n%s", all(r))
+	}
+}
