@@ -58,7 +58,7 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 			lb = "off"
 		}
 		return Reply{Kind: "settings", Title: "Your settings", Private: true,
-			Body: fmt.Sprintf("- retention: %.2f (FSRS target recall)\n- leaderboard: %s\n- timezone: %s", u.Retention, lb, tz),
+			Body:   fmt.Sprintf("- retention: %.2f (FSRS target recall)\n- leaderboard: %s\n- timezone: %s", u.Retention, lb, tz),
 			Footer: "Change with `settings retention 0.9`, `settings leaderboard off`, `settings timezone Europe/Berlin`."}, nil
 	}
 	if len(args.Fields) < 2 {

@@ -175,4 +175,3 @@ func piecewise(p, passRaw float64, lo, pass, hi int) int {
 	}
 	return pass + int(math.Round((p-passRaw)/(1-passRaw)*float64(hi-pass)))
 }
-

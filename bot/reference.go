@@ -143,7 +143,7 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 		body += "\n\n_Caveats:_\n- " + strings.Join(dedupe(notes), "\n- ")
 	}
 	return Reply{Kind: "compare", Title: "CISM vs CISSP", Table: t, Body: body,
-		Footer: e.sourceList(cites) + fmt.Sprintf(" · Outlines: CISM %s, CISSP %s", om.Version, os.Version) + " · `compare <topic>` for a topic",
+		Footer:  e.sourceList(cites) + fmt.Sprintf(" · Outlines: CISM %s, CISSP %s", om.Version, os.Version) + " · `compare <topic>` for a topic",
 		Private: true, Shareable: true}, nil
 }
 

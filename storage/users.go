@@ -80,7 +80,9 @@ func (s *Store) userByKey(ctx context.Context, key UserKey) (User, error) {
 }
 
 // UserByKey returns an existing user or ErrNotFound.
-func (s *Store) UserByKey(ctx context.Context, key UserKey) (User, error) { return s.userByKey(ctx, key) }
+func (s *Store) UserByKey(ctx context.Context, key UserKey) (User, error) {
+	return s.userByKey(ctx, key)
+}
 
 // UserByID returns a user by row ID or ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
