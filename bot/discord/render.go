@@ -97,7 +97,7 @@ func Render(r bot.Reply) Message {
 		m.Embeds = append(m.Embeds, cur)
 	}
 	for i, f := range fields {
-		if len(cur.Fields) == maxFields {
+		if len(cur.Fields) == maxFields || len(cur.Fields)+f.keep > maxFields {
 			if len(m.Embeds) == maxEmbeds {
 				markCut(m.Embeds)
 				break
@@ -137,8 +137,8 @@ func Render(r bot.Reply) Message {
 // replyFields lists the reply's fields, then its comparison table as inline
 // fields (two columns a row, a spacer keeping rows aligned), with long
 // values split into continuation fields.
-func replyFields(r bot.Reply) []bot.Field {
-	var out []bot.Field
+func replyFields(r bot.Reply) []field {
+	var out []field
 	for _, f := range r.Fields {
 		parts := splitText(f.Value, maxFieldValue)
 		if len(parts) == 0 {
@@ -149,20 +149,27 @@ func replyFields(r bot.Reply) []bot.Field {
 			if i > 0 {
 				name = blank
 			}
-			out = append(out, bot.Field{Name: name, Value: p, Inline: f.Inline && len(parts) == 1})
+			out = append(out, field{Field: bot.Field{Name: name, Value: p, Inline: f.Inline && len(parts) == 1}})
 		}
 	}
 	if t := r.Table; t != nil {
 		for i, row := range t.Rows {
 			out = append(out,
-				bot.Field{Name: joinName(row.Label, t.Left), Value: truncate(row.Left, maxFieldValue), Inline: true},
-				bot.Field{Name: joinName(row.Label, t.Right), Value: truncate(row.Right, maxFieldValue), Inline: true})
+				field{Field: bot.Field{Name: joinName(row.Label, t.Left), Value: truncate(row.Left, maxFieldValue), Inline: true}, keep: 3},
+				field{Field: bot.Field{Name: joinName(row.Label, t.Right), Value: truncate(row.Right, maxFieldValue), Inline: true}})
 			if i < len(t.Rows)-1 {
-				out = append(out, bot.Field{Name: blank, Value: blank, Inline: true})
+				out = append(out, field{Field: bot.Field{Name: blank, Value: blank, Inline: true}})
 			}
 		}
 	}
 	return out
+}
+
+// field is a field to render; keep > 0 starts a run of fields that must sit
+// in the same embed (a table row).
+type field struct {
+	bot.Field
+	keep int
 }
 
 func joinName(label, col string) string {
