@@ -27,7 +27,10 @@ type Config struct {
 	DiscordShardID    string
 	DiscordShardCount string
 
-	RateLimit string // per-user commands per minute, "0" disables
+	RateLimit          string // per-user commands per minute, "0" disables
+	RateBurst          string // per-user burst
+	WorkspaceRateLimit string // per-workspace commands per minute, "0" disables
+	WorkspaceRateBurst string // per-workspace burst
 }
 
 func loadConfig() Config {
@@ -54,7 +57,10 @@ func loadConfig() Config {
 		DiscordAPIURL:      get("DISCORD_API_URL", ""),
 		DiscordShardID:     get("DISCORD_SHARD_ID", ""),
 		DiscordShardCount:  get("DISCORD_SHARD_COUNT", ""),
-		RateLimit:          get("CERTCOACH_RATE_LIMIT", "30"),
+		RateLimit:          get("CERTCOACH_RATE_LIMIT", defaultUserRate),
+		RateBurst:          get("CERTCOACH_RATE_BURST", defaultUserBurst),
+		WorkspaceRateLimit: get("CERTCOACH_WORKSPACE_RATE_LIMIT", defaultWorkspaceRate),
+		WorkspaceRateBurst: get("CERTCOACH_WORKSPACE_RATE_BURST", defaultWorkspaceBurst),
 	}
 }
 

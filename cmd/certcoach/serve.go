@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/metrics"
 	"github.com/certcoach/certcoach/bot/remind"
 )
 
@@ -62,14 +63,28 @@ const shutdownGrace = 10 * time.Second
 
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("starting", "config", cfg.String())
-	a, err := openApp(ctx, cfg, log, bot.Options{Limiter: newLimiter(cfg)})
+	m := metrics.New()
+	lim, err := newLimiter(cfg, m.Limited)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	a, err := openApp(ctx, cfg, log, bot.Options{Limiter: lim, Observer: m.Observe})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Last: after the HTTP server, adapters and reminders have stopped
+		// writing. Close checkpoints the WAL into the main file.
+		if err := a.Close(); err != nil {
+			m.DBError("close")
+			log.Error("close database", "err", err)
+			return
+		}
+		log.Info("database closed")
+	}()
 	go func() { _ = a.kb.WarmSearch(ctx) }()
 
-	rd := &readiness{checks: map[string]func(context.Context) error{"database": a.store.Ping}}
+	rd := &readiness{checks: map[string]func(context.Context) error{"database": pingCounted(m, a.store.Ping)}}
 	d := deps{cfg: cfg, app: a, log: log, ready: rd}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -102,7 +117,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 		platforms = append(platforms, p)
 		for path, h := range p.routes {
-			mux.Handle(path, h)
+			mux.Handle(path, countSignatureFailures(m, p.name, h))
 		}
 		if p.ready != nil {
 			rd.add(p.name, p.ready)
@@ -111,11 +126,30 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	notifiers := map[string]remind.Notifier{}
 	for _, p := range platforms {
 		if p.notifier != nil {
-			notifiers[p.name] = p.notifier
+			notifiers[p.name] = countingNotifier{Notifier: p.notifier, platform: p.name, m: m}
 		}
 	}
 
-	srv := &http.Server{Addr: cfg.Addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", m.Handler())
+	} else {
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", m.Handler())
+		metricsSrv = &http.Server{Addr: cfg.MetricsAddr, Handler: mm, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (CERTCOACH_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		log.Info("metrics listening", "addr", mln.Addr().String())
+		go func() {
+			if err := metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics server", "err", err)
+			}
+		}()
+	}
+
+	srv := &http.Server{Addr: cfg.Addr, Handler: m.HTTP(withRequestBasics(log, mux)), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -158,6 +192,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer cancel()
 	if err := srv.Shutdown(shCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shCtx)
 	}
 	cancelRun()
 	done := make(chan struct{})
