@@ -17,9 +17,9 @@ import (
 // so 30 a minute with a burst of 10 never bites a human; a workspace of a
 // large community gets 20 people's worth before it is slowed down.
 const (
-	defaultUserRate      = "30"
-	defaultUserBurst     = "10"
-	defaultWorkspaceRate = "600"
+	defaultUserRate       = "30"
+	defaultUserBurst      = "10"
+	defaultWorkspaceRate  = "600"
 	defaultWorkspaceBurst = "100"
 	// maxBuckets bounds the limiter's memory (about 200 bytes a bucket):
 	// past it the least recently used bucket goes, which at worst forgives
