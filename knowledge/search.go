@@ -21,7 +21,18 @@ type Entry struct {
 	Text  string
 	Cite  *Cite // nil for glossary terms and objectives (they cite their outline)
 	keys  string
-	stale bool // superseded outline or fact: ranked lower
+	names []string // normalised names (title, acronym, aliases) for exact matches
+	stale bool     // superseded outline or fact: ranked lower
+}
+
+func names(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if n := strings.Join(tokenize(s), " "); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Hit is a search result with its score (higher is better).
@@ -50,7 +61,7 @@ func (b *Base) entries(today time.Time) []Entry {
 			out = append(out, Entry{Ref: "fact:" + f.ID, Kind: "fact", Cert: c.ID,
 				Title: c.Name + " " + f.Label, Text: f.Text, Cite: &f.Cite,
 				keys:  strings.Join(append(append([]string{strings.ReplaceAll(f.Key, ".", " ")}, f.Keywords...), c.Aliases...), " "),
-				stale: f.Status == StatusSuperseded})
+				stale: f.Status == StatusSuperseded, names: names(append([]string{f.Label}, f.Keywords...)...)})
 		}
 	}
 	for oi := range b.Outlines {
@@ -72,14 +83,16 @@ func (b *Base) entries(today time.Time) []Entry {
 			out = append(out, Entry{Ref: fmt.Sprintf("domain:%s:%d", o.ID, d.N), Kind: "domain", Cert: o.Cert,
 				Title: fmt.Sprintf("%s Domain %d: %s", cert, d.N, d.Name),
 				Text:  fmt.Sprintf("%s domain %d (%s outline, %d%%). %s %s", cert, d.N, o.Version, d.Weight, d.Summary, strings.Join(objs, "; ")),
-				Cite:  &o.Cite, keys: strings.Join(d.Aliases, " ") + fmt.Sprintf(" domain %d", d.N), stale: stale || o.Status == StatusSuperseded})
+				Cite:  &o.Cite, keys: strings.Join(d.Aliases, " ") + fmt.Sprintf(" domain %d", d.N), stale: stale || o.Status == StatusSuperseded,
+				names: names(d.Name)})
 		}
 	}
 	for ti := range b.Topics {
 		t := &b.Topics[ti]
 		out = append(out, Entry{Ref: "topic:" + t.ID, Kind: "topic", Title: t.Title,
 			Text: t.Summary + " CISM: " + t.CISM + " " + t.CISMWhere + " CISSP: " + t.CISSP + " " + t.CISSPWhere,
-			Cite: &t.Cite, keys: strings.Join(t.Aliases, " ") + " " + strings.ReplaceAll(t.ID, "-", " ")})
+			Cite: &t.Cite, keys: strings.Join(t.Aliases, " ") + " " + strings.ReplaceAll(t.ID, "-", " "),
+			names: names(append([]string{t.Title, t.ID}, t.Aliases...)...)})
 	}
 	for ti := range b.Terms {
 		t := &b.Terms[ti]
@@ -88,7 +101,8 @@ func (b *Base) entries(today time.Time) []Entry {
 			title += " (" + t.Acronym + ")"
 		}
 		out = append(out, Entry{Ref: "term:" + t.ID, Kind: "term", Title: title, Text: t.Definition,
-			keys: strings.Join(t.Aliases, " ") + " " + t.Acronym})
+			keys:  strings.Join(t.Aliases, " ") + " " + t.Acronym,
+			names: names(append([]string{t.Term, t.Acronym}, t.Aliases...)...)})
 	}
 	return out
 }
@@ -142,7 +156,31 @@ var stopwords = map[string]bool{
 	"much": true, "many": true, "should": true, "get": true, "need": true, "this": true, "that": true, "exam": true,
 	"where": true, "when": true, "who": true, "why": true, "as": true, "if": true, "any": true, "some": true,
 	"please": true, "explain": true, "define": true, "mean": true, "means": true, "we": true, "certification": true,
+	"vs": true, "versus": true, "difference": true, "between": true, "compare": true, "cover": true, "covers": true,
+	"covered": true, "test": true, "tests": true, "tested": true, "good": true, "become": true, "becoming": true,
+	"worth": true, "useful": true, "help": true, "will": true, "would": true, "from": true, "have": true, "has": true,
 }
+
+// certWords name a certification, directly or through its issuing body.
+var certWords = map[string]string{"cism": "cism", "cissp": "cissp", "isaca": "cism", "isc2": "cissp", "isc": "cissp"}
+
+// hints add search terms for question words that carry intent but are not
+// themselves something the answer must contain ("how many" wants a count).
+var hints = map[string][]string{
+	"many":    {"how many", "number of"},
+	"where":   {"domain", "outline"},
+	"cover":   {"domain", "outline"},
+	"covers":  {"domain", "outline"},
+	"covered": {"domain", "outline"},
+	"test":    {"domain", "outline"},
+	"tests":   {"domain", "outline"},
+	"tested":  {"domain", "outline"},
+	"much":    {"fee", "cost"},
+}
+
+// coverageWords ask where a subject sits in an outline: topics and domains
+// answer that better than a single fact.
+var coverageWords = map[string]bool{"where": true, "cover": true, "covers": true, "covered": true, "test": true, "tests": true, "tested": true}
 
 func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, error) {
 	// One connection: an in-memory database lives and dies with it.
@@ -217,10 +255,18 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 	var terms []string   // FTS5 query terms
 	certs := map[string]bool{}
 	seen := map[string]bool{}
+	where := false
 	for _, w := range words {
-		if w == "cism" || w == "cissp" {
-			certs[w] = true
+		if c, ok := certWords[w]; ok {
+			certs[c] = true
 			continue
+		}
+		if h, ok := hints[w]; ok && !seen["hint:"+w] {
+			seen["hint:"+w] = true
+			where = where || coverageWords[w]
+			for _, x := range h {
+				terms = append(terms, quote(x))
+			}
 		}
 		if stopwords[w] || seen[w] || len(w) > 40 {
 			continue
@@ -232,6 +278,11 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 			group = append(group, quote(syn))
 		}
 		terms = append(terms, strings.Join(group, " OR "))
+	}
+	if len(content) == 0 && len(certs) == 2 {
+		// Naming both exams and nothing else asks which one to take.
+		content = []string{"first"}
+		terms = append(terms, quote("which first"))
 	}
 	if len(terms) == 0 {
 		if len(certs) == 0 {
@@ -248,6 +299,7 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		return nil, fmt.Errorf("search %q: %w", truncateRunes(question, 60), err)
 	}
 	defer rows.Close()
+	phrase := strings.Join(content, " ")
 	var hits []Hit
 	for rows.Next() {
 		var id int
@@ -269,6 +321,20 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		if e.stale {
 			h.Score *= 0.5
 		}
+		if len(certs) == 0 || e.Kind == "fact" || e.Kind == "domain" || (where && e.Kind == "topic") {
+			// When an exam is named, a definition or a general topic that
+			// merely has the asked-about name is not the answer.
+			h.Score *= nameBoost(e, phrase, content)
+		}
+		switch {
+		case e.Kind == "objective":
+			h.Score *= 0.6 // an objective title is a pointer, rarely the answer itself
+		case e.Kind == "term" && len(certs) > 0:
+			h.Score *= 0.7 // the question is about an exam, not a definition
+		}
+		if where && (e.Kind == "topic" || e.Kind == "domain") {
+			h.Score *= 2
+		}
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
@@ -288,6 +354,26 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		}
 	}
 	return out, nil
+}
+
+// nameBoost favours entries named exactly by the question: "due care",
+// "what is a bia" or "kpi vs kri" want the glossary entry, not a mention.
+func nameBoost(e *Entry, phrase string, content []string) float64 {
+	for _, n := range e.names {
+		if n == phrase {
+			return 3
+		}
+	}
+	if len(content) == 2 { // "kpi vs kri", "rto rpo"
+		for _, n := range e.names {
+			for _, w := range content {
+				if n == w {
+					return 2
+				}
+			}
+		}
+	}
+	return 1
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, "") + `"` }

@@ -1,0 +1,111 @@
+package knowledge_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/certcoach/certcoach/knowledge"
+)
+
+// TestSearchQuality runs natural questions a candidate would type, written
+// before the ranking was tuned, each expecting a specific entry first.
+func TestSearchQuality(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/search_quality.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases struct {
+		Cases []struct {
+			Q    string   `yaml:"q"`
+			Want []string `yaml:"want"`
+		} `yaml:"cases"`
+	}
+	if err := yaml.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases.Cases) < 40 {
+		t.Fatalf("only %d cases", len(cases.Cases))
+	}
+	failed := 0
+	for _, c := range cases.Cases {
+		hits, err := kb.Search(context.Background(), c.Q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "(nothing)"
+		if len(hits) > 0 {
+			got = hits[0].Entry.Ref
+		}
+		ok := false
+		for _, w := range c.Want {
+			ok = ok || w == got
+		}
+		if !ok {
+			failed++
+			var rest []string
+			for _, h := range hits {
+				rest = append(rest, h.Entry.Ref)
+			}
+			t.Errorf("%q: first %s, want one of %v (top: %v)", c.Q, got, c.Want, rest)
+		}
+	}
+	t.Logf("%d of %d questions answered with an expected entry first", len(cases.Cases)-failed, len(cases.Cases))
+}
+
+// TestSearchRefusesUnrelated: questions the base cannot answer get no hit
+// rather than an unrelated entry passed off as an answer.
+func TestSearchRefusesUnrelated(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru", "kubernetes helm chart syntax"} {
+		hits, err := kb.Search(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) > 0 {
+			t.Errorf("%q matched %s (%s)", q, hits[0].Entry.Ref, hits[0].Entry.Title)
+		}
+	}
+}
+
+func TestKBCheckPasses(t *testing.T) {
+	b, err := knowledge.Parse(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := b.Validate(); len(p) > 0 {
+		t.Fatalf("%d problems: %v", len(p), p)
+	}
+	counts := b.QuestionCounts()
+	for d := 1; d <= 8; d++ {
+		if n := counts[knowledge.DomainRef("cissp", d)]; n < 20 {
+			t.Errorf("cissp domain %d has %d questions, want >= 20", d, n)
+		}
+	}
+	for d := 1; d <= 4; d++ {
+		if n := counts[knowledge.DomainRef("cism", d)]; n < 50 {
+			t.Errorf("cism domain %d has %d questions, want >= 50", d, n)
+		}
+	}
+	if len(b.Questions) < 360 || len(b.Terms) < 120 {
+		t.Errorf("questions %d (want >= 360), glossary %d (want >= 120)", len(b.Questions), len(b.Terms))
+	}
+	perDomain := map[string]int{}
+	for _, term := range b.Terms {
+		for _, d := range term.Domains {
+			perDomain[d]++
+		}
+	}
+	if len(perDomain) != 12 {
+		t.Errorf("glossary covers %d of 12 domains: %v", len(perDomain), perDomain)
+	}
+}
