@@ -1,0 +1,241 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "certcoach.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestOpenAppliesPragmasAndMigrationsIdempotently(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	checks := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "1", "busy_timeout": "10000"}
+	for p, want := range checks {
+		var got string
+		if err := s.w.QueryRowContext(ctx, "PRAGMA "+p).Scan(&got); err != nil || got != want {
+			t.Errorf("PRAGMA %s = %q (%v), want %q", p, got, err, want)
+		}
+	}
+	u, err := s.EnsureUser(ctx, UserKey{"slack", "T1", "U1"}, "Ann", "Europe/Berlin", time.Unix(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// Reopen: migrations are not re-applied and data survives.
+	s2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	got, err := s2.UserByKey(ctx, UserKey{"slack", "T1", "U1"})
+	if err != nil || got.ID != u.ID || got.TZ != "Europe/Berlin" || got.TZSource != "platform" {
+		t.Fatalf("after reopen: %+v, %v", got, err)
+	}
+	var versions int
+	if err := s2.r.QueryRowContext(ctx, "SELECT count(*) FROM goose_db_version WHERE version_id > 0").Scan(&versions); err != nil || versions < 2 {
+		t.Fatalf("goose versions %d, %v", versions, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("this is not sqlite ", 400)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing directory", filepath.Join(dir, "nope", "x.db"), "does not exist"},
+		{"not a database", garbage, "not a valid certcoach database"},
+		{"empty", "", "empty path"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open(ctx, tc.path)
+			if err == nil {
+				s.Close()
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) || strings.Count(err.Error(), "\n") > 0 {
+				t.Fatalf("error %q, want one line containing %q", err, tc.want)
+			}
+		})
+	}
+	if os.Geteuid() != 0 { // root ignores permissions
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o500)
+		if s, err := Open(ctx, filepath.Join(ro, "x.db")); err == nil {
+			s.Close()
+			t.Fatal("opened a database in a read-only directory")
+		}
+	}
+}
+
+func TestUserTimeZoneSourceRespected(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	k := UserKey{"slack", "T1", "U2"}
+	u, _ := s.EnsureUser(ctx, k, "", "America/New_York", time.Unix(1, 0))
+	if err := s.SetTimeZone(ctx, u.ID, "Asia/Tokyo", "user"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = s.EnsureUser(ctx, k, "", "America/Chicago", time.Unix(2, 0))
+	if u.TZ != "Asia/Tokyo" {
+		t.Fatalf("platform hint overrode the user's zone: %q", u.TZ)
+	}
+}
+
+func TestFirstSeen(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	now := time.Unix(1000, 0)
+	for i, want := range []bool{true, false, false} {
+		got, err := s.FirstSeen(ctx, "slack-event", "Ev1", now)
+		if err != nil || got != want {
+			t.Fatalf("delivery %d: %v, %v; want %v", i, got, err, want)
+		}
+	}
+	if ok, _ := s.FirstSeen(ctx, "discord", "Ev1", now); !ok {
+		t.Fatal("scopes must not collide")
+	}
+	if n, err := s.PruneSeen(ctx, now.Add(time.Second)); err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v", n, err)
+	}
+}
+
+func recordN(ctx context.Context, s *Store, userID int64, key string) error {
+	_, err := s.RecordAnswer(ctx, Answer{UserID: userID, AttemptKey: key, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, At: time.Unix(100, 0), LocalDay: "2026-11-25"}, 0,
+		func(prev *Card) (Card, int, string) {
+			return Card{UserID: userID, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, Due: time.Unix(200, 0), State: 2}, 3, ""
+		})
+	return err
+}
+
+// TestConcurrentWritersAndReaders: many goroutines write and read at once on
+// a file database; no write is lost, none fails with "database is locked".
+func TestConcurrentWritersAndReaders(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	const users, each = 20, 25
+	ids := make([]int64, users)
+	for i := range ids {
+		u, err := s.EnsureUser(ctx, UserKey{"console", "w", fmt.Sprint(i)}, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = u.ID
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, users*each*2)
+	for i := 0; i < users; i++ {
+		wg.Add(2)
+		go func(i int) {
+			defer wg.Done()
+			for k := 0; k < each; k++ {
+				if err := recordN(ctx, s, ids[i], fmt.Sprint(k)); err != nil {
+					errs <- err
+				}
+				// Same key again: a duplicate, never a second row.
+				if err := recordN(ctx, s, ids[i], fmt.Sprint(k)); !errors.Is(err, ErrDuplicate) {
+					errs <- fmt.Errorf("duplicate not detected: %v", err)
+				}
+			}
+		}(i)
+		go func(i int) {
+			defer wg.Done()
+			for k := 0; k < each; k++ {
+				if _, err := s.DomainStats(ctx, ids[i]); err != nil {
+					errs <- err
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i := range ids {
+		n, err := s.CountAnswers(ctx, UserKey{"console", "w", fmt.Sprint(i)})
+		if err != nil || n != each {
+			t.Errorf("user %d: %d answers (%v), want %d", i, n, err, each)
+		}
+	}
+}
+
+func TestDeleteUserCascades(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	u, _ := s.EnsureUser(ctx, UserKey{"console", "w", "x"}, "", "", time.Unix(1, 0))
+	other, _ := s.EnsureUser(ctx, UserKey{"console", "w", "y"}, "", "", time.Unix(1, 0))
+	for _, id := range []int64{u.ID, other.ID} {
+		if err := recordN(ctx, s, id, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPlan(ctx, Plan{UserID: id, Cert: "cism", ExamDate: "2027-01-01", PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := s.CountUserRows(ctx, u.ID)
+	if before < 4 {
+		t.Fatalf("expected rows before delete, got %d", before)
+	}
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountUserRows(ctx, u.ID); n != 0 {
+		t.Fatalf("%d rows left", n)
+	}
+	if n, _ := s.CountUserRows(ctx, other.ID); n != before {
+		t.Fatalf("other user lost rows: %d, want %d", n, before)
+	}
+}
+
+func TestBackupWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	u, _ := s.EnsureUser(ctx, UserKey{"console", "w", "b"}, "", "", time.Unix(1, 0))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for k := 0; k < 200; k++ {
+			_ = recordN(ctx, s, u.ID, fmt.Sprint(k))
+		}
+	}()
+	dst := filepath.Join(filepath.Dir(path), "backup.db")
+	if err := s.Backup(ctx, dst); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	b, err := Open(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var ok string
+	if err := b.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity %q, %v", ok, err)
+	}
+	if err := s.Backup(ctx, dst); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+}
