@@ -6,7 +6,12 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 )
 
-// setupReminders starts the reminder scheduler over the adapters' notifiers.
-func setupReminders(_ context.Context, _ deps, _ map[string]remind.Notifier) (func(context.Context) error, error) {
-	return nil, errNotConfigured // scheduler lands with the reminders issue
+// setupReminders registers the remind and group commands and returns the
+// scheduler's run func, which delivers through the adapters' notifiers
+// (keyed by platform name, "slack" and "discord"). Reminders of a platform
+// without a notifier are recorded missed, not queued forever.
+func setupReminders(_ context.Context, d deps, notifiers map[string]remind.Notifier) (func(context.Context) error, error) {
+	remind.Register(d.app.engine)
+	s := remind.New(d.app.engine, notifiers, remind.Options{Logger: d.log})
+	return s.Run, nil
 }

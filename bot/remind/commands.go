@@ -1,0 +1,386 @@
+package remind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
+)
+
+// Action ID prefixes, routed by the engine:
+// remind:answer:<reminder>:<YYYY-MM-DD>:<choice> and qotd:answer:<post>:<choice>
+// (both far below Discord's 100-byte custom_id limit).
+const (
+	actionRemind = "remind"
+	actionQotd   = "qotd"
+)
+
+const (
+	remindForm = "`remind 07:30 Europe/Berlin` (a 24-hour time, then an IANA time zone such as America/New_York)"
+	groupForm  = "`group daily 09:00 Europe/Berlin` (a 24-hour time, then an IANA time zone; add `cism` or `cissp` to keep to one exam)"
+	dayFormat  = "Mon 2 Jan 2006 15:04 MST"
+)
+
+type commands struct {
+	e     *bot.Engine
+	zones *zones
+}
+
+// Register adds the reminder and channel question-of-the-day commands and
+// their answer buttons to the engine. It needs no platform: settings are
+// stored, and whichever process runs a Scheduler delivers them.
+func Register(e *bot.Engine) {
+	c := &commands{e: e, zones: &zones{}}
+	e.Register(bot.CommandInfo{Name: "remind", Usage: "remind <HH:MM> [IANA zone] | remind off | remind pause <days> | remind resume | remind weekends off|on",
+		Summary: "A daily study reminder by DM, with one question"}, c.remind, "reminder", "reminders")
+	e.Register(bot.CommandInfo{Name: "group", Usage: "group daily <HH:MM> [IANA zone] | group off",
+		Summary: "A question of the day in this channel (channel admins)"}, c.group)
+	e.RegisterAction(actionRemind, c.answerReminder)
+	e.RegisterAction(actionQotd, c.answerQotd)
+}
+
+func (c *commands) now() time.Time { return c.e.Clock().Now() }
+
+func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (bot.Reply, error) {
+	u, err := c.e.User(ctx, req.Actor)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	st := c.e.Store()
+	cur, err := st.ReminderFor(ctx, storage.ReminderUser, u.Key.Platform, u.Key.Workspace, u.Key.User)
+	exists := err == nil
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	f := strings.Fields(args.Rest) // not args.Fields: zone names are case-sensitive
+	if len(f) == 0 {
+		return c.showReminder(cur, exists), nil
+	}
+	needOn := func() error {
+		if !exists || cur.NextFire.IsZero() && cur.TZ == "" {
+			return bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm)
+		}
+		return nil
+	}
+	on := c.zones.next
+	switch strings.ToLower(f[0]) {
+	case "off", "stop":
+		if !exists || cur.NextFire.IsZero() {
+			return private("You have no daily reminder on."), nil
+		}
+		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {
+			return bot.Reply{}, err
+		}
+		return private(fmt.Sprintf("Daily reminder off. `remind %s` turns it back on.", clockText(cur.Minute))), nil
+	case "pause":
+		if err := needOn(); err != nil {
+			return bot.Reply{}, err
+		}
+		n, err := strconv.Atoi(strings.Join(f[1:], ""))
+		if err != nil || n < 1 || n > 365 {
+			return bot.Reply{}, bot.Errorf("Say how many days to pause, e.g. `remind pause 3` (1 to 365).")
+		}
+		loc, _ := c.zones.load(cur.TZ)
+		lt := c.now().In(loc)
+		cur.PausedUntil = time.Date(lt.Year(), lt.Month(), lt.Day()+n+1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		r, err := st.SaveReminder(ctx, cur, c.now(), on)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return private(fmt.Sprintf("Paused for %d day%s. %s", n, plural(n), c.nextText(r))), nil
+	case "resume", "on":
+		if err := needOn(); err != nil {
+			return bot.Reply{}, err
+		}
+		cur.PausedUntil = ""
+		r, err := st.SaveReminder(ctx, cur, c.now(), on)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return private("Daily reminder on. " + c.nextText(r)), nil
+	case "weekends", "weekend":
+		if err := needOn(); err != nil {
+			return bot.Reply{}, err
+		}
+		if len(f) != 2 || (strings.ToLower(f[1]) != "on" && strings.ToLower(f[1]) != "off") {
+			return bot.Reply{}, bot.Errorf("Say `remind weekends off` for quiet weekends, or `remind weekends on`.")
+		}
+		cur.QuietWeekends = strings.ToLower(f[1]) == "off"
+		r, err := st.SaveReminder(ctx, cur, c.now(), on)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		what := "Reminders on weekends too."
+		if cur.QuietWeekends {
+			what = "Quiet weekends: no reminders on Saturday and Sunday."
+		}
+		return private(what + " " + c.nextText(r)), nil
+	}
+	minute, err := ParseClock(f[0])
+	if err != nil || len(f) > 2 {
+		return bot.Reply{}, bot.Errorf("I could not read that. Say %s, or `remind off`.", remindForm)
+	}
+	zone, note := "", ""
+	switch {
+	case len(f) == 2:
+		loc, err := ParseZone(f[1])
+		if err != nil {
+			return bot.Reply{}, bot.Errorf("%q is not an IANA time zone. Say %s.", shorten(f[1], 40), remindForm)
+		}
+		zone = loc.String()
+		if err := c.e.Store().SetTimeZone(ctx, u.ID, zone, "user"); err != nil {
+			return bot.Reply{}, err
+		}
+	case u.TZ != "":
+		zone = u.TZ
+		if u.TZSource == "platform" {
+			note = " (your profile's time zone; add a zone to use another)"
+		}
+	case exists && cur.TZ != "":
+		zone = cur.TZ
+	default:
+		return bot.Reply{}, bot.Errorf("Which time zone are you in? Say %s.", remindForm)
+	}
+	r := storage.Reminder{Kind: storage.ReminderUser, UserID: u.ID, Platform: u.Key.Platform, Workspace: u.Key.Workspace,
+		Target: u.Key.User, Minute: minute, TZ: zone}
+	if exists {
+		r.QuietWeekends, r.PausedUntil = cur.QuietWeekends, cur.PausedUntil
+	}
+	saved, err := st.SaveReminder(ctx, r, c.now(), on)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s", clockText(minute), zone, note, c.nextText(saved))), nil
+}
+
+func private(body string) bot.Reply { return bot.Reply{Kind: "remind", Private: true, Body: body} }
+
+// nextText says when a reminder next fires, in its own zone.
+func (c *commands) nextText(r storage.Reminder) string {
+	if r.NextFire.IsZero() {
+		return "It will not fire (check the time zone)."
+	}
+	loc, err := c.zones.load(r.TZ)
+	if err != nil {
+		return "It will not fire: unknown time zone " + r.TZ + "."
+	}
+	return "Next: " + r.DueAt.In(loc).Format(dayFormat) + "."
+}
+
+func (c *commands) showReminder(r storage.Reminder, exists bool) bot.Reply {
+	if !exists || r.NextFire.IsZero() {
+		return private(fmt.Sprintf("You have no daily reminder. Set one with %s.", remindForm))
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Daily reminder at %s %s. %s", clockText(r.Minute), r.TZ, c.nextText(r))
+	if r.QuietWeekends {
+		sb.WriteString("\nQuiet weekends: none on Saturday and Sunday (`remind weekends on` to change).")
+	}
+	if r.PausedUntil != "" && r.PausedUntil > r.DueDay {
+		fmt.Fprintf(&sb, "\nPaused until %s (`remind resume` to restart now).", r.PausedUntil)
+	}
+	sb.WriteString("\n`remind off` stops it; `remind pause <days>` takes a break.")
+	return private(sb.String())
+}
+
+func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (bot.Reply, error) {
+	a := req.Actor
+	if a.Channel == "" || a.DM {
+		return bot.Reply{}, bot.Errorf("Use `group daily` in the channel that should get the question of the day.")
+	}
+	// The console has no channel roles: whoever runs it administers it.
+	if !a.CanManage && a.Platform != bot.PlatformConsole {
+		return bot.Reply{Kind: "group", Private: true, Body: "Only people who can manage this channel can set its question of the day."}, nil
+	}
+	st := c.e.Store()
+	cur, err := st.ReminderFor(ctx, storage.ReminderChannel, a.Platform, a.Workspace, a.Channel)
+	exists := err == nil
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	f := strings.Fields(args.Rest)
+	if len(f) == 0 {
+		if !exists || cur.NextFire.IsZero() {
+			return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("No question of the day here. Set one with %s.", groupForm)}, nil
+		}
+		return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("Question of the day at %s %s. %s `group off` stops it.", clockText(cur.Minute), cur.TZ, c.nextText(cur))}, nil
+	}
+	switch strings.ToLower(f[0]) {
+	case "off", "stop":
+		if !exists || cur.NextFire.IsZero() {
+			return bot.Reply{Kind: "group", Private: true, Body: "This channel has no question of the day."}, nil
+		}
+		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {
+			return bot.Reply{}, err
+		}
+		return bot.Reply{Kind: "group", Body: "Question of the day off for this channel."}, nil
+	case "daily":
+	default:
+		return bot.Reply{}, bot.Errorf("Say %s, or `group off`.", groupForm)
+	}
+	if len(f) < 2 || len(f) > 4 {
+		return bot.Reply{}, bot.Errorf("Say %s.", groupForm)
+	}
+	minute, err := ParseClock(f[1])
+	if err != nil {
+		return bot.Reply{}, bot.Errorf("I could not read %q as a time. Say %s.", shorten(f[1], 20), groupForm)
+	}
+	zone, cert := "", ""
+	for _, w := range f[2:] {
+		if _, ok := c.e.Knowledge().Cert(strings.ToLower(w)); ok {
+			cert = strings.ToLower(w)
+			continue
+		}
+		loc, err := ParseZone(w)
+		if err != nil {
+			return bot.Reply{}, bot.Errorf("%q is not an IANA time zone. Say %s.", shorten(w, 40), groupForm)
+		}
+		zone = loc.String()
+	}
+	if zone == "" {
+		if exists && cur.TZ != "" {
+			zone = cur.TZ
+		} else if u, err := c.e.User(ctx, a); err == nil && u.TZ != "" {
+			zone = u.TZ
+		} else {
+			return bot.Reply{}, bot.Errorf("Which time zone should the channel use? Say %s.", groupForm)
+		}
+	}
+	r := storage.Reminder{Kind: storage.ReminderChannel, Platform: a.Platform, Workspace: a.Workspace, Target: a.Channel,
+		Minute: minute, TZ: zone, Cert: cert}
+	saved, err := st.SaveReminder(ctx, r, c.now(), c.zones.next)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	scope := "CISM and CISSP"
+	if cert != "" {
+		scope = strings.ToUpper(cert)
+	}
+	return bot.Reply{Kind: "group", Body: fmt.Sprintf("Question of the day (%s) set for this channel at %s %s. %s Everyone's answer counts toward their own progress; results appear with the next day's question.",
+		scope, clockText(minute), zone, c.nextText(saved))}, nil
+}
+
+var errStaleButton = bot.Errorf("That button is not valid any more.")
+
+// answerReminder handles remind:answer:<reminder>:<day>:<choice>.
+func (c *commands) answerReminder(ctx context.Context, req bot.Request, parts []string) (bot.Reply, error) {
+	if len(parts) != 4 || parts[0] != "answer" {
+		return bot.Reply{}, errStaleButton
+	}
+	rid, err1 := strconv.ParseInt(parts[1], 10, 64)
+	choice, err2 := strconv.Atoi(parts[3])
+	if err1 != nil || err2 != nil {
+		return bot.Reply{}, errStaleButton
+	}
+	u, err := c.e.User(ctx, req.Actor)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	st := c.e.Store()
+	r, err := st.ReminderByID(ctx, rid)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (r.Kind != storage.ReminderUser || r.UserID != u.ID)) {
+		return bot.Reply{}, errStaleButton
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	sd, err := st.SendOn(ctx, rid, parts[2])
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && sd.QuestionID == "") {
+		return bot.Reply{}, errStaleButton
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return c.record(ctx, u, sd.QuestionID, fmt.Sprintf("rem:%d:%s", rid, sd.Day), choice, nil)
+}
+
+// answerQotd handles qotd:answer:<post>:<choice>: any member of the post's
+// workspace may answer the channel's current question once.
+func (c *commands) answerQotd(ctx context.Context, req bot.Request, parts []string) (bot.Reply, error) {
+	if len(parts) != 3 || parts[0] != "answer" {
+		return bot.Reply{}, errStaleButton
+	}
+	id, err1 := strconv.ParseInt(parts[1], 10, 64)
+	choice, err2 := strconv.Atoi(parts[2])
+	if err1 != nil || err2 != nil {
+		return bot.Reply{}, errStaleButton
+	}
+	st := c.e.Store()
+	sd, err := st.SendByID(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return bot.Reply{}, errStaleButton
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	r, err := st.ReminderByID(ctx, sd.ReminderID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (r.Kind != storage.ReminderChannel || r.Platform != req.Actor.Platform || r.Workspace != req.Actor.Workspace)) {
+		return bot.Reply{}, errStaleButton
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	// Once the next day's post has shown the answer, the old one is closed.
+	if latest, err := st.PreviousSent(ctx, r.ID, "9999-12-31"); err == nil && latest.ID != sd.ID {
+		return bot.Reply{}, bot.Errorf("That question has closed and its answer is out; try today's.")
+	}
+	u, err := c.e.User(ctx, req.Actor)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return c.record(ctx, u, sd.QuestionID, fmt.Sprintf("qotd:%d", sd.ID), choice, func(a storage.Answer) error {
+		// Also on a duplicate: repairs a crash between the two writes.
+		_, err := st.RecordQotdAnswer(ctx, sd.ID, u.ID, a.Choice, a.Correct, a.At)
+		return err
+	})
+}
+
+// record stores an answer like a quiz answer (once per attempt key) and
+// tells the user how they did; after, when set, also runs on a duplicate
+// with the answer first recorded.
+func (c *commands) record(ctx context.Context, u storage.User, qid, key string, choice int, after func(storage.Answer) error) (bot.Reply, error) {
+	q, ok := c.e.Knowledge().Question(qid)
+	if !ok || choice < 0 || choice >= len(q.Options) || choice >= len(letters) {
+		return bot.Reply{}, errStaleButton
+	}
+	res, err := c.e.Study().Record(ctx, u, "", 0, key, q, choice)
+	if errors.Is(err, storage.ErrDuplicate) {
+		prev, err := c.e.Store().AnswerByKey(ctx, u.ID, key)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if after != nil {
+			if err := after(prev); err != nil {
+				return bot.Reply{}, err
+			}
+		}
+		return bot.Reply{Kind: "answer", Private: true, Body: fmt.Sprintf("You already answered this one (%c); your first answer counts.", letters[prev.Choice])}, nil
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if after != nil {
+		if err := after(res.Answer); err != nil {
+			return bot.Reply{}, err
+		}
+	}
+	return bot.Reply{Kind: "answer", Private: true, Body: verdict(q, choice, res.Correct)}, nil
+}
+
+func verdict(q *knowledge.Question, choice int, correct bool) string {
+	a := q.AnswerIndex()
+	var sb strings.Builder
+	if correct {
+		fmt.Fprintf(&sb, "**Correct:** %c) %s\n", letters[a], q.Options[a])
+	} else {
+		fmt.Fprintf(&sb, "**Not quite.** You chose %c; the answer is %c) %s\n", letters[choice], letters[a], q.Options[a])
+	}
+	sb.WriteString(q.Explanation)
+	return sb.String()
+}
