@@ -109,17 +109,17 @@ func (r *recorder) wait(t testing.TB, n int) []recorded {
 // env is an adapter over a real engine and SQLite store, served over HTTP on
 // 127.0.0.1, with a fake Slack Web API (slacktest) and a response_url sink.
 type env struct {
-	t      *testing.T
-	a      *Adapter
-	eng    *bot.Engine
-	store  *storage.Store
-	dbPath string
-	srv    *httptest.Server
-	api    *slacktest.Server
-	web    *recorder // chat.postMessage, chat.postEphemeral, conversations.open
-	hooks  *recorder // response_url posts
-	hook   *httptest.Server
-	n      int
+	t       *testing.T
+	a       *Adapter
+	eng     *bot.Engine
+	store   *storage.Store
+	dbPath  string
+	srv     *httptest.Server
+	api     *slacktest.Server
+	web     *recorder // chat.postMessage, chat.postEphemeral, conversations.open
+	hooks   *recorder // response_url posts
+	hookURL string
+	n       int
 }
 
 func newEnv(t *testing.T) *env {
@@ -128,15 +128,7 @@ func newEnv(t *testing.T) *env {
 	e.store, e.dbPath = openStore(t)
 	e.eng = bot.NewEngine(loadKB(t), e.store, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	e.api = newFakeSlack(t, e.web, nil)
-	e.hook = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Errorf("response_url got invalid JSON: %v", err)
-		}
-		e.hooks.add(recorded{Path: r.URL.Path, JSON: m, Raw: raw})
-	}))
-	t.Cleanup(e.hook.Close)
+	e.hookURL = newHookServer(t, e.hooks)
 	a, err := New(Config{Engine: e.eng, Dedup: e.store, SigningSecret: testSecret, BotToken: "xoxb-test",
 		APIURL: e.api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -152,6 +144,21 @@ func newEnv(t *testing.T) *env {
 		}
 	})
 	return e
+}
+
+// newHookServer starts a response_url sink on 127.0.0.1 and returns its URL.
+func newHookServer(t testing.TB, rec *recorder) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Errorf("response_url got invalid JSON: %v", err)
+		}
+		rec.add(recorded{Path: r.URL.Path, JSON: m, Raw: raw})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // newFakeSlack starts slacktest with handlers that record posts and serve
@@ -223,10 +230,20 @@ func (e *env) slashBody(user, text string) []byte {
 	v := url.Values{
 		"token": {"legacy"}, "team_id": {testTeam}, "team_domain": {"test"}, "channel_id": {"C0CHAN"},
 		"channel_name": {"general"}, "user_id": {user}, "user_name": {"alice"}, "command": {"/cert"},
-		"text": {text}, "response_url": {fmt.Sprintf("%s/commands/%d", e.hook.URL, e.n)},
+		"text": {text}, "response_url": {fmt.Sprintf("%s/commands/%d", e.hookURL, e.n)},
 		"trigger_id": {"1.2.3"}, "api_app_id": {"A0APP"},
 	}
 	return []byte(v.Encode())
+}
+
+// message rebuilds a Web API post as message JSON.
+func (r recorded) message(t testing.TB) []byte {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"text": r.Form.Get("text"), "blocks": json.RawMessage(r.Form.Get("blocks"))})
+	if err != nil {
+		t.Fatalf("posted blocks are not JSON: %v", err)
+	}
+	return b
 }
 
 // wireMsg is a message as Slack receives it.
@@ -268,7 +285,7 @@ func (e *env) click(user, actionID, value string) (int, []byte) {
 		"api_app_id": "A0APP", "trigger_id": "1.2.3",
 		"container":    map[string]any{"type": "message", "channel_id": "C0CHAN", "is_ephemeral": true},
 		"channel":      map[string]any{"id": "C0CHAN", "name": "general"},
-		"response_url": fmt.Sprintf("%s/actions/%d", e.hook.URL, e.n),
+		"response_url": fmt.Sprintf("%s/actions/%d", e.hookURL, e.n),
 		"actions":      []map[string]any{{"action_id": actionID, "block_id": "b1", "value": value, "type": "button", "action_ts": "1700000000.1"}},
 	}
 	raw, _ := json.Marshal(payload)

@@ -271,7 +271,7 @@ func TestAppMentionRepliesInThread(t *testing.T) {
 	if p.Path != "/chat.postMessage" || p.Form.Get("channel") != "C0CHAN" || p.Form.Get("thread_ts") != "1700000000.000001" {
 		t.Fatalf("want a threaded chat.postMessage in C0CHAN, got %s %v", p.Path, p.Form)
 	}
-	checkLimits(t, []byte(fmt.Sprintf(`{"text":%q,"blocks":%s}`, p.Form.Get("text"), p.Form.Get("blocks"))))
+	checkLimits(t, p.message(t))
 	if !strings.Contains(p.Form.Get("blocks"), "Identity") && !strings.Contains(p.Form.Get("blocks"), "IAM") {
 		t.Errorf("reply is not the IAM comparison: %.200s", p.Form.Get("blocks"))
 	}

@@ -9,10 +9,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/remind"
 )
-
-var _ remind.Notifier = (*Adapter)(nil)
 
 // Retry policy for Web API calls: only a 429 (the call was not accepted) is
 // retried, after Slack's Retry-After, a bounded number of times.
@@ -38,6 +35,8 @@ func (a *Adapter) retry(ctx context.Context, f func() error) error {
 		}
 	}
 }
+
+// Adapter implements remind.Notifier (checked where cmd/certcoach wires it).
 
 // SendDM sends a reply as a direct message (conversations.open, then
 // chat.postMessage). The bot token belongs to one workspace, so workspace is

@@ -1,0 +1,167 @@
+package slack
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// notifierEnv is an adapter whose Web API is slacktest with the given
+// chat.postMessage behaviour; back-off waits are recorded, not slept.
+func notifierEnv(t *testing.T, post http.HandlerFunc) (*Adapter, *recorder, *[]time.Duration) {
+	t.Helper()
+	st, _ := openStore(t)
+	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	rec := newRecorder()
+	extra := map[string]http.HandlerFunc{}
+	if post != nil {
+		extra["/chat.postMessage"] = func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			rec.add(recorded{Path: r.URL.Path, Form: r.PostForm})
+			post(w, r)
+		}
+	}
+	api := newFakeSlack(t, rec, extra)
+	a, err := New(Config{Engine: eng, Dedup: st, SigningSecret: "s", BotToken: "xoxb-test", APIURL: api.GetAPIURL(),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	var mu sync.Mutex
+	waits := &[]time.Duration{}
+	a.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		*waits = append(*waits, d)
+		return ctx.Err()
+	}
+	return a, rec, waits
+}
+
+func reminder() bot.Reply {
+	return bot.Reply{Title: "Time for today's question", Body: "**Which** control...?", Private: true,
+		Buttons: []bot.Button{{ID: "quiz:answer:s1:0:0", Label: "A"}, {ID: "quiz:answer:s1:0:1", Label: "B"}}}
+}
+
+func TestSendDM(t *testing.T) {
+	a, rec, _ := notifierEnv(t, nil)
+	ctx := context.Background()
+	if err := a.SendDM(ctx, testTeam, testUser, reminder()); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.all()
+	if len(got) != 2 || got[0].Path != "/conversations.open" || got[0].Form.Get("users") != testUser {
+		t.Fatalf("want conversations.open for %s then a post, got %+v", testUser, got)
+	}
+	p := got[1]
+	if p.Path != "/chat.postMessage" || p.Form.Get("channel") != "D0DM" {
+		t.Fatalf("post: %s %v", p.Path, p.Form)
+	}
+	checkLimits(t, p.message(t))
+	if !strings.Contains(p.Form.Get("blocks"), "quiz:answer:s1:0:1") || strings.Contains(p.Form.Get("blocks"), ShareActionID) {
+		t.Errorf("DM blocks: %s", p.Form.Get("blocks"))
+	}
+	// The DM channel is remembered.
+	if err := a.SendDM(ctx, testTeam, testUser, reminder()); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.all(); len(got) != 3 || got[2].Path != "/chat.postMessage" {
+		t.Errorf("second DM: %d calls", len(got))
+	}
+	if err := a.PostChannel(ctx, testTeam, "C0QOTD", reminder()); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.all(); got[3].Form.Get("channel") != "C0QOTD" {
+		t.Errorf("channel post went to %q", got[3].Form.Get("channel"))
+	}
+}
+
+func TestNotifierRetries(t *testing.T) {
+	const ok = `{"ok":true,"channel":"C0QOTD","ts":"1.2"}`
+	for _, tc := range []struct {
+		name     string
+		replies  []func(http.ResponseWriter) // one per call; the last repeats
+		wantErr  bool
+		wantPost int // calls to chat.postMessage
+		waits    []time.Duration
+	}{
+		{name: "accepted", replies: []func(http.ResponseWriter){body(200, ok)}, wantPost: 1},
+		{name: "429 then accepted", replies: []func(http.ResponseWriter){limited("7"), limited("1"), body(200, ok)},
+			wantPost: 3, waits: []time.Duration{7 * time.Second, time.Second}},
+		{name: "429 without Retry-After", replies: []func(http.ResponseWriter){limited("0"), body(200, ok)},
+			wantPost: 2, waits: []time.Duration{time.Second}},
+		{name: "huge Retry-After is capped", replies: []func(http.ResponseWriter){limited("3600"), body(200, ok)},
+			wantPost: 2, waits: []time.Duration{maxRetryAfter}},
+		{name: "always 429 gives up", replies: []func(http.ResponseWriter){limited("2")}, wantErr: true,
+			wantPost: maxAttempts, waits: []time.Duration{2 * time.Second, 2 * time.Second, 2 * time.Second}},
+		{name: "500 is not retried", replies: []func(http.ResponseWriter){body(500, "oops")}, wantErr: true, wantPost: 1},
+		{name: "slack error is not retried", replies: []func(http.ResponseWriter){body(200, `{"ok":false,"error":"channel_not_found"}`)}, wantErr: true, wantPost: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			calls := 0
+			a, rec, waits := notifierEnv(t, func(w http.ResponseWriter, _ *http.Request) {
+				mu.Lock()
+				i := min(calls, len(tc.replies)-1)
+				calls++
+				mu.Unlock()
+				tc.replies[i](w)
+			})
+			err := a.PostChannel(context.Background(), testTeam, "C0QOTD", reminder())
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if n := len(rec.all()); n != tc.wantPost {
+				t.Errorf("%d posts, want %d", n, tc.wantPost)
+			}
+			if len(*waits) != len(tc.waits) {
+				t.Fatalf("waited %v, want %v", *waits, tc.waits)
+			}
+			for i := range tc.waits {
+				if (*waits)[i] != tc.waits[i] {
+					t.Errorf("wait %d = %v, want %v", i, (*waits)[i], tc.waits[i])
+				}
+			}
+		})
+	}
+}
+
+func TestNotifierRetryStopsWithContext(t *testing.T) {
+	a, rec, _ := notifierEnv(t, func(w http.ResponseWriter, _ *http.Request) { limited("30")(w) })
+	a.sleep = sleepCtx // real waiting, cut short by the context
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := a.PostChannel(ctx, testTeam, "C0QOTD", reminder()); err == nil {
+		t.Fatal("no error")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v despite the context", d)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("%d posts", n)
+	}
+}
+
+func body(status int, s string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, s)
+	}
+}
+
+func limited(retryAfter string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", retryAfter)
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+	}
+}
