@@ -81,3 +81,8 @@ func (c Config) String() string {
 	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s discord_bot_token=%s discord_public_key=%s",
 		c.DB, c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.DiscordBotToken), red(c.DiscordPublicKey))
 }
+
+// secrets lists the configured credentials, for the log redactor.
+func (c Config) secrets() []string {
+	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.DiscordBotToken}
+}

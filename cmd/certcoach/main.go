@@ -66,7 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cfg.DB = *db
 		rest = append([]string{sub}, fl.Args()...)
 	}
-	log := newLogger(cfg.LogLevel, stderr)
+	log := newLogger(cfg.LogLevel, stderr, cfg.secrets()...)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -137,12 +137,14 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func newLogger(level string, w io.Writer) *slog.Logger {
+// newLogger writes JSON at the given level, with secrets redacted (see
+// redactHandler).
+func newLogger(level string, w io.Writer, secrets ...string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	return slog.New(newRedactHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}), secrets))
 }
 
 func contentFS(cfg Config) fs.FS {
