@@ -221,10 +221,11 @@ func (s *Scheduler) deliver(ctx context.Context, id int64, c *counters) {
 		return
 	}
 	if err != nil {
-		c.errors.Add(1)
-		if ctx.Err() == nil {
-			s.log.Error("claim reminder", "reminder", id, "err", err)
+		if ctx.Err() != nil {
+			return // stopping: the claim rolled back, the row stays due
 		}
+		c.errors.Add(1)
+		s.log.Error("claim reminder", "reminder", id, "err", err)
 		return
 	}
 	settle := context.WithoutCancel(ctx)
