@@ -20,7 +20,7 @@ const maxRequestBody = 1 << 20
 
 // withRequestBasics wraps the whole mux: a body size limit, a request ID
 // (echoed as X-Request-ID so an operator can match a client's report to the
-// log) and one access-log line per request. It logs the path, never the
+// log) and one access-log line per request (debug for successes). It logs the path, never the
 // query string or body: Slack response URLs and Discord interaction tokens
 // are credentials.
 func withRequestBasics(log *slog.Logger, next http.Handler) http.Handler {
@@ -33,12 +33,15 @@ func withRequestBasics(log *slog.Logger, next http.Handler) http.Handler {
 		sw := &codeWriter{ResponseWriter: w, code: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
-		level := slog.LevelInfo
+		// Successes are debug: the engine's own debug line carries the
+		// command and outcome, and at chat-platform volume an info line per
+		// click drowns what matters. Refusals are info, server errors warn.
+		level := slog.LevelDebug
 		switch {
 		case sw.code >= 500:
 			level = slog.LevelWarn
-		case r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics":
-			level = slog.LevelDebug
+		case sw.code >= 400:
+			level = slog.LevelInfo
 		}
 		log.Log(r.Context(), level, "http", "request_id", id, "method", r.Method, "path", clip(r.URL.Path, 100),
 			"route", r.Pattern, "status", sw.code, "ms", float64(time.Since(start).Microseconds())/1000)

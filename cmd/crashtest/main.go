@@ -1,0 +1,461 @@
+// Command crashtest proves that answers survive a crash: it drives quiz
+// answers into `certcoach serve` over the Slack HTTP path (signed
+// block_actions, as Slack sends them) from many goroutines, kill -9s the
+// server mid-run, restarts it on the same database, and checks that every
+// answer the user was told about is stored exactly once.
+//
+// Everything is on loopback: the server, a fake Slack Web API and the
+// response_url receiver. Each run stops by itself.
+//
+//	go run ./cmd/crashtest -runs 5
+//
+// Two kinds of acknowledgement are counted. For Slack a button click gets
+// an empty HTTP 200 at once and its result arrives later through
+// response_url, so "acked" (the 200) and "confirmed" (the result posted to
+// the user) are different moments; for Discord (-platform discord) the
+// result is in the 200 itself. The check fails on any confirmed answer
+// missing, any answer stored twice, a session whose position disagrees with
+// its answers, or (with -strict-ack, the default for discord) any acked
+// answer missing.
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // read-only check of the database after the crash
+
+	"github.com/certcoach/certcoach/internal/proc"
+	"github.com/certcoach/certcoach/internal/wire"
+	"github.com/certcoach/certcoach/storage"
+)
+
+type options struct {
+	bin       string
+	runs      int
+	users     int
+	killAfter time.Duration
+	platform  string
+	strictAck bool
+	keep      bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.bin, "bin", "", "certcoach binary (default: go build ./cmd/certcoach into a temp dir)")
+	flag.IntVar(&o.runs, "runs", 5, "crash/restart cycles, each on a fresh database")
+	flag.IntVar(&o.users, "users", 32, "concurrent users answering quizzes")
+	flag.DurationVar(&o.killAfter, "kill-after", 4*time.Second, "kill -9 at a random moment between half this and this")
+	flag.StringVar(&o.platform, "platform", "slack", "slack (async clicks, response_url) or discord (result in the 200)")
+	strict := flag.String("strict-ack", "auto", "fail if an answer that got a 200 is missing: true, false or auto (true for discord)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temp directories (databases, server logs)")
+	flag.Parse()
+	o.strictAck = *strict == "true" || (*strict == "auto" && o.platform == "discord")
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx := context.Background()
+	if o.bin == "" {
+		dir, err := os.MkdirTemp("", "crashtest-bin-")
+		if err != nil {
+			fatal(log, err)
+		}
+		defer os.RemoveAll(dir)
+		if o.bin, err = proc.Build(ctx, dir); err != nil {
+			fatal(log, err)
+		}
+	}
+	failed := 0
+	for i := 1; i <= o.runs; i++ {
+		r, err := runOnce(ctx, o, log)
+		if err != nil {
+			fatal(log, fmt.Errorf("run %d: %w", i, err))
+		}
+		fmt.Printf("run %d: %s\n", i, r)
+		if !r.ok(o.strictAck) {
+			failed++
+		}
+	}
+	if failed > 0 {
+		fmt.Printf("FAIL: %d of %d runs lost or duplicated answers\n", failed, o.runs)
+		os.Exit(1)
+	}
+	fmt.Printf("PASS: %d runs\n", o.runs)
+}
+
+func fatal(log *slog.Logger, err error) {
+	log.Error("crashtest", "err", err)
+	os.Exit(2)
+}
+
+// result is one run's tally.
+type result struct {
+	requests, acked, confirmed, doubleClicks int
+	busy                                     int
+	killedAfter                              time.Duration
+	storedRows, ackedMissing                 int
+	confirmedMissing, duplicates, badPos     int
+	restartReady                             time.Duration
+}
+
+func (r result) ok(strict bool) bool {
+	return r.confirmedMissing == 0 && r.duplicates == 0 && r.badPos == 0 && (!strict || r.ackedMissing == 0)
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("killed after %s; %d requests (%d answered busy), %d answer clicks got 200 (+%d double clicks), %d results delivered; "+
+		"after restart (ready in %s): %d answers stored, acked-but-missing %d, delivered-but-missing %d, stored twice %d, session position mismatches %d",
+		r.killedAfter.Round(time.Millisecond), r.requests, r.busy, r.acked, r.doubleClicks, r.confirmed, r.restartReady.Round(time.Millisecond),
+		r.storedRows, r.ackedMissing, r.confirmedMissing, r.duplicates, r.badPos)
+}
+
+// fakeSlack is the Web API and response_url receiver. Posts to
+// /r/<user>/... are handed to that user's goroutine.
+type fakeSlack struct {
+	srv   *httptest.Server
+	mu    sync.Mutex
+	inbox map[string]chan []byte
+}
+
+func newFakeSlack() *fakeSlack {
+	f := &fakeSlack{inbox: map[string]chan []byte{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/r/"):
+			user, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/r/"), "/")
+			select {
+			case f.box(user) <- body:
+			default: // the user's goroutine is gone (after the kill)
+			}
+			_, _ = io.WriteString(w, "ok")
+		case r.URL.Path == "/api/auth.test":
+			_, _ = io.WriteString(w, `{"ok":true,"team_id":"T1","user_id":"B1","bot_id":"B1"}`)
+		case r.URL.Path == "/api/users.info":
+			_ = r.ParseForm()
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{"id": r.Form.Get("user"), "name": "u", "tz": "UTC"}})
+		default:
+			_, _ = io.WriteString(w, `{"ok":true}`)
+		}
+	}))
+	return f
+}
+
+func (f *fakeSlack) box(user string) chan []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.inbox[user]
+	if !ok {
+		c = make(chan []byte, 16)
+		f.inbox[user] = c
+	}
+	return c
+}
+
+// tally collects what the drivers saw; keys are attempt keys s:<session>:<pos>.
+type tally struct {
+	mu        sync.Mutex
+	acked     map[string]bool
+	confirmed map[string]bool
+	requests  atomic.Int64
+	doubles   atomic.Int64
+	busy      atomic.Int64
+}
+
+func (t *tally) mark(m map[string]bool, key string) {
+	t.mu.Lock()
+	m[key] = true
+	t.mu.Unlock()
+}
+
+func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
+	dir, err := os.MkdirTemp("", "crashtest-")
+	if err != nil {
+		return result{}, err
+	}
+	if o.keep {
+		log.Info("keeping run directory", "dir", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	db := filepath.Join(dir, "certcoach.db")
+	fake := newFakeSlack()
+	defer fake.srv.Close()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		return result{}, err
+	}
+	env := []string{"CERTCOACH_DB=" + db, "CERTCOACH_LOG_LEVEL=info", "CERTCOACH_RATE_LIMIT=0", "CERTCOACH_WORKSPACE_RATE_LIMIT=0"}
+	const secret = "crashtest-signing-secret"
+	if o.platform == "discord" {
+		env = append(env, "DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub))
+	} else {
+		env = append(env, "SLACK_SIGNING_SECRET="+secret, "SLACK_BOT_TOKEN=xoxb-crashtest", "SLACK_API_URL="+fake.srv.URL+"/api/")
+	}
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	srv, err := proc.Start(sctx, o.bin, filepath.Join(dir, "server.log"), env)
+	if err != nil {
+		return result{}, err
+	}
+	if err := srv.WaitStatus(sctx, "/readyz", 200); err != nil {
+		srv.Kill()
+		return result{}, err
+	}
+
+	t := &tally{acked: map[string]bool{}, confirmed: map[string]bool{}}
+	runCtx, stopDrivers := context.WithCancel(ctx)
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.users}}
+	var wg sync.WaitGroup
+	for u := range o.users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := driver{t: t, user: fmt.Sprintf("U%04d", u), rnd: rand.New(rand.NewPCG(uint64(u), uint64(time.Now().UnixNano())))}
+			if o.platform == "discord" {
+				d.discord = wire.NewDiscord(srv.Base+"/discord/interactions", priv, fmt.Sprintf("%d%04d", time.Now().Unix(), u))
+				d.discord.Client = hc
+			} else {
+				d.slack = wire.Slack{URL: srv.Base + "/slack/events", Secret: secret, Client: hc}
+				d.inbox = fake.box(d.user)
+				d.respURL = fake.srv.URL + "/r/" + d.user + "/x"
+			}
+			d.run(runCtx)
+		}()
+	}
+	killAt := o.killAfter/2 + time.Duration(rand.Int64N(int64(o.killAfter/2)+1))
+	time.Sleep(killAt)
+	srv.Kill() // SIGKILL: no shutdown, no checkpoint
+	stopDrivers()
+	wg.Wait()
+	r := result{killedAfter: killAt, requests: int(t.requests.Load()), acked: len(t.acked), confirmed: len(t.confirmed), doubleClicks: int(t.doubles.Load()), busy: int(t.busy.Load())}
+
+	// Restart on the same file: recovery from the WAL, then a clean stop.
+	start := time.Now()
+	srv2, err := proc.Start(sctx, o.bin, filepath.Join(dir, "server.log"), env)
+	if err != nil {
+		return r, fmt.Errorf("restart after kill: %w", err)
+	}
+	if err := srv2.WaitStatus(sctx, "/readyz", 200); err != nil {
+		srv2.Kill()
+		return r, err
+	}
+	r.restartReady = time.Since(start)
+	if code, err := srv2.Stop(30 * time.Second); err != nil || code != 0 {
+		return r, fmt.Errorf("restarted server did not stop cleanly: code %d, %v", code, err)
+	}
+	if err := check(ctx, db, t, &r); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// check opens the database read-only and compares it with the tally.
+func check(ctx context.Context, db string, t *tally, r *result) error {
+	st, err := storage.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := st.IntegrityCheck(ctx); err != nil {
+		st.Close()
+		return err
+	}
+	st.Close()
+	raw, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	stored := map[string]int{}
+	rows, err := raw.QueryContext(ctx, "SELECT attempt_key, count(*) FROM answers GROUP BY user_id, attempt_key")
+	if err != nil {
+		return fmt.Errorf("read answers: %w", err)
+	}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		stored[k] += n
+		r.storedRows += n
+		if n > 1 {
+			r.duplicates++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for k := range t.acked {
+		if stored[k] == 0 {
+			r.ackedMissing++
+		}
+	}
+	for k := range t.confirmed {
+		if stored[k] == 0 {
+			r.confirmedMissing++
+		}
+	}
+	// An answer and its session's advance commit together: the position
+	// must equal the number of answers in every session.
+	err = raw.QueryRowContext(ctx, `SELECT count(*) FROM sessions s
+		WHERE s.position != (SELECT count(*) FROM answers a WHERE a.session_id = s.id)`).Scan(&r.badPos)
+	if err != nil {
+		return fmt.Errorf("check sessions: %w", err)
+	}
+	return nil
+}
+
+// driver is one user answering quiz after quiz as fast as replies come.
+type driver struct {
+	t       *tally
+	user    string
+	rnd     *rand.Rand
+	slack   wire.Slack
+	inbox   chan []byte
+	respURL string
+	discord *wire.Discord
+}
+
+var errGone = errors.New("server gone")
+
+// quizLength is the questions per quiz (the maximum a quiz allows).
+const quizLength = 20
+
+// click sends a button click and returns the reply's body: the 200 itself
+// for Discord, the response_url post for Slack. acked is set once the click
+// got its 200.
+func (d *driver) click(ctx context.Context, id string) (body []byte, acked bool, err error) {
+	d.t.requests.Add(1)
+	if d.discord != nil {
+		res, err := d.discord.Button(ctx, "G1", d.user, "tok", id)
+		if err != nil || res.Status != 200 {
+			return nil, false, errGone
+		}
+		return res.Body, true, nil
+	}
+	// Drain stale posts so the next one read belongs to this click.
+	for len(d.inbox) > 0 {
+		<-d.inbox
+	}
+	res, err := d.slack.Action(ctx, "T1", d.user, "C1", id, d.respURL)
+	if err != nil {
+		return nil, false, errGone
+	}
+	if res.Status == http.StatusServiceUnavailable { // adapter saturated: Slack would retry
+		d.t.busy.Add(1)
+		time.Sleep(10 * time.Millisecond)
+		return nil, false, nil
+	}
+	if res.Status != 200 {
+		return nil, false, fmt.Errorf("click %s: HTTP %d", id, res.Status)
+	}
+	select {
+	case b := <-d.inbox:
+		return b, true, nil
+	case <-time.After(5 * time.Second):
+		return nil, true, errGone
+	case <-ctx.Done():
+		return nil, true, errGone
+	}
+}
+
+// doubleClick sends a second click whose reply goes to a separate
+// response_url, so it cannot be mistaken for the next question's reply.
+func (d *driver) doubleClick(ctx context.Context, id string) {
+	d.t.requests.Add(1)
+	if d.discord != nil {
+		_, _ = d.discord.Button(ctx, "G1", d.user, "tok", id)
+		return
+	}
+	_, _ = d.slack.Action(ctx, "T1", d.user, "C1", id, strings.Replace(d.respURL, "/r/"+d.user+"/", "/r/"+d.user+"-dbl/", 1))
+}
+
+func (d *driver) start(ctx context.Context) ([]byte, error) {
+	d.t.requests.Add(1)
+	if d.discord != nil {
+		res, err := d.discord.Command(ctx, "G1", d.user, "tok", "quiz", map[string]string{"cert": "cissp", "count": strconv.Itoa(quizLength)})
+		if err != nil || res.Status != 200 {
+			return nil, errGone
+		}
+		return res.Body, nil
+	}
+	res, err := d.slack.Command(ctx, "T1", d.user, "C1", fmt.Sprintf("quiz cissp %d", quizLength), d.respURL)
+	if err != nil || res.Status != 200 {
+		return nil, errGone
+	}
+	return res.Body, nil
+}
+
+func (d *driver) run(ctx context.Context) {
+	for ctx.Err() == nil {
+		q, err := d.start(ctx)
+		if err != nil {
+			return
+		}
+	loop:
+		for ctx.Err() == nil {
+			choice := d.rnd.IntN(4)
+			id, sid, pos, ok := wire.QuizButton(q, choice)
+			if !ok {
+				break // quiz over (or a reply without buttons): start another
+			}
+			key := fmt.Sprintf("s:%s:%d", sid, pos)
+			if d.rnd.IntN(10) == 0 {
+				// A double click: the same answer sent twice at once must be
+				// recorded once.
+				d.t.doubles.Add(1)
+				go d.doubleClick(context.WithoutCancel(ctx), id)
+			}
+			res, acked, err := d.click(ctx, id)
+			if acked {
+				d.t.mark(d.t.acked, key)
+			}
+			if err != nil {
+				return
+			}
+			if res == nil {
+				continue // busy: try the same question again
+			}
+			switch {
+			case strings.Contains(string(res), "The answer is"):
+				d.t.mark(d.t.confirmed, key)
+			case strings.Contains(string(res), "already answered"):
+				d.t.mark(d.t.confirmed, key) // the double click won: the same answer
+			default:
+				break loop
+			}
+			if pos+1 >= quizLength {
+				break
+			}
+			// Built rather than read from the reply: when the double click
+			// won, this reply is "already answered" and has no Next button.
+			next := fmt.Sprintf("quiz:next:%s:%d", sid, pos+1)
+			if q, _, err = d.click(ctx, next); err != nil {
+				return
+			}
+			if q == nil {
+				break
+			}
+		}
+	}
+}
