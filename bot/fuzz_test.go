@@ -72,6 +72,7 @@ func FuzzCommandText(f *testing.F) {
 		"remind off", "leaderboard", "group daily 09:00", "export", "settings", "exam cism", "exam resume",
 		"/cert\tquiz\ncism", "/certquiz", "cert", "\x00\x01quiz", "quiz -1", "quiz 99999999999999999999",
 		"compare " + strings.Repeat("a", 5000), "ask " + strings.Repeat("é", 300), "\u202equiz", "forget",
+		"quiz\u00a0cism 5", "compare\u2028bcp", "\u3000help",
 	} {
 		f.Add(s)
 	}

@@ -51,7 +51,15 @@ type Args struct {
 // arguments. It accepts "/cert compare", "cert compare" and "compare".
 func ParseCommand(text string) (string, Args) {
 	t := strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		// Other spaces (no-break space from a pasted command, U+2028 ...)
+		// separate words like a plain space; found by FuzzCommandText.
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		if unicode.IsControl(r) {
 			return -1
 		}
 		return r
