@@ -75,7 +75,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"url":"ws://%s/ws"}`, r.Host)
 	})
-	mux.HandleFunc("GET /ws", f.gateway)
+	mux.HandleFunc("GET /ws/", f.gateway) // discordgo adds a trailing slash
 	mux.HandleFunc("/", f.rest)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {

@@ -1,0 +1,380 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
+)
+
+// gatewayEnv connects an adapter to the fake gateway.
+func gatewayEnv(t *testing.T) *env {
+	t.Helper()
+	ev := newEnv(t, "fake-bot-token")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ev.a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("Run did not stop")
+		}
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ev.s.RLock()
+		ready := ev.s.State != nil && ev.s.State.User != nil
+		ev.s.RUnlock()
+		if ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("gateway never became ready")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return ev
+}
+
+// TestGateway runs the gateway cases over one connection to the fake
+// (discordgo's Close waits a second, so one session serves them all).
+func TestGateway(t *testing.T) {
+	ev := gatewayEnv(t)
+	for _, c := range []struct {
+		name string
+		f    func(*testing.T, *env)
+	}{
+		{"IdentifyAndHeartbeat", gatewayIdentifyAndHeartbeat},
+		{"EveryCommand", gatewayEveryCommand},
+		{"PermissionRefusal", gatewayPermissionRefusal},
+		{"QuizByButtons", gatewayQuizByButtons},
+		{"DeferredExport", gatewayDeferredExport},
+		{"SlowReplyDeferred", gatewaySlowReplyDeferred},
+		{"Autocomplete", gatewayAutocomplete},
+		{"MentionAndDM", gatewayMentionAndDM},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
+	}
+}
+
+// callback dispatches an interaction and returns the callback Discord received.
+func (ev *env) callback(t *testing.T, payload map[string]any) wireResponse {
+	t.Helper()
+	from := len(ev.fake.Calls())
+	ev.fake.dispatch("INTERACTION_CREATE", payload)
+	path := fmt.Sprintf("/api/v9/interactions/%s/%s/callback", payload["id"], payload["token"])
+	c, _ := ev.fake.wait(from, func(c call) bool { return c.Method == "POST" && c.Path == path })
+	var r wireResponse
+	c.JSON(t, &r)
+	return r
+}
+
+func gatewayIdentifyAndHeartbeat(t *testing.T, ev *env) {
+	ev.fake.mu.Lock()
+	id := ev.fake.identify
+	ev.fake.mu.Unlock()
+	if id["token"] != "Bot fake-bot-token" {
+		t.Errorf("identify token not sent as a bot token")
+	}
+	want := float64(Intents(false))
+	if id["intents"] != want {
+		t.Errorf("intents %v, want %v (no privileged Message Content by default)", id["intents"], want)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for ev.fake.beats.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if ev.fake.beats.Load() == 0 {
+		t.Error("no heartbeat")
+	}
+}
+
+// TestGatewayEveryCommand runs each /cert sub-command through the fake gateway.
+func gatewayEveryCommand(t *testing.T, ev *env) {
+	topic := ev.engine.TopicIDs()[0]
+	cases := []struct {
+		line     string
+		as       who
+		wantType discordgo.InteractionResponseType
+		want     string // in the visible text
+	}{
+		{"help", member, 4, "compare"},
+		{"compare", member, 4, "CISSP"},
+		{"compare topic=" + topic, member, 4, "CISM"},
+		{"domains cert=cism", member, 4, "CISM"},
+		{"domain cert=cissp domain=7", member, 4, "Domain 7"},
+		{`ask question="how long is the cissp exam"`, member, 4, ""},
+		{"quiz cert=cism count=1", member, 4, ""},
+		{"review", member, 4, ""},
+		{"progress", member, 4, ""},
+		{"plan cert=cissp date=2027-06-01", member, 4, ""},
+		{"remind time=07:30 zone=Europe/Paris", member, 4, ""},
+		{"leaderboard", member, 4, ""},
+		{"group daily time=08:00 zone=UTC", admin, 4, ""},
+		{"group off", admin, 4, ""},
+		{"settings key=retention value=0.9", member, 4, ""},
+		{"forget", member, 4, ""},
+		{"help", dmUser, 4, "compare"},
+	}
+	runs := ev.eng.runs.Load()
+	for n, c := range cases {
+		t.Run(c.line, func(t *testing.T) {
+			id := fmt.Sprint(300000000000000000 + n)
+			r := ev.callback(t, command(id, c.as, c.line))
+			if r.Type != c.wantType || r.Data == nil {
+				t.Fatalf("response type %d, want %d", r.Type, c.wantType)
+			}
+			checkLimits(t, c.line, r.Data.Content, r.Data.Embeds, r.Data.components())
+			if txt := r.Data.allText(); !strings.Contains(txt, c.want) || strings.Contains(txt, "went wrong") {
+				t.Errorf("reply lacks %q or is an internal error: %s", c.want, truncate(txt, 300))
+			}
+		})
+	}
+	if n := ev.eng.runs.Load() - runs; n != int32(len(cases)) {
+		t.Errorf("engine ran %d times for %d interactions", n, len(cases))
+	}
+}
+
+func gatewayPermissionRefusal(t *testing.T, ev *env) {
+	runs := ev.eng.runs.Load()
+	for _, w := range []who{member, dmUser} {
+		r := ev.callback(t, command(fmt.Sprint(310000000000000000+len(w.guild)), w, "group daily time=08:00"))
+		if r.Type != 4 || r.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 {
+			t.Fatalf("refusal type %d flags %d, want a private message", r.Type, r.Data.Flags)
+		}
+		if txt := r.Data.allText(); !strings.Contains(txt, "Manage") && !strings.Contains(txt, "server channels") {
+			t.Errorf("refusal text: %s", txt)
+		}
+	}
+	if n := ev.eng.runs.Load() - runs; n != 0 {
+		t.Errorf("engine ran %d times for refused requests", n)
+	}
+}
+
+// TestGatewayQuizByButtons starts a quiz and answers it with button clicks;
+// the answers land in SQLite, and a second click on an answered button
+// records nothing.
+func gatewayQuizByButtons(t *testing.T, ev *env) {
+	r := ev.callback(t, command("320000000000000001", member, "quiz cert=cissp domain=7 count=2"))
+	if r.Type != 4 || r.Data == nil {
+		t.Fatalf("quiz response type %d", r.Type)
+	}
+	answered := 0
+	var first string
+	for step := 0; step < 10 && answered < 2; step++ {
+		ids := r.Data.buttonIDs()
+		next := ""
+		for _, id := range ids {
+			if strings.HasPrefix(id, "quiz:answer:") {
+				next = id
+				break
+			}
+		}
+		if next == "" {
+			for _, id := range ids {
+				if strings.Contains(id, "next") {
+					next = id
+				}
+			}
+		} else {
+			answered++
+			if first == "" {
+				first = next
+			}
+		}
+		if next == "" {
+			t.Fatalf("step %d: no answer or next button in %v: %s", step, ids, truncate(r.Data.allText(), 200))
+		}
+		r = ev.callback(t, button(fmt.Sprint(320000000000000100+step), member, next))
+		if r.Type != discordgo.InteractionResponseUpdateMessage && r.Type != discordgo.InteractionResponseChannelMessageWithSource {
+			t.Fatalf("button response type %d", r.Type)
+		}
+		checkLimits(t, "quiz step", r.Data.Content, r.Data.Embeds, r.Data.components())
+	}
+	key := storage.UserKey{Platform: "discord", Workspace: member.guild, User: member.user}
+	n, err := ev.store.CountAnswers(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("%d answers stored, want 2", n)
+	}
+	// Clicking an answered question again changes nothing.
+	ev.callback(t, button("320000000000000200", member, first))
+	if n2, _ := ev.store.CountAnswers(context.Background(), key); n2 != 2 {
+		t.Errorf("second click stored an answer: %d", n2)
+	}
+}
+
+// TestGatewayDeferredExport: export is slow, so it is deferred at once and
+// the original response is edited with the file.
+func gatewayDeferredExport(t *testing.T, ev *env) {
+	from := len(ev.fake.Calls())
+	r := ev.callback(t, command("330000000000000001", member, "export"))
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("export response type %d, want deferred (5)", r.Type)
+	}
+	c, _ := ev.fake.wait(from, func(c call) bool {
+		return c.Method == "PATCH" && c.Path == "/api/v9/webhooks/app1/tok-330000000000000001/messages/@original"
+	})
+	if !strings.HasPrefix(c.ContentType, "multipart/form-data") || !strings.Contains(string(c.Body), `filename="`) {
+		t.Errorf("edit without the export file (content type %s)", c.ContentType)
+	}
+	var d wireData
+	c.JSON(t, &d)
+	checkLimits(t, "export edit", d.Content, d.Embeds, d.components())
+}
+
+// TestGatewaySlowReplyDeferred: a reply that takes longer than DeferAfter
+// is deferred before Discord's 3 s deadline and delivered by edit.
+func gatewaySlowReplyDeferred(t *testing.T, ev *env) {
+	ev.a.engine = slowEngine{Engine: ev.eng, d: 300 * time.Millisecond}
+	ev.a.deferAfter = 50 * time.Millisecond
+	defer func() { ev.a.engine, ev.a.deferAfter = ev.eng, 2*time.Second }()
+	from := len(ev.fake.Calls())
+	start := time.Now()
+	r := ev.callback(t, command("340000000000000001", member, "help"))
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || time.Since(start) > 250*time.Millisecond {
+		t.Fatalf("type %d after %v, want a deferral before the reply is ready", r.Type, time.Since(start))
+	}
+	ev.fake.wait(from, func(c call) bool { return c.Method == "PATCH" && strings.Contains(c.Path, "tok-340000000000000001") })
+	// A slow button click is acknowledged silently, then its message edited.
+	r = ev.callback(t, button("340000000000000002", member, "quiz:stop:nosuch"))
+	if r.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+		t.Fatalf("slow button response type %d, want 6", r.Type)
+	}
+	ev.fake.wait(from, func(c call) bool { return strings.HasPrefix(c.Path, "/api/v9/webhooks/app1/tok-340000000000000002") })
+}
+
+func gatewayAutocomplete(t *testing.T, ev *env) {
+	cases := []struct{ line, want string }{
+		{"compare *topic=" + ev.engine.TopicIDs()[0][:3], ev.engine.TopicIDs()[0]},
+		{"domain cert=cissp *domain=soft", "8"},
+		{"quiz *domain=7", "cissp 7"},
+		{"remind time=07:30 *zone=paris", "Europe/Paris"},
+		{"settings key=timezone *value=tokyo", "Asia/Tokyo"},
+	}
+	for n, c := range cases {
+		r := ev.callback(t, autocompleteReq(fmt.Sprint(350000000000000000+n), member, c.line))
+		if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+			t.Fatalf("%s: type %d", c.line, r.Type)
+		}
+		found := false
+		for _, ch := range r.Data.Choices {
+			found = found || fmt.Sprint(ch.Value) == c.want
+		}
+		if !found || len(r.Data.Choices) > maxChoices {
+			t.Errorf("%s: choices %+v lack %q", c.line, r.Data.Choices, c.want)
+		}
+	}
+}
+
+// TestGatewayMentionAndDM: a mention in a server channel is answered as
+// `ask` in a reply; in DMs any text is a command.
+func gatewayMentionAndDM(t *testing.T, ev *env) {
+	from := len(ev.fake.Calls())
+	author := map[string]any{"id": member.user, "username": "alice"}
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000001", "channel_id": "500000000000000001",
+		"guild_id": member.guild, "author": author, "content": "<@" + fakeBotID + "> how long is the cissp exam?",
+		"mentions": []any{map[string]any{"id": fakeBotID, "username": "certcoach", "bot": true}}})
+	c, _ := ev.fake.wait(from, func(c call) bool { return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages" })
+	var m struct {
+		Ref    *discordgo.MessageReference `json:"message_reference"`
+		Embeds []*discordgo.MessageEmbed   `json:"embeds"`
+	}
+	c.JSON(t, &m)
+	if m.Ref == nil || m.Ref.MessageID != "210000000000000001" || len(m.Embeds) == 0 {
+		t.Errorf("mention answer: %+v", m)
+	}
+	// Without a mention, a server message is ignored; a DM is a command.
+	from = len(ev.fake.Calls())
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000002", "channel_id": "500000000000000001",
+		"guild_id": member.guild, "author": author, "content": "compare"})
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000003", "channel_id": "700000000000000009",
+		"author": author, "content": "domains cissp"})
+	c, i := ev.fake.wait(from, func(c call) bool { return c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/") })
+	if c.Path != "/api/v9/channels/700000000000000009/messages" {
+		t.Errorf("first post went to %s, want the DM channel", c.Path)
+	}
+	var dm struct {
+		Embeds []*discordgo.MessageEmbed `json:"embeds"`
+	}
+	c.JSON(t, &dm)
+	if len(dm.Embeds) == 0 || !strings.Contains(dm.Embeds[0].Title, "CISSP") {
+		t.Errorf("DM answer: %+v", dm.Embeds)
+	}
+	// A redelivered message is answered once.
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000003", "channel_id": "700000000000000009",
+		"author": author, "content": "domains cissp"})
+	time.Sleep(100 * time.Millisecond)
+	for _, c := range ev.fake.Calls()[i+1:] {
+		if c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/") {
+			t.Errorf("extra post %s", c.Path)
+		}
+	}
+}
+
+// TestRegistration: the first start registers, a second with the same
+// definitions does not, `discord register` always does.
+func TestRegistration(t *testing.T) {
+	ev := newEnv(t, "fake-bot-token")
+	ctx := context.Background()
+	defs := Definitions(ev.engine.Commands())
+	for i, want := range []bool{true, false} {
+		done, err := RegisterIfChanged(ctx, ev.s, ev.store, "app1", "guild1", defs)
+		if err != nil || done != want {
+			t.Fatalf("start %d: registered %v err %v, want %v", i, done, err, want)
+		}
+	}
+	if err := Register(ctx, ev.s, "app1", "", defs); err != nil {
+		t.Fatal(err)
+	}
+	var puts []call
+	for _, c := range ev.fake.Calls() {
+		if c.Method == "PUT" {
+			puts = append(puts, c)
+		}
+	}
+	if len(puts) != 2 || puts[0].Path != "/api/v9/applications/app1/guilds/guild1/commands" || puts[1].Path != "/api/v9/applications/app1/commands" {
+		t.Fatalf("registration calls: %+v", puts)
+	}
+	var sent []map[string]any
+	puts[0].JSON(t, &sent)
+	if len(sent) != 1 || sent[0]["name"] != CommandName || len(sent[0]["options"].([]any)) < 15 {
+		t.Errorf("payload: %v", truncate(fmt.Sprint(sent), 200))
+	}
+	raw, _ := json.Marshal(defs)
+	if !jsonEqual(t, raw, puts[0].Body) {
+		t.Error("payload differs from the definitions")
+	}
+}
+
+func jsonEqual(t *testing.T, a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return fmt.Sprint(x) == fmt.Sprint(y)
+}
+
+type slowEngine struct {
+	Engine
+	d time.Duration
+}
+
+func (s slowEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
+	time.Sleep(s.d)
+	return s.Engine.Handle(ctx, req)
+}
