@@ -289,7 +289,9 @@ func gatewayMentionAndDM(t *testing.T, ev *env) {
 	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000001", "channel_id": "500000000000000001",
 		"guild_id": member.guild, "author": author, "content": "<@" + fakeBotID + "> how long is the cissp exam?",
 		"mentions": []any{map[string]any{"id": fakeBotID, "username": "certcoach", "bot": true}}})
-	c, _ := ev.fake.wait(from, func(c call) bool { return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages" })
+	c, _ := ev.fake.wait(from, func(c call) bool {
+		return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages"
+	})
 	var m struct {
 		Ref    *discordgo.MessageReference `json:"message_reference"`
 		Embeds []*discordgo.MessageEmbed   `json:"embeds"`

@@ -133,7 +133,9 @@ func TestHTTPBadRequests(t *testing.T) {
 		send func() (int, []byte)
 		want int
 	}{
-		{"no signature", func() (int, []byte) { return h.post(t, mustJSON(command("610000000000000003", member, "help")), now, nil) }, 401},
+		{"no signature", func() (int, []byte) {
+			return h.post(t, mustJSON(command("610000000000000003", member, "help")), now, nil)
+		}, 401},
 		{"wrong key", func() (int, []byte) {
 			return h.post(t, mustJSON(command("610000000000000004", member, "help")), now, wrong)
 		}, 401},
