@@ -119,3 +119,11 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	}
 	return nil
 }
+
+// Sign returns the X-Signature-Ed25519 header Discord would send for body
+// at timestamp (tests and the load generator sign with it).
+func Sign(priv ed25519.PrivateKey, timestamp string, body []byte) string {
+	msg := make([]byte, 0, len(timestamp)+len(body))
+	msg = append(append(msg, timestamp...), body...)
+	return hex.EncodeToString(ed25519.Sign(priv, msg))
+}

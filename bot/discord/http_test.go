@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,9 +23,7 @@ import (
 // testKey is a fixed key pair (seed of 32 bytes) so fixtures stay stable.
 var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 
-func sign(priv ed25519.PrivateKey, ts string, body []byte) string {
-	return hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...)))
-}
+func sign(priv ed25519.PrivateKey, ts string, body []byte) string { return Sign(priv, ts, body) }
 
 type httpEnv struct {
 	*env

@@ -38,7 +38,8 @@ type builder func(n int) (*http.Request, error)
 
 // modes maps -mode values to their request builders.
 var modes = map[string]func(config) (builder, error){
-	"slack": slackBuilder,
+	"slack":   slackBuilder,
+	"discord": discordBuilder,
 }
 
 const (
