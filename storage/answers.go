@@ -76,13 +76,25 @@ type Schedule func(prev *Card) (next Card, rating int, prevJSON string)
 // before the caller tells the user the result. With a session, the answer
 // must be for the session's current position, which then advances; a second
 // click gets ErrDuplicate and a stale one ErrStale, and nothing changes.
+//
+// Concurrent calls are group-committed (see batch.go): each answer still
+// gets its own outcome, and RecordAnswer returns only after the commit.
 func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	a, err := s.submitAnswer(ctx, a, sessionPos, schedule)
+	if err != nil && !errors.Is(err, ErrDuplicate) && !errors.Is(err, ErrStale) {
+		return a, fmt.Errorf("record answer: %w", err)
+	}
+	return a, err
+}
+
+// recordTx is RecordAnswer's work inside a transaction.
+func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
+	err := func() error {
 		if a.SessionID != "" {
 			var pos, n int
 			var state string
 			var qs string
-			err := tx.QueryRowContext(ctx, "SELECT position, state, questions, json_array_length(questions) FROM sessions WHERE id = ? AND user_id = ?", a.SessionID, a.UserID).Scan(&pos, &state, &qs, &n)
+			err := s.txStmt(ctx, tx, qSessionForAnswer).QueryRowContext(ctx, a.SessionID, a.UserID).Scan(&pos, &state, &qs, &n)
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrStale
 			}
@@ -91,14 +103,14 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, sche
 			}
 			if pos != sessionPos || state != SessionActive {
 				var exists int
-				_ = tx.QueryRowContext(ctx, "SELECT count(*) FROM answers WHERE user_id = ? AND attempt_key = ?", a.UserID, a.AttemptKey).Scan(&exists)
+				_ = s.txStmt(ctx, tx, qAnswerExists).QueryRowContext(ctx, a.UserID, a.AttemptKey).Scan(&exists)
 				if exists > 0 {
 					return ErrDuplicate
 				}
 				return ErrStale
 			}
 		}
-		prev, err := cardTx(ctx, tx, a.UserID, a.QuestionID)
+		prev, err := s.cardTx(ctx, tx, a.UserID, a.QuestionID)
 		var prevPtr *Card
 		switch {
 		case err == nil:
@@ -108,9 +120,7 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, sche
 		}
 		next, rating, prevJSON := schedule(prevPtr)
 		a.Rating, a.PrevCard = rating, prevJSON
-		res, err := tx.ExecContext(ctx, `INSERT INTO answers (user_id, attempt_key, session_id, question_id, cert, domain, choice, correct, answered_at, local_day, rating, prev_card)
-			VALUES (?, ?, nullif(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, attempt_key) DO NOTHING`,
-			a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard)
+		res, err := s.txStmt(ctx, tx, qInsertAnswer).ExecContext(ctx, a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard)
 		if err != nil {
 			return fmt.Errorf("insert answer: %w", err)
 		}
@@ -118,19 +128,16 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, sche
 			return ErrDuplicate
 		}
 		a.ID, _ = res.LastInsertId()
-		if err := putCardTx(ctx, tx, next); err != nil {
+		if err := s.putCardTx(ctx, tx, next); err != nil {
 			return err
 		}
 		if a.SessionID != "" {
-			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET position = position + 1 WHERE id = ?", a.SessionID); err != nil {
+			if _, err := s.txStmt(ctx, tx, qAdvanceSession).ExecContext(ctx, a.SessionID); err != nil {
 				return fmt.Errorf("advance session: %w", err)
 			}
 		}
 		return nil
-	})
-	if err != nil && !errors.Is(err, ErrDuplicate) && !errors.Is(err, ErrStale) {
-		return a, fmt.Errorf("record answer: %w", err)
-	}
+	}()
 	return a, err
 }
 
@@ -138,20 +145,20 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, sche
 // and its card, as long as no later answer touched that card.
 func (s *Store) Rerate(ctx context.Context, userID int64, attemptKey string, rating int, card Card) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE answers SET rating = ? WHERE user_id = ? AND attempt_key = ? AND correct = 1", rating, userID, attemptKey)
+		res, err := s.txStmt(ctx, tx, qRerate).ExecContext(ctx, rating, userID, attemptKey)
 		if err != nil {
 			return fmt.Errorf("rerate: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
 		}
-		return putCardTx(ctx, tx, card)
+		return s.putCardTx(ctx, tx, card)
 	})
 }
 
 // AnswerByKey loads one answer.
 func (s *Store) AnswerByKey(ctx context.Context, userID int64, attemptKey string) (Answer, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+answerCols+" FROM answers WHERE user_id = ? AND attempt_key = ?", userID, attemptKey)
+	rows, err := s.query(ctx, "SELECT "+answerCols+" FROM answers WHERE user_id = ? AND attempt_key = ?", userID, attemptKey)
 	if err != nil {
 		return Answer{}, fmt.Errorf("load answer: %w", err)
 	}
@@ -169,7 +176,7 @@ func (s *Store) AnswerByKey(ctx context.Context, userID int64, attemptKey string
 // LastAnswerID returns the newest answer ID touching a user's question card.
 func (s *Store) LastAnswerID(ctx context.Context, userID int64, questionID string) (int64, error) {
 	var id int64
-	err := s.r.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM answers WHERE user_id = ? AND question_id = ?", userID, questionID).Scan(&id)
+	err := s.queryRow(ctx, "SELECT coalesce(max(id), 0) FROM answers WHERE user_id = ? AND question_id = ?", userID, questionID).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("last answer: %w", err)
 	}
@@ -197,16 +204,12 @@ func scanCard(row interface{ Scan(...any) error }) (Card, error) {
 	return c, err
 }
 
-func cardTx(ctx context.Context, tx *sql.Tx, userID int64, questionID string) (Card, error) {
-	return scanCard(tx.QueryRowContext(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND question_id = ?", userID, questionID))
+func (s *Store) cardTx(ctx context.Context, tx *sql.Tx, userID int64, questionID string) (Card, error) {
+	return scanCard(s.txStmt(ctx, tx, qCardByKey).QueryRowContext(ctx, userID, questionID))
 }
 
-func putCardTx(ctx context.Context, tx *sql.Tx, c Card) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO cards (`+cardCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
-		elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
-		state = excluded.state, last_review = excluded.last_review`,
-		c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
+func (s *Store) putCardTx(ctx context.Context, tx *sql.Tx, c Card) error {
+	_, err := s.txStmt(ctx, tx, qPutCard).ExecContext(ctx, c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
 	if err != nil {
 		return fmt.Errorf("store card: %w", err)
 	}
@@ -215,7 +218,7 @@ func putCardTx(ctx context.Context, tx *sql.Tx, c Card) error {
 
 // Cards returns all of a user's cards (at most one per question).
 func (s *Store) Cards(ctx context.Context, userID int64) ([]Card, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ?", userID)
+	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ?", userID)
 	if err != nil {
 		return nil, fmt.Errorf("load cards: %w", err)
 	}
@@ -233,7 +236,7 @@ func (s *Store) Cards(ctx context.Context, userID int64) ([]Card, error) {
 
 // DueCards returns a user's cards due at or before now, most overdue first.
 func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]Card, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND due <= ? AND (? = '' OR cert = ?) ORDER BY due LIMIT ?", userID, now.Unix(), cert, cert, limit)
+	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND due <= ? AND (? = '' OR cert = ?) ORDER BY due LIMIT ?", userID, now.Unix(), cert, cert, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due cards: %w", err)
 	}
@@ -259,7 +262,7 @@ type DomainStat struct {
 
 // DomainStats returns a user's answered/correct counts per cert and domain.
 func (s *Store) DomainStats(ctx context.Context, userID int64) ([]DomainStat, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT cert, domain, count(*), sum(correct) FROM answers WHERE user_id = ? GROUP BY cert, domain", userID)
+	rows, err := s.query(ctx, "SELECT cert, domain, count(*), sum(correct) FROM answers WHERE user_id = ? GROUP BY cert, domain", userID)
 	if err != nil {
 		return nil, fmt.Errorf("domain stats: %w", err)
 	}
@@ -277,7 +280,7 @@ func (s *Store) DomainStats(ctx context.Context, userID int64) ([]DomainStat, er
 
 // AnswerDays returns the distinct local days with an answer, newest first.
 func (s *Store) AnswerDays(ctx context.Context, userID int64, limit int) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT local_day FROM answers WHERE user_id = ? ORDER BY local_day DESC LIMIT ?", userID, limit)
+	rows, err := s.query(ctx, "SELECT DISTINCT local_day FROM answers WHERE user_id = ? ORDER BY local_day DESC LIMIT ?", userID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("answer days: %w", err)
 	}
@@ -296,7 +299,7 @@ func (s *Store) AnswerDays(ctx context.Context, userID int64, limit int) ([]stri
 // CountAnswersSince counts a user's answers (for a cert, or all) since t.
 func (s *Store) CountAnswersSince(ctx context.Context, userID int64, cert string, since time.Time) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM answers WHERE user_id = ? AND (? = '' OR cert = ?) AND answered_at >= ?", userID, cert, cert, since.Unix()).Scan(&n)
+	err := s.queryRow(ctx, "SELECT count(*) FROM answers WHERE user_id = ? AND (? = '' OR cert = ?) AND answered_at >= ?", userID, cert, cert, since.Unix()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count answers: %w", err)
 	}
@@ -306,7 +309,7 @@ func (s *Store) CountAnswersSince(ctx context.Context, userID int64, cert string
 // CountAnswers counts a user's recorded answers (tests, export summaries).
 func (s *Store) CountAnswers(ctx context.Context, key UserKey) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM answers a JOIN users u ON u.id = a.user_id
+	err := s.queryRow(ctx, `SELECT count(*) FROM answers a JOIN users u ON u.id = a.user_id
 		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ?`, key.Platform, key.Workspace, key.User).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count answers: %w", err)
@@ -316,7 +319,7 @@ func (s *Store) CountAnswers(ctx context.Context, key UserKey) (int, error) {
 
 // SeenQuestions returns the IDs of questions a user has answered at least once.
 func (s *Store) SeenQuestions(ctx context.Context, userID int64) (map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT question_id FROM cards WHERE user_id = ?", userID)
+	rows, err := s.query(ctx, "SELECT question_id FROM cards WHERE user_id = ?", userID)
 	if err != nil {
 		return nil, fmt.Errorf("seen questions: %w", err)
 	}

@@ -20,7 +20,7 @@ type Plan struct {
 
 // SetPlan stores (replacing) the user's plan.
 func (s *Store) SetPlan(ctx context.Context, p Plan) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO plans (user_id, cert, exam_date, per_day, created_at, start_day) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO plans (user_id, cert, exam_date, per_day, created_at, start_day) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET cert = excluded.cert, exam_date = excluded.exam_date, per_day = excluded.per_day,
 		created_at = excluded.created_at, start_day = excluded.start_day`, p.UserID, p.Cert, p.ExamDate, p.PerDay, p.Created.Unix(), p.StartDay)
 	if err != nil {
@@ -33,7 +33,7 @@ func (s *Store) SetPlan(ctx context.Context, p Plan) error {
 func (s *Store) Plan(ctx context.Context, userID int64) (Plan, error) {
 	var p Plan
 	var created int64
-	err := s.r.QueryRowContext(ctx, "SELECT user_id, cert, exam_date, per_day, created_at, start_day FROM plans WHERE user_id = ?", userID).
+	err := s.queryRow(ctx, "SELECT user_id, cert, exam_date, per_day, created_at, start_day FROM plans WHERE user_id = ?", userID).
 		Scan(&p.UserID, &p.Cert, &p.ExamDate, &p.PerDay, &created, &p.StartDay)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
@@ -58,7 +58,7 @@ type LeaderRow struct {
 // excluding users who opted out, ranked by correct answers then active days.
 // It never reads across workspaces.
 func (s *Store) Leaderboard(ctx context.Context, platform, workspace string, since time.Time, limit int) ([]LeaderRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(DISTINCT a.local_day)
+	rows, err := s.query(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(DISTINCT a.local_day)
 		FROM answers a JOIN users u ON u.id = a.user_id
 		WHERE u.platform = ? AND u.workspace = ? AND u.leaderboard = 1 AND a.answered_at >= ?
 		GROUP BY u.id ORDER BY sum(a.correct) * 10 + count(DISTINCT a.local_day) * 5 DESC, u.id LIMIT ?`,

@@ -12,7 +12,7 @@ import (
 // delivery. Adapters use it to process a retried Slack event or a replayed
 // Discord interaction once, across restarts and replicas.
 func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error) {
-	res, err := s.w.ExecContext(ctx, "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", scope, key, now.Unix())
+	res, err := s.exec(ctx, "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", scope, key, now.Unix())
 	if err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", scope, err)
 	}
@@ -26,7 +26,7 @@ func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time)
 // PruneSeen forgets deliveries older than before (platforms stop retrying
 // long before a day has passed).
 func (s *Store) PruneSeen(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, "DELETE FROM seen WHERE seen_at < ?", before.Unix())
+	res, err := s.exec(ctx, "DELETE FROM seen WHERE seen_at < ?", before.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
@@ -36,7 +36,7 @@ func (s *Store) PruneSeen(ctx context.Context, before time.Time) (int64, error) 
 // GetKV returns a stored operational value, or "" when unset.
 func (s *Store) GetKV(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.r.QueryRowContext(ctx, "SELECT value FROM kv WHERE key = ?", key).Scan(&v)
+	err := s.queryRow(ctx, "SELECT value FROM kv WHERE key = ?", key).Scan(&v)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("get %s: %w", key, err)
 	}
@@ -45,7 +45,7 @@ func (s *Store) GetKV(ctx context.Context, key string) (string, error) {
 
 // SetKV stores an operational value.
 func (s *Store) SetKV(ctx context.Context, key, value string) error {
-	if _, err := s.w.ExecContext(ctx, "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value); err != nil {
+	if _, err := s.exec(ctx, "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value); err != nil {
 		return fmt.Errorf("set %s: %w", key, err)
 	}
 	return nil

@@ -78,13 +78,10 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET state = ?, finished_at = ? WHERE user_id = ? AND kind = ? AND state IN (?, ?)",
-			SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, SessionActive, SessionPaused); err != nil {
+		if _, err := s.txStmt(ctx, tx, qStopOpenSessions).ExecContext(ctx, SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, SessionActive, SessionPaused); err != nil {
 			return fmt.Errorf("create session: stop previous: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`,
-			sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
+		_, err := s.txStmt(ctx, tx, qInsertSession).ExecContext(ctx, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
@@ -94,12 +91,12 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 
 // Session loads a session by ID.
 func (s *Store) Session(ctx context.Context, id string) (Session, error) {
-	return scanSession(s.r.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions WHERE id = ?", id))
+	return scanSession(s.queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE id = ?", id))
 }
 
 // OpenSession returns the user's newest active or paused session of a kind.
 func (s *Store) OpenSession(ctx context.Context, userID int64, kind string) (Session, error) {
-	return scanSession(s.r.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions WHERE user_id = ? AND kind = ? AND state IN (?, ?) ORDER BY started_at DESC LIMIT 1",
+	return scanSession(s.queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE user_id = ? AND kind = ? AND state IN (?, ?) ORDER BY started_at DESC LIMIT 1",
 		userID, kind, SessionActive, SessionPaused))
 }
 
@@ -112,17 +109,17 @@ func (s *Store) SetSessionState(ctx context.Context, id, from, to string, now ti
 	)
 	switch {
 	case to == SessionActive:
-		res, err = s.w.ExecContext(ctx, "UPDATE sessions SET state = ?, resumed_at = ? WHERE id = ? AND state = ?", to, now.Unix(), id, from)
+		res, err = s.exec(ctx, "UPDATE sessions SET state = ?, resumed_at = ? WHERE id = ? AND state = ?", to, now.Unix(), id, from)
 	case from == SessionActive:
-		res, err = s.w.ExecContext(ctx, "UPDATE sessions SET state = ?, elapsed = elapsed + (? - resumed_at) WHERE id = ? AND state = ?", to, now.Unix(), id, from)
+		res, err = s.exec(ctx, "UPDATE sessions SET state = ?, elapsed = elapsed + (? - resumed_at) WHERE id = ? AND state = ?", to, now.Unix(), id, from)
 	default:
-		res, err = s.w.ExecContext(ctx, "UPDATE sessions SET state = ? WHERE id = ? AND state = ?", to, id, from)
+		res, err = s.exec(ctx, "UPDATE sessions SET state = ? WHERE id = ? AND state = ?", to, id, from)
 	}
 	if err != nil {
 		return false, fmt.Errorf("session %s -> %s: %w", id, to, err)
 	}
 	if to == SessionDone || to == SessionStopped {
-		if _, err := s.w.ExecContext(ctx, "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL", now.Unix(), id); err != nil {
+		if _, err := s.exec(ctx, "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL", now.Unix(), id); err != nil {
 			return false, fmt.Errorf("finish session %s: %w", id, err)
 		}
 	}
@@ -132,7 +129,7 @@ func (s *Store) SetSessionState(ctx context.Context, id, from, to string, now ti
 
 // FinishSession ends a session as done (or stopped) from any open state.
 func (s *Store) FinishSession(ctx context.Context, id, state string, now time.Time) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE sessions SET elapsed = CASE WHEN state = ? THEN elapsed + (? - resumed_at) ELSE elapsed END,
+	_, err := s.exec(ctx, `UPDATE sessions SET elapsed = CASE WHEN state = ? THEN elapsed + (? - resumed_at) ELSE elapsed END,
 		state = ?, finished_at = ? WHERE id = ? AND state IN (?, ?)`, SessionActive, now.Unix(), state, now.Unix(), id, SessionActive, SessionPaused)
 	if err != nil {
 		return fmt.Errorf("finish session %s: %w", id, err)
@@ -142,7 +139,7 @@ func (s *Store) FinishSession(ctx context.Context, id, state string, now time.Ti
 
 // SessionAnswers returns the answers recorded in a session, by position.
 func (s *Store) SessionAnswers(ctx context.Context, sessionID string) ([]Answer, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+answerCols+" FROM answers WHERE session_id = ? ORDER BY id", sessionID)
+	rows, err := s.query(ctx, "SELECT "+answerCols+" FROM answers WHERE session_id = ? ORDER BY id", sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("session answers: %w", err)
 	}

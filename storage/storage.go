@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -28,9 +29,17 @@ var migrationFiles embed.FS
 // concurrent writers queue in Go instead of spinning on SQLITE_BUSY; reads use
 // a pool (WAL lets them run beside an open write transaction).
 type Store struct {
-	w    *sql.DB
-	r    *sql.DB
-	path string
+	w     *sql.DB
+	r     *sql.DB
+	path  string
+	stmts sync.Map // stmtKey -> *sql.Stmt
+
+	closeOnce sync.Once
+	closeErr  error
+
+	jobs        chan *answerJob // group commit, see batch.go
+	closing     chan struct{}
+	batcherDone chan struct{}
 }
 
 // ErrNotFound is returned when a row does not exist.
@@ -73,6 +82,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open database %s: migrate: %w", path, err)
 	}
+	if err := s.prepareTx(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: prepare: %w", path, err)
+	}
+	s.startBatcher()
 	return s, nil
 }
 
@@ -144,12 +158,18 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close checkpoints the WAL and closes both pools.
+// Close stops the answer batcher, checkpoints the WAL and closes both
+// pools. It is safe to call more than once.
 func (s *Store) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	return errors.Join(s.r.Close(), s.w.Close())
+	s.closeOnce.Do(func() {
+		s.stopBatcher()
+		s.closeStmts()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
+	})
+	return s.closeErr
 }
 
 // Backup writes a consistent copy of the live database to path (VACUUM INTO

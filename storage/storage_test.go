@@ -239,3 +239,39 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal("backup overwrote an existing file")
 	}
 }
+
+// TestSameAnswerRacing: the same attempt submitted by many goroutines at once
+// (a double click landing in one group commit) is stored exactly once.
+func TestSameAnswerRacing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	u, _ := s.EnsureUser(ctx, UserKey{"console", "w", "racer"}, "", "", time.Unix(1, 0))
+	var wg sync.WaitGroup
+	results := make(chan error, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results <- recordN(ctx, s, u.ID, "same")
+		}()
+	}
+	wg.Wait()
+	close(results)
+	ok, dup := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, ErrDuplicate):
+			dup++
+		default:
+			t.Error(err)
+		}
+	}
+	if ok != 1 || dup != 19 {
+		t.Fatalf("%d stored, %d duplicates; want 1 and 19", ok, dup)
+	}
+	if n, _ := s.CountAnswers(ctx, UserKey{"console", "w", "racer"}); n != 1 {
+		t.Fatalf("%d rows", n)
+	}
+}

@@ -57,7 +57,7 @@ func (s *Store) EnsureUser(ctx context.Context, key UserKey, display, tzHint str
 	if tzHint != "" {
 		src = "platform"
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO users (platform, workspace, user_ref, display, tz, tz_source, created_at)
+	_, err = s.exec(ctx, `INSERT INTO users (platform, workspace, user_ref, display, tz, tz_source, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_ref) DO NOTHING`,
 		key.Platform, key.Workspace, key.User, display, tzHint, src, now.Unix())
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) EnsureUser(ctx context.Context, key UserKey, display, tzHint str
 }
 
 func (s *Store) userByKey(ctx context.Context, key UserKey) (User, error) {
-	row := s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
+	row := s.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
 		key.Platform, key.Workspace, key.User)
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -86,7 +86,7 @@ func (s *Store) UserByKey(ctx context.Context, key UserKey) (User, error) {
 
 // UserByID returns a user by row ID or ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
+	u, err := scanUser(s.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
@@ -98,7 +98,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 
 // SetTimeZone stores the user's IANA zone; source is "platform" or "user".
 func (s *Store) SetTimeZone(ctx context.Context, userID int64, tz, source string) error {
-	if _, err := s.w.ExecContext(ctx, "UPDATE users SET tz = ?, tz_source = ? WHERE id = ?", tz, source, userID); err != nil {
+	if _, err := s.exec(ctx, "UPDATE users SET tz = ?, tz_source = ? WHERE id = ?", tz, source, userID); err != nil {
 		return fmt.Errorf("set time zone: %w", err)
 	}
 	return nil
@@ -106,7 +106,7 @@ func (s *Store) SetTimeZone(ctx context.Context, userID int64, tz, source string
 
 // SetRetention stores the desired FSRS retention.
 func (s *Store) SetRetention(ctx context.Context, userID int64, r float64) error {
-	if _, err := s.w.ExecContext(ctx, "UPDATE users SET retention = ? WHERE id = ?", r, userID); err != nil {
+	if _, err := s.exec(ctx, "UPDATE users SET retention = ? WHERE id = ?", r, userID); err != nil {
 		return fmt.Errorf("set retention: %w", err)
 	}
 	return nil
@@ -118,7 +118,7 @@ func (s *Store) SetLeaderboard(ctx context.Context, userID int64, on bool) error
 	if on {
 		v = 1
 	}
-	if _, err := s.w.ExecContext(ctx, "UPDATE users SET leaderboard = ? WHERE id = ?", v, userID); err != nil {
+	if _, err := s.exec(ctx, "UPDATE users SET leaderboard = ? WHERE id = ?", v, userID); err != nil {
 		return fmt.Errorf("set leaderboard: %w", err)
 	}
 	return nil
@@ -126,7 +126,7 @@ func (s *Store) SetLeaderboard(ctx context.Context, userID int64, on bool) error
 
 // DeleteUser removes the user and, through ON DELETE CASCADE, every row of theirs.
 func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
-	if _, err := s.w.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID); err != nil {
+	if _, err := s.exec(ctx, "DELETE FROM users WHERE id = ?", userID); err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	return nil

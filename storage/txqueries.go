@@ -1,0 +1,24 @@
+package storage
+
+// Statements run inside write transactions, prepared at Open (see txStmt).
+const (
+	qSessionForAnswer = "SELECT position, state, questions, json_array_length(questions) FROM sessions WHERE id = ? AND user_id = ?"
+	qAnswerExists     = "SELECT count(*) FROM answers WHERE user_id = ? AND attempt_key = ?"
+	qInsertAnswer     = `INSERT INTO answers (user_id, attempt_key, session_id, question_id, cert, domain, choice, correct, answered_at, local_day, rating, prev_card)
+			VALUES (?, ?, nullif(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, attempt_key) DO NOTHING`
+	qAdvanceSession = "UPDATE sessions SET position = position + 1 WHERE id = ?"
+	qRerate         = "UPDATE answers SET rating = ? WHERE user_id = ? AND attempt_key = ? AND correct = 1"
+	qCardByKey      = "SELECT " + cardCols + " FROM cards WHERE user_id = ? AND question_id = ?"
+	qPutCard        = `INSERT INTO cards (` + cardCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
+		elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
+		state = excluded.state, last_review = excluded.last_review`
+	qStopOpenSessions = "UPDATE sessions SET state = ?, finished_at = ? WHERE user_id = ? AND kind = ? AND state IN (?, ?)"
+	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`
+	qSavepoint         = "SAVEPOINT answer"
+	qRollbackSavepoint = "ROLLBACK TO answer"
+	qReleaseSavepoint  = "RELEASE answer"
+)
+
+var txQueries = []string{qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}
