@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/certcoach/certcoach/bot/study"
@@ -58,6 +59,8 @@ type Engine struct {
 	actions  map[string]ActionHandler
 	limiter  Limiter
 	observe  Observer
+
+	compareCache sync.Map // "cismOutline|cisspOutline" -> Reply (read-only)
 }
 
 // Limiter decides whether an actor may run another command now.

@@ -179,3 +179,11 @@ func TestOutlineFollowsPlanDate(t *testing.T) {
 		t.Errorf("a plan across the 2026-11-03 change should warn:\n%s", all(r))
 	}
 }
+
+func TestCompareIsBuiltOncePerOutlinePair(t *testing.T) {
+	h := newHarness(t)
+	a, b := h.do(t, "x", "compare"), h.do(t, "y", "compare")
+	if a.Table == nil || a.Table != b.Table {
+		t.Fatal("compare table rebuilt for an unchanged outline pair")
+	}
+}

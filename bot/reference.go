@@ -92,7 +92,22 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	if !ok1 || !ok2 {
 		return Reply{}, fmt.Errorf("compare: knowledge base lacks a certification")
 	}
-	om, os := e.outlineFor(ctx, req, "cism"), e.outlineFor(ctx, req, "cissp")
+	om, os := e.kb.OutlineFor("cism", e.today()), e.kb.OutlineFor("cissp", e.today())
+	if p, ok := e.userPlan(ctx, req); ok {
+		if d, err := time.Parse(time.DateOnly, p.ExamDate); err == nil {
+			if p.Cert == "cism" {
+				om = e.kb.OutlineFor("cism", d)
+			} else {
+				os = e.kb.OutlineFor("cissp", d)
+			}
+		}
+	}
+	// The table depends only on the two outlines and the (read-only)
+	// knowledge base, so it is built once per outline pair.
+	key := om.ID + "|" + os.ID
+	if r, ok := e.compareCache.Load(key); ok {
+		return r.(Reply), nil
+	}
 	t := &Table{Left: "CISM (" + cism.Body + ")", Right: "CISSP (" + cissp.Body + ")"}
 	var notes []string
 	cites := map[string]bool{}
@@ -142,9 +157,11 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	if len(notes) > 0 {
 		body += "\n\n_Caveats:_\n- " + strings.Join(dedupe(notes), "\n- ")
 	}
-	return Reply{Kind: "compare", Title: "CISM vs CISSP", Table: t, Body: body,
+	r := Reply{Kind: "compare", Title: "CISM vs CISSP", Table: t, Body: body,
 		Footer:  e.sourceList(cites) + fmt.Sprintf(" · Outlines: CISM %s, CISSP %s", om.Version, os.Version) + " · `compare <topic>` for a topic",
-		Private: true, Shareable: true}, nil
+		Private: true, Shareable: true}
+	e.compareCache.Store(key, r)
+	return r, nil
 }
 
 func dedupe(in []string) []string {

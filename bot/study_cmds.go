@@ -33,19 +33,31 @@ func (e *Engine) registerStudy() {
 // examDay is the day used to choose an outline: the user's planned exam date
 // for cert, else today.
 func (e *Engine) examDay(ctx context.Context, req Request, cert string) time.Time {
-	if req.Actor.User == "" {
-		return e.today()
-	}
-	u, err := e.User(ctx, req.Actor)
-	if err != nil {
-		return e.today()
-	}
-	if p, err := e.store.Plan(ctx, u.ID); err == nil && p.Cert == cert {
+	if p, ok := e.userPlan(ctx, req); ok && p.Cert == cert {
 		if d, err := time.Parse(time.DateOnly, p.ExamDate); err == nil {
 			return d
 		}
 	}
 	return e.today()
+}
+
+// userPlan reads the actor's plan without creating a user row, so reference
+// commands stay read-only.
+func (e *Engine) userPlan(ctx context.Context, req Request) (storage.Plan, bool) {
+	a := req.Actor
+	if a.User == "" {
+		return storage.Plan{}, false
+	}
+	ws := a.Workspace
+	if ws == "" {
+		ws = "dm:" + a.User
+	}
+	u, err := e.store.UserByKey(ctx, storage.UserKey{Platform: a.Platform, Workspace: ws, User: a.User})
+	if err != nil {
+		return storage.Plan{}, false
+	}
+	p, err := e.store.Plan(ctx, u.ID)
+	return p, err == nil
 }
 
 func newID() string {
