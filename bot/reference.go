@@ -327,7 +327,7 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	}
 	w := fmt.Sprintf("%d%%", d.Weight)
 	if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
-		w += " (unconfirmed)"
+		w += ", unconfirmed"
 	}
 	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
 	var sb strings.Builder

@@ -49,13 +49,11 @@ func Render(r bot.Reply) string {
 		sb.WriteString(renderTable(r.Table))
 	}
 	if r.Body != "" {
-		sb.WriteString(plain(r.Body) + "\n")
+		sb.WriteString(fill(plain(r.Body), "", Width) + "\n")
 	}
 	for _, f := range r.Fields {
 		sb.WriteString("\n" + plain(f.Name) + "\n")
-		for _, line := range strings.Split(plain(f.Value), "\n") {
-			sb.WriteString("  " + line + "\n")
-		}
+		sb.WriteString(fill(plain(f.Value), "  ", Width) + "\n")
 	}
 	if len(r.Buttons) > 0 {
 		sb.WriteString("\n")
@@ -72,6 +70,30 @@ func Render(r bot.Reply) string {
 		sb.WriteString("\n" + plain(r.Footer) + "\n")
 	}
 	return sb.String()
+}
+
+// fill wraps each line of s to width, indenting with prefix; a wrapped
+// bullet line continues under its text.
+func fill(s, prefix string, width int) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if utf8.RuneCountInString(prefix+line) <= width {
+			out = append(out, prefix+line)
+			continue
+		}
+		cont := prefix
+		if strings.HasPrefix(line, "- ") {
+			cont += "  "
+		}
+		for i, w := range wrap(line, width-utf8.RuneCountInString(cont)) {
+			if i == 0 {
+				out = append(out, prefix+w)
+			} else {
+				out = append(out, cont+w)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func renderTable(t *bot.Table) string {
