@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORD_APP_ID", "CERTCOACH_KB_DIR"} {
+		t.Setenv(k, "")
+	}
+	if os.Getenv("CERTCOACH_DB") == "" {
+		t.Setenv("CERTCOACH_DB", filepath.Join(t.TempDir(), "cli.db"))
+	}
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCLI(t *testing.T) {
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		code     int
+		out, err []string
+	}{
+		{name: "compare", args: []string{"ask", "/cert compare"}, out: []string{"Information Security Governance 18%", "Information Security Risk Management", "Information Security Program 33%", "Incident Management 29%",
+			"Security and Risk Management 16%", "Asset Security 10%", "Security Architecture and Engineering", "Communication and Network Security", "Identity and Access Management (IAM)", "Security Assessment and Testing 12%", "Security Operations 13%", "Software Development Security 10%"}},
+		{name: "bare compare", args: []string{"ask", "compare"}, out: []string{"CISM vs CISSP"}},
+		{name: "cert prefix", args: []string{"ask", "cert", "compare"}, out: []string{"CISM vs CISSP"}},
+		{name: "ask items", args: []string{"ask", "/cert ask how many questions are on the CISM exam"}, out: []string{"150", "Source:", "as of"}},
+		{name: "unknown", args: []string{"ask", "/cert frobnicate"}, code: 2, err: []string{"unknown command", "certcoach ask"}},
+		{name: "ask without text", args: []string{"ask"}, code: 2, err: []string{"usage"}},
+		{name: "bad subcommand", args: []string{"dance"}, code: 2, err: []string{"unknown command"}},
+		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "ok: no problems found"}},
+		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
+		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
+		{name: "user flag", args: []string{"--user", "zoe", "ask", "progress"}, out: []string{"progress"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.out {
+				if !strings.Contains(strings.ToLower(out), strings.ToLower(w)) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tc.err {
+				if !strings.Contains(strings.ToLower(errOut), strings.ToLower(w)) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestKBCheckListsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(`
+sources:
+  - {id: s1, kind: official, title: t, url: "https://example.org"}
+  - {id: s1, kind: official, title: dup, url: "https://example.org/2"}
+certs:
+  - id: cism
+    name: CISM
+    full_name: Certified Information Security Manager
+    body: ISACA
+    facts:
+      - {id: f1, key: exam.items, text: "150 questions", sources: [nope]}
+outlines:
+  - id: cism-x
+    cert: cism
+    version: x
+    effective: "2022-06-01"
+    sources: [s1]
+    as_of: "2022"
+    status: OK
+    domains:
+      - {n: 1, name: A, weight: 50}
+      - {n: 2, name: B, weight: 40}
+terms:
+  - {id: t1, term: T, definition: d, domains: ["cissp:9"]}
+`), 0o600)
+	t.Setenv("CERTCOACH_KB_DIR", dir)
+	var out, errb bytes.Buffer
+	code := kbCheck(loadConfig(), &out, &errb)
+	if code == 0 {
+		t.Fatal("kb check passed a broken knowledge base")
+	}
+	for _, want := range []string{"duplicate source id", "unknown source \"nope\"", "no as_of date", "sum to 90", "dangling domain reference \"cissp:9\""} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("problems lack %q:\n%s", want, errb.String())
+		}
+	}
+}
