@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/certcoach/certcoach/bot/discord"
@@ -44,9 +45,11 @@ func discordBuilder(cfg config) (builder, error) {
 	}
 	data := map[string]any{"id": "100000000000000010", "name": discord.CommandName, "type": 1,
 		"options": []any{map[string]any{"type": 1, "name": sub, "options": opts}}}
-	base := time.Now().UnixNano() / 1000 // IDs unique across runs against one database
+	// IDs unique across warm-up, run and earlier runs against one database.
+	var seq atomic.Int64
+	seq.Store(time.Now().UnixNano() / 1000)
 	return func(n int) (*http.Request, error) {
-		id := strconv.FormatInt(base+int64(n), 10)
+		id := strconv.FormatInt(seq.Add(1), 10)
 		user := strconv.Itoa(600000000000000000 + n%cfg.users)
 		body, err := json.Marshal(map[string]any{"id": id, "application_id": "100000000000000001", "type": 2,
 			"token": "load-" + id, "version": 1, "guild_id": "800000000000000001", "channel_id": "500000000000000001",

@@ -1,0 +1,78 @@
+package discord
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// signedRequests prepares n signed /cert <line> interactions with distinct IDs.
+func signedRequests(b *testing.B, n int, line string) []*http.Request {
+	b.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	base := time.Now().UnixNano() / 1000
+	out := make([]*http.Request, n)
+	for i := range out {
+		body := mustJSON(command(strconv.FormatInt(base+int64(i), 10), member, line))
+		r := httptest.NewRequest("POST", "/discord/interactions", bytes.NewReader(body))
+		r.Header.Set("X-Signature-Ed25519", Sign(testKey, ts, body))
+		r.Header.Set("X-Signature-Timestamp", ts)
+		out[i] = r
+	}
+	return out
+}
+
+// verifyOnly is the ceiling: read the body, verify Ed25519, write a fixed
+// embed reply.
+func verifyOnly(key ed25519.PublicKey) http.Handler {
+	fixed, _ := json.Marshal(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{{Title: "CISM vs CISSP",
+			Description: "Choose CISM if you run a security program; CISSP for broad technical depth."}}}})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !discordgo.VerifyInteraction(r, key) {
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(fixed)
+	})
+}
+
+// BenchmarkVerifyOnly is the ceiling a Discord HTTP handler can reach here.
+func BenchmarkVerifyOnly(b *testing.B) {
+	benchHandler(b, verifyOnly(testKey.Public().(ed25519.PublicKey)))
+}
+
+// BenchmarkFullPath is the real handler: verify, timestamp, dedupe (a
+// SQLite write), parse, engine, render, encode.
+func BenchmarkFullPath(b *testing.B) {
+	ev := newEnv(b, "")
+	benchHandler(b, ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
+}
+
+func benchHandler(b *testing.B, h http.Handler) {
+	reqs := signedRequests(b, b.N, "compare")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, reqs[i])
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body.String())
+		}
+	}
+}
