@@ -168,6 +168,7 @@ var certWords = map[string]string{"cism": "cism", "cissp": "cissp", "isaca": "ci
 // themselves something the answer must contain ("how many" wants a count).
 var hints = map[string][]string{
 	"many":    {"how many", "number of"},
+	"long":    {"how long", "duration", "hours"},
 	"where":   {"domain", "outline"},
 	"cover":   {"domain", "outline"},
 	"covers":  {"domain", "outline"},
@@ -261,11 +262,16 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 			certs[c] = true
 			continue
 		}
-		if h, ok := hints[w]; ok && !seen["hint:"+w] {
-			seen["hint:"+w] = true
-			where = where || coverageWords[w]
-			for _, x := range h {
-				terms = append(terms, quote(x))
+		if h, ok := hints[w]; ok {
+			if !seen["hint:"+w] {
+				seen["hint:"+w] = true
+				where = where || coverageWords[w]
+				for _, x := range h {
+					terms = append(terms, quote(x))
+				}
+			}
+			if w == "long" {
+				continue // "how long" asks for a duration; it is not a subject
 			}
 		}
 		if stopwords[w] || seen[w] || len(w) > 40 {
@@ -330,7 +336,7 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		case e.Kind == "objective":
 			h.Score *= 0.6 // an objective title is a pointer, rarely the answer itself
 		case e.Kind == "term" && len(certs) > 0:
-			h.Score *= 0.7 // the question is about an exam, not a definition
+			h.Score *= 0.5 // the question is about an exam, not a definition
 		}
 		if where && (e.Kind == "topic" || e.Kind == "domain") {
 			h.Score *= 2
