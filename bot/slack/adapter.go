@@ -81,6 +81,7 @@ type Adapter struct {
 	log     *slog.Logger
 	hc      *http.Client
 	users   *userCache
+	replies *replyCache
 	sem     chan struct{}
 	wg      sync.WaitGroup
 	ctx     context.Context // parent of background jobs, cancelled by Close
@@ -135,6 +136,7 @@ func New(cfg Config) (*Adapter, error) {
 		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx,
 	}
 	a.users = newUserCache(api, cfg.UserTTL, a.log)
+	a.replies = newReplyCache()
 	return a, nil
 }
 

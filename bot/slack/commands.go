@@ -31,9 +31,17 @@ const (
 )
 
 var (
-	workingOnIt = response{ResponseType: ephemeral, Text: "Working on it…"}
-	busy        = response{ResponseType: ephemeral, Text: "certcoach is busy right now; please try again in a moment."}
+	workingOnIt = mustJSON(response{ResponseType: ephemeral, Text: "Working on it…"})
+	busy        = mustJSON(response{ResponseType: ephemeral, Text: "certcoach is busy right now; please try again in a moment."})
 )
+
+func mustJSON(v any) json.RawMessage {
+	b, err := encodeJSON(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
 
 func responseType(r bot.Reply) string {
 	if r.Private {
@@ -47,9 +55,10 @@ func toResponse(r bot.Reply, share string) response {
 	return response{ResponseType: responseType(r), Text: m.Text, Blocks: m.Blocks}
 }
 
-// command answers a slash command. Fast commands are answered in the returned
-// response; slow ones get "working on it" and finish through response_url.
-func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) response {
+// command answers a slash command with the JSON of the response. Fast
+// commands are answered in it; slow ones get "working on it" and finish
+// through response_url.
+func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) json.RawMessage {
 	text := strings.TrimSpace(cmd.Text)
 	req := bot.Request{Text: text, ID: a.requestID()}
 	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
@@ -68,7 +77,12 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) respon
 		return workingOnIt
 	}
 	req.Actor = a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, false))
-	return toResponse(a.eng.Handle(ctx, req), text)
+	b, err := a.replies.encode(a.eng.Handle(ctx, req), text)
+	if err != nil {
+		a.log.Error("slack: cannot encode reply", "request_id", req.ID, "err", err)
+		return mustJSON(response{ResponseType: ephemeral, Text: "Sorry, something went wrong on our side."})
+	}
+	return b
 }
 
 // interaction schedules a block_actions click; it reports false when busy.
@@ -117,20 +131,18 @@ func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback
 
 // postResponse POSTs a message to a response_url. Slack accepts up to five
 // posts per URL in 30 minutes, so a failure is logged, not retried.
-func (a *Adapter) postResponse(ctx context.Context, target string, res response) {
+func (a *Adapter) postResponse(ctx context.Context, target string, res any) {
 	if err := a.postJSON(ctx, target, res); err != nil {
 		a.log.Warn("slack: response_url post failed", "err", err)
 	}
 }
 
 func (a *Adapter) postJSON(ctx context.Context, target string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := encodeJSON(v)
+	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, &buf)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(b))
 	if err != nil {
 		return fmt.Errorf("response_url request: %w", err)
 	}

@@ -111,7 +111,8 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), ackTimeout)
 	defer cancel()
-	writeJSON(w, a.command(ctx, cmd))
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(a.command(ctx, cmd))
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
@@ -139,18 +140,4 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, _ = w.Write(buf.Bytes())
 }

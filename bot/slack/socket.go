@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -86,7 +85,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		actx, cancel := context.WithTimeout(ctx, ackTimeout)
 		res := a.command(actx, cmd)
 		cancel()
-		if b, err := json.Marshal(res); err == nil && len(b) < maxAckPayload {
+		if len(res) < maxAckPayload {
 			a.ack(ctx, sm, evt.Request, res)
 			return
 		}
