@@ -65,6 +65,7 @@ type Adapter struct {
 	now        func() time.Time
 	deferAfter time.Duration
 	content    bool
+	cache      *responseCache
 }
 
 // New returns an adapter.
@@ -73,7 +74,7 @@ func New(o Options) (*Adapter, error) {
 		return nil, errors.New("discord adapter: engine, deduper and session are required")
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
-		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent}
+		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -103,6 +104,9 @@ type respondFunc func(ctx context.Context, resp *discordgo.InteractionResponse) 
 // responder is how one interaction is answered.
 type responder struct {
 	respond respondFunc
+	// raw, when set, sends an already encoded response (HTTP body); it
+	// lets replies come from the response cache.
+	raw func(b []byte) error
 	// upload reports whether respond can carry files; when not, replies
 	// with an attachment are deferred and delivered by webhook edit.
 	upload bool
@@ -184,6 +188,13 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	case rep := <-done:
 		if rep.Attachment == nil || r.upload {
 			cancel()
+			if r.raw != nil {
+				b, err := a.cache.encode(rep, component)
+				if err != nil {
+					return fmt.Errorf("encode response: %w", err)
+				}
+				return r.raw(b)
+			}
 			return r.respond(ctx, response(rep, component))
 		}
 		if err := r.respond(ctx, deferred(component)); err != nil {

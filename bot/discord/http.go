@@ -87,9 +87,17 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 				return
 			}
 		}
-		err = a.handle(ctx, &i, responder{respond: func(_ context.Context, resp *discordgo.InteractionResponse) error {
-			return writeJSON(w, resp)
-		}})
+		err = a.handle(ctx, &i, responder{
+			respond: func(_ context.Context, resp *discordgo.InteractionResponse) error {
+				b, err := json.Marshal(resp)
+				if err != nil {
+					http.Error(w, "internal error", http.StatusInternalServerError)
+					return fmt.Errorf("encode response: %w", err)
+				}
+				return writeBody(w, b)
+			},
+			raw: func(b []byte) error { return writeBody(w, b) },
+		})
 		if err != nil {
 			a.log.Error("discord: answer interaction", "interaction", i.ID, "err", err)
 		}
@@ -106,12 +114,7 @@ func freshTimestamp(h string, now time.Time) bool {
 	return d <= MaxSkew && d >= -MaxSkew
 }
 
-func writeJSON(w http.ResponseWriter, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return fmt.Errorf("encode response: %w", err)
-	}
+func writeBody(w http.ResponseWriter, b []byte) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	if _, err := w.Write(b); err != nil {
