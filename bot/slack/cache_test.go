@@ -36,7 +36,10 @@ func TestReplyCache(t *testing.T) {
 		{"share text", func(*bot.Reply) string { return "compare iam" }},
 		{"private", func(r *bot.Reply) string { r.Private = false; return "compare" }},
 		{"replace", func(r *bot.Reply) string { r.Replace = true; return "compare" }},
-		{"button", func(r *bot.Reply) string { r.Buttons = []bot.Button{{ID: "quiz:next", Label: "Next"}}; return "compare" }},
+		{"button", func(r *bot.Reply) string {
+			r.Buttons = []bot.Button{{ID: "quiz:next", Label: "Next"}}
+			return "compare"
+		}},
 		{"field", func(r *bot.Reply) string { r.Fields = []bot.Field{{Name: "n", Value: "v"}}; return "compare" }},
 	} {
 		r2 := cloneReply(r)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -84,13 +85,15 @@ func Verify(h http.Header, body []byte, secret string) error {
 }
 
 func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte) {
-	// Parse the verified bytes, not the consumed stream.
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.PostForm, r.Form = nil, nil
-	if err := r.ParseForm(); err != nil {
+	// Parse the verified bytes, not the consumed stream. With PostForm and
+	// Form set, SlashCommandParse's ParseForm has nothing left to do.
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
 		http.Error(w, "malformed form body", http.StatusBadRequest)
 		return
 	}
+	r.Body = http.NoBody
+	r.PostForm, r.Form = form, form
 	if payload := r.PostForm.Get("payload"); payload != "" {
 		var cb slackapi.InteractionCallback
 		if err := json.Unmarshal([]byte(payload), &cb); err != nil {
