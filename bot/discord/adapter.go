@@ -117,6 +117,9 @@ var errBadInteraction = errors.New("unsupported interaction")
 
 // accepts reports whether the adapter handles an interaction of this shape.
 func accepts(i *discordgo.Interaction) bool {
+	if i.Type != discordgo.InteractionPing && (i.Member == nil || i.Member.User == nil) && i.User == nil {
+		return false // every other interaction names who sent it
+	}
 	switch i.Type {
 	case discordgo.InteractionPing:
 		return true

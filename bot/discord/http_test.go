@@ -169,6 +169,11 @@ func TestHTTPBadRequests(t *testing.T) {
 		{"other command", func() (int, []byte) {
 			return h.post(t, mustJSON(interaction("610000000000000011", 2, member, map[string]any{"name": "other", "type": 1})), now, testKey)
 		}, 400},
+		{"no user", func() (int, []byte) {
+			m := command("610000000000000012", member, "help")
+			delete(m, "member")
+			return h.post(t, mustJSON(m), now, testKey)
+		}, 400},
 		{"body over 1 MiB", func() (int, []byte) {
 			return h.post(t, append(good, bytes.Repeat([]byte(" "), MaxBody)...), now, testKey)
 		}, 413},
