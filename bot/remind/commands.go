@@ -63,8 +63,8 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		return c.showReminder(cur, exists), nil
 	}
 	needOn := func() error {
-		if !exists || cur.NextFire.IsZero() && cur.TZ == "" {
-			return bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm)
+		if !exists || cur.NextFire.IsZero() {
+			return bot.Errorf("You have no daily reminder on. Set one with %s.", remindForm)
 		}
 		return nil
 	}
@@ -95,8 +95,8 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		}
 		return private(fmt.Sprintf("Paused for %d day%s. %s", n, plural(n), c.nextText(r))), nil
 	case "resume", "on":
-		if err := needOn(); err != nil {
-			return bot.Reply{}, err
+		if !exists { // an off reminder keeps its settings and can come back
+			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm)
 		}
 		cur.PausedUntil = ""
 		r, err := st.SaveReminder(ctx, cur, c.now(), on)
@@ -182,8 +182,8 @@ func (c *commands) showReminder(r storage.Reminder, exists bool) bot.Reply {
 	if r.QuietWeekends {
 		sb.WriteString("\nQuiet weekends: none on Saturday and Sunday (`remind weekends on` to change).")
 	}
-	if r.PausedUntil != "" && r.PausedUntil > r.DueDay {
-		fmt.Fprintf(&sb, "\nPaused until %s (`remind resume` to restart now).", r.PausedUntil)
+	if loc, err := c.zones.load(r.TZ); err == nil && r.PausedUntil > c.now().In(loc).Format(time.DateOnly) {
+		fmt.Fprintf(&sb, "\nPaused: reminders resume on %s (`remind resume` to restart now).", r.PausedUntil)
 	}
 	sb.WriteString("\n`remind off` stops it; `remind pause <days>` takes a break.")
 	return private(sb.String())

@@ -1,0 +1,219 @@
+package remind
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
+)
+
+func TestRemindCommands(t *testing.T) {
+	e := newEnv(t, utc("2027-03-26T10:00:00Z")) // a Friday
+	disc := dmActor("d1")
+	// Discord users with no zone are asked for one.
+	r := e.do(disc, "remind 07:30")
+	mustContain(t, r.Body, "Which time zone", "07:30 Europe/Berlin")
+	if r.Outcome != bot.OutcomeUserError || !r.Private {
+		t.Errorf("no-zone reply %+v", r)
+	}
+	for _, bad := range []string{"remind 7", "remind 25:00 Europe/Berlin", "remind 07:30 Mars/Base", "remind 07:30 Europe/Berlin extra", "remind pause x"} {
+		r := e.do(disc, bad)
+		if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "`") {
+			t.Errorf("%q: %+v", bad, r)
+		}
+	}
+	mustContain(t, e.do(disc, "remind 07:30 europe/berlin").Body, "07:30 Europe/Berlin", "Next: Sat 27 Mar 2027 07:30 CET")
+	mustContain(t, e.do(disc, "remind").Body, "Daily reminder at 07:30 Europe/Berlin", "Next: Sat 27 Mar 2027 07:30 CET")
+	// Changing the time keeps the zone.
+	mustContain(t, e.do(disc, "remind 06:00").Body, "06:00 Europe/Berlin", "Next: Sat 27 Mar 2027 06:00 CET")
+	mustContain(t, e.do(disc, "remind weekends off").Body, "Quiet weekends", "Next: Mon 29 Mar 2027 06:00 CEST")
+	// Friday's reminder is past: Saturday to Monday are paused.
+	mustContain(t, e.do(disc, "remind pause 3").Body, "Paused for 3 days", "Next: Tue 30 Mar 2027 06:00 CEST")
+	mustContain(t, e.do(disc, "remind").Body, "resume on 2027-03-30", "Quiet weekends")
+	mustContain(t, e.do(disc, "remind resume").Body, "Next: Mon 29 Mar 2027 06:00 CEST")
+	mustContain(t, e.do(disc, "remind weekends on").Body, "weekends too", "Next: Sat 27 Mar 2027 06:00 CET")
+	mustContain(t, e.do(disc, "remind off").Body, "Daily reminder off")
+	mustContain(t, e.do(disc, "remind").Body, "no daily reminder")
+	mustContain(t, e.do(disc, "remind on").Body, "Daily reminder on", "Sat 27 Mar 2027 06:00 CET")
+	e.do(disc, "remind off")
+	if r := e.do(disc, "remind pause 2"); !strings.Contains(r.Body, "no daily reminder on") {
+		t.Errorf("pause when off: %q", r.Body)
+	}
+	// A Slack user's profile zone is the default.
+	sl := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", TimeZone: "America/New_York", DM: true}
+	mustContain(t, e.do(sl, "remind 8:05").Body, "08:05 America/New_York", "profile", "Next: Fri 26 Mar 2027 08:05 EDT")
+	// The zone a user gives becomes theirs.
+	u, err := e.eng.User(context.Background(), disc)
+	if err != nil || u.TZ != "Europe/Berlin" || u.TZSource != "user" {
+		t.Errorf("user zone %q %q %v", u.TZ, u.TZSource, err)
+	}
+}
+
+func TestReminderAnswerRecordsOnce(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
+	me := dmActor("ans")
+	e.do(me, "remind 07:30 UTC")
+	n := &fakeNotifier{clock: e.clock}
+	e.clock.Set(utc("2027-06-01T07:30:00Z"))
+	if _, err := e.scheduler(n, Options{}).RunDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	dm := n.all()[0].reply
+	if !strings.HasPrefix(dm.Buttons[0].ID, "remind:answer:") {
+		t.Fatalf("button %q", dm.Buttons[0].ID)
+	}
+	first := e.click(me, dm.Buttons[1].ID)
+	if first.Outcome != bot.OutcomeOK || !(strings.Contains(first.Body, "Correct") || strings.Contains(first.Body, "Not quite")) {
+		t.Fatalf("answer reply %+v", first)
+	}
+	again := e.click(me, dm.Buttons[0].ID)
+	mustContain(t, again.Body, "already answered", "(B)")
+	// Someone else cannot answer my reminder.
+	if r := e.click(dmActor("other"), dm.Buttons[0].ID); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("other user's click: %+v", r)
+	}
+	key := storage.UserKey{Platform: "discord", Workspace: "g1", User: "ans"}
+	if c, _ := e.store.CountAnswers(context.Background(), key); c != 1 {
+		t.Errorf("%d answers recorded", c)
+	}
+}
+
+func TestGroupQuestionOfTheDay(t *testing.T) {
+	e := newEnv(t, utc("2027-05-30T12:00:00Z")) // Sunday
+	ch := func(user string, admin bool) bot.Actor {
+		return bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", User: user, Name: "Member " + user, CanManage: admin}
+	}
+	if r := e.do(ch("m1", false), "group daily 09:00 Europe/Berlin"); !r.Private || !strings.Contains(r.Body, "Only") {
+		t.Errorf("non-admin: %+v", r)
+	}
+	if r := e.do(ch("m1", false), "group off"); !strings.Contains(r.Body, "Only") {
+		t.Errorf("non-admin off: %+v", r)
+	}
+	if r := e.do(ch("admin", true), "group daily 9:00"); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("no zone: %+v", r)
+	}
+	mustContain(t, e.do(ch("admin", true), "group daily 09:00 Europe/Berlin").Body, "09:00 Europe/Berlin", "Next: Mon 31 May 2027 09:00 CEST")
+	n := &fakeNotifier{clock: e.clock}
+	s := e.scheduler(n, Options{})
+	ctx := context.Background()
+	post := func(day string) bot.Reply {
+		t.Helper()
+		e.clock.Set(utc(day + "T07:00:00Z")) // 09:00 CEST
+		before := len(n.all())
+		if _, err := s.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all := n.all()
+		if len(all) != before+1 || all[len(all)-1].target != "ch:C1" {
+			t.Fatalf("%s: %d posts", day, len(all)-before)
+		}
+		return all[len(all)-1].reply
+	}
+	// Members answer every day for a week; mN gets it right on N of the days.
+	days := []string{"2027-05-31", "2027-06-01", "2027-06-02", "2027-06-03", "2027-06-04", "2027-06-05", "2027-06-06"}
+	var lastDist map[int]int
+	var lastQ string
+	for di, day := range days {
+		p := post(day)
+		if di > 0 {
+			mustContain(t, p.Body, "Yesterday's question", fmt.Sprintf("%d in all", sum(lastDist)), "Correct: **"+lastQ)
+			for c, k := range lastDist {
+				mustContain(t, p.Body, fmt.Sprintf("%c %d (", letters[c], k))
+			}
+		}
+		if strings.Contains(p.Body, "top 5") {
+			t.Errorf("%s: top 5 on a non-Monday", day)
+		}
+		right := correctChoice(t, p)
+		lastDist = map[int]int{}
+		for m := 1; m <= 7; m++ {
+			choice := (right + 1) % len(p.Buttons)
+			if m > di { // member m is right on the first m days
+				choice = right
+			}
+			r := e.click(ch(fmt.Sprintf("m%d", m), false), fmt.Sprintf("%s%d", p.Buttons[0].ID[:len(p.Buttons[0].ID)-1], choice))
+			if r.Outcome != bot.OutcomeOK {
+				t.Fatalf("answer: %+v", r)
+			}
+			lastDist[choice]++
+		}
+		// m1 answers twice: nothing changes.
+		if r := e.click(ch("m1", false), p.Buttons[0].ID); !strings.Contains(r.Body, "already answered") {
+			t.Errorf("second answer: %q", r.Body)
+		}
+		lastQ = string(letters[right]) + ")"
+	}
+	monday := post("2027-06-07")
+	mustContain(t, monday.Body, "This week's top 5:", "1. Member m7: 7 correct of 7", "2. Member m6: 6 correct of 7", "5. Member m3: 3 correct of 7")
+	if strings.Contains(monday.Body, "Member m2:") {
+		t.Error("top 5 lists a sixth member")
+	}
+	// A post is closed once the next one is out.
+	if r := e.click(ch("m1", false), "qotd:answer:1:0"); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("closed post: %+v", r)
+	}
+	// Another workspace cannot answer.
+	other := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T2", Channel: "C1", User: "x"}
+	if r := e.click(other, monday.Buttons[0].ID); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("other workspace: %+v", r)
+	}
+	// Each member's answers count for their own progress: 7 days each.
+	if c, _ := e.store.CountAnswers(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "m1"}); c != 7 {
+		t.Errorf("m1 has %d answers", c)
+	}
+	mustContain(t, e.do(ch("admin", true), "group off").Body, "off")
+	e.clock.Set(utc("2027-06-08T07:00:00Z"))
+	s.RunDue(ctx)
+	if got := len(n.all()); got != 8 {
+		t.Errorf("posts after off: %d", got)
+	}
+}
+
+func sum(m map[int]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// correctChoice finds the right answer of a posted question through the KB.
+func correctChoice(t *testing.T, p bot.Reply) int {
+	t.Helper()
+	kb := testKB(t)
+	for _, q := range kb.Questions {
+		if strings.Contains(p.Body, q.Stem) {
+			return q.AnswerIndex()
+		}
+	}
+	t.Fatal("posted question not in the knowledge base")
+	return 0
+}
+
+// Export lists a user's reminder rows and forget removes them.
+func TestExportAndForget(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
+	me := dmActor("gdpr")
+	e.do(me, "remind 07:30 UTC")
+	e.clock.Set(utc("2027-06-01T07:30:00Z"))
+	e.scheduler(&fakeNotifier{clock: e.clock}, Options{}).RunDue(context.Background())
+	u, _ := e.eng.User(context.Background(), me)
+	data, err := e.store.ExportUser(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data["reminders"]) != 1 || len(data["reminder_sends"]) != 1 {
+		t.Errorf("export: reminders %d, sends %d", len(data["reminders"]), len(data["reminder_sends"]))
+	}
+	if err := e.store.DeleteUser(context.Background(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.store.CountUserRows(context.Background(), u.ID); n != 0 {
+		t.Errorf("%d rows left after forget", n)
+	}
+	_ = time.Second
+}
