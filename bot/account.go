@@ -162,6 +162,7 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 		if err := e.store.DeleteUser(ctx, u.ID); err != nil {
 			return Reply{}, err
 		}
+		e.forgetPlan(u)
 		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
 	}
 	return Reply{}, Errorf("That button is not valid any more.")

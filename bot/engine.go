@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/certcoach/certcoach/bot/study"
@@ -60,7 +61,9 @@ type Engine struct {
 	limiter  Limiter
 	observe  Observer
 
-	compareCache sync.Map // "cismOutline|cisspOutline" -> Reply (read-only)
+	compareCache sync.Map     // "cismOutline|cisspOutline" -> Reply (read-only)
+	plans        sync.Map     // storage.UserKey -> cachedPlan
+	planCount    atomic.Int64 // stores since start, to pace sweeps
 }
 
 // Limiter decides whether an actor may run another command now.

@@ -166,6 +166,10 @@ func TestCompareListsAllDomainsOfBoth(t *testing.T) {
 func TestOutlineFollowsPlanDate(t *testing.T) {
 	h := newHarness(t)
 	// Before 3 Nov 2026 the 2022 CISM outline applied; a plan date picks it.
+	h.clock.t = time.Date(2026, 11, 5, 9, 0, 0, 0, time.UTC)
+	if r := h.do(t, "bob", "domains cism"); !strings.Contains(all(r), "Incident Management: 29%") {
+		t.Fatalf("without a plan, domains cism follows today's outline:\n%s", all(r))
+	}
 	h.clock.t = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	if r := h.do(t, "bob", "plan cism 2026-10-20"); r.Outcome != bot.OutcomeOK {
 		t.Fatalf("plan: %s", all(r))

@@ -167,6 +167,7 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	if err := e.store.SetPlan(ctx, plan); err != nil {
 		return Reply{}, err
 	}
+	e.forgetPlan(u)
 	outline := e.kb.OutlineFor(c.ID, exam)
 	p, err := e.study.Progress(ctx, u, c.ID, outline)
 	if err != nil {

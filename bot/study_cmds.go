@@ -42,23 +42,60 @@ func (e *Engine) examDay(ctx context.Context, req Request, cert string) time.Tim
 }
 
 // userPlan reads the actor's plan without creating a user row, so reference
-// commands stay read-only.
+// commands stay read-only. Plans change rarely and only through `plan` and
+// `forget`, which drop this process's cached copy; the short TTL bounds how
+// long another replica's change takes to show.
 func (e *Engine) userPlan(ctx context.Context, req Request) (storage.Plan, bool) {
 	a := req.Actor
 	if a.User == "" {
 		return storage.Plan{}, false
 	}
-	ws := a.Workspace
-	if ws == "" {
-		ws = "dm:" + a.User
+	key := storage.UserKey{Platform: a.Platform, Workspace: a.Workspace, User: a.User}
+	if key.Workspace == "" {
+		key.Workspace = "dm:" + a.User
 	}
-	u, err := e.store.UserByKey(ctx, storage.UserKey{Platform: a.Platform, Workspace: ws, User: a.User})
-	if err != nil {
-		return storage.Plan{}, false
+	now := e.clock.Now()
+	if v, ok := e.plans.Load(key); ok {
+		if c := v.(cachedPlan); now.Sub(c.at) < planCacheTTL && !now.Before(c.at) {
+			return c.plan, c.ok
+		}
 	}
-	p, err := e.store.Plan(ctx, u.ID)
-	return p, err == nil
+	var c cachedPlan
+	if u, err := e.store.UserByKey(ctx, key); err == nil {
+		p, err := e.store.Plan(ctx, u.ID)
+		c = cachedPlan{plan: p, ok: err == nil}
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return storage.Plan{}, false // don't cache a failed read
+	}
+	c.at = now
+	if e.planCount.Add(1)%planCacheSweep == 0 {
+		e.sweepPlans(now)
+	}
+	e.plans.Store(key, c)
+	return c.plan, c.ok
 }
+
+const (
+	planCacheTTL   = 30 * time.Second
+	planCacheSweep = 4096 // sweep expired entries every this many stores
+)
+
+type cachedPlan struct {
+	plan storage.Plan
+	ok   bool
+	at   time.Time
+}
+
+func (e *Engine) sweepPlans(now time.Time) {
+	e.plans.Range(func(k, v any) bool {
+		if now.Sub(v.(cachedPlan).at) >= planCacheTTL {
+			e.plans.Delete(k)
+		}
+		return true
+	})
+}
+
+func (e *Engine) forgetPlan(u storage.User) { e.plans.Delete(u.Key) }
 
 func newID() string {
 	var b [6]byte
