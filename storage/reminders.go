@@ -172,17 +172,38 @@ type DueRef struct {
 }
 
 // DueReminders returns up to limit reminders with next_fire at or before now,
-// in (next_fire, id) order after the cursor (zero for the first page). It
-// walks the reminders_due index, so a tick costs the size of the due set,
-// not of the table.
+// in (next_fire, id) order after the cursor (zero for the first page). Both
+// of its queries are ranges of the reminders_due index (next_fire, then
+// rowid), so a tick costs the size of the due set, not of the table, and a
+// page costs the same however deep into the due set it is. (A row-value
+// "(next_fire, id) > (?, ?)" would bound only next_fire, and with a whole
+// fan-out sharing one minute each page would rescan the ones before it.)
 func (s *Store) DueReminders(ctx context.Context, now time.Time, after DueRef, limit int) ([]DueRef, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, next_fire FROM reminders INDEXED BY reminders_due
-		WHERE next_fire <= ? AND (next_fire, id) > (?, ?) ORDER BY next_fire, id LIMIT ?`, now.Unix(), after.NextFire, after.ID, limit)
+	out := make([]DueRef, 0, limit)
+	var err error
+	if after != (DueRef{}) { // the rest of the cursor's minute
+		out, err = s.dueRange(ctx, out, `SELECT id, next_fire FROM reminders INDEXED BY reminders_due
+			WHERE next_fire = ? AND id > ? ORDER BY id LIMIT ?`, after.NextFire, after.ID, limit)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(out) < limit { // the following minutes up to now
+		out, err = s.dueRange(ctx, out, `SELECT id, next_fire FROM reminders INDEXED BY reminders_due
+			WHERE next_fire > ? AND next_fire <= ? ORDER BY next_fire, id LIMIT ?`, after.NextFire, now.Unix(), limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) dueRange(ctx context.Context, out []DueRef, q string, args ...any) ([]DueRef, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
 	defer rows.Close()
-	out := make([]DueRef, 0, limit)
 	for rows.Next() {
 		var d DueRef
 		if err := rows.Scan(&d.ID, &d.NextFire); err != nil {
