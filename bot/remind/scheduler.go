@@ -291,6 +291,11 @@ func (s *Scheduler) failed(ctx context.Context, claim storage.Claim, qid string,
 	if retryAt.Sub(claim.DueAt) > s.opts.MaxDelay {
 		retryAt = time.Time{}
 	}
+	if md, ok := errors.AsType[maybeDelivered](sendErr); ok && md.MaybeDelivered() {
+		// The platform may have taken the message before the error: a retry
+		// could deliver it twice, so it is recorded and not retried.
+		retryAt = time.Time{}
+	}
 	if err := s.store.FailSend(ctx, claim, qid, truncateErr(sendErr), now, retryAt, s.zones.next); err != nil {
 		c.errors.Add(1)
 		log.Error("record failed reminder", "err", err, "send_err", sendErr)
@@ -303,6 +308,13 @@ func (s *Scheduler) failed(ctx context.Context, claim storage.Claim, qid string,
 	}
 	c.retrying.Add(1)
 	log.Info("reminder send failed, will retry", "err", sendErr, "retry_at", retryAt)
+}
+
+// maybeDelivered marks a notifier error that may have come after the
+// platform accepted the message (a timeout, a dropped connection).
+type maybeDelivered interface {
+	error
+	MaybeDelivered() bool
 }
 
 // retryAfter is what a notifier error may offer when the platform said when

@@ -457,3 +457,28 @@ func TestRunTicksAndStops(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+type ambiguousErr struct{}
+
+func (ambiguousErr) Error() string        { return "timeout after the request was sent" }
+func (ambiguousErr) MaybeDelivered() bool { return true }
+
+// A send that may have reached the platform (a timeout after the request went
+// out) is recorded and not retried: a retry could deliver it twice.
+func TestMaybeDeliveredIsNotRetried(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
+	e.seed(1, 7*60+30, "UTC")
+	n := &fakeNotifier{clock: e.clock, fail: func(string, int) error { return fmt.Errorf("chat.postMessage: %w", ambiguousErr{}) }}
+	s := e.scheduler(n, Options{})
+	ctx := context.Background()
+	e.clock.Set(utc("2027-06-01T07:30:00Z"))
+	st, err := s.RunDue(ctx)
+	if err != nil || st.Missed != 1 {
+		t.Fatalf("stats %+v, %v; want 1 missed", st, err)
+	}
+	e.clock.Set(utc("2027-06-01T08:30:00Z"))
+	s.RunDue(ctx)
+	if n.calls != 1 {
+		t.Fatalf("%d send attempts, want 1 (no retry)", n.calls)
+	}
+}

@@ -85,7 +85,39 @@ func (a *Adapter) post(ctx context.Context, channel string, r bot.Reply) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("chat.postMessage: %w", err)
+		return fmt.Errorf("chat.postMessage: %w", classify(err))
 	}
 	return nil
 }
+
+// classify tells a scheduler what a failed post means: after 429s Slack said
+// when to come back (RetryAfter); an error response from Slack means the
+// post was refused (safe to retry); anything else (a timeout, a dropped
+// connection) may have happened after Slack accepted it (MaybeDelivered), so
+// retrying could post twice.
+func classify(err error) error {
+	if rl, ok := errors.AsType[*slackapi.RateLimitedError](err); ok {
+		return &rateLimitedError{after: rl.RetryAfter, err: err}
+	}
+	var api slackapi.SlackErrorResponse
+	var status slackapi.StatusCodeError
+	if errors.As(err, &api) || (errors.As(err, &status) && status.Code < 500) {
+		return err
+	}
+	return &maybeDeliveredError{err: err}
+}
+
+type rateLimitedError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *rateLimitedError) Error() string             { return e.err.Error() }
+func (e *rateLimitedError) Unwrap() error             { return e.err }
+func (e *rateLimitedError) RetryAfter() time.Duration { return e.after }
+
+type maybeDeliveredError struct{ err error }
+
+func (e *maybeDeliveredError) Error() string        { return e.err.Error() }
+func (e *maybeDeliveredError) Unwrap() error        { return e.err }
+func (e *maybeDeliveredError) MaybeDelivered() bool { return true }

@@ -17,6 +17,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
@@ -171,7 +172,9 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 		return nil, err
 	}
 	opts.Logger = log
-	return &app{kb: kb, store: st, engine: bot.NewEngine(kb, st, opts)}, nil
+	e := bot.NewEngine(kb, st, opts)
+	remind.Register(e) // remind and group work on every front door, the console too
+	return &app{kb: kb, store: st, engine: e}, nil
 }
 
 func (a *app) Close() error { return a.store.Close() }
