@@ -32,6 +32,10 @@ type deps struct {
 	app   *app
 	log   *slog.Logger
 	ready *readiness
+	// metrics satisfies the small interfaces adapters and the scheduler
+	// declare for what only they can see (SignatureFailure, RateLimitWait,
+	// ReminderSent, ReminderFailed).
+	metrics *metrics.Metrics
 }
 
 // readiness collects named checks for /readyz.
@@ -85,7 +89,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	go func() { _ = a.kb.WarmSearch(ctx) }()
 
 	rd := &readiness{checks: map[string]func(context.Context) error{"database": pingCounted(m, a.store.Ping)}}
-	d := deps{cfg: cfg, app: a, log: log, ready: rd}
+	d := deps{cfg: cfg, app: a, log: log, ready: rd, metrics: m}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -282,7 +282,18 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "c.db")
 	s := startServer(t, []string{"CERTCOACH_DB=" + db, "DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub),
-		"CERTCOACH_RATE_LIMIT=0", "CERTCOACH_WORKSPACE_RATE_LIMIT=0"})
+		"CERTCOACH_RATE_LIMIT=0", "CERTCOACH_WORKSPACE_RATE_LIMIT=0", "CERTCOACH_METRICS_ADDR=127.0.0.1:0"})
+	// With CERTCOACH_METRICS_ADDR, /metrics moves off the main listener.
+	m := regexp.MustCompile(`"msg":"metrics listening","addr":"([^"]+)"`).FindStringSubmatch(s.logs())
+	if m == nil {
+		t.Fatalf("no metrics listener logged:\n%s", s.logs())
+	}
+	if code, body := get(t, "http://"+m[1]+"/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Fatalf("metrics address: %d", code)
+	}
+	if code, _ := get(t, s.base+"/metrics"); code == 200 {
+		t.Fatal("/metrics still served on the main listener")
+	}
 	dc := wire.NewDiscord(s.base+"/discord/interactions", priv, "9")
 	dc.Client = &http.Client{Timeout: 30 * time.Second}
 	ctx := context.Background()

@@ -299,15 +299,16 @@ func soak(ctx context.Context, o soakOptions, out io.Writer) error {
 	}
 	l.discord.Client = hc
 
-	sample := func() (float64, float64) {
-		rss, _ := srv.RSS()
+	sample := func() (rss, heap, goroutines float64) {
+		r, _ := srv.RSS()
+		h, _ := srv.Gauge("go_memstats_heap_inuse_bytes")
 		g, _ := srv.Gauge("go_goroutines")
-		return float64(rss) / (1 << 20), g
+		return float64(r) / (1 << 20), h / (1 << 20), g
 	}
-	rss0, g0 := sample()
-	fmt.Fprintf(out, "soak: %s at %.0f req/s, %d users and %d workspaces per platform; idle at start: RSS %.1f MiB, %0.f goroutines\n",
-		o.duration, o.rate, o.users, o.spaces, rss0, g0)
-	fmt.Fprintf(out, "%-6s %8s %6s %8s %9s %9s %9s %9s %10s\n", "minute", "requests", "errors", "limited", "p50", "p99", "max", "RSS MiB", "goroutines")
+	rss0, heap0, g0 := sample()
+	fmt.Fprintf(out, "soak: %s at %.0f req/s, %d users and %d workspaces per platform; idle at start: RSS %.1f MiB, heap %.1f MiB, %.0f goroutines\n",
+		o.duration, o.rate, o.users, o.spaces, rss0, heap0, g0)
+	fmt.Fprintf(out, "%-6s %8s %6s %8s %9s %9s %9s %8s %9s %10s\n", "minute", "requests", "errors", "limited", "p50", "p99", "max", "RSS MiB", "heap MiB", "goroutines")
 
 	rec := &recorder{cur: &minute{}}
 	jobs := make(chan struct{}, 1024)
@@ -329,13 +330,41 @@ func soak(ctx context.Context, o soakOptions, out io.Writer) error {
 	}
 	// Open loop: requests leave on the clock whether or not earlier ones
 	// have finished, so a slow server shows as latency, not as a lower rate.
+	// Sampling runs in its own goroutine so it never delays a tick.
+	var (
+		rowsMu      sync.Mutex
+		n           int
+		first, last [3]float64
+	)
+	report := func() {
+		m := rec.swap()
+		rss, heap, g := sample()
+		rowsMu.Lock()
+		defer rowsMu.Unlock()
+		n++
+		if n == 1 {
+			first = [3]float64{rss, heap, g}
+		}
+		last = [3]float64{rss, heap, g}
+		fmt.Fprintf(out, "%-6d %8d %6d %8d %9s %9s %9s %8.1f %9.1f %10.0f\n", n, m.n, m.errs, m.limited,
+			pct(m.lat, .50).Round(10*time.Microsecond), pct(m.lat, .99).Round(10*time.Microsecond), pct(m.lat, 1).Round(10*time.Microsecond), rss, heap, g)
+	}
+	samplerDone := make(chan struct{})
+	go func() {
+		defer close(samplerDone)
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-runCtx.Done():
+				return
+			case <-t.C:
+				report()
+			}
+		}
+	}()
 	tick := time.NewTicker(time.Duration(float64(time.Second) / o.rate))
 	defer tick.Stop()
-	perMin := time.NewTicker(time.Minute)
-	defer perMin.Stop()
-	var rows []string
-	var first, last [2]float64
-	n := 0
 loop:
 	for {
 		select {
@@ -347,33 +376,26 @@ loop:
 			default:
 				dropped.Add(1)
 			}
-		case <-perMin.C:
-			n++
-			m := rec.swap()
-			rss, g := sample()
-			if n == 1 {
-				first = [2]float64{rss, g}
-			}
-			last = [2]float64{rss, g}
-			row := fmt.Sprintf("%-6d %8d %6d %8d %9s %9s %9s %9.1f %10.0f", n, m.n, m.errs, m.limited,
-				pct(m.lat, .50).Round(time.Microsecond*10), pct(m.lat, .99).Round(time.Microsecond*10), pct(m.lat, 1).Round(time.Microsecond*10), rss, g)
-			rows = append(rows, row)
-			fmt.Fprintln(out, row)
 		}
 	}
+	<-samplerDone
 	close(jobs)
 	wg.Wait()
+	if len(rec.cur.lat) > 0 {
+		report() // the last (partial) minute
+	}
 	// Close the client's keep-alive connections (each holds server
 	// goroutines) and let background follow-ups finish before the idle sample.
 	hc.CloseIdleConnections()
 	time.Sleep(2 * time.Second)
-	rssEnd, gEnd := sample()
+	rssEnd, heapEnd, gEnd := sample()
 	fmt.Fprintf(out, "dropped (client could not keep the rate): %d\n", dropped.Load())
 	if n > 0 {
-		fmt.Fprintf(out, "under load: minute 1 RSS %.1f MiB, %.0f goroutines -> minute %d RSS %.1f MiB, %.0f goroutines (RSS %+.1f MiB)\n",
-			first[0], first[1], n, last[0], last[1], last[0]-first[0])
+		fmt.Fprintf(out, "under load: minute 1 RSS %.1f MiB, heap %.1f MiB, %.0f goroutines -> minute %d RSS %.1f MiB, heap %.1f MiB, %.0f goroutines\n",
+			first[0], first[1], first[2], n, last[0], last[1], last[2])
 	}
-	fmt.Fprintf(out, "idle: start RSS %.1f MiB, %.0f goroutines -> end RSS %.1f MiB, %.0f goroutines\n", rss0, g0, rssEnd, gEnd)
+	fmt.Fprintf(out, "idle: start RSS %.1f MiB, heap %.1f MiB, %.0f goroutines -> end RSS %.1f MiB, heap %.1f MiB, %.0f goroutines\n",
+		rss0, heap0, g0, rssEnd, heapEnd, gEnd)
 	return nil
 }
 
