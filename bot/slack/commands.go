@@ -85,16 +85,30 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) json.R
 	return b
 }
 
-// interaction schedules a block_actions click; it reports false when busy.
-// Other interaction types are acknowledged and ignored.
-func (a *Adapter) interaction(cb slackapi.InteractionCallback) bool {
+// interaction runs a block_actions click before it is acknowledged, so an
+// acknowledged click is already committed (a quiz answer survives a crash
+// right after the 200); only the response_url post runs after the ack. Other
+// interaction types are acknowledged and ignored. It reports false when it
+// could not run the click (the caller then refuses it, and Slack may retry).
+func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallback) bool {
 	if cb.Type != slackapi.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 || cb.User.ID == "" {
 		return true
 	}
-	return a.spawn("action", func(ctx context.Context) { a.runAction(ctx, cb) })
+	hctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	act, reply := a.runAction(hctx, cb)
+	if cb.ResponseURL == "" {
+		a.log.Warn("slack: block action without response_url")
+		return true
+	}
+	res := actionResponse(act, reply)
+	if !a.spawn("respond", func(ctx context.Context) { a.postResponse(ctx, cb.ResponseURL, res) }) {
+		a.postResponse(hctx, cb.ResponseURL, res) // workers busy: answer inline, still within the ack budget
+	}
+	return true
 }
 
-func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback) {
+func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback) (slackapi.BlockAction, bot.Reply) {
 	act := cb.ActionCallback.BlockActions[0]
 	channel := cb.Channel.ID
 	if channel == "" {
@@ -110,23 +124,20 @@ func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback
 		}
 	}
 	req.Actor = a.actor(ctx, cb.Team.ID, cb.User.ID, channel, cb.User.Name, waitFor(req.Text, true))
-	reply := a.eng.Handle(ctx, req)
-	if cb.ResponseURL == "" {
-		a.log.Warn("slack: block action without response_url", "request_id", req.ID)
-		return
-	}
-	var res response
+	return *act, a.eng.Handle(ctx, req)
+}
+
+func actionResponse(act slackapi.BlockAction, reply bot.Reply) response {
 	switch {
 	case act.ActionID == ShareActionID && reply.Outcome == bot.OutcomeOK:
 		reply.Private = false
-		res = toResponse(reply, "")
+		return toResponse(reply, "")
 	case act.ActionID == ShareActionID:
-		res = toResponse(reply, "") // an error stays private
-	default:
-		res = toResponse(reply, "")
-		res.ReplaceOriginal = reply.Replace
+		return toResponse(reply, "") // an error stays private
 	}
-	a.postResponse(ctx, cb.ResponseURL, res)
+	res := toResponse(reply, "")
+	res.ReplaceOriginal = reply.Replace
+	return res
 }
 
 // postResponse POSTs a message to a response_url. Slack accepts up to five

@@ -100,7 +100,7 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 			http.Error(w, "malformed payload", http.StatusBadRequest)
 			return
 		}
-		if !a.interaction(cb) {
+		if !a.interaction(r.Context(), cb) {
 			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 			return
 		}

@@ -74,7 +74,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		if !ok || evt.Request == nil {
 			return
 		}
-		if a.interaction(cb) {
+		if a.interaction(ctx, cb) {
 			a.ack(ctx, sm, evt.Request, nil)
 		}
 	case socketmode.EventTypeSlashCommand:
