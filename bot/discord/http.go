@@ -78,7 +78,9 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 		if i.Type != discordgo.InteractionPing {
 			first, err := a.seenOnce(ctx, scopeInteraction, i.ID)
 			if err != nil {
-				a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
+				if ctx.Err() == nil { // else the client left: nothing to tell
+					a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
+				}
 				http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 				return
 			}
