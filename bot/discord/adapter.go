@@ -25,8 +25,7 @@ type Engine interface {
 }
 
 // Deduper records deliveries so that each interaction is processed once
-// (storage.Store implements it). If it also implements BatchDeduper,
-// concurrent interactions are recorded in shared transactions.
+// (storage.Store implements it).
 type Deduper interface {
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 }
@@ -67,7 +66,6 @@ type Adapter struct {
 	deferAfter time.Duration
 	content    bool
 	cache      *responseCache
-	batch      *seenBatcher // set when the deduper can record batches
 }
 
 // New returns an adapter.
@@ -77,9 +75,6 @@ func New(o Options) (*Adapter, error) {
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache()}
-	if b, ok := o.Seen.(BatchDeduper); ok {
-		a.batch = &seenBatcher{b: b}
-	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -418,15 +413,7 @@ var zones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "E
 
 // seenOnce records an interaction or message ID; false means it was seen before.
 func (a *Adapter) seenOnce(ctx context.Context, scope, id string) (bool, error) {
-	var (
-		first bool
-		err   error
-	)
-	if a.batch != nil {
-		first, err = a.batch.firstSeen(ctx, scope, id, a.now())
-	} else {
-		first, err = a.seen.FirstSeen(ctx, scope, id, a.now())
-	}
+	first, err := a.seen.FirstSeen(ctx, scope, id, a.now())
 	if err != nil {
 		return false, fmt.Errorf("discord: record %s: %w", scope, err)
 	}
