@@ -26,6 +26,8 @@ type Config struct {
 	DiscordAPIURL     string
 	DiscordShardID    string
 	DiscordShardCount string
+	// DiscordMessageContent asks for the privileged Message Content intent.
+	DiscordMessageContent bool
 
 	RateLimit          string // per-user commands per minute, "0" disables
 	RateBurst          string // per-user burst
@@ -41,26 +43,27 @@ func loadConfig() Config {
 		return def
 	}
 	return Config{
-		DB:                 get("CERTCOACH_DB", "./certcoach.db"),
-		Addr:               get("CERTCOACH_ADDR", ":8080"),
-		MetricsAddr:        get("CERTCOACH_METRICS_ADDR", ""),
-		KBDir:              get("CERTCOACH_KB_DIR", ""),
-		LogLevel:           get("CERTCOACH_LOG_LEVEL", "info"),
-		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
-		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
-		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
-		SlackAPIURL:        get("SLACK_API_URL", ""),
-		DiscordBotToken:    get("DISCORD_BOT_TOKEN", ""),
-		DiscordAppID:       get("DISCORD_APP_ID", ""),
-		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY", ""),
-		DiscordGuildID:     get("DISCORD_GUILD_ID", ""),
-		DiscordAPIURL:      get("DISCORD_API_URL", ""),
-		DiscordShardID:     get("DISCORD_SHARD_ID", ""),
-		DiscordShardCount:  get("DISCORD_SHARD_COUNT", ""),
-		RateLimit:          get("CERTCOACH_RATE_LIMIT", defaultUserRate),
-		RateBurst:          get("CERTCOACH_RATE_BURST", defaultUserBurst),
-		WorkspaceRateLimit: get("CERTCOACH_WORKSPACE_RATE_LIMIT", defaultWorkspaceRate),
-		WorkspaceRateBurst: get("CERTCOACH_WORKSPACE_RATE_BURST", defaultWorkspaceBurst),
+		DB:                    get("CERTCOACH_DB", "./certcoach.db"),
+		Addr:                  get("CERTCOACH_ADDR", ":8080"),
+		MetricsAddr:           get("CERTCOACH_METRICS_ADDR", ""),
+		KBDir:                 get("CERTCOACH_KB_DIR", ""),
+		LogLevel:              get("CERTCOACH_LOG_LEVEL", "info"),
+		SlackBotToken:         get("SLACK_BOT_TOKEN", ""),
+		SlackSigningSecret:    get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:         get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:           get("SLACK_API_URL", ""),
+		DiscordBotToken:       get("DISCORD_BOT_TOKEN", ""),
+		DiscordAppID:          get("DISCORD_APP_ID", ""),
+		DiscordPublicKey:      get("DISCORD_PUBLIC_KEY", ""),
+		DiscordGuildID:        get("DISCORD_GUILD_ID", ""),
+		DiscordAPIURL:         get("DISCORD_API_URL", ""),
+		DiscordShardID:        get("DISCORD_SHARD_ID", ""),
+		DiscordShardCount:     get("DISCORD_SHARD_COUNT", ""),
+		DiscordMessageContent: get("DISCORD_MESSAGE_CONTENT", "") == "true",
+		RateLimit:             get("CERTCOACH_RATE_LIMIT", defaultUserRate),
+		RateBurst:             get("CERTCOACH_RATE_BURST", defaultUserBurst),
+		WorkspaceRateLimit:    get("CERTCOACH_WORKSPACE_RATE_LIMIT", defaultWorkspaceRate),
+		WorkspaceRateBurst:    get("CERTCOACH_WORKSPACE_RATE_BURST", defaultWorkspaceBurst),
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
@@ -34,7 +33,7 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		return nil, err
 	}
 	a, err := discord.New(discord.Options{Engine: d.app.engine, Seen: d.app.store, Session: s, Domains: domainChoices(d.app),
-		Logger: d.log.With("adapter", "discord"), MessageContent: os.Getenv("DISCORD_MESSAGE_CONTENT") == "true"})
+		Logger: d.log.With("adapter", "discord"), MessageContent: d.cfg.DiscordMessageContent})
 	if err != nil {
 		return nil, err
 	}
