@@ -9,14 +9,13 @@
 //
 //	go run ./cmd/crashtest -runs 5
 //
-// Two kinds of acknowledgement are counted. For Slack a button click gets
-// an empty HTTP 200 at once and its result arrives later through
-// response_url, so "acked" (the 200) and "confirmed" (the result posted to
-// the user) are different moments; for Discord (-platform discord) the
-// result is in the 200 itself. The check fails on any confirmed answer
-// missing, any answer stored twice, a session whose position disagrees with
-// its answers, or (with -strict-ack, the default for discord) any acked
-// answer missing.
+// Two moments are counted per answer: "acked", the click's HTTP 200, and
+// "delivered", its result reaching the user (in the 200 for Discord, through
+// response_url for Slack). Both adapters commit an answer before its 200,
+// so the check fails on any acked or delivered answer missing, any answer
+// stored twice, or a session whose position disagrees with its answers.
+// -strict-ack=false tolerates acked-but-missing answers, for an adapter
+// that acknowledges before processing.
 package main
 
 import (
@@ -65,10 +64,9 @@ func main() {
 	flag.IntVar(&o.users, "users", 32, "concurrent users answering quizzes")
 	flag.DurationVar(&o.killAfter, "kill-after", 4*time.Second, "kill -9 at a random moment between half this and this")
 	flag.StringVar(&o.platform, "platform", "slack", "slack (async clicks, response_url) or discord (result in the 200)")
-	strict := flag.String("strict-ack", "auto", "fail if an answer that got a 200 is missing: true, false or auto (true for discord)")
+	flag.BoolVar(&o.strictAck, "strict-ack", true, "fail if an answer that got a 200 is missing")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temp directories (databases, server logs)")
 	flag.Parse()
-	o.strictAck = *strict == "true" || (*strict == "auto" && o.platform == "discord")
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx := context.Background()
 	if o.bin == "" {
