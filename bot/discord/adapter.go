@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -268,8 +269,18 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 		_, err = a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx))
 	}
 	if err != nil {
-		a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", err)
+		a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", withoutURL(err))
 	}
+}
+
+// withoutURL drops the request URL from an HTTP client error: interaction
+// webhook and callback URLs carry the interaction token, a credential that
+// must not reach the logs (the same rule as the Slack adapter's response_url).
+func withoutURL(err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Err
+	}
+	return err
 }
 
 func nonNilEmbeds(e []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {

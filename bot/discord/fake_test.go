@@ -62,6 +62,7 @@ type fakeDiscord struct {
 	seq      int
 	beats    atomic.Int32
 	fail429  atomic.Int32 // answer the next n channel-message posts with 429
+	hangUp   atomic.Bool  // drop the connection on webhook calls (a transport error)
 	nonces   map[string]string
 	msgID    atomic.Int64
 }
@@ -131,6 +132,12 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"id":"700000000000000001","type":1}`)
 	case strings.HasPrefix(p, "/webhooks/"):
 		f.record(c)
+		if f.hangUp.Load() {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
 		fmt.Fprintf(w, `{"id":"%d","channel_id":"c"}`, 2000+f.msgID.Add(1))
 	default:
 		f.record(c)

@@ -67,7 +67,7 @@ func (a *Adapter) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 	}
 	err = a.handle(ctx, i, responder{upload: true, respond: func(ctx context.Context, resp *discordgo.InteractionResponse) error {
 		if err := a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
-			return fmt.Errorf("interaction callback: %w", err)
+			return fmt.Errorf("interaction callback: %w", withoutURL(err))
 		}
 		return nil
 	}})
