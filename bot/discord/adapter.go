@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -67,6 +68,15 @@ type Adapter struct {
 	deferAfter time.Duration
 	content    bool
 	cache      *responseCache
+
+	// Background work (deferred replies, their edits, gateway message
+	// replies) is counted in jobs so that Close can wait for it; ctx is the
+	// parent Close cancels once the wait is over.
+	mu      sync.Mutex
+	closing bool
+	jobs    sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 // New returns an adapter.
@@ -76,6 +86,7 @@ func New(o Options) (*Adapter, error) {
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache()}
+	a.ctx, a.cancel = context.WithCancel(context.Background())
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -97,6 +108,75 @@ const (
 // followUpTimeout bounds work after a deferred response: the interaction
 // token lives 15 minutes.
 const followUpTimeout = 14 * time.Minute
+
+// closeWait bounds how long Close waits for background jobs before
+// cancelling them: serve's own shutdown grace is of the same order.
+const closeWait = 10 * time.Second
+
+// track counts a unit of background work; it reports false once Close has
+// begun, so nothing new starts that Close would not wait for. The caller
+// calls a.jobs.Done when the work ends.
+func (a *Adapter) track() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closing {
+		return false
+	}
+	a.jobs.Add(1)
+	return true
+}
+
+// goJob runs f in a goroutine counted in jobs. Only call it while holding a
+// job from track: WaitGroup.Add from zero must not race with Close's Wait.
+func (a *Adapter) goJob(f func()) {
+	a.jobs.Add(1)
+	go func() {
+		defer a.jobs.Done()
+		f()
+	}()
+}
+
+// workContext is the context of work that may outlive the interaction's
+// request: it keeps ctx's values but not its cancellation, ends after
+// followUpTimeout, and ends when Close gives up waiting.
+func (a *Adapter) workContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+	stop := context.AfterFunc(a.ctx, cancel)
+	return work, func() { stop(); cancel() }
+}
+
+// Close stops accepting background work, waits up to closeWait for
+// deferred replies and edits in flight (their interaction tokens would
+// otherwise be left showing "thinking…"), cancels what is still running,
+// and closes the gateway session if it is open. Call it after the HTTP
+// server and Run have stopped.
+func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closing = true
+	a.mu.Unlock()
+	done := make(chan struct{})
+	go func() { a.jobs.Wait(); close(done) }()
+	var errs []error
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		errs = append(errs, fmt.Errorf("discord: background jobs did not finish in %s; cancelled", closeWait))
+	}
+	a.cancel()
+	// Run closes the session when its context ends; this covers a Run
+	// that did not stop in time (a no-op when no gateway is open).
+	if err := a.s.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("discord: close gateway session: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// restarting answers an interaction that arrives after Close has begun:
+// its deferred reply could not be waited for.
+var restarting = bot.Reply{Kind: "restarting", Outcome: bot.OutcomeError, Private: true,
+	Body: "certcoach is restarting; please try again in a moment."}
 
 // respondFunc sends the initial response to an interaction: in the HTTP
 // body, or by REST callback on the gateway.
@@ -172,20 +252,24 @@ func refusal(a bot.Actor) bot.Reply {
 // DeferAfter to finish before being deferred, so the 3-second deadline is
 // never missed.
 func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Request, component bool, r responder) error {
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+	if !a.track() {
+		return r.respond(ctx, response(restarting, component))
+	}
+	defer a.jobs.Done() // goroutines started below hold jobs of their own
+	work, cancel := a.workContext(ctx)
 	if a.engine.IsSlow(req) {
 		if err := r.respond(ctx, deferred(component)); err != nil {
 			cancel()
 			return err
 		}
-		go func() {
+		a.goJob(func() {
 			defer cancel()
 			a.deliver(work, i, a.engine.Handle(work, req), component)
-		}()
+		})
 		return nil
 	}
 	done := make(chan bot.Reply, 1)
-	go func() { done <- a.engine.Handle(work, req) }()
+	a.goJob(func() { done <- a.engine.Handle(work, req) })
 	t := time.NewTimer(a.deferAfter)
 	defer t.Stop()
 	select {
@@ -205,7 +289,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 			cancel()
 			return err
 		}
-		go func() { defer cancel(); a.deliver(work, i, rep, component) }()
+		a.goJob(func() { defer cancel(); a.deliver(work, i, rep, component) })
 		return nil
 	case <-t.C:
 		a.log.Warn("discord: reply slow, deferring", "request_id", req.ID)
@@ -213,14 +297,14 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 			cancel()
 			return err
 		}
-		go func() {
+		a.goJob(func() {
 			defer cancel()
 			select {
 			case rep := <-done:
 				a.deliver(work, i, rep, component)
 			case <-work.Done():
 			}
-		}()
+		})
 		return nil
 	}
 }

@@ -33,6 +33,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 			a.onInteraction(ctx, ic.Interaction)
 		}),
 		s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+			if !a.track() {
+				return // closing: Close would not wait for the reply
+			}
+			defer a.jobs.Done()
 			a.onMessage(ctx, m.Message)
 		}),
 	}

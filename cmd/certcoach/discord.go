@@ -37,7 +37,8 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &platform{name: "discord", routes: map[string]http.Handler{}}
+	// close waits for deferred replies still being edited in after SIGTERM.
+	p := &platform{name: "discord", routes: map[string]http.Handler{}, close: a.Close}
 	if cfg.DiscordPublicKey != "" {
 		key, err := discord.ParsePublicKey(cfg.DiscordPublicKey)
 		if err != nil {
