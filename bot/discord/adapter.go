@@ -55,6 +55,16 @@ type Options struct {
 	// MessageContent asks the gateway for the privileged Message Content
 	// intent (see README); mentions and DMs carry their text without it.
 	MessageContent bool
+	// RateLimits, if set, is told of each wait a REST 429 imposes on the
+	// session (adapter and Notifier traffic alike).
+	RateLimits RateLimitObserver
+}
+
+// RateLimitObserver is told of each wait a REST 429 imposes (the metrics
+// package implements it): discordgo waits out 429s silently, so without it
+// back-pressure from Discord would only show up as slow replies.
+type RateLimitObserver interface {
+	RateLimitWait(platform string, d time.Duration)
 }
 
 // Adapter handles Discord interactions and messages.
@@ -87,6 +97,15 @@ func New(o Options) (*Adapter, error) {
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache()}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
+	if rl := o.RateLimits; rl != nil {
+		// discordgo emits a RateLimit event just before it sleeps out a 429
+		// and retries; RetryAfter is the wait.
+		o.Session.AddHandler(func(_ *discordgo.Session, e *discordgo.RateLimit) {
+			if e.TooManyRequests != nil {
+				rl.RateLimitWait(bot.PlatformDiscord, e.RetryAfter)
+			}
+		})
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -57,6 +57,8 @@ type Config struct {
 	Workers int
 	// UserTTL is how long users.info results are cached; default 1 hour.
 	UserTTL time.Duration
+	// RateLimits, if set, is told of each wait a Web API 429 imposes.
+	RateLimits RateLimitObserver
 }
 
 // Limits and timings.

@@ -18,6 +18,13 @@ const (
 	maxRetryAfter = time.Minute
 )
 
+// RateLimitObserver is told of each wait a Web API 429 imposes (the
+// metrics package implements it), so operators can see back-pressure
+// that otherwise only shows up as slow reminders.
+type RateLimitObserver interface {
+	RateLimitWait(platform string, d time.Duration)
+}
+
 // retry runs f again after a 429, honouring Retry-After. Any other error,
 // including a timeout after the request was sent, is returned as is: the
 // post may have been accepted, and a retry could duplicate it.
@@ -30,6 +37,9 @@ func (a *Adapter) retry(ctx context.Context, f func() error) error {
 		}
 		wait := min(max(rl.RetryAfter, time.Second), maxRetryAfter)
 		a.log.Info("slack: rate limited, retrying", "after", wait, "attempt", attempt)
+		if a.cfg.RateLimits != nil {
+			a.cfg.RateLimits.RateLimitWait(bot.PlatformSlack, wait)
+		}
 		if err := a.sleep(ctx, wait); err != nil {
 			return fmt.Errorf("slack: waiting out rate limit: %w", err)
 		}

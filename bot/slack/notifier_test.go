@@ -115,6 +115,8 @@ func TestNotifierRetries(t *testing.T) {
 				mu.Unlock()
 				tc.replies[i](w)
 			})
+			hook := &rateLimitRecorder{}
+			a.cfg.RateLimits = hook
 			err := a.PostChannel(context.Background(), testTeam, "C0QOTD", reminder())
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
@@ -130,8 +132,35 @@ func TestNotifierRetries(t *testing.T) {
 					t.Errorf("wait %d = %v, want %v", i, (*waits)[i], tc.waits[i])
 				}
 			}
+			// Each back-off is reported to the metrics hook, with the
+			// Retry-After Slack sent (as capped).
+			var want []string
+			for _, d := range tc.waits {
+				want = append(want, "slack "+d.String())
+			}
+			if got := hook.all(); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("RateLimitWait calls %v, want %v", got, want)
+			}
 		})
 	}
+}
+
+// rateLimitRecorder records RateLimitWait calls as "platform duration".
+type rateLimitRecorder struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *rateLimitRecorder) RateLimitWait(platform string, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, platform+" "+d.String())
+}
+
+func (r *rateLimitRecorder) all() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.calls...)
 }
 
 func TestNotifierRetryStopsWithContext(t *testing.T) {

@@ -23,6 +23,7 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 		AppToken:      d.cfg.SlackAppToken,
 		APIURL:        d.cfg.SlackAPIURL,
 		Logger:        d.log,
+		RateLimits:    d.metrics,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set up Slack: %w", err)
