@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -114,8 +115,12 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), ackTimeout)
 	defer cancel()
+	b := a.command(ctx, cmd)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, _ = w.Write(a.command(ctx, cmd))
+	// A compare reply is larger than net/http's write buffer: without a length
+	// it would go out chunked, in more writes.
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {

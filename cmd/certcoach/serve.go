@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -140,7 +141,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	} else {
 		mm := http.NewServeMux()
 		mm.Handle("GET /metrics", m.Handler())
-		metricsSrv = &http.Server{Addr: cfg.MetricsAddr, Handler: mm, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+		// The separate metrics listener is the operator's private port, so it
+		// also carries the profiler (never on the public listener).
+		mm.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mm.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mm.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		metricsSrv = &http.Server{Addr: cfg.MetricsAddr, Handler: mm, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 2 * time.Minute}
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
 			return fmt.Errorf("listen on %s (CERTCOACH_METRICS_ADDR): %w", cfg.MetricsAddr, err)
