@@ -20,7 +20,7 @@ func TestResponseCache(t *testing.T) {
 		return b
 	}
 	first, _ := c.encode(r, false)
-	again, _ := c.encode(cloneReply(r), false)
+	again, _ := c.encode(bot.CloneReply(r), false)
 	if !bytes.Equal(first, fresh(r, false)) || &first[0] != &again[0] {
 		t.Fatal("second encode of an equal reply did not come from the cache, or differs")
 	}

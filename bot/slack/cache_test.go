@@ -42,7 +42,7 @@ func TestReplyCache(t *testing.T) {
 		}},
 		{"field", func(r *bot.Reply) string { r.Fields = []bot.Field{{Name: "n", Value: "v"}}; return "compare" }},
 	} {
-		r2 := cloneReply(r)
+		r2 := bot.CloneReply(r)
 		share := tc.mutate(&r2)
 		got, _ := c.encode(r2, share)
 		fresh, _ := encodeJSON(toResponse(r2, share))
@@ -50,7 +50,7 @@ func TestReplyCache(t *testing.T) {
 			t.Errorf("%s: cache served a stale encoding", tc.name)
 		}
 	}
-	if !sameReply(r, cloneReply(r)) || sameReply(r, bot.Reply{}) {
-		t.Error("sameReply is wrong")
+	if !bot.SameReply(r, bot.CloneReply(r)) || bot.SameReply(r, bot.Reply{}) {
+		t.Error("SameReply is wrong")
 	}
 }
