@@ -108,6 +108,9 @@ func Load(fsys fs.FS) (*Base, error) {
 }
 
 func (b *Base) index() {
+	for i := range b.Outlines {
+		b.Outlines[i].parseDates()
+	}
 	b.sourceByID = map[string]*Source{}
 	for i := range b.Sources {
 		b.sourceByID[b.Sources[i].ID] = &b.Sources[i]

@@ -81,6 +81,8 @@ type Outline struct {
 	Summary   string   `yaml:"summary"`
 	Domains   []Domain `yaml:"domains"`
 	Cite      `yaml:",inline"`
+
+	eff, until time.Time // parsed once at load (OutlineFor runs per request)
 }
 
 // Domain is one domain of an outline.
@@ -151,23 +153,38 @@ func (q *Question) AnswerIndex() int {
 	return i
 }
 
-// EffectiveDate parses the outline's effective date.
+// EffectiveDate is the outline's effective date.
 func (o *Outline) EffectiveDate() time.Time {
-	t, _ := time.Parse(time.DateOnly, o.Effective)
-	return t
+	if o.eff.IsZero() { // not loaded through a Base: parse without caching (no shared writes)
+		t, _ := time.Parse(time.DateOnly, o.Effective)
+		return t
+	}
+	return o.eff
+}
+
+func (o *Outline) parseDates() {
+	o.eff, _ = time.Parse(time.DateOnly, o.Effective)
+	if o.Until != "" {
+		o.until, _ = time.Parse(time.DateOnly, o.Until)
+	}
 }
 
 // InForce reports whether the outline applies to an exam taken on day.
 func (o *Outline) InForce(day time.Time) bool {
-	eff := o.EffectiveDate()
-	if day.Before(eff) {
+	if day.Before(o.EffectiveDate()) {
 		return false
 	}
 	if o.Until == "" {
 		return true
 	}
-	until, err := time.Parse(time.DateOnly, o.Until)
-	return err != nil || !day.After(until)
+	until := o.until
+	if until.IsZero() {
+		var err error
+		if until, err = time.Parse(time.DateOnly, o.Until); err != nil {
+			return true
+		}
+	}
+	return !day.After(until)
 }
 
 // Domain returns domain n of the outline, or nil.
