@@ -274,7 +274,7 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 				continue // "how long" asks for a duration; it is not a subject
 			}
 		}
-		if stopwords[w] || seen[w] || len(w) > 40 {
+		if stopwords[w] || seen[w] || len(w) > 40 || (len(w) < 2 && !unicode.IsDigit(rune(w[0]))) {
 			continue
 		}
 		seen[w] = true
