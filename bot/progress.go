@@ -47,28 +47,15 @@ func (e *Engine) review(ctx context.Context, req Request, _ Args) (Reply, error)
 		for _, id := range ids {
 			have[id] = true
 		}
+		var order []int
 		for _, d := range study.Weakest(p.Domains, len(p.Domains)) {
-			more, err := e.study.Pick(ctx, u, cert, outline, d.N, reviewSize)
-			if err != nil {
-				return Reply{}, err
-			}
-			seen, err := e.store.SeenQuestions(ctx, u.ID)
-			if err != nil {
-				return Reply{}, err
-			}
-			for _, id := range more {
-				if len(ids) >= reviewSize {
-					break
-				}
-				if !have[id] && !seen[id] {
-					ids, have[id] = append(ids, id), true
-					fresh++
-				}
-			}
-			if len(ids) >= reviewSize {
-				break
-			}
+			order = append(order, d.N)
 		}
+		more, err := e.study.PickNew(ctx, u, cert, order, reviewSize-len(ids), have)
+		if err != nil {
+			return Reply{}, err
+		}
+		ids, fresh = append(ids, more...), len(more)
 	}
 	if len(ids) == 0 {
 		return Reply{}, Errorf("Nothing to review right now. Try `quiz`.")

@@ -171,6 +171,27 @@ func (s *Service) Pick(ctx context.Context, u storage.User, cert string, outline
 	return ids, nil
 }
 
+// PickNew chooses up to count questions the user has never answered, filling
+// from domains in the order given (reviews pass the weakest, heaviest first).
+func (s *Service) PickNew(ctx context.Context, u storage.User, cert string, domains []int, count int, exclude map[string]bool) ([]string, error) {
+	seen, err := s.store.SeenQuestions(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range domains {
+		for _, id := range pickFrom(s.kb.QuestionsIn(cert, d), seen, count) {
+			if len(out) == count {
+				return out, nil
+			}
+			if !seen[id] && !exclude[id] {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}
+
 func apportion(o *knowledge.Outline, count int) map[int]int {
 	quota := map[int]int{}
 	type rem struct {
