@@ -22,6 +22,7 @@ type Entry struct {
 	Cite  *Cite // nil for glossary terms and objectives (they cite their outline)
 	keys  string
 	names []string // normalised names (title, acronym, aliases) for exact matches
+	words string   // " "-joined tokens of title, keys and text, for coverage
 	stale bool     // superseded outline or fact: ranked lower
 }
 
@@ -48,6 +49,7 @@ type Hit struct {
 // answer) and the certification named in the question.
 type searchIndex struct {
 	db      *sql.DB
+	stmt    *sql.Stmt // the ranking query, prepared once
 	entries []Entry
 	expand  map[string][]string
 }
@@ -197,6 +199,10 @@ func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, 
 		return nil, fmt.Errorf("build search index: %w", err)
 	}
 	idx := &searchIndex{db: db, entries: b.entries(today), expand: map[string][]string{}}
+	for i := range idx.entries {
+		e := &idx.entries[i]
+		e.words = " " + strings.Join(tokenize(e.Title+" "+e.keys+" "+e.Text), " ") + " "
+	}
 	for k, v := range synonyms {
 		idx.expand[k] = v
 	}
@@ -218,6 +224,11 @@ func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, 
 		}
 	}
 	if err := tx.Commit(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("build search index: %w", err)
+	}
+	idx.stmt, err = db.PrepareContext(ctx, `SELECT rowid, bm25(entries, 10.0, 6.0, 1.0) FROM entries WHERE entries MATCH ? ORDER BY bm25(entries, 10.0, 6.0, 1.0) LIMIT 40`)
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("build search index: %w", err)
 	}
@@ -300,7 +311,7 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		}
 	}
 	q := "(" + strings.Join(terms, ") OR (") + ")"
-	rows, err := ix.db.QueryContext(ctx, `SELECT rowid, bm25(entries, 10.0, 6.0, 1.0) FROM entries WHERE entries MATCH ? ORDER BY bm25(entries, 10.0, 6.0, 1.0) LIMIT 40`, q)
+	rows, err := ix.stmt.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncateRunes(question, 60), err)
 	}
@@ -390,7 +401,7 @@ func coverage(e *Entry, content []string, expand map[string][]string) float64 {
 	if len(content) == 0 {
 		return 1
 	}
-	text := " " + strings.Join(tokenize(e.Title+" "+e.keys+" "+e.Text), " ") + " "
+	text := e.words
 	n := 0
 	for _, w := range content {
 		if containsStem(text, w) {
