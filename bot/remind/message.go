@@ -176,13 +176,16 @@ func plural(n int) string {
 }
 
 // composePost builds a channel's question of the day: yesterday's result
-// first, the week's top 5 on Mondays, then today's question.
+// first, last week's top 5 on the first post of a new week, then today's
+// question.
 func (s *Scheduler) composePost(ctx context.Context, c storage.Claim) (bot.Reply, string, error) {
 	r := c.Reminder
 	var sb strings.Builder
+	prevDay := ""
 	prev, err := s.store.PreviousSent(ctx, r.ID, c.Day)
 	switch {
 	case err == nil:
+		prevDay = prev.Day
 		if pq, ok := s.kb.Question(prev.QuestionID); ok {
 			dist, err := s.store.QotdDistribution(ctx, prev.ID)
 			if err != nil {
@@ -198,8 +201,11 @@ func (s *Scheduler) composePost(ctx context.Context, c storage.Claim) (bot.Reply
 	if err != nil {
 		return bot.Reply{}, c.QuestionID, fmt.Errorf("post day %q: %w", c.Day, err)
 	}
-	if day.Weekday() == time.Monday {
-		top, err := s.store.QotdTop(ctx, r.ID, day.AddDate(0, 0, -7).Format(time.DateOnly), c.Day, 5)
+	// The first post of a week (not just a Monday one: a skipped Monday must
+	// not swallow the ranking) looks back over the week before it.
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	if prevDay != "" && prevDay < monday.Format(time.DateOnly) {
+		top, err := s.store.QotdTop(ctx, r.ID, monday.AddDate(0, 0, -7).Format(time.DateOnly), monday.Format(time.DateOnly), 5)
 		if err != nil {
 			return bot.Reply{}, c.QuestionID, err
 		}
@@ -260,7 +266,7 @@ func resultText(q *knowledge.Question, dist map[int]int) string {
 
 func topText(top []storage.QotdRow) string {
 	var sb strings.Builder
-	sb.WriteString("**This week's top 5:**\n")
+	sb.WriteString("**Last week's top 5:**\n")
 	for i, t := range top {
 		name := t.Display
 		if name == "" {
