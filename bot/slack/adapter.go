@@ -233,6 +233,15 @@ func (a *Adapter) spawn(name string, f func(ctx context.Context)) bool {
 	return true
 }
 
+// idOr keeps a request ID given by the HTTP layer (X-Request-ID), so the
+// access log and the engine's lines share it; otherwise it makes one.
+func (a *Adapter) idOr(given string) string {
+	if given != "" {
+		return given
+	}
+	return a.requestID()
+}
+
 func (a *Adapter) requestID() string {
 	return fmt.Sprintf("slack-%d", a.reqs.Add(1))
 }

@@ -58,9 +58,9 @@ func toResponse(r bot.Reply, share string) response {
 // command answers a slash command with the JSON of the response. Fast
 // commands are answered in it; slow ones get "working on it" and finish
 // through response_url.
-func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) json.RawMessage {
+func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id string) json.RawMessage {
 	text := strings.TrimSpace(cmd.Text)
-	req := bot.Request{Text: text, ID: a.requestID()}
+	req := bot.Request{Text: text, ID: a.idOr(id)}
 	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
 		ok := a.spawn("command", func(ctx context.Context) {
 			req.Actor = a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
@@ -90,13 +90,13 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand) json.R
 // right after the 200); only the response_url post runs after the ack. Other
 // interaction types are acknowledged and ignored. It reports false when it
 // could not run the click (the caller then refuses it, and Slack may retry).
-func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallback) bool {
+func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallback, id string) bool {
 	if cb.Type != slackapi.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 || cb.User.ID == "" {
 		return true
 	}
 	hctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
-	act, reply := a.runAction(hctx, cb)
+	act, reply := a.runAction(hctx, cb, id)
 	if cb.ResponseURL == "" {
 		a.log.Warn("slack: block action without response_url")
 		return true
@@ -108,13 +108,13 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 	return true
 }
 
-func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback) (slackapi.BlockAction, bot.Reply) {
+func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback, id string) (slackapi.BlockAction, bot.Reply) {
 	act := cb.ActionCallback.BlockActions[0]
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID
 	}
-	req := bot.Request{ID: a.requestID()}
+	req := bot.Request{ID: a.idOr(id)}
 	if act.ActionID == ShareActionID {
 		req.Text = act.Value
 	} else {

@@ -101,7 +101,7 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 			http.Error(w, "malformed payload", http.StatusBadRequest)
 			return
 		}
-		if !a.interaction(r.Context(), cb) {
+		if !a.interaction(r.Context(), cb, r.Header.Get("X-Request-ID")) {
 			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 			return
 		}
@@ -115,7 +115,7 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), ackTimeout)
 	defer cancel()
-	b := a.command(ctx, cmd)
+	b := a.command(ctx, cmd, r.Header.Get("X-Request-ID"))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	// A compare reply is larger than net/http's write buffer: without a length
 	// it would go out chunked, in more writes.

@@ -74,7 +74,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		if !ok || evt.Request == nil {
 			return
 		}
-		if a.interaction(ctx, cb) {
+		if a.interaction(ctx, cb, "") {
 			a.ack(ctx, sm, evt.Request, nil)
 		}
 	case socketmode.EventTypeSlashCommand:
@@ -83,7 +83,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			return
 		}
 		actx, cancel := context.WithTimeout(ctx, ackTimeout)
-		res := a.command(actx, cmd)
+		res := a.command(actx, cmd, "")
 		cancel()
 		if len(res) < maxAckPayload {
 			a.ack(ctx, sm, evt.Request, res)

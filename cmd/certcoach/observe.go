@@ -30,6 +30,7 @@ func withRequestBasics(log *slog.Logger, next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 		id := requestID(r.Header.Get("X-Request-ID"))
 		w.Header().Set("X-Request-ID", id)
+		r.Header.Set("X-Request-ID", id) // adapters log the same ID with the command
 		sw := &codeWriter{ResponseWriter: w, code: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
