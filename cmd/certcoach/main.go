@@ -179,6 +179,9 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 
 func (a *app) Close() error { return a.store.Close() }
 
+// similarThreshold flags question pairs for review (see knowledge.SimilarQuestions).
+const similarThreshold = 0.34
+
 func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 	where := "embedded content"
 	if cfg.KBDir != "" {
@@ -206,6 +209,12 @@ func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, " D%d=%d", d.N, qc[knowledge.DomainRef(o.Cert, d.N)])
 		}
 		fmt.Fprintln(stdout)
+	}
+	if similar := b.SimilarQuestions(similarThreshold); len(similar) > 0 {
+		fmt.Fprintf(stdout, "review: %d pair(s) of questions worded alike (a paraphrase is not an error, but check):\n", len(similar))
+		for _, p := range similar {
+			fmt.Fprintf(stdout, "  ~ %s and %s (%.2f)\n", p.A, p.B, p.Score)
+		}
 	}
 	problems := b.Validate()
 	if len(problems) > 0 {
