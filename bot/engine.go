@@ -61,6 +61,7 @@ type Engine struct {
 	limiter  Limiter
 	observe  Observer
 
+	zoneHooks    []ZoneHook
 	compareCache sync.Map     // "cismOutline|cisspOutline" -> Reply (read-only)
 	plans        sync.Map     // storage.UserKey -> cachedPlan
 	planCount    atomic.Int64 // stores since start, to pace sweeps
@@ -136,6 +137,13 @@ func (e *Engine) Register(info CommandInfo, h Handler, aliases ...string) {
 		e.aliases[a] = info.Name
 	}
 }
+
+// ZoneHook is told when a user's platform profile moved them to another
+// time zone (previous is the zone they had).
+type ZoneHook func(ctx context.Context, u storage.User, previous string) error
+
+// OnZoneChange adds a hook (reminders follow a profile's zone). Call before serving.
+func (e *Engine) OnZoneChange(h ZoneHook) { e.zoneHooks = append(e.zoneHooks, h) }
 
 // RegisterAction routes action IDs starting with prefix+":" to h.
 func (e *Engine) RegisterAction(prefix string, h ActionHandler) {
@@ -294,6 +302,14 @@ func (e *Engine) User(ctx context.Context, a Actor) (storage.User, error) {
 	u, err := e.store.EnsureUser(ctx, storage.UserKey{Platform: a.Platform, Workspace: ws, User: a.User}, a.Name, validZone(a.TimeZone), e.clock.Now())
 	if err != nil {
 		return u, fmt.Errorf("load user: %w", err)
+	}
+	if u.PrevTZ != "" {
+		for _, h := range e.zoneHooks {
+			if err := h(ctx, u, u.PrevTZ); err != nil {
+				// The command itself can go on; the hook retries on the next change.
+				e.log.Warn("time zone change hook", "err", err)
+			}
+		}
 	}
 	return u, nil
 }

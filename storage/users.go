@@ -23,6 +23,9 @@ type User struct {
 	Retention   float64
 	Leaderboard bool
 	CreatedAt   time.Time
+	// PrevTZ is the zone EnsureUser just replaced with a newer platform
+	// hint ("" when this call changed nothing); not stored.
+	PrevTZ string
 }
 
 const userCols = "id, platform, workspace, user_ref, display, tz, tz_source, retention, leaderboard, created_at"
@@ -46,6 +49,7 @@ func (s *Store) EnsureUser(ctx context.Context, key UserKey, display, tzHint str
 			if err := s.SetTimeZone(ctx, u.ID, tzHint, "platform"); err != nil {
 				return u, err
 			}
+			u.PrevTZ = u.TZ
 			u.TZ, u.TZSource = tzHint, "platform"
 		}
 		return u, nil

@@ -43,6 +43,27 @@ func Register(e *bot.Engine) {
 		Summary: "A question of the day in this channel (channel admins)"}, c.group)
 	e.RegisterAction(actionRemind, c.answerReminder)
 	e.RegisterAction(actionQotd, c.answerQotd)
+	e.OnZoneChange(c.followZone)
+}
+
+// followZone moves a personal reminder to the user's new profile zone when
+// it was set in the old one (an explicit `remind 07:30 <zone>` stores the
+// zone as the user's own, and platform hints never override that).
+func (c *commands) followZone(ctx context.Context, u storage.User, previous string) error {
+	st := c.e.Store()
+	r, err := st.ReminderFor(ctx, storage.ReminderUser, u.Key.Platform, u.Key.Workspace, u.Key.User)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.TZ != previous || r.NextFire.IsZero() {
+		return nil
+	}
+	r.TZ = u.TZ
+	_, err = st.SaveReminder(ctx, r, c.now(), c.zones.next)
+	return err
 }
 
 func (c *commands) now() time.Time { return c.e.Clock().Now() }

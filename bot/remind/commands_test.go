@@ -254,3 +254,24 @@ func TestWeeklyTopFiveAfterSkippedMonday(t *testing.T) {
 	}
 	mustContain(t, tuesday.Body, "Last week's top 5:", "1. Member ann: 1 correct of 1")
 }
+
+// A reminder set in the Slack profile's zone follows the profile when the
+// user moves; one set with an explicit zone stays put.
+func TestReminderFollowsProfileZone(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T12:00:00Z"))
+	slackUser := func(user, tz string) bot.Actor {
+		return bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: user, TimeZone: tz, DM: true}
+	}
+	mustContain(t, e.do(slackUser("traveller", "Europe/Berlin"), "remind 07:30").Body, "07:30 Europe/Berlin", "profile")
+	mustContain(t, e.do(slackUser("fixed", "Europe/Berlin"), "remind 07:30 Asia/Tokyo").Body, "07:30 Asia/Tokyo")
+	// Both users' profiles now say New York.
+	mustContain(t, e.do(slackUser("traveller", "America/New_York"), "remind").Body, "07:30 America/New_York", "EDT")
+	mustContain(t, e.do(slackUser("fixed", "America/New_York"), "remind").Body, "07:30 Asia/Tokyo")
+	r, err := e.store.ReminderFor(context.Background(), storage.ReminderUser, bot.PlatformSlack, "T1", "traveller")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := utc("2027-06-02T11:30:00Z"); !r.NextFire.Equal(want) { // 07:30 EDT
+		t.Fatalf("next fire %s, want %s", r.NextFire, want)
+	}
+}
