@@ -88,13 +88,13 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, sche
 }
 
 // recordTx is RecordAnswer's work inside a transaction.
-func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
+func (s *Store) recordTx(ctx context.Context, tx *wtx, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
 	err := func() error {
 		if a.SessionID != "" {
 			var pos, n int
 			var state string
 			var qs string
-			err := s.txStmt(ctx, tx, qSessionForAnswer).QueryRowContext(ctx, a.SessionID, a.UserID).Scan(&pos, &state, &qs, &n)
+			err := tx.stmt(ctx, qSessionForAnswer).QueryRowContext(ctx, a.SessionID, a.UserID).Scan(&pos, &state, &qs, &n)
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrStale
 			}
@@ -103,7 +103,7 @@ func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, a Answer, sessionPos i
 			}
 			if pos != sessionPos || state != SessionActive {
 				var exists int
-				_ = s.txStmt(ctx, tx, qAnswerExists).QueryRowContext(ctx, a.UserID, a.AttemptKey).Scan(&exists)
+				_ = tx.stmt(ctx, qAnswerExists).QueryRowContext(ctx, a.UserID, a.AttemptKey).Scan(&exists)
 				if exists > 0 {
 					return ErrDuplicate
 				}
@@ -120,7 +120,7 @@ func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, a Answer, sessionPos i
 		}
 		next, rating, prevJSON := schedule(prevPtr)
 		a.Rating, a.PrevCard = rating, prevJSON
-		res, err := s.txStmt(ctx, tx, qInsertAnswer).ExecContext(ctx, a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard)
+		res, err := tx.stmt(ctx, qInsertAnswer).ExecContext(ctx, a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard)
 		if err != nil {
 			return fmt.Errorf("insert answer: %w", err)
 		}
@@ -132,7 +132,7 @@ func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, a Answer, sessionPos i
 			return err
 		}
 		if a.SessionID != "" {
-			if _, err := s.txStmt(ctx, tx, qAdvanceSession).ExecContext(ctx, a.SessionID); err != nil {
+			if _, err := tx.stmt(ctx, qAdvanceSession).ExecContext(ctx, a.SessionID); err != nil {
 				return fmt.Errorf("advance session: %w", err)
 			}
 		}
@@ -144,8 +144,8 @@ func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, a Answer, sessionPos i
 // Rerate replaces the rating of a recorded correct answer (Hard/Good/Easy)
 // and its card, as long as no later answer touched that card.
 func (s *Store) Rerate(ctx context.Context, userID int64, attemptKey string, rating int, card Card) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := s.txStmt(ctx, tx, qRerate).ExecContext(ctx, rating, userID, attemptKey)
+	return s.tx(ctx, func(tx *wtx) error {
+		res, err := tx.stmt(ctx, qRerate).ExecContext(ctx, rating, userID, attemptKey)
 		if err != nil {
 			return fmt.Errorf("rerate: %w", err)
 		}
@@ -204,12 +204,12 @@ func scanCard(row interface{ Scan(...any) error }) (Card, error) {
 	return c, err
 }
 
-func (s *Store) cardTx(ctx context.Context, tx *sql.Tx, userID int64, questionID string) (Card, error) {
-	return scanCard(s.txStmt(ctx, tx, qCardByKey).QueryRowContext(ctx, userID, questionID))
+func (s *Store) cardTx(ctx context.Context, tx *wtx, userID int64, questionID string) (Card, error) {
+	return scanCard(tx.stmt(ctx, qCardByKey).QueryRowContext(ctx, userID, questionID))
 }
 
-func (s *Store) putCardTx(ctx context.Context, tx *sql.Tx, c Card) error {
-	_, err := s.txStmt(ctx, tx, qPutCard).ExecContext(ctx, c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
+func (s *Store) putCardTx(ctx context.Context, tx *wtx, c Card) error {
+	_, err := tx.stmt(ctx, qPutCard).ExecContext(ctx, c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
 	if err != nil {
 		return fmt.Errorf("store card: %w", err)
 	}

@@ -92,7 +92,7 @@ func unixOrNil(t time.Time) any {
 // cannot schedule the same day twice; a nil next turns the reminder off.
 func (s *Store) SaveReminder(ctx context.Context, r Reminder, now time.Time, next NextFunc) (Reminder, error) {
 	var out Reminder
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM reminders WHERE kind = ? AND platform = ? AND workspace = ? AND target = ?",
 			r.Kind, r.Platform, r.Workspace, r.Target).Scan(&id)
@@ -108,7 +108,7 @@ func (s *Store) SaveReminder(ctx context.Context, r Reminder, now time.Time, nex
 			return fmt.Errorf("find reminder: %w", err)
 		}
 		r.ID = id
-		last, err := lastDayTx(ctx, tx, id)
+		last, err := lastDayTx(ctx, tx.Tx, id)
 		if err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 	var c Claim
 	claimed := false
 	// Paths that only skip or advance return nil so their writes commit.
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		r, err := scanReminder(tx.QueryRowContext(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", id))
 		if errors.Is(err, ErrNotFound) {
 			return nil
@@ -271,7 +271,7 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 				}
 				// The next occurrence counted from MaxAge ago: after downtime,
 				// today's occurrence is still sent if it is recent enough.
-				if r, err = advanceTx(ctx, tx, r, now.Add(-opts.MaxAge), r.DueDay, opts.Next, now); err != nil {
+				if r, err = advanceTx(ctx, tx.Tx, r, now.Add(-opts.MaxAge), r.DueDay, opts.Next, now); err != nil {
 					return err
 				}
 				continue
@@ -305,7 +305,7 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 						return fmt.Errorf("abandon claim: %w", err)
 					}
 				}
-				if r, err = advanceTx(ctx, tx, r, now, r.DueDay, opts.Next, now); err != nil {
+				if r, err = advanceTx(ctx, tx.Tx, r, now, r.DueDay, opts.Next, now); err != nil {
 					return err
 				}
 				continue
@@ -351,7 +351,7 @@ func advanceTx(ctx context.Context, tx *sql.Tx, r Reminder, after time.Time, las
 // is still this owner's) and, when the reminder still carries the claim's
 // fence, moves it on: to retryAt for a retry, else to the next day.
 func (s *Store) finishTx(ctx context.Context, c Claim, state, questionID, errMsg string, now, retryAt time.Time, next NextFunc) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		var sentAt any
 		if state == SendSent {
 			sentAt = now.Unix()
@@ -385,7 +385,7 @@ func (s *Store) finishTx(ctx context.Context, c Claim, state, questionID, errMsg
 			}
 			return nil
 		}
-		_, err = advanceTx(ctx, tx, r, now, c.Day, next, now)
+		_, err = advanceTx(ctx, tx.Tx, r, now, c.Day, next, now)
 		return err
 	})
 }

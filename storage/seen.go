@@ -10,13 +10,19 @@ import (
 
 // FirstSeen records (scope, key) and reports whether this is its first
 // delivery. Adapters use it to process a retried Slack event or a replayed
-// Discord interaction once, across restarts and replicas.
+// Discord interaction once, across restarts and replicas. Every inbound
+// request makes one, so they are group-committed with answers (batch.go):
+// the answer is still only given after the record is committed.
 func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error) {
-	res, err := s.exec(ctx, "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", scope, key, now.Unix())
-	if err != nil {
-		return false, fmt.Errorf("record delivery %s: %w", scope, err)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
+		res, err := tx.stmt(ctx, qInsertSeen).ExecContext(ctx, scope, key, now.Unix())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", scope, err)
 	}

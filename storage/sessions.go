@@ -77,11 +77,11 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txStmt(ctx, tx, qStopOpenSessions).ExecContext(ctx, SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, SessionActive, SessionPaused); err != nil {
+	return s.tx(ctx, func(tx *wtx) error {
+		if _, err := tx.stmt(ctx, qStopOpenSessions).ExecContext(ctx, SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, SessionActive, SessionPaused); err != nil {
 			return fmt.Errorf("create session: stop previous: %w", err)
 		}
-		_, err := s.txStmt(ctx, tx, qInsertSession).ExecContext(ctx, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
+		_, err := tx.stmt(ctx, qInsertSession).ExecContext(ctx, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}

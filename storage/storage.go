@@ -37,7 +37,7 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	jobs        chan *answerJob // group commit, see batch.go
+	jobs        chan *batchJob // group commit, see batch.go
 	closing     chan struct{}
 	batcherDone chan struct{}
 }
@@ -185,11 +185,12 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // tx runs fn in a write transaction (BEGIN IMMEDIATE via _txlock).
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+func (s *Store) tx(ctx context.Context, fn func(*wtx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &wtx{Tx: sqlTx, s: s}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err

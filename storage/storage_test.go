@@ -122,6 +122,61 @@ func TestFirstSeen(t *testing.T) {
 	}
 }
 
+// TestFirstSeenConcurrent: delivery records are group-committed; racing
+// deliveries of one ID, in one process and in a second process on the same
+// file (a replica), still get exactly one "first", and a caller that gave
+// up stores nothing.
+func TestFirstSeenConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	replica, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	now := time.Unix(1000, 0)
+	const ids, racers = 20, 10
+	var firsts [ids]int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for r := 0; r < racers; r++ {
+		st := s
+		if r%2 == 1 {
+			st = replica
+		}
+		for id := 0; id < ids; id++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				first, err := st.FirstSeen(ctx, "discord", fmt.Sprint("I", id), now)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if first {
+					mu.Lock()
+					firsts[id]++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for id, n := range firsts {
+		if n != 1 {
+			t.Errorf("interaction I%d: %d first deliveries, want 1", id, n)
+		}
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.FirstSeen(gone, "discord", "late", now); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled caller: %v", err)
+	}
+	if first, err := s.FirstSeen(ctx, "discord", "late", now); err != nil || !first {
+		t.Fatalf("a cancelled delivery must not be recorded: %v, %v", first, err)
+	}
+}
+
 func recordN(ctx context.Context, s *Store, userID int64, key string) error {
 	_, err := s.RecordAnswer(ctx, Answer{UserID: userID, AttemptKey: key, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, At: time.Unix(100, 0), LocalDay: "2026-11-25"}, 0,
 		func(prev *Card) (Card, int, string) {
@@ -273,5 +328,48 @@ func TestSameAnswerRacing(t *testing.T) {
 	}
 	if n, _ := s.CountAnswers(ctx, UserKey{"console", "w", "racer"}); n != 1 {
 		t.Fatalf("%d rows", n)
+	}
+}
+
+// TestPacer: a batch lingers only while jobs come faster than batchLinger
+// and lingering gains jobs; after a linger that gained nothing it tries
+// again only every lingerProbe batches.
+func TestPacer(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	fast := func(p *pacer, n int) { // n arrivals 50 µs apart
+		for i := 0; i < n; i++ {
+			t0 = t0.Add(50 * time.Microsecond)
+			p.arrived(t0)
+		}
+	}
+	var p pacer
+	p.arrived(t0)
+	if p.shouldLinger() {
+		t.Fatal("lingered on the first job ever")
+	}
+	fast(&p, 40)
+	if !p.shouldLinger() {
+		t.Fatal("jobs 50 µs apart: want to linger (probe)")
+	}
+	p.lingered(3)
+	if !p.shouldLinger() {
+		t.Fatal("the last linger gained jobs: want to linger again")
+	}
+	p.lingered(0) // a lone client: nobody joined
+	for i := 1; i <= lingerProbe; i++ {
+		if p.shouldLinger() {
+			t.Fatalf("lingered %d batches after a fruitless linger", i)
+		}
+	}
+	if !p.shouldLinger() {
+		t.Fatal("no probe after lingerProbe batches")
+	}
+	p.lingered(1)
+	for i := 0; i < 40; i++ { // slow traffic: 1 ms apart
+		t0 = t0.Add(time.Millisecond)
+		p.arrived(t0)
+	}
+	if p.shouldLinger() {
+		t.Fatal("jobs 1 ms apart: lingering cannot pay")
 	}
 }

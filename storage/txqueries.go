@@ -16,9 +16,10 @@ const (
 	qStopOpenSessions = "UPDATE sessions SET state = ?, finished_at = ? WHERE user_id = ? AND kind = ? AND state IN (?, ?)"
 	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`
+	qInsertSeen        = "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 	qSavepoint         = "SAVEPOINT answer"
 	qRollbackSavepoint = "ROLLBACK TO answer"
 	qReleaseSavepoint  = "RELEASE answer"
 )
 
-var txQueries = []string{qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}
+var txQueries = []string{qInsertSeen, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}

@@ -210,6 +210,9 @@ type responder struct {
 	// upload reports whether respond can carry files; when not, replies
 	// with an attachment are deferred and delivered by webhook edit.
 	upload bool
+	// flush, when set, sends what respond wrote at once (HTTP: the
+	// deferred ack must reach Discord while the handler is still running).
+	flush func()
 }
 
 // errBadInteraction marks an interaction the adapter does not handle.
@@ -287,45 +290,54 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 		})
 		return nil
 	}
-	done := make(chan bot.Reply, 1)
-	a.goJob(func() { done <- a.engine.Handle(work, req) })
-	t := time.NewTimer(a.deferAfter)
-	defer t.Stop()
-	select {
-	case rep := <-done:
-		if rep.Attachment == nil || r.upload {
-			cancel()
-			if r.raw != nil {
-				b, err := a.cache.encode(rep, component)
-				if err != nil {
-					return fmt.Errorf("encode response: %w", err)
-				}
-				return r.raw(b)
-			}
-			return r.respond(ctx, response(rep, component))
+	// A fast command runs on this goroutine (no goroutine hand-off on the
+	// hot path); a watchdog sends the deferred response if it is still
+	// running at deferAfter. Whoever takes mu first answers the interaction.
+	var mu sync.Mutex
+	answered, deferredByWatchdog := false, false
+	var deferErr error
+	watchdog := time.AfterFunc(a.deferAfter, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if answered {
+			return
 		}
-		if err := r.respond(ctx, deferred(component)); err != nil {
-			cancel()
-			return err
+		answered, deferredByWatchdog = true, true
+		a.log.Warn("discord: reply slow, deferring", "request_id", req.ID)
+		if deferErr = r.respond(ctx, deferred(component)); deferErr == nil && r.flush != nil {
+			r.flush() // the HTTP handler is still busy: push the ack out now
 		}
+	})
+	rep := a.engine.Handle(work, req)
+	watchdog.Stop()
+	mu.Lock()
+	late, err := deferredByWatchdog, deferErr
+	answered = true
+	mu.Unlock()
+	switch {
+	case late && err != nil:
+		cancel()
+		return err
+	case late:
 		a.goJob(func() { defer cancel(); a.deliver(work, i, rep, component) })
 		return nil
-	case <-t.C:
-		a.log.Warn("discord: reply slow, deferring", "request_id", req.ID)
-		if err := r.respond(ctx, deferred(component)); err != nil {
-			cancel()
-			return err
-		}
-		a.goJob(func() {
-			defer cancel()
-			select {
-			case rep := <-done:
-				a.deliver(work, i, rep, component)
-			case <-work.Done():
+	case rep.Attachment == nil || r.upload:
+		cancel()
+		if r.raw != nil {
+			b, err := a.cache.encode(rep, component)
+			if err != nil {
+				return fmt.Errorf("encode response: %w", err)
 			}
-		})
-		return nil
+			return r.raw(b)
+		}
+		return r.respond(ctx, response(rep, component))
 	}
+	if err := r.respond(ctx, deferred(component)); err != nil {
+		cancel()
+		return err
+	}
+	a.goJob(func() { defer cancel(); a.deliver(work, i, rep, component) })
+	return nil
 }
 
 // deferred acknowledges an interaction whose reply follows: "thinking…"

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/internal/cputime"
 )
 
 // signedRequests prepares n signed /cert <line> interactions with distinct IDs.
@@ -68,6 +70,7 @@ func benchHandler(b *testing.B, h http.Handler) {
 	reqs := signedRequests(b, b.N, "compare")
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer cputime.Measure(b)()
 	for i := 0; i < b.N; i++ {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, reqs[i])

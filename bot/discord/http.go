@@ -65,12 +65,12 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 			http.Error(w, "stale request timestamp", http.StatusUnauthorized)
 			return
 		}
-		var i discordgo.Interaction
-		if err := json.Unmarshal(body, &i); err != nil {
+		i, err := decodeInteraction(body)
+		if err != nil {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)
 			return
 		}
-		if !accepts(&i) || (i.Type != discordgo.InteractionPing && i.ID == "") {
+		if !accepts(i) || (i.Type != discordgo.InteractionPing && i.ID == "") {
 			http.Error(w, "unsupported interaction", http.StatusBadRequest)
 			return
 		}
@@ -89,7 +89,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 				return
 			}
 		}
-		err = a.handle(ctx, &i, responder{
+		err = a.handle(ctx, i, responder{
 			respond: func(_ context.Context, resp *discordgo.InteractionResponse) error {
 				b, err := json.Marshal(resp)
 				if err != nil {
@@ -98,7 +98,8 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 				}
 				return writeBody(w, b)
 			},
-			raw: func(b []byte) error { return writeBody(w, b) },
+			raw:   func(b []byte) error { return writeBody(w, b) },
+			flush: func() { _ = http.NewResponseController(w).Flush() },
 		})
 		if err != nil {
 			a.log.Error("discord: answer interaction", "interaction", i.ID, "err", err)

@@ -262,3 +262,51 @@ func TestNotifier(t *testing.T) {
 func replyFixture() bot.Reply {
 	return bot.Reply{Title: "Time to study", Body: "Your daily question is ready: `quiz`", Footer: "certcoach"}
 }
+
+// gatedEngine holds every Handle until release is closed.
+type gatedEngine struct {
+	Engine
+	release chan struct{}
+}
+
+func (g gatedEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
+	<-g.release
+	return g.Engine.Handle(ctx, req)
+}
+
+// TestHTTPSlowReplyDeferred: a fast command that overruns DeferAfter gets
+// its deferred ack in the HTTP response while the engine is still running
+// (the engine is held until the client has read the ack, so an ack that
+// waited for the handler would never arrive), then the reply by edit.
+func TestHTTPSlowReplyDeferred(t *testing.T) {
+	h := newHTTPEnv(t)
+	gate := gatedEngine{Engine: h.eng, release: make(chan struct{})}
+	h.a.engine, h.a.deferAfter = gate, 20*time.Millisecond
+	type result struct {
+		code int
+		body []byte
+	}
+	got := make(chan result, 1)
+	go func() {
+		code, body := h.post(t, mustJSON(command("610000000000000001", member, "compare")), time.Now(), testKey)
+		got <- result{code, body}
+	}()
+	var r result
+	select {
+	case r = <-got:
+	case <-time.After(10 * time.Second): // liveness bound, not a performance check
+		close(gate.release)
+		t.Fatal("no deferred ack while the engine was still running")
+	}
+	close(gate.release)
+	if r.code != 200 || !strings.HasPrefix(string(r.body), `{"type":5`) {
+		t.Fatalf("slow compare: %d %s", r.code, r.body)
+	}
+	c, _ := h.fake.wait(0, func(c call) bool { return c.Method == "PATCH" && strings.Contains(c.Path, "tok-610000000000000001") })
+	var d wireData
+	c.JSON(t, &d)
+	if len(d.Embeds) == 0 || !strings.Contains(d.allText(), "CISSP") {
+		t.Fatalf("edit after the deferral lacks the comparison: %s", truncate(d.allText(), 200))
+	}
+	checkLimits(t, "slow compare edit", d.Content, d.Embeds, d.components())
+}

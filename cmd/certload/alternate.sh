@@ -4,6 +4,7 @@
 # every run is bounded by -d. Run from the repository root.
 set -euo pipefail
 ROUNDS=${ROUNDS:-2}
+ONLY=${ONLY:-} # slack or discord to run one platform
 DUR=${DUR:-6s}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -23,11 +24,11 @@ run() { # name url mode secret pid c
   echo "== $1 c=$6"
   "$tmp/certload" -mode "$3" -url "$2" -secret "$4" -c "$6" -d "$DUR" -users 100 -pid "$5" 2>&1 | grep -E "throughput|latency|server cpu|rss"
 }
-for c in 16 64; do for _ in $(seq "$ROUNDS"); do
+[ "$ONLY" = discord ] || for c in 16 64; do for _ in $(seq "$ROUNDS"); do
   run "slack ceiling" http://127.0.0.1:18083/slack/events slack x "$sc" "$c"
   run "slack serve" http://127.0.0.1:18080/slack/events slack x "$sp" "$c"
 done; done
-for c in 16 64; do for _ in $(seq "$ROUNDS"); do
+[ "$ONLY" = slack ] || for c in 16 64; do for _ in $(seq "$ROUNDS"); do
   run "discord ceiling" http://127.0.0.1:18084/ceiling/interactions discord "$seed" "$dc" "$c"
   run "discord serve" http://127.0.0.1:18080/discord/interactions discord "$seed" "$sp" "$c"
 done; done
