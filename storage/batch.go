@@ -118,20 +118,23 @@ func (s *Store) drainJobs(batch *[]*batchJob, pace *pacer) {
 	}
 }
 
-// lingerProbe is how many batches go by without lingering, once lingering
-// stopped paying, before a batch tries again.
-const lingerProbe = 32
+// maxLingerRest is the most batches that go by without lingering, once
+// lingering stopped paying, before a batch tries again.
+const maxLingerRest = 64
 
 // pacer decides whether a batch lingers for company: only while jobs come
 // faster than batchLinger, and only while lingering gains jobs. A lone
 // client sending request after request also makes jobs come fast, but
-// nobody can join its batch: waiting would only slow it down, so after a
-// linger that gained nothing the pacer tries again only every lingerProbe
-// batches.
+// nobody can join its batch: waiting would only slow it down. So after a
+// linger that gained nothing the next batches do not linger, 2 after the
+// first such linger in a row, 4 after the second, and so on up to
+// maxLingerRest; under load a linger now and then that gains nothing costs
+// little.
 type pacer struct {
 	last time.Time
 	gap  time.Duration // moving average of the time between jobs; 0 until known
 	rest int           // batches left that do not linger
+	dry  int           // lingers in a row that gained nothing
 }
 
 func (p *pacer) arrived(now time.Time) {
@@ -155,9 +158,12 @@ func (p *pacer) shouldLinger() bool {
 
 // lingered records what a linger gained.
 func (p *pacer) lingered(joined int) {
-	if joined == 0 {
-		p.rest = lingerProbe
+	if joined > 0 {
+		p.dry = 0
+		return
 	}
+	p.dry++
+	p.rest = min(1<<min(p.dry, 16), maxLingerRest)
 }
 
 func (s *Store) commitBatch(batch []*batchJob) {

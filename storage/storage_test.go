@@ -332,8 +332,8 @@ func TestSameAnswerRacing(t *testing.T) {
 }
 
 // TestPacer: a batch lingers only while jobs come faster than batchLinger
-// and lingering gains jobs; after a linger that gained nothing it tries
-// again only every lingerProbe batches.
+// and lingering gains jobs; after lingers that gained nothing it rests for
+// 2, 4, ... up to maxLingerRest batches.
 func TestPacer(t *testing.T) {
 	t0 := time.Unix(0, 0)
 	fast := func(p *pacer, n int) { // n arrivals 50 µs apart
@@ -342,6 +342,15 @@ func TestPacer(t *testing.T) {
 			p.arrived(t0)
 		}
 	}
+	rests := func(p *pacer) int { // batches until the next linger
+		n := 0
+		for !p.shouldLinger() {
+			if n++; n > 1000 {
+				t.Fatal("never lingers again")
+			}
+		}
+		return n
+	}
 	var p pacer
 	p.arrived(t0)
 	if p.shouldLinger() {
@@ -349,27 +358,33 @@ func TestPacer(t *testing.T) {
 	}
 	fast(&p, 40)
 	if !p.shouldLinger() {
-		t.Fatal("jobs 50 µs apart: want to linger (probe)")
+		t.Fatal("jobs 50 µs apart: want to linger")
 	}
 	p.lingered(3)
 	if !p.shouldLinger() {
 		t.Fatal("the last linger gained jobs: want to linger again")
 	}
-	p.lingered(0) // a lone client: nobody joined
-	for i := 1; i <= lingerProbe; i++ {
-		if p.shouldLinger() {
-			t.Fatalf("lingered %d batches after a fruitless linger", i)
+	for _, want := range []int{2, 4, 8, 16, 32, 64, 64} { // a lone client
+		p.lingered(0)
+		if got := rests(&p); got != want {
+			t.Fatalf("rested %d batches, want %d", got, want)
 		}
 	}
-	if !p.shouldLinger() {
-		t.Fatal("no probe after lingerProbe batches")
+	p.lingered(2) // company again: no rest
+	if got := rests(&p); got != 0 {
+		t.Fatalf("rested %d batches after a fruitful linger", got)
 	}
-	p.lingered(1)
+	p.lingered(0)
+	if got := rests(&p); got != 2 {
+		t.Fatalf("rested %d batches after one dry linger, want 2", got)
+	}
 	for i := 0; i < 40; i++ { // slow traffic: 1 ms apart
 		t0 = t0.Add(time.Millisecond)
 		p.arrived(t0)
 	}
-	if p.shouldLinger() {
-		t.Fatal("jobs 1 ms apart: lingering cannot pay")
+	for i := 0; i < 100; i++ {
+		if p.shouldLinger() {
+			t.Fatal("jobs 1 ms apart: lingering cannot pay")
+		}
 	}
 }

@@ -278,13 +278,12 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 		return r.respond(ctx, response(restarting, component))
 	}
 	defer a.jobs.Done() // goroutines started below hold jobs of their own
-	work, cancel := a.workContext(ctx)
 	if a.engine.IsSlow(req) {
 		if err := r.respond(ctx, deferred(component)); err != nil {
-			cancel()
 			return err
 		}
 		a.goJob(func() {
+			work, cancel := a.workContext(ctx)
 			defer cancel()
 			a.deliver(work, i, a.engine.Handle(work, req), component)
 		})
@@ -308,7 +307,9 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 			r.flush() // the HTTP handler is still busy: push the ack out now
 		}
 	})
-	rep := a.engine.Handle(work, req)
+	// Once deferred, the work outlives the request (Discord may hang up
+	// after the ack), so it runs detached from the request's cancellation.
+	rep := a.engine.Handle(detached{Context: a.ctx, values: ctx}, req)
 	watchdog.Stop()
 	mu.Lock()
 	late, err := deferredByWatchdog, deferErr
@@ -316,13 +317,11 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	mu.Unlock()
 	switch {
 	case late && err != nil:
-		cancel()
 		return err
 	case late:
-		a.goJob(func() { defer cancel(); a.deliver(work, i, rep, component) })
+		a.goJob(func() { a.deliverLater(ctx, i, rep, component) })
 		return nil
 	case rep.Attachment == nil || r.upload:
-		cancel()
 		if r.raw != nil {
 			b, err := a.cache.encode(rep, component)
 			if err != nil {
@@ -333,12 +332,29 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 		return r.respond(ctx, response(rep, component))
 	}
 	if err := r.respond(ctx, deferred(component)); err != nil {
-		cancel()
 		return err
 	}
-	a.goJob(func() { defer cancel(); a.deliver(work, i, rep, component) })
+	a.goJob(func() { a.deliverLater(ctx, i, rep, component) })
 	return nil
 }
+
+// deliverLater delivers a reply after the interaction's request has ended.
+func (a *Adapter) deliverLater(ctx context.Context, i *discordgo.Interaction, rep bot.Reply, component bool) {
+	work, cancel := a.workContext(ctx)
+	defer cancel()
+	a.deliver(work, i, rep, component)
+}
+
+// detached is a context with the values of one (the request's: IDs for the
+// logs) and the lifetime of another (the adapter's, which Close cancels
+// when it gives up waiting). It costs no timer or goroutine, unlike
+// workContext, which the hot path would pay on every interaction.
+type detached struct {
+	context.Context
+	values context.Context
+}
+
+func (d detached) Value(key any) any { return d.values.Value(key) }
 
 // deferred acknowledges an interaction whose reply follows: "thinking…"
 // (private, since most replies are) for commands, a silent ack for buttons.

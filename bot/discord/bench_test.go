@@ -17,7 +17,7 @@ import (
 )
 
 // signedRequests prepares n signed /cert <line> interactions with distinct IDs.
-func signedRequests(b *testing.B, n int, line string) []*http.Request {
+func signedRequests(b testing.TB, n int, line string) []*http.Request {
 	b.Helper()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	base := time.Now().UnixNano() / 1000

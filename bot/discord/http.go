@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -91,7 +90,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 		}
 		err = a.handle(ctx, i, responder{
 			respond: func(_ context.Context, resp *discordgo.InteractionResponse) error {
-				b, err := json.Marshal(resp)
+				b, err := marshalResponse(resp)
 				if err != nil {
 					http.Error(w, "internal error", http.StatusInternalServerError)
 					return fmt.Errorf("encode response: %w", err)
