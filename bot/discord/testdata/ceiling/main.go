@@ -38,6 +38,13 @@ func main() {
 	fixed, _ := json.Marshal(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{{Title: "CISM vs CISSP",
 			Description: "Choose CISM if you run a security program; CISSP for broad technical depth."}}}})
+	if f := os.Getenv("CEILING_BODY"); f != "" {
+		// The same bytes the real handler answers /cert compare with, so
+		// that the comparison is not also one of reply sizes.
+		if fixed, err = os.ReadFile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /ceiling/interactions", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
