@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -19,7 +20,7 @@ const maxBatch = 128
 
 // batchLinger is how long a batch waits for company after its first job,
 // which it does only while jobs come faster than that (on a quiet process
-// nothing waits). Without lingering, batches stay at one job whenever
+// nothing waits) and nobody else is already waiting. Without lingering, batches stay at one job whenever
 // requests arrive a little apart (as when each first spends ~60 µs
 // verifying a signature), and the group commit saves nothing; measured with
 // cmd/certload, lingering took ~40 µs of CPU off each Discord interaction at
@@ -30,92 +31,127 @@ const batchLinger = 300 * time.Microsecond
 // batchJob is one caller's writes inside a batch transaction. apply runs in
 // the batch's transaction; an error it returns aborts the whole batch (a
 // broken connection), while a per-job failure is kept in the job's own
-// result and must leave the transaction usable (see answerJob). done gets
-// the transaction's outcome once it has ended.
+// result and must leave the transaction usable (see submitAnswer). done
+// gets the job's verdict once its transaction has ended.
 type batchJob struct {
 	ctx   context.Context
 	apply func(ctx context.Context, tx *wtx) error
-	done  chan error
+	done  chan verdict
+}
+
+// verdict is what a waiting caller is told: its transaction's outcome, or
+// that it is to lead the next batch.
+type verdict struct {
+	err  error
+	lead bool
 }
 
 var errClosed = errors.New("database is closed")
 
-func (s *Store) startBatcher() {
-	s.jobs = make(chan *batchJob)
-	s.closing = make(chan struct{})
-	s.batcherDone = make(chan struct{})
-	go s.runBatches()
+// committer gathers jobs for group commit. There is no batcher goroutine:
+// the caller that finds nobody leading leads a batch (lingers, takes what
+// is pending, commits, tells everyone), then hands the lead to the first
+// caller that arrived meanwhile, which was waiting anyway. So a job costs
+// its caller one wake-up, not the two of a hand-off to a batcher and back,
+// and jobs arriving during a commit queue up for the next one.
+type committer struct {
+	mu      sync.Mutex
+	pending []*batchJob
+	leading bool
+	closed  bool
+	full    chan struct{} // a lingering leader's batch is full
+	pace    pacer
+	leaders sync.WaitGroup // Close waits for the lead to end
 }
 
+func (s *Store) startBatcher() { s.gc.full = make(chan struct{}, 1) }
+
+// stopBatcher refuses new jobs and waits for the batches in progress.
 func (s *Store) stopBatcher() {
-	if s.closing == nil {
-		return
-	}
-	close(s.closing)
-	<-s.batcherDone
+	s.gc.mu.Lock()
+	s.gc.closed = true
+	s.gc.mu.Unlock()
+	s.gc.leaders.Wait()
 }
 
 // submit runs apply in the next batch transaction and returns once that
 // transaction has committed (nil) or failed.
 func (s *Store) submit(ctx context.Context, apply func(ctx context.Context, tx *wtx) error) error {
-	job := &batchJob{ctx: ctx, apply: apply, done: make(chan error, 1)}
-	select {
-	case s.jobs <- job:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.closing:
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	job := &batchJob{ctx: ctx, apply: apply, done: make(chan verdict, 1)}
+	g := &s.gc
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
 		return errClosed
 	}
-	// The batcher answers every job it took, after its transaction ended.
-	return <-job.done
-}
-
-func (s *Store) runBatches() {
-	defer close(s.batcherDone)
-	batch := make([]*batchJob, 0, maxBatch)
-	var pace pacer
-	linger := time.NewTimer(time.Hour)
-	linger.Stop()
-	for {
-		select {
-		case j := <-s.jobs:
-			batch = append(batch[:0], j)
-		case <-s.closing:
-			return
-		}
-		pace.arrived(time.Now())
-		if pace.shouldLinger() {
-			linger.Reset(batchLinger)
-		wait:
-			for len(batch) < maxBatch {
-				select {
-				case j := <-s.jobs:
-					batch = append(batch, j)
-					pace.arrived(time.Now())
-				case <-linger.C:
-					break wait
-				}
-			}
-			linger.Stop()
-			pace.lingered(len(batch) - 1)
-		}
-		s.drainJobs(&batch, &pace)
-		s.commitBatch(batch)
-		clear(batch) // let finished jobs be collected
-	}
-}
-
-// drainJobs moves the jobs already waiting into the batch.
-func (s *Store) drainJobs(batch *[]*batchJob, pace *pacer) {
-	for len(*batch) < maxBatch {
-		select {
-		case j := <-s.jobs:
-			*batch = append(*batch, j)
-			pace.arrived(time.Now())
+	g.pending = append(g.pending, job)
+	g.pace.arrived(time.Now())
+	lead := !g.leading
+	if lead {
+		g.leading = true
+		g.leaders.Add(1)
+	} else if len(g.pending) == maxBatch {
+		select { // wake a lingering leader
+		case g.full <- struct{}{}:
 		default:
-			return
 		}
 	}
+	g.mu.Unlock()
+	for {
+		if lead {
+			s.leadBatch()
+		}
+		// A queued job is always answered (a caller that gave up is skipped
+		// at commit), and may be handed the lead: so wait even if ctx ends.
+		v := <-job.done
+		if !v.lead {
+			return v.err
+		}
+		lead = true
+	}
+}
+
+// leadBatch lingers if that pays, commits what is pending and hands the
+// lead on (or ends it).
+func (s *Store) leadBatch() {
+	g := &s.gc
+	g.mu.Lock()
+	linger := len(g.pending) == 1 && g.pace.shouldLinger()
+	g.mu.Unlock()
+	if linger {
+		t := time.NewTimer(batchLinger)
+		select {
+		case <-t.C:
+		case <-g.full:
+		}
+		t.Stop()
+	}
+	g.mu.Lock()
+	n := min(len(g.pending), maxBatch)
+	batch := append([]*batchJob(nil), g.pending[:n]...)
+	g.pending = append(g.pending[:0], g.pending[n:]...)
+	if linger {
+		g.pace.lingered(n - 1)
+	}
+	select { // a stale "full" must not cut the next linger short
+	case <-g.full:
+	default:
+	}
+	g.mu.Unlock()
+	s.commitBatch(batch)
+	g.mu.Lock()
+	if len(g.pending) > 0 {
+		next := g.pending[0]
+		g.mu.Unlock()
+		next.done <- verdict{lead: true}
+		return
+	}
+	g.leading = false
+	g.leaders.Done()
+	g.mu.Unlock()
 }
 
 // maxLingerRest is the most batches that go by without lingering, once
@@ -184,9 +220,9 @@ func (s *Store) commitBatch(batch []*batchJob) {
 	for i, j := range batch {
 		switch {
 		case skipped[i] != nil:
-			j.done <- skipped[i]
+			j.done <- verdict{err: skipped[i]}
 		default:
-			j.done <- err // nil: committed; else nothing of this batch is stored
+			j.done <- verdict{err: err} // nil: committed; else nothing of this batch is stored
 		}
 	}
 }

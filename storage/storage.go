@@ -37,9 +37,7 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	jobs        chan *batchJob // group commit, see batch.go
-	closing     chan struct{}
-	batcherDone chan struct{}
+	gc committer // group commit, see batch.go
 }
 
 // ErrNotFound is returned when a row does not exist.
