@@ -125,6 +125,12 @@ func TestReferenceCommands(t *testing.T) {
 		{"ask how many questions are on the CISM exam", []string{"150", "Source:"}, bot.OutcomeOK},
 		{"ask", []string{"Ask me something"}, bot.OutcomeUserError},
 		{"ask zebra migration patterns in the serengeti", []string{"No good answer"}, bot.OutcomeOK},
+		{"ask what are the cism domains?", []string{"CISM domains", "Incident Management: 29% (unconfirmed)"}, bot.OutcomeOK},
+		{"ask list the ISC2 domains", []string{"CISSP domains", "Asset Security: 10%"}, bot.OutcomeOK},
+		{"ask what are the cism and cissp domains", []string{"Exam domains", "Asset Security 10%"}, bot.OutcomeOK},
+		{"ask what are the domains", []string{"Exam domains", "Information Security Program 33%?", "Software Development Security 10%"}, bot.OutcomeOK},
+		{"ask what is in cissp domain 3", []string{"Security Architecture and Engineering"}, bot.OutcomeOK},
+		{"ask how long is cism valid", []string{"three-year cycle"}, bot.OutcomeOK},
 		{"frobnicate", []string{"Unknown command"}, bot.OutcomeUserError},
 	}
 	for _, tc := range tests {

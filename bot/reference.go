@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"time"
 
 	"github.com/certcoach/certcoach/knowledge"
@@ -361,13 +362,21 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	return r, nil
 }
 
-func (e *Engine) ask(ctx context.Context, _ Request, args Args) (Reply, error) {
+func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error) {
 	q := strings.TrimSpace(args.Rest)
 	if q == "" {
 		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `ask how long is the cissp exam`.")
 	}
 	if len(q) > 500 {
 		return Reply{Kind: "ask"}, Errorf("That question is too long: please keep it under 500 characters.")
+	}
+	if cert, ok := asksDomainList(q); ok {
+		// "what are the cism domains" wants the list, which no single
+		// entry of the knowledge base is.
+		if cert != "" {
+			return e.domains(ctx, req, Args{Fields: []string{cert}, Rest: cert})
+		}
+		return e.bothDomainLists(ctx, req), nil
 	}
 	hits, err := e.kb.Search(ctx, q, 3)
 	if err != nil {
@@ -399,6 +408,57 @@ func (e *Engine) ask(ctx context.Context, _ Request, args Args) (Reply, error) {
 		r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
 	}
 	return r, nil
+}
+
+// asksDomainList reports whether a question only asks for one exam's
+// domains ("what are the cissp domains", "list cism domains"), and which.
+func asksDomainList(q string) (cert string, ok bool) {
+	filler := map[string]bool{"what": true, "whats": true, "are": true, "is": true, "the": true, "list": true, "show": true,
+		"me": true, "all": true, "which": true, "exam": true, "exams": true, "of": true, "please": true, "give": true,
+		"tell": true, "its": true, "and": true, "both": true, "eight": true, "four": true}
+	certs := map[string]string{"cism": "cism", "isaca": "cism", "cissp": "cissp", "isc2": "cissp"}
+	named := map[string]bool{}
+	domains := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		switch c, isCert := certs[w]; {
+		case isCert:
+			named[c] = true
+			cert = c
+		case w == "domains" || w == "domain":
+			domains = true
+		case !filler[w]:
+			return "", false
+		}
+	}
+	if len(named) != 1 {
+		cert = "" // none or both: both lists
+	}
+	return cert, domains
+}
+
+// bothDomainLists answers "what are the domains" without an exam named.
+func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
+	r := Reply{Kind: "domains", Title: "Exam domains", Private: true, Shareable: true}
+	var cites []string
+	for _, c := range e.kb.Certs {
+		o := e.pickOutline(ctx, req, c.ID, nil)
+		if o == nil {
+			continue
+		}
+		var names []string
+		for _, d := range o.Domains {
+			w := fmt.Sprintf("%d%%", d.Weight)
+			if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
+				w += "?"
+			}
+			names = append(names, fmt.Sprintf("%d. %s %s", d.N, d.Name, w))
+		}
+		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%s (%s)", c.Name, outlineLabel(o)), Value: strings.Join(names, "\n")})
+		cites = append(cites, e.kb.Cite(o.Cite))
+	}
+	r.Body = "The domains of each exam with their weights (? = weight not yet confirmed). `domains cism` or `domains cissp` for what each covers."
+	r.Footer = strings.Join(cites, " · ")
+	return r
 }
 
 func firstSentence(s string) string {

@@ -151,6 +151,21 @@ var synonyms = map[string][]string{
 	"job":       {"roles", "career"},
 	"jobs":      {"roles", "career"},
 	"salary":    {"roles", "career"},
+	"salaries":  {"roles", "career"},
+	"pay":       {"roles", "career"},
+	"pays":      {"roles", "career"},
+	"paid":      {"roles", "career"},
+	"earn":      {"roles", "career"},
+	"earns":     {"roles", "career"},
+	"money":     {"roles", "career"},
+	"income":    {"roles", "career"},
+	"hard":      {"which first", "easier"},
+	"harder":    {"which first", "easier"},
+	"hardest":   {"which first", "easier"},
+	"easy":      {"which first", "easier"},
+	"easier":    {"which first"},
+	"difficult": {"which first", "easier"},
+	"tougher":   {"which first", "easier"},
 	"career":    {"roles"},
 	"adaptive":  {"cat"},
 	"retake":    {"retake", "fail", "attempts"},
@@ -186,6 +201,10 @@ var hints = map[string][]string{
 	"tested":  {"domain", "outline"},
 	"much":    {"fee", "cost"},
 }
+
+// deliveryWords turn "where" from "where in the outline" into "where can I
+// sit the exam".
+var deliveryWords = map[string]bool{"take": true, "sit": true, "book": true, "schedule": true, "write": true, "register": true}
 
 // coverageWords ask where a subject sits in an outline: topics and domains
 // answer that better than a single fact.
@@ -274,7 +293,17 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 	certs := map[string]bool{}
 	seen := map[string]bool{}
 	where := false
+	delivery := false // "where can I take/sit/book it" asks how the exam is delivered
 	for _, w := range words {
+		if deliveryWords[w] {
+			delivery = true
+		}
+	}
+	for _, w := range words {
+		if w == "where" && delivery {
+			terms = append(terms, quote("where to take"), quote("test center"), quote("online"))
+			continue
+		}
 		if c, ok := certWords[w]; ok {
 			certs[c] = true
 			continue
