@@ -131,6 +131,9 @@ func TestReferenceCommands(t *testing.T) {
 		{"ask what are the domains", []string{"Exam domains", "Information Security Program 33%?", "Software Development Security 10%"}, bot.OutcomeOK},
 		{"ask what is in cissp domain 3", []string{"Security Architecture and Engineering"}, bot.OutcomeOK},
 		{"ask how long is cism valid", []string{"three-year cycle"}, bot.OutcomeOK},
+		{"ask how many domains in cissp", []string{"CISSP domains", "Software Development Security: 10%"}, bot.OutcomeOK},
+		{"ask how long should I study for the CISSP?", []string{"How long to study", "plan"}, bot.OutcomeOK},
+		{"ask how many hours of prep for cism", []string{"How long to study"}, bot.OutcomeOK},
 		{"frobnicate", []string{"Unknown command"}, bot.OutcomeUserError},
 	}
 	for _, tc := range tests {

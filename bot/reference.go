@@ -370,6 +370,13 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 	if len(q) > 500 {
 		return Reply{Kind: "ask"}, Errorf("That question is too long: please keep it under 500 characters.")
 	}
+	if asksStudyTime(q) {
+		// The knowledge base has no study-time figures (prep sites' claims
+		// vary wildly); plan computes a pace from the user's own date.
+		return Reply{Kind: "ask", Private: true, Title: "How long to study",
+			Body: "I have no reliable figure for that: it depends on your background, and prep sites' claims vary widely. " +
+				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, nil
+	}
 	if cert, ok := asksDomainList(q); ok {
 		// "what are the cism domains" wants the list, which no single
 		// entry of the knowledge base is.
@@ -415,7 +422,8 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 func asksDomainList(q string) (cert string, ok bool) {
 	filler := map[string]bool{"what": true, "whats": true, "are": true, "is": true, "the": true, "list": true, "show": true,
 		"me": true, "all": true, "which": true, "exam": true, "exams": true, "of": true, "please": true, "give": true,
-		"tell": true, "its": true, "and": true, "both": true, "eight": true, "four": true}
+		"tell": true, "its": true, "and": true, "both": true, "eight": true, "four": true, "how": true, "many": true,
+		"in": true, "on": true, "does": true, "do": true, "have": true, "has": true, "there": true, "number": true}
 	certs := map[string]string{"cism": "cism", "isaca": "cism", "cissp": "cissp", "isc2": "cissp"}
 	named := map[string]bool{}
 	domains := false
@@ -434,6 +442,20 @@ func asksDomainList(q string) (cert string, ok bool) {
 		cert = "" // none or both: both lists
 	}
 	return cert, domains
+}
+
+// asksStudyTime reports whether a question asks how long to study or prepare.
+func asksStudyTime(q string) bool {
+	study, span := false, false
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		switch w {
+		case "study", "studying", "prepare", "preparing", "preparation", "prep":
+			study = true
+		case "long", "hours", "weeks", "months", "time":
+			span = true
+		}
+	}
+	return study && span
 }
 
 // bothDomainLists answers "what are the domains" without an exam named.

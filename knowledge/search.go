@@ -52,6 +52,28 @@ type searchIndex struct {
 	stmt    *sql.Stmt // the ranking query, prepared once
 	entries []Entry
 	expand  map[string][]string
+	vocab   []string // every word of every entry, sorted: see knows
+}
+
+// knows reports whether any entry has the word (as containsStem matches
+// it), directly or through a synonym.
+func (ix *searchIndex) knows(w string) bool {
+	has := func(w string) bool {
+		stem := stemOf(w)
+		i := sort.SearchStrings(ix.vocab, stem)
+		return i < len(ix.vocab) && strings.HasPrefix(ix.vocab[i], stem)
+	}
+	if has(w) {
+		return true
+	}
+	for _, syn := range ix.expand[w] {
+		for _, sw := range strings.Fields(strings.ToLower(syn)) {
+			if has(sw) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (b *Base) entries(today time.Time) []Entry {
@@ -181,7 +203,7 @@ var stopwords = map[string]bool{
 	"please": true, "explain": true, "define": true, "mean": true, "means": true, "we": true, "certification": true,
 	"vs": true, "versus": true, "difference": true, "between": true, "compare": true, "cover": true, "covers": true,
 	"covered": true, "test": true, "tests": true, "tested": true, "good": true, "become": true, "becoming": true,
-	"worth": true, "useful": true, "help": true, "will": true, "would": true, "from": true, "have": true, "has": true,
+	"worth": true, "useful": true, "help": true, "use": true, "using": true, "allowed": true, "will": true, "would": true, "from": true, "have": true, "has": true,
 }
 
 // certWords name a certification, directly or through its issuing body.
@@ -228,6 +250,16 @@ func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, 
 		e := &idx.entries[i]
 		e.words = " " + strings.Join(tokenize(e.Title+" "+e.keys+" "+e.Text), " ") + " "
 	}
+	vocab := map[string]bool{}
+	for i := range idx.entries {
+		for _, w := range strings.Fields(idx.entries[i].words) {
+			vocab[w] = true
+		}
+	}
+	for w := range vocab {
+		idx.vocab = append(idx.vocab, w)
+	}
+	sort.Strings(idx.vocab)
 	for k, v := range synonyms {
 		idx.expand[k] = v
 	}
@@ -331,6 +363,13 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		}
 		terms = append(terms, strings.Join(group, " OR "))
 	}
+	for _, w := range content {
+		// A question about something no entry mentions (a calculator, a
+		// break) has no answer here, however well its other words match.
+		if len(w) >= 4 && !ix.knows(w) {
+			return nil, nil
+		}
+	}
 	if len(content) == 0 && len(certs) == 2 {
 		// Naming both exams and nothing else asks which one to take.
 		content = []string{"first"}
@@ -382,7 +421,12 @@ func (ix *searchIndex) query(ctx context.Context, question string, limit int) ([
 		case e.Kind == "objective":
 			h.Score *= 0.6 // an objective title is a pointer, rarely the answer itself
 		case e.Kind == "term" && len(certs) > 0:
+			if nameBoost(e, phrase, content) == 1 {
+				continue // about an exam: a definition that merely shares a word is no answer
+			}
 			h.Score *= 0.5 // the question is about an exam, not a definition
+		case e.Kind == "topic" && len(certs) == 1 && !where && nameBoost(e, phrase, content) == 1:
+			continue // about one exam, not where a subject sits: a topic sharing a word is no answer
 		}
 		if where && (e.Kind == "topic" || e.Kind == "domain") {
 			h.Score *= 2
@@ -454,6 +498,11 @@ func coverage(e *Entry, content []string, expand map[string][]string) float64 {
 }
 
 func containsStem(text, w string) bool {
+	return strings.Contains(text, " "+stemOf(w))
+}
+
+// stemOf is a crude stem: enough to match plurals and -ing/-ed forms.
+func stemOf(w string) string {
 	stem := w
 	if len(stem) > 5 {
 		stem = strings.TrimSuffix(stem, "s")
@@ -461,7 +510,7 @@ func containsStem(text, w string) bool {
 			stem = stem[:len(stem)-2]
 		}
 	}
-	return strings.Contains(text, " "+stem)
+	return stem
 }
 
 func truncateRunes(s string, n int) string {

@@ -66,7 +66,10 @@ func TestSearchRefusesUnrelated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru", "kubernetes helm chart syntax"} {
+	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru", "kubernetes helm chart syntax",
+		// exam-day details the base has no facts on: a glossary entry that
+		// merely shares a word is not an answer
+		"can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
 		hits, err := kb.Search(context.Background(), q, 3)
 		if err != nil {
 			t.Fatal(err)
