@@ -504,11 +504,11 @@ func containsStem(text, w string) bool {
 // stemOf is a crude stem: enough to match plurals and -ing/-ed forms.
 func stemOf(w string) string {
 	stem := w
-	if len(stem) > 5 {
+	if len(stem) > 3 && !strings.HasSuffix(stem, "ss") {
 		stem = strings.TrimSuffix(stem, "s")
-		if len(stem) > 6 {
-			stem = stem[:len(stem)-2]
-		}
+	}
+	if len(stem) > 6 {
+		stem = stem[:len(stem)-2]
 	}
 	return stem
 }
