@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -178,19 +179,28 @@ type DueRef struct {
 // page costs the same however deep into the due set it is. (A row-value
 // "(next_fire, id) > (?, ?)" would bound only next_fire, and with a whole
 // fan-out sharing one minute each page would rescan the ones before it.)
-func (s *Store) DueReminders(ctx context.Context, now time.Time, after DueRef, limit int) ([]DueRef, error) {
+// With platforms, only reminders of those platforms are returned.
+func (s *Store) DueReminders(ctx context.Context, now time.Time, after DueRef, limit int, platforms ...string) ([]DueRef, error) {
 	out := make([]DueRef, 0, limit)
+	only, onlyArgs := "", []any{}
+	if len(platforms) > 0 {
+		only = " AND platform IN (?" + strings.Repeat(", ?", len(platforms)-1) + ")"
+		for _, p := range platforms {
+			onlyArgs = append(onlyArgs, p)
+		}
+	}
 	var err error
 	if after != (DueRef{}) { // the rest of the cursor's minute
 		out, err = s.dueRange(ctx, out, `SELECT id, next_fire FROM reminders INDEXED BY reminders_due
-			WHERE next_fire = ? AND id > ? ORDER BY id LIMIT ?`, after.NextFire, after.ID, limit)
+			WHERE next_fire = ? AND id > ?`+only+` ORDER BY id LIMIT ?`, append(append([]any{after.NextFire, after.ID}, onlyArgs...), limit)...)
 		if err != nil {
 			return nil, err
 		}
 	}
 	if len(out) < limit { // the following minutes up to now
 		out, err = s.dueRange(ctx, out, `SELECT id, next_fire FROM reminders INDEXED BY reminders_due
-			WHERE next_fire > ? AND next_fire <= ? ORDER BY next_fire, id LIMIT ?`, after.NextFire, now.Unix(), limit-len(out))
+			WHERE next_fire > ? AND next_fire <= ?`+only+` ORDER BY next_fire, id LIMIT ?`,
+			append(append([]any{after.NextFire, now.Unix()}, onlyArgs...), limit-len(out))...)
 		if err != nil {
 			return nil, err
 		}

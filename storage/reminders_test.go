@@ -69,6 +69,42 @@ func TestDueRemindersUsesIndex(t *testing.T) {
 	}
 }
 
+// TestDueRemindersPlatforms: a scheduler limited to some platforms sees
+// only their reminders, page after page.
+func TestDueRemindersPlatforms(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 9 {
+		platform := []string{"discord", "console", "slack"}[i%3]
+		u, err := s.EnsureUser(ctx, UserKey{Platform: platform, Workspace: "w", User: fmt.Sprint("u", i)}, "", "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveReminder(ctx, Reminder{Kind: ReminderUser, UserID: u.ID, Platform: platform, Workspace: "w", Target: fmt.Sprint("u", i), Minute: 60, TZ: "UTC"}, now, dailyUTC); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(platforms ...string) int {
+		n := 0
+		var cur DueRef
+		for {
+			page, err := s.DueReminders(ctx, now.Add(2*time.Hour), cur, 2, platforms...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(page)
+			if len(page) < 2 {
+				return n
+			}
+			cur = page[len(page)-1]
+		}
+	}
+	if all, console, chat := count(), count("console"), count("slack", "discord"); all != 9 || console != 3 || chat != 6 {
+		t.Fatalf("due: all %d (want 9), console %d (want 3), slack+discord %d (want 6)", all, console, chat)
+	}
+}
+
 func TestDueRemindersPages(t *testing.T) {
 	s, _ := openTemp(t)
 	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/console"
+	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
@@ -110,5 +111,54 @@ func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
 		if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > console.Width {
 			t.Fatalf("line of %d columns", n)
 		}
+	}
+}
+
+// TestConsoleDeliversItsReminders: a reminder set in the console comes up
+// in the console when it is due, through the scheduler; another console
+// user's reminder does not.
+func TestConsoleDeliversItsReminders(t *testing.T) {
+	ctx := context.Background()
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clk := &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}
+	e := bot.NewEngine(kb, st, bot.Options{Clock: clk})
+	remind.Register(e)
+	var out, otherOut bytes.Buffer
+	c := console.New(e, "tester", &out)
+	other := console.New(e, "someone-else", &otherOut)
+	if got := c.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") {
+		t.Fatalf("remind: %s", got)
+	}
+	if got := other.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") {
+		t.Fatalf("remind: %s", got)
+	}
+	out.Reset()
+	clk.t = clk.t.Add(31 * time.Minute)
+	s := remind.New(e, map[string]remind.Notifier{bot.PlatformConsole: c}, remind.Options{Platforms: []string{bot.PlatformConsole}})
+	stats, err := s.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Sent != 1 || stats.Retrying != 1 {
+		t.Errorf("stats %+v: want 1 sent (tester) and 1 retrying (not at this console)", stats)
+	}
+	text := out.String()
+	if !strings.Contains(text, "daily CISM study reminder") || !strings.Contains(text, "[A] A") {
+		t.Fatalf("no reminder with its question printed:\n%s", text)
+	}
+	// The question's buttons answer to typed keys, as replies' do.
+	if got := c.Do(ctx, "A"); !strings.Contains(got, "You chose A") && !strings.Contains(got, "Correct: A)") {
+		t.Errorf("typing A did not answer the reminder's question: %s", got)
+	}
+	if otherOut.Len() != 0 {
+		t.Errorf("another user's reminder printed in this console: %s", otherOut.String())
 	}
 }

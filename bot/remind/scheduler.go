@@ -38,6 +38,10 @@ type Options struct {
 	MaxDelay time.Duration
 	// PageSize is how many due rows are read per query [500].
 	PageSize int
+	// Platforms, if set, are the only platforms whose reminders this
+	// scheduler takes; others are left to another process (a console
+	// delivers its own user's reminders, serve those of Slack and Discord).
+	Platforms []string
 }
 
 func (o *Options) defaults(e *bot.Engine) {
@@ -180,7 +184,7 @@ func (s *Scheduler) RunDue(ctx context.Context) (Stats, error) {
 	var cur storage.DueRef
 feed:
 	for {
-		page, perr := s.store.DueReminders(ctx, now, cur, s.opts.PageSize)
+		page, perr := s.store.DueReminders(ctx, now, cur, s.opts.PageSize, s.opts.Platforms...)
 		if perr != nil {
 			if ctx.Err() == nil {
 				err = perr

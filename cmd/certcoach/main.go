@@ -234,7 +234,19 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 		return err
 	}
 	defer a.Close()
-	return newConsole(a, user, out).Run(ctx, in, prompt)
+	con := newConsole(a, user, out)
+	if prompt {
+		// An interactive console delivers its user's daily reminders while
+		// it is open (a reminder due while it was closed comes up to 3
+		// hours late, then counts as missed).
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		s := remind.New(a.engine, map[string]remind.Notifier{bot.PlatformConsole: con},
+			remind.Options{Logger: log, Platforms: []string{bot.PlatformConsole}})
+		go func() { defer close(done); _ = s.Run(runCtx) }()
+		defer func() { cancel(); <-done }()
+	}
+	return con.Run(ctx, in, prompt)
 }
 
 func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string, stdout, stderr io.Writer) int {

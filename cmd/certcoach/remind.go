@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/remind"
 )
 
@@ -14,6 +15,8 @@ func setupReminders(_ context.Context, d deps, notifiers map[string]remind.Notif
 	// Commands are registered in openApp. A send is bounded well inside the
 	// shutdown grace, so SIGTERM lets in-flight sends finish instead of
 	// cutting them into "unknown" claims.
-	s := remind.New(d.app.engine, notifiers, remind.Options{Logger: d.log, SendTimeout: shutdownGrace / 2})
+	// Console reminders are delivered by a running console, not by serve.
+	s := remind.New(d.app.engine, notifiers, remind.Options{Logger: d.log, SendTimeout: shutdownGrace / 2,
+		Platforms: []string{bot.PlatformSlack, bot.PlatformDiscord}})
 	return s.Run, nil
 }
