@@ -388,7 +388,17 @@ func response(rep bot.Reply, component bool) *discordgo.InteractionResponse {
 func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot.Reply, component bool) {
 	m := Render(rep)
 	var err error
-	if !component || rep.Replace {
+	if !component && !m.Ephemeral {
+		// The deferred "thinking…" was private (a reply's privacy is known
+		// only once it has run) and an edit would keep it so: post the
+		// public reply as a follow-up and remove the private placeholder.
+		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: nonNilComponents(m.Components), Files: m.Files}
+		if _, err = a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err == nil {
+			if derr := a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)); derr != nil {
+				a.log.Warn("discord: remove deferred placeholder", "interaction", i.ID, "err", withoutURL(derr))
+			}
+		}
+	} else if !component || rep.Replace {
 		embeds, comps := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
 		_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
 			Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))

@@ -256,6 +256,34 @@ func gatewaySlowReplyDeferred(t *testing.T, ev *env) {
 		t.Fatalf("slow button response type %d, want 6", r.Type)
 	}
 	ev.fake.wait(from, func(c call) bool { return strings.HasPrefix(c.Path, "/api/v9/webhooks/app1/tok-340000000000000002") })
+
+	// A slow public reply cannot be an edit of the private "thinking…": it
+	// is posted as a public follow-up and the placeholder removed.
+	ev.a.engine = slowEngine{Engine: publicEngine{ev.eng}, d: 300 * time.Millisecond}
+	if r := ev.callback(t, command("340000000000000003", member, "help")); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("slow public reply: response type %d, want a deferral", r.Type)
+	}
+	post, _ := ev.fake.wait(from, func(c call) bool {
+		return c.Method == "POST" && strings.HasSuffix(c.Path, "/webhooks/app1/tok-340000000000000003")
+	})
+	var p struct {
+		Flags  int                       `json:"flags"`
+		Embeds []*discordgo.MessageEmbed `json:"embeds"`
+	}
+	post.JSON(t, &p)
+	if p.Flags&int(discordgo.MessageFlagsEphemeral) != 0 || len(p.Embeds) == 0 || p.Embeds[0].Title != "Everyone sees this" {
+		t.Fatalf("public follow-up: flags %d, embeds %+v", p.Flags, p.Embeds)
+	}
+	ev.fake.wait(from, func(c call) bool {
+		return c.Method == "DELETE" && strings.HasSuffix(c.Path, "/webhooks/app1/tok-340000000000000003/messages/@original")
+	})
+}
+
+// publicEngine answers every request with a reply for the whole channel.
+type publicEngine struct{ Engine }
+
+func (publicEngine) Handle(context.Context, bot.Request) bot.Reply {
+	return bot.Reply{Kind: "group", Title: "Everyone sees this", Body: "a public reply"}
 }
 
 func gatewayAutocomplete(t *testing.T, ev *env) {
