@@ -213,6 +213,17 @@ type responder struct {
 	// flush, when set, sends what respond wrote at once (HTTP: the
 	// deferred ack must reach Discord while the handler is still running).
 	flush func()
+	// id, when set, is the HTTP layer's X-Request-ID, so the access log
+	// and the engine's lines share it.
+	id string
+}
+
+// requestID is the ID the engine logs the interaction under.
+func (r responder) requestID(i *discordgo.Interaction) string {
+	if r.id != "" {
+		return r.id
+	}
+	return "discord-" + i.ID
 }
 
 // errBadInteraction marks an interaction the adapter does not handle.
@@ -251,13 +262,13 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r respon
 			Data: &discordgo.InteractionResponseData{Choices: a.autocomplete(i.ApplicationCommandData())}})
 	case discordgo.InteractionApplicationCommand:
 		text, path := commandText(i.ApplicationCommandData())
-		req := bot.Request{Actor: actor(i), Text: text, ID: "discord-" + i.ID}
+		req := bot.Request{Actor: actor(i), Text: text, ID: r.requestID(i)}
 		if strings.HasPrefix(path, "group") && (!req.Actor.CanManage || req.Actor.DM) {
 			return r.respond(ctx, response(refusal(req.Actor), false))
 		}
 		return a.run(ctx, i, req, false, r)
 	default: // message component: a button
-		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: "discord-" + i.ID}
+		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i)}
 		return a.run(ctx, i, req, true, r)
 	}
 }

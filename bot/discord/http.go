@@ -99,6 +99,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 			},
 			raw:   func(b []byte) error { return writeBody(w, b) },
 			flush: func() { _ = http.NewResponseController(w).Flush() },
+			id:    r.Header.Get("X-Request-ID"),
 		})
 		if err != nil {
 			a.log.Error("discord: answer interaction", "interaction", i.ID, "err", err)

@@ -310,3 +310,44 @@ func TestHTTPSlowReplyDeferred(t *testing.T) {
 	}
 	checkLimits(t, "slow compare edit", d.Content, d.Embeds, d.components())
 }
+
+// idEngine records the request IDs the engine is given.
+type idEngine struct {
+	Engine
+	ids chan string
+}
+
+func (e idEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
+	e.ids <- req.ID
+	return e.Engine.Handle(ctx, req)
+}
+
+// TestHTTPRequestIDReachesEngine: the HTTP layer's X-Request-ID is the ID
+// the engine logs the interaction under; without one it is the
+// interaction's own.
+func TestHTTPRequestIDReachesEngine(t *testing.T) {
+	h := newHTTPEnv(t)
+	ids := make(chan string, 2)
+	h.a.engine = idEngine{Engine: h.eng, ids: ids}
+	for _, c := range []struct{ header, id, want string }{
+		{"req-abc123", "640000000000000001", "req-abc123"},
+		{"", "640000000000000002", "discord-640000000000000002"},
+	} {
+		body := mustJSON(command(c.id, member, "help"))
+		req, _ := http.NewRequest("POST", h.srv.URL, bytes.NewReader(body))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req.Header.Set("X-Signature-Ed25519", sign(testKey, ts, body))
+		req.Header.Set("X-Signature-Timestamp", ts)
+		if c.header != "" {
+			req.Header.Set("X-Request-ID", c.header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := <-ids; got != c.want {
+			t.Errorf("engine saw request ID %q, want %q", got, c.want)
+		}
+	}
+}
