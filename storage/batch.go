@@ -205,7 +205,7 @@ func (p *pacer) lingered(joined int) {
 func (s *Store) commitBatch(batch []*batchJob) {
 	ctx := context.Background() // a caller giving up must not abort the others
 	skipped := make([]error, len(batch))
-	err := s.tx(ctx, func(tx *wtx) error {
+	err := s.batchTx(ctx, func(tx *wtx) error {
 		for i, j := range batch {
 			if err := j.ctx.Err(); err != nil {
 				skipped[i] = err // nothing of it is written
@@ -225,6 +225,18 @@ func (s *Store) commitBatch(batch []*batchJob) {
 			j.done <- verdict{err: err} // nil: committed; else nothing of this batch is stored
 		}
 	}
+}
+
+// batchTx is tx for a batch: a panic in one job's writes (a bug) rolls the
+// batch back and fails its jobs, rather than leaving every later writer
+// waiting on a lead that never ends.
+func (s *Store) batchTx(ctx context.Context, fn func(*wtx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write batch: panic: %v", p)
+		}
+	}()
+	return s.tx(ctx, fn)
 }
 
 // submitAnswer records an answer in the next batch. Each answer runs inside

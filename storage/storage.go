@@ -189,9 +189,17 @@ func (s *Store) tx(ctx context.Context, fn func(*wtx) error) error {
 		return err
 	}
 	tx := &wtx{Tx: sqlTx, s: s}
+	done := false
+	defer func() {
+		if !done { // fn panicked: free the one writer connection
+			_ = sqlTx.Rollback()
+		}
+	}()
 	if err := fn(tx); err != nil {
+		done = true
 		_ = tx.Rollback()
 		return err
 	}
+	done = true
 	return tx.Commit()
 }

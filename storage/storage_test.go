@@ -455,3 +455,32 @@ func TestGroupCommitCancelAndClose(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchSurvivesPanic: a job whose writes panic fails its batch (rolled
+// back) but not the store: later writes go through.
+func TestBatchSurvivesPanic(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO kv (key, value) VALUES ('half', 'done')"); err != nil {
+			return err
+		}
+		panic("bug in a job")
+	})
+	if err == nil || !strings.Contains(err.Error(), "panic") {
+		t.Fatalf("panicking job: %v", err)
+	}
+	if v, err := s.GetKV(ctx, "half"); err != nil || v != "" {
+		t.Fatalf("the panicking batch was not rolled back: %q, %v", v, err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := s.FirstSeen(ctx, "d", "after", time.Unix(1, 0)); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second): // liveness bound
+		t.Fatal("writes hang after a panicking batch")
+	}
+}
