@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"log/slog"
 
 	"github.com/certcoach/certcoach/bot/console"
 )
@@ -9,3 +11,15 @@ import (
 func newConsole(a *app, user string, out io.Writer) *console.Console {
 	return console.New(a.engine, user, out)
 }
+
+// warnOnly passes on warnings and errors only: the console's own reminder
+// scheduler would otherwise write its routine info lines into the
+// terminal the user is typing in.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(as []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(as)} }
+func (h warnOnly) WithGroup(name string) slog.Handler    { return warnOnly{h.Handler.WithGroup(name)} }

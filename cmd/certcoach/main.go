@@ -242,7 +242,7 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		s := remind.New(a.engine, map[string]remind.Notifier{bot.PlatformConsole: con},
-			remind.Options{Logger: log, Platforms: []string{bot.PlatformConsole}})
+			remind.Options{Logger: slog.New(warnOnly{log.Handler()}), Platforms: []string{bot.PlatformConsole}})
 		go func() { defer close(done); _ = s.Run(runCtx) }()
 		defer func() { cancel(); <-done }()
 	}
