@@ -233,7 +233,7 @@ func (s *Store) commitBatch(batch []*batchJob) {
 func (s *Store) batchTx(ctx context.Context, fn func(*wtx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("write batch: panic: %v", p)
+			err = s.failed("batch", fmt.Errorf("write batch: panic: %v", p))
 		}
 	}()
 	return s.tx(ctx, fn)

@@ -44,18 +44,20 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	st, err := s.prepared(ctx, s.r, q)
 	if err != nil {
-		return nil, err
+		return nil, s.failed("read", err)
 	}
-	return st.QueryContext(ctx, args...)
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, s.failed("read", err)
 }
 
 // exec runs a write on the writer connection.
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	st, err := s.prepared(ctx, s.w, q)
 	if err != nil {
-		return nil, err
+		return nil, s.failed("write", err)
 	}
-	return st.ExecContext(ctx, args...)
+	res, err := st.ExecContext(ctx, args...)
+	return res, s.failed("write", err)
 }
 
 // wtx is a write transaction that binds each prepared statement to itself

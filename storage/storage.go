@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -38,6 +39,26 @@ type Store struct {
 	closeErr  error
 
 	gc committer // group commit, see batch.go
+
+	onError atomic.Pointer[func(op string)] // see OnError
+}
+
+// OnError sets f to be told of each failed database operation ("read",
+// "write", "commit", "batch"), for metrics; a caller giving up is not a
+// failure. Set it before the store is used.
+func (s *Store) OnError(f func(op string)) { s.onError.Store(&f) }
+
+// failed reports err (if it is a database failure) to the OnError func and
+// returns it unchanged.
+func (s *Store) failed(op string, err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if f := s.onError.Load(); f != nil {
+		(*f)(op)
+	}
+	return err
 }
 
 // ErrNotFound is returned when a row does not exist.
@@ -186,7 +207,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 func (s *Store) tx(ctx context.Context, fn func(*wtx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return s.failed("commit", err)
 	}
 	tx := &wtx{Tx: sqlTx, s: s}
 	done := false
@@ -201,5 +222,5 @@ func (s *Store) tx(ctx context.Context, fn func(*wtx) error) error {
 		return err
 	}
 	done = true
-	return tx.Commit()
+	return s.failed("commit", tx.Commit())
 }

@@ -484,3 +484,33 @@ func TestBatchSurvivesPanic(t *testing.T) {
 		t.Fatal("writes hang after a panicking batch")
 	}
 }
+
+// TestOnErrorCountsFailures: failed reads and writes are reported, a
+// caller giving up and "no rows" are not.
+func TestOnErrorCountsFailures(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	var mu sync.Mutex
+	got := map[string]int{}
+	s.OnError(func(op string) { mu.Lock(); got[op]++; mu.Unlock() })
+	if _, err := s.exec(ctx, "INSERT INTO no_such_table VALUES (1)"); err == nil {
+		t.Fatal("insert into a missing table succeeded")
+	}
+	if _, err := s.query(ctx, "SELECT * FROM no_such_table"); err == nil {
+		t.Fatal("read of a missing table succeeded")
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	_, _ = s.exec(gone, "INSERT INTO kv (key, value) VALUES ('a', 'b')")
+	if _, err := s.GetKV(ctx, "missing"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.submit(ctx, func(context.Context, *wtx) error { panic("bug") }); err == nil {
+		t.Fatal("panicking batch succeeded")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got["write"] != 1 || got["read"] != 1 || got["batch"] != 1 || len(got) != 3 {
+		t.Fatalf("reported %v, want one write, one read and one batch failure", got)
+	}
+}

@@ -86,6 +86,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	a.store.OnError(m.DBError)
 	defer func() {
 		// Last: after the HTTP server, adapters and reminders have stopped
 		// writing. Close checkpoints the WAL into the main file.
