@@ -408,8 +408,15 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 			if derr := a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)); derr != nil {
 				a.log.Warn("discord: remove deferred placeholder", "interaction", i.ID, "err", withoutURL(derr))
 			}
+			return
 		}
-	} else if !component || rep.Replace {
+		if len(m.Files) > 0 { // their readers are spent: no second try
+			a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", withoutURL(err))
+			return
+		}
+		a.log.Warn("discord: public follow-up failed, editing the private placeholder instead", "interaction", i.ID, "err", withoutURL(err))
+	}
+	if !component || rep.Replace {
 		embeds, comps := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
 		_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
 			Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))

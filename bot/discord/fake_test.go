@@ -53,18 +53,19 @@ type fakeDiscord struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	calls    []call
-	notify   chan struct{}
-	identify map[string]any
-	conn     *websocket.Conn
-	wmu      sync.Mutex
-	seq      int
-	beats    atomic.Int32
-	fail429  atomic.Int32 // answer the next n channel-message posts with 429
-	hangUp   atomic.Bool  // drop the connection on webhook calls (a transport error)
-	nonces   map[string]string
-	msgID    atomic.Int64
+	mu              sync.Mutex
+	calls           []call
+	notify          chan struct{}
+	identify        map[string]any
+	conn            *websocket.Conn
+	wmu             sync.Mutex
+	seq             int
+	beats           atomic.Int32
+	fail429         atomic.Int32 // answer the next n channel-message posts with 429
+	hangUp          atomic.Bool  // drop the connection on webhook calls (a transport error)
+	refuseFollowUps atomic.Bool  // webhook POSTs (follow-ups) get a 400
+	nonces          map[string]string
+	msgID           atomic.Int64
 }
 
 const fakeBotID = "900000000000000001"
@@ -132,6 +133,11 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"id":"700000000000000001","type":1}`)
 	case strings.HasPrefix(p, "/webhooks/"):
 		f.record(c)
+		if r.Method == "POST" && f.refuseFollowUps.Load() {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"message":"Invalid Form Body","code":50035}`)
+			return
+		}
 		if f.hangUp.Load() {
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				conn.Close()

@@ -277,6 +277,15 @@ func gatewaySlowReplyDeferred(t *testing.T, ev *env) {
 	ev.fake.wait(from, func(c call) bool {
 		return c.Method == "DELETE" && strings.HasSuffix(c.Path, "/webhooks/app1/tok-340000000000000003/messages/@original")
 	})
+
+	// If the public follow-up is refused, the reply still arrives, as an
+	// edit of the private placeholder.
+	ev.fake.refuseFollowUps.Store(true)
+	defer ev.fake.refuseFollowUps.Store(false)
+	ev.callback(t, command("340000000000000004", member, "help"))
+	ev.fake.wait(from, func(c call) bool {
+		return c.Method == "PATCH" && strings.HasSuffix(c.Path, "/webhooks/app1/tok-340000000000000004/messages/@original")
+	})
 }
 
 // publicEngine answers every request with a reply for the whole channel.
