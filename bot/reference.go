@@ -265,10 +265,7 @@ func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, er
 	o := e.pickOutline(ctx, req, c.ID, args.Fields[1:])
 	r := Reply{Kind: "domains", Title: fmt.Sprintf("%s domains (%s)", c.Name, outlineLabel(o)), Private: true}
 	for _, d := range o.Domains {
-		w := fmt.Sprintf("%d%%", d.Weight)
-		if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
-			w += " (unconfirmed)"
-		}
+		w := weightText(&d, " (unconfirmed)")
 		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%d. %s: %s", d.N, d.Name, w), Value: d.Summary})
 	}
 	r.Body = o.Summary
@@ -326,10 +323,7 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	if d == nil {
 		return Reply{}, Errorf("%s has no domain %q. Domains are 1-%d: see `domains %s`.", c.Name, truncate(query, 30), len(o.Domains), c.ID)
 	}
-	w := fmt.Sprintf("%d%%", d.Weight)
-	if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
-		w += ", unconfirmed"
-	}
+	w := weightText(d, ", unconfirmed")
 	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
 	var sb strings.Builder
 	sb.WriteString(d.Summary + "\n")
@@ -417,6 +411,21 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 	return r, nil
 }
 
+// weightText is a domain's weight, with unconfirmed appended to it when
+// the weight is not confirmed.
+func weightText(d *knowledge.Domain, unconfirmed string) string {
+	w := fmt.Sprintf("%d%%", d.Weight)
+	if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
+		w += unconfirmed
+	}
+	return w
+}
+
+// questionWords splits a question into lower-case words.
+func questionWords(q string) []string {
+	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
 // asksDomainList reports whether a question only asks for one exam's
 // domains ("what are the cissp domains", "list cism domains"), and which.
 func asksDomainList(q string) (cert string, ok bool) {
@@ -427,7 +436,7 @@ func asksDomainList(q string) (cert string, ok bool) {
 	certs := map[string]string{"cism": "cism", "isaca": "cism", "cissp": "cissp", "isc2": "cissp"}
 	named := map[string]bool{}
 	domains := false
-	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for _, w := range questionWords(q) {
 		switch c, isCert := certs[w]; {
 		case isCert:
 			named[c] = true
@@ -447,7 +456,7 @@ func asksDomainList(q string) (cert string, ok bool) {
 // asksStudyTime reports whether a question asks how long to study or prepare.
 func asksStudyTime(q string) bool {
 	study, span := false, false
-	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) }) {
+	for _, w := range questionWords(q) {
 		switch w {
 		case "study", "studying", "prepare", "preparing", "preparation", "prep":
 			study = true
@@ -469,10 +478,7 @@ func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
 		}
 		var names []string
 		for _, d := range o.Domains {
-			w := fmt.Sprintf("%d%%", d.Weight)
-			if d.WeightStatus != "" && d.WeightStatus != knowledge.StatusOK {
-				w += "?"
-			}
+			w := weightText(&d, "?")
 			names = append(names, fmt.Sprintf("%d. %s %s", d.N, d.Name, w))
 		}
 		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%s (%s)", c.Name, outlineLabel(o)), Value: strings.Join(names, "\n")})

@@ -403,8 +403,7 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 		// The deferred "thinking…" was private (a reply's privacy is known
 		// only once it has run) and an edit would keep it so: post the
 		// public reply as a follow-up and remove the private placeholder.
-		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: nonNilComponents(m.Components), Files: m.Files}
-		if _, err = a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err == nil {
+		if _, err = a.s.FollowupMessageCreate(i, true, followUp(m, false), discordgo.WithContext(ctx)); err == nil {
 			if derr := a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)); derr != nil {
 				a.log.Warn("discord: remove deferred placeholder", "interaction", i.ID, "err", withoutURL(derr))
 			}
@@ -421,15 +420,20 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 		_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
 			Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))
 	} else {
-		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: nonNilComponents(m.Components), Files: m.Files}
-		if m.Ephemeral {
-			p.Flags = discordgo.MessageFlagsEphemeral
-		}
-		_, err = a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx))
+		_, err = a.s.FollowupMessageCreate(i, true, followUp(m, m.Ephemeral), discordgo.WithContext(ctx))
 	}
 	if err != nil {
 		a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", withoutURL(err))
 	}
+}
+
+// followUp is the webhook message that posts m.
+func followUp(m Message, ephemeral bool) *discordgo.WebhookParams {
+	p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: nonNilComponents(m.Components), Files: m.Files}
+	if ephemeral {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return p
 }
 
 // withoutURL drops the request URL from an HTTP client error: interaction
