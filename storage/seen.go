@@ -29,14 +29,54 @@ func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time)
 	return n == 1, nil
 }
 
+// FirstInteraction is FirstSeen for a Discord interaction ID, a snowflake
+// (see SnowflakeAt): the hot path of HTTP interactions, with the cheapest
+// insert SQLite has.
+func (s *Store) FirstInteraction(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
+		res, err := tx.stmt(ctx, qInsertInteraction).ExecContext(ctx, id)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("record interaction: %w", err)
+	}
+	return n == 1, nil
+}
+
+// discordEpoch is the Unix time in milliseconds that snowflakes count from.
+const discordEpoch = 1420070400000
+
+// SnowflakeAt is the smallest Discord snowflake created at t or later.
+func SnowflakeAt(t time.Time) int64 {
+	return max(t.UnixMilli()-discordEpoch, 0) << 22
+}
+
 // PruneSeen forgets deliveries older than before (platforms stop retrying
-// long before a day has passed).
+// long before a day has passed, and a replayed interaction is refused by
+// its timestamp after five minutes).
 func (s *Store) PruneSeen(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.exec(ctx, "DELETE FROM seen WHERE seen_at < ?", before.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	res, err = s.exec(ctx, "DELETE FROM discord_interactions_seen WHERE id < ?", SnowflakeAt(before))
+	if err != nil {
+		return n, fmt.Errorf("prune interactions: %w", err)
+	}
+	m, err := res.RowsAffected()
+	if err != nil {
+		return n, fmt.Errorf("prune interactions: %w", err)
+	}
+	return n + m, nil
 }
 
 // GetKV returns a stored operational value, or "" when unset.

@@ -122,6 +122,50 @@ func TestFirstSeen(t *testing.T) {
 	}
 }
 
+func TestFirstInteraction(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	now := time.UnixMilli(1764000000000)
+	old, fresh := SnowflakeAt(now.Add(-2*time.Second))+7, SnowflakeAt(now)+7
+	for i, c := range []struct {
+		id   int64
+		want bool
+	}{{old, true}, {old, false}, {fresh, true}, {fresh, false}, {old, false}} {
+		got, err := s.FirstInteraction(ctx, c.id)
+		if err != nil || got != c.want {
+			t.Fatalf("delivery %d of %d: %v, %v; want %v", i, c.id, got, err, c.want)
+		}
+	}
+	// A second process on the same file sees the records.
+	replica, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	if got, err := replica.FirstInteraction(ctx, fresh); err != nil || got {
+		t.Fatalf("replica: %v, %v; want already seen", got, err)
+	}
+	if n, err := s.PruneSeen(ctx, now.Add(-time.Second)); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want only the older interaction", n, err)
+	}
+	if got, _ := s.FirstInteraction(ctx, fresh); got {
+		t.Fatal("prune dropped the fresh interaction")
+	}
+}
+
+func TestSnowflakeAt(t *testing.T) {
+	// Discord's documented example: 175928847299117063 was made at
+	// 1462015105796 ms (2016-04-30 11:18:25.796 UTC).
+	const id = 175928847299117063
+	at := time.UnixMilli(1462015105796)
+	if lo, hi := SnowflakeAt(at), SnowflakeAt(at.Add(time.Millisecond)); lo > id || hi <= id {
+		t.Fatalf("SnowflakeAt: %d..%d does not hold %d", lo, hi, id)
+	}
+	if got := SnowflakeAt(time.Unix(0, 0)); got != 0 {
+		t.Fatalf("before Discord's epoch: %d, want 0", got)
+	}
+}
+
 // TestFirstSeenConcurrent: delivery records are group-committed; racing
 // deliveries of one ID, in one process and in a second process on the same
 // file (a replica), still get exactly one "first", and a caller that gave

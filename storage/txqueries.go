@@ -17,9 +17,10 @@ const (
 	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`
 	qInsertSeen        = "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+	qInsertInteraction = "INSERT INTO discord_interactions_seen (id) VALUES (?) ON CONFLICT DO NOTHING"
 	qSavepoint         = "SAVEPOINT answer"
 	qRollbackSavepoint = "ROLLBACK TO answer"
 	qReleaseSavepoint  = "RELEASE answer"
 )
 
-var txQueries = []string{qInsertSeen, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}
+var txQueries = []string{qInsertSeen, qInsertInteraction, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}

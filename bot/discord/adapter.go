@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,9 @@ type Engine interface {
 // (storage.Store implements it).
 type Deduper interface {
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
+	// FirstInteraction records a snowflake interaction ID (cheaper than a
+	// text key: every HTTP interaction makes one).
+	FirstInteraction(ctx context.Context, id int64) (bool, error)
 }
 
 // Choice is an autocomplete suggestion: what the user sees and the value sent.
@@ -587,6 +591,17 @@ var zones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "E
 
 // seenOnce records an interaction or message ID; false means it was seen before.
 func (a *Adapter) seenOnce(ctx context.Context, scope, id string) (bool, error) {
+	if scope == scopeInteraction {
+		// Discord's IDs are decimal snowflakes; anything else (never seen
+		// from Discord) keeps the text record.
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 && strconv.FormatInt(n, 10) == id {
+			first, err := a.seen.FirstInteraction(ctx, n)
+			if err != nil {
+				return false, fmt.Errorf("discord: record %s: %w", scope, err)
+			}
+			return first, nil
+		}
+	}
 	first, err := a.seen.FirstSeen(ctx, scope, id, a.now())
 	if err != nil {
 		return false, fmt.Errorf("discord: record %s: %w", scope, err)

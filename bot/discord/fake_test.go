@@ -267,13 +267,23 @@ type env struct {
 // countingSeen counts deliveries recorded as new.
 type countingSeen struct {
 	Deduper
-	stored atomic.Int32
+	stored    atomic.Int32
+	snowflake atomic.Int32 // of stored: those recorded by FirstInteraction
 }
 
 func (c *countingSeen) FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error) {
 	first, err := c.Deduper.FirstSeen(ctx, scope, key, now)
 	if first {
 		c.stored.Add(1)
+	}
+	return first, err
+}
+
+func (c *countingSeen) FirstInteraction(ctx context.Context, id int64) (bool, error) {
+	first, err := c.Deduper.FirstInteraction(ctx, id)
+	if first {
+		c.stored.Add(1)
+		c.snowflake.Add(1)
 	}
 	return first, err
 }

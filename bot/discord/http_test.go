@@ -201,6 +201,27 @@ func TestHTTPBadRequests(t *testing.T) {
 	}
 }
 
+// TestHTTPReplayRecordKinds: snowflake IDs go to the integer record, any
+// other ID (Discord sends none) to the text one; both refuse a replay, and
+// a snowflake and its zero-padded spelling are different IDs.
+func TestHTTPReplayRecordKinds(t *testing.T) {
+	h := newHTTPEnv(t)
+	now := time.Now()
+	for _, id := range []string{"620000000000000001", "not-a-snowflake", "0620000000000000001", "-5"} {
+		body := mustJSON(command(id, member, "help"))
+		if code, b := h.post(t, body, now, testKey); code != 200 {
+			t.Fatalf("%s: first delivery got %d %s", id, code, b)
+		}
+		if code, _ := h.post(t, body, now, testKey); code != 409 {
+			t.Fatalf("%s: replay got %d, want 409", id, code)
+		}
+	}
+	ints, texts := h.seen.snowflake.Load(), h.seen.stored.Load()-h.seen.snowflake.Load()
+	if ints != 1 || texts != 3 {
+		t.Errorf("records: %d snowflake, %d text; want 1 and 3", ints, texts)
+	}
+}
+
 func TestFreshTimestamp(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	for _, c := range []struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/metrics"
 	"github.com/certcoach/certcoach/bot/remind"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // platform is what serve needs from one chat adapter's wiring (see slack.go,
@@ -194,6 +195,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			background(p.name, p.run)
 		}
 	}
+	background("prune deliveries", pruneDeliveries(a.store, log, time.Hour))
 	if runReminders, err := setupReminders(ctx, d, notifiers); err != nil && !errors.Is(err, errNotConfigured) {
 		return err
 	} else if err == nil {
@@ -233,4 +235,34 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// deliveryRetention is how long the records that make each Slack event and
+// Discord interaction count once are kept: Slack stops retrying an event
+// within the hour, and a Discord interaction older than five minutes is
+// refused by its timestamp, so a day is ample.
+const deliveryRetention = 24 * time.Hour
+
+// pruneDeliveries drops expired delivery records at start and then every
+// interval, so that the table (one row per inbound request) stays the size
+// of a day's traffic.
+func pruneDeliveries(store *storage.Store, log *slog.Logger, every time.Duration) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			n, err := store.PruneSeen(ctx, time.Now().Add(-deliveryRetention))
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("prune delivery records", "err", err)
+			case n > 0:
+				log.Info("pruned delivery records", "rows", n)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	}
 }
