@@ -29,13 +29,16 @@ func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time)
 	return n == 1, nil
 }
 
-// FirstInteraction is FirstSeen for a Discord interaction ID, a snowflake
-// (see SnowflakeAt): the hot path of HTTP interactions, with the cheapest
-// insert SQLite has.
-func (s *Store) FirstInteraction(ctx context.Context, id int64) (bool, error) {
+// Interaction is a Discord interaction as its replay record keeps it: the
+// snowflake ID (see SnowflakeAt) and the Unix time its request was signed.
+type Interaction struct{ ID, Signed int64 }
+
+// FirstInteraction records in and reports whether this is its first
+// delivery, once committed (group-committed like FirstSeen).
+func (s *Store) FirstInteraction(ctx context.Context, in Interaction) (bool, error) {
 	var n int64
 	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
-		res, err := tx.stmt(ctx, qInsertInteraction).ExecContext(ctx, id)
+		res, err := tx.stmt(ctx, qInsertInteraction).ExecContext(ctx, in.ID, in.Signed)
 		if err != nil {
 			return err
 		}
@@ -46,6 +49,47 @@ func (s *Store) FirstInteraction(ctx context.Context, id int64) (bool, error) {
 		return false, fmt.Errorf("record interaction: %w", err)
 	}
 	return n == 1, nil
+}
+
+// RecordInteractions stores interactions already known to be first (by a
+// caller that keeps the recent ones in memory) in one transaction; one
+// already stored is left as it is.
+func (s *Store) RecordInteractions(ctx context.Context, ins []Interaction) error {
+	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
+		st := tx.stmt(ctx, qInsertInteraction)
+		for _, in := range ins {
+			if _, err := st.ExecContext(ctx, in.ID, in.Signed); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record %d interactions: %w", len(ins), err)
+	}
+	return nil
+}
+
+// RecentInteractions returns the recorded interactions signed at or after
+// signedSince (Unix seconds).
+func (s *Store) RecentInteractions(ctx context.Context, signedSince int64) ([]Interaction, error) {
+	rows, err := s.query(ctx, "SELECT id, signed FROM discord_interactions_seen WHERE signed >= ?", signedSince)
+	if err != nil {
+		return nil, fmt.Errorf("recent interactions: %w", err)
+	}
+	defer rows.Close()
+	var out []Interaction
+	for rows.Next() {
+		var in Interaction
+		if err := rows.Scan(&in.ID, &in.Signed); err != nil {
+			return nil, fmt.Errorf("recent interactions: %w", err)
+		}
+		out = append(out, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("recent interactions: %w", err)
+	}
+	return out, nil
 }
 
 // discordEpoch is the Unix time in milliseconds that snowflakes count from.
@@ -68,7 +112,7 @@ func (s *Store) PruneSeen(ctx context.Context, before time.Time) (int64, error) 
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
-	res, err = s.exec(ctx, "DELETE FROM discord_interactions_seen WHERE id < ?", SnowflakeAt(before))
+	res, err = s.exec(ctx, "DELETE FROM discord_interactions_seen WHERE signed < ?", before.Unix())
 	if err != nil {
 		return n, fmt.Errorf("prune interactions: %w", err)
 	}

@@ -126,15 +126,27 @@ func TestFirstInteraction(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTemp(t)
 	now := time.UnixMilli(1764000000000)
-	old, fresh := SnowflakeAt(now.Add(-2*time.Second))+7, SnowflakeAt(now)+7
+	old := Interaction{ID: SnowflakeAt(now.Add(-2*time.Second)) + 7, Signed: now.Add(-2 * time.Second).Unix()}
+	fresh := Interaction{ID: SnowflakeAt(now) + 7, Signed: now.Unix()}
 	for i, c := range []struct {
-		id   int64
+		in   Interaction
 		want bool
 	}{{old, true}, {old, false}, {fresh, true}, {fresh, false}, {old, false}} {
-		got, err := s.FirstInteraction(ctx, c.id)
+		got, err := s.FirstInteraction(ctx, c.in)
 		if err != nil || got != c.want {
-			t.Fatalf("delivery %d of %d: %v, %v; want %v", i, c.id, got, err, c.want)
+			t.Fatalf("delivery %d of %+v: %v, %v; want %v", i, c.in, got, err, c.want)
 		}
+	}
+	if recent, err := s.RecentInteractions(ctx, now.Unix()); err != nil || len(recent) != 1 || recent[0] != fresh {
+		t.Fatalf("recent: %+v, %v; want only %+v", recent, err, fresh)
+	}
+	// Bulk records leave existing ones as they are.
+	bulk := []Interaction{fresh, {ID: fresh.ID + 1, Signed: now.Unix()}}
+	if err := s.RecordInteractions(ctx, bulk); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FirstInteraction(ctx, bulk[1]); got {
+		t.Fatal("a bulk-recorded interaction counted as new")
 	}
 	// A second process on the same file sees the records.
 	replica, err := Open(ctx, path)

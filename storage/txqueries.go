@@ -17,7 +17,7 @@ const (
 	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`
 	qInsertSeen        = "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-	qInsertInteraction = "INSERT INTO discord_interactions_seen (id) VALUES (?) ON CONFLICT DO NOTHING"
+	qInsertInteraction = "INSERT INTO discord_interactions_seen (id, signed) VALUES (?, ?) ON CONFLICT DO NOTHING"
 	qSavepoint         = "SAVEPOINT answer"
 	qRollbackSavepoint = "ROLLBACK TO answer"
 	qReleaseSavepoint  = "RELEASE answer"

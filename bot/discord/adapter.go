@@ -18,6 +18,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // Engine is the part of bot.Engine the adapter uses.
@@ -32,8 +33,8 @@ type Engine interface {
 type Deduper interface {
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 	// FirstInteraction records a snowflake interaction ID (cheaper than a
-	// text key: every HTTP interaction makes one).
-	FirstInteraction(ctx context.Context, id int64) (bool, error)
+	// text key).
+	FirstInteraction(ctx context.Context, in storage.Interaction) (bool, error)
 }
 
 // Choice is an autocomplete suggestion: what the user sees and the value sent.
@@ -75,6 +76,7 @@ type RateLimitObserver interface {
 type Adapter struct {
 	engine     Engine
 	seen       Deduper
+	guard      *replayGuard // nil: every interaction takes the durable record
 	s          *discordgo.Session
 	domains    func(cert string) []Choice
 	log        *slog.Logger
@@ -192,6 +194,13 @@ func (a *Adapter) Close() error {
 	// that did not stop in time (a no-op when no gateway is open).
 	if err := a.s.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("discord: close gateway session: %w", err))
+	}
+	if a.guard != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := a.guard.close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
 	}
 	return errors.Join(errs...)
 }
@@ -591,11 +600,22 @@ var zones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "E
 
 // seenOnce records an interaction or message ID; false means it was seen before.
 func (a *Adapter) seenOnce(ctx context.Context, scope, id string) (bool, error) {
+	return a.interactionOnce(ctx, scope, id, a.now().Unix())
+}
+
+// interactionOnce records an interaction (or gateway message) ID signed at
+// signed (Unix seconds); false means it was seen before.
+func (a *Adapter) interactionOnce(ctx context.Context, scope, id string, signed int64) (bool, error) {
 	if scope == scopeInteraction {
 		// Discord's IDs are decimal snowflakes; anything else (never seen
 		// from Discord) keeps the text record.
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 && strconv.FormatInt(n, 10) == id {
-			first, err := a.seen.FirstInteraction(ctx, n)
+			var first bool
+			if a.guard != nil {
+				first, err = a.guard.check(ctx, n, signed)
+			} else {
+				first, err = a.seen.FirstInteraction(ctx, storage.Interaction{ID: n, Signed: signed})
+			}
 			if err != nil {
 				return false, fmt.Errorf("discord: record %s: %w", scope, err)
 			}

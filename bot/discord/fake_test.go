@@ -279,8 +279,8 @@ func (c *countingSeen) FirstSeen(ctx context.Context, scope, key string, now tim
 	return first, err
 }
 
-func (c *countingSeen) FirstInteraction(ctx context.Context, id int64) (bool, error) {
-	first, err := c.Deduper.FirstInteraction(ctx, id)
+func (c *countingSeen) FirstInteraction(ctx context.Context, in storage.Interaction) (bool, error) {
+	first, err := c.Deduper.FirstInteraction(ctx, in)
 	if first {
 		c.stored.Add(1)
 		c.snowflake.Add(1)

@@ -59,8 +59,8 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
 			return
 		}
-		now := a.now()
-		if !freshTimestamp(r.Header.Get("X-Signature-Timestamp"), now) {
+		signed, fresh := signedAt(r.Header.Get("X-Signature-Timestamp"), a.now())
+		if !fresh {
 			http.Error(w, "stale request timestamp", http.StatusUnauthorized)
 			return
 		}
@@ -75,7 +75,11 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 		}
 		ctx := r.Context()
 		if i.Type != discordgo.InteractionPing {
-			first, err := a.seenOnce(ctx, scopeInteraction, i.ID)
+			first, err := a.interactionOnce(ctx, scopeInteraction, i.ID, signed)
+			if errors.Is(err, errUnknownAfterCrash) {
+				http.Error(w, "interaction signed before this server restarted; please send it again", http.StatusConflict)
+				return
+			}
 			if err != nil {
 				if ctx.Err() == nil { // else the client left: nothing to tell
 					a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
@@ -107,14 +111,15 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 	})
 }
 
-// freshTimestamp reports whether a signed Unix timestamp is within MaxSkew of now.
-func freshTimestamp(h string, now time.Time) bool {
+// signedAt parses a signed Unix timestamp and reports whether it is within
+// MaxSkew of now.
+func signedAt(h string, now time.Time) (int64, bool) {
 	ts, err := strconv.ParseInt(h, 10, 64)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	d := now.Sub(time.Unix(ts, 0))
-	return d <= MaxSkew && d >= -MaxSkew
+	return ts, d <= MaxSkew && d >= -MaxSkew
 }
 
 func writeBody(w http.ResponseWriter, b []byte) error {

@@ -228,7 +228,7 @@ func TestFreshTimestamp(t *testing.T) {
 		h    string
 		want bool
 	}{{"1800000000", true}, {"1799999700", true}, {"1799999699", false}, {"1800000300", true}, {"1800000301", false}, {"", false}, {"x", false}, {fmt.Sprint(int64(1) << 62), false}} {
-		if got := freshTimestamp(c.h, now); got != c.want {
+		if _, got := signedAt(c.h, now); got != c.want {
 			t.Errorf("%q: %v, want %v", c.h, got, c.want)
 		}
 	}

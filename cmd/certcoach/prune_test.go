@@ -43,7 +43,8 @@ func TestPruneDeliveries(t *testing.T) {
 	defer st.Close()
 	now := time.Now()
 	old := now.Add(-deliveryRetention - time.Hour)
-	oldID, freshID := storage.SnowflakeAt(old)+1, storage.SnowflakeAt(now)+1
+	oldID := storage.Interaction{ID: storage.SnowflakeAt(old) + 1, Signed: old.Unix()}
+	freshID := storage.Interaction{ID: storage.SnowflakeAt(now) + 1, Signed: now.Unix()}
 	for _, rec := range []func() (bool, error){
 		func() (bool, error) { return st.FirstSeen(ctx, "slack:event", "old", old) },
 		func() (bool, error) { return st.FirstSeen(ctx, "slack:event", "fresh", now) },

@@ -1,0 +1,232 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// clock is a settable time source for adapters under test.
+type clock struct{ unix atomic.Int64 }
+
+func newClock(t time.Time) *clock {
+	c := &clock{}
+	c.unix.Store(t.Unix())
+	return c
+}
+
+func (c *clock) now() time.Time      { return time.Unix(c.unix.Load(), 0) }
+func (c *clock) add(d time.Duration) { c.unix.Add(int64(d / time.Second)) }
+
+// guarded is one "process": an adapter with its replay guard on store,
+// serving HTTP interactions.
+type guarded struct {
+	a   *Adapter
+	srv *httptest.Server
+}
+
+func startGuarded(t *testing.T, ev *env, c *clock) *guarded {
+	t.Helper()
+	a, err := New(Options{Engine: ev.eng, Seen: ev.store, Session: ev.s, Logger: quietLogger(), Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartReplayGuard(context.Background(), ev.store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
+	t.Cleanup(srv.Close)
+	return &guarded{a: a, srv: srv}
+}
+
+// crash stops g as a killed process would: its write-behind loop ends
+// without a last flush and the lock is released (the kernel does that).
+func (g *guarded) crash() {
+	close(g.a.guard.stop)
+	<-g.a.guard.done
+	_ = g.a.guard.release()
+}
+
+// stopFlushing makes g keep accepted IDs queued (as a process about to be
+// killed has not written its last ones yet).
+func (g *guarded) stopFlushing() {
+	close(g.a.guard.stop)
+	<-g.a.guard.done
+	g.a.guard.stop, g.a.guard.done = make(chan struct{}), make(chan struct{})
+	close(g.a.guard.done)
+}
+
+func (g *guarded) post(t *testing.T, id string, signed time.Time) int {
+	t.Helper()
+	body := mustJSON(command(id, member, "help"))
+	req, _ := http.NewRequest("POST", g.srv.URL, bytes.NewReader(body))
+	ts := strconv.FormatInt(signed.Unix(), 10)
+	req.Header.Set("X-Signature-Ed25519", sign(testKey, ts, body))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+type delivery struct {
+	id     string
+	signed time.Duration // from the clock's now
+	want   int
+}
+
+func (g *guarded) expect(t *testing.T, c *clock, step string, ds ...delivery) {
+	t.Helper()
+	for _, d := range ds {
+		if got := g.post(t, d.id, c.now().Add(d.signed)); got != d.want {
+			t.Errorf("%s: %s signed %+v: status %d, want %d", step, d.id, d.signed, got, d.want)
+		}
+	}
+}
+
+// TestReplayGuardRestarts: an interaction counts once in memory, across a
+// clean restart (its record was written behind and is reloaded), and
+// across a crash (unknown IDs signed before the restart are refused for
+// the few seconds it takes for them to become impossible).
+func TestReplayGuardRestarts(t *testing.T) {
+	ev := newEnv(t, "")
+	c := newClock(time.Now())
+	p1 := startGuarded(t, ev, c)
+	p1.expect(t, c, "first process",
+		delivery{"630000000000000001", 0, 200},
+		delivery{"630000000000000001", 0, 409},
+		delivery{"630000000000000002", -3 * time.Second, 200}, // in flight for a while: still in memory
+		delivery{"630000000000000003", -time.Minute, 200},     // far from now: durable record first
+		delivery{"630000000000000003", -time.Minute, 409},
+		delivery{"630000000000000004", time.Minute, 200}, // a clock ahead: durable record first
+		delivery{"630000000000000004", time.Minute, 409},
+	)
+	if err := p1.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if state, _ := ev.store.GetKV(context.Background(), cleanKV); state != "clean" {
+		t.Fatalf("state after Close: %q, want clean", state)
+	}
+
+	c.add(time.Second)
+	p2 := startGuarded(t, ev, c)
+	p2.expect(t, c, "after a clean restart",
+		delivery{"630000000000000001", -time.Second, 409}, // the same signed time as before
+		delivery{"630000000000000002", -4 * time.Second, 409},
+		delivery{"630000000000000003", -time.Minute - time.Second, 409},
+		delivery{"630000000000000004", time.Minute - time.Second, 409},
+		delivery{"630000000000000005", 0, 200},
+	)
+	if !p2.a.guard.flush() {
+		t.Fatal("flush failed")
+	}
+	p2.stopFlushing()
+	p2.expect(t, c, "accepted but not yet written", delivery{"630000000000000006", 0, 200})
+	p2.crash()
+
+	c.add(time.Second)
+	p3 := startGuarded(t, ev, c)
+	p3.expect(t, c, "after a crash",
+		delivery{"630000000000000005", -time.Second, 409}, // written behind before the crash
+		delivery{"630000000000000006", -time.Second, 409}, // lost in the crash: refused by the fence
+		delivery{"630000000000000007", 0, 409},            // new, but signed inside the fence
+	)
+	c.add((nearFuture + 1) * time.Second)
+	p3.expect(t, c, "once the fence has passed",
+		delivery{"630000000000000008", 0, 200},
+		delivery{"630000000000000008", 0, 409},
+	)
+	if err := p3.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReplayGuardOneProcess: a second process on the same database cannot
+// serve HTTP interactions while the first does (its memory would not see
+// the first one's), and can once the first has stopped.
+func TestReplayGuardOneProcess(t *testing.T) {
+	ev := newEnv(t, "")
+	c := newClock(time.Now())
+	p1 := startGuarded(t, ev, c)
+	a, err := New(Options{Engine: ev.eng, Seen: ev.store, Session: ev.s, Logger: quietLogger(), Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := a.StartReplayGuard(ctx, ev.store); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second process started its guard: %v", err)
+	}
+	if err := p1.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartReplayGuard(context.Background(), ev.store); err != nil {
+		t.Fatalf("after the first stopped: %v", err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReplayGuardForgetsOnlyWhatIsWritten: memory lets an ID go once a
+// replay of it can no longer be decided in memory, and never before its
+// record is committed; the durable record then refuses the replay.
+func TestReplayGuardForgetsOnlyWhatIsWritten(t *testing.T) {
+	ev := newEnv(t, "")
+	c := newClock(time.Now())
+	p := startGuarded(t, ev, c)
+	p.stopFlushing()
+	g := p.a.guard
+	ctx := context.Background()
+	const n = 100
+	for i := range n {
+		if first, err := g.check(ctx, 640000000000000000+int64(i), c.now().Unix()); err != nil || !first {
+			t.Fatalf("check %d: %v %v", i, first, err)
+		}
+	}
+	c.add(time.Minute)
+	g.check(ctx, 650000000000000000, c.now().Unix()) // sweeps
+	g.mu.Lock()
+	kept := len(g.recent)
+	g.mu.Unlock()
+	if kept != n+1 {
+		t.Fatalf("%d IDs in memory, want all %d: none is written yet", kept, n+1)
+	}
+	if !g.flush() {
+		t.Fatal("flush failed")
+	}
+	c.add(time.Minute)
+	if !g.flush() { // an empty flush, as every tick makes: what was taken before is now known written
+		t.Fatal("flush failed")
+	}
+	g.check(ctx, 650000000000000001, c.now().Unix())
+	g.mu.Lock()
+	kept, buckets := len(g.recent), len(g.expiring)
+	g.mu.Unlock()
+	if kept != 1 || buckets != 1 {
+		t.Fatalf("%d IDs in %d buckets left, want only the newest", kept, buckets)
+	}
+	// A replay of a forgotten ID is signed two minutes ago now: the durable
+	// record decides, and has it.
+	if first, err := g.check(ctx, 640000000000000007, c.now().Add(-2*time.Minute).Unix()); err != nil || first {
+		t.Fatalf("replay after memory forgot: first=%v err=%v", first, err)
+	}
+	if recs, err := ev.store.RecentInteractions(ctx, 0); err != nil || len(recs) != n+1 {
+		t.Fatalf("%d records, %v; want the %d written", len(recs), err, n+1)
+	}
+	if err := p.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := ev.store.RecentInteractions(ctx, 0); err != nil || len(recs) != n+2 {
+		t.Fatalf("after Close: %d records, %v; want the last one written too", len(recs), err)
+	}
+}
