@@ -2,6 +2,7 @@ package discord
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"io"
@@ -19,8 +20,15 @@ import (
 
 // signedRequests prepares n signed /cert <line> interactions with distinct IDs.
 func signedRequests(b testing.TB, n int, line string) []*http.Request {
+	return signedRequestsAt(b, n, line, time.Now())
+}
+
+// signedRequestsAt signs them all at one time: the handlers under
+// benchmark run with their clock stopped there, as if each request had
+// just arrived (signing b.N of them takes seconds).
+func signedRequestsAt(b testing.TB, n int, line string, at time.Time) []*http.Request {
 	b.Helper()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	ts := strconv.FormatInt(at.Unix(), 10)
 	base := time.Now().UnixNano() / 1000
 	out := make([]*http.Request, n)
 	for i := range out {
@@ -55,15 +63,34 @@ func verifyOnly(key ed25519.PublicKey) http.Handler {
 	})
 }
 
+// benchStart is when benchmark requests are signed and handled.
+var benchStart = time.Now()
+
+func stoppedClock() time.Time { return benchStart }
+
 // BenchmarkVerifyOnly is the ceiling a Discord HTTP handler can reach here.
 func BenchmarkVerifyOnly(b *testing.B) {
 	benchHandler(b, verifyOnly(testKey.Public().(ed25519.PublicKey)))
 }
 
-// BenchmarkFullPath is the real handler: verify, timestamp, dedupe (a
-// group-committed SQLite write), parse, engine, render, encode.
+// BenchmarkFullPath is the real handler as serve runs it: verify,
+// timestamp, replay guard (in memory, records written behind), parse,
+// engine, render, encode.
 func BenchmarkFullPath(b *testing.B) {
 	ev := newEnv(b, "")
+	ev.a.now = stoppedClock
+	if err := ev.a.StartReplayGuard(context.Background(), ev.store); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ev.a.Close() })
+	benchHandler(b, ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
+}
+
+// BenchmarkFullPathDurable is FullPath with every interaction's record
+// committed before its answer (no replay guard: a group-committed write).
+func BenchmarkFullPathDurable(b *testing.B) {
+	ev := newEnv(b, "")
+	ev.a.now = stoppedClock
 	benchHandler(b, ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
 }
 
@@ -73,7 +100,7 @@ func BenchmarkFullPath(b *testing.B) {
 // hand-offs dominate. cpu-ns/op is the CPU per request; ns/op the wall time
 // per request over both cores.
 func benchHandler(b *testing.B, h http.Handler) {
-	reqs := signedRequests(b, b.N, "compare")
+	reqs := signedRequestsAt(b, b.N, "compare", stoppedClock())
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(8)
