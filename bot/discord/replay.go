@@ -67,6 +67,7 @@ type replayGuard struct {
 	mu       sync.Mutex
 	recent   map[int64]int64   // ID -> the second it may be forgotten
 	expiring map[int64][]int64 // that second -> IDs
+	last     int64             // the latest second seen: the guard's time never goes back
 	swept    int64             // seconds up to this one have been swept
 	durable  int64             // IDs accepted in seconds up to this one are committed
 	fence    int64             // unknown IDs signed up to this second are refused
@@ -142,7 +143,7 @@ func (g *replayGuard) load(ctx context.Context) error {
 	if err := g.store.SetKV(ctx, cleanKV, "running"); err != nil {
 		return fmt.Errorf("discord replay guard: %w", err)
 	}
-	g.swept, g.durable = now-1, now-1
+	g.last, g.swept, g.durable = now, now-1, now-1
 	for _, r := range recs {
 		g.addLocked(r.ID, r.Signed, now)
 	}
@@ -152,8 +153,8 @@ func (g *replayGuard) load(ctx context.Context) error {
 // check reports whether interaction id, signed at signed (Unix seconds),
 // is seen for the first time.
 func (g *replayGuard) check(ctx context.Context, id, signed int64) (bool, error) {
-	now := g.now().Unix()
 	g.mu.Lock()
+	now := g.tickLocked()
 	g.sweepLocked(min(now, g.durable))
 	if _, seen := g.recent[id]; seen {
 		g.mu.Unlock()
@@ -192,6 +193,14 @@ func (g *replayGuard) check(ctx context.Context, id, signed int64) (bool, error)
 	return true, nil
 }
 
+// tickLocked returns the current second, never one before the latest seen:
+// were the clock stepped back, an ID already forgotten could otherwise be
+// decided in memory again.
+func (g *replayGuard) tickLocked() int64 {
+	g.last = max(g.last, g.now().Unix())
+	return g.last
+}
+
 // addLocked remembers id until a replay of it can no longer be decided in
 // memory (then the durable record decides).
 func (g *replayGuard) addLocked(id, signed, now int64) {
@@ -205,15 +214,30 @@ func (g *replayGuard) addLocked(id, signed, now int64) {
 
 // sweepLocked forgets the IDs due by second upTo.
 func (g *replayGuard) sweepLocked(upTo int64) {
-	for ; g.swept < upTo; g.swept++ {
-		sec := g.swept + 1
-		for _, id := range g.expiring[sec] {
-			if g.recent[id] == sec {
-				delete(g.recent, id)
+	if upTo <= g.swept {
+		return
+	}
+	if upTo-g.swept > int64(len(g.expiring)) { // a long pause or a clock jump: visit buckets, not seconds
+		for sec := range g.expiring {
+			if sec <= upTo {
+				g.forgetLocked(sec)
 			}
 		}
-		delete(g.expiring, sec)
+	} else {
+		for sec := g.swept + 1; sec <= upTo; sec++ {
+			g.forgetLocked(sec)
+		}
 	}
+	g.swept = upTo
+}
+
+func (g *replayGuard) forgetLocked(sec int64) {
+	for _, id := range g.expiring[sec] {
+		if g.recent[id] == sec {
+			delete(g.recent, id)
+		}
+	}
+	delete(g.expiring, sec)
 }
 
 // flushLoop writes accepted IDs behind, every flushEvery or flushAt IDs.
@@ -238,7 +262,7 @@ func (g *replayGuard) flush() bool {
 	g.mu.Lock()
 	batch := g.queue
 	g.queue = nil
-	taken := g.now().Unix()
+	taken := g.tickLocked()
 	g.mu.Unlock()
 	if len(batch) > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -230,3 +230,53 @@ func TestReplayGuardForgetsOnlyWhatIsWritten(t *testing.T) {
 		t.Fatalf("after Close: %d records, %v; want the last one written too", len(recs), err)
 	}
 }
+
+// TestReplayGuardClockSteps: a clock stepped back does not let a forgotten
+// ID be decided in memory again, and a clock jumping years ahead sweeps by
+// bucket instead of by second.
+func TestReplayGuardClockSteps(t *testing.T) {
+	ev := newEnv(t, "")
+	c := newClock(time.Now())
+	p := startGuarded(t, ev, c)
+	p.stopFlushing()
+	g := p.a.guard
+	ctx := context.Background()
+	t0 := c.now().Unix()
+	const x = 660000000000000001
+	if first, err := g.check(ctx, x, t0); err != nil || !first {
+		t.Fatalf("first: %v %v", first, err)
+	}
+	c.add(time.Minute)
+	if !g.flush() {
+		t.Fatal("flush failed")
+	}
+	if first, _ := g.check(ctx, x+1, c.now().Unix()); !first {
+		t.Fatal("a new ID was refused")
+	}
+	g.mu.Lock()
+	_, kept := g.recent[x]
+	g.mu.Unlock()
+	if kept {
+		t.Fatal("x should be forgotten by now (written, and signed a minute ago)")
+	}
+	c.add(-59 * time.Second) // the clock is stepped back to one second after x was signed
+	if first, err := g.check(ctx, x, t0); err != nil || first {
+		t.Fatalf("replay after the clock stepped back: first=%v err=%v; want refused", first, err)
+	}
+	c.add(10 * 365 * 24 * time.Hour)
+	if !g.flush() {
+		t.Fatal("flush failed")
+	}
+	if first, _ := g.check(ctx, x+2, c.now().Unix()); !first {
+		t.Fatal("a new ID was refused after the jump")
+	}
+	g.mu.Lock()
+	n := len(g.recent)
+	g.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d IDs in memory after the jump, want only the newest", n)
+	}
+	if err := p.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
