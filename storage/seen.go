@@ -38,7 +38,7 @@ type Interaction struct{ ID, Signed int64 }
 func (s *Store) FirstInteraction(ctx context.Context, in Interaction) (bool, error) {
 	var n int64
 	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
-		res, err := tx.stmt(ctx, qInsertInteraction).ExecContext(ctx, in.ID, in.Signed)
+		res, err := tx.stmt(ctx, qInsertInteraction).ExecContext(ctx, in.Signed, in.ID)
 		if err != nil {
 			return err
 		}
@@ -56,9 +56,22 @@ func (s *Store) FirstInteraction(ctx context.Context, in Interaction) (bool, err
 // already stored is left as it is.
 func (s *Store) RecordInteractions(ctx context.Context, ins []Interaction) error {
 	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
+		// interactionChunk rows a statement: per row, an insert through
+		// database/sql costs ~2.5 µs, a row of a multi-row insert ~0.5.
+		args := make([]any, 0, 2*interactionChunk)
+		rest := ins
+		for ; len(rest) >= interactionChunk; rest = rest[interactionChunk:] {
+			args = args[:0]
+			for _, in := range rest[:interactionChunk] {
+				args = append(args, in.Signed, in.ID)
+			}
+			if _, err := tx.stmt(ctx, qInsertInteractions).ExecContext(ctx, args...); err != nil {
+				return err
+			}
+		}
 		st := tx.stmt(ctx, qInsertInteraction)
-		for _, in := range ins {
-			if _, err := st.ExecContext(ctx, in.ID, in.Signed); err != nil {
+		for _, in := range rest {
+			if _, err := st.ExecContext(ctx, in.Signed, in.ID); err != nil {
 				return err
 			}
 		}
@@ -69,6 +82,9 @@ func (s *Store) RecordInteractions(ctx context.Context, ins []Interaction) error
 	}
 	return nil
 }
+
+// interactionChunk is how many records one multi-row insert writes.
+const interactionChunk = 32
 
 // RecentInteractions returns the recorded interactions signed at or after
 // signedSince (Unix seconds).

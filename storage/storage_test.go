@@ -140,13 +140,22 @@ func TestFirstInteraction(t *testing.T) {
 	if recent, err := s.RecentInteractions(ctx, now.Unix()); err != nil || len(recent) != 1 || recent[0] != fresh {
 		t.Fatalf("recent: %+v, %v; want only %+v", recent, err, fresh)
 	}
-	// Bulk records leave existing ones as they are.
-	bulk := []Interaction{fresh, {ID: fresh.ID + 1, Signed: now.Unix()}}
+	// Bulk records (two multi-row chunks and single rows) leave existing
+	// ones as they are.
+	bulk := []Interaction{fresh}
+	for i := range 2*interactionChunk + 5 {
+		bulk = append(bulk, Interaction{ID: fresh.ID + 1 + int64(i), Signed: now.Unix()})
+	}
 	if err := s.RecordInteractions(ctx, bulk); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.FirstInteraction(ctx, bulk[1]); got {
-		t.Fatal("a bulk-recorded interaction counted as new")
+	for _, in := range bulk {
+		if got, _ := s.FirstInteraction(ctx, in); got {
+			t.Fatalf("bulk-recorded %+v counted as new", in)
+		}
+	}
+	if recent, err := s.RecentInteractions(ctx, now.Unix()); err != nil || len(recent) != len(bulk) {
+		t.Fatalf("recent after bulk: %d, %v; want %d", len(recent), err, len(bulk))
 	}
 	// A second process on the same file sees the records.
 	replica, err := Open(ctx, path)

@@ -1,5 +1,7 @@
 package storage
 
+import "strings"
+
 // Statements run inside write transactions, prepared at Open (see txStmt).
 const (
 	qSessionForAnswer = "SELECT position, state, questions, json_array_length(questions) FROM sessions WHERE id = ? AND user_id = ?"
@@ -17,10 +19,14 @@ const (
 	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`
 	qInsertSeen        = "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-	qInsertInteraction = "INSERT INTO discord_interactions_seen (id, signed) VALUES (?, ?) ON CONFLICT DO NOTHING"
+	qInsertInteraction = "INSERT INTO discord_interactions_seen (signed, id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 	qSavepoint         = "SAVEPOINT answer"
 	qRollbackSavepoint = "ROLLBACK TO answer"
 	qReleaseSavepoint  = "RELEASE answer"
 )
 
-var txQueries = []string{qInsertSeen, qInsertInteraction, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}
+// qInsertInteractions writes interactionChunk records in one statement.
+var qInsertInteractions = "INSERT INTO discord_interactions_seen (signed, id) VALUES (?, ?)" +
+	strings.Repeat(", (?, ?)", interactionChunk-1) + " ON CONFLICT DO NOTHING"
+
+var txQueries = []string{qInsertSeen, qInsertInteraction, qInsertInteractions, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}

@@ -600,31 +600,30 @@ var zones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "E
 
 // seenOnce records an interaction or message ID; false means it was seen before.
 func (a *Adapter) seenOnce(ctx context.Context, scope, id string) (bool, error) {
-	return a.interactionOnce(ctx, scope, id, a.now().Unix())
-}
-
-// interactionOnce records an interaction (or gateway message) ID signed at
-// signed (Unix seconds); false means it was seen before.
-func (a *Adapter) interactionOnce(ctx context.Context, scope, id string, signed int64) (bool, error) {
-	if scope == scopeInteraction {
-		// Discord's IDs are decimal snowflakes; anything else (never seen
-		// from Discord) keeps the text record.
-		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 && strconv.FormatInt(n, 10) == id {
-			var first bool
-			if a.guard != nil {
-				first, err = a.guard.check(ctx, n, signed)
-			} else {
-				first, err = a.seen.FirstInteraction(ctx, storage.Interaction{ID: n, Signed: signed})
-			}
-			if err != nil {
-				return false, fmt.Errorf("discord: record %s: %w", scope, err)
-			}
-			return first, nil
-		}
-	}
 	first, err := a.seen.FirstSeen(ctx, scope, id, a.now())
 	if err != nil {
 		return false, fmt.Errorf("discord: record %s: %w", scope, err)
+	}
+	return first, nil
+}
+
+// interactionOnce records an HTTP interaction signed at signed (Unix
+// seconds); false means it was seen before.
+func (a *Adapter) interactionOnce(ctx context.Context, id string, signed int64) (bool, error) {
+	// Discord's IDs are decimal snowflakes; anything else (never seen from
+	// Discord) keeps the text record.
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
+		return a.seenOnce(ctx, scopeInteraction, id)
+	}
+	var first bool
+	if a.guard != nil {
+		first, err = a.guard.check(ctx, n, signed)
+	} else {
+		first, err = a.seen.FirstInteraction(ctx, storage.Interaction{ID: n, Signed: signed})
+	}
+	if err != nil {
+		return false, fmt.Errorf("discord: record %s: %w", scopeInteraction, err)
 	}
 	return first, nil
 }

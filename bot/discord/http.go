@@ -75,7 +75,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 		}
 		ctx := r.Context()
 		if i.Type != discordgo.InteractionPing {
-			first, err := a.interactionOnce(ctx, scopeInteraction, i.ID, signed)
+			first, err := a.interactionOnce(ctx, i.ID, signed)
 			if errors.Is(err, errUnknownAfterCrash) {
 				http.Error(w, "interaction signed before this server restarted; please send it again", http.StatusConflict)
 				return

@@ -64,15 +64,17 @@ type replayGuard struct {
 	now     func() time.Time
 	release func() error
 
-	mu       sync.Mutex
-	recent   map[int64]int64   // ID -> the second it may be forgotten
-	expiring map[int64][]int64 // that second -> IDs
-	last     int64             // the latest second seen: the guard's time never goes back
-	swept    int64             // seconds up to this one have been swept
-	durable  int64             // IDs accepted in seconds up to this one are committed
-	fence    int64             // unknown IDs signed up to this second are refused
-	queue    []storage.Interaction
-	closed   bool
+	mu sync.Mutex
+	// gens holds the IDs in memory by the second they may be forgotten, so
+	// that forgetting drops whole maps (a Go map never shrinks) and an ID
+	// costs ~12 bytes. A lookup visits them all: about nearPast+nearFuture+1.
+	gens    map[int64]map[int64]struct{}
+	last    int64 // the latest second seen: the guard's time never goes back
+	swept   int64 // seconds up to this one have been swept
+	durable int64 // IDs accepted in seconds up to this one are committed
+	fence   int64 // unknown IDs signed up to this second are refused
+	queue   []storage.Interaction
+	closed  bool
 
 	kick chan struct{}
 	stop chan struct{}
@@ -90,7 +92,7 @@ func (a *Adapter) StartReplayGuard(ctx context.Context, store ReplayStore) error
 		return err
 	}
 	g := &replayGuard{store: store, log: a.log, now: a.now, release: release,
-		recent: map[int64]int64{}, expiring: map[int64][]int64{},
+		gens: map[int64]map[int64]struct{}{},
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := g.load(ctx); err != nil {
 		_ = release()
@@ -156,7 +158,7 @@ func (g *replayGuard) check(ctx context.Context, id, signed int64) (bool, error)
 	g.mu.Lock()
 	now := g.tickLocked()
 	g.sweepLocked(min(now, g.durable))
-	if _, seen := g.recent[id]; seen {
+	if g.knownLocked(id) {
 		g.mu.Unlock()
 		return false, nil
 	}
@@ -186,7 +188,7 @@ func (g *replayGuard) check(ctx context.Context, id, signed int64) (bool, error)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if _, seen := g.recent[id]; seen { // accepted in memory meanwhile
+	if g.knownLocked(id) { // accepted in memory meanwhile
 		return false, nil
 	}
 	g.addLocked(id, signed, now)
@@ -201,6 +203,16 @@ func (g *replayGuard) tickLocked() int64 {
 	return g.last
 }
 
+// knownLocked reports whether id is in memory.
+func (g *replayGuard) knownLocked(id int64) bool {
+	for _, ids := range g.gens {
+		if _, ok := ids[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // addLocked remembers id until a replay of it can no longer be decided in
 // memory (then the durable record decides).
 func (g *replayGuard) addLocked(id, signed, now int64) {
@@ -208,8 +220,12 @@ func (g *replayGuard) addLocked(id, signed, now int64) {
 	if forget <= now {
 		return
 	}
-	g.recent[id] = forget
-	g.expiring[forget] = append(g.expiring[forget], id)
+	ids := g.gens[forget]
+	if ids == nil {
+		ids = map[int64]struct{}{}
+		g.gens[forget] = ids
+	}
+	ids[id] = struct{}{}
 }
 
 // sweepLocked forgets the IDs due by second upTo.
@@ -217,27 +233,12 @@ func (g *replayGuard) sweepLocked(upTo int64) {
 	if upTo <= g.swept {
 		return
 	}
-	if upTo-g.swept > int64(len(g.expiring)) { // a long pause or a clock jump: visit buckets, not seconds
-		for sec := range g.expiring {
-			if sec <= upTo {
-				g.forgetLocked(sec)
-			}
-		}
-	} else {
-		for sec := g.swept + 1; sec <= upTo; sec++ {
-			g.forgetLocked(sec)
+	for sec := range g.gens {
+		if sec <= upTo {
+			delete(g.gens, sec)
 		}
 	}
 	g.swept = upTo
-}
-
-func (g *replayGuard) forgetLocked(sec int64) {
-	for _, id := range g.expiring[sec] {
-		if g.recent[id] == sec {
-			delete(g.recent, id)
-		}
-	}
-	delete(g.expiring, sec)
 }
 
 // flushLoop writes accepted IDs behind, every flushEvery or flushAt IDs.

@@ -195,9 +195,7 @@ func TestReplayGuardForgetsOnlyWhatIsWritten(t *testing.T) {
 	}
 	c.add(time.Minute)
 	g.check(ctx, 650000000000000000, c.now().Unix()) // sweeps
-	g.mu.Lock()
-	kept := len(g.recent)
-	g.mu.Unlock()
+	kept := g.size()
 	if kept != n+1 {
 		t.Fatalf("%d IDs in memory, want all %d: none is written yet", kept, n+1)
 	}
@@ -209,11 +207,8 @@ func TestReplayGuardForgetsOnlyWhatIsWritten(t *testing.T) {
 		t.Fatal("flush failed")
 	}
 	g.check(ctx, 650000000000000001, c.now().Unix())
-	g.mu.Lock()
-	kept, buckets := len(g.recent), len(g.expiring)
-	g.mu.Unlock()
-	if kept != 1 || buckets != 1 {
-		t.Fatalf("%d IDs in %d buckets left, want only the newest", kept, buckets)
+	if kept, gens := g.size(), len(g.gens); kept != 1 || gens != 1 {
+		t.Fatalf("%d IDs in %d generations left, want only the newest", kept, gens)
 	}
 	// A replay of a forgotten ID is signed two minutes ago now: the durable
 	// record decides, and has it.
@@ -254,7 +249,7 @@ func TestReplayGuardClockSteps(t *testing.T) {
 		t.Fatal("a new ID was refused")
 	}
 	g.mu.Lock()
-	_, kept := g.recent[x]
+	kept := g.knownLocked(x)
 	g.mu.Unlock()
 	if kept {
 		t.Fatal("x should be forgotten by now (written, and signed a minute ago)")
@@ -270,13 +265,21 @@ func TestReplayGuardClockSteps(t *testing.T) {
 	if first, _ := g.check(ctx, x+2, c.now().Unix()); !first {
 		t.Fatal("a new ID was refused after the jump")
 	}
-	g.mu.Lock()
-	n := len(g.recent)
-	g.mu.Unlock()
-	if n != 1 {
+	if n := g.size(); n != 1 {
 		t.Fatalf("%d IDs in memory after the jump, want only the newest", n)
 	}
 	if err := p.a.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// size is how many IDs g keeps in memory.
+func (g *replayGuard) size() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := 0
+	for _, ids := range g.gens {
+		n += len(ids)
+	}
+	return n
 }
