@@ -87,7 +87,7 @@ type replayGuard struct {
 // interactions in memory (see replay.go). Without it, every interaction is
 // decided by a durable record written before the answer. Close stops it.
 func (a *Adapter) StartReplayGuard(ctx context.Context, store ReplayStore) error {
-	release, err := waitExclusive(ctx, store)
+	release, err := waitExclusive(ctx, store, a.log)
 	if err != nil {
 		return err
 	}
@@ -103,15 +103,18 @@ func (a *Adapter) StartReplayGuard(ctx context.Context, store ReplayStore) error
 	return nil
 }
 
-func waitExclusive(ctx context.Context, store ReplayStore) (func() error, error) {
+func waitExclusive(ctx context.Context, store ReplayStore, log *slog.Logger) (func() error, error) {
 	deadline := time.Now().Add(lockTimeout)
-	for {
+	for waited := false; ; waited = true {
 		release, ok, err := store.Exclusive(lockName)
 		if err != nil {
 			return nil, fmt.Errorf("discord interactions lock: %w", err)
 		}
 		if ok {
 			return release, nil
+		}
+		if !waited {
+			log.Info("discord: waiting for another process to release the Discord interactions lock", "for", lockTimeout)
 		}
 		if time.Now().After(deadline) {
 			return nil, errors.New("another certcoach process serves Discord HTTP interactions from this database " +

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Alternating loopback runs: the bare ceiling servers vs `certcoach serve`,
-# Slack then Discord, 16 and 64 connections, ROUNDS rounds each. Loopback only;
+# Slack then Discord, 16 and 64 connections, ROUNDS rounds each. For Discord
+# there are two ceilings: a small fixed embed, and the very bytes serve
+# answers /cert compare with (fetched from serve first). Loopback only;
 # every run is bounded by -d. Run from the repository root.
 set -euo pipefail
 ROUNDS=${ROUNDS:-2}
@@ -20,6 +22,9 @@ SLACK_SIGNING_SECRET=x SLACK_BOT_TOKEN=xoxb-test SLACK_API_URL=http://127.0.0.1:
   CERTCOACH_DB="$tmp/load.db" CERTCOACH_ADDR=127.0.0.1:18080 CERTCOACH_RATE_LIMIT=0 CERTCOACH_WORKSPACE_RATE_LIMIT=0 \
   CERTCOACH_LOG_LEVEL=warn "$tmp/cc" serve 2>"$tmp/serve.log" & sp=$!
 sleep 2
+"$tmp/certload" -mode discord -secret "$seed" -url http://127.0.0.1:18080/discord/interactions -dump >"$tmp/compare.json"
+CEILING_BODY="$tmp/compare.json" DISCORD_PUBLIC_KEY=$pk CERTCOACH_ADDR=127.0.0.1:18085 "$tmp/discord-ceiling" 2>/dev/null & db=$!
+sleep 1
 run() { # name url mode secret pid c
   echo "== $1 c=$6"
   "$tmp/certload" -mode "$3" -url "$2" -secret "$4" -c "$6" -d "$DUR" -users 100 -pid "$5" 2>&1 | grep -E "throughput|latency|server cpu|rss"
@@ -30,5 +35,6 @@ run() { # name url mode secret pid c
 done; done
 [ "$ONLY" = slack ] || for c in 16 64; do for _ in $(seq "$ROUNDS"); do
   run "discord ceiling" http://127.0.0.1:18084/ceiling/interactions discord "$seed" "$dc" "$c"
+  run "discord ceiling, real reply" http://127.0.0.1:18085/ceiling/interactions discord "$seed" "$db" "$c"
   run "discord serve" http://127.0.0.1:18080/discord/interactions discord "$seed" "$sp" "$c"
 done; done

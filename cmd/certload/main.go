@@ -62,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		pid   = fl.Int("pid", 0, "server process ID, to report its CPU time per request and peak RSS")
 		warm  = fl.Duration("warmup", time.Second, "unmeasured warm-up before the run")
 		limit = fl.Duration("timeout", 10*time.Second, "per-request timeout")
+		dump  = fl.Bool("dump", false, "send one request, write the response body to stdout and exit (e.g. a ceiling's CEILING_BODY)")
 	)
 	fl.StringVar(&cfg.url, "url", "http://127.0.0.1:8080/slack/events", "target URL (loopback only)")
 	fl.StringVar(&cfg.secret, "secret", os.Getenv("SLACK_SIGNING_SECRET"), "signing secret (default $SLACK_SIGNING_SECRET)")
@@ -95,6 +96,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc, DisableCompression: true,
 		DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
 	}}
+	if *dump {
+		return dumpOne(ctx, client, build, stdout, stderr)
+	}
 	if *warm > 0 {
 		load(ctx, client, build, *conc, min(*warm, 10*time.Second))
 	}
@@ -131,6 +135,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if res.failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// dumpOne sends one request and copies the response body to stdout.
+func dumpOne(ctx context.Context, client *http.Client, build builder, stdout, stderr io.Writer) int {
+	req, err := build(0)
+	if err != nil {
+		fmt.Fprintln(stderr, "certload:", err)
+		return 1
+	}
+	resp, err := client.Do(req.WithContext(ctx))
+	if err != nil {
+		fmt.Fprintln(stderr, "certload:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(stdout, resp.Body); err != nil {
+		fmt.Fprintln(stderr, "certload:", err)
+		return 1
+	}
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "certload: status %d\n", resp.StatusCode)
 		return 1
 	}
 	return 0
