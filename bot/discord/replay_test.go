@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
 
 // clock is a settable time source for adapters under test.
@@ -282,4 +284,65 @@ func (g *replayGuard) size() int {
 		n += len(ids)
 	}
 	return n
+}
+
+// flakyRecords is the real store whose bulk writes fail while fail is set
+// (a full disk, a locked file).
+type flakyRecords struct {
+	*storage.Store
+	fail atomic.Bool
+}
+
+func (f *flakyRecords) RecordInteractions(ctx context.Context, ins []storage.Interaction) error {
+	if f.fail.Load() {
+		return errors.New("disk I/O error")
+	}
+	return f.Store.RecordInteractions(ctx, ins)
+}
+
+// TestReplayGuardWriteFailures: while its records cannot be written, an
+// accepted ID stays in memory however old it gets (a replay is still
+// refused), and it is written once the database is back.
+func TestReplayGuardWriteFailures(t *testing.T) {
+	ev := newEnv(t, "")
+	c := newClock(time.Now())
+	store := &flakyRecords{Store: ev.store}
+	a, err := New(Options{Engine: ev.eng, Seen: ev.store, Session: ev.s, Logger: quietLogger(), Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartReplayGuard(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	p := &guarded{a: a}
+	p.stopFlushing()
+	g := a.guard
+	ctx := context.Background()
+	const x = 670000000000000001
+	signed := c.now().Unix()
+	store.fail.Store(true)
+	if first, err := g.check(ctx, x, signed); err != nil || !first {
+		t.Fatalf("first: %v %v", first, err)
+	}
+	for range 3 {
+		c.add(time.Minute)
+		if g.flush() {
+			t.Fatal("flush reported success while writes fail")
+		}
+		// Signed long ago now, so a replay is decided by the durable record,
+		// which does not have x yet: only memory can refuse it.
+		if first, err := g.check(ctx, x, signed); err != nil || first {
+			t.Fatalf("replay while records cannot be written: first=%v err=%v", first, err)
+		}
+	}
+	store.fail.Store(false)
+	if !g.flush() {
+		t.Fatal("flush failed after recovery")
+	}
+	if recs, err := ev.store.RecentInteractions(ctx, signed); err != nil || len(recs) != 1 || recs[0].ID != x {
+		t.Fatalf("records after recovery: %+v, %v", recs, err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
