@@ -134,6 +134,10 @@ func TestReferenceCommands(t *testing.T) {
 		{"ask how many domains in cissp", []string{"CISSP domains", "Software Development Security: 10%"}, bot.OutcomeOK},
 		{"ask how long should I study for the CISSP?", []string{"How long to study", "plan"}, bot.OutcomeOK},
 		{"ask how many hours of prep for cism", []string{"How long to study"}, bot.OutcomeOK},
+		{"ask what is the cissp pass rate", []string{"Pass rates", "no pass-rate figure", "CISSP", "700"}, bot.OutcomeOK},
+		{"ask what percentage of people fail the CISM?", []string{"no pass-rate figure", "CISM", "450"}, bot.OutcomeOK},
+		{"ask cism vs cissp pass rates", []string{"CISM", "450", "CISSP", "700"}, bot.OutcomeOK},
+		{"ask what is the cissp passing score", []string{"Passing score", "700"}, bot.OutcomeOK},
 		{"frobnicate", []string{"Unknown command"}, bot.OutcomeUserError},
 	}
 	for _, tc := range tests {

@@ -371,6 +371,9 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 			Body: "I have no reliable figure for that: it depends on your background, and prep sites' claims vary widely. " +
 				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, nil
 	}
+	if certs, ok := asksPassRate(q); ok {
+		return e.passRates(ctx, certs)
+	}
 	if cert, ok := asksDomainList(q); ok {
 		// "what are the cism domains" wants the list, which no single
 		// entry of the knowledge base is.
@@ -465,6 +468,54 @@ func asksStudyTime(q string) bool {
 		}
 	}
 	return study && span
+}
+
+// asksPassRate reports whether a question asks what share of candidates
+// pass or fail, and which exams it names (none: both).
+func asksPassRate(q string) (certs []string, ok bool) {
+	pass, rate := false, false
+	named := map[string]bool{}
+	for _, w := range questionWords(q) {
+		switch w {
+		case "pass", "passes", "passing", "fail", "fails", "failure", "failing":
+			pass = true
+		case "rate", "rates", "percentage", "percent", "ratio", "odds":
+			rate = true
+		case "cism", "isaca":
+			named["cism"] = true
+		case "cissp", "isc2":
+			named["cissp"] = true
+		}
+	}
+	for _, c := range []string{"cism", "cissp"} {
+		if named[c] || len(named) == 0 {
+			certs = append(certs, c)
+		}
+	}
+	return certs, pass && rate
+}
+
+// passRates answers a pass-rate question: the knowledge base has no sourced
+// figure (only third parties' claims circulate), so it says so and gives
+// what is sourced, the passing score, rather than a passing score that
+// reads like an answer.
+func (e *Engine) passRates(ctx context.Context, certs []string) (Reply, error) {
+	r := Reply{Kind: "ask", Title: "Pass rates", Private: true, Shareable: true,
+		Body: "I have no pass-rate figure from a source I can cite, so I won't give one. What the sources do give is the passing score:"}
+	var cites []string
+	for _, c := range certs {
+		hits, err := e.kb.Search(ctx, c+" passing score", 1)
+		if err != nil {
+			return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
+		}
+		if len(hits) == 0 || hits[0].Entry.Cite == nil {
+			continue
+		}
+		r.Body += fmt.Sprintf("\n- **%s**: %s", strings.ToUpper(c), hits[0].Entry.Text)
+		cites = append(cites, e.kb.Cite(*hits[0].Entry.Cite))
+	}
+	r.Footer = strings.Join(cites, " · ")
+	return r, nil
 }
 
 // bothDomainLists answers "what are the domains" without an exam named.
