@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -344,5 +345,50 @@ func TestReplayGuardWriteFailures(t *testing.T) {
 	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReplayGuardRacingDeliveries: deliveries of the same IDs from many
+// goroutines at once, some decided in memory and some by the durable
+// record, with flushes running: each ID is first exactly once.
+func TestReplayGuardRacingDeliveries(t *testing.T) {
+	ev := newEnv(t, "")
+	c := newClock(time.Now())
+	p := startGuarded(t, ev, c)
+	g := p.a.guard
+	ctx := context.Background()
+	const ids, copies = 200, 8
+	now := c.now().Unix()
+	var firsts [ids]atomic.Int32
+	var wg sync.WaitGroup
+	for k := range copies {
+		wg.Go(func() {
+			for i := range ids {
+				signed := now
+				if i%3 == 0 {
+					signed = now - 60 // decided by the durable record
+				}
+				first, err := g.check(ctx, 680000000000000000+int64(i), signed)
+				if err != nil {
+					t.Errorf("copy %d of %d: %v", k, i, err)
+					return
+				}
+				if first {
+					firsts[i].Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range firsts {
+		if n := firsts[i].Load(); n != 1 {
+			t.Errorf("ID %d was first %d times", i, n)
+		}
+	}
+	if err := p.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := ev.store.RecentInteractions(ctx, 0); err != nil || len(recs) != ids {
+		t.Fatalf("%d records, %v; want %d", len(recs), err, ids)
 	}
 }
