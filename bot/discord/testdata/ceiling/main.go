@@ -91,6 +91,9 @@ func full(mux *http.ServeMux, key ed25519.PublicKey) {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if err := a.StartReplayGuard(ctx, st); err != nil { // as serve does
+		log.Fatal(err)
+	}
 	mux.Handle("POST /discord/interactions", a.HTTPHandler(key))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
