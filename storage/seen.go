@@ -29,6 +29,20 @@ func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time)
 	return n == 1, nil
 }
 
+// SeenSince reports whether any delivery of scope was recorded at or after
+// since.
+func (s *Store) SeenSince(ctx context.Context, scope string, since time.Time) (bool, error) {
+	var one int
+	err := s.queryRow(ctx, "SELECT 1 FROM seen WHERE scope = ? AND seen_at >= ? LIMIT 1", scope, since.Unix()).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("deliveries since: %w", err)
+	}
+	return true, nil
+}
+
 // Interaction is a Discord interaction as its replay record keeps it: the
 // snowflake ID (see SnowflakeAt) and the Unix time its request was signed.
 type Interaction struct{ ID, Signed int64 }

@@ -117,6 +117,15 @@ func TestFirstSeen(t *testing.T) {
 	if ok, _ := s.FirstSeen(ctx, "discord", "Ev1", now); !ok {
 		t.Fatal("scopes must not collide")
 	}
+	for _, c := range []struct {
+		scope string
+		since time.Time
+		want  bool
+	}{{"slack-event", now, true}, {"slack-event", now.Add(time.Second), false}, {"other", time.Unix(0, 0), false}} {
+		if got, err := s.SeenSince(ctx, c.scope, c.since); err != nil || got != c.want {
+			t.Errorf("SeenSince(%s, %v): %v, %v; want %v", c.scope, c.since.Unix(), got, err, c.want)
+		}
+	}
 	if n, err := s.PruneSeen(ctx, now.Add(time.Second)); err != nil || n != 2 {
 		t.Fatalf("pruned %d, %v", n, err)
 	}

@@ -54,6 +54,7 @@ type ReplayStore interface {
 	RecordInteractions(ctx context.Context, ins []storage.Interaction) error
 	RecentInteractions(ctx context.Context, signedSince int64) ([]storage.Interaction, error)
 	Exclusive(name string) (release func() error, ok bool, err error)
+	SeenSince(ctx context.Context, scope string, since time.Time) (bool, error)
 	GetKV(ctx context.Context, key string) (string, error)
 	SetKV(ctx context.Context, key, value string) error
 }
@@ -141,10 +142,20 @@ func (g *replayGuard) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord replay guard: %w", err)
 	}
-	if state == "running" {
-		// The last process did not stop cleanly: its unwritten IDs are lost.
+	unknown := state == "running" // the last process did not stop cleanly: its unwritten IDs are lost
+	if state == "" {
+		// No guard ran on this database before. A version without one kept
+		// its records as text in seen; if it answered interactions lately,
+		// those are as unknown to this process as lost ones.
+		legacy, err := g.store.SeenSince(ctx, scopeInteraction, time.Unix(now, 0).Add(-MaxSkew-time.Second))
+		if err != nil {
+			return fmt.Errorf("discord replay guard: %w", err)
+		}
+		unknown = legacy
+	}
+	if unknown {
 		g.fence = now + nearFuture
-		g.log.Warn("discord: previous process did not stop cleanly; refusing unknown interactions signed before the restart",
+		g.log.Warn("discord: the previous process did not stop cleanly (or kept no replay records); refusing unknown interactions signed before this start",
 			"until_signed", g.fence)
 	}
 	if err := g.store.SetKV(ctx, cleanKV, "running"); err != nil {

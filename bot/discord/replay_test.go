@@ -392,3 +392,30 @@ func TestReplayGuardRacingDeliveries(t *testing.T) {
 		t.Fatalf("%d records, %v; want %d", len(recs), err, ids)
 	}
 }
+
+// TestReplayGuardAfterUpgrade: the first guard on a database whose previous
+// version answered interactions lately (recording them as text) refuses
+// unknown ones signed before it started, as after a crash; on a database
+// without such records it refuses nothing.
+func TestReplayGuardAfterUpgrade(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		legacy bool
+		want   int
+	}{{"answered by the previous version a minute ago", true, 409}, {"fresh database", false, 200}} {
+		t.Run(c.name, func(t *testing.T) {
+			ev := newEnv(t, "")
+			clk := newClock(time.Now())
+			if c.legacy {
+				if _, err := ev.store.FirstSeen(context.Background(), scopeInteraction, "700000000000000001", clk.now().Add(-time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p := startGuarded(t, ev, clk)
+			p.expect(t, clk, "first start", delivery{"700000000000000001", -time.Minute, c.want}, delivery{"700000000000000002", 0, c.want})
+			if err := p.a.Close(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
