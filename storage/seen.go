@@ -9,9 +9,10 @@ import (
 )
 
 // FirstSeen records (scope, key) and reports whether this is its first
-// delivery. Adapters use it to process a retried Slack event or a replayed
-// Discord interaction once, across restarts and replicas. Every inbound
-// request makes one, so they are group-committed with answers (batch.go):
+// delivery. Adapters use it to process a retried Slack event or a Discord
+// gateway delivery once, across restarts and replicas (Discord HTTP
+// interactions have their own record, see Interaction). Many inbound
+// requests make one, so they are group-committed with answers (batch.go):
 // the answer is still only given after the record is committed.
 func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error) {
 	var n int64
