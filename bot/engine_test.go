@@ -138,6 +138,9 @@ func TestReferenceCommands(t *testing.T) {
 		{"ask what percentage of people fail the CISM?", []string{"no pass-rate figure", "CISM", "450"}, bot.OutcomeOK},
 		{"ask cism vs cissp pass rates", []string{"CISM", "450", "CISSP", "700"}, bot.OutcomeOK},
 		{"ask what is the cissp passing score", []string{"Passing score", "700"}, bot.OutcomeOK},
+		{"ask cissp salary", []string{"Salaries", "no salary figures", "CISSP", "CISO"}, bot.OutcomeOK},
+		{"ask what is the average cism salary in the US?", []string{"no salary figures", "CISM"}, bot.OutcomeOK},
+		{"ask do I have to pay an annual fee for cism", []string{"fee"}, bot.OutcomeOK},
 		{"frobnicate", []string{"Unknown command"}, bot.OutcomeUserError},
 	}
 	for _, tc := range tests {

@@ -372,7 +372,12 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, nil
 	}
 	if certs, ok := asksPassRate(q); ok {
-		return e.passRates(ctx, certs)
+		return e.unsourced(ctx, "Pass rates", "I have no pass-rate figure from a source I can cite, so I won't give one. "+
+			"What the sources do give is the passing score:", "passing score", certs)
+	}
+	if certs, ok := asksSalary(q); ok {
+		return e.unsourced(ctx, "Salaries", "I have no salary figures from a source I can cite, so I won't give one (pay depends on country, role and experience). "+
+			"What the sources do give is the roles each certification suits:", "typical roles", certs)
 	}
 	if cert, ok := asksDomainList(q); ok {
 		// "what are the cism domains" wants the list, which no single
@@ -474,37 +479,57 @@ func asksStudyTime(q string) bool {
 // pass or fail, and which exams it names (none: both).
 func asksPassRate(q string) (certs []string, ok bool) {
 	pass, rate := false, false
-	named := map[string]bool{}
 	for _, w := range questionWords(q) {
 		switch w {
 		case "pass", "passes", "passing", "fail", "fails", "failure", "failing":
 			pass = true
 		case "rate", "rates", "percentage", "percent", "ratio", "odds":
 			rate = true
+		}
+	}
+	return namedCerts(q), pass && rate
+}
+
+// asksSalary reports whether a question asks what holders earn.
+func asksSalary(q string) (certs []string, ok bool) {
+	for _, w := range questionWords(q) {
+		switch w {
+		case "salary", "salaries", "compensation", "income", "wage", "wages":
+			return namedCerts(q), true
+		}
+	}
+	return nil, false
+}
+
+// namedCerts lists the certifications a question names; none named: both.
+func namedCerts(q string) []string {
+	named := map[string]bool{}
+	for _, w := range questionWords(q) {
+		switch w {
 		case "cism", "isaca":
 			named["cism"] = true
 		case "cissp", "isc2":
 			named["cissp"] = true
 		}
 	}
+	var certs []string
 	for _, c := range []string{"cism", "cissp"} {
 		if named[c] || len(named) == 0 {
 			certs = append(certs, c)
 		}
 	}
-	return certs, pass && rate
+	return certs
 }
 
-// passRates answers a pass-rate question: the knowledge base has no sourced
-// figure (only third parties' claims circulate), so it says so and gives
-// what is sourced, the passing score, rather than a passing score that
-// reads like an answer.
-func (e *Engine) passRates(ctx context.Context, certs []string) (Reply, error) {
-	r := Reply{Kind: "ask", Title: "Pass rates", Private: true, Shareable: true,
-		Body: "I have no pass-rate figure from a source I can cite, so I won't give one. What the sources do give is the passing score:"}
+// unsourced answers a question the knowledge base has no sourced figure
+// for (only third parties' claims circulate): it says so, then gives the
+// nearest sourced entry of each exam (found by query), rather than letting
+// search offer that entry as if it answered.
+func (e *Engine) unsourced(ctx context.Context, title, intro, query string, certs []string) (Reply, error) {
+	r := Reply{Kind: "ask", Title: title, Private: true, Shareable: true, Body: intro}
 	var cites []string
 	for _, c := range certs {
-		hits, err := e.kb.Search(ctx, c+" passing score", 1)
+		hits, err := e.kb.Search(ctx, c+" "+query, 1)
 		if err != nil {
 			return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
 		}
