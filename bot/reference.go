@@ -371,6 +371,12 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 			Body: "I have no reliable figure for that: it depends on your background, and prep sites' claims vary widely. " +
 				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, nil
 	}
+	if asksComparison(q) {
+		// "what is the difference between cism and cissp", "which one is
+		// more technical": the comparison is the answer, not an entry that
+		// shares a word with the question.
+		return e.compare(ctx, req, Args{})
+	}
 	if certs, ok := asksPassRate(q); ok {
 		return e.unsourced(ctx, "Pass rates", "I have no pass-rate figure from a source I can cite, so I won't give one. "+
 			"What the sources do give is the passing score:", "passing score", certs)
@@ -475,6 +481,29 @@ func asksStudyTime(q string) bool {
 	return study && span
 }
 
+// asksComparison reports whether a question asks how the two exams differ
+// or which of them is more something.
+func asksComparison(q string) bool {
+	var compare, which, trait bool
+	for _, w := range questionWords(q) {
+		switch w {
+		case "difference", "differences", "differ", "vs", "versus", "compare", "comparison", "compared":
+			compare = true
+		case "which":
+			which = true
+		case "technical", "managerial", "harder", "easier", "difficult", "tougher":
+			trait = true
+		}
+	}
+	switch len(certsNamed(q)) {
+	case 2: // "cism vs cissp which is harder", "difference between cism and cissp"
+		return compare || (which && trait)
+	case 0: // "which one is more technical"
+		return which && trait
+	}
+	return false
+}
+
 // asksPassRate reports whether a question asks what share of candidates
 // pass or fail, and which exams it names (none: both).
 func asksPassRate(q string) (certs []string, ok bool) {
@@ -501,20 +530,26 @@ func asksSalary(q string) (certs []string, ok bool) {
 	return nil, false
 }
 
-// namedCerts lists the certifications a question names; none named: both.
-func namedCerts(q string) []string {
-	named := map[string]bool{}
+// certsNamed is the set of certifications a question names.
+func certsNamed(q string) map[string]bool {
+	set := map[string]bool{}
 	for _, w := range questionWords(q) {
 		switch w {
 		case "cism", "isaca":
-			named["cism"] = true
+			set["cism"] = true
 		case "cissp", "isc2":
-			named["cissp"] = true
+			set["cissp"] = true
 		}
 	}
+	return set
+}
+
+// namedCerts lists the certifications a question names; none named: both.
+func namedCerts(q string) []string {
+	set := certsNamed(q)
 	var certs []string
 	for _, c := range []string{"cism", "cissp"} {
-		if named[c] || len(named) == 0 {
+		if set[c] || len(set) == 0 {
 			certs = append(certs, c)
 		}
 	}
