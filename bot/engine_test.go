@@ -141,6 +141,8 @@ func TestReferenceCommands(t *testing.T) {
 		{"ask what is the difference between cism and cissp", []string{"CISM vs CISSP", "Incident Management 29%"}, bot.OutcomeOK},
 		{"ask which one is more technical?", []string{"CISM vs CISSP"}, bot.OutcomeOK},
 		{"ask cism vs cissp which is harder", []string{"CISM vs CISSP"}, bot.OutcomeOK},
+		{"ask is cism harder than cissp", []string{"CISM vs CISSP"}, bot.OutcomeOK},
+		{"ask which certification pays more", []string{"no salary figures", "CISM", "CISSP"}, bot.OutcomeOK},
 		{"ask what is the difference between due care and due diligence", []string{"due diligence"}, bot.OutcomeOK},
 		{"ask which cissp domain is the most technical", []string{"CISSP"}, bot.OutcomeOK},
 		{"ask cissp salary", []string{"Salaries", "no salary figures", "CISSP", "CISO"}, bot.OutcomeOK},

@@ -496,8 +496,8 @@ func asksComparison(q string) bool {
 		}
 	}
 	switch len(certsNamed(q)) {
-	case 2: // "cism vs cissp which is harder", "difference between cism and cissp"
-		return compare || (which && trait)
+	case 2: // "is cism harder than cissp", "difference between cism and cissp"
+		return compare || trait
 	case 0: // "which one is more technical"
 		return which && trait
 	}
@@ -523,7 +523,7 @@ func asksPassRate(q string) (certs []string, ok bool) {
 func asksSalary(q string) (certs []string, ok bool) {
 	for _, w := range questionWords(q) {
 		switch w {
-		case "salary", "salaries", "compensation", "income", "wage", "wages":
+		case "salary", "salaries", "compensation", "income", "wage", "wages", "pays":
 			return namedCerts(q), true
 		}
 	}
