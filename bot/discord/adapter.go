@@ -613,7 +613,7 @@ func (a *Adapter) interactionOnce(ctx context.Context, id string, signed int64) 
 	// Discord's IDs are decimal snowflakes; anything else (never seen from
 	// Discord) keeps the text record.
 	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
+	if err != nil || id[0] < '1' || id[0] > '9' { // no sign, no leading zero: one spelling per ID
 		return a.seenOnce(ctx, scopeInteraction, id)
 	}
 	var first bool

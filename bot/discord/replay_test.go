@@ -37,11 +37,17 @@ type guarded struct {
 
 func startGuarded(t *testing.T, ev *env, c *clock) *guarded {
 	t.Helper()
+	return startGuardedOn(t, ev, c, ev.store)
+}
+
+// startGuardedOn is startGuarded with the guard's records kept in store.
+func startGuardedOn(t *testing.T, ev *env, c *clock, store ReplayStore) *guarded {
+	t.Helper()
 	a, err := New(Options{Engine: ev.eng, Seen: ev.store, Session: ev.s, Logger: quietLogger(), Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.StartReplayGuard(context.Background(), ev.store); err != nil {
+	if err := a.StartReplayGuard(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
@@ -308,16 +314,9 @@ func TestReplayGuardWriteFailures(t *testing.T) {
 	ev := newEnv(t, "")
 	c := newClock(time.Now())
 	store := &flakyRecords{Store: ev.store}
-	a, err := New(Options{Engine: ev.eng, Seen: ev.store, Session: ev.s, Logger: quietLogger(), Now: c.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.StartReplayGuard(context.Background(), store); err != nil {
-		t.Fatal(err)
-	}
-	p := &guarded{a: a}
+	p := startGuardedOn(t, ev, c, store)
 	p.stopFlushing()
-	g := a.guard
+	g := p.a.guard
 	ctx := context.Background()
 	const x = 670000000000000001
 	signed := c.now().Unix()
@@ -343,7 +342,7 @@ func TestReplayGuardWriteFailures(t *testing.T) {
 	if recs, err := ev.store.RecentInteractions(ctx, signed); err != nil || len(recs) != 1 || recs[0].ID != x {
 		t.Fatalf("records after recovery: %+v, %v", recs, err)
 	}
-	if err := a.Close(); err != nil {
+	if err := p.a.Close(); err != nil {
 		t.Fatal(err)
 	}
 }
