@@ -77,7 +77,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 		if i.Type != discordgo.InteractionPing {
 			first, err := a.interactionOnce(ctx, i.ID, signed)
 			if errors.Is(err, errUnknownAfterCrash) {
-				http.Error(w, "interaction signed before this server restarted; please send it again", http.StatusConflict)
+				http.Error(w, "interaction signed before this server restarted; please run the command again", http.StatusConflict)
 				return
 			}
 			if err != nil {
