@@ -182,6 +182,9 @@ var stopwords = map[string]bool{
 	"vs": true, "versus": true, "difference": true, "between": true, "compare": true, "cover": true, "covers": true,
 	"covered": true, "test": true, "tests": true, "tested": true, "good": true, "become": true, "becoming": true,
 	"worth": true, "useful": true, "help": true, "use": true, "using": true, "allowed": true, "will": true, "would": true, "from": true, "have": true, "has": true,
+	// "is it confirmed" asks for the status of whatever else the question
+	// names; as a search word it matched CAT's "confirm an answer".
+	"confirmed": true, "verified": true,
 }
 
 // certWords name a certification, directly or through its issuing body.
