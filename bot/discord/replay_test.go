@@ -55,6 +55,14 @@ func startGuardedOn(t *testing.T, ev *env, c *clock, store ReplayStore) *guarded
 	return &guarded{a: a, srv: srv}
 }
 
+// close stops g cleanly, as serve does at SIGTERM.
+func (g *guarded) close(t *testing.T) {
+	t.Helper()
+	if err := g.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // crash stops g as a killed process would: its write-behind loop ends
 // without a last flush and the lock is released (the kernel does that).
 func (g *guarded) crash() {
@@ -119,9 +127,7 @@ func TestReplayGuardRestarts(t *testing.T) {
 		delivery{"630000000000000004", time.Minute, 200}, // a clock ahead: durable record first
 		delivery{"630000000000000004", time.Minute, 409},
 	)
-	if err := p1.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p1.close(t)
 	if state, _ := ev.store.GetKV(context.Background(), cleanKV); state != "clean" {
 		t.Fatalf("state after Close: %q, want clean", state)
 	}
@@ -154,9 +160,7 @@ func TestReplayGuardRestarts(t *testing.T) {
 		delivery{"630000000000000008", 0, 200},
 		delivery{"630000000000000008", 0, 409},
 	)
-	if err := p3.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p3.close(t)
 }
 
 // TestReplayGuardOneProcess: a second process on the same database cannot
@@ -175,9 +179,7 @@ func TestReplayGuardOneProcess(t *testing.T) {
 	if err := a.StartReplayGuard(ctx, ev.store); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second process started its guard: %v", err)
 	}
-	if err := p1.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p1.close(t)
 	if err := a.StartReplayGuard(context.Background(), ev.store); err != nil {
 		t.Fatalf("after the first stopped: %v", err)
 	}
@@ -227,9 +229,7 @@ func TestReplayGuardForgetsOnlyWhatIsWritten(t *testing.T) {
 	if recs, err := ev.store.RecentInteractions(ctx, 0); err != nil || len(recs) != n+1 {
 		t.Fatalf("%d records, %v; want the %d written", len(recs), err, n+1)
 	}
-	if err := p.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p.close(t)
 	if recs, err := ev.store.RecentInteractions(ctx, 0); err != nil || len(recs) != n+2 {
 		t.Fatalf("after Close: %d records, %v; want the last one written too", len(recs), err)
 	}
@@ -277,9 +277,7 @@ func TestReplayGuardClockSteps(t *testing.T) {
 	if n := g.size(); n != 1 {
 		t.Fatalf("%d IDs in memory after the jump, want only the newest", n)
 	}
-	if err := p.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p.close(t)
 }
 
 // size is how many IDs g keeps in memory.
@@ -342,9 +340,7 @@ func TestReplayGuardWriteFailures(t *testing.T) {
 	if recs, err := ev.store.RecentInteractions(ctx, signed); err != nil || len(recs) != 1 || recs[0].ID != x {
 		t.Fatalf("records after recovery: %+v, %v", recs, err)
 	}
-	if err := p.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p.close(t)
 }
 
 // TestReplayGuardRacingDeliveries: deliveries of the same IDs from many
@@ -384,9 +380,7 @@ func TestReplayGuardRacingDeliveries(t *testing.T) {
 			t.Errorf("ID %d was first %d times", i, n)
 		}
 	}
-	if err := p.a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	p.close(t)
 	if recs, err := ev.store.RecentInteractions(ctx, 0); err != nil || len(recs) != ids {
 		t.Fatalf("%d records, %v; want %d", len(recs), err, ids)
 	}
