@@ -59,3 +59,53 @@ func sessionLength(s storage.Session) string {
 	}
 	return fmt.Sprint(len(s.Questions))
 }
+
+// plural is "1 day", "2 days": n with the word, in plural when n != 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Suggest returns the command a mistyped name most likely meant ("quizz":
+// "quiz"), or "" when none is close.
+func (e *Engine) Suggest(name string) string {
+	if len(name) < 3 {
+		return ""
+	}
+	best, bestD := "", 3
+	for n := range e.commands {
+		d := editDistance(name, n)
+		if len(n) < 5 && d > 1 {
+			continue
+		}
+		if d < bestD || d == bestD && n < best {
+			best, bestD = n, d
+		}
+	}
+	if bestD > 2 {
+		return ""
+	}
+	return best
+}
+
+// smallTalk are words people say to a bot that are not questions.
+var smallTalk = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks": true, "thank": true, "thx": true,
+	"ty": true, "cheers": true, "bye": true, "morning": true, "hiya": true, "yo": true}
+
+// unknownWord answers text whose first word is no command when it is small
+// talk (a short help line, not a search) or one mistyped command (a
+// did-you-mean); ok is false for anything else.
+func (e *Engine) unknownWord(name string, args Args) (Reply, error, bool) {
+	if smallTalk[name] && len(args.Fields) <= 2 {
+		return Reply{Kind: "help", Private: true,
+			Body: "Hello! Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
+	}
+	if args.Rest == "" {
+		if guess := e.Suggest(name); guess != "" {
+			return Reply{Kind: "unknown"}, Errorf("Unknown command %q: did you mean `%s`? `help` lists them all.", truncate(name, 40), guess), true
+		}
+	}
+	return Reply{}, nil, false
+}

@@ -260,6 +260,9 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		return e.control(ctx, req)
 	}
 	if !ok {
+		if r, err, done := e.unknownWord(name, args); done {
+			return r, err
+		}
 		// In DMs and mentions, free text is a question.
 		if req.Actor.DM || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
 			_, all := ParseCommand("ask " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(req.Text), "/cert")))

@@ -259,3 +259,22 @@ func TestControlWordsOutOfPlace(t *testing.T) {
 		t.Errorf("next with a quiz open:\n%s", all(r))
 	}
 }
+
+// TestSmallTalkAndTypos: "hello" or "thanks" gets a short help line, not the
+// list of every topic; a mistyped command gets a did-you-mean.
+func TestSmallTalkAndTypos(t *testing.T) {
+	h := newHarness(t)
+	dm := bot.Actor{Platform: "console", Workspace: "w1", User: "st", DM: true}
+	for _, w := range []string{"hello", "thanks", "thank you", "hi there"} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: dm, Text: w})
+		if strings.Contains(r.Body, "incident-response") || !strings.Contains(r.Body, "help") || len(r.Body) > 200 {
+			t.Errorf("%q:\n%s", w, all(r))
+		}
+	}
+	for w, want := range map[string]string{"quizz": "`quiz`", "comapre": "`compare`", "progres": "`progress`"} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: dm, Text: w})
+		if !strings.Contains(r.Body, "did you mean "+want) {
+			t.Errorf("%q:\n%s", w, all(r))
+		}
+	}
+}

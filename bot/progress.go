@@ -95,7 +95,7 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User) (
 		return Reply{}, err
 	}
 	s.State = storage.SessionActive
-	return e.showQuestion(ctx, s, fmt.Sprintf("Review: %d due card(s), %d new question(s) from your weakest, heaviest domains.", len(ids)-fresh, fresh))
+	return e.showQuestion(ctx, s, fmt.Sprintf("Review: %s, %s from your weakest, heaviest domains.", plural(len(ids)-fresh, "due card"), plural(fresh, "new question")))
 }
 
 func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {
@@ -123,7 +123,7 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered, %.0f%% right, %d due\n",
 			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, d.Accuracy()*100, d.Due)
 	}
-	fmt.Fprintf(&sb, "\n**Streak:** %d day(s) · **Due today:** %d · **Readiness:** %s\n_%s_\n", p.Streak, p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
+	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
 	if answered > 0 {
 		sb.WriteString("\n**Focus next:**\n")
 		for _, d := range p.Weakest {

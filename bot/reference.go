@@ -435,7 +435,7 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 	}
 	if len(hits) == 0 {
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
-			Body: fmt.Sprintf("I don't have a good answer for %q. Try `compare`, `compare <topic>` (%s), `domains cism`, `domains cissp`, or rephrase with the exam's terms.", truncate(q, 80), strings.Join(e.TopicIDs(), ", "))}, nil
+			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
 	}
 	best := hits[0].Entry
 	r := Reply{Kind: "ask", Title: best.Title, Private: true, Shareable: true}

@@ -256,7 +256,7 @@ func (e *Engine) showQuestion(_ context.Context, s storage.Session, note string)
 		buttons = append(buttons, Button{ID: "quiz:stop:" + s.ID, Label: "Stop", Style: StyleDanger})
 	}
 	return Reply{Kind: s.Kind, Title: title, Body: sb.String(), Buttons: buttons, Private: true, Replace: true,
-		Footer: fmt.Sprintf("Objective %s · difficulty %d/3 · type or click A-D", q.Objective, q.Difficulty)}, nil
+		Footer: fmt.Sprintf("Objective %s · difficulty %d/3", q.Objective, q.Difficulty)}, nil
 }
 
 func examLength(s storage.Session) string {
@@ -378,11 +378,11 @@ func (e *Engine) when(u storage.User, t time.Time) string {
 	d := t.Sub(e.clock.Now())
 	switch {
 	case d < time.Hour:
-		return fmt.Sprintf("in %d minutes", max(1, int(math.Round(d.Minutes()))))
+		return "in " + plural(max(1, int(math.Round(d.Minutes()))), "minute")
 	case d < 36*time.Hour:
-		return fmt.Sprintf("in %d hours", int(math.Round(d.Hours())))
+		return "in " + plural(int(math.Round(d.Hours())), "hour")
 	}
-	return fmt.Sprintf("in %d days (%s)", int(math.Round(d.Hours()/24)), t.In(study.Location(u)).Format("Mon 2 Jan"))
+	return fmt.Sprintf("in %s (%s)", plural(int(math.Round(d.Hours()/24)), "day"), t.In(study.Location(u)).Format("Mon 2 Jan"))
 }
 
 func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, pos, choice int) (Reply, error) {
