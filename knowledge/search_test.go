@@ -3,7 +3,6 @@ package knowledge_test
 import (
 	"context"
 	"os"
-	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -111,48 +110,5 @@ func TestKBCheckPasses(t *testing.T) {
 	}
 	if len(perDomain) != 12 {
 		t.Errorf("glossary covers %d of 12 domains: %v", len(perDomain), perDomain)
-	}
-}
-
-func TestSimilarQuestionsFlagsParaphrases(t *testing.T) {
-	q := func(id, stem, answer string) knowledge.Question {
-		return knowledge.Question{ID: id, Stem: stem, Options: []string{answer, "x", "y", "z"}, Answer: "A"}
-	}
-	b := &knowledge.Base{Questions: []knowledge.Question{
-		q("a", "A bank requires staff in treasury roles to take two consecutive weeks of leave each year while someone else does their work. What is the MAIN purpose?", "Exposing fraud that needs one person's constant presence"),
-		q("b", "A bank requires staff in funds-transfer roles to take two consecutive weeks of leave each year, during which colleagues do their work. What is the PRIMARY purpose?", "Detecting fraud that needs ongoing concealment"),
-		q("c", "Which protocol encrypts the whole packet body for device administration logins?", "TACACS+"),
-	}}
-	got := b.SimilarQuestions(0.34)
-	if len(got) != 1 || got[0].A != "a" || got[0].B != "b" {
-		t.Fatalf("similar pairs %+v, want only a~b", got)
-	}
-}
-
-// TestKBCheckRejectsTopicAliasClash: an alias that is another topic's ID,
-// title or alias makes `compare <word>` ambiguous, so kb check refuses it.
-func TestKBCheckRejectsTopicAliasClash(t *testing.T) {
-	b, err := knowledge.Parse(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var arch, crypto int = -1, -1
-	for i, tp := range b.Topics {
-		switch tp.ID {
-		case "architecture":
-			arch = i
-		case "cryptography":
-			crypto = i
-		}
-	}
-	if arch < 0 || crypto < 0 {
-		t.Fatal("topics architecture and cryptography expected")
-	}
-	b.Topics[arch].Aliases = append(b.Topics[arch].Aliases, "cryptography", "PKI")
-	p := strings.Join(b.Validate(), "\n")
-	for _, want := range []string{`alias "cryptography" already names topic cryptography`, `alias "pki" already names topic architecture`} {
-		if !strings.Contains(p, want) {
-			t.Errorf("kb check does not report %s; problems:\n%s", want, p)
-		}
 	}
 }

@@ -212,9 +212,6 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 
 func (a *app) Close() error { return a.store.Close() }
 
-// similarThreshold flags question pairs for review (see knowledge.SimilarQuestions).
-const similarThreshold = 0.34
-
 func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 	where := "embedded content"
 	if cfg.KBDir != "" {
@@ -248,13 +245,12 @@ func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout)
 	}
-	if similar := b.SimilarQuestions(similarThreshold); len(similar) > 0 {
-		fmt.Fprintf(stdout, "review: %d pair(s) of questions worded alike (a paraphrase is not an error, but check):\n", len(similar))
-		for _, p := range similar {
-			fmt.Fprintf(stdout, "  ~ %s and %s (%.2f)\n", p.A, p.B, p.Score)
-		}
-	}
+	cues := b.CheckCues()
+	cues.Write(stdout)
 	problems := b.Validate()
+	if knowledge.CueChecksFail {
+		problems = append(problems, cues.Failures()...)
+	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "%d problem(s):\n", len(problems))
 		for _, p := range problems {
