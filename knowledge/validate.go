@@ -163,6 +163,21 @@ func (b *Base) Validate() []string {
 			}
 		}
 	}
+	topicNames := map[string]string{} // normalized ID, title or alias -> topic ID
+	for _, t := range b.Topics {
+		topicNames[normalizeKey(t.ID)] = t.ID
+		topicNames[normalizeKey(t.Title)] = t.ID
+	}
+	for _, t := range b.Topics {
+		for _, a := range t.Aliases {
+			k := normalizeKey(a)
+			if other, ok := topicNames[k]; ok && other != t.ID {
+				add("topic %s: alias %q already names topic %s (compare would show the wrong one)", t.ID, a, other)
+				continue
+			}
+			topicNames[k] = t.ID
+		}
+	}
 	for _, t := range b.Topics {
 		unique("topic", t.ID)
 		if t.Title == "" || t.CISM == "" || t.CISSP == "" || t.CISMWhere == "" || t.CISSPWhere == "" {

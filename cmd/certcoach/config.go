@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -69,6 +70,17 @@ func loadConfig() Config {
 
 // HasSlack reports whether Slack credentials are present.
 func (c Config) HasSlack() bool { return c.SlackSigningSecret != "" || c.SlackAppToken != "" }
+
+// incomplete reports a platform set up halfway: a Slack bot token alone
+// can neither receive requests (HTTP needs the signing secret) nor connect
+// (Socket Mode needs the app token), and would otherwise read as "no
+// credentials" and open the console.
+func (c Config) incomplete() error {
+	if c.SlackBotToken != "" && !c.HasSlack() {
+		return errors.New("SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (to serve HTTP at /slack/events) or SLACK_APP_TOKEN (for Socket Mode); see .env.example")
+	}
+	return nil
+}
 
 // HasDiscord reports whether Discord credentials are present.
 func (c Config) HasDiscord() bool { return c.DiscordPublicKey != "" || c.DiscordBotToken != "" }
