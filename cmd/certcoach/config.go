@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -84,6 +85,17 @@ func (c Config) HasSlack() bool {
 // SlackMulti reports whether Slack runs for many workspaces (OAuth install)
 // rather than the one of SLACK_BOT_TOKEN.
 func (c Config) SlackMulti() bool { return c.SlackClientID != "" || c.SlackClientSecret != "" }
+
+// incomplete reports a platform set up halfway: a Slack bot token alone
+// can neither receive requests (HTTP needs the signing secret) nor connect
+// (Socket Mode needs the app token), and would otherwise read as "no
+// credentials" and open the console.
+func (c Config) incomplete() error {
+	if c.SlackBotToken != "" && !c.HasSlack() {
+		return errors.New("SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (to serve HTTP at /slack/events) or SLACK_APP_TOKEN (for Socket Mode); see .env.example")
+	}
+	return nil
+}
 
 // HasDiscord reports whether Discord credentials are present.
 func (c Config) HasDiscord() bool { return c.DiscordPublicKey != "" || c.DiscordBotToken != "" }
