@@ -20,6 +20,8 @@ type Store interface {
 	DeleteUser(ctx context.Context, userID int64) error
 	ExportUser(ctx context.Context, userID int64) (map[string][]map[string]any, error)
 	Leaderboard(ctx context.Context, platform, workspace string, since time.Time, limit int) ([]storage.LeaderRow, error)
+	LeaderPlace(ctx context.Context, userID int64, platform, workspace string, since, until time.Time) (place, of int, err error)
+	ReminderFor(ctx context.Context, kind, platform, workspace, target string) (storage.Reminder, error)
 
 	CreateSession(ctx context.Context, sess storage.Session) error
 	Session(ctx context.Context, id string) (storage.Session, error)

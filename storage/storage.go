@@ -244,3 +244,21 @@ type QotdRow struct {
 	Correct  int
 	Answered int
 }
+
+// SlackInstallation is one workspace's (or one Enterprise Grid org's)
+// installation of the Slack app. The token fields hold sealed bytes: the
+// store never sees a token in plain text.
+type SlackInstallation struct {
+	EnterpriseID string
+	TeamID       string // "" for an org-wide install
+	OrgWide      bool
+	TeamName     string
+	AppID        string
+	BotUserID    string
+	Scopes       string
+	BotToken     []byte    // sealed
+	RefreshToken []byte    // sealed; nil when tokens do not rotate
+	ExpiresAt    time.Time // zero when the token does not expire
+	InstalledAt  time.Time
+	UpdatedAt    time.Time
+}

@@ -16,6 +16,7 @@ import (
 type appStore interface {
 	bot.Store
 	remind.Store
+	installRows
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 	PruneSeen(ctx context.Context, before time.Time) (int64, error)
 	GetKV(ctx context.Context, key string) (string, error)

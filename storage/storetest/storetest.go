@@ -67,6 +67,17 @@ type Store interface {
 	QotdDistribution(ctx context.Context, sendID int64) (map[int]int, error)
 	QotdTop(ctx context.Context, reminderID int64, from, to string, limit int) ([]storage.QotdRow, error)
 
+	LeaderPlace(ctx context.Context, userID int64, platform, workspace string, since, until time.Time) (place, of int, err error)
+
+	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
+	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)
+	SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error)
+	ReplaceSlackTokens(ctx context.Context, in storage.SlackInstallation, oldRefresh []byte, now time.Time) (bool, error)
+	DeleteSlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (bool, error)
+	DeleteWorkspace(ctx context.Context, platform, workspace string) (int64, error)
+	SaveOAuthState(ctx context.Context, hash string, expires, now time.Time) error
+	ConsumeOAuthState(ctx context.Context, hash string, now time.Time) (bool, error)
+
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 	PruneSeen(ctx context.Context, before time.Time) (int64, error)
 	GetKV(ctx context.Context, key string) (string, error)
@@ -99,6 +110,9 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"TwoReplicasClaimOnce", testTwoReplicasClaimOnce},
 		{"QotdAnswersAndRanking", testQotdAnswersAndRanking},
 		{"PruneSends", testPruneSends},
+		{"SlackInstallations", testSlackInstallations},
+		{"DeleteWorkspace", testDeleteWorkspace},
+		{"OAuthStates", testOAuthStates},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newDB(t)) })
 	}

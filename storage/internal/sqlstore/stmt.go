@@ -145,3 +145,8 @@ type rowScanner interface{ Scan(...any) error }
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// writeRow runs a write that returns one row (RETURNING) on the writer.
+func (s *Store) writeRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.w.QueryRowContext(ctx, s.d.rewrite(q), args...)
+}
