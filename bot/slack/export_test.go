@@ -1,10 +1,17 @@
 package slack
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/certcoach/certcoach/bot"
 )
 
 // TestExportIsAFile: `export` in Slack delivers the JSON as a file through
@@ -51,3 +58,38 @@ func TestExportIsAFile(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestReadinessRecoveryIsLogged: when auth.test starts to succeed after
+// failures, the log says the adapter is connected now.
+func TestReadinessRecoveryIsLogged(t *testing.T) {
+	st, _ := openStore(t)
+	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	var fail atomic.Bool
+	fail.Store(true)
+	fake := newFakeSlack(t, newRecorder(), map[string]http.HandlerFunc{"/auth.test": func(w http.ResponseWriter, _ *http.Request) {
+		if fail.Load() {
+			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ok":true,"team_id":"T1","user_id":"U1"}`)
+	}})
+	var logs bytes.Buffer
+	a, err := New(Config{Engine: eng, Dedup: st, SigningSecret: "s", BotToken: "xoxb-t", APIURL: fake.GetAPIURL(),
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.authRecheck = 0
+	a.Start(context.Background())
+	if err := a.Ready(context.Background()); err == nil || strings.Contains(err.Error(), "slack") {
+		t.Fatalf("Ready while failing = %v (want an error that does not repeat the adapter's name)", err)
+	}
+	fail.Store(false)
+	if err := a.Ready(context.Background()); err != nil {
+		t.Fatalf("Ready after recovery: %v", err)
+	}
+	if !strings.Contains(logs.String(), "slack connected after auth.test failures") {
+		t.Fatalf("recovery not logged:\n%s", logs.String())
+	}
+}

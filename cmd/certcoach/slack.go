@@ -28,7 +28,7 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 	if err != nil {
 		return nil, fmt.Errorf("set up Slack: %w", err)
 	}
-	a.Start(ctx)
+	go a.Start(ctx) // the listener must not wait for Slack's API
 	p := &platform{name: "slack", ready: a.Ready, notifier: a, close: a.Close}
 	if d.cfg.SlackSigningSecret != "" {
 		p.routes = map[string]http.Handler{"POST /slack/events": a}
