@@ -33,5 +33,7 @@ func (h errorsOnly) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= slog.LevelError && h.Handler.Enabled(ctx, l)
 }
 
-func (h errorsOnly) WithAttrs(as []slog.Attr) slog.Handler { return errorsOnly{h.Handler.WithAttrs(as)} }
-func (h errorsOnly) WithGroup(name string) slog.Handler    { return errorsOnly{h.Handler.WithGroup(name)} }
+func (h errorsOnly) WithAttrs(as []slog.Attr) slog.Handler {
+	return errorsOnly{h.Handler.WithAttrs(as)}
+}
+func (h errorsOnly) WithGroup(name string) slog.Handler { return errorsOnly{h.Handler.WithGroup(name)} }
