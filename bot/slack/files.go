@@ -15,7 +15,7 @@ import (
 // upload, files.completeUploadExternal), since a personal file has no place
 // in a channel and Block Kit has no room for it. The returned reply says
 // where the file went, or that the upload failed.
-func (a *Adapter) withFile(ctx context.Context, user string, rep bot.Reply) bot.Reply {
+func (a *Adapter) withFile(ctx context.Context, cl *client, user string, rep bot.Reply) bot.Reply {
 	f := rep.Attachment
 	if f == nil {
 		return rep
@@ -24,7 +24,7 @@ func (a *Adapter) withFile(ctx context.Context, user string, rep bot.Reply) bot.
 	if len(f.Content) == 0 {
 		return rep
 	}
-	err := a.upload(ctx, user, f, rep.Body)
+	err := a.upload(ctx, cl, user, f, rep.Body)
 	if err != nil {
 		a.log.Warn("slack: file upload failed", "kind", rep.Kind, "err", classify(err))
 		rep.Body += "\n\nThe file could not be sent just now; please try again in a moment."
@@ -34,12 +34,12 @@ func (a *Adapter) withFile(ctx context.Context, user string, rep bot.Reply) bot.
 	return rep
 }
 
-func (a *Adapter) upload(ctx context.Context, user string, f *bot.Attachment, comment string) error {
-	dm, err := a.dmChannel(ctx, user)
+func (a *Adapter) upload(ctx context.Context, cl *client, user string, f *bot.Attachment, comment string) error {
+	dm, err := a.dmChannel(ctx, cl, user)
 	if err != nil {
 		return err
 	}
-	_, err = a.api.UploadFileContext(ctx, slackapi.UploadFileParameters{
+	_, err = cl.api.UploadFileContext(ctx, slackapi.UploadFileParameters{
 		Reader: bytes.NewReader(f.Content), FileSize: len(f.Content), Filename: f.Name, Title: f.Name,
 		Channel: dm, InitialComment: Mrkdwn(comment),
 	})
