@@ -183,7 +183,7 @@ func TestConsoleBusyDatabase(t *testing.T) {
 		t.Skip("waits out the store's busy timeout")
 	}
 	db := filepath.Join(t.TempDir(), "busy.db")
-	st, err := storage.Open(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
