@@ -24,8 +24,16 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
+	hidden := ""
+	if !u.Leaderboard {
+		hidden = "You are hidden from the leaderboard, so your answers are not counted here: `settings leaderboard on` to show them."
+	}
 	if len(rows) == 0 {
-		return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Private: true, Body: "No answers this week yet. Be the first: `quiz`."}, nil
+		body := "No answers this week yet. Be the first: `quiz`."
+		if hidden != "" {
+			body = "No answers on the board this week. " + hidden
+		}
+		return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Private: true, Body: body}, nil
 	}
 	var sb strings.Builder
 	for i, r := range rows {
@@ -38,6 +46,9 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 			me = " (you)"
 		}
 		fmt.Fprintf(&sb, "%d. %s%s: %d points (%d correct, %d active days)\n", i+1, name, me, r.Correct*10+r.Days*5, r.Correct, r.Days)
+	}
+	if hidden != "" {
+		sb.WriteString("\n" + hidden)
 	}
 	return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Body: strings.TrimRight(sb.String(), "\n"), Private: true,
 		Footer: "10 points a correct answer, 5 a day you studied; since Monday. `settings leaderboard off` hides you."}, nil

@@ -80,7 +80,15 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		r, ok := e.factAnswer(a)
 		return r, ok, nil
 	case knowledge.AskDefine:
-		return e.define(ctx, req, a.Terms[0]), true, nil
+		r := e.define(ctx, req, a.Terms[0])
+		if f, ok := e.factAnswer(a); ok {
+			// "what is adaptive testing" names a term that is also an exam
+			// fact: the definition, then each exam's fact.
+			r.Body += "\n\n" + f.Body
+			r.Refs = append(r.Refs, f.Refs...)
+			r.Footer += " · " + f.Footer
+		}
+		return r, true, nil
 	case knowledge.AskTopic:
 		return e.topicReply(a.Topic)
 	}
@@ -125,7 +133,19 @@ func factBody(f *knowledge.Fact) string {
 // named exam has wins; the other exam's fact is never the answer.
 func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	certs := e.certsFor(a)
-	for _, key := range a.Attributes {
+	// With no exam named, of the keys asked for equally one that both
+	// exams have comes first: a fact only one exam has would answer for an
+	// exam the asker may not mean.
+	if len(a.Exams) == 0 && a.Tied > 1 {
+		if r, ok := e.factFor(a.Attributes[:a.Tied], certs, true); ok {
+			return r, true
+		}
+	}
+	return e.factFor(a.Attributes, certs, false)
+}
+
+func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Reply, bool) {
+	for _, key := range keys {
 		var facts []*knowledge.Fact
 		var names []string
 		for _, c := range certs {
@@ -134,7 +154,7 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 				names = append(names, c.Name)
 			}
 		}
-		if len(facts) == 0 {
+		if len(facts) == 0 || (all && len(facts) < len(certs)) {
 			continue
 		}
 		r := Reply{Kind: "ask", Private: true, Shareable: true}
@@ -263,7 +283,7 @@ func (e *Engine) termPlaces(ctx context.Context, req Request, t *knowledge.Term,
 				p += fmt.Sprintf(" (a %s subtopic: the %s ones are not yet published)", src.Version, o.Version)
 			}
 			parts = append(parts, p)
-			refs = append(refs, "objective:"+ref)
+			refs = append(refs, "objective:"+ref, fmt.Sprintf("domain:%s:%d", o.ID, n))
 		}
 		if len(parts) == 0 {
 			for _, dref := range t.Domains {
@@ -426,9 +446,17 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 	}
 	if len(hits) == 0 {
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
-			Body: fmt.Sprintf("I don't have a good answer for %q. Try `compare`, `compare <topic>` (%s), `domains cism`, `domains cissp`, or rephrase with the exam's terms.", truncate(q, 80), strings.Join(e.TopicIDs(), ", "))}, nil
+			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
 	}
 	best := hits[0].Entry
+	if _, f, ok := e.kb.Fact(strings.TrimPrefix(best.Ref, "fact:")); ok && len(a.Exams) == 0 {
+		// Search found a fact for a question that names no exam: both
+		// exams' facts of that key, as when the analysis finds the key.
+		if r, ok := e.factFor([]string{f.Key}, e.certsFor(a), false); ok {
+			relatedBody(&r, hits[1:])
+			return r, nil
+		}
+	}
 	r := Reply{Kind: "ask", Title: best.Title, Private: true, Shareable: true, Refs: []string{best.Ref}}
 	r.Body = best.Text
 	if best.Cite != nil {

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"regexp"
@@ -84,11 +85,37 @@ func refExam(ref string) string {
 
 type askScore struct {
 	led, total, refusals, refused int
-	misses                        []string
+	misses, wrongExam             []string
 }
 
-// scoreAsk runs every case through Engine.Handle. A lead about the other
-// exam fails the test whatever the set; misses are only counted.
+// wrongExam says why an answer is about the wrong exam, or "": a question
+// about one exam (the case's exam) may not lead with the other exam's entry
+// when it names its exam, and never with the other exam's entries alone. A
+// question that names no exam may get both exams side by side.
+func wrongExam(c askCase, refs []string) string {
+	exam := caseExam(c)
+	if exam != "cism" && exam != "cissp" {
+		return ""
+	}
+	named := caseExam(askCase{Q: c.Q}) == exam
+	var other string
+	right := false
+	for _, ref := range refs {
+		switch e := refExam(ref); {
+		case e == exam:
+			right = true
+		case e != "" && other == "":
+			other = ref
+		}
+	}
+	if other != "" && (named || !right) {
+		return fmt.Sprintf("%q is about %s but the answer leads with %s (refs %v)", c.Q, exam, other, refs)
+	}
+	return ""
+}
+
+// scoreAsk runs every case through Engine.Handle. Answers about the wrong
+// exam are collected for the caller to fail on; misses are only counted.
 func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
 	t.Helper()
 	var s askScore
@@ -98,20 +125,22 @@ func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
 		if r.Outcome != bot.OutcomeOK {
 			t.Errorf("%s: %q: outcome %s: %s", name, c.Q, r.Outcome, r.Body)
 		}
-		exam := caseExam(c)
-		for _, ref := range r.Refs {
-			if e := refExam(ref); e != "" && (exam == "cism" || exam == "cissp") && e != exam {
-				t.Errorf("%s: %q is about %s but the answer leads with %s (refs %v)", name, c.Q, exam, ref, r.Refs)
-			}
+		if w := wrongExam(c, r.Refs); w != "" {
+			s.wrongExam = append(s.wrongExam, w)
 		}
 		ok := false
-		if c.Refuse != "" {
+		switch {
+		case c.Refuse != "":
 			s.refusals++
 			ok = len(r.Refs) > 0 && r.Refs[0] == "refuse:"+c.Refuse
 			if ok {
 				s.refused++
 			}
-		} else {
+		case len(c.Want) == 0:
+			// Nothing in the base answers it (see need): an honest
+			// no-figure answer is the right one.
+			ok = len(r.Refs) > 0 && (r.Refs[0] == "plan:study-time" || strings.HasPrefix(r.Refs[0], "refuse:"))
+		default:
 			for _, ref := range r.Refs {
 				for _, w := range c.Want {
 					ok = ok || ref == w
@@ -133,17 +162,19 @@ func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
 }
 
 // TestAskSearchQuality: the 94 search-quality questions, now through the
-// engine. Misses are listed (this set is tuned on) and must stay under the floor.
+// engine. Misses are listed (this set is tuned on); all 94 must lead right.
 func TestAskSearchQuality(t *testing.T) {
-	testAskTuned(t, "search_quality.yaml", 94, 94)
+	testAskTuned(t, "search_quality.yaml", 94, 1)
 }
 
-// TestAskTuning: the tuning part of the real-question set.
+// TestAskTuning: the tuning part of the real-question set. The floor is a
+// share, so cases added later do not need the test edited; it sits just
+// under the score reached when it was set.
 func TestAskTuning(t *testing.T) {
-	testAskTuned(t, "tuning.yaml", 0, 0)
+	testAskTuned(t, "tuning.yaml", 100, 0.95)
 }
 
-func testAskTuned(t *testing.T, name string, minCases, floor int) {
+func testAskTuned(t *testing.T, name string, minCases int, floor float64) {
 	cases, ok := loadAskSet(t, name)
 	if !ok {
 		t.Skipf("no testdata/ask/%s", name)
@@ -152,11 +183,14 @@ func testAskTuned(t *testing.T, name string, minCases, floor int) {
 		t.Fatalf("%s: %d cases, want at least %d", name, len(cases), minCases)
 	}
 	s := scoreAsk(t, newHarness(t), strings.TrimSuffix(name, ".yaml"), cases)
+	for _, w := range s.wrongExam {
+		t.Errorf("wrong exam: %s", w)
+	}
 	for _, m := range s.misses {
 		t.Logf("miss: %s", m)
 	}
-	if s.led < floor {
-		t.Errorf("%s: %d/%d led by the right fact, below the floor of %d", name, s.led, s.total, floor)
+	if float64(s.led) < floor*float64(s.total) {
+		t.Errorf("%s: %d/%d led by the right fact, below the floor of %.0f%%", name, s.led, s.total, 100*floor)
 	}
 	if s.refused < s.refusals {
 		t.Errorf("%s: %d of %d refusal questions not refused", name, s.refusals-s.refused, s.refusals)
@@ -171,7 +205,10 @@ func TestAskHeldout(t *testing.T) {
 	if !ok {
 		t.Skip("no testdata/ask/heldout.yaml")
 	}
-	scoreAsk(t, newHarness(t), "heldout", cases)
+	s := scoreAsk(t, newHarness(t), "heldout", cases)
+	if n := len(s.wrongExam); n > 0 {
+		t.Errorf("heldout: %d answers about the wrong exam (not listed: fix the cause in general, not these questions)", n)
+	}
 }
 
 // TestAskAcceptance: the questions the issue names, end to end.

@@ -255,11 +255,14 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		return e.help(ctx, req, args)
 	}
 	c, ok := e.lookup(name)
-	if !ok && len(name) == 1 && name[0] >= 'a' && name[0] <= 'd' && args.Rest == "" {
-		// A lone A-D is an answer typed after its question went away.
-		return Reply{Kind: "answer"}, Errorf("No question is waiting for an answer. Start one with `quiz`, or `review`.")
+	if !ok && isControl(name, args) {
+		// A lone A-D, "next" or a digit with no button left to press.
+		return e.control(ctx, req)
 	}
 	if !ok {
+		if r, err, done := e.unknownWord(name, args); done {
+			return r, err
+		}
 		// In DMs and mentions, free text is a question.
 		if req.Actor.DM || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
 			_, all := ParseCommand("ask " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(req.Text), "/cert")))

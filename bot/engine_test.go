@@ -218,7 +218,7 @@ func TestCompareIsBuiltOncePerOutlinePair(t *testing.T) {
 func TestLoneLetterWithoutQuestion(t *testing.T) {
 	h := newHarness(t)
 	r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "x", DM: true}, Text: "B"})
-	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "No question is waiting") {
+	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "No question is open") {
 		t.Fatalf("a lone B: %s", all(r))
 	}
 }

@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
+	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
 
@@ -20,38 +22,128 @@ const (
 	cisspPassPct = 0.70 // our stand-in for the CAT passing standard; see catStop
 )
 
+const examUsage = "`exam cism` (150 items, 4 hours) or `exam cissp` (100-150 adaptive items, 3 hours); `exam pause`, `exam resume` and `exam stop` while one is open."
+
 func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(args.Fields) == 0 {
-		return Reply{}, Errorf("Which exam? `exam cism` (150 items, 4 hours) or `exam cissp` (100-150 adaptive items, 3 hours). `exam pause` / `exam resume` while one runs.")
+	verb, certWord := "", ""
+	for _, f := range args.Fields {
+		switch f {
+		case "pause", "resume", "stop":
+			verb = f
+		default:
+			if certWord != "" {
+				return Reply{}, Errorf("Usage: %s", examUsage)
+			}
+			certWord = f
+		}
 	}
-	switch args.Fields[0] {
-	case "pause":
-		s, err := e.store.OpenSession(ctx, u.ID, examKind)
-		if err != nil {
-			return Reply{}, Errorf("No exam is running.")
-		}
-		return e.quizAction(ctx, req, []string{"pause", s.ID})
-	case "resume":
-		s, err := e.store.OpenSession(ctx, u.ID, examKind)
-		if err != nil {
-			return Reply{}, Errorf("No paused exam to resume: start one with `exam cism` or `exam cissp`.")
-		}
-		return e.resumeExam(ctx, s)
-	case "stop":
-		s, err := e.store.OpenSession(ctx, u.ID, examKind)
-		if err != nil {
-			return Reply{}, Errorf("No exam is running.")
-		}
-		return e.quizAction(ctx, req, []string{"stop", s.ID})
+	if verb != "" {
+		return e.examVerb(ctx, req, u, verb, certWord)
 	}
-	c, err := e.certArg(args.Fields, 0)
+	if certWord == "" {
+		return Reply{}, Errorf("Which exam? %s", examUsage)
+	}
+	c, err := e.certArg([]string{certWord}, 0)
 	if err != nil {
 		return Reply{}, err
 	}
+	if open, err := e.store.OpenSession(ctx, u.ID, examKind); err == nil {
+		return e.offerOpenExam(open), nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return Reply{}, err
+	}
+	return e.startExam(ctx, req, u, c)
+}
+
+// examVerb pauses, resumes or stops the open exam; a certification named
+// with the verb must be the open exam's.
+func (e *Engine) examVerb(ctx context.Context, req Request, u storage.User, verb, certWord string) (Reply, error) {
+	s, err := e.store.OpenSession(ctx, u.ID, examKind)
+	if errors.Is(err, storage.ErrNotFound) {
+		if verb == "resume" {
+			return Reply{}, Errorf("No paused exam to resume: start one with `exam cism` or `exam cissp`.")
+		}
+		return Reply{}, Errorf("No exam is running: start one with `exam cism` or `exam cissp`.")
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if certWord != "" && certWord != s.Cert {
+		return Reply{}, Errorf("Your open exam is the %s one: `exam %s`.", strings.ToUpper(s.Cert), verb)
+	}
+	switch verb {
+	case "pause":
+		if s.State == storage.SessionPaused {
+			return Reply{}, Errorf("Your exam is already paused: `exam resume` to continue.")
+		}
+		return e.quizAction(ctx, req, []string{"pause", s.ID})
+	case "resume":
+		return e.resumeExam(ctx, s)
+	}
+	return e.quizAction(ctx, req, []string{"stop", s.ID})
+}
+
+// offerOpenExam answers `exam <cert>` while an exam is open: starting over
+// would end it, so the user chooses.
+func (e *Engine) offerOpenExam(s storage.Session) Reply {
+	state := "running"
+	if s.State == storage.SessionPaused {
+		state = "paused"
+	}
+	left := fmtDuration(s.TimeLimit - s.Used(e.clock.Now()))
+	return Reply{Kind: "exam", Private: true, Title: "You have a mock exam open",
+		Body: fmt.Sprintf("Your %s mock exam is %s at question %d of %s, with %s left. Resume it, or start over: the open one then ends as stopped (its answers stay in your progress).",
+			strings.ToUpper(s.Cert), state, s.Position+1, examLength(s), left),
+		Buttons: []Button{
+			{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary},
+			{ID: "exam:restart:" + s.Cert + ":" + s.ID, Label: "Start over", Style: StyleDanger},
+		}}
+}
+
+// examAction routes exam:restart:<cert>:<open session>, the "start over"
+// of offerOpenExam.
+func (e *Engine) examAction(ctx context.Context, req Request, parts []string) (Reply, error) {
+	if len(parts) != 3 || parts[0] != "restart" {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	c, ok := e.kb.Cert(parts[1])
+	if !ok {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := e.endOpen(ctx, u, parts[2], examKind); err != nil {
+		return Reply{}, err
+	}
+	return e.startExam(ctx, req, u, c)
+}
+
+// endOpen stops the user's open session sid of kind before a fresh start;
+// a session that has already ended refuses the button (a second click).
+func (e *Engine) endOpen(ctx context.Context, u storage.User, sid, kind string) error {
+	s, err := e.store.Session(ctx, sid)
+	if errors.Is(err, storage.ErrNotFound) {
+		return Errorf("That button is not valid any more.")
+	}
+	if err != nil {
+		return err
+	}
+	if s.UserID != u.ID || s.Kind != kind {
+		return Errorf("That button belongs to someone else.")
+	}
+	if s.State != storage.SessionActive && s.State != storage.SessionPaused {
+		return Errorf("That %s has already ended: `%s` starts a new one.", kind, kind)
+	}
+	return e.store.FinishSession(ctx, s.ID, storage.SessionStopped, e.clock.Now())
+}
+
+func (e *Engine) startExam(ctx context.Context, req Request, u storage.User, c *knowledge.Cert) (Reply, error) {
 	outline := e.outlineFor(ctx, req, c.ID)
 	n, limit := cismItems, cismLimit
 	if c.ID == "cissp" {
@@ -77,7 +169,8 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 }
 
 func (e *Engine) resumeExam(ctx context.Context, s storage.Session) (Reply, error) {
-	if s.State == storage.SessionPaused {
+	wasPaused := s.State == storage.SessionPaused
+	if wasPaused {
 		if _, err := e.store.SetSessionState(ctx, s.ID, storage.SessionPaused, storage.SessionActive, e.clock.Now()); err != nil {
 			return Reply{}, err
 		}
@@ -88,6 +181,9 @@ func (e *Engine) resumeExam(ctx context.Context, s storage.Session) (Reply, erro
 	}
 	if s.State != storage.SessionActive {
 		return Reply{}, Errorf("That exam has ended.")
+	}
+	if !wasPaused {
+		return e.showQuestion(ctx, s, "Your exam is already running; here is where you are.")
 	}
 	return e.showQuestion(ctx, s, "Resumed: the clock is running again.")
 }

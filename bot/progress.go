@@ -20,6 +20,36 @@ func (e *Engine) review(ctx context.Context, req Request, _ Args) (Reply, error)
 	if err != nil {
 		return Reply{}, err
 	}
+	if s, err := e.store.OpenSession(ctx, u.ID, reviewKind); err == nil {
+		// Starting again would silently drop it: the user chooses.
+		return Reply{Kind: "review", Private: true, Title: "You have a review open",
+			Body: fmt.Sprintf("Your review is at question %d of %d. Resume it, or start over with the cards due now (the open one ends as stopped; its answers count).", s.Position+1, len(s.Questions)),
+			Buttons: []Button{
+				{ID: fmt.Sprintf("quiz:next:%s:%d", s.ID, s.Position), Label: "Resume", Style: StylePrimary},
+				{ID: "review:restart:" + s.ID, Label: "Start over", Style: StyleDanger},
+			}}, nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return Reply{}, err
+	}
+	return e.startReview(ctx, req, u)
+}
+
+// reviewAction routes review:restart:<open session>.
+func (e *Engine) reviewAction(ctx context.Context, req Request, parts []string) (Reply, error) {
+	if len(parts) != 2 || parts[0] != "restart" {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := e.endOpen(ctx, u, parts[1], reviewKind); err != nil {
+		return Reply{}, err
+	}
+	return e.startReview(ctx, req, u)
+}
+
+func (e *Engine) startReview(ctx context.Context, req Request, u storage.User) (Reply, error) {
 	now := e.clock.Now()
 	due, err := e.store.DueCards(ctx, u.ID, "", now, reviewSize)
 	if err != nil {
@@ -65,7 +95,7 @@ func (e *Engine) review(ctx context.Context, req Request, _ Args) (Reply, error)
 		return Reply{}, err
 	}
 	s.State = storage.SessionActive
-	return e.showQuestion(ctx, s, fmt.Sprintf("Review: %d due card(s), %d new question(s) from your weakest, heaviest domains.", len(ids)-fresh, fresh))
+	return e.showQuestion(ctx, s, fmt.Sprintf("Review: %s, %s from your weakest, heaviest domains.", plural(len(ids)-fresh, "due card"), plural(fresh, "new question")))
 }
 
 func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {
@@ -93,12 +123,14 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered, %.0f%% right, %d due\n",
 			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, d.Accuracy()*100, d.Due)
 	}
-	fmt.Fprintf(&sb, "\n**Streak:** %d day(s) · **Due today:** %d · **Readiness:** %s\n_%s_\n", p.Streak, p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
+	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
 	if answered > 0 {
 		sb.WriteString("\n**Focus next:**\n")
 		for _, d := range p.Weakest {
 			fmt.Fprintf(&sb, "- D%d %s: `quiz %s %d`\n", d.N, d.Name, cert, d.N)
 		}
+	} else if p.Plan != nil {
+		fmt.Fprintf(&sb, "\nNo answers yet: start with `quiz %s`.\n", cert)
 	} else {
 		fmt.Fprintf(&sb, "\nNo answers yet: start with `quiz %s` or set a date with `plan %s YYYY-MM-DD`.\n", cert, cert)
 	}

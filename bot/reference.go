@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +140,7 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	}
 	addFact("Questions", "exam.items")
 	addFact("Time", "exam.duration")
-	addFact("Format", "exam.adaptive")
+	addFact("Adaptive?", "exam.adaptive")
 	addFact("To pass", "exam.passing")
 	addFact("Experience", "experience.requirement")
 	addFact("Exam fee", "fee.exam")
@@ -261,6 +262,11 @@ func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
+	if len(args.Fields) > 1 {
+		if _, ok := e.kb.Outline(c.ID + "-" + args.Fields[1]); !ok {
+			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(args.Fields[1], 20), strings.Join(e.outlineVersions(c.ID), ", "))
+		}
+	}
 	o := e.pickOutline(ctx, req, c.ID, args.Fields[1:])
 	r := Reply{Kind: "domains", Title: fmt.Sprintf("%s domains (%s)", c.Name, outlineLabel(o)), Private: true}
 	for _, d := range o.Domains {
@@ -284,7 +290,25 @@ func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, er
 	return r, nil
 }
 
+// outlineVersions lists a certification's outline versions as commands.
+func (e *Engine) outlineVersions(cert string) []string {
+	var out []string
+	for _, o := range e.kb.Outlines {
+		if o.Cert == cert {
+			out = append(out, fmt.Sprintf("`domains %s %s`", cert, o.Version))
+		}
+	}
+	return out
+}
+
+// objectiveRe matches a CISSP objective (7.6) or a CISM subtopic (4A2),
+// whose first digit is the domain.
+var objectiveRe = regexp.MustCompile(`^([1-9])(\.[0-9]{1,2}|[ab][0-9]{1,2})$`)
+
 func (e *Engine) findDomain(o *knowledge.Outline, arg string) *knowledge.Domain {
+	if m := objectiveRe.FindStringSubmatch(strings.ToLower(arg)); m != nil {
+		return o.Domain(int(m[1][0] - '0'))
+	}
 	if n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(arg, "d"), "domain")); err == nil {
 		return o.Domain(n)
 	}
@@ -341,6 +365,18 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 		if from != o {
 			fmt.Fprintf(&sb, "\n_The %s subtopics are not yet known; below is the last confirmed list, from the %s outline._\n", o.Version, from.Version)
 		}
+	}
+	if objectiveRe.MatchString(query) {
+		var hit *knowledge.Objective
+		for i := range objs {
+			if strings.EqualFold(objs[i].ID, query) {
+				hit = &objs[i]
+			}
+		}
+		if hit == nil {
+			return Reply{}, Errorf("%s domain %d has no objective %q: see `domain %s %d`.", c.Name, d.N, truncate(query, 10), c.ID, d.N)
+		}
+		fmt.Fprintf(&sb, "\nYou asked for **%s** %s\n", hit.ID, hit.Title)
 	}
 	part := ""
 	for _, ob := range objs {

@@ -18,7 +18,7 @@ import (
 
 func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations"}, e.quiz, "practice", "drill")
-	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume", Summary: "Timed mock exam in the real format"}, e.exam)
+	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume | exam stop", Summary: "Timed mock exam in the real format"}, e.exam)
 	e.Register(CommandInfo{Name: "review", Usage: "review", Summary: "Spaced repetition: due cards first, then weak domains"}, e.review)
 	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp]", Summary: "Mastery per domain, streak, readiness"}, e.progress, "stats")
 	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date"}, e.plan)
@@ -28,6 +28,8 @@ func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "forget", Usage: "forget", Summary: "Delete all your data (asks first)"}, e.forget)
 	e.RegisterAction("quiz", e.quizAction)
 	e.RegisterAction("forget", e.forgetAction)
+	e.RegisterAction("exam", e.examAction)
+	e.RegisterAction("review", e.reviewAction)
 }
 
 // examDay is the day used to choose an outline: the user's planned exam date
@@ -97,6 +99,33 @@ func (e *Engine) sweepPlans(now time.Time) {
 
 func (e *Engine) forgetPlan(u storage.User) { e.plans.Delete(u.Key) }
 
+// looksLikeCert reports whether an argument is probably a misspelt exam
+// name ("cisp", "cisms"), so it is refused rather than read as a domain.
+func looksLikeCert(s string) bool {
+	return strings.HasPrefix(s, "c") && (editDistance(s, "cism") <= 2 || editDistance(s, "cissp") <= 2)
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
 func newID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -128,6 +157,8 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	if len(fields) > 0 {
 		if _, ok := e.kb.Cert(fields[0]); ok {
 			cert, fields = fields[0], fields[1:]
+		} else if looksLikeCert(fields[0]) {
+			return Reply{}, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `quiz cissp 7 5`.", truncate(fields[0], 20))
 		}
 	}
 	if cert == "" {
@@ -136,29 +167,41 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	outline := e.outlineFor(ctx, req, cert)
 	domain, count := 0, 5
 	var words []string
-	numbers := 0
+	var numbers []int
 	for _, f := range fields {
 		n, err := strconv.Atoi(strings.TrimPrefix(f, "d"))
 		if err != nil {
 			words = append(words, f)
 			continue
 		}
-		numbers++
-		switch {
-		case numbers == 1 && n >= 1 && n <= len(outline.Domains) && domain == 0:
-			domain = n
-		case numbers <= 2:
-			count = n
-		default:
-			return Reply{}, Errorf("Too many numbers. Usage: `quiz [cism|cissp] [domain] [count 1-20]`, e.g. `quiz cissp 7 5`.")
-		}
+		numbers = append(numbers, n)
 	}
-	if len(words) > 0 {
+	tooMany := Errorf("Too many numbers. Usage: `quiz [cism|cissp] [domain] [count 1-20]`, e.g. `quiz cissp 7 5`.")
+	switch {
+	case len(words) > 0:
+		// A domain named in words: a number can only be the count.
 		d := e.findDomain(outline, strings.Join(words, " "))
 		if d == nil {
 			return Reply{}, Errorf("%s has no domain %q. Usage: `quiz [cism|cissp] [domain] [count 1-20]`; see `domains %s`.", strings.ToUpper(cert), truncate(strings.Join(words, " "), 30), cert)
 		}
 		domain = d.N
+		if len(numbers) > 1 {
+			return Reply{}, tooMany
+		}
+		if len(numbers) == 1 {
+			count = numbers[0]
+		}
+	case len(numbers) == 1 && numbers[0] >= 1 && numbers[0] <= len(outline.Domains):
+		domain = numbers[0]
+	case len(numbers) == 1:
+		count = numbers[0]
+	case len(numbers) == 2:
+		if numbers[0] < 0 || numbers[0] > len(outline.Domains) {
+			return Reply{}, Errorf("%s has domains 1-%d (0 for any); you asked for %d. See `domains %s`.", strings.ToUpper(cert), len(outline.Domains), numbers[0], cert)
+		}
+		domain, count = numbers[0], numbers[1]
+	case len(numbers) > 2:
+		return Reply{}, tooMany
 	}
 	if count < 1 || count > 20 {
 		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", count, cert)
@@ -213,7 +256,7 @@ func (e *Engine) showQuestion(_ context.Context, s storage.Session, note string)
 		buttons = append(buttons, Button{ID: "quiz:stop:" + s.ID, Label: "Stop", Style: StyleDanger})
 	}
 	return Reply{Kind: s.Kind, Title: title, Body: sb.String(), Buttons: buttons, Private: true, Replace: true,
-		Footer: fmt.Sprintf("Objective %s · difficulty %d/3 · type or click A-D", q.Objective, q.Difficulty)}, nil
+		Footer: fmt.Sprintf("Objective %s · difficulty %d/3", q.Objective, q.Difficulty)}, nil
 }
 
 func examLength(s storage.Session) string {
@@ -335,11 +378,11 @@ func (e *Engine) when(u storage.User, t time.Time) string {
 	d := t.Sub(e.clock.Now())
 	switch {
 	case d < time.Hour:
-		return fmt.Sprintf("in %d minutes", max(1, int(math.Round(d.Minutes()))))
+		return "in " + plural(max(1, int(math.Round(d.Minutes()))), "minute")
 	case d < 36*time.Hour:
-		return fmt.Sprintf("in %d hours", int(math.Round(d.Hours())))
+		return "in " + plural(int(math.Round(d.Hours())), "hour")
 	}
-	return fmt.Sprintf("in %d days (%s)", int(math.Round(d.Hours()/24)), t.In(study.Location(u)).Format("Mon 2 Jan"))
+	return fmt.Sprintf("in %s (%s)", plural(int(math.Round(d.Hours()/24)), "day"), t.In(study.Location(u)).Format("Mon 2 Jan"))
 }
 
 func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, pos, choice int) (Reply, error) {

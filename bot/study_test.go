@@ -100,11 +100,13 @@ func TestQuizReviewProgressPlanExportForget(t *testing.T) {
 	}
 	// Nothing is due right away; the missed card (FSRS Again) comes back the
 	// next day, the right ones (Good) later.
-	if rev := h.do(t, "carol", "review"); !strings.Contains(rev.Body, "0 due card") {
+	rev := h.do(t, "carol", "review")
+	if !strings.Contains(rev.Body, "0 due card") {
 		t.Fatalf("review right after the quiz should have no due card:\n%s", all(rev))
 	}
+	h.click(t, "carol", mustButton(t, rev, "quiz:stop:"))
 	h.clock.Advance(26 * time.Hour)
-	rev := h.do(t, "carol", "review")
+	rev = h.do(t, "carol", "review")
 	if !strings.Contains(rev.Body, "1 due card") {
 		t.Fatalf("review after 30 min should have 1 due card:\n%s", all(rev))
 	}

@@ -214,11 +214,16 @@ func (b *Base) QuestionsIn(cert string, domain int) []*Question {
 // Topic finds a comparison topic by ID, title or alias (case-insensitive).
 func (b *Base) Topic(name string) (*Topic, bool) {
 	n := normalizeKey(name)
+	// IDs and titles first: a word that names one topic must not be taken
+	// by another topic that lists it as an alias (kb check forbids that too).
 	for i := range b.Topics {
 		t := &b.Topics[i]
 		if normalizeKey(t.ID) == n || normalizeKey(t.Title) == n {
 			return t, true
 		}
+	}
+	for i := range b.Topics {
+		t := &b.Topics[i]
 		for _, a := range t.Aliases {
 			if normalizeKey(a) == n {
 				return t, true

@@ -81,6 +81,9 @@ type Analysis struct {
 	Topic      string   // topic ID named, if any
 	DomainN    int      // domain number (AskDomain)
 	Words      []string // subject words: not exam names, not stopwords
+	// Tied is how many of Attributes share the best phrase length: the
+	// question asks for them equally.
+	Tied int
 }
 
 // Names reports whether the question names exam cert.
@@ -285,7 +288,15 @@ func (b *Base) Analyze(text string) Analysis {
 	// care" is a term, not the "dues" of the annual fee; "become a ciso"
 	// asks for roles, not the definition of a CISO.
 	cues, subjects = dropInside(cues, subjects, "attr"), dropInside(subjects, cues, "")
-	cues = dropInside(dropInside(cues, cues, "attr"), cues, "intent") // "more technical" compares; it is not the focus fact
+	// "more technical" compares the exams; it does not ask for the focus fact.
+	cues = dropInside(cues, cues, "attr")
+	var attrCues []match
+	for _, m := range cues {
+		if m.t.kind == "attr" {
+			attrCues = append(attrCues, m)
+		}
+	}
+	cues = dropInside(cues, attrCues, "intent") // "where do I sit" asks for delivery, not where a subject sits
 	intents := map[string]bool{}
 	var attrs, refusals []match
 	for _, m := range cues {
@@ -304,6 +315,13 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 	}
 	q.Attributes = rankKeys(attrs)
+	tied := map[string]bool{}
+	for _, m := range attrs { // rankKeys sorted attrs best first
+		if m.n == attrs[0].n {
+			tied[m.t.key] = true
+		}
+	}
+	q.Tied = len(tied)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	one := len(q.Exams) == 1
 	if len(refusals) > 0 {
@@ -325,8 +343,6 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskWhichFirst
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskCompare
-	case len(q.Exams) == 2 && len(q.Words) == 0:
-		q.Ask = AskWhichFirst // "cism or cissp?"
 	case intents["study-time"]:
 		q.Ask = AskStudyTime
 	case q.DomainN > 0:
@@ -347,8 +363,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDefine
 	case q.Topic != "":
 		q.Ask = AskTopic
+	case len(q.Exams) == 2 && len(q.Words) == 0 && !intents["define"]:
+		q.Ask = AskWhichFirst // "cism or cissp?"
 	case len(q.Exams) > 0 && len(q.Words) == 0:
-		// "cissp", "what is cism": what the name stands for.
+		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
 		q.Ask, q.Attributes = AskFact, []string{"full_name"}
 	default:
 		q.Ask = AskSearch
@@ -435,6 +453,19 @@ func pickSubjects(ms []match) (terms []string, topic string) {
 		}
 	}
 	return terms, topic
+}
+
+// Fact returns a fact by ID and the certification it belongs to.
+func (b *Base) Fact(id string) (*Cert, *Fact, bool) {
+	for i := range b.Certs {
+		c := &b.Certs[i]
+		for j := range c.Facts {
+			if c.Facts[j].ID == id {
+				return c, &c.Facts[j], true
+			}
+		}
+	}
+	return nil, nil, false
 }
 
 // Term returns a glossary term by ID, or nil.

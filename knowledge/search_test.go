@@ -60,18 +60,3 @@ func TestKBCheckPasses(t *testing.T) {
 		t.Errorf("glossary covers %d of 12 domains: %v", len(perDomain), perDomain)
 	}
 }
-
-func TestSimilarQuestionsFlagsParaphrases(t *testing.T) {
-	q := func(id, stem, answer string) knowledge.Question {
-		return knowledge.Question{ID: id, Stem: stem, Options: []string{answer, "x", "y", "z"}, Answer: "A"}
-	}
-	b := &knowledge.Base{Questions: []knowledge.Question{
-		q("a", "A bank requires staff in treasury roles to take two consecutive weeks of leave each year while someone else does their work. What is the MAIN purpose?", "Exposing fraud that needs one person's constant presence"),
-		q("b", "A bank requires staff in funds-transfer roles to take two consecutive weeks of leave each year, during which colleagues do their work. What is the PRIMARY purpose?", "Detecting fraud that needs ongoing concealment"),
-		q("c", "Which protocol encrypts the whole packet body for device administration logins?", "TACACS+"),
-	}}
-	got := b.SimilarQuestions(0.34)
-	if len(got) != 1 || got[0].A != "a" || got[0].B != "b" {
-		t.Fatalf("similar pairs %+v, want only a~b", got)
-	}
-}

@@ -163,6 +163,21 @@ func (b *Base) Validate() []string {
 			}
 		}
 	}
+	topicNames := map[string]string{} // normalized ID, title or alias -> topic ID
+	for _, t := range b.Topics {
+		topicNames[normalizeKey(t.ID)] = t.ID
+		topicNames[normalizeKey(t.Title)] = t.ID
+	}
+	for _, t := range b.Topics {
+		for _, a := range t.Aliases {
+			k := normalizeKey(a)
+			if other, ok := topicNames[k]; ok && other != t.ID {
+				add("topic %s: alias %q already names topic %s (compare would show the wrong one)", t.ID, a, other)
+				continue
+			}
+			topicNames[k] = t.ID
+		}
+	}
 	for _, t := range b.Topics {
 		unique("topic", t.ID)
 		if t.Title == "" || t.CISM == "" || t.CISSP == "" || t.CISMWhere == "" || t.CISSPWhere == "" {
@@ -251,61 +266,3 @@ var compareKeys = []string{"focus", "body", "exam.items", "exam.duration", "exam
 
 // CompareKeys returns the keys of the side-by-side comparison, in order.
 func CompareKeys() []string { return append([]string(nil), compareKeys...) }
-
-// SimilarPair is two questions whose wording overlaps enough to deserve a
-// human look (a paraphrase of the same scenario, not an exact duplicate).
-type SimilarPair struct {
-	A, B  string
-	Score float64
-}
-
-// similarStop are words too common in exam questions to tell them apart.
-var similarStop = map[string]bool{
-	"the": true, "and": true, "for": true, "that": true, "this": true, "which": true, "what": true, "with": true,
-	"from": true, "into": true, "their": true, "there": true, "these": true, "those": true, "has": true, "have": true,
-	"was": true, "were": true, "will": true, "would": true, "should": true, "could": true, "can": true, "may": true,
-	"must": true, "does": true, "did": true, "than": true, "then": true, "such": true, "not": true, "any": true,
-	"all": true, "each": true, "every": true, "most": true, "best": true, "first": true, "primary": true, "main": true,
-	"its": true, "our": true, "your": true, "they": true, "them": true, "about": true, "after": true, "before": true,
-	"over": true, "under": true, "during": true, "while": true, "but": true, "also": true, "more": true, "less": true,
-	"other": true, "another": true, "same": true, "own": true, "very": true, "just": true, "only": true, "who": true,
-	"how": true, "when": true, "where": true, "why": true, "are": true, "is": true, "be": true, "by": true,
-}
-
-// SimilarQuestions lists question pairs whose stem plus correct answer share
-// at least threshold of their content words (Jaccard). Exact duplicates are
-// errors in Validate; these are warnings for a reviewer: paraphrases score
-// about 0.35-0.55 on this bank, distinct questions mostly below 0.3.
-func (b *Base) SimilarQuestions(threshold float64) []SimilarPair {
-	sets := make([]map[string]bool, len(b.Questions))
-	for i := range b.Questions {
-		q := &b.Questions[i]
-		text := q.Stem
-		if a := q.AnswerIndex(); a >= 0 {
-			text += " " + q.Options[a]
-		}
-		set := map[string]bool{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			if len(w) > 2 && !similarStop[w] {
-				set[w] = true
-			}
-		}
-		sets[i] = set
-	}
-	var out []SimilarPair
-	for i := range sets {
-		for j := i + 1; j < len(sets); j++ {
-			inter := 0
-			for w := range sets[i] {
-				if sets[j][w] {
-					inter++
-				}
-			}
-			union := len(sets[i]) + len(sets[j]) - inter
-			if union > 0 && float64(inter)/float64(union) >= threshold {
-				out = append(out, SimilarPair{A: b.Questions[i].ID, B: b.Questions[j].ID, Score: float64(inter) / float64(union)})
-			}
-		}
-	}
-	return out
-}

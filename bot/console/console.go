@@ -42,9 +42,8 @@ func (c *Console) Request(line string) bot.Request {
 	defer c.mu.Unlock()
 	c.n++
 	req := bot.Request{Actor: c.actor, ID: fmt.Sprintf("console-%d", c.n)}
-	key := strings.TrimSpace(line)
-	for i, b := range c.last {
-		if strings.EqualFold(key, Key(b, i)) || strings.EqualFold(key, b.Label) {
+	for _, b := range c.last {
+		if matches(line, b) {
 			req.Action = b.ID
 			return req
 		}
@@ -57,7 +56,11 @@ func (c *Console) Request(line string) bot.Request {
 func (c *Console) Do(ctx context.Context, line string) string {
 	r := c.h.Handle(ctx, c.Request(line))
 	c.mu.Lock()
-	if len(r.Buttons) > 0 || r.Outcome == bot.OutcomeOK {
+	// A reply with buttons, or one that replaces the screen it came from
+	// (the end of a quiz), sets the controls; anything else (help,
+	// progress, an error, a Hard rating's note) leaves them as they were,
+	// so the quiz goes on where it was.
+	if len(r.Buttons) > 0 || r.Replace {
 		c.last = r.Buttons
 	}
 	c.mu.Unlock()
@@ -94,31 +97,103 @@ func (c *Console) print(s string) {
 	fmt.Fprint(c.out, s)
 }
 
-// Run reads lines until EOF, "quit" or "exit" (works piped too).
+// MaxLine is the longest line the console accepts; a longer one is
+// refused and the console reads on.
+const MaxLine = 64 << 10
+
+// Run reads lines until EOF, "quit" or "exit" (works piped too), or until
+// ctx ends (Ctrl-C): then it says so and returns nil. A command in flight
+// when ctx ends is cancelled with a short note, not an error report.
 func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 	c.mu.Lock()
 	c.prompt = prompt
 	c.mu.Unlock()
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	lines := make(chan lineOrErr)
+	stop := make(chan struct{})
+	defer close(stop)
+	go readLines(in, lines, stop)
 	for {
 		if prompt {
 			c.print("cert> ")
 		}
-		if !sc.Scan() {
-			break
+		var l lineOrErr
+		select {
+		case <-ctx.Done():
+			c.print("\nInterrupted: bye.\n")
+			return nil
+		case l = <-lines:
 		}
-		line := strings.TrimSpace(sc.Text())
+		if l.err != nil {
+			if prompt {
+				c.print("\n") // the shell's prompt starts on a line of its own
+			}
+			if errors.Is(l.err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("console: read input: %w", l.err)
+		}
+		if l.tooLong {
+			c.print(fmt.Sprintf("That line is longer than %d KiB: ignored.\n", MaxLine>>10))
+			continue
+		}
+		line := strings.TrimSpace(l.line)
 		if line == "" {
 			continue
 		}
 		if line == "quit" || line == "exit" {
 			return nil
 		}
-		c.print(c.Do(ctx, line) + "\n")
+		out := c.Do(ctx, line)
 		if ctx.Err() != nil {
+			c.print("\nInterrupted: the last command was cancelled. Bye.\n")
 			return nil
 		}
+		c.print(out + "\n")
 	}
-	return sc.Err()
+}
+
+type lineOrErr struct {
+	line    string
+	tooLong bool
+	err     error
+}
+
+// readLines sends in's lines (without their newline) until an error,
+// which it sends last (io.EOF at the end of input).
+func readLines(in io.Reader, out chan<- lineOrErr, stop <-chan struct{}) {
+	r := bufio.NewReaderSize(in, 64<<10)
+	send := func(l lineOrErr) bool {
+		select {
+		case out <- l:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	for {
+		var buf []byte
+		tooLong := false
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = r.ReadSlice('\n')
+			if len(buf)+len(chunk) > MaxLine+1 {
+				tooLong, buf = true, buf[:0]
+			} else if !tooLong {
+				buf = append(buf, chunk...)
+			}
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				break
+			}
+		}
+		if len(buf) > 0 || tooLong {
+			if !send(lineOrErr{line: strings.TrimRight(string(buf), "\r\n"), tooLong: tooLong}) {
+				return
+			}
+		}
+		if err != nil {
+			send(lineOrErr{err: err})
+			return
+		}
+	}
 }

@@ -3,6 +3,7 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,38 +59,117 @@ func TestCompareTableFits100Columns(t *testing.T) {
 	}
 }
 
-// TestTypedLettersAnswerQuiz: in the console, A-D and the numbered buttons
-// press the last reply's buttons, so a whole quiz runs by typing.
+// TestTypedLettersAnswerQuiz: in the console, A-D answer and the controls
+// have stable words (next or n, hard, easy, stop), so a whole quiz runs by
+// typing, and help or progress in between does not lose the controls.
 func TestTypedLettersAnswerQuiz(t *testing.T) {
 	c, _, st := newConsole(t)
 	ctx := context.Background()
-	out := c.Do(ctx, "quiz cissp 7 2")
-	if !strings.Contains(out, "[A] A") || !strings.Contains(out, "Question 1 of 2") {
+	out := c.Do(ctx, "quiz cissp 7 3")
+	if !strings.Contains(out, "type A-D to answer") || !strings.Contains(out, "Question 1 of 3") || strings.Contains(out, "[A]") {
 		t.Fatalf("quiz start:\n%s", out)
 	}
 	out = c.Do(ctx, "b")
-	if !strings.Contains(out, "The answer is") {
+	if !strings.Contains(out, "The answer is") || !strings.Contains(out, "next (n)") || !strings.Contains(out, "stop") {
 		t.Fatalf("typed B did not answer:\n%s", out)
 	}
-	// "Next" is a numbered button after the explanation.
-	var next string
-	for _, line := range strings.Split(out, "\n") {
-		if i := strings.Index(line, "] Next"); i > 0 {
-			next = line[strings.LastIndex(line[:i], "[")+1 : i]
+	correct := strings.Contains(out, "hard")
+	if help := c.Do(ctx, "help"); !strings.Contains(help, "certcoach") {
+		t.Fatalf("help:\n%s", help)
+	}
+	if p := c.Do(ctx, "progress"); !strings.Contains(p, "progress") {
+		t.Fatalf("progress:\n%s", p)
+	}
+	if correct {
+		if r := c.Do(ctx, "hard"); !strings.Contains(r, "Rated hard") {
+			t.Fatalf("hard:\n%s", r)
 		}
 	}
-	if next == "" {
-		t.Fatalf("no Next key:\n%s", out)
+	// A digit is not a key any more: it is answered, not searched.
+	if r := c.Do(ctx, "3"); !strings.Contains(r, "question 2 of 3") || strings.Contains(r, "CISM") {
+		t.Fatalf("a lone 3:\n%s", r)
 	}
-	if out = c.Do(ctx, next); !strings.Contains(out, "Question 2 of 2") {
-		t.Fatalf("next:\n%s", out)
+	if out = c.Do(ctx, "next"); !strings.Contains(out, "Question 2 of 3") {
+		t.Fatalf("next after help and progress:\n%s", out)
+	}
+	c.Do(ctx, "a")
+	if out = c.Do(ctx, "n"); !strings.Contains(out, "Question 3 of 3") {
+		t.Fatalf("n:\n%s", out)
 	}
 	if out = c.Do(ctx, "D"); !strings.Contains(out, "Score:") {
 		t.Fatalf("last answer should end with a score:\n%s", out)
 	}
+	if out = c.Do(ctx, "next"); !strings.Contains(out, "No question is open") {
+		t.Fatalf("next after the quiz ended:\n%s", out)
+	}
 	n, err := st.CountAnswers(ctx, storage.UserKey{Platform: "console", Workspace: "local", User: "tester"})
-	if err != nil || n != 2 {
+	if err != nil || n != 3 {
 		t.Fatalf("%d answers stored (%v)", n, err)
+	}
+}
+
+// TestNoMarkdownInTerminal: bold, italic and code markers never reach the
+// terminal.
+func TestNoMarkdownInTerminal(t *testing.T) {
+	c, _, _ := newConsole(t)
+	ctx := context.Background()
+	for _, cmd := range []string{"quiz cism 1 2", "progress", "review", "domain cism 4", "compare", "exam pause", "plan cissp 2027-01-10"} {
+		out := c.Do(ctx, cmd)
+		for _, m := range []string{"**", "`", " _", "_\n", "(_"} {
+			if strings.Contains(out, m) {
+				t.Errorf("%q output has %q:\n%s", cmd, m, out)
+			}
+		}
+	}
+	if out := c.Do(ctx, "domains cissp 2021"); strings.Contains(out, "\n  \n") {
+		t.Errorf("domains cissp 2021 has empty description lines:\n%s", out)
+	}
+}
+
+// TestRunRefusesLongLine: a line over MaxLine is refused and the console
+// reads on.
+func TestRunRefusesLongLine(t *testing.T) {
+	c, out, _ := newConsole(t)
+	in := strings.NewReader("ask " + strings.Repeat("x", 3<<20) + "\nhelp\n")
+	if err := c.Run(context.Background(), in, false); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "longer than") || !strings.Contains(s, "certcoach: CISM and CISSP study partner") {
+		t.Fatalf("output:\n%.2000s", s)
+	}
+}
+
+// TestRunEndsOnInterrupt: when ctx ends (Ctrl-C) while the console waits
+// for input, it says so and returns cleanly.
+func TestRunEndsOnInterrupt(t *testing.T) {
+	c, out, _ := newConsole(t)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, pr, true) }()
+	if _, err := pw.Write([]byte("help\n")); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after interrupt: %v", err)
+	}
+	if !strings.Contains(out.String(), "Interrupted") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+}
+
+// TestRunEndsWithNewline: at the end of input the last prompt is closed
+// with a newline, so the shell's prompt starts on its own line.
+func TestRunEndsWithNewline(t *testing.T) {
+	c, out, _ := newConsole(t)
+	if err := c.Run(context.Background(), strings.NewReader("help\n"), true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(out.String(), "cert> \n") {
+		t.Fatalf("output ends with %q", out.String()[max(0, out.Len()-20):])
 	}
 }
 
@@ -151,7 +231,7 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 		t.Errorf("stats %+v: want 1 sent (tester) and 1 retrying (not at this console)", stats)
 	}
 	text := out.String()
-	if !strings.Contains(text, "daily CISM study reminder") || !strings.Contains(text, "[A] A") {
+	if !strings.Contains(text, "daily CISM study reminder") || !strings.Contains(text, "type A-D to answer") {
 		t.Fatalf("no reminder with its question printed:\n%s", text)
 	}
 	// The question's buttons answer to typed keys, as replies' do.

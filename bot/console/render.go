@@ -16,27 +16,70 @@ import (
 const Width = 100
 
 var (
-	boldRe = regexp.MustCompile(`\*\*([^*]+)\*\*`)
-	linkRe = regexp.MustCompile(`\[([^\]]+)\]\(([^)]+)\)`)
+	boldRe   = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	linkRe   = regexp.MustCompile(`\[([^\]]+)\]\(([^)]+)\)`)
+	italicRe = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_($|[\s).,:;!?])`)
+	codeRe   = regexp.MustCompile("`([^`\n]+)`")
 )
 
-// plain turns the reply Markdown subset into terminal text.
+// plain turns the reply Markdown subset into terminal text: no markers
+// (bold, italic, code) are left for the reader to skip over.
 func plain(s string) string {
 	s = boldRe.ReplaceAllString(s, "$1")
 	s = linkRe.ReplaceAllString(s, "$1 <$2>")
+	s = italicRe.ReplaceAllString(s, "$1$2$3")
+	s = codeRe.ReplaceAllString(s, "$1")
 	return s
 }
 
-// Key is what the user types to press button i of a reply: the button's
-// own letter for answer choices ("A) ..."), otherwise its number.
-func Key(b bot.Button, i int) string {
-	if len(b.Label) >= 2 && b.Label[0] >= 'A' && b.Label[0] <= 'D' && (b.Label[1] == ')' || len(b.Label) == 1) {
-		return b.Label[:1]
-	}
-	if len(b.Label) == 1 {
+// Key is what the user types to press a button: an answer's letter, else
+// the button's label in lower case up to any comma ("next", "hard",
+// "stop", "yes" for "Yes, delete everything"). Keys depend on the button
+// alone, so the same control has the same key on every screen.
+func Key(b bot.Button) string {
+	if isAnswer(b) {
 		return b.Label
 	}
-	return fmt.Sprint(i + 1)
+	l, _, _ := strings.Cut(b.Label, ",")
+	return strings.ToLower(strings.TrimSpace(l))
+}
+
+// shortKeys are one-letter keys for the controls pressed most.
+var shortKeys = map[string]string{"next": "n"}
+
+// matches reports whether typed text presses b.
+func matches(typed string, b bot.Button) bool {
+	t := strings.ToLower(strings.TrimSpace(typed))
+	k := strings.ToLower(Key(b))
+	return t == k || (shortKeys[k] != "" && t == shortKeys[k])
+}
+
+func isAnswer(b bot.Button) bool {
+	return len(b.Label) == 1 && b.Label[0] >= 'A' && b.Label[0] <= 'H'
+}
+
+// controls is the line that tells which keys the buttons of a reply take.
+func controls(bs []bot.Button) string {
+	var letters, words []string
+	for _, b := range bs {
+		if isAnswer(b) {
+			letters = append(letters, b.Label)
+			continue
+		}
+		k := Key(b)
+		if s := shortKeys[k]; s != "" {
+			k += " (" + s + ")"
+		}
+		words = append(words, k)
+	}
+	var parts []string
+	if len(letters) > 0 {
+		parts = append(parts, fmt.Sprintf("type %s-%s to answer", letters[0], letters[len(letters)-1]))
+	}
+	if len(words) > 0 {
+		parts = append(parts, "type "+strings.Join(words, ", "))
+	}
+	return "> " + strings.Join(parts, "; or ")
 }
 
 // Render formats a reply as text of at most Width columns per table line.
@@ -53,15 +96,12 @@ func Render(r bot.Reply) string {
 	}
 	for _, f := range r.Fields {
 		sb.WriteString("\n" + plain(f.Name) + "\n")
-		sb.WriteString(fill(plain(f.Value), "  ", Width) + "\n")
+		if strings.TrimSpace(f.Value) != "" {
+			sb.WriteString(fill(plain(f.Value), "  ", Width) + "\n")
+		}
 	}
 	if len(r.Buttons) > 0 {
-		sb.WriteString("\n")
-		var keys []string
-		for i, b := range r.Buttons {
-			keys = append(keys, fmt.Sprintf("[%s] %s", Key(b, i), b.Label))
-		}
-		sb.WriteString(strings.Join(keys, "   ") + "\n")
+		sb.WriteString("\n" + controls(r.Buttons) + "\n")
 	}
 	if r.Attachment != nil {
 		sb.WriteString(string(r.Attachment.Content) + "\n")

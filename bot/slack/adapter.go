@@ -59,6 +59,13 @@ type Config struct {
 	UserTTL time.Duration
 	// RateLimits, if set, is told of each wait a Web API 429 imposes.
 	RateLimits RateLimitObserver
+	// OAuth, if set, turns on multi-workspace mode: BotToken is then not
+	// used, each workspace's installation brings its own.
+	OAuth *OAuthConfig
+	// Home, if set, publishes an App Home dashboard on app_home_opened.
+	Home Dashboards
+	// Now is the clock for token expiry and install states; default time.Now.
+	Now func() time.Time
 }
 
 // Limits and timings.
@@ -95,6 +102,12 @@ type Adapter struct {
 	auth    *slackapi.AuthTestResponse
 	authErr error
 	authAt  time.Time
+
+	apiOpts   []slackapi.Option // for per-workspace clients
+	clients   clientCache
+	refreshMu sync.Mutex
+	now       func() time.Time
+	homes     sync.Map // InstallKey.norm() + "/" + user -> struct{}: users who opened the Home tab
 }
 
 // New returns an adapter; call Start to check the token.
@@ -102,7 +115,19 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Engine == nil || cfg.Dedup == nil {
 		return nil, errors.New("slack: engine and dedup are required")
 	}
-	if cfg.BotToken == "" {
+	if cfg.OAuth != nil {
+		o := cfg.OAuth
+		if o.ClientID == "" || o.ClientSecret == "" || o.Store == nil {
+			return nil, errors.New("slack: multi-workspace mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and an installation store")
+		}
+		if !strings.HasPrefix(o.PublicURL, "https://") && !strings.HasPrefix(o.PublicURL, "http://") {
+			return nil, fmt.Errorf("slack: CERTCOACH_PUBLIC_URL %q must be an http(s) URL", o.PublicURL)
+		}
+		o.PublicURL = strings.TrimRight(o.PublicURL, "/")
+		if cfg.SigningSecret == "" {
+			return nil, errors.New("slack: multi-workspace mode needs SLACK_SIGNING_SECRET (HTTP events)")
+		}
+	} else if cfg.BotToken == "" {
 		return nil, errors.New("slack: SLACK_BOT_TOKEN is required")
 	}
 	if cfg.SigningSecret == "" && cfg.AppToken == "" {
@@ -123,10 +148,14 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.UserTTL <= 0 {
 		cfg.UserTTL = time.Hour
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	opts := []slackapi.Option{slackapi.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
 		opts = append(opts, slackapi.OptionAPIURL(cfg.APIURL))
 	}
+	apiOpts := append([]slackapi.Option(nil), opts...)
 	if cfg.AppToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
@@ -136,8 +165,9 @@ func New(cfg Config) (*Adapter, error) {
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
 		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx,
+		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
 	}
-	a.users = newUserCache(api, cfg.UserTTL, a.log)
+	a.users = newUserCache(cfg.UserTTL, a.log)
 	a.replies = newReplyCache()
 	return a, nil
 }
@@ -145,6 +175,10 @@ func New(cfg Config) (*Adapter, error) {
 // Start checks the bot token with auth.test. A failure is logged and makes
 // Ready fail (it is retried there); it never stops the process.
 func (a *Adapter) Start(ctx context.Context) {
+	if a.multi() {
+		a.log.Info("slack: multi-workspace mode", "install", a.cfg.OAuth.PublicURL+"/slack/install")
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, startupTimeout)
 	defer cancel()
 	if err := a.checkAuth(ctx); err != nil {
@@ -172,6 +206,9 @@ func (a *Adapter) checkAuth(ctx context.Context) error {
 // Ready reports whether auth.test succeeded; after a failure it asks again,
 // at most every 15 seconds.
 func (a *Adapter) Ready(ctx context.Context) error {
+	if a.multi() {
+		return nil // no single token to check; each workspace's is checked on use
+	}
 	a.authMu.Lock()
 	ok, err, at := a.auth != nil && a.authErr == nil, a.authErr, a.authAt
 	a.authMu.Unlock()
@@ -260,10 +297,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // actor maps Slack identities to a bot.Actor, with the time zone and admin
 // flag from the user cache when known. wait bounds how long it may wait for
 // a users.info call (0: use the cache only, fetching in the background).
-func (a *Adapter) actor(ctx context.Context, team, user, channel, name string, wait time.Duration) bot.Actor {
-	act := bot.Actor{Platform: bot.PlatformSlack, Workspace: team, User: user, Channel: channel, Name: name,
+func (a *Adapter) actor(ctx context.Context, cl *client, user, channel, name string, wait time.Duration) bot.Actor {
+	act := bot.Actor{Platform: bot.PlatformSlack, Workspace: cl.key.Workspace(), User: user, Channel: channel, Name: name,
 		DM: strings.HasPrefix(channel, "D")}
-	if info, ok := a.users.get(ctx, team, user, wait); ok {
+	if info, ok := a.users.get(ctx, cl, user, wait); ok {
 		act.TimeZone = info.tz
 		act.CanManage = info.admin
 		if act.Name == "" {

@@ -61,9 +61,13 @@ func toResponse(r bot.Reply, share string) response {
 func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id string) json.RawMessage {
 	text := strings.TrimSpace(cmd.Text)
 	req := bot.Request{Text: text, ID: a.idOr(id)}
+	cl, err := a.clientFor(ctx, InstallKey{EnterpriseID: cmd.EnterpriseID, TeamID: cmd.TeamID, OrgWide: cmd.IsEnterpriseInstall})
+	if err != nil {
+		return mustJSON(a.noClient(err, req.ID))
+	}
 	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
 		ok := a.spawn("command", func(ctx context.Context) {
-			req.Actor = a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
+			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
 			reply := a.eng.Handle(ctx, req)
 			// A private reply replaces the "working on it" note; a public one
 			// cannot (ephemeral stays ephemeral), so it is a new message.
@@ -76,7 +80,7 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		}
 		return workingOnIt
 	}
-	req.Actor = a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, false))
+	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, false))
 	b, err := a.replies.encode(a.eng.Handle(ctx, req), text)
 	if err != nil {
 		a.log.Error("slack: cannot encode reply", "request_id", req.ID, "err", err)
@@ -96,7 +100,19 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 	}
 	hctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
-	act, reply := a.runAction(hctx, cb, id)
+	cl, err := a.clientFor(hctx, InstallKey{EnterpriseID: cb.Enterprise.ID, TeamID: cb.Team.ID, OrgWide: cb.IsEnterpriseInstall})
+	if err != nil {
+		res := a.noClient(err, a.idOr(id))
+		if cb.ResponseURL != "" {
+			a.postResponse(hctx, cb.ResponseURL, res)
+		}
+		return true
+	}
+	if cb.View.Type == slackapi.VTHomeTab {
+		return a.homeAction(cl, cb, id)
+	}
+	act, reply := a.runAction(hctx, cl, cb, id)
+	a.republishHome(cl, cb.User.ID)
 	if cb.ResponseURL == "" {
 		a.log.Warn("slack: block action without response_url")
 		return true
@@ -108,7 +124,7 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 	return true
 }
 
-func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback, id string) (slackapi.BlockAction, bot.Reply) {
+func (a *Adapter) runAction(ctx context.Context, cl *client, cb slackapi.InteractionCallback, id string) (slackapi.BlockAction, bot.Reply) {
 	act := cb.ActionCallback.BlockActions[0]
 	channel := cb.Channel.ID
 	if channel == "" {
@@ -123,8 +139,18 @@ func (a *Adapter) runAction(ctx context.Context, cb slackapi.InteractionCallback
 			req.Action = act.Value // the renderer's stand-in for an ID that could not be an action_id
 		}
 	}
-	req.Actor = a.actor(ctx, cb.Team.ID, cb.User.ID, channel, cb.User.Name, waitFor(req.Text, true))
+	req.Actor = a.actor(ctx, cl, cb.User.ID, channel, cb.User.Name, waitFor(req.Text, true))
 	return *act, a.eng.Handle(ctx, req)
+}
+
+// noClient is the reply when a workspace's client is not available: not
+// installed (or uninstalled), or the store failed.
+func (a *Adapter) noClient(err error, id string) response {
+	if errors.Is(err, ErrNotInstalled) {
+		return response{ResponseType: ephemeral, Text: "certcoach is not installed in this workspace. A workspace admin can add it at " + a.cfg.OAuth.PublicURL + "/slack/install"}
+	}
+	a.log.Error("slack: no client for workspace", "request_id", id, "err", err)
+	return response{ResponseType: ephemeral, Text: "Sorry, something went wrong on our side."}
 }
 
 func actionResponse(act slackapi.BlockAction, reply bot.Reply) response {

@@ -15,7 +15,7 @@ import (
 // inbound is a message addressed to the bot: a mention or a DM.
 type inbound struct {
 	eventID  string
-	team     string
+	key      InstallKey
 	user     string
 	channel  string
 	text     string
@@ -27,6 +27,9 @@ type inbound struct {
 // the bot does not act on (its own and other bots' messages, edits, other
 // channels' messages) are dropped without touching storage.
 func (a *Adapter) event(ev slackevents.EventsAPIEvent) bool {
+	if handled, ok := a.lifecycle(ev); handled {
+		return ok
+	}
 	in, ok := a.inbound(ev)
 	if !ok {
 		return true
@@ -39,8 +42,11 @@ func (a *Adapter) inbound(ev slackevents.EventsAPIEvent) (inbound, bool) {
 	if cb == nil {
 		return inbound{}, false
 	}
-	in := inbound{eventID: cb.EventID, team: ev.TeamID}
+	in := inbound{eventID: cb.EventID, key: eventKey(ev, cb)}
 	self := a.botUserID()
+	if a.multi() {
+		self = "" // per workspace; checked in runEvent once the client is known
+	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.User == "" || e.User == self || e.Edited != nil {
@@ -84,6 +90,14 @@ func (a *Adapter) commandText(text string) string {
 }
 
 func (a *Adapter) runEvent(ctx context.Context, in inbound) {
+	cl, err := a.clientFor(ctx, in.key)
+	if err != nil {
+		a.log.Warn("slack: event from a workspace without a usable installation", "workspace", in.key.Workspace(), "err", err)
+		return
+	}
+	if in.user == cl.botUserID {
+		return
+	}
 	first, err := a.dedup.FirstSeen(ctx, dedupScope, in.eventID, time.Now())
 	if err != nil {
 		a.log.Error("slack: cannot record event", "err", err)
@@ -94,7 +108,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 		return
 	}
 	text := a.commandText(in.text)
-	act := a.actor(ctx, in.team, in.user, in.channel, "", waitFor(text, true))
+	act := a.actor(ctx, cl, in.user, in.channel, "", waitFor(text, true))
 	act.DM = in.dm
 	req := bot.Request{Actor: act, Text: text, ID: a.requestID()}
 	reply := a.eng.Handle(ctx, req)
@@ -107,16 +121,17 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	// errors, a quiz) is shown to the asker only.
 	if !in.dm && reply.Private && !reply.Shareable {
 		err = a.retry(ctx, func() error {
-			_, err := a.api.PostEphemeralContext(ctx, in.channel, in.user, opts...)
+			_, err := cl.api.PostEphemeralContext(ctx, in.channel, in.user, opts...)
 			return err
 		})
 	} else {
 		err = a.retry(ctx, func() error {
-			_, _, err := a.api.PostMessageContext(ctx, in.channel, opts...)
+			_, _, err := cl.api.PostMessageContext(ctx, in.channel, opts...)
 			return err
 		})
 	}
 	if err != nil {
 		a.log.Warn("slack: reply to event failed", "request_id", req.ID, "err", err)
 	}
+	a.republishHome(cl, in.user)
 }

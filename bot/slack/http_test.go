@@ -129,7 +129,7 @@ func TestTimeZoneFromProfile(t *testing.T) {
 		t.Fatal(status)
 	}
 	// The first contact started a users.info lookup in the background; wait for it.
-	if info, ok := e.a.users.get(context.Background(), testTeam, testUser, 2*time.Second); !ok || info.tz != "Europe/Paris" {
+	if info, ok := e.a.users.get(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testUser, 2*time.Second); !ok || info.tz != "Europe/Paris" {
 		t.Fatalf("users.info not cached: %+v %v", info, ok)
 	}
 	if status, _ := e.slash(testUser, "progress"); status != http.StatusOK {
@@ -143,11 +143,11 @@ func TestTimeZoneFromProfile(t *testing.T) {
 		t.Errorf("stored tz %q (%s), want Europe/Paris from the platform", u.TZ, u.TZSource)
 	}
 	// Admin flag for group commands comes from users.info too.
-	act := e.a.actor(context.Background(), testTeam, testAdmin, "C0CHAN", "", waitFor("group daily 09:00", false))
+	act := e.a.actor(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testAdmin, "C0CHAN", "", waitFor("group daily 09:00", false))
 	if !act.CanManage {
 		t.Error("workspace admin cannot manage")
 	}
-	if act := e.a.actor(context.Background(), testTeam, testUser, "C0CHAN", "", 0); act.CanManage {
+	if act := e.a.actor(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testUser, "C0CHAN", "", 0); act.CanManage {
 		t.Error("plain member can manage")
 	}
 }

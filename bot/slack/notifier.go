@@ -49,14 +49,17 @@ func (a *Adapter) retry(ctx context.Context, f func() error) error {
 // Adapter implements remind.Notifier (checked where cmd/certcoach wires it).
 
 // SendDM sends a reply as a direct message (conversations.open, then
-// chat.postMessage). The bot token belongs to one workspace, so workspace is
-// only used in errors.
+// chat.postMessage) with the workspace's token.
 func (a *Adapter) SendDM(ctx context.Context, workspace, user string, r bot.Reply) error {
-	ch, err := a.dmChannel(ctx, user)
+	cl, err := a.clientFor(ctx, keyOf(workspace))
 	if err != nil {
 		return fmt.Errorf("slack DM to %s/%s: %w", workspace, user, err)
 	}
-	if err := a.post(ctx, ch, r); err != nil {
+	ch, err := a.dmChannel(ctx, cl, user)
+	if err != nil {
+		return fmt.Errorf("slack DM to %s/%s: %w", workspace, user, err)
+	}
+	if err := a.post(ctx, cl, ch, r); err != nil {
 		return fmt.Errorf("slack DM to %s/%s: %w", workspace, user, err)
 	}
 	return nil
@@ -64,34 +67,39 @@ func (a *Adapter) SendDM(ctx context.Context, workspace, user string, r bot.Repl
 
 // PostChannel posts a reply to a channel the bot is a member of.
 func (a *Adapter) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {
-	if err := a.post(ctx, channel, r); err != nil {
+	cl, err := a.clientFor(ctx, keyOf(workspace))
+	if err != nil {
+		return fmt.Errorf("slack post to %s/%s: %w", workspace, channel, err)
+	}
+	if err := a.post(ctx, cl, channel, r); err != nil {
 		return fmt.Errorf("slack post to %s/%s: %w", workspace, channel, err)
 	}
 	return nil
 }
 
-func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
-	if ch, ok := a.dms.Load(user); ok {
+func (a *Adapter) dmChannel(ctx context.Context, cl *client, user string) (string, error) {
+	key := cl.key.Workspace() + "/" + user
+	if ch, ok := a.dms.Load(key); ok {
 		return ch.(string), nil
 	}
 	var ch *slackapi.Channel
 	err := a.retry(ctx, func() error {
 		var err error
-		ch, _, _, err = a.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		ch, _, _, err = cl.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
 		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("conversations.open: %w", err)
 	}
-	a.dms.Store(user, ch.ID)
+	a.dms.Store(key, ch.ID)
 	return ch.ID, nil
 }
 
-func (a *Adapter) post(ctx context.Context, channel string, r bot.Reply) error {
+func (a *Adapter) post(ctx context.Context, cl *client, channel string, r bot.Reply) error {
 	r.Private = false // a DM or a channel post is visible to its audience
 	m := Render(r, "")
 	err := a.retry(ctx, func() error {
-		_, _, err := a.api.PostMessageContext(ctx, channel, slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false))
+		_, _, err := cl.api.PostMessageContext(ctx, channel, slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false))
 		return err
 	})
 	if err != nil {

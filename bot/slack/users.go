@@ -27,7 +27,6 @@ type userEntry struct {
 // background, at most a few at a time, so a request never waits longer than
 // it allows; a failed lookup is remembered for a minute to spare the API.
 type userCache struct {
-	api      *slackapi.Client
 	ttl      time.Duration
 	log      *slog.Logger
 	mu       sync.Mutex
@@ -41,17 +40,17 @@ const (
 	lookupTimeout  = 5 * time.Second
 )
 
-func newUserCache(api *slackapi.Client, ttl time.Duration, log *slog.Logger) *userCache {
-	return &userCache{api: api, ttl: ttl, log: log, m: map[string]*userEntry{}, fetchSem: make(chan struct{}, 4)}
+func newUserCache(ttl time.Duration, log *slog.Logger) *userCache {
+	return &userCache{ttl: ttl, log: log, m: map[string]*userEntry{}, fetchSem: make(chan struct{}, 4)}
 }
 
 // get returns the cached info for a user, starting a lookup when there is
 // none or it expired, and waiting up to wait for it.
-func (c *userCache) get(ctx context.Context, team, user string, wait time.Duration) (userInfo, bool) {
+func (c *userCache) get(ctx context.Context, cl *client, user string, wait time.Duration) (userInfo, bool) {
 	if user == "" {
 		return userInfo{}, false
 	}
-	key := team + "/" + user
+	key := cl.key.Workspace() + "/" + user
 	now := time.Now()
 	c.mu.Lock()
 	e := c.m[key]
@@ -70,7 +69,7 @@ func (c *userCache) get(ctx context.Context, team, user string, wait time.Durati
 		select {
 		case c.fetchSem <- struct{}{}:
 			e.done = make(chan struct{})
-			go c.fetch(user, e)
+			go c.fetch(cl.api, user, e)
 		default: // lookups saturated: try again on the next request
 		}
 	}
@@ -93,11 +92,11 @@ func (c *userCache) get(ctx context.Context, team, user string, wait time.Durati
 	return info, ok
 }
 
-func (c *userCache) fetch(user string, e *userEntry) {
+func (c *userCache) fetch(api *slackapi.Client, user string, e *userEntry) {
 	defer func() { <-c.fetchSem }()
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
-	u, err := c.api.GetUserInfoContext(ctx, user)
+	u, err := api.GetUserInfoContext(ctx, user)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -18,6 +19,11 @@ type Config struct {
 	SlackSigningSecret string
 	SlackAppToken      string
 	SlackAPIURL        string
+	// Multi-workspace mode (OAuth "Add to Slack").
+	SlackClientID     string
+	SlackClientSecret string
+	TokenKey          string // CERTCOACH_TOKEN_KEY: 64 hex digits
+	PublicURL         string // CERTCOACH_PUBLIC_URL
 
 	DiscordBotToken   string
 	DiscordAppID      string
@@ -52,6 +58,10 @@ func loadConfig() Config {
 		SlackSigningSecret:    get("SLACK_SIGNING_SECRET", ""),
 		SlackAppToken:         get("SLACK_APP_TOKEN", ""),
 		SlackAPIURL:           get("SLACK_API_URL", ""),
+		SlackClientID:         get("SLACK_CLIENT_ID", ""),
+		SlackClientSecret:     get("SLACK_CLIENT_SECRET", ""),
+		TokenKey:              get("CERTCOACH_TOKEN_KEY", ""),
+		PublicURL:             get("CERTCOACH_PUBLIC_URL", ""),
 		DiscordBotToken:       get("DISCORD_BOT_TOKEN", ""),
 		DiscordAppID:          get("DISCORD_APP_ID", ""),
 		DiscordPublicKey:      get("DISCORD_PUBLIC_KEY", ""),
@@ -68,7 +78,24 @@ func loadConfig() Config {
 }
 
 // HasSlack reports whether Slack credentials are present.
-func (c Config) HasSlack() bool { return c.SlackSigningSecret != "" || c.SlackAppToken != "" }
+func (c Config) HasSlack() bool {
+	return c.SlackSigningSecret != "" || c.SlackAppToken != "" || c.SlackMulti()
+}
+
+// SlackMulti reports whether Slack runs for many workspaces (OAuth install)
+// rather than the one of SLACK_BOT_TOKEN.
+func (c Config) SlackMulti() bool { return c.SlackClientID != "" || c.SlackClientSecret != "" }
+
+// incomplete reports a platform set up halfway: a Slack bot token alone
+// can neither receive requests (HTTP needs the signing secret) nor connect
+// (Socket Mode needs the app token), and would otherwise read as "no
+// credentials" and open the console.
+func (c Config) incomplete() error {
+	if c.SlackBotToken != "" && !c.HasSlack() {
+		return errors.New("SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (to serve HTTP at /slack/events) or SLACK_APP_TOKEN (for Socket Mode); see .env.example")
+	}
+	return nil
+}
 
 // HasDiscord reports whether Discord credentials are present.
 func (c Config) HasDiscord() bool { return c.DiscordPublicKey != "" || c.DiscordBotToken != "" }
@@ -81,11 +108,11 @@ func (c Config) String() string {
 		}
 		return "set"
 	}
-	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s discord_bot_token=%s discord_public_key=%s",
-		c.DB, c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.DiscordBotToken), red(c.DiscordPublicKey))
+	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s slack_client_secret=%s token_key=%s discord_bot_token=%s discord_public_key=%s",
+		c.DB, c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.DiscordBotToken), red(c.DiscordPublicKey))
 }
 
 // secrets lists the configured credentials, for the log redactor.
 func (c Config) secrets() []string {
-	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.DiscordBotToken}
+	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.DiscordBotToken}
 }

@@ -78,6 +78,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var err error
 	switch cmd {
 	case "":
+		if err := cfg.incomplete(); err != nil {
+			fmt.Fprintln(stderr, "certcoach:", err)
+			return 1
+		}
 		if cfg.HasSlack() || cfg.HasDiscord() {
 			err = serve(ctx, cfg, log)
 		} else {
@@ -99,6 +103,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return kbCheck(cfg, stdout, stderr)
 	case "serve":
+		if err := cfg.incomplete(); err != nil {
+			fmt.Fprintln(stderr, "certcoach:", err)
+			return 1
+		}
 		err = serve(ctx, cfg, log)
 	case "discord":
 		return discordCommand(ctx, cfg, log, rest[1:], stdout, stderr)
@@ -148,11 +156,36 @@ func newLogger(level string, w io.Writer, secrets ...string) *slog.Logger {
 	return slog.New(newRedactHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}), secrets))
 }
 
-func contentFS(cfg Config) fs.FS {
-	if cfg.KBDir != "" {
-		return knowledge.Dir(cfg.KBDir)
+// contentFS is the knowledge base's files: CERTCOACH_KB_DIR if set (it must
+// be a folder), else the embedded content.
+func contentFS(cfg Config) (fs.FS, error) {
+	if cfg.KBDir == "" {
+		return knowledge.Embedded(), nil
 	}
-	return knowledge.Embedded()
+	st, err := os.Stat(cfg.KBDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("CERTCOACH_KB_DIR=%s: no such folder", cfg.KBDir)
+	case err != nil:
+		return nil, fmt.Errorf("CERTCOACH_KB_DIR=%s: %w", cfg.KBDir, err)
+	case !st.IsDir():
+		return nil, fmt.Errorf("CERTCOACH_KB_DIR=%s: not a folder", cfg.KBDir)
+	}
+	return knowledge.Dir(cfg.KBDir), nil
+}
+
+// loadKB loads and validates the knowledge base, naming where it came from
+// when that is not the embedded content.
+func loadKB(cfg Config) (*knowledge.Base, error) {
+	fsys, err := contentFS(cfg)
+	if err != nil {
+		return nil, err
+	}
+	kb, err := knowledge.Load(fsys)
+	if err != nil && cfg.KBDir != "" {
+		return nil, fmt.Errorf("CERTCOACH_KB_DIR=%s: %w", cfg.KBDir, err)
+	}
+	return kb, err
 }
 
 // app is the wired core: knowledge, store and engine.
@@ -163,7 +196,7 @@ type app struct {
 }
 
 func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options) (*app, error) {
-	kb, err := knowledge.Load(contentFS(cfg))
+	kb, err := loadKB(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -179,15 +212,17 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 
 func (a *app) Close() error { return a.store.Close() }
 
-// similarThreshold flags question pairs for review (see knowledge.SimilarQuestions).
-const similarThreshold = 0.34
-
 func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 	where := "embedded content"
 	if cfg.KBDir != "" {
-		where = cfg.KBDir
+		where = "CERTCOACH_KB_DIR=" + cfg.KBDir
 	}
-	b, err := knowledge.Parse(contentFS(cfg))
+	fsys, err := contentFS(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb check: %v\n", err)
+		return 1
+	}
+	b, err := knowledge.Parse(fsys)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb check (%s): %v\n", where, err)
 		return 1
@@ -210,13 +245,12 @@ func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout)
 	}
-	if similar := b.SimilarQuestions(similarThreshold); len(similar) > 0 {
-		fmt.Fprintf(stdout, "review: %d pair(s) of questions worded alike (a paraphrase is not an error, but check):\n", len(similar))
-		for _, p := range similar {
-			fmt.Fprintf(stdout, "  ~ %s and %s (%.2f)\n", p.A, p.B, p.Score)
-		}
-	}
+	cues := b.CheckCues()
+	cues.Write(stdout)
 	problems := b.Validate()
+	if knowledge.CueChecksFail {
+		problems = append(problems, cues.Failures()...)
+	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "%d problem(s):\n", len(problems))
 		for _, p := range problems {
@@ -257,20 +291,37 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 	}
 	defer a.Close()
 	if !a.engine.Known(text) {
-		name, _ := bot.ParseCommand(text)
-		fmt.Fprintf(stderr, "unknown command %q. Commands: ", name)
-		var names []string
-		for _, c := range a.engine.Commands() {
-			names = append(names, c.Name)
+		// Text that is not a command is a question, as in the console and
+		// DMs; a lone word close to a command name is a mistyped command.
+		name, args := bot.ParseCommand(text)
+		guess := a.engine.Suggest(name)
+		t := strings.ToLower(strings.TrimSpace(text))
+		prefixed := strings.HasPrefix(t, "/cert") || strings.HasPrefix(t, "cert ")
+		if !prefixed && (args.Rest != "" || guess == "") {
+			text = "ask " + text
+		} else {
+			fmt.Fprintf(stderr, "unknown command %q", name)
+			if guess != "" {
+				fmt.Fprintf(stderr, ": did you mean %q?", guess)
+			}
+			fmt.Fprint(stderr, " Commands: ")
+			var names []string
+			for _, c := range a.engine.Commands() {
+				names = append(names, c.Name)
+			}
+			fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
+			return exitUsage
 		}
-		fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
-		return exitUsage
 	}
 	fmt.Fprint(stdout, newConsole(a, user, stdout).Do(ctx, text))
 	return 0
 }
 
 func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	// Opening would create an empty database: a backup of nothing is an error.
+	if _, err := os.Stat(strings.TrimPrefix(cfg.DB, "file:")); err != nil {
+		return fmt.Errorf("backup: database %s: %w", cfg.DB, err)
+	}
 	st, err := storage.Open(ctx, cfg.DB)
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ func TestCLI(t *testing.T) {
 		{name: "unknown", args: []string{"ask", "/cert frobnicate"}, code: 2, err: []string{"unknown command", "certcoach ask"}},
 		{name: "ask without text", args: []string{"ask"}, code: 2, err: []string{"usage"}},
 		{name: "bad subcommand", args: []string{"dance"}, code: 2, err: []string{"unknown command"}},
-		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "ok: no problems found"}},
+		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "cues (share of questions", "questions per objective, cissp-2024", "ok: no problems found"}},
 		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
 		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
 		{name: "user flag", args: []string{"--user", "zoe", "ask", "progress"}, out: []string{"progress"}},

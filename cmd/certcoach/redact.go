@@ -28,6 +28,9 @@ var urlTokens = []struct {
 	{"/webhooks/", regexp.MustCompile(`(/webhooks/[0-9]+/)[^/\s"?]+`)},
 	{"/interactions/", regexp.MustCompile(`(/interactions/[0-9]+/)[^/\s"?]+`)},
 	{"hooks.slack.com/", regexp.MustCompile(`(hooks\.slack\.com/)[^\s"?]+`)},
+	// Slack tokens by their prefix: each workspace's bot and refresh tokens
+	// (multi-workspace mode) are not in the configured list.
+	{"xox", regexp.MustCompile(`\b(xox[a-z]-)[A-Za-z0-9-]+`)},
 }
 
 func newRedactHandler(h slog.Handler, secrets []string) slog.Handler {

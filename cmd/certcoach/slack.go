@@ -2,20 +2,26 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/certcoach/certcoach/bot/slack"
+	"github.com/certcoach/certcoach/internal/tokenbox"
 )
 
 // setupSlack wires the Slack adapter when SLACK_* credentials are set: the
 // HTTP endpoint with SLACK_SIGNING_SECRET, Socket Mode with SLACK_APP_TOKEN.
-// A bad token is logged and fails /readyz; it does not stop the process.
+// With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET it serves many workspaces,
+// each installed through /slack/install with its own token. A bad token is
+// logged and fails /readyz; it does not stop the process.
 func setupSlack(ctx context.Context, d deps) (*platform, error) {
 	if !d.cfg.HasSlack() {
 		return nil, errNotConfigured
 	}
-	a, err := slack.New(slack.Config{
+	cfg := slack.Config{
 		Engine:        d.app.engine,
 		Dedup:         d.app.store,
 		SigningSecret: d.cfg.SlackSigningSecret,
@@ -24,17 +30,81 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 		APIURL:        d.cfg.SlackAPIURL,
 		Logger:        d.log,
 		RateLimits:    d.metrics,
-	})
+		Home:          d.app.engine,
+	}
+	if d.cfg.SlackMulti() {
+		oc, err := slackOAuth(d)
+		if err != nil {
+			return nil, err
+		}
+		cfg.OAuth = oc
+		if d.cfg.SlackBotToken != "" {
+			d.log.Warn("SLACK_BOT_TOKEN is ignored in multi-workspace mode (SLACK_CLIENT_ID set): each workspace's installation brings its token")
+		}
+	}
+	a, err := slack.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("set up Slack: %w", err)
 	}
 	a.Start(ctx)
-	p := &platform{name: "slack", ready: a.Ready, notifier: a, close: a.Close}
+	p := &platform{name: "slack", ready: a.Ready, notifier: a, close: a.Close,
+		routes: map[string]http.Handler{"GET /privacy": http.HandlerFunc(servePrivacy)}}
 	if d.cfg.SlackSigningSecret != "" {
-		p.routes = map[string]http.Handler{"POST /slack/events": a}
+		p.routes["POST /slack/events"] = a
+	}
+	var runs []func(context.Context) error
+	if cfg.OAuth != nil {
+		p.routes["GET /slack/install"] = http.HandlerFunc(a.ServeInstall)
+		p.routes["GET /slack/oauth_redirect"] = http.HandlerFunc(a.ServeRedirect)
+		runs = append(runs, a.RunTokenRefresh)
 	}
 	if d.cfg.SlackAppToken != "" {
-		p.run = func(ctx context.Context) error { return a.RunSocketMode(ctx) }
+		runs = append(runs, func(ctx context.Context) error { return a.RunSocketMode(ctx) })
+	}
+	if len(runs) > 0 {
+		p.run = runAll(runs)
 	}
 	return p, nil
+}
+
+// slackOAuth checks the multi-workspace settings: serve refuses to start
+// without a token key, as tokens would otherwise be stored readable.
+func slackOAuth(d deps) (*slack.OAuthConfig, error) {
+	c := d.cfg
+	if c.SlackClientID == "" || c.SlackClientSecret == "" {
+		return nil, errors.New("multi-workspace Slack needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+	}
+	if c.TokenKey == "" {
+		return nil, errors.New("multi-workspace Slack (SLACK_CLIENT_ID set) needs CERTCOACH_TOKEN_KEY to encrypt the workspaces' tokens: generate one with `openssl rand -hex 32`")
+	}
+	box, err := tokenbox.New(c.TokenKey)
+	if err != nil {
+		return nil, fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
+	}
+	if c.PublicURL == "" || !(strings.HasPrefix(c.PublicURL, "https://") || strings.HasPrefix(c.PublicURL, "http://")) {
+		return nil, errors.New("multi-workspace Slack needs CERTCOACH_PUBLIC_URL, the https:// address Slack and browsers reach serve at (the redirect URL is <it>/slack/oauth_redirect)")
+	}
+	if c.SlackSigningSecret == "" {
+		return nil, errors.New("multi-workspace Slack needs SLACK_SIGNING_SECRET (events arrive over HTTP)")
+	}
+	return &slack.OAuthConfig{ClientID: c.SlackClientID, ClientSecret: c.SlackClientSecret, PublicURL: c.PublicURL,
+		Store: &installStore{st: d.app.store, box: box, now: time.Now}}, nil
+}
+
+// runAll runs fs together until ctx ends; the first error is returned
+// after all have stopped.
+func runAll(fs []func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		errc := make(chan error, len(fs))
+		for _, f := range fs {
+			go func() { errc <- f(ctx) }()
+		}
+		var first error
+		for range fs {
+			if err := <-errc; err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
 }

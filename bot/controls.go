@@ -1,0 +1,111 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/certcoach/certcoach/storage"
+)
+
+// controlWords are the words buttons answer to in the console (next, hard,
+// easy, stop...) and the replies people type to a question (yes, a digit).
+// Typed when nothing is waiting for them, they get what they would do, never
+// a search result.
+var controlWords = map[string]bool{
+	"next": true, "n": true, "hard": true, "easy": true, "stop": true, "pause": true, "resume": true,
+	"yes": true, "y": true, "no": true, "ok": true, "cancel": true, "continue": true, "skip": true,
+}
+
+// isControl reports whether a command name with no arguments is a control
+// word, a lone answer letter or a lone digit.
+func isControl(name string, args Args) bool {
+	if args.Rest != "" {
+		return false
+	}
+	if controlWords[name] {
+		return true
+	}
+	if len(name) == 1 && (name[0] >= 'a' && name[0] <= 'd' || name[0] >= '0' && name[0] <= '9') {
+		return true
+	}
+	return false
+}
+
+// control answers a control word typed with no button to press: where the
+// user's open session is, or how to start one.
+func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
+	r := Reply{Kind: "control"}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return r, err
+	}
+	for _, k := range []struct{ kind, show string }{{quizKind, "`quiz`"}, {reviewKind, "`review`"}, {examKind, "`exam resume`"}} {
+		s, err := e.store.OpenSession(ctx, u.ID, k.kind)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return r, err
+		}
+		return r, Errorf("Your %s is at question %d of %s: %s shows it again; answer with a letter A-D.", k.kind, s.Position+1, sessionLength(s), k.show)
+	}
+	return r, Errorf("No question is open: `quiz` to start one, or `review` for your due cards.")
+}
+
+func sessionLength(s storage.Session) string {
+	if s.Kind == examKind {
+		return examLength(s)
+	}
+	return fmt.Sprint(len(s.Questions))
+}
+
+// plural is "1 day", "2 days": n with the word, in plural when n != 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Suggest returns the command a mistyped name most likely meant ("quizz":
+// "quiz"), or "" when none is close.
+func (e *Engine) Suggest(name string) string {
+	if len(name) < 3 {
+		return ""
+	}
+	best, bestD := "", 3
+	for n := range e.commands {
+		d := editDistance(name, n)
+		if len(n) < 5 && d > 1 {
+			continue
+		}
+		if d < bestD || d == bestD && n < best {
+			best, bestD = n, d
+		}
+	}
+	if bestD > 2 {
+		return ""
+	}
+	return best
+}
+
+// smallTalk are words people say to a bot that are not questions.
+var smallTalk = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks": true, "thank": true, "thx": true,
+	"ty": true, "cheers": true, "bye": true, "morning": true, "hiya": true, "yo": true}
+
+// unknownWord answers text whose first word is no command when it is small
+// talk (a short help line, not a search) or one mistyped command (a
+// did-you-mean); ok is false for anything else.
+func (e *Engine) unknownWord(name string, args Args) (Reply, error, bool) {
+	if smallTalk[name] && len(args.Fields) <= 2 {
+		return Reply{Kind: "help", Private: true,
+			Body: "Hello! Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
+	}
+	if args.Rest == "" {
+		if guess := e.Suggest(name); guess != "" {
+			return Reply{Kind: "unknown"}, Errorf("Unknown command %q: did you mean `%s`? `help` lists them all.", truncate(name, 40), guess), true
+		}
+	}
+	return Reply{}, nil, false
+}

@@ -1,0 +1,280 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// TestQuizNamedDomainKeepsCount: a domain given by name leaves the number
+// after it as the count (it used to be taken as a domain number, then
+// overwritten by the name, so the quiz had the default 5 questions).
+func TestQuizNamedDomainKeepsCount(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ text, want string }{
+		{"quiz cissp iam 4", "CISSP D5 · Question 1 of 4"},
+		{"quiz cism governance 3", "CISM D1 · Question 1 of 3"},
+		{"quiz cissp 7 6", "CISSP D7 · Question 1 of 6"},
+		{"quiz cissp 9", "Question 1 of 9"},
+	} {
+		r := h.do(t, "quizzer-"+c.text, c.text)
+		if r.Outcome != bot.OutcomeOK || !strings.Contains(r.Title, c.want) {
+			t.Errorf("%q: want title with %q, got:\n%s", c.text, c.want, all(r))
+		}
+	}
+}
+
+// TestQuizUnknownCertRefused: a misspelt exam is refused, not read as a
+// domain of the default exam.
+func TestQuizUnknownCertRefused(t *testing.T) {
+	h := newHarness(t)
+	h.do(t, "u", "plan cism 2027-03-01") // CISM is then the default exam
+	r := h.do(t, "u", "quiz cisp")
+	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "cisp") || strings.Contains(r.Body, "CISM") || strings.Contains(r.Title, "CISM") {
+		t.Fatalf("quiz cisp:\n%s", all(r))
+	}
+	if !strings.Contains(r.Body, "cissp") {
+		t.Errorf("the refusal should suggest cissp: %s", r.Body)
+	}
+}
+
+// TestCompareAliasFindsItsOwnTopic: a word that is a topic's own ID wins
+// over another topic's alias.
+func TestCompareAliasFindsItsOwnTopic(t *testing.T) {
+	h := newHarness(t)
+	for _, q := range []string{"compare cryptography", "compare crypto", "compare encryption"} {
+		r := h.do(t, "u", q)
+		if !strings.HasPrefix(r.Title, "Cryptography") {
+			t.Errorf("%q answered %q", q, r.Title)
+		}
+	}
+	if r := h.do(t, "u", "compare architecture"); !strings.Contains(r.Title, "rchitecture") {
+		t.Errorf("compare architecture answered %q", r.Title)
+	}
+}
+
+// TestCompareAdaptiveRow: the row whose cells answer "adaptive or not" is
+// labelled so.
+func TestCompareAdaptiveRow(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "u", "compare")
+	for _, row := range r.Table.Rows {
+		if row.Label == "Format" {
+			t.Fatalf("row labelled Format holds %q / %q", row.Left, row.Right)
+		}
+	}
+	found := false
+	for _, row := range r.Table.Rows {
+		if row.Label == "Adaptive?" {
+			found = strings.HasPrefix(row.Left, "No") && strings.HasPrefix(row.Right, "Yes")
+		}
+	}
+	if !found {
+		t.Fatalf("no Adaptive? row with No/Yes cells:\n%s", all(r))
+	}
+}
+
+// TestDomainsUnknownVersionNamesVersions: an outline version that does not
+// exist is refused with the ones that do.
+func TestDomainsUnknownVersionNamesVersions(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "u", "domains cissp 2019")
+	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "2019") || !strings.Contains(r.Body, "2021") || !strings.Contains(r.Body, "2024") {
+		t.Fatalf("domains cissp 2019:\n%s", all(r))
+	}
+	if r := h.do(t, "u", "domains cissp 2021"); r.Outcome != bot.OutcomeOK || !strings.Contains(r.Title, "2021") {
+		t.Fatalf("domains cissp 2021:\n%s", all(r))
+	}
+}
+
+// TestDomainByObjectiveOrSubtopic: `domain cissp 7.6` and `domain cism 4A2`
+// (the forms the outlines number their parts by) show that domain.
+func TestDomainByObjectiveOrSubtopic(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ text, want, mark string }{
+		{"domain cissp 7.6", "CISSP Domain 7", "7.6"},
+		{"domain cism 4A2", "CISM Domain 4", "4A2"},
+		{"domain cism 4a2", "CISM Domain 4", "4A2"},
+	} {
+		r := h.do(t, "u", c.text)
+		if r.Outcome != bot.OutcomeOK || !strings.Contains(r.Title, c.want) || !strings.Contains(r.Body, c.mark) {
+			t.Errorf("%q:\n%s", c.text, all(r))
+		}
+	}
+	if r := h.do(t, "u", "domain cissp 9.1"); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("domain cissp 9.1 should be refused:\n%s", all(r))
+	}
+}
+
+// TestProgressWithPlanDoesNotAskForOne: with a plan set and no answers yet,
+// progress does not tell the user to set a date.
+func TestProgressWithPlanDoesNotAskForOne(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do(t, "p", "plan cism 2027-03-01"); r.Outcome != bot.OutcomeOK {
+		t.Fatalf("plan: %s", all(r))
+	}
+	r := h.do(t, "p", "progress cism")
+	if strings.Contains(r.Body, "set a date") || !strings.Contains(r.Body, "Plan:") {
+		t.Fatalf("progress with a plan:\n%s", all(r))
+	}
+}
+
+// TestLeaderboardWhenHidden: a user who hid themselves is told so, not that
+// nobody answered.
+func TestLeaderboardWhenHidden(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "hid", "quiz cissp 1 1")
+	h.click(t, "hid", h.answerButton(t, r, true))
+	if r := h.do(t, "hid", "settings leaderboard off"); r.Outcome != bot.OutcomeOK {
+		t.Fatal(all(r))
+	}
+	lb := h.do(t, "hid", "leaderboard")
+	if strings.Contains(lb.Body, "No answers this week") || !strings.Contains(lb.Body, "settings leaderboard on") {
+		t.Fatalf("leaderboard while hidden:\n%s", all(lb))
+	}
+}
+
+// TestExamOverOpenExamOffersResume: starting an exam while one is open
+// (running or paused) does not discard it: the user chooses.
+func TestExamOverOpenExamOffersResume(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	first := h.do(t, "ex", "exam cism")
+	if first.Outcome != bot.OutcomeOK {
+		t.Fatal(all(first))
+	}
+	h.click(t, "ex", h.answerButton(t, first, true))
+	for _, state := range []string{"running", "paused"} {
+		if state == "paused" {
+			if r := h.do(t, "ex", "exam pause"); !strings.Contains(r.Title, "paused") {
+				t.Fatalf("exam pause: %s", all(r))
+			}
+		}
+		r := h.do(t, "ex", "exam cism")
+		if !strings.Contains(r.Body, "question 2 of 150") || !strings.Contains(r.Body, state) {
+			t.Fatalf("exam over a %s exam:\n%s", state, all(r))
+		}
+		mustButton(t, r, "quiz:resume:")
+		mustButton(t, r, "exam:restart:")
+	}
+	u, _ := h.store.UserByKey(ctx, h.userKey("ex"))
+	open, err := h.store.OpenSession(ctx, u.ID, "exam")
+	if err != nil || open.Position != 1 {
+		t.Fatalf("the open exam should be untouched: %+v %v", open, err)
+	}
+	// Start over ends the old one and starts a new one.
+	r := h.do(t, "ex", "exam cism")
+	fresh := h.click(t, "ex", mustButton(t, r, "exam:restart:"))
+	if !strings.Contains(fresh.Title, "1 of 150") {
+		t.Fatalf("start over:\n%s", all(fresh))
+	}
+	old, _ := h.store.Session(ctx, open.ID)
+	if old.State != "stopped" {
+		t.Fatalf("old exam state %q, want stopped", old.State)
+	}
+	// The same restart button twice does not start a third exam.
+	if again := h.click(t, "ex", mustButton(t, r, "exam:restart:")); again.Outcome != bot.OutcomeUserError {
+		t.Fatalf("second start over:\n%s", all(again))
+	}
+}
+
+// TestReviewTwiceOffersResume: a second `review` while one is open says so.
+func TestReviewTwiceOffersResume(t *testing.T) {
+	h := newHarness(t)
+	first := h.do(t, "rv", "review")
+	if first.Outcome != bot.OutcomeOK {
+		t.Fatal(all(first))
+	}
+	h.click(t, "rv", h.answerButton(t, first, true))
+	again := h.do(t, "rv", "review")
+	if !strings.Contains(again.Body, "question 2 of") {
+		t.Fatalf("second review:\n%s", all(again))
+	}
+	resume := h.click(t, "rv", mustButton(t, again, "quiz:next:"))
+	if !strings.Contains(resume.Title, "Question 2 of") {
+		t.Fatalf("resume review:\n%s", all(resume))
+	}
+	over := h.click(t, "rv", mustButton(t, again, "review:restart:"))
+	if !strings.Contains(over.Title, "Question 1 of") {
+		t.Fatalf("review start over:\n%s", all(over))
+	}
+}
+
+// TestExamPauseResumeWording: `exam cissp pause` pauses the running exam
+// (it used to start a new one), and `exam resume` on a running exam does not
+// claim to have resumed it.
+func TestExamPauseResumeWording(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	start := h.do(t, "pw", "exam cissp")
+	if start.Outcome != bot.OutcomeOK {
+		t.Fatal(all(start))
+	}
+	running := h.do(t, "pw", "exam resume")
+	if strings.Contains(running.Body, "Resumed") || !strings.Contains(running.Body, "already running") {
+		t.Fatalf("exam resume on a running exam:\n%s", all(running))
+	}
+	p := h.do(t, "pw", "exam cissp pause")
+	if !strings.Contains(p.Title, "paused") {
+		t.Fatalf("exam cissp pause:\n%s", all(p))
+	}
+	u, _ := h.store.UserByKey(ctx, h.userKey("pw"))
+	s, err := h.store.OpenSession(ctx, u.ID, "exam")
+	if err != nil || s.State != "paused" {
+		t.Fatalf("open exam after pause: %+v %v", s, err)
+	}
+	if r := h.do(t, "pw", "exam resume"); !strings.Contains(r.Body, "Resumed") {
+		t.Fatalf("exam resume on a paused exam:\n%s", all(r))
+	}
+	if r := h.do(t, "pw", "exam pause cism"); r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "CISSP") {
+		t.Fatalf("exam pause cism with a CISSP exam running:\n%s", all(r))
+	}
+	if r := h.do(t, "pw", "help"); !strings.Contains(r.Body, "exam stop") {
+		t.Errorf("help does not mention exam stop:\n%s", r.Body)
+	}
+	if r := h.do(t, "pw", "exam stop"); !strings.Contains(r.Title, "results") {
+		t.Fatalf("exam stop:\n%s", all(r))
+	}
+}
+
+// TestControlWordsOutOfPlace: a control typed with nothing to control says
+// what it would do, never a search result.
+func TestControlWordsOutOfPlace(t *testing.T) {
+	h := newHarness(t)
+	for _, w := range []string{"next", "n", "yes", "3", "hard", "easy", "stop", "b"} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "cw", DM: true}, Text: w})
+		if r.Kind == "ask" || !strings.Contains(r.Body, "`quiz`") {
+			t.Errorf("%q answered as %s:\n%s", w, r.Kind, all(r))
+		}
+	}
+	// With a quiz open, the reply says where it is.
+	q := h.do(t, "cw", "quiz cissp 2 2")
+	if q.Outcome != bot.OutcomeOK {
+		t.Fatal(all(q))
+	}
+	r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "cw", DM: true}, Text: "next"})
+	if !strings.Contains(r.Body, "question 1 of 2") {
+		t.Errorf("next with a quiz open:\n%s", all(r))
+	}
+}
+
+// TestSmallTalkAndTypos: "hello" or "thanks" gets a short help line, not the
+// list of every topic; a mistyped command gets a did-you-mean.
+func TestSmallTalkAndTypos(t *testing.T) {
+	h := newHarness(t)
+	dm := bot.Actor{Platform: "console", Workspace: "w1", User: "st", DM: true}
+	for _, w := range []string{"hello", "thanks", "thank you", "hi there"} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: dm, Text: w})
+		if strings.Contains(r.Body, "incident-response") || !strings.Contains(r.Body, "help") || len(r.Body) > 200 {
+			t.Errorf("%q:\n%s", w, all(r))
+		}
+	}
+	for w, want := range map[string]string{"quizz": "`quiz`", "comapre": "`compare`", "progres": "`progress`"} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: dm, Text: w})
+		if !strings.Contains(r.Body, "did you mean "+want) {
+			t.Errorf("%q:\n%s", w, all(r))
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// The App Home tab is the user's dashboard: published (views.publish) when
+// they open it, and again after they answer something while it is theirs.
+
+// Dashboards is what the App Home needs from the engine.
+type Dashboards interface {
+	Dashboard(ctx context.Context, act bot.Actor) (bot.Dashboard, error)
+}
+
+const (
+	maxHomeBlocks = 100 // Slack's limit for a Home tab view
+	// HomeActionID is the action ID of a Home tab button; its value is the
+	// command text, run as if typed in a DM with the bot.
+	HomeActionID = "home:cmd"
+)
+
+// HomeView lays a dashboard out as a Home tab view within Slack's limits.
+func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
+	var b []slackapi.Block
+	if d.New {
+		b = append(b,
+			slackapi.NewHeaderBlock(plainText("Welcome to certcoach")),
+			slackapi.NewSectionBlock(mrkdwnText("certcoach helps you prepare for *CISM* and *CISSP*: quizzes in the real format, spaced review of what you got wrong, a study plan to your exam date and a daily reminder."), nil, nil),
+			slackapi.NewSectionBlock(mrkdwnText("*Start here*\n1. Set your exam date: `/cert plan cissp 2026-09-30` (or `cism`).\n2. Take a first quiz with the button below.\n3. Get a daily nudge: `/cert remind 07:30`.\n\n`/cert help` lists everything; `/cert compare` explains how the two certifications differ."), nil, nil),
+		)
+	} else {
+		b = append(b, slackapi.NewHeaderBlock(plainText(truncate(fmt.Sprintf("Your %s dashboard", d.CertName), maxHeader))))
+		fields := []*slackapi.TextBlockObject{
+			mrkdwnText(fmt.Sprintf("*Readiness*\n%s", meter(d.Readiness))),
+			mrkdwnText(fmt.Sprintf("*Streak*\n%d day(s)", d.Streak)),
+			mrkdwnText(fmt.Sprintf("*Cards due today*\n%d", d.DueToday)),
+			mrkdwnText("*Last week*\n" + place(d.LastWeekPlace, d.LastWeekOf)),
+			mrkdwnText("*Plan*\n" + planLine(d.Plan)),
+			mrkdwnText("*Next reminder*\n" + reminderLine(d.NextReminder, d.ReminderZone)),
+		}
+		b = append(b, &slackapi.SectionBlock{Type: slackapi.MBTSection, Fields: fields}, slackapi.NewDividerBlock(),
+			slackapi.NewSectionBlock(mrkdwnText("*Mastery by domain*"), nil, nil))
+		for _, dd := range d.Domains {
+			line := fmt.Sprintf("`D%d` %s · %s (%d%%): %d answered, %.0f%% right, %d due",
+				dd.N, meter(dd.Mastery), escape(dd.Name), dd.Weight, dd.Answered, dd.Accuracy*100, dd.Due)
+			b = append(b, slackapi.NewSectionBlock(mrkdwnText(truncate(line, maxSectionText)), nil, nil))
+		}
+		b = append(b, slackapi.NewContextBlock("", mrkdwnText(truncate("Outline: "+escape(d.Outline), maxContextText))))
+	}
+	var els []slackapi.BlockElement
+	for i, act := range d.Actions {
+		btn := slackapi.NewButtonBlockElement(fmt.Sprintf("%s:%d", HomeActionID, i), truncate(act.Command, maxButtonValue), plainText(truncate(act.Label, maxButtonText)))
+		if i == 0 {
+			btn.Style = slackapi.StylePrimary
+		}
+		els = append(els, btn)
+	}
+	if len(els) > 0 {
+		b = append(b, slackapi.NewActionBlock("home_actions", els...))
+	}
+	// The layout is bounded (one block per domain, fewer than ten), but a
+	// view over the limit is refused whole: keep the head and the buttons.
+	if len(b) > maxHomeBlocks {
+		b = append(b[:maxHomeBlocks-1], b[len(b)-1])
+	}
+	return slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: b}}
+}
+
+func meter(f float64) string {
+	f = math.Max(0, math.Min(1, f))
+	full := int(math.Round(f * 10))
+	return strings.Repeat("█", full) + strings.Repeat("░", 10-full) + fmt.Sprintf(" %.0f%%", f*100)
+}
+
+func place(p, of int) string {
+	if p == 0 {
+		return "not ranked"
+	}
+	return fmt.Sprintf("#%d of %d", p, of)
+}
+
+func planLine(p *bot.DashboardPlan) string {
+	if p == nil {
+		return "none yet: `/cert plan cissp YYYY-MM-DD`"
+	}
+	s := fmt.Sprintf("exam %s, %d days left, %d a day", p.ExamDate, p.DaysLeft, p.PerDay)
+	switch {
+	case p.Ahead > 0:
+		s += fmt.Sprintf(" (%d ahead)", p.Ahead)
+	case p.Ahead < 0:
+		s += fmt.Sprintf(" (%d behind)", -p.Ahead)
+	}
+	return s
+}
+
+func reminderLine(at time.Time, zone string) string {
+	if at.IsZero() {
+		return "off: `/cert remind 07:30`"
+	}
+	if loc, err := time.LoadLocation(zone); err == nil {
+		at = at.In(loc)
+	}
+	return at.Format("Mon 2 Jan 15:04") + " " + escape(zone)
+}
+
+func homeKey(cl *client, user string) string { return cl.key.Workspace() + "/" + user }
+
+// publishHome builds and publishes a user's Home tab.
+func (a *Adapter) publishHome(ctx context.Context, cl *client, user string) {
+	act := a.actor(ctx, cl, user, "", "", followupWait)
+	d, err := a.cfg.Home.Dashboard(ctx, act)
+	if err != nil {
+		a.log.Warn("slack: dashboard failed", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	err = a.retry(ctx, func() error {
+		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: HomeView(d)})
+		return err
+	})
+	if err != nil {
+		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	a.homes.Store(homeKey(cl, user), struct{}{})
+}
+
+// republishHome refreshes the Home tab of a user who has opened it, after
+// something they did may have changed it.
+func (a *Adapter) republishHome(cl *client, user string) {
+	if a.cfg.Home == nil {
+		return
+	}
+	if _, ok := a.homes.Load(homeKey(cl, user)); !ok {
+		return
+	}
+	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user) })
+}
+
+// homeAction runs a Home tab button's command and sends the reply as a DM
+// (a Home tab click has no response_url), then refreshes the tab.
+func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id string) bool {
+	act := cb.ActionCallback.BlockActions[0]
+	if !strings.HasPrefix(act.ActionID, HomeActionID) || act.Value == "" {
+		return true
+	}
+	user, text := cb.User.ID, act.Value
+	return a.spawn("home action", func(ctx context.Context) {
+		ch, err := a.dmChannel(ctx, cl, user)
+		if err != nil {
+			a.log.Warn("slack: home action: no DM channel", "err", err)
+			return
+		}
+		req := bot.Request{Text: text, ID: a.idOr(id)}
+		req.Actor = a.actor(ctx, cl, user, ch, cb.User.Name, waitFor(text, true))
+		req.Actor.DM = true
+		reply := a.eng.Handle(ctx, req)
+		if err := a.post(ctx, cl, ch, reply); err != nil {
+			a.log.Warn("slack: home action reply failed", "request_id", req.ID, "err", err)
+		}
+		a.publishHome(ctx, cl, user)
+	})
+}

@@ -1,0 +1,88 @@
+package slack
+
+import (
+	"context"
+	"time"
+
+	"github.com/slack-go/slack/slackevents"
+)
+
+// lifecycleWait bounds the token deletion done before an uninstall event is
+// acknowledged.
+const lifecycleWait = 2 * time.Second
+
+// eventKey is the installation an event was delivered for: its first
+// authorization (Enterprise Grid org installs are told apart there), else
+// the envelope's team.
+func eventKey(ev slackevents.EventsAPIEvent, cb *slackevents.EventsAPICallbackEvent) InstallKey {
+	if len(cb.Authorizations) > 0 {
+		au := cb.Authorizations[0]
+		k := InstallKey{EnterpriseID: au.EnterpriseID, TeamID: au.TeamID, OrgWide: au.IsEnterpriseInstall}
+		if k.EnterpriseID == "" {
+			k.EnterpriseID = ev.EnterpriseID
+		}
+		if k.TeamID == "" && !k.OrgWide {
+			k.TeamID = ev.TeamID
+		}
+		return k
+	}
+	return InstallKey{EnterpriseID: ev.EnterpriseID, TeamID: ev.TeamID}
+}
+
+// lifecycle handles the events that are about the installation rather than
+// a user's message: app_uninstalled, tokens_revoked (either may come first;
+// both delete the tokens before the event is acknowledged) and
+// app_home_opened. handled is false for other events; ok false asks Slack
+// to deliver the event again.
+func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
+	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if cb == nil {
+		return false, true
+	}
+	k := eventKey(ev, cb)
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppUninstalledEvent:
+		ctx, cancel := context.WithTimeout(a.ctx, lifecycleWait)
+		defer cancel()
+		if err := a.forgetInstall(ctx, k); err != nil {
+			a.log.Error("slack: app_uninstalled: cannot delete tokens", "workspace", k.Workspace(), "err", err)
+			return true, false
+		}
+		if !a.multi() {
+			a.log.Warn("slack: app uninstalled from the workspace of SLACK_BOT_TOKEN; its data is kept (single-workspace mode)", "workspace", k.Workspace())
+			return true, true
+		}
+		return true, a.spawn("forget workspace", func(ctx context.Context) {
+			if err := a.cfg.OAuth.Store.DeleteWorkspaceData(ctx, k.Workspace()); err != nil {
+				a.log.Error("slack: app_uninstalled: cannot delete the workspace's data", "workspace", k.Workspace(), "err", err)
+				return
+			}
+			a.log.Info("slack: app uninstalled; workspace data deleted", "workspace", k.Workspace())
+		})
+	case *slackevents.TokensRevokedEvent:
+		if len(e.Tokens.Bot) == 0 {
+			return true, true // only user tokens, which certcoach does not keep
+		}
+		ctx, cancel := context.WithTimeout(a.ctx, lifecycleWait)
+		defer cancel()
+		if err := a.forgetInstall(ctx, k); err != nil {
+			a.log.Error("slack: tokens_revoked: cannot delete tokens", "workspace", k.Workspace(), "err", err)
+			return true, false
+		}
+		return true, true
+	case *slackevents.AppHomeOpenedEvent:
+		if a.cfg.Home == nil || e.Tab != "home" || e.User == "" {
+			return true, true
+		}
+		user := e.User
+		return true, a.spawn("home", func(ctx context.Context) {
+			cl, err := a.clientFor(ctx, k)
+			if err != nil {
+				a.log.Warn("slack: app_home_opened from a workspace without a usable installation", "workspace", k.Workspace(), "err", err)
+				return
+			}
+			a.publishHome(ctx, cl, user)
+		})
+	}
+	return false, true
+}

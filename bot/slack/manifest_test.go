@@ -1,0 +1,54 @@
+package slack
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The install asks for the scopes the manifest declares, and the manifest
+// subscribes to the events multi-workspace mode and the App Home need.
+func TestManifestMatchesInstall(t *testing.T) {
+	b, err := os.ReadFile("../../slack-manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Features struct {
+			AppHome struct {
+				HomeTab bool `yaml:"home_tab_enabled"`
+			} `yaml:"app_home"`
+		} `yaml:"features"`
+		OAuth struct {
+			RedirectURLs []string `yaml:"redirect_urls"`
+			Scopes       struct {
+				Bot []string `yaml:"bot"`
+			} `yaml:"scopes"`
+		} `yaml:"oauth_config"`
+		Settings struct {
+			Events struct {
+				Bot []string `yaml:"bot_events"`
+			} `yaml:"event_subscriptions"`
+		} `yaml:"settings"`
+	}
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.OAuth.Scopes.Bot, ","); got != BotScopes {
+		t.Errorf("manifest scopes %q, install asks for %q", got, BotScopes)
+	}
+	if !m.Features.AppHome.HomeTab {
+		t.Error("manifest does not enable the Home tab")
+	}
+	if len(m.OAuth.RedirectURLs) == 0 || !strings.HasSuffix(m.OAuth.RedirectURLs[0], "/slack/oauth_redirect") {
+		t.Errorf("manifest redirect URLs %v", m.OAuth.RedirectURLs)
+	}
+	events := strings.Join(m.Settings.Events.Bot, ",")
+	for _, e := range []string{"app_home_opened", "app_uninstalled", "tokens_revoked", "app_mention", "message.im"} {
+		if !strings.Contains(events, e) {
+			t.Errorf("manifest does not subscribe to %s", e)
+		}
+	}
+}

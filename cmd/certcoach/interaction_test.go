@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/storage"
+)
+
+// TestConsoleSessionEndToEnd pipes a whole session into `certcoach console`
+// (the real engine on a temp SQLite file): `quiz cissp 7 6` answered by a
+// letter and `next` six times records 6 answers, and `quiz cissp iam 4`
+// asks 4 questions.
+func TestConsoleSessionEndToEnd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	t.Setenv("CERTCOACH_DB", db)
+	in := "quiz cissp 7 6\n" + strings.Repeat("b\nnext\n", 6) + "quiz cissp iam 4\n" + strings.Repeat("c\nn\n", 4) + "quit\n"
+	code, out, errOut := runCLI(t, in, "--user", "e2e", "console")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"CISSP D7 · Question 6 of 6", "Score:", "CISSP D5 · Question 4 of 4"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "Question 1 of 5") {
+		t.Errorf("a quiz had the default 5 questions:\n%s", out)
+	}
+	if errOut != "" {
+		t.Errorf("stderr: %s", errOut)
+	}
+	st, err := storage.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n, err := st.CountAnswers(context.Background(), storage.UserKey{Platform: "console", Workspace: "local", User: "e2e"})
+	if err != nil || n != 10 {
+		t.Fatalf("%d answers stored (%v), want 6 + 4", n, err)
+	}
+}
+
+// TestAskFreeText: `certcoach ask` with text that is not a command asks
+// it; a mistyped command still gets usage and a suggestion.
+func TestAskFreeText(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "ask", "what is the cissp passing score?")
+	if code != 0 || !strings.Contains(out, "700") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "ask", "quizz")
+	if code != exitUsage || !strings.Contains(errOut, "quiz") || !strings.Contains(errOut, "did you mean") {
+		t.Fatalf("ask quizz: exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+// TestSlackBotTokenAlone: a bot token without a signing secret or an app
+// token is an incomplete Slack setup, not "no credentials".
+func TestSlackBotTokenAlone(t *testing.T) {
+	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORD_APP_ID"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("CERTCOACH_DB", filepath.Join(t.TempDir(), "x.db"))
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test-only")
+	var out, errb strings.Builder
+	code := run(nil, strings.NewReader("help\n"), &out, &errb)
+	if code == 0 || strings.Contains(out.String(), "opening the local console") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %s:\n%s", want, errb.String())
+		}
+	}
+	if strings.Contains(errb.String(), "xoxb-test-only") {
+		t.Errorf("the token was printed")
+	}
+}
+
+// TestBackupOfMissingDatabaseFails: backing up a file that does not exist
+// fails and creates nothing.
+func TestBackupOfMissingDatabaseFails(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	code, out, errOut := runCLI(t, "", "--db", missing, "backup", filepath.Join(dir, "out.db"))
+	if code == 0 || !strings.Contains(errOut, "missing.db") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, f := range []string{missing, filepath.Join(dir, "out.db")} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s was created", f)
+		}
+	}
+}
+
+// TestMissingKBDirNamed: a CERTCOACH_KB_DIR that does not exist is named.
+func TestMissingKBDirNamed(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "no-such-kb")
+	for _, args := range [][]string{{"ask", "compare"}, {"kb", "check"}} {
+		t.Setenv("CERTCOACH_DB", filepath.Join(t.TempDir(), "kb.db"))
+		var out, errb strings.Builder
+		for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY"} {
+			t.Setenv(k, "")
+		}
+		t.Setenv("CERTCOACH_KB_DIR", dir)
+		code := run(args, strings.NewReader(""), &out, &errb)
+		if code == 0 || !strings.Contains(errb.String(), "CERTCOACH_KB_DIR") || !strings.Contains(errb.String(), dir) {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, code, errb.String())
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package tokenbox
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+const key = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+func TestSealOpen(t *testing.T) {
+	b, err := New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, err := b.Seal("xoxb-secret", "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := b.Seal("xoxb-secret", "T1")
+	if bytes.Equal(s1, s2) {
+		t.Error("two seals of the same value are equal: nonce not random")
+	}
+	if bytes.Contains(s1, []byte("xoxb")) {
+		t.Error("sealed value contains the plain text")
+	}
+	got, err := b.Open(s1, "T1")
+	if err != nil || got != "xoxb-secret" {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+	if _, err := b.Open(s1, "T2"); err == nil {
+		t.Error("opened under another context")
+	}
+	other, _ := New(strings.Repeat("ab", 32))
+	if _, err := other.Open(s1, "T1"); err == nil {
+		t.Error("opened under another key")
+	}
+	s1[len(s1)-1] ^= 1
+	if _, err := b.Open(s1, "T1"); err == nil {
+		t.Error("opened a tampered value")
+	}
+	if s, _ := b.Seal("", "T1"); s != nil {
+		t.Errorf("empty seals to %v, want nil", s)
+	}
+}
+
+func TestNewRejectsBadKeys(t *testing.T) {
+	for _, k := range []string{"", "abcd", strings.Repeat("zz", 32), strings.Repeat("ab", 16), strings.Repeat("ab", 33)} {
+		if _, err := New(k); err == nil {
+			t.Errorf("New(%q) accepted", k)
+		}
+	}
+}
