@@ -80,7 +80,7 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		r, ok := e.factAnswer(a)
 		return r, ok, nil
 	case knowledge.AskDefine:
-		r := e.define(ctx, req, a.Terms[0])
+		r := e.define(ctx, req, a)
 		if f, ok := e.factAnswer(a); ok {
 			// "what is adaptive testing" names a term that is also an exam
 			// fact: the definition, then each exam's fact.
@@ -247,13 +247,16 @@ func termTitle(t *knowledge.Term) string {
 	return t.Term
 }
 
-// define answers with a glossary definition and where the term sits.
-func (e *Engine) define(ctx context.Context, req Request, id string) Reply {
+// define answers with a glossary definition and where the term sits in
+// the outline of the exam named (else both).
+func (e *Engine) define(ctx context.Context, req Request, a *knowledge.Analysis) Reply {
+	id := a.Terms[0]
 	t := e.kb.Term(id)
 	r := Reply{Kind: "ask", Private: true, Shareable: true, Title: termTitle(t), Body: t.Definition,
 		Footer: "Glossary (certcoach's own definition)", Refs: []string{"term:" + id}}
-	if lines, _ := e.termPlaces(ctx, req, t, nil); len(lines) > 0 {
+	if lines, refs := e.termPlaces(ctx, req, t, e.certsFor(a)); len(lines) > 0 {
 		r.Body += "\n\n_In the outlines:_ " + strings.Join(lines, "; ")
+		r.Refs = append(r.Refs, refs...)
 	}
 	return r
 }

@@ -337,6 +337,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskRefusal
 	case intents["compare"] && len(q.Terms) >= 2:
 		q.Ask = AskConcepts
+	case intents["compare"] && len(q.Terms) == 1 && len(q.Exams) == 0 && len(q.Attributes) == 0:
+		// "how does zero trust differ from perimeter security", "soc 1 vs
+		// soc 2": one glossary entry is named, and it answers.
+		q.Ask = AskDefine
 	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
 		q.Ask = AskCompare
 	case intents["which-first"] && !one:
