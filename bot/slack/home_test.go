@@ -1,0 +1,44 @@
+package slack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+func TestHomeView(t *testing.T) {
+	acts := []bot.DashboardAction{{Label: "Quiz D3 (weakest)", Command: "quiz cissp 3"}, {Label: "Review", Command: "review"}, {Label: "Practice exam", Command: "exam cissp"}}
+	onboard := HomeView(bot.Dashboard{New: true, Actions: acts})
+	raw, _ := json.Marshal(onboard)
+	if onboard.Type != "home" || !strings.Contains(string(raw), "Welcome") || strings.Contains(string(raw), "Readiness") {
+		t.Errorf("onboarding view: %s", raw)
+	}
+	d := bot.Dashboard{CertName: "CISSP", Readiness: 0.42, Streak: 3, DueToday: 5, LastWeekPlace: 2, LastWeekOf: 7,
+		Plan: &bot.DashboardPlan{ExamDate: "2027-03-01", DaysLeft: 90, PerDay: 12, Ahead: -4}, Actions: acts,
+		NextReminder: time.Date(2026, 12, 2, 6, 30, 0, 0, time.UTC), ReminderZone: "Europe/Paris"}
+	for i := range 8 {
+		d.Domains = append(d.Domains, bot.DashboardDomain{N: i + 1, Name: "Domain <x>", Weight: 12, Mastery: 0.5})
+	}
+	v := HomeView(d)
+	raw, _ = json.Marshal(v)
+	for _, want := range []string{"42%", "3 day(s)", "#2 of 7", "90 days left", "4 behind", "07:30 Europe/Paris", "`D8`", `Domain \u0026lt;x\u0026gt;`, `"value":"quiz cissp 3"`, `"style":"primary"`} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	// Far more domains than any outline has: still within Slack's limit,
+	// buttons kept.
+	for i := range 200 {
+		d.Domains = append(d.Domains, bot.DashboardDomain{N: i + 9, Name: "more"})
+	}
+	v = HomeView(d)
+	if n := len(v.Blocks.BlockSet); n > maxHomeBlocks {
+		t.Errorf("%d blocks, limit %d", n, maxHomeBlocks)
+	}
+	if last := v.Blocks.BlockSet[len(v.Blocks.BlockSet)-1]; last.BlockType() != "actions" {
+		t.Errorf("last block is %s, want the buttons", last.BlockType())
+	}
+}

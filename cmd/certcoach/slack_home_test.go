@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/internal/wire"
+)
+
+// views publishes made so far, decoded.
+func (e *multiEnv) views(token string) []map[string]any {
+	var out []map[string]any
+	for _, c := range e.fake.allCalls() {
+		if c.Method != "views.publish" || c.Token != token {
+			continue
+		}
+		var v map[string]any
+		if err := json.Unmarshal(c.Body, &v); err != nil {
+			e.t.Fatalf("views.publish body: %v", err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (e *multiEnv) waitViews(token string, n int) []map[string]any {
+	e.t.Helper()
+	waitFor(e.t, func() bool { return len(e.views(token)) >= n }, "views.publish")
+	return e.views(token)
+}
+
+func TestSlackAppHome(t *testing.T) {
+	e := newMultiEnv(t, false)
+	e.install("T0ONE")
+	tok := e.tokenOf("T0ONE")
+	ctx := context.Background()
+	sl := e.slackWire()
+	opened := map[string]any{"type": "app_home_opened", "user": "U0ALICE", "channel": "D0U0ALICE", "tab": "home", "event_ts": "1.2"}
+	if res, err := sl.Event(ctx, "T0ONE", "EvHome1", opened); err != nil || res.Status != 200 {
+		t.Fatalf("app_home_opened: %v %d", err, res.Status)
+	}
+	v := e.waitViews(tok, 1)[0]
+	view, _ := v["view"].(map[string]any)
+	blocks, _ := view["blocks"].([]any)
+	raw, _ := json.Marshal(view)
+	if v["user_id"] != "U0ALICE" || view["type"] != "home" || len(blocks) == 0 || len(blocks) > 100 ||
+		!strings.Contains(string(raw), "Welcome to certcoach") || !strings.Contains(string(raw), "/cert plan") {
+		t.Fatalf("first visit view: %s", raw)
+	}
+
+	// An answer changes the dashboard: it is published again.
+	res, err := sl.Command(ctx, "T0ONE", "U0ALICE", "C0GEN", "quiz cissp 3", "")
+	if err != nil || res.Status != 200 {
+		t.Fatalf("quiz: %v %d", err, res.Status)
+	}
+	id, _, _, ok := wire.QuizButton(res.Body, 1)
+	if !ok {
+		t.Fatalf("no answer button in %s", res.Body)
+	}
+	hook := newHookSink(t)
+	if res, err := sl.Action(ctx, "T0ONE", "U0ALICE", "C0GEN", id, hook); err != nil || res.Status != 200 {
+		t.Fatalf("answer: %v %d", err, res.Status)
+	}
+	views := e.waitViews(tok, 2)
+	raw, _ = json.Marshal(views[len(views)-1]["view"])
+	for _, want := range []string{"Your CISSP dashboard", "Readiness", "Streak", "Cards due today", "Last week", "Plan", "Next reminder", "Mastery by domain", "1 answered", "home:cmd:0"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("dashboard after an answer lacks %q: %s", want, raw)
+		}
+	}
+	if strings.Contains(string(raw), "Welcome to certcoach") {
+		t.Error("onboarding shown after an answer")
+	}
+
+	// A Home tab button: the command runs and its reply comes as a DM.
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "team": map[string]string{"id": "T0ONE"}, "user": map[string]string{"id": "U0ALICE", "name": "alice"},
+		"container": map[string]any{"type": "view", "view_id": "V1"}, "view": map[string]any{"id": "V1", "type": "home"},
+		"trigger_id": "1.2.3",
+		"actions":    []map[string]string{{"type": "button", "action_id": "home:cmd:1", "block_id": "home_actions", "value": "review", "action_ts": "1"}},
+	})
+	if res, err := sl.Post(ctx, url.Values{"payload": {string(payload)}}); err != nil || res.Status != 200 {
+		t.Fatalf("home button: %v %d", err, res.Status)
+	}
+	c := e.fake.waitCall(t, "chat.postMessage", tok)
+	if c.Form.Get("channel") != "D0U0ALICE" || !strings.Contains(c.Form.Get("blocks")+c.Form.Get("text"), "Review") {
+		t.Errorf("home button reply: %v", c.Form)
+	}
+	e.waitViews(tok, 3) // and the tab is refreshed
+}
+
+// newHookSink is a response_url that accepts posts.
+func newHookSink(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/hooks/1"
+}
