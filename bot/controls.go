@@ -109,3 +109,23 @@ func (e *Engine) unknownWord(name string, args Args) (Reply, error, bool) {
 	}
 	return Reply{}, nil, false
 }
+
+// isBusy reports whether err is the database refusing a write because
+// another process holds its lock (SQLite's SQLITE_BUSY or SQLITE_LOCKED,
+// after the store's own busy timeout).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		switch coded.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+	}
+	return false
+}
+
+// busyReply is the one line a user sees when the database is busy.
+func busyReply() Reply {
+	return Reply{Kind: "busy", Outcome: OutcomeError, Private: true,
+		Body: "The database is busy: another certcoach process is writing to it. Try again in a moment."}
+}

@@ -229,6 +229,10 @@ func (e *Engine) Handle(ctx context.Context, req Request) (reply Reply) {
 		if errors.As(err, &ue) {
 			return Reply{Kind: r.Kind, Outcome: OutcomeUserError, Private: true, Body: ue.Msg}
 		}
+		if isBusy(err) {
+			e.log.Warn("database busy", "request_id", req.ID, "err", err)
+			return busyReply()
+		}
 		if ctx.Err() != nil {
 			e.log.Warn("request cancelled", "request_id", req.ID, "err", err)
 		} else {

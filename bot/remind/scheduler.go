@@ -123,7 +123,7 @@ func (c *counters) stats() Stats {
 func (s *Scheduler) Run(ctx context.Context) error {
 	ticks, stop := s.opts.Clock.Ticks(s.opts.Interval)
 	defer stop()
-	s.log.Info("reminder scheduler started", "workers", s.opts.Workers, "interval", s.opts.Interval)
+	s.log.Info("reminder scheduler started", "workers", s.opts.Workers, "interval", s.opts.Interval.String())
 	for {
 		st, err := s.RunDue(ctx)
 		if err != nil && ctx.Err() == nil {

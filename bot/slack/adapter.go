@@ -99,9 +99,12 @@ type Adapter struct {
 	sleep   func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
 	dms     sync.Map                                         // user ID -> DM channel ID
 	authMu  sync.Mutex
-	auth    *slackapi.AuthTestResponse
-	authErr error
-	authAt  time.Time
+	// authRecheck is how long a failed auth.test stands before Ready asks
+	// again (tests shorten it).
+	authRecheck time.Duration
+	auth        *slackapi.AuthTestResponse
+	authErr     error
+	authAt      time.Time
 
 	apiOpts   []slackapi.Option // for per-workspace clients
 	clients   clientCache
@@ -164,7 +167,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
-		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx,
+		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx, authRecheck: authRecheck,
 		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
 	}
 	a.users = newUserCache(cfg.UserTTL, a.log)
@@ -173,7 +176,9 @@ func New(cfg Config) (*Adapter, error) {
 }
 
 // Start checks the bot token with auth.test. A failure is logged and makes
-// Ready fail (it is retried there); it never stops the process.
+// Ready fail (it is retried there); it never stops the process. serve runs
+// it in the background, so a hanging Slack API does not hold up the
+// listener.
 func (a *Adapter) Start(ctx context.Context) {
 	if a.multi() {
 		a.log.Info("slack: multi-workspace mode", "install", a.cfg.OAuth.PublicURL+"/slack/install")
@@ -183,21 +188,26 @@ func (a *Adapter) Start(ctx context.Context) {
 	defer cancel()
 	if err := a.checkAuth(ctx); err != nil {
 		a.log.Error("slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL; /readyz reports not ready until it succeeds", "err", err)
-		return
 	}
-	a.authMu.Lock()
-	defer a.authMu.Unlock()
-	a.log.Info("slack connected", "team", a.auth.TeamID, "bot_user", a.auth.UserID)
 }
 
+// checkAuth calls auth.test and logs the connection the first time it
+// succeeds, including after failures (readiness recovering).
 func (a *Adapter) checkAuth(ctx context.Context) error {
 	res, err := a.api.AuthTestContext(ctx)
 	a.authMu.Lock()
 	defer a.authMu.Unlock()
 	a.authAt = time.Now()
 	if err != nil {
-		a.authErr = fmt.Errorf("slack auth.test: %w", err)
+		a.authErr = fmt.Errorf("auth.test: %w", err)
 		return a.authErr
+	}
+	if a.auth == nil {
+		if a.authErr != nil {
+			a.log.Info("slack connected after auth.test failures", "team", res.TeamID, "bot_user", res.UserID)
+		} else {
+			a.log.Info("slack connected", "team", res.TeamID, "bot_user", res.UserID)
+		}
 	}
 	a.auth, a.authErr = res, nil
 	return nil
@@ -215,7 +225,7 @@ func (a *Adapter) Ready(ctx context.Context) error {
 	if ok {
 		return nil
 	}
-	if err != nil && time.Since(at) < authRecheck {
+	if err != nil && time.Since(at) < a.authRecheck {
 		return err
 	}
 	return a.checkAuth(ctx)

@@ -68,7 +68,7 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
 		ok := a.spawn("command", func(ctx context.Context) {
 			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
-			reply := a.eng.Handle(ctx, req)
+			reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
 			// A private reply replaces the "working on it" note; a public one
 			// cannot (ephemeral stays ephemeral), so it is a new message.
 			res := toResponse(reply, text)

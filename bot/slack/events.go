@@ -111,7 +111,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	act := a.actor(ctx, cl, in.user, in.channel, "", waitFor(text, true))
 	act.DM = in.dm
 	req := bot.Request{Actor: act, Text: text, ID: a.requestID()}
-	reply := a.eng.Handle(ctx, req)
+	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
 	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}
 	if in.threadTS != "" {

@@ -176,6 +176,7 @@ func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc
 			_, _ = io.WriteString(w, reply)
 		}
 	}
+	var serverRef **slacktest.Server
 	s := slacktest.NewTestServer(func(c slacktest.Customize) {
 		for p, h := range extra {
 			c.Handle(p, h)
@@ -191,7 +192,32 @@ func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc
 		c.Handle("/chat.postMessage", record(`{"ok":true,"channel":"C0CHAN","ts":"1700000000.000100"}`))
 		c.Handle("/chat.postEphemeral", record(`{"ok":true,"message_ts":"1700000000.000200"}`))
 		c.Handle("/conversations.open", record(`{"ok":true,"channel":{"id":"D0DM"}}`))
+		// The external upload flow: an upload URL (on this server), the
+		// bytes posted there, then the completion that shares the file.
+		var s *slacktest.Server
+		c.Handle("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			rec.add(recorded{Path: r.URL.Path, Form: r.PostForm})
+			_, _ = fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0FILE"}`, s.GetAPIURL()+"upload/F0FILE")
+		})
+		c.Handle("/upload/F0FILE", func(w http.ResponseWriter, r *http.Request) {
+			f, _, err := r.FormFile("file")
+			if err != nil {
+				t.Errorf("upload without a file part: %v", err)
+				return
+			}
+			raw, _ := io.ReadAll(f)
+			rec.add(recorded{Path: r.URL.Path, Raw: raw})
+			_, _ = io.WriteString(w, "OK - "+strconv.Itoa(len(raw)))
+		})
+		c.Handle("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			rec.add(recorded{Path: r.URL.Path, Form: r.PostForm})
+			_, _ = io.WriteString(w, `{"ok":true,"files":[{"id":"F0FILE","title":"certcoach-export.json"}]}`)
+		})
+		serverRef = &s
 	})
+	*serverRef = s
 	s.Start()
 	t.Cleanup(s.Stop)
 	return s

@@ -17,7 +17,7 @@ import (
 
 // BotScopes are the bot scopes the install asks for; they must match
 // slack-manifest.yaml (a test checks).
-const BotScopes = "commands,chat:write,im:write,im:history,app_mentions:read,users:read"
+const BotScopes = "commands,chat:write,im:write,im:history,app_mentions:read,users:read,files:write"
 
 // ErrNotInstalled is returned by an InstallationStore that has no
 // installation for a key.

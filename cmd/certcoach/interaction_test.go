@@ -2,10 +2,17 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/certcoach/certcoach/storage"
 )
@@ -110,5 +117,96 @@ func TestMissingKBDirNamed(t *testing.T) {
 		if code == 0 || !strings.Contains(errb.String(), "CERTCOACH_KB_DIR") || !strings.Contains(errb.String(), dir) {
 			t.Errorf("%v: exit %d, stderr:\n%s", args, code, errb.String())
 		}
+	}
+}
+
+// TestServeStartsBeforeSlackAnswers: with Slack's API hanging, serve opens
+// its listener at once (it used to wait out auth.test first); /readyz says
+// what failed without repeating "slack"; the scheduler logs its interval as
+// a duration.
+func TestServeStartsBeforeSlackAnswers(t *testing.T) {
+	var mu sync.Mutex
+	calls, gaveUp := 0, false
+	release := make(chan struct{})
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/auth.test" {
+			_, _ = io.WriteString(w, `{"ok":true}`)
+			return
+		}
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if !first {
+			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+			return
+		}
+		select { // the first auth.test hangs
+		case <-release:
+		case <-r.Context().Done():
+			mu.Lock()
+			gaveUp = true
+			mu.Unlock()
+		}
+	}))
+	defer fake.Close()
+	defer close(release)
+	s := startServer(t, []string{"CERTCOACH_DB=" + filepath.Join(t.TempDir(), "s.db"), "SLACK_SIGNING_SECRET=sig", "SLACK_BOT_TOKEN=xoxb-t", "SLACK_API_URL=" + fake.URL + "/"})
+	defer s.stop(t)
+	if code, _ := get(t, s.base+"/healthz"); code != 200 {
+		t.Fatalf("/healthz %d", code)
+	}
+	mu.Lock()
+	waited := gaveUp
+	mu.Unlock()
+	if waited {
+		t.Fatalf("the listener opened only after auth.test gave up:\n%s", s.logs())
+	}
+	code, body := get(t, s.base+"/readyz")
+	if code != 503 || !strings.Contains(body, "slack: auth.test") || strings.Contains(body, "slack: slack") {
+		t.Errorf("/readyz %d %q", code, body)
+	}
+	for i := 0; i < 100 && !strings.Contains(s.logs(), "reminder scheduler started"); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !regexp.MustCompile(`"interval":"[0-9hms.]+"`).MatchString(s.logs()) {
+		t.Errorf("scheduler interval not logged as a duration:\n%s", s.logs())
+	}
+}
+
+// TestConsoleBusyDatabase: while another process holds the database's write
+// lock, a console command says in one line that the database is busy (after
+// the store's busy timeout), with no log line in the terminal.
+func TestConsoleBusyDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the store's busy timeout")
+	}
+	db := filepath.Join(t.TempDir(), "busy.db")
+	st, err := storage.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	other, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck
+	t.Setenv("CERTCOACH_DB", db)
+	code, out, errOut := runCLI(t, "quiz cissp 1 1\n", "--user", "busy", "console")
+	if code != 0 || !strings.Contains(out, "The database is busy") || strings.Contains(out, "something went wrong") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if errOut != "" {
+		t.Errorf("stderr: %s", errOut)
 	}
 }

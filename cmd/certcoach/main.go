@@ -263,6 +263,9 @@ func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 }
 
 func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, in io.Reader, out io.Writer, prompt bool) error {
+	// The terminal is the user's: only errors are logged into it (a busy
+	// database or a cancelled command already says so in the reply).
+	log = slog.New(errorsOnly{log.Handler()})
 	a, err := openApp(ctx, cfg, log, bot.Options{})
 	if err != nil {
 		return err
@@ -284,7 +287,7 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 }
 
 func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string, stdout, stderr io.Writer) int {
-	a, err := openApp(ctx, cfg, log, bot.Options{})
+	a, err := openApp(ctx, cfg, slog.New(errorsOnly{log.Handler()}), bot.Options{})
 	if err != nil {
 		fmt.Fprintln(stderr, "certcoach:", err)
 		return 1

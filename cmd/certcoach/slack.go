@@ -46,7 +46,7 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 	if err != nil {
 		return nil, fmt.Errorf("set up Slack: %w", err)
 	}
-	a.Start(ctx)
+	go a.Start(ctx) // the listener must not wait for Slack's API
 	p := &platform{name: "slack", ready: a.Ready, notifier: a, close: a.Close,
 		routes: map[string]http.Handler{"GET /privacy": http.HandlerFunc(servePrivacy)}}
 	if d.cfg.SlackSigningSecret != "" {
