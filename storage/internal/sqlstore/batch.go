@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
 
 // Group commit for the hot writes: answers, and the delivery records that
@@ -242,19 +244,19 @@ func (s *Store) batchTx(ctx context.Context, fn func(*wtx) error) (err error) {
 
 // submitAnswer records an answer in the next batch. Each answer runs inside
 // its own SAVEPOINT, so a duplicate or stale click rolls back only itself.
-func (s *Store) submitAnswer(ctx context.Context, a Answer, pos int, schedule Schedule) (Answer, error) {
+func (s *Store) submitAnswer(ctx context.Context, a storage.Answer, pos int, schedule storage.Schedule) (storage.Answer, error) {
 	out, answerErr := a, error(nil)
 	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
-		if _, err := tx.stmt(ctx, qSavepoint).ExecContext(ctx); err != nil {
+		if _, err := tx.execStmt(ctx, qSavepoint); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		out, answerErr = s.recordTx(ctx, tx, a, pos, schedule)
 		if answerErr != nil {
-			if _, err := tx.stmt(ctx, qRollbackSavepoint).ExecContext(ctx); err != nil {
+			if _, err := tx.execStmt(ctx, qRollbackSavepoint); err != nil {
 				return fmt.Errorf("rollback to savepoint: %w", err)
 			}
 		}
-		if _, err := tx.stmt(ctx, qReleaseSavepoint).ExecContext(ctx); err != nil {
+		if _, err := tx.execStmt(ctx, qReleaseSavepoint); err != nil {
 			return fmt.Errorf("release savepoint: %w", err)
 		}
 		return nil

@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -31,8 +31,7 @@ func (s *Store) ExportUser(ctx context.Context, userID int64) (map[string][]map[
 }
 
 func (s *Store) userTables(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND p.name = 'user_id' AND m.name NOT LIKE 'goose%'`)
+	rows, err := s.r.QueryContext(ctx, s.d.UserTables)
 	if err != nil {
 		return nil, fmt.Errorf("list user tables: %w", err)
 	}
@@ -50,7 +49,7 @@ func (s *Store) userTables(ctx context.Context) ([]string, error) {
 }
 
 func (s *Store) dump(ctx context.Context, q string, args ...any) ([]map[string]any, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.r.QueryContext(ctx, s.d.rewrite(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}

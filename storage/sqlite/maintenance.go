@@ -1,4 +1,4 @@
-package storage
+package sqlite
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 // finds (operators run it on a backup before trusting it; tests after a
 // crash or shutdown).
 func (s *Store) IntegrityCheck(ctx context.Context) error {
-	rows, err := s.r.QueryContext(ctx, "PRAGMA integrity_check")
+	rows, err := s.Reader().QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return fmt.Errorf("integrity check of %s: %w", s.path, err)
 	}

@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -7,52 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
-
-// Session states.
-const (
-	SessionActive  = "active"
-	SessionPaused  = "paused"
-	SessionDone    = "done"
-	SessionStopped = "stopped"
-)
-
-// Session is a quiz, mock exam or review run: a fixed list of questions and
-// the position of the one being asked.
-type Session struct {
-	ID         string
-	UserID     int64
-	Kind       string // quiz, exam, review, single
-	Cert       string
-	Outline    string
-	Domain     int
-	Questions  []string
-	Position   int
-	State      string
-	StartedAt  time.Time
-	FinishedAt time.Time // zero while running
-	TimeLimit  time.Duration
-	Elapsed    time.Duration // time used before ResumedAt
-	ResumedAt  time.Time
-}
-
-// Used is the time spent in the session up to now (paused time excluded).
-func (s Session) Used(now time.Time) time.Duration {
-	if s.State == SessionActive {
-		return s.Elapsed + now.Sub(s.ResumedAt)
-	}
-	return s.Elapsed
-}
 
 const sessionCols = "id, user_id, kind, cert, outline, domain, questions, position, state, started_at, coalesce(finished_at, 0), time_limit, elapsed, resumed_at"
 
-func scanSession(row interface{ Scan(...any) error }) (Session, error) {
-	var s Session
+func scanSession(row interface{ Scan(...any) error }) (storage.Session, error) {
+	var s storage.Session
 	var qs string
 	var started, finished, limit, elapsed, resumed int64
 	err := row.Scan(&s.ID, &s.UserID, &s.Kind, &s.Cert, &s.Outline, &s.Domain, &qs, &s.Position, &s.State, &started, &finished, &limit, &elapsed, &resumed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
+		return s, storage.ErrNotFound
 	}
 	if err != nil {
 		return s, fmt.Errorf("load session: %w", err)
@@ -72,16 +39,16 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 
 // CreateSession stores a new session and stops the user's other unfinished
 // sessions of the same kind (one quiz at a time, one exam at a time).
-func (s *Store) CreateSession(ctx context.Context, sess Session) error {
+func (s *Store) CreateSession(ctx context.Context, sess storage.Session) error {
 	qs, err := json.Marshal(sess.Questions)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return s.tx(ctx, func(tx *wtx) error {
-		if _, err := tx.stmt(ctx, qStopOpenSessions).ExecContext(ctx, SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, SessionActive, SessionPaused); err != nil {
+		if _, err := tx.execStmt(ctx, qStopOpenSessions, storage.SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, storage.SessionActive, storage.SessionPaused); err != nil {
 			return fmt.Errorf("create session: stop previous: %w", err)
 		}
-		_, err := tx.stmt(ctx, qInsertSession).ExecContext(ctx, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
+		_, err := tx.execStmt(ctx, qInsertSession, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), storage.SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
@@ -90,14 +57,14 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 }
 
 // Session loads a session by ID.
-func (s *Store) Session(ctx context.Context, id string) (Session, error) {
+func (s *Store) Session(ctx context.Context, id string) (storage.Session, error) {
 	return scanSession(s.queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE id = ?", id))
 }
 
 // OpenSession returns the user's newest active or paused session of a kind.
-func (s *Store) OpenSession(ctx context.Context, userID int64, kind string) (Session, error) {
+func (s *Store) OpenSession(ctx context.Context, userID int64, kind string) (storage.Session, error) {
 	return scanSession(s.queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE user_id = ? AND kind = ? AND state IN (?, ?) ORDER BY started_at DESC LIMIT 1",
-		userID, kind, SessionActive, SessionPaused))
+		userID, kind, storage.SessionActive, storage.SessionPaused))
 }
 
 // SetSessionState moves a session to state; elapsed time is banked on pause
@@ -108,9 +75,9 @@ func (s *Store) SetSessionState(ctx context.Context, id, from, to string, now ti
 		err error
 	)
 	switch {
-	case to == SessionActive:
+	case to == storage.SessionActive:
 		res, err = s.exec(ctx, "UPDATE sessions SET state = ?, resumed_at = ? WHERE id = ? AND state = ?", to, now.Unix(), id, from)
-	case from == SessionActive:
+	case from == storage.SessionActive:
 		res, err = s.exec(ctx, "UPDATE sessions SET state = ?, elapsed = elapsed + (? - resumed_at) WHERE id = ? AND state = ?", to, now.Unix(), id, from)
 	default:
 		res, err = s.exec(ctx, "UPDATE sessions SET state = ? WHERE id = ? AND state = ?", to, id, from)
@@ -118,7 +85,7 @@ func (s *Store) SetSessionState(ctx context.Context, id, from, to string, now ti
 	if err != nil {
 		return false, fmt.Errorf("session %s -> %s: %w", id, to, err)
 	}
-	if to == SessionDone || to == SessionStopped {
+	if to == storage.SessionDone || to == storage.SessionStopped {
 		if _, err := s.exec(ctx, "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL", now.Unix(), id); err != nil {
 			return false, fmt.Errorf("finish session %s: %w", id, err)
 		}
@@ -130,7 +97,7 @@ func (s *Store) SetSessionState(ctx context.Context, id, from, to string, now ti
 // FinishSession ends a session as done (or stopped) from any open state.
 func (s *Store) FinishSession(ctx context.Context, id, state string, now time.Time) error {
 	_, err := s.exec(ctx, `UPDATE sessions SET elapsed = CASE WHEN state = ? THEN elapsed + (? - resumed_at) ELSE elapsed END,
-		state = ?, finished_at = ? WHERE id = ? AND state IN (?, ?)`, SessionActive, now.Unix(), state, now.Unix(), id, SessionActive, SessionPaused)
+		state = ?, finished_at = ? WHERE id = ? AND state IN (?, ?)`, storage.SessionActive, now.Unix(), state, now.Unix(), id, storage.SessionActive, storage.SessionPaused)
 	if err != nil {
 		return fmt.Errorf("finish session %s: %w", id, err)
 	}
@@ -138,7 +105,7 @@ func (s *Store) FinishSession(ctx context.Context, id, state string, now time.Ti
 }
 
 // SessionAnswers returns the answers recorded in a session, by position.
-func (s *Store) SessionAnswers(ctx context.Context, sessionID string) ([]Answer, error) {
+func (s *Store) SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error) {
 	rows, err := s.query(ctx, "SELECT "+answerCols+" FROM answers WHERE session_id = ? ORDER BY id", sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("session answers: %w", err)

@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -6,20 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
 
-// Plan is a user's study plan toward an exam date.
-type Plan struct {
-	UserID   int64
-	Cert     string
-	ExamDate string // YYYY-MM-DD
-	PerDay   int
-	StartDay string // YYYY-MM-DD, the user's local day the plan was set
-	Created  time.Time
-}
-
 // SetPlan stores (replacing) the user's plan.
-func (s *Store) SetPlan(ctx context.Context, p Plan) error {
+func (s *Store) SetPlan(ctx context.Context, p storage.Plan) error {
 	_, err := s.exec(ctx, `INSERT INTO plans (user_id, cert, exam_date, per_day, created_at, start_day) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET cert = excluded.cert, exam_date = excluded.exam_date, per_day = excluded.per_day,
 		created_at = excluded.created_at, start_day = excluded.start_day`, p.UserID, p.Cert, p.ExamDate, p.PerDay, p.Created.Unix(), p.StartDay)
@@ -30,13 +22,13 @@ func (s *Store) SetPlan(ctx context.Context, p Plan) error {
 }
 
 // Plan returns the user's plan or ErrNotFound.
-func (s *Store) Plan(ctx context.Context, userID int64) (Plan, error) {
-	var p Plan
+func (s *Store) Plan(ctx context.Context, userID int64) (storage.Plan, error) {
+	var p storage.Plan
 	var created int64
 	err := s.queryRow(ctx, "SELECT user_id, cert, exam_date, per_day, created_at, start_day FROM plans WHERE user_id = ?", userID).
 		Scan(&p.UserID, &p.Cert, &p.ExamDate, &p.PerDay, &created, &p.StartDay)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, ErrNotFound
+		return p, storage.ErrNotFound
 	}
 	if err != nil {
 		return p, fmt.Errorf("load plan: %w", err)
@@ -45,19 +37,10 @@ func (s *Store) Plan(ctx context.Context, userID int64) (Plan, error) {
 	return p, nil
 }
 
-// LeaderRow is one line of a workspace leaderboard.
-type LeaderRow struct {
-	UserID  int64
-	Display string
-	User    string
-	Correct int
-	Days    int // distinct local days with an answer in the window
-}
-
 // Leaderboard returns the workspace's users with answers since `since`,
 // excluding users who opted out, ranked by correct answers then active days.
 // It never reads across workspaces.
-func (s *Store) Leaderboard(ctx context.Context, platform, workspace string, since time.Time, limit int) ([]LeaderRow, error) {
+func (s *Store) Leaderboard(ctx context.Context, platform, workspace string, since time.Time, limit int) ([]storage.LeaderRow, error) {
 	rows, err := s.query(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(DISTINCT a.local_day)
 		FROM answers a JOIN users u ON u.id = a.user_id
 		WHERE u.platform = ? AND u.workspace = ? AND u.leaderboard = 1 AND a.answered_at >= ?
@@ -67,9 +50,9 @@ func (s *Store) Leaderboard(ctx context.Context, platform, workspace string, sin
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
 	defer rows.Close()
-	var out []LeaderRow
+	var out []storage.LeaderRow
 	for rows.Next() {
-		var r LeaderRow
+		var r storage.LeaderRow
 		if err := rows.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Days); err != nil {
 			return nil, fmt.Errorf("leaderboard: %w", err)
 		}

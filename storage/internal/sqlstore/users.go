@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -6,32 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
-
-// UserKey identifies a user within a platform and workspace.
-type UserKey struct {
-	Platform, Workspace, User string
-}
-
-// User is a stored user with their settings.
-type User struct {
-	ID          int64
-	Key         UserKey
-	Display     string
-	TZ          string
-	TZSource    string // "", "platform" or "user"
-	Retention   float64
-	Leaderboard bool
-	CreatedAt   time.Time
-	// PrevTZ is the zone EnsureUser just replaced with a newer platform
-	// hint ("" when this call changed nothing); not stored.
-	PrevTZ string
-}
 
 const userCols = "id, platform, workspace, user_ref, display, tz, tz_source, retention, leaderboard, created_at"
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (storage.User, error) {
+	var u storage.User
 	var created int64
 	var lb int
 	err := row.Scan(&u.ID, &u.Key.Platform, &u.Key.Workspace, &u.Key.User, &u.Display, &u.TZ, &u.TZSource, &u.Retention, &lb, &created)
@@ -42,7 +24,7 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 
 // EnsureUser returns the user for key, creating the row on first contact.
 // A platform time zone hint is stored unless the user chose one themselves.
-func (s *Store) EnsureUser(ctx context.Context, key UserKey, display, tzHint string, now time.Time) (User, error) {
+func (s *Store) EnsureUser(ctx context.Context, key storage.UserKey, display, tzHint string, now time.Time) (storage.User, error) {
 	u, err := s.userByKey(ctx, key)
 	if err == nil {
 		if tzHint != "" && u.TZSource != "user" && u.TZ != tzHint {
@@ -54,7 +36,7 @@ func (s *Store) EnsureUser(ctx context.Context, key UserKey, display, tzHint str
 		}
 		return u, nil
 	}
-	if !errors.Is(err, ErrNotFound) {
+	if !errors.Is(err, storage.ErrNotFound) {
 		return u, err
 	}
 	src := ""
@@ -70,12 +52,12 @@ func (s *Store) EnsureUser(ctx context.Context, key UserKey, display, tzHint str
 	return s.userByKey(ctx, key)
 }
 
-func (s *Store) userByKey(ctx context.Context, key UserKey) (User, error) {
+func (s *Store) userByKey(ctx context.Context, key storage.UserKey) (storage.User, error) {
 	row := s.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
 		key.Platform, key.Workspace, key.User)
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, ErrNotFound
+		return u, storage.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("load user: %w", err)
@@ -84,15 +66,15 @@ func (s *Store) userByKey(ctx context.Context, key UserKey) (User, error) {
 }
 
 // UserByKey returns an existing user or ErrNotFound.
-func (s *Store) UserByKey(ctx context.Context, key UserKey) (User, error) {
+func (s *Store) UserByKey(ctx context.Context, key storage.UserKey) (storage.User, error) {
 	return s.userByKey(ctx, key)
 }
 
 // UserByID returns a user by row ID or ErrNotFound.
-func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+func (s *Store) UserByID(ctx context.Context, id int64) (storage.User, error) {
 	u, err := scanUser(s.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, ErrNotFound
+		return u, storage.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("load user %d: %w", id, err)

@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -6,36 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// SlackInstallation is one workspace's (or one Enterprise Grid org's)
-// installation of the Slack app. The token fields hold sealed bytes: the
-// store never sees a token in plain text.
-type SlackInstallation struct {
-	EnterpriseID string
-	TeamID       string // "" for an org-wide install
-	OrgWide      bool
-	TeamName     string
-	AppID        string
-	BotUserID    string
-	Scopes       string
-	BotToken     []byte    // sealed
-	RefreshToken []byte    // sealed; nil when tokens do not rotate
-	ExpiresAt    time.Time // zero when the token does not expire
-	InstalledAt  time.Time
-	UpdatedAt    time.Time
-}
+	"github.com/certcoach/certcoach/storage"
+)
 
 const installCols = "enterprise_id, team_id, org_wide, team_name, app_id, bot_user_id, scopes, bot_token, refresh_token, expires_at, installed_at, updated_at"
 
-func scanInstallation(row interface{ Scan(...any) error }) (SlackInstallation, error) {
-	var in SlackInstallation
+func scanInstallation(row interface{ Scan(...any) error }) (storage.SlackInstallation, error) {
+	var in storage.SlackInstallation
 	var org int
 	var exp, inst, upd int64
 	err := row.Scan(&in.EnterpriseID, &in.TeamID, &org, &in.TeamName, &in.AppID, &in.BotUserID, &in.Scopes,
 		&in.BotToken, &in.RefreshToken, &exp, &inst, &upd)
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, ErrNotFound
+		return in, storage.ErrNotFound
 	}
 	in.OrgWide = org != 0
 	if exp > 0 {
@@ -54,7 +38,7 @@ func unixOrZero(t time.Time) int64 {
 
 // SaveSlackInstallation inserts or replaces the installation with the same
 // key (a reinstall keeps the first install time).
-func (s *Store) SaveSlackInstallation(ctx context.Context, in SlackInstallation, now time.Time) error {
+func (s *Store) SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error {
 	if in.OrgWide {
 		in.TeamID = ""
 	}
@@ -70,9 +54,9 @@ func (s *Store) SaveSlackInstallation(ctx context.Context, in SlackInstallation,
 	return nil
 }
 
-// SlackInstallation finds an org-wide install by its enterprise, any other
-// by its team (team IDs are unique across Slack). ErrNotFound if none.
-func (s *Store) SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (SlackInstallation, error) {
+// storage.SlackInstallation finds an org-wide install by its enterprise, any other
+// by its team (team IDs are unique across Slack). storage.ErrNotFound if none.
+func (s *Store) SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error) {
 	var row *sql.Row
 	if orgWide {
 		row = s.queryRow(ctx, "SELECT "+installCols+" FROM slack_installations WHERE enterprise_id = ? AND org_wide = 1", enterprise)
@@ -80,7 +64,7 @@ func (s *Store) SlackInstallation(ctx context.Context, enterprise, team string, 
 		row = s.queryRow(ctx, "SELECT "+installCols+" FROM slack_installations WHERE team_id = ? AND org_wide = 0", team)
 	}
 	in, err := scanInstallation(row)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return in, s.failed("read", fmt.Errorf("load slack installation %s/%s: %w", enterprise, team, err))
 	}
 	return in, err
@@ -88,13 +72,13 @@ func (s *Store) SlackInstallation(ctx context.Context, enterprise, team string, 
 
 // SlackInstallationsExpiring lists installations whose token expires
 // before t, for the scheduled refresh.
-func (s *Store) SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]SlackInstallation, error) {
+func (s *Store) SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error) {
 	rows, err := s.query(ctx, "SELECT "+installCols+" FROM slack_installations WHERE expires_at > 0 AND expires_at < ? ORDER BY expires_at", before.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("expiring slack installations: %w", err)
 	}
 	defer rows.Close()
-	var out []SlackInstallation
+	var out []storage.SlackInstallation
 	for rows.Next() {
 		in, err := scanInstallation(rows)
 		if err != nil {
@@ -108,7 +92,7 @@ func (s *Store) SlackInstallationsExpiring(ctx context.Context, before time.Time
 // ReplaceSlackTokens stores refreshed tokens if the row still holds the
 // refresh token the refresh used (another process may have rotated it
 // first); it reports whether it did.
-func (s *Store) ReplaceSlackTokens(ctx context.Context, in SlackInstallation, oldRefresh []byte, now time.Time) (bool, error) {
+func (s *Store) ReplaceSlackTokens(ctx context.Context, in storage.SlackInstallation, oldRefresh []byte, now time.Time) (bool, error) {
 	if in.OrgWide {
 		in.TeamID = ""
 	}
@@ -151,10 +135,10 @@ func (s *Store) DeleteSlackInstallation(ctx context.Context, enterprise, team st
 func (s *Store) DeleteWorkspace(ctx context.Context, platform, workspace string) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *wtx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM reminders WHERE platform = ? AND workspace = ?", platform, workspace); err != nil {
+		if _, err := tx.exec(ctx, "DELETE FROM reminders WHERE platform = ? AND workspace = ?", platform, workspace); err != nil {
 			return fmt.Errorf("delete workspace reminders: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM users WHERE platform = ? AND workspace = ?", platform, workspace)
+		res, err := tx.exec(ctx, "DELETE FROM users WHERE platform = ? AND workspace = ?", platform, workspace)
 		if err != nil {
 			return fmt.Errorf("delete workspace users: %w", err)
 		}
@@ -183,7 +167,7 @@ func (s *Store) SaveOAuthState(ctx context.Context, hash string, expires, now ti
 // not expired at now: a state works once.
 func (s *Store) ConsumeOAuthState(ctx context.Context, hash string, now time.Time) (bool, error) {
 	var exp int64
-	err := s.w.QueryRowContext(ctx, "DELETE FROM slack_oauth_states WHERE state_hash = ? RETURNING expires_at", hash).Scan(&exp)
+	err := s.writeRow(ctx, "DELETE FROM slack_oauth_states WHERE state_hash = ? RETURNING expires_at", hash).Scan(&exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -1,16 +1,16 @@
-package storage
+package sqlstore
 
-import "strings"
-
-// Statements run inside write transactions, prepared at Open (see txStmt).
+// Statements run inside write transactions, prepared at Open (see wtx.stmt).
+// The row locks (FOR UPDATE) serialise answers to one session or card across
+// PostgreSQL replicas; SQLite drops them (see Dialect.RowLocks).
 const (
-	qSessionForAnswer = "SELECT position, state, questions, json_array_length(questions) FROM sessions WHERE id = ? AND user_id = ?"
+	qSessionForAnswer = "SELECT position, state FROM sessions WHERE id = ? AND user_id = ? FOR UPDATE"
 	qAnswerExists     = "SELECT count(*) FROM answers WHERE user_id = ? AND attempt_key = ?"
 	qInsertAnswer     = `INSERT INTO answers (user_id, attempt_key, session_id, question_id, cert, domain, choice, correct, answered_at, local_day, rating, prev_card)
-			VALUES (?, ?, nullif(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, attempt_key) DO NOTHING`
+			VALUES (?, ?, nullif(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, attempt_key) DO NOTHING RETURNING id`
 	qAdvanceSession = "UPDATE sessions SET position = position + 1 WHERE id = ?"
 	qRerate         = "UPDATE answers SET rating = ? WHERE user_id = ? AND attempt_key = ? AND correct = 1"
-	qCardByKey      = "SELECT " + cardCols + " FROM cards WHERE user_id = ? AND question_id = ?"
+	qCardByKey      = "SELECT " + cardCols + " FROM cards WHERE user_id = ? AND question_id = ? FOR UPDATE"
 	qPutCard        = `INSERT INTO cards (` + cardCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
 		elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
@@ -19,14 +19,9 @@ const (
 	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, time_limit, elapsed, resumed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?)`
 	qInsertSeen        = "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-	qInsertInteraction = "INSERT INTO discord_interactions_seen (signed, id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 	qSavepoint         = "SAVEPOINT answer"
-	qRollbackSavepoint = "ROLLBACK TO answer"
-	qReleaseSavepoint  = "RELEASE answer"
+	qRollbackSavepoint = "ROLLBACK TO SAVEPOINT answer"
+	qReleaseSavepoint  = "RELEASE SAVEPOINT answer"
 )
 
-// qInsertInteractions writes interactionChunk records in one statement.
-var qInsertInteractions = "INSERT INTO discord_interactions_seen (signed, id) VALUES (?, ?)" +
-	strings.Repeat(", (?, ?)", interactionChunk-1) + " ON CONFLICT DO NOTHING"
-
-var txQueries = []string{qInsertSeen, qInsertInteraction, qInsertInteractions, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}
+var txQueries = []string{qInsertSeen, qSavepoint, qRollbackSavepoint, qReleaseSavepoint, qSessionForAnswer, qAnswerExists, qInsertAnswer, qAdvanceSession, qRerate, qCardByKey, qPutCard, qStopOpenSessions, qInsertSession}

@@ -1,4 +1,4 @@
-package storage
+package storetest
 
 import (
 	"bytes"
@@ -6,16 +6,18 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
 
-func TestSlackInstallations(t *testing.T) {
-	s, _ := openTemp(t)
+func testSlackInstallations(t *testing.T, open Opener) {
+	s := open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	team := SlackInstallation{EnterpriseID: "E1", TeamID: "T1", TeamName: "one", BotUserID: "UB1", Scopes: "commands,chat:write",
+	team := storage.SlackInstallation{EnterpriseID: "E1", TeamID: "T1", TeamName: "one", BotUserID: "UB1", Scopes: "commands,chat:write",
 		BotToken: []byte("sealed-bot"), RefreshToken: []byte("sealed-refresh"), ExpiresAt: now.Add(12 * time.Hour)}
-	org := SlackInstallation{EnterpriseID: "E2", TeamID: "T9", OrgWide: true, BotToken: []byte("sealed-org")}
-	for _, in := range []SlackInstallation{team, org} {
+	org := storage.SlackInstallation{EnterpriseID: "E2", TeamID: "T9", OrgWide: true, BotToken: []byte("sealed-org")}
+	for _, in := range []storage.SlackInstallation{team, org} {
 		if err := s.SaveSlackInstallation(ctx, in, now); err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +30,7 @@ func TestSlackInstallations(t *testing.T) {
 	if err != nil || got.TeamID != "" || !got.OrgWide || got.RefreshToken != nil || !got.ExpiresAt.IsZero() {
 		t.Fatalf("org install = %+v, %v", got, err)
 	}
-	if _, err := s.SlackInstallation(ctx, "E2", "T9", false); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SlackInstallation(ctx, "E2", "T9", false); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("org install found as a team install: %v", err)
 	}
 
@@ -59,22 +61,22 @@ func TestSlackInstallations(t *testing.T) {
 	if ok, err := s.DeleteSlackInstallation(ctx, "", "T1", false); err != nil || ok {
 		t.Errorf("second delete = %v, %v", ok, err)
 	}
-	if _, err := s.SlackInstallation(ctx, "", "T1", false); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SlackInstallation(ctx, "", "T1", false); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("deleted install still found: %v", err)
 	}
 }
 
-func TestDeleteWorkspace(t *testing.T) {
-	s, _ := openTemp(t)
+func testDeleteWorkspace(t *testing.T, open Opener) {
+	s := open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	seedReminder(t, s, "U1", 60, now) // another platform's, which must survive
-	u1, _ := s.EnsureUser(ctx, UserKey{Platform: "slack", Workspace: "T1", User: "U1"}, "a", "", now)
-	u2, _ := s.EnsureUser(ctx, UserKey{Platform: "slack", Workspace: "T2", User: "U1"}, "b", "", now)
-	if _, err := s.SaveReminder(ctx, Reminder{Kind: ReminderUser, UserID: u1.ID, Platform: "slack", Workspace: "T1", Target: "U1", Minute: 60, TZ: "UTC"}, now, dailyUTC); err != nil {
+	u1, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "U1"}, "a", "", now)
+	u2, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T2", User: "U1"}, "b", "", now)
+	if _, err := s.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderUser, UserID: u1.ID, Platform: "slack", Workspace: "T1", Target: "U1", Minute: 60, TZ: "UTC"}, now, dailyUTC); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SaveReminder(ctx, Reminder{Kind: ReminderChannel, Platform: "slack", Workspace: "T1", Target: "C1", Minute: 60, TZ: "UTC"}, now, dailyUTC); err != nil {
+	if _, err := s.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderChannel, Platform: "slack", Workspace: "T1", Target: "C1", Minute: 60, TZ: "UTC"}, now, dailyUTC); err != nil {
 		t.Fatal(err)
 	}
 	n, err := s.DeleteWorkspace(ctx, "slack", "T1")
@@ -82,27 +84,27 @@ func TestDeleteWorkspace(t *testing.T) {
 		t.Fatalf("DeleteWorkspace = %d, %v", n, err)
 	}
 	for _, target := range []string{"U1", "C1"} {
-		kind := ReminderUser
+		kind := storage.ReminderUser
 		if target == "C1" {
-			kind = ReminderChannel
+			kind = storage.ReminderChannel
 		}
-		if _, err := s.ReminderFor(ctx, kind, "slack", "T1", target); !errors.Is(err, ErrNotFound) {
+		if _, err := s.ReminderFor(ctx, kind, "slack", "T1", target); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("reminder %s survived: %v", target, err)
 		}
 	}
-	if _, err := s.userByKey(ctx, u1.Key); !errors.Is(err, ErrNotFound) {
+	if _, err := s.UserByKey(ctx, u1.Key); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("user of T1 survived: %v", err)
 	}
-	if _, err := s.userByKey(ctx, u2.Key); err != nil {
+	if _, err := s.UserByKey(ctx, u2.Key); err != nil {
 		t.Errorf("user of T2 deleted: %v", err)
 	}
-	if _, err := s.ReminderFor(ctx, ReminderUser, "discord", "g", "U1"); err != nil {
+	if _, err := s.ReminderFor(ctx, storage.ReminderUser, "discord", "g", "U1"); err != nil {
 		t.Errorf("another platform's reminder deleted: %v", err)
 	}
 }
 
-func TestOAuthStates(t *testing.T) {
-	s, _ := openTemp(t)
+func testOAuthStates(t *testing.T, open Opener) {
+	s := open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	if err := s.SaveOAuthState(ctx, "h1", now.Add(10*time.Minute), now); err != nil {

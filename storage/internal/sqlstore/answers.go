@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -6,56 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
-
-// ErrDuplicate means the attempt was already recorded (a second click).
-var ErrDuplicate = errors.New("already answered")
-
-// ErrStale means the session moved on (or ended) since the button was shown.
-var ErrStale = errors.New("stale")
-
-// Answer is one recorded answer. AttemptKey makes double recording
-// impossible: "s:<session>:<position>" for sessions, other keys for
-// reminders and channel questions.
-type Answer struct {
-	ID         int64
-	UserID     int64
-	AttemptKey string
-	SessionID  string
-	QuestionID string
-	Cert       string
-	Domain     int
-	Choice     int
-	Correct    bool
-	At         time.Time
-	LocalDay   string
-	Rating     int
-	PrevCard   string
-}
-
-// Card is a spaced-repetition card: FSRS state for one question of one user.
-type Card struct {
-	UserID        int64
-	QuestionID    string
-	Cert          string
-	Domain        int
-	Due           time.Time
-	Stability     float64
-	Difficulty    float64
-	ElapsedDays   uint64
-	ScheduledDays uint64
-	Reps          uint64
-	Lapses        uint64
-	State         int
-	LastReview    time.Time
-}
 
 const answerCols = "id, user_id, attempt_key, coalesce(session_id, ''), question_id, cert, domain, choice, correct, answered_at, local_day, rating, prev_card"
 
-func scanAnswers(rows *sql.Rows) ([]Answer, error) {
-	var out []Answer
+func scanAnswers(rows *sql.Rows) ([]storage.Answer, error) {
+	var out []storage.Answer
 	for rows.Next() {
-		var a Answer
+		var a storage.Answer
 		var correct int
 		var at int64
 		if err := rows.Scan(&a.ID, &a.UserID, &a.AttemptKey, &a.SessionID, &a.QuestionID, &a.Cert, &a.Domain, &a.Choice, &correct, &at, &a.LocalDay, &a.Rating, &a.PrevCard); err != nil {
@@ -68,10 +28,6 @@ func scanAnswers(rows *sql.Rows) ([]Answer, error) {
 	return out, rows.Err()
 }
 
-// Schedule computes the card after an answer from the card before it (nil
-// for a first answer) and returns it with the rating applied.
-type Schedule func(prev *Card) (next Card, rating int, prevJSON string)
-
 // RecordAnswer stores an answer and its card in one transaction, committed
 // before the caller tells the user the result. With a session, the answer
 // must be for the session's current position, which then advances; a second
@@ -79,60 +35,60 @@ type Schedule func(prev *Card) (next Card, rating int, prevJSON string)
 //
 // Concurrent calls are group-committed (see batch.go): each answer still
 // gets its own outcome, and RecordAnswer returns only after the commit.
-func (s *Store) RecordAnswer(ctx context.Context, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
+func (s *Store) RecordAnswer(ctx context.Context, a storage.Answer, sessionPos int, schedule storage.Schedule) (storage.Answer, error) {
 	a, err := s.submitAnswer(ctx, a, sessionPos, schedule)
-	if err != nil && !errors.Is(err, ErrDuplicate) && !errors.Is(err, ErrStale) {
+	if err != nil && !errors.Is(err, storage.ErrDuplicate) && !errors.Is(err, storage.ErrStale) {
 		return a, fmt.Errorf("record answer: %w", err)
 	}
 	return a, err
 }
 
 // recordTx is RecordAnswer's work inside a transaction.
-func (s *Store) recordTx(ctx context.Context, tx *wtx, a Answer, sessionPos int, schedule Schedule) (Answer, error) {
+func (s *Store) recordTx(ctx context.Context, tx *wtx, a storage.Answer, sessionPos int, schedule storage.Schedule) (storage.Answer, error) {
 	err := func() error {
 		if a.SessionID != "" {
-			var pos, n int
+			var pos int
 			var state string
-			var qs string
-			err := tx.stmt(ctx, qSessionForAnswer).QueryRowContext(ctx, a.SessionID, a.UserID).Scan(&pos, &state, &qs, &n)
+			err := tx.queryRowStmt(ctx, qSessionForAnswer, a.SessionID, a.UserID).Scan(&pos, &state)
 			if errors.Is(err, sql.ErrNoRows) {
-				return ErrStale
+				return storage.ErrStale
 			}
 			if err != nil {
 				return err
 			}
-			if pos != sessionPos || state != SessionActive {
+			if pos != sessionPos || state != storage.SessionActive {
 				var exists int
-				_ = tx.stmt(ctx, qAnswerExists).QueryRowContext(ctx, a.UserID, a.AttemptKey).Scan(&exists)
-				if exists > 0 {
-					return ErrDuplicate
+				if err := tx.queryRowStmt(ctx, qAnswerExists, a.UserID, a.AttemptKey).Scan(&exists); err != nil {
+					return fmt.Errorf("find answer: %w", err)
 				}
-				return ErrStale
+				if exists > 0 {
+					return storage.ErrDuplicate
+				}
+				return storage.ErrStale
 			}
 		}
 		prev, err := s.cardTx(ctx, tx, a.UserID, a.QuestionID)
-		var prevPtr *Card
+		var prevPtr *storage.Card
 		switch {
 		case err == nil:
 			prevPtr = &prev
-		case !errors.Is(err, ErrNotFound):
+		case !errors.Is(err, storage.ErrNotFound):
 			return err
 		}
 		next, rating, prevJSON := schedule(prevPtr)
 		a.Rating, a.PrevCard = rating, prevJSON
-		res, err := tx.stmt(ctx, qInsertAnswer).ExecContext(ctx, a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard)
+		err = tx.queryRowStmt(ctx, qInsertAnswer, a.UserID, a.AttemptKey, a.SessionID, a.QuestionID, a.Cert, a.Domain, a.Choice, boolInt(a.Correct), a.At.Unix(), a.LocalDay, a.Rating, a.PrevCard).Scan(&a.ID)
+		if errors.Is(err, sql.ErrNoRows) { // the attempt key is taken
+			return storage.ErrDuplicate
+		}
 		if err != nil {
 			return fmt.Errorf("insert answer: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrDuplicate
-		}
-		a.ID, _ = res.LastInsertId()
 		if err := s.putCardTx(ctx, tx, next); err != nil {
 			return err
 		}
 		if a.SessionID != "" {
-			if _, err := tx.stmt(ctx, qAdvanceSession).ExecContext(ctx, a.SessionID); err != nil {
+			if _, err := tx.execStmt(ctx, qAdvanceSession, a.SessionID); err != nil {
 				return fmt.Errorf("advance session: %w", err)
 			}
 		}
@@ -143,32 +99,34 @@ func (s *Store) recordTx(ctx context.Context, tx *wtx, a Answer, sessionPos int,
 
 // Rerate replaces the rating of a recorded correct answer (Hard/Good/Easy)
 // and its card, as long as no later answer touched that card.
-func (s *Store) Rerate(ctx context.Context, userID int64, attemptKey string, rating int, card Card) error {
+func (s *Store) Rerate(ctx context.Context, userID int64, attemptKey string, rating int, card storage.Card) error {
 	return s.tx(ctx, func(tx *wtx) error {
-		res, err := tx.stmt(ctx, qRerate).ExecContext(ctx, rating, userID, attemptKey)
+		res, err := tx.execStmt(ctx, qRerate, rating, userID, attemptKey)
 		if err != nil {
 			return fmt.Errorf("rerate: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("rerate: %w", err)
+		} else if n == 0 {
+			return storage.ErrNotFound
 		}
 		return s.putCardTx(ctx, tx, card)
 	})
 }
 
 // AnswerByKey loads one answer.
-func (s *Store) AnswerByKey(ctx context.Context, userID int64, attemptKey string) (Answer, error) {
+func (s *Store) AnswerByKey(ctx context.Context, userID int64, attemptKey string) (storage.Answer, error) {
 	rows, err := s.query(ctx, "SELECT "+answerCols+" FROM answers WHERE user_id = ? AND attempt_key = ?", userID, attemptKey)
 	if err != nil {
-		return Answer{}, fmt.Errorf("load answer: %w", err)
+		return storage.Answer{}, fmt.Errorf("load answer: %w", err)
 	}
 	defer rows.Close()
 	as, err := scanAnswers(rows)
 	if err != nil {
-		return Answer{}, err
+		return storage.Answer{}, err
 	}
 	if len(as) == 0 {
-		return Answer{}, ErrNotFound
+		return storage.Answer{}, storage.ErrNotFound
 	}
 	return as[0], nil
 }
@@ -192,24 +150,24 @@ func boolInt(b bool) int {
 
 const cardCols = "user_id, question_id, cert, domain, due, stability, difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review"
 
-func scanCard(row interface{ Scan(...any) error }) (Card, error) {
-	var c Card
+func scanCard(row interface{ Scan(...any) error }) (storage.Card, error) {
+	var c storage.Card
 	var due, last int64
 	err := row.Scan(&c.UserID, &c.QuestionID, &c.Cert, &c.Domain, &due, &c.Stability, &c.Difficulty, &c.ElapsedDays, &c.ScheduledDays, &c.Reps, &c.Lapses, &c.State, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, ErrNotFound
+		return c, storage.ErrNotFound
 	}
 	c.Due = time.Unix(due, 0).UTC()
 	c.LastReview = time.Unix(last, 0).UTC()
 	return c, err
 }
 
-func (s *Store) cardTx(ctx context.Context, tx *wtx, userID int64, questionID string) (Card, error) {
-	return scanCard(tx.stmt(ctx, qCardByKey).QueryRowContext(ctx, userID, questionID))
+func (s *Store) cardTx(ctx context.Context, tx *wtx, userID int64, questionID string) (storage.Card, error) {
+	return scanCard(tx.queryRowStmt(ctx, qCardByKey, userID, questionID))
 }
 
-func (s *Store) putCardTx(ctx context.Context, tx *wtx, c Card) error {
-	_, err := tx.stmt(ctx, qPutCard).ExecContext(ctx, c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
+func (s *Store) putCardTx(ctx context.Context, tx *wtx, c storage.Card) error {
+	_, err := tx.execStmt(ctx, qPutCard, c.UserID, c.QuestionID, c.Cert, c.Domain, c.Due.Unix(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.Unix())
 	if err != nil {
 		return fmt.Errorf("store card: %w", err)
 	}
@@ -217,13 +175,13 @@ func (s *Store) putCardTx(ctx context.Context, tx *wtx, c Card) error {
 }
 
 // Cards returns all of a user's cards (at most one per question).
-func (s *Store) Cards(ctx context.Context, userID int64) ([]Card, error) {
+func (s *Store) Cards(ctx context.Context, userID int64) ([]storage.Card, error) {
 	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ?", userID)
 	if err != nil {
 		return nil, fmt.Errorf("load cards: %w", err)
 	}
 	defer rows.Close()
-	var out []Card
+	var out []storage.Card
 	for rows.Next() {
 		c, err := scanCard(rows)
 		if err != nil {
@@ -235,13 +193,13 @@ func (s *Store) Cards(ctx context.Context, userID int64) ([]Card, error) {
 }
 
 // DueCards returns a user's cards due at or before now, most overdue first.
-func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]Card, error) {
+func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]storage.Card, error) {
 	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND due <= ? AND (? = '' OR cert = ?) ORDER BY due LIMIT ?", userID, now.Unix(), cert, cert, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due cards: %w", err)
 	}
 	defer rows.Close()
-	var out []Card
+	var out []storage.Card
 	for rows.Next() {
 		c, err := scanCard(rows)
 		if err != nil {
@@ -252,24 +210,16 @@ func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now tim
 	return out, rows.Err()
 }
 
-// DomainStat is a user's answer totals in one domain.
-type DomainStat struct {
-	Cert     string
-	Domain   int
-	Answered int
-	Correct  int
-}
-
 // DomainStats returns a user's answered/correct counts per cert and domain.
-func (s *Store) DomainStats(ctx context.Context, userID int64) ([]DomainStat, error) {
+func (s *Store) DomainStats(ctx context.Context, userID int64) ([]storage.DomainStat, error) {
 	rows, err := s.query(ctx, "SELECT cert, domain, count(*), sum(correct) FROM answers WHERE user_id = ? GROUP BY cert, domain", userID)
 	if err != nil {
 		return nil, fmt.Errorf("domain stats: %w", err)
 	}
 	defer rows.Close()
-	var out []DomainStat
+	var out []storage.DomainStat
 	for rows.Next() {
-		var d DomainStat
+		var d storage.DomainStat
 		if err := rows.Scan(&d.Cert, &d.Domain, &d.Answered, &d.Correct); err != nil {
 			return nil, fmt.Errorf("domain stats: %w", err)
 		}
@@ -307,7 +257,7 @@ func (s *Store) CountAnswersSince(ctx context.Context, userID int64, cert string
 }
 
 // CountAnswers counts a user's recorded answers (tests, export summaries).
-func (s *Store) CountAnswers(ctx context.Context, key UserKey) (int, error) {
+func (s *Store) CountAnswers(ctx context.Context, key storage.UserKey) (int, error) {
 	var n int
 	err := s.queryRow(ctx, `SELECT count(*) FROM answers a JOIN users u ON u.id = a.user_id
 		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ?`, key.Platform, key.Workspace, key.User).Scan(&n)

@@ -1,4 +1,4 @@
-package storage
+package sqlstore
 
 import (
 	"context"
@@ -7,65 +7,20 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
-
-// Reminder kinds.
-const (
-	ReminderUser    = "user"    // a user's daily study reminder, sent as a DM
-	ReminderChannel = "channel" // a channel's question of the day
-)
-
-// Send states. A send row is the claim on one (reminder, local day).
-const (
-	SendSending = "sending" // claimed; the message is being sent
-	SendRetry   = "retry"   // a send failed; the reminder row holds the retry time
-	SendSent    = "sent"
-	SendMissed  = "missed"  // retried for too long
-	SendSkipped = "skipped" // found too late (downtime): not sent, never flooded
-	SendUnknown = "unknown" // the claim's owner vanished mid-send: not resent
-)
-
-// ErrNotClaimed means a reminder was not claimed: it is not due any more
-// (another replica took it, the user changed it) or its day is already done.
-var ErrNotClaimed = errors.New("reminder not claimed")
-
-// Reminder is a daily schedule: a user's reminder or a channel's question of
-// the day. NextFire is zero when it is off.
-type Reminder struct {
-	ID            int64
-	Kind          string
-	UserID        int64 // 0 for channels
-	Platform      string
-	Workspace     string
-	Target        string // user ref or channel ID
-	Minute        int    // local minutes after midnight
-	TZ            string
-	Cert          string
-	QuietWeekends bool
-	PausedUntil   string // YYYY-MM-DD or ""
-	NextFire      time.Time
-	DueAt         time.Time
-	DueDay        string
-	Attempts      int
-	Updated       time.Time
-}
-
-// NextFunc computes a reminder's first occurrence after `after` on a local
-// day later than lastDay ("" for none). ok is false when it never fires
-// (an invalid zone). The scheduler owns the calendar rules; the store only
-// calls it inside its transactions.
-type NextFunc func(r Reminder, after time.Time, lastDay string) (at time.Time, day string, ok bool)
 
 const reminderCols = "id, kind, coalesce(user_id, 0), platform, workspace, target, minute, tz, cert, quiet_weekends, paused_until, coalesce(next_fire, 0), due_at, due_day, attempts, updated_at"
 
-func scanReminder(row interface{ Scan(...any) error }) (Reminder, error) {
-	var r Reminder
+func scanReminder(row interface{ Scan(...any) error }) (storage.Reminder, error) {
+	var r storage.Reminder
 	var quiet int
 	var next, due, updated int64
 	err := row.Scan(&r.ID, &r.Kind, &r.UserID, &r.Platform, &r.Workspace, &r.Target, &r.Minute, &r.TZ, &r.Cert, &quiet,
 		&r.PausedUntil, &next, &due, &r.DueDay, &r.Attempts, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, ErrNotFound
+		return r, storage.ErrNotFound
 	}
 	if err != nil {
 		return r, fmt.Errorf("scan reminder: %w", err)
@@ -91,25 +46,23 @@ func unixOrNil(t time.Time) any {
 // pending occurrence is computed by next after now, skipping local days
 // already claimed, inside the same transaction so a change racing a send
 // cannot schedule the same day twice; a nil next turns the reminder off.
-func (s *Store) SaveReminder(ctx context.Context, r Reminder, now time.Time, next NextFunc) (Reminder, error) {
-	var out Reminder
+func (s *Store) SaveReminder(ctx context.Context, r storage.Reminder, now time.Time, next storage.NextFunc) (storage.Reminder, error) {
+	var out storage.Reminder
 	err := s.tx(ctx, func(tx *wtx) error {
+		// Insert if missing, then lock the row: two replicas saving the same
+		// reminder at once queue on it instead of failing the unique key.
+		if _, err := tx.exec(ctx, `INSERT INTO reminders (kind, user_id, platform, workspace, target, minute, tz, updated_at)
+			VALUES (?, nullif(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, platform, workspace, target) DO NOTHING`,
+			r.Kind, r.UserID, r.Platform, r.Workspace, r.Target, r.Minute, r.TZ, now.Unix()); err != nil {
+			return fmt.Errorf("insert reminder: %w", err)
+		}
 		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM reminders WHERE kind = ? AND platform = ? AND workspace = ? AND target = ?",
-			r.Kind, r.Platform, r.Workspace, r.Target).Scan(&id)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			res, err := tx.ExecContext(ctx, `INSERT INTO reminders (kind, user_id, platform, workspace, target, minute, tz, updated_at)
-				VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?, ?)`, r.Kind, r.UserID, r.Platform, r.Workspace, r.Target, r.Minute, r.TZ, now.Unix())
-			if err != nil {
-				return fmt.Errorf("insert reminder: %w", err)
-			}
-			id, _ = res.LastInsertId()
-		case err != nil:
+		if err := tx.queryRow(ctx, "SELECT id FROM reminders WHERE kind = ? AND platform = ? AND workspace = ? AND target = ? FOR UPDATE",
+			r.Kind, r.Platform, r.Workspace, r.Target).Scan(&id); err != nil {
 			return fmt.Errorf("find reminder: %w", err)
 		}
 		r.ID = id
-		last, err := lastDayTx(ctx, tx.Tx, id)
+		last, err := lastDayTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -121,26 +74,26 @@ func (s *Store) SaveReminder(ctx context.Context, r Reminder, now time.Time, nex
 				at = time.Time{}
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE reminders SET user_id = nullif(?, 0), minute = ?, tz = ?, cert = ?, quiet_weekends = ?, paused_until = ?,
+		_, err = tx.exec(ctx, `UPDATE reminders SET user_id = nullif(CAST(? AS BIGINT), 0), minute = ?, tz = ?, cert = ?, quiet_weekends = ?, paused_until = ?,
 			next_fire = ?, due_at = ?, due_day = ?, attempts = 0, updated_at = ? WHERE id = ?`,
 			r.UserID, r.Minute, r.TZ, r.Cert, boolInt(r.QuietWeekends), r.PausedUntil, unixOrNil(at), at.Unix(), day, now.Unix(), id)
 		if err != nil {
 			return fmt.Errorf("update reminder: %w", err)
 		}
-		out, err = scanReminder(tx.QueryRowContext(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", id))
+		out, err = scanReminder(tx.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", id))
 		return err
 	})
 	if err != nil {
-		return Reminder{}, fmt.Errorf("save reminder %s/%s: %w", r.Kind, r.Target, err)
+		return storage.Reminder{}, fmt.Errorf("save reminder %s/%s: %w", r.Kind, r.Target, err)
 	}
 	return out, nil
 }
 
 // lastDayTx is the newest local day that has a claim or an outcome (a
 // pending retry does not count: that day is still owed).
-func lastDayTx(ctx context.Context, tx *sql.Tx, reminderID int64) (string, error) {
+func lastDayTx(ctx context.Context, tx *wtx, reminderID int64) (string, error) {
 	var last string
-	err := tx.QueryRowContext(ctx, "SELECT coalesce(max(local_day), '') FROM reminder_sends WHERE reminder_id = ? AND state <> ?", reminderID, SendRetry).Scan(&last)
+	err := tx.queryRow(ctx, "SELECT coalesce(max(local_day), '') FROM reminder_sends WHERE reminder_id = ? AND state <> ?", reminderID, storage.SendRetry).Scan(&last)
 	if err != nil {
 		return "", fmt.Errorf("last reminder day: %w", err)
 	}
@@ -148,28 +101,22 @@ func lastDayTx(ctx context.Context, tx *sql.Tx, reminderID int64) (string, error
 }
 
 // ReminderFor returns the reminder of (kind, platform, workspace, target) or ErrNotFound.
-func (s *Store) ReminderFor(ctx context.Context, kind, platform, workspace, target string) (Reminder, error) {
-	r, err := scanReminder(s.r.QueryRowContext(ctx, "SELECT "+reminderCols+" FROM reminders WHERE kind = ? AND platform = ? AND workspace = ? AND target = ?",
+func (s *Store) ReminderFor(ctx context.Context, kind, platform, workspace, target string) (storage.Reminder, error) {
+	r, err := scanReminder(s.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE kind = ? AND platform = ? AND workspace = ? AND target = ?",
 		kind, platform, workspace, target))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return r, fmt.Errorf("load reminder %s/%s: %w", kind, target, err)
 	}
 	return r, err
 }
 
 // ReminderByID returns a reminder or ErrNotFound.
-func (s *Store) ReminderByID(ctx context.Context, id int64) (Reminder, error) {
-	r, err := scanReminder(s.r.QueryRowContext(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", id))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+func (s *Store) ReminderByID(ctx context.Context, id int64) (storage.Reminder, error) {
+	r, err := scanReminder(s.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", id))
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return r, fmt.Errorf("load reminder %d: %w", id, err)
 	}
 	return r, err
-}
-
-// DueRef is one due reminder, and the keyset cursor for the next page.
-type DueRef struct {
-	ID       int64
-	NextFire int64
 }
 
 // DueReminders returns up to limit reminders with next_fire at or before now,
@@ -180,8 +127,8 @@ type DueRef struct {
 // "(next_fire, id) > (?, ?)" would bound only next_fire, and with a whole
 // fan-out sharing one minute each page would rescan the ones before it.)
 // With platforms, only reminders of those platforms are returned.
-func (s *Store) DueReminders(ctx context.Context, now time.Time, after DueRef, limit int, platforms ...string) ([]DueRef, error) {
-	out := make([]DueRef, 0, limit)
+func (s *Store) DueReminders(ctx context.Context, now time.Time, after storage.DueRef, limit int, platforms ...string) ([]storage.DueRef, error) {
+	out := make([]storage.DueRef, 0, limit)
 	only, onlyArgs := "", []any{}
 	if len(platforms) > 0 {
 		only = " AND platform IN (?" + strings.Repeat(", ?", len(platforms)-1) + ")"
@@ -190,7 +137,7 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, after DueRef, l
 		}
 	}
 	var err error
-	if after != (DueRef{}) { // the rest of the cursor's minute
+	if after != (storage.DueRef{}) { // the rest of the cursor's minute
 		out, err = s.dueRange(ctx, out, `SELECT id, next_fire FROM reminders INDEXED BY reminders_due
 			WHERE next_fire = ? AND id > ?`+only+` ORDER BY id LIMIT ?`, append(append([]any{after.NextFire, after.ID}, onlyArgs...), limit)...)
 		if err != nil {
@@ -208,14 +155,14 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, after DueRef, l
 	return out, nil
 }
 
-func (s *Store) dueRange(ctx context.Context, out []DueRef, q string, args ...any) ([]DueRef, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+func (s *Store) dueRange(ctx context.Context, out []storage.DueRef, q string, args ...any) ([]storage.DueRef, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var d DueRef
+		var d storage.DueRef
 		if err := rows.Scan(&d.ID, &d.NextFire); err != nil {
 			return nil, fmt.Errorf("due reminders: %w", err)
 		}
@@ -227,26 +174,6 @@ func (s *Store) dueRange(ctx context.Context, out []DueRef, q string, args ...an
 	return out, nil
 }
 
-// ClaimOptions say who claims and how the claim ages.
-type ClaimOptions struct {
-	Owner  string        // scheduler instance, checked when the claim is finished
-	Lease  time.Duration // how long the claim holds before it counts as abandoned
-	MaxAge time.Duration // occurrences older than this are skipped, not sent
-	Next   NextFunc
-}
-
-// Claim is a taken (reminder, local day): the holder may send it once.
-type Claim struct {
-	Reminder   Reminder
-	SendID     int64
-	Day        string
-	DueAt      time.Time
-	Attempt    int    // 1 for the first try
-	QuestionID string // on a retry, the question chosen the first time
-	Owner      string
-	Fence      int64 // reminders.next_fire while claimed; a settings change moves it
-}
-
 // ClaimReminder takes the due occurrence of reminder id for opts.Owner in
 // one transaction: it inserts (or revives a retry of) the send row keyed by
 // (reminder, local day) and parks next_fire at the lease expiry, so neither a
@@ -256,13 +183,15 @@ type Claim struct {
 // advances the reminder. An abandoned claim (lease expired: its owner died
 // mid-send) is recorded unknown and not resent, because the message may have
 // gone out. It returns ErrNotClaimed when there is nothing to send.
-func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts ClaimOptions) (Claim, error) {
-	var c Claim
+func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts storage.ClaimOptions) (storage.Claim, error) {
+	var c storage.Claim
 	claimed := false
 	// Paths that only skip or advance return nil so their writes commit.
 	err := s.tx(ctx, func(tx *wtx) error {
-		r, err := scanReminder(tx.QueryRowContext(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", id))
-		if errors.Is(err, ErrNotFound) {
+		// A reminder another replica is claiming right now is locked: skip
+		// it rather than wait, it is being taken care of.
+		r, err := scanReminder(tx.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ? FOR UPDATE SKIP LOCKED", id))
+		if errors.Is(err, storage.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -273,15 +202,15 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 				return nil
 			}
 			if now.Sub(r.DueAt) >= opts.MaxAge {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO reminder_sends (reminder_id, user_id, local_day, due_at, state, owner)
-					VALUES (?, nullif(?, 0), ?, ?, ?, ?) ON CONFLICT (reminder_id, local_day) DO UPDATE SET
+				if _, err := tx.exec(ctx, `INSERT INTO reminder_sends (reminder_id, user_id, local_day, due_at, state, owner)
+					VALUES (?, nullif(CAST(? AS BIGINT), 0), ?, ?, ?, ?) ON CONFLICT (reminder_id, local_day) DO UPDATE SET
 					state = CASE state WHEN 'retry' THEN 'missed' WHEN 'sending' THEN 'unknown' ELSE state END`,
-					r.ID, r.UserID, r.DueDay, r.DueAt.Unix(), SendSkipped, opts.Owner); err != nil {
+					r.ID, r.UserID, r.DueDay, r.DueAt.Unix(), storage.SendSkipped, opts.Owner); err != nil {
 					return fmt.Errorf("skip stale day: %w", err)
 				}
 				// The next occurrence counted from MaxAge ago: after downtime,
 				// today's occurrence is still sent if it is recent enough.
-				if r, err = advanceTx(ctx, tx.Tx, r, now.Add(-opts.MaxAge), r.DueDay, opts.Next, now); err != nil {
+				if r, err = advanceTx(ctx, tx, r, now.Add(-opts.MaxAge), r.DueDay, opts.Next, now); err != nil {
 					return err
 				}
 				continue
@@ -289,42 +218,40 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 			var sendID int64
 			var state, qid, owner string
 			var attempts int
-			err := tx.QueryRowContext(ctx, "SELECT id, state, question_id, attempts, owner FROM reminder_sends WHERE reminder_id = ? AND local_day = ?",
+			err := tx.queryRow(ctx, "SELECT id, state, question_id, attempts, owner FROM reminder_sends WHERE reminder_id = ? AND local_day = ?",
 				r.ID, r.DueDay).Scan(&sendID, &state, &qid, &attempts, &owner)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				res, err := tx.ExecContext(ctx, `INSERT INTO reminder_sends (reminder_id, user_id, local_day, due_at, state, attempts, owner)
-					VALUES (?, nullif(?, 0), ?, ?, ?, 1, ?)`, r.ID, r.UserID, r.DueDay, r.DueAt.Unix(), SendSending, opts.Owner)
-				if err != nil {
+				if err := tx.queryRow(ctx, `INSERT INTO reminder_sends (reminder_id, user_id, local_day, due_at, state, attempts, owner)
+					VALUES (?, nullif(CAST(? AS BIGINT), 0), ?, ?, ?, 1, ?) RETURNING id`, r.ID, r.UserID, r.DueDay, r.DueAt.Unix(), storage.SendSending, opts.Owner).Scan(&sendID); err != nil {
 					return fmt.Errorf("claim: %w", err)
 				}
-				sendID, _ = res.LastInsertId()
 				attempts = 1
 			case err != nil:
 				return fmt.Errorf("claim: %w", err)
-			case state == SendRetry:
+			case state == storage.SendRetry:
 				attempts++
-				if _, err := tx.ExecContext(ctx, "UPDATE reminder_sends SET state = ?, attempts = ?, owner = ? WHERE id = ?",
-					SendSending, attempts, opts.Owner, sendID); err != nil {
+				if _, err := tx.exec(ctx, "UPDATE reminder_sends SET state = ?, attempts = ?, owner = ? WHERE id = ?",
+					storage.SendSending, attempts, opts.Owner, sendID); err != nil {
 					return fmt.Errorf("claim retry: %w", err)
 				}
 			default:
-				if state == SendSending {
-					if _, err := tx.ExecContext(ctx, "UPDATE reminder_sends SET state = ?, error = ? WHERE id = ?",
-						SendUnknown, "claim by "+owner+" abandoned mid-send", sendID); err != nil {
+				if state == storage.SendSending {
+					if _, err := tx.exec(ctx, "UPDATE reminder_sends SET state = ?, error = ? WHERE id = ?",
+						storage.SendUnknown, "claim by "+owner+" abandoned mid-send", sendID); err != nil {
 						return fmt.Errorf("abandon claim: %w", err)
 					}
 				}
-				if r, err = advanceTx(ctx, tx.Tx, r, now, r.DueDay, opts.Next, now); err != nil {
+				if r, err = advanceTx(ctx, tx, r, now, r.DueDay, opts.Next, now); err != nil {
 					return err
 				}
 				continue
 			}
 			fence := now.Add(opts.Lease).Unix()
-			if _, err := tx.ExecContext(ctx, "UPDATE reminders SET next_fire = ? WHERE id = ?", fence, r.ID); err != nil {
+			if _, err := tx.exec(ctx, "UPDATE reminders SET next_fire = ? WHERE id = ?", fence, r.ID); err != nil {
 				return fmt.Errorf("claim: park reminder: %w", err)
 			}
-			c = Claim{Reminder: r, SendID: sendID, Day: r.DueDay, DueAt: r.DueAt, Attempt: attempts, QuestionID: qid, Owner: opts.Owner, Fence: fence}
+			c = storage.Claim{Reminder: r, SendID: sendID, Day: r.DueDay, DueAt: r.DueAt, Attempt: attempts, QuestionID: qid, Owner: opts.Owner, Fence: fence}
 			claimed = true
 			return nil
 		}
@@ -334,19 +261,19 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 		return c, fmt.Errorf("claim reminder %d: %w", id, err)
 	}
 	if !claimed {
-		return c, ErrNotClaimed
+		return c, storage.ErrNotClaimed
 	}
 	return c, nil
 }
 
 // advanceTx moves r to its first occurrence after `after` on a day later
 // than lastDay (off when there is none).
-func advanceTx(ctx context.Context, tx *sql.Tx, r Reminder, after time.Time, lastDay string, next NextFunc, now time.Time) (Reminder, error) {
+func advanceTx(ctx context.Context, tx *wtx, r storage.Reminder, after time.Time, lastDay string, next storage.NextFunc, now time.Time) (storage.Reminder, error) {
 	at, day, ok := next(r, after, lastDay)
 	if !ok {
 		at, day = time.Time{}, ""
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE reminders SET next_fire = ?, due_at = ?, due_day = ?, attempts = 0, updated_at = ? WHERE id = ?",
+	if _, err := tx.exec(ctx, "UPDATE reminders SET next_fire = ?, due_at = ?, due_day = ?, attempts = 0, updated_at = ? WHERE id = ?",
 		unixOrNil(at), at.Unix(), day, now.Unix(), r.ID); err != nil {
 		return r, fmt.Errorf("advance reminder %d: %w", r.ID, err)
 	}
@@ -360,26 +287,26 @@ func advanceTx(ctx context.Context, tx *sql.Tx, r Reminder, after time.Time, las
 // finishTx records a claim's outcome on its send row (only while the claim
 // is still this owner's) and, when the reminder still carries the claim's
 // fence, moves it on: to retryAt for a retry, else to the next day.
-func (s *Store) finishTx(ctx context.Context, c Claim, state, questionID, errMsg string, now, retryAt time.Time, next NextFunc) error {
+func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error {
 	return s.tx(ctx, func(tx *wtx) error {
 		var sentAt any
-		if state == SendSent {
+		if state == storage.SendSent {
 			sentAt = now.Unix()
 		}
 		attempts := c.Attempt
-		if state == SendRetry && errMsg == "" { // a release is not an attempt
+		if state == storage.SendRetry && errMsg == "" { // a release is not an attempt
 			attempts--
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE reminder_sends SET state = ?, question_id = ?, error = ?, sent_at = ?, attempts = ?
-			WHERE id = ? AND state = ? AND owner = ?`, state, questionID, errMsg, sentAt, attempts, c.SendID, SendSending, c.Owner)
+		res, err := tx.exec(ctx, `UPDATE reminder_sends SET state = ?, question_id = ?, error = ?, sent_at = ?, attempts = ?
+			WHERE id = ? AND state = ? AND owner = ?`, state, questionID, errMsg, sentAt, attempts, c.SendID, storage.SendSending, c.Owner)
 		if err != nil {
 			return fmt.Errorf("record send: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("record send %d: claim lost", c.SendID)
 		}
-		r, err := scanReminder(tx.QueryRowContext(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ?", c.Reminder.ID))
-		if errors.Is(err, ErrNotFound) {
+		r, err := scanReminder(tx.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ? FOR UPDATE", c.Reminder.ID))
+		if errors.Is(err, storage.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -388,21 +315,21 @@ func (s *Store) finishTx(ctx context.Context, c Claim, state, questionID, errMsg
 		if r.NextFire.Unix() != c.Fence {
 			return nil // changed by the user while sending: their schedule stands
 		}
-		if state == SendRetry {
-			_, err := tx.ExecContext(ctx, "UPDATE reminders SET next_fire = ?, attempts = ? WHERE id = ?", retryAt.Unix(), attempts, r.ID)
+		if state == storage.SendRetry {
+			_, err := tx.exec(ctx, "UPDATE reminders SET next_fire = ?, attempts = ? WHERE id = ?", retryAt.Unix(), attempts, r.ID)
 			if err != nil {
 				return fmt.Errorf("schedule retry: %w", err)
 			}
 			return nil
 		}
-		_, err = advanceTx(ctx, tx.Tx, r, now, c.Day, next, now)
+		_, err = advanceTx(ctx, tx, r, now, c.Day, next, now)
 		return err
 	})
 }
 
 // FinishSend records a claim as sent with the question it carried.
-func (s *Store) FinishSend(ctx context.Context, c Claim, questionID string, now time.Time, next NextFunc) error {
-	if err := s.finishTx(ctx, c, SendSent, questionID, "", now, time.Time{}, next); err != nil {
+func (s *Store) FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error {
+	if err := s.finishTx(ctx, c, storage.SendSent, questionID, "", now, time.Time{}, next); err != nil {
 		return fmt.Errorf("finish send of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
 	}
 	return nil
@@ -410,10 +337,10 @@ func (s *Store) FinishSend(ctx context.Context, c Claim, questionID string, now 
 
 // FailSend records a failed send: to retry at retryAt, or missed when
 // retryAt is zero (the scheduler gave up).
-func (s *Store) FailSend(ctx context.Context, c Claim, questionID, errMsg string, now, retryAt time.Time, next NextFunc) error {
-	state := SendRetry
+func (s *Store) FailSend(ctx context.Context, c storage.Claim, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error {
+	state := storage.SendRetry
 	if retryAt.IsZero() {
-		state = SendMissed
+		state = storage.SendMissed
 	}
 	if errMsg == "" {
 		errMsg = "send failed"
@@ -426,35 +353,21 @@ func (s *Store) FailSend(ctx context.Context, c Claim, questionID, errMsg string
 
 // ReleaseClaim gives an unsent claim back (graceful stop): the occurrence is
 // due again at once, for this or another scheduler.
-func (s *Store) ReleaseClaim(ctx context.Context, c Claim, now time.Time) error {
-	if err := s.finishTx(ctx, c, SendRetry, c.QuestionID, "", now, now, nil); err != nil {
+func (s *Store) ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error {
+	if err := s.finishTx(ctx, c, storage.SendRetry, c.QuestionID, "", now, now, nil); err != nil {
 		return fmt.Errorf("release claim of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
 	}
 	return nil
 }
 
-// Send is one (reminder, local day) row.
-type Send struct {
-	ID         int64
-	ReminderID int64
-	UserID     int64
-	Day        string
-	DueAt      time.Time
-	State      string
-	Attempts   int
-	QuestionID string
-	SentAt     time.Time
-	Error      string
-}
-
 const sendCols = "id, reminder_id, coalesce(user_id, 0), local_day, due_at, state, attempts, question_id, coalesce(sent_at, 0), error"
 
-func scanSend(row interface{ Scan(...any) error }) (Send, error) {
-	var sd Send
+func scanSend(row interface{ Scan(...any) error }) (storage.Send, error) {
+	var sd storage.Send
 	var due, sent int64
 	err := row.Scan(&sd.ID, &sd.ReminderID, &sd.UserID, &sd.Day, &due, &sd.State, &sd.Attempts, &sd.QuestionID, &sent, &sd.Error)
 	if errors.Is(err, sql.ErrNoRows) {
-		return sd, ErrNotFound
+		return sd, storage.ErrNotFound
 	}
 	if err != nil {
 		return sd, fmt.Errorf("scan send: %w", err)
@@ -467,28 +380,28 @@ func scanSend(row interface{ Scan(...any) error }) (Send, error) {
 }
 
 // SendByID returns a send row (a channel post) or ErrNotFound.
-func (s *Store) SendByID(ctx context.Context, id int64) (Send, error) {
-	sd, err := scanSend(s.r.QueryRowContext(ctx, "SELECT "+sendCols+" FROM reminder_sends WHERE id = ?", id))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+func (s *Store) SendByID(ctx context.Context, id int64) (storage.Send, error) {
+	sd, err := scanSend(s.queryRow(ctx, "SELECT "+sendCols+" FROM reminder_sends WHERE id = ?", id))
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return sd, fmt.Errorf("load send %d: %w", id, err)
 	}
 	return sd, err
 }
 
 // SendOn returns the send row of a reminder's local day or ErrNotFound.
-func (s *Store) SendOn(ctx context.Context, reminderID int64, day string) (Send, error) {
-	sd, err := scanSend(s.r.QueryRowContext(ctx, "SELECT "+sendCols+" FROM reminder_sends WHERE reminder_id = ? AND local_day = ?", reminderID, day))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+func (s *Store) SendOn(ctx context.Context, reminderID int64, day string) (storage.Send, error) {
+	sd, err := scanSend(s.queryRow(ctx, "SELECT "+sendCols+" FROM reminder_sends WHERE reminder_id = ? AND local_day = ?", reminderID, day))
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return sd, fmt.Errorf("load send of reminder %d day %s: %w", reminderID, day, err)
 	}
 	return sd, err
 }
 
 // PreviousSent returns the newest sent row of a reminder before day, or ErrNotFound.
-func (s *Store) PreviousSent(ctx context.Context, reminderID int64, day string) (Send, error) {
-	sd, err := scanSend(s.r.QueryRowContext(ctx, "SELECT "+sendCols+` FROM reminder_sends
-		WHERE reminder_id = ? AND local_day < ? AND state = ? ORDER BY local_day DESC LIMIT 1`, reminderID, day, SendSent))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+func (s *Store) PreviousSent(ctx context.Context, reminderID int64, day string) (storage.Send, error) {
+	sd, err := scanSend(s.queryRow(ctx, "SELECT "+sendCols+` FROM reminder_sends
+		WHERE reminder_id = ? AND local_day < ? AND state = ? ORDER BY local_day DESC LIMIT 1`, reminderID, day, storage.SendSent))
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return sd, fmt.Errorf("previous send of reminder %d: %w", reminderID, err)
 	}
 	return sd, err
@@ -497,7 +410,7 @@ func (s *Store) PreviousSent(ctx context.Context, reminderID int64, day string) 
 // SentQuestions returns the question IDs a reminder has already carried
 // (channels avoid repeating a question).
 func (s *Store) SentQuestions(ctx context.Context, reminderID int64) (map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT question_id FROM reminder_sends WHERE reminder_id = ? AND question_id <> ''", reminderID)
+	rows, err := s.query(ctx, "SELECT question_id FROM reminder_sends WHERE reminder_id = ? AND question_id <> ''", reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("sent questions: %w", err)
 	}
@@ -514,13 +427,13 @@ func (s *Store) SentQuestions(ctx context.Context, reminderID int64) (map[string
 }
 
 // SendsOf lists a reminder's send rows, oldest day first (tests, status).
-func (s *Store) SendsOf(ctx context.Context, reminderID int64) ([]Send, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+sendCols+" FROM reminder_sends WHERE reminder_id = ? ORDER BY local_day", reminderID)
+func (s *Store) SendsOf(ctx context.Context, reminderID int64) ([]storage.Send, error) {
+	rows, err := s.query(ctx, "SELECT "+sendCols+" FROM reminder_sends WHERE reminder_id = ? ORDER BY local_day", reminderID)
 	if err != nil {
 		return nil, fmt.Errorf("sends of reminder %d: %w", reminderID, err)
 	}
 	defer rows.Close()
-	var out []Send
+	var out []storage.Send
 	for rows.Next() {
 		sd, err := scanSend(rows)
 		if err != nil {
@@ -538,8 +451,8 @@ func (s *Store) SendsOf(ctx context.Context, reminderID int64) ([]Send, error) {
 func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 	var total int64
 	for {
-		res, err := s.w.ExecContext(ctx, `DELETE FROM reminder_sends WHERE id IN (SELECT id FROM reminder_sends
-			WHERE user_id IS NOT NULL AND local_day < ? AND state <> ? LIMIT 1000)`, before, SendRetry)
+		res, err := s.exec(ctx, `DELETE FROM reminder_sends WHERE id IN (SELECT id FROM reminder_sends
+			WHERE user_id IS NOT NULL AND local_day < ? AND state <> ? LIMIT 1000)`, before, storage.SendRetry)
 		if err != nil {
 			return total, fmt.Errorf("prune reminder sends: %w", err)
 		}
@@ -554,7 +467,7 @@ func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 // RecordQotdAnswer stores a member's answer to a channel post; a second
 // answer by the same member changes nothing (reports false).
 func (s *Store) RecordQotdAnswer(ctx context.Context, sendID, userID int64, choice int, correct bool, at time.Time) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO qotd_answers (send_id, user_id, choice, correct, answered_at) VALUES (?, ?, ?, ?, ?)
+	res, err := s.exec(ctx, `INSERT INTO qotd_answers (send_id, user_id, choice, correct, answered_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (send_id, user_id) DO NOTHING`, sendID, userID, choice, boolInt(correct), at.Unix())
 	if err != nil {
 		return false, fmt.Errorf("record channel answer: %w", err)
@@ -565,7 +478,7 @@ func (s *Store) RecordQotdAnswer(ctx context.Context, sendID, userID int64, choi
 
 // QotdDistribution counts a post's answers per choice index.
 func (s *Store) QotdDistribution(ctx context.Context, sendID int64) (map[int]int, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT choice, count(*) FROM qotd_answers WHERE send_id = ? GROUP BY choice", sendID)
+	rows, err := s.query(ctx, "SELECT choice, count(*) FROM qotd_answers WHERE send_id = ? GROUP BY choice", sendID)
 	if err != nil {
 		return nil, fmt.Errorf("answer distribution: %w", err)
 	}
@@ -581,20 +494,11 @@ func (s *Store) QotdDistribution(ctx context.Context, sendID int64) (map[int]int
 	return out, rows.Err()
 }
 
-// QotdRow is one member's standing in a channel's questions of the day.
-type QotdRow struct {
-	UserID   int64
-	Display  string
-	User     string
-	Correct  int
-	Answered int
-}
-
 // QotdTop ranks a channel reminder's members by correct answers to posts of
 // local days in [from, to), then by answers, then by who answered first;
 // members who opted out of leaderboards are left out.
-func (s *Store) QotdTop(ctx context.Context, reminderID int64, from, to string, limit int) ([]QotdRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(*)
+func (s *Store) QotdTop(ctx context.Context, reminderID int64, from, to string, limit int) ([]storage.QotdRow, error) {
+	rows, err := s.query(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(*)
 		FROM qotd_answers a JOIN reminder_sends p ON p.id = a.send_id JOIN users u ON u.id = a.user_id
 		WHERE p.reminder_id = ? AND p.local_day >= ? AND p.local_day < ? AND u.leaderboard = 1
 		GROUP BY u.id ORDER BY sum(a.correct) DESC, count(*) DESC, min(a.answered_at), u.id LIMIT ?`, reminderID, from, to, limit)
@@ -602,9 +506,9 @@ func (s *Store) QotdTop(ctx context.Context, reminderID int64, from, to string, 
 		return nil, fmt.Errorf("channel ranking: %w", err)
 	}
 	defer rows.Close()
-	var out []QotdRow
+	var out []storage.QotdRow
 	for rows.Next() {
-		var r QotdRow
+		var r storage.QotdRow
 		if err := rows.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Answered); err != nil {
 			return nil, fmt.Errorf("channel ranking: %w", err)
 		}
