@@ -116,7 +116,7 @@ func fatal(log *slog.Logger, err error) {
 
 // result is one run's tally.
 type result struct {
-	kills    int // replicas mode: replicas killed (one every killedAfter)
+	kills                                    int // replicas mode: replicas killed (one every killedAfter)
 	requests, acked, confirmed, doubleClicks int
 	busy                                     int
 	killedAfter                              time.Duration
