@@ -464,8 +464,9 @@ func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageCompone
 // Permissions that allow configuring a channel's daily question.
 const managePerms = discordgo.PermissionManageGuild | discordgo.PermissionManageChannels | discordgo.PermissionAdministrator
 
-// actor maps who sent an interaction: the guild is the workspace (DMs: the
-// user's own "dm:<user>" scope), rights come from the member's permissions.
+// actor maps who sent an interaction: the guild is the workspace (DMs, group
+// DMs and servers reached only through the user's own install: the user's
+// "dm:<user>" scope), rights come from the member's permissions.
 func actor(i *discordgo.Interaction) bot.Actor {
 	a := bot.Actor{Platform: bot.PlatformDiscord, Channel: i.ChannelID}
 	u := i.User
@@ -480,9 +481,13 @@ func actor(i *discordgo.Interaction) bot.Actor {
 			a.Name = displayName(u)
 		}
 	}
-	if i.GuildID != "" {
+	switch {
+	case i.GuildID != "" && userInstallOnly(i):
+		// A server that has not installed the bot: the user's own scope.
+		a.Workspace, a.CanManage = "dm:"+a.User, false
+	case i.GuildID != "":
 		a.Workspace = i.GuildID
-	} else {
+	default:
 		a.Workspace, a.DM, a.CanManage = "dm:"+a.User, true, false
 	}
 	return a

@@ -112,11 +112,11 @@ var order = []string{"help", "compare", "domains", "domain", "ask", "quiz", "exa
 // engine's summaries as descriptions.
 func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 	root := &discordgo.ApplicationCommand{
-		Type:        discordgo.ChatApplicationCommand,
-		Name:        CommandName,
-		Description: "Study CISM and CISSP: compare, quiz, review, plan",
-		Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild,
-			discordgo.InteractionContextBotDM},
+		Type:             discordgo.ChatApplicationCommand,
+		Name:             CommandName,
+		Description:      "Study CISM and CISSP: compare, quiz, review, plan",
+		IntegrationTypes: ptr(append([]discordgo.ApplicationIntegrationType(nil), integrationTypes...)),
+		Contexts:         ptr(append([]discordgo.InteractionContextType(nil), contexts...)),
 	}
 	info := map[string]bot.CommandInfo{}
 	for _, c := range cmds {
