@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/study"
 	"github.com/certcoach/certcoach/storage"
 )
 
@@ -59,7 +60,7 @@ func BenchmarkRecordAnswerParallel(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			q := &qs[i%len(qs)]
-			if _, err := h.e.Study().Record(ctx, u, "", 0, fmt.Sprintf("bench:%d", i), q, i%4); err != nil {
+			if _, err := study.New(h.kb, h.store, h.clock.Now).Record(ctx, u, "", 0, fmt.Sprintf("bench:%d", i), q, i%4); err != nil {
 				b.Error(err)
 				return
 			}
@@ -114,7 +115,7 @@ func BenchmarkProgress5000Answers(b *testing.B) {
 	}
 	for i := 0; i < 5000; i++ {
 		q := &h.kb.Questions[cissp[i%len(cissp)]]
-		if _, err := h.e.Study().Record(ctx, u, "", 0, fmt.Sprintf("seed:%d", i), q, i%4); err != nil {
+		if _, err := study.New(h.kb, h.store, h.clock.Now).Record(ctx, u, "", 0, fmt.Sprintf("seed:%d", i), q, i%4); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 func TestDashboard(t *testing.T) {
 	h := newHarness(t)
-	remind.Register(h.e)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	ctx := context.Background()
 	d, err := h.e.Dashboard(ctx, actor("alice"))
 	if err != nil {

@@ -56,7 +56,7 @@ type command struct {
 // Engine routes requests to commands and button actions.
 type Engine struct {
 	kb       *knowledge.Base
-	store    *storage.Store
+	store    Store
 	study    *study.Service
 	clock    Clock
 	log      *slog.Logger
@@ -107,7 +107,7 @@ const (
 // NewEngine builds an engine over a knowledge base and a store, with the
 // standard commands registered. Other packages (reminders) add theirs with
 // Register and RegisterAction before serving.
-func NewEngine(kb *knowledge.Base, store *storage.Store, opts Options) *Engine {
+func NewEngine(kb *knowledge.Base, store Store, opts Options) *Engine {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
 	}
@@ -122,15 +122,6 @@ func NewEngine(kb *knowledge.Base, store *storage.Store, opts Options) *Engine {
 	e.registerCore()
 	return e
 }
-
-// Knowledge returns the engine's knowledge base.
-func (e *Engine) Knowledge() *knowledge.Base { return e.kb }
-
-// Store returns the engine's store.
-func (e *Engine) Store() *storage.Store { return e.store }
-
-// Study returns the study engine (reminders record answers through it).
-func (e *Engine) Study() *study.Service { return e.study }
 
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.clock }

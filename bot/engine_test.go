@@ -10,7 +10,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 type fakeClock struct {
@@ -29,7 +29,7 @@ var loadKB = sync.OnceValues(func() (*knowledge.Base, error) { return knowledge.
 
 type harness struct {
 	e     *bot.Engine
-	store *storage.Store
+	store *sqlite.Store
 	clock *fakeClock
 	kb    *knowledge.Base
 }
@@ -40,7 +40,7 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

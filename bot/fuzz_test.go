@@ -10,7 +10,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // fuzzClock is fixed: fuzzing explores input, not time.
@@ -26,7 +26,7 @@ func fuzzEngine(f *testing.F) *bot.Engine {
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := storage.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
 	if err != nil {
 		f.Fatal(err)
 	}

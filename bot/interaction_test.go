@@ -325,7 +325,7 @@ func TestNamedOptionsParsedOnce(t *testing.T) {
 // decision, the same for typed text and named options.
 func TestGroupPermissionDecidedOnce(t *testing.T) {
 	h := newHarness(t)
-	remind.Register(h.e)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	ctx := context.Background()
 	member := bot.Actor{Platform: "slack", Workspace: "T1", User: "U1", Channel: "C1"}
 	manager := member

@@ -12,6 +12,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 func buttonWithPrefix(r bot.Reply, prefix string) (bot.Button, bool) {
@@ -174,7 +175,7 @@ func TestQuizResumesAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := &fakeClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	st, err := storage.Open(ctx, filepath.Join(dir, "db"))
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestQuizResumesAfterRestart(t *testing.T) {
 	next := mustButton(t, res, "quiz:next:")
 	st.Close()
 
-	st2, err := storage.Open(ctx, filepath.Join(dir, "db"))
+	st2, err := sqlite.Open(ctx, filepath.Join(dir, "db"))
 	if err != nil {
 		t.Fatal(err)
 	}

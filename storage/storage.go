@@ -1,226 +1,264 @@
-// Package storage is certcoach's store: a concrete type over SQLite
-// (modernc.org/sqlite, pure Go) with embedded, versioned migrations.
-// One file per entity; the SQL reads top to bottom.
+// Package storage holds the domain types that cross certcoach's storage
+// seam and the errors every store returns. The stores themselves live in
+// storage/sqlite (one file, the embedded default) and storage/postgres
+// (several replicas); the interfaces over them are declared where they
+// are used (bot, bot/study, bot/remind). One conformance suite,
+// storage/storetest, runs against both.
 package storage
 
 import (
-	"context"
-	"database/sql"
-	"embed"
 	"errors"
-	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-// Store is the database. Writes go through a single connection so that
-// concurrent writers queue in Go instead of spinning on SQLITE_BUSY; reads use
-// a pool (WAL lets them run beside an open write transaction).
-type Store struct {
-	w     *sql.DB
-	r     *sql.DB
-	path  string
-	stmts sync.Map // stmtKey -> *sql.Stmt
-
-	closeOnce sync.Once
-	closeErr  error
-
-	gc committer // group commit, see batch.go
-
-	onError atomic.Pointer[func(op string)] // see OnError
-}
-
-// OnError sets f to be told of each failed database operation ("read",
-// "write", "commit", "batch"), for metrics; a caller giving up is not a
-// failure. Set it before the store is used.
-func (s *Store) OnError(f func(op string)) { s.onError.Store(&f) }
-
-// failed reports err (if it is a database failure) to the OnError func and
-// returns it unchanged.
-func (s *Store) failed(op string, err error) error {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrNotFound) {
-		return err
-	}
-	if f := s.onError.Load(); f != nil {
-		(*f)(op)
-	}
-	return err
-}
 
 // ErrNotFound is returned when a row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// Open opens (creating if needed) the SQLite database at dsn, a file path or a
-// "file:" URI, applies pending migrations and checks the connection settings.
-func Open(ctx context.Context, dsn string) (*Store, error) {
-	path := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	if path == "" {
-		return nil, errors.New("open database: empty path")
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("open database %s: directory %s does not exist", path, dir)
-		}
-	}
-	w, err := sql.Open("sqlite", buildDSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", buildDSN(path))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
-	r.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
-	s := &Store{w: w, r: r, path: path}
-	if err := s.check(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open database %s: migrate: %w", path, err)
-	}
-	if err := s.prepareTx(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open database %s: prepare: %w", path, err)
-	}
-	s.startBatcher()
-	return s, nil
+// ErrDuplicate means the attempt was already recorded (a second click).
+var ErrDuplicate = errors.New("already answered")
+
+// ErrStale means the session moved on (or ended) since the button was shown.
+var ErrStale = errors.New("stale")
+
+// ErrNotClaimed means a reminder was not claimed: it is not due any more
+// (another replica took it, the user changed it) or its day is already done.
+var ErrNotClaimed = errors.New("reminder not claimed")
+
+// IsPostgresURL reports whether a database setting names a PostgreSQL
+// database rather than a SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-func buildDSN(path string) string {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+// UserKey identifies a user within a platform and workspace.
+type UserKey struct {
+	Platform, Workspace, User string
 }
 
-// check confirms the file is a SQLite database we can write, with the
-// pragmas in force (they apply per connection, so they are read back).
-func (s *Store) check(ctx context.Context) error {
-	var mode string
-	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return explain(err)
-	}
-	if mode != "wal" {
-		return fmt.Errorf("journal_mode is %q, want wal (is the directory writable?)", mode)
-	}
-	var fk int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
-		return fmt.Errorf("foreign keys not enabled: %v", err)
-	}
-	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
-		return explain(err)
-	}
-	return nil
+// User is a stored user with their settings.
+type User struct {
+	ID          int64
+	Key         UserKey
+	Display     string
+	TZ          string
+	TZSource    string // "", "platform" or "user"
+	Retention   float64
+	Leaderboard bool
+	CreatedAt   time.Time
+	// PrevTZ is the zone EnsureUser just replaced with a newer platform
+	// hint ("" when this call changed nothing); not stored.
+	PrevTZ string
 }
 
-func explain(err error) error {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"):
-		return fmt.Errorf("the file is not a valid certcoach database (corrupt or another format): %w", err)
-	case strings.Contains(msg, "readonly"), strings.Contains(msg, "unable to open"), strings.Contains(msg, "permission"):
-		return fmt.Errorf("cannot write the database file (check permissions and path): %w", err)
-	}
-	return err
+// Answer is one recorded answer. AttemptKey makes double recording
+// impossible: "s:<session>:<position>" for sessions, other keys for
+// reminders and channel questions.
+type Answer struct {
+	ID         int64
+	UserID     int64
+	AttemptKey string
+	SessionID  string
+	QuestionID string
+	Cert       string
+	Domain     int
+	Choice     int
+	Correct    bool
+	At         time.Time
+	LocalDay   string
+	Rating     int
+	PrevCard   string
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.w, sub, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return err
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return explain(err)
-	}
-	return nil
+// Card is a spaced-repetition card: FSRS state for one question of one user.
+type Card struct {
+	UserID        int64
+	QuestionID    string
+	Cert          string
+	Domain        int
+	Due           time.Time
+	Stability     float64
+	Difficulty    float64
+	ElapsedDays   uint64
+	ScheduledDays uint64
+	Reps          uint64
+	Lapses        uint64
+	State         int
+	LastReview    time.Time
 }
 
-// Path is the database file path.
-func (s *Store) Path() string { return s.path }
+// Schedule computes the card after an answer from the card before it (nil
+// for a first answer) and returns it with the rating applied.
+type Schedule func(prev *Card) (next Card, rating int, prevJSON string)
 
-// Ping checks that the database answers (readiness).
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("ping database: %w", err)
-	}
-	return nil
+// DomainStat is a user's answer totals in one domain.
+type DomainStat struct {
+	Cert     string
+	Domain   int
+	Answered int
+	Correct  int
 }
 
-// Close stops the answer batcher, checkpoints the WAL and closes both
-// pools. It is safe to call more than once.
-func (s *Store) Close() error {
-	s.closeOnce.Do(func() {
-		s.stopBatcher()
-		s.closeStmts()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
-	})
-	return s.closeErr
+// Session states.
+const (
+	SessionActive  = "active"
+	SessionPaused  = "paused"
+	SessionDone    = "done"
+	SessionStopped = "stopped"
+)
+
+// Session is a quiz, mock exam or review run: a fixed list of questions and
+// the position of the one being asked.
+type Session struct {
+	ID         string
+	UserID     int64
+	Kind       string // quiz, exam, review, single
+	Cert       string
+	Outline    string
+	Domain     int
+	Questions  []string
+	Position   int
+	State      string
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while running
+	TimeLimit  time.Duration
+	Elapsed    time.Duration // time used before ResumedAt
+	ResumedAt  time.Time
 }
 
-// Backup writes a consistent copy of the live database to path (VACUUM INTO
-// reads one snapshot, so the bot can keep writing meanwhile).
-func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("backup: %s already exists", path)
+// Used is the time spent in the session up to now (paused time excluded).
+func (s Session) Used(now time.Time) time.Duration {
+	if s.State == SessionActive {
+		return s.Elapsed + now.Sub(s.ResumedAt)
 	}
-	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return nil
+	return s.Elapsed
 }
 
-// tx runs fn in a write transaction (BEGIN IMMEDIATE via _txlock).
-func (s *Store) tx(ctx context.Context, fn func(*wtx) error) error {
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return s.failed("commit", err)
-	}
-	tx := &wtx{Tx: sqlTx, s: s}
-	done := false
-	defer func() {
-		if !done { // fn panicked: free the one writer connection
-			_ = sqlTx.Rollback()
-		}
-	}()
-	if err := fn(tx); err != nil {
-		done = true
-		_ = tx.Rollback()
-		return err
-	}
-	done = true
-	return s.failed("commit", tx.Commit())
+// Plan is a user's study plan toward an exam date.
+type Plan struct {
+	UserID   int64
+	Cert     string
+	ExamDate string // YYYY-MM-DD
+	PerDay   int
+	StartDay string // YYYY-MM-DD, the user's local day the plan was set
+	Created  time.Time
+}
+
+// LeaderRow is one line of a workspace leaderboard.
+type LeaderRow struct {
+	UserID  int64
+	Display string
+	User    string
+	Correct int
+	Days    int // distinct local days with an answer in the window
+}
+
+// Reminder kinds.
+const (
+	ReminderUser    = "user"    // a user's daily study reminder, sent as a DM
+	ReminderChannel = "channel" // a channel's question of the day
+)
+
+// Send states. A send row is the claim on one (reminder, local day).
+const (
+	SendSending = "sending" // claimed; the message is being sent
+	SendRetry   = "retry"   // a send failed; the reminder row holds the retry time
+	SendSent    = "sent"
+	SendMissed  = "missed"  // retried for too long
+	SendSkipped = "skipped" // found too late (downtime): not sent, never flooded
+	SendUnknown = "unknown" // the claim's owner vanished mid-send: not resent
+)
+
+// Reminder is a daily schedule: a user's reminder or a channel's question of
+// the day. NextFire is zero when it is off.
+type Reminder struct {
+	ID            int64
+	Kind          string
+	UserID        int64 // 0 for channels
+	Platform      string
+	Workspace     string
+	Target        string // user ref or channel ID
+	Minute        int    // local minutes after midnight
+	TZ            string
+	Cert          string
+	QuietWeekends bool
+	PausedUntil   string // YYYY-MM-DD or ""
+	NextFire      time.Time
+	DueAt         time.Time
+	DueDay        string
+	Attempts      int
+	Updated       time.Time
+}
+
+// NextFunc computes a reminder's first occurrence after `after` on a local
+// day later than lastDay ("" for none). ok is false when it never fires
+// (an invalid zone). The scheduler owns the calendar rules; the store only
+// calls it inside its transactions.
+type NextFunc func(r Reminder, after time.Time, lastDay string) (at time.Time, day string, ok bool)
+
+// DueRef is one due reminder, and the keyset cursor for the next page.
+type DueRef struct {
+	ID       int64
+	NextFire int64
+}
+
+// ClaimOptions say who claims and how the claim ages.
+type ClaimOptions struct {
+	Owner  string        // scheduler instance, checked when the claim is finished
+	Lease  time.Duration // how long the claim holds before it counts as abandoned
+	MaxAge time.Duration // occurrences older than this are skipped, not sent
+	Next   NextFunc
+}
+
+// Claim is a taken (reminder, local day): the holder may send it once.
+type Claim struct {
+	Reminder   Reminder
+	SendID     int64
+	Day        string
+	DueAt      time.Time
+	Attempt    int    // 1 for the first try
+	QuestionID string // on a retry, the question chosen the first time
+	Owner      string
+	Fence      int64 // reminders.next_fire while claimed; a settings change moves it
+}
+
+// Send is one (reminder, local day) row.
+type Send struct {
+	ID         int64
+	ReminderID int64
+	UserID     int64
+	Day        string
+	DueAt      time.Time
+	State      string
+	Attempts   int
+	QuestionID string
+	SentAt     time.Time
+	Error      string
+}
+
+// QotdRow is one member's standing in a channel's questions of the day.
+type QotdRow struct {
+	UserID   int64
+	Display  string
+	User     string
+	Correct  int
+	Answered int
+}
+
+// SlackInstallation is one workspace's (or one Enterprise Grid org's)
+// installation of the Slack app. The token fields hold sealed bytes: the
+// store never sees a token in plain text.
+type SlackInstallation struct {
+	EnterpriseID string
+	TeamID       string // "" for an org-wide install
+	OrgWide      bool
+	TeamName     string
+	AppID        string
+	BotUserID    string
+	Scopes       string
+	BotToken     []byte    // sealed
+	RefreshToken []byte    // sealed; nil when tokens do not rotate
+	ExpiresAt    time.Time // zero when the token does not expire
+	InstalledAt  time.Time
+	UpdatedAt    time.Time
 }

@@ -15,19 +15,20 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 type clock struct{ t time.Time }
 
 func (c *clock) Now() time.Time { return c.t }
 
-func newConsole(t *testing.T) (*console.Console, *bytes.Buffer, *storage.Store) {
+func newConsole(t *testing.T) (*console.Console, *bytes.Buffer, *sqlite.Store) {
 	t.Helper()
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,14 +204,14 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	clk := &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}
 	e := bot.NewEngine(kb, st, bot.Options{Clock: clk})
-	remind.Register(e)
+	remind.Register(remind.Deps{Engine: e, Store: st, KB: kb})
 	var out, otherOut bytes.Buffer
 	c := console.New(e, "tester", &out)
 	other := console.New(e, "someone-else", &otherOut)
@@ -222,7 +223,7 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 	}
 	out.Reset()
 	clk.t = clk.t.Add(31 * time.Minute)
-	s := remind.New(e, map[string]remind.Notifier{bot.PlatformConsole: c}, remind.Options{Platforms: []string{bot.PlatformConsole}})
+	s := remind.New(remind.Deps{Engine: e, Store: st, KB: kb}, map[string]remind.Notifier{bot.PlatformConsole: c}, remind.Options{Platforms: []string{bot.PlatformConsole}})
 	stats, err := s.RunDue(ctx)
 	if err != nil {
 		t.Fatal(err)

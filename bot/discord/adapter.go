@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +17,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/storage"
 )
 
 // Engine is the part of bot.Engine the adapter uses.
@@ -28,13 +26,11 @@ type Engine interface {
 	TopicIDs() []string
 }
 
-// Deduper records deliveries so that each interaction is processed once
-// (storage.Store implements it).
+// Deduper records deliveries so that each interaction is processed once,
+// by whichever replica sees it first (the stores implement it with a
+// unique key).
 type Deduper interface {
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
-	// FirstInteraction records a snowflake interaction ID (cheaper than a
-	// text key).
-	FirstInteraction(ctx context.Context, in storage.Interaction) (bool, error)
 }
 
 // Choice is an autocomplete suggestion: what the user sees and the value sent.
@@ -76,7 +72,6 @@ type RateLimitObserver interface {
 type Adapter struct {
 	engine     Engine
 	seen       Deduper
-	guard      *replayGuard // nil: every interaction takes the durable record
 	s          *discordgo.Session
 	domains    func(cert string) []Choice
 	log        *slog.Logger
@@ -194,13 +189,6 @@ func (a *Adapter) Close() error {
 	// that did not stop in time (a no-op when no gateway is open).
 	if err := a.s.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("discord: close gateway session: %w", err))
-	}
-	if a.guard != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if err := a.guard.close(ctx); err != nil {
-			errs = append(errs, err)
-		}
-		cancel()
 	}
 	return errors.Join(errs...)
 }
@@ -467,8 +455,9 @@ func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageCompone
 // Permissions that allow configuring a channel's daily question.
 const managePerms = discordgo.PermissionManageGuild | discordgo.PermissionManageChannels | discordgo.PermissionAdministrator
 
-// actor maps who sent an interaction: the guild is the workspace (DMs: the
-// user's own "dm:<user>" scope), rights come from the member's permissions.
+// actor maps who sent an interaction: the guild is the workspace (DMs, group
+// DMs and servers reached only through the user's own install: the user's
+// "dm:<user>" scope), rights come from the member's permissions.
 func actor(i *discordgo.Interaction) bot.Actor {
 	a := bot.Actor{Platform: bot.PlatformDiscord, Channel: i.ChannelID}
 	u := i.User
@@ -483,9 +472,13 @@ func actor(i *discordgo.Interaction) bot.Actor {
 			a.Name = displayName(u)
 		}
 	}
-	if i.GuildID != "" {
+	switch {
+	case i.GuildID != "" && userInstallOnly(i):
+		// A server that has not installed the bot: the user's own scope.
+		a.Workspace, a.CanManage = "dm:"+a.User, false
+	case i.GuildID != "":
 		a.Workspace = i.GuildID
-	} else {
+	default:
 		a.Workspace, a.DM, a.CanManage = "dm:"+a.User, true, false
 	}
 	return a
@@ -598,23 +591,8 @@ func (a *Adapter) seenOnce(ctx context.Context, scope, id string) (bool, error) 
 	return first, nil
 }
 
-// interactionOnce records an HTTP interaction signed at signed (Unix
-// seconds); false means it was seen before.
-func (a *Adapter) interactionOnce(ctx context.Context, id string, signed int64) (bool, error) {
-	// Discord's IDs are decimal snowflakes; anything else (never seen from
-	// Discord) keeps the text record.
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || id[0] < '1' || id[0] > '9' { // no sign, no leading zero: one spelling per ID
-		return a.seenOnce(ctx, scopeInteraction, id)
-	}
-	var first bool
-	if a.guard != nil {
-		first, err = a.guard.check(ctx, n, signed)
-	} else {
-		first, err = a.seen.FirstInteraction(ctx, storage.Interaction{ID: n, Signed: signed})
-	}
-	if err != nil {
-		return false, fmt.Errorf("discord: record %s: %w", scopeInteraction, err)
-	}
-	return first, nil
+// interactionOnce records an HTTP interaction; false means it was seen
+// before (a replay, or a retry that reached another replica).
+func (a *Adapter) interactionOnce(ctx context.Context, id string) (bool, error) {
+	return a.seenOnce(ctx, scopeInteraction, id)
 }

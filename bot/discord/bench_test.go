@@ -2,7 +2,6 @@ package discord
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"io"
@@ -74,21 +73,9 @@ func BenchmarkVerifyOnly(b *testing.B) {
 }
 
 // BenchmarkFullPath is the real handler as serve runs it: verify,
-// timestamp, replay guard (in memory, records written behind), parse,
-// engine, render, encode.
+// timestamp, the interaction's dedupe record committed before its answer,
+// parse, engine, render, encode.
 func BenchmarkFullPath(b *testing.B) {
-	ev := newEnv(b, "")
-	ev.a.now = stoppedClock
-	if err := ev.a.StartReplayGuard(context.Background(), ev.store); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ev.a.Close() })
-	benchHandler(b, ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
-}
-
-// BenchmarkFullPathDurable is FullPath with every interaction's record
-// committed before its answer (no replay guard: a group-committed write).
-func BenchmarkFullPathDurable(b *testing.B) {
 	ev := newEnv(b, "")
 	ev.a.now = stoppedClock
 	benchHandler(b, ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))

@@ -45,11 +45,11 @@ const (
 // description, so the two cannot drift.
 func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 	root := &discordgo.ApplicationCommand{
-		Type:        discordgo.ChatApplicationCommand,
-		Name:        CommandName,
-		Description: "Study CISM and CISSP: compare, quiz, review, plan",
-		Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild,
-			discordgo.InteractionContextBotDM},
+		Type:             discordgo.ChatApplicationCommand,
+		Name:             CommandName,
+		Description:      "Study CISM and CISSP: compare, quiz, review, plan",
+		IntegrationTypes: ptr(append([]discordgo.ApplicationIntegrationType(nil), integrationTypes...)),
+		Contexts:         ptr(append([]discordgo.InteractionContextType(nil), contexts...)),
 	}
 	for _, c := range cmds {
 		if len(root.Options) == maxOptions || !validName(c.Name) {

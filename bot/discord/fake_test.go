@@ -21,7 +21,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // call is one REST request the fake Discord received.
@@ -255,7 +255,7 @@ func (f *fakeDiscord) dispatch(event string, d any) {
 
 // env is a wired adapter over a real SQLite file and the embedded knowledge base.
 type env struct {
-	store  *storage.Store
+	store  *sqlite.Store
 	engine *bot.Engine
 	kb     *knowledge.Base
 	seen   *countingSeen
@@ -268,23 +268,13 @@ type env struct {
 // countingSeen counts deliveries recorded as new.
 type countingSeen struct {
 	Deduper
-	stored    atomic.Int32
-	snowflake atomic.Int32 // of stored: those recorded by FirstInteraction
+	stored atomic.Int32
 }
 
 func (c *countingSeen) FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error) {
 	first, err := c.Deduper.FirstSeen(ctx, scope, key, now)
 	if first {
 		c.stored.Add(1)
-	}
-	return first, err
-}
-
-func (c *countingSeen) FirstInteraction(ctx context.Context, in storage.Interaction) (bool, error) {
-	first, err := c.Deduper.FirstInteraction(ctx, in)
-	if first {
-		c.stored.Add(1)
-		c.snowflake.Add(1)
 	}
 	return first, err
 }
@@ -323,13 +313,13 @@ func newEnv(tb testing.TB, token string) *env {
 	tb.Helper()
 	kb := loadKB(tb)
 	ctx := context.Background()
-	st, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
 	e := bot.NewEngine(kb, st, bot.Options{Logger: quietLogger()})
-	remind.Register(e)
+	remind.Register(remind.Deps{Engine: e, Store: st, KB: kb})
 	ev := &env{store: st, engine: e, kb: kb, seen: &countingSeen{Deduper: st}, eng: &countingEngine{Engine: e}}
 	apiURL := ""
 	if t, ok := tb.(*testing.T); ok {

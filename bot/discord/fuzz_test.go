@@ -15,7 +15,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/discord"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // FuzzInteractions: any body Discord could sign is answered without a
@@ -38,7 +38,7 @@ func FuzzInteractions(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := storage.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -59,8 +59,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
 			return
 		}
-		signed, fresh := signedAt(r.Header.Get("X-Signature-Timestamp"), a.now())
-		if !fresh {
+		if !fresh(r.Header.Get("X-Signature-Timestamp"), a.now()) {
 			http.Error(w, "stale request timestamp", http.StatusUnauthorized)
 			return
 		}
@@ -75,11 +74,7 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 		}
 		ctx := r.Context()
 		if i.Type != discordgo.InteractionPing {
-			first, err := a.interactionOnce(ctx, i.ID, signed)
-			if errors.Is(err, errUnknownAfterCrash) {
-				http.Error(w, "interaction signed before this server restarted; please run the command again", http.StatusConflict)
-				return
-			}
+			first, err := a.interactionOnce(ctx, i.ID)
 			if err != nil {
 				if ctx.Err() == nil { // else the client left: nothing to tell
 					a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
@@ -111,15 +106,15 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 	})
 }
 
-// signedAt parses a signed Unix timestamp and reports whether it is within
+// fresh parses a signed Unix timestamp and reports whether it is within
 // MaxSkew of now.
-func signedAt(h string, now time.Time) (int64, bool) {
+func fresh(h string, now time.Time) bool {
 	ts, err := strconv.ParseInt(h, 10, 64)
 	if err != nil {
-		return 0, false
+		return false
 	}
 	d := now.Sub(time.Unix(ts, 0))
-	return ts, d <= MaxSkew && d >= -MaxSkew
+	return d <= MaxSkew && d >= -MaxSkew
 }
 
 func writeBody(w http.ResponseWriter, b []byte) error {

@@ -71,7 +71,7 @@ func BenchmarkHundredThousand(b *testing.B) {
 	b.Run("deliver-all", func(b *testing.B) {
 		var delivered atomic.Int64
 		n := countingNotifier{n: &delivered}
-		s := New(e.eng, map[string]Notifier{bot.PlatformDiscord: n}, Options{Clock: e.clock, Logger: quietLog()})
+		s := New(e.deps(), map[string]Notifier{bot.PlatformDiscord: n}, Options{Clock: e.clock, Logger: quietLog()})
 		day := 0
 		var peak atomic.Uint64
 		stop := make(chan struct{})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/study"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
@@ -29,14 +30,18 @@ const (
 
 type commands struct {
 	e     *bot.Engine
+	store Store
+	kb    *knowledge.Base
+	study *study.Service
 	zones *zones
 }
 
 // Register adds the reminder and channel question-of-the-day commands and
 // their answer buttons to the engine. It needs no platform: settings are
 // stored, and whichever process runs a Scheduler delivers them.
-func Register(e *bot.Engine) {
-	c := &commands{e: e, zones: &zones{}}
+func Register(d Deps) {
+	e := d.Engine
+	c := &commands{e: e, store: d.Store, kb: d.KB, study: d.study(), zones: &zones{}}
 	zone := bot.Param{Name: "zone", Kind: bot.KindZone, Desc: "IANA time zone, e.g. Europe/Paris", Example: "remind 07:30 Europe/Paris", MaxLen: 64, Complete: true}
 	e.Register(bot.CommandInfo{Name: "remind", Usage: "remind <HH:MM> [IANA zone] | remind off | remind pause <days> | remind resume | remind weekends off|on",
 		Summary: "A daily study reminder by DM, with one question", Params: []bot.Param{
@@ -58,7 +63,7 @@ func Register(e *bot.Engine) {
 // it was set in the old one (an explicit `remind 07:30 <zone>` stores the
 // zone as the user's own, and platform hints never override that).
 func (c *commands) followZone(ctx context.Context, u storage.User, previous string) error {
-	st := c.e.Store()
+	st := c.store
 	r, err := st.ReminderFor(ctx, storage.ReminderUser, u.Key.Platform, u.Key.Workspace, u.Key.User)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
@@ -81,7 +86,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	st := c.e.Store()
+	st := c.store
 	cur, err := st.ReminderFor(ctx, storage.ReminderUser, u.Key.Platform, u.Key.Workspace, u.Key.User)
 	exists := err == nil
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -163,7 +168,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 			return bot.Reply{}, bot.Errorf("%q is not an IANA time zone. Say %s.", shorten(f[1], 40), remindForm)
 		}
 		zone = loc.String()
-		if err := c.e.Store().SetTimeZone(ctx, u.ID, zone, "user"); err != nil {
+		if err := c.store.SetTimeZone(ctx, u.ID, zone, "user"); err != nil {
 			return bot.Reply{}, err
 		}
 	case u.TZ != "":
@@ -220,7 +225,7 @@ func (c *commands) showReminder(r storage.Reminder, exists bool) bot.Reply {
 
 func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (bot.Reply, error) {
 	a := req.Actor // the engine has checked that a may manage the channel (Who: ChannelManagers)
-	st := c.e.Store()
+	st := c.store
 	cur, err := st.ReminderFor(ctx, storage.ReminderChannel, a.Platform, a.Workspace, a.Channel)
 	exists := err == nil
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -255,7 +260,7 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	}
 	zone, cert := "", ""
 	for _, w := range f[2:] {
-		if _, ok := c.e.Knowledge().Cert(strings.ToLower(w)); ok {
+		if _, ok := c.kb.Cert(strings.ToLower(w)); ok {
 			cert = strings.ToLower(w)
 			continue
 		}
@@ -304,7 +309,7 @@ func (c *commands) answerReminder(ctx context.Context, req bot.Request, parts []
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	st := c.e.Store()
+	st := c.store
 	r, err := st.ReminderByID(ctx, rid)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && (r.Kind != storage.ReminderUser || r.UserID != u.ID)) {
 		return bot.Reply{}, errStaleButton
@@ -333,7 +338,7 @@ func (c *commands) answerQotd(ctx context.Context, req bot.Request, parts []stri
 	if err1 != nil || err2 != nil {
 		return bot.Reply{}, errStaleButton
 	}
-	st := c.e.Store()
+	st := c.store
 	sd, err := st.SendByID(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return bot.Reply{}, errStaleButton
@@ -367,13 +372,13 @@ func (c *commands) answerQotd(ctx context.Context, req bot.Request, parts []stri
 // tells the user how they did; after, when set, also runs on a duplicate
 // with the answer first recorded.
 func (c *commands) record(ctx context.Context, u storage.User, qid, key string, choice int, after func(storage.Answer) error) (bot.Reply, error) {
-	q, ok := c.e.Knowledge().Question(qid)
+	q, ok := c.kb.Question(qid)
 	if !ok || choice < 0 || choice >= len(q.Options) || choice >= len(letters) {
 		return bot.Reply{}, errStaleButton
 	}
-	res, err := c.e.Study().Record(ctx, u, "", 0, key, q, choice)
+	res, err := c.study.Record(ctx, u, "", 0, key, q, choice)
 	if errors.Is(err, storage.ErrDuplicate) {
-		prev, err := c.e.Store().AnswerByKey(ctx, u.ID, key)
+		prev, err := c.store.AnswerByKey(ctx, u.ID, key)
 		if err != nil {
 			return bot.Reply{}, err
 		}

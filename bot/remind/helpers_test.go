@@ -13,6 +13,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // fakeClock is moved by the test; its ticks are sent by the test too.
@@ -56,7 +57,7 @@ func testKB(t testing.TB) *knowledge.Base {
 type env struct {
 	t     testing.TB
 	path  string
-	store *storage.Store
+	store *sqlite.Store
 	eng   *bot.Engine
 	clock *fakeClock
 }
@@ -80,13 +81,18 @@ func newEnv(t testing.TB, start time.Time) *env {
 // open (re)opens the database and builds a fresh engine: a process start.
 func (e *env) open() {
 	e.t.Helper()
-	st, err := storage.Open(context.Background(), e.path)
+	st, err := sqlite.Open(context.Background(), e.path)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	e.store = st
 	e.eng = bot.NewEngine(testKB(e.t), st, bot.Options{Clock: e.clock, Logger: quietLog()})
-	Register(e.eng)
+	Register(e.deps())
+}
+
+// deps are what the commands and schedulers of this "process" work with.
+func (e *env) deps() Deps {
+	return Deps{Engine: e.eng, Store: e.store, KB: testKB(e.t)}
 }
 
 // restart closes the database and opens it again.
@@ -101,7 +107,7 @@ func (e *env) restart() {
 func (e *env) scheduler(n *fakeNotifier, opts Options) *Scheduler {
 	opts.Clock = e.clock
 	opts.Logger = quietLog()
-	return New(e.eng, map[string]Notifier{bot.PlatformDiscord: n, bot.PlatformSlack: n}, opts)
+	return New(e.deps(), map[string]Notifier{bot.PlatformDiscord: n, bot.PlatformSlack: n}, opts)
 }
 
 func dmActor(user string) bot.Actor {

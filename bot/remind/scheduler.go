@@ -78,7 +78,7 @@ func (o *Options) defaults(e *bot.Engine) {
 // platforms' notifiers, exactly once per reminder and local day as long as
 // it stops gracefully (see ClaimReminder for what a crash costs).
 type Scheduler struct {
-	store     *storage.Store
+	store     Store
 	kb        *knowledge.Base
 	study     *study.Service
 	notifiers map[string]Notifier
@@ -89,14 +89,14 @@ type Scheduler struct {
 	pruned    string // local day of the last prune; only Run's goroutine touches it
 }
 
-// New returns a scheduler over the engine's store and knowledge base that
-// sends through notifiers, keyed by platform name ("slack", "discord").
-func New(e *bot.Engine, notifiers map[string]Notifier, opts Options) *Scheduler {
-	opts.defaults(e)
+// New returns a scheduler over d's store and knowledge base that sends
+// through notifiers, keyed by platform name ("slack", "discord").
+func New(d Deps, notifiers map[string]Notifier, opts Options) *Scheduler {
+	opts.defaults(d.Engine)
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	owner := hex.EncodeToString(b[:])
-	return &Scheduler{store: e.Store(), kb: e.Knowledge(), study: e.Study(), notifiers: notifiers, opts: opts,
+	return &Scheduler{store: d.Store, kb: d.KB, study: d.study(), notifiers: notifiers, opts: opts,
 		log: opts.Logger.With("component", "remind", "owner", owner), owner: owner, zones: &zones{}}
 }
 

@@ -326,7 +326,7 @@ func TestAbandonedClaimIsNotResent(t *testing.T) {
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(1, 7*60+30, "UTC")
 	e.clock.Set(utc("2027-06-01T07:30:00Z"))
-	dead := New(e.eng, nil, Options{Clock: e.clock, Logger: quietLog()})
+	dead := New(e.deps(), nil, Options{Clock: e.clock, Logger: quietLog()})
 	refs, err := e.store.DueReminders(context.Background(), e.clock.Now(), storage.DueRef{}, 10)
 	if err != nil || len(refs) != 1 {
 		t.Fatalf("due: %v %v", refs, err)

@@ -22,7 +22,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 const (
@@ -50,10 +50,10 @@ func loadKB(t testing.TB) *knowledge.Base {
 }
 
 // openStore opens a real SQLite store in a temp dir.
-func openStore(t testing.TB) (*storage.Store, string) {
+func openStore(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "certcoach.db")
-	st, err := storage.Open(context.Background(), path)
+	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -112,7 +112,7 @@ type env struct {
 	t       *testing.T
 	a       *Adapter
 	eng     *bot.Engine
-	store   *storage.Store
+	store   *sqlite.Store
 	dbPath  string
 	srv     *httptest.Server
 	api     *slacktest.Server

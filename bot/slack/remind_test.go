@@ -29,8 +29,9 @@ func (c *stepClock) Ticks(time.Duration) (<-chan time.Time, func()) {
 func TestReminderDeliveredThroughSlack(t *testing.T) {
 	clk := &stepClock{t: time.Date(2027, 3, 27, 5, 0, 0, 0, time.UTC)}
 	st, _ := openStore(t)
-	eng := bot.NewEngine(loadKB(t), st, bot.Options{Clock: clk, Logger: slog.New(slog.DiscardHandler)})
-	remind.Register(eng)
+	kb := loadKB(t)
+	eng := bot.NewEngine(kb, st, bot.Options{Clock: clk, Logger: slog.New(slog.DiscardHandler)})
+	remind.Register(remind.Deps{Engine: eng, Store: st, KB: kb})
 	rec := newRecorder()
 	api := newFakeSlack(t, rec, nil)
 	a, err := New(Config{Engine: eng, Dedup: st, SigningSecret: "s", BotToken: "xoxb-test", APIURL: api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler)})
@@ -43,7 +44,7 @@ func TestReminderDeliveredThroughSlack(t *testing.T) {
 	if r := eng.Handle(ctx, bot.Request{Actor: actor, Text: "remind 07:30 Europe/Berlin"}); r.Outcome != bot.OutcomeOK {
 		t.Fatalf("remind: %s", r.Body)
 	}
-	s := remind.New(eng, map[string]remind.Notifier{bot.PlatformSlack: a}, remind.Options{Clock: clk, Logger: slog.New(slog.DiscardHandler)})
+	s := remind.New(remind.Deps{Engine: eng, Store: st, KB: kb}, map[string]remind.Notifier{bot.PlatformSlack: a}, remind.Options{Clock: clk, Logger: slog.New(slog.DiscardHandler)})
 	posts := func() []recorded {
 		var out []recorded
 		for _, r := range rec.all() {

@@ -29,12 +29,12 @@ const (
 // Service is the study engine.
 type Service struct {
 	kb    *knowledge.Base
-	store *storage.Store
+	store Store
 	now   func() time.Time
 }
 
 // New returns a study service; now is the clock (tests pass a fake one).
-func New(kb *knowledge.Base, store *storage.Store, now func() time.Time) *Service {
+func New(kb *knowledge.Base, store Store, now func() time.Time) *Service {
 	return &Service{kb: kb, store: store, now: now}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 func TestStreak(t *testing.T) {
@@ -72,7 +73,7 @@ func TestRecordSchedulesWithFSRS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

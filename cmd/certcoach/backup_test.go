@@ -12,7 +12,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // TestBackupWhileWriting runs `certcoach backup` against a database that two
@@ -27,7 +27,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := storage.Open(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("backup exit %d: %s", code, errOut.String())
 	}
 
-	bst, err := storage.Open(ctx, copyPath)
+	bst, err := sqlite.Open(ctx, copyPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
+
+	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/postgres"
 )
 
 // Config is everything certcoach reads from the environment (and .env).
@@ -109,10 +113,33 @@ func (c Config) String() string {
 		return "set"
 	}
 	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s slack_client_secret=%s token_key=%s discord_bot_token=%s discord_public_key=%s",
-		c.DB, c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.DiscordBotToken), red(c.DiscordPublicKey))
+		dbForLog(c.DB), c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.DiscordBotToken), red(c.DiscordPublicKey))
 }
 
 // secrets lists the configured credentials, for the log redactor.
 func (c Config) secrets() []string {
-	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.DiscordBotToken}
+	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.DiscordBotToken, dbPassword(c.DB)}
+}
+
+// dbForLog is the database setting fit to log: a URL without its password.
+func dbForLog(dsn string) string {
+	if storage.IsPostgresURL(dsn) {
+		return postgres.Redact(dsn)
+	}
+	return dsn
+}
+
+// dbPassword is the password in a database URL, or "".
+func dbPassword(dsn string) string {
+	if !storage.IsPostgresURL(dsn) {
+		return ""
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	if pw, ok := u.User.Password(); ok {
+		return pw
+	}
+	return u.Query().Get("password")
 }

@@ -19,12 +19,24 @@ import (
 // way out, each bound to its installation's key (a sealed token copied to
 // another row does not open), and install states are stored as hashes.
 type installStore struct {
-	st  *storage.Store
+	st  installRows
 	box *tokenbox.Box
 	now func() time.Time
 }
 
 var _ slack.InstallationStore = (*installStore)(nil)
+
+// installRows is the part of the database installStore keeps its rows in.
+type installRows interface {
+	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
+	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)
+	SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error)
+	ReplaceSlackTokens(ctx context.Context, in storage.SlackInstallation, oldRefresh []byte, now time.Time) (bool, error)
+	DeleteSlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (bool, error)
+	DeleteWorkspace(ctx context.Context, platform, workspace string) (int64, error)
+	SaveOAuthState(ctx context.Context, hash string, expires, now time.Time) error
+	ConsumeOAuthState(ctx context.Context, hash string, now time.Time) (bool, error)
+}
 
 func sealContext(k slack.InstallKey, field string) string {
 	return fmt.Sprintf("slack/%s/%s/%t/%s", k.EnterpriseID, k.TeamID, k.OrgWide, field)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // TestConsoleSessionEndToEnd pipes a whole session into `certcoach console`
@@ -40,7 +41,7 @@ func TestConsoleSessionEndToEnd(t *testing.T) {
 	if errOut != "" {
 		t.Errorf("stderr: %s", errOut)
 	}
-	st, err := storage.Open(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestConsoleBusyDatabase(t *testing.T) {
 		t.Skip("waits out the store's busy timeout")
 	}
 	db := filepath.Join(t.TempDir(), "busy.db")
-	st, err := storage.Open(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

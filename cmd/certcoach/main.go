@@ -20,6 +20,7 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 const usage = `usage: certcoach [flags] [command]
@@ -31,10 +32,10 @@ commands:
   kb check           validate the knowledge base
   serve              run the HTTP server and configured adapters
   discord register   register the /cert command with Discord
-  backup <file>      consistent online copy of the database
+  backup <file>      consistent online copy of a SQLite database
 
 flags:
-  --db PATH          database file (CERTCOACH_DB, default ./certcoach.db)
+  --db PATH|URL      SQLite file or postgres:// URL (CERTCOACH_DB, default ./certcoach.db)
   --user ID          console/ask user (default: $USER or "local")
 `
 
@@ -191,7 +192,7 @@ func loadKB(cfg Config) (*knowledge.Base, error) {
 // app is the wired core: knowledge, store and engine.
 type app struct {
 	kb     *knowledge.Base
-	store  *storage.Store
+	store  appStore
 	engine *bot.Engine
 }
 
@@ -200,17 +201,22 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 	if err != nil {
 		return nil, err
 	}
-	st, err := storage.Open(ctx, cfg.DB)
+	st, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
 	opts.Logger = log
 	e := bot.NewEngine(kb, st, opts)
-	remind.Register(e) // remind and group work on every front door, the console too
-	return &app{kb: kb, store: st, engine: e}, nil
+	a := &app{kb: kb, store: st, engine: e}
+	remind.Register(a.remindDeps()) // remind and group work on every front door, the console too
+	return a, nil
 }
 
 func (a *app) Close() error { return a.store.Close() }
+
+func (a *app) remindDeps() remind.Deps {
+	return remind.Deps{Engine: a.engine, Store: a.store, KB: a.kb}
+}
 
 func kbCheck(cfg Config, stdout, stderr io.Writer) int {
 	where := "embedded content"
@@ -278,7 +284,7 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 		// hours late, then counts as missed).
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
-		s := remind.New(a.engine, map[string]remind.Notifier{bot.PlatformConsole: con},
+		s := remind.New(a.remindDeps(), map[string]remind.Notifier{bot.PlatformConsole: con},
 			remind.Options{Logger: slog.New(warnOnly{log.Handler()}), Platforms: []string{bot.PlatformConsole}})
 		go func() { defer close(done); _ = s.Run(runCtx) }()
 		defer func() { cancel(); <-done }()
@@ -321,11 +327,14 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 }
 
 func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	if storage.IsPostgresURL(cfg.DB) {
+		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
+	}
 	// Opening would create an empty database: a backup of nothing is an error.
 	if _, err := os.Stat(strings.TrimPrefix(cfg.DB, "file:")); err != nil {
 		return fmt.Errorf("backup: database %s: %w", cfg.DB, err)
 	}
-	st, err := storage.Open(ctx, cfg.DB)
+	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -7,64 +7,67 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
+// notifyingPruner tells when the real store's PruneSeen has returned.
+type notifyingPruner struct {
+	deliveryPruner
+	done chan int64
+}
+
+func (p notifyingPruner) PruneSeen(ctx context.Context, before time.Time) (int64, error) {
+	n, err := p.deliveryPruner.PruneSeen(ctx, before)
+	if err == nil {
+		p.done <- n
+	}
+	return n, err
+}
+
 // TestPruneDeliveries: serve's pruning drops delivery records older than
-// the retention (both the text records and Discord's snowflake ones) at
-// start, and keeps the fresh ones, so a replay of a fresh one is still
-// refused.
+// the retention (Slack events and Discord interactions alike) at start,
+// and keeps the fresh ones, so a replay of a fresh one is still refused.
 func TestPruneDeliveries(t *testing.T) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	now := time.Now()
 	old := now.Add(-deliveryRetention - time.Hour)
-	oldID := storage.Interaction{ID: storage.SnowflakeAt(old) + 1, Signed: old.Unix()}
-	freshID := storage.Interaction{ID: storage.SnowflakeAt(now) + 1, Signed: now.Unix()}
-	for _, rec := range []func() (bool, error){
-		func() (bool, error) { return st.FirstSeen(ctx, "test:old", "e1", old) },
-		func() (bool, error) { return st.FirstSeen(ctx, "test:fresh", "e2", now) },
-		func() (bool, error) { return st.FirstInteraction(ctx, oldID) },
-		func() (bool, error) { return st.FirstInteraction(ctx, freshID) },
-	} {
-		if first, err := rec(); err != nil || !first {
+	for _, rec := range []struct{ scope, key string }{{"test:old", "e1"}, {"test:fresh", "e2"}, {"discord:interaction", "1"}, {"discord:interaction", "2"}} {
+		at := now
+		if rec.key == "e1" || rec.key == "1" {
+			at = old
+		}
+		if first, err := st.FirstSeen(ctx, rec.scope, rec.key, at); err != nil || !first {
 			t.Fatalf("setup: %v %v", first, err)
 		}
 	}
 
 	runCtx, cancel := context.WithCancel(ctx)
+	p := notifyingPruner{deliveryPruner: st, done: make(chan int64, 1)}
 	done := make(chan error, 1)
-	go func() { done <- pruneDeliveries(st, slog.New(slog.DiscardHandler), time.Hour)(runCtx) }()
-	// Wait (read-only) for the prune at start to have dropped the old records.
-	pruned := func() bool {
-		oldEvent, err1 := st.SeenSince(ctx, "test:old", time.Unix(0, 0))
-		recent, err2 := st.RecentInteractions(ctx, old.Unix())
-		return err1 == nil && err2 == nil && !oldEvent && len(recent) == 1
-	}
-	for deadline := time.Now().Add(10 * time.Second); !pruned() && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	go func() { done <- pruneDeliveries(p, slog.New(slog.DiscardHandler), time.Hour)(runCtx) }()
+	n := <-p.done // the prune at start
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("pruneDeliveries returned %v", err)
 	}
-	if !pruned() {
-		t.Fatal("the old records were not pruned at start")
+	if n != 2 {
+		t.Fatalf("pruned %d records at start, want the 2 old ones", n)
 	}
 	for name, c := range map[string]struct {
-		rec  func() (bool, error)
-		want bool
+		scope, key string
+		want       bool
 	}{
-		"old event forgotten":       {func() (bool, error) { return st.FirstSeen(ctx, "test:old", "e1", now) }, true},
-		"fresh event kept":          {func() (bool, error) { return st.FirstSeen(ctx, "test:fresh", "e2", now) }, false},
-		"old interaction forgotten": {func() (bool, error) { return st.FirstInteraction(ctx, oldID) }, true},
-		"fresh interaction kept":    {func() (bool, error) { return st.FirstInteraction(ctx, freshID) }, false},
+		"old event forgotten":       {"test:old", "e1", true},
+		"fresh event kept":          {"test:fresh", "e2", false},
+		"old interaction forgotten": {"discord:interaction", "1", true},
+		"fresh interaction kept":    {"discord:interaction", "2", false},
 	} {
-		if first, err := c.rec(); err != nil || first != c.want {
+		if first, err := st.FirstSeen(ctx, c.scope, c.key, now); err != nil || first != c.want {
 			t.Errorf("%s: first=%v err=%v, want first=%v", name, first, err, c.want)
 		}
 	}

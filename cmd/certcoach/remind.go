@@ -16,7 +16,7 @@ func setupReminders(_ context.Context, d deps, notifiers map[string]remind.Notif
 	// shutdown grace, so SIGTERM lets in-flight sends finish instead of
 	// cutting them into "unknown" claims.
 	// Console reminders are delivered by a running console, not by serve.
-	s := remind.New(d.app.engine, notifiers, remind.Options{Logger: d.log, SendTimeout: shutdownGrace / 2,
+	s := remind.New(d.app.remindDeps(), notifiers, remind.Options{Logger: d.log, SendTimeout: shutdownGrace / 2,
 		Platforms: []string{bot.PlatformSlack, bot.PlatformDiscord}})
 	return s.Run, nil
 }

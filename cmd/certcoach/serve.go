@@ -16,7 +16,6 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/metrics"
 	"github.com/certcoach/certcoach/bot/remind"
-	"github.com/certcoach/certcoach/storage"
 )
 
 // platform is what serve needs from one chat adapter's wiring (see slack.go,
@@ -237,6 +236,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
+// deliveryPruner forgets old delivery records and idle rate budgets.
+type deliveryPruner interface {
+	PruneSeen(ctx context.Context, before time.Time) (int64, error)
+	PruneBudgets(ctx context.Context, before time.Time) (int64, error)
+}
+
 // deliveryRetention is how long the records that make each Slack event and
 // Discord interaction count once are kept: Slack stops retrying an event
 // within the hour, and a Discord interaction older than five minutes is
@@ -246,7 +251,7 @@ const deliveryRetention = 24 * time.Hour
 // pruneDeliveries drops expired delivery records at start and then every
 // interval, so that the table (one row per inbound request) stays the size
 // of a day's traffic.
-func pruneDeliveries(store *storage.Store, log *slog.Logger, every time.Duration) func(context.Context) error {
+func pruneDeliveries(store deliveryPruner, log *slog.Logger, every time.Duration) func(context.Context) error {
 	return func(ctx context.Context) error {
 		t := time.NewTicker(every)
 		defer t.Stop()
@@ -257,6 +262,10 @@ func pruneDeliveries(store *storage.Store, log *slog.Logger, every time.Duration
 				log.Warn("prune delivery records", "err", err)
 			case n > 0:
 				log.Info("pruned delivery records", "rows", n)
+			}
+			// A budget idle for an hour has long refilled: its row can go.
+			if _, err := store.PruneBudgets(ctx, time.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
+				log.Warn("prune rate budgets", "err", err)
 			}
 			select {
 			case <-ctx.Done():

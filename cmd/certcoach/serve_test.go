@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/internal/wire"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // These tests run the real binary: signals, exit codes and what reaches
@@ -365,7 +365,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if st, err := os.Stat(db + "-wal"); err == nil && st.Size() > 0 {
 		t.Errorf("WAL not checkpointed: %d bytes left", st.Size())
 	}
-	st, err := storage.Open(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

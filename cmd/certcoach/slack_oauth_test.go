@@ -26,6 +26,7 @@ import (
 	"github.com/certcoach/certcoach/internal/wire"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 const (
@@ -39,7 +40,7 @@ const (
 type multiEnv struct {
 	t      *testing.T
 	fake   *fakeSlack
-	store  *storage.Store
+	store  *sqlite.Store
 	ins    *installStore
 	dbPath string
 	a      *slack.Adapter
@@ -84,7 +85,7 @@ func newMultiEnv(t *testing.T, rotating bool) *multiEnv {
 	e := &multiEnv{t: t, fake: newFakeSlack(t, testClientSecret), logs: &syncBuffer{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	e.fake.rotating = rotating
 	e.dbPath = filepath.Join(t.TempDir(), "certcoach.db")
-	st, err := storage.Open(context.Background(), e.dbPath)
+	st, err := sqlite.Open(context.Background(), e.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

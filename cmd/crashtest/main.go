@@ -44,7 +44,7 @@ import (
 
 	"github.com/certcoach/certcoach/internal/proc"
 	"github.com/certcoach/certcoach/internal/wire"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 type options struct {
@@ -267,7 +267,7 @@ func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 
 // check opens the database read-only and compares it with the tally.
 func check(ctx context.Context, db string, t *tally, r *result) error {
-	st, err := storage.Open(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		return err
 	}

@@ -11,14 +11,14 @@ import (
 
 	_ "modernc.org/sqlite" // bulk inserts straight into the schema storage created
 
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // generate fills a database with realistic-looking history (users, answers
-// and FSRS cards) until the file reaches size. storage.Open creates the
+// and FSRS cards) until the file reaches size. sqlite.Open creates the
 // schema first, so the result is a database certcoach opens as its own.
 func generate(ctx context.Context, path string, size int64, out io.Writer) error {
-	st, err := storage.Open(ctx, path)
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
 	}

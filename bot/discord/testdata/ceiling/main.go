@@ -27,7 +27,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/discord"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 func main() {
@@ -79,7 +79,7 @@ func full(mux *http.ServeMux, key ed25519.PublicKey) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	st, err := storage.Open(ctx, os.Getenv("CERTCOACH_DB"))
+	st, err := sqlite.Open(ctx, os.Getenv("CERTCOACH_DB"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -89,9 +89,6 @@ func full(mux *http.ServeMux, key ed25519.PublicKey) {
 	}
 	a, err := discord.New(discord.Options{Engine: bot.NewEngine(kb, st, bot.Options{}), Seen: st, Session: s})
 	if err != nil {
-		log.Fatal(err)
-	}
-	if err := a.StartReplayGuard(ctx, st); err != nil { // as serve does
 		log.Fatal(err)
 	}
 	mux.Handle("POST /discord/interactions", a.HTTPHandler(key))

@@ -27,7 +27,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/slack"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 func main() {
@@ -79,7 +79,7 @@ func compareReply() []byte {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	st, err := storage.Open(ctx, filepath.Join(dir, "c.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "c.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,95 @@
+// Package postgres is certcoach's store on PostgreSQL (pgx), for several
+// replicas on one database: every user's state is shared, inbound
+// deliveries are deduplicated by unique keys, and reminders are claimed
+// with row locks. It has its own embedded goose migrations.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+
+	"github.com/certcoach/certcoach/storage/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store is a certcoach database on PostgreSQL.
+type Store struct {
+	*sqlstore.Store
+}
+
+var dialect = sqlstore.Dialect{
+	Name:     "postgres",
+	Numbered: true,
+	RowLocks: true,
+	UserTables: `SELECT table_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_name = 'user_id' AND table_name NOT LIKE 'goose%'`,
+}
+
+// maxConns bounds one replica's connections: PostgreSQL's default
+// max_connections is 100, shared by every replica and tool.
+const maxConns = 16
+
+// Open connects to the database at a postgres:// URL, applies pending
+// migrations and returns the store. Errors never include the password.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	where := Redact(dsn)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: migrate: %w", where, err)
+	}
+	s, err := sqlstore.New(ctx, db, db, dialect)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
+	return &Store{Store: s}, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+// Redact returns a database URL fit to log: the password, if any, is
+// replaced, and so is a password given as a query parameter.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable database URL)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "redacted")
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "redacted")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,73 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/storage/postgres"
+	"github.com/certcoach/certcoach/storage/postgres/pgtest"
+	"github.com/certcoach/certcoach/storage/storetest"
+)
+
+// TestConformance runs the store suite on one fresh database for the run,
+// a fresh schema per test.
+func TestConformance(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	storetest.Run(t, func(t testing.TB) storetest.Opener {
+		u := pgtest.NewSchema(t, db)
+		return func(t testing.TB) storetest.Store {
+			s, err := postgres.Open(context.Background(), u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	})
+}
+
+// TestOpenTwiceMigratesOnce: a second replica starting on a migrated
+// database applies nothing and sees the first one's rows.
+func TestOpenTwiceMigratesOnce(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
+	a, err := postgres.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.SetKV(ctx, "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := postgres.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if v, err := b.GetKV(ctx, "k"); err != nil || v != "v" {
+		t.Fatalf("second replica reads %q, %v", v, err)
+	}
+}
+
+func TestOpenErrorHidesPassword(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://certcoach:s3cret-pw@127.0.0.1:1/x?sslmode=disable&connect_timeout=2")
+	if err == nil {
+		t.Fatal("opened a database on port 1")
+	}
+	if strings.Contains(err.Error(), "s3cret-pw") {
+		t.Fatalf("the error shows the password: %v", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:redacted@h:5432/db?sslmode=disable",
+		"postgres://u@h/db":                         "postgres://u@h/db",
+		"postgres://h/db?password=pw&user=u":        "postgres://h/db?password=redacted&user=u",
+	} {
+		if got := postgres.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+// Package sqlite is certcoach's embedded store: one SQLite file
+// (modernc.org/sqlite, pure Go) in WAL mode, with its own embedded goose
+// migrations. It is the default, and the right choice for one process.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/certcoach/certcoach/storage/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store is a certcoach database in one SQLite file.
+type Store struct {
+	*sqlstore.Store
+	path string
+}
+
+// dialect is SQLite's: "?" placeholders, no row locks (BEGIN IMMEDIATE
+// already runs write transactions one at a time), planner hints kept.
+var dialect = sqlstore.Dialect{
+	Name:       "sqlite",
+	IndexHints: true,
+	UserTables: `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND p.name = 'user_id' AND m.name NOT LIKE 'goose%'`,
+	BeforeClose: func(ctx context.Context, w *sql.DB) {
+		// Fold the WAL into the main file, so that a copied file is whole.
+		_, _ = w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	},
+}
+
+// Open opens (creating if needed) the SQLite database at dsn, a file path or a
+// "file:" URI, applies pending migrations and checks the connection settings.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("open database %s: directory %s does not exist", path, dir)
+		}
+	}
+	w, err := sql.Open("sqlite", buildDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	// One writer connection: concurrent writers queue in Go instead of
+	// spinning on SQLITE_BUSY.
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", buildDSN(path))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	r.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	fail := func(what string, err error) (*Store, error) {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %s%w", path, what, err)
+	}
+	if err := check(ctx, w, r); err != nil {
+		return fail("", err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		return fail("migrate: ", err)
+	}
+	s, err := sqlstore.New(ctx, w, r, dialect)
+	if err != nil {
+		return fail("", err)
+	}
+	return &Store{Store: s, path: path}, nil
+}
+
+func buildDSN(path string) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// check confirms the file is a SQLite database we can write, with the
+// pragmas in force (they apply per connection, so they are read back).
+func check(ctx context.Context, w, r *sql.DB) error {
+	var mode string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return explain(err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("journal_mode is %q, want wal (is the directory writable?)", mode)
+	}
+	var fk int
+	if err := w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		return fmt.Errorf("foreign keys not enabled: %v", err)
+	}
+	var n int
+	if err := r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return explain(err)
+	}
+	return nil
+}
+
+func explain(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"):
+		return fmt.Errorf("the file is not a valid certcoach database (corrupt or another format): %w", err)
+	case strings.Contains(msg, "readonly"), strings.Contains(msg, "unable to open"), strings.Contains(msg, "permission"):
+		return fmt.Errorf("cannot write the database file (check permissions and path): %w", err)
+	}
+	return err
+}
+
+func migrate(ctx context.Context, w *sql.DB) error {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, w, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return explain(err)
+	}
+	return nil
+}
+
+// Path is the database file path.
+func (s *Store) Path() string { return s.path }
+
+// Backup writes a consistent copy of the live database to path (VACUUM INTO
+// reads one snapshot, so the bot can keep writing meanwhile).
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	if _, err := s.Reader().ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,225 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/certcoach/certcoach/storage"
+	"github.com/certcoach/certcoach/storage/storetest"
+)
+
+// TestConformance runs the store suite on a temporary file per test.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) storetest.Opener {
+		path := filepath.Join(t.TempDir(), "certcoach.db")
+		return func(t testing.TB) storetest.Store {
+			s, err := Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	})
+}
+
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "certcoach.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestOpenAppliesPragmasAndMigrationsIdempotently(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	checks := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "1", "busy_timeout": "10000"}
+	for p, want := range checks {
+		var got string
+		if err := s.Reader().QueryRowContext(ctx, "PRAGMA "+p).Scan(&got); err != nil || got != want {
+			t.Errorf("PRAGMA %s = %q (%v), want %q", p, got, err, want)
+		}
+	}
+	u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "U1"}, "Ann", "Europe/Berlin", time.Unix(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// Reopen: migrations are not re-applied and data survives.
+	s2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	got, err := s2.UserByKey(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "U1"})
+	if err != nil || got.ID != u.ID || got.TZ != "Europe/Berlin" || got.TZSource != "platform" {
+		t.Fatalf("after reopen: %+v, %v", got, err)
+	}
+	var versions int
+	if err := s2.Reader().QueryRowContext(ctx, "SELECT count(*) FROM goose_db_version WHERE version_id > 0").Scan(&versions); err != nil || versions < 2 {
+		t.Fatalf("goose versions %d, %v", versions, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("this is not sqlite ", 400)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing directory", filepath.Join(dir, "nope", "x.db"), "does not exist"},
+		{"not a database", garbage, "not a valid certcoach database"},
+		{"empty", "", "empty path"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open(ctx, tc.path)
+			if err == nil {
+				s.Close()
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) || strings.Count(err.Error(), "\n") > 0 {
+				t.Fatalf("error %q, want one line containing %q", err, tc.want)
+			}
+		})
+	}
+	if os.Geteuid() != 0 { // root ignores permissions
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o500)
+		if s, err := Open(ctx, filepath.Join(ro, "x.db")); err == nil {
+			s.Close()
+			t.Fatal("opened a database in a read-only directory")
+		}
+	}
+}
+
+func recordN(ctx context.Context, s *Store, userID int64, key string) error {
+	_, err := s.RecordAnswer(ctx, storage.Answer{UserID: userID, AttemptKey: key, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, At: time.Unix(100, 0), LocalDay: "2026-11-25"}, 0,
+		func(prev *storage.Card) (storage.Card, int, string) {
+			return storage.Card{UserID: userID, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, Due: time.Unix(200, 0), State: 2}, 3, ""
+		})
+	return err
+}
+
+func TestBackupWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "b"}, "", "", time.Unix(1, 0))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for k := 0; k < 200; k++ {
+			_ = recordN(ctx, s, u.ID, fmt.Sprint(k))
+		}
+	}()
+	dst := filepath.Join(filepath.Dir(path), "backup.db")
+	if err := s.Backup(ctx, dst); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	b, err := Open(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var ok string
+	if err := b.Reader().QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity %q, %v", ok, err)
+	}
+	if err := s.Backup(ctx, dst); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+}
+
+func TestDueRemindersUsesIndex(t *testing.T) {
+	s, _ := openTemp(t)
+	for q, want := range map[string]string{
+		`SELECT id, next_fire FROM reminders INDEXED BY reminders_due WHERE next_fire = ? AND id > ? ORDER BY id LIMIT ?`:                    "(next_fire=? AND rowid>?)",
+		`SELECT id, next_fire FROM reminders INDEXED BY reminders_due WHERE next_fire > ? AND next_fire <= ? ORDER BY next_fire, id LIMIT ?`: "(next_fire>? AND next_fire<?)",
+	} {
+		rows, err := s.Reader().Query("EXPLAIN QUERY PLAN "+q, 1, 2, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		p := strings.Join(plan, "; ")
+		if !strings.Contains(p, "COVERING INDEX reminders_due "+want) || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("due query plan: %s", p)
+		}
+	}
+}
+
+// TestUpgradeFromReplayGuardSchema: a database written by the version with
+// the one-process replay guard (migrations 1-5) opens, keeps its users and
+// keeps refusing the Discord interactions it had recorded.
+func TestUpgradeFromReplayGuardSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old := fstest.MapFS{}
+	for _, name := range []string{"00001_users.sql", "00002_study.sql", "00003_reminders.sql", "00004_seen_without_time_index.sql", "00005_discord_interactions_seen.sql"} {
+		b, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[name] = &fstest.MapFile{Data: b}
+	}
+	db, err := sql.Open("sqlite", buildDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, old, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO users (platform, workspace, user_ref, created_at) VALUES ('discord', 'g', 'u', 1)",
+		"INSERT INTO discord_interactions_seen (signed, id) VALUES (1764000000, 1234567890123456789)",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.UserByKey(ctx, storage.UserKey{Platform: "discord", Workspace: "g", User: "u"}); err != nil {
+		t.Fatalf("user lost in the upgrade: %v", err)
+	}
+	if first, err := s.FirstSeen(ctx, "discord:interaction", "1234567890123456789", time.Now()); err != nil || first {
+		t.Fatalf("recorded interaction after the upgrade: first=%v err=%v, want already seen", first, err)
+	}
+}

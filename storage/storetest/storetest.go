@@ -1,0 +1,669 @@
+// Package storetest is the conformance suite every certcoach store must
+// pass: storage/sqlite runs it on temporary files, storage/postgres on a
+// fresh database per run. It tests behaviour through the store's methods
+// only, so the two databases cannot drift apart unnoticed.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/storage"
+)
+
+// Store is everything a certcoach store offers its users.
+type Store interface {
+	EnsureUser(ctx context.Context, key storage.UserKey, display, tzHint string, now time.Time) (storage.User, error)
+	UserByKey(ctx context.Context, key storage.UserKey) (storage.User, error)
+	UserByID(ctx context.Context, id int64) (storage.User, error)
+	SetTimeZone(ctx context.Context, userID int64, tz, source string) error
+	SetRetention(ctx context.Context, userID int64, r float64) error
+	SetLeaderboard(ctx context.Context, userID int64, on bool) error
+	DeleteUser(ctx context.Context, userID int64) error
+	ExportUser(ctx context.Context, userID int64) (map[string][]map[string]any, error)
+	CountUserRows(ctx context.Context, userID int64) (int, error)
+	Leaderboard(ctx context.Context, platform, workspace string, since time.Time, limit int) ([]storage.LeaderRow, error)
+
+	RecordAnswer(ctx context.Context, a storage.Answer, sessionPos int, schedule storage.Schedule) (storage.Answer, error)
+	Rerate(ctx context.Context, userID int64, attemptKey string, rating int, card storage.Card) error
+	AnswerByKey(ctx context.Context, userID int64, attemptKey string) (storage.Answer, error)
+	LastAnswerID(ctx context.Context, userID int64, questionID string) (int64, error)
+	AnswerDays(ctx context.Context, userID int64, limit int) ([]string, error)
+	CountAnswers(ctx context.Context, key storage.UserKey) (int, error)
+	CountAnswersSince(ctx context.Context, userID int64, cert string, since time.Time) (int, error)
+	DomainStats(ctx context.Context, userID int64) ([]storage.DomainStat, error)
+	Cards(ctx context.Context, userID int64) ([]storage.Card, error)
+	DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]storage.Card, error)
+	SeenQuestions(ctx context.Context, userID int64) (map[string]bool, error)
+
+	CreateSession(ctx context.Context, sess storage.Session) error
+	Session(ctx context.Context, id string) (storage.Session, error)
+	OpenSession(ctx context.Context, userID int64, kind string) (storage.Session, error)
+	SetSessionState(ctx context.Context, id, from, to string, now time.Time) (bool, error)
+	FinishSession(ctx context.Context, id, state string, now time.Time) error
+	SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error)
+	SetPlan(ctx context.Context, p storage.Plan) error
+	Plan(ctx context.Context, userID int64) (storage.Plan, error)
+
+	SaveReminder(ctx context.Context, r storage.Reminder, now time.Time, next storage.NextFunc) (storage.Reminder, error)
+	ReminderFor(ctx context.Context, kind, platform, workspace, target string) (storage.Reminder, error)
+	ReminderByID(ctx context.Context, id int64) (storage.Reminder, error)
+	DueReminders(ctx context.Context, now time.Time, after storage.DueRef, limit int, platforms ...string) ([]storage.DueRef, error)
+	ClaimReminder(ctx context.Context, id int64, now time.Time, opts storage.ClaimOptions) (storage.Claim, error)
+	FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error
+	FailSend(ctx context.Context, c storage.Claim, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error
+	ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error
+	SendByID(ctx context.Context, id int64) (storage.Send, error)
+	SendOn(ctx context.Context, reminderID int64, day string) (storage.Send, error)
+	SendsOf(ctx context.Context, reminderID int64) ([]storage.Send, error)
+	PreviousSent(ctx context.Context, reminderID int64, day string) (storage.Send, error)
+	SentQuestions(ctx context.Context, reminderID int64) (map[string]bool, error)
+	PruneSends(ctx context.Context, before string) (int64, error)
+	RecordQotdAnswer(ctx context.Context, sendID, userID int64, choice int, correct bool, at time.Time) (bool, error)
+	QotdDistribution(ctx context.Context, sendID int64) (map[int]int, error)
+	QotdTop(ctx context.Context, reminderID int64, from, to string, limit int) ([]storage.QotdRow, error)
+
+	LeaderPlace(ctx context.Context, userID int64, platform, workspace string, since, until time.Time) (place, of int, err error)
+
+	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
+	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)
+	SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error)
+	ReplaceSlackTokens(ctx context.Context, in storage.SlackInstallation, oldRefresh []byte, now time.Time) (bool, error)
+	DeleteSlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (bool, error)
+	DeleteWorkspace(ctx context.Context, platform, workspace string) (int64, error)
+	SaveOAuthState(ctx context.Context, hash string, expires, now time.Time) error
+	ConsumeOAuthState(ctx context.Context, hash string, now time.Time) (bool, error)
+
+	Reserve(ctx context.Context, name string, interval time.Duration, burst int, now time.Time) (time.Time, error)
+	PruneBudgets(ctx context.Context, before time.Time) (int64, error)
+
+	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
+	PruneSeen(ctx context.Context, before time.Time) (int64, error)
+	GetKV(ctx context.Context, key string) (string, error)
+	SetKV(ctx context.Context, key, value string) error
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Opener opens a handle on one fresh database; each call opens another
+// (a replica) on the same one. Handles are closed by t.Cleanup.
+type Opener func(t testing.TB) Store
+
+// Run runs the suite. newDB makes a fresh, empty database for one test and
+// returns how to open it.
+func Run(t *testing.T, newDB func(t testing.TB) Opener) {
+	for _, c := range []struct {
+		name string
+		test func(*testing.T, Opener)
+	}{
+		{"UserTimeZoneSourceRespected", testUserTimeZoneSourceRespected},
+		{"FirstSeen", testFirstSeen},
+		{"FirstSeenConcurrent", testFirstSeenConcurrent},
+		{"ConcurrentWritersAndReaders", testConcurrentWritersAndReaders},
+		{"DeleteUserCascades", testDeleteUserCascades},
+		{"SameAnswerRacing", testSameAnswerRacing},
+		{"DueRemindersPlatforms", testDueRemindersPlatforms},
+		{"DueRemindersPages", testDueRemindersPages},
+		{"ClaimFinishAdvance", testClaimFinishAdvance},
+		{"FailReleaseAndRetry", testFailReleaseAndRetry},
+		{"TwoReplicasClaimOnce", testTwoReplicasClaimOnce},
+		{"QotdAnswersAndRanking", testQotdAnswersAndRanking},
+		{"PruneSends", testPruneSends},
+		{"SlackInstallations", testSlackInstallations},
+		{"DeleteWorkspace", testDeleteWorkspace},
+		{"OAuthStates", testOAuthStates},
+		{"RateBudgetShared", testRateBudgetShared},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.test(t, newDB(t)) })
+	}
+}
+
+func testUserTimeZoneSourceRespected(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	k := storage.UserKey{Platform: "slack", Workspace: "T1", User: "U2"}
+	u, _ := s.EnsureUser(ctx, k, "", "America/New_York", time.Unix(1, 0))
+	if err := s.SetTimeZone(ctx, u.ID, "Asia/Tokyo", "user"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = s.EnsureUser(ctx, k, "", "America/Chicago", time.Unix(2, 0))
+	if u.TZ != "Asia/Tokyo" {
+		t.Fatalf("platform hint overrode the user's zone: %q", u.TZ)
+	}
+}
+
+func testFirstSeen(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	now := time.Unix(1000, 0)
+	for i, want := range []bool{true, false, false} {
+		got, err := s.FirstSeen(ctx, "slack-event", "Ev1", now)
+		if err != nil || got != want {
+			t.Fatalf("delivery %d: %v, %v; want %v", i, got, err, want)
+		}
+	}
+	if ok, _ := s.FirstSeen(ctx, "discord", "Ev1", now); !ok {
+		t.Fatal("scopes must not collide")
+	}
+	if n, err := s.PruneSeen(ctx, now.Add(time.Second)); err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v", n, err)
+	}
+}
+
+// TestFirstSeenConcurrent: delivery records are group-committed; racing
+// deliveries of one ID, in one process and in a second process on the same
+// database (a replica), still get exactly one "first", and a caller that gave
+// up stores nothing.
+func testFirstSeenConcurrent(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	now := time.Unix(1000, 0)
+	const ids, racers = 20, 10
+	var firsts [ids]int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for r := 0; r < racers; r++ {
+		st := s
+		if r%2 == 1 {
+			st = replica
+		}
+		for id := 0; id < ids; id++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				first, err := st.FirstSeen(ctx, "discord", fmt.Sprint("I", id), now)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if first {
+					mu.Lock()
+					firsts[id]++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for id, n := range firsts {
+		if n != 1 {
+			t.Errorf("interaction I%d: %d first deliveries, want 1", id, n)
+		}
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.FirstSeen(gone, "discord", "late", now); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled caller: %v", err)
+	}
+	if first, err := s.FirstSeen(ctx, "discord", "late", now); err != nil || !first {
+		t.Fatalf("a cancelled delivery must not be recorded: %v, %v", first, err)
+	}
+}
+
+func recordN(ctx context.Context, s Store, userID int64, key string) error {
+	_, err := s.RecordAnswer(ctx, storage.Answer{UserID: userID, AttemptKey: key, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, At: time.Unix(100, 0), LocalDay: "2026-11-25"}, 0,
+		func(prev *storage.Card) (storage.Card, int, string) {
+			return storage.Card{UserID: userID, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, Due: time.Unix(200, 0), State: 2}, 3, ""
+		})
+	return err
+}
+
+// TestConcurrentWritersAndReaders: many goroutines write and read at once on
+// one database; no write is lost, none fails with "database is locked".
+func testConcurrentWritersAndReaders(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	const users, each = 20, 25
+	ids := make([]int64, users)
+	for i := range ids {
+		u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: fmt.Sprint(i)}, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = u.ID
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, users*each*2)
+	for i := 0; i < users; i++ {
+		wg.Add(2)
+		go func(i int) {
+			defer wg.Done()
+			for k := 0; k < each; k++ {
+				if err := recordN(ctx, s, ids[i], fmt.Sprint(k)); err != nil {
+					errs <- err
+				}
+				// Same key again: a duplicate, never a second row.
+				if err := recordN(ctx, s, ids[i], fmt.Sprint(k)); !errors.Is(err, storage.ErrDuplicate) {
+					errs <- fmt.Errorf("duplicate not detected: %v", err)
+				}
+			}
+		}(i)
+		go func(i int) {
+			defer wg.Done()
+			for k := 0; k < each; k++ {
+				if _, err := s.DomainStats(ctx, ids[i]); err != nil {
+					errs <- err
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i := range ids {
+		n, err := s.CountAnswers(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: fmt.Sprint(i)})
+		if err != nil || n != each {
+			t.Errorf("user %d: %d answers (%v), want %d", i, n, err, each)
+		}
+	}
+}
+
+func testDeleteUserCascades(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "x"}, "", "", time.Unix(1, 0))
+	other, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "y"}, "", "", time.Unix(1, 0))
+	for _, id := range []int64{u.ID, other.ID} {
+		if err := recordN(ctx, s, id, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPlan(ctx, storage.Plan{UserID: id, Cert: "cism", ExamDate: "2027-01-01", PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := s.CountUserRows(ctx, u.ID)
+	if before < 4 {
+		t.Fatalf("expected rows before delete, got %d", before)
+	}
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountUserRows(ctx, u.ID); n != 0 {
+		t.Fatalf("%d rows left", n)
+	}
+	if n, _ := s.CountUserRows(ctx, other.ID); n != before {
+		t.Fatalf("other user lost rows: %d, want %d", n, before)
+	}
+}
+
+// TestSameAnswerRacing: the same attempt submitted by many goroutines at once
+// (a double click landing in one group commit) is stored exactly once.
+func testSameAnswerRacing(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "racer"}, "", "", time.Unix(1, 0))
+	var wg sync.WaitGroup
+	results := make(chan error, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results <- recordN(ctx, s, u.ID, "same")
+		}()
+	}
+	wg.Wait()
+	close(results)
+	ok, dup := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, storage.ErrDuplicate):
+			dup++
+		default:
+			t.Error(err)
+		}
+	}
+	if ok != 1 || dup != 19 {
+		t.Fatalf("%d stored, %d duplicates; want 1 and 19", ok, dup)
+	}
+	if n, _ := s.CountAnswers(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "racer"}); n != 1 {
+		t.Fatalf("%d rows", n)
+	}
+}
+
+func dailyUTC(r storage.Reminder, after time.Time, lastDay string) (time.Time, string, bool) {
+	d := after.UTC().Truncate(24 * time.Hour)
+	for range 400 {
+		at := d.Add(time.Duration(r.Minute) * time.Minute)
+		day := d.Format(time.DateOnly)
+		if day > lastDay && at.After(after) {
+			return at, day, true
+		}
+		d = d.AddDate(0, 0, 1)
+	}
+	return time.Time{}, "", false
+}
+
+func seedReminder(t testing.TB, s Store, user string, minute int, now time.Time) storage.Reminder {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "discord", Workspace: "g", User: user}, user, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderUser, UserID: u.ID, Platform: "discord", Workspace: "g", Target: user, Minute: minute, TZ: "UTC"}, now, dailyUTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func claimOpts(owner string) storage.ClaimOptions {
+	return storage.ClaimOptions{Owner: owner, Lease: 10 * time.Minute, MaxAge: 3 * time.Hour, Next: dailyUTC}
+}
+
+// TestDueRemindersPlatforms: a scheduler limited to some platforms sees
+// only their reminders, page after page.
+func testDueRemindersPlatforms(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 9 {
+		platform := []string{"discord", "console", "slack"}[i%3]
+		u, err := s.EnsureUser(ctx, storage.UserKey{Platform: platform, Workspace: "w", User: fmt.Sprint("u", i)}, "", "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderUser, UserID: u.ID, Platform: platform, Workspace: "w", Target: fmt.Sprint("u", i), Minute: 60, TZ: "UTC"}, now, dailyUTC); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(platforms ...string) int {
+		n := 0
+		var cur storage.DueRef
+		for {
+			page, err := s.DueReminders(ctx, now.Add(2*time.Hour), cur, 2, platforms...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(page)
+			if len(page) < 2 {
+				return n
+			}
+			cur = page[len(page)-1]
+		}
+	}
+	if all, console, chat := count(), count("console"), count("slack", "discord"); all != 9 || console != 3 || chat != 6 {
+		t.Fatalf("due: all %d (want 9), console %d (want 3), slack+discord %d (want 6)", all, console, chat)
+	}
+}
+
+func testDueRemindersPages(t *testing.T, open Opener) {
+	s := open(t)
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 25 {
+		seedReminder(t, s, fmt.Sprintf("u%02d", i), 60+i%3, now) // 01:00-01:02
+	}
+	seedReminder(t, s, "later", 120, now)
+	ctx := context.Background()
+	var got []storage.DueRef
+	var cur storage.DueRef
+	for {
+		page, err := s.DueReminders(ctx, now.Add(62*time.Minute), cur, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page...)
+		if len(page) < 7 {
+			break
+		}
+		cur = page[len(page)-1]
+	}
+	if len(got) != 25 {
+		t.Fatalf("paged %d due rows, want 25", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].NextFire < got[i-1].NextFire || got[i].NextFire == got[i-1].NextFire && got[i].ID <= got[i-1].ID {
+			t.Fatalf("out of order at %d: %v %v", i, got[i-1], got[i])
+		}
+	}
+}
+
+func testClaimFinishAdvance(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	r := seedReminder(t, s, "a", 90, now)
+	if r.DueDay != "2027-06-01" || !r.NextFire.Equal(now.Add(90*time.Minute)) {
+		t.Fatalf("saved %+v", r)
+	}
+	if _, err := s.ClaimReminder(ctx, r.ID, now, claimOpts("x")); !errors.Is(err, storage.ErrNotClaimed) {
+		t.Fatalf("claimed before due: %v", err)
+	}
+	at := now.Add(90 * time.Minute)
+	c, err := s.ClaimReminder(ctx, r.ID, at, claimOpts("x"))
+	if err != nil || c.Attempt != 1 || c.Day != "2027-06-01" {
+		t.Fatalf("claim %+v %v", c, err)
+	}
+	if _, err := s.ClaimReminder(ctx, r.ID, at, claimOpts("y")); !errors.Is(err, storage.ErrNotClaimed) {
+		t.Fatalf("second owner claimed too: %v", err)
+	}
+	// A user change while sending stands; the day is not scheduled again.
+	r2, err := s.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderUser, UserID: r.UserID, Platform: "discord", Workspace: "g", Target: "a", Minute: 100, TZ: "UTC"}, at, dailyUTC)
+	if err != nil || r2.DueDay != "2027-06-02" {
+		t.Fatalf("change while sending: %+v %v", r2, err)
+	}
+	if err := s.FinishSend(ctx, c, "q1", at, dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.ReminderByID(ctx, r.ID)
+	if got.Minute != 100 || got.DueDay != "2027-06-02" || !got.NextFire.Equal(r2.NextFire) {
+		t.Errorf("after finish %+v", got)
+	}
+	sd, err := s.SendOn(ctx, r.ID, "2027-06-01")
+	if err != nil || sd.State != storage.SendSent || sd.QuestionID != "q1" || sd.SentAt.IsZero() {
+		t.Errorf("send %+v %v", sd, err)
+	}
+	if err := s.FinishSend(ctx, c, "q1", at, dailyUTC); err == nil {
+		t.Error("finished a claim twice")
+	}
+}
+
+func testFailReleaseAndRetry(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 1, 30, 0, 0, time.UTC)
+	r := seedReminder(t, s, "a", 90, now.Add(-time.Hour))
+	c, err := s.ClaimReminder(ctx, r.ID, now, claimOpts("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseClaim(ctx, c, now); err != nil {
+		t.Fatal(err)
+	}
+	c, err = s.ClaimReminder(ctx, r.ID, now, claimOpts("y"))
+	if err != nil || c.Attempt != 1 {
+		t.Fatalf("reclaim after release: %+v %v", c, err)
+	}
+	if err := s.FailSend(ctx, c, "q9", "429", now, now.Add(time.Second), dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimReminder(ctx, r.ID, now, claimOpts("y")); !errors.Is(err, storage.ErrNotClaimed) {
+		t.Fatalf("retry claimed before its time: %v", err)
+	}
+	c, err = s.ClaimReminder(ctx, r.ID, now.Add(time.Second), claimOpts("z"))
+	if err != nil || c.Attempt != 2 || c.QuestionID != "q9" {
+		t.Fatalf("retry claim %+v %v", c, err)
+	}
+	if err := s.FailSend(ctx, c, "q9", "gave up", now, time.Time{}, dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	sd, _ := s.SendOn(ctx, r.ID, "2027-06-01")
+	got, _ := s.ReminderByID(ctx, r.ID)
+	if sd.State != storage.SendMissed || sd.Attempts != 2 || got.DueDay != "2027-06-02" {
+		t.Errorf("missed: send %+v reminder %+v", sd, got)
+	}
+}
+
+// Two stores over one database stand for two replicas: every due reminder is
+// claimed by exactly one of them.
+func testTwoReplicasClaimOnce(t *testing.T, open Opener) {
+	s1, s2 := open(t), open(t)
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	const n = 200
+	var ids []int64
+	for i := range n {
+		ids = append(ids, seedReminder(t, s1, fmt.Sprintf("u%03d", i), 60, now).ID)
+	}
+	at := now.Add(time.Hour)
+	var mu sync.Mutex
+	claims := map[int64]int{}
+	var wg sync.WaitGroup
+	for w, s := range []Store{s1, s2, s1, s2} {
+		wg.Go(func() {
+			for _, id := range ids {
+				c, err := s.ClaimReminder(context.Background(), id, at, claimOpts(fmt.Sprint("w", w)))
+				if errors.Is(err, storage.ErrNotClaimed) {
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				claims[c.Reminder.ID]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(claims) != n {
+		t.Errorf("%d of %d claimed", len(claims), n)
+	}
+	for id, k := range claims {
+		if k != 1 {
+			t.Errorf("reminder %d claimed %d times", id, k)
+		}
+	}
+}
+
+func testQotdAnswersAndRanking(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	ch, err := s.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderChannel, Platform: "slack", Workspace: "T", Target: "C", Minute: 60, TZ: "UTC"}, now, dailyUTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.ClaimReminder(ctx, ch.ID, now.Add(time.Hour), claimOpts("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishSend(ctx, c, "q", now.Add(time.Hour), dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	var users []storage.User
+	for i := range 3 {
+		u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T", User: fmt.Sprint("m", i)}, fmt.Sprint("M", i), "", now)
+		users = append(users, u)
+	}
+	s.SetLeaderboard(ctx, users[2].ID, false)
+	for i, u := range users {
+		ok, err := s.RecordQotdAnswer(ctx, c.SendID, u.ID, i, i == 1, now)
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+	}
+	if ok, _ := s.RecordQotdAnswer(ctx, c.SendID, users[0].ID, 3, true, now); ok {
+		t.Error("second answer recorded")
+	}
+	dist, _ := s.QotdDistribution(ctx, c.SendID)
+	if dist[0] != 1 || dist[1] != 1 || dist[2] != 1 || dist[3] != 0 {
+		t.Errorf("distribution %v", dist)
+	}
+	top, _ := s.QotdTop(ctx, ch.ID, "2027-05-26", "2027-06-02", 5)
+	if len(top) != 2 || top[0].Display != "M1" || top[0].Correct != 1 {
+		t.Errorf("top %+v", top)
+	}
+	// forget removes a member's channel answers; the post stays.
+	if err := s.DeleteUser(ctx, users[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	dist, _ = s.QotdDistribution(ctx, c.SendID)
+	if dist[1] != 0 {
+		t.Errorf("after forget %v", dist)
+	}
+}
+
+func testPruneSends(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	r := seedReminder(t, s, "a", 60, now)
+	for d := range 5 {
+		at := now.AddDate(0, 0, d).Add(time.Hour)
+		c, err := s.ClaimReminder(ctx, r.ID, at, claimOpts("x"))
+		if err != nil {
+			t.Fatal(d, err)
+		}
+		if err := s.FinishSend(ctx, c, "", at, dailyUTC); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.PruneSends(ctx, "2027-06-04")
+	if err != nil || n != 3 {
+		t.Errorf("pruned %d %v", n, err)
+	}
+	left, _ := s.SendsOf(ctx, r.ID)
+	if len(left) != 2 {
+		t.Errorf("%d left", len(left))
+	}
+}
+
+// testRateBudgetShared: reservations from two replicas at the same instant
+// get distinct slots one interval apart, after a burst that goes at once;
+// an idle budget refills; PruneBudgets drops idle ones.
+func testRateBudgetShared(t *testing.T, open Opener) {
+	a, b := open(t), open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
+	const n, burst, interval = 40, 3, 10 * time.Millisecond
+	var mu sync.Mutex
+	slots := map[time.Time]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		wg.Go(func() {
+			at, err := s.Reserve(ctx, "test:global", interval, burst, now)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			slots[at]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if slots[now] != burst {
+		t.Errorf("%d reservations go at once, want the burst of %d", slots[now], burst)
+	}
+	for k := 1; k <= n-burst; k++ {
+		if at := now.Add(time.Duration(k) * interval); slots[at] != 1 {
+			t.Errorf("slot %v taken %d times, want once", at.Sub(now), slots[at])
+		}
+	}
+	if len(slots) != n-burst+1 {
+		t.Errorf("%d distinct slots, want %d", len(slots), n-burst+1)
+	}
+	later := now.Add(time.Hour)
+	if at, err := a.Reserve(ctx, "test:global", interval, burst, later); err != nil || !at.Equal(later) {
+		t.Errorf("an idle budget: slot %v, %v; want at once", at.Sub(later), err)
+	}
+	if at, err := b.Reserve(ctx, "test:other", time.Second, 1, now); err != nil || !at.Equal(now) {
+		t.Errorf("another budget: slot %v, %v; want at once", at.Sub(now), err)
+	}
+	if n, err := a.PruneBudgets(ctx, now.Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("pruned %d budgets, %v; want the idle one", n, err)
+	}
+}
