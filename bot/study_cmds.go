@@ -20,7 +20,7 @@ func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations"}, e.quiz, "practice", "drill")
 	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume | exam stop", Summary: "Timed mock exam in the real format"}, e.exam)
 	e.Register(CommandInfo{Name: "review", Usage: "review", Summary: "Spaced repetition: due cards first, then weak domains"}, e.review)
-	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp]", Summary: "Mastery per domain, streak, readiness"}, e.progress, "stats")
+	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak, readiness, as text and a chart"}, e.progress, "stats")
 	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date"}, e.plan)
 	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10 in this workspace"}, e.leaderboard, "top")
 	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences"}, e.settings)
@@ -337,6 +337,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			return Reply{}, Errorf("That button is not valid any more.")
 		}
 		due, err := e.study.Rerate(ctx, u, attemptKey(s.ID, pos), rating)
+		e.charts.forget(u.ID)
 		if errors.Is(err, storage.ErrStale) || errors.Is(err, storage.ErrNotFound) {
 			return Reply{}, Errorf("That rating can no longer be changed.")
 		}
@@ -411,6 +412,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 		return Reply{}, fmt.Errorf("session %s: unknown question %s", s.ID, s.Questions[pos])
 	}
 	res, err := e.study.Record(ctx, u, s.ID, pos, attemptKey(s.ID, pos), q, choice)
+	e.charts.forget(u.ID)
 	switch {
 	case errors.Is(err, storage.ErrDuplicate):
 		return Reply{}, Errorf("You already answered that question; your first answer counts.")
