@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/certcoach/certcoach/knowledge"
 )
@@ -15,11 +14,26 @@ import (
 // registerCore adds the reference commands (knowledge base) and the study commands.
 func (e *Engine) registerCore() {
 	e.Register(CommandInfo{Name: "help", Usage: "help", Summary: "What certcoach can do"}, e.help, "start", "?")
-	e.Register(CommandInfo{Name: "compare", Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic"}, e.compare, "vs")
-	e.Register(CommandInfo{Name: "domains", Usage: "domains <cism|cissp>", Summary: "The exam domains with their weights"}, e.domains)
-	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name>", Summary: "One domain's objectives"}, e.domain)
-	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams"}, e.ask, "q", "search")
+	e.Register(CommandInfo{Name: "compare", Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic", Params: []Param{
+		{Name: "topic", Kind: KindTopic, Desc: "A topic such as incident-response (leave empty for the overview)", Example: "compare incident-response", Complete: true}}},
+		e.compare, "vs")
+	e.Register(CommandInfo{Name: "domains", Usage: "domains <cism|cissp> [version]", Summary: "The exam domains with their weights", Params: []Param{
+		examParam(true, "Which certification", "domains cissp"),
+		{Name: "version", Kind: KindVersion, Desc: "Outline version, e.g. 2021 (default: the one in force)", Example: "domains cissp 2021", MaxLen: 10}}},
+		e.domains)
+	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name|objective>", Summary: "One domain's objectives", Params: []Param{
+		examParam(true, "Which certification", "domain cissp 7"),
+		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or an objective such as 7.6 or 4A2", Example: "domain cissp 7", Required: true, Complete: true}}},
+		e.domain)
+	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams", Params: []Param{
+		{Name: "question", Kind: KindText, Desc: "Your question", Example: "ask how long is the cissp exam", Required: true, MaxLen: 500}}},
+		e.ask, "q", "search")
 	e.registerStudy()
+}
+
+// examParam is the certification argument most commands take.
+func examParam(required bool, desc, example string) Param {
+	return Param{Name: "cert", Kind: KindExam, Desc: desc, Example: example, Required: required}
 }
 
 func (e *Engine) help(_ context.Context, _ Request, _ Args) (Reply, error) {
@@ -392,75 +406,6 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	return r, nil
 }
 
-func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error) {
-	q := strings.TrimSpace(args.Rest)
-	if q == "" {
-		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `ask how long is the cissp exam`.")
-	}
-	if len(q) > 500 {
-		return Reply{Kind: "ask"}, Errorf("That question is too long: please keep it under 500 characters.")
-	}
-	if asksStudyTime(q) {
-		// The knowledge base has no study-time figures (prep sites' claims
-		// vary wildly); plan computes a pace from the user's own date.
-		return Reply{Kind: "ask", Private: true, Title: "How long to study",
-			Body: "I have no reliable figure for that: it depends on your background, and prep sites' claims vary widely. " +
-				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, nil
-	}
-	if asksComparison(q) {
-		// "what is the difference between cism and cissp", "which one is
-		// more technical": the comparison is the answer, not an entry that
-		// shares a word with the question.
-		return e.compare(ctx, req, Args{})
-	}
-	if certs, ok := asksPassRate(q); ok {
-		return e.unsourced(ctx, "Pass rates", "I have no pass-rate figure from a source I can cite, so I won't give one. "+
-			"What the sources do give is the passing score:", "passing score", certs)
-	}
-	if certs, ok := asksSalary(q); ok {
-		return e.unsourced(ctx, "Salaries", "I have no salary figures from a source I can cite, so I won't give one (pay depends on country, role and experience). "+
-			"What the sources do give is the roles each certification suits:", "typical roles", certs)
-	}
-	if cert, ok := asksDomainList(q); ok {
-		// "what are the cism domains" wants the list, which no single
-		// entry of the knowledge base is.
-		if cert != "" {
-			return e.domains(ctx, req, Args{Fields: []string{cert}, Rest: cert})
-		}
-		return e.bothDomainLists(ctx, req), nil
-	}
-	hits, err := e.kb.Search(ctx, q, 3)
-	if err != nil {
-		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
-	}
-	if len(hits) == 0 {
-		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
-			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
-	}
-	best := hits[0].Entry
-	r := Reply{Kind: "ask", Title: best.Title, Private: true, Shareable: true}
-	r.Body = best.Text
-	if best.Cite != nil {
-		if c := best.Cite.Status.Caveat(); c != "" {
-			r.Body += "\n_Note: " + c + "._"
-		}
-		if best.Cite.Note != "" && best.Cite.Status != knowledge.StatusOK {
-			r.Body += " _" + best.Cite.Note + "_"
-		}
-		r.Footer = e.kb.Cite(*best.Cite)
-	} else {
-		r.Footer = "Glossary (certcoach's own definition)"
-	}
-	if len(hits) > 1 {
-		var rel []string
-		for _, h := range hits[1:] {
-			rel = append(rel, "- "+h.Entry.Title+": "+truncate(firstSentence(h.Entry.Text), 160))
-		}
-		r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
-	}
-	return r, nil
-}
-
 // weightText is a domain's weight, with unconfirmed appended to it when
 // the weight is not confirmed.
 func weightText(d *knowledge.Domain, unconfirmed string) string {
@@ -469,171 +414,6 @@ func weightText(d *knowledge.Domain, unconfirmed string) string {
 		w += unconfirmed
 	}
 	return w
-}
-
-// questionWords splits a question into lower-case words.
-func questionWords(q string) []string {
-	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-}
-
-// asksDomainList reports whether a question only asks for one exam's
-// domains ("what are the cissp domains", "list cism domains"), and which.
-func asksDomainList(q string) (cert string, ok bool) {
-	filler := map[string]bool{"what": true, "whats": true, "are": true, "is": true, "the": true, "list": true, "show": true,
-		"me": true, "all": true, "which": true, "exam": true, "exams": true, "of": true, "please": true, "give": true,
-		"tell": true, "its": true, "and": true, "both": true, "eight": true, "four": true, "how": true, "many": true,
-		"in": true, "on": true, "does": true, "do": true, "have": true, "has": true, "there": true, "number": true}
-	certs := map[string]string{"cism": "cism", "isaca": "cism", "cissp": "cissp", "isc2": "cissp"}
-	named := map[string]bool{}
-	domains := false
-	for _, w := range questionWords(q) {
-		switch c, isCert := certs[w]; {
-		case isCert:
-			named[c] = true
-			cert = c
-		case w == "domains" || w == "domain":
-			domains = true
-		case !filler[w]:
-			return "", false
-		}
-	}
-	if len(named) != 1 {
-		cert = "" // none or both: both lists
-	}
-	return cert, domains
-}
-
-// asksStudyTime reports whether a question asks how long to study or prepare.
-func asksStudyTime(q string) bool {
-	study, span := false, false
-	for _, w := range questionWords(q) {
-		switch w {
-		case "study", "studying", "prepare", "preparing", "preparation", "prep":
-			study = true
-		case "long", "hours", "weeks", "months", "time":
-			span = true
-		}
-	}
-	return study && span
-}
-
-// asksComparison reports whether a question asks how the two exams differ
-// or which of them is more something.
-func asksComparison(q string) bool {
-	var compare, which, trait bool
-	for _, w := range questionWords(q) {
-		switch w {
-		case "difference", "differences", "differ", "vs", "versus", "compare", "comparison", "compared":
-			compare = true
-		case "which":
-			which = true
-		case "technical", "managerial", "harder", "easier", "difficult", "tougher":
-			trait = true
-		}
-	}
-	switch len(certsNamed(q)) {
-	case 2: // "is cism harder than cissp", "difference between cism and cissp"
-		return compare || trait
-	case 0: // "which one is more technical"
-		return which && trait
-	}
-	return false
-}
-
-// asksPassRate reports whether a question asks what share of candidates
-// pass or fail, and which exams it names (none: both).
-func asksPassRate(q string) (certs []string, ok bool) {
-	pass, rate := false, false
-	for _, w := range questionWords(q) {
-		switch w {
-		case "pass", "passes", "passing", "fail", "fails", "failure", "failing":
-			pass = true
-		case "rate", "rates", "percentage", "percent", "ratio", "odds":
-			rate = true
-		}
-	}
-	return namedCerts(q), pass && rate
-}
-
-// asksSalary reports whether a question asks what holders earn.
-func asksSalary(q string) (certs []string, ok bool) {
-	for _, w := range questionWords(q) {
-		switch w {
-		case "salary", "salaries", "compensation", "income", "wage", "wages", "pays":
-			return namedCerts(q), true
-		}
-	}
-	return nil, false
-}
-
-// certsNamed is the set of certifications a question names.
-func certsNamed(q string) map[string]bool {
-	set := map[string]bool{}
-	for _, w := range questionWords(q) {
-		switch w {
-		case "cism", "isaca":
-			set["cism"] = true
-		case "cissp", "isc2":
-			set["cissp"] = true
-		}
-	}
-	return set
-}
-
-// namedCerts lists the certifications a question names; none named: both.
-func namedCerts(q string) []string {
-	set := certsNamed(q)
-	var certs []string
-	for _, c := range []string{"cism", "cissp"} {
-		if set[c] || len(set) == 0 {
-			certs = append(certs, c)
-		}
-	}
-	return certs
-}
-
-// unsourced answers a question the knowledge base has no sourced figure
-// for (only third parties' claims circulate): it says so, then gives the
-// nearest sourced entry of each exam (found by query), rather than letting
-// search offer that entry as if it answered.
-func (e *Engine) unsourced(ctx context.Context, title, intro, query string, certs []string) (Reply, error) {
-	r := Reply{Kind: "ask", Title: title, Private: true, Shareable: true, Body: intro}
-	var cites []string
-	for _, c := range certs {
-		hits, err := e.kb.Search(ctx, c+" "+query, 1)
-		if err != nil {
-			return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
-		}
-		if len(hits) == 0 || hits[0].Entry.Cite == nil {
-			continue
-		}
-		r.Body += fmt.Sprintf("\n- **%s**: %s", strings.ToUpper(c), hits[0].Entry.Text)
-		cites = append(cites, e.kb.Cite(*hits[0].Entry.Cite))
-	}
-	r.Footer = strings.Join(cites, " · ")
-	return r, nil
-}
-
-// bothDomainLists answers "what are the domains" without an exam named.
-func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
-	r := Reply{Kind: "domains", Title: "Exam domains", Private: true, Shareable: true}
-	var cites []string
-	for _, c := range e.kb.Certs {
-		o := e.pickOutline(ctx, req, c.ID, nil)
-		if o == nil {
-			continue
-		}
-		var names []string
-		for _, d := range o.Domains {
-			w := weightText(&d, "?")
-			names = append(names, fmt.Sprintf("%d. %s %s", d.N, d.Name, w))
-		}
-		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%s (%s)", c.Name, outlineLabel(o)), Value: strings.Join(names, "\n")})
-		cites = append(cites, e.kb.Cite(o.Cite))
-	}
-	r.Body = "The domains of each exam with their weights (? = weight not yet confirmed). `domains cism` or `domains cissp` for what each covers."
-	r.Footer = strings.Join(cites, " · ")
-	return r
 }
 
 func firstSentence(s string) string {

@@ -33,6 +33,12 @@ type Reply struct {
 	Kind string
 	// Outcome is OutcomeOK, OutcomeUserError, OutcomeError or OutcomeLimited.
 	Outcome string
+	// Refs name what an `ask` reply's lead (its title and body before
+	// *Related*) is built from, the leading one first: knowledge entries
+	// (fact:cissp.exam.delivery, term:rpo, topic:iam, objective:cissp-2024:7.6,
+	// domain:cism-2026:2) or what else answered (list:domains:cism,
+	// compare:general, refuse:salary). Adapters do not render them.
+	Refs []string
 }
 
 // Field is one name/value pair.

@@ -38,7 +38,9 @@ type Base struct {
 	Topics    []Topic
 	Terms     []Term
 	Questions []Question
+	Vocab     Vocabulary
 
+	analyzer     *analyzer
 	sourceByID   map[string]*Source
 	questionByID map[string]*Question
 	byDomain     map[string][]*Question // "cissp:7" -> questions
@@ -55,6 +57,7 @@ type file struct {
 	Topics    []Topic    `yaml:"topics"`
 	Terms     []Term     `yaml:"terms"`
 	Questions []Question `yaml:"questions"`
+	Vocab     Vocabulary `yaml:"vocabulary"`
 }
 
 // Parse reads every YAML file of fsys (top level and questions/) without
@@ -90,6 +93,7 @@ func Parse(fsys fs.FS) (*Base, error) {
 		b.Topics = append(b.Topics, f.Topics...)
 		b.Terms = append(b.Terms, f.Terms...)
 		b.Questions = append(b.Questions, f.Questions...)
+		b.Vocab.merge(f.Vocab)
 	}
 	b.index()
 	return b, nil
@@ -123,6 +127,7 @@ func (b *Base) index() {
 		k := DomainRef(q.Cert, q.Domain)
 		b.byDomain[k] = append(b.byDomain[k], q)
 	}
+	b.analyzer = b.newAnalyzer()
 }
 
 // DomainRef is the "cert:n" reference used across the content.

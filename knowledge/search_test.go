@@ -2,62 +2,10 @@ package knowledge_test
 
 import (
 	"context"
-	"os"
 	"testing"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/certcoach/certcoach/knowledge"
 )
-
-// TestSearchQuality runs natural questions a candidate would type, written
-// before the ranking was tuned, each expecting a specific entry first.
-func TestSearchQuality(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("testdata/search_quality.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases struct {
-		Cases []struct {
-			Q    string   `yaml:"q"`
-			Want []string `yaml:"want"`
-		} `yaml:"cases"`
-	}
-	if err := yaml.Unmarshal(data, &cases); err != nil {
-		t.Fatal(err)
-	}
-	if len(cases.Cases) < 40 {
-		t.Fatalf("only %d cases", len(cases.Cases))
-	}
-	failed := 0
-	for _, c := range cases.Cases {
-		hits, err := kb.Search(context.Background(), c.Q, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := "(nothing)"
-		if len(hits) > 0 {
-			got = hits[0].Entry.Ref
-		}
-		ok := false
-		for _, w := range c.Want {
-			ok = ok || w == got
-		}
-		if !ok {
-			failed++
-			var rest []string
-			for _, h := range hits {
-				rest = append(rest, h.Entry.Ref)
-			}
-			t.Errorf("%q: first %s, want one of %v (top: %v)", c.Q, got, c.Want, rest)
-		}
-	}
-	t.Logf("%d of %d questions answered with an expected entry first", len(cases.Cases)-failed, len(cases.Cases))
-}
 
 // TestSearchRefusesUnrelated: questions the base cannot answer get no hit
 // rather than an unrelated entry passed off as an answer.

@@ -68,6 +68,7 @@ type Fact struct {
 	Short    string   `yaml:"short"`    // value for a comparison cell, e.g. "150"
 	Text     string   `yaml:"text"`     // full sentence(s) in our own words
 	Keywords []string `yaml:"keywords"` // extra search words
+	Asked    []string `yaml:"asked"`    // how candidates ask for it, in their words
 	Cite     `yaml:",inline"`
 }
 
@@ -114,6 +115,10 @@ type Topic struct {
 	CISMWhere  string   `yaml:"cism_where"`
 	CISSPWhere string   `yaml:"cissp_where"`
 	Domains    []string `yaml:"domains"` // refs like cism:4, cissp:7
+	// Objectives are where the subject sits, as outline:objective refs
+	// (cissp-2024:7.6, cism-2022:4B1); `ask` answers "where does X fall" with them.
+	Objectives []string `yaml:"objectives"`
+	Asked      []string `yaml:"asked"`
 	Cite       `yaml:",inline"`
 }
 
@@ -124,7 +129,9 @@ type Term struct {
 	Acronym    string   `yaml:"acronym,omitempty"`
 	Aliases    []string `yaml:"aliases"`
 	Definition string   `yaml:"definition"`
-	Domains    []string `yaml:"domains"` // refs like cissp:3, cism:2
+	Domains    []string `yaml:"domains"`    // refs like cissp:3, cism:2
+	Objectives []string `yaml:"objectives"` // outline:objective refs, as for topics
+	Asked      []string `yaml:"asked"`
 }
 
 // Question is an original practice question.

@@ -245,6 +245,7 @@ func (b *Base) Validate() []string {
 		}
 		stems[n] = q.ID
 	}
+	p = append(p, b.validateVocab()...)
 	return p
 }
 

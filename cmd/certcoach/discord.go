@@ -14,6 +14,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/discord"
+	"github.com/certcoach/certcoach/internal/budget"
 )
 
 // setupDiscord wires the Discord adapter when DISCORD_* credentials are set:
@@ -29,6 +30,8 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every replica spends from one budget of Discord's global limit.
+	s.Client.Transport = budget.Transport(d.app.store, budget.Discord, s.Client.Transport)
 	if err := shard(s, cfg); err != nil {
 		return nil, err
 	}

@@ -236,9 +236,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
-// deliveryPruner forgets old delivery records.
+// deliveryPruner forgets old delivery records and idle rate budgets.
 type deliveryPruner interface {
 	PruneSeen(ctx context.Context, before time.Time) (int64, error)
+	PruneBudgets(ctx context.Context, before time.Time) (int64, error)
 }
 
 // deliveryRetention is how long the records that make each Slack event and
@@ -261,6 +262,10 @@ func pruneDeliveries(store deliveryPruner, log *slog.Logger, every time.Duration
 				log.Warn("prune delivery records", "err", err)
 			case n > 0:
 				log.Info("pruned delivery records", "rows", n)
+			}
+			// A budget idle for an hour has long refilled: its row can go.
+			if _, err := store.PruneBudgets(ctx, time.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
+				log.Warn("prune rate budgets", "err", err)
 			}
 			select {
 			case <-ctx.Done():

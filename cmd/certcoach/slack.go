@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot/slack"
+	"github.com/certcoach/certcoach/internal/budget"
 	"github.com/certcoach/certcoach/internal/tokenbox"
 )
 
@@ -28,9 +29,11 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 		BotToken:      d.cfg.SlackBotToken,
 		AppToken:      d.cfg.SlackAppToken,
 		APIURL:        d.cfg.SlackAPIURL,
-		Logger:        d.log,
-		RateLimits:    d.metrics,
-		Home:          d.app.engine,
+		// Every replica spends from the same per-method budgets.
+		HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: budget.Transport(d.app.store, budget.Slack, nil)},
+		Logger:     d.log,
+		RateLimits: d.metrics,
+		Home:       d.app.engine,
 	}
 	if d.cfg.SlackMulti() {
 		oc, err := slackOAuth(d)

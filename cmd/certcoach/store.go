@@ -19,6 +19,8 @@ type appStore interface {
 	installRows
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 	PruneSeen(ctx context.Context, before time.Time) (int64, error)
+	Reserve(ctx context.Context, name string, interval time.Duration, burst int, now time.Time) (time.Time, error)
+	PruneBudgets(ctx context.Context, before time.Time) (int64, error)
 	GetKV(ctx context.Context, key string) (string, error)
 	SetKV(ctx context.Context, key, value string) error
 	Ping(ctx context.Context) error

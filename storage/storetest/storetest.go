@@ -79,6 +79,9 @@ type Store interface {
 	SaveOAuthState(ctx context.Context, hash string, expires, now time.Time) error
 	ConsumeOAuthState(ctx context.Context, hash string, now time.Time) (bool, error)
 
+	Reserve(ctx context.Context, name string, interval time.Duration, burst int, now time.Time) (time.Time, error)
+	PruneBudgets(ctx context.Context, before time.Time) (int64, error)
+
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 	PruneSeen(ctx context.Context, before time.Time) (int64, error)
 	GetKV(ctx context.Context, key string) (string, error)
@@ -115,6 +118,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"SlackInstallations", testSlackInstallations},
 		{"DeleteWorkspace", testDeleteWorkspace},
 		{"OAuthStates", testOAuthStates},
+		{"RateBudgetShared", testRateBudgetShared},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newDB(t)) })
 	}
@@ -657,5 +661,56 @@ func testPruneSends(t *testing.T, open Opener) {
 	left, _ := s.SendsOf(ctx, r.ID)
 	if len(left) != 2 {
 		t.Errorf("%d left", len(left))
+	}
+}
+
+// testRateBudgetShared: reservations from two replicas at the same instant
+// get distinct slots one interval apart, after a burst that goes at once;
+// an idle budget refills; PruneBudgets drops idle ones.
+func testRateBudgetShared(t *testing.T, open Opener) {
+	a, b := open(t), open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
+	const n, burst, interval = 40, 3, 10 * time.Millisecond
+	var mu sync.Mutex
+	slots := map[time.Time]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		wg.Go(func() {
+			at, err := s.Reserve(ctx, "test:global", interval, burst, now)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			slots[at]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if slots[now] != burst {
+		t.Errorf("%d reservations go at once, want the burst of %d", slots[now], burst)
+	}
+	for k := 1; k <= n-burst; k++ {
+		if at := now.Add(time.Duration(k) * interval); slots[at] != 1 {
+			t.Errorf("slot %v taken %d times, want once", at.Sub(now), slots[at])
+		}
+	}
+	if len(slots) != n-burst+1 {
+		t.Errorf("%d distinct slots, want %d", len(slots), n-burst+1)
+	}
+	later := now.Add(time.Hour)
+	if at, err := a.Reserve(ctx, "test:global", interval, burst, later); err != nil || !at.Equal(later) {
+		t.Errorf("an idle budget: slot %v, %v; want at once", at.Sub(later), err)
+	}
+	if at, err := b.Reserve(ctx, "test:other", time.Second, 1, now); err != nil || !at.Equal(now) {
+		t.Errorf("another budget: slot %v, %v; want at once", at.Sub(now), err)
+	}
+	if n, err := a.PruneBudgets(ctx, now.Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("pruned %d budgets, %v; want the idle one", n, err)
 	}
 }

@@ -1,0 +1,505 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/certcoach/certcoach/knowledge"
+)
+
+// ask answers a free-text question. knowledge.Analyze says what the
+// question names and asks for; the answer is composed from that, and
+// full-text search runs only for what the analysis does not recognise.
+func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error) {
+	q := strings.TrimSpace(args.Rest)
+	if q == "" {
+		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `ask how long is the cissp exam`.")
+	}
+	if len(q) > 500 {
+		return Reply{Kind: "ask"}, Errorf("That question is too long: please keep it under 500 characters.")
+	}
+	a := e.kb.Analyze(q)
+	r, ok, err := e.compose(ctx, req, &a)
+	if err != nil {
+		return Reply{Kind: "ask"}, err
+	}
+	if !ok {
+		return e.searchAnswer(ctx, q, &a)
+	}
+	if r.Kind == "ask" && r.Table == nil && len(r.Fields) == 0 {
+		if err := e.addRelated(ctx, &a, &r); err != nil {
+			return Reply{Kind: "ask"}, err
+		}
+	}
+	return r, nil
+}
+
+// compose builds the reply the analysis calls for; ok is false when it
+// has none and search should try.
+func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis) (Reply, bool, error) {
+	switch a.Ask {
+	case knowledge.AskRefusal:
+		r, err := e.refusal(a)
+		return r, err == nil, err
+	case knowledge.AskWhichFirst:
+		return e.topicReply("which-first")
+	case knowledge.AskStudyTime:
+		// The knowledge base has no study-time figures (prep sites' claims
+		// vary wildly); plan computes a pace from the user's own date.
+		return Reply{Kind: "ask", Private: true, Title: "How long to study", Refs: []string{"plan:study-time"},
+			Body: "I have no reliable figure for that: it depends on your background, and prep sites' claims vary widely. " +
+				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, true, nil
+	case knowledge.AskDomain:
+		if len(a.Exams) != 1 {
+			return Reply{}, false, nil
+		}
+		o := e.pickOutline(ctx, req, a.Exams[0], nil)
+		r, err := e.domain(ctx, req, Args{Fields: []string{a.Exams[0], fmt.Sprint(a.DomainN)}})
+		if err != nil {
+			return Reply{}, false, nil // no such domain: let search try
+		}
+		r.Refs = []string{fmt.Sprintf("domain:%s:%d", o.ID, a.DomainN)}
+		return r, true, nil
+	case knowledge.AskConcepts:
+		return e.concepts(a.Terms), true, nil
+	case knowledge.AskCompare:
+		if a.Topic != "" {
+			return e.topicReply(a.Topic)
+		}
+		r, err := e.compare(ctx, req, Args{})
+		r.Refs = []string{"compare:general"}
+		return r, err == nil, err
+	case knowledge.AskWhere:
+		return e.where(ctx, req, a), true, nil
+	case knowledge.AskDomainWeights:
+		return e.domainList(ctx, req, a, true), true, nil
+	case knowledge.AskDomainList:
+		return e.domainList(ctx, req, a, false), true, nil
+	case knowledge.AskFact:
+		r, ok := e.factAnswer(a)
+		return r, ok, nil
+	case knowledge.AskDefine:
+		return e.define(ctx, req, a), true, nil
+	case knowledge.AskTopic:
+		return e.topicReply(a.Topic)
+	}
+	return Reply{}, false, nil
+}
+
+func (e *Engine) topicReply(id string) (Reply, bool, error) {
+	r, err := e.compareTopic(id)
+	if err != nil {
+		return Reply{}, false, nil // unknown topic: let search try
+	}
+	r.Refs = []string{"topic:" + id}
+	return r, true, nil
+}
+
+// certsFor lists the exams an answer covers: those named, else both.
+func (e *Engine) certsFor(a *knowledge.Analysis) []*knowledge.Cert {
+	var out []*knowledge.Cert
+	for i := range e.kb.Certs {
+		c := &e.kb.Certs[i]
+		if len(a.Exams) == 0 || a.Names(c.ID) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// factBody is a fact's text with its status said briefly.
+func factBody(f *knowledge.Fact) string {
+	s := f.Text
+	if c := f.Status.Caveat(); c != "" {
+		s += "\n_Note: " + c + "._"
+	}
+	if f.Note != "" && f.Status != knowledge.StatusOK {
+		s += " _" + f.Note + "_"
+	}
+	return s
+}
+
+// factAnswer answers with the fact keyed (exam, attribute): the exam named,
+// else every exam that has it, side by side. The first attribute that the
+// named exam has wins; the other exam's fact is never the answer.
+func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
+	certs := e.certsFor(a)
+	// With no exam named, of the keys asked for equally one that both
+	// exams have comes first: a fact only one exam has would answer for an
+	// exam the asker may not mean.
+	if len(a.Exams) == 0 && a.Tied > 1 {
+		if r, ok := e.factFor(a.Attributes[:a.Tied], certs, true); ok {
+			return r, true
+		}
+	}
+	return e.factFor(a.Attributes, certs, false)
+}
+
+func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Reply, bool) {
+	for _, key := range keys {
+		var facts []*knowledge.Fact
+		var names []string
+		for _, c := range certs {
+			if f, ok := c.Fact(key); ok {
+				facts = append(facts, f)
+				names = append(names, c.Name)
+			}
+		}
+		if len(facts) == 0 || (all && len(facts) < len(certs)) {
+			continue
+		}
+		r := Reply{Kind: "ask", Private: true, Shareable: true}
+		var cites []string
+		if len(facts) == 1 {
+			r.Title = names[0] + " " + facts[0].Label
+			r.Body = factBody(facts[0])
+			if len(certs) > 1 {
+				r.Body += fmt.Sprintf("\n_The sources give this for %s only._", names[0])
+			}
+		} else {
+			r.Title = facts[0].Label + ": " + strings.Join(names, " and ")
+			var parts []string
+			for i, f := range facts {
+				parts = append(parts, fmt.Sprintf("**%s**: %s", names[i], factBody(f)))
+			}
+			r.Body = strings.Join(parts, "\n\n")
+		}
+		for _, f := range facts {
+			r.Refs = append(r.Refs, "fact:"+f.ID)
+			cites = append(cites, e.kb.Cite(f.Cite))
+		}
+		r.Footer = strings.Join(cites, " · ")
+		return r, true
+	}
+	return Reply{}, false
+}
+
+// refusals: what each refusal class says, and the sourced facts offered
+// instead (by fact key).
+var refusals = map[string]struct {
+	title, intro string
+	keys         []string
+}{
+	"pass-rate": {"Pass rates", "I have no pass-rate figure from a source I can cite, so I won't give one. " +
+		"What the sources do give is the passing score:", []string{"exam.passing"}},
+	"salary": {"Salaries", "I have no salary figures from a source I can cite, so I won't give one (pay depends on country, role and experience). " +
+		"What the sources do give is the roles each certification suits:", []string{"roles"}},
+	"vendor": {"Courses, books and bootcamps", "certcoach recommends no vendor, bootcamp, book or course, and has no sourced ranking of them. " +
+		"What the sources do give is what each exam covers (`domains cism`, `domains cissp`) and its format; `quiz` and `review` drill certcoach's own questions:", []string{"exam.items"}},
+	"worth-it": {"Is it worth it?", "I have no sourced figure for what a certification is worth to you (pay, job offers, return on the fees), so I won't guess. " +
+		"What the sources do give is the roles each suits and where employers such as the US DoD list it:", []string{"roles", "dod8140"}},
+	"holder-count": {"How many holders", "I have no sourced count of how many people hold either certification, so I won't give one. " +
+		"What the sources do give is who issues each and since when:", []string{"body", "history"}},
+	"personal-difficulty": {"How hard is it?", "No source can say how hard the exam will be for you, and there are no sourced pass rates to go by. " +
+		"What the sources do give is the format and the bar to clear; `quiz` shows where you stand, and `compare which-first` compares the two:", []string{"exam.passing"}},
+}
+
+func (e *Engine) refusal(a *knowledge.Analysis) (Reply, error) {
+	def, ok := refusals[a.Refusal]
+	if !ok {
+		return Reply{}, fmt.Errorf("ask: no answer for refusal class %q", a.Refusal)
+	}
+	r := Reply{Kind: "ask", Title: def.title, Private: true, Shareable: true, Body: def.intro, Refs: []string{"refuse:" + a.Refusal}}
+	var cites []string
+	for _, c := range e.certsFor(a) {
+		for _, key := range def.keys {
+			f, ok := c.Fact(key)
+			if !ok {
+				continue
+			}
+			r.Body += fmt.Sprintf("\n- **%s**: %s", c.Name, f.Text)
+			r.Refs = append(r.Refs, "fact:"+f.ID)
+			cites = append(cites, e.kb.Cite(f.Cite))
+		}
+	}
+	r.Footer = strings.Join(cites, " · ")
+	return r, nil
+}
+
+// concepts puts the definitions of the terms compared side by side.
+func (e *Engine) concepts(ids []string) Reply {
+	r := Reply{Kind: "ask", Private: true, Shareable: true, Footer: "Glossary (certcoach's own definitions)"}
+	var titles, parts []string
+	for _, id := range ids {
+		t := e.kb.Term(id)
+		if t == nil {
+			continue
+		}
+		titles = append(titles, t.Term)
+		parts = append(parts, fmt.Sprintf("**%s**: %s", termTitle(t), t.Definition))
+		r.Refs = append(r.Refs, "term:"+id)
+	}
+	r.Title = strings.Join(titles, " vs ")
+	r.Body = strings.Join(parts, "\n\n")
+	return r
+}
+
+func termTitle(t *knowledge.Term) string {
+	if t.Acronym != "" {
+		return t.Term + " (" + t.Acronym + ")"
+	}
+	return t.Term
+}
+
+// define answers with a glossary definition and where the term sits in
+// the outline of the exam named (else both).
+func (e *Engine) define(ctx context.Context, req Request, a *knowledge.Analysis) Reply {
+	id := a.Terms[0]
+	t := e.kb.Term(id)
+	r := Reply{Kind: "ask", Private: true, Shareable: true, Title: termTitle(t), Body: t.Definition,
+		Footer: "Glossary (certcoach's own definition)", Refs: []string{"term:" + id}}
+	if lines, refs := e.termPlaces(ctx, req, t, e.certsFor(a)); len(lines) > 0 {
+		r.Body += "\n\n_In the outlines:_ " + strings.Join(lines, "; ")
+		r.Refs = append(r.Refs, refs...)
+	}
+	return r
+}
+
+// termPlaces says where a term sits in the outline of each exam (certs nil:
+// both), with the objective refs behind it.
+func (e *Engine) termPlaces(ctx context.Context, req Request, t *knowledge.Term, certs []*knowledge.Cert) (lines, refs []string) {
+	if certs == nil {
+		certs = e.certsFor(&knowledge.Analysis{})
+	}
+	for _, c := range certs {
+		o := e.pickOutline(ctx, req, c.ID, nil)
+		var parts []string
+		for _, ref := range t.Objectives {
+			oid, obj, _ := strings.Cut(ref, ":")
+			src, ok := e.kb.Outline(oid)
+			if !ok || src.Cert != c.ID {
+				continue
+			}
+			title, n := objectiveTitle(src, obj)
+			d := o.Domain(n)
+			if d == nil {
+				continue
+			}
+			p := fmt.Sprintf("Domain %d (%s, %s), %s %s", n, d.Name, weightText(d, ", unconfirmed"), obj, title)
+			if src.ID != o.ID {
+				p += fmt.Sprintf(" (a %s subtopic: the %s ones are not yet published)", src.Version, o.Version)
+			}
+			parts = append(parts, p)
+			refs = append(refs, "objective:"+ref, fmt.Sprintf("domain:%s:%d", o.ID, n))
+		}
+		if len(parts) == 0 {
+			for _, dref := range t.Domains {
+				cert, n, _ := strings.Cut(dref, ":")
+				if cert != c.ID {
+					continue
+				}
+				var num int
+				fmt.Sscan(n, &num)
+				if d := o.Domain(num); d != nil {
+					parts = append(parts, fmt.Sprintf("Domain %d (%s, %s)", d.N, d.Name, weightText(d, ", unconfirmed")))
+					refs = append(refs, fmt.Sprintf("domain:%s:%d", o.ID, d.N))
+				}
+			}
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("**%s** %s", c.Name, strings.Join(parts, "; ")))
+		}
+	}
+	return lines, refs
+}
+
+func objectiveTitle(o *knowledge.Outline, id string) (string, int) {
+	for _, d := range o.Domains {
+		for _, ob := range d.Objectives {
+			if ob.ID == id {
+				return ob.Title, d.N
+			}
+		}
+	}
+	return "", 0
+}
+
+// where answers "where does X fall": the domain and objective in each
+// outline (the exam named, else both).
+func (e *Engine) where(ctx context.Context, req Request, a *knowledge.Analysis) Reply {
+	certs := e.certsFor(a)
+	r := Reply{Kind: "ask", Private: true, Shareable: true}
+	if len(a.Terms) == 0 {
+		t, _ := e.kb.Topic(a.Topic)
+		r.Title = "Where " + strings.ToLower(t.Title[:1]) + t.Title[1:] + " sits"
+		var lines []string
+		for _, c := range certs {
+			switch c.ID {
+			case "cism":
+				lines = append(lines, "**CISM**: "+t.CISMWhere)
+			case "cissp":
+				lines = append(lines, "**CISSP**: "+t.CISSPWhere)
+			}
+		}
+		r.Body = strings.Join(lines, "\n") + "\n\n`compare " + t.ID + "` for how each exam treats it."
+		r.Refs = []string{"topic:" + t.ID}
+		for _, ref := range t.Objectives {
+			for _, c := range certs {
+				if strings.HasPrefix(ref, c.ID+"-") {
+					r.Refs = append(r.Refs, "objective:"+ref)
+				}
+			}
+		}
+		r.Footer = e.kb.Cite(t.Cite)
+		return r
+	}
+	var titles, body, terms []string
+	for i, id := range a.Terms {
+		if i == 2 {
+			break
+		}
+		t := e.kb.Term(id)
+		titles = append(titles, t.Term)
+		lines, refs := e.termPlaces(ctx, req, t, certs)
+		if len(lines) == 0 {
+			var names []string
+			for _, c := range certs {
+				names = append(names, c.Name)
+			}
+			lines = []string{fmt.Sprintf("not a subject of the %s outline in its own right", strings.Join(names, " or "))}
+		}
+		body = append(body, fmt.Sprintf("**%s**: %s", termTitle(t), strings.Join(lines, "; ")))
+		r.Refs = append(r.Refs, refs...)
+		terms = append(terms, "term:"+id)
+	}
+	r.Refs = append(r.Refs, terms...)
+	r.Title = "Where " + strings.Join(titles, " and ") + " sit"
+	r.Body = strings.Join(body, "\n")
+	var cites []string
+	for _, c := range certs {
+		cites = append(cites, e.kb.Cite(e.pickOutline(ctx, req, c.ID, nil).Cite))
+	}
+	r.Footer = strings.Join(cites, " · ")
+	return r
+}
+
+// domainList answers "what are the domains" and, with weights, "which
+// domain weighs most": the outline of the exam named, else both.
+func (e *Engine) domainList(ctx context.Context, req Request, a *knowledge.Analysis, weights bool) Reply {
+	if len(a.Exams) != 1 {
+		r := e.bothDomainLists(ctx, req)
+		for _, c := range e.kb.Certs {
+			r.Refs = append(r.Refs, "list:domains:"+c.ID)
+		}
+		return r
+	}
+	cert := a.Exams[0]
+	r, err := e.domains(ctx, req, Args{Fields: []string{cert}, Rest: cert})
+	if err != nil {
+		return Reply{Kind: "ask", Outcome: OutcomeUserError, Private: true, Body: err.Error()}
+	}
+	r.Refs = []string{"list:domains:" + cert}
+	if !weights {
+		return r
+	}
+	o := e.pickOutline(ctx, req, cert, nil)
+	var top []string
+	most := 0
+	for _, d := range o.Domains {
+		switch {
+		case d.Weight > most:
+			most, top = d.Weight, []string{fmt.Sprintf("Domain %d, %s", d.N, d.Name)}
+		case d.Weight == most:
+			top = append(top, fmt.Sprintf("Domain %d, %s", d.N, d.Name))
+		}
+	}
+	c, _ := e.kb.Cert(cert)
+	lead := fmt.Sprintf("Weighted most in the %s %s outline: %s (%d%%).", c.Name, o.Version, strings.Join(top, " and "), most)
+	if f, ok := c.Fact("outline.weights"); ok && o.Status != knowledge.StatusOK {
+		lead += "\n" + factBody(f)
+		r.Refs = append(r.Refs, "fact:"+f.ID)
+	}
+	r.Body = lead + "\n\n" + r.Body
+	return r
+}
+
+// bothDomainLists answers "what are the domains" without an exam named.
+func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
+	r := Reply{Kind: "domains", Title: "Exam domains", Private: true, Shareable: true}
+	var cites []string
+	for _, c := range e.kb.Certs {
+		o := e.pickOutline(ctx, req, c.ID, nil)
+		if o == nil {
+			continue
+		}
+		var names []string
+		for _, d := range o.Domains {
+			w := weightText(&d, "?")
+			names = append(names, fmt.Sprintf("%d. %s %s", d.N, d.Name, w))
+		}
+		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%s (%s)", c.Name, outlineLabel(o)), Value: strings.Join(names, "\n")})
+		cites = append(cites, e.kb.Cite(o.Cite))
+	}
+	r.Body = "The domains of each exam with their weights (? = weight not yet confirmed). `domains cism` or `domains cissp` for what each covers."
+	r.Footer = strings.Join(cites, " · ")
+	return r
+}
+
+// searchAnswer is the fallback: the best full-text hit leads.
+func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analysis) (Reply, error) {
+	hits, err := e.kb.SearchFor(ctx, a, 3)
+	if err != nil {
+		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
+	}
+	if len(hits) == 0 {
+		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
+			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
+	}
+	best := hits[0].Entry
+	if _, f, ok := e.kb.Fact(strings.TrimPrefix(best.Ref, "fact:")); ok && len(a.Exams) == 0 {
+		// Search found a fact for a question that names no exam: both
+		// exams' facts of that key, as when the analysis finds the key.
+		if r, ok := e.factFor([]string{f.Key}, e.certsFor(a), false); ok {
+			relatedBody(&r, hits[1:])
+			return r, nil
+		}
+	}
+	r := Reply{Kind: "ask", Title: best.Title, Private: true, Shareable: true, Refs: []string{best.Ref}}
+	r.Body = best.Text
+	if best.Cite != nil {
+		if c := best.Cite.Status.Caveat(); c != "" {
+			r.Body += "\n_Note: " + c + "._"
+		}
+		if best.Cite.Note != "" && best.Cite.Status != knowledge.StatusOK {
+			r.Body += " _" + best.Cite.Note + "_"
+		}
+		r.Footer = e.kb.Cite(*best.Cite)
+	} else {
+		r.Footer = "Glossary (certcoach's own definition)"
+	}
+	relatedBody(&r, hits[1:])
+	return r, nil
+}
+
+// addRelated appends up to two search hits that the lead does not already
+// give, under *Related*.
+func (e *Engine) addRelated(ctx context.Context, a *knowledge.Analysis, r *Reply) error {
+	hits, err := e.kb.SearchFor(ctx, a, 4)
+	if err != nil {
+		return fmt.Errorf("ask: %w", err)
+	}
+	var rest []knowledge.Hit
+	for _, h := range hits {
+		dup := false
+		for _, ref := range r.Refs {
+			dup = dup || ref == h.Entry.Ref
+		}
+		if !dup && len(rest) < 2 {
+			rest = append(rest, h)
+		}
+	}
+	relatedBody(r, rest)
+	return nil
+}
+
+func relatedBody(r *Reply, hits []knowledge.Hit) {
+	if len(hits) == 0 {
+		return
+	}
+	var rel []string
+	for _, h := range hits {
+		rel = append(rel, "- "+h.Entry.Title+": "+truncate(firstSentence(h.Entry.Text), 160))
+	}
+	r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
+}

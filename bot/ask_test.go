@@ -1,0 +1,260 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// askCase is one question of a set in testdata/ask (docs/ask.md).
+type askCase struct {
+	Q      string   `yaml:"q"`
+	Src    string   `yaml:"src"`
+	Exam   string   `yaml:"exam"`   // cism, cissp, both, none; empty: read from the question
+	Want   []string `yaml:"want"`   // refs, any of which may lead
+	Refuse string   `yaml:"refuse"` // refusal class expected instead of an answer
+	Need   string   `yaml:"need"`   // content the knowledge base lacked when the case was written
+}
+
+func loadAskSet(t *testing.T, name string) ([]askCase, bool) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/ask/" + name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		Cases []askCase `yaml:"cases"`
+	}
+	if err := yaml.Unmarshal(data, &set); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return set.Cases, true
+}
+
+var (
+	cismWords  = regexp.MustCompile(`(?i)\b(cism|isaca)\b`)
+	cisspWords = regexp.MustCompile(`(?i)\b(cissps?|isc2|\(isc\)²|\(isc\)2)\b`)
+)
+
+// caseExam is the exam a case is about; cases without `exam:` (the older
+// search-quality set) are read from the question's own words.
+func caseExam(c askCase) string {
+	if c.Exam != "" {
+		return c.Exam
+	}
+	m, s := cismWords.MatchString(c.Q), cisspWords.MatchString(c.Q)
+	switch {
+	case m && s:
+		return "both"
+	case m:
+		return "cism"
+	case s:
+		return "cissp"
+	}
+	return "none"
+}
+
+// refExam is the exam a ref is about, or "" for refs about neither or both.
+func refExam(ref string) string {
+	kind, rest, _ := strings.Cut(ref, ":")
+	switch kind {
+	case "fact":
+		cert, _, _ := strings.Cut(rest, ".")
+		return cert
+	case "objective", "domain":
+		cert, _, _ := strings.Cut(rest, "-")
+		return cert
+	case "list":
+		_, cert, _ := strings.Cut(rest, ":")
+		return cert
+	}
+	return ""
+}
+
+type askScore struct {
+	led, total, refusals, refused int
+	misses, wrongExam             []string
+}
+
+// wrongExam says why an answer is about the wrong exam, or "": a question
+// about one exam (the case's exam) may not lead with the other exam's entry
+// when it names its exam, and never with the other exam's entries alone. A
+// question that names no exam may get both exams side by side.
+func wrongExam(c askCase, refs []string) string {
+	exam := caseExam(c)
+	if exam != "cism" && exam != "cissp" {
+		return ""
+	}
+	named := caseExam(askCase{Q: c.Q}) == exam
+	var other string
+	right := false
+	for _, ref := range refs {
+		switch e := refExam(ref); {
+		case e == exam:
+			right = true
+		case e != "" && other == "":
+			other = ref
+		}
+	}
+	if other != "" && (named || !right) {
+		return fmt.Sprintf("%q is about %s but the answer leads with %s (refs %v)", c.Q, exam, other, refs)
+	}
+	return ""
+}
+
+// scoreAsk runs every case through Engine.Handle. Answers about the wrong
+// exam are collected for the caller to fail on; misses are only counted.
+func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
+	t.Helper()
+	var s askScore
+	for _, c := range cases {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: actor("asker"), Text: "ask " + c.Q})
+		s.total++
+		if r.Outcome != bot.OutcomeOK {
+			t.Errorf("%s: %q: outcome %s: %s", name, c.Q, r.Outcome, r.Body)
+		}
+		if w := wrongExam(c, r.Refs); w != "" {
+			s.wrongExam = append(s.wrongExam, w)
+		}
+		ok := false
+		switch {
+		case c.Refuse != "":
+			s.refusals++
+			ok = len(r.Refs) > 0 && r.Refs[0] == "refuse:"+c.Refuse
+			if ok {
+				s.refused++
+			}
+		case len(c.Want) == 0:
+			// Nothing in the base answers it (see need): an honest
+			// no-figure answer is the right one.
+			ok = len(r.Refs) > 0 && (r.Refs[0] == "plan:study-time" || strings.HasPrefix(r.Refs[0], "refuse:"))
+		default:
+			for _, ref := range r.Refs {
+				for _, w := range c.Want {
+					ok = ok || ref == w
+				}
+			}
+		}
+		if ok {
+			s.led++
+		} else {
+			want := strings.Join(c.Want, " ")
+			if c.Refuse != "" {
+				want = "refuse:" + c.Refuse
+			}
+			s.misses = append(s.misses, c.Q+" -> "+strings.Join(r.Refs, " ")+" (want "+want+")")
+		}
+	}
+	t.Logf("%s: %d/%d led by the right fact; %d/%d refusal questions refused honestly", name, s.led, s.total, s.refused, s.refusals)
+	return s
+}
+
+// TestAskSearchQuality: the 94 search-quality questions, now through the
+// engine. Misses are listed (this set is tuned on); all 94 must lead right.
+func TestAskSearchQuality(t *testing.T) {
+	testAskTuned(t, "search_quality.yaml", 94, 1)
+}
+
+// TestAskTuning: the tuning part of the real-question set. The floor is a
+// share, so cases added later do not need the test edited; it sits just
+// under the score reached when it was set.
+func TestAskTuning(t *testing.T) {
+	testAskTuned(t, "tuning.yaml", 100, 0.95)
+}
+
+func testAskTuned(t *testing.T, name string, minCases int, floor float64) {
+	cases, ok := loadAskSet(t, name)
+	if !ok {
+		t.Skipf("no testdata/ask/%s", name)
+	}
+	if len(cases) < minCases {
+		t.Fatalf("%s: %d cases, want at least %d", name, len(cases), minCases)
+	}
+	s := scoreAsk(t, newHarness(t), strings.TrimSuffix(name, ".yaml"), cases)
+	for _, w := range s.wrongExam {
+		t.Errorf("wrong exam: %s", w)
+	}
+	for _, m := range s.misses {
+		t.Logf("miss: %s", m)
+	}
+	if float64(s.led) < floor*float64(s.total) {
+		t.Errorf("%s: %d/%d led by the right fact, below the floor of %.0f%%", name, s.led, s.total, 100*floor)
+	}
+	if s.refused < s.refusals {
+		t.Errorf("%s: %d of %d refusal questions not refused", name, s.refusals-s.refused, s.refusals)
+	}
+}
+
+// TestAskHeldout: the held-out part is run only to report its score. Its
+// misses are deliberately not printed, so nobody tunes on them; a
+// wrong-exam answer still fails.
+func TestAskHeldout(t *testing.T) {
+	cases, ok := loadAskSet(t, "heldout.yaml")
+	if !ok {
+		t.Skip("no testdata/ask/heldout.yaml")
+	}
+	s := scoreAsk(t, newHarness(t), "heldout", cases)
+	if n := len(s.wrongExam); n > 0 {
+		t.Errorf("heldout: %d answers about the wrong exam (not listed: fix the cause in general, not these questions)", n)
+	}
+}
+
+// TestAskAcceptance: the questions the issue names, end to end.
+func TestAskAcceptance(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		q       string
+		want    []string
+		notWant []string
+	}{
+		{"/cert ask where do I sit the cissp exam", []string{"Pearson VUE"}, []string{"PSI"}},
+		{"ask how do cism and cissp differ on incident response", []string{"Incident response and incident management: CISM vs CISSP", "7.6"}, nil},
+		{"ask which should I take first", []string{"Which should I take first?"}, nil},
+		{"ask most heavily weighted cissp domain", []string{"Security and Risk Management", "16%"}, []string{"Governance", "Incident Management"}},
+		{"ask where does single sign-on and federation fall", []string{"Identity and Access Management", "5.3"}, nil},
+		{"ask where can I take the cism", []string{"PSI"}, []string{"Pearson"}},
+		{"ask what if I don't know a CISSP to endorse me", []string{"ISC2 itself can act as endorser"}, nil},
+		{"ask threat vs vulnerability", []string{"Threat", "Vulnerability", "exploit"}, nil},
+		{"ask cism scoring", []string{"450"}, nil},
+		{"ask best cissp bootcamp", []string{"recommends no vendor"}, nil},
+		{"ask how many cissps are there", []string{"no sourced count"}, nil},
+	}
+	for _, tc := range tests {
+		r := h.do(t, "acc", tc.q)
+		lead, _, _ := strings.Cut(all(r), "**Related**")
+		for _, w := range tc.want {
+			if !strings.Contains(lead, w) {
+				t.Errorf("%q: lead lacks %q:\n%s", tc.q, w, lead)
+			}
+		}
+		for _, w := range tc.notWant {
+			if strings.Contains(lead, w) {
+				t.Errorf("%q: lead has %q:\n%s", tc.q, w, lead)
+			}
+		}
+	}
+}
+
+// TestAskRefusesUnrelated: questions the base cannot answer say so rather
+// than passing off an entry that shares a word.
+func TestAskRefusesUnrelated(t *testing.T) {
+	h := newHarness(t)
+	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru",
+		"kubernetes helm chart syntax", "can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
+		if r := h.do(t, "u", "ask "+q); r.Title != "No good answer found" {
+			t.Errorf("%q answered %q (%v)", q, r.Title, r.Refs)
+		}
+	}
+}

@@ -1,0 +1,495 @@
+package knowledge
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Vocabulary maps the words candidates use to what a question asks for. It
+// lives in content/vocabulary.yaml (data, not code) and `kb check` validates
+// it; the entries' own `asked:` phrasings add to it.
+type Vocabulary struct {
+	Exams      []VocabEntry        `yaml:"exams"`      // key: a cert ID; phrases name it or its issuer
+	Intents    []VocabEntry        `yaml:"intents"`    // key: one of Intents()
+	Refusals   []VocabEntry        `yaml:"refusals"`   // key: one of RefusalClasses()
+	Attributes []VocabEntry        `yaml:"attributes"` // key: a fact key of certs.yaml; earlier entries win ties
+	Synonyms   map[string][]string `yaml:"synonyms"`   // full-text search expansions
+	Stopwords  []string            `yaml:"stopwords"`  // words that are never the subject
+}
+
+// VocabEntry is one key and the phrases that mean it.
+type VocabEntry struct {
+	Key     string   `yaml:"key"`
+	Phrases []string `yaml:"phrases"`
+}
+
+func (v *Vocabulary) merge(o Vocabulary) {
+	v.Exams = append(v.Exams, o.Exams...)
+	v.Intents = append(v.Intents, o.Intents...)
+	v.Refusals = append(v.Refusals, o.Refusals...)
+	v.Attributes = append(v.Attributes, o.Attributes...)
+	v.Stopwords = append(v.Stopwords, o.Stopwords...)
+	if len(o.Synonyms) > 0 && v.Synonyms == nil {
+		v.Synonyms = map[string][]string{}
+	}
+	for k, s := range o.Synonyms {
+		v.Synonyms[k] = append(v.Synonyms[k], s...)
+	}
+}
+
+// Ask is what a question asks for.
+type Ask string
+
+// What a question can ask for. Intent and refusal names are the keys the
+// vocabulary uses.
+const (
+	AskSearch        Ask = "search"         // nothing recognised: full-text search
+	AskFact          Ask = "fact"           // Attributes of Exams (none named: both)
+	AskDomainList    Ask = "domain-list"    // an outline's domains
+	AskDomainWeights Ask = "domain-weights" // the domains' weights
+	AskDomain        Ask = "domain"         // one domain, by number
+	AskWhere         Ask = "where"          // where Terms or Topic sit in each outline
+	AskDefine        Ask = "define"         // a glossary definition
+	AskConcepts      Ask = "concepts"       // two or more Terms compared
+	AskCompare       Ask = "compare"        // the two exams compared, on Topic if set
+	AskTopic         Ask = "topic"          // a topic comparison named without a cue
+	AskWhichFirst    Ask = "which-first"    // which exam to take first
+	AskStudyTime     Ask = "study-time"     // how long to study
+	AskRefusal       Ask = "refusal"        // a class with no sourced answer (Refusal)
+)
+
+// Intents are the vocabulary's intent keys.
+func Intents() []string {
+	return []string{"which-first", "study-time", "compare", "domain-list", "domain-weights", "where", "define"}
+}
+
+// RefusalClasses are the vocabulary's refusal keys: questions that only
+// unsourced claims could answer.
+func RefusalClasses() []string {
+	return []string{"pass-rate", "salary", "vendor", "worth-it", "holder-count", "personal-difficulty"}
+}
+
+// Analysis is what one free-text question names and asks for.
+type Analysis struct {
+	Exams      []string // certs named (by name or issuer), in cert order; none: both
+	Ask        Ask
+	Attributes []string // fact keys asked for, best first (AskFact)
+	Refusal    string   // refusal class (AskRefusal)
+	Terms      []string // glossary term IDs named, in question order
+	Topic      string   // topic ID named, if any
+	DomainN    int      // domain number (AskDomain)
+	Words      []string // subject words: not exam names, not stopwords
+	// Tied is how many of Attributes share the best phrase length: the
+	// question asks for them equally.
+	Tied int
+	// Intents are the intent keys the question's words matched.
+	Intents []string
+}
+
+// Names reports whether the question names exam cert.
+func (q *Analysis) Names(cert string) bool {
+	for _, e := range q.Exams {
+		if e == cert {
+			return true
+		}
+	}
+	return false
+}
+
+// target is what a phrase means.
+type target struct {
+	kind string // exam, intent, refusal, attr, term, topic
+	key  string
+}
+
+type phrase struct {
+	toks  []string
+	t     target
+	order int // position in the vocabulary: earlier wins ties
+}
+
+type match struct {
+	start, end int // span in the question as written
+	n          int // words matched
+	phrase
+}
+
+// analyzer holds the vocabulary compiled for matching.
+type analyzer struct {
+	byFirst map[string][]phrase // first token -> phrases, longest first
+	examTok map[string]string   // one-token exam names -> cert
+	stop    map[string]bool
+	certs   []string
+}
+
+// normTokens lower-cases s, drops apostrophes (don't -> dont) and splits it
+// into stemmed words, the form phrases and questions are compared in.
+func normTokens(s string) (raw, stems []string) {
+	s = strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(s))
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		switch w { // "what's" is "what is", not a plural of "what"
+		case "whats", "wheres", "whos", "hows":
+			raw = append(raw, w[:len(w)-1], "is")
+		default:
+			raw = append(raw, w)
+		}
+	}
+	stems = make([]string, len(raw))
+	for i, w := range raw {
+		stems[i] = stem(w)
+	}
+	return raw, stems
+}
+
+// stem folds plurals so "domains" matches "domain" and "cissps" "cissp".
+func stem(w string) string {
+	switch {
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// phrases lists every phrase the analysis recognises, in priority order:
+// the vocabulary, then the entries' asked phrasings, then glossary and topic
+// names.
+func (b *Base) phrases() []phrase {
+	var out []phrase
+	add := func(kind, key string, ss ...string) {
+		for _, s := range ss {
+			if _, toks := normTokens(s); len(toks) > 0 {
+				out = append(out, phrase{toks: toks, t: target{kind, key}, order: len(out)})
+			}
+		}
+	}
+	v := &b.Vocab
+	for _, e := range v.Exams {
+		add("exam", e.Key, e.Phrases...)
+	}
+	for _, e := range v.Refusals {
+		add("refusal", e.Key, e.Phrases...)
+	}
+	for _, e := range v.Intents {
+		add("intent", e.Key, e.Phrases...)
+	}
+	for _, e := range v.Attributes {
+		add("attr", e.Key, e.Phrases...)
+	}
+	for _, c := range b.Certs {
+		for _, f := range c.Facts {
+			add("attr", f.Key, f.Asked...)
+		}
+	}
+	for _, t := range b.Terms {
+		add("term", t.ID, append([]string{t.Term, t.Acronym}, append(t.Aliases, t.Asked...)...)...)
+	}
+	for _, t := range b.Topics {
+		add("topic", t.ID, append([]string{t.Title, strings.ReplaceAll(t.ID, "-", " ")}, append(t.Aliases, t.Asked...)...)...)
+	}
+	return out
+}
+
+func (b *Base) newAnalyzer() *analyzer {
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, stop: map[string]bool{}}
+	for _, p := range b.phrases() {
+		a.byFirst[p.toks[0]] = append(a.byFirst[p.toks[0]], p)
+		if p.t.kind == "exam" && len(p.toks) == 1 {
+			a.examTok[p.toks[0]] = p.t.key
+		}
+	}
+	for k, ps := range a.byFirst {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].toks) > len(ps[j].toks) })
+		a.byFirst[k] = ps
+	}
+	for _, w := range b.Vocab.Stopwords {
+		a.stop[strings.ToLower(w)] = true
+	}
+	for _, c := range b.Certs {
+		a.certs = append(a.certs, c.ID)
+	}
+	return a
+}
+
+// matches finds every phrase occurring in toks; pos maps an index of toks
+// to the question as written (nil: toks is the question as written).
+func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
+	at := func(i int) int {
+		if pos == nil {
+			return i
+		}
+		return pos[i]
+	}
+	for i := range toks {
+		for _, p := range a.byFirst[toks[i]] {
+			if len(p.toks) > len(toks)-i {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(p.toks); j++ {
+				if toks[i+j] != p.toks[j] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				out = append(out, match{start: at(i), end: at(i+len(p.toks)-1) + 1, n: len(p.toks), phrase: p})
+			}
+		}
+	}
+	return out
+}
+
+// Analyze turns a question into what it names and asks for. It is the one
+// place where words become intent: the answer is composed from its result,
+// and full-text search runs only when it recognises nothing.
+func (b *Base) Analyze(text string) Analysis {
+	var q Analysis
+	a := b.analyzer
+	if a == nil {
+		q.Ask = AskSearch
+		return q
+	}
+	raw, toks := normTokens(text)
+	if len(toks) > 40 {
+		raw, toks = raw[:40], toks[:40]
+	}
+	named := map[string]bool{}
+	// Cues are matched on the question as written and with the exam names
+	// left out, so "where do I sit the cissp exam" meets "sit the exam".
+	stripped := make([]string, 0, len(toks))
+	pos := make([]int, 0, len(toks))
+	for i, w := range toks {
+		if c, ok := a.examTok[w]; ok {
+			named[c] = true
+			continue
+		}
+		stripped = append(stripped, w)
+		pos = append(pos, i)
+		if !a.stop[raw[i]] && !a.stop[w] {
+			q.Words = append(q.Words, raw[i])
+		}
+		if w == "domain" && i+1 < len(toks) {
+			if n, err := strconv.Atoi(toks[i+1]); err == nil && n > 0 && n < 10 {
+				q.DomainN = n
+			}
+		}
+	}
+	full := a.matches(toks, nil, nil)
+	ms := a.matches(stripped, pos, full)
+	var cues, subjects []match // subjects: terms and topics, matched without the exam names
+	for i, m := range ms {
+		switch {
+		case m.t.kind == "exam":
+			named[m.t.key] = true
+		case m.t.kind == "term" || m.t.kind == "topic":
+			if i >= len(full) {
+				subjects = append(subjects, m)
+			}
+		default:
+			cues = append(cues, m)
+		}
+	}
+	// The longer of two overlapping phrases is what the words mean: "due
+	// care" is a term, not the "dues" of the annual fee; "become a ciso"
+	// asks for roles, not the definition of a CISO.
+	cues, subjects = dropInside(cues, subjects, "attr"), dropInside(subjects, cues, "")
+	// "more technical" compares the exams; it does not ask for the focus fact.
+	cues = dropInside(cues, cues, "attr")
+	var attrCues []match
+	for _, m := range cues {
+		if m.t.kind == "attr" {
+			attrCues = append(attrCues, m)
+		}
+	}
+	cues = dropInside(cues, attrCues, "intent") // "where do I sit" asks for delivery, not where a subject sits
+	intents := map[string]bool{}
+	var attrs, refusals []match
+	for _, m := range cues {
+		switch m.t.kind {
+		case "intent":
+			if !intents[m.t.key] {
+				q.Intents = append(q.Intents, m.t.key)
+			}
+			intents[m.t.key] = true
+		case "refusal":
+			refusals = append(refusals, m)
+		case "attr":
+			attrs = append(attrs, m)
+		}
+	}
+	for _, c := range a.certs {
+		if named[c] {
+			q.Exams = append(q.Exams, c)
+		}
+	}
+	q.Attributes = rankKeys(attrs)
+	tied := map[string]bool{}
+	for _, m := range attrs { // rankKeys sorted attrs best first
+		if m.n == attrs[0].n {
+			tied[m.t.key] = true
+		}
+	}
+	q.Tied = len(tied)
+	q.Terms, q.Topic = pickSubjects(subjects)
+	one := len(q.Exams) == 1
+	if len(refusals) > 0 {
+		q.Refusal = rankKeys(refusals)[0]
+		// "Is it worth it" and "is it hard" asked of the two exams side by
+		// side compare them, which the sources can do.
+		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && !one && (intents["which-first"] || intents["compare"]) {
+			q.Refusal = ""
+		}
+	}
+	switch {
+	case q.Refusal != "":
+		q.Ask = AskRefusal
+	case intents["compare"] && len(q.Terms) >= 2:
+		q.Ask = AskConcepts
+	case intents["compare"] && len(q.Terms) == 1 && len(q.Exams) == 0 && len(q.Attributes) == 0:
+		// "how does zero trust differ from perimeter security", "soc 1 vs
+		// soc 2": one glossary entry is named, and it answers.
+		q.Ask = AskDefine
+	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
+		q.Ask = AskCompare
+	case intents["which-first"] && !one:
+		q.Ask = AskWhichFirst
+	case intents["compare"] && !one && len(q.Attributes) == 0:
+		q.Ask = AskCompare
+	case intents["study-time"]:
+		q.Ask = AskStudyTime
+	case q.DomainN > 0:
+		q.Ask = AskDomain
+	case intents["where"] && (len(q.Terms) > 0 || q.Topic != ""):
+		q.Ask = AskWhere
+	case intents["domain-weights"]:
+		q.Ask = AskDomainWeights
+	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
+		q.Ask = AskDomainList
+	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0):
+		// With no exam named, "what is a ciso" wants the definition,
+		// not the roles fact that also knows the word.
+		q.Ask = AskDefine
+	case len(q.Attributes) > 0:
+		q.Ask = AskFact
+	case len(q.Terms) > 0:
+		q.Ask = AskDefine
+	case q.Topic != "":
+		q.Ask = AskTopic
+	case len(q.Exams) == 2 && len(q.Words) == 0 && !intents["define"]:
+		q.Ask = AskWhichFirst // "cism or cissp?"
+	case len(q.Exams) > 0 && len(q.Words) == 0:
+		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
+		q.Ask, q.Attributes = AskFact, []string{"full_name"}
+	default:
+		q.Ask = AskSearch
+	}
+	return q
+}
+
+// dropInside removes the matches of ms (of kind only, unless "") that lie
+// inside a longer match of others.
+func dropInside(ms, others []match, only string) []match {
+	out := ms[:0:0]
+	for _, m := range ms {
+		inside := false
+		for _, o := range others {
+			if (only == "" || m.t.kind == only) && o.n > m.n && o.start <= m.start && m.end <= o.end {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// rankKeys orders matched keys best first: longer phrases win, then
+// earlier vocabulary entries.
+func rankKeys(ms []match) []string {
+	sort.SliceStable(ms, func(i, j int) bool {
+		if ms[i].n != ms[j].n {
+			return ms[i].n > ms[j].n
+		}
+		return ms[i].order < ms[j].order
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if !seen[m.t.key] {
+			seen[m.t.key] = true
+			out = append(out, m.t.key)
+		}
+	}
+	return out
+}
+
+// pickSubjects keeps the longest non-overlapping term and topic names, a
+// term winning over a topic for the same words, and returns them in
+// question order.
+func pickSubjects(ms []match) (terms []string, topic string) {
+	first := 0
+	sort.SliceStable(ms, func(i, j int) bool {
+		if ms[i].n != ms[j].n {
+			return ms[i].n > ms[j].n
+		}
+		return ms[i].order < ms[j].order
+	})
+	var kept []match
+	for _, m := range ms {
+		free := true
+		for _, k := range kept {
+			if m.start < k.start+k.n && k.start < m.start+m.n {
+				free = false
+				break
+			}
+		}
+		if free {
+			kept = append(kept, m)
+		}
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].start < kept[j].start })
+	seen := map[string]bool{}
+	for _, m := range kept {
+		if m.t.kind == "term" && !seen[m.t.key] {
+			seen[m.t.key] = true
+			terms = append(terms, m.t.key)
+		}
+	}
+	// A topic named with the same words as a term ("incident response")
+	// still counts: comparing the exams on it wants the topic.
+	for _, m := range dropInside(ms, kept, "") {
+		if m.t.kind == "topic" && (topic == "" || m.start < first) {
+			topic, first = m.t.key, m.start
+		}
+	}
+	return terms, topic
+}
+
+// Fact returns a fact by ID and the certification it belongs to.
+func (b *Base) Fact(id string) (*Cert, *Fact, bool) {
+	for i := range b.Certs {
+		c := &b.Certs[i]
+		for j := range c.Facts {
+			if c.Facts[j].ID == id {
+				return c, &c.Facts[j], true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// Term returns a glossary term by ID, or nil.
+func (b *Base) Term(id string) *Term {
+	for i := range b.Terms {
+		if b.Terms[i].ID == id {
+			return &b.Terms[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+package knowledge_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/knowledge"
+)
+
+func TestAnalyze(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q     string
+		exams []string
+		ask   knowledge.Ask
+		first string // first attribute, refusal class, term or topic
+	}{
+		{"where do I sit the cissp exam", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
+		{"how many questions does ISACA's exam have", []string{"cism"}, knowledge.AskFact, "exam.items"},
+		{"(ISC)² annual fee", []string{"cissp"}, knowledge.AskFact, "fee.amf"},
+		{"most heavily weighted cissp domain", []string{"cissp"}, knowledge.AskDomainWeights, ""},
+		{"how do cism and cissp differ on incident response", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		{"which should I take first", nil, knowledge.AskWhichFirst, ""},
+		{"where does single sign-on and federation fall", nil, knowledge.AskWhere, "sso"},
+		{"threat vs vulnerability vs risk", nil, knowledge.AskConcepts, "threat"},
+		{"due care", nil, knowledge.AskDefine, "due-care"},
+		{"what is the average cissp salary", []string{"cissp"}, knowledge.AskRefusal, "salary"},
+		{"best bootcamp for cism", []string{"cism"}, knowledge.AskRefusal, "vendor"},
+		{"how many cissps are there", []string{"cissp"}, knowledge.AskRefusal, "holder-count"},
+		{"what are the cism domains", []string{"cism"}, knowledge.AskDomainList, ""},
+		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
+		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
+		{"zebra migration patterns", nil, knowledge.AskSearch, ""},
+	}
+	for _, tc := range tests {
+		a := kb.Analyze(tc.q)
+		if !slices.Equal(a.Exams, tc.exams) || a.Ask != tc.ask {
+			t.Errorf("%q: exams %v ask %s, want %v %s (%+v)", tc.q, a.Exams, a.Ask, tc.exams, tc.ask, a)
+			continue
+		}
+		var got string
+		switch {
+		case a.Ask == knowledge.AskRefusal:
+			got = a.Refusal
+		case a.Ask == knowledge.AskCompare:
+			got = a.Topic
+		case a.Ask == knowledge.AskFact:
+			got = a.Attributes[0]
+		case len(a.Terms) > 0:
+			got = a.Terms[0]
+		}
+		if tc.first != "" && got != tc.first {
+			t.Errorf("%q: got %q, want %q (%+v)", tc.q, got, tc.first, a)
+		}
+	}
+}
+
+func TestVocabularyProblems(t *testing.T) {
+	kb, err := knowledge.Parse(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb.Vocab.Attributes = append(kb.Vocab.Attributes,
+		knowledge.VocabEntry{Key: "exam.no-such-key", Phrases: []string{"zzz"}},
+		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  "}})
+	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq"}})
+	kb.Terms[0].Objectives = []string{"cissp-2024:9.9", "cism-2022:4A2"}
+	got := strings.Join(kb.Validate(), "\n")
+	for _, want := range []string{`"exam.no-such-key": unknown key`, `phrase "pass rate" already means refusal pass-rate`,
+		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no problem %q in:\n%s", want, got)
+		}
+	}
+}

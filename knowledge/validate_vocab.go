@@ -1,0 +1,137 @@
+package knowledge
+
+import (
+	"fmt"
+	"strings"
+)
+
+// validateVocab lists problems in the vocabulary and in the phrasings and
+// outline references entries carry for `ask`: unknown keys, empty phrases,
+// a phrase that means two things, and objectives that do not exist or sit
+// outside the entry's domains.
+func (b *Base) validateVocab() []string {
+	var p []string
+	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
+	known := func(list []string) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range list {
+			m[s] = true
+		}
+		return m
+	}
+	certs := map[string]bool{}
+	keys := map[string]bool{}
+	for _, c := range b.Certs {
+		certs[c.ID] = true
+		for _, f := range c.Facts {
+			keys[f.Key] = true
+		}
+	}
+	v := &b.Vocab
+	if len(v.Exams) == 0 || len(v.Intents) == 0 || len(v.Attributes) == 0 {
+		add("vocabulary: exams, intents and attributes are required")
+	}
+	meaning := map[string]string{} // normalised phrase -> what it means
+	claim := func(where, kind, key, ph string) {
+		_, toks := normTokens(ph)
+		if len(toks) == 0 {
+			add("%s: empty phrase %q", where, ph)
+			return
+		}
+		n := strings.Join(toks, " ")
+		what := kind + " " + key
+		if prev, ok := meaning[n]; ok && prev != what {
+			add("%s: phrase %q already means %s", where, ph, prev)
+			return
+		}
+		meaning[n] = what
+	}
+	check := func(section string, entries []VocabEntry, valid map[string]bool, kind string) {
+		seen := map[string]bool{}
+		for _, e := range entries {
+			where := fmt.Sprintf("vocabulary %s %q", section, e.Key)
+			if !valid[e.Key] {
+				add("%s: unknown key", where)
+			}
+			if seen[e.Key] {
+				add("%s: listed twice", where)
+			}
+			seen[e.Key] = true
+			if len(e.Phrases) == 0 {
+				add("%s: no phrases", where)
+			}
+			for _, ph := range e.Phrases {
+				claim(where, kind, e.Key, ph)
+			}
+		}
+		for k := range valid {
+			if kind != "attribute" && kind != "exam" && !seen[k] {
+				add("vocabulary %s: no phrases for %q", section, k)
+			}
+		}
+	}
+	check("exams", v.Exams, certs, "exam")
+	check("refusals", v.Refusals, known(RefusalClasses()), "refusal")
+	check("intents", v.Intents, known(Intents()), "intent")
+	check("attributes", v.Attributes, keys, "attribute")
+	for _, c := range b.Certs {
+		for _, f := range c.Facts {
+			if len(f.Asked) == 0 {
+				add("fact %s: no asked phrasings", f.ID)
+			}
+			for _, ph := range f.Asked {
+				claim("fact "+f.ID, "attribute", f.Key, ph)
+			}
+		}
+	}
+	for _, t := range b.Topics {
+		if len(t.Asked) == 0 {
+			add("topic %s: no asked phrasings", t.ID)
+		}
+		for _, ph := range t.Asked {
+			claim("topic "+t.ID, "topic", t.ID, ph)
+		}
+		p = append(p, b.checkObjectives("topic "+t.ID, t.Objectives, t.Domains)...)
+	}
+	for _, t := range b.Terms {
+		for _, ph := range t.Asked {
+			claim("term "+t.ID, "term", t.ID, ph)
+		}
+		p = append(p, b.checkObjectives("term "+t.ID, t.Objectives, t.Domains)...)
+	}
+	return p
+}
+
+// checkObjectives validates outline:objective references against the
+// outlines and the entry's own domain list.
+func (b *Base) checkObjectives(what string, refs, domains []string) []string {
+	var p []string
+	inDomains := map[string]bool{}
+	for _, d := range domains {
+		inDomains[d] = true
+	}
+	for _, r := range refs {
+		oid, obj, ok := strings.Cut(r, ":")
+		o, found := b.Outline(oid)
+		if !ok || !found {
+			p = append(p, fmt.Sprintf("%s: objective %q names no outline", what, r))
+			continue
+		}
+		var dom *Domain
+		for i := range o.Domains {
+			for _, ob := range o.Domains[i].Objectives {
+				if ob.ID == obj {
+					dom = &o.Domains[i]
+				}
+			}
+		}
+		if dom == nil {
+			p = append(p, fmt.Sprintf("%s: dangling objective %q", what, r))
+			continue
+		}
+		if !inDomains[DomainRef(o.Cert, dom.N)] {
+			p = append(p, fmt.Sprintf("%s: objective %q is in %s, not in its domains %v", what, r, DomainRef(o.Cert, dom.N), domains))
+		}
+	}
+	return p
+}
