@@ -23,6 +23,7 @@ type Entry struct {
 	keys  string
 	asked string // the entry's asked phrasings
 	words string // " "-joined tokens of title, keys, asked and text, for coverage
+	head  string // the same of title, keys and asked only
 	stale bool   // superseded outline or fact: ranked lower
 }
 
@@ -114,7 +115,7 @@ const (
 	staleWeight = 0.5
 	// minCoverage is the relevance bar: the answer must contain at least
 	// this share of the question's subject words (synonyms count).
-	minCoverage = 0.5
+	minCoverage = 0.6
 )
 
 func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, error) {
@@ -135,6 +136,8 @@ func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, 
 		e := &idx.entries[i]
 		_, toks := normTokens(e.Title + " " + e.keys + " " + e.asked + " " + e.Text)
 		e.words = " " + strings.Join(toks, " ") + " "
+		_, toks = normTokens(e.Title + " " + e.keys + " " + e.asked)
+		e.head = " " + strings.Join(toks, " ") + " "
 	}
 	for k, v := range b.Vocab.Synonyms {
 		idx.expand[k] = v
@@ -218,6 +221,16 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 	if len(terms) == 0 {
 		return nil, nil
 	}
+	// Each content word as the padded stem patterns that count as covering
+	// it (itself or a synonym), built once per question.
+	want := make([][]string, len(content))
+	for i, w := range content {
+		for _, alt := range append([]string{w}, ix.expand[w]...) {
+			if _, toks := normTokens(alt); len(toks) > 0 {
+				want[i] = append(want[i], " "+strings.Join(toks, " ")+" ")
+			}
+		}
+	}
 	q := "(" + strings.Join(terms, ") OR (") + ")"
 	rows, err := ix.stmt.QueryContext(ctx, q)
 	if err != nil {
@@ -242,8 +255,11 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 			continue
 		}
 		h := Hit{Entry: e, Score: -score}
-		h.Coverage = coverage(e, content, ix.expand)
-		if h.Coverage < minCoverage {
+		h.Coverage = coverage(e.words, want)
+		if h.Coverage < minCoverage || (len(content) == 1 && coverage(e.head, want) == 0) {
+			// One subject word found only in an entry's body ("how early
+			// should I arrive" and a definition that says "early") is no
+			// answer: a lone word must name the entry.
 			continue
 		}
 		h.Score *= h.Coverage
@@ -265,32 +281,22 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, "") + `"` }
 
 // coverage is the share of content words found as whole words (plurals
-// folded), or through a synonym, in the entry's text.
-func coverage(e *Entry, content []string, expand map[string][]string) float64 {
-	if len(content) == 0 {
+// folded), or through a synonym, in an entry's words; want holds each
+// word's padded patterns.
+func coverage(words string, want [][]string) float64 {
+	if len(want) == 0 {
 		return 1
 	}
 	n := 0
-	for _, w := range content {
-		if hasWords(e.words, w) {
-			n++
-			continue
-		}
-		for _, syn := range expand[w] {
-			if hasWords(e.words, syn) {
+	for _, alts := range want {
+		for _, p := range alts {
+			if strings.Contains(words, p) {
 				n++
 				break
 			}
 		}
 	}
-	return float64(n) / float64(len(content))
-}
-
-// hasWords reports whether text (space-separated stems, padded) contains
-// phrase word for word.
-func hasWords(text, phrase string) bool {
-	_, toks := normTokens(phrase)
-	return len(toks) > 0 && strings.Contains(text, " "+strings.Join(toks, " ")+" ")
+	return float64(n) / float64(len(want))
 }
 
 func truncateRunes(s string, n int) string {

@@ -65,13 +65,16 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 	if err != nil {
 		return mustJSON(a.noClient(err, req.ID))
 	}
-	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
+	p := a.eng.Prepare(req)
+	req = p.Req
+	if p.Info.Slow && cmd.ResponseURL != "" {
 		ok := a.spawn("command", func(ctx context.Context) {
-			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
+			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
 			reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
 			// A private reply replaces the "working on it" note; a public one
 			// cannot (ephemeral stays ephemeral), so it is a new message.
 			res := toResponse(reply, text)
+			res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
 			res.ReplaceOriginal = reply.Private
 			a.postResponse(ctx, cmd.ResponseURL, res)
 		})
@@ -80,8 +83,21 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		}
 		return workingOnIt
 	}
-	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, false))
-	b, err := a.replies.encode(a.eng.Handle(ctx, req), text)
+	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, false))
+	reply := a.eng.Handle(ctx, req)
+	if reply.Image != nil && cmd.ResponseURL != "" {
+		// The text answers now; uploading the picture takes three Slack
+		// calls, so the same reply with the image replaces it when done.
+		a.spawn("chart", func(ctx context.Context) {
+			if img := a.imageBlock(ctx, cl, reply.Image); img != nil {
+				res := toResponse(reply, text)
+				res.Blocks = withImage(res.Blocks, img, maxBlocks)
+				res.ReplaceOriginal = true
+				a.postResponse(ctx, cmd.ResponseURL, res)
+			}
+		})
+	}
+	b, err := a.replies.encode(reply, text)
 	if err != nil {
 		a.log.Error("slack: cannot encode reply", "request_id", req.ID, "err", err)
 		return mustJSON(response{ResponseType: ephemeral, Text: "Sorry, something went wrong on our side."})
@@ -139,7 +155,9 @@ func (a *Adapter) runAction(ctx context.Context, cl *client, cb slackapi.Interac
 			req.Action = act.Value // the renderer's stand-in for an ID that could not be an action_id
 		}
 	}
-	req.Actor = a.actor(ctx, cl, cb.User.ID, channel, cb.User.Name, waitFor(req.Text, true))
+	p := a.eng.Prepare(req)
+	req = p.Req
+	req.Actor = a.actor(ctx, cl, cb.User.ID, channel, cb.User.Name, waitFor(p, true))
 	return *act, a.eng.Handle(ctx, req)
 }
 

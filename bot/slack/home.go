@@ -121,8 +121,10 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string) {
 		a.log.Warn("slack: dashboard failed", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
+	view := HomeView(d)
+	view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, a.imageBlock(ctx, cl, d.Chart), maxHomeBlocks)
 	err = a.retry(ctx, func() error {
-		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: HomeView(d)})
+		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
 	if err != nil {
@@ -158,8 +160,9 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 			a.log.Warn("slack: home action: no DM channel", "err", err)
 			return
 		}
-		req := bot.Request{Text: text, ID: a.idOr(id)}
-		req.Actor = a.actor(ctx, cl, user, ch, cb.User.Name, waitFor(text, true))
+		p := a.eng.Prepare(bot.Request{Text: text, ID: a.idOr(id)})
+		req := p.Req
+		req.Actor = a.actor(ctx, cl, user, ch, cb.User.Name, waitFor(p, true))
 		req.Actor.DM = true
 		reply := a.eng.Handle(ctx, req)
 		if err := a.post(ctx, cl, ch, reply); err != nil {

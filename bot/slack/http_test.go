@@ -74,7 +74,7 @@ func TestSlashEveryCommand(t *testing.T) {
 			t.Errorf("/cert %s: status %d: %s", text, status, msg.raw)
 			continue
 		}
-		slow := e.eng.IsSlow(bot.Request{Text: text})
+		slow := e.eng.Prepare(bot.Request{Text: text}).Info.Slow
 		if slow {
 			if !strings.Contains(msg.Text, "Working on it") || len(msg.Blocks.BlockSet) != 0 {
 				t.Errorf("/cert %s: slow command should acknowledge first, got %s", text, msg.raw)
@@ -102,7 +102,7 @@ func TestSlashEveryCommand(t *testing.T) {
 
 func TestSlowCommandFollowsUp(t *testing.T) {
 	e := newEnv(t)
-	if !e.eng.IsSlow(bot.Request{Text: "export"}) {
+	if !e.eng.Prepare(bot.Request{Text: "export"}).Info.Slow {
 		t.Skip("export is not a slow command any more")
 	}
 	start := time.Now()
@@ -143,7 +143,7 @@ func TestTimeZoneFromProfile(t *testing.T) {
 		t.Errorf("stored tz %q (%s), want Europe/Paris from the platform", u.TZ, u.TZSource)
 	}
 	// Admin flag for group commands comes from users.info too.
-	act := e.a.actor(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testAdmin, "C0CHAN", "", waitFor("group daily 09:00", false))
+	act := e.a.actor(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testAdmin, "C0CHAN", "", waitFor(bot.Prepared{Info: bot.CommandInfo{Name: "group", Who: bot.ChannelManagers}}, false))
 	if !act.CanManage {
 		t.Error("workspace admin cannot manage")
 	}
@@ -278,7 +278,7 @@ func TestAppMentionRepliesInThread(t *testing.T) {
 	// Free text is a question; a private, non-shareable reply stays private.
 	e.signed("application/json", eventBody("Ev002", mention("<@"+botUser+"> how long is the cissp exam?", "1700000000.000002")))
 	e.signed("application/json", eventBody("Ev003", mention("<@"+botUser+"> progress", "1700000000.000003")))
-	posts = e.web.wait(t, 3)
+	posts = e.web.wait(t, 6) // progress uploads its chart first (three calls)
 	byTS := map[string]recorded{}
 	for _, p := range posts {
 		byTS[p.Form.Get("thread_ts")] = p
