@@ -43,4 +43,3 @@ func TestProgressChartWritesAFile(t *testing.T) {
 		t.Errorf("file is %s, console said %sx%s", got, m[1], m[2])
 	}
 }
-

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"image/png"
 	"encoding/json"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
