@@ -80,15 +80,7 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		r, ok := e.factAnswer(a)
 		return r, ok, nil
 	case knowledge.AskDefine:
-		r := e.define(ctx, req, a)
-		if f, ok := e.factAnswer(a); ok {
-			// "what is adaptive testing" names a term that is also an exam
-			// fact: the definition, then each exam's fact.
-			r.Body += "\n\n" + f.Body
-			r.Refs = append(r.Refs, f.Refs...)
-			r.Footer += " · " + f.Footer
-		}
-		return r, true, nil
+		return e.define(ctx, req, a), true, nil
 	case knowledge.AskTopic:
 		return e.topicReply(a.Topic)
 	}
@@ -162,6 +154,9 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 		if len(facts) == 1 {
 			r.Title = names[0] + " " + facts[0].Label
 			r.Body = factBody(facts[0])
+			if len(certs) > 1 {
+				r.Body += fmt.Sprintf("\n_The sources give this for %s only._", names[0])
+			}
 		} else {
 			r.Title = facts[0].Label + ": " + strings.Join(names, " and ")
 			var parts []string

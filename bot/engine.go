@@ -35,12 +35,17 @@ type Handler func(ctx context.Context, req Request, args Args) (Reply, error)
 // after the routing prefix.
 type ActionHandler func(ctx context.Context, req Request, parts []string) (Reply, error)
 
-// CommandInfo describes a command for help text and platform registration.
+// CommandInfo declares a command: help text, its typed arguments (or
+// sub-commands), who may run it and whether it is slow. Adapters build their
+// platform's definitions from it (Discord options) and never parse text.
 type CommandInfo struct {
 	Name    string
 	Usage   string
 	Summary string
 	Slow    bool // may take long: adapters acknowledge first and follow up
+	Params  []Param
+	Subs    []Sub
+	Who     Who
 }
 
 type command struct {
@@ -151,19 +156,6 @@ func (e *Engine) Commands() []CommandInfo {
 	return out
 }
 
-// IsSlow reports whether the request may take long enough that an adapter
-// should acknowledge first and deliver the reply as a follow-up.
-func (e *Engine) IsSlow(req Request) bool {
-	if req.Action != "" {
-		return false
-	}
-	name, _ := ParseCommand(req.Text)
-	if c, ok := e.lookup(name); ok {
-		return c.Slow
-	}
-	return false
-}
-
 // Known reports whether text starts with a known command name.
 func (e *Engine) Known(text string) bool {
 	name, _ := ParseCommand(text)
@@ -213,7 +205,7 @@ func (e *Engine) Handle(ctx context.Context, req Request) (reply Reply) {
 	if req.Action != "" {
 		r, err = e.handleAction(ctx, req)
 	} else {
-		r, err = e.handleText(ctx, req)
+		r, err = e.handleText(ctx, e.Prepare(req).Req)
 	}
 	if err != nil {
 		var ue *UserError
@@ -245,11 +237,18 @@ func internalError() Reply {
 const usageLine = "Try `help`, `compare`, `compare <topic>`, `domains cissp`, `ask <question>` or `quiz cism`."
 
 func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
-	name, args := ParseCommand(req.Text)
+	name, args, c, ok := req.parsed.name, req.parsed.args, req.parsed.cmd, req.parsed.known
 	if name == "" {
 		return e.help(ctx, req, args)
 	}
-	c, ok := e.lookup(name)
+	if ok {
+		if req.parsed.err != nil {
+			return Reply{Kind: c.Name}, req.parsed.err
+		}
+		if err := permitted(c.CommandInfo, req.Actor); err != nil {
+			return Reply{Kind: c.Name}, err
+		}
+	}
 	if !ok && isControl(name, args) {
 		// A lone A-D, "next" or a digit with no button left to press.
 		return e.control(ctx, req)

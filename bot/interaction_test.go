@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 )
 
 // TestQuizNamedDomainKeepsCount: a domain given by name leaves the number
@@ -276,5 +277,80 @@ func TestSmallTalkAndTypos(t *testing.T) {
 		if !strings.Contains(r.Body, "did you mean "+want) {
 			t.Errorf("%q:\n%s", w, all(r))
 		}
+	}
+}
+
+// TestNamedOptionsParsedOnce: a command with named options (Discord's)
+// is checked against its declaration, one short line naming the argument
+// and an example, and a quiz gets exactly the domain and count it was
+// given (no number is guessed to be a domain).
+func TestNamedOptionsParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	do := func(cmd string, opts map[string]string) bot.Reply {
+		return h.e.Handle(context.Background(), bot.Request{Actor: actor("named"), Command: cmd, Options: opts})
+	}
+	for _, c := range []struct {
+		cmd  string
+		opts map[string]string
+		want string
+	}{
+		{"quiz", map[string]string{"cert": "cissp", "count": "25"}, "`count` must be a whole number from 1 to 20, e.g. `quiz cissp 7 5`."},
+		{"quiz", map[string]string{"cert": "cisp"}, "`cert` must be `cism` or `cissp`"},
+		{"plan", map[string]string{"cert": "cism", "date": "2027-13-01"}, "`date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
+		{"exam", map[string]string{"action": "explode"}, "`action` must be one of pause, resume, stop"},
+	} {
+		r := do(c.cmd, c.opts)
+		if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, c.want) || strings.Contains(r.Body, "\n") {
+			t.Errorf("%s %v:\n%s", c.cmd, c.opts, all(r))
+		}
+	}
+	for _, c := range []struct {
+		opts map[string]string
+		want string
+	}{
+		{map[string]string{"cert": "cissp", "count": "5"}, "Question 1 of 5"},
+		{map[string]string{"cert": "cissp", "count": "3"}, "Question 1 of 3"}, // 3 is a count, not domain 3
+		{map[string]string{"cert": "cissp", "domain": "iam", "count": "4"}, "CISSP D5 · Question 1 of 4"},
+		{map[string]string{"domain": "cism 2", "count": "3"}, "CISM D2 · Question 1 of 3"},
+	} {
+		h.do(t, "named", "quiz stop") // nothing to stop is fine
+		r := do("quiz", c.opts)
+		if r.Outcome != bot.OutcomeOK || !strings.Contains(r.Title, c.want) {
+			t.Errorf("quiz %v: want %q:\n%s", c.opts, c.want, all(r))
+		}
+	}
+}
+
+// TestGroupPermissionDecidedOnce: who may run `group` is the engine's
+// decision, the same for typed text and named options.
+func TestGroupPermissionDecidedOnce(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	ctx := context.Background()
+	member := bot.Actor{Platform: "slack", Workspace: "T1", User: "U1", Channel: "C1"}
+	manager := member
+	manager.User, manager.CanManage = "U2", true
+	dm := member
+	dm.DM = true
+	for _, req := range []bot.Request{
+		{Actor: member, Text: "group daily 09:00 UTC"},
+		{Actor: member, Command: "group daily", Options: map[string]string{"time": "09:00", "zone": "UTC"}},
+	} {
+		if r := h.e.Handle(ctx, req); r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "manage this channel") {
+			t.Errorf("member: %s", all(r))
+		}
+	}
+	if r := h.e.Handle(ctx, bot.Request{Actor: dm, Text: "group off"}); r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "is for channels") {
+		t.Errorf("dm: %s", all(r))
+	}
+	if r := h.e.Handle(ctx, bot.Request{Actor: manager, Command: "group daily", Options: map[string]string{"time": "09:00", "zone": "UTC"}}); r.Outcome != bot.OutcomeOK || !strings.Contains(r.Body, "09:00") {
+		t.Errorf("manager: %s", all(r))
+	}
+	if r := h.e.Handle(ctx, bot.Request{Actor: manager, Command: "group daily", Options: map[string]string{"time": "9h", "zone": "UTC"}}); !strings.Contains(r.Body, "`time` must be a 24-hour time as HH:MM") {
+		t.Errorf("bad time: %s", all(r))
+	}
+	console := bot.Actor{Platform: "console", Workspace: "local", User: "me", Channel: "console"}
+	if r := h.e.Handle(ctx, bot.Request{Actor: console, Text: "group daily 09:00 UTC"}); r.Outcome != bot.OutcomeOK {
+		t.Errorf("console: %s", all(r))
 	}
 }

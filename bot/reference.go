@@ -14,11 +14,26 @@ import (
 // registerCore adds the reference commands (knowledge base) and the study commands.
 func (e *Engine) registerCore() {
 	e.Register(CommandInfo{Name: "help", Usage: "help", Summary: "What certcoach can do"}, e.help, "start", "?")
-	e.Register(CommandInfo{Name: "compare", Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic"}, e.compare, "vs")
-	e.Register(CommandInfo{Name: "domains", Usage: "domains <cism|cissp>", Summary: "The exam domains with their weights"}, e.domains)
-	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name>", Summary: "One domain's objectives"}, e.domain)
-	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams"}, e.ask, "q", "search")
+	e.Register(CommandInfo{Name: "compare", Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic", Params: []Param{
+		{Name: "topic", Kind: KindTopic, Desc: "A topic such as incident-response (leave empty for the overview)", Example: "compare incident-response", Complete: true}}},
+		e.compare, "vs")
+	e.Register(CommandInfo{Name: "domains", Usage: "domains <cism|cissp> [version]", Summary: "The exam domains with their weights", Params: []Param{
+		examParam(true, "Which certification", "domains cissp"),
+		{Name: "version", Kind: KindVersion, Desc: "Outline version, e.g. 2021 (default: the one in force)", Example: "domains cissp 2021", MaxLen: 10}}},
+		e.domains)
+	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name|objective>", Summary: "One domain's objectives", Params: []Param{
+		examParam(true, "Which certification", "domain cissp 7"),
+		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or an objective such as 7.6 or 4A2", Example: "domain cissp 7", Required: true, Complete: true}}},
+		e.domain)
+	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams", Params: []Param{
+		{Name: "question", Kind: KindText, Desc: "Your question", Example: "ask how long is the cissp exam", Required: true, MaxLen: 500}}},
+		e.ask, "q", "search")
 	e.registerStudy()
+}
+
+// examParam is the certification argument most commands take.
+func examParam(required bool, desc, example string) Param {
+	return Param{Name: "cert", Kind: KindExam, Desc: desc, Example: example, Required: required}
 }
 
 func (e *Engine) help(_ context.Context, _ Request, _ Args) (Reply, error) {

@@ -37,14 +37,25 @@ type Request struct {
 	Text string
 	// Action is the clicked button's action ID; empty for typed commands.
 	Action string
+	// Command and Options are a command with named, typed options, from a
+	// platform that has them (Discord): Command is the command's name, or a
+	// sub-command path such as "group daily"; Options are values by
+	// parameter name. Used instead of Text.
+	Command string
+	Options map[string]string
 	// ID identifies the request in logs.
 	ID string
+
+	parsed *parsed // set by Engine.Prepare
 }
 
 // Args are a command's arguments.
 type Args struct {
 	Fields []string // lower-cased words after the command name
 	Rest   string   // the raw text after the command name, trimmed
+	// Named are the values of declared parameters given by name (typed
+	// options), checked against their kind; nil for typed text.
+	Named map[string]string
 }
 
 // ParseCommand splits command text into a lower-case command name and its
@@ -82,4 +93,13 @@ func ParseCommand(text string) (string, Args) {
 	}
 	rest = strings.TrimSpace(rest)
 	return strings.ToLower(name), Args{Fields: strings.Fields(strings.ToLower(rest)), Rest: rest}
+}
+
+// ArgsText is the argument text the engine parsed from a prepared request
+// (what follows the command name), for tests and logs.
+func (r Request) ArgsText() string {
+	if r.parsed == nil {
+		return ""
+	}
+	return r.parsed.args.Rest
 }

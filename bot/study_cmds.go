@@ -17,13 +17,28 @@ import (
 )
 
 func (e *Engine) registerStudy() {
-	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations"}, e.quiz, "practice", "drill")
-	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume | exam stop", Summary: "Timed mock exam in the real format"}, e.exam)
+	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations", Params: []Param{
+		examParam(false, "Which certification (default: your plan's)", "quiz cissp 7 5"),
+		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name (default: any)", Example: "quiz cissp iam 5", Complete: true},
+		{Name: "count", Kind: KindCount, Desc: "How many questions (1-20)", Example: "quiz cissp 7 5", Min: 1, Max: 20}}},
+		e.quiz, "practice", "drill")
+	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume | exam stop", Summary: "Timed mock exam in the real format", Params: []Param{
+		examParam(false, "Which certification (to start an exam)", "exam cism"),
+		{Name: "action", Kind: KindChoice, Desc: "Pause, resume or stop your exam", Example: "exam pause", Choices: []string{"pause", "resume", "stop"}}}},
+		e.exam)
 	e.Register(CommandInfo{Name: "review", Usage: "review", Summary: "Spaced repetition: due cards first, then weak domains"}, e.review)
-	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp]", Summary: "Mastery per domain, streak, readiness"}, e.progress, "stats")
-	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date"}, e.plan)
+	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp]", Summary: "Mastery per domain, streak, readiness", Params: []Param{
+		examParam(false, "Which certification (default: your plan's)", "progress cism")}},
+		e.progress, "stats")
+	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date", Params: []Param{
+		examParam(true, "Which certification", "plan cissp 2027-03-01"),
+		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: "plan cissp 2027-03-01", Required: true, MaxLen: 10}}},
+		e.plan)
 	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10 in this workspace"}, e.leaderboard, "top")
-	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences"}, e.settings)
+	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences", Params: []Param{
+		{Name: "key", Kind: KindChoice, Desc: "Which setting", Example: "settings retention 0.9", Required: true, Choices: []string{"retention", "leaderboard", "timezone"}},
+		{Name: "value", Kind: KindText, Desc: "New value: 0.9, on/off or an IANA zone", Example: "settings timezone Europe/Berlin", Required: true, MaxLen: 64, Complete: true}}},
+		e.settings)
 	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "All your data as JSON", Slow: true}, e.export)
 	e.Register(CommandInfo{Name: "forget", Usage: "forget", Summary: "Delete all your data (asks first)"}, e.forget)
 	e.RegisterAction("quiz", e.quizAction)
@@ -147,6 +162,9 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
+	if args.Named != nil {
+		return e.quizNamed(ctx, req, u, args.Named)
+	}
 	fields := args.Fields
 	if len(fields) == 0 || (len(fields) == 1 && fields[0] == "resume") {
 		if s, err := e.store.OpenSession(ctx, u.ID, quizKind); err == nil {
@@ -203,6 +221,37 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	case len(numbers) > 2:
 		return Reply{}, tooMany
 	}
+	return e.startQuiz(ctx, u, cert, outline, domain, count)
+}
+
+// quizNamed starts a quiz from named options (cert, domain, count): no
+// guessing whether a number is a domain or a count.
+func (e *Engine) quizNamed(ctx context.Context, req Request, u storage.User, named map[string]string) (Reply, error) {
+	if len(named) == 0 {
+		if s, err := e.store.OpenSession(ctx, u.ID, quizKind); err == nil {
+			return e.showQuestion(ctx, s, "Resuming your quiz.")
+		}
+	}
+	cert := named["cert"]
+	if cert == "" {
+		cert = e.defaultCert(ctx, u)
+	}
+	outline := e.outlineFor(ctx, req, cert)
+	domain, count := 0, 5
+	if d := named["domain"]; d != "" && d != "0" {
+		dom := e.findDomain(outline, d)
+		if dom == nil {
+			return Reply{}, Errorf("%s has no domain %q; see `domains %s`.", strings.ToUpper(cert), truncate(d, 30), cert)
+		}
+		domain = dom.N
+	}
+	if c := named["count"]; c != "" {
+		count, _ = strconv.Atoi(c) // checked against the declaration
+	}
+	return e.startQuiz(ctx, u, cert, outline, domain, count)
+}
+
+func (e *Engine) startQuiz(ctx context.Context, u storage.User, cert string, outline *knowledge.Outline, domain, count int) (Reply, error) {
 	if count < 1 || count > 20 {
 		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", count, cert)
 	}

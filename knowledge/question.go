@@ -84,6 +84,8 @@ type Analysis struct {
 	// Tied is how many of Attributes share the best phrase length: the
 	// question asks for them equally.
 	Tied int
+	// Intents are the intent keys the question's words matched.
+	Intents []string
 }
 
 // Names reports whether the question names exam cert.
@@ -126,7 +128,14 @@ type analyzer struct {
 // into stemmed words, the form phrases and questions are compared in.
 func normTokens(s string) (raw, stems []string) {
 	s = strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(s))
-	raw = strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		switch w { // "what's" is "what is", not a plural of "what"
+		case "whats", "wheres", "whos", "hows":
+			raw = append(raw, w[:len(w)-1], "is")
+		default:
+			raw = append(raw, w)
+		}
+	}
 	stems = make([]string, len(raw))
 	for i, w := range raw {
 		stems[i] = stem(w)
@@ -302,6 +311,9 @@ func (b *Base) Analyze(text string) Analysis {
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
+			if !intents[m.t.key] {
+				q.Intents = append(q.Intents, m.t.key)
+			}
 			intents[m.t.key] = true
 		case "refusal":
 			refusals = append(refusals, m)

@@ -23,6 +23,7 @@ type Entry struct {
 	keys  string
 	asked string // the entry's asked phrasings
 	words string // " "-joined tokens of title, keys, asked and text, for coverage
+	head  string // the same of title, keys and asked only
 	stale bool   // superseded outline or fact: ranked lower
 }
 
@@ -114,7 +115,7 @@ const (
 	staleWeight = 0.5
 	// minCoverage is the relevance bar: the answer must contain at least
 	// this share of the question's subject words (synonyms count).
-	minCoverage = 0.5
+	minCoverage = 0.6
 )
 
 func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, error) {
@@ -135,6 +136,8 @@ func (b *Base) buildSearch(ctx context.Context, today time.Time) (*searchIndex, 
 		e := &idx.entries[i]
 		_, toks := normTokens(e.Title + " " + e.keys + " " + e.asked + " " + e.Text)
 		e.words = " " + strings.Join(toks, " ") + " "
+		_, toks = normTokens(e.Title + " " + e.keys + " " + e.asked)
+		e.head = " " + strings.Join(toks, " ") + " "
 	}
 	for k, v := range b.Vocab.Synonyms {
 		idx.expand[k] = v
@@ -242,8 +245,11 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 			continue
 		}
 		h := Hit{Entry: e, Score: -score}
-		h.Coverage = coverage(e, content, ix.expand)
-		if h.Coverage < minCoverage {
+		h.Coverage = coverage(e.words, content, ix.expand)
+		if h.Coverage < minCoverage || (len(content) == 1 && coverage(e.head, content, ix.expand) == 0) {
+			// One subject word found only in an entry's body ("how early
+			// should I arrive" and a definition that says "early") is no
+			// answer: a lone word must name the entry.
 			continue
 		}
 		h.Score *= h.Coverage
@@ -265,19 +271,19 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, "") + `"` }
 
 // coverage is the share of content words found as whole words (plurals
-// folded), or through a synonym, in the entry's text.
-func coverage(e *Entry, content []string, expand map[string][]string) float64 {
+// folded), or through a synonym, in an entry's words.
+func coverage(words string, content []string, expand map[string][]string) float64 {
 	if len(content) == 0 {
 		return 1
 	}
 	n := 0
 	for _, w := range content {
-		if hasWords(e.words, w) {
+		if hasWords(words, w) {
 			n++
 			continue
 		}
 		for _, syn := range expand[w] {
-			if hasWords(e.words, syn) {
+			if hasWords(words, syn) {
 				n++
 				break
 			}

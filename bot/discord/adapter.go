@@ -22,7 +22,7 @@ import (
 // Engine is the part of bot.Engine the adapter uses.
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
-	IsSlow(req bot.Request) bool
+	Prepare(req bot.Request) bot.Prepared
 	TopicIDs() []string
 }
 
@@ -262,24 +262,13 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r respon
 		return r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: a.autocomplete(i.ApplicationCommandData())}})
 	case discordgo.InteractionApplicationCommand:
-		text, path := commandText(i.ApplicationCommandData())
-		req := bot.Request{Actor: actor(i), Text: text, ID: r.requestID(i)}
-		if strings.HasPrefix(path, "group") && (!req.Actor.CanManage || req.Actor.DM) {
-			return r.respond(ctx, response(refusal(req.Actor), false))
-		}
+		path, opts := request(i.ApplicationCommandData())
+		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i)}
 		return a.run(ctx, i, req, false, r)
 	default: // message component: a button
 		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i)}
 		return a.run(ctx, i, req, true, r)
 	}
-}
-
-func refusal(a bot.Actor) bot.Reply {
-	body := "Only members with **Manage Server** or **Manage Channels** can set up this channel's daily question."
-	if a.DM {
-		body = "The daily question is for server channels: run `/cert group` in the channel of your study group."
-	}
-	return bot.Reply{Kind: "group", Outcome: bot.OutcomeUserError, Private: true, Body: body}
 }
 
 // run executes a request. Slow commands are deferred at once; others get
@@ -290,7 +279,9 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 		return r.respond(ctx, response(restarting, component))
 	}
 	defer a.jobs.Done() // goroutines started below hold jobs of their own
-	if a.engine.IsSlow(req) {
+	p := a.engine.Prepare(req)
+	req = p.Req
+	if p.Info.Slow {
 		if err := r.respond(ctx, deferred(component)); err != nil {
 			return err
 		}

@@ -28,88 +28,21 @@ const (
 	maxChoiceValue = 100
 )
 
-// Option names, shared by the definitions and the text conversion.
+// Option names the autocomplete looks at; they are the engine's parameter
+// names.
 const (
-	optTopic    = "topic"
-	optCert     = "cert"
-	optDomain   = "domain"
-	optQuestion = "question"
-	optCount    = "count"
-	optDate     = "date"
-	optTime     = "time"
-	optZone     = "zone"
-	optKey      = "key"
-	optValue    = "value"
-	optText     = "text"
-	optAction   = "action"
+	optTopic  = "topic"
+	optCert   = "cert"
+	optDomain = "domain"
+	optZone   = "zone"
+	optKey    = "key"
+	optValue  = "value"
 )
 
-// subSpec describes a sub-command's typed options; the engine supplies its
-// name and summary. Order matters: options become positional text in order.
-type subSpec struct {
-	desc    string // used when the engine has no summary
-	options []*discordgo.ApplicationCommandOption
-	group   []subSpec // sub-command group (group daily / group off)
-	name    string    // for group members
-}
-
-func certOption(required bool, desc string) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: optCert,
-		Description: desc, Required: required, Choices: []*discordgo.ApplicationCommandOptionChoice{
-			{Name: "CISM", Value: "cism"}, {Name: "CISSP", Value: "cissp"}}}
-}
-
-func strOption(name, desc string, required, autocomplete bool, maxLen int) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
-		Description: desc, Required: required, Autocomplete: autocomplete, MaxLength: maxLen}
-}
-
-// specs are the typed options of the sub-commands certcoach knows; an engine
-// command missing here still gets a sub-command, with one free-text option.
-var specs = map[string]subSpec{
-	"help":    {desc: "What certcoach can do"},
-	"compare": {desc: "CISM vs CISSP side by side, or on one topic", options: []*discordgo.ApplicationCommandOption{strOption(optTopic, "A topic such as incident-response (leave empty for the overview)", false, true, 100)}},
-	"domains": {desc: "The exam domains with their weights", options: []*discordgo.ApplicationCommandOption{certOption(true, "Which certification")}},
-	"domain": {desc: "One domain's objectives", options: []*discordgo.ApplicationCommandOption{
-		certOption(true, "Which certification"), strOption(optDomain, "Domain number or name", true, true, 100)}},
-	"ask": {desc: "Ask anything about the two exams", options: []*discordgo.ApplicationCommandOption{strOption(optQuestion, "Your question", true, false, 500)}},
-	"quiz": {desc: "Practice questions with answer buttons", options: []*discordgo.ApplicationCommandOption{
-		certOption(false, "Which certification (default: your plan's)"),
-		strOption(optDomain, "Domain number or name (default: weakest)", false, true, 100),
-		{Type: discordgo.ApplicationCommandOptionInteger, Name: optCount, Description: "How many questions (1-20)", MinValue: ptr(1.0), MaxValue: 20}}},
-	"exam": {desc: "A timed mock exam in the real format", options: []*discordgo.ApplicationCommandOption{
-		certOption(false, "Which certification (to start an exam)"),
-		{Type: discordgo.ApplicationCommandOptionString, Name: optAction, Description: "Pause or resume your exam",
-			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "pause", Value: "pause"}, {Name: "resume", Value: "resume"}}}}},
-	"review":   {desc: "Review the cards due today"},
-	"progress": {desc: "Your progress per domain and readiness"},
-	"plan": {desc: "Plan up to your exam date", options: []*discordgo.ApplicationCommandOption{
-		certOption(true, "Which certification"), strOption(optDate, "Exam date, YYYY-MM-DD", true, false, 10)}},
-	"remind": {desc: "A daily study reminder by DM", options: []*discordgo.ApplicationCommandOption{
-		strOption(optTime, "Time as HH:MM, or off", true, false, 5), strOption(optZone, "IANA time zone, e.g. Europe/Paris", false, true, 64)}},
-	"leaderboard": {desc: "This week's top 10 in this server"},
-	"group": {desc: "Question of the day in this channel", group: []subSpec{
-		{name: "daily", desc: "Post a question here every day", options: []*discordgo.ApplicationCommandOption{
-			strOption(optTime, "Time as HH:MM", true, false, 5), strOption(optZone, "IANA time zone, e.g. Europe/Paris", false, true, 64)}},
-		{name: "off", desc: "Stop the daily question in this channel"}}},
-	"export": {desc: "All your data as a JSON file"},
-	"forget": {desc: "Delete all your data"},
-	"settings": {desc: "Change a setting, e.g. retention 0.9", options: []*discordgo.ApplicationCommandOption{
-		{Type: discordgo.ApplicationCommandOptionString, Name: optKey, Description: "Which setting", Required: true,
-			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "retention", Value: "retention"},
-				{Name: "leaderboard", Value: "leaderboard"}, {Name: "timezone", Value: "timezone"}}}, strOption(optValue, "New value: 0.9, on/off or an IANA zone", true, true, 64)}},
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// order is the design's command set (DESIGN.md), shown in this order;
-// engine commands not listed follow it.
-var order = []string{"help", "compare", "domains", "domain", "ask", "quiz", "exam", "review", "progress", "plan",
-	"remind", "leaderboard", "group", "export", "forget", "settings"}
-
-// Definitions builds the /cert command: one sub-command per command of the
-// design plus any other engine command, typed options where known, the
-// engine's summaries as descriptions.
+// Definitions builds the /cert command from the engine's declarations: one
+// sub-command per command (a sub-command group where it has sub-commands),
+// an option per declared parameter with its type, choices, range and
+// description, so the two cannot drift.
 func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 	root := &discordgo.ApplicationCommand{
 		Type:             discordgo.ChatApplicationCommand,
@@ -118,44 +51,60 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		IntegrationTypes: ptr(append([]discordgo.ApplicationIntegrationType(nil), integrationTypes...)),
 		Contexts:         ptr(append([]discordgo.InteractionContextType(nil), contexts...)),
 	}
-	info := map[string]bot.CommandInfo{}
 	for _, c := range cmds {
-		info[c.Name] = c
-	}
-	names := append([]string(nil), order...)
-	for _, c := range cmds {
-		if _, ok := specs[c.Name]; !ok {
-			names = append(names, c.Name)
-		}
-	}
-	for _, name := range names {
-		if len(root.Options) == maxOptions || !validName(name) {
+		if len(root.Options) == maxOptions || !validName(c.Name) {
 			continue
 		}
-		spec, known := specs[name]
-		desc := info[name].Summary
-		if desc == "" {
-			desc = spec.desc
-		}
 		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: name, Description: clip(desc, maxCommandDesc)}
-		switch {
-		case len(spec.group) > 0:
-			sub.Type = discordgo.ApplicationCommandOptionSubCommandGroup
-			for _, g := range spec.group {
+			Name: c.Name, Description: clip(nonEmpty(c.Summary, c.Name), maxCommandDesc), Options: options(c.Params)}
+		if len(c.Subs) > 0 {
+			sub.Type, sub.Options = discordgo.ApplicationCommandOptionSubCommandGroup, nil
+			for _, g := range c.Subs {
 				sub.Options = append(sub.Options, &discordgo.ApplicationCommandOption{
-					Type: discordgo.ApplicationCommandOptionSubCommand, Name: g.name,
-					Description: clip(g.desc, maxCommandDesc), Options: g.options})
+					Type: discordgo.ApplicationCommandOptionSubCommand, Name: g.Name,
+					Description: clip(nonEmpty(g.Summary, g.Name), maxCommandDesc), Options: options(g.Params)})
 			}
-		case known:
-			sub.Options = spec.options
-		default:
-			sub.Options = []*discordgo.ApplicationCommandOption{strOption(optText, clip("Arguments: "+info[name].Usage, maxCommandDesc), false, false, 500)}
 		}
 		root.Options = append(root.Options, sub)
 	}
 	return []*discordgo.ApplicationCommand{root}
 }
+
+// options turns declared parameters into Discord options.
+func options(ps []bot.Param) []*discordgo.ApplicationCommandOption {
+	var out []*discordgo.ApplicationCommandOption
+	for _, p := range ps {
+		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: p.Name,
+			Description: clip(nonEmpty(p.Desc, p.Name), maxCommandDesc), Required: p.Required}
+		switch p.Kind {
+		case bot.KindExam:
+			o.Choices = []*discordgo.ApplicationCommandOptionChoice{{Name: "CISM", Value: "cism"}, {Name: "CISSP", Value: "cissp"}}
+		case bot.KindCount:
+			o.Type, o.MinValue, o.MaxValue = discordgo.ApplicationCommandOptionInteger, ptr(float64(p.Min)), float64(p.Max)
+		case bot.KindChoice:
+			for _, c := range p.Choices {
+				o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c, Value: c})
+			}
+		}
+		if o.Type == discordgo.ApplicationCommandOptionString && len(o.Choices) == 0 {
+			o.MaxLength, o.Autocomplete = 100, p.Complete
+			if p.MaxLen > 0 {
+				o.MaxLength = p.MaxLen
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func nonEmpty(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func validName(s string) bool {
 	if len(s) == 0 || len(s) > maxCommandName {
@@ -235,83 +184,24 @@ func RegisterIfChanged(ctx context.Context, r Registrar, kv KV, appID, guildID s
 	return true, nil
 }
 
-// commandText turns a /cert interaction into the engine's text form, e.g.
-// "compare incident-response" or "quiz cissp 7 5". It returns the
-// sub-command path ("group daily") too, for permission checks.
-func commandText(data discordgo.ApplicationCommandInteractionData) (text, path string) {
+// request turns a /cert interaction into the command path ("quiz",
+// "group daily") and its options by name; the engine checks their types.
+func request(data discordgo.ApplicationCommandInteractionData) (path string, opts map[string]string) {
 	if len(data.Options) == 0 {
-		return "help", "help"
+		return "help", nil
 	}
 	sub := data.Options[0]
-	words := []string{sub.Name}
-	opts := sub.Options
+	path, list := sub.Name, sub.Options
 	if sub.Type == discordgo.ApplicationCommandOptionSubCommandGroup && len(sub.Options) > 0 {
-		words = append(words, sub.Options[0].Name)
-		opts = sub.Options[0].Options
+		path, list = sub.Name+" "+sub.Options[0].Name, sub.Options[0].Options
 	}
-	path = strings.Join(words, " ")
-	val := func(name string) string {
-		for _, o := range opts {
-			if o.Name == name {
-				return optString(o)
-			}
-		}
-		return ""
-	}
-	switch sub.Name {
-	case "quiz":
-		cert, domain, count := val(optCert), val(optDomain), val(optCount)
-		if cert != "" {
-			domain = stripCert(domain, cert)
-		}
-		if count != "" && domain == "" {
-			domain = "0" // "quiz cissp 0 5": any domain, 5 questions (a lone 5 would read as domain 5)
-		}
-		words = append(words, cert, domain, count)
-	case "domain":
-		words = append(words, val(optCert), stripCert(val(optDomain), val(optCert)))
-	default:
-		// Every other command takes its options positionally, in definition order.
-		spec := specs[sub.Name]
-		defs := spec.options
-		for _, g := range spec.group {
-			if len(words) > 1 && g.name == words[1] {
-				defs = g.options
-			}
-		}
-		if _, known := specs[sub.Name]; !known {
-			defs = []*discordgo.ApplicationCommandOption{{Name: optText}}
-		}
-		for _, d := range defs {
-			words = append(words, val(d.Name))
+	opts = map[string]string{}
+	for _, o := range list {
+		if v := strings.TrimSpace(optString(o)); v != "" {
+			opts[o.Name] = v
 		}
 	}
-	var sb strings.Builder
-	for _, w := range words {
-		w = strings.TrimSpace(w)
-		if w == "" {
-			continue
-		}
-		if sb.Len() > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.WriteString(w)
-	}
-	return sb.String(), path
-}
-
-// stripCert drops a "cism " prefix from an autocompleted domain value when
-// the cert option already says which certification.
-func stripCert(domain, cert string) string {
-	if c, rest, ok := strings.Cut(domain, " "); ok && (c == "cism" || c == "cissp") {
-		if cert == "" || c == cert {
-			if cert == "" {
-				return domain
-			}
-			return rest
-		}
-	}
-	return domain
+	return path, opts
 }
 
 func optString(o *discordgo.ApplicationCommandInteractionDataOption) string {

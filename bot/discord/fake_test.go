@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
 )
@@ -318,6 +319,7 @@ func newEnv(tb testing.TB, token string) *env {
 	}
 	tb.Cleanup(func() { st.Close() })
 	e := bot.NewEngine(kb, st, bot.Options{Logger: quietLogger()})
+	remind.Register(remind.Deps{Engine: e, Store: st, KB: kb})
 	ev := &env{store: st, engine: e, kb: kb, seen: &countingSeen{Deduper: st}, eng: &countingEngine{Engine: e}}
 	apiURL := ""
 	if t, ok := tb.(*testing.T); ok {

@@ -25,7 +25,7 @@ func slashData(line string) map[string]any {
 	for _, w := range rest {
 		k, v, _ := strings.Cut(w, "=")
 		o := map[string]any{"type": 3, "name": k, "value": v}
-		if k == optCount {
+		if k == "count" {
 			var n json.Number = json.Number(v)
 			o["type"], o["value"] = 4, n
 		}

@@ -45,7 +45,11 @@ type blockingEngine struct {
 	release chan struct{}
 }
 
-func (b *blockingEngine) IsSlow(bot.Request) bool { return true }
+func (b *blockingEngine) Prepare(req bot.Request) bot.Prepared {
+	p := b.Engine.Prepare(req)
+	p.Info.Slow = true
+	return p
+}
 
 func (b *blockingEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 	b.started <- struct{}{}

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/certcoach/certcoach/bot"
 )
 
 // TestQuizDomainByNameKeepsCount: /cert quiz with a domain typed by name and
@@ -24,6 +28,51 @@ func TestQuizDomainByNameKeepsCount(t *testing.T) {
 		}
 		if text := r.Data.allText(); !strings.Contains(text, c.want) {
 			t.Errorf("%s: want %q in:\n%s", c.line, c.want, truncate(text, 300))
+		}
+	}
+}
+
+// TestDefinitionsFollowDeclarations: each /cert sub-command's options are
+// the engine command's declared parameters, in order, with their required
+// flags, and nothing else (no free-text stand-in, no filler).
+func TestDefinitionsFollowDeclarations(t *testing.T) {
+	ev := newEnv(t, "")
+	cmds := ev.engine.Commands()
+	defs := Definitions(cmds)
+	subs := map[string]*discordgo.ApplicationCommandOption{}
+	for _, o := range defs[0].Options {
+		subs[o.Name] = o
+	}
+	check := func(where string, opts []*discordgo.ApplicationCommandOption, params []bot.Param) {
+		if len(opts) != len(params) {
+			t.Errorf("%s: %d options for %d parameters", where, len(opts), len(params))
+			return
+		}
+		for i, p := range params {
+			o := opts[i]
+			if o.Name != p.Name || o.Required != p.Required || o.Description == "" {
+				t.Errorf("%s: option %d is %s (required %v), declared %s (required %v)", where, i, o.Name, o.Required, p.Name, p.Required)
+			}
+			if p.Kind == bot.KindCount && (o.Type != discordgo.ApplicationCommandOptionInteger || o.MaxValue != float64(p.Max)) {
+				t.Errorf("%s: %s is not an integer up to %d", where, p.Name, p.Max)
+			}
+			if p.Kind == bot.KindExam && len(o.Choices) != 2 {
+				t.Errorf("%s: %s has %d choices", where, p.Name, len(o.Choices))
+			}
+		}
+	}
+	for _, c := range cmds {
+		sub, ok := subs[c.Name]
+		if !ok {
+			t.Errorf("no sub-command for %s", c.Name)
+			continue
+		}
+		if len(c.Subs) == 0 {
+			check(c.Name, sub.Options, c.Params)
+			continue
+		}
+		for i, g := range c.Subs {
+			check(c.Name+" "+g.Name, sub.Options[i].Options, g.Params)
 		}
 	}
 }

@@ -233,7 +233,11 @@ func TestDefinitionsWithinLimits(t *testing.T) {
 	}
 }
 
-func TestCommandText(t *testing.T) {
+// TestCommandOptions: a /cert interaction reaches the engine as a command
+// path and named options, which the engine parses once into the same
+// arguments typed text gives, with no filler for options left out.
+func TestCommandOptions(t *testing.T) {
+	ev := newEnv(t, "")
 	cases := []struct{ line, text, path string }{
 		{"compare", "compare", "compare"},
 		{"compare topic=incident-response", "compare incident-response", "compare"},
@@ -242,7 +246,7 @@ func TestCommandText(t *testing.T) {
 		{`domain cert=cism domain="cism 3"`, "domain cism 3", "domain"},
 		{`ask question="how long is the exam?"`, "ask how long is the exam?", "ask"},
 		{"quiz cert=cissp domain=7 count=5", "quiz cissp 7 5", "quiz"},
-		{"quiz cert=cissp count=5", "quiz cissp 0 5", "quiz"},
+		{"quiz cert=cissp count=5", "quiz cissp 5", "quiz"},
 		{`quiz domain="cism 2" count=3`, "quiz cism 2 3", "quiz"},
 		{"quiz", "quiz", "quiz"},
 		{"plan cert=cism date=2027-01-31", "plan cism 2027-01-31", "plan"},
@@ -261,9 +265,19 @@ func TestCommandText(t *testing.T) {
 			if err := json.Unmarshal(raw, &i); err != nil {
 				t.Fatal(err)
 			}
-			text, path := commandText(i.ApplicationCommandData())
-			if text != c.text || path != c.path {
-				t.Errorf("got %q (%s), want %q (%s)", text, path, c.text, c.path)
+			path, opts := request(i.ApplicationCommandData())
+			if path != c.path {
+				t.Errorf("path %q, want %q", path, c.path)
+			}
+			for _, v := range opts {
+				if v == "0" {
+					t.Errorf("filler option in %v", opts)
+				}
+			}
+			p := ev.engine.Prepare(bot.Request{Command: path, Options: opts})
+			name, _, _ := strings.Cut(c.text, " ")
+			if p.Info.Name != name || strings.TrimSpace(name+" "+p.Req.ArgsText()) != c.text {
+				t.Errorf("engine got %q %q, want %q", p.Info.Name, p.Req.ArgsText(), c.text)
 			}
 		})
 	}

@@ -42,10 +42,18 @@ type commands struct {
 func Register(d Deps) {
 	e := d.Engine
 	c := &commands{e: e, store: d.Store, kb: d.KB, study: d.study(), zones: &zones{}}
+	zone := bot.Param{Name: "zone", Kind: bot.KindZone, Desc: "IANA time zone, e.g. Europe/Paris", Example: "remind 07:30 Europe/Paris", MaxLen: 64, Complete: true}
 	e.Register(bot.CommandInfo{Name: "remind", Usage: "remind <HH:MM> [IANA zone] | remind off | remind pause <days> | remind resume | remind weekends off|on",
-		Summary: "A daily study reminder by DM, with one question"}, c.remind, "reminder", "reminders")
+		Summary: "A daily study reminder by DM, with one question", Params: []bot.Param{
+			{Name: "time", Kind: bot.KindText, Desc: "Time as HH:MM, or off", Example: "remind 07:30 Europe/Paris", Required: true, MaxLen: 16}, zone}},
+		c.remind, "reminder", "reminders")
+	groupZone := zone
+	groupZone.Example = "group daily 09:00 Europe/Berlin"
 	e.Register(bot.CommandInfo{Name: "group", Usage: "group daily <HH:MM> [IANA zone] | group off",
-		Summary: "A question of the day in this channel (channel admins)"}, c.group)
+		Summary: "A question of the day in this channel (channel managers)", Who: bot.ChannelManagers, Subs: []bot.Sub{
+			{Name: "daily", Summary: "Post a question here every day", Params: []bot.Param{
+				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM", Example: "group daily 09:00 Europe/Berlin", Required: true, MaxLen: 5}, groupZone}},
+			{Name: "off", Summary: "Stop the daily question in this channel"}}}, c.group)
 	e.RegisterAction(actionRemind, c.answerReminder)
 	e.RegisterAction(actionQotd, c.answerQotd)
 	e.OnZoneChange(c.followZone)
@@ -216,14 +224,7 @@ func (c *commands) showReminder(r storage.Reminder, exists bool) bot.Reply {
 }
 
 func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (bot.Reply, error) {
-	a := req.Actor
-	if a.Channel == "" || a.DM {
-		return bot.Reply{}, bot.Errorf("Use `group daily` in the channel that should get the question of the day.")
-	}
-	// The console has no channel roles: whoever runs it administers it.
-	if !a.CanManage && a.Platform != bot.PlatformConsole {
-		return bot.Reply{Kind: "group", Private: true, Body: "Only people who can manage this channel can set its question of the day."}, nil
-	}
+	a := req.Actor // the engine has checked that a may manage the channel (Who: ChannelManagers)
 	st := c.store
 	cur, err := st.ReminderFor(ctx, storage.ReminderChannel, a.Platform, a.Workspace, a.Channel)
 	exists := err == nil

@@ -28,7 +28,7 @@ import (
 // Engine is the part of bot.Engine the adapter uses.
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
-	IsSlow(req bot.Request) bool
+	Prepare(req bot.Request) bot.Prepared
 	Known(text string) bool
 }
 
@@ -320,10 +320,11 @@ func (a *Adapter) actor(ctx context.Context, cl *client, user, channel, name str
 	return act
 }
 
-// waitFor decides how long a request may wait for users.info: group commands
-// need the admin flag, everything else uses what the cache has.
-func waitFor(text string, background bool) time.Duration {
-	if name, _ := bot.ParseCommand(text); name == "group" {
+// waitFor decides how long a request may wait for users.info: a command
+// declared for channel managers needs the admin flag, everything else uses
+// what the cache has.
+func waitFor(p bot.Prepared, background bool) time.Duration {
+	if p.Info.Who == bot.ChannelManagers {
 		return manageWait
 	}
 	if background {

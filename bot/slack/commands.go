@@ -65,9 +65,11 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 	if err != nil {
 		return mustJSON(a.noClient(err, req.ID))
 	}
-	if a.eng.IsSlow(req) && cmd.ResponseURL != "" {
+	p := a.eng.Prepare(req)
+	req = p.Req
+	if p.Info.Slow && cmd.ResponseURL != "" {
 		ok := a.spawn("command", func(ctx context.Context) {
-			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, true))
+			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
 			reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
 			// A private reply replaces the "working on it" note; a public one
 			// cannot (ephemeral stays ephemeral), so it is a new message.
@@ -80,7 +82,7 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		}
 		return workingOnIt
 	}
-	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(text, false))
+	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, false))
 	b, err := a.replies.encode(a.eng.Handle(ctx, req), text)
 	if err != nil {
 		a.log.Error("slack: cannot encode reply", "request_id", req.ID, "err", err)
@@ -139,7 +141,9 @@ func (a *Adapter) runAction(ctx context.Context, cl *client, cb slackapi.Interac
 			req.Action = act.Value // the renderer's stand-in for an ID that could not be an action_id
 		}
 	}
-	req.Actor = a.actor(ctx, cl, cb.User.ID, channel, cb.User.Name, waitFor(req.Text, true))
+	p := a.eng.Prepare(req)
+	req = p.Req
+	req.Actor = a.actor(ctx, cl, cb.User.ID, channel, cb.User.Name, waitFor(p, true))
 	return *act, a.eng.Handle(ctx, req)
 }
 

@@ -108,9 +108,10 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 		return
 	}
 	text := a.commandText(in.text)
-	act := a.actor(ctx, cl, in.user, in.channel, "", waitFor(text, true))
-	act.DM = in.dm
-	req := bot.Request{Actor: act, Text: text, ID: a.requestID()}
+	p := a.eng.Prepare(bot.Request{Text: text, ID: a.requestID()})
+	req := p.Req
+	req.Actor = a.actor(ctx, cl, in.user, in.channel, "", waitFor(p, true))
+	req.Actor.DM = in.dm
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
 	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}

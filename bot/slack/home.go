@@ -158,8 +158,9 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 			a.log.Warn("slack: home action: no DM channel", "err", err)
 			return
 		}
-		req := bot.Request{Text: text, ID: a.idOr(id)}
-		req.Actor = a.actor(ctx, cl, user, ch, cb.User.Name, waitFor(text, true))
+		p := a.eng.Prepare(bot.Request{Text: text, ID: a.idOr(id)})
+		req := p.Req
+		req.Actor = a.actor(ctx, cl, user, ch, cb.User.Name, waitFor(p, true))
 		req.Actor.DM = true
 		reply := a.eng.Handle(ctx, req)
 		if err := a.post(ctx, cl, ch, reply); err != nil {

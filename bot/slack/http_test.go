@@ -74,7 +74,7 @@ func TestSlashEveryCommand(t *testing.T) {
 			t.Errorf("/cert %s: status %d: %s", text, status, msg.raw)
 			continue
 		}
-		slow := e.eng.IsSlow(bot.Request{Text: text})
+		slow := e.eng.Prepare(bot.Request{Text: text}).Info.Slow
 		if slow {
 			if !strings.Contains(msg.Text, "Working on it") || len(msg.Blocks.BlockSet) != 0 {
 				t.Errorf("/cert %s: slow command should acknowledge first, got %s", text, msg.raw)
@@ -102,7 +102,7 @@ func TestSlashEveryCommand(t *testing.T) {
 
 func TestSlowCommandFollowsUp(t *testing.T) {
 	e := newEnv(t)
-	if !e.eng.IsSlow(bot.Request{Text: "export"}) {
+	if !e.eng.Prepare(bot.Request{Text: "export"}).Info.Slow {
 		t.Skip("export is not a slow command any more")
 	}
 	start := time.Now()
@@ -143,7 +143,7 @@ func TestTimeZoneFromProfile(t *testing.T) {
 		t.Errorf("stored tz %q (%s), want Europe/Paris from the platform", u.TZ, u.TZSource)
 	}
 	// Admin flag for group commands comes from users.info too.
-	act := e.a.actor(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testAdmin, "C0CHAN", "", waitFor("group daily 09:00", false))
+	act := e.a.actor(context.Background(), &client{api: e.a.api, key: InstallKey{TeamID: testTeam}}, testAdmin, "C0CHAN", "", waitFor(bot.Prepared{Info: bot.CommandInfo{Name: "group", Who: bot.ChannelManagers}}, false))
 	if !act.CanManage {
 		t.Error("workspace admin cannot manage")
 	}

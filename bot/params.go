@@ -1,0 +1,206 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParamKind is the type of a command's argument. Adapters with typed
+// options (Discord) build theirs from it; the engine checks values by it.
+type ParamKind int
+
+// Parameter kinds.
+const (
+	KindText    ParamKind = iota // free text
+	KindExam                     // cism or cissp
+	KindDomain                   // a domain by number or name, or an objective (7.6, 4A2)
+	KindCount                    // a whole number from Min to Max
+	KindDate                     // YYYY-MM-DD
+	KindTime                     // HH:MM, 24-hour
+	KindZone                     // an IANA time zone
+	KindVersion                  // an outline version such as 2021
+	KindTopic                    // a compare topic
+	KindChoice                   // one of Choices
+)
+
+// Param declares one argument of a command, in the order it is typed.
+type Param struct {
+	Name     string
+	Kind     ParamKind
+	Desc     string
+	Example  string // a whole command using it, e.g. "quiz cissp 7 5"
+	Required bool
+	Choices  []string // KindChoice
+	Min, Max int      // KindCount
+	MaxLen   int      // text length, 0: 100
+	// Complete asks adapters that can (Discord) to suggest values: topics,
+	// domains, zones, a setting's values.
+	Complete bool
+}
+
+// Sub is a sub-command ("group daily", "group off") with its own arguments.
+type Sub struct {
+	Name    string
+	Summary string
+	Params  []Param
+}
+
+// Who says who may run a command.
+type Who int
+
+// Who values.
+const (
+	Anyone          Who = iota
+	ChannelManagers     // people who can configure the channel; the console's user
+)
+
+// Prepared is a request whose command the engine has parsed, with that
+// command's declaration: adapters read Info (is it slow, who may run it)
+// and pass Req to Handle, which does not parse it again.
+type Prepared struct {
+	Req  Request
+	Info CommandInfo // zero for button clicks and unknown commands
+}
+
+// parsed is the engine's one parse of a request's command.
+type parsed struct {
+	name  string
+	args  Args
+	cmd   command
+	known bool
+	err   error // an argument that failed its declared type
+}
+
+// Prepare parses a request's command once (text, or named options from
+// a platform with typed options) and returns it with its declaration.
+func (e *Engine) Prepare(req Request) Prepared {
+	if req.Action != "" {
+		return Prepared{Req: req}
+	}
+	if req.parsed == nil {
+		p := e.parse(req)
+		req.parsed = &p
+	}
+	var info CommandInfo
+	if req.parsed.known {
+		info = req.parsed.cmd.CommandInfo
+	}
+	return Prepared{Req: req, Info: info}
+}
+
+func (e *Engine) parse(req Request) parsed {
+	if req.Command == "" {
+		name, args := ParseCommand(req.Text)
+		c, ok := e.lookup(name)
+		return parsed{name: name, args: args, cmd: c, known: ok}
+	}
+	words := strings.Fields(strings.ToLower(req.Command))
+	c, ok := e.lookup(words[0])
+	p := parsed{name: words[0], cmd: c, known: ok}
+	if !ok {
+		return p
+	}
+	params := c.Params
+	for _, s := range c.Subs {
+		if len(words) > 1 && s.Name == words[1] {
+			params = s.Params
+		}
+	}
+	named := map[string]string{}
+	parts := append([]string(nil), words[1:]...)
+	for _, prm := range params {
+		v := strings.TrimSpace(req.Options[prm.Name])
+		if v == "" {
+			continue
+		}
+		v, err := checkParam(c.Name, prm, v)
+		if err != nil && p.err == nil {
+			p.err = err
+		}
+		named[prm.Name] = v
+	}
+	// An autocompleted domain may carry its exam ("cism 2") when no exam
+	// was chosen: the exam goes where it belongs.
+	if d, ok := named["domain"]; ok {
+		if exam, rest, found := strings.Cut(d, " "); found && (exam == "cism" || exam == "cissp") {
+			if named["cert"] == "" || named["cert"] == exam {
+				named["cert"], named["domain"] = exam, rest
+			}
+		}
+	}
+	for _, prm := range params {
+		if v := named[prm.Name]; v != "" {
+			parts = append(parts, v)
+		}
+	}
+	rest := strings.Join(parts, " ")
+	p.args = Args{Fields: strings.Fields(strings.ToLower(rest)), Rest: rest, Named: named}
+	return p
+}
+
+// checkParam checks a typed value against its declaration; the error is
+// one line naming the argument, with an example.
+func checkParam(cmd string, p Param, v string) (string, error) {
+	bad := func(what string) error {
+		ex := p.Example
+		if ex == "" {
+			ex = cmd
+		}
+		return Errorf("`%s` must be %s, e.g. `%s`.", p.Name, what, ex)
+	}
+	if n := max(p.MaxLen, 100); len(v) > n {
+		return "", bad(fmt.Sprintf("at most %d characters", n))
+	}
+	switch p.Kind {
+	case KindExam:
+		v = strings.ToLower(v)
+		if v != "cism" && v != "cissp" {
+			return "", bad("`cism` or `cissp`")
+		}
+	case KindCount:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < p.Min || n > p.Max {
+			return "", bad(fmt.Sprintf("a whole number from %d to %d", p.Min, p.Max))
+		}
+	case KindDate:
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return "", bad("a date as YYYY-MM-DD")
+		}
+	case KindTime:
+		if !clockRe.MatchString(v) {
+			return "", bad("a 24-hour time as HH:MM")
+		}
+	case KindZone:
+		if _, err := time.LoadLocation(v); err != nil || strings.EqualFold(v, "local") {
+			return "", bad("an IANA time zone such as Europe/Berlin")
+		}
+	case KindChoice:
+		for _, c := range p.Choices {
+			if strings.EqualFold(c, v) {
+				return strings.ToLower(v), nil
+			}
+		}
+		return "", bad("one of " + strings.Join(p.Choices, ", "))
+	}
+	return v, nil
+}
+
+var clockRe = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):[0-5][0-9]$`)
+
+// permitted enforces a command's Who; it is the one place that decides.
+func permitted(info CommandInfo, a Actor) error {
+	if info.Who != ChannelManagers {
+		return nil
+	}
+	if a.DM || a.Channel == "" {
+		return Errorf("`%s` is for channels: run it in the channel of your study group.", info.Name)
+	}
+	// The console has no channel roles: whoever runs it administers it.
+	if !a.CanManage && a.Platform != PlatformConsole {
+		return Errorf("Only people who can manage this channel can use `%s` (Slack: workspace admins and owners; Discord: Manage Server or Manage Channels).", info.Name)
+	}
+	return nil
+}
