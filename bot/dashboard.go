@@ -34,6 +34,8 @@ type Dashboard struct {
 	Weakest int
 	// Actions are commands for buttons: quiz the weakest domain, review, exam.
 	Actions []DashboardAction
+	// Chart is the progress chart (nil for a new user, or if it failed).
+	Chart *Image
 }
 
 // DashboardDomain is one domain's line.
@@ -88,6 +90,11 @@ func (e *Engine) Dashboard(ctx context.Context, a Actor) (Dashboard, error) {
 		d.Plan = &DashboardPlan{ExamDate: p.Plan.Plan.ExamDate, DaysLeft: p.Plan.DaysLeft, PerDay: p.Plan.Plan.PerDay, Ahead: p.Plan.Ahead()}
 	}
 	d.New = answered == 0 && d.Plan == nil
+	if !d.New {
+		if d.Chart, err = e.progressImage(ctx, u, p); err != nil {
+			e.log.Warn("dashboard chart", "err", err) // the dashboard stands without it
+		}
+	}
 	if w := study.Weakest(p.Domains, 1); len(w) > 0 {
 		d.Weakest = w[0].N
 	}

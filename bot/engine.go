@@ -70,6 +70,7 @@ type Engine struct {
 	compareCache sync.Map     // "cismOutline|cisspOutline" -> Reply (read-only)
 	plans        sync.Map     // storage.UserKey -> cachedPlan
 	planCount    atomic.Int64 // stores since start, to pace sweeps
+	charts       *chartCache
 }
 
 // Limiter decides whether an actor may run another command now.
@@ -117,6 +118,7 @@ func NewEngine(kb *knowledge.Base, store Store, opts Options) *Engine {
 	e := &Engine{
 		kb: kb, store: store, clock: opts.Clock, log: opts.Logger, limiter: opts.Limiter, observe: opts.Observer,
 		commands: map[string]command{}, aliases: map[string]string{}, actions: map[string]ActionHandler{},
+		charts: newChartCache(),
 	}
 	e.study = study.New(kb, store, e.clock.Now)
 	e.registerCore()

@@ -12,7 +12,7 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
-// Mock exam formats, from the knowledge base facts (kb-facts.md 2.3, 3.3).
+// Mock exam formats, as the knowledge base states them (certs.yaml: exam.items, exam.duration).
 const (
 	cismItems    = 150
 	cismLimit    = 4 * time.Hour

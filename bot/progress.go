@@ -104,8 +104,9 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		return Reply{}, err
 	}
 	cert := e.defaultCert(ctx, u)
-	if len(args.Fields) > 0 {
-		c, err := e.certArg(args.Fields, 0)
+	fields, wantChart := withoutWord(args.Fields, "chart")
+	if len(fields) > 0 {
+		c, err := e.certArg(fields, 0)
 		if err != nil {
 			return Reply{}, err
 		}
@@ -115,6 +116,16 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	p, err := e.study.Progress(ctx, u, cert, outline)
 	if err != nil {
 		return Reply{}, err
+	}
+	// Chat replies always carry the chart; the console writes a file only
+	// when asked (`progress chart`).
+	var img *Image
+	if wantChart || req.Actor.Platform != PlatformConsole {
+		if img, err = e.progressImage(ctx, u, p); err != nil && wantChart {
+			return Reply{}, err
+		} else if err != nil {
+			e.log.Warn("progress chart", "request_id", req.ID, "err", err) // the text still answers
+		}
 	}
 	var sb strings.Builder
 	answered := 0
@@ -147,7 +158,7 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	}
 	title := fmt.Sprintf("Your %s progress (%s outline)", strings.ToUpper(cert), outline.Version)
 	footer := fmt.Sprintf("Outline: %s", outlineLabel(outline))
-	return Reply{Kind: "progress", Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Footer: footer}, nil
+	return Reply{Kind: "progress", Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Footer: footer, Image: img}, nil
 }
 
 func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error) {

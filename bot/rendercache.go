@@ -11,7 +11,7 @@ import (
 // rendering plus reflective JSON encoding cost a fifth of a request's CPU in
 // both adapters; a hit costs a hash and an equality check of the reply's
 // strings. Entries match on the whole reply and variant, never the hash
-// alone. Replies with files are never kept.
+// alone. Replies with files or images are never kept.
 type RenderCache struct {
 	seed maphash.Seed
 	mu   sync.Mutex
@@ -38,7 +38,7 @@ func NewRenderCache() *RenderCache {
 // equal reply was rendered with the same variant before. variant names
 // whatever else the adapter's rendering depends on.
 func (c *RenderCache) Render(r Reply, variant string, render func() ([]byte, error)) ([]byte, error) {
-	if r.Attachment != nil {
+	if r.Attachment != nil || r.Image != nil {
 		return render()
 	}
 	h := c.hash(r, variant)
@@ -104,7 +104,7 @@ func (c *RenderCache) hash(r Reply, variant string) uint64 {
 func SameReply(a, b Reply) bool {
 	if a.Title != b.Title || a.Body != b.Body || a.Footer != b.Footer || a.Outcome != b.Outcome ||
 		a.Private != b.Private || a.Replace != b.Replace || a.Shareable != b.Shareable ||
-		a.Attachment != nil || b.Attachment != nil ||
+		a.Attachment != nil || b.Attachment != nil || a.Image != nil || b.Image != nil ||
 		!slices.Equal(a.Fields, b.Fields) || !slices.Equal(a.Buttons, b.Buttons) || (a.Table == nil) != (b.Table == nil) {
 		return false
 	}

@@ -26,6 +26,9 @@ type Reply struct {
 	// Attachment is an optional file (export); adapters that cannot attach
 	// files fall back to the text in Body.
 	Attachment *Attachment
+	// Image is an optional picture shown with the reply (the progress
+	// chart); the reply's text must stand without it.
+	Image *Image
 	// Kind names the command family that produced the reply (metrics, logs).
 	Kind string
 	// Outcome is OutcomeOK, OutcomeUserError, OutcomeError or OutcomeLimited.
@@ -79,4 +82,13 @@ type Attachment struct {
 	Name    string
 	MIME    string
 	Content []byte
+}
+
+// Image is a PNG shown with a reply. Alt says what it shows, for screen
+// readers and for clients that cannot show it.
+type Image struct {
+	Name          string // file name, e.g. "progress.png"
+	PNG           []byte
+	Alt           string
+	Width, Height int
 }

@@ -27,8 +27,9 @@ func (e *Engine) registerStudy() {
 		{Name: "action", Kind: KindChoice, Desc: "Pause, resume or stop your exam", Example: "exam pause", Choices: []string{"pause", "resume", "stop"}}}},
 		e.exam)
 	e.Register(CommandInfo{Name: "review", Usage: "review", Summary: "Spaced repetition: due cards first, then weak domains"}, e.review)
-	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp]", Summary: "Mastery per domain, streak, readiness", Params: []Param{
-		examParam(false, "Which certification (default: your plan's)", "progress cism")}},
+	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak, readiness, as text and a chart", Params: []Param{
+		examParam(false, "Which certification (default: your plan's)", "progress cism"),
+		{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a file (console; chats always show it)", Example: "progress cissp chart", Choices: []string{"chart"}}}},
 		e.progress, "stats")
 	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date", Params: []Param{
 		examParam(true, "Which certification", "plan cissp 2027-03-01"),
@@ -386,6 +387,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			return Reply{}, Errorf("That button is not valid any more.")
 		}
 		due, err := e.study.Rerate(ctx, u, attemptKey(s.ID, pos), rating)
+		e.charts.forget(u.ID)
 		if errors.Is(err, storage.ErrStale) || errors.Is(err, storage.ErrNotFound) {
 			return Reply{}, Errorf("That rating can no longer be changed.")
 		}
@@ -460,6 +462,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 		return Reply{}, fmt.Errorf("session %s: unknown question %s", s.ID, s.Questions[pos])
 	}
 	res, err := e.study.Record(ctx, u, s.ID, pos, attemptKey(s.ID, pos), q, choice)
+	e.charts.forget(u.ID)
 	switch {
 	case errors.Is(err, storage.ErrDuplicate):
 		return Reply{}, Errorf("You already answered that question; your first answer counts.")

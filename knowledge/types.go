@@ -6,10 +6,10 @@ package knowledge
 
 import "time"
 
-// Status is how sure the sources are about a fact (see shared kb-facts.md).
+// Status is how sure the sources are about a fact.
 type Status string
 
-// Statuses carried from kb-facts.md through to what users see.
+// Statuses carried from the sources through to what users see.
 const (
 	StatusOK          Status = "OK"
 	StatusUnconfirmed Status = "UNCONFIRMED"

@@ -99,6 +99,13 @@ type DomainStat struct {
 	Correct  int
 }
 
+// DayCount is how many answers a user gave for one cert on one local day.
+type DayCount struct {
+	Day     string // YYYY-MM-DD in the user's zone
+	Cert    string
+	Answers int
+}
+
 // Session states.
 const (
 	SessionActive  = "active"

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -23,6 +25,10 @@ type Console struct {
 	h     Handler
 	actor bot.Actor
 	out   io.Writer
+
+	// ChartDir is where `progress chart` writes its PNG (default: the
+	// system's temporary directory).
+	ChartDir string
 
 	mu     sync.Mutex   // out and last: the scheduler prints from another goroutine
 	last   []bot.Button // buttons of the last reply, pressed by typing their key
@@ -64,7 +70,34 @@ func (c *Console) Do(ctx context.Context, line string) string {
 		c.last = r.Buttons
 	}
 	c.mu.Unlock()
-	return Render(r)
+	out := Render(r)
+	if r.Image != nil {
+		out += c.saveImage(r.Image) + "\n"
+	}
+	return out
+}
+
+// saveImage writes a reply's picture (the progress chart) to a file named
+// after the user, replaced on each run, and says where it is.
+func (c *Console) saveImage(img *bot.Image) string {
+	dir := c.ChartDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, c.actor.User)
+	path := filepath.Join(dir, "certcoach-"+safe+"-"+img.Name)
+	if err := os.WriteFile(path, img.PNG, 0o600); err != nil {
+		return fmt.Sprintf("The chart could not be written (%v).", err)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return fmt.Sprintf("Chart (%dx%d PNG) written to %s", img.Width, img.Height, path)
 }
 
 // SendDM prints a scheduled message for this console's user, such as the

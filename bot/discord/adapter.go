@@ -324,7 +324,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	case late:
 		a.goJob(func() { a.deliverLater(ctx, i, rep, component) })
 		return nil
-	case rep.Attachment == nil || r.upload:
+	case rep.Attachment == nil && rep.Image == nil || r.upload: // files need multipart: HTTP defers and edits
 		if r.raw != nil {
 			b, err := a.cache.encode(rep, component)
 			if err != nil {

@@ -11,12 +11,11 @@ import (
 // decodeInteraction parses an HTTP interaction body into discordgo's type.
 //
 // discordgo's own Interaction.UnmarshalJSON runs encoding/json over the body
-// three times (validate, decode with the data kept raw, decode the data) and
-// takes 11 µs for a bare /cert command and ~30 µs for the payload Discord
-// actually sends (member, channel, guild, entitlements...): as much as all
-// the rest of the request after the signature check. goccy/go-json decodes
-// the same fields into the same discordgo types in 1.6 and 4 µs. Its result
-// must equal discordgo's (TestDecodeMatchesDiscordgo, FuzzDecode); anything
+// three times (validate, decode with the data kept raw, decode the data),
+// which cost as much as the rest of the request after the signature check;
+// goccy/go-json decodes the same fields into the same discordgo types several
+// times faster (docs/performance.md has the figures). Its result must equal
+// discordgo's (TestDecodeMatchesDiscordgo, FuzzDecode); anything
 // it rejects or does not know, and any panic in it, falls back to
 // discordgo's decoder, which stays the reference.
 func decodeInteraction(body []byte) (*discordgo.Interaction, error) {

@@ -61,6 +61,7 @@ func TestGateway(t *testing.T) {
 		{"PermissionRefusal", gatewayPermissionRefusal},
 		{"QuizByButtons", gatewayQuizByButtons},
 		{"DeferredExport", gatewayDeferredExport},
+		{"ProgressChart", gatewayProgressChart},
 		{"SlowReplyDeferred", gatewaySlowReplyDeferred},
 		{"Autocomplete", gatewayAutocomplete},
 		{"MentionAndDM", gatewayMentionAndDM},

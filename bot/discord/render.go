@@ -130,6 +130,12 @@ func Render(r bot.Reply) Message {
 		m.Embeds = nil
 		m.Content = "Done."
 	}
+	if img := r.Image; img != nil && len(img.PNG) > 0 && len(img.PNG) <= maxFileBytes && len(m.Embeds) > 0 {
+		// The picture travels as an attachment of the same message, and the
+		// first embed shows it by name; the embed's text says the same.
+		m.Files = append(m.Files, &discordgo.File{Name: img.Name, ContentType: "image/png", Reader: bytes.NewReader(img.PNG)})
+		m.Embeds[0].Image = &discordgo.MessageEmbedImage{URL: "attachment://" + img.Name}
+	}
 	m.Components = buttons(r.Buttons)
 	return m
 }

@@ -111,6 +111,7 @@ type Adapter struct {
 	refreshMu sync.Mutex
 	now       func() time.Time
 	homes     sync.Map // InstallKey.norm() + "/" + user -> struct{}: users who opened the Home tab
+	images    imageIDs // charts already uploaded
 }
 
 // New returns an adapter; call Start to check the token.

@@ -74,6 +74,7 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 			// A private reply replaces the "working on it" note; a public one
 			// cannot (ephemeral stays ephemeral), so it is a new message.
 			res := toResponse(reply, text)
+			res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
 			res.ReplaceOriginal = reply.Private
 			a.postResponse(ctx, cmd.ResponseURL, res)
 		})
@@ -83,7 +84,20 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		return workingOnIt
 	}
 	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, false))
-	b, err := a.replies.encode(a.eng.Handle(ctx, req), text)
+	reply := a.eng.Handle(ctx, req)
+	if reply.Image != nil && cmd.ResponseURL != "" {
+		// The text answers now; uploading the picture takes three Slack
+		// calls, so the same reply with the image replaces it when done.
+		a.spawn("chart", func(ctx context.Context) {
+			if img := a.imageBlock(ctx, cl, reply.Image); img != nil {
+				res := toResponse(reply, text)
+				res.Blocks = withImage(res.Blocks, img, maxBlocks)
+				res.ReplaceOriginal = true
+				a.postResponse(ctx, cmd.ResponseURL, res)
+			}
+		})
+	}
+	b, err := a.replies.encode(reply, text)
 	if err != nil {
 		a.log.Error("slack: cannot encode reply", "request_id", req.ID, "err", err)
 		return mustJSON(response{ResponseType: ephemeral, Text: "Sorry, something went wrong on our side."})

@@ -114,6 +114,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	req.Actor.DM = in.dm
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
+	m.Blocks = withImage(m.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
 	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}
 	if in.threadTS != "" {
 		opts = append(opts, slackapi.MsgOptionTS(in.threadTS))

@@ -121,8 +121,10 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string) {
 		a.log.Warn("slack: dashboard failed", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
+	view := HomeView(d)
+	view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, a.imageBlock(ctx, cl, d.Chart), maxHomeBlocks)
 	err = a.retry(ctx, func() error {
-		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: HomeView(d)})
+		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
 	if err != nil {

@@ -278,7 +278,7 @@ func TestAppMentionRepliesInThread(t *testing.T) {
 	// Free text is a question; a private, non-shareable reply stays private.
 	e.signed("application/json", eventBody("Ev002", mention("<@"+botUser+"> how long is the cissp exam?", "1700000000.000002")))
 	e.signed("application/json", eventBody("Ev003", mention("<@"+botUser+"> progress", "1700000000.000003")))
-	posts = e.web.wait(t, 3)
+	posts = e.web.wait(t, 6) // progress uploads its chart first (three calls)
 	byTS := map[string]recorded{}
 	for _, p := range posts {
 		byTS[p.Form.Get("thread_ts")] = p

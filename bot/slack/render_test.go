@@ -95,6 +95,16 @@ func checkLimits(t testing.TB, raw []byte) {
 					t.Errorf("%s: value has %d runes, limit %d", w, n(v), maxButtonValue)
 				}
 			}
+		case "image":
+			alt, _ := b["alt_text"].(string)
+			if alt == "" || n(alt) > maxAltText {
+				t.Errorf("%s: alt_text has %d runes, want 1..%d", where, n(alt), maxAltText)
+			}
+			f, _ := b["slack_file"].(map[string]any)
+			if id, _ := f["id"].(string); id == "" {
+				t.Errorf("%s: no slack_file id", where)
+			}
+			text(where+" title", b["title"], maxAltText, "plain_text")
 		default:
 			t.Errorf("%s: unexpected block type", where)
 		}

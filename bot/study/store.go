@@ -15,6 +15,7 @@ type Store interface {
 	AnswerByKey(ctx context.Context, userID int64, attemptKey string) (storage.Answer, error)
 	LastAnswerID(ctx context.Context, userID int64, questionID string) (int64, error)
 	AnswerDays(ctx context.Context, userID int64, limit int) ([]string, error)
+	AnswerCounts(ctx context.Context, userID int64, sinceDay string) ([]storage.DayCount, error)
 	CountAnswersSince(ctx context.Context, userID int64, cert string, since time.Time) (int, error)
 	DomainStats(ctx context.Context, userID int64) ([]storage.DomainStat, error)
 	Cards(ctx context.Context, userID int64) ([]storage.Card, error)

@@ -331,7 +331,8 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}
 	// Opening would create an empty database: a backup of nothing is an error.
-	if _, err := os.Stat(strings.TrimPrefix(cfg.DB, "file:")); err != nil {
+	file, _, _ := strings.Cut(strings.TrimPrefix(cfg.DB, "file:"), "?")
+	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("backup: database %s: %w", cfg.DB, err)
 	}
 	st, err := sqlite.Open(ctx, cfg.DB)

@@ -71,10 +71,10 @@ const shutdownGrace = 10 * time.Second
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("starting", "config", cfg.String())
 	if os.Getenv("GOGC") == "" {
-		// The live heap is small (about 7 MB under load) and every request
-		// allocates a little, so the default GC target makes the collector a
-		// large share of CPU per request; doubling it costs ~4 MB of RSS
-		// (measured: 31 -> 35 MB) and saves ~15% CPU per request.
+		// The live heap is small and every request allocates a little, so
+		// the default GC target makes the collector a large share of CPU per
+		// request; doubling it costs a few MB of RSS for less CPU
+		// (docs/performance.md).
 		debug.SetGCPercent(200)
 	}
 	m := metrics.New()

@@ -33,6 +33,7 @@ type Store interface {
 	AnswerByKey(ctx context.Context, userID int64, attemptKey string) (storage.Answer, error)
 	LastAnswerID(ctx context.Context, userID int64, questionID string) (int64, error)
 	AnswerDays(ctx context.Context, userID int64, limit int) ([]string, error)
+	AnswerCounts(ctx context.Context, userID int64, sinceDay string) ([]storage.DayCount, error)
 	CountAnswers(ctx context.Context, key storage.UserKey) (int, error)
 	CountAnswersSince(ctx context.Context, userID int64, cert string, since time.Time) (int, error)
 	DomainStats(ctx context.Context, userID int64) ([]storage.DomainStat, error)
@@ -106,6 +107,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"ConcurrentWritersAndReaders", testConcurrentWritersAndReaders},
 		{"DeleteUserCascades", testDeleteUserCascades},
 		{"SameAnswerRacing", testSameAnswerRacing},
+		{"AnswerCounts", testAnswerCounts},
 		{"DueRemindersPlatforms", testDueRemindersPlatforms},
 		{"DueRemindersPages", testDueRemindersPages},
 		{"ClaimFinishAdvance", testClaimFinishAdvance},
@@ -210,6 +212,51 @@ func recordN(ctx context.Context, s Store, userID int64, key string) error {
 			return storage.Card{UserID: userID, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, Due: time.Unix(200, 0), State: 2}, 3, ""
 		})
 	return err
+}
+
+// testAnswerCounts: answers are counted per local day and cert from the
+// given day on, oldest first, and other users' answers never count.
+func testAnswerCounts(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	var ids [2]int64
+	for i := range ids {
+		u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: fmt.Sprint("counts", i)}, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = u.ID
+	}
+	n := 0
+	add := func(user int64, day, cert string, k int) {
+		for range k {
+			n++
+			key := fmt.Sprint("c", n)
+			_, err := s.RecordAnswer(ctx, storage.Answer{UserID: user, AttemptKey: key, QuestionID: "q-" + key, Cert: cert, Domain: 1, At: time.Unix(int64(100+n), 0), LocalDay: day}, 0,
+				func(*storage.Card) (storage.Card, int, string) {
+					return storage.Card{UserID: user, QuestionID: "q-" + key, Cert: cert, Domain: 1, Due: time.Unix(200, 0), State: 2}, 3, ""
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add(ids[0], "2026-10-01", "cissp", 4) // before the window
+	add(ids[0], "2026-11-02", "cissp", 3)
+	add(ids[0], "2026-11-02", "cism", 1)
+	add(ids[0], "2026-11-20", "cissp", 5)
+	add(ids[1], "2026-11-20", "cissp", 7)
+	got, err := s.AnswerCounts(ctx, ids[0], "2026-11-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []storage.DayCount{{Day: "2026-11-02", Cert: "cism", Answers: 1}, {Day: "2026-11-02", Cert: "cissp", Answers: 3}, {Day: "2026-11-20", Cert: "cissp", Answers: 5}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("AnswerCounts = %v, want %v", got, want)
+	}
+	if got, err := s.AnswerCounts(ctx, ids[0], "2026-12-01"); err != nil || len(got) != 0 {
+		t.Fatalf("AnswerCounts after the last answer = %v, %v; want none", got, err)
+	}
 }
 
 // TestConcurrentWritersAndReaders: many goroutines write and read at once on
