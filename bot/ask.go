@@ -364,7 +364,11 @@ func (e *Engine) where(ctx context.Context, req Request, a *knowledge.Analysis) 
 		terms = append(terms, "term:"+id)
 	}
 	r.Refs = append(r.Refs, terms...)
-	r.Title = "Where " + strings.Join(titles, " and ") + " sit"
+	verb := " sits"
+	if len(titles) > 1 {
+		verb = " sit"
+	}
+	r.Title = "Where " + strings.Join(titles, " and ") + verb
 	r.Body = strings.Join(body, "\n")
 	var cites []string
 	for _, c := range certs {

@@ -127,7 +127,12 @@ type analyzer struct {
 // normTokens lower-cases s, drops apostrophes (don't -> dont) and splits it
 // into stemmed words, the form phrases and questions are compared in.
 func normTokens(s string) (raw, stems []string) {
-	s = strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(s))
+	s = strings.Map(func(r rune) rune {
+		if r == '\'' || r == '’' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		switch w { // "what's" is "what is", not a plural of "what"
 		case "whats", "wheres", "whos", "hows":

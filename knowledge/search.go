@@ -221,6 +221,16 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 	if len(terms) == 0 {
 		return nil, nil
 	}
+	// Each content word as the padded stem patterns that count as covering
+	// it (itself or a synonym), built once per question.
+	want := make([][]string, len(content))
+	for i, w := range content {
+		for _, alt := range append([]string{w}, ix.expand[w]...) {
+			if _, toks := normTokens(alt); len(toks) > 0 {
+				want[i] = append(want[i], " "+strings.Join(toks, " ")+" ")
+			}
+		}
+	}
 	q := "(" + strings.Join(terms, ") OR (") + ")"
 	rows, err := ix.stmt.QueryContext(ctx, q)
 	if err != nil {
@@ -245,8 +255,8 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 			continue
 		}
 		h := Hit{Entry: e, Score: -score}
-		h.Coverage = coverage(e.words, content, ix.expand)
-		if h.Coverage < minCoverage || (len(content) == 1 && coverage(e.head, content, ix.expand) == 0) {
+		h.Coverage = coverage(e.words, want)
+		if h.Coverage < minCoverage || (len(content) == 1 && coverage(e.head, want) == 0) {
 			// One subject word found only in an entry's body ("how early
 			// should I arrive" and a definition that says "early") is no
 			// answer: a lone word must name the entry.
@@ -271,32 +281,22 @@ func (ix *searchIndex) query(ctx context.Context, a *Analysis, limit int) ([]Hit
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, "") + `"` }
 
 // coverage is the share of content words found as whole words (plurals
-// folded), or through a synonym, in an entry's words.
-func coverage(words string, content []string, expand map[string][]string) float64 {
-	if len(content) == 0 {
+// folded), or through a synonym, in an entry's words; want holds each
+// word's padded patterns.
+func coverage(words string, want [][]string) float64 {
+	if len(want) == 0 {
 		return 1
 	}
 	n := 0
-	for _, w := range content {
-		if hasWords(words, w) {
-			n++
-			continue
-		}
-		for _, syn := range expand[w] {
-			if hasWords(words, syn) {
+	for _, alts := range want {
+		for _, p := range alts {
+			if strings.Contains(words, p) {
 				n++
 				break
 			}
 		}
 	}
-	return float64(n) / float64(len(content))
-}
-
-// hasWords reports whether text (space-separated stems, padded) contains
-// phrase word for word.
-func hasWords(text, phrase string) bool {
-	_, toks := normTokens(phrase)
-	return len(toks) > 0 && strings.Contains(text, " "+strings.Join(toks, " ")+" ")
+	return float64(n) / float64(len(want))
 }
 
 func truncateRunes(s string, n int) string {
