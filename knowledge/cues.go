@@ -36,6 +36,7 @@ type CueStats struct {
 	N           int    // questions
 	Longest     int    // key is the longest option (ties count)
 	Second      int    // exactly one option is longer than the key
+	Shortest    int    // key is the shortest option (ties count); reported, not judged
 	Overlap     int    // key shares the most content words with the stem (ties count)
 	AbsKeys     int    // keys with an absolute word
 	AbsDistr    int    // distractors with an absolute word
@@ -101,6 +102,9 @@ func (b *Base) CheckCues() CueReport {
 			if c.second {
 				s.Second++
 			}
+			if c.shortest {
+				s.Shortest++
+			}
 			if c.overlap {
 				s.Overlap++
 			}
@@ -129,19 +133,22 @@ func (b *Base) CheckCues() CueReport {
 }
 
 type questionCues struct {
-	longest, second, overlap, absKey bool
-	absDistr                         int
+	longest, second, shortest, overlap, absKey bool
+	absDistr                                   int
 }
 
 func cuesOf(q *Question, key int) questionCues {
 	var c questionCues
 	keyLen := len([]rune(q.Options[key]))
-	longer := 0
+	longer, shorter := 0, 0
 	stem := contentWords(q.Stem)
 	best, keyOverlap := 0, 0
 	for i, op := range q.Options {
 		if i != key && len([]rune(op)) > keyLen {
 			longer++
+		}
+		if i != key && len([]rune(op)) < keyLen {
+			shorter++
 		}
 		n := 0
 		for w := range contentWords(op) {
@@ -157,7 +164,7 @@ func cuesOf(q *Question, key int) questionCues {
 			c.absDistr++
 		}
 	}
-	c.longest, c.second = longer == 0, longer == 1
+	c.longest, c.second, c.shortest = longer == 0, longer == 1, shorter == 0
 	c.overlap = best > 0 && keyOverlap == best
 	return c
 }
@@ -295,13 +302,14 @@ func (r CueReport) Write(w io.Writer) {
 	pct := func(n, of int) string {
 		return fmt.Sprintf("%5.1f%%%s", 100*share(n, of), mark(share(n, of) > MaxCueShare))
 	}
-	fmt.Fprintf(w, "cues (share of questions; target <= %.0f%% each, absolute words in distractors <= in keys):\n", 100*MaxCueShare)
-	fmt.Fprintf(w, "  %-9s %4s  %-7s  %-7s  %-7s  %s\n", "", "n", "longest", "second", "overlap", "absolute key / distractor")
+	fmt.Fprintf(w, "cues (share of questions; target <= %.0f%% each, absolute words in distractors <= in keys;\n", 100*MaxCueShare)
+	fmt.Fprintln(w, "  shortest is shown so that fixing length does not overshoot into the opposite cue):")
+	fmt.Fprintf(w, "  %-9s %4s  %-7s  %-7s  %-7s  %-25s  %s\n", "", "n", "longest", "second", "overlap", "absolute key / distractor", "(shortest)")
 	row := func(s CueStats, indent string) {
 		abs := share(s.AbsDistr, s.Distractors) > share(s.AbsKeys, s.N)
-		fmt.Fprintf(w, "  %-9s %4d  %s  %s  %s  %5.1f%% / %5.1f%%%s\n", indent+s.Name, s.N,
+		fmt.Fprintf(w, "  %-9s %4d  %s  %s  %s  %5.1f%% / %5.1f%%%s           %5.1f%%\n", indent+s.Name, s.N,
 			pct(s.Longest, s.N), pct(s.Second, s.N), pct(s.Overlap, s.N),
-			100*share(s.AbsKeys, s.N), 100*share(s.AbsDistr, s.Distractors), mark(abs))
+			100*share(s.AbsKeys, s.N), 100*share(s.AbsDistr, s.Distractors), mark(abs), 100*share(s.Shortest, s.N))
 	}
 	for _, e := range r.Exams {
 		row(e, "")

@@ -31,7 +31,9 @@ func TestCuesOfEachQuestion(t *testing.T) {
 		{"overlap tie counts, plural folded", "Which backups restore encrypted files?", []string{"Offline backup files", "Encrypting the files", "Snapshots", "Tape"}, "A",
 			questionCues{longest: true, overlap: true}},
 		{"no overlap anywhere is no cue", "Which is it?", []string{"Alpha", "Bravo", "Charlie", "Delta"}, "D",
-			questionCues{second: true}},
+			questionCues{second: true, shortest: true}},
+		{"key shortest, tie counts", "Which is it?", []string{"A fairly long option", "Short", "Tiny", "A longer option again"}, "C",
+			questionCues{shortest: true}},
 		{"absolute words in key and distractors", "Which is it?", []string{"It guarantees delivery", "It never fails", "It eliminates risk", "Completely safe"}, "A",
 			questionCues{longest: true, absKey: true, absDistr: 3}},
 		{"absolute word inside a longer word is not one", "Which is it?", []string{"Tallest", "Nonetheless", "Musty", "Everyday"}, "A",
@@ -86,7 +88,7 @@ func TestCheckCuesCountsPerExamFileAndObjective(t *testing.T) {
 	}
 	r := b.CheckCues()
 	want := []CueStats{
-		{Name: "cissp", N: 4, Longest: 2, Second: 1, Distractors: 12},
+		{Name: "cissp", N: 4, Longest: 2, Second: 1, Shortest: 1, Distractors: 12},
 	}
 	if !slices.Equal(r.Exams, want) {
 		t.Errorf("exams %+v, want %+v", r.Exams, want)
