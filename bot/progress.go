@@ -150,9 +150,9 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		state := "on track"
 		switch {
 		case ps.Ahead() > 0:
-			state = fmt.Sprintf("%d answers ahead", ps.Ahead())
+			state = plural(ps.Ahead(), "answer") + " ahead"
 		case ps.Ahead() < 0:
-			state = fmt.Sprintf("%d answers behind", -ps.Ahead())
+			state = plural(-ps.Ahead(), "answer") + " behind"
 		}
 		fmt.Fprintf(&sb, "\n**Plan:** exam %s (%d days left), %d a day: %d done of %d expected so far, %s.\n", ps.Plan.ExamDate, ps.DaysLeft, ps.Plan.PerDay, ps.Done, ps.Expected, state)
 	}

@@ -287,6 +287,9 @@ func (e *Engine) showQuestion(_ context.Context, s storage.Session, note string)
 	title := fmt.Sprintf("%s D%d · Question %d of %d", strings.ToUpper(q.Cert), q.Domain, s.Position+1, len(s.Questions))
 	if s.Kind == examKind {
 		left := s.TimeLimit - s.Used(e.clock.Now())
+		if left > time.Hour {
+			left = left.Round(time.Minute) // "4h 00m" at the start, not "3h 59m"
+		}
 		title = fmt.Sprintf("%s mock exam · %d of %s · %s left", strings.ToUpper(s.Cert), s.Position+1, examLength(s), fmtDuration(left))
 	}
 	var sb strings.Builder

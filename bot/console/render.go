@@ -72,14 +72,22 @@ func controls(bs []bot.Button) string {
 		}
 		words = append(words, k)
 	}
-	var parts []string
 	if len(letters) > 0 {
-		parts = append(parts, fmt.Sprintf("type %s-%s to answer", letters[0], letters[len(letters)-1]))
+		s := fmt.Sprintf("> Type %s-%s to answer", letters[0], letters[len(letters)-1])
+		if len(words) > 0 {
+			s += ", or " + orList(words)
+		}
+		return s + "."
 	}
-	if len(words) > 0 {
-		parts = append(parts, "type "+strings.Join(words, ", "))
+	return "> Type " + orList(words) + "."
+}
+
+// orList is "a", "a or b", "a, b or c".
+func orList(w []string) string {
+	if len(w) < 2 {
+		return strings.Join(w, "")
 	}
-	return "> " + strings.Join(parts, "; or ")
+	return strings.Join(w[:len(w)-1], ", ") + " or " + w[len(w)-1]
 }
 
 // Render formats a reply as text of at most Width columns per table line.

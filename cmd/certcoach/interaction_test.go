@@ -59,6 +59,10 @@ func TestAskFreeText(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "700") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
+	code, out, _ = runCLI(t, "", "ask", "thanks")
+	if code != 0 || strings.Contains(out, "No good answer") || !strings.Contains(out, "help") {
+		t.Fatalf("ask thanks: exit %d\n%s", code, out)
+	}
 	code, _, errOut = runCLI(t, "", "ask", "quizz")
 	if code != exitUsage || !strings.Contains(errOut, "quiz") || !strings.Contains(errOut, "did you mean") {
 		t.Fatalf("ask quizz: exit %d, stderr:\n%s", code, errOut)

@@ -306,9 +306,7 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 		guess := a.engine.Suggest(name)
 		t := strings.ToLower(strings.TrimSpace(text))
 		prefixed := strings.HasPrefix(t, "/cert") || strings.HasPrefix(t, "cert ")
-		if !prefixed && (args.Rest != "" || guess == "") {
-			text = "ask " + text
-		} else {
+		if prefixed || (args.Rest == "" && guess != "") {
 			fmt.Fprintf(stderr, "unknown command %q", name)
 			if guess != "" {
 				fmt.Fprintf(stderr, ": did you mean %q?", guess)

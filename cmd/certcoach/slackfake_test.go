@@ -47,6 +47,7 @@ func newFakeSlack(t *testing.T, clientSecret string) *fakeSlack {
 	mux.HandleFunc("GET /oauth/v2/authorize", f.authorize)
 	mux.HandleFunc("GET /oauth/v2/allow", f.allow)
 	mux.HandleFunc("POST /api/{method}", f.api)
+	mux.HandleFunc("POST /upload/{file}", f.upload)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -199,9 +200,28 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"channel": form.Get("channel"), "ts": "1700000000.000100"})
 	case "views.publish":
 		reply(map[string]any{"view": map[string]any{"id": "V1"}})
+	// The external upload flow: a URL for the bytes (on this server), then
+	// the completion.
+	case "files.getUploadURLExternal":
+		reply(map[string]any{"upload_url": f.srv.URL + "/upload/F0CHART", "file_id": "F0CHART"})
+	case "files.completeUploadExternal":
+		reply(map[string]any{"files": []map[string]string{{"id": "F0CHART", "title": "Progress chart"}}})
 	default:
 		fail("unknown_method")
 	}
+}
+
+// upload receives a file's bytes, recorded as the call "upload" with the
+// file part as its body.
+func (f *fakeSlack) upload(w http.ResponseWriter, r *http.Request) {
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "no file part", http.StatusBadRequest)
+		return
+	}
+	raw, _ := io.ReadAll(file)
+	f.record(fakeCall{Method: "upload", Body: raw})
+	_, _ = fmt.Fprintf(w, "OK - %d", len(raw))
 }
 
 func mergeOK(m map[string]any) map[string]any {

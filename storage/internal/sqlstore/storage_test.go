@@ -20,7 +20,7 @@ import (
 // open SQLite themselves (storage/sqlite imports this package), with the
 // migrations storage/sqlite embeds.
 
-var testDialect = Dialect{Name: "sqlite", IndexHints: true}
+var testDialect = Dialect{Name: "sqlite", IndexHints: true, GroupCommit: true}
 
 func openSQLite(t testing.TB, path string) *Store {
 	t.Helper()
