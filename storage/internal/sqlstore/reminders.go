@@ -312,7 +312,9 @@ func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID
 		if err != nil {
 			return fmt.Errorf("record send: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("record send: %w", err)
+		} else if n == 0 {
 			return fmt.Errorf("record send %d: claim lost", c.SendID)
 		}
 		r, err := scanReminder(tx.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ? FOR UPDATE", c.Reminder.ID))
@@ -476,7 +478,10 @@ func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 		if err != nil {
 			return total, fmt.Errorf("prune reminder sends: %w", err)
 		}
-		n, _ := res.RowsAffected()
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("prune reminder sends: %w", err)
+		}
 		total += n
 		if n < 1000 {
 			return total, nil
@@ -492,7 +497,10 @@ func (s *Store) RecordQotdAnswer(ctx context.Context, sendID, userID int64, choi
 	if err != nil {
 		return false, fmt.Errorf("record channel answer: %w", err)
 	}
-	n, _ := res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record channel answer: %w", err)
+	}
 	return n == 1, nil
 }
 
