@@ -259,3 +259,30 @@ func TestAskRefusesUnrelated(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAskRealQuestions: ask over the tuning part's real questions,
+// one question per op, so the figure covers every kind of answer.
+func BenchmarkAskRealQuestions(b *testing.B) {
+	data, err := os.ReadFile("testdata/ask/tuning.yaml")
+	if err != nil {
+		b.Skip("no tuning set")
+	}
+	var set struct {
+		Cases []askCase `yaml:"cases"`
+	}
+	if err := yaml.Unmarshal(data, &set); err != nil || len(set.Cases) == 0 {
+		b.Fatalf("tuning set: %v", err)
+	}
+	h := newHarness(b)
+	ctx := context.Background()
+	h.e.Handle(ctx, bot.Request{Actor: actor("bench"), Text: "ask " + set.Cases[0].Q})
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if r := h.e.Handle(ctx, bot.Request{Actor: actor("bench"), Text: "ask " + set.Cases[i%len(set.Cases)].Q}); r.Outcome != bot.OutcomeOK {
+			b.Fatal(r.Body)
+		}
+		i++
+	}
+}

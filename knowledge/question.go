@@ -360,7 +360,7 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDefine
 	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
 		q.Ask = AskCompare
-	case intents["which-first"] && !one:
+	case intents["which-first"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskWhichFirst
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskCompare

@@ -173,7 +173,7 @@ const (
 	SendSent    = "sent"
 	SendMissed  = "missed"  // retried for too long
 	SendSkipped = "skipped" // found too late (downtime): not sent, never flooded
-	SendUnknown = "unknown" // the claim's owner vanished mid-send: not resent
+	SendUnknown = "unknown" // the claim's owner vanished mid-send and a resend could post twice
 )
 
 // Reminder is a daily schedule: a user's reminder or a channel's question of
@@ -215,6 +215,9 @@ type ClaimOptions struct {
 	Lease  time.Duration // how long the claim holds before it counts as abandoned
 	MaxAge time.Duration // occurrences older than this are skipped, not sent
 	Next   NextFunc
+	// Resend reports whether an abandoned claim of a platform may be sent
+	// again (its sends are deduplicated by the platform); nil: none may.
+	Resend func(platform string) bool
 }
 
 // Claim is a taken (reminder, local day): the holder may send it once.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"strings"
 	"time"
 
@@ -28,6 +29,17 @@ var (
 	// Heat levels: none, then lighter to darker blue.
 	colHeat = [...]charts.Color{colTrack, charts.ColorFromHex("#c3d6f5"), charts.ColorFromHex("#8cb0ec"), charts.ColorFromHex("#4c82dc"), charts.ColorFromHex("#1f4fa8")}
 )
+
+// palette lists the design's colours for the PNG's palette.
+func palette() []color.RGBA {
+	cols := []charts.Color{colBackground, colBorder, colText, colMuted, colRule, colTrack, colAccent, colPace, colToday}
+	cols = append(cols, colHeat[:]...)
+	out := make([]color.RGBA, len(cols))
+	for i, c := range cols {
+		out[i] = color.RGBA{R: c.R, G: c.G, B: c.B, A: 255}
+	}
+	return out
+}
 
 // heatLevels are the lower bounds of heat levels 1 to 4 (answers a day).
 var heatLevels = [...]int{1, 5, 10, 20}
@@ -173,7 +185,7 @@ func Render(d Data) ([]byte, error) {
 	if err := c.r.Save(&out); err != nil || out.img == nil {
 		return nil, fmt.Errorf("draw chart: %w", err)
 	}
-	b, err := encodePNG(out.img)
+	b, err := encodePNG(out.img, palette())
 	if err != nil {
 		return nil, fmt.Errorf("encode chart: %w", err)
 	}

@@ -121,4 +121,11 @@ func TestHTTPProgressChart(t *testing.T) {
 	}
 	c, _ := h.fake.wait(0, func(c call) bool { return c.Method == "PATCH" && strings.Contains(c.Path, "tok-620000000000000001") })
 	chartPart(t, c)
+	// The declared options (exam, show: chart) reach the same reply.
+	code, body = h.post(t, mustJSON(command("620000000000000002", member, "progress cert=cissp show=chart")), time.Now(), testKey)
+	if code != 200 || !strings.HasPrefix(string(body), `{"type":5`) {
+		t.Fatalf("progress with options: %d %s", code, truncate(string(body), 200))
+	}
+	c, _ = h.fake.wait(0, func(c call) bool { return c.Method == "PATCH" && strings.Contains(c.Path, "tok-620000000000000002") })
+	chartPart(t, c)
 }

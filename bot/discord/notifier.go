@@ -25,20 +25,32 @@ type Notifier struct {
 func NewNotifier(s *discordgo.Session) *Notifier { return &Notifier{s: s} }
 
 // SendDM sends r to a user's DMs (the workspace is not needed on Discord).
-func (n *Notifier) SendDM(ctx context.Context, _, user string, r bot.Reply) error {
+func (n *Notifier) SendDM(ctx context.Context, workspace, user string, r bot.Reply) error {
+	return n.SendDMKeyed(ctx, "", workspace, user, r)
+}
+
+// SendDMKeyed is SendDM with the nonce derived from key (when not empty)
+// instead of the content: a resend under the same key, whatever its
+// content, posts nothing new.
+func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.Reply) error {
 	ch, err := n.s.UserChannelCreate(user, discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("discord: open DM with %s: %w", user, err)
 	}
-	if err := n.post(ctx, ch.ID, r); err != nil {
+	if err := n.post(ctx, key, ch.ID, r); err != nil {
 		return fmt.Errorf("discord: DM %s: %w", user, err)
 	}
 	return nil
 }
 
 // PostChannel posts r to a channel.
-func (n *Notifier) PostChannel(ctx context.Context, _, channel string, r bot.Reply) error {
-	if err := n.post(ctx, channel, r); err != nil {
+func (n *Notifier) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {
+	return n.PostChannelKeyed(ctx, "", workspace, channel, r)
+}
+
+// PostChannelKeyed is PostChannel with the nonce derived from key (see SendDMKeyed).
+func (n *Notifier) PostChannelKeyed(ctx context.Context, key, _, channel string, r bot.Reply) error {
+	if err := n.post(ctx, key, channel, r); err != nil {
 		return fmt.Errorf("discord: post to channel %s: %w", channel, err)
 	}
 	return nil
@@ -54,12 +66,15 @@ type outgoing struct {
 	EnforceNonce bool                         `json:"enforce_nonce"`
 }
 
-func (n *Notifier) post(ctx context.Context, channel string, r bot.Reply) error {
+func (n *Notifier) post(ctx context.Context, key, channel string, r bot.Reply) error {
 	m := Render(r)
 	msg := outgoing{Content: m.Content, Embeds: nonNilEmbeds(m.Embeds), Components: nonNilComponents(m.Components), EnforceNonce: true}
 	b, err := json.Marshal(msg)
 	if err != nil {
 		return fmt.Errorf("encode message: %w", err)
+	}
+	if key != "" {
+		b = []byte(key)
 	}
 	msg.Nonce = nonce(channel, b)
 	endpoint := discordgo.EndpointChannelMessages(channel)

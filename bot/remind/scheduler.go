@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -209,8 +210,18 @@ feed:
 }
 
 func (s *Scheduler) claimOptions() storage.ClaimOptions {
-	return storage.ClaimOptions{Owner: s.owner, Lease: s.opts.Lease, MaxAge: s.opts.MaxDelay, Next: s.zones.next}
+	return storage.ClaimOptions{Owner: s.owner, Lease: s.opts.Lease, MaxAge: s.opts.MaxDelay, Next: s.zones.next, Resend: s.keyed}
 }
+
+// keyed reports whether the platform's notifier deduplicates sends by key.
+func (s *Scheduler) keyed(platform string) bool {
+	_, ok := s.notifiers[platform].(KeyedNotifier)
+	return ok
+}
+
+// sendKey is a claim's deduplication key: the same for every attempt of
+// one (reminder, local day), and short enough for a Discord nonce.
+func sendKey(c storage.Claim) string { return "r" + strconv.FormatInt(c.SendID, 36) }
 
 // deliver claims one due reminder, composes and sends its message, and
 // records the outcome. Once claimed, the claim is always settled, on a
@@ -258,11 +269,25 @@ func (s *Scheduler) deliver(ctx context.Context, id int64, c *counters) {
 		log.Warn("reminder missed: platform not connected", "platform", claim.Reminder.Platform)
 		return
 	}
+	kn, keyed := n.(KeyedNotifier)
+	if keyed && qid != claim.QuestionID {
+		// Recorded before sending: a resend after this process dies must
+		// carry the same question the message may already have shown.
+		if err := s.store.SetSendQuestion(settle, claim, qid); err != nil {
+			s.release(settle, claim, c, log)
+			return
+		}
+	}
 	sctx, cancel := context.WithTimeout(settle, s.opts.SendTimeout)
 	r := claim.Reminder
-	if r.Kind == storage.ReminderChannel {
+	switch {
+	case keyed && r.Kind == storage.ReminderChannel:
+		err = kn.PostChannelKeyed(sctx, sendKey(claim), r.Workspace, r.Target, msg)
+	case keyed:
+		err = kn.SendDMKeyed(sctx, sendKey(claim), r.Workspace, r.Target, msg)
+	case r.Kind == storage.ReminderChannel:
 		err = n.PostChannel(sctx, r.Workspace, r.Target, msg)
-	} else {
+	default:
 		err = n.SendDM(sctx, r.Workspace, r.Target, msg)
 	}
 	cancel()

@@ -23,6 +23,7 @@ type Store interface {
 	ReminderByID(ctx context.Context, id int64) (storage.Reminder, error)
 	DueReminders(ctx context.Context, now time.Time, after storage.DueRef, limit int, platforms ...string) ([]storage.DueRef, error)
 	ClaimReminder(ctx context.Context, id int64, now time.Time, opts storage.ClaimOptions) (storage.Claim, error)
+	SetSendQuestion(ctx context.Context, c storage.Claim, questionID string) error
 	FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error
 	FailSend(ctx context.Context, c storage.Claim, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error
 	ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error

@@ -36,6 +36,9 @@ type Config struct {
 	DiscordAPIURL     string
 	DiscordShardID    string
 	DiscordShardCount string
+	// DiscordGlobalRate is the bot's global REST limit in requests/s, shared
+	// by all replicas ("" for the default, just under Discord's 50).
+	DiscordGlobalRate string
 	// DiscordMessageContent asks for the privileged Message Content intent.
 	DiscordMessageContent bool
 
@@ -73,6 +76,7 @@ func loadConfig() Config {
 		DiscordAPIURL:         get("DISCORD_API_URL", ""),
 		DiscordShardID:        get("DISCORD_SHARD_ID", ""),
 		DiscordShardCount:     get("DISCORD_SHARD_COUNT", ""),
+		DiscordGlobalRate:     get("DISCORD_GLOBAL_RATE", ""),
 		DiscordMessageContent: get("DISCORD_MESSAGE_CONTENT", "") == "true",
 		RateLimit:             get("CERTCOACH_RATE_LIMIT", defaultUserRate),
 		RateBurst:             get("CERTCOACH_RATE_BURST", defaultUserBurst),

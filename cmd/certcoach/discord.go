@@ -31,7 +31,13 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		return nil, err
 	}
 	// Every replica spends from one budget of Discord's global limit.
-	s.Client.Transport = budget.Transport(d.app.store, budget.Discord, s.Client.Transport)
+	rate := 0
+	if cfg.DiscordGlobalRate != "" {
+		if rate, err = strconv.Atoi(cfg.DiscordGlobalRate); err != nil || rate < 1 {
+			return nil, fmt.Errorf("discord: DISCORD_GLOBAL_RATE=%q: want requests per second, e.g. 50", cfg.DiscordGlobalRate)
+		}
+	}
+	s.Client.Transport = budget.Transport(d.app.store, budget.Discord(rate), s.Client.Transport)
 	if err := shard(s, cfg); err != nil {
 		return nil, err
 	}

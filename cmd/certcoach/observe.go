@@ -129,6 +129,35 @@ func (n countingNotifier) PostChannel(ctx context.Context, workspace, channel st
 	return err
 }
 
+// countingKeyedNotifier is countingNotifier for a platform that
+// deduplicates sends by key (see remind.KeyedNotifier).
+type countingKeyedNotifier struct {
+	countingNotifier
+	keyed remind.KeyedNotifier
+}
+
+func (n countingKeyedNotifier) SendDMKeyed(ctx context.Context, key, workspace, user string, r bot.Reply) error {
+	err := n.keyed.SendDMKeyed(ctx, key, workspace, user, r)
+	n.count("dm", err)
+	return err
+}
+
+func (n countingKeyedNotifier) PostChannelKeyed(ctx context.Context, key, workspace, channel string, r bot.Reply) error {
+	err := n.keyed.PostChannelKeyed(ctx, key, workspace, channel, r)
+	n.count("channel", err)
+	return err
+}
+
+// counting wraps a platform's notifier in the counting one that keeps its
+// capabilities.
+func counting(n remind.Notifier, platform string, m *metrics.Metrics) remind.Notifier {
+	c := countingNotifier{Notifier: n, platform: platform, m: m}
+	if k, ok := n.(remind.KeyedNotifier); ok {
+		return countingKeyedNotifier{countingNotifier: c, keyed: k}
+	}
+	return c
+}
+
 func (n countingNotifier) count(kind string, err error) {
 	if err != nil {
 		n.m.ReminderFailed(n.platform, kind)

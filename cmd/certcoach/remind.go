@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/remind"
@@ -16,7 +17,9 @@ func setupReminders(_ context.Context, d deps, notifiers map[string]remind.Notif
 	// shutdown grace, so SIGTERM lets in-flight sends finish instead of
 	// cutting them into "unknown" claims.
 	// Console reminders are delivered by a running console, not by serve.
-	s := remind.New(d.app.remindDeps(), notifiers, remind.Options{Logger: d.log, SendTimeout: shutdownGrace / 2,
+	// The lease is as short as a live send allows, so a replica that dies
+	// mid-send holds its claims about a minute, not ten.
+	s := remind.New(d.app.remindDeps(), notifiers, remind.Options{Logger: d.log, SendTimeout: shutdownGrace / 2, Lease: time.Second,
 		Platforms: []string{bot.PlatformSlack, bot.PlatformDiscord}})
 	return s.Run, nil
 }

@@ -141,7 +141,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	notifiers := map[string]remind.Notifier{}
 	for _, p := range platforms {
 		if p.notifier != nil {
-			notifiers[p.name] = countingNotifier{Notifier: p.notifier, platform: p.name, m: m}
+			notifiers[p.name] = counting(p.notifier, p.name, m)
 		}
 	}
 

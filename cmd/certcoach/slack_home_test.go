@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -76,6 +78,19 @@ func TestSlackAppHome(t *testing.T) {
 	}
 	if strings.Contains(string(raw), "Welcome to certcoach") {
 		t.Error("onboarding shown after an answer")
+	}
+	// The dashboard shows the progress chart, uploaded as a file first.
+	if !strings.Contains(string(raw), `"slack_file":{"id":"F0CHART"}`) {
+		t.Errorf("dashboard without the chart: %s", raw)
+	}
+	var chart []byte
+	for _, c := range e.fake.allCalls() {
+		if c.Method == "upload" {
+			chart = c.Body
+		}
+	}
+	if img, err := png.Decode(bytes.NewReader(chart)); err != nil || img.Bounds().Dx() < 800 {
+		t.Errorf("uploaded chart is not a chat-sized PNG (%v)", err)
 	}
 
 	// A Home tab button: the command runs and its reply comes as a DM.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"html"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -483,4 +485,81 @@ func TestServeRefusesMultiWorkspaceWithoutKey(t *testing.T) {
 			t.Errorf("%s: client secret in the output", c.name)
 		}
 	}
+}
+
+// An Enterprise Grid org-wide install: keyed by the enterprise, used for
+// commands and events from any of the org's workspaces, and the org is one
+// certcoach workspace.
+func TestSlackEnterpriseOrgInstall(t *testing.T) {
+	e := newMultiEnv(t, false)
+	c, state, redirect := e.begin()
+	code := e.fake.grantOrg("E0ORG", "Big Org", redirect)
+	if status, body := fetch(t, c, redirect+"?"+url.Values{"code": {code}, "state": {state}}.Encode()); status != 200 || !strings.Contains(body, "Big Org") {
+		t.Fatalf("org install: %d\n%s", status, body)
+	}
+	ctx := context.Background()
+	in, err := e.ins.FindInstallation(ctx, slack.InstallKey{EnterpriseID: "E0ORG", OrgWide: true})
+	if err != nil || in.TeamID != "" || !in.OrgWide {
+		t.Fatalf("org installation %+v, %v", in, err)
+	}
+	if _, err := e.ins.FindInstallation(ctx, slack.InstallKey{TeamID: "T0WS1"}); !errors.Is(err, slack.ErrNotInstalled) {
+		t.Errorf("a workspace of the org found as a team install: %v", err)
+	}
+	sl := e.slackWire()
+	for _, team := range []string{"T0WS1", "T0WS2"} {
+		res, err := sl.Post(ctx, url.Values{"team_id": {team}, "enterprise_id": {"E0ORG"}, "is_enterprise_install": {"true"},
+			"channel_id": {"C0GEN"}, "user_id": {"W0ALICE"}, "user_name": {"alice"}, "command": {"/cert"}, "text": {"progress"}})
+		if err != nil || res.Status != 200 || strings.Contains(string(res.Body), "not installed") {
+			t.Fatalf("command from %s of the org: %v %s", team, err, res.Body)
+		}
+	}
+	e.fake.waitCall(t, "users.info", in.BotToken)
+	if _, err := e.store.UserByKey(ctx, storage.UserKey{Platform: "slack", Workspace: "E0ORG", User: "W0ALICE"}); err != nil {
+		t.Errorf("org user not stored under the enterprise: %v", err)
+	}
+	// Events name the org install in their authorizations.
+	body := map[string]any{"type": "app_home_opened", "user": "W0ALICE", "tab": "home"}
+	res, err := postEvent(ctx, sl, map[string]any{"type": "event_callback", "team_id": "T0WS1", "enterprise_id": "E0ORG", "event_id": "EvOrg1",
+		"authorizations": []map[string]any{{"enterprise_id": "E0ORG", "team_id": nil, "user_id": "U0BOT", "is_bot": true, "is_enterprise_install": true}},
+		"event":          body})
+	if err != nil || res.Status != 200 {
+		t.Fatalf("org event: %v %d", err, res.Status)
+	}
+	e.fake.waitCall(t, "views.publish", in.BotToken)
+	res, _ = postEvent(ctx, sl, map[string]any{"type": "event_callback", "team_id": "T0WS1", "enterprise_id": "E0ORG", "event_id": "EvOrg2",
+		"authorizations": []map[string]any{{"enterprise_id": "E0ORG", "is_enterprise_install": true}},
+		"event":          map[string]any{"type": "app_uninstalled"}})
+	if res.Status != 200 {
+		t.Fatalf("org uninstall: %d", res.Status)
+	}
+	if _, err := e.ins.FindInstallation(ctx, slack.InstallKey{EnterpriseID: "E0ORG", OrgWide: true}); !errors.Is(err, slack.ErrNotInstalled) {
+		t.Errorf("org install survived app_uninstalled: %v", err)
+	}
+	waitFor(t, func() bool {
+		_, err := e.store.UserByKey(ctx, storage.UserKey{Platform: "slack", Workspace: "E0ORG", User: "W0ALICE"})
+		return errors.Is(err, storage.ErrNotFound)
+	}, "org data deleted")
+}
+
+// postEvent signs and posts a whole Events API envelope.
+func postEvent(ctx context.Context, sl wire.Slack, envelope map[string]any) (wire.Response, error) {
+	b, err := json.Marshal(envelope)
+	if err != nil {
+		return wire.Response{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sl.URL, bytes.NewReader(b))
+	if err != nil {
+		return wire.Response{}, err
+	}
+	ts := time.Now().Unix()
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Set("X-Slack-Signature", wire.SignSlack(sl.Secret, ts, b))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return wire.Response{}, err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return wire.Response{Status: res.StatusCode, Body: body}, nil
 }

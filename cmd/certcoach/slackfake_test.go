@@ -25,6 +25,7 @@ type fakeSlack struct {
 	calls    []fakeCall
 	codes    map[string]fakeGrant // code -> who granted it
 	refresh  map[string]string    // refresh token -> team
+	orgs     map[string]bool      // codes and refresh tokens of org-wide installs
 	issued   int
 	tokens   []string // every token handed out, to look for in files and logs
 	rotating bool     // installs get refresh tokens that expire
@@ -42,11 +43,12 @@ type fakeGrant struct{ team, name, redirect string }
 
 func newFakeSlack(t *testing.T, clientSecret string) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{secret: clientSecret, codes: map[string]fakeGrant{}, refresh: map[string]string{}, notify: make(chan struct{}, 1000)}
+	f := &fakeSlack{secret: clientSecret, codes: map[string]fakeGrant{}, refresh: map[string]string{}, orgs: map[string]bool{}, notify: make(chan struct{}, 1000)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/v2/authorize", f.authorize)
 	mux.HandleFunc("GET /oauth/v2/allow", f.allow)
 	mux.HandleFunc("POST /api/{method}", f.api)
+	mux.HandleFunc("POST /upload/{file}", f.upload)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -77,6 +79,16 @@ func (f *fakeSlack) grant(team, name, redirect string) string {
 	f.issued++
 	code := fmt.Sprintf("code-%s-%d", team, f.issued)
 	f.codes[code] = fakeGrant{team: team, name: name, redirect: redirect}
+	return code
+}
+
+// grantOrg makes a code for an Enterprise Grid org-wide install of
+// enterprise: Slack's answer then names the enterprise and no team.
+func (f *fakeSlack) grantOrg(enterprise, name, redirect string) string {
+	code := f.grant(enterprise, name, redirect)
+	f.mu.Lock()
+	f.orgs[code] = true
+	f.mu.Unlock()
 	return code
 }
 
@@ -171,9 +183,14 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 			delete(f.codes, form.Get("code"))
 			team, name = g.team, g.name
 		}
+		org := f.orgs[form.Get("code")]
 		f.issued++
 		res := map[string]any{"access_token": fmt.Sprintf("xoxb-%s-%d", team, f.issued), "token_type": "bot", "scope": "commands,chat:write",
 			"bot_user_id": "U0BOT" + team, "app_id": "A0CERT", "team": map[string]string{"id": team, "name": name}, "is_enterprise_install": false}
+		if org {
+			res["team"], res["is_enterprise_install"] = nil, true
+			res["enterprise"] = map[string]string{"id": team, "name": name}
+		}
 		if f.rotating {
 			rt := fmt.Sprintf("xoxe-1-%s-%d", team, f.issued)
 			f.refresh[rt] = team
@@ -199,9 +216,28 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"channel": form.Get("channel"), "ts": "1700000000.000100"})
 	case "views.publish":
 		reply(map[string]any{"view": map[string]any{"id": "V1"}})
+	// The external upload flow: a URL for the bytes (on this server), then
+	// the completion.
+	case "files.getUploadURLExternal":
+		reply(map[string]any{"upload_url": f.srv.URL + "/upload/F0CHART", "file_id": "F0CHART"})
+	case "files.completeUploadExternal":
+		reply(map[string]any{"files": []map[string]string{{"id": "F0CHART", "title": "Progress chart"}}})
 	default:
 		fail("unknown_method")
 	}
+}
+
+// upload receives a file's bytes, recorded as the call "upload" with the
+// file part as its body.
+func (f *fakeSlack) upload(w http.ResponseWriter, r *http.Request) {
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "no file part", http.StatusBadRequest)
+		return
+	}
+	raw, _ := io.ReadAll(file)
+	f.record(fakeCall{Method: "upload", Body: raw})
+	_, _ = fmt.Fprintf(w, "OK - %d", len(raw))
 }
 
 func mergeOK(m map[string]any) map[string]any {

@@ -9,6 +9,7 @@ ROUNDS=${ROUNDS:-2}
 ONLY=${ONLY:-} # slack or discord to run one platform
 DUR=${DUR:-6s}
 tmp=$(mktemp -d)
+DB=${DB:-$tmp/load.db} # or a postgres:// URL of an empty database, for the PostgreSQL figures
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 go build -o "$tmp/cc" ./cmd/certcoach
 go build -o "$tmp/certload" ./cmd/certload
@@ -19,7 +20,7 @@ pk=$( { "$tmp/certload" -mode discord -secret "$seed" -url http://127.0.0.1:9/x 
 SLACK_SIGNING_SECRET=x CERTCOACH_ADDR=127.0.0.1:18083 "$tmp/slack-ceiling" 2>/dev/null & sc=$!
 DISCORD_PUBLIC_KEY=$pk CERTCOACH_ADDR=127.0.0.1:18084 "$tmp/discord-ceiling" 2>/dev/null & dc=$!
 SLACK_SIGNING_SECRET=x SLACK_BOT_TOKEN=xoxb-test SLACK_API_URL=http://127.0.0.1:9/ DISCORD_PUBLIC_KEY=$pk \
-  CERTCOACH_DB="$tmp/load.db" CERTCOACH_ADDR=127.0.0.1:18080 CERTCOACH_RATE_LIMIT=0 CERTCOACH_WORKSPACE_RATE_LIMIT=0 \
+  CERTCOACH_DB="$DB" CERTCOACH_ADDR=127.0.0.1:18080 CERTCOACH_RATE_LIMIT=0 CERTCOACH_WORKSPACE_RATE_LIMIT=0 \
   CERTCOACH_LOG_LEVEL=warn "$tmp/cc" serve 2>"$tmp/serve.log" & sp=$!
 sleep 2
 "$tmp/certload" -mode discord -secret "$seed" -url http://127.0.0.1:18080/discord/interactions -dump >"$tmp/compare.json"

@@ -55,6 +55,10 @@ type options struct {
 	platform  string
 	strictAck bool
 	keep      bool
+	replicas  int
+	postgres  string
+	killEvery time.Duration
+	kills     int
 }
 
 func main() {
@@ -66,6 +70,10 @@ func main() {
 	flag.StringVar(&o.platform, "platform", "slack", "slack (async clicks, response_url) or discord (result in the 200)")
 	flag.BoolVar(&o.strictAck, "strict-ack", true, "fail if an answer that got a 200 is missing")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temp directories (databases, server logs)")
+	flag.IntVar(&o.replicas, "replicas", 0, "run this many serve replicas on one PostgreSQL database instead, killing one with -9 every -kill-every and restarting it")
+	flag.StringVar(&o.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "with -replicas: the server to create each run's database on")
+	flag.DurationVar(&o.killEvery, "kill-every", 10*time.Second, "with -replicas: the time between kills")
+	flag.IntVar(&o.kills, "kills", 3, "with -replicas: kills per run")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx := context.Background()
@@ -81,7 +89,11 @@ func main() {
 	}
 	failed := 0
 	for i := 1; i <= o.runs; i++ {
-		r, err := runOnce(ctx, o, log)
+		run := runOnce
+		if o.replicas > 0 {
+			run = runReplicas
+		}
+		r, err := run(ctx, o, log)
 		if err != nil {
 			fatal(log, fmt.Errorf("run %d: %w", i, err))
 		}
@@ -104,6 +116,7 @@ func fatal(log *slog.Logger, err error) {
 
 // result is one run's tally.
 type result struct {
+	kills                                    int // replicas mode: replicas killed (one every killedAfter)
 	requests, acked, confirmed, doubleClicks int
 	busy                                     int
 	killedAfter                              time.Duration
@@ -117,9 +130,13 @@ func (r result) ok(strict bool) bool {
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("killed after %s; %d requests (%d answered busy), %d answer clicks got 200 (+%d double clicks), %d results delivered; "+
+	killed := "killed after " + r.killedAfter.Round(time.Millisecond).String()
+	if r.kills > 0 {
+		killed = fmt.Sprintf("%d replicas killed, one every %s", r.kills, r.killedAfter)
+	}
+	return fmt.Sprintf("%s; %d requests (%d answered busy), %d answer clicks got 200 (+%d double clicks), %d results delivered; "+
 		"after restart (ready in %s): %d answers stored, acked-but-missing %d, delivered-but-missing %d, stored twice %d, session position mismatches %d",
-		r.killedAfter.Round(time.Millisecond), r.requests, r.busy, r.acked, r.doubleClicks, r.confirmed, r.restartReady.Round(time.Millisecond),
+		killed, r.requests, r.busy, r.acked, r.doubleClicks, r.confirmed, r.restartReady.Round(time.Millisecond),
 		r.storedRows, r.ackedMissing, r.confirmedMissing, r.duplicates, r.badPos)
 }
 
@@ -281,6 +298,13 @@ func check(ctx context.Context, db string, t *tally, r *result) error {
 		return err
 	}
 	defer raw.Close()
+	return compare(ctx, raw, t, r)
+}
+
+// compare counts what the database holds against the tally: acknowledged
+// or delivered answers missing, answers stored twice, sessions whose
+// position disagrees with their answers.
+func compare(ctx context.Context, raw *sql.DB, t *tally, r *result) error {
 	stored := map[string]int{}
 	rows, err := raw.QueryContext(ctx, "SELECT attempt_key, count(*) FROM answers GROUP BY user_id, attempt_key")
 	if err != nil {
@@ -332,6 +356,39 @@ type driver struct {
 	inbox   chan []byte
 	respURL string
 	discord *wire.Discord
+	// pick, in replicas mode, names a live replica for each request (the
+	// load balancer); a request that finds its replica dead is sent again
+	// to another, as a balancer retries.
+	pick func() string
+}
+
+// retries bounds how often a request is re-sent to another replica.
+const retries = 8
+
+// aim returns the clients for the next request: aimed at a replica picked
+// now in replicas mode, else the driver's own.
+func (d *driver) aim() (wire.Slack, *wire.Discord) {
+	if d.pick == nil {
+		return d.slack, d.discord
+	}
+	base := d.pick()
+	sl := d.slack
+	sl.URL = base + "/slack/events"
+	var dc *wire.Discord
+	if d.discord != nil {
+		dc = d.discord.At(base + "/discord/interactions")
+	}
+	return sl, dc
+}
+
+// again reports whether a failed request should go to another replica,
+// after a short pause.
+func (d *driver) again(ctx context.Context, attempt int) bool {
+	if d.pick == nil || attempt >= retries || ctx.Err() != nil {
+		return false
+	}
+	time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
+	return ctx.Err() == nil
 }
 
 var errGone = errors.New("server gone")
@@ -343,9 +400,20 @@ const quizLength = 20
 // for Discord, the response_url post for Slack. acked is set once the click
 // got its 200.
 func (d *driver) click(ctx context.Context, id string) (body []byte, acked bool, err error) {
+	for attempt := 0; ; attempt++ {
+		body, ok, err := d.clickOnce(ctx, id)
+		acked = acked || ok
+		if err == nil || !d.again(ctx, attempt) {
+			return body, acked, err
+		}
+	}
+}
+
+func (d *driver) clickOnce(ctx context.Context, id string) (body []byte, acked bool, err error) {
 	d.t.requests.Add(1)
-	if d.discord != nil {
-		res, err := d.discord.Button(ctx, "G1", d.user, "tok", id)
+	sl, dc := d.aim()
+	if dc != nil {
+		res, err := dc.Button(ctx, "G1", d.user, "tok", id)
 		if err != nil || res.Status != 200 {
 			return nil, false, errGone
 		}
@@ -355,7 +423,7 @@ func (d *driver) click(ctx context.Context, id string) (body []byte, acked bool,
 	for len(d.inbox) > 0 {
 		<-d.inbox
 	}
-	res, err := d.slack.Action(ctx, "T1", d.user, "C1", id, d.respURL)
+	res, err := sl.Action(ctx, "T1", d.user, "C1", id, d.respURL)
 	if err != nil {
 		return nil, false, errGone
 	}
@@ -381,23 +449,34 @@ func (d *driver) click(ctx context.Context, id string) (body []byte, acked bool,
 // response_url, so it cannot be mistaken for the next question's reply.
 func (d *driver) doubleClick(ctx context.Context, id string) {
 	d.t.requests.Add(1)
-	if d.discord != nil {
-		_, _ = d.discord.Button(ctx, "G1", d.user, "tok", id)
+	sl, dc := d.aim()
+	if dc != nil {
+		_, _ = dc.Button(ctx, "G1", d.user, "tok", id)
 		return
 	}
-	_, _ = d.slack.Action(ctx, "T1", d.user, "C1", id, strings.Replace(d.respURL, "/r/"+d.user+"/", "/r/"+d.user+"-dbl/", 1))
+	_, _ = sl.Action(ctx, "T1", d.user, "C1", id, strings.Replace(d.respURL, "/r/"+d.user+"/", "/r/"+d.user+"-dbl/", 1))
 }
 
 func (d *driver) start(ctx context.Context) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		b, err := d.startOnce(ctx)
+		if err == nil || !d.again(ctx, attempt) {
+			return b, err
+		}
+	}
+}
+
+func (d *driver) startOnce(ctx context.Context) ([]byte, error) {
 	d.t.requests.Add(1)
-	if d.discord != nil {
-		res, err := d.discord.Command(ctx, "G1", d.user, "tok", "quiz", map[string]string{"cert": "cissp", "count": strconv.Itoa(quizLength)})
+	sl, dc := d.aim()
+	if dc != nil {
+		res, err := dc.Command(ctx, "G1", d.user, "tok", "quiz", map[string]string{"cert": "cissp", "count": strconv.Itoa(quizLength)})
 		if err != nil || res.Status != 200 {
 			return nil, errGone
 		}
 		return res.Body, nil
 	}
-	res, err := d.slack.Command(ctx, "T1", d.user, "C1", fmt.Sprintf("quiz cissp %d", quizLength), d.respURL)
+	res, err := sl.Command(ctx, "T1", d.user, "C1", fmt.Sprintf("quiz cissp %d", quizLength), d.respURL)
 	if err != nil || res.Status != 200 {
 		return nil, errGone
 	}

@@ -82,20 +82,27 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// DiscordGlobalRate is the rate the shared Discord budget allows: a little
-// under the 50 requests/s Discord allows a bot across all its processes,
-// so that timing jitter between replicas never tips it over.
+// DiscordGlobalRate is the default rate of the shared Discord budget: a
+// little under the 50 requests/s Discord allows a bot across all its
+// processes, so that timing jitter between replicas never tips it over.
 const DiscordGlobalRate = 48
 
-// Discord budgets every REST call of the bot against its global limit,
-// except interaction callbacks and webhooks, which Discord does not count
-// against it.
-func Discord(r *http.Request, _ []byte) []Limit {
-	p := r.URL.Path
-	if strings.Contains(p, "/interactions/") || strings.Contains(p, "/webhooks/") {
-		return nil
+// Discord budgets every REST call of the bot against its global limit at
+// perSecond requests a second (Discord raises the limit for large bots on
+// request), except interaction callbacks and webhooks, which Discord does
+// not count against it.
+func Discord(perSecond int) Rule {
+	if perSecond <= 0 {
+		perSecond = DiscordGlobalRate
 	}
-	return []Limit{{Name: "discord:global", Interval: time.Second / DiscordGlobalRate, Burst: 1}}
+	l := Limit{Name: "discord:global", Interval: time.Second / time.Duration(perSecond), Burst: 1}
+	return func(r *http.Request, _ []byte) []Limit {
+		p := r.URL.Path
+		if strings.Contains(p, "/interactions/") || strings.Contains(p, "/webhooks/") {
+			return nil
+		}
+		return []Limit{l}
+	}
 }
 
 // Slack's documented tiers, per method and workspace (a token).

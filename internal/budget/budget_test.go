@@ -30,10 +30,10 @@ func TestRules(t *testing.T) {
 		body  string
 		wants string // the budget's name prefix; "" for none
 	}{
-		{"discord message", Discord, "https://discord.com/api/v9/channels/1/messages", "", "", "discord:global"},
-		{"discord DM channel", Discord, "https://discord.com/api/v9/users/@me/channels", "", "", "discord:global"},
-		{"discord interaction callback", Discord, "https://discord.com/api/v9/interactions/1/tok/callback", "", "", ""},
-		{"discord webhook edit", Discord, "https://discord.com/api/v9/webhooks/1/tok/messages/@original", "", "", ""},
+		{"discord message", Discord(0), "https://discord.com/api/v9/channels/1/messages", "", "", "discord:global"},
+		{"discord DM channel", Discord(0), "https://discord.com/api/v9/users/@me/channels", "", "", "discord:global"},
+		{"discord interaction callback", Discord(0), "https://discord.com/api/v9/interactions/1/tok/callback", "", "", ""},
+		{"discord webhook edit", Discord(0), "https://discord.com/api/v9/webhooks/1/tok/messages/@original", "", "", ""},
 		{"slack post", Slack, "https://slack.com/api/chat.postMessage", "xoxb-1", "channel=D42&text=hi", "slack:"},
 		{"slack open", Slack, "https://slack.com/api/conversations.open", "xoxb-1", "users=U1", "slack:"},
 		{"slack response_url", Slack, "https://hooks.slack.com/commands/T1/99/abc", "", `{"text":"x"}`, ""},

@@ -102,14 +102,22 @@ type Discord struct {
 	Key    ed25519.PrivateKey
 	AppID  string
 	Client *http.Client
-	seq    atomic.Uint64
+	seq    *atomic.Uint64 // shared with copies made by At
 	prefix string
 }
 
 // NewDiscord returns a client; prefix keeps interaction IDs unique across
 // runs against the same database (the adapter refuses a replayed ID).
 func NewDiscord(endpoint string, key ed25519.PrivateKey, prefix string) *Discord {
-	return &Discord{URL: endpoint, Key: key, AppID: "100000000000000001", prefix: prefix}
+	return &Discord{URL: endpoint, Key: key, AppID: "100000000000000001", prefix: prefix, seq: new(atomic.Uint64)}
+}
+
+// At is the same client (the same IDs, never repeated) aimed at another
+// endpoint: another replica behind the same load balancer.
+func (d *Discord) At(endpoint string) *Discord {
+	c := *d
+	c.URL = endpoint
+	return &c
 }
 
 // Post sends one signed interaction.

@@ -50,6 +50,28 @@ func TestOpenTwiceMigratesOnce(t *testing.T) {
 	}
 }
 
+// TestReplicasStartTogether: replicas opening a new database at the same
+// moment all start; the migration is applied once.
+func TestReplicasStartTogether(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			s, err := postgres.Open(ctx, u)
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestOpenErrorHidesPassword(t *testing.T) {
 	_, err := postgres.Open(context.Background(), "postgres://certcoach:s3cret-pw@127.0.0.1:1/x?sslmode=disable&connect_timeout=2")
 	if err == nil {

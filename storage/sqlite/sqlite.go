@@ -34,8 +34,9 @@ type Store struct {
 // dialect is SQLite's: "?" placeholders, no row locks (BEGIN IMMEDIATE
 // already runs write transactions one at a time), planner hints kept.
 var dialect = sqlstore.Dialect{
-	Name:       "sqlite",
-	IndexHints: true,
+	Name:        "sqlite",
+	IndexHints:  true,
+	GroupCommit: true,
 	UserTables: `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
 		WHERE m.type = 'table' AND p.name = 'user_id' AND m.name NOT LIKE 'goose%'`,
 	BeforeClose: func(ctx context.Context, w *sql.DB) {

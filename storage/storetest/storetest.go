@@ -55,6 +55,7 @@ type Store interface {
 	ReminderByID(ctx context.Context, id int64) (storage.Reminder, error)
 	DueReminders(ctx context.Context, now time.Time, after storage.DueRef, limit int, platforms ...string) ([]storage.DueRef, error)
 	ClaimReminder(ctx context.Context, id int64, now time.Time, opts storage.ClaimOptions) (storage.Claim, error)
+	SetSendQuestion(ctx context.Context, c storage.Claim, questionID string) error
 	FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error
 	FailSend(ctx context.Context, c storage.Claim, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error
 	ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error
@@ -119,6 +120,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"DeleteWorkspace", testDeleteWorkspace},
 		{"OAuthStates", testOAuthStates},
 		{"RateBudgetShared", testRateBudgetShared},
+		{"AbandonedClaim", testAbandonedClaim},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newDB(t)) })
 	}
@@ -712,5 +714,57 @@ func testRateBudgetShared(t *testing.T, open Opener) {
 	}
 	if n, err := a.PruneBudgets(ctx, now.Add(time.Minute)); err != nil || n != 1 {
 		t.Errorf("pruned %d budgets, %v; want the idle one", n, err)
+	}
+}
+
+// testAbandonedClaim: a claim whose owner died mid-send (its lease ran
+// out) is sent again, with the question it carried, by another replica
+// when its platform deduplicates sends; otherwise it is recorded unknown
+// and the reminder moves to the next day.
+func testAbandonedClaim(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a, b := open(t), open(t)
+	now := time.Date(2027, 6, 1, 1, 0, 0, 0, time.UTC)
+	for _, resend := range []bool{true, false} {
+		user := fmt.Sprint("resend-", resend)
+		r := seedReminder(t, a, user, 60, now.Add(-time.Hour))
+		c, err := a.ClaimReminder(ctx, r.ID, now, claimOpts("dead"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SetSendQuestion(ctx, c, "q-shown"); err != nil {
+			t.Fatal(err)
+		}
+		opts := claimOpts("alive")
+		if resend {
+			opts.Resend = func(platform string) bool { return platform == "discord" }
+		}
+		if _, err := b.ClaimReminder(ctx, r.ID, now.Add(time.Minute), opts); !errors.Is(err, storage.ErrNotClaimed) {
+			t.Fatalf("claimed while the lease holds: %v", err)
+		}
+		later := now.Add(opts.Lease + time.Second)
+		c2, err := b.ClaimReminder(ctx, r.ID, later, opts)
+		if resend {
+			if err != nil || c2.SendID != c.SendID || c2.Attempt != 2 || c2.QuestionID != "q-shown" || c2.Owner != "alive" {
+				t.Fatalf("resend claim %+v, %v; want send %d again, attempt 2, q-shown", c2, err, c.SendID)
+			}
+			if err := a.FinishSend(ctx, c, "q-shown", later, dailyUTC); err == nil {
+				t.Error("the dead owner's claim could still be finished")
+			}
+			if err := b.FinishSend(ctx, c2, "q-shown", later, dailyUTC); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if !errors.Is(err, storage.ErrNotClaimed) {
+			t.Fatalf("claimed an abandoned send without dedupe: %+v, %v", c2, err)
+		}
+		sd, err := b.SendOn(ctx, r.ID, "2027-06-01")
+		if err != nil || sd.State != storage.SendUnknown {
+			t.Fatalf("abandoned send %+v, %v; want unknown", sd, err)
+		}
+		if got, _ := b.ReminderByID(ctx, r.ID); got.DueDay != "2027-06-02" {
+			t.Errorf("after an abandoned send the reminder is due %s, want the next day", got.DueDay)
+		}
 	}
 }

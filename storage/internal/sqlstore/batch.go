@@ -83,6 +83,9 @@ func (s *Store) submit(ctx context.Context, apply func(ctx context.Context, tx *
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if !s.d.GroupCommit { // a transaction of its own
+		return s.tx(ctx, func(tx *wtx) error { return apply(ctx, tx) })
+	}
 	job := &batchJob{ctx: ctx, apply: apply, done: make(chan verdict, 1)}
 	g := &s.gc
 	g.mu.Lock()

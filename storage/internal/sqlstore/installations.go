@@ -154,13 +154,15 @@ func (s *Store) DeleteWorkspace(ctx context.Context, platform, workspace string)
 // SaveOAuthState records an install's state (its hash) until expires.
 // Expired states are dropped on the way.
 func (s *Store) SaveOAuthState(ctx context.Context, hash string, expires, now time.Time) error {
-	if _, err := s.exec(ctx, "DELETE FROM slack_oauth_states WHERE expires_at <= ?", now.Unix()); err != nil {
-		return fmt.Errorf("prune oauth states: %w", err)
-	}
-	if _, err := s.exec(ctx, "INSERT INTO slack_oauth_states (state_hash, expires_at) VALUES (?, ?)", hash, expires.Unix()); err != nil {
-		return fmt.Errorf("save oauth state: %w", err)
-	}
-	return nil
+	return s.tx(ctx, func(tx *wtx) error {
+		if _, err := tx.exec(ctx, "DELETE FROM slack_oauth_states WHERE expires_at <= ?", now.Unix()); err != nil {
+			return fmt.Errorf("prune oauth states: %w", err)
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO slack_oauth_states (state_hash, expires_at) VALUES (?, ?)", hash, expires.Unix()); err != nil {
+			return fmt.Errorf("save oauth state: %w", err)
+		}
+		return nil
+	})
 }
 
 // ConsumeOAuthState deletes a state and reports whether it existed and had

@@ -181,8 +181,10 @@ func (s *Store) dueRange(ctx context.Context, out []storage.DueRef, q string, ar
 // than MaxAge it is recorded skipped and the next one within MaxAge of now
 // (if any) is claimed instead. A day already sent, missed or skipped only
 // advances the reminder. An abandoned claim (lease expired: its owner died
-// mid-send) is recorded unknown and not resent, because the message may have
-// gone out. It returns ErrNotClaimed when there is nothing to send.
+// mid-send) is claimed again when opts.Resend says its platform
+// deduplicates sends, and is otherwise recorded unknown and not resent,
+// because the message may have gone out. It returns ErrNotClaimed when
+// there is nothing to send.
 func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts storage.ClaimOptions) (storage.Claim, error) {
 	var c storage.Claim
 	claimed := false
@@ -234,6 +236,14 @@ func (s *Store) ClaimReminder(ctx context.Context, id int64, now time.Time, opts
 				if _, err := tx.exec(ctx, "UPDATE reminder_sends SET state = ?, attempts = ?, owner = ? WHERE id = ?",
 					storage.SendSending, attempts, opts.Owner, sendID); err != nil {
 					return fmt.Errorf("claim retry: %w", err)
+				}
+			case state == storage.SendSending && opts.Resend != nil && opts.Resend(r.Platform):
+				// Abandoned mid-send on a platform that deduplicates by the
+				// send's key: send it again, with the question it carried.
+				attempts++
+				if _, err := tx.exec(ctx, "UPDATE reminder_sends SET attempts = ?, owner = ?, error = ? WHERE id = ?",
+					attempts, opts.Owner, "claim by "+owner+" abandoned mid-send; resent", sendID); err != nil {
+					return fmt.Errorf("reclaim abandoned: %w", err)
 				}
 			default:
 				if state == storage.SendSending {
@@ -302,7 +312,9 @@ func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID
 		if err != nil {
 			return fmt.Errorf("record send: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("record send: %w", err)
+		} else if n == 0 {
 			return fmt.Errorf("record send %d: claim lost", c.SendID)
 		}
 		r, err := scanReminder(tx.queryRow(ctx, "SELECT "+reminderCols+" FROM reminders WHERE id = ? FOR UPDATE", c.Reminder.ID))
@@ -325,6 +337,16 @@ func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID
 		_, err = advanceTx(ctx, tx, r, now, c.Day, next, now)
 		return err
 	})
+}
+
+// SetSendQuestion records the question a claim is about to carry, so that
+// a resend after its owner died carries the same one.
+func (s *Store) SetSendQuestion(ctx context.Context, c storage.Claim, questionID string) error {
+	if _, err := s.exec(ctx, "UPDATE reminder_sends SET question_id = ? WHERE id = ? AND owner = ? AND state = ?",
+		questionID, c.SendID, c.Owner, storage.SendSending); err != nil {
+		return fmt.Errorf("record question of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
+	}
+	return nil
 }
 
 // FinishSend records a claim as sent with the question it carried.
@@ -456,7 +478,10 @@ func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 		if err != nil {
 			return total, fmt.Errorf("prune reminder sends: %w", err)
 		}
-		n, _ := res.RowsAffected()
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("prune reminder sends: %w", err)
+		}
 		total += n
 		if n < 1000 {
 			return total, nil
@@ -472,7 +497,10 @@ func (s *Store) RecordQotdAnswer(ctx context.Context, sendID, userID int64, choi
 	if err != nil {
 		return false, fmt.Errorf("record channel answer: %w", err)
 	}
-	n, _ := res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record channel answer: %w", err)
+	}
 	return n == 1, nil
 }
 

@@ -70,28 +70,39 @@ func (s *Store) OpenSession(ctx context.Context, userID int64, kind string) (sto
 // SetSessionState moves a session to state; elapsed time is banked on pause
 // and the clock restarts on resume. It reports whether the state changed.
 func (s *Store) SetSessionState(ctx context.Context, id, from, to string, now time.Time) (bool, error) {
-	var (
-		res sql.Result
-		err error
-	)
-	switch {
-	case to == storage.SessionActive:
-		res, err = s.exec(ctx, "UPDATE sessions SET state = ?, resumed_at = ? WHERE id = ? AND state = ?", to, now.Unix(), id, from)
-	case from == storage.SessionActive:
-		res, err = s.exec(ctx, "UPDATE sessions SET state = ?, elapsed = elapsed + (? - resumed_at) WHERE id = ? AND state = ?", to, now.Unix(), id, from)
-	default:
-		res, err = s.exec(ctx, "UPDATE sessions SET state = ? WHERE id = ? AND state = ?", to, id, from)
-	}
+	changed := false
+	err := s.tx(ctx, func(tx *wtx) error {
+		var (
+			res sql.Result
+			err error
+		)
+		switch {
+		case to == storage.SessionActive:
+			res, err = tx.exec(ctx, "UPDATE sessions SET state = ?, resumed_at = ? WHERE id = ? AND state = ?", to, now.Unix(), id, from)
+		case from == storage.SessionActive:
+			res, err = tx.exec(ctx, "UPDATE sessions SET state = ?, elapsed = elapsed + (? - resumed_at) WHERE id = ? AND state = ?", to, now.Unix(), id, from)
+		default:
+			res, err = tx.exec(ctx, "UPDATE sessions SET state = ? WHERE id = ? AND state = ?", to, id, from)
+		}
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		changed = n == 1
+		if changed && (to == storage.SessionDone || to == storage.SessionStopped) {
+			if _, err := tx.exec(ctx, "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL", now.Unix(), id); err != nil {
+				return fmt.Errorf("finish: %w", err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return false, fmt.Errorf("session %s -> %s: %w", id, to, err)
 	}
-	if to == storage.SessionDone || to == storage.SessionStopped {
-		if _, err := s.exec(ctx, "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL", now.Unix(), id); err != nil {
-			return false, fmt.Errorf("finish session %s: %w", id, err)
-		}
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return changed, nil
 }
 
 // FinishSession ends a session as done (or stopped) from any open state.

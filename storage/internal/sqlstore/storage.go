@@ -30,6 +30,12 @@ type Dialect struct {
 	RowLocks bool
 	// IndexHints keeps "INDEXED BY <index>" (SQLite's planner hint).
 	IndexHints bool
+	// GroupCommit batches concurrent hot writes into one transaction (see
+	// batch.go). SQLite's one writer needs it; PostgreSQL commits
+	// concurrent transactions together by itself, and a batch there would
+	// hold many users' row locks at once, so that two replicas' batches
+	// could deadlock and fail every answer in them.
+	GroupCommit bool
 	// UserTables lists the tables with a user_id column (export, forget).
 	UserTables string
 	// BeforeClose runs on the writer pool just before it is closed.

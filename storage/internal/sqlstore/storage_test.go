@@ -20,16 +20,23 @@ import (
 // open SQLite themselves (storage/sqlite imports this package), with the
 // migrations storage/sqlite embeds.
 
-var testDialect = Dialect{Name: "sqlite", IndexHints: true}
+var testDialect = Dialect{Name: "sqlite", IndexHints: true, GroupCommit: true}
 
-func openSQLite(t testing.TB, path string) *Store {
+func openSQLite(t testing.TB, path string) *Store { return openSQLiteWith(t, path, testDialect) }
+
+func openSQLiteWith(t testing.TB, path string, d Dialect) *Store {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaxOpenConns(1)
+	db.SetMaxOpenConns(1) // the one writer, as storage/sqlite opens it
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, os.DirFS("../../sqlite/migrations"), goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +44,7 @@ func openSQLite(t testing.TB, path string) *Store {
 	if _, err := p.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(ctx, db, db, testDialect)
+	s, err := New(ctx, db, r, d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,45 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestProgressChartWritesAFile: `progress chart` writes the PNG and prints
+// its path; plain `progress` writes nothing.
+func TestProgressChartWritesAFile(t *testing.T) {
+	c, _, _ := newConsole(t)
+	c.ChartDir = t.TempDir()
+	ctx := context.Background()
+	c.Do(ctx, "quiz cissp 3 1")
+	c.Do(ctx, "a")
+	if out := c.Do(ctx, "progress"); strings.Contains(out, ".png") {
+		t.Fatalf("plain progress wrote a chart:\n%s", out)
+	}
+	out := c.Do(ctx, "progress chart")
+	m := regexp.MustCompile(`Chart \((\d+)x(\d+) PNG\) written to (\S+\.png)`).FindStringSubmatch(out)
+	if m == nil || !strings.Contains(out, "Security Architecture and Engineering") {
+		t.Fatalf("no chart path in:\n%s", out)
+	}
+	if filepath.Dir(m[3]) != c.ChartDir {
+		t.Errorf("chart written to %s, want it in %s", m[3], c.ChartDir)
+	}
+	f, err := os.Open(m[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("%s is not a PNG: %v", m[3], err)
+	}
+	if got := fmt.Sprintf("%dx%d", cfg.Width, cfg.Height); got != m[1]+"x"+m[2] {
+		t.Errorf("file is %s, console said %sx%s", got, m[1], m[2])
+	}
+}
