@@ -77,3 +77,18 @@ func TestVocabularyProblems(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAnalyze(b *testing.B) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := []string{"where do I sit the cissp exam", "how do cism and cissp differ on incident response",
+		"i passed the test, but i don't have the five years of experience. what do i do now?", "what is an rpo"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		kb.Analyze(qs[i%len(qs)])
+		i++
+	}
+}

@@ -109,7 +109,7 @@ type Adapter struct {
 	clients   clientCache
 	refreshMu sync.Mutex
 	now       func() time.Time
-	homes     sync.Map // InstallKey.norm() + "/" + user -> struct{}: users who opened the Home tab
+	homes     sync.Map // InstallKey.norm() + "/" + user -> homeChart: users who opened the Home tab
 	images    imageIDs // charts already uploaded
 }
 
