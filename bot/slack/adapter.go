@@ -29,7 +29,6 @@ import (
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 	Prepare(req bot.Request) bot.Prepared
-	Known(text string) bool
 }
 
 // Dedup records deliveries so that a retried event is processed once
