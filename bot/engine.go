@@ -260,7 +260,7 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 			return r, err
 		}
 		// In DMs and mentions, free text is a question.
-		if req.Actor.DM || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
+		if req.Actor.DM || req.Conversational || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
 			_, all := ParseCommand("ask " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(req.Text), "/cert")))
 			return e.ask(ctx, req, all)
 		}

@@ -354,3 +354,18 @@ func TestGroupPermissionDecidedOnce(t *testing.T) {
 		t.Errorf("console: %s", all(r))
 	}
 }
+
+// TestConversationalTextIsAQuestion: text said to the bot in a channel
+// mention is a question when it is no command, decided by the engine (the
+// Slack adapter used to check the text itself).
+func TestConversationalTextIsAQuestion(t *testing.T) {
+	h := newHarness(t)
+	a := bot.Actor{Platform: "slack", Workspace: "T1", User: "U1", Channel: "C1"}
+	r := h.e.Handle(context.Background(), bot.Request{Actor: a, Text: "what is the cissp passing score", Conversational: true})
+	if r.Kind != "ask" || !strings.Contains(r.Body, "700") {
+		t.Fatalf("mention question:\n%s", all(r))
+	}
+	if r := h.e.Handle(context.Background(), bot.Request{Actor: a, Text: "what is the cissp passing score"}); r.Outcome != bot.OutcomeUserError {
+		t.Fatalf("the same text as a slash command should be an unknown command:\n%s", all(r))
+	}
+}

@@ -8,9 +8,11 @@ import (
 
 // RenderCache keeps an adapter's encoded form of recent replies. Reference
 // replies (compare, domains, help) are the same for many users, and
-// rendering plus reflective JSON encoding cost a fifth of a request's CPU in
-// both adapters; a hit costs a hash and an equality check of the reply's
-// strings. Entries match on the whole reply and variant, never the hash
+// rendering plus reflective JSON encoding is a large share of a request;
+// a hit costs a hash and an equality check of the reply's strings.
+// BenchmarkFullPath for /cert compare (December 2026): Discord 94-100 µs
+// of CPU per request with the cache, 120 µs without; Slack 30-37 µs a
+// request with it, 64-72 µs without. Entries match on the whole reply and variant, never the hash
 // alone. Replies with files or images are never kept.
 type RenderCache struct {
 	seed maphash.Seed

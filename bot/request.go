@@ -43,6 +43,9 @@ type Request struct {
 	// parameter name. Used instead of Text.
 	Command string
 	Options map[string]string
+	// Conversational marks text said to the bot in a message (a DM or a
+	// mention): text that is not a command is then a question for ask.
+	Conversational bool
 	// ID identifies the request in logs.
 	ID string
 

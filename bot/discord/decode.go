@@ -14,7 +14,8 @@ import (
 // three times (validate, decode with the data kept raw, decode the data),
 // which cost as much as the rest of the request after the signature check;
 // goccy/go-json decodes the same fields into the same discordgo types several
-// times faster (docs/performance.md has the figures). Its result must equal
+// times faster (BenchmarkDecode, December 2026: a slash command in 4.8 µs
+// against discordgo's 30 µs, of about 100 µs of CPU for the whole request). Its result must equal
 // discordgo's (TestDecodeMatchesDiscordgo, FuzzDecode); anything
 // it rejects or does not know, and any panic in it, falls back to
 // discordgo's decoder, which stays the reference.

@@ -29,7 +29,6 @@ import (
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 	Prepare(req bot.Request) bot.Prepared
-	Known(text string) bool
 }
 
 // Dedup records deliveries so that a retried event is processed once
@@ -110,7 +109,7 @@ type Adapter struct {
 	clients   clientCache
 	refreshMu sync.Mutex
 	now       func() time.Time
-	homes     sync.Map // InstallKey.norm() + "/" + user -> struct{}: users who opened the Home tab
+	homes     sync.Map // InstallKey.norm() + "/" + user -> homeChart: users who opened the Home tab
 	images    imageIDs // charts already uploaded
 }
 

@@ -76,17 +76,14 @@ func (a *Adapter) inbound(ev slackevents.EventsAPIEvent) (inbound, bool) {
 
 var mentionRe = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
 
-// commandText turns a message into command text: a known command as typed,
-// anything else a question for `ask`.
+// commandText is a message's text without the bot's mention (a bare
+// mention asks for help). The request is marked conversational, so the
+// engine takes text that is no command as a question.
 func (a *Adapter) commandText(text string) string {
-	t := strings.TrimSpace(mentionRe.ReplaceAllString(text, " "))
-	if t == "" {
-		return "help"
-	}
-	if a.eng.Known(t) {
+	if t := strings.TrimSpace(mentionRe.ReplaceAllString(text, " ")); t != "" {
 		return t
 	}
-	return "ask " + t
+	return "help"
 }
 
 func (a *Adapter) runEvent(ctx context.Context, in inbound) {
@@ -112,6 +109,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	req := p.Req
 	req.Actor = a.actor(ctx, cl, in.user, in.channel, "", waitFor(p, true))
 	req.Actor.DM = in.dm
+	req.Conversational = true
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
 	m.Blocks = withImage(m.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)

@@ -113,8 +113,21 @@ func reminderLine(at time.Time, zone string) string {
 
 func homeKey(cl *client, user string) string { return cl.key.Workspace() + "/" + user }
 
-// publishHome builds and publishes a user's Home tab.
-func (a *Adapter) publishHome(ctx context.Context, cl *client, user string) {
+// homeChartEvery is how often refreshes after answers upload a new chart
+// for an open Home tab: every answer changes the chart, and each upload is
+// a file and three Slack calls. Opening the tab always gets a fresh one.
+const homeChartEvery = 10 * time.Minute
+
+// homeChart is the chart a user's Home tab last showed (the homes map's
+// value; block is nil when there was none).
+type homeChart struct {
+	block slackapi.Block
+	at    time.Time
+}
+
+// publishHome builds and publishes a user's Home tab; fresh (the user is
+// looking at it) uploads a new chart, otherwise a recent one is reused.
+func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, fresh bool) {
 	act := a.actor(ctx, cl, user, "", "", followupWait)
 	d, err := a.cfg.Home.Dashboard(ctx, act)
 	if err != nil {
@@ -122,7 +135,21 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string) {
 		return
 	}
 	view := HomeView(d)
-	view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, a.imageBlock(ctx, cl, d.Chart), maxHomeBlocks)
+	var chart homeChart
+	if v, ok := a.homes.Load(homeKey(cl, user)); ok && !fresh {
+		if hc, _ := v.(homeChart); hc.block != nil && a.now().Sub(hc.at) < homeChartEvery {
+			chart = hc
+		}
+	}
+	if d.Chart != nil && chart.block == nil {
+		if b := a.imageBlock(ctx, cl, d.Chart); b != nil {
+			chart = homeChart{block: b, at: a.now()}
+		}
+	}
+	if d.Chart == nil {
+		chart = homeChart{}
+	}
+	view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, chart.block, maxHomeBlocks)
 	err = a.retry(ctx, func() error {
 		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
@@ -131,7 +158,7 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string) {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
-	a.homes.Store(homeKey(cl, user), struct{}{})
+	a.homes.Store(homeKey(cl, user), chart)
 }
 
 // republishHome refreshes the Home tab of a user who has opened it, after
@@ -143,7 +170,7 @@ func (a *Adapter) republishHome(cl *client, user string) {
 	if _, ok := a.homes.Load(homeKey(cl, user)); !ok {
 		return
 	}
-	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user) })
+	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user, false) })
 }
 
 // homeAction runs a Home tab button's command and sends the reply as a DM
@@ -168,6 +195,6 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 		if err := a.post(ctx, cl, ch, reply); err != nil {
 			a.log.Warn("slack: home action reply failed", "request_id", req.ID, "err", err)
 		}
-		a.publishHome(ctx, cl, user)
+		a.publishHome(ctx, cl, user, true)
 	})
 }

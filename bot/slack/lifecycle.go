@@ -81,7 +81,7 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 				a.log.Warn("slack: app_home_opened from a workspace without a usable installation", "workspace", k.Workspace(), "err", err)
 				return
 			}
-			a.publishHome(ctx, cl, user)
+			a.publishHome(ctx, cl, user, true)
 		})
 	}
 	return false, true

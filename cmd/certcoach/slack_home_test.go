@@ -108,6 +108,38 @@ func TestSlackAppHome(t *testing.T) {
 		t.Errorf("home button reply: %v", c.Form)
 	}
 	e.waitViews(tok, 3) // and the tab is refreshed
+
+	// Another answer refreshes the tab again, with the chart it showed a
+	// moment ago: refreshes after answers upload at most every few minutes.
+	uploads := func() int {
+		n := 0
+		for _, c := range e.fake.allCalls() {
+			if c.Method == "upload" {
+				n++
+			}
+		}
+		return n
+	}
+	before := uploads()
+	res, err = sl.Command(ctx, "T0ONE", "U0ALICE", "C0GEN", "quiz cissp 5", "")
+	if err != nil || res.Status != 200 {
+		t.Fatalf("quiz: %v %d", err, res.Status)
+	}
+	id, _, _, ok = wire.QuizButton(res.Body, 1)
+	if !ok {
+		t.Fatalf("no answer button in %s", res.Body)
+	}
+	if res, err := sl.Action(ctx, "T0ONE", "U0ALICE", "C0GEN", id, hook); err != nil || res.Status != 200 {
+		t.Fatalf("answer: %v %d", err, res.Status)
+	}
+	views = e.waitViews(tok, 4)
+	raw, _ = json.Marshal(views[len(views)-1]["view"])
+	if !strings.Contains(string(raw), `"slack_file":{"id":"F0CHART"}`) {
+		t.Errorf("refreshed dashboard without its chart: %s", raw)
+	}
+	if n := uploads(); n != before {
+		t.Errorf("a refresh after an answer uploaded the chart again (%d uploads, then %d)", before, n)
+	}
 }
 
 // newHookSink is a response_url that accepts posts.

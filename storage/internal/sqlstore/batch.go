@@ -10,12 +10,15 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
-// Group commit for the hot writes: answers, and the delivery records that
-// let each Slack event and Discord interaction be processed once. Every
-// SQLite commit costs a round of WAL writes and file locks whatever its size,
-// so when many requests write at once one transaction carries a batch of
-// them. Callers wait for the commit, so a write is durable (and visible to
-// other replicas on the same file) before anyone is told its result.
+// Group commit for the hot writes on SQLite (Dialect.GroupCommit): answers,
+// and the delivery records that let each Slack event and Discord
+// interaction be processed once. Every SQLite commit costs a round of WAL
+// writes and file locks whatever its size, so when many requests write at
+// once one transaction carries a batch of them. Callers wait for the
+// commit, so a write is durable before anyone is told its result.
+// BenchmarkDelivery (8 concurrent callers, a 2-core machine, December 2026):
+// 13 µs of CPU per delivery record group-committed, 34 µs each in its own
+// transaction.
 
 // maxBatch bounds one transaction (and so the wait of its first caller).
 const maxBatch = 128
@@ -24,11 +27,9 @@ const maxBatch = 128
 // It waits only while jobs come faster than that, lingering has been paying
 // (see pacer) and nobody else is already waiting; on a quiet process
 // nothing waits. Without lingering, batches stay at one job whenever
-// requests arrive a little apart (as when each first spends ~60 µs
-// verifying a signature), and the group commit saves nothing; measured with
-// cmd/certload, lingering took ~40 µs of CPU off each Discord interaction at
-// 7-8k/s. Yielding instead of sleeping was tried: it burns the idle
-// processor and saved far less.
+// requests arrive a little apart (each first spends a while verifying its
+// signature), and the group commit saves nothing. Yielding instead of
+// sleeping burns the idle processor.
 const batchLinger = 300 * time.Microsecond
 
 // batchJob is one caller's writes inside a batch transaction. apply runs in

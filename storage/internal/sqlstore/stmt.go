@@ -7,9 +7,10 @@ import (
 )
 
 // Statements are prepared once and reused: with SQLite, parsing a statement
-// costs more than running a primary-key lookup, so hot paths must not
-// re-prepare on every call. database/sql re-prepares a *sql.Stmt per pool
-// connection on first use and keeps it.
+// costs as much as running a primary-key lookup. BenchmarkRead (December
+// 2026): 3.0 µs of CPU per primary-key read prepared, 5.9 µs re-prepared
+// each call. database/sql re-prepares a *sql.Stmt per pool connection on
+// first use and keeps it (pgx caches its statements the same way).
 
 func (s *Store) prepared(ctx context.Context, db *sql.DB, q string) (*sql.Stmt, error) {
 	key := stmtKey{db: db, q: q}
@@ -62,8 +63,7 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 }
 
 // wtx is a write transaction that binds each prepared statement to itself
-// once (Tx.StmtContext costs ~4 µs a call, as much as the insert it runs,
-// and a group-committed batch runs the same few statements many times).
+// once: a group-committed batch runs the same few statements many times.
 type wtx struct {
 	*sql.Tx
 	s     *Store
