@@ -21,8 +21,8 @@ func eventKey(ev slackevents.EventsAPIEvent, cb *slackevents.EventsAPICallbackEv
 		if k.EnterpriseID == "" {
 			k.EnterpriseID = ev.EnterpriseID
 		}
-		if k.TeamID == "" && !k.OrgWide {
-			k.TeamID = ev.TeamID
+		if k.TeamID == "" {
+			k.TeamID = ev.TeamID // an org-wide key ignores it; single-workspace mode uses it
 		}
 		return k
 	}
