@@ -369,3 +369,15 @@ func TestConversationalTextIsAQuestion(t *testing.T) {
 		t.Fatalf("the same text as a slash command should be an unknown command:\n%s", all(r))
 	}
 }
+
+// TestPrepareOddRequests: a blank command path is help, an unknown one is
+// refused like unknown text, and neither panics.
+func TestPrepareOddRequests(t *testing.T) {
+	h := newHarness(t)
+	if r := h.e.Handle(context.Background(), bot.Request{Actor: actor("odd"), Command: "   "}); r.Kind != "help" {
+		t.Errorf("blank command: %s", all(r))
+	}
+	if r := h.e.Handle(context.Background(), bot.Request{Actor: actor("odd"), Command: "frobnicate", Options: map[string]string{"x": "y"}}); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("unknown command: %s", all(r))
+	}
+}

@@ -98,6 +98,9 @@ func (e *Engine) parse(req Request) parsed {
 		return parsed{name: name, args: args, cmd: c, known: ok}
 	}
 	words := strings.Fields(strings.ToLower(req.Command))
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
 	c, ok := e.lookup(words[0])
 	p := parsed{name: words[0], cmd: c, known: ok}
 	if !ok {
