@@ -451,9 +451,9 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
 	}
 	best := hits[0].Entry
-	if _, f, ok := e.kb.Fact(strings.TrimPrefix(best.Ref, "fact:")); ok && len(a.Exams) == 0 {
-		// Search found a fact for a question that names no exam: both
-		// exams' facts of that key, as when the analysis finds the key.
+	if _, f, ok := e.kb.Fact(strings.TrimPrefix(best.Ref, "fact:")); ok && len(a.Exams) != 1 {
+		// Search found a fact for a question that names no exam, or both:
+		// both exams' facts of that key, as when the analysis finds the key.
 		if r, ok := e.factFor([]string{f.Key}, e.certsFor(a), false); ok {
 			relatedBody(&r, hits[1:])
 			return r, nil

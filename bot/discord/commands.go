@@ -48,8 +48,8 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		Type:             discordgo.ChatApplicationCommand,
 		Name:             CommandName,
 		Description:      "Study CISM and CISSP: compare, quiz, review, plan",
-		IntegrationTypes: ptr(append([]discordgo.ApplicationIntegrationType(nil), integrationTypes...)),
-		Contexts:         ptr(append([]discordgo.InteractionContextType(nil), contexts...)),
+		IntegrationTypes: integrationTypes(),
+		Contexts:         contexts(),
 	}
 	for _, c := range cmds {
 		if len(root.Options) == maxOptions || !validName(c.Name) {

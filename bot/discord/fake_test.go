@@ -337,7 +337,9 @@ func newEnv(tb testing.TB, token string) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ev.a, err = New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), Domains: kbDomains(kb)})
+	// Commands must not be deferred by a loaded machine: tests of the
+	// deferral set a short deferAfter themselves.
+	ev.a, err = New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), Domains: kbDomains(kb), DeferAfter: time.Hour})
 	if err != nil {
 		tb.Fatal(err)
 	}

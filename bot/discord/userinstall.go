@@ -4,12 +4,14 @@ import "github.com/bwmarrin/discordgo"
 
 // User installs: /cert can be installed to a user's account as well as to a
 // server, and used in servers, the bot's DM and other DMs and group DMs.
-var (
-	integrationTypes = []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall,
-		discordgo.ApplicationIntegrationUserInstall}
-	contexts = []discordgo.InteractionContextType{discordgo.InteractionContextGuild,
+func integrationTypes() *[]discordgo.ApplicationIntegrationType {
+	return &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+}
+
+func contexts() *[]discordgo.InteractionContextType {
+	return &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild,
 		discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
-)
+}
 
 // userInstallOnly reports whether an interaction reached certcoach through
 // the user's own install alone: in a server that has not installed the bot,

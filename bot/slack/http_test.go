@@ -105,13 +105,9 @@ func TestSlowCommandFollowsUp(t *testing.T) {
 	if !e.eng.Prepare(bot.Request{Text: "export"}).Info.Slow {
 		t.Skip("export is not a slow command any more")
 	}
-	start := time.Now()
 	status, msg := e.slash(testUser, "export")
 	if status != http.StatusOK || msg.ResponseType != "ephemeral" || !strings.Contains(msg.Text, "Working on it") {
 		t.Fatalf("ack: %d %s", status, msg.raw)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("ack took %v", d)
 	}
 	posts := e.hooks.wait(t, 1)
 	if !strings.HasPrefix(posts[0].Path, "/commands/") {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/bot/slack"
 	"github.com/certcoach/certcoach/internal/tokenbox"
 	"github.com/certcoach/certcoach/internal/wire"
@@ -46,6 +47,8 @@ type multiEnv struct {
 	ins    *installStore
 	dbPath string
 	a      *slack.Adapter
+	eng    *bot.Engine
+	kb     *knowledge.Base
 	srv    *httptest.Server
 	logs   *syncBuffer
 
@@ -99,6 +102,8 @@ func newMultiEnv(t *testing.T, rotating bool) *multiEnv {
 	}
 	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	eng := bot.NewEngine(kb, st, bot.Options{Logger: log})
+	remind.Register(remind.Deps{Engine: eng, Store: st, KB: kb})
+	e.eng, e.kb = eng, kb
 	box, err := tokenbox.New(testTokenKey)
 	if err != nil {
 		t.Fatal(err)
@@ -562,4 +567,60 @@ func postEvent(ctx context.Context, sl wire.Slack, envelope map[string]any) (wir
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	return wire.Response{Status: res.StatusCode, Body: body}, nil
+}
+
+type setClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *setClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *setClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+func (c *setClock) Ticks(time.Duration) (<-chan time.Time, func()) {
+	return make(chan time.Time), func() {}
+}
+
+// The reminder scheduler, with no request to take a token from, sends each
+// workspace's reminder and question of the day with that workspace's token.
+func TestSlackScheduledSendsUseTheirWorkspaceToken(t *testing.T) {
+	e := newMultiEnv(t, false)
+	e.install("T0ONE")
+	e.install("T0TWO")
+	one, two := e.tokenOf("T0ONE"), e.tokenOf("T0TWO")
+	ctx := context.Background()
+	sl := e.slackWire()
+	if res, _ := sl.Command(ctx, "T0ONE", "U0ALICE", "C0ONE", "remind 07:30 UTC", ""); !strings.Contains(string(res.Body), "07:30") {
+		t.Fatalf("remind: %s", res.Body)
+	}
+	if res, _ := sl.Command(ctx, "T0TWO", "U0ADMIN", "C0TWO", "group daily 09:00 UTC", ""); !strings.Contains(string(res.Body), "09:00") {
+		t.Fatalf("group daily: %s", res.Body)
+	}
+	clk := &setClock{}
+	s := remind.New(remind.Deps{Engine: e.eng, Store: e.store, KB: e.kb}, map[string]remind.Notifier{bot.PlatformSlack: e.a},
+		remind.Options{Clock: clk, Logger: slog.New(slog.DiscardHandler)})
+	for _, r := range []struct{ kind, team, target, token string }{
+		{storage.ReminderUser, "T0ONE", "U0ALICE", one}, {storage.ReminderChannel, "T0TWO", "C0TWO", two},
+	} {
+		rem, err := e.store.ReminderFor(ctx, r.kind, bot.PlatformSlack, r.team, r.target)
+		if err != nil {
+			t.Fatalf("%s reminder of %s: %v", r.kind, r.team, err)
+		}
+		clk.Set(rem.NextFire)
+		if _, err := s.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		channel := r.target
+		if r.kind == storage.ReminderUser {
+			channel = "D0" + r.target
+		}
+		var sent []fakeCall
+		for _, c := range e.fake.allCalls() {
+			if c.Method == "chat.postMessage" && c.Form.Get("channel") == channel {
+				sent = append(sent, c)
+			}
+		}
+		if len(sent) != 1 || sent[0].Token != r.token {
+			t.Errorf("%s of %s: %d posts to %s, token ok: %v", r.kind, r.team, len(sent), channel, len(sent) == 1 && sent[0].Token == r.token)
+		}
+	}
 }

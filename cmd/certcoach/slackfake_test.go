@@ -209,7 +209,9 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	case "auth.test":
 		reply(map[string]any{"user_id": "U0BOT", "team_id": "T0FIRST"})
 	case "users.info":
-		reply(map[string]any{"user": map[string]any{"id": form.Get("user"), "name": "alice", "tz": "Europe/Paris", "profile": map[string]any{"display_name": "Alice"}}})
+		// U0ADMIN is a workspace admin (may set up a channel's daily question).
+		reply(map[string]any{"user": map[string]any{"id": form.Get("user"), "name": "alice", "tz": "Europe/Paris", "is_admin": form.Get("user") == "U0ADMIN",
+			"profile": map[string]any{"display_name": "Alice"}}})
 	case "conversations.open":
 		reply(map[string]any{"channel": map[string]any{"id": "D0" + form.Get("users")}})
 	case "chat.postMessage", "chat.postEphemeral":
