@@ -250,6 +250,13 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		if err := permitted(c.CommandInfo, req.Actor); err != nil {
 			return Reply{Kind: c.Name}, err
 		}
+		if args.Named == nil && typesText(c.Name) {
+			named, err := e.typeText(ctx, req, c.CommandInfo, args.Fields)
+			if err != nil {
+				return Reply{Kind: c.Name}, err
+			}
+			args.Named = named
+		}
 	}
 	if !ok && isControl(name, args) {
 		// A lone A-D, "next" or a digit with no button left to press.

@@ -20,7 +20,8 @@ func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations", Params: []Param{
 		examParam(false, "Which certification (default: your plan's)", "quiz cissp 7 5"),
 		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name (default: any)", Example: "quiz cissp iam 5", Complete: true},
-		{Name: "count", Kind: KindCount, Desc: "How many questions (1-20)", Example: "quiz cissp 7 5", Min: 1, Max: 20}}},
+		{Name: "count", Kind: KindCount, Desc: "How many questions (1-20)", Example: "quiz cissp 7 5", Min: 1, Max: 20},
+		{Name: "action", Kind: KindChoice, Desc: "resume: continue your open quiz", Example: "quiz resume", Choices: []string{"resume"}}}},
 		e.quiz, "practice", "drill")
 	e.Register(CommandInfo{Name: "exam", Usage: "exam <cism|cissp> | exam pause | exam resume | exam stop", Summary: "Timed mock exam in the real format", Params: []Param{
 		examParam(false, "Which certification (to start an exam)", "exam cism"),
@@ -163,72 +164,8 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	if args.Named != nil {
-		return e.quizNamed(ctx, req, u, args.Named)
-	}
-	fields := args.Fields
-	if len(fields) == 0 || (len(fields) == 1 && fields[0] == "resume") {
-		if s, err := e.store.OpenSession(ctx, u.ID, quizKind); err == nil {
-			return e.showQuestion(ctx, s, "Resuming your quiz.")
-		}
-	}
-	cert := ""
-	if len(fields) > 0 {
-		if _, ok := e.kb.Cert(fields[0]); ok {
-			cert, fields = fields[0], fields[1:]
-		} else if looksLikeCert(fields[0]) {
-			return Reply{}, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `quiz cissp 7 5`.", truncate(fields[0], 20))
-		}
-	}
-	if cert == "" {
-		cert = e.defaultCert(ctx, u)
-	}
-	outline := e.outlineFor(ctx, req, cert)
-	domain, count := 0, 5
-	var words []string
-	var numbers []int
-	for _, f := range fields {
-		n, err := strconv.Atoi(strings.TrimPrefix(f, "d"))
-		if err != nil {
-			words = append(words, f)
-			continue
-		}
-		numbers = append(numbers, n)
-	}
-	tooMany := Errorf("Too many numbers. Usage: `quiz [cism|cissp] [domain] [count 1-20]`, e.g. `quiz cissp 7 5`.")
-	switch {
-	case len(words) > 0:
-		// A domain named in words: a number can only be the count.
-		d := e.findDomain(outline, strings.Join(words, " "))
-		if d == nil {
-			return Reply{}, Errorf("%s has no domain %q. Usage: `quiz [cism|cissp] [domain] [count 1-20]`; see `domains %s`.", strings.ToUpper(cert), truncate(strings.Join(words, " "), 30), cert)
-		}
-		domain = d.N
-		if len(numbers) > 1 {
-			return Reply{}, tooMany
-		}
-		if len(numbers) == 1 {
-			count = numbers[0]
-		}
-	case len(numbers) == 1 && numbers[0] >= 1 && numbers[0] <= len(outline.Domains):
-		domain = numbers[0]
-	case len(numbers) == 1:
-		count = numbers[0]
-	case len(numbers) == 2:
-		if numbers[0] < 0 || numbers[0] > len(outline.Domains) {
-			return Reply{}, Errorf("%s has domains 1-%d (0 for any); you asked for %d. See `domains %s`.", strings.ToUpper(cert), len(outline.Domains), numbers[0], cert)
-		}
-		domain, count = numbers[0], numbers[1]
-	case len(numbers) > 2:
-		return Reply{}, tooMany
-	}
-	return e.startQuiz(ctx, u, cert, outline, domain, count)
-}
-
-// quizNamed starts a quiz from named options (cert, domain, count): no
-// guessing whether a number is a domain or a count.
-func (e *Engine) quizNamed(ctx context.Context, req Request, u storage.User, named map[string]string) (Reply, error) {
-	if len(named) == 0 {
+	named := args.Named
+	if len(named) == 0 || named["action"] == "resume" {
 		if s, err := e.store.OpenSession(ctx, u.ID, quizKind); err == nil {
 			return e.showQuestion(ctx, s, "Resuming your quiz.")
 		}
@@ -242,12 +179,12 @@ func (e *Engine) quizNamed(ctx context.Context, req Request, u storage.User, nam
 	if d := named["domain"]; d != "" && d != "0" {
 		dom := e.findDomain(outline, d)
 		if dom == nil {
-			return Reply{}, Errorf("%s has no domain %q; see `domains %s`.", strings.ToUpper(cert), truncate(d, 30), cert)
+			return Reply{}, Errorf("%s has no domain %q. Usage: `quiz [cism|cissp] [domain] [count 1-20]`; see `domains %s`.", strings.ToUpper(cert), truncate(d, 30), cert)
 		}
 		domain = dom.N
 	}
 	if c := named["count"]; c != "" {
-		count, _ = strconv.Atoi(c) // checked against the declaration
+		count, _ = strconv.Atoi(c) // a whole number: checked by the engine's parse
 	}
 	return e.startQuiz(ctx, u, cert, outline, domain, count)
 }

@@ -1,0 +1,95 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// TestQuizTextParsedOnce: typed quiz text is mapped by the engine onto the
+// quiz's declared parameters, and starts the same quiz as the named
+// options it stands for (the handler has one path, for typed values).
+func TestQuizTextParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	h.do(t, "cism-planner", "plan cism 2027-03-01") // CISM is then the default exam
+	for _, c := range []struct {
+		user, text string
+		opts       map[string]string // the same quiz as named options
+		want       string
+	}{
+		{"a", "quiz cissp 7 5", map[string]string{"cert": "cissp", "domain": "7", "count": "5"}, "CISSP D7 · Question 1 of 5"},
+		{"a", "quiz cissp d7 3", map[string]string{"cert": "cissp", "domain": "7", "count": "3"}, "CISSP D7 · Question 1 of 3"},
+		{"a", "quiz cissp 7", map[string]string{"cert": "cissp", "domain": "7"}, "CISSP D7 · Question 1 of 5"},
+		{"a", "quiz cissp 9", map[string]string{"cert": "cissp", "count": "9"}, "Question 1 of 9"},
+		{"a", "quiz cissp iam 4", map[string]string{"cert": "cissp", "domain": "iam", "count": "4"}, "CISSP D5 · Question 1 of 4"},
+		{"a", "quiz cism governance 3", map[string]string{"cert": "cism", "domain": "governance", "count": "3"}, "CISM D1 · Question 1 of 3"},
+		{"a", "quiz cism 0 6", map[string]string{"cert": "cism", "domain": "0", "count": "6"}, "Question 1 of 6"},
+		{"a", "quiz cissp", map[string]string{"cert": "cissp"}, "Question 1 of 5"},
+		{"a", "quiz CISSP 2 2", map[string]string{"cert": "cissp", "domain": "2", "count": "2"}, "CISSP D2 · Question 1 of 2"},
+		// Without an exam, a lone number is read against the default exam's domains.
+		{"b", "quiz 6", map[string]string{"domain": "6"}, "CISSP D6 · Question 1 of 5"},
+		{"cism-planner", "quiz 3", map[string]string{"cert": "cism", "domain": "3"}, "CISM D3 · Question 1 of 5"},
+		{"cism-planner", "quiz 6", map[string]string{"cert": "cism", "count": "6"}, "Question 1 of 6"},
+	} {
+		h.do(t, c.user, "quiz stop")
+		text := h.do(t, c.user, c.text)
+		h.do(t, c.user, "quiz stop")
+		named := h.e.Handle(context.Background(), bot.Request{Actor: actor(c.user), Command: "quiz", Options: c.opts})
+		h.do(t, c.user, "quiz stop")
+		if text.Outcome != bot.OutcomeOK || !strings.Contains(text.Title, c.want) {
+			t.Errorf("%q: want title with %q, got:\n%s", c.text, c.want, all(text))
+		}
+		// A quiz over any domain titles each question with its own domain.
+		if !strings.Contains(c.want, " D") {
+			text.Title, named.Title = cutDomain(text.Title), cutDomain(named.Title)
+		}
+		if named.Title != text.Title {
+			t.Errorf("%q: text and named options differ: %q vs %q", c.text, text.Title, named.Title)
+		}
+	}
+}
+
+// TestQuizTextErrors: an argument that fits no parameter gets one line
+// naming it, with an example.
+func TestQuizTextErrors(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ text, want string }{
+		{"quiz cisp", "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
+		{"quiz cissp 42 42", "CISSP has domains 1-8 (0 for any); you asked for 42."},
+		{"quiz cissp 1 2 3", "Too many numbers. Usage: `quiz [cism|cissp] [domain] [count 1-20]`, e.g. `quiz cissp 7 5`."},
+		{"quiz cissp iam 4 5", "Too many numbers."},
+		{"quiz cissp underwater", "CISSP has no domain \"underwater\"."},
+		{"quiz cissp 7 99", "A quiz has 1 to 20 questions (you asked for 99)."},
+		{"quiz 0", "A quiz has 1 to 20 questions (you asked for 0)."},
+	} {
+		r := h.do(t, "err", c.text)
+		if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, c.want) || strings.Contains(r.Body, "\n") {
+			t.Errorf("%q: want one line with %q, got %q (%s)", c.text, c.want, r.Body, r.Outcome)
+		}
+	}
+}
+
+// TestQuizResumeTyped: `quiz resume` and a bare `quiz` continue the open
+// quiz rather than start another.
+func TestQuizResumeTyped(t *testing.T) {
+	h := newHarness(t)
+	h.do(t, "r", "quiz cissp 7 3")
+	for _, text := range []string{"quiz resume", "quiz"} {
+		r := h.do(t, "r", text)
+		if !strings.Contains(r.Body, "Resuming") || !strings.Contains(r.Title, "of 3") {
+			t.Errorf("%q should resume the open quiz:\n%s", text, all(r))
+		}
+	}
+}
+
+// cutDomain drops the " D3" from "CISM D3 · Question 1 of 6".
+func cutDomain(title string) string {
+	head, tail, ok := strings.Cut(title, " · ")
+	if !ok {
+		return title
+	}
+	exam, _, _ := strings.Cut(head, " ")
+	return exam + " · " + tail
+}

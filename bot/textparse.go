@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// typesText reports whether a command's handler reads only typed values
+// (Args.Named), so the engine maps its typed text onto its declaration.
+// Commands move here one by one as their positional parsing is removed.
+func typesText(name string) bool {
+	return name == "quiz"
+}
+
+// typeText maps the words typed after a command's name onto its declared
+// parameters by kind, into the same map that named options produce: an
+// exam word is the exam, a choice word its choice, words the domain's
+// name, and numbers the domain then the count. A lone number is a domain
+// when the exam has that domain, else the count ("quiz cissp 7" is
+// domain 7, "quiz cissp 9" nine questions); after a domain named in
+// words it is the count. An argument that fits nothing is one line
+// naming it, with the parameter's example.
+func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, words []string) (map[string]string, error) {
+	named := map[string]string{}
+	find := func(k ParamKind) *Param {
+		for i := range info.Params {
+			if p := &info.Params[i]; p.Kind == k {
+				if _, done := named[p.Name]; !done {
+					return p
+				}
+			}
+		}
+		return nil
+	}
+	usage := Errorf("Too many numbers. Usage: `%s`, e.g. `%s`.", info.Usage, example(info))
+	var names []string
+	var numbers []string
+	for _, w := range words {
+		if p := find(KindChoice); p != nil && containsFold(p.Choices, w) {
+			named[p.Name] = strings.ToLower(w)
+			continue
+		}
+		if p := find(KindExam); p != nil {
+			if _, ok := e.kb.Cert(w); ok {
+				named[p.Name] = w
+				continue
+			}
+			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
+				return nil, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
+			}
+		}
+		if _, err := strconv.Atoi(strings.TrimPrefix(w, "d")); err == nil {
+			numbers = append(numbers, w)
+			continue
+		}
+		names = append(names, w)
+	}
+	dom, count := find(KindDomain), find(KindCount)
+	if len(names) > 0 {
+		if dom == nil {
+			return nil, Errorf("Unknown argument %q. Usage: `%s`, e.g. `%s`.", truncate(strings.Join(names, " "), 30), info.Usage, example(info))
+		}
+		named[dom.Name] = strings.Join(names, " ")
+		dom = nil
+	}
+	switch {
+	case len(numbers) == 0:
+	case dom != nil && count != nil && len(numbers) == 2:
+		cert := e.certOrDefault(ctx, req, named)
+		n, _ := strconv.Atoi(strings.TrimPrefix(numbers[0], "d"))
+		if o := e.outlineFor(ctx, req, cert); n < 0 || n > len(o.Domains) {
+			return nil, Errorf("%s has domains 1-%d (0 for any); you asked for %d. See `domains %s`.", strings.ToUpper(cert), len(o.Domains), n, cert)
+		}
+		named[dom.Name], named[count.Name] = numbers[0], numbers[1]
+	case len(numbers) > 1:
+		return nil, usage
+	case dom != nil && count != nil:
+		// One number: the domain if the exam has it, else the count.
+		cert := e.certOrDefault(ctx, req, named)
+		n, _ := strconv.Atoi(strings.TrimPrefix(numbers[0], "d"))
+		if n >= 1 && n <= len(e.outlineFor(ctx, req, cert).Domains) {
+			named[dom.Name] = numbers[0]
+		} else {
+			named[count.Name] = numbers[0]
+		}
+	case count != nil:
+		named[count.Name] = numbers[0]
+	case dom != nil:
+		named[dom.Name] = numbers[0]
+	default:
+		return nil, usage
+	}
+	return named, nil
+}
+
+// certOrDefault is the exam given, else the one the user most likely means:
+// their plan's, else CISSP.
+func (e *Engine) certOrDefault(ctx context.Context, req Request, named map[string]string) string {
+	if c := named["cert"]; c != "" {
+		return c
+	}
+	if p, ok := e.userPlan(ctx, req); ok {
+		return p.Cert
+	}
+	return "cissp"
+}
+
+// example is a command's first parameter example, else its usage.
+func example(info CommandInfo) string {
+	for _, p := range info.Params {
+		if p.Example != "" {
+			return p.Example
+		}
+	}
+	return info.Usage
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
