@@ -298,7 +298,14 @@ var (
 
 func loadKB(tb testing.TB) *knowledge.Base {
 	tb.Helper()
-	kbOnce.Do(func() { kbBase, kbErr = knowledge.Load(knowledge.Embedded()) })
+	kbOnce.Do(func() {
+		if kbBase, kbErr = knowledge.Load(knowledge.Embedded()); kbErr == nil {
+			// Build the search index now: built inside the first ask, under
+			// -race on a busy machine, it can outlast DeferAfter and turn an
+			// immediate reply into a deferred one.
+			kbErr = kbBase.WarmSearch(context.Background())
+		}
+	})
 	if kbErr != nil {
 		tb.Skipf("knowledge base does not validate yet (content lands in parallel): %v", kbErr)
 	}
