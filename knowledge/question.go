@@ -17,6 +17,9 @@ type Vocabulary struct {
 	Attributes []VocabEntry        `yaml:"attributes"` // key: a fact key of certs.yaml; earlier entries win ties
 	Synonyms   map[string][]string `yaml:"synonyms"`   // full-text search expansions
 	Stopwords  []string            `yaml:"stopwords"`  // words that are never the subject
+	// Spellings fold a word to the one the phrases use ("defence" is
+	// "defense"), in questions and phrases alike.
+	Spellings map[string]string `yaml:"spellings"`
 }
 
 // VocabEntry is one key and the phrases that mean it.
@@ -31,6 +34,12 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Refusals = append(v.Refusals, o.Refusals...)
 	v.Attributes = append(v.Attributes, o.Attributes...)
 	v.Stopwords = append(v.Stopwords, o.Stopwords...)
+	if len(o.Spellings) > 0 && v.Spellings == nil {
+		v.Spellings = map[string]string{}
+	}
+	for k, s := range o.Spellings {
+		v.Spellings[k] = s
+	}
 	if len(o.Synonyms) > 0 && v.Synonyms == nil {
 		v.Synonyms = map[string][]string{}
 	}
@@ -121,7 +130,61 @@ type analyzer struct {
 	byFirst map[string][]phrase // first token -> phrases, longest first
 	examTok map[string]string   // one-token exam names -> cert
 	stop    map[string]bool
+	spell   map[string]string // stemmed word -> stemmed word the phrases use
 	certs   []string
+}
+
+// gap in a phrase's tokens stands for up to maxGap words of the question:
+// "how much ... earn" meets "how much do cissp holders earn".
+const (
+	gap    = "..."
+	maxGap = 3
+)
+
+// phraseTokens normalises a phrase; "..." between words becomes a gap.
+func phraseTokens(s string) []string {
+	var out []string
+	for i, part := range strings.Split(s, gap) {
+		_, toks := normTokens(part)
+		if len(toks) == 0 {
+			continue
+		}
+		if i > 0 && len(out) > 0 {
+			out = append(out, gap)
+		}
+		out = append(out, toks...)
+	}
+	return out
+}
+
+// words counts a phrase's tokens that are words, not gaps.
+func words(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		if t != gap {
+			n++
+		}
+	}
+	return n
+}
+
+// matchAt returns where phrase p ends if it starts at toks[i], or -1.
+func matchAt(toks []string, i int, p []string) int {
+	for j := 0; j < len(p); j++ {
+		if p[j] == gap {
+			for skip := 0; skip <= maxGap && i+skip < len(toks); skip++ {
+				if end := matchAt(toks, i+skip, p[j+1:]); end >= 0 {
+					return end
+				}
+			}
+			return -1
+		}
+		if i >= len(toks) || toks[i] != p[j] {
+			return -1
+		}
+		i++
+	}
+	return i
 }
 
 // normTokens lower-cases s, drops apostrophes (don't -> dont) and splits it
@@ -166,7 +229,7 @@ func (b *Base) phrases() []phrase {
 	var out []phrase
 	add := func(kind, key string, ss ...string) {
 		for _, s := range ss {
-			if _, toks := normTokens(s); len(toks) > 0 {
+			if toks := phraseTokens(s); len(toks) > 0 {
 				out = append(out, phrase{toks: toks, t: target{kind, key}, order: len(out)})
 			}
 		}
@@ -199,15 +262,19 @@ func (b *Base) phrases() []phrase {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, stop: map[string]bool{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, stop: map[string]bool{}, spell: map[string]string{}}
+	for from, to := range b.Vocab.Spellings {
+		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
+	}
 	for _, p := range b.phrases() {
+		a.fold(p.toks)
 		a.byFirst[p.toks[0]] = append(a.byFirst[p.toks[0]], p)
 		if p.t.kind == "exam" && len(p.toks) == 1 {
 			a.examTok[p.toks[0]] = p.t.key
 		}
 	}
 	for k, ps := range a.byFirst {
-		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].toks) > len(ps[j].toks) })
+		sort.SliceStable(ps, func(i, j int) bool { return words(ps[i].toks) > words(ps[j].toks) })
 		a.byFirst[k] = ps
 	}
 	for _, w := range b.Vocab.Stopwords {
@@ -217,6 +284,15 @@ func (b *Base) newAnalyzer() *analyzer {
 		a.certs = append(a.certs, c.ID)
 	}
 	return a
+}
+
+// fold rewrites stemmed words to the spelling the phrases use.
+func (a *analyzer) fold(toks []string) {
+	for i, w := range toks {
+		if to, ok := a.spell[w]; ok {
+			toks[i] = to
+		}
+	}
 }
 
 // matches finds every phrase occurring in toks; pos maps an index of toks
@@ -230,18 +306,8 @@ func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
 	}
 	for i := range toks {
 		for _, p := range a.byFirst[toks[i]] {
-			if len(p.toks) > len(toks)-i {
-				continue
-			}
-			ok := true
-			for j := 1; j < len(p.toks); j++ {
-				if toks[i+j] != p.toks[j] {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				out = append(out, match{start: at(i), end: at(i+len(p.toks)-1) + 1, n: len(p.toks), phrase: p})
+			if end := matchAt(toks, i, p.toks); end > i {
+				out = append(out, match{start: at(i), end: at(end-1) + 1, n: words(p.toks), phrase: p})
 			}
 		}
 	}
@@ -262,6 +328,7 @@ func (b *Base) Analyze(text string) Analysis {
 	if len(toks) > 40 {
 		raw, toks = raw[:40], toks[:40]
 	}
+	a.fold(toks)
 	named := map[string]bool{}
 	// Cues are matched on the question as written and with the exam names
 	// left out, so "where do I sit the cissp exam" meets "sit the exam".
@@ -311,6 +378,11 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 	}
 	cues = dropInside(cues, attrCues, "intent") // "where do I sit" asks for delivery, not where a subject sits
+	// A refusal cue inside a longer phrase is that phrase's word: "earn"
+	// in "earn cpe credits" asks for CPE, "book" in "book the exam" for
+	// registration.
+	cues = dropInside(cues, cues, "refusal")
+	cues = dropInside(cues, subjects, "refusal")
 	intents := map[string]bool{}
 	var attrs, refusals []match
 	for _, m := range cues {
@@ -341,6 +413,17 @@ func (b *Base) Analyze(text string) Analysis {
 	q.Tied = len(tied)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	one := len(q.Exams) == 1
+	// A refusal cue is weighed against the fact cues like any phrase: the
+	// longer says what the question asks ("how much do I pay for the
+	// exam" asks for the fee, "how much do holders earn" for pay), and a
+	// lone refusal word does not outweigh a lone fact word ("the website
+	// to register").
+	if len(refusals) > 0 && len(attrs) > 0 {
+		r, f := longest(refusals), longest(attrs)
+		if f > r || (f == r && r == 1) {
+			refusals = nil
+		}
+	}
 	if len(refusals) > 0 {
 		q.Refusal = rankKeys(refusals)[0]
 		// "Is it worth it" and "is it hard" asked of the two exams side by
@@ -353,6 +436,10 @@ func (b *Base) Analyze(text string) Analysis {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
 	case intents["compare"] && len(q.Terms) >= 2:
+		q.Ask = AskConcepts
+	case len(q.Terms) >= 2 && len(q.Exams) == 0 && len(q.Attributes) == 0 && !intents["where"]:
+		// "rto or rpo", "what are bcp and drp": two concepts named with
+		// nothing else asked: both definitions.
 		q.Ask = AskConcepts
 	case intents["compare"] && len(q.Terms) == 1 && len(q.Exams) == 0 && len(q.Attributes) == 0:
 		// "how does zero trust differ from perimeter security", "soc 1 vs
@@ -414,6 +501,15 @@ func dropInside(ms, others []match, only string) []match {
 	return out
 }
 
+// longest is the most words any of ms matched.
+func longest(ms []match) int {
+	n := 0
+	for _, m := range ms {
+		n = max(n, m.n)
+	}
+	return n
+}
+
 // rankKeys orders matched keys best first: longer phrases win, then
 // earlier vocabulary entries.
 func rankKeys(ms []match) []string {
@@ -449,7 +545,7 @@ func pickSubjects(ms []match) (terms []string, topic string) {
 	for _, m := range ms {
 		free := true
 		for _, k := range kept {
-			if m.start < k.start+k.n && k.start < m.start+m.n {
+			if m.start < k.end && k.start < m.end {
 				free = false
 				break
 			}

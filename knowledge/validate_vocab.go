@@ -70,6 +70,13 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
+	for from, to := range v.Spellings {
+		_, f := normTokens(from)
+		_, t := normTokens(to)
+		if len(f) != 1 || len(t) != 1 || f[0] == t[0] {
+			add("vocabulary spellings: %q -> %q must fold one word to another", from, to)
+		}
+	}
 	check("exams", v.Exams, certs, "exam")
 	check("refusals", v.Refusals, known(RefusalClasses()), "refusal")
 	check("intents", v.Intents, known(Intents()), "intent")
