@@ -413,6 +413,17 @@ func (b *Base) Analyze(text string) Analysis {
 	q.Tied = len(tied)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	one := len(q.Exams) == 1
+	// A refusal cue is weighed against the fact cues like any phrase: the
+	// longer says what the question asks ("how much do I pay for the
+	// exam" asks for the fee, "how much do holders earn" for pay), and a
+	// lone refusal word does not outweigh a lone fact word ("the website
+	// to register").
+	if len(refusals) > 0 && len(attrs) > 0 {
+		r, f := longest(refusals), longest(attrs)
+		if f > r || (f == r && r == 1) {
+			refusals = nil
+		}
+	}
 	if len(refusals) > 0 {
 		q.Refusal = rankKeys(refusals)[0]
 		// "Is it worth it" and "is it hard" asked of the two exams side by
@@ -488,6 +499,15 @@ func dropInside(ms, others []match, only string) []match {
 		}
 	}
 	return out
+}
+
+// longest is the most words any of ms matched.
+func longest(ms []match) int {
+	n := 0
+	for _, m := range ms {
+		n = max(n, m.n)
+	}
+	return n
 }
 
 // rankKeys orders matched keys best first: longer phrases win, then
