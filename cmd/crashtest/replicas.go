@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -66,7 +64,7 @@ func runReplicas(ctx context.Context, o options, log *slog.Logger) (result, erro
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	dbURL, drop, err := createDatabase(ctx, o.postgres)
+	dbURL, drop, err := proc.CreateDatabase(ctx, o.postgres, "certcoach_crash")
 	if err != nil {
 		return result{}, err
 	}
@@ -174,33 +172,4 @@ func runReplicas(ctx context.Context, o options, log *slog.Logger) (result, erro
 		return r, err
 	}
 	return r, nil
-}
-
-// createDatabase makes a fresh database on the server at admin and
-// returns its URL and how to drop it.
-func createDatabase(ctx context.Context, admin string) (string, func(), error) {
-	adm, err := sql.Open("pgx", admin)
-	if err != nil {
-		return "", nil, err
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "certcoach_crash_" + hex.EncodeToString(b[:])
-	if _, err := adm.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		adm.Close()
-		return "", nil, fmt.Errorf("create database (is PostgreSQL running at %s?): %w", admin, err)
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		adm.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	drop := func() {
-		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, _ = adm.ExecContext(c, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		adm.Close()
-	}
-	return u.String(), drop, nil
 }

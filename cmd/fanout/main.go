@@ -20,7 +20,6 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -30,7 +29,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -242,7 +240,7 @@ func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	dbURL, drop, err := createDatabase(ctx, o.postgres)
+	dbURL, drop, err := proc.CreateDatabase(ctx, o.postgres, "certcoach_fanout")
 	if err != nil {
 		return result{}, err
 	}
@@ -426,30 +424,4 @@ func seed(ctx context.Context, dbURL string, n int) ([]string, error) {
 	default:
 	}
 	return users, nil
-}
-
-func createDatabase(ctx context.Context, admin string) (string, func(), error) {
-	adm, err := sql.Open("pgx", admin)
-	if err != nil {
-		return "", nil, err
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "certcoach_fanout_" + hex.EncodeToString(b[:])
-	if _, err := adm.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		adm.Close()
-		return "", nil, fmt.Errorf("create database (is PostgreSQL running at %s?): %w", admin, err)
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		adm.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	return u.String(), func() {
-		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, _ = adm.ExecContext(c, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		adm.Close()
-	}, nil
 }
