@@ -253,12 +253,37 @@ func (b *Base) phrases() []phrase {
 		}
 	}
 	for _, t := range b.Terms {
-		add("term", t.ID, append([]string{t.Term, t.Acronym}, append(t.Aliases, t.Asked...)...)...)
+		names := append([]string{t.Term, t.Acronym}, t.Aliases...)
+		for _, n := range names {
+			// "penetration testing" is also asked as "penetration test",
+			// "threat modeling" as "threat model".
+			if v, ok := gerundNoun(n); ok {
+				names = append(names, v)
+			}
+		}
+		add("term", t.ID, append(names, t.Asked...)...)
 	}
 	for _, t := range b.Topics {
 		add("topic", t.ID, append([]string{t.Title, strings.ReplaceAll(t.ID, "-", " ")}, append(t.Aliases, t.Asked...)...)...)
 	}
 	return out
+}
+
+// gerundNoun turns a name ending in an -ing word into its noun form:
+// "vulnerability scanning" -> "vulnerability scan".
+func gerundNoun(name string) (string, bool) {
+	head, last := "", strings.ToLower(name)
+	if i := strings.LastIndexByte(last, ' '); i >= 0 {
+		head, last = last[:i+1], last[i+1:]
+	}
+	if head == "" || len(last) < 6 || !strings.HasSuffix(last, "ing") {
+		return "", false
+	}
+	w := last[:len(last)-3]
+	if n := len(w); n > 2 && w[n-1] == w[n-2] {
+		w = w[:n-1]
+	}
+	return head + w, true
 }
 
 func (b *Base) newAnalyzer() *analyzer {
@@ -383,6 +408,13 @@ func (b *Base) Analyze(text string) Analysis {
 	// registration.
 	cues = dropInside(cues, cues, "refusal")
 	cues = dropInside(cues, subjects, "refusal")
+	var termMs []match
+	for _, m := range subjects {
+		if m.t.kind == "term" {
+			termMs = append(termMs, m)
+		}
+	}
+	cues = dropInside(cues, termMs, "intent") // "test" in "penetration test" is the term's word
 	intents := map[string]bool{}
 	var attrs, refusals []match
 	for _, m := range cues {
