@@ -269,6 +269,16 @@ func (b *Base) phrases() []phrase {
 	return out
 }
 
+// examNoun are the words that follow an exam's name without changing
+// the question: "the cissp exam" is "cissp".
+func examNoun(w string) bool {
+	switch w {
+	case "exam", "certification", "cert", "test", "credential":
+		return true
+	}
+	return false
+}
+
 // gerundNoun turns a name ending in an -ing word into its noun form:
 // "vulnerability scanning" -> "vulnerability scan".
 func gerundNoun(name string) (string, bool) {
@@ -377,6 +387,23 @@ func (b *Base) Analyze(text string) Analysis {
 	}
 	full := a.matches(toks, nil, nil)
 	ms := a.matches(stripped, pos, full)
+	// And with "the cissp exam" left out whole, so "what does a cissp
+	// certification do" meets "what does a do" as "what does a cissp do" does.
+	if len(named) > 0 {
+		bare, bpos := make([]string, 0, len(toks)), make([]int, 0, len(toks))
+		for i, w := range toks {
+			_, isExam := a.examTok[w]
+			next := i+1 < len(toks) && a.examTok[toks[i+1]] != ""
+			prev := i > 0 && a.examTok[toks[i-1]] != ""
+			if isExam || (w == "the" && next) || (prev && examNoun(w)) {
+				continue
+			}
+			bare, bpos = append(bare, w), append(bpos, i)
+		}
+		if len(bare) < len(stripped) {
+			ms = a.matches(bare, bpos, ms)
+		}
+	}
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
 		switch {
