@@ -93,3 +93,36 @@ func cutDomain(title string) string {
 	exam, _, _ := strings.Cut(head, " ")
 	return exam + " · " + tail
 }
+
+// TestPlanAndProgressTextParsedOnce: plan and progress text is typed by the
+// engine (exam word, date, chart), with one line for a word that fits none.
+func TestPlanAndProgressTextParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		text    string
+		outcome string
+		want    string
+	}{
+		{"plan", bot.OutcomeUserError, "No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`"},
+		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism YYYY-MM-DD`."},
+		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
+		{"plan cissp tomorrow", bot.OutcomeUserError, "`date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
+		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
+		{"plan cism 2027-03-01", bot.OutcomeOK, "CISM"},
+		{"plan", bot.OutcomeOK, "CISM"}, // shows the plan just made
+		{"progress", bot.OutcomeOK, "CISM"},
+		{"progress cissp", bot.OutcomeOK, "CISSP"},
+		{"progress cissp chart", bot.OutcomeOK, "CISSP"},
+		{"progress chart cism", bot.OutcomeOK, "CISM"},
+		{"progress bogus", bot.OutcomeUserError, "Unknown argument \"bogus\". Usage: `progress [cism|cissp] [chart]`, e.g. `progress cism`."},
+		{"progress cisp", bot.OutcomeUserError, "Unknown exam \"cisp\""},
+	} {
+		r := h.do(t, "pp", c.text)
+		if r.Outcome != c.outcome || !strings.Contains(r.Title+" "+r.Body, c.want) {
+			t.Errorf("%q: want %s with %q, got %s:\n%s", c.text, c.outcome, c.want, r.Outcome, all(r))
+		}
+		if c.outcome == bot.OutcomeUserError && strings.Contains(r.Body, "\n") {
+			t.Errorf("%q: error should be one line: %q", c.text, r.Body)
+		}
+	}
+}

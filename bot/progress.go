@@ -103,15 +103,11 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
-	cert := e.defaultCert(ctx, u)
-	fields, wantChart := withoutWord(args.Fields, "chart")
-	if len(fields) > 0 {
-		c, err := e.certArg(fields, 0)
-		if err != nil {
-			return Reply{}, err
-		}
-		cert = c.ID
+	cert := args.Named["cert"]
+	if cert == "" {
+		cert = e.defaultCert(ctx, u)
 	}
+	wantChart := args.Named["show"] == "chart"
 	outline := e.outlineFor(ctx, req, cert)
 	p, err := e.study.Progress(ctx, u, cert, outline)
 	if err != nil {
@@ -166,7 +162,8 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(args.Fields) == 0 {
+	cert, date := args.Named["cert"], args.Named["date"]
+	if cert == "" && date == "" {
 		p, err := e.store.Plan(ctx, u.ID)
 		if errors.Is(err, storage.ErrNotFound) {
 			return Reply{}, Errorf("No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`, e.g. `plan cissp %s`.", e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
@@ -174,18 +171,18 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 		if err != nil {
 			return Reply{}, err
 		}
-		args.Fields = []string{p.Cert, p.ExamDate}
+		cert, date = p.Cert, p.ExamDate
 	}
-	c, err := e.certArg(args.Fields, 0)
+	c, err := e.certArg(strings.Fields(cert), 0)
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(args.Fields) < 2 {
+	if date == "" {
 		return Reply{}, Errorf("When is your exam? Usage: `plan %s YYYY-MM-DD`.", c.ID)
 	}
-	exam, err := time.Parse(time.DateOnly, args.Fields[1])
+	exam, err := time.Parse(time.DateOnly, date) // checked by the engine's parse
 	if err != nil {
-		return Reply{}, Errorf("%q is not a date: use YYYY-MM-DD, e.g. `plan %s %s`.", truncate(args.Fields[1], 20), c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+		return Reply{}, Errorf("%q is not a date: use YYYY-MM-DD, e.g. `plan %s %s`.", truncate(date, 20), c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
 	}
 	if exam.After(e.clock.Now().AddDate(3, 0, 0)) {
 		return Reply{}, Errorf("That date is more than three years away; pick a nearer one.")

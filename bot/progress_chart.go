@@ -171,14 +171,3 @@ func (e *Engine) chartData(ctx context.Context, u storage.User, p study.Progress
 }
 
 func percent(f float64) int { return int(math.Round(f * 100)) }
-
-// withoutWord returns fields without the first (case-insensitive) word w,
-// and whether it was there.
-func withoutWord(fields []string, w string) ([]string, bool) {
-	for i, f := range fields {
-		if strings.EqualFold(f, w) {
-			return append(append([]string(nil), fields[:i]...), fields[i+1:]...), true
-		}
-	}
-	return fields, false
-}

@@ -10,7 +10,7 @@ import (
 // (Args.Named), so the engine maps its typed text onto its declaration.
 // Commands move here one by one as their positional parsing is removed.
 func typesText(name string) bool {
-	return name == "quiz"
+	return name == "quiz" || name == "progress" || name == "plan"
 }
 
 // typeText maps the words typed after a command's name onto its declared
@@ -50,6 +50,12 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 				return nil, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
 			}
 		}
+		if p := find(KindDate); p != nil {
+			if v, err := checkParam(info.Name, *p, w); err == nil {
+				named[p.Name] = v
+				continue
+			}
+		}
 		if _, err := strconv.Atoi(strings.TrimPrefix(w, "d")); err == nil {
 			numbers = append(numbers, w)
 			continue
@@ -59,7 +65,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	dom, count := find(KindDomain), find(KindCount)
 	if len(names) > 0 {
 		if dom == nil {
-			return nil, Errorf("Unknown argument %q. Usage: `%s`, e.g. `%s`.", truncate(strings.Join(names, " "), 30), info.Usage, example(info))
+			return nil, unknownArg(info, names[0])
 		}
 		named[dom.Name] = strings.Join(names, " ")
 		dom = nil
@@ -89,9 +95,22 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	case dom != nil:
 		named[dom.Name] = numbers[0]
 	default:
-		return nil, usage
+		return nil, unknownArg(info, numbers[0])
 	}
 	return named, nil
+}
+
+// unknownArg is the one line for a word that fits no parameter: the
+// parameter still missing says what it must be, else the usage.
+func unknownArg(info CommandInfo, w string) error {
+	for _, p := range info.Params {
+		if p.Kind == KindDate || p.Kind == KindTime || p.Kind == KindZone {
+			if _, err := checkParam(info.Name, p, w); err != nil {
+				return err
+			}
+		}
+	}
+	return Errorf("Unknown argument %q. Usage: `%s`, e.g. `%s`.", truncate(w, 30), info.Usage, example(info))
 }
 
 // certOrDefault is the exam given, else the one the user most likely means:
