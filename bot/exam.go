@@ -29,18 +29,7 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	verb, certWord := "", ""
-	for _, f := range args.Fields {
-		switch f {
-		case "pause", "resume", "stop":
-			verb = f
-		default:
-			if certWord != "" {
-				return Reply{}, Errorf("Usage: %s", examUsage)
-			}
-			certWord = f
-		}
-	}
+	verb, certWord := args.Named["action"], args.Named["cert"]
 	if verb != "" {
 		return e.examVerb(ctx, req, u, verb, certWord)
 	}

@@ -126,3 +126,24 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestExamTextParsedOnce: exam text is typed by the engine into its exam
+// and action, in either order, with one line for a word that fits neither.
+func TestExamTextParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ text, outcome, want string }{
+		{"exam", bot.OutcomeUserError, "Which exam?"},
+		{"exam cisa", bot.OutcomeUserError, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `exam cism`."},
+		{"exam tomorrow", bot.OutcomeUserError, "Unknown argument \"tomorrow\". Usage: `exam <cism|cissp> | exam pause | exam resume | exam stop`"},
+		{"exam cism cissp", bot.OutcomeUserError, "Unknown argument \"cissp\""},
+		{"exam cism", bot.OutcomeOK, "CISM"},
+		{"exam pause cism", bot.OutcomeOK, "stopped"},
+		{"exam cism resume", bot.OutcomeOK, "CISM"},
+		{"exam stop", bot.OutcomeOK, ""},
+	} {
+		r := h.do(t, "ex", c.text)
+		if r.Outcome != c.outcome || !strings.Contains(r.Title+" "+r.Body, c.want) {
+			t.Errorf("%q: want %s with %q, got %s:\n%s", c.text, c.outcome, c.want, r.Outcome, all(r))
+		}
+	}
+}

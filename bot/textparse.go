@@ -10,7 +10,11 @@ import (
 // (Args.Named), so the engine maps its typed text onto its declaration.
 // Commands move here one by one as their positional parsing is removed.
 func typesText(name string) bool {
-	return name == "quiz" || name == "progress" || name == "plan"
+	switch name {
+	case "quiz", "progress", "plan", "exam":
+		return true
+	}
+	return false
 }
 
 // typeText maps the words typed after a command's name onto its declared
