@@ -59,7 +59,8 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(args.Fields) == 0 {
+	key, val := args.Named["key"], strings.TrimSpace(args.Named["value"])
+	if key == "" && val == "" {
 		tz := u.TZ
 		if tz == "" {
 			tz = "not set"
@@ -72,11 +73,11 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 			Body:   fmt.Sprintf("- retention: %.2f (FSRS target recall)\n- leaderboard: %s\n- timezone: %s", u.Retention, lb, tz),
 			Footer: "Change with `settings retention 0.9`, `settings leaderboard off`, `settings timezone Europe/Berlin`."}, nil
 	}
-	if len(args.Fields) < 2 {
+	if key == "" || val == "" {
 		return Reply{}, Errorf("Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`.")
 	}
-	val := args.Fields[1]
-	switch args.Fields[0] {
+	val = strings.Fields(val)[0]
+	switch key {
 	case "retention":
 		r, err := strconv.ParseFloat(val, 64)
 		if err != nil || r < 0.7 || r > 0.99 {
@@ -87,6 +88,7 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 		}
 		return Reply{Kind: "settings", Private: true, Body: fmt.Sprintf("Retention set to %.2f: new reviews are scheduled for that recall rate.", r)}, nil
 	case "leaderboard":
+		val = strings.ToLower(val)
 		if val != "on" && val != "off" {
 			return Reply{}, Errorf("Say `settings leaderboard on` or `settings leaderboard off`.")
 		}
@@ -94,8 +96,8 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 			return Reply{}, err
 		}
 		return Reply{Kind: "settings", Private: true, Body: "Leaderboard visibility: " + val + "."}, nil
-	case "timezone", "tz", "zone":
-		zone := strings.Fields(args.Rest)[1]
+	case "timezone":
+		zone := val
 		if _, err := time.LoadLocation(zone); err != nil || zone == "" || strings.EqualFold(zone, "local") {
 			return Reply{}, Errorf("%q is not an IANA time zone: use a name like `Europe/Berlin` or `America/New_York`.", truncate(zone, 40))
 		}
@@ -104,7 +106,7 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 		}
 		return Reply{Kind: "settings", Private: true, Body: "Time zone set to " + zone + "."}, nil
 	}
-	return Reply{}, Errorf("Unknown setting %q. Settings: retention, leaderboard, timezone.", truncate(args.Fields[0], 20))
+	return Reply{}, Errorf("Unknown setting %q. Settings: retention, leaderboard, timezone.", truncate(key, 20))
 }
 
 func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error) {

@@ -147,3 +147,26 @@ func TestExamTextParsedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsTextParsedOnce: settings text is typed by the engine into its
+// key and value (the value as typed: zones keep their case).
+func TestSettingsTextParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ text, outcome, want string }{
+		{"settings", bot.OutcomeOK, "- retention: 0.90"},
+		{"settings retention", bot.OutcomeUserError, "Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`."},
+		{"settings retention 0.85", bot.OutcomeOK, "Retention set to 0.85"},
+		{"settings retention 2", bot.OutcomeUserError, "a number from 0.70 to 0.99"},
+		{"settings leaderboard OFF", bot.OutcomeOK, "Leaderboard visibility: off."},
+		{"settings leaderboard maybe", bot.OutcomeUserError, "Say `settings leaderboard on`"},
+		{"settings timezone Europe/Berlin", bot.OutcomeOK, "Time zone set to Europe/Berlin."},
+		{"settings timezone Mars/Olympus", bot.OutcomeUserError, "\"Mars/Olympus\" is not an IANA time zone"},
+		{"settings nonsense x", bot.OutcomeUserError, "Unknown argument \"nonsense\". Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`, e.g. `settings retention 0.9`."},
+		{"settings", bot.OutcomeOK, "- timezone: Europe/Berlin"},
+	} {
+		r := h.do(t, "st", c.text)
+		if r.Outcome != c.outcome || !strings.Contains(r.Title+" "+r.Body, c.want) {
+			t.Errorf("%q: want %s with %q, got %s:\n%s", c.text, c.outcome, c.want, r.Outcome, all(r))
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // Commands move here one by one as their positional parsing is removed.
 func typesText(name string) bool {
 	switch name {
-	case "quiz", "progress", "plan", "exam":
+	case "quiz", "progress", "plan", "exam", "settings":
 		return true
 	}
 	return false
@@ -40,7 +40,17 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	usage := Errorf("Too many numbers. Usage: `%s`, e.g. `%s`.", info.Usage, example(info))
 	var names []string
 	var numbers []string
-	for _, w := range words {
+	for i, raw := range words {
+		w := strings.ToLower(raw)
+		if p := find(KindText); p != nil && len(named) > 0 {
+			// Free text after the other arguments: the rest, as typed.
+			v, err := checkParam(info.Name, *p, strings.Join(words[i:], " "))
+			if err != nil {
+				return nil, err
+			}
+			named[p.Name] = v
+			break
+		}
 		if p := find(KindChoice); p != nil && containsFold(p.Choices, w) {
 			named[p.Name] = strings.ToLower(w)
 			continue
