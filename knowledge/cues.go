@@ -12,9 +12,9 @@ import (
 // the longest option, or the one echoing the stem, should score no better
 // than chance plus a margin.
 const (
-	// CueChecksFail turns the cue report into failures of `kb check`; it stays
-	// false while the bank still carries the cues.
-	CueChecksFail = false
+	// CueChecksFail makes `kb check` fail on any figure over its threshold;
+	// false turns the cue report back into a review list.
+	CueChecksFail = true
 	// MaxCueShare is the highest share of an exam's questions a cue may hit.
 	MaxCueShare = 0.30
 	// MinPerObjective is the fewest questions an objective in use should have.
