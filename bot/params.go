@@ -154,7 +154,11 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 		}
 		return Errorf("`%s` must be %s, e.g. `%s`.", p.Name, what, ex)
 	}
-	if n := max(p.MaxLen, 100); len(v) > n {
+	n := p.MaxLen
+	if n == 0 {
+		n = 100
+	}
+	if len(v) > n {
 		return "", bad(fmt.Sprintf("at most %d characters", n))
 	}
 	switch p.Kind {
