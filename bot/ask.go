@@ -389,7 +389,7 @@ func (e *Engine) domainList(ctx context.Context, req Request, a *knowledge.Analy
 		return r
 	}
 	cert := a.Exams[0]
-	r, err := e.domains(ctx, req, Args{Fields: []string{cert}, Rest: cert})
+	r, err := e.domains(ctx, req, Args{Named: map[string]string{"cert": cert}})
 	if err != nil {
 		return Reply{Kind: "ask", Outcome: OutcomeUserError, Private: true, Body: err.Error()}
 	}

@@ -170,3 +170,37 @@ func TestSettingsTextParsedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDomainsTextParsedOnce: domains text is typed by the engine into its
+// exam and outline version, and shows the same outline as the named
+// options it stands for.
+func TestDomainsTextParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		text    string
+		opts    map[string]string
+		outcome string
+		want    string
+	}{
+		{"domains cissp", map[string]string{"cert": "cissp"}, bot.OutcomeOK, "CISSP domains (2024"},
+		{"domains CISM 2022", map[string]string{"cert": "cism", "version": "2022"}, bot.OutcomeOK, "CISM domains (2022"},
+		{"domains cissp 2021", map[string]string{"cert": "cissp", "version": "2021"}, bot.OutcomeOK, "CISSP domains (2021"},
+		{"domains cissp 2019", map[string]string{"cert": "cissp", "version": "2019"}, bot.OutcomeUserError, "CISSP has no \"2019\" outline. Versions: `domains cissp 2024`, `domains cissp 2021`."},
+		{"domains cissp latest", map[string]string{"cert": "cissp", "version": "latest"}, bot.OutcomeUserError, "CISSP has no \"latest\" outline."},
+		{"domains", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
+		{"domains cisa", nil, bot.OutcomeUserError, "Unknown certification \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
+		{"domains cissp 2021 2024", nil, bot.OutcomeUserError, "Unknown argument \"2024\". Usage: `domains <cism|cissp> [version]`"},
+	} {
+		text := h.do(t, "dm", c.text)
+		if text.Outcome != c.outcome || !strings.Contains(text.Title+" "+text.Body, c.want) || strings.Contains(text.Body, "\n") && c.outcome == bot.OutcomeUserError {
+			t.Errorf("%q: want %s with %q, got %s:\n%s", c.text, c.outcome, c.want, text.Outcome, all(text))
+		}
+		if c.opts == nil {
+			continue
+		}
+		named := h.e.Handle(context.Background(), bot.Request{Actor: actor("dm"), Command: "domains", Options: c.opts})
+		if named.Title != text.Title || named.Body != text.Body {
+			t.Errorf("%q: text and named options differ:\n%s\nvs\n%s", c.text, all(text), all(named))
+		}
+	}
+}

@@ -79,6 +79,14 @@ func (e *Engine) certArg(args []string, i int) (*knowledge.Cert, error) {
 	return c, nil
 }
 
+// certNamed is the typed exam argument's certification.
+func (e *Engine) certNamed(named map[string]string) (*knowledge.Cert, error) {
+	if named["cert"] == "" {
+		return nil, Errorf("Which certification? Say `cism` or `cissp`.")
+	}
+	return e.certArg([]string{named["cert"]}, 0)
+}
+
 func (e *Engine) outlineFor(ctx context.Context, req Request, cert string) *knowledge.Outline {
 	return e.kb.OutlineFor(cert, e.examDay(ctx, req, cert))
 }
@@ -273,16 +281,18 @@ func (e *Engine) pickOutline(ctx context.Context, req Request, cert string, fiel
 }
 
 func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, error) {
-	c, err := e.certArg(args.Fields, 0)
+	c, err := e.certNamed(args.Named)
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(args.Fields) > 1 {
-		if _, ok := e.kb.Outline(c.ID + "-" + args.Fields[1]); !ok {
-			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(args.Fields[1], 20), strings.Join(e.outlineVersions(c.ID), ", "))
+	o := e.outlineFor(ctx, req, c.ID)
+	if v := args.Named["version"]; v != "" {
+		vo, ok := e.kb.Outline(c.ID + "-" + v)
+		if !ok {
+			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(v, 20), strings.Join(e.outlineVersions(c.ID), ", "))
 		}
+		o = vo
 	}
-	o := e.pickOutline(ctx, req, c.ID, args.Fields[1:])
 	r := Reply{Kind: "domains", Title: fmt.Sprintf("%s domains (%s)", c.Name, outlineLabel(o)), Private: true}
 	for _, d := range o.Domains {
 		w := weightText(&d, " (unconfirmed)")

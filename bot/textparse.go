@@ -11,7 +11,7 @@ import (
 // Commands move here one by one as their positional parsing is removed.
 func typesText(name string) bool {
 	switch name {
-	case "quiz", "progress", "plan", "exam", "settings":
+	case "quiz", "progress", "plan", "exam", "settings", "domains":
 		return true
 	}
 	return false
@@ -19,7 +19,8 @@ func typesText(name string) bool {
 
 // typeText maps the words typed after a command's name onto its declared
 // parameters by kind, into the same map that named options produce: an
-// exam word is the exam, a choice word its choice, words the domain's
+// exam word is the exam, a choice word its choice, a year the outline
+// version (any word, when there is no domain to name), words the domain's
 // name, and numbers the domain then the count. A lone number is a domain
 // when the exam has that domain, else the count ("quiz cissp 7" is
 // domain 7, "quiz cissp 9" nine questions); after a domain named in
@@ -60,9 +61,22 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 				named[p.Name] = w
 				continue
 			}
+			if len(names) == 0 && len(numbers) == 0 && p.Required && find(KindDate) == nil {
+				// A reference command names its exam first (`domains cisa`):
+				// the word can only be meant as the certification.
+				return nil, Errorf("Unknown certification %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
+			}
 			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
 				return nil, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
 			}
+		}
+		if p := find(KindVersion); p != nil && (isYear(w) || find(KindDomain) == nil) {
+			v, err := checkParam(info.Name, *p, w)
+			if err != nil {
+				return nil, err
+			}
+			named[p.Name] = v
+			continue
 		}
 		if p := find(KindDate); p != nil {
 			if v, err := checkParam(info.Name, *p, w); err == nil {
@@ -156,4 +170,13 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// isYear reports whether w is four digits, as outline versions are.
+func isYear(w string) bool {
+	if len(w) != 4 {
+		return false
+	}
+	_, err := strconv.Atoi(w)
+	return err == nil
 }
