@@ -55,7 +55,7 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 			return Reply{}, false, nil
 		}
 		o := e.pickOutline(ctx, req, a.Exams[0], nil)
-		r, err := e.domain(ctx, req, Args{Fields: []string{a.Exams[0], fmt.Sprint(a.DomainN)}})
+		r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": fmt.Sprint(a.DomainN)}})
 		if err != nil {
 			return Reply{}, false, nil // no such domain: let search try
 		}

@@ -192,13 +192,52 @@ func TestDomainsTextParsedOnce(t *testing.T) {
 		{"domains cissp 2021 2024", nil, bot.OutcomeUserError, "Unknown argument \"2024\". Usage: `domains <cism|cissp> [version]`"},
 	} {
 		text := h.do(t, "dm", c.text)
-		if text.Outcome != c.outcome || !strings.Contains(text.Title+" "+text.Body, c.want) || strings.Contains(text.Body, "\n") && c.outcome == bot.OutcomeUserError {
+		if text.Outcome != c.outcome || !strings.Contains(all(text), c.want) || strings.Contains(text.Body, "\n") && c.outcome == bot.OutcomeUserError {
 			t.Errorf("%q: want %s with %q, got %s:\n%s", c.text, c.outcome, c.want, text.Outcome, all(text))
 		}
 		if c.opts == nil {
 			continue
 		}
 		named := h.e.Handle(context.Background(), bot.Request{Actor: actor("dm"), Command: "domains", Options: c.opts})
+		if named.Title != text.Title || named.Body != text.Body {
+			t.Errorf("%q: text and named options differ:\n%s\nvs\n%s", c.text, all(text), all(named))
+		}
+	}
+}
+
+// TestDomainTextParsedOnce: domain text is typed by the engine into its
+// exam, domain (number, name or objective) and outline version, and shows
+// the same domain as the named options it stands for.
+func TestDomainTextParsedOnce(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		text    string
+		opts    map[string]string
+		outcome string
+		want    string
+	}{
+		{"domain cissp 7", map[string]string{"cert": "cissp", "domain": "7"}, bot.OutcomeOK, "CISSP Domain 7"},
+		{"domain cissp d7", map[string]string{"cert": "cissp", "domain": "d7"}, bot.OutcomeOK, "CISSP Domain 7"},
+		{"domain cissp security operations", map[string]string{"cert": "cissp", "domain": "security operations"}, bot.OutcomeOK, "CISSP Domain 7"},
+		{"domain cissp 7.6", map[string]string{"cert": "cissp", "domain": "7.6"}, bot.OutcomeOK, "CISSP Domain 7"},
+		{"domain cism 4A2", map[string]string{"cert": "cism", "domain": "4A2"}, bot.OutcomeOK, "CISM Domain 4"},
+		{"domain cism 4 2022", map[string]string{"cert": "cism", "domain": "4", "version": "2022"}, bot.OutcomeOK, "2022 outline in force"},
+		{"domain cism 4", map[string]string{"domain": "cism 4"}, bot.OutcomeOK, "CISM Domain 4"}, // autocompleted with its exam
+		{"domain cissp 9", map[string]string{"cert": "cissp", "domain": "9"}, bot.OutcomeUserError, "CISSP has no domain \"9\". Domains are 1-8: see `domains cissp`."},
+		{"domain cism 4 2019", map[string]string{"cert": "cism", "domain": "4", "version": "2019"}, bot.OutcomeUserError, "CISM has no \"2019\" outline."},
+		{"domain cissp", map[string]string{"cert": "cissp"}, bot.OutcomeUserError, "Which domain? e.g. `domain cissp 1`"},
+		{"domain", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
+		{"domain cisa 3", nil, bot.OutcomeUserError, "Unknown certification \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
+		{"domain cissp 7 8", nil, bot.OutcomeUserError, "Too many numbers."},
+	} {
+		text := h.do(t, "dm", c.text)
+		if text.Outcome != c.outcome || !strings.Contains(all(text), c.want) || strings.Contains(text.Body, "\n") && c.outcome == bot.OutcomeUserError {
+			t.Errorf("%q: want %s with %q, got %s:\n%s", c.text, c.outcome, c.want, text.Outcome, all(text))
+		}
+		if c.opts == nil {
+			continue
+		}
+		named := h.e.Handle(context.Background(), bot.Request{Actor: actor("dm"), Command: "domain", Options: c.opts})
 		if named.Title != text.Title || named.Body != text.Body {
 			t.Errorf("%q: text and named options differ:\n%s\nvs\n%s", c.text, all(text), all(named))
 		}

@@ -21,9 +21,10 @@ func (e *Engine) registerCore() {
 		examParam(true, "Which certification", "domains cissp"),
 		{Name: "version", Kind: KindVersion, Desc: "Outline version, e.g. 2021 (default: the one in force)", Example: "domains cissp 2021", MaxLen: 10}}},
 		e.domains)
-	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name|objective>", Summary: "One domain's objectives", Params: []Param{
+	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name|objective> [version]", Summary: "One domain's objectives", Params: []Param{
 		examParam(true, "Which certification", "domain cissp 7"),
-		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or an objective such as 7.6 or 4A2", Example: "domain cissp 7", Required: true, Complete: true}}},
+		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or an objective such as 7.6 or 4A2", Example: "domain cissp 7", Required: true, Complete: true},
+		{Name: "version", Kind: KindVersion, Desc: "Outline version, e.g. 2022 (default: the one in force)", Example: "domain cism 4 2022", MaxLen: 10}}},
 		e.domain)
 	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams", Params: []Param{
 		{Name: "question", Kind: KindText, Desc: "Your question", Example: "ask how long is the cissp exam", Required: true, MaxLen: 500}}},
@@ -353,19 +354,22 @@ func (e *Engine) findDomain(o *knowledge.Outline, arg string) *knowledge.Domain 
 }
 
 func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, error) {
-	c, err := e.certArg(args.Fields, 0)
+	c, err := e.certNamed(args.Named)
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(args.Fields) < 2 {
+	// Lower case as typed text is, so a typed "4A2" is an objective too.
+	query := strings.ToLower(args.Named["domain"])
+	if query == "" {
 		return Reply{}, Errorf("Which domain? e.g. `domain %s 1` or `domain %s %s`.", c.ID, c.ID, strings.ToLower(strings.Fields(e.kb.OutlineFor(c.ID, e.today()).Domains[0].Name)[0]))
 	}
-	o := e.pickOutline(ctx, req, c.ID, args.Fields[2:])
-	query := strings.Join(args.Fields[1:], " ")
-	if o2 := e.pickOutline(ctx, req, c.ID, args.Fields[len(args.Fields)-1:]); o2.ID != o.ID || len(args.Fields) > 2 {
-		if _, isVersion := e.kb.Outline(c.ID + "-" + args.Fields[len(args.Fields)-1]); isVersion {
-			query = strings.Join(args.Fields[1:len(args.Fields)-1], " ")
+	o := e.outlineFor(ctx, req, c.ID)
+	if v := args.Named["version"]; v != "" {
+		vo, ok := e.kb.Outline(c.ID + "-" + v)
+		if !ok {
+			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(v, 20), strings.Join(e.outlineVersions(c.ID), ", "))
 		}
+		o = vo
 	}
 	d := e.findDomain(o, query)
 	if d == nil {

@@ -11,7 +11,7 @@ import (
 // Commands move here one by one as their positional parsing is removed.
 func typesText(name string) bool {
 	switch name {
-	case "quiz", "progress", "plan", "exam", "settings", "domains":
+	case "quiz", "progress", "plan", "exam", "settings", "domains", "domain":
 		return true
 	}
 	return false
