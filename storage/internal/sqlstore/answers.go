@@ -176,38 +176,12 @@ func (s *Store) putCardTx(ctx context.Context, tx *wtx, c storage.Card) error {
 
 // Cards returns all of a user's cards (at most one per question).
 func (s *Store) Cards(ctx context.Context, userID int64) ([]storage.Card, error) {
-	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ?", userID)
-	if err != nil {
-		return nil, fmt.Errorf("load cards: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.Card
-	for rows.Next() {
-		c, err := scanCard(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load cards: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, "load cards", scanCard, "SELECT "+cardCols+" FROM cards WHERE user_id = ?", userID)
 }
 
 // DueCards returns a user's cards due at or before now, most overdue first.
 func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]storage.Card, error) {
-	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND due <= ? AND (? = '' OR cert = ?) ORDER BY due LIMIT ?", userID, now.Unix(), cert, cert, limit)
-	if err != nil {
-		return nil, fmt.Errorf("due cards: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.Card
-	for rows.Next() {
-		c, err := scanCard(rows)
-		if err != nil {
-			return nil, fmt.Errorf("due cards: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, "due cards", scanCard, "SELECT "+cardCols+" FROM cards WHERE user_id = ? AND due <= ? AND (? = '' OR cert = ?) ORDER BY due LIMIT ?", userID, now.Unix(), cert, cert, limit)
 }
 
 // DomainStats returns a user's answered/correct counts per cert and domain.

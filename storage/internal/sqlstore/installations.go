@@ -73,20 +73,7 @@ func (s *Store) SlackInstallation(ctx context.Context, enterprise, team string, 
 // SlackInstallationsExpiring lists installations whose token expires
 // before t, for the scheduled refresh.
 func (s *Store) SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error) {
-	rows, err := s.query(ctx, "SELECT "+installCols+" FROM slack_installations WHERE expires_at > 0 AND expires_at < ? ORDER BY expires_at", before.Unix())
-	if err != nil {
-		return nil, fmt.Errorf("expiring slack installations: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.SlackInstallation
-	for rows.Next() {
-		in, err := scanInstallation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("expiring slack installations: %w", err)
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, "expiring slack installations", scanInstallation, "SELECT "+installCols+" FROM slack_installations WHERE expires_at > 0 AND expires_at < ? ORDER BY expires_at", before.Unix())
 }
 
 // ReplaceSlackTokens stores refreshed tokens if the row still holds the

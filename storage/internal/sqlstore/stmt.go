@@ -150,3 +150,25 @@ func (r errRow) Scan(...any) error { return r.err }
 func (s *Store) writeRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.w.QueryRowContext(ctx, s.d.rewrite(q), args...)
 }
+
+// queryAll runs a read and scans every row with scan; what names the read
+// in errors.
+func queryAll[T any](ctx context.Context, s *Store, what string, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
