@@ -136,6 +136,31 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	return e.factFor(a.Attributes, certs, false)
 }
 
+// unsourced answers a fact asked of the one exam named that only the
+// other exam's sources give ("when do I get my CISSP results") and search
+// finds nothing else for: an honest "not in my sources", never the other
+// exam's fact. ok is false when neither exam has the fact.
+func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
+	if len(a.Exams) != 1 || len(a.Attributes) == 0 {
+		return Reply{}, false
+	}
+	named, ok := e.kb.Cert(a.Exams[0])
+	if !ok {
+		return Reply{}, false
+	}
+	for _, c := range e.kb.Certs {
+		f, ok := c.Fact(a.Attributes[0])
+		if !ok || c.ID == named.ID {
+			continue
+		}
+		label := strings.ToLower(f.Label[:1]) + f.Label[1:]
+		return Reply{Kind: "ask", Private: true, Title: named.Name + ": " + label, Refs: []string{"refuse:unsourced"},
+			Body: fmt.Sprintf("My sources say nothing about the %s's %s, so I won't guess: %s's own pages are the place to check. "+
+				"`domains %s` and `compare` show what is sourced.", named.Name, label, named.Body, named.ID)}, true
+	}
+	return Reply{}, false
+}
+
 func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Reply, bool) {
 	for _, key := range keys {
 		var facts []*knowledge.Fact
@@ -447,6 +472,9 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
 	}
 	if len(hits) == 0 {
+		if r, ok := e.unsourced(a); ok {
+			return r, nil
+		}
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
 			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
 	}

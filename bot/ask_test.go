@@ -286,3 +286,11 @@ func BenchmarkAskRealQuestions(b *testing.B) {
 		i++
 	}
 }
+
+// TestAskParaphrases: certcoach's own paraphrases (testdata/ask/paraphrases.yaml,
+// synthetic, not real questions) of each refusal class and fact attribute, all
+// of which must be answered right: the breadth check the real sets are too
+// small for.
+func TestAskParaphrases(t *testing.T) {
+	testAskTuned(t, "paraphrases.yaml", 100, 1)
+}
