@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +85,7 @@ const (
 	AskWhichFirst    Ask = "which-first"    // which exam to take first
 	AskStudyTime     Ask = "study-time"     // how long to study
 	AskRefusal       Ask = "refusal"        // a class with no sourced answer (Refusal)
+	AskUncovered     Ask = "uncovered"      // about a certification certcoach has no sources for
 )
 
 // Intents are the vocabulary's intent keys.
@@ -112,6 +114,9 @@ type Analysis struct {
 	Tied int
 	// Intents are the intent keys the question's words matched.
 	Intents []string
+	// Uncovered are the certifications named that certcoach has no
+	// sources for ("cisa"), as the vocabulary spells them.
+	Uncovered []string
 }
 
 // Names reports whether the question names exam cert.
@@ -150,6 +155,7 @@ type analyzer struct {
 	byFirst  map[string][]phrase // first token -> phrases, longest first
 	examTok  map[string]string   // one-token exam names -> cert
 	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
+	ambig    map[string]bool     // stemmed words that are cues only in context
 	stop     map[string]bool
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
 	certs    []string
@@ -284,6 +290,9 @@ func (b *Base) phrases() []phrase {
 		}
 		add("term", t.ID, append(names, t.Asked...)...)
 	}
+	for _, u := range v.Uncovered {
+		add("uncovered", u, u)
+	}
 	for _, t := range b.Topics {
 		add("topic", t.ID, append([]string{t.Title, strings.ReplaceAll(t.ID, "-", " ")}, append(t.Aliases, t.Asked...)...)...)
 	}
@@ -308,7 +317,7 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, examNoun: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
@@ -321,6 +330,9 @@ func (b *Base) newAnalyzer() *analyzer {
 	}
 	for _, w := range b.Vocab.ExamNouns {
 		a.examNoun[stem(strings.ToLower(w))] = true
+	}
+	for _, w := range b.Vocab.Ambiguous {
+		a.ambig[stem(strings.ToLower(w))] = true
 	}
 	for _, p := range b.phrases() {
 		a.fold(p.toks)
@@ -427,6 +439,16 @@ func (b *Base) Analyze(text string) Analysis {
 			ms = a.matches(bare, bpos, ms)
 		}
 	}
+	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
+		ms = dropAmbiguous(a, ms, &full)
+		words := q.Words[:0:0] // out of context it is not a subject either
+		for _, w := range q.Words {
+			if !a.ambig[stem(w)] {
+				words = append(words, w)
+			}
+		}
+		q.Words = words
+	}
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
 		switch {
@@ -478,6 +500,10 @@ func (b *Base) Analyze(text string) Analysis {
 			refusals = append(refusals, m)
 		case "attr":
 			attrs = append(attrs, m)
+		case "uncovered":
+			if !slices.Contains(q.Uncovered, m.t.key) {
+				q.Uncovered = append(q.Uncovered, m.t.key)
+			}
 		}
 	}
 	for _, c := range a.certs {
@@ -517,6 +543,11 @@ func (b *Base) Analyze(text string) Analysis {
 	switch {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
+	case len(q.Uncovered) > 0 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):
+		// "cism vs cisa", "what is crisc": not covered. A fact asked with
+		// no exam named ("is cisa still on the waiver list") goes on:
+		// the answer keeps only facts that mention the name.
+		q.Ask = AskUncovered
 	case intents["compare"] && len(q.Terms) >= 2:
 		q.Ask = AskConcepts
 	case len(q.Terms) >= 2 && len(q.Exams) == 0 && len(q.Attributes) == 0 && !intents["where"]:
@@ -562,6 +593,47 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskSearch
 	}
 	return q
+}
+
+// inContext reports whether the ambiguous words of a question that names
+// no exam are meant as cues: an exam noun is there, another phrase is
+// recognised, or there is nothing else to ask about ("what is a cat", "how
+// does computerized adaptive testing (cat) work"; not "my cat ate my notes").
+func (a *analyzer) inContext(toks []string, words []string, ms []match) bool {
+	for _, w := range toks {
+		if a.examNoun[w] {
+			return true
+		}
+	}
+	for _, m := range ms {
+		if len(m.toks) > 1 || !a.ambig[m.toks[0]] {
+			return true
+		}
+	}
+	for _, w := range words {
+		if !a.ambig[stem(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// dropAmbiguous removes the one-word matches of ambiguous words; full, a
+// prefix of ms, shrinks with it.
+func dropAmbiguous(a *analyzer, ms []match, full *[]match) []match {
+	out := ms[:0:0]
+	nfull := 0
+	for i, m := range ms {
+		if len(m.toks) == 1 && a.ambig[m.toks[0]] {
+			continue
+		}
+		if i < len(*full) {
+			nfull++
+		}
+		out = append(out, m)
+	}
+	*full = out[:nfull]
+	return out
 }
 
 // dropInside removes the matches of ms (of kind only, unless "") that lie
