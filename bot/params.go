@@ -147,11 +147,11 @@ func (e *Engine) parse(req Request) parsed {
 // checkParam checks a typed value against its declaration; the error is
 // one line naming the argument, with an example.
 func checkParam(cmd string, p Param, v string) (string, error) {
+	ex := p.Example
+	if ex == "" {
+		ex = cmd
+	}
 	bad := func(what string) error {
-		ex := p.Example
-		if ex == "" {
-			ex = cmd
-		}
 		return Errorf("`%s` must be %s, e.g. `%s`.", p.Name, what, ex)
 	}
 	n := p.MaxLen
@@ -165,7 +165,7 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 	case KindExam:
 		v = strings.ToLower(v)
 		if v != "cism" && v != "cissp" {
-			return "", bad("`cism` or `cissp`")
+			return "", unknownExam(v, ex)
 		}
 	case KindCount:
 		n, err := strconv.Atoi(v)

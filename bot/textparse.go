@@ -63,11 +63,11 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			}
 			if len(names) == 0 && len(numbers) == 0 && p.Required && find(KindDate) == nil {
 				// A reference command names its exam first (`domains cisa`):
-				// the word can only be meant as the certification.
-				return nil, Errorf("Unknown certification %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
+				// the word can only be meant as the exam.
+				return nil, unknownExam(w, p.Example)
 			}
 			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
-				return nil, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
+				return nil, unknownExam(w, p.Example)
 			}
 		}
 		if p := find(KindVersion); p != nil && (isYear(w) || find(KindDomain) == nil) {
