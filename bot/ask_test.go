@@ -138,9 +138,9 @@ func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
 				s.refused++
 			}
 		case len(c.Want) == 0:
-			// Nothing in the base answers it (see need): an honest
-			// no-figure answer is the right one.
-			ok = len(r.Refs) > 0 && (r.Refs[0] == "plan:study-time" || strings.HasPrefix(r.Refs[0], "refuse:"))
+			// Nothing in the base answers it (see need): saying so (no
+			// refs) or an honest no-figure answer is the right one.
+			ok = len(r.Refs) == 0 || r.Refs[0] == "plan:study-time" || strings.HasPrefix(r.Refs[0], "refuse:")
 		default:
 			for _, ref := range r.Refs {
 				for _, w := range c.Want {
