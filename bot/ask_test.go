@@ -249,6 +249,9 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask cism scoring", []string{"450"}, nil},
 		{"ask best cissp bootcamp", []string{"recommends no vendor"}, nil},
 		{"ask how many cissps are there", []string{"no sourced count"}, nil},
+		{"ask difference between cism and cisa", []string{"CISM and CISSP only", "CISA", "`compare`"}, nil},
+		{"ask when do i get my cissp results", []string{"say nothing about the CISSP's results"}, []string{"CISM"}},
+		{"ask what is the cancellation policy for the cism", []string{"48 hours"}, []string{"Security policy"}},
 	}
 	for _, tc := range tests {
 		r := h.do(t, "acc", tc.q)
@@ -271,7 +274,7 @@ func TestAskAcceptance(t *testing.T) {
 func TestAskRefusesUnrelated(t *testing.T) {
 	h := newHarness(t)
 	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru",
-		"kubernetes helm chart syntax", "can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
+		"kubernetes helm chart syntax", "my cat ate my notes", "can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
 		if r := h.do(t, "u", "ask "+q); r.Title != "No good answer found" {
 			t.Errorf("%q answered %q (%v)", q, r.Title, r.Refs)
 		}
@@ -349,4 +352,12 @@ func TestAskSetRefsExist(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAskParaphrases: certcoach's own paraphrases (testdata/ask/paraphrases.yaml,
+// synthetic, not real questions) of each refusal class and fact attribute, all
+// of which must be answered right: the breadth check the real sets are too
+// small for.
+func TestAskParaphrases(t *testing.T) {
+	testAskTuned(t, "paraphrases.yaml", 100, 1)
 }
