@@ -42,6 +42,8 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 	case knowledge.AskRefusal:
 		r, err := e.refusal(a)
 		return r, err == nil, err
+	case knowledge.AskUncovered:
+		return e.uncovered(a), true, nil
 	case knowledge.AskWhichFirst:
 		return e.topicReply("which-first")
 	case knowledge.AskStudyTime:
@@ -125,6 +127,19 @@ func factBody(f *knowledge.Fact) string {
 // named exam has wins; the other exam's fact is never the answer.
 func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	certs := e.certsFor(a)
+	if len(a.Uncovered) > 0 && len(a.Exams) == 0 {
+		// "is cisa still on the waiver list": only a fact that names the
+		// other certification answers; "cisa exam cost" is not ours.
+		name := strings.ToLower(a.Uncovered[0])
+		for _, key := range a.Attributes {
+			for _, c := range certs {
+				if f, ok := c.Fact(key); ok && strings.Contains(strings.ToLower(f.Text), name) {
+					return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
+				}
+			}
+		}
+		return e.uncovered(a), true
+	}
 	// With no exam named, of the keys asked for equally one that both
 	// exams have comes first: a fact only one exam has would answer for an
 	// exam the asker may not mean.
@@ -134,6 +149,31 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		}
 	}
 	return e.factFor(a.Attributes, certs, false)
+}
+
+// unsourced answers a fact asked of the one exam named that only the
+// other exam's sources give ("when do I get my CISSP results") and search
+// finds nothing else for: an honest "not in my sources", never the other
+// exam's fact. ok is false when neither exam has the fact.
+func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
+	if len(a.Exams) != 1 || len(a.Attributes) == 0 {
+		return Reply{}, false
+	}
+	named, ok := e.kb.Cert(a.Exams[0])
+	if !ok {
+		return Reply{}, false
+	}
+	for _, c := range e.kb.Certs {
+		f, ok := c.Fact(a.Attributes[0])
+		if !ok || c.ID == named.ID {
+			continue
+		}
+		label := strings.ToLower(f.Label[:1]) + f.Label[1:]
+		return Reply{Kind: "ask", Private: true, Title: named.Name + ": " + label, Refs: []string{"refuse:unsourced"},
+			Body: fmt.Sprintf("My sources say nothing about the %s's %s, so I won't guess: %s's own pages are the place to check. "+
+				"`domains %s` and `compare` show what is sourced.", named.Name, label, named.Body, named.ID)}, true
+	}
+	return Reply{}, false
 }
 
 func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Reply, bool) {
@@ -173,6 +213,19 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 		return r, true
 	}
 	return Reply{}, false
+}
+
+// uncovered answers a question about a certification certcoach has no
+// sources for, and offers what it does cover.
+func (e *Engine) uncovered(a *knowledge.Analysis) Reply {
+	name := strings.ToUpper(a.Uncovered[0])
+	var covered []string
+	for _, c := range e.kb.Certs {
+		covered = append(covered, c.Name)
+	}
+	return Reply{Kind: "ask", Private: true, Title: "Not covered: " + name, Refs: []string{"refuse:uncovered"},
+		Body: fmt.Sprintf("certcoach covers %s only, so I have nothing sourced on %s and won't guess. "+
+			"`compare` sets %s side by side.", strings.Join(covered, " and "), name, strings.Join(covered, " and "))}
 }
 
 // refusals: what each refusal class says, and the sourced facts offered
@@ -447,6 +500,9 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
 	}
 	if len(hits) == 0 {
+		if r, ok := e.unsourced(a); ok {
+			return r, nil
+		}
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
 			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
 	}

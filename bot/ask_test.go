@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,9 +138,9 @@ func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
 				s.refused++
 			}
 		case len(c.Want) == 0:
-			// Nothing in the base answers it (see need): an honest
-			// no-figure answer is the right one.
-			ok = len(r.Refs) > 0 && (r.Refs[0] == "plan:study-time" || strings.HasPrefix(r.Refs[0], "refuse:"))
+			// Nothing in the base answers it (see need): saying so (no
+			// refs) or an honest no-figure answer is the right one.
+			ok = len(r.Refs) == 0 || r.Refs[0] == "plan:study-time" || strings.HasPrefix(r.Refs[0], "refuse:")
 		default:
 			for _, ref := range r.Refs {
 				for _, w := range c.Want {
@@ -197,17 +198,34 @@ func testAskTuned(t *testing.T, name string, minCases int, floor float64) {
 	}
 }
 
-// TestAskHeldout: the held-out part is run only to report its score. Its
-// misses are deliberately not printed, so nobody tunes on them; a
-// wrong-exam answer still fails.
+// TestAskHeldout: the held-out parts are run only to report their scores.
+// Their misses are deliberately not printed, so nobody tunes on them; a
+// wrong-exam answer still fails. heldout.yaml was split off the first
+// batches; each later heldout-<date>.yaml is a batch collected after the
+// tuning it measures, so nobody has seen its answers.
 func TestAskHeldout(t *testing.T) {
-	cases, ok := loadAskSet(t, "heldout.yaml")
-	if !ok {
-		t.Skip("no testdata/ask/heldout.yaml")
+	names, err := filepath.Glob("testdata/ask/heldout*.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	s := scoreAsk(t, newHarness(t), "heldout", cases)
-	if n := len(s.wrongExam); n > 0 {
-		t.Errorf("heldout: %d answers about the wrong exam (not listed: fix the cause in general, not these questions)", n)
+	if len(names) == 0 {
+		t.Skip("no testdata/ask/heldout*.yaml")
+	}
+	var total askScore
+	for _, path := range names {
+		name := filepath.Base(path)
+		cases, _ := loadAskSet(t, name)
+		s := scoreAsk(t, newHarness(t), strings.TrimSuffix(name, ".yaml"), cases)
+		if n := len(s.wrongExam); n > 0 {
+			t.Errorf("%s: %d answers about the wrong exam (not listed: fix the cause in general, not these questions)", name, n)
+		}
+		total.led += s.led
+		total.total += s.total
+		total.refused += s.refused
+		total.refusals += s.refusals
+	}
+	if len(names) > 1 {
+		t.Logf("all held-out parts: %d/%d led by the right fact; %d/%d refusal questions refused honestly", total.led, total.total, total.refused, total.refusals)
 	}
 }
 
@@ -231,6 +249,9 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask cism scoring", []string{"450"}, nil},
 		{"ask best cissp bootcamp", []string{"recommends no vendor"}, nil},
 		{"ask how many cissps are there", []string{"no sourced count"}, nil},
+		{"ask difference between cism and cisa", []string{"CISM and CISSP only", "CISA", "`compare`"}, nil},
+		{"ask when do i get my cissp results", []string{"say nothing about the CISSP's results"}, []string{"CISM"}},
+		{"ask what is the cancellation policy for the cism", []string{"48 hours"}, []string{"Security policy"}},
 	}
 	for _, tc := range tests {
 		r := h.do(t, "acc", tc.q)
@@ -253,7 +274,7 @@ func TestAskAcceptance(t *testing.T) {
 func TestAskRefusesUnrelated(t *testing.T) {
 	h := newHarness(t)
 	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru",
-		"kubernetes helm chart syntax", "can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
+		"kubernetes helm chart syntax", "my cat ate my notes", "can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
 		if r := h.do(t, "u", "ask "+q); r.Title != "No good answer found" {
 			t.Errorf("%q answered %q (%v)", q, r.Title, r.Refs)
 		}
@@ -285,4 +306,58 @@ func BenchmarkAskRealQuestions(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// TestAskSetRefsExist: every ref a case wants names an entry of the
+// knowledge base, so a mislabelled case fails here instead of counting as a
+// permanent miss. heldout files are checked too: this reads labels, not
+// answers.
+func TestAskSetRefsExist(t *testing.T) {
+	kb, err := loadKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{"compare:general": true}
+	for _, c := range kb.Certs {
+		known["list:domains:"+c.ID] = true
+		for _, f := range c.Facts {
+			known["fact:"+f.ID] = true
+		}
+	}
+	for _, tp := range kb.Topics {
+		known["topic:"+tp.ID] = true
+	}
+	for _, term := range kb.Terms {
+		known["term:"+term.ID] = true
+	}
+	for _, o := range kb.Outlines {
+		for _, d := range o.Domains {
+			known[fmt.Sprintf("domain:%s:%d", o.ID, d.N)] = true
+			for _, ob := range d.Objectives {
+				known["objective:"+o.ID+":"+ob.ID] = true
+			}
+		}
+	}
+	names, err := filepath.Glob("testdata/ask/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range names {
+		cases, _ := loadAskSet(t, filepath.Base(path))
+		for _, c := range cases {
+			for _, ref := range c.Want {
+				if !known[ref] {
+					t.Errorf("%s: %q wants %s, which is not in the knowledge base", filepath.Base(path), c.Q, ref)
+				}
+			}
+		}
+	}
+}
+
+// TestAskParaphrases: certcoach's own paraphrases (testdata/ask/paraphrases.yaml,
+// synthetic, not real questions) of each refusal class and fact attribute, all
+// of which must be answered right: the breadth check the real sets are too
+// small for.
+func TestAskParaphrases(t *testing.T) {
+	testAskTuned(t, "paraphrases.yaml", 100, 1)
 }

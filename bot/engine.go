@@ -255,7 +255,7 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 			return Reply{Kind: c.Name}, err
 		}
 		if args.Named == nil && typesText(c.Name) {
-			named, err := e.typeText(ctx, req, c.CommandInfo, strings.Fields(args.Rest))
+			named, err := e.typeText(ctx, req, typedInfo(c.CommandInfo, req.parsed.sub), req.parsed.words)
 			if err != nil {
 				return Reply{Kind: c.Name}, err
 			}

@@ -118,7 +118,7 @@ func TestReferenceCommands(t *testing.T) {
 		{"domains cism 2022", []string{"Incident Management: 30%"}, bot.OutcomeOK},
 		{"domains cissp 2021", []string{"Software Development Security: 11%"}, bot.OutcomeOK},
 		{"domains", []string{"cism"}, bot.OutcomeUserError},
-		{"domains cisa", []string{"Unknown certification"}, bot.OutcomeUserError},
+		{"domains cisa", []string{"Unknown exam"}, bot.OutcomeUserError},
 		{"domain cissp 7", []string{"7.6", "incident management", "quiz cissp 7"}, bot.OutcomeOK},
 		{"domain cissp operations", []string{"Security Operations"}, bot.OutcomeOK},
 		{"domain cism 4", []string{"not yet known", "4A3", "Business continuity plan"}, bot.OutcomeOK},

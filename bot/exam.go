@@ -36,7 +36,7 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 	if certWord == "" {
 		return Reply{}, Errorf("Which exam? %s", examUsage)
 	}
-	c, err := e.certArg([]string{certWord}, 0)
+	c, err := e.cert(certWord, "exam cism")
 	if err != nil {
 		return Reply{}, err
 	}

@@ -295,7 +295,7 @@ func TestNamedOptionsParsedOnce(t *testing.T) {
 		want string
 	}{
 		{"quiz", map[string]string{"cert": "cissp", "count": "25"}, "`count` must be a whole number from 1 to 20, e.g. `quiz cissp 7 5`."},
-		{"quiz", map[string]string{"cert": "cisp"}, "`cert` must be `cism` or `cissp`"},
+		{"quiz", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
 		{"plan", map[string]string{"cert": "cism", "date": "2027-13-01"}, "`date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
 		{"exam", map[string]string{"action": "explode"}, "`action` must be one of pause, resume, stop"},
 	} {

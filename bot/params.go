@@ -3,9 +3,11 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ParamKind is the type of a command's argument. Adapters with typed
@@ -42,10 +44,17 @@ type Param struct {
 }
 
 // Sub is a sub-command ("group daily", "group off") with its own arguments.
+// A command with sub-commands is run with one of them, or with none (its
+// status, for text); adapters with typed options (Discord) always name one.
 type Sub struct {
 	Name    string
+	Usage   string // its text form, for the reply to a bad argument
 	Summary string
 	Params  []Param
+	Aliases []string // other words for it in typed text ("stop" for "off")
+	// Implied lets typed text leave the name out: `remind 07:30` is
+	// `remind set 07:30`, when the first word is not a sub-command's name.
+	Implied bool
 }
 
 // Who says who may run a command.
@@ -71,7 +80,9 @@ type parsed struct {
 	args  Args
 	cmd   command
 	known bool
-	err   error // an argument that failed its declared type
+	sub   *Sub     // the sub-command run, nil for none
+	words []string // typed text after the command and sub-command names, as typed
+	err   error    // an argument that failed its declared type, or an unknown sub-command
 }
 
 // Prepare parses a request's command once (text, or named options from
@@ -95,7 +106,18 @@ func (e *Engine) parse(req Request) parsed {
 	if req.Command == "" {
 		name, args := ParseCommand(req.Text)
 		c, ok := e.lookup(name)
-		return parsed{name: name, args: args, cmd: c, known: ok}
+		p := parsed{name: name, args: args, cmd: c, known: ok, words: strings.Fields(args.Rest)}
+		if ok && len(c.Subs) > 0 && len(p.words) > 0 {
+			var named bool
+			p.sub, named, p.err = textSub(c.CommandInfo, p.words[0])
+			if named {
+				p.words = p.words[1:]
+			}
+			if p.sub != nil {
+				p.args.Sub = p.sub.Name
+			}
+		}
+		return p
 	}
 	words := strings.Fields(strings.ToLower(req.Command))
 	if len(words) == 0 {
@@ -107,10 +129,17 @@ func (e *Engine) parse(req Request) parsed {
 		return p
 	}
 	params := c.Params
-	for _, s := range c.Subs {
-		if len(words) > 1 && s.Name == words[1] {
-			params = s.Params
+	if len(c.Subs) > 0 && len(words) > 1 {
+		for i := range c.Subs {
+			if c.Subs[i].Name == words[1] {
+				p.sub = &c.Subs[i]
+			}
 		}
+		if p.sub == nil {
+			p.err = unknownSub(c.CommandInfo, words[1])
+			return p
+		}
+		params = p.sub.Params
 	}
 	named := map[string]string{}
 	parts := append([]string(nil), words[1:]...)
@@ -141,17 +170,56 @@ func (e *Engine) parse(req Request) parsed {
 	}
 	rest := strings.Join(parts, " ")
 	p.args = Args{Fields: strings.Fields(strings.ToLower(rest)), Rest: rest, Named: named}
+	if p.sub != nil {
+		p.args.Sub = p.sub.Name
+	}
 	return p
+}
+
+// textSub is the sub-command typed text runs, from its first word: the
+// sub-command of that name or alias (named), else the implied one, unless
+// the word is a plain word (then it was meant as a sub-command's name).
+func textSub(info CommandInfo, first string) (sub *Sub, named bool, err error) {
+	w := strings.ToLower(first)
+	var implied *Sub
+	for i := range info.Subs {
+		s := &info.Subs[i]
+		if s.Name == w || slices.Contains(s.Aliases, w) {
+			return s, true, nil
+		}
+		if s.Implied {
+			implied = s
+		}
+	}
+	if implied == nil || isPlainWord(w) {
+		return nil, false, unknownSub(info, first)
+	}
+	return implied, false, nil
+}
+
+// unknownSub is the one line for a sub-command a command does not have.
+func unknownSub(info CommandInfo, w string) error {
+	return Errorf("Unknown sub-command %q. Usage: `%s`.", truncate(w, 20), info.Usage)
+}
+
+// isPlainWord reports whether w is letters only.
+func isPlainWord(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // checkParam checks a typed value against its declaration; the error is
 // one line naming the argument, with an example.
 func checkParam(cmd string, p Param, v string) (string, error) {
+	ex := p.Example
+	if ex == "" {
+		ex = cmd
+	}
 	bad := func(what string) error {
-		ex := p.Example
-		if ex == "" {
-			ex = cmd
-		}
 		return Errorf("`%s` must be %s, e.g. `%s`.", p.Name, what, ex)
 	}
 	n := p.MaxLen
@@ -165,7 +233,7 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 	case KindExam:
 		v = strings.ToLower(v)
 		if v != "cism" && v != "cissp" {
-			return "", bad("`cism` or `cissp`")
+			return "", unknownExam(v, ex)
 		}
 	case KindCount:
 		n, err := strconv.Atoi(v)
@@ -180,10 +248,16 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 		if !clockRe.MatchString(v) {
 			return "", bad("a 24-hour time as HH:MM")
 		}
+		if len(v) == 4 { // 7:30
+			v = "0" + v
+		}
 	case KindZone:
-		if _, err := time.LoadLocation(v); err != nil || strings.EqualFold(v, "local") {
+		loc, err := ParseZone(v)
+		if err != nil {
 			return "", bad("an IANA time zone such as Europe/Berlin")
 		}
+		v = loc.String() // as the zone database spells it: America/New_York
+
 	case KindChoice:
 		for _, c := range p.Choices {
 			if strings.EqualFold(c, v) {

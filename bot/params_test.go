@@ -188,7 +188,7 @@ func TestDomainsTextParsedOnce(t *testing.T) {
 		{"domains cissp 2019", map[string]string{"cert": "cissp", "version": "2019"}, bot.OutcomeUserError, "CISSP has no \"2019\" outline. Versions: `domains cissp 2024`, `domains cissp 2021`."},
 		{"domains cissp latest", map[string]string{"cert": "cissp", "version": "latest"}, bot.OutcomeUserError, "CISSP has no \"latest\" outline."},
 		{"domains", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
-		{"domains cisa", nil, bot.OutcomeUserError, "Unknown certification \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
+		{"domains cisa", nil, bot.OutcomeUserError, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
 		{"domains cissp 2021 2024", nil, bot.OutcomeUserError, "Unknown argument \"2024\". Usage: `domains <cism|cissp> [version]`"},
 	} {
 		text := h.do(t, "dm", c.text)
@@ -227,7 +227,7 @@ func TestDomainTextParsedOnce(t *testing.T) {
 		{"domain cism 4 2019", map[string]string{"cert": "cism", "domain": "4", "version": "2019"}, bot.OutcomeUserError, "CISM has no \"2019\" outline."},
 		{"domain cissp", map[string]string{"cert": "cissp"}, bot.OutcomeUserError, "Which domain? e.g. `domain cissp 1`"},
 		{"domain", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
-		{"domain cisa 3", nil, bot.OutcomeUserError, "Unknown certification \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
+		{"domain cisa 3", nil, bot.OutcomeUserError, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
 		{"domain cissp 7 8", nil, bot.OutcomeUserError, "Too many numbers."},
 	} {
 		text := h.do(t, "dm", c.text)
@@ -240,6 +240,34 @@ func TestDomainTextParsedOnce(t *testing.T) {
 		named := h.e.Handle(context.Background(), bot.Request{Actor: actor("dm"), Command: "domain", Options: c.opts})
 		if named.Title != text.Title || named.Body != text.Body {
 			t.Errorf("%q: text and named options differ:\n%s\nvs\n%s", c.text, all(text), all(named))
+		}
+	}
+}
+
+// TestUnknownExamOneRule: a name that is neither exam gets the same one
+// line from every command that takes an exam, typed as text or given as
+// a named option.
+func TestUnknownExamOneRule(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		text string
+		cmd  string            // the same as named options, when set
+		opts map[string]string //
+		want string
+	}{
+		{"domains cisa", "domains", map[string]string{"cert": "cisa"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
+		{"domain cisa 3", "domain", map[string]string{"cert": "cisa", "domain": "3"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
+		{"quiz cisp", "quiz", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
+		{"plan CISP 2027-03-01", "plan", map[string]string{"cert": "CISP", "date": "2027-03-01"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
+		{"progress cisp", "progress", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `progress cism`."},
+		{"exam cisa", "exam", map[string]string{"cert": "cisa"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `exam cism`."},
+	} {
+		got := []bot.Reply{h.do(t, "ux", c.text),
+			h.e.Handle(context.Background(), bot.Request{Actor: actor("ux"), Command: c.cmd, Options: c.opts})}
+		for i, r := range got {
+			if r.Outcome != bot.OutcomeUserError || r.Body != c.want {
+				t.Errorf("%q (%s): want %q, got %s %q", c.text, []string{"text", "options"}[i], c.want, r.Outcome, r.Body)
+			}
 		}
 	}
 }

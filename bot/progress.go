@@ -173,7 +173,7 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 		}
 		cert, date = p.Cert, p.ExamDate
 	}
-	c, err := e.certArg(strings.Fields(cert), 0)
+	c, err := e.cert(cert, "plan cissp 2027-03-01")
 	if err != nil {
 		return Reply{}, err
 	}

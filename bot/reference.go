@@ -70,23 +70,23 @@ func cellCaveat(s knowledge.Status) string {
 	return ""
 }
 
-func (e *Engine) certArg(args []string, i int) (*knowledge.Cert, error) {
-	if len(args) <= i {
+// cert is the certification an exam name names; example is the command
+// shown in the reply when it names neither.
+func (e *Engine) cert(name, example string) (*knowledge.Cert, error) {
+	if name == "" {
 		return nil, Errorf("Which certification? Say `cism` or `cissp`.")
 	}
-	c, ok := e.kb.Cert(strings.ToLower(args[i]))
+	c, ok := e.kb.Cert(strings.ToLower(name))
 	if !ok {
-		return nil, Errorf("Unknown certification %q: say `cism` or `cissp`.", truncate(args[i], 20))
+		return nil, unknownExam(name, example)
 	}
 	return c, nil
 }
 
-// certNamed is the typed exam argument's certification.
-func (e *Engine) certNamed(named map[string]string) (*knowledge.Cert, error) {
-	if named["cert"] == "" {
-		return nil, Errorf("Which certification? Say `cism` or `cissp`.")
-	}
-	return e.certArg([]string{named["cert"]}, 0)
+// unknownExam is the one reply to an exam name that is neither exam, for
+// typed text and named options alike.
+func unknownExam(name, example string) error {
+	return Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(strings.ToLower(name), 20), example)
 }
 
 func (e *Engine) outlineFor(ctx context.Context, req Request, cert string) *knowledge.Outline {
@@ -283,7 +283,7 @@ func (e *Engine) pickOutline(ctx context.Context, req Request, cert string, fiel
 }
 
 func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, error) {
-	c, err := e.certNamed(args.Named)
+	c, err := e.cert(args.Named["cert"], "domains cissp")
 	if err != nil {
 		return Reply{}, err
 	}
@@ -355,7 +355,7 @@ func (e *Engine) findDomain(o *knowledge.Outline, arg string) *knowledge.Domain 
 }
 
 func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, error) {
-	c, err := e.certNamed(args.Named)
+	c, err := e.cert(args.Named["cert"], "domain cissp 7")
 	if err != nil {
 		return Reply{}, err
 	}

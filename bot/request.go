@@ -54,6 +54,8 @@ type Request struct {
 
 // Args are a command's arguments.
 type Args struct {
+	// Sub is the sub-command run ("daily", "off"), "" for none.
+	Sub    string
 	Fields []string // lower-cased words after the command name
 	Rest   string   // the raw text after the command name, trimmed
 	// Named are the values of declared parameters given by name (typed

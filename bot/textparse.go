@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -11,10 +12,26 @@ import (
 // Commands move here one by one as their positional parsing is removed.
 func typesText(name string) bool {
 	switch name {
-	case "quiz", "progress", "plan", "exam", "settings", "domains", "domain":
+	case "quiz", "progress", "plan", "exam", "settings", "domains", "domain", "remind", "group":
 		return true
 	}
 	return false
+}
+
+// typedInfo is the declaration typed text is read against: the command's,
+// or its sub-command's (named "group daily", with its own usage).
+func typedInfo(info CommandInfo, sub *Sub) CommandInfo {
+	if sub == nil {
+		if len(info.Subs) > 0 {
+			info.Params = nil // a command with sub-commands, run with none
+		}
+		return info
+	}
+	usage := sub.Usage
+	if usage == "" {
+		usage = info.Usage
+	}
+	return CommandInfo{Name: info.Name + " " + sub.Name, Usage: usage, Params: sub.Params, Who: info.Who}
 }
 
 // typeText maps the words typed after a command's name onto its declared
@@ -38,7 +55,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		return nil
 	}
-	usage := Errorf("Too many numbers. Usage: `%s`, e.g. `%s`.", info.Usage, example(info))
+	tooMany := Errorf("Too many numbers. %s", usageText(info))
 	var names []string
 	var numbers []string
 	for i, raw := range words {
@@ -63,11 +80,11 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			}
 			if len(names) == 0 && len(numbers) == 0 && p.Required && find(KindDate) == nil {
 				// A reference command names its exam first (`domains cisa`):
-				// the word can only be meant as the certification.
-				return nil, Errorf("Unknown certification %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
+				// the word can only be meant as the exam.
+				return nil, unknownExam(w, p.Example)
 			}
 			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
-				return nil, Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(w, 20), p.Example)
+				return nil, unknownExam(w, p.Example)
 			}
 		}
 		if p := find(KindVersion); p != nil && (isYear(w) || find(KindDomain) == nil) {
@@ -84,6 +101,18 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 				continue
 			}
 		}
+		if p := find(KindTime); p != nil {
+			if v, err := checkParam(info.Name, *p, w); err == nil {
+				named[p.Name] = v
+				continue
+			}
+		}
+		if p := find(KindZone); p != nil {
+			if v, err := checkParam(info.Name, *p, raw); err == nil { // as typed: zones have case
+				named[p.Name] = v
+				continue
+			}
+		}
 		if _, err := strconv.Atoi(strings.TrimPrefix(w, "d")); err == nil {
 			numbers = append(numbers, w)
 			continue
@@ -93,7 +122,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	dom, count := find(KindDomain), find(KindCount)
 	if len(names) > 0 {
 		if dom == nil {
-			return nil, unknownArg(info, names[0])
+			return nil, unknownArg(info, named, names[0])
 		}
 		named[dom.Name] = strings.Join(names, " ")
 		dom = nil
@@ -108,7 +137,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		named[dom.Name], named[count.Name] = numbers[0], numbers[1]
 	case len(numbers) > 1:
-		return nil, usage
+		return nil, tooMany
 	case dom != nil && count != nil:
 		// One number: the domain if the exam has it, else the count.
 		cert := e.certOrDefault(ctx, req, named)
@@ -123,22 +152,25 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	case dom != nil:
 		named[dom.Name] = numbers[0]
 	default:
-		return nil, unknownArg(info, numbers[0])
+		return nil, unknownArg(info, named, numbers[0])
 	}
 	return named, nil
 }
 
 // unknownArg is the one line for a word that fits no parameter: the
 // parameter still missing says what it must be, else the usage.
-func unknownArg(info CommandInfo, w string) error {
+func unknownArg(info CommandInfo, named map[string]string, w string) error {
 	for _, p := range info.Params {
+		if _, done := named[p.Name]; done {
+			continue
+		}
 		if p.Kind == KindDate || p.Kind == KindTime || p.Kind == KindZone {
 			if _, err := checkParam(info.Name, p, w); err != nil {
 				return err
 			}
 		}
 	}
-	return Errorf("Unknown argument %q. Usage: `%s`, e.g. `%s`.", truncate(w, 30), info.Usage, example(info))
+	return Errorf("Unknown argument %q. %s", truncate(w, 30), usageText(info))
 }
 
 // certOrDefault is the exam given, else the one the user most likely means:
@@ -151,6 +183,15 @@ func (e *Engine) certOrDefault(ctx context.Context, req Request, named map[strin
 		return p.Cert
 	}
 	return "cissp"
+}
+
+// usageText is "Usage: `...`, e.g. `...`.", without an example that would
+// repeat the usage (a sub-command without arguments).
+func usageText(info CommandInfo) string {
+	if ex := example(info); ex != info.Usage {
+		return fmt.Sprintf("Usage: `%s`, e.g. `%s`.", info.Usage, ex)
+	}
+	return fmt.Sprintf("Usage: `%s`.", info.Usage)
 }
 
 // example is a command's first parameter example, else its usage.

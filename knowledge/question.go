@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,19 @@ type Vocabulary struct {
 	Attributes []VocabEntry        `yaml:"attributes"` // key: a fact key of certs.yaml; earlier entries win ties
 	Synonyms   map[string][]string `yaml:"synonyms"`   // full-text search expansions
 	Stopwords  []string            `yaml:"stopwords"`  // words that are never the subject
+	// Filler words shape a question without saying what it asks ("how
+	// much does it"); a phrase's other words decide which phrase wins.
+	Filler []string `yaml:"filler"`
+	// ExamNouns follow an exam's name without changing the question:
+	// "the cissp exam" is "cissp".
+	ExamNouns []string `yaml:"exam_nouns"`
+	// Ambiguous words are cues only in context: the question names an
+	// exam or an exam noun, or has no other subject words ("my cat ate
+	// my notes" is not about CAT; "what is a cat" is).
+	Ambiguous []string `yaml:"ambiguous"`
+	// Uncovered names certifications certcoach has no sources for: a
+	// question about one of them gets an honest "not covered".
+	Uncovered []string `yaml:"uncovered"`
 	// Spellings fold a word to the one the phrases use ("defence" is
 	// "defense"), in questions and phrases alike.
 	Spellings map[string]string `yaml:"spellings"`
@@ -34,6 +48,10 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Refusals = append(v.Refusals, o.Refusals...)
 	v.Attributes = append(v.Attributes, o.Attributes...)
 	v.Stopwords = append(v.Stopwords, o.Stopwords...)
+	v.Filler = append(v.Filler, o.Filler...)
+	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
+	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
+	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
 	}
@@ -67,6 +85,7 @@ const (
 	AskWhichFirst    Ask = "which-first"    // which exam to take first
 	AskStudyTime     Ask = "study-time"     // how long to study
 	AskRefusal       Ask = "refusal"        // a class with no sourced answer (Refusal)
+	AskUncovered     Ask = "uncovered"      // about a certification certcoach has no sources for
 )
 
 // Intents are the vocabulary's intent keys.
@@ -95,6 +114,9 @@ type Analysis struct {
 	Tied int
 	// Intents are the intent keys the question's words matched.
 	Intents []string
+	// Uncovered are the certifications named that certcoach has no
+	// sources for ("cisa"), as the vocabulary spells them.
+	Uncovered []string
 }
 
 // Names reports whether the question names exam cert.
@@ -117,6 +139,9 @@ type phrase struct {
 	toks  []string
 	t     target
 	order int // position in the vocabulary: earlier wins ties
+	// content counts the words that are not stopwords: "cost to maintain"
+	// says more than "how much does it cost", though it is shorter.
+	content int
 }
 
 type match struct {
@@ -127,11 +152,13 @@ type match struct {
 
 // analyzer holds the vocabulary compiled for matching.
 type analyzer struct {
-	byFirst map[string][]phrase // first token -> phrases, longest first
-	examTok map[string]string   // one-token exam names -> cert
-	stop    map[string]bool
-	spell   map[string]string // stemmed word -> stemmed word the phrases use
-	certs   []string
+	byFirst  map[string][]phrase // first token -> phrases, longest first
+	examTok  map[string]string   // one-token exam names -> cert
+	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
+	ambig    map[string]bool     // stemmed words that are cues only in context
+	stop     map[string]bool
+	spell    map[string]string // stemmed word -> stemmed word the phrases use
+	certs    []string
 }
 
 // gap in a phrase's tokens stands for up to maxGap words of the question:
@@ -263,20 +290,13 @@ func (b *Base) phrases() []phrase {
 		}
 		add("term", t.ID, append(names, t.Asked...)...)
 	}
+	for _, u := range v.Uncovered {
+		add("uncovered", u, u)
+	}
 	for _, t := range b.Topics {
 		add("topic", t.ID, append([]string{t.Title, strings.ReplaceAll(t.ID, "-", " ")}, append(t.Aliases, t.Asked...)...)...)
 	}
 	return out
-}
-
-// examNoun are the words that follow an exam's name without changing
-// the question: "the cissp exam" is "cissp".
-func examNoun(w string) bool {
-	switch w {
-	case "exam", "certification", "cert", "test", "credential":
-		return true
-	}
-	return false
 }
 
 // gerundNoun turns a name ending in an -ing word into its noun form:
@@ -297,12 +317,30 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
+	for _, w := range b.Vocab.Stopwords {
+		a.stop[strings.ToLower(w)] = true
+	}
+	filler := map[string]bool{} // stemmed, as phrases are: "does" is "doe"
+	for _, w := range b.Vocab.Filler {
+		filler[stem(strings.ToLower(w))] = true
+	}
+	for _, w := range b.Vocab.ExamNouns {
+		a.examNoun[stem(strings.ToLower(w))] = true
+	}
+	for _, w := range b.Vocab.Ambiguous {
+		a.ambig[stem(strings.ToLower(w))] = true
+	}
 	for _, p := range b.phrases() {
 		a.fold(p.toks)
+		for _, t := range p.toks {
+			if t != gap && !filler[t] {
+				p.content++
+			}
+		}
 		a.byFirst[p.toks[0]] = append(a.byFirst[p.toks[0]], p)
 		if p.t.kind == "exam" && len(p.toks) == 1 {
 			a.examTok[p.toks[0]] = p.t.key
@@ -311,9 +349,6 @@ func (b *Base) newAnalyzer() *analyzer {
 	for k, ps := range a.byFirst {
 		sort.SliceStable(ps, func(i, j int) bool { return words(ps[i].toks) > words(ps[j].toks) })
 		a.byFirst[k] = ps
-	}
-	for _, w := range b.Vocab.Stopwords {
-		a.stop[strings.ToLower(w)] = true
 	}
 	for _, c := range b.Certs {
 		a.certs = append(a.certs, c.ID)
@@ -395,7 +430,7 @@ func (b *Base) Analyze(text string) Analysis {
 			_, isExam := a.examTok[w]
 			next := i+1 < len(toks) && a.examTok[toks[i+1]] != ""
 			prev := i > 0 && a.examTok[toks[i-1]] != ""
-			if isExam || (w == "the" && next) || (prev && examNoun(w)) {
+			if isExam || (w == "the" && next) || (prev && a.examNoun[w]) {
 				continue
 			}
 			bare, bpos = append(bare, w), append(bpos, i)
@@ -403,6 +438,16 @@ func (b *Base) Analyze(text string) Analysis {
 		if len(bare) < len(stripped) {
 			ms = a.matches(bare, bpos, ms)
 		}
+	}
+	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
+		ms = dropAmbiguous(a, ms, &full)
+		words := q.Words[:0:0] // out of context it is not a subject either
+		for _, w := range q.Words {
+			if !a.ambig[stem(w)] {
+				words = append(words, w)
+			}
+		}
+		q.Words = words
 	}
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
@@ -455,6 +500,10 @@ func (b *Base) Analyze(text string) Analysis {
 			refusals = append(refusals, m)
 		case "attr":
 			attrs = append(attrs, m)
+		case "uncovered":
+			if !slices.Contains(q.Uncovered, m.t.key) {
+				q.Uncovered = append(q.Uncovered, m.t.key)
+			}
 		}
 	}
 	for _, c := range a.certs {
@@ -465,7 +514,7 @@ func (b *Base) Analyze(text string) Analysis {
 	q.Attributes = rankKeys(attrs)
 	tied := map[string]bool{}
 	for _, m := range attrs { // rankKeys sorted attrs best first
-		if m.n == attrs[0].n {
+		if !stronger(attrs[0], m) {
 			tied[m.t.key] = true
 		}
 	}
@@ -478,13 +527,13 @@ func (b *Base) Analyze(text string) Analysis {
 	// lone refusal word does not outweigh a lone fact word ("the website
 	// to register").
 	if len(refusals) > 0 && len(attrs) > 0 {
-		r, f := longest(refusals), longest(attrs)
-		if f > r || (f == r && r == 1) {
+		r, f := strongest(refusals), strongest(attrs)
+		if stronger(f, r) || (!stronger(r, f) && r.n == 1) {
 			refusals = nil
 		}
 	}
 	if len(refusals) > 0 {
-		q.Refusal = rankKeys(refusals)[0]
+		q.Refusal = headRefusal(refusals)
 		// "Is it worth it" and "is it hard" asked of the two exams side by
 		// side compare them, which the sources can do.
 		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && !one && (intents["which-first"] || intents["compare"]) {
@@ -494,6 +543,11 @@ func (b *Base) Analyze(text string) Analysis {
 	switch {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
+	case len(q.Uncovered) > 0 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):
+		// "cism vs cisa", "what is crisc": not covered. A fact asked with
+		// no exam named ("is cisa still on the waiver list") goes on:
+		// the answer keeps only facts that mention the name.
+		q.Ask = AskUncovered
 	case intents["compare"] && len(q.Terms) >= 2:
 		q.Ask = AskConcepts
 	case len(q.Terms) >= 2 && len(q.Exams) == 0 && len(q.Attributes) == 0 && !intents["where"]:
@@ -541,6 +595,47 @@ func (b *Base) Analyze(text string) Analysis {
 	return q
 }
 
+// inContext reports whether the ambiguous words of a question that names
+// no exam are meant as cues: an exam noun is there, another phrase is
+// recognised, or there is nothing else to ask about ("what is a cat", "how
+// does computerized adaptive testing (cat) work"; not "my cat ate my notes").
+func (a *analyzer) inContext(toks []string, words []string, ms []match) bool {
+	for _, w := range toks {
+		if a.examNoun[w] {
+			return true
+		}
+	}
+	for _, m := range ms {
+		if len(m.toks) > 1 || !a.ambig[m.toks[0]] {
+			return true
+		}
+	}
+	for _, w := range words {
+		if !a.ambig[stem(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// dropAmbiguous removes the one-word matches of ambiguous words; full, a
+// prefix of ms, shrinks with it.
+func dropAmbiguous(a *analyzer, ms []match, full *[]match) []match {
+	out := ms[:0:0]
+	nfull := 0
+	for i, m := range ms {
+		if len(m.toks) == 1 && a.ambig[m.toks[0]] {
+			continue
+		}
+		if i < len(*full) {
+			nfull++
+		}
+		out = append(out, m)
+	}
+	*full = out[:nfull]
+	return out
+}
+
 // dropInside removes the matches of ms (of kind only, unless "") that lie
 // inside a longer match of others.
 func dropInside(ms, others []match, only string) []match {
@@ -560,21 +655,49 @@ func dropInside(ms, others []match, only string) []match {
 	return out
 }
 
-// longest is the most words any of ms matched.
-func longest(ms []match) int {
-	n := 0
-	for _, m := range ms {
-		n = max(n, m.n)
+// stronger reports whether match a says more than b: more words that are
+// not stopwords, then more words.
+func stronger(a, b match) bool {
+	if a.content != b.content {
+		return a.content > b.content
 	}
-	return n
+	return a.n > b.n
 }
 
-// rankKeys orders matched keys best first: longer phrases win, then
+// strongest is the match of ms that says most.
+func strongest(ms []match) match {
+	best := ms[0]
+	for _, m := range ms[1:] {
+		if stronger(m, best) {
+			best = m
+		}
+	}
+	return best
+}
+
+// headRefusal picks the class of the refusal cue the question opens
+// with: "what percent ... pass on the first try" asks for a pass rate,
+// "will I pass if ... practice questions" about the asker's chances. Cues
+// starting together go by strength, then vocabulary order.
+func headRefusal(ms []match) string {
+	best := ms[0]
+	for _, m := range ms[1:] {
+		switch {
+		case m.start < best.start,
+			m.start == best.start && stronger(m, best),
+			m.start == best.start && !stronger(best, m) && m.order < best.order:
+			best = m
+		}
+	}
+	return best.t.key
+}
+
+// rankKeys orders matched keys best first: stronger phrases win, then
 // earlier vocabulary entries.
 func rankKeys(ms []match) []string {
 	sort.SliceStable(ms, func(i, j int) bool {
-		if ms[i].n != ms[j].n {
-			return ms[i].n > ms[j].n
+		if stronger(ms[i], ms[j]) || stronger(ms[j], ms[i]) {
+			return stronger(ms[i], ms[j])
 		}
 		return ms[i].order < ms[j].order
 	})

@@ -77,6 +77,22 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary spellings: %q -> %q must fold one word to another", from, to)
 		}
 	}
+	words := func(section string, list []string, required bool) {
+		if required && len(list) == 0 {
+			add("vocabulary %s: required", section)
+		}
+		for _, w := range list {
+			if _, t := normTokens(w); len(t) != 1 {
+				add("vocabulary %s: %q must be one word", section, w)
+			}
+		}
+	}
+	words("filler", v.Filler, true)
+	words("exam_nouns", v.ExamNouns, true)
+	words("ambiguous", v.Ambiguous, false)
+	for _, ph := range v.Uncovered {
+		claim("vocabulary uncovered", "uncovered", "", ph)
+	}
 	check("exams", v.Exams, certs, "exam")
 	check("refusals", v.Refusals, known(RefusalClasses()), "refusal")
 	check("intents", v.Intents, known(Intents()), "intent")

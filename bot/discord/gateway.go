@@ -80,8 +80,9 @@ func (a *Adapter) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 	}
 }
 
-// onMessage answers DMs (any text is a command or a question) and, in
-// server channels, messages that mention the bot (answered as `ask`).
+// onMessage answers DMs and, in server channels, messages that mention the
+// bot. The text goes to the engine as said, marked conversational: the
+// engine decides whether it is a command or a question.
 func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 	if m == nil || m.Author == nil || m.Author.Bot {
 		return
@@ -111,8 +112,9 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 			return // content withheld (no Message Content intent) or a bare mention
 		}
 		req.Actor.Workspace = m.GuildID
-		req.Text = "ask " + q
+		req.Text = q
 	}
+	req.Conversational = true
 	if req.Text == "" {
 		return
 	}

@@ -121,10 +121,16 @@ func gatewayEveryCommand(t *testing.T, ev *env) {
 		{"review", member, 4, ""},
 		{"progress", member, 4, ""},
 		{"plan cert=cissp date=2027-06-01", member, 4, ""},
-		{"remind time=07:30 zone=Europe/Paris", member, 4, ""},
+		{"remind set time=07:30 zone=Europe/Paris", member, 4, "Daily reminder set for 07:30 Europe/Paris"},
+		{"remind pause days=2", member, 4, "Paused for 2 days"},
+		{"remind weekends mode=off", member, 4, "Quiet weekends"},
+		{"remind resume", member, 4, "Daily reminder on"},
+		{"remind show", member, 4, "Daily reminder at 07:30 Europe/Paris"},
+		{"remind off", member, 4, "Daily reminder off"},
 		{"leaderboard", member, 4, ""},
-		{"group daily time=08:00 zone=UTC", admin, 4, ""},
-		{"group off", admin, 4, ""},
+		{"group daily time=08:00 zone=UTC cert=cism", admin, 4, "Question of the day (CISM) set for this channel at 08:00 UTC"},
+		{"group show", admin, 4, "Question of the day at 08:00 UTC"},
+		{"group off", admin, 4, "Question of the day off"},
 		{"settings key=retention value=0.9", member, 4, ""},
 		{"forget", member, 4, ""},
 		{"help", dmUser, 4, "compare"},
@@ -299,7 +305,8 @@ func gatewayAutocomplete(t *testing.T, ev *env) {
 		{"compare *topic=" + ev.engine.TopicIDs()[0][:3], ev.engine.TopicIDs()[0]},
 		{"domain cert=cissp *domain=soft", "8"},
 		{"quiz *domain=7", "cissp 7"},
-		{"remind time=07:30 *zone=paris", "Europe/Paris"},
+		{"remind set time=07:30 *zone=paris", "Europe/Paris"},
+		{"group daily time=07:30 *zone=tokyo", "Asia/Tokyo"},
 		{"settings key=timezone *value=tokyo", "Asia/Tokyo"},
 	}
 	for n, c := range cases {
@@ -317,27 +324,39 @@ func gatewayAutocomplete(t *testing.T, ev *env) {
 	}
 }
 
-// TestGatewayMentionAndDM: a mention in a server channel is answered as
-// `ask` in a reply; in DMs any text is a command.
+// TestGatewayMentionAndDM: a mention in a server channel is answered in a
+// reply; the adapter passes its text as said and the engine decides: a
+// command runs, other text is a question. In DMs any text is a command.
 func gatewayMentionAndDM(t *testing.T, ev *env) {
-	from := len(ev.fake.Calls())
 	author := map[string]any{"id": member.user, "username": "alice"}
-	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000001", "channel_id": "500000000000000001",
-		"guild_id": member.guild, "author": author, "content": "<@" + fakeBotID + "> how long is the cissp exam?",
-		"mentions": []any{map[string]any{"id": fakeBotID, "username": "certcoach", "bot": true}}})
-	c, _ := ev.fake.wait(from, func(c call) bool {
-		return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages"
-	})
-	var m struct {
-		Ref    *discordgo.MessageReference `json:"message_reference"`
-		Embeds []*discordgo.MessageEmbed   `json:"embeds"`
-	}
-	c.JSON(t, &m)
-	if m.Ref == nil || m.Ref.MessageID != "210000000000000001" || len(m.Embeds) == 0 {
-		t.Errorf("mention answer: %+v", m)
+	for n, c := range []struct{ content, want string }{
+		{"<@" + fakeBotID + "> how long is the cissp exam?", "CISSP"},
+		{"<@" + fakeBotID + "> what is the cissp passing score", "700"},
+		{"<@!" + fakeBotID + "> domains cism", "CISM domains"},
+		{"<@" + fakeBotID + "> hello", "Hello!"},
+	} {
+		from := len(ev.fake.Calls())
+		id := fmt.Sprint(210000000000000100 + n)
+		ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "500000000000000001",
+			"guild_id": member.guild, "author": author, "content": c.content,
+			"mentions": []any{map[string]any{"id": fakeBotID, "username": "certcoach", "bot": true}}})
+		call, _ := ev.fake.wait(from, func(c call) bool {
+			return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages"
+		})
+		var m struct {
+			Ref *discordgo.MessageReference `json:"message_reference"`
+			wireData
+		}
+		call.JSON(t, &m)
+		if m.Ref == nil || m.Ref.MessageID != id {
+			t.Errorf("%q: not a reply: %+v", c.content, m.Ref)
+		}
+		if txt := m.allText(); !strings.Contains(txt, c.want) {
+			t.Errorf("%q: answer lacks %q: %s", c.content, c.want, truncate(txt, 300))
+		}
 	}
 	// Without a mention, a server message is ignored; a DM is a command.
-	from = len(ev.fake.Calls())
+	from := len(ev.fake.Calls())
 	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000002", "channel_id": "500000000000000001",
 		"guild_id": member.guild, "author": author, "content": "compare"})
 	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000003", "channel_id": "700000000000000009",

@@ -16,7 +16,7 @@ func slashData(line string) map[string]any {
 	sub := map[string]any{"type": 1, "name": words[0]}
 	rest := words[1:]
 	target := sub
-	if words[0] == "group" && len(rest) > 0 {
+	if (words[0] == "group" || words[0] == "remind") && len(rest) > 0 {
 		inner := map[string]any{"type": 1, "name": rest[0]}
 		sub["type"] = 2
 		sub["options"] = []any{inner}
@@ -25,7 +25,7 @@ func slashData(line string) map[string]any {
 	for _, w := range rest {
 		k, v, _ := strings.Cut(w, "=")
 		o := map[string]any{"type": 3, "name": k, "value": v}
-		if k == "count" {
+		if k == "count" || k == "days" {
 			var n json.Number = json.Number(v)
 			o["type"], o["value"] = 4, n
 		}

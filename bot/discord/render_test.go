@@ -250,9 +250,16 @@ func TestCommandOptions(t *testing.T) {
 		{`quiz domain="cism 2" count=3`, "quiz cism 2 3", "quiz"},
 		{"quiz", "quiz", "quiz"},
 		{"plan cert=cism date=2027-01-31", "plan cism 2027-01-31", "plan"},
-		{"remind time=07:30 zone=Europe/Paris", "remind 07:30 Europe/Paris", "remind"},
-		{"remind time=off", "remind off", "remind"},
+		{"remind set time=07:30 zone=Europe/Paris", "remind set 07:30 Europe/Paris", "remind set"},
+		{"remind set time=7:30 zone=america/new_york", "remind set 07:30 America/New_York", "remind set"},
+		{"remind show", "remind show", "remind show"},
+		{"remind off", "remind off", "remind off"},
+		{"remind pause days=3", "remind pause 3", "remind pause"},
+		{"remind resume", "remind resume", "remind resume"},
+		{"remind weekends mode=off", "remind weekends off", "remind weekends"},
 		{"group daily time=08:00 zone=UTC", "group daily 08:00 UTC", "group daily"},
+		{"group daily time=08:00 zone=UTC cert=cissp", "group daily 08:00 UTC cissp", "group daily"},
+		{"group show", "group show", "group show"},
 		{"group off", "group off", "group off"},
 		{"settings key=retention value=0.85", "settings retention 0.85", "settings"},
 		{"exam action=pause", "exam pause", "exam"},
@@ -280,5 +287,59 @@ func TestCommandOptions(t *testing.T) {
 				t.Errorf("engine got %q %q, want %q", p.Info.Name, p.Req.ArgsText(), c.text)
 			}
 		})
+	}
+}
+
+// TestSubCommandDefinitions: a command with sub-commands is a sub-command
+// group on Discord (which cannot mix sub-commands and options), one
+// sub-command per declared sub with its options, so every text form of
+// remind and group has a slash form.
+func TestSubCommandDefinitions(t *testing.T) {
+	ev := newEnv(t, "")
+	byName := map[string]*discordgo.ApplicationCommandOption{}
+	for _, o := range Definitions(ev.engine.Commands())[0].Options {
+		byName[o.Name] = o
+	}
+	for _, c := range []struct {
+		cmd  string
+		subs string // "sub:option,option" by declaration order; * required
+	}{
+		{"remind", "set:*time,zone show: off: pause:*days resume: weekends:*mode"},
+		{"group", "daily:*time,zone,cert show: off:"},
+	} {
+		g := byName[c.cmd]
+		if g == nil || g.Type != discordgo.ApplicationCommandOptionSubCommandGroup {
+			t.Fatalf("%s: not a sub-command group: %+v", c.cmd, g)
+		}
+		var got []string
+		for _, s := range g.Options {
+			var opts []string
+			for _, o := range s.Options {
+				if o.Required {
+					opts = append(opts, "*"+o.Name)
+				} else {
+					opts = append(opts, o.Name)
+				}
+			}
+			got = append(got, s.Name+":"+strings.Join(opts, ","))
+		}
+		if strings.Join(got, " ") != c.subs {
+			t.Errorf("%s: sub-commands %q, want %q", c.cmd, strings.Join(got, " "), c.subs)
+		}
+	}
+	// Declared kinds become Discord types: days a bounded integer, the exam
+	// and the weekend mode choices, zones autocompleted.
+	pause := byName["remind"].Options[3].Options[0]
+	if pause.Type != discordgo.ApplicationCommandOptionInteger || *pause.MinValue != 1 || pause.MaxValue != 365 {
+		t.Errorf("remind pause days: %+v", pause)
+	}
+	if z := byName["remind"].Options[0].Options[1]; !z.Autocomplete {
+		t.Errorf("remind set zone not autocompleted: %+v", z)
+	}
+	if cert := byName["group"].Options[0].Options[2]; len(cert.Choices) != 2 {
+		t.Errorf("group daily cert choices: %+v", cert.Choices)
+	}
+	if mode := byName["remind"].Options[5].Options[0]; len(mode.Choices) != 2 {
+		t.Errorf("remind weekends mode choices: %+v", mode.Choices)
 	}
 }

@@ -41,29 +41,6 @@ func loadZone(name string) (*time.Location, error) {
 	return time.LoadLocation(name)
 }
 
-// ParseZone resolves a zone a user typed. IANA names are case-sensitive on
-// disk, so "europe/berlin" is retried as "Europe/Berlin".
-func ParseZone(s string) (*time.Location, error) {
-	if loc, err := loadZone(s); err == nil {
-		return loc, nil
-	}
-	fixed := []byte(strings.ToLower(s))
-	up := true
-	for i, c := range fixed {
-		if up && c >= 'a' && c <= 'z' {
-			fixed[i] = c - 'a' + 'A'
-		}
-		up = c == '/' || c == '_' || c == '-'
-	}
-	if loc, err := loadZone(string(fixed)); err == nil {
-		return loc, nil
-	}
-	if strings.EqualFold(s, "utc") || strings.EqualFold(s, "gmt") {
-		return time.UTC, nil
-	}
-	return nil, fmt.Errorf("unknown time zone %q", s)
-}
-
 // ParseClock parses a 24-hour local time "H:MM" or "HH:MM" into minutes
 // after midnight.
 func ParseClock(s string) (int, error) {

@@ -42,18 +42,30 @@ type commands struct {
 func Register(d Deps) {
 	e := d.Engine
 	c := &commands{e: e, store: d.Store, kb: d.KB, study: d.study(), zones: &zones{}}
-	zone := bot.Param{Name: "zone", Kind: bot.KindZone, Desc: "IANA time zone, e.g. Europe/Paris", Example: "remind 07:30 Europe/Paris", MaxLen: 64, Complete: true}
+	zone := bot.Param{Name: "zone", Kind: bot.KindZone, Desc: "IANA time zone, e.g. Europe/Paris (default: yours)", Example: "remind 07:30 Europe/Paris", MaxLen: 64, Complete: true}
+	// Each form is a sub-command, so Discord (which cannot mix sub-commands
+	// and options) offers them all; typed text leaves out "set".
 	e.Register(bot.CommandInfo{Name: "remind", Usage: "remind <HH:MM> [IANA zone] | remind off | remind pause <days> | remind resume | remind weekends off|on",
-		Summary: "A daily study reminder by DM, with one question", Params: []bot.Param{
-			{Name: "time", Kind: bot.KindText, Desc: "Time as HH:MM, or off", Example: "remind 07:30 Europe/Paris", Required: true, MaxLen: 16}, zone}},
+		Summary: "A daily study reminder by DM, with one question", Subs: []bot.Sub{
+			{Name: "set", Usage: "remind <HH:MM> [IANA zone]", Summary: "Remind me every day at this time", Implied: true, Params: []bot.Param{
+				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM, 24-hour", Example: "remind 07:30 Europe/Paris", Required: true, MaxLen: 5}, zone}},
+			{Name: "show", Usage: "remind", Summary: "Show my daily reminder"},
+			{Name: "off", Usage: "remind off", Summary: "Stop my daily reminder", Aliases: []string{"stop"}},
+			{Name: "pause", Usage: "remind pause <days>", Summary: "Pause my reminder for some days", Params: []bot.Param{
+				{Name: "days", Kind: bot.KindCount, Desc: "How many days (1-365)", Example: "remind pause 3", Required: true, Min: 1, Max: 365}}},
+			{Name: "resume", Usage: "remind resume", Summary: "Turn my reminder back on", Aliases: []string{"on"}},
+			{Name: "weekends", Usage: "remind weekends off|on", Summary: "Quiet weekends, or reminders every day", Aliases: []string{"weekend"}, Params: []bot.Param{
+				{Name: "mode", Kind: bot.KindChoice, Desc: "off: none on Saturday and Sunday; on: every day", Example: "remind weekends off", Required: true, Choices: []string{"off", "on"}}}}}},
 		c.remind, "reminder", "reminders")
 	groupZone := zone
-	groupZone.Example = "group daily 09:00 Europe/Berlin"
-	e.Register(bot.CommandInfo{Name: "group", Usage: "group daily <HH:MM> [IANA zone] | group off",
+	groupZone.Desc, groupZone.Example = "IANA time zone, e.g. Europe/Berlin (default: the channel's or yours)", "group daily 09:00 Europe/Berlin"
+	e.Register(bot.CommandInfo{Name: "group", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp] | group off",
 		Summary: "A question of the day in this channel (channel managers)", Who: bot.ChannelManagers, Subs: []bot.Sub{
-			{Name: "daily", Summary: "Post a question here every day", Params: []bot.Param{
-				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM", Example: "group daily 09:00 Europe/Berlin", Required: true, MaxLen: 5}, groupZone}},
-			{Name: "off", Summary: "Stop the daily question in this channel"}}}, c.group)
+			{Name: "daily", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp]", Summary: "Post a question here every day", Params: []bot.Param{
+				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM, 24-hour", Example: "group daily 09:00 Europe/Berlin", Required: true, MaxLen: 5}, groupZone,
+				{Name: "cert", Kind: bot.KindExam, Desc: "Keep to one exam (default: both)", Example: "group daily 09:00 Europe/Berlin cissp"}}},
+			{Name: "show", Usage: "group", Summary: "Show this channel's question of the day"},
+			{Name: "off", Usage: "group off", Summary: "Stop the daily question in this channel", Aliases: []string{"stop"}}}}, c.group)
 	e.RegisterAction(actionRemind, c.answerReminder)
 	e.RegisterAction(actionQotd, c.answerQotd)
 	e.OnZoneChange(c.followZone)
@@ -92,10 +104,6 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return bot.Reply{}, err
 	}
-	f := strings.Fields(args.Rest) // not args.Fields: zone names are case-sensitive
-	if len(f) == 0 {
-		return c.showReminder(cur, exists), nil
-	}
 	needOn := func() error {
 		if !exists || cur.NextFire.IsZero() {
 			return bot.Errorf("You have no daily reminder on. Set one with %s.", remindForm)
@@ -103,8 +111,10 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		return nil
 	}
 	on := c.zones.next
-	switch strings.ToLower(f[0]) {
-	case "off", "stop":
+	switch args.Sub {
+	case "", "show":
+		return c.showReminder(cur, exists), nil
+	case "off":
 		if !exists || cur.NextFire.IsZero() {
 			return private("You have no daily reminder on."), nil
 		}
@@ -116,7 +126,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err
 		}
-		n, err := strconv.Atoi(strings.Join(f[1:], ""))
+		n, err := strconv.Atoi(args.Named["days"])
 		if err != nil || n < 1 || n > 365 {
 			return bot.Reply{}, bot.Errorf("Say how many days to pause, e.g. `remind pause 3` (1 to 365).")
 		}
@@ -128,7 +138,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 			return bot.Reply{}, err
 		}
 		return private(fmt.Sprintf("Paused for %d day%s. %s", n, plural(n), c.nextText(r))), nil
-	case "resume", "on":
+	case "resume":
 		if !exists { // an off reminder keeps its settings and can come back
 			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm)
 		}
@@ -138,14 +148,15 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 			return bot.Reply{}, err
 		}
 		return private("Daily reminder on. " + c.nextText(r)), nil
-	case "weekends", "weekend":
+	case "weekends":
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err
 		}
-		if len(f) != 2 || (strings.ToLower(f[1]) != "on" && strings.ToLower(f[1]) != "off") {
+		mode := args.Named["mode"]
+		if mode == "" {
 			return bot.Reply{}, bot.Errorf("Say `remind weekends off` for quiet weekends, or `remind weekends on`.")
 		}
-		cur.QuietWeekends = strings.ToLower(f[1]) == "off"
+		cur.QuietWeekends = mode == "off"
 		r, err := st.SaveReminder(ctx, cur, c.now(), on)
 		if err != nil {
 			return bot.Reply{}, err
@@ -156,18 +167,14 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		}
 		return private(what + " " + c.nextText(r)), nil
 	}
-	minute, err := ParseClock(f[0])
-	if err != nil || len(f) > 2 {
-		return bot.Reply{}, bot.Errorf("I could not read that. Say %s, or `remind off`.", remindForm)
+	// set: the time and zone are checked by the engine's parse.
+	minute, err := ParseClock(args.Named["time"])
+	if err != nil {
+		return bot.Reply{}, bot.Errorf("What time? Say %s, or `remind off`.", remindForm)
 	}
-	zone, note := "", ""
+	zone, note := args.Named["zone"], ""
 	switch {
-	case len(f) == 2:
-		loc, err := ParseZone(f[1])
-		if err != nil {
-			return bot.Reply{}, bot.Errorf("%q is not an IANA time zone. Say %s.", shorten(f[1], 40), remindForm)
-		}
-		zone = loc.String()
+	case zone != "":
 		if err := c.store.SetTimeZone(ctx, u.ID, zone, "user"); err != nil {
 			return bot.Reply{}, err
 		}
@@ -231,15 +238,13 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return bot.Reply{}, err
 	}
-	f := strings.Fields(args.Rest)
-	if len(f) == 0 {
+	switch args.Sub {
+	case "", "show":
 		if !exists || cur.NextFire.IsZero() {
 			return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("No question of the day here. Set one with %s.", groupForm)}, nil
 		}
 		return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("Question of the day at %s %s. %s `group off` stops it.", clockText(cur.Minute), cur.TZ, c.nextText(cur))}, nil
-	}
-	switch strings.ToLower(f[0]) {
-	case "off", "stop":
+	case "off":
 		if !exists || cur.NextFire.IsZero() {
 			return bot.Reply{Kind: "group", Private: true, Body: "This channel has no question of the day."}, nil
 		}
@@ -247,29 +252,13 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 			return bot.Reply{}, err
 		}
 		return bot.Reply{Kind: "group", Body: "Question of the day off for this channel."}, nil
-	case "daily":
-	default:
-		return bot.Reply{}, bot.Errorf("Say %s, or `group off`.", groupForm)
 	}
-	if len(f) < 2 || len(f) > 4 {
-		return bot.Reply{}, bot.Errorf("Say %s.", groupForm)
-	}
-	minute, err := ParseClock(f[1])
+	// daily: the time, zone and exam are checked by the engine's parse.
+	minute, err := ParseClock(args.Named["time"])
 	if err != nil {
-		return bot.Reply{}, bot.Errorf("I could not read %q as a time. Say %s.", shorten(f[1], 20), groupForm)
+		return bot.Reply{}, bot.Errorf("What time? Say %s.", groupForm)
 	}
-	zone, cert := "", ""
-	for _, w := range f[2:] {
-		if _, ok := c.kb.Cert(strings.ToLower(w)); ok {
-			cert = strings.ToLower(w)
-			continue
-		}
-		loc, err := ParseZone(w)
-		if err != nil {
-			return bot.Reply{}, bot.Errorf("%q is not an IANA time zone. Say %s.", shorten(w, 40), groupForm)
-		}
-		zone = loc.String()
-	}
+	zone, cert := args.Named["zone"], args.Named["cert"]
 	if zone == "" {
 		if exists && cur.TZ != "" {
 			zone = cur.TZ
