@@ -124,9 +124,10 @@ func factBody(f *knowledge.Fact) string {
 // named exam has wins; the other exam's fact is never the answer.
 func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	certs := e.certsFor(a)
-	if len(a.Uncovered) > 0 && len(a.Exams) == 0 {
+	if len(a.Uncovered) > 0 {
 		// "is cisa still on the waiver list": only a fact that names the
-		// other certification answers; "cisa exam cost" is not ours.
+		// other certification answers; "cisa exam cost" is not ours, nor
+		// "can I take cisa and cism on the same day".
 		name := strings.ToLower(a.Uncovered[0])
 		for _, key := range a.Attributes {
 			for _, c := range certs {

@@ -36,16 +36,20 @@ type Handler func(ctx context.Context, req Request, args Args) (Reply, error)
 type ActionHandler func(ctx context.Context, req Request, parts []string) (Reply, error)
 
 // CommandInfo declares a command: help text, its typed arguments (or
-// sub-commands), who may run it and whether it is slow. Adapters build their
-// platform's definitions from it (Discord options) and never parse text.
+// sub-commands), who may run it and whether it is slow or read-only.
+// Adapters build their platform's definitions from it (Discord options) and
+// never parse text.
 type CommandInfo struct {
 	Name    string
 	Usage   string
 	Summary string
 	Slow    bool // may take long: adapters acknowledge first and follow up
-	Params  []Param
-	Subs    []Sub
-	Who     Who
+	// ReadOnly: the command writes nothing and sends nothing but its reply,
+	// so a delivery of it repeated (a replay) may simply be answered again.
+	ReadOnly bool
+	Params   []Param
+	Subs     []Sub
+	Who      Who
 }
 
 type command struct {

@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -220,5 +222,100 @@ func TestLoneLetterWithoutQuestion(t *testing.T) {
 	r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "x", DM: true}, Text: "B"})
 	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "No question is open") {
 		t.Fatalf("a lone B: %s", all(r))
+	}
+}
+
+// snapshot is every row of every table in the harness's database, as text.
+func snapshot(t *testing.T, h *harness) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	db := h.store.Reader()
+	var tables []string
+	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, n := range tables {
+		rows, err := db.QueryContext(ctx, `SELECT * FROM "`+n+`"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&sb, vals...)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		out[n] = sb.String()
+	}
+	return out
+}
+
+// TestReadOnlyCommandsWriteNothing: what a command declares read-only
+// (adapters answer a repeated delivery of it again instead of recording
+// each one) leaves the database as it was, for a new user and one with a
+// plan; a command that is not read-only, run the same way, does write.
+func TestReadOnlyCommandsWriteNothing(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do(t, "planner", "plan cissp 2027-03-01"); r.Outcome != bot.OutcomeOK {
+		t.Fatalf("plan: %+v", r)
+	}
+	lines := map[string][]string{
+		"help": {"help"}, "compare": {"compare", "compare incident-response"},
+		"domains": {"domains cissp", "domains cism 2022"}, "domain": {"domain cissp 7", "domain cism 4A2"},
+		"ask": {"ask how long is the cissp exam", "ask what is bcp"},
+	}
+	n := 0
+	for _, c := range h.e.Commands() {
+		if !c.ReadOnly {
+			continue
+		}
+		if len(lines[c.Name]) == 0 {
+			t.Errorf("read-only command %s: no test lines", c.Name)
+		}
+		for _, line := range lines[c.Name] {
+			for _, user := range []string{"newcomer", "planner"} {
+				before := snapshot(t, h)
+				if r := h.do(t, user, line); r.Outcome != bot.OutcomeOK {
+					t.Errorf("%s: outcome %v: %s", line, r.Outcome, r.Body)
+				}
+				if after := snapshot(t, h); !maps.Equal(before, after) {
+					t.Errorf("%s (%s) changed the database: %v -> %v", line, user, before, after)
+				}
+				n++
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d read-only runs", n)
+	}
+	before := snapshot(t, h)
+	h.do(t, "newcomer", "progress")
+	if maps.Equal(before, snapshot(t, h)) {
+		t.Error("progress for a new user wrote nothing: the snapshot cannot tell a write")
 	}
 }

@@ -11,24 +11,25 @@ import (
 	"github.com/certcoach/certcoach/knowledge"
 )
 
-// registerCore adds the reference commands (knowledge base) and the study commands.
+// registerCore adds the reference commands (knowledge base; read-only: they
+// read at most the user's plan) and the study commands.
 func (e *Engine) registerCore() {
-	e.Register(CommandInfo{Name: "help", Usage: "help [command]", Summary: "What certcoach can do", Params: []Param{
+	e.Register(CommandInfo{Name: "help", ReadOnly: true, Usage: "help [command]", Summary: "What certcoach can do", Params: []Param{
 		{Name: "command", Kind: KindText, Desc: "One command to explain, e.g. quiz", Example: "help quiz", MaxLen: 40}}},
 		e.help, "start", "?")
-	e.Register(CommandInfo{Name: "compare", Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic", Params: []Param{
+	e.Register(CommandInfo{Name: "compare", ReadOnly: true, Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic", Params: []Param{
 		{Name: "topic", Kind: KindTopic, Desc: "A topic such as incident-response (leave empty for the overview)", Example: "compare incident-response", Complete: true}}},
 		e.compare, "vs")
-	e.Register(CommandInfo{Name: "domains", Usage: "domains <cism|cissp> [version]", Summary: "The exam domains with their weights", Params: []Param{
+	e.Register(CommandInfo{Name: "domains", ReadOnly: true, Usage: "domains <cism|cissp> [version]", Summary: "The exam domains with their weights", Params: []Param{
 		examParam(true, "Which certification", "domains cissp"),
 		{Name: "version", Kind: KindVersion, Desc: "Outline version, e.g. 2021 (default: the one in force)", Example: "domains cissp 2021", MaxLen: 10}}},
 		e.domains)
-	e.Register(CommandInfo{Name: "domain", Usage: "domain <cism|cissp> <n|name|objective> [version]", Summary: "One domain's objectives", Params: []Param{
+	e.Register(CommandInfo{Name: "domain", ReadOnly: true, Usage: "domain <cism|cissp> <n|name|objective> [version]", Summary: "One domain's objectives", Params: []Param{
 		examParam(true, "Which certification", "domain cissp 7"),
 		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or an objective such as 7.6 or 4A2", Example: "domain cissp 7", Required: true, Complete: true},
 		{Name: "version", Kind: KindVersion, Desc: "Outline version, e.g. 2022 (default: the one in force)", Example: "domain cism 4 2022", MaxLen: 10}}},
 		e.domain)
-	e.Register(CommandInfo{Name: "ask", Usage: "ask <question>", Summary: "Ask anything about the two exams", Params: []Param{
+	e.Register(CommandInfo{Name: "ask", ReadOnly: true, Usage: "ask <question>", Summary: "Ask anything about the two exams", Params: []Param{
 		{Name: "question", Kind: KindText, Desc: "Your question", Example: "ask how long is the cissp exam", Required: true, MaxLen: 500}}},
 		e.ask, "q", "search")
 	e.registerStudy()

@@ -324,12 +324,15 @@ func (b *Base) newAnalyzer() *analyzer {
 	for _, w := range b.Vocab.Stopwords {
 		a.stop[strings.ToLower(w)] = true
 	}
-	filler := map[string]bool{} // stemmed, as phrases are: "does" is "doe"
+	// Filler, stemmed as phrases are ("does" is "doe"). Exam nouns are
+	// filler too: every question is about an exam.
+	filler := map[string]bool{}
 	for _, w := range b.Vocab.Filler {
 		filler[stem(strings.ToLower(w))] = true
 	}
 	for _, w := range b.Vocab.ExamNouns {
 		a.examNoun[stem(strings.ToLower(w))] = true
+		filler[stem(strings.ToLower(w))] = true
 	}
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
@@ -449,6 +452,7 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 		q.Words = words
 	}
+
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
 		switch {
@@ -643,7 +647,9 @@ func dropInside(ms, others []match, only string) []match {
 	for _, m := range ms {
 		inside := false
 		for _, o := range others {
-			if (only == "" || m.t.kind == only) && o.n > m.n && o.start <= m.start && m.end <= o.end {
+			// A gap may hold a stronger cue: "who is ... for" does not
+			// swallow "eligible".
+			if (only == "" || m.t.kind == only) && o.n > m.n && o.content >= m.content && o.start <= m.start && m.end <= o.end {
 				inside = true
 				break
 			}

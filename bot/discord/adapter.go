@@ -217,6 +217,10 @@ type responder struct {
 	// id, when set, is the HTTP layer's X-Request-ID, so the access log
 	// and the engine's lines share it.
 	id string
+	// once, when set, records the interaction before a command or button
+	// runs; false means stop: it has answered a replay, or failed to record,
+	// itself. A read-only command skips it (see run).
+	once func(ctx context.Context) bool
 }
 
 // requestID is the ID the engine logs the interaction under.
@@ -281,6 +285,14 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	defer a.jobs.Done() // goroutines started below hold jobs of their own
 	p := a.engine.Prepare(req)
 	req = p.Req
+	// A read-only command changes nothing and its reply goes to whoever sent
+	// the request, so a repeated delivery of it is simply answered again:
+	// recording it (a committed write before every answer) would protect
+	// nothing. Whoever replays a captured interaction holds its token, which
+	// already lets them post and edit its messages without us.
+	if r.once != nil && !p.Info.ReadOnly && !r.once(ctx) {
+		return nil
+	}
 	if p.Info.Slow {
 		if err := r.respond(ctx, deferred(component)); err != nil {
 			return err

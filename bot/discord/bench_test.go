@@ -73,8 +73,9 @@ func BenchmarkVerifyOnly(b *testing.B) {
 }
 
 // BenchmarkFullPath is the real handler as serve runs it: verify,
-// timestamp, the interaction's dedupe record committed before its answer,
-// parse, engine, render, encode.
+// timestamp, parse, engine, render, encode. compare is read-only, so no
+// dedupe record is written for it (a command with effects commits one
+// before its answer: storage/internal/sqlstore's BenchmarkDelivery).
 func BenchmarkFullPath(b *testing.B) {
 	ev := newEnv(b, "")
 	ev.a.now = stoppedClock

@@ -36,7 +36,8 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 
 // HTTPHandler serves POST /discord/interactions: it verifies the Ed25519
 // signature on the raw body before anything else, rejects stale timestamps
-// and replayed interaction IDs, then runs the same handlers as the gateway.
+// and replayed interaction IDs (of anything but a read-only command), then
+// runs the same handlers as the gateway.
 func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -73,20 +74,6 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		if i.Type != discordgo.InteractionPing {
-			first, err := a.interactionOnce(ctx, i.ID)
-			if err != nil {
-				if ctx.Err() == nil { // else the client left: nothing to tell
-					a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
-				}
-				http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-				return
-			}
-			if !first {
-				http.Error(w, "interaction already processed", http.StatusConflict)
-				return
-			}
-		}
 		err = a.handle(ctx, i, responder{
 			respond: func(_ context.Context, resp *discordgo.InteractionResponse) error {
 				b, err := marshalResponse(resp)
@@ -99,6 +86,21 @@ func (a *Adapter) HTTPHandler(key ed25519.PublicKey) http.Handler {
 			raw:   func(b []byte) error { return writeBody(w, b) },
 			flush: func() { _ = http.NewResponseController(w).Flush() },
 			id:    r.Header.Get("X-Request-ID"),
+			once: func(ctx context.Context) bool {
+				first, err := a.interactionOnce(ctx, i.ID)
+				if err != nil {
+					if ctx.Err() == nil { // else the client left: nothing to tell
+						a.log.Error("discord: dedupe interaction", "interaction", i.ID, "err", err)
+					}
+					http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+					return false
+				}
+				if !first {
+					http.Error(w, "interaction already processed", http.StatusConflict)
+					return false
+				}
+				return true
+			},
 		})
 		if err != nil {
 			a.log.Error("discord: answer interaction", "interaction", i.ID, "err", err)

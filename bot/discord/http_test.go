@@ -107,8 +107,10 @@ func TestHTTPInteractions(t *testing.T) {
 		t.Fatalf("export: %d %s", code, body)
 	}
 	h.fake.wait(0, func(c call) bool { return c.Method == "PATCH" && strings.Contains(c.Path, "tok-600000000000000004") })
-	if got := h.seen.stored.Load(); got != 4 {
-		t.Errorf("%d interactions recorded, want 4", got)
+	// compare is read-only: a repeat of it is answered again, so it is not
+	// recorded; the quiz, the click and the export are.
+	if got := h.seen.stored.Load(); got != 3 {
+		t.Errorf("%d interactions recorded, want 3", got)
 	}
 }
 
@@ -118,7 +120,7 @@ func TestHTTPBadRequests(t *testing.T) {
 	h := newHTTPEnv(t)
 	now := time.Now()
 	_, wrong, _ := ed25519.GenerateKey(nil)
-	good := mustJSON(command("610000000000000001", member, "help"))
+	good := mustJSON(command("610000000000000001", member, "quiz cert=cism"))
 	if code, _ := h.post(t, good, now, testKey); code != 200 {
 		t.Fatalf("setup: %d", code)
 	}
@@ -208,7 +210,7 @@ func TestHTTPReplayRefused(t *testing.T) {
 	h := newHTTPEnv(t)
 	now := time.Now()
 	for _, id := range []string{"620000000000000001", "not-a-snowflake", "0620000000000000001", "-5"} {
-		body := mustJSON(command(id, member, "help"))
+		body := mustJSON(command(id, member, "quiz cert=cism"))
 		if code, b := h.post(t, body, now, testKey); code != 200 {
 			t.Fatalf("%s: first delivery got %d %s", id, code, b)
 		}
@@ -218,6 +220,46 @@ func TestHTTPReplayRefused(t *testing.T) {
 	}
 	if n := h.seen.stored.Load(); n != 4 {
 		t.Errorf("%d records stored, want 4", n)
+	}
+}
+
+// TestHTTPReplayOfReadOnly: a repeated read-only command is answered again
+// and recorded nowhere; a command or button that changes something is
+// recorded once and its repeat refused.
+func TestHTTPReplayOfReadOnly(t *testing.T) {
+	h := newHTTPEnv(t)
+	now := time.Now()
+	for i, c := range []struct {
+		line string
+		want int // the repeat's status
+	}{
+		{"help", 200},
+		{"compare", 200},
+		{"compare topic=incident-response", 200},
+		{"domains cert=cissp", 200},
+		{"domain cert=cism domain=1", 200},
+		{"ask question=how long is the cissp exam", 200},
+		{"quiz cert=cissp", 409},
+		{"settings", 409},
+		{"progress", 409},
+	} {
+		body := mustJSON(command(fmt.Sprintf("63000000000000000%d", i), member, c.line))
+		stored := h.seen.stored.Load()
+		code, first := h.post(t, body, now, testKey)
+		if code != 200 {
+			t.Fatalf("%s: first delivery got %d %s", c.line, code, first)
+		}
+		code, again := h.post(t, body, now, testKey)
+		if code != c.want {
+			t.Errorf("%s: repeat got %d, want %d", c.line, code, c.want)
+		}
+		recorded := h.seen.stored.Load() - stored
+		switch {
+		case c.want == 200 && (recorded != 0 || !bytes.Equal(first, again)):
+			t.Errorf("%s: %d records, repeat answered %s, want none and the same answer", c.line, recorded, truncate(string(again), 100))
+		case c.want == 409 && recorded != 1:
+			t.Errorf("%s: %d records, want 1", c.line, recorded)
+		}
 	}
 }
 

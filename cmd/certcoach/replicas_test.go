@@ -145,7 +145,8 @@ func TestServeTwoReplicasOnPostgres(t *testing.T) {
 	da := wire.NewDiscord(a.base+"/discord/interactions", priv, "8")
 	interaction := map[string]any{"id": "800000000000000001", "application_id": "1", "type": 2, "token": "tok", "version": 1,
 		"guild_id": "500000000000000001", "channel_id": "1", "member": map[string]any{"user": map[string]any{"id": "600000000000000001", "username": "u"}},
-		"data": map[string]any{"name": "cert", "type": 1, "options": []map[string]any{{"name": "help", "type": 1}}}}
+		"data": map[string]any{"name": "cert", "type": 1, "options": []map[string]any{{"name": "quiz", "type": 1,
+			"options": []map[string]any{{"name": "cert", "type": 3, "value": "cism"}}}}}}
 	if res, err := da.Post(ctx, interaction); err != nil || res.Status != 200 {
 		t.Fatalf("discord on replica A: %v %d %s", err, res.Status, res.Body)
 	}
