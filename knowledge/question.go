@@ -578,9 +578,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		q.Ask = AskDomainList
-	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0):
+	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0) && !factTerm(attrs, termMs):
 		// With no exam named, "what is a ciso" wants the definition,
-		// not the roles fact that also knows the word.
+		// not the roles fact that also knows the word. But "what are
+		// group a and group b cpes" asks the CPE fact by more words.
 		q.Ask = AskDefine
 	case len(q.Attributes) > 0:
 		q.Ask = AskFact
@@ -659,6 +660,26 @@ func dropInside(ms, others []match, only string) []match {
 		}
 	}
 	return out
+}
+
+// factTerm reports whether a term names a fact key ("cpe") that other
+// words of the question ask for too ("group a ... cpes"): the question is
+// about the fact, not the term.
+func factTerm(attrs, terms []match) bool {
+	over := func(m, o match) bool { return m.start < o.end && o.start < m.end }
+	for _, in := range attrs {
+		for _, t := range terms {
+			if !over(in, t) {
+				continue
+			}
+			for _, out := range attrs {
+				if out.t.key == in.t.key && !over(out, t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // stronger reports whether match a says more than b: more words that are
