@@ -324,12 +324,15 @@ func (b *Base) newAnalyzer() *analyzer {
 	for _, w := range b.Vocab.Stopwords {
 		a.stop[strings.ToLower(w)] = true
 	}
-	filler := map[string]bool{} // stemmed, as phrases are: "does" is "doe"
+	// Filler, stemmed as phrases are ("does" is "doe"). Exam nouns are
+	// filler too: every question is about an exam.
+	filler := map[string]bool{}
 	for _, w := range b.Vocab.Filler {
 		filler[stem(strings.ToLower(w))] = true
 	}
 	for _, w := range b.Vocab.ExamNouns {
 		a.examNoun[stem(strings.ToLower(w))] = true
+		filler[stem(strings.ToLower(w))] = true
 	}
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
@@ -449,6 +452,7 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 		q.Words = words
 	}
+
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
 		switch {
@@ -574,9 +578,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		q.Ask = AskDomainList
-	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0):
+	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0) && !factTerm(attrs, termMs):
 		// With no exam named, "what is a ciso" wants the definition,
-		// not the roles fact that also knows the word.
+		// not the roles fact that also knows the word. But "what are
+		// group a and group b cpes" asks the CPE fact by more words.
 		q.Ask = AskDefine
 	case len(q.Attributes) > 0:
 		q.Ask = AskFact
@@ -643,7 +648,9 @@ func dropInside(ms, others []match, only string) []match {
 	for _, m := range ms {
 		inside := false
 		for _, o := range others {
-			if (only == "" || m.t.kind == only) && o.n > m.n && o.start <= m.start && m.end <= o.end {
+			// A gap may hold a stronger cue: "who is ... for" does not
+			// swallow "eligible".
+			if (only == "" || m.t.kind == only) && o.n > m.n && o.content >= m.content && o.start <= m.start && m.end <= o.end {
 				inside = true
 				break
 			}
@@ -653,6 +660,26 @@ func dropInside(ms, others []match, only string) []match {
 		}
 	}
 	return out
+}
+
+// factTerm reports whether a term names a fact key ("cpe") that other
+// words of the question ask for too ("group a ... cpes"): the question is
+// about the fact, not the term.
+func factTerm(attrs, terms []match) bool {
+	over := func(m, o match) bool { return m.start < o.end && o.start < m.end }
+	for _, in := range attrs {
+		for _, t := range terms {
+			if !over(in, t) {
+				continue
+			}
+			for _, out := range attrs {
+				if out.t.key == in.t.key && !over(out, t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // stronger reports whether match a says more than b: more words that are
