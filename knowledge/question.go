@@ -28,6 +28,9 @@ type Vocabulary struct {
 	// exam or an exam noun, or has no other subject words ("my cat ate
 	// my notes" is not about CAT; "what is a cat" is).
 	Ambiguous []string `yaml:"ambiguous"`
+	// Rewrites replace a wording by the one the phrases use ("is it
+	// possible to" is "can i"), in questions and phrases alike.
+	Rewrites map[string]string `yaml:"rewrites"`
 	// Openers start a question without asking anything ("hi", "quick
 	// question"); they are dropped from its start.
 	Openers []string `yaml:"openers"`
@@ -55,6 +58,12 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
 	v.Openers = append(v.Openers, o.Openers...)
+	if len(o.Rewrites) > 0 && v.Rewrites == nil {
+		v.Rewrites = map[string]string{}
+	}
+	for k, r := range o.Rewrites {
+		v.Rewrites[k] = r
+	}
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
@@ -159,11 +168,37 @@ type analyzer struct {
 	byFirst  map[string][]phrase // first token -> phrases, longest first
 	examTok  map[string]string   // one-token exam names -> cert
 	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
+	rewrites []rewrite
 	openers  [][]string          // stemmed phrases that open a question without asking anything
 	ambig    map[string]bool     // stemmed words that are cues only in context
 	stop     map[string]bool
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
 	certs    []string
+}
+
+// rewrite replaces the words from by to (raw and stemmed).
+type rewrite struct {
+	from, toRaw, to []string
+}
+
+// apply rewrites toks (and raw alongside, when not nil); it allocates only
+// when a rewrite matches.
+func (a *analyzer) apply(raw, toks []string) ([]string, []string) {
+	for i := 0; i < len(toks); i++ {
+		for _, r := range a.rewrites {
+			end := matchAt(toks, i, r.from)
+			if end < 0 {
+				continue
+			}
+			toks = append(append(append([]string{}, toks[:i]...), r.to...), toks[end:]...)
+			if raw != nil {
+				raw = append(append(append([]string{}, raw[:i]...), r.toRaw...), raw[end:]...)
+			}
+			i += len(r.to) - 1
+			break
+		}
+	}
+	return raw, toks
 }
 
 // gap in a phrase's tokens stands for up to maxGap words of the question:
@@ -339,6 +374,22 @@ func (b *Base) newAnalyzer() *analyzer {
 		a.examNoun[stem(strings.ToLower(w))] = true
 		filler[stem(strings.ToLower(w))] = true
 	}
+	for from, to := range b.Vocab.Rewrites {
+		_, f := normTokens(from)
+		tr, t := normTokens(to)
+		a.fold(f)
+		a.fold(t)
+		if len(f) > 0 {
+			a.rewrites = append(a.rewrites, rewrite{from: f, toRaw: tr, to: t})
+		}
+	}
+	// Longer first, and in a fixed order: a map has none.
+	sort.Slice(a.rewrites, func(i, j int) bool {
+		if len(a.rewrites[i].from) != len(a.rewrites[j].from) {
+			return len(a.rewrites[i].from) > len(a.rewrites[j].from)
+		}
+		return strings.Join(a.rewrites[i].from, " ") < strings.Join(a.rewrites[j].from, " ")
+	})
 	for _, o := range b.Vocab.Openers {
 		if toks := phraseTokens(o); len(toks) > 0 {
 			a.fold(toks)
@@ -350,6 +401,7 @@ func (b *Base) newAnalyzer() *analyzer {
 	}
 	for _, p := range b.phrases() {
 		a.fold(p.toks)
+		_, p.toks = a.apply(nil, p.toks)
 		for _, t := range p.toks {
 			if t != gap && !filler[t] {
 				p.content++
@@ -413,6 +465,7 @@ func (b *Base) Analyze(text string) Analysis {
 		raw, toks = raw[:40], toks[:40]
 	}
 	a.fold(toks)
+	raw, toks = a.apply(raw, toks)
 	// "hi, quick question: are there any prerequisites": the opener is
 	// not part of what is asked ("question: are there" is not "questions
 	// are there").
