@@ -28,6 +28,9 @@ type Vocabulary struct {
 	// exam or an exam noun, or has no other subject words ("my cat ate
 	// my notes" is not about CAT; "what is a cat" is).
 	Ambiguous []string `yaml:"ambiguous"`
+	// Openers start a question without asking anything ("hi", "quick
+	// question"); they are dropped from its start.
+	Openers []string `yaml:"openers"`
 	// Uncovered names certifications certcoach has no sources for: a
 	// question about one of them gets an honest "not covered".
 	Uncovered []string `yaml:"uncovered"`
@@ -51,6 +54,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Filler = append(v.Filler, o.Filler...)
 	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
+	v.Openers = append(v.Openers, o.Openers...)
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
@@ -155,6 +159,7 @@ type analyzer struct {
 	byFirst  map[string][]phrase // first token -> phrases, longest first
 	examTok  map[string]string   // one-token exam names -> cert
 	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
+	openers  [][]string          // stemmed phrases that open a question without asking anything
 	ambig    map[string]bool     // stemmed words that are cues only in context
 	stop     map[string]bool
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
@@ -334,6 +339,12 @@ func (b *Base) newAnalyzer() *analyzer {
 		a.examNoun[stem(strings.ToLower(w))] = true
 		filler[stem(strings.ToLower(w))] = true
 	}
+	for _, o := range b.Vocab.Openers {
+		if toks := phraseTokens(o); len(toks) > 0 {
+			a.fold(toks)
+			a.openers = append(a.openers, toks)
+		}
+	}
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
 	}
@@ -402,6 +413,18 @@ func (b *Base) Analyze(text string) Analysis {
 		raw, toks = raw[:40], toks[:40]
 	}
 	a.fold(toks)
+	// "hi, quick question: are there any prerequisites": the opener is
+	// not part of what is asked ("question: are there" is not "questions
+	// are there").
+	for again := true; again; {
+		again = false
+		for _, o := range a.openers {
+			if end := matchAt(toks, 0, o); end > 0 && end < len(toks) {
+				raw, toks, again = raw[end:], toks[end:], true
+				break
+			}
+		}
+	}
 	named := map[string]bool{}
 	// Cues are matched on the question as written and with the exam names
 	// left out, so "where do I sit the cissp exam" meets "sit the exam".

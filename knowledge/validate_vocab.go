@@ -90,6 +90,11 @@ func (b *Base) validateVocab() []string {
 	words("filler", v.Filler, true)
 	words("exam_nouns", v.ExamNouns, true)
 	words("ambiguous", v.Ambiguous, false)
+	for _, ph := range v.Openers {
+		if _, t := normTokens(ph); len(t) == 0 {
+			add("vocabulary openers: empty phrase %q", ph)
+		}
+	}
 	for _, ph := range v.Uncovered {
 		claim("vocabulary uncovered", "uncovered", "", ph)
 	}
