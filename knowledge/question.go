@@ -169,8 +169,8 @@ type analyzer struct {
 	examTok  map[string]string   // one-token exam names -> cert
 	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
 	rewrites []rewrite
-	openers  [][]string          // stemmed phrases that open a question without asking anything
-	ambig    map[string]bool     // stemmed words that are cues only in context
+	openers  [][]string      // stemmed phrases that open a question without asking anything
+	ambig    map[string]bool // stemmed words that are cues only in context
 	stop     map[string]bool
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
 	certs    []string
