@@ -136,8 +136,12 @@ func outlineLabel(o *knowledge.Outline) string {
 }
 
 func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, error) {
+	// "compare the two exams", "compare cism vs cissp": words that only
+	// name the exams ask for the general table.
 	if t := args.Named["topic"]; t != "" {
-		return e.compareTopic(t)
+		if a := e.kb.Analyze(t); len(a.Words) > 0 || len(a.Terms) > 0 {
+			return e.compareTopic(t)
+		}
 	}
 	cism, ok1 := e.kb.Cert("cism")
 	cissp, ok2 := e.kb.Cert("cissp")
@@ -266,12 +270,9 @@ func (e *Engine) sourceList(ids map[string]bool) string {
 func (e *Engine) compareTopic(name string) (Reply, error) {
 	t, ok := e.kb.Topic(name)
 	if !ok {
-		hits, _ := e.kb.Search(context.Background(), name, 5)
-		for _, h := range hits {
-			if h.Entry.Kind == "topic" {
-				t, ok = e.kb.Topic(strings.TrimPrefix(h.Entry.Ref, "topic:"))
-				break
-			}
+		// The same reading of words as ask's: "crypto basics" is cryptography.
+		if id := e.kb.Analyze(name).Topic; id != "" {
+			t, ok = e.kb.Topic(id)
 		}
 	}
 	if !ok {
