@@ -44,7 +44,6 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		return nil
 	}
-	tooMany := Errorf("Too many numbers. %s", usageText(info))
 	var names []string
 	var numbers []string
 	for i, raw := range words {
@@ -126,7 +125,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		named[dom.Name], named[count.Name] = numbers[0], numbers[1]
 	case len(numbers) > 1:
-		return nil, tooMany
+		return nil, Errorf("Too many numbers. %s", usageText(info))
 	case dom != nil && count != nil:
 		// One number: the domain if the exam has it, else the count.
 		cert := e.certOrDefault(ctx, req, named)
