@@ -12,12 +12,9 @@ import (
 // question names and asks for; the answer is composed from that, and
 // full-text search runs only for what the analysis does not recognise.
 func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error) {
-	q := strings.TrimSpace(args.Rest)
+	q := strings.TrimSpace(args.Named["question"])
 	if q == "" {
 		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `ask how long is the cissp exam`.")
-	}
-	if len(q) > 500 {
-		return Reply{Kind: "ask"}, Errorf("That question is too long: please keep it under 500 characters.")
 	}
 	a := e.kb.Analyze(q)
 	r, ok, err := e.compose(ctx, req, &a)
@@ -56,7 +53,7 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		if len(a.Exams) != 1 {
 			return Reply{}, false, nil
 		}
-		o := e.pickOutline(ctx, req, a.Exams[0], nil)
+		o := e.outlineFor(ctx, req, a.Exams[0])
 		r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": fmt.Sprint(a.DomainN)}})
 		if err != nil {
 			return Reply{}, false, nil // no such domain: let search try
@@ -317,7 +314,7 @@ func (e *Engine) termPlaces(ctx context.Context, req Request, t *knowledge.Term,
 		certs = e.certsFor(&knowledge.Analysis{})
 	}
 	for _, c := range certs {
-		o := e.pickOutline(ctx, req, c.ID, nil)
+		o := e.outlineFor(ctx, req, c.ID)
 		var parts []string
 		for _, ref := range t.Objectives {
 			oid, obj, _ := strings.Cut(ref, ":")
@@ -426,7 +423,7 @@ func (e *Engine) where(ctx context.Context, req Request, a *knowledge.Analysis) 
 	r.Body = strings.Join(body, "\n")
 	var cites []string
 	for _, c := range certs {
-		cites = append(cites, e.kb.Cite(e.pickOutline(ctx, req, c.ID, nil).Cite))
+		cites = append(cites, e.kb.Cite(e.outlineFor(ctx, req, c.ID).Cite))
 	}
 	r.Footer = strings.Join(cites, " · ")
 	return r
@@ -451,7 +448,7 @@ func (e *Engine) domainList(ctx context.Context, req Request, a *knowledge.Analy
 	if !weights {
 		return r
 	}
-	o := e.pickOutline(ctx, req, cert, nil)
+	o := e.outlineFor(ctx, req, cert)
 	var top []string
 	most := 0
 	for _, d := range o.Domains {
@@ -477,7 +474,7 @@ func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
 	r := Reply{Kind: "domains", Title: "Exam domains", Private: true, Shareable: true}
 	var cites []string
 	for _, c := range e.kb.Certs {
-		o := e.pickOutline(ctx, req, c.ID, nil)
+		o := e.outlineFor(ctx, req, c.ID)
 		if o == nil {
 			continue
 		}

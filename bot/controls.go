@@ -17,10 +17,10 @@ var controlWords = map[string]bool{
 	"yes": true, "y": true, "no": true, "ok": true, "cancel": true, "continue": true, "skip": true,
 }
 
-// isControl reports whether a command name with no arguments is a control
-// word, a lone answer letter or a lone digit.
-func isControl(name string, args Args) bool {
-	if args.Rest != "" {
+// isControl reports whether a command name with no words after it is a
+// control word, a lone answer letter or a lone digit.
+func isControl(name string, words []string) bool {
+	if len(words) > 0 {
 		return false
 	}
 	if controlWords[name] {
@@ -106,12 +106,12 @@ var smallTalk = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks"
 // unknownWord answers text whose first word is no command when it is small
 // talk (a short help line, not a search) or one mistyped command (a
 // did-you-mean); ok is false for anything else.
-func (e *Engine) unknownWord(name string, args Args) (Reply, error, bool) {
-	if smallTalk[name] && len(args.Fields) <= 2 {
+func (e *Engine) unknownWord(name string, words []string) (Reply, error, bool) {
+	if smallTalk[name] && len(words) <= 2 {
 		return Reply{Kind: "help", Private: true,
 			Body: "Hello! Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
 	}
-	if args.Rest == "" {
+	if len(words) == 0 {
 		if guess := e.Suggest(name); guess != "" {
 			return Reply{Kind: "unknown"}, Errorf("Unknown command %q: did you mean `%s`? `help` lists them all.", truncate(name, 40), guess), true
 		}

@@ -243,7 +243,7 @@ func internalError() Reply {
 const usageLine = "Try `help`, `compare`, `compare <topic>`, `domains cissp`, `ask <question>` or `quiz cism`."
 
 func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
-	name, args, c, ok := req.parsed.name, req.parsed.args, req.parsed.cmd, req.parsed.known
+	name, args, c, ok, words := req.parsed.name, req.parsed.args, req.parsed.cmd, req.parsed.known, req.parsed.words
 	if name == "" {
 		return e.help(ctx, req, args)
 	}
@@ -254,26 +254,31 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		if err := permitted(c.CommandInfo, req.Actor); err != nil {
 			return Reply{Kind: c.Name}, err
 		}
-		if args.Named == nil && typesText(c.Name) {
-			named, err := e.typeText(ctx, req, typedInfo(c.CommandInfo, req.parsed.sub), req.parsed.words)
+		if args.Named == nil { // typed text: named options are typed by Prepare
+			named, err := e.typeText(ctx, req, typedInfo(c.CommandInfo, req.parsed.sub), words)
 			if err != nil {
 				return Reply{Kind: c.Name}, err
 			}
 			args.Named = named
 		}
 	}
-	if !ok && isControl(name, args) {
+	if !ok && isControl(name, words) {
 		// A lone A-D, "next" or a digit with no button left to press.
 		return e.control(ctx, req)
 	}
 	if !ok {
-		if r, err, done := e.unknownWord(name, args); done {
+		if r, err, done := e.unknownWord(name, words); done {
 			return r, err
 		}
-		// In DMs and mentions, free text is a question.
+		// In DMs and mentions, free text is a question: all of it, typed as
+		// ask's question.
 		if req.Actor.DM || req.Conversational || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
-			_, all := ParseCommand("ask " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(req.Text), "/cert")))
-			return e.ask(ctx, req, all)
+			ask, _ := e.lookup("ask")
+			named, err := e.typeText(ctx, req, ask.CommandInfo, append([]string{name}, words...))
+			if err != nil {
+				return Reply{Kind: "ask"}, err
+			}
+			return e.ask(ctx, req, Args{Named: named})
 		}
 		return Reply{Kind: "unknown"}, Errorf("Unknown command %q. %s", truncate(name, 40), usageLine)
 	}

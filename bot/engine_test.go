@@ -94,9 +94,9 @@ func TestParseCommand(t *testing.T) {
 		{"cert\tdomains cissp", "domains", "cissp"},
 	}
 	for _, tc := range tests {
-		name, args := bot.ParseCommand(tc.in)
-		if name != tc.name || args.Rest != tc.rest {
-			t.Errorf("ParseCommand(%q) = %q, %q; want %q, %q", tc.in, name, args.Rest, tc.name, tc.rest)
+		name, rest := bot.ParseCommand(tc.in)
+		if name != tc.name || rest != tc.rest {
+			t.Errorf("ParseCommand(%q) = %q, %q; want %q, %q", tc.in, name, rest, tc.name, tc.rest)
 		}
 	}
 }

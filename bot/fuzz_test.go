@@ -78,15 +78,15 @@ func FuzzCommandText(f *testing.F) {
 	}
 	e := fuzzEngine(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		name, args := bot.ParseCommand(text)
+		name, rest := bot.ParseCommand(text)
 		if strings.ContainsFunc(name, unicode.IsSpace) {
 			t.Fatalf("ParseCommand(%q): name %q contains space", text, name)
 		}
 		if name != strings.ToLower(name) {
 			t.Fatalf("ParseCommand(%q): name %q not lower case", text, name)
 		}
-		if args.Rest != strings.TrimSpace(args.Rest) {
-			t.Fatalf("ParseCommand(%q): rest %q not trimmed", text, args.Rest)
+		if rest != strings.TrimSpace(rest) {
+			t.Fatalf("ParseCommand(%q): rest %q not trimmed", text, rest)
 		}
 		if strings.HasPrefix(name, "forget") {
 			return // would wipe the fuzzer's own state each time; covered by seeds above

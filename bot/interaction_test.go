@@ -56,6 +56,26 @@ func TestCompareAliasFindsItsOwnTopic(t *testing.T) {
 	}
 }
 
+// TestCompareReadsItsTopicLikeAsk: words that only name the exams get the
+// general table; a topic said in other words is found as ask finds it.
+func TestCompareReadsItsTopicLikeAsk(t *testing.T) {
+	h := newHarness(t)
+	general := h.do(t, "u", "compare").Title
+	for _, tc := range []struct{ q, title string }{
+		{"compare the two exams?", general},
+		{"compare cism and cissp", general},
+		{"compare cism vs cissp", general},
+		{"compare both exams", general},
+		{"compare crypto basics", "Cryptography: CISM vs CISSP"},
+		{"compare cism and cissp on incident response", "Incident response and incident management: CISM vs CISSP"},
+		{"compare which first", "Which should I take first?: CISM vs CISSP"},
+	} {
+		if r := h.do(t, "u", tc.q); r.Title != tc.title {
+			t.Errorf("%q answered %q, want %q", tc.q, r.Title, tc.title)
+		}
+	}
+}
+
 // TestCompareAdaptiveRow: the row whose cells answer "adaptive or not" is
 // labelled so.
 func TestCompareAdaptiveRow(t *testing.T) {

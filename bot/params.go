@@ -81,7 +81,8 @@ type parsed struct {
 	cmd   command
 	known bool
 	sub   *Sub     // the sub-command run, nil for none
-	words []string // typed text after the command and sub-command names, as typed
+	rest  string   // the text after the command name (for options, their values), for logs and tests
+	words []string // typed text after the command and sub-command names, as typed: typeText reads them for a command
 	err   error    // an argument that failed its declared type, or an unknown sub-command
 }
 
@@ -104,9 +105,9 @@ func (e *Engine) Prepare(req Request) Prepared {
 
 func (e *Engine) parse(req Request) parsed {
 	if req.Command == "" {
-		name, args := ParseCommand(req.Text)
+		name, rest := ParseCommand(req.Text)
 		c, ok := e.lookup(name)
-		p := parsed{name: name, args: args, cmd: c, known: ok, words: strings.Fields(args.Rest)}
+		p := parsed{name: name, cmd: c, known: ok, rest: rest, words: strings.Fields(rest)}
 		if ok && len(c.Subs) > 0 && len(p.words) > 0 {
 			var named bool
 			p.sub, named, p.err = textSub(c.CommandInfo, p.words[0])
@@ -168,8 +169,8 @@ func (e *Engine) parse(req Request) parsed {
 			parts = append(parts, v)
 		}
 	}
-	rest := strings.Join(parts, " ")
-	p.args = Args{Fields: strings.Fields(strings.ToLower(rest)), Rest: rest, Named: named}
+	p.rest = strings.Join(parts, " ")
+	p.args = Args{Named: named}
 	if p.sub != nil {
 		p.args.Sub = p.sub.Name
 	}

@@ -271,3 +271,46 @@ func TestUnknownExamOneRule(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandTypedOnce: every command's text is typed by the engine
+// against its declaration (there is no raw-word path left): free text
+// (ask's question, compare's topic, help's command) takes the rest of
+// the words and is the same as the named option; a command without
+// arguments refuses a stray word with its usage.
+func TestEveryCommandTypedOnce(t *testing.T) {
+	h := newHarness(t)
+	long := strings.Repeat("why ", 130)
+	for _, c := range []struct {
+		text    string
+		cmd     string
+		opts    map[string]string
+		outcome string
+		want    string // in the title and body
+	}{
+		{"ask what is the CISSP passing score", "ask", map[string]string{"question": "what is the CISSP passing score"}, bot.OutcomeOK, "700 out of 1000"},
+		{"ask " + long, "ask", map[string]string{"question": long}, bot.OutcomeUserError, "`question` must be at most 500 characters, e.g. `ask how long is the cissp exam`."},
+		{long + "?", "", nil, bot.OutcomeUserError, "`question` must be at most 500 characters"},
+		{"ask", "ask", nil, bot.OutcomeUserError, "Ask me something, e.g. `ask how long is the cissp exam`."},
+		{"compare Cryptography", "compare", map[string]string{"topic": "Cryptography"}, bot.OutcomeOK, "Cryptography: CISM vs CISSP"},
+		{"compare crypto basics", "compare", map[string]string{"topic": "crypto basics"}, bot.OutcomeOK, "Cryptography: CISM vs CISSP"},
+		{"compare zebra migration", "compare", map[string]string{"topic": "zebra migration"}, bot.OutcomeUserError, "No comparison for \"zebra migration\"."},
+		{"help quiz", "help", map[string]string{"command": "quiz"}, bot.OutcomeOK, "help: quiz\n`quiz [cism|cissp] [domain] [count 1-20]`: Practice questions with explanations\n- cert:"},
+		{"? exam", "help", map[string]string{"command": "exam"}, bot.OutcomeOK, "Example: `exam cism`"},
+		{"help me please", "help", map[string]string{"command": "me please"}, bot.OutcomeOK, "- `quiz [cism|cissp] [domain] [count 1-20]`: Practice questions"},
+		{"review now", "", nil, bot.OutcomeUserError, "Unknown argument \"now\". Usage: `review`."},
+		{"leaderboard please", "", nil, bot.OutcomeUserError, "Unknown argument \"please\". Usage: `leaderboard`."},
+		{"export json", "", nil, bot.OutcomeUserError, "Unknown argument \"json\". Usage: `export`."},
+		{"progress cism chart now", "", nil, bot.OutcomeUserError, "Unknown argument \"now\". Usage: `progress [cism|cissp] [chart]`, e.g. `progress cism`."},
+	} {
+		forms := []bot.Request{{Actor: actor("typed"), Text: c.text}}
+		if c.cmd != "" {
+			forms = append(forms, bot.Request{Actor: actor("typed"), Command: c.cmd, Options: c.opts})
+		}
+		for _, req := range forms {
+			r := h.e.Handle(context.Background(), req)
+			if r.Outcome != c.outcome || !strings.Contains(r.Title+"\n"+r.Body, c.want) {
+				t.Errorf("%.40q %q: want %s with %q, got %s:\n%s", req.Text, req.Command, c.outcome, c.want, r.Outcome, all(r))
+			}
+		}
+	}
+}

@@ -14,7 +14,9 @@ import (
 // registerCore adds the reference commands (knowledge base; read-only: they
 // read at most the user's plan) and the study commands.
 func (e *Engine) registerCore() {
-	e.Register(CommandInfo{Name: "help", ReadOnly: true, Usage: "help", Summary: "What certcoach can do"}, e.help, "start", "?")
+	e.Register(CommandInfo{Name: "help", ReadOnly: true, Usage: "help [command]", Summary: "What certcoach can do", Params: []Param{
+		{Name: "command", Kind: KindText, Desc: "One command to explain, e.g. quiz", Example: "help quiz", MaxLen: 40}}},
+		e.help, "start", "?")
 	e.Register(CommandInfo{Name: "compare", ReadOnly: true, Usage: "compare [topic]", Summary: "CISM vs CISSP side by side, or on one topic", Params: []Param{
 		{Name: "topic", Kind: KindTopic, Desc: "A topic such as incident-response (leave empty for the overview)", Example: "compare incident-response", Complete: true}}},
 		e.compare, "vs")
@@ -38,13 +40,37 @@ func examParam(required bool, desc, example string) Param {
 	return Param{Name: "cert", Kind: KindExam, Desc: desc, Example: example, Required: required}
 }
 
-func (e *Engine) help(_ context.Context, _ Request, _ Args) (Reply, error) {
+func (e *Engine) help(_ context.Context, _ Request, args Args) (Reply, error) {
+	if w := strings.Fields(strings.ToLower(args.Named["command"])); len(w) > 0 {
+		if c, ok := e.lookup(w[0]); ok {
+			return commandHelp(c.CommandInfo), nil
+		}
+	}
 	var sb strings.Builder
 	for _, c := range e.Commands() {
 		fmt.Fprintf(&sb, "- `%s`: %s\n", c.Usage, c.Summary)
 	}
 	sb.WriteString("\nFacts come from a cited knowledge base; each answer shows its source and as-of date.")
 	return Reply{Kind: "help", Title: "certcoach: CISM and CISSP study partner", Body: sb.String(), Private: true}, nil
+}
+
+// commandHelp explains one command: its usage, its forms or arguments,
+// and an example.
+func commandHelp(c CommandInfo) Reply {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "`%s`: %s\n", c.Usage, c.Summary)
+	for _, s := range c.Subs {
+		if s.Usage != "" {
+			fmt.Fprintf(&sb, "- `%s`: %s\n", s.Usage, s.Summary)
+		}
+	}
+	for _, p := range c.Params {
+		fmt.Fprintf(&sb, "- %s: %s\n", p.Name, p.Desc)
+	}
+	if ex := example(c); ex != c.Usage {
+		fmt.Fprintf(&sb, "\nExample: `%s`", ex)
+	}
+	return Reply{Kind: "help", Title: "help: " + c.Name, Body: strings.TrimRight(sb.String(), "\n"), Private: true}
 }
 
 // today is the calendar day used to pick outlines when no exam date is set.
@@ -110,8 +136,12 @@ func outlineLabel(o *knowledge.Outline) string {
 }
 
 func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, error) {
-	if args.Rest != "" {
-		return e.compareTopic(args.Rest)
+	// "compare the two exams", "compare cism vs cissp": words that only
+	// name the exams ask for the general table.
+	if t := args.Named["topic"]; t != "" {
+		if a := e.kb.Analyze(t); len(a.Words) > 0 || len(a.Terms) > 0 {
+			return e.compareTopic(t)
+		}
 	}
 	cism, ok1 := e.kb.Cert("cism")
 	cissp, ok2 := e.kb.Cert("cissp")
@@ -240,12 +270,9 @@ func (e *Engine) sourceList(ids map[string]bool) string {
 func (e *Engine) compareTopic(name string) (Reply, error) {
 	t, ok := e.kb.Topic(name)
 	if !ok {
-		hits, _ := e.kb.Search(context.Background(), name, 5)
-		for _, h := range hits {
-			if h.Entry.Kind == "topic" {
-				t, ok = e.kb.Topic(strings.TrimPrefix(h.Entry.Ref, "topic:"))
-				break
-			}
+		// The same reading of words as ask's: "crypto basics" is cryptography.
+		if id := e.kb.Analyze(name).Topic; id != "" {
+			t, ok = e.kb.Topic(id)
 		}
 	}
 	if !ok {
@@ -271,15 +298,6 @@ func (e *Engine) TopicIDs() []string {
 		out = append(out, t.ID)
 	}
 	return out
-}
-
-func (e *Engine) pickOutline(ctx context.Context, req Request, cert string, fields []string) *knowledge.Outline {
-	for _, f := range fields {
-		if o, ok := e.kb.Outline(cert + "-" + f); ok {
-			return o
-		}
-	}
-	return e.outlineFor(ctx, req, cert)
 }
 
 func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, error) {

@@ -55,17 +55,16 @@ type Request struct {
 // Args are a command's arguments.
 type Args struct {
 	// Sub is the sub-command run ("daily", "off"), "" for none.
-	Sub    string
-	Fields []string // lower-cased words after the command name
-	Rest   string   // the raw text after the command name, trimmed
-	// Named are the values of declared parameters given by name (typed
-	// options), checked against their kind; nil for typed text.
+	Sub string
+	// Named are the values of the declared parameters given, by name,
+	// checked against their kind: typed text and named options alike.
 	Named map[string]string
 }
 
-// ParseCommand splits command text into a lower-case command name and its
-// arguments. It accepts "/cert compare", "cert compare" and "compare".
-func ParseCommand(text string) (string, Args) {
+// ParseCommand splits command text into a lower-case command name and the
+// text after it, trimmed. It accepts "/cert compare", "cert compare" and
+// "compare".
+func ParseCommand(text string) (name, rest string) {
 	t := strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
 			return r
@@ -90,14 +89,14 @@ func ParseCommand(text string) (string, Args) {
 		}
 	}
 	if t == "" {
-		return "", Args{}
+		return "", ""
 	}
-	name, rest, _ := strings.Cut(t, " ")
+	name, rest, _ = strings.Cut(t, " ")
 	if i := strings.IndexAny(name, "\t\n"); i >= 0 {
 		name, rest = name[:i], name[i+1:]+" "+rest
 	}
 	rest = strings.TrimSpace(rest)
-	return strings.ToLower(name), Args{Fields: strings.Fields(strings.ToLower(rest)), Rest: rest}
+	return strings.ToLower(name), rest
 }
 
 // ArgsText is the argument text the engine parsed from a prepared request
@@ -106,5 +105,5 @@ func (r Request) ArgsText() string {
 	if r.parsed == nil {
 		return ""
 	}
-	return r.parsed.args.Rest
+	return r.parsed.rest
 }

@@ -7,17 +7,6 @@ import (
 	"strings"
 )
 
-// typesText reports whether a command's handler reads only typed values
-// (Args.Named), so the engine maps its typed text onto its declaration.
-// Commands move here one by one as their positional parsing is removed.
-func typesText(name string) bool {
-	switch name {
-	case "quiz", "progress", "plan", "exam", "settings", "domains", "domain", "remind", "group":
-		return true
-	}
-	return false
-}
-
 // typedInfo is the declaration typed text is read against: the command's,
 // or its sub-command's (named "group daily", with its own usage).
 func typedInfo(info CommandInfo, sub *Sub) CommandInfo {
@@ -55,13 +44,12 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		return nil
 	}
-	tooMany := Errorf("Too many numbers. %s", usageText(info))
 	var names []string
 	var numbers []string
 	for i, raw := range words {
 		w := strings.ToLower(raw)
-		if p := find(KindText); p != nil && len(named) > 0 {
-			// Free text after the other arguments: the rest, as typed.
+		if p := restParam(info, named); p != nil {
+			// Free text once the arguments before it are given: the rest, as typed.
 			v, err := checkParam(info.Name, *p, strings.Join(words[i:], " "))
 			if err != nil {
 				return nil, err
@@ -137,7 +125,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		named[dom.Name], named[count.Name] = numbers[0], numbers[1]
 	case len(numbers) > 1:
-		return nil, tooMany
+		return nil, Errorf("Too many numbers. %s", usageText(info))
 	case dom != nil && count != nil:
 		// One number: the domain if the exam has it, else the count.
 		cert := e.certOrDefault(ctx, req, named)
@@ -155,6 +143,22 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		return nil, unknownArg(info, named, numbers[0])
 	}
 	return named, nil
+}
+
+// restParam is the free-text parameter (text, a topic) that takes the rest
+// of the words: the first one not given whose parameters before it are.
+func restParam(info CommandInfo, named map[string]string) *Param {
+	for i := range info.Params {
+		p := &info.Params[i]
+		if _, done := named[p.Name]; done {
+			continue
+		}
+		if p.Kind == KindText || p.Kind == KindTopic {
+			return p
+		}
+		return nil
+	}
+	return nil
 }
 
 // unknownArg is the one line for a word that fits no parameter: the

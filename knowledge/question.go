@@ -28,6 +28,12 @@ type Vocabulary struct {
 	// exam or an exam noun, or has no other subject words ("my cat ate
 	// my notes" is not about CAT; "what is a cat" is).
 	Ambiguous []string `yaml:"ambiguous"`
+	// Rewrites replace a wording by the one the phrases use ("is it
+	// possible to" is "can i"), in questions and phrases alike.
+	Rewrites map[string]string `yaml:"rewrites"`
+	// Openers start a question without asking anything ("hi", "quick
+	// question"); they are dropped from its start.
+	Openers []string `yaml:"openers"`
 	// Uncovered names certifications certcoach has no sources for: a
 	// question about one of them gets an honest "not covered".
 	Uncovered []string `yaml:"uncovered"`
@@ -51,6 +57,13 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Filler = append(v.Filler, o.Filler...)
 	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
+	v.Openers = append(v.Openers, o.Openers...)
+	if len(o.Rewrites) > 0 && v.Rewrites == nil {
+		v.Rewrites = map[string]string{}
+	}
+	for k, r := range o.Rewrites {
+		v.Rewrites[k] = r
+	}
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
@@ -155,10 +168,37 @@ type analyzer struct {
 	byFirst  map[string][]phrase // first token -> phrases, longest first
 	examTok  map[string]string   // one-token exam names -> cert
 	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
-	ambig    map[string]bool     // stemmed words that are cues only in context
+	rewrites []rewrite
+	openers  [][]string      // stemmed phrases that open a question without asking anything
+	ambig    map[string]bool // stemmed words that are cues only in context
 	stop     map[string]bool
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
 	certs    []string
+}
+
+// rewrite replaces the words from by to (raw and stemmed).
+type rewrite struct {
+	from, toRaw, to []string
+}
+
+// apply rewrites toks (and raw alongside, when not nil); it allocates only
+// when a rewrite matches.
+func (a *analyzer) apply(raw, toks []string) ([]string, []string) {
+	for i := 0; i < len(toks); i++ {
+		for _, r := range a.rewrites {
+			end := matchAt(toks, i, r.from)
+			if end < 0 {
+				continue
+			}
+			toks = append(append(append([]string{}, toks[:i]...), r.to...), toks[end:]...)
+			if raw != nil {
+				raw = append(append(append([]string{}, raw[:i]...), r.toRaw...), raw[end:]...)
+			}
+			i += len(r.to) - 1
+			break
+		}
+	}
+	return raw, toks
 }
 
 // gap in a phrase's tokens stands for up to maxGap words of the question:
@@ -334,11 +374,34 @@ func (b *Base) newAnalyzer() *analyzer {
 		a.examNoun[stem(strings.ToLower(w))] = true
 		filler[stem(strings.ToLower(w))] = true
 	}
+	for from, to := range b.Vocab.Rewrites {
+		_, f := normTokens(from)
+		tr, t := normTokens(to)
+		a.fold(f)
+		a.fold(t)
+		if len(f) > 0 {
+			a.rewrites = append(a.rewrites, rewrite{from: f, toRaw: tr, to: t})
+		}
+	}
+	// Longer first, and in a fixed order: a map has none.
+	sort.Slice(a.rewrites, func(i, j int) bool {
+		if len(a.rewrites[i].from) != len(a.rewrites[j].from) {
+			return len(a.rewrites[i].from) > len(a.rewrites[j].from)
+		}
+		return strings.Join(a.rewrites[i].from, " ") < strings.Join(a.rewrites[j].from, " ")
+	})
+	for _, o := range b.Vocab.Openers {
+		if toks := phraseTokens(o); len(toks) > 0 {
+			a.fold(toks)
+			a.openers = append(a.openers, toks)
+		}
+	}
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
 	}
 	for _, p := range b.phrases() {
 		a.fold(p.toks)
+		_, p.toks = a.apply(nil, p.toks)
 		for _, t := range p.toks {
 			if t != gap && !filler[t] {
 				p.content++
@@ -402,6 +465,19 @@ func (b *Base) Analyze(text string) Analysis {
 		raw, toks = raw[:40], toks[:40]
 	}
 	a.fold(toks)
+	raw, toks = a.apply(raw, toks)
+	// "hi, quick question: are there any prerequisites": the opener is
+	// not part of what is asked ("question: are there" is not "questions
+	// are there").
+	for again := true; again; {
+		again = false
+		for _, o := range a.openers {
+			if end := matchAt(toks, 0, o); end > 0 && end < len(toks) {
+				raw, toks, again = raw[end:], toks[end:], true
+				break
+			}
+		}
+	}
 	named := map[string]bool{}
 	// Cues are matched on the question as written and with the exam names
 	// left out, so "where do I sit the cissp exam" meets "sit the exam".
@@ -442,6 +518,7 @@ func (b *Base) Analyze(text string) Analysis {
 			ms = a.matches(bare, bpos, ms)
 		}
 	}
+	ms = a.elided(toks, ms)
 	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
 		ms = dropAmbiguous(a, ms, &full)
 		words := q.Words[:0:0] // out of context it is not a subject either
@@ -564,6 +641,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDefine
 	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
 		q.Ask = AskCompare
+	case intents["which-first"] && !one && len(q.Attributes) == 0 && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
+		// "which covers incident response better, cism or cissp": the
+		// exams compared on that topic.
+		q.Ask = AskCompare
 	case intents["which-first"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskWhichFirst
 	case intents["compare"] && !one && len(q.Attributes) == 0:
@@ -578,9 +659,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		q.Ask = AskDomainList
-	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0):
+	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0) && !factTerm(attrs, termMs):
 		// With no exam named, "what is a ciso" wants the definition,
-		// not the roles fact that also knows the word.
+		// not the roles fact that also knows the word. But "what are
+		// group a and group b cpes" asks the CPE fact by more words.
 		q.Ask = AskDefine
 	case len(q.Attributes) > 0:
 		q.Ask = AskFact
@@ -597,6 +679,29 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskSearch
 	}
 	return q
+}
+
+// elided adds the terms named by a shared last word: "inherent and
+// residual risk" names inherent risk too, "hot or cold sites" hot site.
+func (a *analyzer) elided(toks []string, ms []match) []match {
+	for _, m := range ms {
+		s := m.start
+		if m.t.kind != "term" || len(m.toks) < 2 || s < 2 || slices.Contains(m.toks, gap) {
+			continue
+		}
+		switch toks[s-1] {
+		case "and", "or", "vs", "versus":
+		default:
+			continue
+		}
+		for _, p := range a.byFirst[toks[s-2]] {
+			if p.t.kind == "term" && len(p.toks) == len(m.toks) && slices.Equal(p.toks[1:], m.toks[1:]) {
+				ms = append(ms, match{start: s - 2, end: s - 1, n: len(p.toks), phrase: p})
+				break
+			}
+		}
+	}
+	return ms
 }
 
 // inContext reports whether the ambiguous words of a question that names
@@ -659,6 +764,26 @@ func dropInside(ms, others []match, only string) []match {
 		}
 	}
 	return out
+}
+
+// factTerm reports whether a term names a fact key ("cpe") that other
+// words of the question ask for too ("group a ... cpes"): the question is
+// about the fact, not the term.
+func factTerm(attrs, terms []match) bool {
+	over := func(m, o match) bool { return m.start < o.end && o.start < m.end }
+	for _, in := range attrs {
+		for _, t := range terms {
+			if !over(in, t) {
+				continue
+			}
+			for _, out := range attrs {
+				if out.t.key == in.t.key && !over(out, t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // stronger reports whether match a says more than b: more words that are

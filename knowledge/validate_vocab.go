@@ -90,6 +90,18 @@ func (b *Base) validateVocab() []string {
 	words("filler", v.Filler, true)
 	words("exam_nouns", v.ExamNouns, true)
 	words("ambiguous", v.Ambiguous, false)
+	for from, to := range v.Rewrites {
+		_, f := normTokens(from)
+		_, t := normTokens(to)
+		if len(f) == 0 || len(t) == 0 || strings.Join(f, " ") == strings.Join(t, " ") {
+			add("vocabulary rewrites: %q -> %q must replace words by other words", from, to)
+		}
+	}
+	for _, ph := range v.Openers {
+		if _, t := normTokens(ph); len(t) == 0 {
+			add("vocabulary openers: empty phrase %q", ph)
+		}
+	}
 	for _, ph := range v.Uncovered {
 		claim("vocabulary uncovered", "uncovered", "", ph)
 	}

@@ -297,28 +297,29 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 		if err := r.respond(ctx, deferred(component)); err != nil {
 			return err
 		}
-		a.goJob(func() {
-			work, cancel := a.workContext(ctx)
-			defer cancel()
-			a.deliver(work, i, a.engine.Handle(work, req), component)
-		})
+		a.runLater(ctx, i, req, component)
 		return nil
 	}
 	// A fast command runs on this goroutine (no goroutine hand-off on the
 	// hot path); a watchdog sends the deferred response if it is still
-	// running at deferAfter. Whoever takes mu first answers the interaction.
-	var mu sync.Mutex
-	answered, deferredByWatchdog := false, false
-	var deferErr error
+	// running at deferAfter. Whoever takes w.mu first answers the
+	// interaction. (One struct: the closure moves it to the heap in one
+	// allocation, not four.)
+	var w struct {
+		mu             sync.Mutex
+		answered, late bool
+		err            error
+	}
+	id := req.ID // not req itself: the closure would move it to the heap
 	watchdog := time.AfterFunc(a.deferAfter, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if answered {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.answered {
 			return
 		}
-		answered, deferredByWatchdog = true, true
-		a.log.Warn("discord: reply slow, deferring", "request_id", req.ID)
-		if deferErr = r.respond(ctx, deferred(component)); deferErr == nil && r.flush != nil {
+		w.answered, w.late = true, true
+		a.log.Warn("discord: reply slow, deferring", "request_id", id)
+		if w.err = r.respond(ctx, deferred(component)); w.err == nil && r.flush != nil {
 			r.flush() // the HTTP handler is still busy: push the ack out now
 		}
 	})
@@ -326,15 +327,15 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	// after the ack), so it runs detached from the request's cancellation.
 	rep := a.engine.Handle(detached{Context: a.ctx, values: ctx}, req)
 	watchdog.Stop()
-	mu.Lock()
-	late, err := deferredByWatchdog, deferErr
-	answered = true
-	mu.Unlock()
+	w.mu.Lock()
+	late, err := w.late, w.err
+	w.answered = true
+	w.mu.Unlock()
 	switch {
 	case late && err != nil:
 		return err
 	case late:
-		a.goJob(func() { a.deliverLater(ctx, i, rep, component) })
+		a.deliverLater(ctx, i, rep, component)
 		return nil
 	case rep.Attachment == nil && rep.Image == nil || r.upload: // files need multipart: HTTP defers and edits
 		if r.raw != nil {
@@ -349,15 +350,31 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	if err := r.respond(ctx, deferred(component)); err != nil {
 		return err
 	}
-	a.goJob(func() { a.deliverLater(ctx, i, rep, component) })
+	a.deliverLater(ctx, i, rep, component)
 	return nil
 }
 
-// deliverLater delivers a reply after the interaction's request has ended.
+// runLater and deliverLater are the background paths of run, methods of
+// their own so that run's request and reply stay on its stack instead of
+// being moved to the heap for closures the fast path never starts.
+
+// runLater runs a deferred request in the background and delivers its reply.
+func (a *Adapter) runLater(ctx context.Context, i *discordgo.Interaction, req bot.Request, component bool) {
+	a.goJob(func() {
+		work, cancel := a.workContext(ctx)
+		defer cancel()
+		a.deliver(work, i, a.engine.Handle(work, req), component)
+	})
+}
+
+// deliverLater delivers a reply in the background, after the interaction's
+// request has ended.
 func (a *Adapter) deliverLater(ctx context.Context, i *discordgo.Interaction, rep bot.Reply, component bool) {
-	work, cancel := a.workContext(ctx)
-	defer cancel()
-	a.deliver(work, i, rep, component)
+	a.goJob(func() {
+		work, cancel := a.workContext(ctx)
+		defer cancel()
+		a.deliver(work, i, rep, component)
+	})
 }
 
 // detached is a context with the values of one (the request's: IDs for the

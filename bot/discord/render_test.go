@@ -239,6 +239,8 @@ func TestDefinitionsWithinLimits(t *testing.T) {
 func TestCommandOptions(t *testing.T) {
 	ev := newEnv(t, "")
 	cases := []struct{ line, text, path string }{
+		{"help", "help", "help"},
+		{"help command=quiz", "help quiz", "help"},
 		{"compare", "compare", "compare"},
 		{"compare topic=incident-response", "compare incident-response", "compare"},
 		{"domains cert=cissp", "domains cissp", "domains"},

@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/internal/cputime"
 )
 
 // The benchmark pair: BenchmarkVerifyOnly is the ceiling (a bare handler
 // that checks the HMAC and writes a fixed Block Kit reply);
 // BenchmarkFullPath is the adapter: verify, parse, engine, render.
+// cpu-ns/op is the process's CPU per request, the collector's included.
 
 // ceiling is the bare handler: read, verify, write a fixed reply.
 func ceiling(secret string, reply []byte) http.Handler {
@@ -81,6 +83,7 @@ func BenchmarkVerifyOnly(b *testing.B) {
 	h := ceiling(testSecret, reply)
 	br := newBenchReq(testUser)
 	b.ReportAllocs()
+	defer cputime.Measure(b)()
 	for b.Loop() {
 		br.serve(b, h)
 	}
@@ -91,6 +94,7 @@ func BenchmarkFullPath(b *testing.B) {
 	br := newBenchReq(testUser)
 	br.serve(b, a) // first contact: creates the user
 	b.ReportAllocs()
+	defer cputime.Measure(b)()
 	for b.Loop() {
 		br.serve(b, a)
 	}

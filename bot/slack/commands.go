@@ -66,36 +66,19 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		return mustJSON(a.noClient(err, req.ID))
 	}
 	p := a.eng.Prepare(req)
-	req = p.Req
 	if p.Info.Slow && cmd.ResponseURL != "" {
-		ok := a.spawn("command", func(ctx context.Context) {
-			req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
-			reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
-			// A private reply replaces the "working on it" note; a public one
-			// cannot (ephemeral stays ephemeral), so it is a new message.
-			res := toResponse(reply, text)
-			res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
-			res.ReplaceOriginal = reply.Private
-			a.postResponse(ctx, cmd.ResponseURL, res)
-		})
-		if !ok {
+		if !a.commandLater(cl, &cmd, text, p) {
 			return busy
 		}
 		return workingOnIt
 	}
+	req = p.Req
 	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, false))
 	reply := a.eng.Handle(ctx, req)
 	if reply.Image != nil && cmd.ResponseURL != "" {
 		// The text answers now; uploading the picture takes three Slack
 		// calls, so the same reply with the image replaces it when done.
-		a.spawn("chart", func(ctx context.Context) {
-			if img := a.imageBlock(ctx, cl, reply.Image); img != nil {
-				res := toResponse(reply, text)
-				res.Blocks = withImage(res.Blocks, img, maxBlocks)
-				res.ReplaceOriginal = true
-				a.postResponse(ctx, cmd.ResponseURL, res)
-			}
-		})
+		a.chartLater(cl, cmd.ResponseURL, &reply, text)
 	}
 	b, err := a.replies.encode(reply, text)
 	if err != nil {
@@ -103,6 +86,41 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		return mustJSON(response{ResponseType: ephemeral, Text: "Sorry, something went wrong on our side."})
 	}
 	return b
+}
+
+// The two background paths of command are methods of their own taking
+// copies, so that the fast path's request, reply and command stay on its
+// stack instead of being moved to the heap for closures it never runs.
+
+// commandLater runs a slow command in the background and posts its reply
+// to response_url; false means it could not start.
+func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string, p bot.Prepared) bool {
+	cmd := *c
+	return a.spawn("command", func(ctx context.Context) {
+		req := p.Req
+		req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
+		reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
+		// A private reply replaces the "working on it" note; a public one
+		// cannot (ephemeral stays ephemeral), so it is a new message.
+		res := toResponse(reply, text)
+		res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
+		res.ReplaceOriginal = reply.Private
+		a.postResponse(ctx, cmd.ResponseURL, res)
+	})
+}
+
+// chartLater uploads a reply's picture and replaces the answer with the
+// same reply and the picture.
+func (a *Adapter) chartLater(cl *client, responseURL string, r *bot.Reply, text string) {
+	reply := *r
+	a.spawn("chart", func(ctx context.Context) {
+		if img := a.imageBlock(ctx, cl, reply.Image); img != nil {
+			res := toResponse(reply, text)
+			res.Blocks = withImage(res.Blocks, img, maxBlocks)
+			res.ReplaceOriginal = true
+			a.postResponse(ctx, responseURL, res)
+		}
+	})
 }
 
 // interaction runs a block_actions click before it is acknowledged, so an

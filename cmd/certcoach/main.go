@@ -318,11 +318,11 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 	if !a.engine.Known(text) {
 		// Text that is not a command is a question, as in the console and
 		// DMs; a lone word close to a command name is a mistyped command.
-		name, args := bot.ParseCommand(text)
+		name, rest := bot.ParseCommand(text)
 		guess := a.engine.Suggest(name)
 		t := strings.ToLower(strings.TrimSpace(text))
 		prefixed := strings.HasPrefix(t, "/cert") || strings.HasPrefix(t, "cert ")
-		if prefixed || (args.Rest == "" && guess != "") {
+		if prefixed || (rest == "" && guess != "") {
 			fmt.Fprintf(stderr, "unknown command %q", name)
 			if guess != "" {
 				fmt.Fprintf(stderr, ": did you mean %q?", guess)

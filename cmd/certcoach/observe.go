@@ -44,6 +44,9 @@ func withRequestBasics(log *slog.Logger, next http.Handler) http.Handler {
 		case sw.code >= 400:
 			level = slog.LevelInfo
 		}
+		if !log.Enabled(r.Context(), level) {
+			return // its arguments allocate: not on every request for a line nobody reads
+		}
 		log.Log(r.Context(), level, "http", "request_id", id, "method", r.Method, "path", clip(r.URL.Path, 100),
 			"route", r.Pattern, "status", sw.code, "ms", float64(time.Since(start).Microseconds())/1000)
 	})

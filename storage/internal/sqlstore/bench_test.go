@@ -13,8 +13,8 @@ import (
 
 // BenchmarkDelivery is the hot write (every inbound interaction records
 // one) from 8 concurrent callers on SQLite, as under load: group-committed,
-// each in its own transaction with the prepared statement, and each in its
-// own transaction re-preparing the statement. cpu-ns/op is what decides
+// each committed by itself (the prepared statement, as PostgreSQL does it),
+// and each in its own transaction re-preparing the statement. cpu-ns/op is what decides
 // whether the group commit and the statement registry earn their keep.
 func BenchmarkDelivery(b *testing.B) {
 	for _, c := range []struct {

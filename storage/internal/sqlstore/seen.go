@@ -12,18 +12,28 @@ import (
 // delivery. Adapters use it to process a retried Slack event or a replayed
 // Discord interaction once, across restarts and replicas: the primary key
 // (scope, key) decides, whichever replica inserts first. Many inbound
-// requests make one, so they are group-committed with answers (batch.go):
-// the answer is still only given after the record is committed.
+// requests make one, so on SQLite they are group-committed with answers
+// (batch.go); elsewhere the one statement commits by itself, without a
+// BEGIN and a COMMIT round trip around it. Either way the answer is only
+// given after the record is committed.
 func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error) {
 	var n int64
-	err := s.submit(ctx, func(ctx context.Context, tx *wtx) error {
-		res, err := tx.execStmt(ctx, qInsertSeen, scope, key, now.Unix())
-		if err != nil {
+	var err error
+	if s.d.GroupCommit {
+		err = s.submit(ctx, func(ctx context.Context, tx *wtx) error {
+			res, err := tx.execStmt(ctx, qInsertSeen, scope, key, now.Unix())
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
 			return err
+		})
+	} else {
+		var res sql.Result
+		if res, err = s.exec(ctx, qInsertSeen, scope, key, now.Unix()); err == nil {
+			n, err = res.RowsAffected()
 		}
-		n, err = res.RowsAffected()
-		return err
-	})
+	}
 	if err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", scope, err)
 	}
