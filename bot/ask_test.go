@@ -361,3 +361,52 @@ func TestAskSetRefsExist(t *testing.T) {
 func TestAskParaphrases(t *testing.T) {
 	testAskTuned(t, "paraphrases.yaml", 100, 1)
 }
+
+// TestAskNeverWrongExam asks every attribute phrase of the vocabulary of
+// each exam by name ("what is the <phrase> of the cissp"): whatever the
+// answer, it may not be the other exam's entry. The rule holds for
+// wordings nobody has collected yet.
+func TestAskNeverWrongExam(t *testing.T) {
+	h := newHarness(t)
+	var phrases []string
+	for _, e := range h.kb.Vocab.Attributes {
+		for _, p := range e.Phrases {
+			// A phrase naming an exam ("associate of isc2") is about that one.
+			if !strings.Contains(p, "...") && !cismWords.MatchString(p) && !cisspWords.MatchString(p) {
+				phrases = append(phrases, p)
+			}
+		}
+	}
+	n := 0
+	for _, c := range h.kb.Certs {
+		for _, p := range phrases {
+			for _, q := range []string{c.ID + " " + p, p + " for the " + c.ID + " exam"} {
+				n++
+				r := h.e.Handle(context.Background(), bot.Request{Actor: actor("wrongexam"), Text: "ask " + q})
+				if w := wrongExam(askCase{Q: q, Exam: c.ID}, r.Refs); w != "" {
+					t.Errorf("wrong exam: %s", w)
+				}
+			}
+		}
+	}
+	t.Logf("%d questions asked", n)
+}
+
+// TestAskRefusalPhrases: every refusal phrase of the vocabulary, asked of
+// an exam by name, is refused with its class: no fact phrase shadows it.
+func TestAskRefusalPhrases(t *testing.T) {
+	h := newHarness(t)
+	for _, e := range h.kb.Vocab.Refusals {
+		for _, p := range e.Phrases {
+			if strings.Contains(p, "...") {
+				continue
+			}
+			for _, q := range []string{"cissp " + p, p + " cism"} {
+				r := h.e.Handle(context.Background(), bot.Request{Actor: actor("refusals"), Text: "ask " + q})
+				if len(r.Refs) == 0 || r.Refs[0] != "refuse:"+e.Key {
+					t.Errorf("%q: refs %v, want refuse:%s first", q, r.Refs, e.Key)
+				}
+			}
+		}
+	}
+}

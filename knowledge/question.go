@@ -518,6 +518,7 @@ func (b *Base) Analyze(text string) Analysis {
 			ms = a.matches(bare, bpos, ms)
 		}
 	}
+	ms = a.elided(toks, ms)
 	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
 		ms = dropAmbiguous(a, ms, &full)
 		words := q.Words[:0:0] // out of context it is not a subject either
@@ -640,6 +641,10 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskDefine
 	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
 		q.Ask = AskCompare
+	case intents["which-first"] && !one && len(q.Attributes) == 0 && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
+		// "which covers incident response better, cism or cissp": the
+		// exams compared on that topic.
+		q.Ask = AskCompare
 	case intents["which-first"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskWhichFirst
 	case intents["compare"] && !one && len(q.Attributes) == 0:
@@ -674,6 +679,29 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskSearch
 	}
 	return q
+}
+
+// elided adds the terms named by a shared last word: "inherent and
+// residual risk" names inherent risk too, "hot or cold sites" hot site.
+func (a *analyzer) elided(toks []string, ms []match) []match {
+	for _, m := range ms {
+		s := m.start
+		if m.t.kind != "term" || len(m.toks) < 2 || s < 2 || slices.Contains(m.toks, gap) {
+			continue
+		}
+		switch toks[s-1] {
+		case "and", "or", "vs", "versus":
+		default:
+			continue
+		}
+		for _, p := range a.byFirst[toks[s-2]] {
+			if p.t.kind == "term" && len(p.toks) == len(m.toks) && slices.Equal(p.toks[1:], m.toks[1:]) {
+				ms = append(ms, match{start: s - 2, end: s - 1, n: len(p.toks), phrase: p})
+				break
+			}
+		}
+	}
+	return ms
 }
 
 // inContext reports whether the ambiguous words of a question that names
