@@ -86,30 +86,36 @@ func Verify(h http.Header, body []byte, secret string) error {
 }
 
 func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte) {
-	// Parse the verified bytes, not the consumed stream. With PostForm and
-	// Form set, SlashCommandParse's ParseForm has nothing left to do.
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		http.Error(w, "malformed form body", http.StatusBadRequest)
-		return
-	}
-	r.Body = http.NoBody
-	r.PostForm, r.Form = form, form
-	if payload := r.PostForm.Get("payload"); payload != "" {
-		var cb slackapi.InteractionCallback
-		if err := json.Unmarshal([]byte(payload), &cb); err != nil {
-			http.Error(w, "malformed payload", http.StatusBadRequest)
+	cmd, ok := slashCommand(string(body))
+	if !ok {
+		// Parse the verified bytes, not the consumed stream. With PostForm
+		// and Form set, SlashCommandParse's ParseForm has nothing left to do.
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "malformed form body", http.StatusBadRequest)
 			return
 		}
-		if !a.interaction(r.Context(), cb, r.Header.Get("X-Request-ID")) {
-			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		r.Body = http.NoBody
+		r.PostForm, r.Form = form, form
+		if payload := r.PostForm.Get("payload"); payload != "" {
+			var cb slackapi.InteractionCallback
+			if err := json.Unmarshal([]byte(payload), &cb); err != nil {
+				http.Error(w, "malformed payload", http.StatusBadRequest)
+				return
+			}
+			if !a.interaction(r.Context(), cb, r.Header.Get("X-Request-ID")) {
+				http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
 			return
 		}
-		w.WriteHeader(http.StatusOK)
-		return
+		if cmd, err = slackapi.SlashCommandParse(r); err != nil {
+			http.Error(w, "not a slash command", http.StatusBadRequest)
+			return
+		}
 	}
-	cmd, err := slackapi.SlashCommandParse(r) // the form is parsed already: no second read
-	if err != nil || cmd.Command == "" || cmd.UserID == "" {
+	if cmd.Command == "" || cmd.UserID == "" {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
@@ -121,6 +127,56 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 	// it would go out chunked, in more writes.
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
+}
+
+// slashCommand reads a slash command from its form body in one pass, with
+// the result url.ParseQuery and then SlashCommandParse would give: the
+// general parse builds a map of every field first (on the form certload
+// sends, go1.26: 18 allocations and 3.6 µs against 3 and 1.1 µs; it was 7%
+// of serve's CPU under load). ok is false for anything else (an
+// interactivity payload, a repeated or escaped key, a semicolon, a bad
+// escape, very many fields): the general parse decides those.
+func slashCommand(body string) (c slackapi.SlashCommand, ok bool) {
+	var enterpriseInstall string
+	fields := [...]struct {
+		name string
+		dst  *string
+	}{{"token", &c.Token}, {"team_id", &c.TeamID}, {"team_domain", &c.TeamDomain},
+		{"enterprise_id", &c.EnterpriseID}, {"enterprise_name", &c.EnterpriseName},
+		{"is_enterprise_install", &enterpriseInstall}, {"channel_id", &c.ChannelID},
+		{"channel_name", &c.ChannelName}, {"user_id", &c.UserID}, {"user_name", &c.UserName},
+		{"command", &c.Command}, {"text", &c.Text}, {"response_url", &c.ResponseURL},
+		{"trigger_id", &c.TriggerID}, {"api_app_id", &c.APIAppID}}
+	var seen [len(fields)]bool
+	for n := 0; body != ""; n++ {
+		if n == 64 {
+			return c, false
+		}
+		var kv string
+		kv, body, _ = strings.Cut(body, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "payload" || strings.ContainsAny(k, "%+;") || strings.Contains(v, ";") {
+			return c, false
+		}
+		v, err := url.QueryUnescape(v)
+		if err != nil {
+			return c, false
+		}
+		for i := range fields {
+			if fields[i].name == k {
+				if seen[i] {
+					return c, false
+				}
+				seen[i], *fields[i].dst = true, v
+				break
+			}
+		}
+	}
+	c.IsEnterpriseInstall = enterpriseInstall == "true"
+	return c, true
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
