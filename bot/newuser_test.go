@@ -35,6 +35,23 @@ func TestNewUserRoughEdges(t *testing.T) {
 		{"a named exam needs no such note", []step{
 			{text: "quiz cissp", not: []string{"A CISSP quiz"}},
 		}},
+		{"an older outline's domain does not call the newer list the last confirmed one", []step{
+			{text: "domain cissp 7.6 2021", want: []string{"keeps only the weights of the 2021 outline", "7.6"},
+				not: []string{"not yet known", "\n\n\n"}},
+		}},
+		{"the newest CISM outline's subtopics are still said to be unknown", []step{
+			{text: "domain cism 4", want: []string{"The 2026 subtopics are not yet known"}},
+		}},
+		{"one day to the exam is singular, and a cram plan says how to spend it", []step{
+			{text: "plan cism 2026-11-26", want: []string{"**1 day** to your CISM exam", "more than a day of study holds"}},
+			{text: "progress", want: []string{"(1 day left)"}},
+		}},
+		{"a plan months away has no cram note", []step{
+			{text: "plan cism 2027-03-01", not: []string{"more than a day of study holds"}},
+		}},
+		{"an exam date today says what to type", []step{
+			{text: "plan cissp 2026-11-25", want: []string{"The exam date must be after today, e.g. `plan cissp 20"}},
+		}},
 		{"a fresh user's progress is CISSP", []step{
 			{text: "progress", want: []string{"Your CISSP progress", "No answers yet"}},
 		}},

@@ -397,7 +397,9 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	w := weightText(d, ", unconfirmed")
 	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
 	var sb strings.Builder
-	sb.WriteString(d.Summary + "\n")
+	if d.Summary != "" {
+		sb.WriteString(d.Summary + "\n")
+	}
 	objs, from := d.Objectives, o
 	if len(objs) == 0 {
 		// The newest CISM outline's subtopics are not published in our sources:
@@ -410,7 +412,11 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 				}
 			}
 		}
-		if from != o {
+		switch {
+		case from == o:
+		case o.Effective < from.Effective: // an older outline kept for its weights (dates are YYYY-MM-DD)
+			fmt.Fprintf(&sb, "\n_The knowledge base keeps only the weights of the %s outline; below is the list of the %s outline._\n", o.Version, from.Version)
+		default:
 			fmt.Fprintf(&sb, "\n_The %s subtopics are not yet known; below is the last confirmed list, from the %s outline._\n", o.Version, from.Version)
 		}
 	}
