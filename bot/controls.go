@@ -40,6 +40,12 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return r, err
 	}
+	// A confirmation word with no question asked: say that first, so it is
+	// not read as having confirmed or cancelled something.
+	prefix := ""
+	if req.parsed != nil && confirmWords[req.parsed.name] {
+		prefix = "Nothing is waiting for a yes or cancel. "
+	}
 	for _, k := range []struct{ kind, show string }{{quizKind, "`quiz`"}, {reviewKind, "`review`"}, {examKind, "`exam resume`"}} {
 		s, err := e.store.OpenSession(ctx, u.ID, k.kind)
 		if errors.Is(err, storage.ErrNotFound) {
@@ -48,10 +54,13 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		if err != nil {
 			return r, err
 		}
-		return r, Errorf("Your %s is at question %d of %s: %s shows it again; answer with a letter A-D.", k.kind, s.Position+1, sessionLength(s), k.show)
+		return r, Errorf("%sYour %s is at question %d of %s: %s shows it again; answer with a letter A-D.", prefix, k.kind, s.Position+1, sessionLength(s), k.show)
 	}
-	return r, Errorf("No question is open: `quiz` to start one, or `review` for your due cards.")
+	return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
 }
+
+// confirmWords answer a question such as forget's "Delete all your data?".
+var confirmWords = map[string]bool{"yes": true, "y": true, "no": true, "ok": true, "cancel": true}
 
 func sessionLength(s storage.Session) string {
 	if s.Kind == examKind {

@@ -236,12 +236,14 @@ func examVerdict(s storage.Session, right, n int) string {
 		}
 	} else {
 		scaled := piecewise(p, cisspPassPct, 0, 700, 1000)
-		pass := scaled >= 700
 		if n < cisspMin {
-			pass = false
-			fmt.Fprintf(&sb, "Fewer than %d items answered: on the real CAT, running out of time before item 100 is a fail. ", cisspMin)
+			// The verdict is the CAT's rule, not the accuracy: say both
+			// apart so a high score does not sit beside "fail".
+			fmt.Fprintf(&sb, "**Result: %s**: fewer than %d items answered, and on the real CAT running out of time before item %d is a fail. ", passFail(false), cisspMin, cisspMin)
+			fmt.Fprintf(&sb, "Your accuracy so far would score about %d of 1000 on a completed exam (700 passes).", scaled)
+		} else {
+			fmt.Fprintf(&sb, "**Estimated score: %d of 1000 (700 passes): %s.**", scaled, passFail(scaled >= 700))
 		}
-		fmt.Fprintf(&sb, "**Estimated score: %d of 1000 (700 passes): %s.**", scaled, passFail(pass))
 	}
 	sb.WriteString("\n_Estimate only: the official raw-to-scaled conversion is not published; practice questions are not the real item pool._")
 	return sb.String()

@@ -127,8 +127,12 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	answered := 0
 	for _, d := range p.Domains {
 		answered += d.Answered
-		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered, %.0f%% right, %d due\n",
-			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, d.Accuracy()*100, d.Due)
+		right := "" // no accuracy without answers: "0% right" reads as all wrong
+		if d.Answered > 0 {
+			right = fmt.Sprintf(", %.0f%% right", d.Accuracy()*100)
+		}
+		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered%s, %d due\n",
+			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, right, d.Due)
 	}
 	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
 	if answered > 0 {

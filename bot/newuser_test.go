@@ -1,0 +1,100 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNewUserRoughEdges replays what a new user typed in the console, step
+// by step, and checks each reply says what happened and what to do next.
+func TestNewUserRoughEdges(t *testing.T) {
+	type step struct {
+		text      string // typed; "!right" / "!wrong" answer the question shown
+		want, not []string
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a CISM learner's progress is CISM", []step{
+			{text: "quiz cism 1 2"}, {text: "!right"},
+			{text: "progress", want: []string{"Your CISM progress"}},
+		}},
+		{"a CISM learner's review is CISM", []step{
+			{text: "quiz cism 1 2"}, {text: "!right"},
+			{text: "review", want: []string{"CISM D"}, not: []string{"CISSP D"}},
+		}},
+		{"a plan's exam wins over what was studied", []step{
+			{text: "quiz cism 1 2"}, {text: "!right"},
+			{text: "plan cissp 2027-03-01"},
+			{text: "progress", want: []string{"Your CISSP progress"}},
+		}},
+		{"a bare quiz says which exam it picked", []step{
+			{text: "quiz", want: []string{"A CISSP quiz: `quiz cism` for CISM."}},
+		}},
+		{"a named exam needs no such note", []step{
+			{text: "quiz cissp", not: []string{"A CISSP quiz"}},
+		}},
+		{"a fresh user's progress is CISSP", []step{
+			{text: "progress", want: []string{"Your CISSP progress", "No answers yet"}},
+		}},
+		{"no accuracy for a domain with no answers", []step{
+			{text: "progress", want: []string{"0 answered, 0 due"}, not: []string{"0% right"}},
+		}},
+		{"a quiz stopped before any answer has no 0 of 0 score", []step{
+			{text: "quiz cissp 1 3"},
+			{text: "stop", want: []string{"Stopped before any answer"}, not: []string{"0 of 0"}},
+		}},
+		{"a CISSP exam stopped early does not estimate 1000 and fail", []step{
+			{text: "exam cissp"}, {text: "!right"},
+			{text: "exam stop", want: []string{"likely fail", "fewer than 100 items"}, not: []string{"1000 of 1000 (700 passes): likely fail"}},
+		}},
+		{"one active day is singular", []step{
+			{text: "quiz cissp 1 2"}, {text: "!right"},
+			{text: "leaderboard", want: []string{"(1 correct, 1 active day)"}},
+		}},
+		{"a time zone in lower case is understood", []step{
+			{text: "settings timezone europe/berlin", want: []string{"Time zone set to Europe/Berlin."}},
+			{text: "settings", want: []string{"timezone: Europe/Berlin"}},
+		}},
+		{"yes with nothing to confirm says so", []step{
+			{text: "yes", want: []string{"Nothing is waiting for a yes"}},
+		}},
+		{"cancel with a quiz open says nothing to cancel and where the quiz is", []step{
+			{text: "quiz cissp 1 3"},
+			{text: "cancel", want: []string{"Nothing is waiting for a yes", "Your quiz is at question 1 of 3"}},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			var last string
+			var shown = h.do(t, "ann", "help")
+			for _, s := range tc.steps {
+				var r = shown
+				switch s.text {
+				case "!right", "!wrong":
+					r = h.click(t, "ann", h.answerButton(t, shown, s.text == "!right"))
+				case "stop":
+					r = h.click(t, "ann", mustButton(t, shown, "quiz:stop:"))
+				default:
+					r = h.do(t, "ann", s.text)
+				}
+				if len(r.Buttons) > 0 {
+					shown = r
+				}
+				last = all(r)
+				for _, w := range s.want {
+					if !strings.Contains(last, w) {
+						t.Errorf("%q: reply lacks %q:\n%s", s.text, w, last)
+					}
+				}
+				for _, w := range s.not {
+					if strings.Contains(last, w) {
+						t.Errorf("%q: reply has %q:\n%s", s.text, w, last)
+					}
+				}
+			}
+		})
+	}
+}
