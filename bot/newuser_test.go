@@ -52,6 +52,16 @@ func TestNewUserRoughEdges(t *testing.T) {
 		{"an exam date today says what to type", []step{
 			{text: "plan cissp 2026-11-25", want: []string{"The exam date must be after today, e.g. `plan cissp 20"}},
 		}},
+		{"a mistyped topic gets a did-you-mean, not all twenty", []step{
+			{text: "compare incidnet-response", want: []string{"did you mean `compare incident-response`?"}, not: []string{"third-party-risk"}},
+			{text: "compare incident respnse", want: []string{"Incident response and incident management: CISM vs CISSP"}},
+			{text: "compare foo", want: []string{"Topics: incident-response"}},
+		}},
+		{"thanks is not answered with hello", []step{
+			{text: "thanks", want: []string{"You're welcome!"}, not: []string{"Hello!"}},
+			{text: "thank you", want: []string{"You're welcome!"}},
+			{text: "hello", want: []string{"Hello!"}},
+		}},
 		{"a fresh user's progress is CISSP", []step{
 			{text: "progress", want: []string{"Your CISSP progress", "No answers yet"}},
 		}},

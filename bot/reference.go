@@ -276,6 +276,9 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 		}
 	}
 	if !ok {
+		if guess := e.suggestTopic(name); guess != "" {
+			return Reply{Kind: "compare"}, Errorf("No comparison for %q: did you mean `compare %s`?", truncate(name, 40), guess)
+		}
 		return Reply{Kind: "compare"}, Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
 	}
 	body := t.Summary
@@ -289,6 +292,22 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 		}},
 		Footer:  e.kb.Cite(t.Cite),
 		Private: true, Shareable: true}, nil
+}
+
+// suggestTopic is the topic a mistyped name most likely meant
+// ("incidnet-response": incident-response), or "" when none is close.
+func (e *Engine) suggestTopic(name string) string {
+	name = strings.ToLower(strings.Join(strings.Fields(name), "-"))
+	if len(name) < 4 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, id := range e.TopicIDs() {
+		if d := editDistance(name, id); d < bestD {
+			best, bestD = id, d
+		}
+	}
+	return best
 }
 
 // TopicIDs lists the comparison topics.
