@@ -76,6 +76,14 @@ func TestNewUserRoughEdges(t *testing.T) {
 			{text: "exam cissp"}, {text: "!right"},
 			{text: "exam stop", want: []string{"likely fail", "fewer than 100 items"}, not: []string{"1000 of 1000 (700 passes): likely fail"}},
 		}},
+		{"a CISM exam stopped early gives no pass or fail", []step{
+			{text: "exam cism"}, {text: "!right"},
+			{text: "exam stop", want: []string{"Your accuracy on the 1 item answered would score about 800", "a verdict needs all 150"}, not: []string{"likely pass"}},
+		}},
+		{"an exam stopped before any answer says so once", []step{
+			{text: "exam cissp"},
+			{text: "exam stop", want: []string{"Stopped before any answer"}, not: []string{"0 of 0", "no estimate"}},
+		}},
 		{"one active day is singular", []step{
 			{text: "quiz cissp 1 2"}, {text: "!right"},
 			{text: "leaderboard", want: []string{"(1 correct, 1 active day)"}},
