@@ -108,8 +108,15 @@ var smallTalk = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks"
 // did-you-mean); ok is false for anything else.
 func (e *Engine) unknownWord(name string, words []string) (Reply, error, bool) {
 	if smallTalk[name] && len(words) <= 2 {
+		greeting := "Hello!"
+		switch name {
+		case "thanks", "thank", "thx", "ty", "cheers":
+			greeting = "You're welcome!"
+		case "bye":
+			greeting = "Bye, and good luck with your studies!"
+		}
 		return Reply{Kind: "help", Private: true,
-			Body: "Hello! Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
+			Body: greeting + " Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
 	}
 	if len(words) == 0 {
 		if guess := e.Suggest(name); guess != "" {

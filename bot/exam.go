@@ -230,9 +230,12 @@ func examVerdict(s storage.Session, right, n int) string {
 	var sb strings.Builder
 	if s.Cert == "cism" {
 		scaled := piecewise(p, 0.65, 200, 450, 800)
-		fmt.Fprintf(&sb, "**Estimated scaled score: %d on the 200-800 scale (450 passes): %s.**", scaled, passFail(scaled >= 450))
 		if n < cismItems {
-			fmt.Fprintf(&sb, " Based on %d of %d items.", n, cismItems)
+			// A pass or fail on a few items would be a guess: give the
+			// accuracy's score and what a verdict needs.
+			fmt.Fprintf(&sb, "Your accuracy on the %s answered would score about %d on the 200-800 scale (450 passes); a verdict needs all %d.", plural(n, "item"), scaled, cismItems)
+		} else {
+			fmt.Fprintf(&sb, "**Estimated scaled score: %d on the 200-800 scale (450 passes): %s.**", scaled, passFail(scaled >= 450))
 		}
 	} else {
 		scaled := piecewise(p, cisspPassPct, 0, 700, 1000)

@@ -35,6 +35,33 @@ func TestNewUserRoughEdges(t *testing.T) {
 		{"a named exam needs no such note", []step{
 			{text: "quiz cissp", not: []string{"A CISSP quiz"}},
 		}},
+		{"an older outline's domain does not call the newer list the last confirmed one", []step{
+			{text: "domain cissp 7.6 2021", want: []string{"keeps only the weights of the 2021 outline", "7.6"},
+				not: []string{"not yet known", "\n\n\n"}},
+		}},
+		{"the newest CISM outline's subtopics are still said to be unknown", []step{
+			{text: "domain cism 4", want: []string{"The 2026 subtopics are not yet known"}},
+		}},
+		{"one day to the exam is singular, and a cram plan says how to spend it", []step{
+			{text: "plan cism 2026-11-26", want: []string{"**1 day** to your CISM exam", "more than a day of study holds"}},
+			{text: "progress", want: []string{"(1 day left)"}},
+		}},
+		{"a plan months away has no cram note", []step{
+			{text: "plan cism 2027-03-01", not: []string{"more than a day of study holds"}},
+		}},
+		{"an exam date today says what to type", []step{
+			{text: "plan cissp 2026-11-25", want: []string{"The exam date must be after today, e.g. `plan cissp 20"}},
+		}},
+		{"a mistyped topic gets a did-you-mean, not all twenty", []step{
+			{text: "compare incidnet-response", want: []string{"did you mean `compare incident-response`?"}, not: []string{"third-party-risk"}},
+			{text: "compare incident respnse", want: []string{"Incident response and incident management: CISM vs CISSP"}},
+			{text: "compare foo", want: []string{"Topics: incident-response"}},
+		}},
+		{"thanks is not answered with hello", []step{
+			{text: "thanks", want: []string{"You're welcome!"}, not: []string{"Hello!"}},
+			{text: "thank you", want: []string{"You're welcome!"}},
+			{text: "hello", want: []string{"Hello!"}},
+		}},
 		{"a fresh user's progress is CISSP", []step{
 			{text: "progress", want: []string{"Your CISSP progress", "No answers yet"}},
 		}},
@@ -48,6 +75,14 @@ func TestNewUserRoughEdges(t *testing.T) {
 		{"a CISSP exam stopped early does not estimate 1000 and fail", []step{
 			{text: "exam cissp"}, {text: "!right"},
 			{text: "exam stop", want: []string{"likely fail", "fewer than 100 items"}, not: []string{"1000 of 1000 (700 passes): likely fail"}},
+		}},
+		{"a CISM exam stopped early gives no pass or fail", []step{
+			{text: "exam cism"}, {text: "!right"},
+			{text: "exam stop", want: []string{"Your accuracy on the 1 item answered would score about 800", "a verdict needs all 150"}, not: []string{"likely pass"}},
+		}},
+		{"an exam stopped before any answer says so once", []step{
+			{text: "exam cissp"},
+			{text: "exam stop", want: []string{"Stopped before any answer"}, not: []string{"0 of 0", "no estimate"}},
 		}},
 		{"one active day is singular", []step{
 			{text: "quiz cissp 1 2"}, {text: "!right"},

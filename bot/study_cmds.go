@@ -516,7 +516,7 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 	if n > 0 {
 		pct = float64(right) / float64(n)
 	}
-	if n == 0 && s.Kind != examKind {
+	if n == 0 {
 		sb.WriteString("Stopped before any answer: nothing was recorded.\n")
 	} else {
 		fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
@@ -525,7 +525,7 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 		t := per[k]
 		fmt.Fprintf(&sb, "- %s: %d/%d %s\n", k, t.ok, t.n, bar(float64(t.ok)/float64(t.n), 10))
 	}
-	if s.Kind == examKind {
+	if s.Kind == examKind && n > 0 {
 		sb.WriteString("\n" + examVerdict(s, right, n))
 	}
 	title := "Session results"

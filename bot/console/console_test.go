@@ -273,3 +273,29 @@ func TestConfirmWordsPeopleType(t *testing.T) {
 		})
 	}
 }
+
+// TestRunEndOfInputMidQuiz: input ending with a question open (Ctrl-D)
+// says the session is kept and how to pick it up; with none open it says
+// nothing more.
+func TestRunEndOfInputMidQuiz(t *testing.T) {
+	tests := []struct {
+		name, in string
+		note     bool
+	}{
+		{"mid quiz", "quiz cissp 3\nb\n", true},
+		{"at the first question", "quiz cissp 3\n", true},
+		{"nothing open", "help\n", false},
+		{"quiz finished", "quiz cissp 1 1\nb\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, out, _ := newConsole(t)
+			if err := c.Run(context.Background(), strings.NewReader(tc.in), false); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(out.String(), "nothing is lost"); got != tc.note {
+				t.Fatalf("note shown %v, want %v:\n%s", got, tc.note, out.String()[max(0, out.Len()-300):])
+			}
+		})
+	}
+}
