@@ -48,7 +48,12 @@ func main() {
 const exitUsage = 2
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	_ = godotenv.Load() // .env is optional; real environment variables win
+	// .env is optional; real environment variables win. One that cannot be
+	// read is an error: ignored, its credentials would silently be missing.
+	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "certcoach: .env: %s (see .env.example)\n", dotenvProblem(".env"))
+		return 1
+	}
 	cfg := loadConfig()
 	fl := flag.NewFlagSet("certcoach", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -85,6 +90,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		rest = append([]string{sub}, fl.Args()...)
 	}
 	log := newLogger(cfg.LogLevel, stderr, cfg.secrets()...)
+	if !validLevel(cfg.LogLevel) {
+		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -161,6 +169,26 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// dotenvProblem says what is wrong with a .env file godotenv refused, by
+// line number only: the parser's message quotes the file, secrets and all.
+func dotenvProblem(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if _, err := godotenv.Unmarshal(line); err != nil {
+			return fmt.Sprintf("line %d is not NAME=value", i+1)
+		}
+	}
+	return "it cannot be parsed"
+}
+
+func validLevel(s string) bool {
+	var l slog.Level
+	return l.UnmarshalText([]byte(s)) == nil
 }
 
 // newLogger writes JSON at the given level, with secrets redacted (see

@@ -131,3 +131,49 @@ terms:
 		}
 	}
 }
+
+// TestStartupSaysWhatIsWrong: a .env that cannot be read is an error naming
+// its line (never quoting it: it holds secrets), not a silent console; a
+// log level that is no level is said.
+func TestStartupSaysWhatIsWrong(t *testing.T) {
+	tests := []struct {
+		name        string
+		dotenv      string // "" for none
+		env         map[string]string
+		code        int
+		err, notErr []string
+	}{
+		{name: "malformed .env line", dotenv: "# comment\nCERTCOACH_WALK_A=1\nSLACK_BOT_TOKEN xoxb-secret-1\nSLACK_SIGNING_SECRET=sig-secret-2\n",
+			code: 1, err: []string{".env: line 3 is not NAME=value"}, notErr: []string{"secret"}},
+		{name: "good .env", dotenv: "# comment\nCERTCOACH_WALK_A=1\n"},
+		{name: "no .env"},
+		{name: "unknown log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "verbose"}, err: []string{"CERTCOACH_LOG_LEVEL is not debug, info, warn or error"}},
+		{name: "known log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "warn"}, notErr: []string{"CERTCOACH_LOG_LEVEL"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			t.Setenv("CERTCOACH_WALK_A", "") // set, so a loaded .env leaves the process's environment alone
+			if tc.dotenv != "" {
+				if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(tc.dotenv), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errOut := runCLIEnv(t, tc.env, "", "ask", "help")
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.err {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			for _, w := range tc.notErr {
+				if strings.Contains(errOut, w) {
+					t.Errorf("stderr has %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}
