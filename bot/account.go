@@ -45,7 +45,7 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 		if r.UserID == u.ID {
 			me = " (you)"
 		}
-		fmt.Fprintf(&sb, "%d. %s%s: %d points (%d correct, %d active days)\n", i+1, name, me, r.Correct*10+r.Days*5, r.Correct, r.Days)
+		fmt.Fprintf(&sb, "%d. %s%s: %d points (%d correct, %s)\n", i+1, name, me, r.Correct*10+r.Days*5, r.Correct, plural(r.Days, "active day"))
 	}
 	if hidden != "" {
 		sb.WriteString("\n" + hidden)
@@ -97,14 +97,14 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 		}
 		return Reply{Kind: "settings", Private: true, Body: "Leaderboard visibility: " + val + "."}, nil
 	case "timezone":
-		zone := val
-		if _, err := time.LoadLocation(zone); err != nil || zone == "" || strings.EqualFold(zone, "local") {
-			return Reply{}, Errorf("%q is not an IANA time zone: use a name like `Europe/Berlin` or `America/New_York`.", truncate(zone, 40))
+		loc, err := ParseZone(val) // any case: europe/berlin is Europe/Berlin
+		if err != nil {
+			return Reply{}, Errorf("%q is not an IANA time zone: use a name like `Europe/Berlin` or `America/New_York`.", truncate(val, 40))
 		}
-		if err := e.store.SetTimeZone(ctx, u.ID, zone, "user"); err != nil {
+		if err := e.store.SetTimeZone(ctx, u.ID, loc.String(), "user"); err != nil {
 			return Reply{}, err
 		}
-		return Reply{Kind: "settings", Private: true, Body: "Time zone set to " + zone + "."}, nil
+		return Reply{Kind: "settings", Private: true, Body: "Time zone set to " + loc.String() + "."}, nil
 	}
 	return Reply{}, Errorf("Unknown setting %q. Settings: retention, leaderboard, timezone.", truncate(key, 20))
 }
@@ -117,6 +117,17 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 	data, err := e.store.ExportUser(ctx, u.ID)
 	if err != nil {
 		return Reply{}, err
+	}
+	for _, rows := range data {
+		for _, row := range rows {
+			// Columns stored as JSON text (a session's questions, an answer's
+			// card before it) are exported as that JSON, not a quoted string.
+			for _, col := range []string{"questions", "prev_card"} {
+				if v, ok := row[col].(string); ok && json.Valid([]byte(v)) {
+					row[col] = json.RawMessage(v)
+				}
+			}
+		}
 	}
 	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v1", "data": data}
 	b, err := json.MarshalIndent(doc, "", "  ")

@@ -71,13 +71,13 @@ func judge(c askCase, r bot.Reply) bool {
 	return false
 }
 
-// TestAskVariants: the tuned sets' questions, rewritten as the next asker
+// TestAskVariants: the tuned sets' questions (and the synthetic paraphrases), rewritten as the next asker
 // would word them, must mostly keep their answer: the generalisation
 // signal, measured without the held-out part.
 func TestAskVariants(t *testing.T) {
 	h := newHarness(t)
 	var total, kept int
-	for _, name := range []string{"tuning.yaml", "search_quality.yaml"} {
+	for _, name := range []string{"tuning.yaml", "search_quality.yaml", "paraphrases.yaml"} {
 		cases, ok := loadAskSet(t, name)
 		if !ok {
 			continue

@@ -40,6 +40,12 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return r, err
 	}
+	// A confirmation word with no question asked: say that first, so it is
+	// not read as having confirmed or cancelled something.
+	prefix := ""
+	if req.parsed != nil && confirmWords[req.parsed.name] {
+		prefix = "Nothing is waiting for a yes or cancel. "
+	}
 	for _, k := range []struct{ kind, show string }{{quizKind, "`quiz`"}, {reviewKind, "`review`"}, {examKind, "`exam resume`"}} {
 		s, err := e.store.OpenSession(ctx, u.ID, k.kind)
 		if errors.Is(err, storage.ErrNotFound) {
@@ -48,10 +54,13 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		if err != nil {
 			return r, err
 		}
-		return r, Errorf("Your %s is at question %d of %s: %s shows it again; answer with a letter A-D.", k.kind, s.Position+1, sessionLength(s), k.show)
+		return r, Errorf("%sYour %s is at question %d of %s: %s shows it again; answer with a letter A-D.", prefix, k.kind, s.Position+1, sessionLength(s), k.show)
 	}
-	return r, Errorf("No question is open: `quiz` to start one, or `review` for your due cards.")
+	return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
 }
+
+// confirmWords answer a question such as forget's "Delete all your data?".
+var confirmWords = map[string]bool{"yes": true, "y": true, "no": true, "ok": true, "cancel": true}
 
 func sessionLength(s storage.Session) string {
 	if s.Kind == examKind {
@@ -99,8 +108,15 @@ var smallTalk = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks"
 // did-you-mean); ok is false for anything else.
 func (e *Engine) unknownWord(name string, words []string) (Reply, error, bool) {
 	if smallTalk[name] && len(words) <= 2 {
+		greeting := "Hello!"
+		switch name {
+		case "thanks", "thank", "thx", "ty", "cheers":
+			greeting = "You're welcome!"
+		case "bye":
+			greeting = "Bye, and good luck with your studies!"
+		}
 		return Reply{Kind: "help", Private: true,
-			Body: "Hello! Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
+			Body: greeting + " Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
 	}
 	if len(words) == 0 {
 		if guess := e.Suggest(name); guess != "" {

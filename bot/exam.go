@@ -230,18 +230,23 @@ func examVerdict(s storage.Session, right, n int) string {
 	var sb strings.Builder
 	if s.Cert == "cism" {
 		scaled := piecewise(p, 0.65, 200, 450, 800)
-		fmt.Fprintf(&sb, "**Estimated scaled score: %d on the 200-800 scale (450 passes): %s.**", scaled, passFail(scaled >= 450))
 		if n < cismItems {
-			fmt.Fprintf(&sb, " Based on %d of %d items.", n, cismItems)
+			// A pass or fail on a few items would be a guess: give the
+			// accuracy's score and what a verdict needs.
+			fmt.Fprintf(&sb, "Your accuracy on the %s answered would score about %d on the 200-800 scale (450 passes); a verdict needs all %d.", plural(n, "item"), scaled, cismItems)
+		} else {
+			fmt.Fprintf(&sb, "**Estimated scaled score: %d on the 200-800 scale (450 passes): %s.**", scaled, passFail(scaled >= 450))
 		}
 	} else {
 		scaled := piecewise(p, cisspPassPct, 0, 700, 1000)
-		pass := scaled >= 700
 		if n < cisspMin {
-			pass = false
-			fmt.Fprintf(&sb, "Fewer than %d items answered: on the real CAT, running out of time before item 100 is a fail. ", cisspMin)
+			// The verdict is the CAT's rule, not the accuracy: say both
+			// apart so a high score does not sit beside "fail".
+			fmt.Fprintf(&sb, "**Result: %s**: fewer than %d items answered, and on the real CAT running out of time before item %d is a fail. ", passFail(false), cisspMin, cisspMin)
+			fmt.Fprintf(&sb, "Your accuracy so far would score about %d of 1000 on a completed exam (700 passes).", scaled)
+		} else {
+			fmt.Fprintf(&sb, "**Estimated score: %d of 1000 (700 passes): %s.**", scaled, passFail(scaled >= 700))
 		}
-		fmt.Fprintf(&sb, "**Estimated score: %d of 1000 (700 passes): %s.**", scaled, passFail(pass))
 	}
 	sb.WriteString("\n_Estimate only: the official raw-to-scaled conversion is not published; practice questions are not the real item pool._")
 	return sb.String()

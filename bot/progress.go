@@ -127,8 +127,12 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	answered := 0
 	for _, d := range p.Domains {
 		answered += d.Answered
-		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered, %.0f%% right, %d due\n",
-			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, d.Accuracy()*100, d.Due)
+		right := "" // no accuracy without answers: "0% right" reads as all wrong
+		if d.Answered > 0 {
+			right = fmt.Sprintf(", %.0f%% right", d.Accuracy()*100)
+		}
+		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered%s, %d due\n",
+			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, right, d.Due)
 	}
 	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
 	if answered > 0 {
@@ -150,12 +154,16 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		case ps.Ahead() < 0:
 			state = plural(-ps.Ahead(), "answer") + " behind"
 		}
-		fmt.Fprintf(&sb, "\n**Plan:** exam %s (%d days left), %d a day: %d done of %d expected so far, %s.\n", ps.Plan.ExamDate, ps.DaysLeft, ps.Plan.PerDay, ps.Done, ps.Expected, state)
+		fmt.Fprintf(&sb, "\n**Plan:** exam %s (%s left), %d a day: %d done of %d expected so far, %s.\n", ps.Plan.ExamDate, plural(ps.DaysLeft, "day"), ps.Plan.PerDay, ps.Done, ps.Expected, state)
 	}
 	title := fmt.Sprintf("Your %s progress (%s outline)", strings.ToUpper(cert), outline.Version)
 	footer := fmt.Sprintf("Outline: %s", outlineLabel(outline))
 	return Reply{Kind: "progress", Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Footer: footer, Image: img}, nil
 }
+
+// cramPerDay is more questions a day than anyone studies with thought:
+// a plan asking for more says how to spend the days instead.
+const cramPerDay = 100
 
 func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
@@ -188,8 +196,11 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, Errorf("That date is more than three years away; pick a nearer one.")
 	}
 	plan, days, err := e.study.MakePlan(ctx, u, c.ID, exam)
+	if errors.Is(err, study.ErrNotAfterToday) {
+		return Reply{}, Errorf("The exam date must be after today, e.g. `plan %s %s`.", c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+	}
 	if err != nil {
-		return Reply{}, Errorf("The exam date must be after today.")
+		return Reply{}, err
 	}
 	if err := e.store.SetPlan(ctx, plan); err != nil {
 		return Reply{}, err
@@ -201,7 +212,11 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**%d days** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n\n", days, c.Name, plan.ExamDate, plan.PerDay, c.Name)
+	fmt.Fprintf(&sb, "**%s** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n", plural(days, "day"), c.Name, plan.ExamDate, plan.PerDay, c.Name)
+	if plan.PerDay > cramPerDay {
+		sb.WriteString("That is more than a day of study holds: take the domains below in order, as far as you get, and `review` what you miss.\n")
+	}
+	sb.WriteString("\n")
 	fmt.Fprintf(&sb, "Outline that applies on that date: %s.\n", outlineLabel(outline))
 	if outline.Status != knowledge.StatusOK {
 		fmt.Fprintf(&sb, "_%s_\n", strings.TrimSpace(outline.Summary))

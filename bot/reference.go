@@ -276,6 +276,9 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 		}
 	}
 	if !ok {
+		if guess := e.suggestTopic(name); guess != "" {
+			return Reply{Kind: "compare"}, Errorf("No comparison for %q: did you mean `compare %s`?", truncate(name, 40), guess)
+		}
 		return Reply{Kind: "compare"}, Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
 	}
 	body := t.Summary
@@ -289,6 +292,22 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 		}},
 		Footer:  e.kb.Cite(t.Cite),
 		Private: true, Shareable: true}, nil
+}
+
+// suggestTopic is the topic a mistyped name most likely meant
+// ("incidnet-response": incident-response), or "" when none is close.
+func (e *Engine) suggestTopic(name string) string {
+	name = strings.ToLower(strings.Join(strings.Fields(name), "-"))
+	if len(name) < 4 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, id := range e.TopicIDs() {
+		if d := editDistance(name, id); d < bestD {
+			best, bestD = id, d
+		}
+	}
+	return best
 }
 
 // TopicIDs lists the comparison topics.
@@ -397,7 +416,9 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	w := weightText(d, ", unconfirmed")
 	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
 	var sb strings.Builder
-	sb.WriteString(d.Summary + "\n")
+	if d.Summary != "" {
+		sb.WriteString(d.Summary + "\n")
+	}
 	objs, from := d.Objectives, o
 	if len(objs) == 0 {
 		// The newest CISM outline's subtopics are not published in our sources:
@@ -410,7 +431,11 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 				}
 			}
 		}
-		if from != o {
+		switch {
+		case from == o:
+		case o.Effective < from.Effective: // an older outline kept for its weights (dates are YYYY-MM-DD)
+			fmt.Fprintf(&sb, "\n_The knowledge base keeps only the weights of the %s outline; below is the list of the %s outline._\n", o.Version, from.Version)
+		default:
 			fmt.Fprintf(&sb, "\n_The %s subtopics are not yet known; below is the last confirmed list, from the %s outline._\n", o.Version, from.Version)
 		}
 	}

@@ -149,10 +149,25 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// defaultCert is the cert a user most likely means: their plan's, else CISSP.
+// defaultCert is the cert a user most likely means: their plan's, else the
+// one they have answered more questions of (a CISM learner's bare
+// `progress` and `review` are CISM), else CISSP. A failed read only loses
+// the guess, so it falls through.
 func (e *Engine) defaultCert(ctx context.Context, u storage.User) string {
 	if p, err := e.store.Plan(ctx, u.ID); err == nil {
 		return p.Cert
+	}
+	stats, err := e.store.DomainStats(ctx, u.ID)
+	if err != nil {
+		e.log.Warn("default exam: domain stats", "err", err)
+		return "cissp"
+	}
+	n := map[string]int{}
+	for _, s := range stats {
+		n[s.Cert] += s.Answered
+	}
+	if n["cism"] > n["cissp"] {
+		return "cism"
 	}
 	return "cissp"
 }
@@ -170,9 +185,12 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 			return e.showQuestion(ctx, s, "Resuming your quiz.")
 		}
 	}
-	cert := named["cert"]
+	cert, note := named["cert"], ""
 	if cert == "" {
 		cert = e.defaultCert(ctx, u)
+		// Say which exam was picked and how to pick the other.
+		other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
+		note = fmt.Sprintf("A %s quiz: `quiz %s` for %s.", strings.ToUpper(cert), other, strings.ToUpper(other))
 	}
 	outline := e.outlineFor(ctx, req, cert)
 	domain, count := 0, 5
@@ -186,10 +204,10 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	if c := named["count"]; c != "" {
 		count, _ = strconv.Atoi(c) // a whole number: checked by the engine's parse
 	}
-	return e.startQuiz(ctx, u, cert, outline, domain, count)
+	return e.startQuiz(ctx, u, cert, outline, domain, count, note)
 }
 
-func (e *Engine) startQuiz(ctx context.Context, u storage.User, cert string, outline *knowledge.Outline, domain, count int) (Reply, error) {
+func (e *Engine) startQuiz(ctx context.Context, u storage.User, cert string, outline *knowledge.Outline, domain, count int, note string) (Reply, error) {
 	if count < 1 || count > 20 {
 		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", count, cert)
 	}
@@ -205,9 +223,8 @@ func (e *Engine) startQuiz(ctx context.Context, u storage.User, cert string, out
 		return Reply{}, err
 	}
 	s.State = storage.SessionActive
-	note := ""
 	if outline.Status != knowledge.StatusOK && cert == "cism" {
-		note = fmt.Sprintf("Questions follow the 2022 CISM subtopics (the last confirmed list); the %s outline keeps the same four domains.", outline.Version)
+		note = strings.TrimSpace(note + " " + fmt.Sprintf("Questions follow the 2022 CISM subtopics (the last confirmed list); the %s outline keeps the same four domains.", outline.Version))
 	}
 	return e.showQuestion(ctx, s, note)
 }
@@ -499,12 +516,16 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 	if n > 0 {
 		pct = float64(right) / float64(n)
 	}
-	fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
+	if n == 0 {
+		sb.WriteString("Stopped before any answer: nothing was recorded.\n")
+	} else {
+		fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
+	}
 	for _, k := range order {
 		t := per[k]
 		fmt.Fprintf(&sb, "- %s: %d/%d %s\n", k, t.ok, t.n, bar(float64(t.ok)/float64(t.n), 10))
 	}
-	if s.Kind == examKind {
+	if s.Kind == examKind && n > 0 {
 		sb.WriteString("\n" + examVerdict(s, right, n))
 	}
 	title := "Session results"

@@ -478,9 +478,10 @@ func (b *Base) Analyze(text string) Analysis {
 			}
 		}
 	}
+	raw, toks = a.collapseExams(raw, toks)
 	named := map[string]bool{}
-	// Cues are matched on the question as written and with the exam names
-	// left out, so "where do I sit the cissp exam" meets "sit the exam".
+	// Cues are matched on the question and with the exam names left out,
+	// so "what does a cissp certification do" meets "what does a do".
 	stripped := make([]string, 0, len(toks))
 	pos := make([]int, 0, len(toks))
 	for i, w := range toks {
@@ -501,23 +502,6 @@ func (b *Base) Analyze(text string) Analysis {
 	}
 	full := a.matches(toks, nil, nil)
 	ms := a.matches(stripped, pos, full)
-	// And with "the cissp exam" left out whole, so "what does a cissp
-	// certification do" meets "what does a do" as "what does a cissp do" does.
-	if len(named) > 0 {
-		bare, bpos := make([]string, 0, len(toks)), make([]int, 0, len(toks))
-		for i, w := range toks {
-			_, isExam := a.examTok[w]
-			next := i+1 < len(toks) && a.examTok[toks[i+1]] != ""
-			prev := i > 0 && a.examTok[toks[i-1]] != ""
-			if isExam || (w == "the" && next) || (prev && a.examNoun[w]) {
-				continue
-			}
-			bare, bpos = append(bare, w), append(bpos, i)
-		}
-		if len(bare) < len(stripped) {
-			ms = a.matches(bare, bpos, ms)
-		}
-	}
 	ms = a.elided(toks, ms)
 	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
 		ms = dropAmbiguous(a, ms, &full)
@@ -702,6 +686,30 @@ func (a *analyzer) elided(toks []string, ms []match) []match {
 		}
 	}
 	return ms
+}
+
+// collapseExams writes "the cism exam" as "cism": "the cism or the
+// cissp" meets "cism or cissp", and with the names left out "what does a
+// cissp certification do" meets "what does a do".
+func (a *analyzer) collapseExams(raw, toks []string) ([]string, []string) {
+	exam := func(i int) bool { return i >= 0 && i < len(toks) && a.examTok[toks[i]] != "" }
+	drop := func(i int) bool { return (toks[i] == "the" && exam(i+1)) || (a.examNoun[toks[i]] && exam(i-1)) }
+	n := 0
+	for i := range toks {
+		if drop(i) {
+			n++
+		}
+	}
+	if n == 0 {
+		return raw, toks
+	}
+	r, t := make([]string, 0, len(toks)-n), make([]string, 0, len(toks)-n)
+	for i := range toks {
+		if !drop(i) {
+			r, t = append(r, raw[i]), append(t, toks[i])
+		}
+	}
+	return r, t
 }
 
 // inContext reports whether the ambiguous words of a question that names

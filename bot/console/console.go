@@ -161,6 +161,12 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 				c.print("\n") // the shell's prompt starts on a line of its own
 			}
 			if errors.Is(l.err, io.EOF) {
+				c.mu.Lock()
+				open := len(c.last) > 0
+				c.mu.Unlock()
+				if open { // Ctrl-D mid-quiz: nothing is lost, and this says so
+					c.print("Bye: nothing is lost; an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
+				}
 				return nil
 			}
 			return fmt.Errorf("console: read input: %w", l.err)

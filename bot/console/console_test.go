@@ -244,3 +244,58 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 		t.Errorf("another user's reminder printed in this console: %s", otherOut.String())
 	}
 }
+
+// TestConfirmWordsPeopleType: the words a new user answers a yes/cancel
+// question with press its buttons; typed with no question asked, they say so.
+func TestConfirmWordsPeopleType(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  string // in the reply to the last line
+	}{
+		{"no cancels forget", []string{"forget", "no"}, "Nothing was deleted."},
+		{"cancel cancels forget", []string{"forget", "cancel"}, "Nothing was deleted."},
+		{"NO in capitals cancels forget", []string{"forget", "NO"}, "Nothing was deleted."},
+		{"y confirms forget", []string{"forget", "y"}, "all your certcoach data in this workspace is deleted"},
+		{"yes with nothing asked", []string{"yes"}, "Nothing is waiting for a yes or cancel."},
+		{"no with nothing asked", []string{"no"}, "Nothing is waiting for a yes or cancel."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, _ := newConsole(t)
+			var out string
+			for _, l := range tc.lines {
+				out = c.Do(context.Background(), l)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Fatalf("after %q: reply lacks %q:\n%s", tc.lines, tc.want, out)
+			}
+		})
+	}
+}
+
+// TestRunEndOfInputMidQuiz: input ending with a question open (Ctrl-D)
+// says the session is kept and how to pick it up; with none open it says
+// nothing more.
+func TestRunEndOfInputMidQuiz(t *testing.T) {
+	tests := []struct {
+		name, in string
+		note     bool
+	}{
+		{"mid quiz", "quiz cissp 3\nb\n", true},
+		{"at the first question", "quiz cissp 3\n", true},
+		{"nothing open", "help\n", false},
+		{"quiz finished", "quiz cissp 1 1\nb\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, out, _ := newConsole(t)
+			if err := c.Run(context.Background(), strings.NewReader(tc.in), false); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(out.String(), "nothing is lost"); got != tc.note {
+				t.Fatalf("note shown %v, want %v:\n%s", got, tc.note, out.String()[max(0, out.Len()-300):])
+			}
+		})
+	}
+}

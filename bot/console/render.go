@@ -47,11 +47,15 @@ func Key(b bot.Button) string {
 // shortKeys are one-letter keys for the controls pressed most.
 var shortKeys = map[string]string{"next": "n"}
 
+// synonyms are words people type for a key without being told: "no" to
+// "Delete all your data?" cancels, it does not fall through to a search.
+var synonyms = map[string]string{"no": "cancel", "y": "yes"}
+
 // matches reports whether typed text presses b.
 func matches(typed string, b bot.Button) bool {
 	t := strings.ToLower(strings.TrimSpace(typed))
 	k := strings.ToLower(Key(b))
-	return t == k || (shortKeys[k] != "" && t == shortKeys[k])
+	return t == k || (shortKeys[k] != "" && t == shortKeys[k]) || synonyms[t] == k
 }
 
 func isAnswer(b bot.Button) bool {

@@ -77,6 +77,7 @@ type Adapter struct {
 	log        *slog.Logger
 	now        func() time.Time
 	deferAfter time.Duration
+	retryMin   time.Duration // first wait after a failed gateway connection
 	content    bool
 	cache      *responseCache
 
@@ -116,6 +117,7 @@ func New(o Options) (*Adapter, error) {
 	if a.deferAfter <= 0 {
 		a.deferAfter = 2 * time.Second
 	}
+	a.retryMin = time.Second
 	return a, nil
 }
 

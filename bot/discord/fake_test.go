@@ -65,6 +65,8 @@ type fakeDiscord struct {
 	fail429         atomic.Int32 // answer the next n channel-message posts with 429
 	hangUp          atomic.Bool  // drop the connection on webhook calls (a transport error)
 	refuseFollowUps atomic.Bool  // webhook POSTs (follow-ups) get a 400
+	failGateway     atomic.Int32 // answer the next n GET /gateway with 500 (Discord down at start)
+	gatewayAsks     atomic.Int32
 	nonces          map[string]string
 	msgID           atomic.Int64
 }
@@ -76,6 +78,12 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	f := &fakeDiscord{t: t, notify: make(chan struct{}, 1), nonces: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
+		f.gatewayAsks.Add(1)
+		if f.failGateway.Load() > 0 {
+			f.failGateway.Add(-1)
+			http.Error(w, `{"message":"down"}`, http.StatusInternalServerError)
+			return
+		}
 		fmt.Fprintf(w, `{"url":"ws://%s/ws"}`, r.Host)
 	})
 	mux.HandleFunc("GET /ws/", f.gateway) // discordgo adds a trailing slash

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -20,6 +21,9 @@ func Intents(messageContent bool) discordgo.Intent {
 	}
 	return in
 }
+
+// maxGatewayRetry is the longest wait between two failed first connections.
+const maxGatewayRetry = time.Minute
 
 // Run connects the session to the gateway and handles interactions and
 // messages until ctx ends. Reconnection and resume are discordgo's; the
@@ -45,8 +49,21 @@ func (a *Adapter) Run(ctx context.Context) error {
 			f()
 		}
 	}()
-	if err := s.Open(); err != nil {
-		return fmt.Errorf("discord gateway: open (shard %d/%d): %w", s.ShardID, s.ShardCount, err)
+	// discordgo reconnects a connection it once had, not a first one that
+	// failed (Discord or the network down at start): that is retried here,
+	// with backoff, so the gateway comes up without a restart.
+	for wait := a.retryMin; ; wait = min(2*wait, maxGatewayRetry) {
+		err := s.Open()
+		if err == nil {
+			break
+		}
+		a.log.Error("discord gateway: connect failed, retrying; check DISCORD_BOT_TOKEN and the network (/readyz is not ready until it connects)",
+			"shard", s.ShardID, "shards", s.ShardCount, "retry_in", wait.String(), "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
 	}
 	a.log.Info("discord gateway connected", "shard", s.ShardID, "shards", s.ShardCount)
 	<-ctx.Done()

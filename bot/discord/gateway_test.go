@@ -435,3 +435,43 @@ func (s slowEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 	time.Sleep(s.d)
 	return s.Engine.Handle(ctx, req)
 }
+
+// TestGatewayRetriesAFailedFirstConnection: Discord (or the network) down
+// when serve starts does not leave the gateway off until a restart.
+func TestGatewayRetriesAFailedFirstConnection(t *testing.T) {
+	for _, fails := range []int32{1, 3} {
+		t.Run(fmt.Sprint(fails, " failures"), func(t *testing.T) {
+			ev := newEnv(t, "fake-bot-token")
+			ev.a.retryMin = time.Millisecond
+			ev.fake.failGateway.Store(fails)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- ev.a.Run(ctx) }()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				ev.s.RLock()
+				ready := ev.s.DataReady
+				ev.s.RUnlock()
+				if ready {
+					break
+				}
+				select {
+				case err := <-done:
+					t.Fatalf("Run gave up after a failed connection: %v", err)
+				default:
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("gateway never connected")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got := ev.fake.gatewayAsks.Load(); got != fails+1 {
+				t.Errorf("%d gateway lookups, want %d (each failure retried once)", got, fails+1)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+}

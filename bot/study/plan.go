@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -26,12 +27,16 @@ func (p PlanStatus) Ahead() int { return p.Done - p.Expected }
 const passes = 2
 
 // MakePlan computes a plan for an exam on examDate (the user's local date).
+// ErrNotAfterToday is MakePlan's error for an exam date that is today or
+// past in the user's zone: the user's mistake, unlike a failed read.
+var ErrNotAfterToday = errors.New("the exam date is not after today")
+
 func (s *Service) MakePlan(ctx context.Context, u storage.User, cert string, examDate time.Time) (storage.Plan, int, error) {
 	lt := s.now().In(Location(u))
 	today := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, time.UTC)
 	days := int(examDate.Sub(today).Hours() / 24)
 	if days < 1 {
-		return storage.Plan{}, 0, fmt.Errorf("exam date %s is not after today (%s)", examDate.Format(time.DateOnly), today.Format(time.DateOnly))
+		return storage.Plan{}, 0, fmt.Errorf("exam date %s, today %s: %w", examDate.Format(time.DateOnly), today.Format(time.DateOnly), ErrNotAfterToday)
 	}
 	pool := 0
 	for _, q := range s.kb.Questions {

@@ -51,7 +51,7 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 	if cfg.DiscordPublicKey != "" {
 		key, err := discord.ParsePublicKey(cfg.DiscordPublicKey)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: %w; copy the Public Key from the Developer Portal (General Information)", err)
 		}
 		p.routes["POST /discord/interactions"] = a.HTTPHandler(key)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -47,28 +48,51 @@ func main() {
 const exitUsage = 2
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	_ = godotenv.Load() // .env is optional; real environment variables win
+	// .env is optional; real environment variables win. One that cannot be
+	// read is an error: ignored, its credentials would silently be missing.
+	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "certcoach: .env: %s (see .env.example)\n", dotenvProblem(".env"))
+		return 1
+	}
 	cfg := loadConfig()
 	fl := flag.NewFlagSet("certcoach", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	fl.Usage = func() { fmt.Fprint(stderr, usage) }
 	db := fl.String("db", cfg.DB, "database file")
 	user := fl.String("user", defaultUser(), "console/ask user id")
-	if err := fl.Parse(args); err != nil {
-		return exitUsage
+	fl.Usage = func() {} // the usage is printed below, where it belongs
+	// parse reads flags; on failure it prints the usage and says the exit
+	// code: 0 for --help (it asked for the usage, on stdout, as `help` does).
+	parse := func(a []string) (code int, ok bool) {
+		err := fl.Parse(a)
+		switch {
+		case err == nil:
+			return 0, true
+		case errors.Is(err, flag.ErrHelp):
+			fmt.Fprint(stdout, usage)
+			return 0, false
+		default:
+			fmt.Fprint(stderr, usage)
+			return exitUsage, false
+		}
+	}
+	if code, ok := parse(args); !ok {
+		return code
 	}
 	cfg.DB = *db
 	rest := fl.Args()
 	// Allow flags after the subcommand too: certcoach ask --user bob "compare".
 	if len(rest) > 0 {
 		sub := rest[0]
-		if err := fl.Parse(rest[1:]); err != nil {
-			return exitUsage
+		if code, ok := parse(rest[1:]); !ok {
+			return code
 		}
 		cfg.DB = *db
 		rest = append([]string{sub}, fl.Args()...)
 	}
 	log := newLogger(cfg.LogLevel, stderr, cfg.secrets()...)
+	if !validLevel(cfg.LogLevel) {
+		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -145,6 +169,26 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// dotenvProblem says what is wrong with a .env file godotenv refused, by
+// line number only: the parser's message quotes the file, secrets and all.
+func dotenvProblem(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if _, err := godotenv.Unmarshal(line); err != nil {
+			return fmt.Sprintf("line %d is not NAME=value", i+1)
+		}
+	}
+	return "it cannot be parsed"
+}
+
+func validLevel(s string) bool {
+	var l slog.Level
+	return l.UnmarshalText([]byte(s)) == nil
 }
 
 // newLogger writes JSON at the given level, with secrets redacted (see
@@ -330,8 +374,16 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 	}
 	// Opening would create an empty database: a backup of nothing is an error.
 	file, _, _ := strings.Cut(strings.TrimPrefix(cfg.DB, "file:"), "?")
-	if _, err := os.Stat(file); err != nil {
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backup: database %s does not exist (--db or CERTCOACH_DB names it)", cfg.DB)
+	} else if err != nil {
 		return fmt.Errorf("backup: database %s: %w", cfg.DB, err)
+	}
+	// SQLite's own error for a missing folder is "unable to open database file (14)".
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("backup to %s: folder %s does not exist", path, dir)
+		}
 	}
 	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {

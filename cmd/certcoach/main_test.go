@@ -10,8 +10,17 @@ import (
 
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIEnv(t, nil, stdin, args...)
+}
+
+// runCLIEnv runs the command line with no platform credentials but env's.
+func runCLIEnv(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORD_APP_ID", "CERTCOACH_KB_DIR"} {
 		t.Setenv(k, "")
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
 	}
 	if os.Getenv("CERTCOACH_DB") == "" {
 		t.Setenv("CERTCOACH_DB", filepath.Join(t.TempDir(), "cli.db"))
@@ -28,6 +37,7 @@ func TestCLI(t *testing.T) {
 		args     []string
 		code     int
 		out, err []string
+		env      map[string]string
 	}{
 		{name: "compare", args: []string{"ask", "/cert compare"}, out: []string{"Information Security Governance 18%", "Information Security Risk Management", "Information Security Program 33%", "Incident Management 29%",
 			"Security and Risk Management 16%", "Asset Security 10%", "Security Architecture and Engineering", "Communication and Network Security", "Identity and Access Management (IAM)", "Security Assessment and Testing 12%", "Security Operations 13%", "Software Development Security 10%"}},
@@ -46,10 +56,25 @@ func TestCLI(t *testing.T) {
 		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
 		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
 		{name: "user flag", args: []string{"--user", "zoe", "ask", "progress"}, out: []string{"progress"}},
+		// --help asked for the usage: stdout and success, as `help` does.
+		{name: "--help", args: []string{"--help"}, out: []string{"usage: certcoach"}},
+		{name: "-h", args: []string{"-h"}, out: []string{"usage: certcoach"}},
+		{name: "-h after a command", args: []string{"ask", "-h"}, out: []string{"usage: certcoach"}},
+		{name: "bad flag", args: []string{"--bogus"}, code: 2, err: []string{"-bogus", "usage: certcoach"}},
+		{name: "backup of a missing database", args: []string{"--db", "/nonexistent-walk/c.db", "backup", "x.db"}, code: 1, err: []string{"database /nonexistent-walk/c.db does not exist"}},
+		{name: "backup into a missing folder", args: []string{"backup", "/nonexistent-walk/out.db"}, stdin: "", code: 1, err: []string{"folder /nonexistent-walk does not exist"}},
+		{name: "bad Discord public key names its variable", args: []string{"serve"}, env: map[string]string{"DISCORD_PUBLIC_KEY": "zz", "CERTCOACH_ADDR": "127.0.0.1:0"},
+			code: 1, err: []string{"DISCORD_PUBLIC_KEY:", "Developer Portal"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, tc.stdin, tc.args...)
+			if tc.name == "backup into a missing folder" {
+				// A database to copy: the console's first command creates it.
+				if code, _, errOut := runCLI(t, "", "ask", "progress"); code != 0 {
+					t.Fatalf("create the database: exit %d: %s", code, errOut)
+				}
+			}
+			code, out, errOut := runCLIEnv(t, tc.env, tc.stdin, tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
 			}
@@ -104,5 +129,51 @@ terms:
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("problems lack %q:\n%s", want, errb.String())
 		}
+	}
+}
+
+// TestStartupSaysWhatIsWrong: a .env that cannot be read is an error naming
+// its line (never quoting it: it holds secrets), not a silent console; a
+// log level that is no level is said.
+func TestStartupSaysWhatIsWrong(t *testing.T) {
+	tests := []struct {
+		name        string
+		dotenv      string // "" for none
+		env         map[string]string
+		code        int
+		err, notErr []string
+	}{
+		{name: "malformed .env line", dotenv: "# comment\nCERTCOACH_WALK_A=1\nSLACK_BOT_TOKEN xoxb-secret-1\nSLACK_SIGNING_SECRET=sig-secret-2\n",
+			code: 1, err: []string{".env: line 3 is not NAME=value"}, notErr: []string{"secret"}},
+		{name: "good .env", dotenv: "# comment\nCERTCOACH_WALK_A=1\n"},
+		{name: "no .env"},
+		{name: "unknown log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "verbose"}, err: []string{"CERTCOACH_LOG_LEVEL is not debug, info, warn or error"}},
+		{name: "known log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "warn"}, notErr: []string{"CERTCOACH_LOG_LEVEL"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			t.Setenv("CERTCOACH_WALK_A", "") // set, so a loaded .env leaves the process's environment alone
+			if tc.dotenv != "" {
+				if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(tc.dotenv), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errOut := runCLIEnv(t, tc.env, "", "ask", "help")
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.err {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			for _, w := range tc.notErr {
+				if strings.Contains(errOut, w) {
+					t.Errorf("stderr has %q:\n%s", w, errOut)
+				}
+			}
+		})
 	}
 }

@@ -138,6 +138,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			rd.add(p.name, p.ready)
 		}
 	}
+	if len(platforms) == 0 {
+		log.Warn("no Slack or Discord credentials: serving only /healthz, /readyz and /metrics; set SLACK_* or DISCORD_* (see .env.example), or run certcoach console")
+	}
 	notifiers := map[string]remind.Notifier{}
 	for _, p := range platforms {
 		if p.notifier != nil {

@@ -392,3 +392,34 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	t.Logf("%d answers acknowledged before and during shutdown, all stored once", len(acked))
 }
+
+// TestServeSaysWhenNoPlatformIsConfigured: `serve` with no credentials
+// says it serves only its probes, and how to get more; with one it does not.
+func TestServeSaysWhenNoPlatformIsConfigured(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  []string
+		warn bool
+	}{
+		{"none", nil, true},
+		{"discord", []string{"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startServer(t, append([]string{"CERTCOACH_DB=" + filepath.Join(t.TempDir(), "c.db")}, tc.env...))
+			if code, body := get(t, s.base+"/readyz"); code != 200 {
+				t.Fatalf("/readyz %d: %s", code, body)
+			}
+			if code := s.stop(t); code != 0 {
+				t.Fatalf("exit %d:\n%s", code, s.logs())
+			}
+			if got := strings.Contains(s.logs(), "no Slack or Discord credentials: serving only /healthz, /readyz and /metrics"); got != tc.warn {
+				t.Fatalf("warning logged %v, want %v:\n%s", got, tc.warn, s.logs())
+			}
+		})
+	}
+}
