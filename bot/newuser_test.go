@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -131,5 +132,40 @@ func TestNewUserRoughEdges(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportHasJSONNotQuotedJSON: columns stored as JSON text come out of
+// `export` as JSON values a reader can use, not strings of escaped JSON.
+func TestExportHasJSONNotQuotedJSON(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "ann", "quiz cissp 7 2")
+	h.click(t, "ann", h.answerButton(t, r, false))
+	exp := h.do(t, "ann", "export")
+	if exp.Attachment == nil {
+		t.Fatalf("export without attachment: %s", all(exp))
+	}
+	var doc struct {
+		Data map[string][]map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal(exp.Attachment.Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		table, column string
+		check         func(any) bool
+	}{
+		{"sessions", "questions", func(v any) bool { l, ok := v.([]any); return ok && len(l) == 2 }},
+		{"answers", "prev_card", func(v any) bool { m, ok := v.(map[string]any); return ok && m["Reps"] != nil }},
+		{"sessions", "kind", func(v any) bool { return v == "quiz" }}, // plain strings stay strings
+	}
+	for _, tc := range tests {
+		rows := doc.Data[tc.table]
+		if len(rows) != 1 {
+			t.Fatalf("%s: %d rows, want 1", tc.table, len(rows))
+		}
+		if v := rows[0][tc.column]; !tc.check(v) {
+			t.Errorf("%s.%s = %#v", tc.table, tc.column, v)
+		}
 	}
 }
