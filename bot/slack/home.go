@@ -40,7 +40,7 @@ func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
 		b = append(b, slackapi.NewHeaderBlock(plainText(truncate(fmt.Sprintf("Your %s dashboard", d.CertName), maxHeader))))
 		fields := []*slackapi.TextBlockObject{
 			mrkdwnText(fmt.Sprintf("*Readiness*\n%s", meter(d.Readiness))),
-			mrkdwnText(fmt.Sprintf("*Streak*\n%d day(s)", d.Streak)),
+			mrkdwnText("*Streak*\n" + days(d.Streak)),
 			mrkdwnText(fmt.Sprintf("*Cards due today*\n%d", d.DueToday)),
 			mrkdwnText("*Last week*\n" + place(d.LastWeekPlace, d.LastWeekOf)),
 			mrkdwnText("*Plan*\n" + planLine(d.Plan)),
@@ -49,8 +49,12 @@ func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
 		b = append(b, &slackapi.SectionBlock{Type: slackapi.MBTSection, Fields: fields}, slackapi.NewDividerBlock(),
 			slackapi.NewSectionBlock(mrkdwnText("*Mastery by domain*"), nil, nil))
 		for _, dd := range d.Domains {
-			line := fmt.Sprintf("`D%d` %s · %s (%d%%): %d answered, %.0f%% right, %d due",
-				dd.N, meter(dd.Mastery), escape(dd.Name), dd.Weight, dd.Answered, dd.Accuracy*100, dd.Due)
+			right := "" // no accuracy without answers, as in `progress`
+			if dd.Answered > 0 {
+				right = fmt.Sprintf(", %.0f%% right", dd.Accuracy*100)
+			}
+			line := fmt.Sprintf("`D%d` %s · %s (%d%%): %d answered%s, %d due",
+				dd.N, meter(dd.Mastery), escape(dd.Name), dd.Weight, dd.Answered, right, dd.Due)
 			b = append(b, slackapi.NewSectionBlock(mrkdwnText(truncate(line, maxSectionText)), nil, nil))
 		}
 		b = append(b, slackapi.NewContextBlock("", mrkdwnText(truncate("Outline: "+escape(d.Outline), maxContextText))))
@@ -87,11 +91,19 @@ func place(p, of int) string {
 	return fmt.Sprintf("#%d of %d", p, of)
 }
 
+// days is "1 day", "3 days".
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
 func planLine(p *bot.DashboardPlan) string {
 	if p == nil {
 		return "none yet: `/cert plan cissp YYYY-MM-DD`"
 	}
-	s := fmt.Sprintf("exam %s, %d days left, %d a day", p.ExamDate, p.DaysLeft, p.PerDay)
+	s := fmt.Sprintf("exam %s, %s left, %d a day", p.ExamDate, days(p.DaysLeft), p.PerDay)
 	switch {
 	case p.Ahead > 0:
 		s += fmt.Sprintf(" (%d ahead)", p.Ahead)

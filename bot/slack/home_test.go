@@ -24,7 +24,7 @@ func TestHomeView(t *testing.T) {
 	}
 	v := HomeView(d)
 	raw, _ = json.Marshal(v)
-	for _, want := range []string{"42%", "3 day(s)", "#2 of 7", "90 days left", "4 behind", "07:30 Europe/Paris", "`D8`", `Domain \u0026lt;x\u0026gt;`, `"value":"quiz cissp 3"`, `"style":"primary"`} {
+	for _, want := range []string{"42%", "3 days", "#2 of 7", "90 days left", "4 behind", "07:30 Europe/Paris", "`D8`", `Domain \u0026lt;x\u0026gt;`, `"value":"quiz cissp 3"`, `"style":"primary"`} {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("view lacks %q", want)
 		}
@@ -40,5 +40,33 @@ func TestHomeView(t *testing.T) {
 	}
 	if last := v.Blocks.BlockSet[len(v.Blocks.BlockSet)-1]; last.BlockType() != "actions" {
 		t.Errorf("last block is %s, want the buttons", last.BlockType())
+	}
+}
+
+// TestHomeViewCounts: counts read as words do ("1 day", "3 days") and a
+// domain with no answers shows no accuracy.
+func TestHomeViewCounts(t *testing.T) {
+	tests := []struct {
+		streak, daysLeft, answered int
+		want, not                  []string
+	}{
+		{1, 1, 0, []string{"*Streak*\\n1 day", "1 day left", "0 answered, 0 due"}, []string{"day(s)", "1 days", "0% right"}},
+		{3, 90, 4, []string{"*Streak*\\n3 days", "90 days left", "4 answered, 50% right"}, []string{"day(s)"}},
+	}
+	for _, tc := range tests {
+		d := bot.Dashboard{CertName: "CISSP", Streak: tc.streak,
+			Plan:    &bot.DashboardPlan{ExamDate: "2027-03-01", DaysLeft: tc.daysLeft, PerDay: 12},
+			Domains: []bot.DashboardDomain{{N: 1, Name: "D", Weight: 12, Answered: tc.answered, Accuracy: 0.5}}}
+		raw, _ := json.Marshal(HomeView(d))
+		for _, w := range tc.want {
+			if !strings.Contains(string(raw), w) {
+				t.Errorf("streak %d, %d days left: view lacks %q:\n%s", tc.streak, tc.daysLeft, w, raw)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(string(raw), w) {
+				t.Errorf("streak %d, %d days left: view has %q", tc.streak, tc.daysLeft, w)
+			}
+		}
 	}
 }
