@@ -71,9 +71,10 @@ func judge(c askCase, r bot.Reply) bool {
 	return false
 }
 
-// TestAskVariants: the tuned sets' questions (and the synthetic paraphrases), rewritten as the next asker
-// would word them, must mostly keep their answer: the generalisation
-// signal, measured without the held-out part.
+// TestAskVariants: the tuned sets' questions and the synthetic
+// paraphrases, rewritten as the next asker would word them, must mostly
+// keep their answer: the generalisation signal, measured without the
+// held-out part.
 func TestAskVariants(t *testing.T) {
 	h := newHarness(t)
 	var total, kept int
