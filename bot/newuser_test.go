@@ -63,6 +63,10 @@ func TestNewUserRoughEdges(t *testing.T) {
 			{text: "thank you", want: []string{"You're welcome!"}},
 			{text: "hello", want: []string{"Hello!"}},
 		}},
+		{"each exam's outline parts by its own name", []step{
+			{text: "domains cism", want: []string{"`domain cism <n>` for subtopics"}},
+			{text: "domains cissp", want: []string{"`domain cissp <n>` for objectives"}},
+		}},
 		{"a fresh user's progress is CISSP", []step{
 			{text: "progress", want: []string{"Your CISSP progress", "No answers yet"}},
 		}},
