@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/remind"
@@ -314,10 +315,10 @@ func TestNamedOptionsParsedOnce(t *testing.T) {
 		opts map[string]string
 		want string
 	}{
-		{"quiz", map[string]string{"cert": "cissp", "count": "25"}, "`count` must be a whole number from 1 to 20, e.g. `quiz cissp 7 5`."},
+		{"quiz", map[string]string{"cert": "cissp", "count": "25"}, "The `count` must be a whole number from 1 to 20, e.g. `quiz cissp 7 5`."},
 		{"quiz", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
-		{"plan", map[string]string{"cert": "cism", "date": "2027-13-01"}, "`date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
-		{"exam", map[string]string{"action": "explode"}, "`action` must be one of pause, resume, stop"},
+		{"plan", map[string]string{"cert": "cism", "date": "2027-13-01"}, "The `date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
+		{"exam", map[string]string{"action": "explode"}, "The `action` must be one of pause, resume, stop"},
 	} {
 		r := do(c.cmd, c.opts)
 		if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, c.want) || strings.Contains(r.Body, "\n") {
@@ -366,7 +367,7 @@ func TestGroupPermissionDecidedOnce(t *testing.T) {
 	if r := h.e.Handle(ctx, bot.Request{Actor: manager, Command: "group daily", Options: map[string]string{"time": "09:00", "zone": "UTC"}}); r.Outcome != bot.OutcomeOK || !strings.Contains(r.Body, "09:00") {
 		t.Errorf("manager: %s", all(r))
 	}
-	if r := h.e.Handle(ctx, bot.Request{Actor: manager, Command: "group daily", Options: map[string]string{"time": "9h", "zone": "UTC"}}); !strings.Contains(r.Body, "`time` must be a 24-hour time as HH:MM") {
+	if r := h.e.Handle(ctx, bot.Request{Actor: manager, Command: "group daily", Options: map[string]string{"time": "9h", "zone": "UTC"}}); !strings.Contains(r.Body, "The `time` must be a time as HH:MM (24-hour) or 7:30am") {
 		t.Errorf("bad time: %s", all(r))
 	}
 	console := bot.Actor{Platform: "console", Workspace: "local", User: "me", Channel: "console"}
@@ -399,5 +400,90 @@ func TestPrepareOddRequests(t *testing.T) {
 	}
 	if r := h.e.Handle(context.Background(), bot.Request{Actor: actor("odd"), Command: "frobnicate", Options: map[string]string{"x": "y"}}); r.Outcome != bot.OutcomeUserError {
 		t.Errorf("unknown command: %s", all(r))
+	}
+}
+
+// TestReviewOneExam: `review cism` reviews only CISM's due cards (it was
+// refused as an unknown argument); bare `review` keeps both exams'.
+func TestReviewOneExam(t *testing.T) {
+	for _, c := range []struct {
+		text, note, exam string // exam: the only exam the review may show, "" for any
+		wantErr          string
+	}{
+		{text: "review cism", note: "CISM review: 2 due cards", exam: "CISM"},
+		{text: "review CISSP", note: "CISSP review: 2 due cards", exam: "CISSP"},
+		{text: "review", note: "Review: 4 due cards"},
+		{text: "review cisp", wantErr: "Unknown exam \"cisp\""},
+		{text: "review soon", wantErr: "Unknown argument \"soon\". Usage: `review [cism|cissp]`, e.g. `review cism`."},
+	} {
+		t.Run(c.text, func(t *testing.T) {
+			h := newHarness(t)
+			for _, quiz := range []string{"quiz cism 1 2", "quiz cissp 1 2"} {
+				r := h.do(t, "ro", quiz)
+				for i := 0; i < 2; i++ {
+					r = h.click(t, "ro", h.answerButton(t, r, false))
+					if i == 0 {
+						r = h.click(t, "ro", mustButton(t, r, "quiz:next:"))
+					}
+				}
+			}
+			h.clock.Advance(30 * 24 * time.Hour)
+			r := h.do(t, "ro", c.text)
+			if c.wantErr != "" {
+				if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, c.wantErr) {
+					t.Fatalf("want %q, got %s:\n%s", c.wantErr, r.Outcome, all(r))
+				}
+				return
+			}
+			if r.Outcome != bot.OutcomeOK || !strings.Contains(r.Body, c.note) {
+				t.Fatalf("want %q in:\n%s", c.note, all(r))
+			}
+			s, err := h.store.Session(context.Background(), strings.Split(mustButton(t, r, "quiz:answer:"), ":")[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, id := range s.Questions {
+				q, _ := h.kb.Question(id)
+				seen[strings.ToUpper(q.Cert)] = true
+			}
+			if c.exam != "" && (len(seen) != 1 || !seen[c.exam]) {
+				t.Errorf("%s review holds %v", c.exam, seen)
+			}
+			if c.exam == "" && len(seen) != 2 {
+				t.Errorf("review of both exams holds %v", seen)
+			}
+		})
+	}
+}
+
+// TestRoughEdgeReplies: one-line replies a new user met say plainly what
+// is wrong: the console's `group` says the console has no channels, an
+// unknown domain or objective is echoed as typed (it was lower-cased), and
+// a parameter error reads as a sentence.
+func TestRoughEdgeReplies(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	console := bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", Name: "me", DM: true}
+	slackDM := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", DM: true}
+	for _, c := range []struct {
+		actor bot.Actor
+		text  string
+		want  string
+	}{
+		{console, "group", "The console has no channels: `group` works in a Slack or Discord channel."},
+		{console, "group daily 09:00 UTC", "The console has no channels: `group` works in a Slack or Discord channel."},
+		{slackDM, "group", "`group` is for channels: run it in the channel of your study group."},
+		{console, "domain cism 4Z9", "CISM has no domain \"4Z9\". Domains are 1-4: see `domains cism`."},
+		{console, "domain cissp Quantum Stuff", "CISSP has no domain \"Quantum Stuff\". Domains are 1-8: see `domains cissp`."},
+		{console, "domain cissp 7.99", "CISSP domain 7 has no objective \"7.99\": see `domain cissp 7`."},
+		{console, "quiz cissp Quantum", "CISSP has no domain \"Quantum\"."},
+		{console, "plan cism 2027-13-01", "The `date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
+		{console, "remind 25:00", "The `time` must be a time as HH:MM (24-hour) or 7:30am, e.g. `remind 07:30 Europe/Paris`."},
+	} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: c.text})
+		if r.Outcome != bot.OutcomeUserError || !strings.HasPrefix(r.Body, c.want) {
+			t.Errorf("%s %q: want %q, got %s %q", c.actor.Platform, c.text, c.want, r.Outcome, r.Body)
+		}
 	}
 }

@@ -221,7 +221,7 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 		ex = cmd
 	}
 	bad := func(what string) error {
-		return Errorf("`%s` must be %s, e.g. `%s`.", p.Name, what, ex)
+		return Errorf("The `%s` must be %s, e.g. `%s`.", p.Name, what, ex)
 	}
 	n := p.MaxLen
 	if n == 0 {
@@ -232,10 +232,10 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 	}
 	switch p.Kind {
 	case KindExam:
-		v = strings.ToLower(v)
-		if v != "cism" && v != "cissp" {
+		if lv := strings.ToLower(v); lv != "cism" && lv != "cissp" {
 			return "", unknownExam(v, ex)
 		}
+		v = strings.ToLower(v)
 	case KindCount:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < p.Min || n > p.Max {
@@ -246,12 +246,11 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 			return "", bad("a date as YYYY-MM-DD")
 		}
 	case KindTime:
-		if !clockRe.MatchString(v) {
-			return "", bad("a 24-hour time as HH:MM")
+		t, ok := parseClock(v)
+		if !ok {
+			return "", bad("a time as HH:MM (24-hour) or 7:30am")
 		}
-		if len(v) == 4 { // 7:30
-			v = "0" + v
-		}
+		v = t
 	case KindZone:
 		loc, err := ParseZone(v)
 		if err != nil {
@@ -270,12 +269,42 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 	return v, nil
 }
 
-var clockRe = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):[0-5][0-9]$`)
+var (
+	clockRe   = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`)
+	clock12Re = regexp.MustCompile(`^(0?[1-9]|1[0-2])(?::([0-5][0-9]))? ?([ap])\.?m\.?$`)
+)
+
+// parseClock reads a 24-hour HH:MM or a 12-hour time (7am, 7 am, 7:30pm,
+// 12am is midnight) as the HH:MM stored and shown.
+func parseClock(v string) (string, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if m := clockRe.FindStringSubmatch(v); m != nil {
+		h, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("%02d:%s", h, m[2]), true
+	}
+	m := clock12Re.FindStringSubmatch(v)
+	if m == nil {
+		return "", false
+	}
+	h, _ := strconv.Atoi(m[1])
+	h %= 12
+	if m[3] == "p" {
+		h += 12
+	}
+	minute := m[2]
+	if minute == "" {
+		minute = "00"
+	}
+	return fmt.Sprintf("%02d:%s", h, minute), true
+}
 
 // permitted enforces a command's Who; it is the one place that decides.
 func permitted(info CommandInfo, a Actor) error {
 	if info.Who != ChannelManagers {
 		return nil
+	}
+	if a.Platform == PlatformConsole && (a.DM || a.Channel == "") {
+		return Errorf("The console has no channels: `%s` works in a Slack or Discord channel.", info.Name)
 	}
 	if a.DM || a.Channel == "" {
 		return Errorf("`%s` is for channels: run it in the channel of your study group.", info.Name)

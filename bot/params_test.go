@@ -106,7 +106,7 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 		{"plan", bot.OutcomeUserError, "No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`"},
 		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism YYYY-MM-DD`."},
 		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
-		{"plan cissp tomorrow", bot.OutcomeUserError, "`date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
+		{"plan cissp tomorrow", bot.OutcomeUserError, "The `date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
 		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
 		{"plan cism 2027-03-01", bot.OutcomeOK, "CISM"},
 		{"plan", bot.OutcomeOK, "CISM"}, // shows the plan just made
@@ -258,7 +258,7 @@ func TestUnknownExamOneRule(t *testing.T) {
 		{"domains cisa", "domains", map[string]string{"cert": "cisa"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
 		{"domain cisa 3", "domain", map[string]string{"cert": "cisa", "domain": "3"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
 		{"quiz cisp", "quiz", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
-		{"plan CISP 2027-03-01", "plan", map[string]string{"cert": "CISP", "date": "2027-03-01"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
+		{"plan CISP 2027-03-01", "plan", map[string]string{"cert": "CISP", "date": "2027-03-01"}, "Unknown exam \"CISP\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
 		{"progress cisp", "progress", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `progress cism`."},
 		{"exam cisa", "exam", map[string]string{"cert": "cisa"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `exam cism`."},
 	} {
@@ -288,8 +288,8 @@ func TestEveryCommandTypedOnce(t *testing.T) {
 		want    string // in the title and body
 	}{
 		{"ask what is the CISSP passing score", "ask", map[string]string{"question": "what is the CISSP passing score"}, bot.OutcomeOK, "700 out of 1000"},
-		{"ask " + long, "ask", map[string]string{"question": long}, bot.OutcomeUserError, "`question` must be at most 500 characters, e.g. `ask how long is the cissp exam`."},
-		{long + "?", "", nil, bot.OutcomeUserError, "`question` must be at most 500 characters"},
+		{"ask " + long, "ask", map[string]string{"question": long}, bot.OutcomeUserError, "The `question` must be at most 500 characters, e.g. `ask how long is the cissp exam`."},
+		{long + "?", "", nil, bot.OutcomeUserError, "The `question` must be at most 500 characters"},
 		{"ask", "ask", nil, bot.OutcomeUserError, "Ask me something, e.g. `ask how long is the cissp exam`."},
 		{"compare Cryptography", "compare", map[string]string{"topic": "Cryptography"}, bot.OutcomeOK, "Cryptography: CISM vs CISSP"},
 		{"compare crypto basics", "compare", map[string]string{"topic": "crypto basics"}, bot.OutcomeOK, "Cryptography: CISM vs CISSP"},
@@ -297,7 +297,7 @@ func TestEveryCommandTypedOnce(t *testing.T) {
 		{"help quiz", "help", map[string]string{"command": "quiz"}, bot.OutcomeOK, "help: quiz\n`quiz [cism|cissp] [domain] [count 1-20]`: Practice questions with explanations\n- cert:"},
 		{"? exam", "help", map[string]string{"command": "exam"}, bot.OutcomeOK, "Example: `exam cism`"},
 		{"help me please", "help", map[string]string{"command": "me please"}, bot.OutcomeOK, "- `quiz [cism|cissp] [domain] [count 1-20]`: Practice questions"},
-		{"review now", "", nil, bot.OutcomeUserError, "Unknown argument \"now\". Usage: `review`."},
+		{"review now", "", nil, bot.OutcomeUserError, "Unknown argument \"now\". Usage: `review [cism|cissp]`, e.g. `review cism`."},
 		{"leaderboard please", "", nil, bot.OutcomeUserError, "Unknown argument \"please\". Usage: `leaderboard`."},
 		{"export json", "", nil, bot.OutcomeUserError, "Unknown argument \"json\". Usage: `export`."},
 		{"progress cism chart now", "", nil, bot.OutcomeUserError, "Unknown argument \"now\". Usage: `progress [cism|cissp] [chart]`, e.g. `progress cism`."},

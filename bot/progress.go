@@ -15,29 +15,43 @@ import (
 // reviewSize is how many cards one review session holds.
 const reviewSize = 10
 
-func (e *Engine) review(ctx context.Context, req Request, _ Args) (Reply, error) {
+// review starts a review of the cards due now, of one exam when named
+// (`review cism`), else of both.
+func (e *Engine) review(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return Reply{}, err
 	}
+	only := args.Named["cert"]
 	if s, err := e.store.OpenSession(ctx, u.ID, reviewKind); err == nil {
 		// Starting again would silently drop it: the user chooses.
+		cards, restart := "the cards due now", "review:restart:"+s.ID
+		if only != "" {
+			cards, restart = "the "+strings.ToUpper(only)+" cards due now", restart+":"+only
+		}
 		return Reply{Kind: "review", Private: true, Title: "You have a review open",
-			Body: fmt.Sprintf("Your review is at question %d of %d. Resume it, or start over with the cards due now (the open one ends as stopped; its answers count).", s.Position+1, len(s.Questions)),
+			Body: fmt.Sprintf("Your review is at question %d of %d. Resume it, or start over with %s (the open one ends as stopped; its answers count).", s.Position+1, len(s.Questions), cards),
 			Buttons: []Button{
 				{ID: fmt.Sprintf("quiz:next:%s:%d", s.ID, s.Position), Label: "Resume", Style: StylePrimary},
-				{ID: "review:restart:" + s.ID, Label: "Start over", Style: StyleDanger},
+				{ID: restart, Label: "Start over", Style: StyleDanger},
 			}}, nil
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return Reply{}, err
 	}
-	return e.startReview(ctx, req, u)
+	return e.startReview(ctx, req, u, only)
 }
 
-// reviewAction routes review:restart:<open session>.
+// reviewAction routes review:restart:<open session>[:<exam>].
 func (e *Engine) reviewAction(ctx context.Context, req Request, parts []string) (Reply, error) {
-	if len(parts) != 2 || parts[0] != "restart" {
+	if len(parts) < 2 || len(parts) > 3 || parts[0] != "restart" {
 		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	only := ""
+	if len(parts) == 3 {
+		if _, ok := e.kb.Cert(parts[2]); !ok {
+			return Reply{}, Errorf("That button is not valid any more.")
+		}
+		only = parts[2]
 	}
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
@@ -46,12 +60,14 @@ func (e *Engine) reviewAction(ctx context.Context, req Request, parts []string) 
 	if err := e.endOpen(ctx, u, parts[1], reviewKind); err != nil {
 		return Reply{}, err
 	}
-	return e.startReview(ctx, req, u)
+	return e.startReview(ctx, req, u, only)
 }
 
-func (e *Engine) startReview(ctx context.Context, req Request, u storage.User) (Reply, error) {
+// startReview starts a review of only's cards, or of both exams' when only
+// is empty.
+func (e *Engine) startReview(ctx context.Context, req Request, u storage.User, only string) (Reply, error) {
 	now := e.clock.Now()
-	due, err := e.store.DueCards(ctx, u.ID, "", now, reviewSize)
+	due, err := e.store.DueCards(ctx, u.ID, only, now, reviewSize)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -61,9 +77,13 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User) (
 			ids = append(ids, c.QuestionID)
 		}
 	}
-	cert := e.defaultCert(ctx, u)
-	if len(due) > 0 {
+	cert := only
+	switch {
+	case cert != "":
+	case len(due) > 0:
 		cert = due[0].Cert
+	default:
+		cert = e.defaultCert(ctx, u)
 	}
 	fresh := 0
 	if len(ids) < reviewSize {
@@ -95,7 +115,11 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User) (
 		return Reply{}, err
 	}
 	s.State = storage.SessionActive
-	return e.showQuestion(ctx, s, fmt.Sprintf("Review: %s, %s from your weakest, heaviest domains.", plural(len(ids)-fresh, "due card"), plural(fresh, "new question")))
+	what := "Review"
+	if only != "" {
+		what = strings.ToUpper(only) + " review"
+	}
+	return e.showQuestion(ctx, s, fmt.Sprintf("%s: %s, %s from your weakest, heaviest domains.", what, plural(len(ids)-fresh, "due card"), plural(fresh, "new question")))
 }
 
 func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {

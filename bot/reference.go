@@ -112,7 +112,7 @@ func (e *Engine) cert(name, example string) (*knowledge.Cert, error) {
 // unknownExam is the one reply to an exam name that is neither exam, for
 // typed text and named options alike.
 func unknownExam(name, example string) error {
-	return Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(strings.ToLower(name), 20), example)
+	return Errorf("Unknown exam %q: say `cism` or `cissp`, e.g. `%s`.", truncate(name, 20), example)
 }
 
 func (e *Engine) outlineFor(ctx context.Context, req Request, cert string) *knowledge.Outline {
@@ -374,7 +374,8 @@ func (e *Engine) outlineVersions(cert string) []string {
 var objectiveRe = regexp.MustCompile(`^([1-9])(\.[0-9]{1,2}|[ab][0-9]{1,2})$`)
 
 func (e *Engine) findDomain(o *knowledge.Outline, arg string) *knowledge.Domain {
-	if m := objectiveRe.FindStringSubmatch(strings.ToLower(arg)); m != nil {
+	arg = strings.ToLower(arg)
+	if m := objectiveRe.FindStringSubmatch(arg); m != nil {
 		return o.Domain(int(m[1][0] - '0'))
 	}
 	if n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(arg, "d"), "domain")); err == nil {
@@ -400,8 +401,9 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	// Lower case as typed text is, so a typed "4A2" is an objective too.
-	query := strings.ToLower(args.Named["domain"])
+	// Read in lower case, so a typed "4A2" is an objective too; echoed as typed.
+	typed := args.Named["domain"]
+	query := strings.ToLower(typed)
 	if query == "" {
 		return Reply{}, Errorf("Which domain? e.g. `domain %s 1` or `domain %s %s`.", c.ID, c.ID, strings.ToLower(strings.Fields(e.kb.OutlineFor(c.ID, e.today()).Domains[0].Name)[0]))
 	}
@@ -415,7 +417,7 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	}
 	d := e.findDomain(o, query)
 	if d == nil {
-		return Reply{}, Errorf("%s has no domain %q. Domains are 1-%d: see `domains %s`.", c.Name, truncate(query, 30), len(o.Domains), c.ID)
+		return Reply{}, Errorf("%s has no domain %q. Domains are 1-%d: see `domains %s`.", c.Name, truncate(typed, 30), len(o.Domains), c.ID)
 	}
 	w := weightText(d, ", unconfirmed")
 	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
@@ -451,7 +453,7 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 			}
 		}
 		if hit == nil {
-			return Reply{}, Errorf("%s domain %d has no objective %q: see `domain %s %d`.", c.Name, d.N, truncate(query, 10), c.ID, d.N)
+			return Reply{}, Errorf("%s domain %d has no objective %q: see `domain %s %d`.", c.Name, d.N, truncate(typed, 10), c.ID, d.N)
 		}
 		fmt.Fprintf(&sb, "\nYou asked for **%s** %s\n", hit.ID, hit.Title)
 	}

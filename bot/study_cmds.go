@@ -27,7 +27,9 @@ func (e *Engine) registerStudy() {
 		examParam(false, "Which certification (to start an exam)", "exam cism"),
 		{Name: "action", Kind: KindChoice, Desc: "Pause, resume or stop your exam", Example: "exam pause", Choices: []string{"pause", "resume", "stop"}}}},
 		e.exam)
-	e.Register(CommandInfo{Name: "review", Usage: "review", Summary: "Spaced repetition: due cards first, then weak domains"}, e.review)
+	e.Register(CommandInfo{Name: "review", Usage: "review [cism|cissp]", Summary: "Spaced repetition: due cards first, then weak domains", Params: []Param{
+		examParam(false, "Only this certification's cards (default: all due cards)", "review cism")}},
+		e.review)
 	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak, readiness, as text and a chart", Params: []Param{
 		examParam(false, "Which certification (default: your plan's)", "progress cism"),
 		{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a file (console; chats always show it)", Example: "progress cissp chart", Choices: []string{"chart"}}}},

@@ -46,7 +46,8 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	}
 	var names []string
 	var numbers []string
-	for i, raw := range words {
+	for i := 0; i < len(words); i++ {
+		raw := words[i]
 		w := strings.ToLower(raw)
 		if p := restParam(info, named); p != nil {
 			// Free text once the arguments before it are given: the rest, as typed.
@@ -69,10 +70,10 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			if len(names) == 0 && len(numbers) == 0 && p.Required && find(KindDate) == nil {
 				// A reference command names its exam first (`domains cisa`):
 				// the word can only be meant as the exam.
-				return nil, unknownExam(w, p.Example)
+				return nil, unknownExam(raw, p.Example)
 			}
 			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
-				return nil, unknownExam(w, p.Example)
+				return nil, unknownExam(raw, p.Example)
 			}
 		}
 		if p := find(KindVersion); p != nil && (isYear(w) || find(KindDomain) == nil) {
@@ -90,8 +91,15 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			}
 		}
 		if p := find(KindTime); p != nil {
-			if v, err := checkParam(info.Name, *p, w); err == nil {
+			v, joined := w, false
+			if i+1 < len(words) && isMeridiem(words[i+1]) { // "7 am"
+				v, joined = w+" "+strings.ToLower(words[i+1]), true
+			}
+			if v, err := checkParam(info.Name, *p, v); err == nil {
 				named[p.Name] = v
+				if joined {
+					i++
+				}
 				continue
 			}
 		}
@@ -105,7 +113,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			numbers = append(numbers, w)
 			continue
 		}
-		names = append(names, w)
+		names = append(names, raw) // as typed, to be echoed as typed; readers fold case
 	}
 	dom, count := find(KindDomain), find(KindCount)
 	if len(names) > 0 {
@@ -224,4 +232,14 @@ func isYear(w string) bool {
 	}
 	_, err := strconv.Atoi(w)
 	return err == nil
+}
+
+// isMeridiem reports whether w is "am" or "pm", as typed apart from its
+// time ("7 pm").
+func isMeridiem(w string) bool {
+	switch strings.ToLower(w) {
+	case "am", "pm", "a.m.", "p.m.":
+		return true
+	}
+	return false
 }

@@ -61,6 +61,41 @@ func TestDefinitionsFollowDeclarations(t *testing.T) {
 			}
 		}
 	}
+	// Declarations that changed for typed text: review takes an exam, and
+	// a time has room for "12:30 a.m.".
+	for _, c := range []struct {
+		path   []string
+		option string
+		exam   bool
+		maxLen int
+	}{
+		{[]string{"review"}, "cert", true, 0},
+		{[]string{"remind", "set"}, "time", false, len("12:30 a.m.")},
+		{[]string{"group", "daily"}, "time", false, len("12:30 a.m.")},
+	} {
+		opts := subs[c.path[0]].Options
+		for _, name := range c.path[1:] {
+			for _, o := range opts {
+				if o.Name == name {
+					opts = o.Options
+				}
+			}
+		}
+		var found *discordgo.ApplicationCommandOption
+		for _, o := range opts {
+			if o.Name == c.option {
+				found = o
+			}
+		}
+		switch {
+		case found == nil:
+			t.Errorf("%v: no %s option", c.path, c.option)
+		case c.exam && len(found.Choices) != 2:
+			t.Errorf("%v: %s has %d choices", c.path, c.option, len(found.Choices))
+		case c.maxLen > 0 && found.MaxLength != c.maxLen:
+			t.Errorf("%v: %s max length %d, want %d", c.path, c.option, found.MaxLength, c.maxLen)
+		}
+	}
 	for _, c := range cmds {
 		sub, ok := subs[c.Name]
 		if !ok {

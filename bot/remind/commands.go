@@ -23,8 +23,8 @@ const (
 )
 
 const (
-	remindForm = "`remind 07:30 Europe/Berlin` (a 24-hour time, then an IANA time zone such as America/New_York)"
-	groupForm  = "`group daily 09:00 Europe/Berlin` (a 24-hour time, then an IANA time zone; add `cism` or `cissp` to keep to one exam)"
+	remindForm = "`remind 07:30 Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone such as America/New_York)"
+	groupForm  = "`group daily 09:00 Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone; add `cism` or `cissp` to keep to one exam)"
 	dayFormat  = "Mon 2 Jan 2006 15:04 MST"
 )
 
@@ -48,7 +48,7 @@ func Register(d Deps) {
 	e.Register(bot.CommandInfo{Name: "remind", Usage: "remind <HH:MM> [IANA zone] | remind off | remind pause <days> | remind resume | remind weekends off|on",
 		Summary: "A daily study reminder by DM, with one question", Subs: []bot.Sub{
 			{Name: "set", Usage: "remind <HH:MM> [IANA zone]", Summary: "Remind me every day at this time", Implied: true, Params: []bot.Param{
-				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM, 24-hour", Example: "remind 07:30 Europe/Paris", Required: true, MaxLen: 5}, zone}},
+				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM (24-hour) or 7:30am", Example: "remind 07:30 Europe/Paris", Required: true, MaxLen: 10}, zone}},
 			{Name: "show", Usage: "remind", Summary: "Show my daily reminder"},
 			{Name: "off", Usage: "remind off", Summary: "Stop my daily reminder", Aliases: []string{"stop"}},
 			{Name: "pause", Usage: "remind pause <days>", Summary: "Pause my reminder for some days", Params: []bot.Param{
@@ -62,7 +62,7 @@ func Register(d Deps) {
 	e.Register(bot.CommandInfo{Name: "group", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp] | group off",
 		Summary: "A question of the day in this channel (channel managers)", Who: bot.ChannelManagers, Subs: []bot.Sub{
 			{Name: "daily", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp]", Summary: "Post a question here every day", Params: []bot.Param{
-				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM, 24-hour", Example: "group daily 09:00 Europe/Berlin", Required: true, MaxLen: 5}, groupZone,
+				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM (24-hour) or 9am", Example: "group daily 09:00 Europe/Berlin", Required: true, MaxLen: 10}, groupZone,
 				{Name: "cert", Kind: bot.KindExam, Desc: "Keep to one exam (default: both)", Example: "group daily 09:00 Europe/Berlin cissp"}}},
 			{Name: "show", Usage: "group", Summary: "Show this channel's question of the day"},
 			{Name: "off", Usage: "group off", Summary: "Stop the daily question in this channel", Aliases: []string{"stop"}}}}, c.group)
@@ -127,8 +127,11 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 			return bot.Reply{}, err
 		}
 		n, err := strconv.Atoi(args.Named["days"])
-		if err != nil || n < 1 || n > 365 {
+		if err != nil {
 			return bot.Reply{}, bot.Errorf("Say how many days to pause, e.g. `remind pause 3` (1 to 365).")
+		}
+		if n < 1 || n > 365 {
+			return bot.Reply{}, bot.Errorf("A pause is 1 to 365 days (you asked for %d), e.g. `remind pause 3`.", n)
 		}
 		loc, _ := c.zones.load(cur.TZ)
 		lt := c.now().In(loc)
