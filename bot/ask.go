@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/certcoach/certcoach/knowledge"
@@ -130,8 +131,9 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		// "can I take cisa and cism on the same day".
 		name := strings.ToLower(a.Uncovered[0])
 		for _, key := range a.Attributes {
+			about := slices.Contains(e.kb.Vocab.UncoveredKeys, key)
 			for _, c := range certs {
-				if f, ok := c.Fact(key); ok && strings.Contains(strings.ToLower(f.Text), name) {
+				if f, ok := c.Fact(key); ok && (about || strings.Contains(strings.ToLower(f.Text), name)) {
 					return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
 				}
 			}

@@ -37,6 +37,10 @@ type Vocabulary struct {
 	// Uncovered names certifications certcoach has no sources for: a
 	// question about one of them gets an honest "not covered".
 	Uncovered []string `yaml:"uncovered"`
+	// UncoveredKeys are fact keys about other certifications (the waiver
+	// lists): they answer a question that names an uncovered certification
+	// even when their text does not name it.
+	UncoveredKeys []string `yaml:"uncovered_keys"`
 	// Spellings fold a word to the one the phrases use ("defence" is
 	// "defense"), in questions and phrases alike.
 	Spellings map[string]string `yaml:"spellings"`
@@ -65,6 +69,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 		v.Rewrites[k] = r
 	}
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
+	v.UncoveredKeys = append(v.UncoveredKeys, o.UncoveredKeys...)
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
 	}
@@ -399,18 +404,23 @@ func (b *Base) newAnalyzer() *analyzer {
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
 	}
-	for _, p := range b.phrases() {
+	phrases := b.phrases()
+	for _, p := range phrases {
+		if p.t.kind == "exam" && len(p.toks) == 1 {
+			a.examTok[p.toks[0]] = p.t.key
+		}
+	}
+	for _, p := range phrases {
+		// Written as questions are: "the cism waiver" is "cism waiver".
 		a.fold(p.toks)
 		_, p.toks = a.apply(nil, p.toks)
+		_, p.toks = a.collapseExams(p.toks, p.toks)
 		for _, t := range p.toks {
 			if t != gap && !filler[t] {
 				p.content++
 			}
 		}
 		a.byFirst[p.toks[0]] = append(a.byFirst[p.toks[0]], p)
-		if p.t.kind == "exam" && len(p.toks) == 1 {
-			a.examTok[p.toks[0]] = p.t.key
-		}
 	}
 	for k, ps := range a.byFirst {
 		sort.SliceStable(ps, func(i, j int) bool { return words(ps[i].toks) > words(ps[j].toks) })

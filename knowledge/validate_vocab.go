@@ -102,6 +102,11 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary openers: empty phrase %q", ph)
 		}
 	}
+	for _, k := range v.UncoveredKeys {
+		if !keys[k] {
+			add("vocabulary uncovered_keys: %q is no fact's key", k)
+		}
+	}
 	for _, ph := range v.Uncovered {
 		claim("vocabulary uncovered", "uncovered", "", ph)
 	}
