@@ -63,6 +63,10 @@ func TestNewUserRoughEdges(t *testing.T) {
 			{text: "thank you", want: []string{"You're welcome!"}},
 			{text: "hello", want: []string{"Hello!"}},
 		}},
+		{"each exam's outline parts by its own name", []step{
+			{text: "domains cism", want: []string{"`domain cism <n>` for subtopics"}},
+			{text: "domains cissp", want: []string{"`domain cissp <n>` for objectives"}},
+		}},
 		{"a fresh user's progress is CISSP", []step{
 			{text: "progress", want: []string{"Your CISSP progress", "No answers yet"}},
 		}},
@@ -71,7 +75,7 @@ func TestNewUserRoughEdges(t *testing.T) {
 		}},
 		{"a quiz stopped before any answer has no 0 of 0 score", []step{
 			{text: "quiz cissp 1 3"},
-			{text: "stop", want: []string{"Stopped before any answer"}, not: []string{"0 of 0"}},
+			{text: "stop", want: []string{"No answers recorded, so no score."}, not: []string{"0 of 0"}},
 		}},
 		{"a CISSP exam stopped early does not estimate 1000 and fail", []step{
 			{text: "exam cissp"}, {text: "!right"},
@@ -83,7 +87,7 @@ func TestNewUserRoughEdges(t *testing.T) {
 		}},
 		{"an exam stopped before any answer says so once", []step{
 			{text: "exam cissp"},
-			{text: "exam stop", want: []string{"Stopped before any answer"}, not: []string{"0 of 0", "no estimate"}},
+			{text: "exam stop", want: []string{"No answers recorded, so no score."}, not: []string{"0 of 0", "no estimate"}},
 		}},
 		{"one active day is singular", []step{
 			{text: "quiz cissp 1 2"}, {text: "!right"},

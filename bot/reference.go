@@ -347,7 +347,11 @@ func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, er
 			others = append(others, fmt.Sprintf("`domains %s %s`", c.ID, other.Version))
 		}
 	}
-	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · `domain %s <n>` for objectives", c.ID)
+	parts := "objectives" // ISC2's word; ISACA's outline has subtopics
+	if c.ID == "cism" {
+		parts = "subtopics"
+	}
+	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · `domain %s <n>` for %s", c.ID, parts)
 	if len(others) > 0 {
 		r.Footer += " · other versions: " + strings.Join(others, ", ")
 	}

@@ -517,7 +517,7 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 		pct = float64(right) / float64(n)
 	}
 	if n == 0 {
-		sb.WriteString("Stopped before any answer: nothing was recorded.\n")
+		sb.WriteString("No answers recorded, so no score.\n")
 	} else {
 		fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
 	}

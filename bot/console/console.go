@@ -153,6 +153,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		select {
 		case <-ctx.Done():
 			c.print("\nInterrupted: bye.\n")
+			c.openNote()
 			return nil
 		case l = <-lines:
 		}
@@ -161,12 +162,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 				c.print("\n") // the shell's prompt starts on a line of its own
 			}
 			if errors.Is(l.err, io.EOF) {
-				c.mu.Lock()
-				open := len(c.last) > 0
-				c.mu.Unlock()
-				if open { // Ctrl-D mid-quiz: nothing is lost, and this says so
-					c.print("Bye: nothing is lost; an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
-				}
+				c.openNote()
 				return nil
 			}
 			return fmt.Errorf("console: read input: %w", l.err)
@@ -188,6 +184,17 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 			return nil
 		}
 		c.print(out + "\n")
+	}
+}
+
+// openNote tells someone leaving with buttons still on screen (Ctrl-D or
+// Ctrl-C mid-quiz) that nothing is lost and how to pick it up.
+func (c *Console) openNote() {
+	c.mu.Lock()
+	open := len(c.last) > 0
+	c.mu.Unlock()
+	if open {
+		c.print("Nothing is lost: an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
 	}
 }
 

@@ -293,9 +293,30 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 			if err := c.Run(context.Background(), strings.NewReader(tc.in), false); err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Contains(out.String(), "nothing is lost"); got != tc.note {
+			if got := strings.Contains(out.String(), "Nothing is lost"); got != tc.note {
 				t.Fatalf("note shown %v, want %v:\n%s", got, tc.note, out.String()[max(0, out.Len()-300):])
 			}
 		})
+	}
+}
+
+// TestRunInterruptMidQuiz: Ctrl-C with a question on screen says the same.
+func TestRunInterruptMidQuiz(t *testing.T) {
+	for _, tc := range []struct {
+		first string
+		note  bool
+	}{{"quiz cissp 3", true}, {"help", false}} {
+		c, out, _ := newConsole(t)
+		c.Do(context.Background(), tc.first)
+		pr, pw := io.Pipe()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := c.Run(ctx, pr, true); err != nil {
+			t.Fatal(err)
+		}
+		pw.Close()
+		if got := strings.Contains(out.String(), "Interrupted: bye.\nNothing is lost"); got != tc.note {
+			t.Errorf("after %q: note shown %v, want %v:\n%s", tc.first, got, tc.note, out.String())
+		}
 	}
 }
