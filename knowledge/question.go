@@ -689,7 +689,7 @@ func (a *analyzer) elided(toks []string, ms []match) []match {
 			continue
 		}
 		for _, p := range a.byFirst[toks[s-2]] {
-			if p.t.kind == "term" && len(p.toks) == len(m.toks) && slices.Equal(p.toks[1:], m.toks[1:]) {
+			if p.t.kind == "term" && p.t.key != m.t.key && len(p.toks) == len(m.toks) && slices.Equal(p.toks[1:], m.toks[1:]) {
 				ms = append(ms, match{start: s - 2, end: s - 1, n: len(p.toks), phrase: p})
 				break
 			}
