@@ -647,7 +647,7 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskStudyTime
 	case q.DomainN > 0:
 		q.Ask = AskDomain
-	case intents["where"] && (len(q.Terms) > 0 || q.Topic != ""):
+	case intents["where"] && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
 		q.Ask = AskWhere
 	case intents["domain-weights"]:
 		q.Ask = AskDomainWeights
