@@ -148,7 +148,17 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 			return r, true
 		}
 	}
-	return e.factFor(a.Attributes, certs, false)
+	if r, ok := e.factFor(a.Attributes, certs, false); ok {
+		return r, true
+	}
+	// The exam named has none of the keys: a related key of its own
+	// ("does an mba count for cism": CISM has no degree-waiver fact, but
+	// its waiver list names degrees).
+	var related []string
+	for _, k := range a.Attributes {
+		related = append(related, e.kb.Vocab.Related[k]...)
+	}
+	return e.factFor(related, certs, false)
 }
 
 // unsourced answers a fact asked of the one exam named that only the

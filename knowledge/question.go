@@ -41,6 +41,9 @@ type Vocabulary struct {
 	// lists): they answer a question that names an uncovered certification
 	// even when their text does not name it.
 	UncoveredKeys []string `yaml:"uncovered_keys"`
+	// Related fact keys answer when the exam named has none of the keys
+	// asked for (CISM has no degree-waiver fact; its waiver list says).
+	Related map[string][]string `yaml:"related"`
 	// Spellings fold a word to the one the phrases use ("defence" is
 	// "defense"), in questions and phrases alike.
 	Spellings map[string]string `yaml:"spellings"`
@@ -70,6 +73,12 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	}
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	v.UncoveredKeys = append(v.UncoveredKeys, o.UncoveredKeys...)
+	if len(o.Related) > 0 && v.Related == nil {
+		v.Related = map[string][]string{}
+	}
+	for k, r := range o.Related {
+		v.Related[k] = append(v.Related[k], r...)
+	}
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
 	}
