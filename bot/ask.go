@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/certcoach/certcoach/knowledge"
@@ -130,8 +131,9 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		// "can I take cisa and cism on the same day".
 		name := strings.ToLower(a.Uncovered[0])
 		for _, key := range a.Attributes {
+			about := slices.Contains(e.kb.Vocab.UncoveredKeys, key)
 			for _, c := range certs {
-				if f, ok := c.Fact(key); ok && strings.Contains(strings.ToLower(f.Text), name) {
+				if f, ok := c.Fact(key); ok && (about || strings.Contains(strings.ToLower(f.Text), name)) {
 					return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
 				}
 			}
@@ -146,7 +148,17 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 			return r, true
 		}
 	}
-	return e.factFor(a.Attributes, certs, false)
+	if r, ok := e.factFor(a.Attributes, certs, false); ok {
+		return r, true
+	}
+	// The exam named has none of the keys: a related key of its own
+	// ("does an mba count for cism": CISM has no degree-waiver fact, but
+	// its waiver list names degrees).
+	var related []string
+	for _, k := range a.Attributes {
+		related = append(related, e.kb.Vocab.Related[k]...)
+	}
+	return e.factFor(related, certs, false)
 }
 
 // unsourced answers a fact asked of the one exam named that only the

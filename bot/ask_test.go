@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -405,6 +406,24 @@ func TestAskRefusalPhrases(t *testing.T) {
 				r := h.e.Handle(context.Background(), bot.Request{Actor: actor("refusals"), Text: "ask " + q})
 				if len(r.Refs) == 0 || r.Refs[0] != "refuse:"+e.Key {
 					t.Errorf("%q: refs %v, want refuse:%s first", q, r.Refs, e.Key)
+				}
+			}
+		}
+	}
+}
+
+// TestAskOwnPhrasings: each fact's own asked phrasings, asked of its exam
+// by name, are answered with that fact.
+func TestAskOwnPhrasings(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range h.kb.Certs {
+		for _, f := range c.Facts {
+			for _, a := range f.Asked {
+				for _, q := range []string{a + " for the " + c.ID, c.ID + ": " + a} {
+					r := h.e.Handle(context.Background(), bot.Request{Actor: actor("own"), Text: "ask " + q})
+					if !slices.Contains(r.Refs, "fact:"+f.ID) {
+						t.Errorf("%q: refs %v, want fact:%s", q, r.Refs, f.ID)
+					}
 				}
 			}
 		}

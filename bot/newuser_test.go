@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -145,16 +144,7 @@ func TestExportHasJSONNotQuotedJSON(t *testing.T) {
 	h := newHarness(t)
 	r := h.do(t, "ann", "quiz cissp 7 2")
 	h.click(t, "ann", h.answerButton(t, r, false))
-	exp := h.do(t, "ann", "export")
-	if exp.Attachment == nil {
-		t.Fatalf("export without attachment: %s", all(exp))
-	}
-	var doc struct {
-		Data map[string][]map[string]any `json:"data"`
-	}
-	if err := json.Unmarshal(exp.Attachment.Content, &doc); err != nil {
-		t.Fatal(err)
-	}
+	data := exportData(t, h, "ann")
 	tests := []struct {
 		table, column string
 		check         func(any) bool
@@ -164,7 +154,7 @@ func TestExportHasJSONNotQuotedJSON(t *testing.T) {
 		{"sessions", "kind", func(v any) bool { return v == "quiz" }}, // plain strings stay strings
 	}
 	for _, tc := range tests {
-		rows := doc.Data[tc.table]
+		rows := data[tc.table]
 		if len(rows) != 1 {
 			t.Fatalf("%s: %d rows, want 1", tc.table, len(rows))
 		}

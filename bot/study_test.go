@@ -123,18 +123,9 @@ func TestQuizReviewProgressPlanExportForget(t *testing.T) {
 	if !strings.Contains(prog.Body, "Plan:** exam 2027-02-01") {
 		t.Fatalf("progress should show the plan:\n%s", all(prog))
 	}
-	exp := h.do(t, "carol", "export")
-	if exp.Attachment == nil {
-		t.Fatalf("export without attachment: %s", all(exp))
-	}
-	var doc struct {
-		Data map[string][]map[string]any `json:"data"`
-	}
-	if err := json.Unmarshal(exp.Attachment.Content, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if len(doc.Data["answers"]) != 5 || len(doc.Data["plans"]) != 1 || len(doc.Data["cards"]) != 5 {
-		t.Fatalf("export has answers=%d plans=%d cards=%d", len(doc.Data["answers"]), len(doc.Data["plans"]), len(doc.Data["cards"]))
+	data := exportData(t, h, "carol")
+	if len(data["answers"]) != 5 || len(data["plans"]) != 1 || len(data["cards"]) != 5 {
+		t.Fatalf("export has answers=%d plans=%d cards=%d", len(data["answers"]), len(data["plans"]), len(data["cards"]))
 	}
 	f := h.do(t, "carol", "forget")
 	confirm := mustButton(t, f, "forget:confirm:")
@@ -337,4 +328,21 @@ func TestConcurrentAnswers(t *testing.T) {
 			t.Errorf("u%d has %d answers (%v), want 4", i, n, err)
 		}
 	}
+}
+
+// exportData is user's export as a user would get it: the attachment's
+// tables by name.
+func exportData(t *testing.T, h *harness, user string) map[string][]map[string]any {
+	t.Helper()
+	exp := h.do(t, user, "export")
+	if exp.Attachment == nil {
+		t.Fatalf("export without attachment: %s", all(exp))
+	}
+	var doc struct {
+		Data map[string][]map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal(exp.Attachment.Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Data
 }

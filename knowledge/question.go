@@ -37,6 +37,13 @@ type Vocabulary struct {
 	// Uncovered names certifications certcoach has no sources for: a
 	// question about one of them gets an honest "not covered".
 	Uncovered []string `yaml:"uncovered"`
+	// UncoveredKeys are fact keys about other certifications (the waiver
+	// lists): they answer a question that names an uncovered certification
+	// even when their text does not name it.
+	UncoveredKeys []string `yaml:"uncovered_keys"`
+	// Related fact keys answer when the exam named has none of the keys
+	// asked for (CISM has no degree-waiver fact; its waiver list says).
+	Related map[string][]string `yaml:"related"`
 	// Spellings fold a word to the one the phrases use ("defence" is
 	// "defense"), in questions and phrases alike.
 	Spellings map[string]string `yaml:"spellings"`
@@ -65,6 +72,13 @@ func (v *Vocabulary) merge(o Vocabulary) {
 		v.Rewrites[k] = r
 	}
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
+	v.UncoveredKeys = append(v.UncoveredKeys, o.UncoveredKeys...)
+	if len(o.Related) > 0 && v.Related == nil {
+		v.Related = map[string][]string{}
+	}
+	for k, r := range o.Related {
+		v.Related[k] = append(v.Related[k], r...)
+	}
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
 	}
@@ -399,18 +413,23 @@ func (b *Base) newAnalyzer() *analyzer {
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
 	}
-	for _, p := range b.phrases() {
+	phrases := b.phrases()
+	for _, p := range phrases {
+		if p.t.kind == "exam" && len(p.toks) == 1 {
+			a.examTok[p.toks[0]] = p.t.key
+		}
+	}
+	for _, p := range phrases {
+		// Written as questions are: "the cism waiver" is "cism waiver".
 		a.fold(p.toks)
 		_, p.toks = a.apply(nil, p.toks)
+		_, p.toks = a.collapseExams(p.toks, p.toks)
 		for _, t := range p.toks {
 			if t != gap && !filler[t] {
 				p.content++
 			}
 		}
 		a.byFirst[p.toks[0]] = append(a.byFirst[p.toks[0]], p)
-		if p.t.kind == "exam" && len(p.toks) == 1 {
-			a.examTok[p.toks[0]] = p.t.key
-		}
 	}
 	for k, ps := range a.byFirst {
 		sort.SliceStable(ps, func(i, j int) bool { return words(ps[i].toks) > words(ps[j].toks) })
@@ -637,7 +656,7 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskStudyTime
 	case q.DomainN > 0:
 		q.Ask = AskDomain
-	case intents["where"] && (len(q.Terms) > 0 || q.Topic != ""):
+	case intents["where"] && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
 		q.Ask = AskWhere
 	case intents["domain-weights"]:
 		q.Ask = AskDomainWeights
@@ -679,7 +698,7 @@ func (a *analyzer) elided(toks []string, ms []match) []match {
 			continue
 		}
 		for _, p := range a.byFirst[toks[s-2]] {
-			if p.t.kind == "term" && len(p.toks) == len(m.toks) && slices.Equal(p.toks[1:], m.toks[1:]) {
+			if p.t.kind == "term" && p.t.key != m.t.key && len(p.toks) == len(m.toks) && slices.Equal(p.toks[1:], m.toks[1:]) {
 				ms = append(ms, match{start: s - 2, end: s - 1, n: len(p.toks), phrase: p})
 				break
 			}

@@ -102,6 +102,18 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary openers: empty phrase %q", ph)
 		}
 	}
+	for k, rel := range v.Related {
+		for _, r := range append([]string{k}, rel...) {
+			if !keys[r] {
+				add("vocabulary related: %q is no fact's key", r)
+			}
+		}
+	}
+	for _, k := range v.UncoveredKeys {
+		if !keys[k] {
+			add("vocabulary uncovered_keys: %q is no fact's key", k)
+		}
+	}
 	for _, ph := range v.Uncovered {
 		claim("vocabulary uncovered", "uncovered", "", ph)
 	}
