@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/certcoach/certcoach/storage"
 )
@@ -43,8 +44,12 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	// A confirmation word with no question asked: say that first, so it is
 	// not read as having confirmed or cancelled something.
 	prefix := ""
-	if req.parsed != nil && confirmWords[req.parsed.name] {
+	switch {
+	case req.parsed == nil:
+	case confirmWords[req.parsed.name]:
 		prefix = "Nothing is waiting for a yes or cancel. "
+	case isStartOver(req.parsed.name, req.parsed.words):
+		prefix = "Nothing is asking to start over. "
 	}
 	for _, k := range []struct{ kind, show string }{{quizKind, "`quiz`"}, {reviewKind, "`review`"}, {examKind, "`exam resume`"}} {
 		s, err := e.store.OpenSession(ctx, u.ID, k.kind)
@@ -57,6 +62,12 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		return r, Errorf("%sYour %s is at question %d of %s: %s shows it again; answer with a letter A-D.", prefix, k.kind, s.Position+1, sessionLength(s), k.show)
 	}
 	return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
+}
+
+// isStartOver reports whether typed text is the "Start over" button's
+// word ("start over", "restart"), not `start`, which is help.
+func isStartOver(name string, words []string) bool {
+	return name == "start" && len(words) == 1 && strings.EqualFold(words[0], "over") || name == "restart" && len(words) == 0
 }
 
 // confirmWords answer a question such as forget's "Delete all your data?".

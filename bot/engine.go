@@ -247,6 +247,10 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 	if name == "" {
 		return e.help(ctx, req, args)
 	}
+	if isStartOver(name, words) {
+		// The button of a prompt no longer on screen.
+		return e.control(ctx, req)
+	}
 	if ok {
 		if req.parsed.err != nil {
 			return Reply{Kind: c.Name}, req.parsed.err

@@ -487,3 +487,31 @@ func TestRoughEdgeReplies(t *testing.T) {
 		}
 	}
 }
+
+// TestStartOverTyped: "start over" typed with no such button on screen says
+// there is nothing to start over (it showed help: `start` is help's alias);
+// `start` alone is still help.
+func TestStartOverTyped(t *testing.T) {
+	for _, c := range []struct {
+		before  string // run first, "" for nothing
+		text    string
+		outcome string
+		want    string // the reply's start
+	}{
+		{"", "start over", bot.OutcomeUserError, "Nothing is asking to start over. No question is open: `quiz` to start one"},
+		{"", "Start Over", bot.OutcomeUserError, "Nothing is asking to start over. No question is open: `quiz` to start one"},
+		{"", "restart", bot.OutcomeUserError, "Nothing is asking to start over. No question is open: `quiz` to start one"},
+		{"quiz cissp 1 3", "start over", bot.OutcomeUserError, "Nothing is asking to start over. Your quiz is at question 1 of 3: `quiz` shows it again"},
+		{"", "start", bot.OutcomeOK, "- `ask <question>`"},
+		{"", "start quiz", bot.OutcomeOK, "`quiz [cism|cissp] [domain] [count 1-20]`: Practice questions"},
+	} {
+		h := newHarness(t)
+		if c.before != "" {
+			h.do(t, "so", c.before)
+		}
+		r := h.do(t, "so", c.text)
+		if r.Outcome != c.outcome || !strings.HasPrefix(r.Body, c.want) {
+			t.Errorf("%q after %q: want %s %q, got %s %q", c.text, c.before, c.outcome, c.want, r.Outcome, r.Body)
+		}
+	}
+}

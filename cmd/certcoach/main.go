@@ -120,7 +120,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stderr, "usage: certcoach ask \"<command>\", e.g. certcoach ask \"/cert compare\"\n")
 			return exitUsage
 		}
-		return runAsk(ctx, cfg, log, *user, strings.Join(rest[1:], " "), stdout, stderr)
+		text := strings.Join(rest[1:], " ")
+		if strings.TrimSpace(text) == "" {
+			// The engine would show help and succeed: an empty question is a usage error.
+			fmt.Fprint(stderr, "Ask me something, e.g. certcoach ask \"how long is the cissp exam?\" or certcoach ask \"/cert compare\"\n")
+			return exitUsage
+		}
+		return runAsk(ctx, cfg, log, *user, text, stdout, stderr)
 	case "kb":
 		if len(rest) < 2 || rest[1] != "check" {
 			fmt.Fprint(stderr, "usage: certcoach kb check\n")

@@ -51,6 +51,8 @@ func TestCLI(t *testing.T) {
 		{name: "ask weights", args: []string{"ask", "/cert ask most heavily weighted cissp domain"}, out: []string{"Security and Risk Management (16%)"}},
 		{name: "unknown", args: []string{"ask", "/cert frobnicate"}, code: 2, err: []string{"unknown command", "certcoach ask"}},
 		{name: "ask without text", args: []string{"ask"}, code: 2, err: []string{"usage"}},
+		{name: "ask an empty question", args: []string{"ask", ""}, code: 2, err: []string{`Ask me something, e.g. certcoach ask "how long is the cissp exam?"`}},
+		{name: "ask blanks", args: []string{"ask", " ", "\t"}, code: 2, err: []string{"Ask me something"}},
 		{name: "bad subcommand", args: []string{"dance"}, code: 2, err: []string{"unknown command"}},
 		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "cues (share of questions", "questions per objective, cissp-2024", "ok: no problems found"}},
 		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
