@@ -515,3 +515,33 @@ func TestStartOverTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewOneExamStartOver: `review cism` over an open review offers to
+// start over with CISM's cards, and its button does that.
+func TestReviewOneExamStartOver(t *testing.T) {
+	for _, c := range []struct {
+		text, body, title string
+	}{
+		{"review cism", "start over with the CISM cards due now", "CISM D"},
+		{"review cissp", "start over with the CISSP cards due now", "CISSP D"},
+		{"review", "start over with the cards due now", "Question 1 of"},
+	} {
+		h := newHarness(t)
+		if r := h.do(t, "rs", "review"); r.Outcome != bot.OutcomeOK {
+			t.Fatal(all(r))
+		}
+		again := h.do(t, "rs", c.text)
+		if !strings.Contains(again.Body, c.body) {
+			t.Errorf("%q: want %q in:\n%s", c.text, c.body, all(again))
+			continue
+		}
+		over := h.click(t, "rs", mustButton(t, again, "review:restart:"))
+		if !strings.Contains(over.Title, c.title) || !strings.Contains(over.Title, "Question 1 of") {
+			t.Errorf("%q start over: want %q in:\n%s", c.text, c.title, all(over))
+		}
+	}
+	h := newHarness(t)
+	if r := h.click(t, "rs", "review:restart:nope:cisa"); r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "not valid any more") {
+		t.Errorf("a restart for an unknown exam: %s", all(r))
+	}
+}
