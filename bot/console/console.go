@@ -191,7 +191,12 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 // Ctrl-C mid-quiz) that nothing is lost and how to pick it up.
 func (c *Console) openNote() {
 	c.mu.Lock()
-	open := len(c.last) > 0
+	// Rating buttons alone are what a finished quiz leaves after a right
+	// answer: no session is open then.
+	open := false
+	for _, b := range c.last {
+		open = open || !strings.HasPrefix(b.ID, "quiz:rate:")
+	}
 	c.mu.Unlock()
 	if open {
 		c.print("Nothing is lost: an open quiz, review or exam waits for you (quiz, review or exam resume).\n")

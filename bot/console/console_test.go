@@ -285,11 +285,38 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 		{"mid quiz", "quiz cissp 3\nb\n", true},
 		{"at the first question", "quiz cissp 3\n", true},
 		{"nothing open", "help\n", false},
-		{"quiz finished", "quiz cissp 1 1\nb\n", false},
+		{"quiz finished with a right answer", "quiz cissp 1 1\n!right\n", false},
+		{"quiz finished with a wrong answer", "quiz cissp 1 1\n!wrong\n", false},
+		{"quiz 2 of 2 answered right", "quiz cissp 1 2\n!right\n", true},
+	}
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, out, _ := newConsole(t)
+			// "!right" and "!wrong" answer the question on screen, whichever was drawn.
+			first, rest, _ := strings.Cut(tc.in, "\n")
+			if strings.HasPrefix(rest, "!") {
+				screen := c.Do(context.Background(), first)
+				var letters []string
+				for _, q := range kb.Questions {
+					if strings.Contains(strings.Join(strings.Fields(screen), " "), strings.Join(strings.Fields(q.Stem), " ")) {
+						right := q.AnswerIndex()
+						if strings.HasPrefix(rest, "!wrong") {
+							right = (right + 1) % len(q.Options)
+						}
+						letters = append(letters, string(rune('a'+right)))
+					}
+				}
+				if len(letters) != 1 {
+					t.Fatalf("%d questions match:\n%s", len(letters), screen)
+				}
+				letter := letters[0]
+				_, after, _ := strings.Cut(rest, "\n")
+				tc.in = letter + "\n" + after
+			}
 			if err := c.Run(context.Background(), strings.NewReader(tc.in), false); err != nil {
 				t.Fatal(err)
 			}
