@@ -257,6 +257,7 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask does an mba count for cism", []string{"nothing on exactly that for CISM", "master's degree"}, []string{"ISC2"}},
 		{"ask can i become a cism associate", []string{"nothing on exactly that for CISM", "five years"}, []string{"ISC2"}},
 		{"ask how do i keep my cissp", []string{"120 CPE", "US$135", "Code of Ethics", "do not say what happens"}, []string{"ISACA"}},
+		{"ask how much do i pay for the cissp exam", []string{"US$749"}, []string{"salary"}},
 		{"ask which book should i buy for cism", []string{"recommends no vendor", "3 Nov 2026"}, []string{"CISSP"}},
 	}
 	for _, tc := range tests {
