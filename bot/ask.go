@@ -153,12 +153,19 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	}
 	// The exam named has none of the keys: a related key of its own
 	// ("does an mba count for cism": CISM has no degree-waiver fact, but
-	// its waiver list names degrees).
-	var related []string
+	// its waiver list names degrees), led by a line saying it is the
+	// nearest fact, not an answer the sources give.
 	for _, k := range a.Attributes {
-		related = append(related, e.kb.Vocab.Related[k]...)
+		r, ok := e.factFor(e.kb.Vocab.Related[k], certs, false)
+		if !ok {
+			continue
+		}
+		if len(certs) == 1 {
+			r.Body = fmt.Sprintf("My sources say nothing on exactly that for %s; the nearest they give:\n", certs[0].Name) + r.Body
+		}
+		return r, true
 	}
-	return e.factFor(related, certs, false)
+	return Reply{}, false
 }
 
 // unsourced answers a fact asked of the one exam named that only the
@@ -249,7 +256,7 @@ var refusals = map[string]struct {
 	"salary": {"Salaries", "I have no salary figures from a source I can cite, so I won't give one (pay depends on country, role and experience). " +
 		"What the sources do give is the roles each certification suits:", []string{"roles"}},
 	"vendor": {"Courses, books and bootcamps", "certcoach recommends no vendor, bootcamp, book or course, and has no sourced ranking of them. " +
-		"What the sources do give is what each exam covers (`domains cism`, `domains cissp`) and its format; `quiz` and `review` drill certcoach's own questions:", []string{"exam.items"}},
+		"What the sources do give is the outline each exam follows now, which any material should match (`domains cism`, `domains cissp`); `quiz` and `review` drill certcoach's own questions:", []string{"outline.current"}},
 	"worth-it": {"Is it worth it?", "I have no sourced figure for what a certification is worth to you (pay, job offers, return on the fees), so I won't guess. " +
 		"What the sources do give is the roles each suits and where employers such as the US DoD list it:", []string{"roles", "dod8140"}},
 	"holder-count": {"How many holders", "I have no sourced count of how many people hold either certification, so I won't give one. " +

@@ -252,7 +252,15 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask how many cissps are there", []string{"no sourced count"}, nil},
 		{"ask difference between cism and cisa", []string{"CISM and CISSP only", "CISA", "`compare`"}, nil},
 		{"ask when do i get my cissp results", []string{"say nothing about the CISSP's results"}, []string{"CISM"}},
-		{"ask what is the cancellation policy for the cism", []string{"48 hours"}, []string{"Security policy"}},
+		{"ask what is the cancellation policy for the cism", []string{"48 hours", "Note: unconfirmed", "nothing about cancelling, refunds"}, []string{"Security policy"}},
+		// A related key of the exam named answers, saying it is only the nearest.
+		{"ask does an mba count for cism", []string{"nothing on exactly that for CISM", "master's degree"}, []string{"ISC2"}},
+		{"ask can i become a cism associate", []string{"nothing on exactly that for CISM", "five years"}, []string{"ISC2"}},
+		{"ask how do i keep my cissp", []string{"120 CPE", "US$135", "Code of Ethics", "do not say what happens"}, []string{"ISACA"}},
+		{"ask how many questions do i need to get right to pass cissp", []string{"700", "no number or percentage"}, []string{"450"}},
+		{"ask what proportion of the cissp exam is domain 1", []string{"16%"}, []string{"Pass rates"}},
+		{"ask how much do i pay for the cissp exam", []string{"US$749"}, []string{"Salaries"}},
+		{"ask which book should i buy for cism", []string{"recommends no vendor", "3 Nov 2026"}, []string{"CISSP"}},
 	}
 	for _, tc := range tests {
 		r := h.do(t, "acc", tc.q)
