@@ -26,9 +26,11 @@ var ErrStale = errors.New("stale")
 var ErrNotClaimed = errors.New("reminder not claimed")
 
 // IsPostgresURL reports whether a database setting names a PostgreSQL
-// database rather than a SQLite file.
+// database rather than a SQLite file. The scheme is case-insensitive: a
+// URL taken for a file name would be echoed, password and all, in errors.
 func IsPostgresURL(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	scheme, _, ok := strings.Cut(dsn, "://")
+	return ok && (strings.EqualFold(scheme, "postgres") || strings.EqualFold(scheme, "postgresql"))
 }
 
 // UserKey identifies a user within a platform and workspace.

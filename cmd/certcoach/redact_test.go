@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRedactHandler(t *testing.T) {
@@ -25,5 +27,31 @@ func TestRedactHandler(t *testing.T) {
 	}
 	if !strings.Contains(out, "/webhooks/1234/[REDACTED]/messages") {
 		t.Errorf("webhook path not kept around the redaction: %s", out)
+	}
+}
+
+// TestDatabaseURLPasswordNotEchoed: a database URL whose scheme is not
+// spelled in lower case is still PostgreSQL's (schemes are
+// case-insensitive), so opening it fails without its password, which is
+// known as a secret to redact; it is never taken for a SQLite file name
+// and echoed in that error.
+func TestDatabaseURLPasswordNotEchoed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, dsn := range []string{"POSTGRES://u:sekrit-pw@127.0.0.1:1/db?sslmode=disable", "PostgreSQL://u:sekrit-pw@127.0.0.1:1/db?sslmode=disable"} {
+		if got := dbPassword(dsn); got != "sekrit-pw" {
+			t.Errorf("%s: password %q, want it known as a secret", dsn, got)
+		}
+		if strings.Contains(dbForLog(dsn), "sekrit-pw") {
+			t.Errorf("%s: logged as %s", dsn, dbForLog(dsn))
+		}
+		st, err := openStore(ctx, dsn)
+		if err == nil {
+			st.Close()
+			t.Fatalf("%s: opened", dsn)
+		}
+		if strings.Contains(err.Error(), "sekrit-pw") || !strings.Contains(err.Error(), "u:redacted@127.0.0.1:1") {
+			t.Errorf("%s: want PostgreSQL's error, without the password: %v", dsn, err)
+		}
 	}
 }

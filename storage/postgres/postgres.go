@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
@@ -43,6 +44,11 @@ const maxConns = 16
 // migrations and returns the store. Errors never include the password.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	where := Redact(dsn)
+	// pgx reads only a lower-case scheme as a URL; any other spelling it
+	// would parse as key=value pairs and quote, password and all.
+	if scheme, rest, ok := strings.Cut(dsn, "://"); ok {
+		dsn = strings.ToLower(scheme) + "://" + rest
+	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, err)
