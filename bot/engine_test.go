@@ -319,3 +319,28 @@ func TestReadOnlyCommandsWriteNothing(t *testing.T) {
 		t.Error("progress for a new user wrote nothing: the snapshot cannot tell a write")
 	}
 }
+
+// TestReadOnlyAsPrepared: adapters read ReadOnly from Prepare, so every
+// typed line Prepare calls read-only (aliases and words routed elsewhere
+// included) must leave the database as it was for a new user; "start over"
+// is help's alias word but runs the controls, which record the user.
+func TestReadOnlyAsPrepared(t *testing.T) {
+	h := newHarness(t)
+	n := 0
+	for i, line := range []string{"start", "?", "start over", "restart", "help quiz", "vs", "vs cryptography",
+		"q what is bcp", "search bcp", "domains cissp", "domain cism 1", "compare", "ask"} {
+		req := bot.Request{Actor: actor(fmt.Sprintf("fresh%d", i)), Text: line}
+		if !h.e.Prepare(req).Info.ReadOnly {
+			continue
+		}
+		n++
+		before := snapshot(t, h)
+		h.e.Handle(context.Background(), req)
+		if after := snapshot(t, h); !maps.Equal(before, after) {
+			t.Errorf("%q is prepared as read-only but changed the database: %v -> %v", line, before, after)
+		}
+	}
+	if n < 8 {
+		t.Errorf("only %d lines prepared as read-only", n)
+	}
+}

@@ -97,7 +97,9 @@ func (e *Engine) Prepare(req Request) Prepared {
 		req.parsed = &p
 	}
 	var info CommandInfo
-	if req.parsed.known {
+	// "start over" is help's alias word, but handleText runs the controls
+	// for it: it is declared as they are (no command), not as help.
+	if req.parsed.known && !isStartOver(req.parsed.name, req.parsed.words) {
 		info = req.parsed.cmd.CommandInfo
 	}
 	return Prepared{Req: req, Info: info}
