@@ -129,12 +129,25 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		// "is cisa still on the waiver list": only a fact that names the
 		// other certification answers; "cisa exam cost" is not ours, nor
 		// "can I take cisa and cism on the same day".
+		// A fact that names it comes before one that is only about other
+		// certifications, and any of the keys about them may name it ("does
+		// cisa still count for the waiver": what was cut, not the waiver rule).
 		name := strings.ToLower(a.Uncovered[0])
-		for _, key := range a.Attributes {
-			about := slices.Contains(e.kb.Vocab.UncoveredKeys, key)
-			for _, c := range certs {
-				if f, ok := c.Fact(key); ok && (about || strings.Contains(strings.ToLower(f.Text), name)) {
-					return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
+		named := a.Attributes
+		if slices.ContainsFunc(a.Attributes, func(k string) bool { return slices.Contains(e.kb.Vocab.UncoveredKeys, k) }) {
+			named = append(slices.Clip(named), e.kb.Vocab.UncoveredKeys...)
+		}
+		for _, byName := range []bool{true, false} {
+			keys := a.Attributes
+			if byName {
+				keys = named
+			}
+			for _, key := range keys {
+				about := !byName && slices.Contains(e.kb.Vocab.UncoveredKeys, key)
+				for _, c := range certs {
+					if f, ok := c.Fact(key); ok && (about || strings.Contains(strings.ToLower(f.Text), name)) {
+						return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
+					}
 				}
 			}
 		}
