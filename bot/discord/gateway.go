@@ -142,7 +142,16 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		return
 	}
-	rep := a.engine.Handle(ctx, req)
+	p := a.engine.Prepare(req)
+	rep := a.engine.Handle(ctx, p.Req)
+	if !req.Actor.DM && p.Info.Name != "" && !p.Info.ReadOnly && rep.Private && !rep.Shareable && rep.Outcome == bot.OutcomeOK {
+		// A message reply in a server channel is seen by everyone, and
+		// Discord has no message for the asker only (Slack posts these
+		// ephemeral): a command's own answer (progress, an export, a quiz)
+		// stays out of it; reference answers and replies to chat do not.
+		rep = bot.Reply{Kind: rep.Kind, Outcome: rep.Outcome,
+			Body: "That answer is just for you: use `/cert` here (only you see its answers) or send me a DM."}
+	}
 	out := Render(rep)
 	send := &discordgo.MessageSend{Content: out.Content, Embeds: out.Embeds, Components: out.Components, Files: out.Files,
 		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},

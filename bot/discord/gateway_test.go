@@ -355,6 +355,28 @@ func gatewayMentionAndDM(t *testing.T, ev *env) {
 			t.Errorf("%q: answer lacks %q: %s", c.content, c.want, truncate(txt, 300))
 		}
 	}
+	// A private answer (progress, settings, an export) is not posted in the
+	// server channel, where everyone would see it: the asker is told where
+	// to get it. An answer meant for sharing (above) is posted.
+	for n, content := range []string{"progress", "settings", "export"} {
+		from := len(ev.fake.Calls())
+		id := fmt.Sprint(210000000000000200 + n)
+		ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "500000000000000001",
+			"guild_id": member.guild, "author": author, "content": "<@" + fakeBotID + "> " + content,
+			"mentions": []any{map[string]any{"id": fakeBotID, "username": "certcoach", "bot": true}}})
+		call, _ := ev.fake.wait(from, func(c call) bool {
+			return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages"
+		})
+		var m wireData
+		if strings.HasPrefix(call.ContentType, "multipart/") {
+			t.Errorf("%q: a file was posted in the channel", content)
+			continue
+		}
+		call.JSON(t, &m)
+		if txt := m.allText(); !strings.Contains(txt, "just for you") {
+			t.Errorf("%q: posted in the channel: %s", content, truncate(txt, 300))
+		}
+	}
 	// Without a mention, a server message is ignored; a DM is a command.
 	from := len(ev.fake.Calls())
 	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "210000000000000002", "channel_id": "500000000000000001",
