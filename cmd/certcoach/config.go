@@ -127,6 +127,9 @@ func (c Config) secrets() []string {
 
 // dbForLog is the database setting fit to log: a URL without its password.
 func dbForLog(dsn string) string {
+	if libpqSetting(dsn) {
+		return "(a PostgreSQL key=value setting, not logged)"
+	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Redact(dsn)
 	}
@@ -135,6 +138,14 @@ func dbForLog(dsn string) string {
 
 // dbPassword is the password in a database URL, or "".
 func dbPassword(dsn string) string {
+	if libpqSetting(dsn) {
+		for _, f := range strings.Fields(dsn) {
+			if k, v, _ := strings.Cut(f, "="); strings.EqualFold(k, "password") {
+				return strings.Trim(v, "'")
+			}
+		}
+		return ""
+	}
 	if !storage.IsPostgresURL(dsn) {
 		return ""
 	}

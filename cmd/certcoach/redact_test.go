@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +54,50 @@ func TestDatabaseURLPasswordNotEchoed(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "sekrit-pw") || !strings.Contains(err.Error(), "u:redacted@127.0.0.1:1") {
 			t.Errorf("%s: want PostgreSQL's error, without the password: %v", dsn, err)
+		}
+	}
+}
+
+// TestLibpqSettingRefused: a key=value database setting is refused without
+// being echoed or taken for a SQLite file name, and its password is known
+// to the redactor.
+func TestLibpqSettingRefused(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		dsn    string
+		libpq  bool
+		secret string
+	}{
+		{"host=127.0.0.1 user=u password=sekrit-pw dbname=cc", true, "sekrit-pw"},
+		{"dbname=cc PASSWORD='sekrit-pw'", true, "sekrit-pw"},
+		{"sslmode=disable host=db", true, ""},
+		{filepath.Join(dir, "certcoach.db"), false, ""},
+		{filepath.Join(dir, "a=b.db"), false, ""},
+		{"postgres://u:sekrit-pw@127.0.0.1:1/db", false, "sekrit-pw"},
+	}
+	for _, tc := range tests {
+		if got := libpqSetting(tc.dsn); got != tc.libpq {
+			t.Errorf("libpqSetting(%q) = %v, want %v", tc.dsn, got, tc.libpq)
+		}
+		if got := dbPassword(tc.dsn); got != tc.secret {
+			t.Errorf("dbPassword(%q) = %q, want %q", tc.dsn, got, tc.secret)
+		}
+		if !tc.libpq {
+			continue
+		}
+		if strings.Contains(dbForLog(tc.dsn), "sekrit") {
+			t.Errorf("%q logged as %q", tc.dsn, dbForLog(tc.dsn))
+		}
+		st, err := openStore(context.Background(), tc.dsn)
+		if err == nil {
+			st.Close()
+			t.Fatalf("%q opened", tc.dsn)
+		}
+		if strings.Contains(err.Error(), "sekrit") || !strings.Contains(err.Error(), "postgres://") {
+			t.Errorf("%q: %v", tc.dsn, err)
+		}
+		if _, err := os.Stat(tc.dsn); err == nil {
+			t.Errorf("%q created as a file", tc.dsn)
 		}
 	}
 }

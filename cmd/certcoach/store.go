@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
@@ -30,8 +33,25 @@ type appStore interface {
 
 // openStore opens CERTCOACH_DB: a postgres:// URL, else a SQLite file.
 func openStore(ctx context.Context, dsn string) (appStore, error) {
+	if libpqSetting(dsn) {
+		return nil, errors.New("CERTCOACH_DB looks like a PostgreSQL key=value setting: give it as a URL, postgres://user:password@host:5432/dbname")
+	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// libpqSetting reports a database setting in libpq's key=value form
+// ("host=db password=..."). certcoach takes only postgres:// URLs, and such
+// a string must not be taken for a SQLite file name, which would create that
+// file and echo the setting, password and all.
+func libpqSetting(dsn string) bool {
+	for _, f := range strings.Fields(dsn) {
+		k, _, ok := strings.Cut(f, "=")
+		if ok && slices.Contains([]string{"host", "hostaddr", "port", "dbname", "user", "password", "sslmode"}, strings.ToLower(k)) {
+			return true
+		}
+	}
+	return false
 }
