@@ -297,6 +297,7 @@ func TestEveryCommandTypedOnce(t *testing.T) {
 		{"help quiz", "help", map[string]string{"command": "quiz"}, bot.OutcomeOK, "help: quiz\n`quiz [cism|cissp] [domain] [count 1-20]`: Practice questions with explanations\n- cert:"},
 		{"? exam", "help", map[string]string{"command": "exam"}, bot.OutcomeOK, "Example: `exam cism`"},
 		{"help me please", "help", map[string]string{"command": "me please"}, bot.OutcomeOK, "- `quiz [cism|cissp] [domain] [count 1-20]`: Practice questions"},
+		{"help quz", "help", map[string]string{"command": "quz"}, bot.OutcomeOK, "No command `quz`: did you mean `help quiz`?\n\n- `ask <question>`"},
 		{"review now", "", nil, bot.OutcomeUserError, "Unknown argument \"now\". Usage: `review [cism|cissp]`, e.g. `review cism`."},
 		{"leaderboard please", "", nil, bot.OutcomeUserError, "Unknown argument \"please\". Usage: `leaderboard`."},
 		{"export json", "", nil, bot.OutcomeUserError, "Unknown argument \"json\". Usage: `export`."},

@@ -41,12 +41,16 @@ func examParam(required bool, desc, example string) Param {
 }
 
 func (e *Engine) help(_ context.Context, _ Request, args Args) (Reply, error) {
+	var sb strings.Builder
 	if w := strings.Fields(strings.ToLower(args.Named["command"])); len(w) > 0 {
 		if c, ok := e.lookup(w[0]); ok {
 			return commandHelp(c.CommandInfo), nil
 		}
+		// "help quz" is a typo worth naming; "help me please" just wants the list.
+		if s := e.Suggest(w[0]); s != "" {
+			fmt.Fprintf(&sb, "No command `%s`: did you mean `help %s`?\n\n", truncate(w[0], 30), s)
+		}
 	}
-	var sb strings.Builder
 	for _, c := range e.Commands() {
 		fmt.Fprintf(&sb, "- `%s`: %s\n", c.Usage, c.Summary)
 	}
