@@ -90,7 +90,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		rest = append([]string{sub}, fl.Args()...)
 	}
 	log := newLogger(cfg.LogLevel, stderr, cfg.secrets()...)
-	if !validLevel(cfg.LogLevel) {
+	if _, ok := logLevel(cfg.LogLevel); !ok {
 		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -192,18 +192,19 @@ func dotenvProblem(path string) string {
 	return "it cannot be parsed"
 }
 
-func validLevel(s string) bool {
-	var l slog.Level
-	return l.UnmarshalText([]byte(s)) == nil
+// logLevel is the level s names; ok is false, and the level info, for
+// anything else.
+func logLevel(s string) (l slog.Level, ok bool) {
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo, false
+	}
+	return l, true
 }
 
 // newLogger writes JSON at the given level, with secrets redacted (see
 // redactHandler).
 func newLogger(level string, w io.Writer, secrets ...string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
-	}
+	l, _ := logLevel(level)
 	return slog.New(newRedactHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}), secrets))
 }
 
@@ -386,10 +387,9 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 		return fmt.Errorf("backup: database %s: %w", cfg.DB, err)
 	}
 	// SQLite's own error for a missing folder is "unable to open database file (14)".
-	if dir := filepath.Dir(path); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return fmt.Errorf("backup to %s: folder %s does not exist", path, dir)
-		}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("backup to %s: folder %s does not exist", path, dir)
 	}
 	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
