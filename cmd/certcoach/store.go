@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +48,11 @@ func openStore(ctx context.Context, dsn string) (appStore, error) {
 func libpqSetting(dsn string) bool {
 	for _, f := range strings.Fields(dsn) {
 		k, _, ok := strings.Cut(f, "=")
-		if ok && slices.Contains([]string{"host", "hostaddr", "port", "dbname", "user", "password", "sslmode"}, strings.ToLower(k)) {
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(k) {
+		case "host", "hostaddr", "port", "dbname", "user", "password", "sslmode":
 			return true
 		}
 	}
