@@ -98,16 +98,7 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 		r.Body = http.NoBody
 		r.PostForm, r.Form = form, form
 		if payload := r.PostForm.Get("payload"); payload != "" {
-			var cb slackapi.InteractionCallback
-			if err := json.Unmarshal([]byte(payload), &cb); err != nil {
-				http.Error(w, "malformed payload", http.StatusBadRequest)
-				return
-			}
-			if !a.interaction(r.Context(), cb, r.Header.Get("X-Request-ID")) {
-				http.Error(w, "busy, try again", http.StatusServiceUnavailable)
-				return
-			}
-			w.WriteHeader(http.StatusOK)
+			a.servePayload(w, r, payload)
 			return
 		}
 		if cmd, err = slackapi.SlashCommandParse(r); err != nil {
@@ -127,6 +118,20 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 	// it would go out chunked, in more writes.
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
+}
+
+// servePayload runs an interactivity payload (a click, a submitted view).
+func (a *Adapter) servePayload(w http.ResponseWriter, r *http.Request, payload string) {
+	var cb slackapi.InteractionCallback
+	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
+		http.Error(w, "malformed payload", http.StatusBadRequest)
+		return
+	}
+	if !a.interaction(r.Context(), cb, r.Header.Get("X-Request-ID")) {
+		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
 }
 
 // slashCommand reads a slash command from its form body in one pass, with
