@@ -118,17 +118,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 	if err != nil {
 		return Reply{}, err
 	}
-	for _, rows := range data {
-		for _, row := range rows {
-			// Columns stored as JSON text (a session's questions, an answer's
-			// card before it) are exported as that JSON, not a quoted string.
-			for _, col := range []string{"questions", "prev_card"} {
-				if v, ok := row[col].(string); ok && json.Valid([]byte(v)) {
-					row[col] = json.RawMessage(v)
-				}
-			}
-		}
-	}
+
 	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v1", "data": data}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

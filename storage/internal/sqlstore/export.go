@@ -2,9 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 )
+
+// jsonColumn reports a column holding JSON as text (a session's questions,
+// an answer's card before it): exported as that JSON, not a quoted string.
+func jsonColumn(name string) bool { return name == "questions" || name == "prev_card" }
 
 // ExportUser returns every row of the user, table by table: the users row
 // and every table with a user_id column (so tables added by later
@@ -72,6 +77,9 @@ func (s *Store) dump(ctx context.Context, q string, args ...any) ([]map[string]a
 		for i, c := range cols {
 			if b, ok := vals[i].([]byte); ok {
 				vals[i] = string(b)
+			}
+			if v, ok := vals[i].(string); ok && jsonColumn(c) && json.Valid([]byte(v)) {
+				vals[i] = json.RawMessage(v)
 			}
 			m[c] = vals[i]
 		}
