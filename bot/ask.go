@@ -133,23 +133,16 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		// certifications, and any of the keys about them may name it ("does
 		// cisa still count for the waiver": what was cut, not the waiver rule).
 		name := strings.ToLower(a.Uncovered[0])
-		named := a.Attributes
-		if slices.ContainsFunc(a.Attributes, func(k string) bool { return slices.Contains(e.kb.Vocab.UncoveredKeys, k) }) {
-			named = append(slices.Clip(named), e.kb.Vocab.UncoveredKeys...)
+		about := func(k string) bool { return slices.Contains(e.kb.Vocab.UncoveredKeys, k) }
+		keys := a.Attributes
+		if slices.ContainsFunc(keys, about) {
+			keys = append(slices.Clip(keys), e.kb.Vocab.UncoveredKeys...)
 		}
-		for _, byName := range []bool{true, false} {
-			keys := a.Attributes
-			if byName {
-				keys = named
-			}
-			for _, key := range keys {
-				about := !byName && slices.Contains(e.kb.Vocab.UncoveredKeys, key)
-				for _, c := range certs {
-					if f, ok := c.Fact(key); ok && (about || strings.Contains(strings.ToLower(f.Text), name)) {
-						return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
-					}
-				}
-			}
+		if r, ok := e.firstFact(keys, certs, func(_ string, f *knowledge.Fact) bool { return strings.Contains(strings.ToLower(f.Text), name) }); ok {
+			return r, true
+		}
+		if r, ok := e.firstFact(a.Attributes, certs, func(k string, _ *knowledge.Fact) bool { return about(k) }); ok {
+			return r, true
 		}
 		return e.uncovered(a), true
 	}
@@ -206,6 +199,19 @@ func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
 	return Reply{}, false
 }
 
+// firstFact answers with the first fact, by key then exam, that keep
+// accepts, for that exam alone.
+func (e *Engine) firstFact(keys []string, certs []*knowledge.Cert, keep func(key string, f *knowledge.Fact) bool) (Reply, bool) {
+	for _, key := range keys {
+		for _, c := range certs {
+			if f, ok := c.Fact(key); ok && keep(key, f) {
+				return e.factFor([]string{key}, []*knowledge.Cert{c}, false)
+			}
+		}
+	}
+	return Reply{}, false
+}
+
 func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Reply, bool) {
 	for _, key := range keys {
 		var facts []*knowledge.Fact
@@ -249,13 +255,14 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 // sources for, and offers what it does cover.
 func (e *Engine) uncovered(a *knowledge.Analysis) Reply {
 	name := strings.ToUpper(a.Uncovered[0])
-	var covered []string
+	var names []string
 	for _, c := range e.kb.Certs {
-		covered = append(covered, c.Name)
+		names = append(names, c.Name)
 	}
+	covered := strings.Join(names, " and ")
 	return Reply{Kind: "ask", Private: true, Title: "Not covered: " + name, Refs: []string{"refuse:uncovered"},
 		Body: fmt.Sprintf("certcoach covers %s only, so I have nothing sourced on %s and won't guess. "+
-			"`compare` sets %s side by side.", strings.Join(covered, " and "), name, strings.Join(covered, " and "))}
+			"`compare` sets %s side by side.", covered, name, covered)}
 }
 
 // refusals: what each refusal class says, and the sourced facts offered

@@ -523,7 +523,7 @@ func (b *Base) Analyze(text string) Analysis {
 	ms := a.matches(stripped, pos, full)
 	ms = a.elided(toks, ms)
 	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
-		ms = dropAmbiguous(a, ms, &full)
+		ms = a.dropAmbiguous(ms, &full)
 		words := q.Words[:0:0] // out of context it is not a subject either
 		for _, w := range q.Words {
 			if !a.ambig[stem(w)] {
@@ -756,7 +756,7 @@ func (a *analyzer) inContext(toks []string, words []string, ms []match) bool {
 
 // dropAmbiguous removes the one-word matches of ambiguous words; full, a
 // prefix of ms, shrinks with it.
-func dropAmbiguous(a *analyzer, ms []match, full *[]match) []match {
+func (a *analyzer) dropAmbiguous(ms []match, full *[]match) []match {
 	out := ms[:0:0]
 	nfull := 0
 	for i, m := range ms {

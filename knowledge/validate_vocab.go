@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -93,7 +94,7 @@ func (b *Base) validateVocab() []string {
 	for from, to := range v.Rewrites {
 		_, f := normTokens(from)
 		_, t := normTokens(to)
-		if len(f) == 0 || len(t) == 0 || strings.Join(f, " ") == strings.Join(t, " ") {
+		if len(f) == 0 || len(t) == 0 || slices.Equal(f, t) {
 			add("vocabulary rewrites: %q -> %q must replace words by other words", from, to)
 		}
 	}
