@@ -45,7 +45,7 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 		if r.UserID == u.ID {
 			me = " (you)"
 		}
-		fmt.Fprintf(&sb, "%d. %s%s: %d points (%d correct, %s)\n", i+1, name, me, r.Correct*10+r.Days*5, r.Correct, plural(r.Days, "active day"))
+		fmt.Fprintf(&sb, "%d. %s%s: %d points (%d correct, %s)\n", i+1, name, me, r.Correct*10+r.Days*5, r.Correct, Plural(r.Days, "active day"))
 	}
 	if hidden != "" {
 		sb.WriteString("\n" + hidden)

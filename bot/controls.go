@@ -80,8 +80,8 @@ func sessionLength(s storage.Session) string {
 	return fmt.Sprint(len(s.Questions))
 }
 
-// plural is "1 day", "2 days": n with the word, in plural when n != 1.
-func plural(n int, word string) string {
+// Plural is "1 day", "2 days": n with the word, in plural when n != 1.
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

@@ -233,7 +233,7 @@ func examVerdict(s storage.Session, right, n int) string {
 		if n < cismItems {
 			// A pass or fail on a few items would be a guess: give the
 			// accuracy's score and what a verdict needs.
-			fmt.Fprintf(&sb, "Your accuracy on the %s answered would score about %d on the 200-800 scale (450 passes); a verdict needs all %d.", plural(n, "item"), scaled, cismItems)
+			fmt.Fprintf(&sb, "Your accuracy on the %s answered would score about %d on the 200-800 scale (450 passes); a verdict needs all %d.", Plural(n, "item"), scaled, cismItems)
 		} else {
 			fmt.Fprintf(&sb, "**Estimated scaled score: %d on the 200-800 scale (450 passes): %s.**", scaled, passFail(scaled >= 450))
 		}

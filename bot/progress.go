@@ -119,7 +119,7 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User, o
 	if only != "" {
 		what = strings.ToUpper(only) + " review"
 	}
-	return e.showQuestion(ctx, s, fmt.Sprintf("%s: %s, %s from your weakest, heaviest domains.", what, plural(len(ids)-fresh, "due card"), plural(fresh, "new question")))
+	return e.showQuestion(ctx, s, fmt.Sprintf("%s: %s, %s from your weakest, heaviest domains.", what, Plural(len(ids)-fresh, "due card"), Plural(fresh, "new question")))
 }
 
 func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {
@@ -158,7 +158,7 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered%s, %d due\n",
 			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, right, d.Due)
 	}
-	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
+	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", Plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
 	if answered > 0 {
 		sb.WriteString("\n**Focus next:**\n")
 		for _, d := range p.Weakest {
@@ -174,11 +174,11 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		state := "on track"
 		switch {
 		case ps.Ahead() > 0:
-			state = plural(ps.Ahead(), "answer") + " ahead"
+			state = Plural(ps.Ahead(), "answer") + " ahead"
 		case ps.Ahead() < 0:
-			state = plural(-ps.Ahead(), "answer") + " behind"
+			state = Plural(-ps.Ahead(), "answer") + " behind"
 		}
-		fmt.Fprintf(&sb, "\n**Plan:** exam %s (%s left), %d a day: %d done of %d expected so far, %s.\n", ps.Plan.ExamDate, plural(ps.DaysLeft, "day"), ps.Plan.PerDay, ps.Done, ps.Expected, state)
+		fmt.Fprintf(&sb, "\n**Plan:** exam %s (%s left), %d a day: %d done of %d expected so far, %s.\n", ps.Plan.ExamDate, Plural(ps.DaysLeft, "day"), ps.Plan.PerDay, ps.Done, ps.Expected, state)
 	}
 	title := fmt.Sprintf("Your %s progress (%s outline)", strings.ToUpper(cert), outline.Version)
 	footer := fmt.Sprintf("Outline: %s", outlineLabel(outline))
@@ -236,7 +236,7 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**%s** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n", plural(days, "day"), c.Name, plan.ExamDate, plan.PerDay, c.Name)
+	fmt.Fprintf(&sb, "**%s** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n", Plural(days, "day"), c.Name, plan.ExamDate, plan.PerDay, c.Name)
 	if plan.PerDay > cramPerDay {
 		sb.WriteString("That is more than a day of study holds: take the domains below in order, as far as you get, and `review` what you miss.\n")
 	}

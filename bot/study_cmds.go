@@ -388,11 +388,11 @@ func (e *Engine) when(u storage.User, t time.Time) string {
 	d := t.Sub(e.clock.Now())
 	switch {
 	case d < time.Hour:
-		return "in " + plural(max(1, int(math.Round(d.Minutes()))), "minute")
+		return "in " + Plural(max(1, int(math.Round(d.Minutes()))), "minute")
 	case d < 36*time.Hour:
-		return "in " + plural(int(math.Round(d.Hours())), "hour")
+		return "in " + Plural(int(math.Round(d.Hours())), "hour")
 	}
-	return fmt.Sprintf("in %s (%s)", plural(int(math.Round(d.Hours()/24)), "day"), t.In(study.Location(u)).Format("Mon 2 Jan"))
+	return fmt.Sprintf("in %s (%s)", Plural(int(math.Round(d.Hours()/24)), "day"), t.In(study.Location(u)).Format("Mon 2 Jan"))
 }
 
 func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, pos, choice int) (Reply, error) {

@@ -140,7 +140,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return private(fmt.Sprintf("Paused for %d day%s. %s", n, plural(n), c.nextText(r))), nil
+		return private(fmt.Sprintf("Paused for %s. %s", bot.Plural(n, "day"), c.nextText(r))), nil
 	case "resume":
 		if !exists { // an off reminder keeps its settings and can come back
 			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm)

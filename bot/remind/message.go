@@ -101,7 +101,7 @@ func (s *Scheduler) composeDM(ctx context.Context, c storage.Claim) (bot.Reply, 
 		name = ct.Name
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "- Streak: **%d** day%s\n", p.Streak, plural(p.Streak))
+	fmt.Fprintf(&sb, "- Streak: **%s**\n", bot.Plural(p.Streak, "day"))
 	fmt.Fprintf(&sb, "- Cards due today: **%d**\n", p.DueToday)
 	if p.Plan != nil {
 		ahead := p.Plan.Ahead()
@@ -112,8 +112,8 @@ func (s *Scheduler) composeDM(ctx context.Context, c storage.Claim) (bot.Reply, 
 		case ahead < 0:
 			state = fmt.Sprintf("%d behind", -ahead)
 		}
-		fmt.Fprintf(&sb, "- Plan: %d of %d answers so far (%s), %d day%s to your %s exam\n",
-			p.Plan.Done, p.Plan.Expected, state, p.Plan.DaysLeft, plural(p.Plan.DaysLeft), name)
+		fmt.Fprintf(&sb, "- Plan: %d of %d answers so far (%s), %s to your %s exam\n",
+			p.Plan.Done, p.Plan.Expected, state, bot.Plural(p.Plan.DaysLeft, "day"), name)
 	} else {
 		fmt.Fprintf(&sb, "- Readiness %.0f%%. No study plan yet: `plan %s <exam-date>` sets a daily target.\n", p.Readiness*100, cert)
 	}
@@ -166,13 +166,6 @@ func domainName(o *knowledge.Outline, n int) string {
 		return d.Name
 	}
 	return ""
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // composePost builds a channel's question of the day: yesterday's result

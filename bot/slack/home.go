@@ -40,7 +40,7 @@ func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
 		b = append(b, slackapi.NewHeaderBlock(plainText(truncate(fmt.Sprintf("Your %s dashboard", d.CertName), maxHeader))))
 		fields := []*slackapi.TextBlockObject{
 			mrkdwnText(fmt.Sprintf("*Readiness*\n%s", meter(d.Readiness))),
-			mrkdwnText("*Streak*\n" + days(d.Streak)),
+			mrkdwnText("*Streak*\n" + bot.Plural(d.Streak, "day")),
 			mrkdwnText(fmt.Sprintf("*Cards due today*\n%d", d.DueToday)),
 			mrkdwnText("*Last week*\n" + place(d.LastWeekPlace, d.LastWeekOf)),
 			mrkdwnText("*Plan*\n" + planLine(d.Plan)),
@@ -91,19 +91,11 @@ func place(p, of int) string {
 	return fmt.Sprintf("#%d of %d", p, of)
 }
 
-// days is "1 day", "3 days".
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
-
 func planLine(p *bot.DashboardPlan) string {
 	if p == nil {
 		return "none yet: `/cert plan cissp YYYY-MM-DD`"
 	}
-	s := fmt.Sprintf("exam %s, %s left, %d a day", p.ExamDate, days(p.DaysLeft), p.PerDay)
+	s := fmt.Sprintf("exam %s, %s left, %d a day", p.ExamDate, bot.Plural(p.DaysLeft, "day"), p.PerDay)
 	switch {
 	case p.Ahead > 0:
 		s += fmt.Sprintf(" (%d ahead)", p.Ahead)
