@@ -53,6 +53,11 @@ type Vocabulary struct {
 type VocabEntry struct {
 	Key     string   `yaml:"key"`
 	Phrases []string `yaml:"phrases"`
+	// Weak phrases (refusals only) mean the key only when the question
+	// asks for nothing else: "practice tests" asks for a vendor on its
+	// own, not in "what percent is 450? setting a target for practice
+	// tests" or "what is cobit, it keeps coming up in the material".
+	Weak []string `yaml:"weak"`
 }
 
 func (v *Vocabulary) merge(o Vocabulary) {
@@ -166,6 +171,7 @@ type phrase struct {
 	toks  []string
 	t     target
 	order int // position in the vocabulary: earlier wins ties
+	weak  bool // a refusal phrase that counts only when nothing else is asked
 	// content counts the words that are not stopwords: "cost to maintain"
 	// says more than "how much does it cost", though it is shorter.
 	content int
@@ -271,6 +277,9 @@ func matchAt(toks []string, i int, p []string) int {
 // normTokens lower-cases s, drops apostrophes (don't -> dont) and splits it
 // into stemmed words, the form phrases and questions are compared in.
 func normTokens(s string) (raw, stems []string) {
+	if strings.Contains(s, "%") { // "30%" is "30 percent"
+		s = strings.ReplaceAll(s, "%", " percent ")
+	}
 	s = strings.Map(func(r rune) rune {
 		if r == '\'' || r == '’' {
 			return -1
@@ -315,12 +324,20 @@ func (b *Base) phrases() []phrase {
 			}
 		}
 	}
+	addWeak := func(key string, ss ...string) {
+		n := len(out)
+		add("refusal", key, ss...)
+		for i := n; i < len(out); i++ {
+			out[i].weak = true
+		}
+	}
 	v := &b.Vocab
 	for _, e := range v.Exams {
 		add("exam", e.Key, e.Phrases...)
 	}
 	for _, e := range v.Refusals {
 		add("refusal", e.Key, e.Phrases...)
+		addWeak(e.Key, e.Weak...)
 	}
 	for _, e := range v.Intents {
 		add("intent", e.Key, e.Phrases...)
@@ -472,7 +489,71 @@ func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
 // Analyze turns a question into what it names and asks for. It is the one
 // place where words become intent: the answer is composed from its result,
 // and full-text search runs only when it recognises nothing.
+//
+// A post that gives context before or after its question ("full time job,
+// two kids. realistically can I pass cism?") is analysed by its question
+// sentences; the context still says which exam is meant. When the question
+// sentences have no subject of their own ("how long does it take?" after
+// "endorsement question."), the whole post is analysed.
 func (b *Base) Analyze(text string) Analysis {
+	asked := questionSentences(text)
+	if asked == "" {
+		return b.analyze(text)
+	}
+	q := b.analyze(asked)
+	// "what is the difference?" and "is it automatic?" point back at
+	// the context: only a question sentence with a subject of its own
+	// stands alone.
+	own := q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Exams) > 0 || len(q.Uncovered) > 0 ||
+		(len(q.Attributes) > 0 && len(q.Words) > 0)
+	if q.Ask == AskSearch || !own {
+		return b.analyze(text)
+	}
+	if len(q.Exams) == 0 {
+		q.Exams = b.analyze(text).Exams
+	}
+	return q
+}
+
+// questionSentences returns the sentences of text that end in a question
+// mark, when text also has sentences that do not; otherwise "".
+func questionSentences(text string) string {
+	var asked []string
+	other := false
+	start := 0
+	for i, r := range text {
+		end := i + len(string(r))
+		if r != '?' && r != '.' && r != '!' {
+			continue
+		}
+		// A sentence ends at punctuation followed by a space or the end:
+		// "v1.2" and "e.g." inside a word do not end one.
+		if end < len(text) && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' {
+			continue
+		}
+		s := strings.TrimSpace(text[start:end])
+		if r != '?' && len(strings.Fields(s)) < 3 {
+			continue // "cism vs. cissp", "hi all." : not context of its own
+		}
+		if strings.TrimRight(s, "?.! ") != "" {
+			if r == '?' {
+				asked = append(asked, s)
+			} else {
+				other = true
+			}
+		}
+		start = end
+	}
+	if strings.TrimSpace(text[start:]) != "" {
+		other = true
+	}
+	if len(asked) == 0 || !other {
+		return ""
+	}
+	return strings.Join(asked, " ")
+}
+
+func (b *Base) analyze(text string) Analysis {
 	var q Analysis
 	a := b.analyzer
 	if a == nil {
@@ -610,6 +691,9 @@ func (b *Base) Analyze(text string) Analysis {
 	// exam" asks for the fee, "how much do holders earn" for pay), and a
 	// lone refusal word does not outweigh a lone fact word ("the website
 	// to register").
+	if len(attrs) > 0 || len(subjects) > 0 || slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" }) {
+		refusals = slices.DeleteFunc(refusals, func(m match) bool { return m.weak })
+	}
 	if len(refusals) > 0 && len(attrs) > 0 {
 		r, f := strongest(refusals), strongest(attrs)
 		if stronger(f, r) || (!stronger(r, f) && r.n == 1) {
@@ -642,7 +726,9 @@ func (b *Base) Analyze(text string) Analysis {
 		// "how does zero trust differ from perimeter security", "soc 1 vs
 		// soc 2": one glossary entry is named, and it answers.
 		q.Ask = AskDefine
-	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
+	case intents["compare"] && !one && q.Topic != "":
+		// "cpe rules side by side for cism and cissp": the topic's
+		// comparison is written for exactly that, and gives both facts.
 		q.Ask = AskCompare
 	case intents["which-first"] && !one && len(q.Attributes) == 0 && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
 		// "which covers incident response better, cism or cissp": the
