@@ -170,7 +170,7 @@ type target struct {
 type phrase struct {
 	toks  []string
 	t     target
-	order int // position in the vocabulary: earlier wins ties
+	order int  // position in the vocabulary: earlier wins ties
 	weak  bool // a refusal phrase that counts only when nothing else is asked
 	// content counts the words that are not stopwords: "cost to maintain"
 	// says more than "how much does it cost", though it is shorter.
