@@ -53,10 +53,9 @@ type Vocabulary struct {
 type VocabEntry struct {
 	Key     string   `yaml:"key"`
 	Phrases []string `yaml:"phrases"`
-	// Weak phrases (refusals only) mean the key only when the question
-	// asks for nothing else: "practice tests" asks for a vendor on its
-	// own, not in "what percent is 450? setting a target for practice
-	// tests" or "what is cobit, it keeps coming up in the material".
+	// Weak phrases (refusals only) mean the key only when nothing else is
+	// asked before them: "practice tests" asks for a vendor on its own, not
+	// in "what is cobit, it keeps coming up in the material".
 	Weak []string `yaml:"weak"`
 }
 
@@ -171,9 +170,10 @@ type phrase struct {
 	toks  []string
 	t     target
 	order int  // position in the vocabulary: earlier wins ties
-	weak  bool // a refusal phrase that counts only when nothing else is asked
-	// content counts the words that are not stopwords: "cost to maintain"
-	// says more than "how much does it cost", though it is shorter.
+	weak  bool // a refusal phrase that yields to anything asked before it
+	// content counts the words that are neither filler nor exam names:
+	// "cost to maintain" says more than "how much does it cost", though it
+	// is shorter, and "cism or cissp" names the exams without asking.
 	content int
 }
 
@@ -442,7 +442,7 @@ func (b *Base) newAnalyzer() *analyzer {
 		_, p.toks = a.apply(nil, p.toks)
 		_, p.toks = a.collapseExams(p.toks, p.toks)
 		for _, t := range p.toks {
-			if t != gap && !filler[t] {
+			if t != gap && !filler[t] && a.examTok[t] == "" {
 				p.content++
 			}
 		}
@@ -653,6 +653,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	cues = dropInside(cues, termMs, "intent") // "test" in "penetration test" is the term's word
 	intents := map[string]bool{}
+	intentCue := map[string]match{} // the strongest phrase of each intent
 	var attrs, refusals []match
 	for _, m := range cues {
 		switch m.t.kind {
@@ -661,6 +662,9 @@ func (b *Base) analyze(text string) Analysis {
 				q.Intents = append(q.Intents, m.t.key)
 			}
 			intents[m.t.key] = true
+			if c, ok := intentCue[m.t.key]; !ok || stronger(m, c) {
+				intentCue[m.t.key] = m
+			}
 		case "refusal":
 			refusals = append(refusals, m)
 		case "attr":
@@ -691,7 +695,18 @@ func (b *Base) analyze(text string) Analysis {
 	// exam" asks for the fee, "how much do holders earn" for pay), and a
 	// lone refusal word does not outweigh a lone fact word ("the website
 	// to register").
-	if len(attrs) > 0 || len(subjects) > 0 || slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" }) {
+	// A weak refusal phrase yields to anything else asked before it:
+	// "what is cobit ... in the cism material", not "which bootcamp is
+	// good for cism, online or in person".
+	firstWeak := len(toks)
+	for _, m := range refusals {
+		if m.weak {
+			firstWeak = min(firstWeak, m.start)
+		}
+	}
+	before := func(m match) bool { return m.start < firstWeak }
+	if slices.ContainsFunc(attrs, before) || slices.ContainsFunc(subjects, before) ||
+		slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" && m.t.key != "define" && before(m) }) {
 		refusals = slices.DeleteFunc(refusals, func(m match) bool { return m.weak })
 	}
 	if len(refusals) > 0 && len(attrs) > 0 {
@@ -708,6 +723,17 @@ func (b *Base) analyze(text string) Analysis {
 			q.Refusal = ""
 		}
 	}
+	// outweighs reports whether intent k says more than every fact cue:
+	// "which one to take first" is not asked for the focus fact by "less
+	// technical background".
+	outweighs := func(k string) bool {
+		return intents[k] && (len(attrs) == 0 || stronger(intentCue[k], strongest(attrs)))
+	}
+	// A fact cue that is a term's own word ("ciso") asks for nothing when
+	// terms are what the question names.
+	factOutsideTerms := slices.ContainsFunc(attrs, func(m match) bool {
+		return !slices.ContainsFunc(termMs, func(t match) bool { return t.start <= m.start && m.end <= t.end })
+	})
 	switch {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
@@ -718,7 +744,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskUncovered
 	case intents["compare"] && len(q.Terms) >= 2:
 		q.Ask = AskConcepts
-	case len(q.Terms) >= 2 && len(q.Exams) == 0 && len(q.Attributes) == 0 && !intents["where"]:
+	case len(q.Terms) >= 2 && len(q.Exams) == 0 && !factOutsideTerms && !intents["where"]:
 		// "rto or rpo", "what are bcp and drp": two concepts named with
 		// nothing else asked: both definitions.
 		q.Ask = AskConcepts
@@ -730,13 +756,18 @@ func (b *Base) analyze(text string) Analysis {
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
 		q.Ask = AskCompare
-	case intents["which-first"] && !one && len(q.Attributes) == 0 && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
+	case outweighs("study-time") && (!intents["which-first"] || stronger(intentCue["study-time"], intentCue["which-first"])):
+		// "do people take more time to prepare cism or cissp"
+		q.Ask = AskStudyTime
+	case outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
 		// "which covers incident response better, cism or cissp": the
 		// exams compared on that topic.
 		q.Ask = AskCompare
-	case intents["which-first"] && !one && len(q.Attributes) == 0:
+	case outweighs("which-first") && !one:
 		q.Ask = AskWhichFirst
-	case intents["compare"] && !one && len(q.Attributes) == 0:
+	case intents["compare"] && !one && (len(q.Attributes) == 0 || len(q.Attributes) >= 2):
+		// Two or more facts compared ("how do they differ in exam
+		// pattern and eligibility"): the general table has them side by side.
 		q.Ask = AskCompare
 	case intents["study-time"]:
 		q.Ask = AskStudyTime
