@@ -47,6 +47,9 @@ type Vocabulary struct {
 	// Spellings fold a word to the one the phrases use ("defence" is
 	// "defense"), in questions and phrases alike.
 	Spellings map[string]string `yaml:"spellings"`
+	// Noise words are dropped from questions and phrases alike ("what
+	// actually changed" is "what changed").
+	Noise []string `yaml:"noise"`
 }
 
 // VocabEntry is one key and the phrases that mean it.
@@ -72,6 +75,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
 	v.Openers = append(v.Openers, o.Openers...)
+	v.Noise = append(v.Noise, o.Noise...)
 	if len(o.Rewrites) > 0 && v.Rewrites == nil {
 		v.Rewrites = map[string]string{}
 	}
@@ -196,6 +200,7 @@ type analyzer struct {
 	openers  [][]string      // stemmed phrases that open a question without asking anything
 	ambig    map[string]bool // stemmed words that are cues only in context
 	stop     map[string]bool
+	noise    map[string]bool // stemmed words dropped before matching
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
 	certs    []string
 }
@@ -392,12 +397,15 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
 	for _, w := range b.Vocab.Stopwords {
 		a.stop[strings.ToLower(w)] = true
+	}
+	for _, w := range b.Vocab.Noise {
+		a.noise[stem(strings.ToLower(w))] = true
 	}
 	// Filler, stemmed as phrases are ("does" is "doe"). Exam nouns are
 	// filler too: every question is about an exam.
@@ -441,6 +449,9 @@ func (b *Base) newAnalyzer() *analyzer {
 		}
 	}
 	for _, p := range phrases {
+		if _, p.toks = a.dropNoise(nil, p.toks); len(p.toks) == 0 || p.toks[0] == gap {
+			continue
+		}
 		// Written as questions are: "the cism waiver" is "cism waiver".
 		a.fold(p.toks)
 		_, p.toks = a.apply(nil, p.toks)
@@ -467,6 +478,25 @@ func (b *Base) newAnalyzer() *analyzer {
 		a.certs = append(a.certs, c.ID)
 	}
 	return a
+}
+
+// dropNoise removes the noise words from toks (and raw alongside, when not
+// nil); it allocates only when there are some.
+func (a *analyzer) dropNoise(raw, toks []string) ([]string, []string) {
+	if !slices.ContainsFunc(toks, func(w string) bool { return a.noise[w] }) {
+		return raw, toks
+	}
+	var r, t []string
+	for i, w := range toks {
+		if a.noise[w] {
+			continue
+		}
+		if raw != nil {
+			r = append(r, raw[i])
+		}
+		t = append(t, w)
+	}
+	return r, t
 }
 
 // fold rewrites stemmed words to the spelling the phrases use.
@@ -581,6 +611,7 @@ func (b *Base) analyze(text string) Analysis {
 	if len(toks) > 40 {
 		raw, toks = raw[:40], toks[:40]
 	}
+	raw, toks = a.dropNoise(raw, toks)
 	a.fold(toks)
 	raw, toks = a.apply(raw, toks)
 	// "hi, quick question: are there any prerequisites": the opener is
@@ -597,6 +628,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	raw, toks = a.collapseExams(raw, toks)
 	named := map[string]bool{}
+	severalDomains := false
 	// Cues are matched on the question and with the exam names left out,
 	// so "what does a cissp certification do" meets "what does a do".
 	stripped := make([]string, 0, len(toks))
@@ -613,9 +645,13 @@ func (b *Base) analyze(text string) Analysis {
 		}
 		if w == "domain" && i+1 < len(toks) {
 			if n, err := strconv.Atoi(toks[i+1]); err == nil && n > 0 && n < 10 {
+				severalDomains = severalDomains || (q.DomainN != 0 && q.DomainN != n)
 				q.DomainN = n
 			}
 		}
+	}
+	if severalDomains {
+		q.DomainN = 0 // "bia: is that domain 1 or domain 7" asks where it sits
 	}
 	full := a.matches(toks, nil, nil)
 	ms := a.matches(stripped, pos, full)
@@ -766,7 +802,7 @@ func (b *Base) analyze(text string) Analysis {
 	switch {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
-	case len(q.Uncovered) > 0 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):
+	case len(q.Uncovered) > 0 && len(q.Exams) < 2 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):
 		// "cism vs cisa", "what is crisc": not covered. A fact asked with
 		// no exam named ("is cisa still on the waiver list") goes on:
 		// the answer keeps only facts that mention the name.
@@ -800,11 +836,15 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskWhichFirst
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskCompare
+	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !intents["where"]:
+		// "does cissp go as deep on governance as cism does": both exams
+		// and a topic named, the topic's comparison answers.
+		q.Ask = AskCompare
 	case intents["study-time"]:
 		q.Ask = AskStudyTime
 	case q.DomainN > 0:
 		q.Ask = AskDomain
-	case intents["where"] && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
+	case (intents["where"] || severalDomains) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
 		q.Ask = AskWhere
 	case intents["domain-weights"]:
 		q.Ask = AskDomainWeights

@@ -33,8 +33,13 @@ func (b *Base) validateVocab() []string {
 		add("vocabulary: exams, intents and attributes are required")
 	}
 	meaning := map[string]string{} // normalised phrase -> what it means
+	noise := map[string]bool{}
+	for _, w := range v.Noise {
+		noise[stem(strings.ToLower(w))] = true
+	}
 	claim := func(where, kind, key, ph string) {
 		_, toks := normTokens(ph)
+		toks = slices.DeleteFunc(toks, func(w string) bool { return noise[w] }) // as the analyzer compares them
 		if len(toks) == 0 {
 			add("%s: empty phrase %q", where, ph)
 			return
@@ -102,6 +107,7 @@ func (b *Base) validateVocab() []string {
 	words("filler", v.Filler, true)
 	words("exam_nouns", v.ExamNouns, true)
 	words("ambiguous", v.Ambiguous, false)
+	words("noise", v.Noise, false)
 	for from, to := range v.Rewrites {
 		_, f := normTokens(from)
 		_, t := normTokens(to)
