@@ -200,7 +200,7 @@ type analyzer struct {
 	openers  [][]string      // stemmed phrases that open a question without asking anything
 	ambig    map[string]bool // stemmed words that are cues only in context
 	stop     map[string]bool
-	noise    map[string]bool // stemmed words dropped before matching
+	noise    map[string]bool   // stemmed words dropped before matching
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
 	certs    []string
 }
