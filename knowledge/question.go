@@ -53,6 +53,10 @@ type Vocabulary struct {
 type VocabEntry struct {
 	Key     string   `yaml:"key"`
 	Phrases []string `yaml:"phrases"`
+	// Weak phrases (refusals only) mean the key only when nothing else is
+	// asked before them: "practice tests" asks for a vendor on its own, not
+	// in "what is cobit, it keeps coming up in the material".
+	Weak []string `yaml:"weak"`
 }
 
 func (v *Vocabulary) merge(o Vocabulary) {
@@ -165,9 +169,11 @@ type target struct {
 type phrase struct {
 	toks  []string
 	t     target
-	order int // position in the vocabulary: earlier wins ties
-	// content counts the words that are not stopwords: "cost to maintain"
-	// says more than "how much does it cost", though it is shorter.
+	order int  // position in the vocabulary: earlier wins ties
+	weak  bool // a refusal phrase that yields to anything asked before it
+	// content counts the words that are neither filler nor exam names:
+	// "cost to maintain" says more than "how much does it cost", though it
+	// is shorter, and "cism or cissp" names the exams without asking.
 	content int
 }
 
@@ -272,6 +278,9 @@ func matchAt(toks []string, i int, p []string) int {
 // normTokens lower-cases s, drops apostrophes (don't -> dont) and splits it
 // into stemmed words, the form phrases and questions are compared in.
 func normTokens(s string) (raw, stems []string) {
+	if strings.Contains(s, "%") { // "30%" is "30 percent"
+		s = strings.ReplaceAll(s, "%", " percent ")
+	}
 	for _, w := range strings.FieldsFunc(strings.Map(lowerRune, s), notWordRune) {
 		switch w { // "what's" is "what is", not a plural of "what"
 		case "whats", "wheres", "whos", "hows":
@@ -321,12 +330,20 @@ func (b *Base) phrases() []phrase {
 			}
 		}
 	}
+	addWeak := func(key string, ss ...string) {
+		n := len(out)
+		add("refusal", key, ss...)
+		for i := n; i < len(out); i++ {
+			out[i].weak = true
+		}
+	}
 	v := &b.Vocab
 	for _, e := range v.Exams {
 		add("exam", e.Key, e.Phrases...)
 	}
 	for _, e := range v.Refusals {
 		add("refusal", e.Key, e.Phrases...)
+		addWeak(e.Key, e.Weak...)
 	}
 	for _, e := range v.Intents {
 		add("intent", e.Key, e.Phrases...)
@@ -431,7 +448,7 @@ func (b *Base) newAnalyzer() *analyzer {
 		_, p.toks = a.apply(nil, p.toks)
 		_, p.toks = a.collapseExams(p.toks, p.toks)
 		for _, t := range p.toks {
-			if t != gap && !filler[t] {
+			if t != gap && !filler[t] && a.examTok[t] == "" {
 				p.content++
 			}
 		}
@@ -479,7 +496,71 @@ func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
 // Analyze turns a question into what it names and asks for. It is the one
 // place where words become intent: the answer is composed from its result,
 // and full-text search runs only when it recognises nothing.
+//
+// A post that gives context before or after its question ("full time job,
+// two kids. realistically can I pass cism?") is analysed by its question
+// sentences; the context still says which exam is meant. When the question
+// sentences have no subject of their own ("how long does it take?" after
+// "endorsement question."), the whole post is analysed.
 func (b *Base) Analyze(text string) Analysis {
+	asked := questionSentences(text)
+	if asked == "" {
+		return b.analyze(text)
+	}
+	q := b.analyze(asked)
+	// "what is the difference?" and "is it automatic?" point back at
+	// the context: only a question sentence with a subject of its own
+	// stands alone.
+	own := q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Exams) > 0 || len(q.Uncovered) > 0 ||
+		(len(q.Attributes) > 0 && len(q.Words) > 0)
+	if q.Ask == AskSearch || !own {
+		return b.analyze(text)
+	}
+	if len(q.Exams) == 0 {
+		q.Exams = b.analyze(text).Exams
+	}
+	return q
+}
+
+// questionSentences returns the sentences of text that end in a question
+// mark, when text also has sentences that do not; otherwise "".
+func questionSentences(text string) string {
+	var asked []string
+	other := false
+	start := 0
+	for i, r := range text {
+		end := i + len(string(r))
+		if r != '?' && r != '.' && r != '!' {
+			continue
+		}
+		// A sentence ends at punctuation followed by a space or the end:
+		// "v1.2" and "e.g." inside a word do not end one.
+		if end < len(text) && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' {
+			continue
+		}
+		s := strings.TrimSpace(text[start:end])
+		if r != '?' && len(strings.Fields(s)) < 3 {
+			continue // "cism vs. cissp", "hi all." : not context of its own
+		}
+		if strings.TrimRight(s, "?.! ") != "" {
+			if r == '?' {
+				asked = append(asked, s)
+			} else {
+				other = true
+			}
+		}
+		start = end
+	}
+	if strings.TrimSpace(text[start:]) != "" {
+		other = true
+	}
+	if len(asked) == 0 || !other {
+		return ""
+	}
+	return strings.Join(asked, " ")
+}
+
+func (b *Base) analyze(text string) Analysis {
 	var q Analysis
 	a := b.analyzer
 	if a == nil {
@@ -580,6 +661,7 @@ func (b *Base) Analyze(text string) Analysis {
 	}
 	cues = dropInside(cues, termMs, "intent") // "test" in "penetration test" is the term's word
 	intents := map[string]bool{}
+	intentCue := map[string]match{} // the strongest phrase of each intent
 	var attrs, refusals []match
 	for _, m := range cues {
 		switch m.t.kind {
@@ -588,6 +670,9 @@ func (b *Base) Analyze(text string) Analysis {
 				q.Intents = append(q.Intents, m.t.key)
 			}
 			intents[m.t.key] = true
+			if c, ok := intentCue[m.t.key]; !ok || stronger(m, c) {
+				intentCue[m.t.key] = m
+			}
 		case "refusal":
 			refusals = append(refusals, m)
 		case "attr":
@@ -618,6 +703,20 @@ func (b *Base) Analyze(text string) Analysis {
 	// exam" asks for the fee, "how much do holders earn" for pay), and a
 	// lone refusal word does not outweigh a lone fact word ("the website
 	// to register").
+	// A weak refusal phrase yields to anything else asked before it:
+	// "what is cobit ... in the cism material", not "which bootcamp is
+	// good for cism, online or in person".
+	firstWeak := len(toks)
+	for _, m := range refusals {
+		if m.weak {
+			firstWeak = min(firstWeak, m.start)
+		}
+	}
+	before := func(m match) bool { return m.start < firstWeak }
+	if slices.ContainsFunc(attrs, before) || slices.ContainsFunc(subjects, before) ||
+		slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" && m.t.key != "define" && before(m) }) {
+		refusals = slices.DeleteFunc(refusals, func(m match) bool { return m.weak })
+	}
 	if len(refusals) > 0 && len(attrs) > 0 {
 		r, f := strongest(refusals), strongest(attrs)
 		if stronger(f, r) || (!stronger(r, f) && r.n == 1) {
@@ -632,6 +731,17 @@ func (b *Base) Analyze(text string) Analysis {
 			q.Refusal = ""
 		}
 	}
+	// outweighs reports whether intent k says more than every fact cue:
+	// "which one to take first" is not asked for the focus fact by "less
+	// technical background".
+	outweighs := func(k string) bool {
+		return intents[k] && (len(attrs) == 0 || stronger(intentCue[k], strongest(attrs)))
+	}
+	// A fact cue that is a term's own word ("ciso") asks for nothing when
+	// terms are what the question names.
+	factOutsideTerms := slices.ContainsFunc(attrs, func(m match) bool {
+		return !slices.ContainsFunc(termMs, func(t match) bool { return t.start <= m.start && m.end <= t.end })
+	})
 	switch {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
@@ -642,7 +752,7 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Ask = AskUncovered
 	case intents["compare"] && len(q.Terms) >= 2:
 		q.Ask = AskConcepts
-	case len(q.Terms) >= 2 && len(q.Exams) == 0 && len(q.Attributes) == 0 && !intents["where"]:
+	case len(q.Terms) >= 2 && len(q.Exams) == 0 && !factOutsideTerms && !intents["where"]:
 		// "rto or rpo", "what are bcp and drp": two concepts named with
 		// nothing else asked: both definitions.
 		q.Ask = AskConcepts
@@ -650,15 +760,22 @@ func (b *Base) Analyze(text string) Analysis {
 		// "how does zero trust differ from perimeter security", "soc 1 vs
 		// soc 2": one glossary entry is named, and it answers.
 		q.Ask = AskDefine
-	case intents["compare"] && !one && q.Topic != "" && len(q.Attributes) == 0:
+	case intents["compare"] && !one && q.Topic != "":
+		// "cpe rules side by side for cism and cissp": the topic's
+		// comparison is written for exactly that, and gives both facts.
 		q.Ask = AskCompare
-	case intents["which-first"] && !one && len(q.Attributes) == 0 && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
+	case outweighs("study-time") && (!intents["which-first"] || stronger(intentCue["study-time"], intentCue["which-first"])):
+		// "do people take more time to prepare cism or cissp"
+		q.Ask = AskStudyTime
+	case outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
 		// "which covers incident response better, cism or cissp": the
 		// exams compared on that topic.
 		q.Ask = AskCompare
-	case intents["which-first"] && !one && len(q.Attributes) == 0:
+	case outweighs("which-first") && !one:
 		q.Ask = AskWhichFirst
-	case intents["compare"] && !one && len(q.Attributes) == 0:
+	case intents["compare"] && !one && (len(q.Attributes) == 0 || len(q.Attributes) >= 2):
+		// Two or more facts compared ("how do they differ in exam
+		// pattern and eligibility"): the general table has them side by side.
 		q.Ask = AskCompare
 	case intents["study-time"]:
 		q.Ask = AskStudyTime

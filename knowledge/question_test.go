@@ -35,6 +35,19 @@ func TestAnalyze(t *testing.T) {
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
 		{"zebra migration patterns", nil, knowledge.AskSearch, ""},
+		// Context before the question: the question sentence decides, the
+		// context still names the exam.
+		{"full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},
+		{"Passed CISM last week. What do I have to do now to actually be certified?", []string{"cism"}, knowledge.AskFact, "endorsement"},
+		// A question sentence with no subject of its own points back.
+		{"i heard gdpr involves data controllers and data processors. what is the difference?", nil, knowledge.AskConcepts, "gdpr"},
+		{"cism vs. cissp: what's the difference?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
+		// Naming study material asks for a vendor only when nothing else is asked.
+		{"what is COBIT and why does it keep coming up in cism material", []string{"cism"}, knowledge.AskDefine, "cobit"},
+		{"cism practice tests", []string{"cism"}, knowledge.AskRefusal, "vendor"},
+		{"any bootcamp that preps for both CISM and CISSP together?", []string{"cism", "cissp"}, knowledge.AskRefusal, "vendor"},
+		{"CPE rules side by side for cism and cissp?", []string{"cism", "cissp"}, knowledge.AskCompare, "cpe-maintenance"},
+		{"is incident management still 30% of cism", []string{"cism"}, knowledge.AskDomainWeights, ""},
 	}
 	for _, tc := range tests {
 		a := kb.Analyze(tc.q)

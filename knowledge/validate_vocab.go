@@ -64,6 +64,12 @@ func (b *Base) validateVocab() []string {
 			for _, ph := range e.Phrases {
 				claim(where, kind, e.Key, ph)
 			}
+			if len(e.Weak) > 0 && kind != "refusal" {
+				add("%s: only refusals have weak phrases", where)
+			}
+			for _, ph := range e.Weak {
+				claim(where, kind, e.Key, ph)
+			}
 		}
 		for k := range valid {
 			if kind != "attribute" && kind != "exam" && !seen[k] {
