@@ -154,14 +154,28 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 			return r, true
 		}
 	}
+	// The keys asked for most come first, and when the exam named has
+	// none of them a related key of its own is nearer than a key asked
+	// for less ("does unpaid work count toward the cism experience").
+	top := a.Attributes[:min(max(a.Tied, 1), len(a.Attributes))]
+	if r, ok := e.factFor(top, certs, false); ok {
+		return r, true
+	}
+	if r, ok := e.relatedFact(top, certs); ok {
+		return r, true
+	}
 	if r, ok := e.factFor(a.Attributes, certs, false); ok {
 		return r, true
 	}
-	// The exam named has none of the keys: a related key of its own
-	// ("does an mba count for cism": CISM has no degree-waiver fact, but
-	// its waiver list names degrees), led by a line saying it is the
-	// nearest fact, not an answer the sources give.
-	for _, k := range a.Attributes {
+	return e.relatedFact(a.Attributes, certs)
+}
+
+// relatedFact answers when the exam named has none of keys with a related
+// key of its own ("does an mba count for cism": CISM has no degree-waiver
+// fact, but its waiver list names degrees), led by a line saying it is the
+// nearest fact, not an answer the sources give.
+func (e *Engine) relatedFact(keys []string, certs []*knowledge.Cert) (Reply, bool) {
+	for _, k := range keys {
 		r, ok := e.factFor(e.kb.Vocab.Related[k], certs, false)
 		if !ok {
 			continue

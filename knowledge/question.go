@@ -57,6 +57,9 @@ type VocabEntry struct {
 	// asked before them: "practice tests" asks for a vendor on its own, not
 	// in "what is cobit, it keeps coming up in the material".
 	Weak []string `yaml:"weak"`
+	// Issuers (exams only) are the phrases that name the issuer: "the isc2
+	// waiver list" is CISSP's even in a question that names CISM too.
+	Issuers []string `yaml:"issuers"`
 }
 
 func (v *Vocabulary) merge(o Vocabulary) {
@@ -187,6 +190,7 @@ type match struct {
 type analyzer struct {
 	byFirst  map[string][]phrase // first token -> phrases, longest first
 	examTok  map[string]string   // one-token exam names -> cert
+	issuer   map[string]string   // one-token issuer names -> cert
 	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
 	rewrites []rewrite
 	openers  [][]string      // stemmed phrases that open a question without asking anything
@@ -394,7 +398,7 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
@@ -458,6 +462,13 @@ func (b *Base) newAnalyzer() *analyzer {
 		sort.SliceStable(ps, func(i, j int) bool { return words(ps[i].toks) > words(ps[j].toks) })
 		a.byFirst[k] = ps
 	}
+	for _, e := range b.Vocab.Exams {
+		for _, is := range e.Issuers {
+			if _, toks := normTokens(is); len(toks) == 1 {
+				a.issuer[toks[0]] = e.Key
+			}
+		}
+	}
 	for _, c := range b.Certs {
 		a.certs = append(a.certs, c.ID)
 	}
@@ -516,8 +527,14 @@ func (b *Base) Analyze(text string) Analysis {
 	if q.Ask == AskSearch || !own {
 		return b.analyze(text)
 	}
-	if len(q.Exams) == 0 {
-		q.Exams = b.analyze(text).Exams
+	if len(q.Exams) == 0 || len(q.Uncovered) == 0 {
+		whole := b.analyze(text)
+		if len(q.Exams) == 0 {
+			q.Exams = whole.Exams
+		}
+		if len(q.Uncovered) == 0 {
+			q.Uncovered = whole.Uncovered // "I have a CISA. ... does it still knock a year off?"
+		}
 	}
 	return q
 }
@@ -688,6 +705,16 @@ func (b *Base) analyze(text string) Analysis {
 			q.Exams = append(q.Exams, c)
 		}
 	}
+	// With both exams named, a fact asked of an issuer by name is that
+	// exam's: "is cism still on the isc2 waiver list".
+	if len(q.Exams) == 2 {
+		for _, m := range attrs {
+			if c := a.issuer[at(toks, m.start-1)]; c != "" {
+				q.Exams = []string{c}
+				break
+			}
+		}
+	}
 	q.Attributes = rankKeys(attrs)
 	tied := map[string]bool{}
 	for _, m := range attrs { // rankKeys sorted attrs best first
@@ -712,7 +739,9 @@ func (b *Base) analyze(text string) Analysis {
 			firstWeak = min(firstWeak, m.start)
 		}
 	}
-	before := func(m match) bool { return m.start < firstWeak }
+	// ... or to a cue of two words or more anywhere ("old book ... how out
+	// of date is that").
+	before := func(m match) bool { return m.start < firstWeak || m.content >= 2 }
 	if slices.ContainsFunc(attrs, before) || slices.ContainsFunc(subjects, before) ||
 		slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" && m.t.key != "define" && before(m) }) {
 		refusals = slices.DeleteFunc(refusals, func(m match) bool { return m.weak })
@@ -760,6 +789,10 @@ func (b *Base) analyze(text string) Analysis {
 		// "how does zero trust differ from perimeter security", "soc 1 vs
 		// soc 2": one glossary entry is named, and it answers.
 		q.Ask = AskDefine
+	case intents["compare"] && !one && len(q.Attributes) >= 2:
+		// Two or more facts compared ("how do they differ in exam
+		// pattern and eligibility"): the general table has them side by side.
+		q.Ask = AskCompare
 	case intents["compare"] && !one && q.Topic != "":
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
@@ -773,9 +806,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskCompare
 	case outweighs("which-first") && !one:
 		q.Ask = AskWhichFirst
-	case intents["compare"] && !one && (len(q.Attributes) == 0 || len(q.Attributes) >= 2):
-		// Two or more facts compared ("how do they differ in exam
-		// pattern and eligibility"): the general table has them side by side.
+	case intents["compare"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskCompare
 	case intents["study-time"]:
 		q.Ask = AskStudyTime
@@ -807,6 +838,14 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskSearch
 	}
 	return q
+}
+
+// at returns toks[i], or "" outside toks.
+func at(toks []string, i int) string {
+	if i < 0 || i >= len(toks) {
+		return ""
+	}
+	return toks[i]
 }
 
 // elided adds the terms named by a shared last word: "inherent and

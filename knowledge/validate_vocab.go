@@ -64,6 +64,11 @@ func (b *Base) validateVocab() []string {
 			for _, ph := range e.Phrases {
 				claim(where, kind, e.Key, ph)
 			}
+			for _, is := range e.Issuers {
+				if kind != "exam" || !slices.Contains(e.Phrases, is) {
+					add("%s: issuer %q must be one of an exam's phrases", where, is)
+				}
+			}
 			if len(e.Weak) > 0 && kind != "refusal" {
 				add("%s: only refusals have weak phrases", where)
 			}
