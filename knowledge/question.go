@@ -202,6 +202,7 @@ type analyzer struct {
 	stop     map[string]bool
 	noise    map[string]bool   // stemmed words dropped before matching
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
+	typos    *speller          // corrects a misspelt word to the lexicon's
 	certs    []string
 }
 
@@ -289,13 +290,7 @@ func normTokens(s string) (raw, stems []string) {
 	if strings.Contains(s, "%") { // "30%" is "30 percent"
 		s = strings.ReplaceAll(s, "%", " percent ")
 	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\'' || r == '’' {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for _, w := range strings.FieldsFunc(strings.Map(lowerRune, s), notWordRune) {
 		switch w { // "what's" is "what is", not a plural of "what"
 		case "whats", "wheres", "whos", "hows":
 			raw = append(raw, w[:len(w)-1], "is")
@@ -309,6 +304,17 @@ func normTokens(s string) (raw, stems []string) {
 	}
 	return raw, stems
 }
+
+// lowerRune lower-cases a rune of a question and drops apostrophes.
+func lowerRune(r rune) rune {
+	if r == '\'' || r == '’' {
+		return -1
+	}
+	return unicode.ToLower(r)
+}
+
+// notWordRune reports whether r separates words.
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 // stem folds plurals so "domains" matches "domain" and "cissps" "cissp".
 func stem(w string) string {
@@ -477,6 +483,7 @@ func (b *Base) newAnalyzer() *analyzer {
 	for _, c := range b.Certs {
 		a.certs = append(a.certs, c.ID)
 	}
+	a.typos = newSpeller(a.lexicon(&b.Vocab), a.prose(b), a.examWords(&b.Vocab))
 	return a
 }
 
@@ -613,6 +620,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	raw, toks = a.dropNoise(raw, toks)
 	a.fold(toks)
+	a.typos.fix(raw, toks) // "endorsment" is "endorsement"
 	raw, toks = a.apply(raw, toks)
 	// "hi, quick question: are there any prerequisites": the opener is
 	// not part of what is asked ("question: are there" is not "questions
