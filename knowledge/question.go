@@ -792,7 +792,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Refusal = headRefusal(refusals)
 		// "Is it worth it" and "is it hard" asked of the two exams side by
 		// side compare them, which the sources can do.
-		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && !one && (intents["which-first"] || intents["compare"]) {
+		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && len(q.Exams) == 2 && (intents["which-first"] || intents["compare"]) {
 			q.Refusal = ""
 		}
 	}
@@ -829,7 +829,7 @@ func (b *Base) analyze(text string) Analysis {
 		// Two or more facts compared ("how do they differ in exam
 		// pattern and eligibility"): the general table has them side by side.
 		q.Ask = AskCompare
-	case intents["compare"] && !one && q.Topic != "":
+	case intents["compare"] && !one && q.Topic != "" && q.Topic != "which-first":
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
 		q.Ask = AskCompare
@@ -852,7 +852,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskStudyTime
 	case q.DomainN > 0:
 		q.Ask = AskDomain
-	case (intents["where"] || severalDomains) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
+	case (severalDomains || (intents["where"] && !(len(attrs) > 0 && stronger(strongest(attrs), intentCue["where"])))) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
 		q.Ask = AskWhere
 	case intents["domain-weights"]:
 		q.Ask = AskDomainWeights
