@@ -144,6 +144,13 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		if r, ok := e.firstFact(a.Attributes, certs, func(k string, _ *knowledge.Fact) bool { return about(k) }); ok {
 			return r, true
 		}
+		// "I hold CISSP and CCSP: two AMFs or one?" asks the exam named;
+		// the other certification is only context.
+		if len(a.Exams) == 1 {
+			if r, ok := e.factFor(a.Attributes, certs, false); ok {
+				return r, true
+			}
+		}
 		return e.uncovered(a), true
 	}
 	// With no exam named, of the keys asked for equally one that both
