@@ -741,6 +741,12 @@ func (b *Base) analyze(text string) Analysis {
 			q.Exams = append(q.Exams, c)
 		}
 	}
+	// A fact phrase of filler words only ("how much") asks for nothing
+	// when anything else is asked: "how much do cism and cissp overlap".
+	if slices.ContainsFunc(attrs, func(m match) bool { return m.content > 0 }) || len(subjects) > 0 ||
+		slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" }) {
+		attrs = slices.DeleteFunc(attrs, func(m match) bool { return m.content == 0 })
+	}
 	// With both exams named, a fact asked of an issuer by name is that
 	// exam's: "is cism still on the isc2 waiver list".
 	if len(q.Exams) == 2 {
