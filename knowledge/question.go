@@ -813,6 +813,13 @@ func (b *Base) analyze(text string) Analysis {
 	factOutsideTerms := slices.ContainsFunc(attrs, func(m match) bool {
 		return !slices.ContainsFunc(termMs, func(t match) bool { return t.start <= m.start && m.end <= t.end })
 	})
+	// Fact cues that are one word each and none of them a term's own word
+	// ask about the exams only in passing when a term is named and no exam
+	// is: "crypto-shredding: how does it work", "what role does a steering
+	// committee play".
+	aside := len(attrs) > 0 && strongest(attrs).content <= 1 && !slices.ContainsFunc(attrs, func(m match) bool {
+		return slices.ContainsFunc(termMs, func(t match) bool { return t.start < m.end && m.start < t.end })
+	})
 	switch {
 	case q.Refusal != "":
 		q.Ask = AskRefusal
@@ -864,7 +871,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		q.Ask = AskDomainList
-	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(q.Attributes) == 0) && !factTerm(attrs, termMs):
+	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(attrs) == 0 || aside) && !factTerm(attrs, termMs):
 		// With no exam named, "what is a ciso" wants the definition,
 		// not the roles fact that also knows the word. But "what are
 		// group a and group b cpes" asks the CPE fact by more words.
