@@ -865,6 +865,9 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskStudyTime
 	case q.DomainN > 0:
 		q.Ask = AskDomain
+	case intents["domain-weights"] && intents["where"] && stronger(intentCue["domain-weights"], intentCue["where"]):
+		// "what percentage of the cism exam covers incident management"
+		q.Ask = AskDomainWeights
 	case (severalDomains || (intents["where"] && !(len(attrs) > 0 && stronger(strongest(attrs), intentCue["where"])))) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
 		q.Ask = AskWhere
 	case intents["domain-weights"]:
