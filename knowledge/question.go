@@ -797,8 +797,11 @@ func (b *Base) analyze(text string) Analysis {
 	if len(refusals) > 0 {
 		q.Refusal = headRefusal(refusals)
 		// "Is it worth it" and "is it hard" asked of the two exams side by
-		// side compare them, which the sources can do.
-		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && len(q.Exams) == 2 && (intents["which-first"] || intents["compare"]) {
+		// side ("cism or cissp, which is harder") compare them, which the
+		// sources can do; "is cism worth it if I already have cissp" does not.
+		r := strongest(refusals)
+		compared := func(k string) bool { c, ok := intentCue[k]; return ok && c.start < r.start }
+		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && len(q.Exams) == 2 && (compared("which-first") || compared("compare")) {
 			q.Refusal = ""
 		}
 	}
