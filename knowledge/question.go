@@ -155,6 +155,8 @@ type Analysis struct {
 	// Uncovered are the certifications named that certcoach has no
 	// sources for ("cisa"), as the vocabulary spells them.
 	Uncovered []string
+	// factWeight is how much the strongest fact cue says (AskFact).
+	factWeight int
 }
 
 // Names reports whether the question names exam cert.
@@ -557,8 +559,13 @@ func (b *Base) Analyze(text string) Analysis {
 	if q.Ask == AskSearch || !own {
 		return b.analyze(text)
 	}
+	whole := b.analyze(text)
+	if q.Ask == AskFact && whole.Ask == AskFact && whole.factWeight > q.factWeight {
+		// "isaca is changing the cpe rules in 2027. what changes?": the
+		// context asks for a fact by more words than the question does.
+		return whole
+	}
 	if len(q.Exams) == 0 || len(q.Uncovered) == 0 {
-		whole := b.analyze(text)
 		if len(q.Exams) == 0 {
 			q.Exams = whole.Exams
 		}
@@ -758,6 +765,9 @@ func (b *Base) analyze(text string) Analysis {
 		}
 	}
 	q.Attributes = rankKeys(attrs)
+	if len(attrs) > 0 {
+		q.factWeight = attrs[0].content // rankKeys sorted attrs best first
+	}
 	tied := map[string]bool{}
 	for _, m := range attrs { // rankKeys sorted attrs best first
 		if !stronger(attrs[0], m) {
