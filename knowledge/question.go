@@ -866,7 +866,8 @@ func (b *Base) analyze(text string) Analysis {
 		// "which covers incident response better, cism or cissp": the
 		// exams compared on that topic.
 		q.Ask = AskCompare
-	case outweighs("which-first") && !one:
+	case outweighs("which-first") && !one && !(intents["compare"] && stronger(intentCue["compare"], intentCue["which-first"])):
+		// "which is more technical, cism or cissp" compares them.
 		q.Ask = AskWhichFirst
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskCompare
