@@ -780,8 +780,9 @@ func (b *Base) analyze(text string) Analysis {
 	// A refusal cue is weighed against the fact cues like any phrase: the
 	// longer says what the question asks ("how much do I pay for the
 	// exam" asks for the fee, "how much do holders earn" for pay), and a
-	// lone refusal word does not outweigh a lone fact word ("the website
-	// to register").
+	// lone refusal word does not outweigh a lone fact word before it ("the
+	// website to register"), though it does one after it ("cissp salary
+	// for a dod contractor").
 	// A weak refusal phrase yields to anything else asked before it:
 	// "what is cobit ... in the cism material", not "which bootcamp is
 	// good for cism, online or in person".
@@ -800,7 +801,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	if len(refusals) > 0 && len(attrs) > 0 {
 		r, f := strongest(refusals), strongest(attrs)
-		if stronger(f, r) || (!stronger(r, f) && r.n == 1) {
+		if stronger(f, r) || (!stronger(r, f) && r.n == 1 && f.start < r.start) {
 			refusals = nil
 		}
 	}
