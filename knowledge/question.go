@@ -155,8 +155,6 @@ type Analysis struct {
 	// Uncovered are the certifications named that certcoach has no
 	// sources for ("cisa"), as the vocabulary spells them.
 	Uncovered []string
-	// factWeight is how much the strongest fact cue says (AskFact).
-	factWeight int
 }
 
 // Names reports whether the question names exam cert.
@@ -560,9 +558,9 @@ func (b *Base) Analyze(text string) Analysis {
 		return b.analyze(text)
 	}
 	whole := b.analyze(text)
-	if q.Ask == AskFact && whole.Ask == AskFact && whole.factWeight > q.factWeight {
-		// "isaca is changing the cpe rules in 2027. what changes?": the
-		// context asks for a fact by more words than the question does.
+	if q.Ask == AskCompare && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
+		// "Incident response is my day job. Which exam treats it more like
+		// what I do, cism or cissp?": the context names the topic.
 		return whole
 	}
 	if len(q.Exams) == 0 || len(q.Uncovered) == 0 {
@@ -758,16 +756,17 @@ func (b *Base) analyze(text string) Analysis {
 	// exam's: "is cism still on the isc2 waiver list".
 	if len(q.Exams) == 2 {
 		for _, m := range attrs {
-			if c := a.issuer[at(toks, m.start-1)]; c != "" {
+			// "like the isc2 endorsement" names it to compare, not to ask.
+			compared := slices.ContainsFunc([]string{at(toks, m.start-2), at(toks, m.start-3)}, func(w string) bool {
+				return w == "like" || w == "than" || w == "as" || w == "vs" || w == "versus"
+			})
+			if c := a.issuer[at(toks, m.start-1)]; c != "" && !compared {
 				q.Exams = []string{c}
 				break
 			}
 		}
 	}
 	q.Attributes = rankKeys(attrs)
-	if len(attrs) > 0 {
-		q.factWeight = attrs[0].content // rankKeys sorted attrs best first
-	}
 	tied := map[string]bool{}
 	for _, m := range attrs { // rankKeys sorted attrs best first
 		if !stronger(attrs[0], m) {
@@ -842,7 +841,7 @@ func (b *Base) analyze(text string) Analysis {
 		// no exam named ("is cisa still on the waiver list") goes on:
 		// the answer keeps only facts that mention the name.
 		q.Ask = AskUncovered
-	case intents["compare"] && len(q.Terms) >= 2:
+	case intents["compare"] && len(q.Terms) >= 2 && !(len(q.Exams) == 2 && q.Topic != ""):
 		q.Ask = AskConcepts
 	case len(q.Terms) >= 2 && len(q.Exams) == 0 && !factOutsideTerms && !intents["where"]:
 		// "rto or rpo", "what are bcp and drp": two concepts named with
