@@ -551,9 +551,10 @@ func (b *Base) Analyze(text string) Analysis {
 	q := b.analyze(asked)
 	// "what is the difference?" and "is it automatic?" point back at
 	// the context: only a question sentence with a subject of its own
-	// stands alone.
-	own := q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Exams) > 0 || len(q.Uncovered) > 0 ||
-		(len(q.Attributes) > 0 && len(q.Words) > 0)
+	// stands alone, and one that opens by pointing back ("does that mean
+	// I failed?") does not.
+	own := !pointsBack(asked) && (q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Exams) > 0 || len(q.Uncovered) > 0 ||
+		(len(q.Attributes) > 0 && len(q.Words) > 0))
 	if q.Ask == AskSearch || !own {
 		return b.analyze(text)
 	}
@@ -572,6 +573,25 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 	}
 	return q
+}
+
+// pointsBack reports whether s opens by pointing back at what came
+// before: "does that mean", "is it normal".
+func pointsBack(s string) bool {
+	f := strings.Fields(strings.ToLower(s))
+	if len(f) < 2 {
+		return false
+	}
+	switch f[0] {
+	case "does", "is", "was", "will", "would", "can", "could", "did", "should":
+	default:
+		return false
+	}
+	switch strings.Trim(f[1], "?.!,") {
+	case "that", "it", "this":
+		return true
+	}
+	return false
 }
 
 // questionSentences returns the sentences of text that end in a question

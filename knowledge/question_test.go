@@ -39,7 +39,9 @@ func TestAnalyze(t *testing.T) {
 		// context still names the exam.
 		{"full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},
 		{"Passed CISM last week. What do I have to do now to actually be certified?", []string{"cism"}, knowledge.AskFact, "endorsement"},
-		// A question sentence with no subject of its own points back.
+		// A question sentence with no subject of its own points back, and so
+		// does one that opens by pointing back.
+		{"my cissp shut off at question 100. does that mean I failed?", []string{"cissp"}, knowledge.AskFact, "exam.scoring"},
 		{"i heard gdpr involves data controllers and data processors. what is the difference?", nil, knowledge.AskConcepts, "gdpr"},
 		{"cism vs. cissp: what's the difference?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
 		// Naming study material asks for a vendor only when nothing else is asked.
