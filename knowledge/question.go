@@ -582,8 +582,11 @@ func pointsBack(s string) bool {
 	if len(f) < 2 {
 		return false
 	}
+	if (f[0] == "what" || f[0] == "whats") && len(f) > 2 && (f[1] == "is" || f[1] == "does") {
+		f = f[1:] // "what is that", "what does it mean"
+	}
 	switch f[0] {
-	case "does", "is", "was", "will", "would", "can", "could", "did", "should":
+	case "does", "is", "was", "will", "would", "can", "could", "did", "should", "whats":
 	default:
 		return false
 	}
