@@ -50,6 +50,9 @@ type Vocabulary struct {
 	// Noise words are dropped from questions and phrases alike ("what
 	// actually changed" is "what changed").
 	Noise []string `yaml:"noise"`
+	// BetweenExams keys are about one exam helping with the other: asked
+	// only when both exams are named, and then also by the keys listed.
+	BetweenExams map[string][]string `yaml:"between_exams"`
 }
 
 // VocabEntry is one key and the phrases that mean it.
@@ -89,6 +92,12 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	}
 	for k, r := range o.Related {
 		v.Related[k] = append(v.Related[k], r...)
+	}
+	if len(o.BetweenExams) > 0 && v.BetweenExams == nil {
+		v.BetweenExams = map[string][]string{}
+	}
+	for k, b := range o.BetweenExams {
+		v.BetweenExams[k] = append(v.BetweenExams[k], b...)
 	}
 	if len(o.Spellings) > 0 && v.Spellings == nil {
 		v.Spellings = map[string]string{}
@@ -789,7 +798,13 @@ func (b *Base) analyze(text string) Analysis {
 			}
 		}
 	}
-	q.Attributes = rankKeys(attrs)
+	keys := rankKeys(attrs)
+	if len(q.Exams) == 1 && a.holds(toks, q.Exams[0]) && slices.ContainsFunc(keys, b.leadsBetween) {
+		// "I have a CISM: can I get years waived?" asks about the other
+		// exam as much as the one held.
+		q.Exams = slices.Clone(a.certs)
+	}
+	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
 	tied := map[string]bool{}
 	for _, m := range attrs { // rankKeys sorted attrs best first
 		if !stronger(attrs[0], m) {
@@ -931,6 +946,53 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskSearch
 	}
 	return q
+}
+
+// betweenExams drops the keys about one exam helping with the other unless
+// both exams are named ("does helpdesk time count toward cissp" is not
+// about CISM), and with both named puts such a key first when a key it
+// lists is asked ("i have a cissp: any experience waiver for cism?").
+func (b *Base) betweenExams(keys []string, both bool) []string {
+	between := b.Vocab.BetweenExams
+	if !both {
+		return slices.DeleteFunc(keys, func(k string) bool { _, ok := between[k]; return ok })
+	}
+	for k, via := range between {
+		if !slices.Contains(keys, k) && slices.ContainsFunc(keys, func(x string) bool { return slices.Contains(via, x) }) {
+			keys = append([]string{k}, keys...)
+		}
+	}
+	return keys
+}
+
+// leadsBetween reports whether key k, asked with both exams named, asks
+// for a key about one exam helping with the other.
+func (b *Base) leadsBetween(k string) bool {
+	for _, via := range b.Vocab.BetweenExams {
+		if slices.Contains(via, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// holds reports whether the question says its asker holds exam cert ("I
+// have a cism", "already hold cissp"): a verb of holding shortly before
+// its name.
+func (a *analyzer) holds(toks []string, cert string) bool {
+	for i, w := range toks {
+		if a.examTok[w] != cert {
+			continue
+		}
+		// "i have a master's in cs and a cism": a few words may come between.
+		for j := i - 1; j >= 0 && j >= i-8; j-- {
+			switch toks[j] {
+			case "have", "hold", "holding", "got", "earned", "passed":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // at returns toks[i], or "" outside toks.

@@ -127,6 +127,13 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
+	for k, via := range v.BetweenExams {
+		for _, r := range append([]string{k}, via...) {
+			if !keys[r] {
+				add("vocabulary between_exams: %q is no fact's key", r)
+			}
+		}
+	}
 	for _, k := range v.UncoveredKeys {
 		if !keys[k] {
 			add("vocabulary uncovered_keys: %q is no fact's key", k)
