@@ -915,6 +915,9 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskCompare
 	case intents["study-time"]:
 		q.Ask = AskStudyTime
+	case q.DomainN > 0 && len(q.Terms) > 0 && outweighs("define"):
+		// "reference monitor concept for cissp domain 3, can someone explain"
+		q.Ask = AskDefine
 	case q.DomainN > 0:
 		q.Ask = AskDomain
 	case intents["domain-weights"] && intents["where"] && stronger(intentCue["domain-weights"], intentCue["where"]):
