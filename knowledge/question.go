@@ -164,6 +164,8 @@ type Analysis struct {
 	// Uncovered are the certifications named that certcoach has no
 	// sources for ("cisa"), as the vocabulary spells them.
 	Uncovered []string
+	// Unmatched are the subject words that no phrase explains.
+	Unmatched []string
 }
 
 // Names reports whether the question names exam cert.
@@ -712,6 +714,16 @@ func (b *Base) analyze(text string) Analysis {
 		q.Words = words
 	}
 
+	// Subject words that no phrase explains: "inference" and "aggregation"
+	// in "what is the difference among inference and aggregation".
+	for i, w := range toks {
+		if a.examTok[w] != "" || a.stop[raw[i]] || a.stop[w] || len(w) < 3 {
+			continue
+		}
+		if !slices.ContainsFunc(ms, func(m match) bool { return m.start <= i && i < m.end }) {
+			q.Unmatched = append(q.Unmatched, raw[i])
+		}
+	}
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
 		switch {
@@ -907,6 +919,10 @@ func (b *Base) analyze(text string) Analysis {
 	case outweighs("which-first") && !one && !(intents["compare"] && stronger(intentCue["compare"], intentCue["which-first"])):
 		// "which is more technical, cism or cissp" compares them.
 		q.Ask = AskWhichFirst
+	case intents["compare"] && len(q.Exams) == 0 && q.Topic == "" && len(q.Terms) == 0 && len(q.Unmatched) >= 2:
+		// "inference vs aggregation attacks": two things the base does
+		// not know compared, not the two exams.
+		q.Ask = AskSearch
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		q.Ask = AskCompare
 	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !intents["where"]:
