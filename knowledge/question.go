@@ -564,8 +564,8 @@ func (b *Base) Analyze(text string) Analysis {
 	// the context: only a question sentence with a subject of its own
 	// stands alone, and one that opens by pointing back ("does that mean
 	// I failed?") does not.
-	own := !pointsBack(asked) && (q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Exams) > 0 || len(q.Uncovered) > 0 ||
-		(len(q.Attributes) > 0 && len(q.Words) > 0))
+	own := !pointsBack(asked) && (q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 ||
+		((len(q.Attributes) > 0 || len(q.Exams) > 0) && len(q.Words) > 0))
 	if q.Ask == AskSearch || !own {
 		return b.analyze(text)
 	}
