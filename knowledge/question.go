@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -589,7 +590,7 @@ func (b *Base) Analyze(text string) Analysis {
 // pointsBack reports whether s opens by pointing back at what came
 // before: "does that mean", "is it normal".
 func pointsBack(s string) bool {
-	f := strings.Fields(strings.ToLower(s))
+	f := strings.Fields(strings.Map(lowerRune, s)) // "what's" is "whats"
 	if len(f) < 2 {
 		return false
 	}
@@ -976,12 +977,13 @@ func (b *Base) betweenExams(keys []string, both bool) []string {
 	if !both {
 		return slices.DeleteFunc(keys, func(k string) bool { _, ok := between[k]; return ok })
 	}
-	for k, via := range between {
-		if !slices.Contains(keys, k) && slices.ContainsFunc(keys, func(x string) bool { return slices.Contains(via, x) }) {
-			keys = append([]string{k}, keys...)
+	var lead []string // sorted: the order must not be the map's
+	for _, k := range slices.Sorted(maps.Keys(between)) {
+		if !slices.Contains(keys, k) && slices.ContainsFunc(keys, func(x string) bool { return slices.Contains(between[k], x) }) {
+			lead = append(lead, k)
 		}
 	}
-	return keys
+	return append(lead, keys...)
 }
 
 // leadsBetween reports whether key k, asked with both exams named, asks
