@@ -157,8 +157,8 @@ type Analysis struct {
 	Topic      string   // topic ID named, if any
 	DomainN    int      // domain number (AskDomain)
 	Words      []string // subject words: not exam names, not stopwords
-	// Tied is how many of Attributes share the best phrase length: the
-	// question asks for them equally.
+	// Tied is how many of the first Attributes the question asks for
+	// equally (their phrases are as strong).
 	Tied int
 	// Intents are the intent keys the question's words matched.
 	Intents []string
@@ -818,13 +818,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Exams = slices.Clone(a.certs)
 	}
 	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
-	tied := map[string]bool{}
-	for _, m := range attrs { // rankKeys sorted attrs best first
-		if !stronger(attrs[0], m) {
-			tied[m.t.key] = true
-		}
-	}
-	q.Tied = len(tied)
+	q.Tied = tiedKeys(attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	one := len(q.Exams) == 1
 	// A refusal cue is weighed against the fact cues like any phrase: the
@@ -966,6 +960,28 @@ func (b *Base) analyze(text string) Analysis {
 		q.Ask = AskSearch
 	}
 	return q
+}
+
+// tiedKeys counts the leading keys that are asked for equally: those of the
+// strongest matches of attrs (sorted best first by rankKeys), and any key
+// put before them that no phrase asked for (betweenExams').
+func tiedKeys(attrs []match, keys []string) int {
+	tied := map[string]bool{}
+	asked := map[string]bool{}
+	for _, m := range attrs {
+		asked[m.t.key] = true
+		if !stronger(attrs[0], m) {
+			tied[m.t.key] = true
+		}
+	}
+	n := 0
+	for _, k := range keys {
+		if asked[k] && !tied[k] {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // betweenExams drops the keys about one exam helping with the other unless
