@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -156,8 +157,8 @@ type Analysis struct {
 	Topic      string   // topic ID named, if any
 	DomainN    int      // domain number (AskDomain)
 	Words      []string // subject words: not exam names, not stopwords
-	// Tied is how many of Attributes share the best phrase length: the
-	// question asks for them equally.
+	// Tied is how many of the first Attributes the question asks for
+	// equally (their phrases are as strong).
 	Tied int
 	// Intents are the intent keys the question's words matched.
 	Intents []string
@@ -589,7 +590,7 @@ func (b *Base) Analyze(text string) Analysis {
 // pointsBack reports whether s opens by pointing back at what came
 // before: "does that mean", "is it normal".
 func pointsBack(s string) bool {
-	f := strings.Fields(strings.ToLower(s))
+	f := strings.Fields(strings.Map(lowerRune, s)) // "what's" is "whats"
 	if len(f) < 2 {
 		return false
 	}
@@ -817,13 +818,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Exams = slices.Clone(a.certs)
 	}
 	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
-	tied := map[string]bool{}
-	for _, m := range attrs { // rankKeys sorted attrs best first
-		if !stronger(attrs[0], m) {
-			tied[m.t.key] = true
-		}
-	}
-	q.Tied = len(tied)
+	q.Tied = tiedKeys(attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	one := len(q.Exams) == 1
 	// A refusal cue is weighed against the fact cues like any phrase: the
@@ -967,6 +962,28 @@ func (b *Base) analyze(text string) Analysis {
 	return q
 }
 
+// tiedKeys counts the leading keys that are asked for equally: those of the
+// strongest matches of attrs (sorted best first by rankKeys), and any key
+// put before them that no phrase asked for (betweenExams').
+func tiedKeys(attrs []match, keys []string) int {
+	tied := map[string]bool{}
+	asked := map[string]bool{}
+	for _, m := range attrs {
+		asked[m.t.key] = true
+		if !stronger(attrs[0], m) {
+			tied[m.t.key] = true
+		}
+	}
+	n := 0
+	for _, k := range keys {
+		if asked[k] && !tied[k] {
+			break
+		}
+		n++
+	}
+	return n
+}
+
 // betweenExams drops the keys about one exam helping with the other unless
 // both exams are named ("does helpdesk time count toward cissp" is not
 // about CISM), and with both named puts such a key first when a key it
@@ -976,12 +993,13 @@ func (b *Base) betweenExams(keys []string, both bool) []string {
 	if !both {
 		return slices.DeleteFunc(keys, func(k string) bool { _, ok := between[k]; return ok })
 	}
-	for k, via := range between {
-		if !slices.Contains(keys, k) && slices.ContainsFunc(keys, func(x string) bool { return slices.Contains(via, x) }) {
-			keys = append([]string{k}, keys...)
+	var lead []string // sorted: the order must not be the map's
+	for _, k := range slices.Sorted(maps.Keys(between)) {
+		if !slices.Contains(keys, k) && slices.ContainsFunc(keys, func(x string) bool { return slices.Contains(between[k], x) }) {
+			lead = append(lead, k)
 		}
 	}
-	return keys
+	return append(lead, keys...)
 }
 
 // leadsBetween reports whether key k, asked with both exams named, asks

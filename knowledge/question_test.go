@@ -74,6 +74,36 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
+// TestAnalyzeTied: Tied counts leading keys of Attributes, so
+// Attributes[:Tied] holds only keys asked for, also when the keys about
+// one exam helping with the other are dropped or put first.
+func TestAnalyzeTied(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    string
+		tied []string
+	}{
+		// "count toward" asks for cross-waiver, which needs both exams named.
+		{"count toward work experience", []string{"experience.requirement"}},
+		// The key put first joins the keys asked for equally.
+		{"i have a cissp: any experience waiver for cism?", []string{"cross-waiver", "experience.waiver", "experience.requirement"}},
+		{"exam fee", []string{"fee.exam"}},
+	}
+	for _, tc := range tests {
+		a := kb.Analyze(tc.q)
+		if a.Tied > len(a.Attributes) {
+			t.Errorf("%q: tied %d of %q", tc.q, a.Tied, a.Attributes)
+			continue
+		}
+		if got := a.Attributes[:a.Tied]; !slices.Equal(got, tc.tied) {
+			t.Errorf("%q: tied %q, want %q (%+v)", tc.q, got, tc.tied, a)
+		}
+	}
+}
+
 func TestVocabularyProblems(t *testing.T) {
 	kb, err := knowledge.Parse(knowledge.Embedded())
 	if err != nil {
