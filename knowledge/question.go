@@ -763,203 +763,262 @@ func (b *Base) analyze(text string) Analysis {
 		}
 	}
 	cues = dropInside(cues, termMs, "intent") // "test" in "penetration test" is the term's word
-	intents := map[string]bool{}
-	intentCue := map[string]match{} // the strongest phrase of each intent
-	var attrs, refusals []match
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
-			if !intents[m.t.key] {
+			if !c.intents[m.t.key] {
 				q.Intents = append(q.Intents, m.t.key)
 			}
-			intents[m.t.key] = true
-			if c, ok := intentCue[m.t.key]; !ok || stronger(m, c) {
-				intentCue[m.t.key] = m
+			c.intents[m.t.key] = true
+			c.intentMs = append(c.intentMs, m)
+			if s, ok := c.intentCue[m.t.key]; !ok || stronger(m, s) {
+				c.intentCue[m.t.key] = m
 			}
 		case "refusal":
-			refusals = append(refusals, m)
+			c.refusals = append(c.refusals, m)
 		case "attr":
-			attrs = append(attrs, m)
+			c.attrs = append(c.attrs, m)
 		case "uncovered":
 			if !slices.Contains(q.Uncovered, m.t.key) {
 				q.Uncovered = append(q.Uncovered, m.t.key)
 			}
 		}
 	}
-	for _, c := range a.certs {
-		if named[c] {
-			q.Exams = append(q.Exams, c)
+	for _, id := range a.certs {
+		if named[id] {
+			q.Exams = append(q.Exams, id)
 		}
 	}
 	// A fact phrase of filler words only ("how much") asks for nothing
 	// when anything else is asked: "how much do cism and cissp overlap".
-	if slices.ContainsFunc(attrs, func(m match) bool { return m.content > 0 }) || len(subjects) > 0 ||
+	if slices.ContainsFunc(c.attrs, func(m match) bool { return m.content > 0 }) || len(subjects) > 0 ||
 		slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" }) {
-		attrs = slices.DeleteFunc(attrs, func(m match) bool { return m.content == 0 })
+		c.attrs = slices.DeleteFunc(c.attrs, func(m match) bool { return m.content == 0 })
 	}
-	// With both exams named, a fact asked of an issuer by name is that
-	// exam's: "is cism still on the isc2 waiver list".
 	if len(q.Exams) == 2 {
-		for _, m := range attrs {
-			// "like the isc2 endorsement" names it to compare, not to ask.
-			compared := slices.ContainsFunc([]string{at(toks, m.start-2), at(toks, m.start-3)}, func(w string) bool {
-				return w == "like" || w == "than" || w == "as" || w == "vs" || w == "versus"
-			})
-			if c := a.issuer[at(toks, m.start-1)]; c != "" && !compared {
-				q.Exams = []string{c}
-				break
-			}
+		if cert := a.issuerAsked(toks, c.attrs); cert != "" {
+			q.Exams = []string{cert}
 		}
 	}
-	keys := rankKeys(attrs)
+	keys := rankKeys(c.attrs) // sorts c.attrs best first, as tiedKeys needs
 	if len(q.Exams) == 1 && a.holds(toks, q.Exams[0]) && slices.ContainsFunc(keys, b.leadsBetween) {
 		// "I have a CISM: can I get years waived?" asks about the other
 		// exam as much as the one held.
 		q.Exams = slices.Clone(a.certs)
 	}
 	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
-	q.Tied = tiedKeys(attrs, q.Attributes)
+	q.Tied = tiedKeys(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
+	q.Refusal = c.refusal(len(q.Exams) == 2)
+	q.Ask = c.decide(&q)
+	if q.Ask == AskFact && len(q.Attributes) == 0 {
+		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
+		q.Attributes = []string{"full_name"}
+	}
+	return q
+}
+
+// cueSet is what a question's cue phrases matched, by kind: what the
+// decision of what it asks weighs.
+type cueSet struct {
+	attrs    []match // fact cues
+	refusals []match
+	intentMs []match
+	subjects []match // terms and topics
+	terms    []match
+	// intents are the intent keys matched, intentCue the strongest
+	// phrase of each.
+	intents        map[string]bool
+	intentCue      map[string]match
+	severalDomains bool // "is that domain 1 or domain 7"
+}
+
+// issuerAsked returns the exam whose issuer a fact cue is asked of by
+// name, or "": with both exams named, "is cism still on the isc2 waiver
+// list" asks CISSP's list.
+func (a *analyzer) issuerAsked(toks []string, attrs []match) string {
+	for _, m := range attrs {
+		c := a.issuer[at(toks, m.start-1)]
+		if c == "" {
+			continue
+		}
+		// "like the isc2 endorsement" names it to compare, not to ask.
+		compared := slices.ContainsFunc([]string{at(toks, m.start-2), at(toks, m.start-3)}, func(w string) bool {
+			return w == "like" || w == "than" || w == "as" || w == "vs" || w == "versus"
+		})
+		if !compared {
+			return c
+		}
+	}
+	return ""
+}
+
+// refusal returns the refusal class the question asks for, or "". both
+// says whether both exams are named.
+func (c *cueSet) refusal(both bool) string {
+	refusals := c.yieldWeak()
+	if len(refusals) == 0 || len(c.attrs) > 0 && factOverRefusal(strongest(c.attrs), strongest(refusals)) {
+		return ""
+	}
+	class := headRefusal(refusals)
+	// "Is it worth it" and "is it hard" asked of the two exams side by
+	// side ("cism or cissp, which is harder") compare them, which the
+	// sources can do; "is cism worth it if I already have cissp" does not.
+	r := strongest(refusals)
+	compared := func(k string) bool { s, ok := c.intentCue[k]; return ok && s.start < r.start }
+	if (class == "worth-it" || class == "personal-difficulty") && both && (compared("which-first") || compared("compare")) {
+		return ""
+	}
+	return class
+}
+
+// yieldWeak returns the refusal cues without the weak ones when anything
+// else is asked before the first weak one ("what is cobit ... in the cism
+// material", not "which bootcamp is good for cism, online or in person"),
+// or a cue of two words or more is anywhere ("old book ... how out of date
+// is that").
+func (c *cueSet) yieldWeak() []match {
+	first := -1
+	for _, m := range c.refusals {
+		if m.weak && (first < 0 || m.start < first) {
+			first = m.start
+		}
+	}
+	if first < 0 {
+		return c.refusals
+	}
+	before := func(m match) bool { return m.start < first || m.content >= 2 }
+	if slices.ContainsFunc(c.attrs, before) || slices.ContainsFunc(c.subjects, before) ||
+		slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key != "define" && before(m) }) {
+		return slices.DeleteFunc(slices.Clone(c.refusals), func(m match) bool { return m.weak })
+	}
+	return c.refusals
+}
+
+// factOverRefusal reports whether fact cue f outweighs refusal cue r. A
+// refusal cue is weighed like any phrase: the stronger says what the
+// question asks ("how much do I pay for the exam" asks for the fee, "how
+// much do holders earn" for pay). Between equals, a lone refusal word does
+// not outweigh a fact word before it ("the website to register"), though
+// it does one after it ("cissp salary for a dod contractor").
+func factOverRefusal(f, r match) bool {
+	return stronger(f, r) || (!stronger(r, f) && r.n == 1 && f.start < r.start)
+}
+
+// outweighs reports whether intent k is asked and says more than every
+// fact cue: "which one to take first" is not asked for the focus fact by
+// "less technical background".
+func (c *cueSet) outweighs(k string) bool {
+	return c.intents[k] && (len(c.attrs) == 0 || stronger(c.intentCue[k], strongest(c.attrs)))
+}
+
+// beats reports whether intent k's strongest phrase says more than intent o's.
+func (c *cueSet) beats(k, o string) bool { return stronger(c.intentCue[k], c.intentCue[o]) }
+
+// factOutsideTerms reports whether a fact cue is more than a term's own
+// word ("ciso"), which asks for nothing when terms are what is named.
+func (c *cueSet) factOutsideTerms() bool {
+	return slices.ContainsFunc(c.attrs, func(m match) bool {
+		return !slices.ContainsFunc(c.terms, func(t match) bool { return t.start <= m.start && m.end <= t.end })
+	})
+}
+
+// aside reports whether the fact cues ask about the exams only in passing
+// when a term is named and no exam is: one word each and none a term's own
+// word ("crypto-shredding: how does it work", "what role does a steering
+// committee play").
+func (c *cueSet) aside() bool {
+	return len(c.attrs) > 0 && strongest(c.attrs).content <= 1 && !slices.ContainsFunc(c.attrs, func(m match) bool {
+		return slices.ContainsFunc(c.terms, func(t match) bool { return t.start < m.end && m.start < t.end })
+	})
+}
+
+// decide returns what question q asks, given its cues; the first case
+// that holds wins, so the order is the rule's priority. AskFact with no
+// Attributes asks what the exams named stand for.
+func (c *cueSet) decide(q *Analysis) Ask {
+	intents := c.intents
 	one := len(q.Exams) == 1
-	// A refusal cue is weighed against the fact cues like any phrase: the
-	// longer says what the question asks ("how much do I pay for the
-	// exam" asks for the fee, "how much do holders earn" for pay), and a
-	// lone refusal word does not outweigh a lone fact word before it ("the
-	// website to register"), though it does one after it ("cissp salary
-	// for a dod contractor").
-	// A weak refusal phrase yields to anything else asked before it:
-	// "what is cobit ... in the cism material", not "which bootcamp is
-	// good for cism, online or in person".
-	firstWeak := len(toks)
-	for _, m := range refusals {
-		if m.weak {
-			firstWeak = min(firstWeak, m.start)
-		}
-	}
-	// ... or to a cue of two words or more anywhere ("old book ... how out
-	// of date is that").
-	before := func(m match) bool { return m.start < firstWeak || m.content >= 2 }
-	if slices.ContainsFunc(attrs, before) || slices.ContainsFunc(subjects, before) ||
-		slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" && m.t.key != "define" && before(m) }) {
-		refusals = slices.DeleteFunc(refusals, func(m match) bool { return m.weak })
-	}
-	if len(refusals) > 0 && len(attrs) > 0 {
-		r, f := strongest(refusals), strongest(attrs)
-		if stronger(f, r) || (!stronger(r, f) && r.n == 1 && f.start < r.start) {
-			refusals = nil
-		}
-	}
-	if len(refusals) > 0 {
-		q.Refusal = headRefusal(refusals)
-		// "Is it worth it" and "is it hard" asked of the two exams side by
-		// side ("cism or cissp, which is harder") compare them, which the
-		// sources can do; "is cism worth it if I already have cissp" does not.
-		r := strongest(refusals)
-		compared := func(k string) bool { c, ok := intentCue[k]; return ok && c.start < r.start }
-		if (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && len(q.Exams) == 2 && (compared("which-first") || compared("compare")) {
-			q.Refusal = ""
-		}
-	}
-	// outweighs reports whether intent k says more than every fact cue:
-	// "which one to take first" is not asked for the focus fact by "less
-	// technical background".
-	outweighs := func(k string) bool {
-		return intents[k] && (len(attrs) == 0 || stronger(intentCue[k], strongest(attrs)))
-	}
-	// A fact cue that is a term's own word ("ciso") asks for nothing when
-	// terms are what the question names.
-	factOutsideTerms := slices.ContainsFunc(attrs, func(m match) bool {
-		return !slices.ContainsFunc(termMs, func(t match) bool { return t.start <= m.start && m.end <= t.end })
-	})
-	// Fact cues that are one word each and none of them a term's own word
-	// ask about the exams only in passing when a term is named and no exam
-	// is: "crypto-shredding: how does it work", "what role does a steering
-	// committee play".
-	aside := len(attrs) > 0 && strongest(attrs).content <= 1 && !slices.ContainsFunc(attrs, func(m match) bool {
-		return slices.ContainsFunc(termMs, func(t match) bool { return t.start < m.end && m.start < t.end })
-	})
 	switch {
 	case q.Refusal != "":
-		q.Ask = AskRefusal
+		return AskRefusal
 	case len(q.Uncovered) > 0 && len(q.Exams) < 2 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):
 		// "cism vs cisa", "what is crisc": not covered. A fact asked with
 		// no exam named ("is cisa still on the waiver list") goes on:
 		// the answer keeps only facts that mention the name.
-		q.Ask = AskUncovered
+		return AskUncovered
 	case intents["compare"] && len(q.Terms) >= 2 && !(len(q.Exams) == 2 && q.Topic != ""):
-		q.Ask = AskConcepts
-	case len(q.Terms) >= 2 && len(q.Exams) == 0 && !factOutsideTerms && !intents["where"]:
+		return AskConcepts
+	case len(q.Terms) >= 2 && len(q.Exams) == 0 && !c.factOutsideTerms() && !intents["where"]:
 		// "rto or rpo", "what are bcp and drp": two concepts named with
 		// nothing else asked: both definitions.
-		q.Ask = AskConcepts
+		return AskConcepts
 	case intents["compare"] && len(q.Terms) == 1 && len(q.Exams) == 0 && len(q.Attributes) == 0:
 		// "how does zero trust differ from perimeter security", "soc 1 vs
 		// soc 2": one glossary entry is named, and it answers.
-		q.Ask = AskDefine
+		return AskDefine
 	case intents["compare"] && !one && len(q.Attributes) >= 2:
 		// Two or more facts compared ("how do they differ in exam
 		// pattern and eligibility"): the general table has them side by side.
-		q.Ask = AskCompare
+		return AskCompare
 	case intents["compare"] && !one && q.Topic != "" && q.Topic != "which-first":
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
-		q.Ask = AskCompare
-	case outweighs("study-time") && (!intents["which-first"] || stronger(intentCue["study-time"], intentCue["which-first"])):
+		return AskCompare
+	case c.outweighs("study-time") && (!intents["which-first"] || c.beats("study-time", "which-first")):
 		// "do people take more time to prepare cism or cissp"
-		q.Ask = AskStudyTime
-	case outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
+		return AskStudyTime
+	case c.outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
 		// "which covers incident response better, cism or cissp": the
 		// exams compared on that topic.
-		q.Ask = AskCompare
-	case outweighs("which-first") && !one && !(intents["compare"] && stronger(intentCue["compare"], intentCue["which-first"])):
+		return AskCompare
+	case c.outweighs("which-first") && !one && !(intents["compare"] && c.beats("compare", "which-first")):
 		// "which is more technical, cism or cissp" compares them.
-		q.Ask = AskWhichFirst
+		return AskWhichFirst
 	case intents["compare"] && len(q.Exams) == 0 && q.Topic == "" && len(q.Terms) == 0 && len(q.Unmatched) >= 2:
 		// "inference vs aggregation attacks": two things the base does
 		// not know compared, not the two exams.
-		q.Ask = AskSearch
+		return AskSearch
 	case intents["compare"] && !one && len(q.Attributes) == 0:
-		q.Ask = AskCompare
+		return AskCompare
 	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !intents["where"]:
 		// "does cissp go as deep on governance as cism does": both exams
 		// and a topic named, the topic's comparison answers.
-		q.Ask = AskCompare
+		return AskCompare
 	case intents["study-time"]:
-		q.Ask = AskStudyTime
-	case q.DomainN > 0 && len(q.Terms) > 0 && outweighs("define"):
+		return AskStudyTime
+	case q.DomainN > 0 && len(q.Terms) > 0 && c.outweighs("define"):
 		// "reference monitor concept for cissp domain 3, can someone explain"
-		q.Ask = AskDefine
+		return AskDefine
 	case q.DomainN > 0:
-		q.Ask = AskDomain
-	case intents["domain-weights"] && intents["where"] && stronger(intentCue["domain-weights"], intentCue["where"]):
+		return AskDomain
+	case intents["domain-weights"] && intents["where"] && c.beats("domain-weights", "where"):
 		// "what percentage of the cism exam covers incident management"
-		q.Ask = AskDomainWeights
-	case (severalDomains || (intents["where"] && !(len(attrs) > 0 && stronger(strongest(attrs), intentCue["where"])))) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
-		q.Ask = AskWhere
+		return AskDomainWeights
+	case (c.severalDomains || (intents["where"] && !(len(c.attrs) > 0 && stronger(strongest(c.attrs), c.intentCue["where"])))) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
+		return AskWhere
 	case intents["domain-weights"]:
-		q.Ask = AskDomainWeights
+		return AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
-		q.Ask = AskDomainList
-	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(attrs) == 0 || aside) && !factTerm(attrs, termMs):
+		return AskDomainList
+	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(c.attrs) == 0 || c.aside()) && !factTerm(c.attrs, c.terms):
 		// With no exam named, "what is a ciso" wants the definition,
 		// not the roles fact that also knows the word. But "what are
 		// group a and group b cpes" asks the CPE fact by more words.
-		q.Ask = AskDefine
+		return AskDefine
 	case len(q.Attributes) > 0:
-		q.Ask = AskFact
+		return AskFact
 	case len(q.Terms) > 0:
-		q.Ask = AskDefine
+		return AskDefine
 	case q.Topic != "":
-		q.Ask = AskTopic
+		return AskTopic
 	case len(q.Exams) == 2 && len(q.Words) == 0 && !intents["define"]:
-		q.Ask = AskWhichFirst // "cism or cissp?"
+		return AskWhichFirst // "cism or cissp?"
 	case len(q.Exams) > 0 && len(q.Words) == 0:
-		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
-		q.Ask, q.Attributes = AskFact, []string{"full_name"}
-	default:
-		q.Ask = AskSearch
+		return AskFact // what the names stand for
 	}
-	return q
+	return AskSearch
 }
 
 // tiedKeys counts the leading keys that are asked for equally: those of the
