@@ -518,6 +518,39 @@ func (a *analyzer) dropNoise(raw, toks []string) ([]string, []string) {
 	return r, t
 }
 
+// dropOpeners removes the openers a question starts with: in "hi, quick
+// question: are there any prerequisites" they are not part of what is
+// asked ("question: are there" is not "questions are there"). A question
+// that is only an opener keeps it.
+func (a *analyzer) dropOpeners(raw, toks []string) ([]string, []string) {
+	for again := true; again; {
+		again = false
+		for _, o := range a.openers {
+			if end := matchAt(toks, 0, o); end > 0 && end < len(toks) {
+				raw, toks, again = raw[end:], toks[end:], true
+				break
+			}
+		}
+	}
+	return raw, toks
+}
+
+// unmatched returns the subject words that no match of ms explains:
+// "inference" and "aggregation" in "what is the difference among inference
+// and aggregation".
+func (a *analyzer) unmatched(raw, toks []string, ms []match) []string {
+	var out []string
+	for i, w := range toks {
+		if a.examTok[w] != "" || a.stop[raw[i]] || a.stop[w] || len(w) < 3 {
+			continue
+		}
+		if !slices.ContainsFunc(ms, func(m match) bool { return m.start <= i && i < m.end }) {
+			out = append(out, raw[i])
+		}
+	}
+	return out
+}
+
 // fold rewrites stemmed words to the spelling the phrases use.
 func (a *analyzer) fold(toks []string) {
 	for i, w := range toks {
@@ -576,13 +609,11 @@ func (b *Base) Analyze(text string) Analysis {
 		// what I do, cism or cissp?": the context names the topic.
 		return whole
 	}
-	if len(q.Exams) == 0 || len(q.Uncovered) == 0 {
-		if len(q.Exams) == 0 {
-			q.Exams = whole.Exams
-		}
-		if len(q.Uncovered) == 0 {
-			q.Uncovered = whole.Uncovered // "I have a CISA. ... does it still knock a year off?"
-		}
+	if len(q.Exams) == 0 {
+		q.Exams = whole.Exams
+	}
+	if len(q.Uncovered) == 0 {
+		q.Uncovered = whole.Uncovered // "I have a CISA. ... does it still knock a year off?"
 	}
 	return q
 }
@@ -616,10 +647,10 @@ func questionSentences(text string) string {
 	other := false
 	start := 0
 	for i, r := range text {
-		end := i + len(string(r))
 		if r != '?' && r != '.' && r != '!' {
 			continue
 		}
+		end := i + 1 // the marks are one byte
 		// A sentence ends at punctuation followed by a space or the end:
 		// "v1.2" and "e.g." inside a word do not end one.
 		if end < len(text) && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' {
@@ -662,18 +693,7 @@ func (b *Base) analyze(text string) Analysis {
 	a.fold(toks)
 	a.typos.fix(raw, toks) // "endorsment" is "endorsement"
 	raw, toks = a.apply(raw, toks)
-	// "hi, quick question: are there any prerequisites": the opener is
-	// not part of what is asked ("question: are there" is not "questions
-	// are there").
-	for again := true; again; {
-		again = false
-		for _, o := range a.openers {
-			if end := matchAt(toks, 0, o); end > 0 && end < len(toks) {
-				raw, toks, again = raw[end:], toks[end:], true
-				break
-			}
-		}
-	}
+	raw, toks = a.dropOpeners(raw, toks)
 	raw, toks = a.collapseExams(raw, toks)
 	named := map[string]bool{}
 	severalDomains := false
@@ -715,16 +735,7 @@ func (b *Base) analyze(text string) Analysis {
 		q.Words = words
 	}
 
-	// Subject words that no phrase explains: "inference" and "aggregation"
-	// in "what is the difference among inference and aggregation".
-	for i, w := range toks {
-		if a.examTok[w] != "" || a.stop[raw[i]] || a.stop[w] || len(w) < 3 {
-			continue
-		}
-		if !slices.ContainsFunc(ms, func(m match) bool { return m.start <= i && i < m.end }) {
-			q.Unmatched = append(q.Unmatched, raw[i])
-		}
-	}
+	q.Unmatched = a.unmatched(raw, toks, ms)
 	var cues, subjects []match // subjects: terms and topics, matched without the exam names
 	for i, m := range ms {
 		switch {
