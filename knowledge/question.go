@@ -749,31 +749,8 @@ func (b *Base) analyze(text string) Analysis {
 			cues = append(cues, m)
 		}
 	}
-	// The longer of two overlapping phrases is what the words mean: "due
-	// care" is a term, not the "dues" of the annual fee; "become a ciso"
-	// asks for roles, not the definition of a CISO.
-	cues, subjects = dropInside(cues, subjects, "attr"), dropInside(subjects, cues, "")
-	// "more technical" compares the exams; it does not ask for the focus fact.
-	cues = dropInside(cues, cues, "attr")
-	var attrCues []match
-	for _, m := range cues {
-		if m.t.kind == "attr" {
-			attrCues = append(attrCues, m)
-		}
-	}
-	cues = dropInside(cues, attrCues, "intent") // "where do I sit" asks for delivery, not where a subject sits
-	// A refusal cue inside a longer phrase is that phrase's word: "earn"
-	// in "earn cpe credits" asks for CPE, "book" in "book the exam" for
-	// registration.
-	cues = dropInside(cues, cues, "refusal")
-	cues = dropInside(cues, subjects, "refusal")
-	var termMs []match
-	for _, m := range subjects {
-		if m.t.kind == "term" {
-			termMs = append(termMs, m)
-		}
-	}
-	cues = dropInside(cues, termMs, "intent") // "test" in "penetration test" is the term's word
+	cues, subjects = settleOverlaps(cues, subjects)
+	termMs := ofKind(subjects, "term")
 	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains}
 	for _, m := range cues {
 		switch m.t.kind {
@@ -1195,6 +1172,35 @@ func (a *analyzer) dropAmbiguous(ms []match, full *[]match) []match {
 		out = append(out, m)
 	}
 	*full = out[:nfull]
+	return out
+}
+
+// settleOverlaps drops the cues and subjects that lie inside a longer
+// phrase: the longer is what the words mean.
+func settleOverlaps(cues, subjects []match) ([]match, []match) {
+	// "due care" is a term, not the "dues" of the annual fee; "become a
+	// ciso" asks for roles, not the definition of a CISO.
+	cues, subjects = dropInside(cues, subjects, "attr"), dropInside(subjects, cues, "")
+	// "more technical" compares the exams; it does not ask for the focus fact.
+	cues = dropInside(cues, cues, "attr")
+	cues = dropInside(cues, ofKind(cues, "attr"), "intent") // "where do I sit" asks for delivery, not where a subject sits
+	// A refusal cue inside a longer phrase is that phrase's word: "earn"
+	// in "earn cpe credits" asks for CPE, "book" in "book the exam" for
+	// registration.
+	cues = dropInside(cues, cues, "refusal")
+	cues = dropInside(cues, subjects, "refusal")
+	cues = dropInside(cues, ofKind(subjects, "term"), "intent") // "test" in "penetration test" is the term's word
+	return cues, subjects
+}
+
+// ofKind returns the matches of ms of kind.
+func ofKind(ms []match, kind string) []match {
+	var out []match
+	for _, m := range ms {
+		if m.t.kind == kind {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
