@@ -61,11 +61,12 @@ type VocabEntry struct {
 	Key     string   `yaml:"key"`
 	Phrases []string `yaml:"phrases"`
 	// Weak phrases (refusals only) mean the key only when nothing else is
-	// asked before them: "practice tests" asks for a vendor on its own, not
-	// in "what is cobit, it keeps coming up in the material".
+	// asked before them and no cue of two words or more anywhere:
+	// "practice tests" asks for a vendor on its own, not in "what is cobit,
+	// it keeps coming up in the material".
 	Weak []string `yaml:"weak"`
-	// Issuers (exams only) are the phrases that name the issuer: "the isc2
-	// waiver list" is CISSP's even in a question that names CISM too.
+	// Issuers (exams only) are the one-word phrases that name the issuer:
+	// "the isc2 waiver list" is CISSP's even in a question that names CISM too.
 	Issuers []string `yaml:"issuers"`
 }
 
@@ -189,7 +190,7 @@ type phrase struct {
 	toks  []string
 	t     target
 	order int  // position in the vocabulary: earlier wins ties
-	weak  bool // a refusal phrase that yields to anything asked before it
+	weak  bool // a refusal phrase that yields to other cues (yieldWeak)
 	// content counts the words that are neither filler nor exam names:
 	// "cost to maintain" says more than "how much does it cost", though it
 	// is shorter, and "cism or cissp" names the exams without asking.

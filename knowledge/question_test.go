@@ -114,9 +114,16 @@ func TestVocabularyProblems(t *testing.T) {
 		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  "}})
 	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq"}})
 	kb.Terms[0].Objectives = []string{"cissp-2024:9.9", "cism-2022:4A2"}
+	for i := range kb.Vocab.Exams {
+		if e := &kb.Vocab.Exams[i]; e.Key == "cissp" {
+			// Only a one-word issuer is looked for before a fact cue.
+			e.Issuers = append(slices.Clip(e.Issuers), "isc squared")
+		}
+	}
 	got := strings.Join(kb.Validate(), "\n")
 	for _, want := range []string{`"exam.no-such-key": unknown key`, `phrase "pass rate" already means refusal pass-rate`,
-		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`} {
+		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`,
+		`issuer "isc squared" must be one word`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

@@ -73,6 +73,9 @@ func (b *Base) validateVocab() []string {
 				if kind != "exam" || !slices.Contains(e.Phrases, is) {
 					add("%s: issuer %q must be one of an exam's phrases", where, is)
 				}
+				if _, toks := normTokens(is); len(toks) != 1 { // the analyzer looks up one word
+					add("%s: issuer %q must be one word", where, is)
+				}
 			}
 			if len(e.Weak) > 0 && kind != "refusal" {
 				add("%s: only refusals have weak phrases", where)
