@@ -599,9 +599,7 @@ func (b *Base) Analyze(text string) Analysis {
 	// the context: only a question sentence with a subject of its own
 	// stands alone, and one that opens by pointing back ("does that mean
 	// I failed?") does not.
-	own := !pointsBack(asked) && (q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 ||
-		((len(q.Attributes) > 0 || len(q.Exams) > 0) && len(q.Words) > 0))
-	if q.Ask == AskSearch || !own {
+	if q.Ask == AskSearch || pointsBack(asked) || !q.hasSubject() {
 		return b.analyze(text)
 	}
 	whole := b.analyze(text)
@@ -617,6 +615,14 @@ func (b *Base) Analyze(text string) Analysis {
 		q.Uncovered = whole.Uncovered // "I have a CISA. ... does it still knock a year off?"
 	}
 	return q
+}
+
+// hasSubject reports whether q names something to ask about: a refusal
+// class, a term, a topic, an uncovered certification, or a fact or exam
+// with words of its own ("does cism cover that?" has none).
+func (q *Analysis) hasSubject() bool {
+	return q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 ||
+		((len(q.Attributes) > 0 || len(q.Exams) > 0) && len(q.Words) > 0)
 }
 
 // pointsBack reports whether s opens by pointing back at what came

@@ -248,8 +248,9 @@ func abs(n int) int {
 }
 
 // lexicon lists every word the analyzer knows, stemmed and folded as a
-// question's words are when they are corrected: the phrases' words, the
-// rewrites', openers', stopwords, filler and the search synonyms.
+// question's words are when they are corrected: the words of the phrases,
+// rewrites, openers and spellings, the vocabulary's word lists and the
+// search synonyms.
 func (a *analyzer) lexicon(v *Vocabulary) []string {
 	var out []string
 	for _, ps := range a.byFirst {
