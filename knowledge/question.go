@@ -997,10 +997,12 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		return AskDomainList
-	case len(q.Terms) > 0 && len(q.Exams) == 0 && (intents["define"] || len(c.attrs) == 0 || c.aside()) && !factTerm(c.attrs, c.terms):
+	case len(q.Terms) > 0 && (len(q.Exams) == 0 && (intents["define"] || len(c.attrs) == 0 || c.aside()) || intents["define"] && c.aside()) && !factTerm(c.attrs, c.terms):
 		// With no exam named, "what is a ciso" wants the definition,
 		// not the roles fact that also knows the word. But "what are
-		// group a and group b cpes" asks the CPE fact by more words.
+		// group a and group b cpes" asks the CPE fact by more words. With
+		// an exam named, a definition asked for beats fact words beside
+		// it ("in isaca terms what does risk appetite mean").
 		return AskDefine
 	case len(q.Attributes) > 0:
 		return AskFact
