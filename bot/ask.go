@@ -166,7 +166,7 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	// for less ("does unpaid work count toward the cism experience").
 	top := a.Attributes[:min(max(a.Tied, 1), len(a.Attributes))]
 	if r, ok := e.factFor(top, certs, false); ok {
-		return r, true
+		return e.withNearest(r, certs), true
 	}
 	if r, ok := e.relatedFact(top, certs); ok {
 		return r, true
@@ -175,6 +175,34 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		return r, true
 	}
 	return e.relatedFact(a.Attributes, certs)
+}
+
+// withNearest adds, to an answer that gives one exam's fact where two
+// exams are asked about, the other exam's nearest fact by a related key:
+// "cissp has the associate route, is there an equivalent for cism?" gets
+// CISM's experience rule beside it, said to be only the nearest.
+func (e *Engine) withNearest(r Reply, certs []*knowledge.Cert) Reply {
+	if len(certs) != 2 || len(r.Refs) != 1 {
+		return r
+	}
+	c, f, ok := e.kb.Fact(strings.TrimPrefix(r.Refs[0], "fact:"))
+	if !ok {
+		return r
+	}
+	for _, other := range certs {
+		if other.ID == c.ID {
+			continue
+		}
+		for _, k := range e.kb.Vocab.Related[f.Key] {
+			if g, ok := other.Fact(k); ok {
+				r.Body += fmt.Sprintf("\n\n**%s**: my sources say nothing on exactly that; the nearest they give: %s", other.Name, factBody(g))
+				r.Refs = append(r.Refs, "fact:"+g.ID)
+				r.Footer += " · " + e.kb.Cite(g.Cite)
+				return r
+			}
+		}
+	}
+	return r
 }
 
 // relatedFact answers when the exam named has none of keys with a related

@@ -300,6 +300,11 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask does cisa still count for the cissp waiver", []string{"dropping CISA", "Note: unconfirmed"}, []string{"ISACA"}},
 		{"ask how much do i pay for the cissp exam", []string{"US$749"}, []string{"Salaries"}},
 		{"ask which book should i buy for cism", []string{"recommends no vendor", "3 Nov 2026"}, []string{"CISSP"}},
+		// Both exams asked about, one has the fact: the other's nearest beside it.
+		{"ask cissp has the associate route, is there an equivalent for cism?", []string{"Associate of ISC2", "CISM**: my sources say nothing on exactly that", "three of them as security management"}, nil},
+		// Context before the question; the question sentence decides.
+		{"ask full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"No source can say how hard"}, nil},
+		{"ask I have a master's in CS and a CISM. Can I stack them and get 2 years waived?", []string{"CISM", "CISSP", "waived"}, nil},
 	}
 	for _, tc := range tests {
 		r := h.do(t, "acc", tc.q)

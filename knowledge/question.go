@@ -977,7 +977,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskSearch
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		return AskCompare
-	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !intents["where"]:
+	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !(intents["where"] && c.intentCue["where"].content >= 2):
 		// "does cissp go as deep on governance as cism does": both exams
 		// and a topic named, the topic's comparison answers.
 		return AskCompare
