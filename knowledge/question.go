@@ -955,7 +955,9 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskDefine
 	case intents["compare"] && !one && len(q.Attributes) >= 2:
 		// Two or more facts compared ("how do they differ in exam
-		// pattern and eligibility"): the general table has them side by side.
+		// pattern and eligibility"): the general table has them side by
+		// side, whatever topic a word of them also names ("cost").
+		q.Topic = ""
 		return AskCompare
 	case intents["compare"] && !one && q.Topic != "" && q.Topic != "which-first":
 		// "cpe rules side by side for cism and cissp": the topic's
