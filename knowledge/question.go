@@ -54,6 +54,10 @@ type Vocabulary struct {
 	// BetweenExams keys are about one exam helping with the other: asked
 	// only when both exams are named, and then also by the keys listed.
 	BetweenExams map[string][]string `yaml:"between_exams"`
+	// ComparedAs maps a fact key to the topic whose comparison answers it
+	// when the two exams are asked about together ("cism or cissp for a
+	// ciso role": the careers comparison, not two roles facts).
+	ComparedAs map[string]string `yaml:"compared_as"`
 }
 
 // VocabEntry is one key and the phrases that mean it.
@@ -94,6 +98,12 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	}
 	for k, r := range o.Related {
 		v.Related[k] = append(v.Related[k], r...)
+	}
+	if len(o.ComparedAs) > 0 && v.ComparedAs == nil {
+		v.ComparedAs = map[string]string{}
+	}
+	for k, t := range o.ComparedAs {
+		v.ComparedAs[k] = t
 	}
 	if len(o.BetweenExams) > 0 && v.BetweenExams == nil {
 		v.BetweenExams = map[string][]string{}
@@ -758,7 +768,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	cues, subjects = settleOverlaps(cues, subjects)
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -826,7 +836,8 @@ type cueSet struct {
 	// phrase of each.
 	intents        map[string]bool
 	intentCue      map[string]match
-	severalDomains bool // "is that domain 1 or domain 7"
+	severalDomains bool              // "is that domain 1 or domain 7"
+	comparedAs     map[string]string // Vocabulary.ComparedAs
 }
 
 // issuerAsked returns the exam whose issuer a fact cue is asked of by
@@ -962,6 +973,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case intents["compare"] && !one && q.Topic != "" && q.Topic != "which-first":
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
+		return AskCompare
+	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] != "" && (len(q.Exams) == 2 || len(q.Exams) == 0 && (intents["compare"] || intents["which-first"])):
+		// "cism or cissp for a ciso role", "cpe requirements compared":
+		// the topic's comparison answers for both exams.
+		q.Topic = c.comparedAs[q.Attributes[0]]
 		return AskCompare
 	case c.outweighs("study-time") && (!intents["which-first"] || c.beats("study-time", "which-first")):
 		// "do people take more time to prepare cism or cissp"

@@ -130,6 +130,15 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
+	topics := map[string]bool{}
+	for _, t := range b.Topics {
+		topics[t.ID] = true
+	}
+	for k, t := range v.ComparedAs {
+		if !keys[k] || !topics[t] {
+			add("vocabulary compared_as: %q -> %q must map a fact key to a topic", k, t)
+		}
+	}
 	for k, via := range v.BetweenExams {
 		for _, r := range append([]string{k}, via...) {
 			if !keys[r] {
