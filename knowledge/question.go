@@ -631,8 +631,8 @@ func (b *Base) Analyze(text string) Analysis {
 // class, a term, a topic, an uncovered certification, or a fact or exam
 // with words of its own ("does cism cover that?" has none).
 func (q *Analysis) hasSubject() bool {
-	return q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 ||
-		((len(q.Attributes) > 0 || len(q.Exams) > 0) && len(q.Words) > 0)
+	asks := len(q.Attributes) > 0 || len(q.Exams) > 0 || slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" })
+	return q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 || asks && len(q.Words) > 0
 }
 
 // pointsBack reports whether s opens by pointing back at what came
@@ -993,6 +993,9 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "inference vs aggregation attacks": two things the base does
 		// not know compared, not the two exams.
 		return AskSearch
+	case intents["compare"] && !one && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (intents["domain-weights"] || intents["domain-list"]):
+		// "domain percentages for cism and cissp side by side": both lists.
+		return AskDomainWeights
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		return AskCompare
 	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !(intents["where"] && c.intentCue["where"].content >= 2):
