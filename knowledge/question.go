@@ -730,7 +730,9 @@ func (b *Base) analyze(text string) Analysis {
 		}
 		if w == "domain" && i+1 < len(toks) {
 			if n, err := strconv.Atoi(toks[i+1]); err == nil && n > 0 && n < 10 {
-				severalDomains = severalDomains || (q.DomainN != 0 && q.DomainN != n)
+				// "domain 1 or domain 7", "domain 2 or 7"
+				_, orN := strconv.Atoi(at(toks, i+3))
+				severalDomains = severalDomains || (q.DomainN != 0 && q.DomainN != n) || (at(toks, i+2) == "or" && orN == nil)
 				q.DomainN = n
 			}
 		}
