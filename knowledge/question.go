@@ -1100,10 +1100,17 @@ func (a *analyzer) holds(toks []string, cert string) bool {
 		if a.examTok[w] != cert {
 			continue
 		}
-		// "i have a master's in cs and a cism": a few words may come between.
+		// "i have a master's in cs and a cism": a few words may come
+		// between, and the asker is the one holding ("cisa got dropped
+		// from the cissp list" holds nothing).
 		for j := i - 1; j >= 0 && j >= i-8; j-- {
 			switch toks[j] {
-			case "have", "hold", "holding", "got", "earned", "passed":
+			case "have", "hold", "got", "earned", "passed":
+				switch at(toks, j-1) {
+				case "i", "ive", "already", "we":
+					return true
+				}
+			case "holding":
 				return true
 			}
 		}

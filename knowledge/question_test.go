@@ -39,6 +39,8 @@ func TestAnalyze(t *testing.T) {
 		// context still names the exam.
 		{"full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},
 		{"Passed CISM last week. What do I have to do now to actually be certified?", []string{"cism"}, knowledge.AskFact, "endorsement"},
+		// Only the asker's own holding brings in the other exam.
+		{"CISA got dropped from the cissp waiver list", []string{"cissp"}, knowledge.AskFact, "experience.waiver-list"},
 		// A question sentence with no subject of its own points back, and so
 		// does one that opens by pointing back.
 		{"my cissp shut off at question 100. does that mean I failed?", []string{"cissp"}, knowledge.AskFact, "exam.scoring"},
