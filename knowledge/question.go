@@ -85,44 +85,34 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
 	v.Openers = append(v.Openers, o.Openers...)
 	v.Noise = append(v.Noise, o.Noise...)
-	if len(o.Rewrites) > 0 && v.Rewrites == nil {
-		v.Rewrites = map[string]string{}
-	}
-	for k, r := range o.Rewrites {
-		v.Rewrites[k] = r
-	}
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	v.UncoveredKeys = append(v.UncoveredKeys, o.UncoveredKeys...)
-	if len(o.Related) > 0 && v.Related == nil {
-		v.Related = map[string][]string{}
+	v.Rewrites = setAll(v.Rewrites, o.Rewrites)
+	v.ComparedAs = setAll(v.ComparedAs, o.ComparedAs)
+	v.Spellings = setAll(v.Spellings, o.Spellings)
+	v.Related = appendAll(v.Related, o.Related)
+	v.BetweenExams = appendAll(v.BetweenExams, o.BetweenExams)
+	v.Synonyms = appendAll(v.Synonyms, o.Synonyms)
+}
+
+// setAll copies src into dst, src winning, creating dst when needed.
+func setAll(dst, src map[string]string) map[string]string {
+	if len(src) > 0 && dst == nil {
+		dst = map[string]string{}
 	}
-	for k, r := range o.Related {
-		v.Related[k] = append(v.Related[k], r...)
+	maps.Copy(dst, src)
+	return dst
+}
+
+// appendAll appends each list of src to dst's list of the same key.
+func appendAll(dst, src map[string][]string) map[string][]string {
+	if len(src) > 0 && dst == nil {
+		dst = map[string][]string{}
 	}
-	if len(o.ComparedAs) > 0 && v.ComparedAs == nil {
-		v.ComparedAs = map[string]string{}
+	for k, l := range src {
+		dst[k] = append(dst[k], l...)
 	}
-	for k, t := range o.ComparedAs {
-		v.ComparedAs[k] = t
-	}
-	if len(o.BetweenExams) > 0 && v.BetweenExams == nil {
-		v.BetweenExams = map[string][]string{}
-	}
-	for k, b := range o.BetweenExams {
-		v.BetweenExams[k] = append(v.BetweenExams[k], b...)
-	}
-	if len(o.Spellings) > 0 && v.Spellings == nil {
-		v.Spellings = map[string]string{}
-	}
-	for k, s := range o.Spellings {
-		v.Spellings[k] = s
-	}
-	if len(o.Synonyms) > 0 && v.Synonyms == nil {
-		v.Synonyms = map[string][]string{}
-	}
-	for k, s := range o.Synonyms {
-		v.Synonyms[k] = append(v.Synonyms[k], s...)
-	}
+	return dst
 }
 
 // Ask is what a question asks for.
