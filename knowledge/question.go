@@ -168,6 +168,10 @@ type Analysis struct {
 	Uncovered []string
 	// Unmatched are the subject words that no phrase explains.
 	Unmatched []string
+	// fillerFacts says every fact cue is filler words only ("how much"),
+	// which alone is no subject: "which one is about how much data you
+	// can lose?" asks about what came before.
+	fillerFacts bool
 }
 
 // Names reports whether the question names exam cert.
@@ -608,6 +612,11 @@ func (b *Base) Analyze(text string) Analysis {
 		// what I do, cism or cissp?": the context names the topic.
 		return whole
 	}
+	if q.comparesNothing() && (whole.Ask == AskConcepts || whole.Ask == AskDefine) {
+		// "People use BCP and DRP for the same thing. What is the real
+		// difference?": the context names what is compared.
+		return whole
+	}
 	if len(q.Exams) == 0 {
 		q.Exams = whole.Exams
 	}
@@ -621,8 +630,14 @@ func (b *Base) Analyze(text string) Analysis {
 // class, a term, a topic, an uncovered certification, or a fact or exam
 // with words of its own ("does cism cover that?" has none).
 func (q *Analysis) hasSubject() bool {
-	asks := len(q.Attributes) > 0 || len(q.Exams) > 0 || slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" })
+	asks := len(q.Attributes) > 0 && !q.fillerFacts || len(q.Exams) > 0 || slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" })
 	return q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 || asks && len(q.Words) > 0
+}
+
+// comparesNothing reports whether q compares without naming what: "what is
+// the real difference?" after "people use BCP and DRP for the same thing".
+func (q *Analysis) comparesNothing() bool {
+	return q.Ask == AskCompare && len(q.Exams) == 0 && q.Topic == "" && len(q.Terms) == 0 && len(q.Attributes) == 0
 }
 
 // pointsBack reports whether s opens by pointing back at what came
@@ -634,6 +649,9 @@ func pointsBack(s string) bool {
 	}
 	if (f[0] == "what" || f[0] == "whats") && len(f) > 2 && (f[1] == "is" || f[1] == "does") {
 		f = f[1:] // "what is that", "what does it mean"
+	}
+	if f[0] == "which" && strings.Trim(f[1], "?.!,") == "one" {
+		return true // "Biba and Bell-LaPadula confuse me. Which one is for integrity?"
 	}
 	switch f[0] {
 	case "does", "is", "was", "will", "would", "can", "could", "did", "should", "whats":
@@ -798,6 +816,7 @@ func (b *Base) analyze(text string) Analysis {
 			q.Exams = []string{cert}
 		}
 	}
+	q.fillerFacts = len(c.attrs) > 0 && !slices.ContainsFunc(c.attrs, func(m match) bool { return m.content > 0 })
 	keys := rankKeys(c.attrs) // sorts c.attrs best first, as tiedKeys needs
 	if len(q.Exams) == 1 && a.holds(toks, q.Exams[0]) && slices.ContainsFunc(keys, b.leadsBetween) {
 		// "I have a CISM: can I get years waived?" asks about the other
@@ -875,7 +894,8 @@ func (c *cueSet) refusal(both bool) string {
 // else is asked before the first weak one ("what is cobit ... in the cism
 // material", not "which bootcamp is good for cism, online or in person"),
 // or a cue of two words or more is anywhere ("old book ... how out of date
-// is that").
+// is that"), or two glossary terms are named ("got a practice question
+// wrong because I treated hashing like encryption").
 func (c *cueSet) yieldWeak() []match {
 	first := -1
 	for _, m := range c.refusals {
@@ -887,7 +907,7 @@ func (c *cueSet) yieldWeak() []match {
 		return c.refusals
 	}
 	before := func(m match) bool { return m.start < first || m.content >= 2 }
-	if slices.ContainsFunc(c.attrs, before) || slices.ContainsFunc(c.subjects, before) ||
+	if len(c.terms) >= 2 || slices.ContainsFunc(c.attrs, before) || slices.ContainsFunc(c.subjects, before) ||
 		slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key != "define" && before(m) }) {
 		return slices.DeleteFunc(slices.Clone(c.refusals), func(m match) bool { return m.weak })
 	}

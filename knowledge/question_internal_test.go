@@ -19,6 +19,8 @@ func TestPointsBack(t *testing.T) {
 		{"does cism cover that?", false},
 		{"what is cism?", false},
 		{"that?", false},
+		{"Which one is for integrity?", true},
+		{"which domain is it in?", false},
 	}
 	for _, tt := range tests {
 		if got := pointsBack(tt.s); got != tt.want {

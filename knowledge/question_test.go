@@ -52,6 +52,12 @@ func TestAnalyze(t *testing.T) {
 		{"any bootcamp that preps for both CISM and CISSP together?", []string{"cism", "cissp"}, knowledge.AskRefusal, "vendor"},
 		{"CPE rules side by side for cism and cissp?", []string{"cism", "cissp"}, knowledge.AskCompare, "cpe-maintenance"},
 		{"is incident management still 30% of cism", []string{"cism"}, knowledge.AskDomainWeights, ""},
+		// A question sentence that compares nothing named, or asks only in
+		// filler words, is read with its context.
+		{"In my company people use BCP and DRP for the same thing. What is the real difference?", nil, knowledge.AskConcepts, "bcp"},
+		{"RTO vs RPO, I always flip them. Which one is about how much data you can lose?", nil, knowledge.AskConcepts, "rto"},
+		{"does it make sense to do cissp first then use it to waive cism experience", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
+		{"which cissp domain covers wiping old hard drives?", []string{"cissp"}, knowledge.AskWhere, "sanitization"},
 	}
 	for _, tc := range tests {
 		a := kb.Analyze(tc.q)
