@@ -603,10 +603,14 @@ func (b *Base) Analyze(text string) Analysis {
 	// the context: only a question sentence with a subject of its own
 	// stands alone, and one that opens by pointing back ("does that mean
 	// I failed?") does not.
-	if q.Ask == AskSearch || pointsBack(asked) || !q.hasSubject() {
-		return b.analyze(text)
-	}
 	whole := b.analyze(text)
+	if q.Ask == AskSearch || pointsBack(asked) || !q.hasSubject() {
+		if whole.Refusal == "" || q.Ask == AskSearch || len(q.Attributes) == 0 {
+			return whole
+		}
+		// "Planning to book in January. how much is the cissp exam
+		// now?": a refusal only the context asks for is not the question.
+	}
 	if q.Ask == AskCompare && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
 		// "Incident response is my day job. Which exam treats it more like
 		// what I do, cism or cissp?": the context names the topic.
