@@ -611,9 +611,11 @@ func (b *Base) Analyze(text string) Analysis {
 		// "Planning to book in January. how much is the cissp exam
 		// now?": a refusal only the context asks for is not the question.
 	}
-	if q.Ask == AskCompare && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
+	if (q.Ask == AskCompare || q.Ask == AskWhichFirst && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
 		// "Incident response is my day job. Which exam treats it more like
-		// what I do, cism or cissp?": the context names the topic.
+		// what I do, cism or cissp?": the context names the topic. Which
+		// to take first is asked of the context only by a pronoun: "I'm a
+		// GRC analyst. cism or cissp first?" does not ask about governance.
 		return whole
 	}
 	if q.comparesNothing() && (whole.Ask == AskConcepts || whole.Ask == AskDefine) {
@@ -642,6 +644,17 @@ func (q *Analysis) hasSubject() bool {
 // the real difference?" after "people use BCP and DRP for the same thing".
 func (q *Analysis) comparesNothing() bool {
 	return q.Ask == AskCompare && len(q.Exams) == 0 && q.Topic == "" && len(q.Terms) == 0 && len(q.Attributes) == 0
+}
+
+// mentionsIt reports whether s has a pronoun that can stand for a subject
+// named before it.
+func mentionsIt(s string) bool {
+	for w := range strings.FieldsFuncSeq(strings.Map(lowerRune, s), notWordRune) {
+		if w == "it" || w == "that" || w == "this" {
+			return true
+		}
+	}
+	return false
 }
 
 // pointsBack reports whether s opens by pointing back at what came

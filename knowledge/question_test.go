@@ -58,6 +58,9 @@ func TestAnalyze(t *testing.T) {
 		{"RTO vs RPO, I always flip them. Which one is about how much data you can lose?", nil, knowledge.AskConcepts, "rto"},
 		{"does it make sense to do cissp first then use it to waive cism experience", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
 		{"which cissp domain covers wiping old hard drives?", []string{"cissp"}, knowledge.AskWhere, "sanitization"},
+		// "which exam ... more" compares the exams on the topic named.
+		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
+		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
 		// A refusal that only the context asks for is not the question.
 		{"Planning to book in January. how much is the cissp exam now?", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
 	}
