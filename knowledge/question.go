@@ -840,6 +840,12 @@ func (b *Base) analyze(text string) Analysis {
 		// exam as much as the one held.
 		q.Exams = slices.Clone(a.certs)
 	}
+	if len(q.Exams) == 2 && c.intents["which-first"] && !c.intents["compare"] && !slices.Contains(keys, "cross-waiver") &&
+		slices.ContainsFunc(c.attrs, func(m match) bool { return m.t.key == "experience.requirement" && m.content >= 2 }) {
+		// "does doing cissp first make it easier to qualify for cism"
+		// asks what one exam does for the other's experience.
+		keys = append([]string{"cross-waiver"}, keys...)
+	}
 	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)

@@ -61,6 +61,9 @@ func TestAnalyze(t *testing.T) {
 		// "which exam ... more" compares the exams on the topic named.
 		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		// Which first, asked with the experience requirement of both exams:
+		// what one does for the other.
+		{"does doing cism first help with the cissp experience requirement at all?", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
 		// A refusal that only the context asks for is not the question.
 		{"Planning to book in January. how much is the cissp exam now?", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
 	}
