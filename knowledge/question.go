@@ -1009,7 +1009,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
 		return AskCompare
-	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] != "" && (len(q.Exams) == 2 || len(q.Exams) == 0 && (intents["compare"] || intents["which-first"])):
+	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] != "" && (len(q.Exams) == 2 || len(q.Exams) == 0 && (intents["compare"] || intents["which-first"])) && !c.outweighs("which-first"):
 		// "cism or cissp for a ciso role", "cpe requirements compared":
 		// the topic's comparison answers for both exams.
 		q.Topic = c.comparedAs[q.Attributes[0]]
