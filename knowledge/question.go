@@ -54,6 +54,10 @@ type Vocabulary struct {
 	// BetweenExams keys are about one exam helping with the other: asked
 	// only when both exams are named, and then also by the keys listed.
 	BetweenExams map[string][]string `yaml:"between_exams"`
+	// WithWhichFirst keys are also asked for, first, when which-first is
+	// asked of both exams and a cue of two words or more asks for a key
+	// listed ("does doing cissp first make it easier to qualify for cism").
+	WithWhichFirst map[string][]string `yaml:"with_which_first"`
 	// ComparedAs maps a fact key to the topic whose comparison answers it
 	// when the two exams are asked about together ("cism or cissp for a
 	// ciso role": the careers comparison, not two roles facts).
@@ -92,6 +96,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Spellings = setAll(v.Spellings, o.Spellings)
 	v.Related = appendAll(v.Related, o.Related)
 	v.BetweenExams = appendAll(v.BetweenExams, o.BetweenExams)
+	v.WithWhichFirst = appendAll(v.WithWhichFirst, o.WithWhichFirst)
 	v.Synonyms = appendAll(v.Synonyms, o.Synonyms)
 }
 
@@ -604,12 +609,12 @@ func (b *Base) Analyze(text string) Analysis {
 	// stands alone, and one that opens by pointing back ("does that mean
 	// I failed?") does not.
 	whole := b.analyze(text)
-	if q.Ask == AskSearch || pointsBack(asked) || !q.hasSubject() {
-		if whole.Refusal == "" || q.Ask == AskSearch || len(q.Attributes) == 0 {
-			return whole
-		}
-		// "Planning to book in January. how much is the cissp exam
-		// now?": a refusal only the context asks for is not the question.
+	standsAlone := q.Ask != AskSearch && !pointsBack(asked) && q.hasSubject()
+	// "Planning to book in January. how much is the cissp exam now?": a
+	// refusal only the context asks for does not replace the fact asked.
+	contextRefuses := whole.Refusal != "" && q.Ask != AskSearch && len(q.Attributes) > 0
+	if !standsAlone && !contextRefuses {
+		return whole
 	}
 	if (q.Ask == AskCompare || q.Ask == AskWhichFirst && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
 		// "Incident response is my day job. Which exam treats it more like
@@ -840,11 +845,8 @@ func (b *Base) analyze(text string) Analysis {
 		// exam as much as the one held.
 		q.Exams = slices.Clone(a.certs)
 	}
-	if len(q.Exams) == 2 && c.intents["which-first"] && !c.intents["compare"] && !slices.Contains(keys, "cross-waiver") &&
-		slices.ContainsFunc(c.attrs, func(m match) bool { return m.t.key == "experience.requirement" && m.content >= 2 }) {
-		// "does doing cissp first make it easier to qualify for cism"
-		// asks what one exam does for the other's experience.
-		keys = append([]string{"cross-waiver"}, keys...)
+	if len(q.Exams) == 2 && c.intents["which-first"] && !c.intents["compare"] {
+		keys = b.withWhichFirst(c.attrs, keys)
 	}
 	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
@@ -1112,6 +1114,20 @@ func (b *Base) betweenExams(keys []string, both bool) []string {
 		}
 	}
 	return append(lead, keys...)
+}
+
+// withWhichFirst puts first the Vocabulary.WithWhichFirst keys that a cue
+// of two words or more in attrs asks for, when which-first is asked of both
+// exams: "does doing cissp first make it easier to qualify for cism" asks
+// what one exam does for the other's experience.
+func (b *Base) withWhichFirst(attrs []match, keys []string) []string {
+	for _, k := range slices.Sorted(maps.Keys(b.Vocab.WithWhichFirst)) {
+		via := b.Vocab.WithWhichFirst[k]
+		if !slices.Contains(keys, k) && slices.ContainsFunc(attrs, func(m match) bool { return m.content >= 2 && slices.Contains(via, m.t.key) }) {
+			keys = append([]string{k}, keys...)
+		}
+	}
+	return keys
 }
 
 // leadsBetween reports whether key k, asked with both exams named, asks

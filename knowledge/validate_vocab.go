@@ -139,10 +139,12 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary compared_as: %q -> %q must map a fact key to a topic", k, t)
 		}
 	}
-	for k, via := range v.BetweenExams {
-		for _, r := range append([]string{k}, via...) {
-			if !keys[r] {
-				add("vocabulary between_exams: %q is no fact's key", r)
+	for field, m := range map[string]map[string][]string{"between_exams": v.BetweenExams, "with_which_first": v.WithWhichFirst} {
+		for k, via := range m {
+			for _, r := range append([]string{k}, via...) {
+				if !keys[r] {
+					add("vocabulary %s: %q is no fact's key", field, r)
+				}
 			}
 		}
 	}
