@@ -330,6 +330,8 @@ var refusals = map[string]struct {
 		"What the sources do give is the roles each suits and where employers such as the US DoD list it:", []string{"roles", "dod8140"}},
 	"holder-count": {"How many holders", "I have no sourced count of how many people hold either certification, so I won't give one. " +
 		"What the sources do give is who issues each and since when:", []string{"body", "history"}},
+	"exam-day": {"Exam-day rules", "My sources don't give the exam-day rules (breaks, food, aids, room checks, accommodations), so I won't guess: " +
+		"the testing provider's candidate rules and the issuer's own pages are the place to check. What the sources do give is how and where you sit:", []string{"exam.delivery", "exam.duration"}},
 	"personal-difficulty": {"How hard is it?", "No source can say how hard the exam will be for you, and there are no sourced pass rates to go by. " +
 		"What the sources do give is the format and the bar to clear; `quiz` shows where you stand, and `compare which-first` compares the two:", []string{"exam.passing"}},
 }
