@@ -332,6 +332,8 @@ var refusals = map[string]struct {
 		"What the sources do give is who issues each and since when:", []string{"body", "history"}},
 	"exam-day": {"Exam-day rules", "My sources don't give the exam-day rules (breaks, food, aids, room checks, accommodations), so I won't guess: " +
 		"the testing provider's candidate rules and the issuer's own pages are the place to check. What the sources do give is how and where you sit:", []string{"exam.delivery", "exam.duration"}},
+	"score-report": {"Score report details", "My sources don't say what the score report shows beyond the result (a breakdown by domain, marks per domain) or how a result is appealed, so I won't guess: " +
+		"the issuer's own pages are the place to check. What the sources do give is how each exam is scored:", []string{"exam.scoring", "exam.passing"}},
 	"personal-difficulty": {"How hard is it?", "No source can say how hard the exam will be for you, and there are no sourced pass rates to go by. " +
 		"What the sources do give is the format and the bar to clear; `quiz` shows where you stand, and `compare which-first` compares the two:", []string{"exam.passing"}},
 }

@@ -150,7 +150,7 @@ func Intents() []string {
 // RefusalClasses are the vocabulary's refusal keys: questions that only
 // unsourced claims could answer.
 func RefusalClasses() []string {
-	return []string{"pass-rate", "salary", "vendor", "worth-it", "holder-count", "personal-difficulty", "exam-day"}
+	return []string{"pass-rate", "salary", "vendor", "worth-it", "holder-count", "personal-difficulty", "exam-day", "score-report"}
 }
 
 // Analysis is what one free-text question names and asks for.
