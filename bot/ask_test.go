@@ -327,13 +327,13 @@ func TestAskAcceptance(t *testing.T) {
 func TestAskRefusesUnrelated(t *testing.T) {
 	h := newHarness(t)
 	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru",
-		"kubernetes helm chart syntax", "my cat ate my notes", "what id do i need for the cism exam"} {
+		"kubernetes helm chart syntax", "my cat ate my notes"} {
 		if r := h.do(t, "u", "ask "+q); r.Title != "No good answer found" {
 			t.Errorf("%q answered %q (%v)", q, r.Title, r.Refs)
 		}
 	}
 	// Exam-day rules are in no source: said so, not answered with a fact.
-	for _, q := range []string{"can i use a calculator in the cissp", "is there a break in the cissp exam"} {
+	for _, q := range []string{"can i use a calculator in the cissp", "is there a break in the cissp exam", "what id do i need for the cism exam"} {
 		if r := h.do(t, "u", "ask "+q); len(r.Refs) == 0 || r.Refs[0] != "refuse:exam-day" {
 			t.Errorf("%q answered %q (%v), want refuse:exam-day", q, r.Title, r.Refs)
 		}
