@@ -64,6 +64,8 @@ func TestAnalyze(t *testing.T) {
 		// Which first, asked with the experience requirement of both exams:
 		// what one does for the other.
 		{"does doing cism first help with the cissp experience requirement at all?", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
+		{"do cism holders have to earn cpes every single year?", []string{"cism"}, knowledge.AskFact, "cpe"},
+		{"what do cissp holders earn", []string{"cissp"}, knowledge.AskRefusal, "salary"},
 		// A refusal that only the context asks for is not the question.
 		{"Planning to book in January. how much is the cissp exam now?", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
 	}
