@@ -174,7 +174,10 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	if r, ok := e.factFor(a.Attributes, certs, false); ok {
 		return r, true
 	}
-	return e.relatedFact(a.Attributes, certs)
+	if r, ok := e.relatedFact(a.Attributes, certs); ok {
+		return r, true
+	}
+	return e.unsourced(a)
 }
 
 // withNearest adds, to an answer that gives one exam's fact where two
