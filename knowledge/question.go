@@ -29,6 +29,11 @@ type Vocabulary struct {
 	// exam or an exam noun, or has no other subject words ("my cat ate
 	// my notes" is not about CAT; "what is a cat" is).
 	Ambiguous []string `yaml:"ambiguous"`
+	// Everyday words also name a term or topic ("standard", "avoid",
+	// "far"): they name it only when written in capitals, or when the
+	// question asks for no fact and nothing else is left unexplained ("what
+	// is the standard fee" asks the fee; "policy vs standard" asks both).
+	Everyday []string `yaml:"everyday"`
 	// Rewrites replace a wording by the one the phrases use ("is it
 	// possible to" is "can i"), in questions and phrases alike.
 	Rewrites map[string]string `yaml:"rewrites"`
@@ -87,6 +92,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Filler = append(v.Filler, o.Filler...)
 	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
+	v.Everyday = append(v.Everyday, o.Everyday...)
 	v.Openers = append(v.Openers, o.Openers...)
 	v.Noise = append(v.Noise, o.Noise...)
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
@@ -221,6 +227,7 @@ type analyzer struct {
 	rewrites []rewrite
 	openers  [][]string      // stemmed phrases that open a question without asking anything
 	ambig    map[string]bool // stemmed words that are cues only in context
+	everyday map[string]bool // stemmed words that name a term only when meant so
 	stop     map[string]bool
 	noise    map[string]bool   // stemmed words dropped before matching
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
@@ -425,7 +432,7 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, everyday: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
@@ -469,6 +476,9 @@ func (b *Base) newAnalyzer() *analyzer {
 	}
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
+	}
+	for _, w := range b.Vocab.Everyday {
+		a.everyday[stem(strings.ToLower(w))] = true
 	}
 	phrases := b.phrases()
 	for _, p := range phrases {
@@ -799,6 +809,7 @@ func (b *Base) analyze(text string) Analysis {
 		}
 	}
 	cues, subjects = settleOverlaps(cues, subjects)
+	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
 	termMs := ofKind(subjects, "term")
 	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs}
 	for _, m := range cues {
@@ -1243,6 +1254,36 @@ func (a *analyzer) inContext(toks []string, words []string, ms []match) bool {
 		}
 	}
 	return true
+}
+
+// dropEveryday removes the subjects named only by an everyday word
+// (Vocabulary.Everyday) that the question does not mean as a term: it is
+// not written in capitals, and a fact or refusal is asked, or nothing
+// else (an intent, another subject) makes it the subject while some
+// words are left unexplained ("got 430, how far off is that"). Terms
+// compared are meant ("policy vs standard").
+func (a *analyzer) dropEveryday(text string, cues, subjects []match, unexplained bool) []match {
+	everyday := func(m match) bool { return len(m.toks) == 1 && a.everyday[m.toks[0]] }
+	if !slices.ContainsFunc(subjects, everyday) {
+		return subjects
+	}
+	compared := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" && m.t.key == "compare" }) && len(subjects) > 1
+	if compared {
+		return subjects // "policy vs standard vs procedure"
+	}
+	asked := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "attr" || m.t.kind == "refusal" })
+	framed := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" }) ||
+		slices.ContainsFunc(subjects, func(m match) bool { return !everyday(m) })
+	if !asked && (framed || !unexplained) {
+		return subjects
+	}
+	shouted := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, notWordRune) {
+		if len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			shouted[stem(strings.ToLower(w))] = true
+		}
+	}
+	return slices.DeleteFunc(subjects, func(m match) bool { return everyday(m) && !shouted[m.toks[0]] })
 }
 
 // dropAmbiguous removes the one-word matches of ambiguous words; full, a

@@ -35,6 +35,13 @@ func TestAnalyze(t *testing.T) {
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
 		{"zebra migration patterns", nil, knowledge.AskSearch, ""},
+		// Everyday words that also name a term name it only when meant so.
+		{"what is the standard fee for cism", []string{"cism"}, knowledge.AskFact, "fee.exam"},
+		{"any way to avoid paying the amf twice", nil, knowledge.AskFact, "fee.amf"},
+		{"policy vs standard vs procedure, I always mix them up", nil, knowledge.AskConcepts, "policy"},
+		{"what is a standard", nil, knowledge.AskDefine, "standard"},
+		{"how much does FAR matter on the cissp exam", []string{"cissp"}, knowledge.AskDefine, "biometrics-errors"},
+		{"got 430 on cism. how far off is that?", []string{"cism"}, knowledge.AskSearch, ""},
 		// Context before the question: the question sentence decides, the
 		// context still names the exam.
 		{"full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},

@@ -110,6 +110,18 @@ func (b *Base) validateVocab() []string {
 	words("filler", v.Filler, true)
 	words("exam_nouns", v.ExamNouns, true)
 	words("ambiguous", v.Ambiguous, false)
+	words("everyday", v.Everyday, false)
+	names := map[string]bool{} // one-word names of terms and topics, stemmed
+	for _, ph := range b.phrases() {
+		if (ph.t.kind == "term" || ph.t.kind == "topic") && len(ph.toks) == 1 {
+			names[ph.toks[0]] = true
+		}
+	}
+	for _, w := range v.Everyday {
+		if _, t := normTokens(w); len(t) == 1 && !names[t[0]] {
+			add("vocabulary everyday: %q names no glossary term or topic", w)
+		}
+	}
 	words("noise", v.Noise, false)
 	for from, to := range v.Rewrites {
 		_, f := normTokens(from)
