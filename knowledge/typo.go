@@ -17,6 +17,7 @@ const (
 	typoMinLen    = 6  // letters a word needs to be corrected at all
 	typoTargetMin = 5  // letters a lexicon word needs to be a correction
 	typoLongLen   = 10 // letters from which two edits are allowed
+	typoLongExtra = 7  // letters a correction needs to drop any extra letter
 )
 
 // speller corrects words to its lexicon. It is read-only once built.
@@ -129,6 +130,13 @@ func plausible(w, c string, d int) bool {
 		// A letter for another is a slip between vowels ("eligable"); a
 		// consonant changed makes another word ("extensive", "expensive").
 		sub := len(w) == len(c) && p+s == len(w)-1
+		if len(w) == len(c)+1 && len(c) < typoLongExtra {
+			// A letter too many is a slip when it doubles its neighbour
+			// ("ccertification"); in a short word another letter mostly
+			// makes a word of its own ("brother", "boring", "talking"),
+			// in a long one seldom ("priviledge").
+			return w[p] == w[p-1] || w[p] == w[p+1]
+		}
 		return !sub || vowel(w[p]) && vowel(c[p])
 	}
 	return p >= 4 && s >= 2 && len(w)+len(c)-2*(p+s) <= 3

@@ -22,6 +22,8 @@ func TestSpellerCorrect(t *testing.T) {
 		{"adaptiv", "adaptive"},      // a final e dropped
 		{"eligable", "eligible"},     // a vowel for another
 		{"domian", "domain"},
+		{"ccertification", "certification"}, // a letter doubled
+		{"priviledge", "privilege"},         // a letter too many in a long word
 		// Known words stay: the lexicon's, and the base's own texts'.
 		{"maintenance", ""},
 		{"mechanical", ""}, // not "technical"
@@ -29,6 +31,8 @@ func TestSpellerCorrect(t *testing.T) {
 		{"extensive", ""},   // not "expensive"
 		{"associated", ""},  // a form of "associate", not a slip for it
 		{"calculator", ""},  // not "calculated"
+		{"brother", ""},     // not "bother": a short word with a letter more is a word of its own
+		{"talking", ""},     // not "taking"
 		{"elimination", ""}, // not "examination"
 		{"sourdough", ""},   // nothing near
 		{"exeeption", ""},   // ambiguous: exemption or exception
