@@ -153,6 +153,9 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		}
 		return e.uncovered(a), true
 	}
+	if r, ok := e.partsAnswer(a.Parts, certs); ok {
+		return r, true
+	}
 	// With no exam named, of the keys asked for equally one that both
 	// exams have comes first: a fact only one exam has would answer for an
 	// exam the asker may not mean.
@@ -178,6 +181,37 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		return r, true
 	}
 	return e.unsourced(a)
+}
+
+// partsAnswer answers a question that asks for several facts in turn
+// with each of them, in the order asked; ok is false unless two or more
+// of them are there for the exams asked about.
+func (e *Engine) partsAnswer(keys []string, certs []*knowledge.Cert) (Reply, bool) {
+	var parts []Reply
+	for _, k := range keys {
+		if r, ok := e.factFor([]string{k}, certs, false); ok {
+			parts = append(parts, r)
+		}
+	}
+	if len(parts) < 2 {
+		return Reply{}, false
+	}
+	r := Reply{Kind: "ask", Private: true, Shareable: true}
+	var titles, bodies, cites []string
+	for _, p := range parts {
+		titles = append(titles, p.Title)
+		bodies = append(bodies, "**"+p.Title+"**\n"+p.Body)
+		r.Refs = append(r.Refs, p.Refs...)
+		for _, c := range strings.Split(p.Footer, " · ") {
+			if !slices.Contains(cites, c) {
+				cites = append(cites, c)
+			}
+		}
+	}
+	r.Title = strings.Join(titles, " · ")
+	r.Body = strings.Join(bodies, "\n\n")
+	r.Footer = strings.Join(cites, " · ")
+	return r, true
 }
 
 // withNearest adds, to an answer that gives one exam's fact where two

@@ -306,6 +306,8 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask which book should i buy for cism", []string{"recommends no vendor", "3 Nov 2026"}, []string{"CISSP"}},
 		// Both exams asked about, one has the fact: the other's nearest beside it.
 		{"ask cissp has the associate route, is there an equivalent for cism?", []string{"Associate of ISC2", "CISM**: my sources say nothing on exactly that", "three of them as security management"}, nil},
+		// Two facts asked in turn: both, in the order asked.
+		{"ask how much does the cism cost and how many questions are there?", []string{"US$575", "150 multiple-choice"}, []string{"CISSP"}},
 		// Context before the question; the question sentence decides.
 		{"ask full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"No source can say how hard"}, nil},
 		{"ask I have a master's in CS and a CISM. Can I stack them and get 2 years waived?", []string{"CISM", "CISSP", "waived"}, nil},

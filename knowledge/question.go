@@ -179,6 +179,10 @@ type Analysis struct {
 	Uncovered []string
 	// Unmatched are the subject words that no phrase explains.
 	Unmatched []string
+	// Parts are the fact keys of a question that asks for several facts
+	// in turn ("how long is the cissp exam, and what is the passing
+	// score?"), in question order; nil when it asks for one (AskFact).
+	Parts []string
 	// fillerFacts says every fact cue is filler words only ("how much"),
 	// which alone is no subject: "which one is about how much data you
 	// can lose?" asks about what came before.
@@ -609,6 +613,82 @@ func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
 // sentences have no subject of their own ("how long does it take?" after
 // "endorsement question."), the whole post is analysed.
 func (b *Base) Analyze(text string) Analysis {
+	q := b.analyzeAsked(text)
+	if q.Ask == AskFact && len(q.Uncovered) == 0 {
+		q.Parts = b.parts(text, &q)
+	}
+	return q
+}
+
+// parts returns the fact keys asked one clause at a time, when the
+// question's clauses ask for two facts or more (Analysis.Parts). A clause
+// counts only when it asks a fact of the exams the question is about.
+func (b *Base) parts(text string, q *Analysis) []string {
+	if s := questionSentences(text); s != "" {
+		text = s
+	}
+	clauses := askClauses(text)
+	if len(clauses) < 2 {
+		return nil
+	}
+	var keys []string
+	for _, c := range clauses {
+		if len(strings.Fields(c)) < 3 {
+			continue // "auto fail?" follows up on the question before it
+		}
+		p := b.analyze(c)
+		if p.Ask != AskFact || len(p.Attributes) == 0 || len(p.Uncovered) > 0 {
+			continue
+		}
+		if slices.ContainsFunc(p.Exams, func(e string) bool { return len(q.Exams) > 0 && !q.Names(e) }) {
+			continue
+		}
+		// A clause with no cue of its own gets full_name ("what is cism"):
+		// a part only when the whole question asks for it too.
+		if k := p.Attributes[0]; !slices.Contains(keys, k) && (k != "full_name" || slices.Contains(q.Attributes, k)) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) < 2 {
+		return nil
+	}
+	return keys
+}
+
+// askClauses splits a question where a new question starts: after a
+// question mark, or at "and" before a question word ("how long is it, and
+// what is the passing score?").
+func askClauses(text string) []string {
+	var out []string
+	f := strings.Fields(text)
+	start := 0
+	for i := 1; i < len(f); i++ {
+		prev := strings.Map(lowerRune, f[i-1])
+		next := strings.Trim(strings.Map(lowerRune, f[i]), "?.!,")
+		split := strings.HasSuffix(prev, "?") && i-start > 1
+		if (prev == "and" || prev == "&") && i-1-start > 1 && clauseOpener(next) {
+			out = append(out, strings.Join(f[start:i-1], " "))
+			start = i
+			continue
+		}
+		if split {
+			out = append(out, strings.Join(f[start:i], " "))
+			start = i
+		}
+	}
+	return append(out, strings.Join(f[start:], " "))
+}
+
+// clauseOpener reports whether w opens a question of its own.
+func clauseOpener(w string) bool {
+	switch w {
+	case "what", "whats", "how", "hows", "who", "where", "when", "which", "why", "is", "are", "can", "do", "does", "did", "will", "would", "should", "could":
+		return true
+	}
+	return false
+}
+
+func (b *Base) analyzeAsked(text string) Analysis {
 	asked := questionSentences(text)
 	if asked == "" {
 		return b.analyze(text)

@@ -169,3 +169,27 @@ func BenchmarkAnalyze(b *testing.B) {
 		i++
 	}
 }
+
+func TestAnalyzeParts(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"how much does the cism cost and how many questions are there?", []string{"fee.exam", "exam.items"}},
+		{"What is the CISSP passing score? And how many attempts do I get in a year?", []string{"exam.passing", "exam.retake"}},
+		// One fact, asked with a follow-up or a second clause that asks none.
+		{"what happens if the clock runs out on the cissp before 100 items? auto fail?", nil},
+		{"what is cism certification, and how does it work?", nil},
+		{"how much is the cissp exam", nil},
+		{"what is the cissp fee and how long is the exam?", []string{"fee.exam", "exam.duration"}},
+	}
+	for _, tc := range tests {
+		if got := kb.Analyze(tc.q).Parts; !slices.Equal(got, tc.want) {
+			t.Errorf("Analyze(%q).Parts = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
