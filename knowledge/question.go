@@ -723,6 +723,11 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	}
 	if len(q.Uncovered) == 0 {
 		q.Uncovered = whole.Uncovered // "I have a CISA. ... does it still knock a year off?"
+		if len(q.Uncovered) > 0 && len(q.Exams) == 0 && (q.Ask == AskWhichFirst || q.Ask == AskCompare) {
+			// As decide has it: "I passed the CCSP. ... does the clock
+			// only start from then?" compares nothing of CISM and CISSP.
+			q.Ask = AskUncovered
+		}
 	}
 	return q
 }

@@ -35,6 +35,9 @@ func TestAnalyze(t *testing.T) {
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
 		{"zebra migration patterns", nil, knowledge.AskSearch, ""},
+		// A certification certcoach does not cover, named in the context:
+		// order words after it compare nothing of CISM and CISSP.
+		{"I passed the CCSP and my cycle starts in May. Does learning before then count, or does the clock only start from then?", nil, knowledge.AskUncovered, ""},
 		// Everyday words that also name a term name it only when meant so.
 		{"what is the standard fee for cism", []string{"cism"}, knowledge.AskFact, "fee.exam"},
 		{"any way to avoid paying the amf twice", nil, knowledge.AskFact, "fee.amf"},
