@@ -280,7 +280,7 @@ func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
 		label := strings.ToLower(f.Label[:1]) + f.Label[1:]
 		return Reply{Kind: "ask", Private: true, Title: named.Name + ": " + label, Refs: []string{"refuse:unsourced"},
 			Body: fmt.Sprintf("My sources say nothing about the %s's %s, so I won't guess: %s's own pages are the place to check. "+
-				"`domains %s` and `compare` show what is sourced.", named.Name, label, named.Body, named.ID)}, true
+				"`compare` sets what they do give for both exams side by side.", named.Name, label, named.Body)}, true
 	}
 	return Reply{}, false
 }
