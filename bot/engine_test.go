@@ -121,6 +121,7 @@ func TestReferenceCommands(t *testing.T) {
 		{"domains cisa", []string{"Unknown exam"}, bot.OutcomeUserError},
 		{"domain cissp 7", []string{"7.6", "incident management", "quiz cissp 7"}, bot.OutcomeOK},
 		{"domain cissp operations", []string{"Security Operations"}, bot.OutcomeOK},
+		{"domain cissp 8", []string{"10% in the 2024 outline, 11% in the 2021 outline before it"}, bot.OutcomeOK},
 		{"domain cism 4", []string{"not yet known", "4A3", "Business continuity plan"}, bot.OutcomeOK},
 		{"domain cism 4 2022", []string{"4B6"}, bot.OutcomeOK},
 		{"domain cissp 9", []string{"no domain"}, bot.OutcomeUserError},

@@ -429,6 +429,12 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	if d.Summary != "" {
 		sb.WriteString(d.Summary + "\n")
 	}
+	if p := e.previousOutline(o); p != nil {
+		// "did domain 8 drop to 10%?": the weight it had before, when it changed.
+		if pd := p.Domain(d.N); pd != nil && pd.Name == d.Name && pd.Weight != d.Weight {
+			fmt.Fprintf(&sb, "_Weight: %s in the %s outline, %s in the %s outline before it._\n", weightText(d, " (unconfirmed)"), o.Version, weightText(pd, " (unconfirmed)"), p.Version)
+		}
+	}
 	objs, from := d.Objectives, o
 	if len(objs) == 0 {
 		// The newest CISM outline's subtopics are not published in our sources:
@@ -472,6 +478,19 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	r.Body = strings.TrimRight(sb.String(), "\n")
 	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · Outline: %s · drill it: `quiz %s %d`", outlineLabel(o), c.ID, d.N)
 	return r, nil
+}
+
+// previousOutline is the outline of o's exam that took effect last
+// before o, or nil.
+func (e *Engine) previousOutline(o *knowledge.Outline) *knowledge.Outline {
+	var prev *knowledge.Outline
+	for i := range e.kb.Outlines {
+		p := &e.kb.Outlines[i]
+		if p.Cert == o.Cert && p.Effective < o.Effective && (prev == nil || p.Effective > prev.Effective) {
+			prev = p // dates are YYYY-MM-DD, so they order as strings
+		}
+	}
+	return prev
 }
 
 // weightText is a domain's weight, with unconfirmed appended to it when
