@@ -169,13 +169,13 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	// for less ("does unpaid work count toward the cism experience").
 	top := a.Attributes[:min(max(a.Tied, 1), len(a.Attributes))]
 	if r, ok := e.factFor(top, certs, false); ok {
-		return e.withNearest(r, certs), true
+		return e.withNearest(e.noteUnsourced(r, top, certs, false), certs), true
 	}
 	if r, ok := e.relatedFact(top, certs); ok {
 		return r, true
 	}
 	if r, ok := e.factFor(a.Attributes, certs, false); ok {
-		return r, true
+		return e.noteUnsourced(r, top, certs, true), true
 	}
 	if r, ok := e.relatedFact(a.Attributes, certs); ok {
 		return r, true
@@ -238,6 +238,39 @@ func (e *Engine) withNearest(r Reply, certs []*knowledge.Cert) Reply {
 				return r
 			}
 		}
+	}
+	return r
+}
+
+// noteUnsourced says, in an answer for the one exam named, which keys
+// asked for most only the other exam's sources give: before the answer
+// when they were asked for more than it (lead: "do you find out at the
+// cissp test centre whether you passed" gets "nothing on its results", then
+// CISSP's delivery), else after it.
+func (e *Engine) noteUnsourced(r Reply, keys []string, certs []*knowledge.Cert, lead bool) Reply {
+	if len(certs) != 1 {
+		return r
+	}
+	var missing []string
+	for _, k := range keys {
+		if _, ok := certs[0].Fact(k); ok {
+			continue
+		}
+		for _, c := range e.kb.Certs {
+			if f, ok := c.Fact(k); ok && c.ID != certs[0].ID {
+				missing = append(missing, strings.ToLower(f.Label[:1])+f.Label[1:])
+				break
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return r
+	}
+	note := fmt.Sprintf("My sources say nothing about the %s's %s", certs[0].Name, strings.Join(missing, " or "))
+	if lead {
+		r.Body = note + "; the nearest they give:\n" + r.Body
+	} else {
+		r.Body += "\n_" + note + "._"
 	}
 	return r
 }

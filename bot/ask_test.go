@@ -290,6 +290,9 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask when do i get my cissp results", []string{"say nothing about the CISSP's results"}, []string{"CISM"}},
 		// Search would find a fact that shares a word ("wait": retakes); the key asked for decides.
 		{"ask do you get result immediatly after cissp or have to wait some days", []string{"say nothing about the CISSP's results"}, []string{"Retakes", "CISM"}},
+		// A key asked for that only CISM's sources give is said to be missing, not passed over.
+		{"ask do you find out at the test centre whether you passed the cissp", []string{"nothing about the CISSP's results; the nearest they give", "Pearson VUE"}, []string{"ISACA"}},
+		{"ask do we get cissp result immediately at pearson centre or need to wait for email?", []string{"Pearson VUE", "nothing about the CISSP's results"}, []string{"ISACA"}},
 		// CISSP has no "what changed" fact: its current outline is the nearest, said so.
 		{"ask what's new in the cissp certification exam in 2024?", []string{"nothing on exactly that for CISSP", "15 Apr 2024"}, []string{"ISACA"}},
 		{"ask what is the cancellation policy for the cism", []string{"48 hours", "Note: unconfirmed", "nothing about cancelling, refunds"}, []string{"Security policy"}},
