@@ -1356,7 +1356,13 @@ func (a *analyzer) dropEveryday(text string, cues, subjects []match, unexplained
 	if compared {
 		return subjects // "policy vs standard vs procedure"
 	}
-	asked := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "attr" || m.t.kind == "refusal" })
+	// Asked to define, a fact cue in the everyday word itself ("what is an
+	// audit": the CPE audit) does not say the word is not the subject.
+	define := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" && m.t.key == "define" })
+	inWord := func(m match) bool {
+		return define && slices.ContainsFunc(subjects, func(s match) bool { return everyday(s) && m.start >= s.start && m.end <= s.end })
+	}
+	asked := slices.ContainsFunc(cues, func(m match) bool { return (m.t.kind == "attr" || m.t.kind == "refusal") && !inWord(m) })
 	framed := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" }) ||
 		slices.ContainsFunc(subjects, func(m match) bool { return !everyday(m) })
 	if !asked && (framed || !unexplained) {

@@ -43,6 +43,7 @@ func TestAnalyze(t *testing.T) {
 		{"any way to avoid paying the amf twice", nil, knowledge.AskFact, "fee.amf"},
 		{"policy vs standard vs procedure, I always mix them up", nil, knowledge.AskConcepts, "policy"},
 		{"what is a standard", nil, knowledge.AskDefine, "standard"},
+		{"what is an audit", nil, knowledge.AskDefine, "security-audit"},
 		{"how much does FAR matter on the cissp exam", []string{"cissp"}, knowledge.AskDefine, "biometrics-errors"},
 		{"got 430 on cism. how far off is that?", []string{"cism"}, knowledge.AskSearch, ""},
 		// Context before the question: the question sentence decides, the
