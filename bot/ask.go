@@ -253,14 +253,8 @@ func (e *Engine) noteUnsourced(r Reply, keys []string, certs []*knowledge.Cert, 
 	}
 	var missing []string
 	for _, k := range keys {
-		if _, ok := certs[0].Fact(k); ok {
-			continue
-		}
-		for _, c := range e.kb.Certs {
-			if f, ok := c.Fact(k); ok && c.ID != certs[0].ID {
-				missing = append(missing, strings.ToLower(f.Label[:1])+f.Label[1:])
-				break
-			}
+		if label, ok := e.otherExamLabel(k, certs[0]); ok {
+			missing = append(missing, label)
 		}
 	}
 	if len(missing) == 0 {
@@ -294,9 +288,9 @@ func (e *Engine) relatedFact(keys []string, certs []*knowledge.Cert) (Reply, boo
 }
 
 // unsourced answers a fact asked of the one exam named that only the
-// other exam's sources give ("when do I get my CISSP results") and search
-// finds nothing else for: an honest "not in my sources", never the other
-// exam's fact. ok is false when neither exam has the fact.
+// other exam's sources give ("when do I get my CISSP results") when no
+// other key asked for answers: an honest "not in my sources", never the
+// other exam's fact. ok is false when neither exam has the fact.
 func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
 	if len(a.Exams) != 1 || len(a.Attributes) == 0 {
 		return Reply{}, false
@@ -305,17 +299,28 @@ func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
 	if !ok {
 		return Reply{}, false
 	}
-	for _, c := range e.kb.Certs {
-		f, ok := c.Fact(a.Attributes[0])
-		if !ok || c.ID == named.ID {
-			continue
-		}
-		label := strings.ToLower(f.Label[:1]) + f.Label[1:]
-		return Reply{Kind: "ask", Private: true, Title: named.Name + ": " + label, Refs: []string{"refuse:unsourced"},
-			Body: fmt.Sprintf("My sources say nothing about the %s's %s, so I won't guess: %s's own pages are the place to check. "+
-				"`compare` sets what they do give for both exams side by side.", named.Name, label, named.Body)}, true
+	label, ok := e.otherExamLabel(a.Attributes[0], named)
+	if !ok {
+		return Reply{}, false
 	}
-	return Reply{}, false
+	return Reply{Kind: "ask", Private: true, Title: named.Name + ": " + label, Refs: []string{"refuse:unsourced"},
+		Body: fmt.Sprintf("My sources say nothing about the %s's %s, so I won't guess: %s's own pages are the place to check. "+
+			"`compare` sets what they do give for both exams side by side.", named.Name, label, named.Body)}, true
+}
+
+// otherExamLabel is the label, lower-cased, of the fact keyed key that
+// another exam than named has; ok is false when named has that fact itself
+// or no other exam has it.
+func (e *Engine) otherExamLabel(key string, named *knowledge.Cert) (string, bool) {
+	if _, ok := named.Fact(key); ok {
+		return "", false
+	}
+	for _, c := range e.kb.Certs {
+		if f, ok := c.Fact(key); ok && c.ID != named.ID {
+			return strings.ToLower(f.Label[:1]) + f.Label[1:], true
+		}
+	}
+	return "", false
 }
 
 // firstFact answers with the first fact, by key then exam, that keep
@@ -660,9 +665,6 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
 	}
 	if len(hits) == 0 {
-		if r, ok := e.unsourced(a); ok {
-			return r, nil
-		}
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
 			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
 	}
