@@ -688,6 +688,8 @@ func clauseOpener(w string) bool {
 	return false
 }
 
+// analyzeAsked is Analyze but for Parts: the question sentences read with
+// their context.
 func (b *Base) analyzeAsked(text string) Analysis {
 	asked := questionSentences(text)
 	if asked == "" {
