@@ -178,7 +178,7 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 		}
 		e.forgetPlan(u)
 		e.charts.forget(u.ID)
-		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
+		return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
 	}
 	return Reply{}, Errorf("That button is not valid any more.")
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
-// chartFile is the progress chart's file name on every platform.
-const chartFile = "progress.png"
+// ChartFile is the progress chart's file name on every platform.
+const ChartFile = "progress.png"
 
 // maxCharts bounds the chart cache: a chart's PNG is tens of kilobytes, so
 // this keeps a few megabytes at most.
@@ -111,7 +111,7 @@ func (e *Engine) progressImage(ctx context.Context, u storage.User, p study.Prog
 		}
 		e.charts.put(k, d, png)
 	}
-	return &Image{Name: chartFile, PNG: png, Alt: chart.Alt(d), Width: chart.Width, Height: chart.Height(d)}, nil
+	return &Image{Name: ChartFile, PNG: png, Alt: chart.Alt(d), Width: chart.Width, Height: chart.Height(d)}, nil
 }
 
 // chartData turns a user's progress into what the chart draws, with the

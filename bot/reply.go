@@ -39,6 +39,10 @@ type Reply struct {
 	// domain:cism-2026:2) or what else answered (list:domains:cism,
 	// compare:general, refuse:salary). Adapters do not render them.
 	Refs []string
+	// DataDeleted says the caller's stored data is gone (a confirmed
+	// `forget`): adapters drop what they keep of it themselves (the
+	// console's chart file).
+	DataDeleted bool
 }
 
 // Field is one name/value pair.

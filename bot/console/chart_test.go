@@ -2,8 +2,10 @@ package console_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,5 +43,31 @@ func TestProgressChartWritesAFile(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%dx%d", cfg.Width, cfg.Height); got != m[1]+"x"+m[2] {
 		t.Errorf("file is %s, console said %sx%s", got, m[1], m[2])
+	}
+}
+
+// TestForgetDeletesTheChartFile: the chart file is the user's data too, so
+// a confirmed forget removes it; a cancelled one keeps it.
+func TestForgetDeletesTheChartFile(t *testing.T) {
+	c, _, _ := newConsole(t)
+	c.ChartDir = t.TempDir()
+	ctx := context.Background()
+	c.Do(ctx, "quiz cissp 3 1")
+	c.Do(ctx, "a")
+	m := regexp.MustCompile(`written to (\S+\.png)`).FindStringSubmatch(c.Do(ctx, "progress chart"))
+	if m == nil {
+		t.Fatal("no chart written")
+	}
+	c.Do(ctx, "forget")
+	c.Do(ctx, "no")
+	if _, err := os.Stat(m[1]); err != nil {
+		t.Fatalf("a cancelled forget removed the chart: %v", err)
+	}
+	c.Do(ctx, "forget")
+	if out := c.Do(ctx, "y"); !strings.Contains(out, "deleted") || strings.Contains(out, "could not") {
+		t.Fatalf("forget said:\n%s", out)
+	}
+	if _, err := os.Stat(m[1]); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("chart file still there after forget (stat: %v)", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,12 +75,18 @@ func (c *Console) Do(ctx context.Context, line string) string {
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"
 	}
+	if r.DataDeleted {
+		// The chart file is this user's data too.
+		if err := os.Remove(c.imagePath(bot.ChartFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			out += fmt.Sprintf("The chart file could not be deleted (%v).\n", err)
+		}
+	}
 	return out
 }
 
-// saveImage writes a reply's picture (the progress chart) to a file named
-// after the user, replaced on each run, and says where it is.
-func (c *Console) saveImage(img *bot.Image) string {
+// imagePath is where a reply's picture named name is written for this
+// console's user.
+func (c *Console) imagePath(name string) string {
 	dir := c.ChartDir
 	if dir == "" {
 		dir = os.TempDir()
@@ -90,7 +97,13 @@ func (c *Console) saveImage(img *bot.Image) string {
 		}
 		return '_'
 	}, c.actor.User)
-	path := filepath.Join(dir, "certcoach-"+safe+"-"+img.Name)
+	return filepath.Join(dir, "certcoach-"+safe+"-"+name)
+}
+
+// saveImage writes a reply's picture (the progress chart) to a file named
+// after the user, replaced on each run, and says where it is.
+func (c *Console) saveImage(img *bot.Image) string {
+	path := c.imagePath(img.Name)
 	if err := os.WriteFile(path, img.PNG, 0o600); err != nil {
 		return fmt.Sprintf("The chart could not be written (%v).", err)
 	}
