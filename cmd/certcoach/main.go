@@ -184,10 +184,17 @@ func dotenvProblem(path string) string {
 	if err != nil {
 		return err.Error()
 	}
-	for i, line := range strings.Split(string(b), "\n") {
-		if _, err := godotenv.Unmarshal(line); err != nil {
-			return fmt.Sprintf("line %d is not NAME=value", i+1)
+	// The bad line follows the longest start of the file that parses: a
+	// quoted value may run over several lines, so no line is judged alone.
+	lines := strings.Split(string(b), "\n")
+	good := 0
+	for n := 1; n <= len(lines); n++ {
+		if _, err := godotenv.Unmarshal(strings.Join(lines[:n], "\n")); err == nil {
+			good = n
 		}
+	}
+	if good < len(lines) {
+		return fmt.Sprintf("line %d is not NAME=value", good+1)
 	}
 	return "it cannot be parsed"
 }

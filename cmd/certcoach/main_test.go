@@ -147,6 +147,9 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 	}{
 		{name: "malformed .env line", dotenv: "# comment\nCERTCOACH_WALK_A=1\nSLACK_BOT_TOKEN xoxb-secret-1\nSLACK_SIGNING_SECRET=sig-secret-2\n",
 			code: 1, err: []string{".env: line 3 is not NAME=value"}, notErr: []string{"secret"}},
+		// A quoted value over two lines is one entry: the bad line is still named right.
+		{name: "malformed line after a multi-line value", dotenv: "CERTCOACH_WALK_A=1\nCERTCOACH_WALK_B=\"line one\nline two\"\nSLACK_BOT_TOKEN xoxb-secret-1\n",
+			code: 1, err: []string{".env: line 4 is not NAME=value"}, notErr: []string{"secret"}},
 		{name: "good .env", dotenv: "# comment\nCERTCOACH_WALK_A=1\n"},
 		{name: "no .env"},
 		{name: "unknown log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "verbose"}, err: []string{"CERTCOACH_LOG_LEVEL is not debug, info, warn or error"}},
