@@ -11,16 +11,26 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/certcoach/certcoach/bot/console"
 )
 
-// TestProgressChartWritesAFile: `progress chart` writes the PNG and prints
-// its path; plain `progress` writes nothing.
-func TestProgressChartWritesAFile(t *testing.T) {
+// answeredOnce is a console, writing charts to a temporary directory,
+// whose user has answered one CISSP question.
+func answeredOnce(t *testing.T) (*console.Console, context.Context) {
+	t.Helper()
 	c, _, _ := newConsole(t)
 	c.ChartDir = t.TempDir()
 	ctx := context.Background()
 	c.Do(ctx, "quiz cissp 3 1")
 	c.Do(ctx, "a")
+	return c, ctx
+}
+
+// TestProgressChartWritesAFile: `progress chart` writes the PNG and prints
+// its path; plain `progress` writes nothing.
+func TestProgressChartWritesAFile(t *testing.T) {
+	c, ctx := answeredOnce(t)
 	if out := c.Do(ctx, "progress"); strings.Contains(out, ".png") {
 		t.Fatalf("plain progress wrote a chart:\n%s", out)
 	}
@@ -49,11 +59,7 @@ func TestProgressChartWritesAFile(t *testing.T) {
 // TestForgetDeletesTheChartFile: the chart file is the user's data too, so
 // a confirmed forget removes it; a cancelled one keeps it.
 func TestForgetDeletesTheChartFile(t *testing.T) {
-	c, _, _ := newConsole(t)
-	c.ChartDir = t.TempDir()
-	ctx := context.Background()
-	c.Do(ctx, "quiz cissp 3 1")
-	c.Do(ctx, "a")
+	c, ctx := answeredOnce(t)
 	m := regexp.MustCompile(`written to (\S+\.png)`).FindStringSubmatch(c.Do(ctx, "progress chart"))
 	if m == nil {
 		t.Fatal("no chart written")
