@@ -34,6 +34,10 @@ type Vocabulary struct {
 	// question asks for no fact and nothing else is left unexplained ("what
 	// is the standard fee" asks the fee; "policy vs standard" asks both).
 	Everyday []string `yaml:"everyday"`
+	// OrderWords in a which-first phrase ask for an order ("cissp then
+	// cism", "which first"): a topic named beside them is the asker's
+	// background ("grc analyst here"), not what the exams are compared on.
+	OrderWords []string `yaml:"order_words"`
 	// Rewrites replace a wording by the one the phrases use ("is it
 	// possible to" is "can i"), in questions and phrases alike.
 	Rewrites map[string]string `yaml:"rewrites"`
@@ -93,6 +97,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.ExamNouns = append(v.ExamNouns, o.ExamNouns...)
 	v.Ambiguous = append(v.Ambiguous, o.Ambiguous...)
 	v.Everyday = append(v.Everyday, o.Everyday...)
+	v.OrderWords = append(v.OrderWords, o.OrderWords...)
 	v.Openers = append(v.Openers, o.Openers...)
 	v.Noise = append(v.Noise, o.Noise...)
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
@@ -232,6 +237,7 @@ type analyzer struct {
 	openers  [][]string      // stemmed phrases that open a question without asking anything
 	ambig    map[string]bool // stemmed words that are cues only in context
 	everyday map[string]bool // stemmed words that name a term only when meant so
+	order    map[string]bool // stemmed words of a which-first phrase that ask for an order
 	stop     map[string]bool
 	noise    map[string]bool   // stemmed words dropped before matching
 	spell    map[string]string // stemmed word -> stemmed word the phrases use
@@ -436,7 +442,7 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, everyday: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, everyday: map[string]bool{}, order: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
@@ -483,6 +489,9 @@ func (b *Base) newAnalyzer() *analyzer {
 	}
 	for _, w := range b.Vocab.Everyday {
 		a.everyday[stem(strings.ToLower(w))] = true
+	}
+	for _, w := range b.Vocab.OrderWords {
+		a.order[stem(strings.ToLower(w))] = true
 	}
 	phrases := b.phrases()
 	for _, p := range phrases {
@@ -898,7 +907,7 @@ func (b *Base) analyze(text string) Analysis {
 	cues, subjects = settleOverlaps(cues, subjects)
 	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, orderWords: a.order}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -972,6 +981,7 @@ type cueSet struct {
 	intentCue      map[string]match
 	severalDomains bool              // "is that domain 1 or domain 7"
 	comparedAs     map[string]string // Vocabulary.ComparedAs
+	orderWords     map[string]bool   // analyzer.order
 }
 
 // issuerAsked returns the exam whose issuer a fact cue is asked of by
@@ -1117,7 +1127,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case c.outweighs("study-time") && (!intents["which-first"] || c.beats("study-time", "which-first")):
 		// "do people take more time to prepare cism or cissp"
 		return AskStudyTime
-	case c.outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles":
+	case c.outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles" && !c.asksOrder():
 		// "which covers incident response better, cism or cissp": the
 		// exams compared on that topic.
 		return AskCompare
@@ -1587,4 +1597,15 @@ func (b *Base) Term(id string) *Term {
 		}
 	}
 	return nil
+}
+
+// asksOrder reports whether a which-first phrase matched asks for an order
+// (Vocabulary.OrderWords) rather than which exam is better at something.
+func (c *cueSet) asksOrder() bool {
+	for _, m := range c.intentMs {
+		if m.t.key == "which-first" && slices.ContainsFunc(m.toks, func(w string) bool { return c.orderWords[w] }) {
+			return true
+		}
+	}
+	return false
 }

@@ -72,6 +72,9 @@ func TestAnalyze(t *testing.T) {
 		// "which exam ... more" compares the exams on the topic named.
 		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		// Asked for an order, a topic named is the asker's background.
+		{"I work in governance and risk, should I do cissp before cism?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		{"network engineer here: cism or cissp first?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		// Which first, asked with the experience requirement of both exams:
 		// what one does for the other.
 		{"does doing cism first help with the cissp experience requirement at all?", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
@@ -149,10 +152,11 @@ func TestVocabularyProblems(t *testing.T) {
 			e.Issuers = append(slices.Clip(e.Issuers), "isc squared")
 		}
 	}
+	kb.Vocab.OrderWords = append(kb.Vocab.OrderWords, "cheaper")
 	got := strings.Join(kb.Validate(), "\n")
 	for _, want := range []string{`"exam.no-such-key": unknown key`, `phrase "pass rate" already means refusal pass-rate`,
 		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`,
-		`issuer "isc squared" must be one word`} {
+		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

@@ -111,6 +111,7 @@ func (b *Base) validateVocab() []string {
 	words("exam_nouns", v.ExamNouns, true)
 	words("ambiguous", v.Ambiguous, false)
 	words("everyday", v.Everyday, false)
+	words("order_words", v.OrderWords, false)
 	names := map[string]bool{} // one-word names of terms and topics, stemmed
 	for _, ph := range b.phrases() {
 		if (ph.t.kind == "term" || ph.t.kind == "topic") && len(ph.toks) == 1 {
@@ -120,6 +121,21 @@ func (b *Base) validateVocab() []string {
 	for _, w := range v.Everyday {
 		if _, t := normTokens(w); len(t) == 1 && !names[t[0]] {
 			add("vocabulary everyday: %q names no glossary term or topic", w)
+		}
+	}
+	whichFirst := map[string]bool{}
+	for _, e := range v.Intents {
+		if e.Key == "which-first" {
+			for _, ph := range e.Phrases {
+				for _, t := range phraseTokens(ph) {
+					whichFirst[t] = true
+				}
+			}
+		}
+	}
+	for _, w := range v.OrderWords {
+		if _, t := normTokens(w); len(t) == 1 && !whichFirst[t[0]] {
+			add("vocabulary order_words: %q is in no which-first phrase", w)
 		}
 	}
 	words("noise", v.Noise, false)
