@@ -34,9 +34,10 @@ type Vocabulary struct {
 	// question asks for no fact and nothing else is left unexplained ("what
 	// is the standard fee" asks the fee; "policy vs standard" asks both).
 	Everyday []string `yaml:"everyday"`
-	// OrderWords in a which-first phrase ask for an order ("cissp then
-	// cism", "which first"): a topic named beside them is the asker's
-	// background ("grc analyst here"), not what the exams are compared on.
+	// OrderWords make a which-first question ask for an order ("cissp
+	// then cism", "which first"): a role or topic named beside them is the
+	// asker's situation ("grc analyst here"), not what the exams are
+	// compared on.
 	OrderWords []string `yaml:"order_words"`
 	// Rewrites replace a wording by the one the phrases use ("is it
 	// possible to" is "can i"), in questions and phrases alike.
@@ -907,7 +908,7 @@ func (b *Base) analyze(text string) Analysis {
 	cues, subjects = settleOverlaps(cues, subjects)
 	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, orderWords: a.order}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, orderWords: a.order, toks: toks}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -979,9 +980,11 @@ type cueSet struct {
 	// phrase of each.
 	intents        map[string]bool
 	intentCue      map[string]match
-	severalDomains bool              // "is that domain 1 or domain 7"
-	comparedAs     map[string]string // Vocabulary.ComparedAs
-	orderWords     map[string]bool   // analyzer.order
+	severalDomains bool                // "is that domain 1 or domain 7"
+	comparedAs     map[string]string   // Vocabulary.ComparedAs
+	orderWords     map[string]bool     // analyzer.order
+	betweenExams   map[string][]string // Vocabulary.BetweenExams
+	toks           []string
 }
 
 // issuerAsked returns the exam whose issuer a fact cue is asked of by
@@ -1017,7 +1020,7 @@ func (c *cueSet) refusal(both bool) string {
 	// sources can do; "is cism worth it if I already have cissp" does not.
 	r := strongest(refusals)
 	compared := func(k string) bool { s, ok := c.intentCue[k]; return ok && s.start < r.start }
-	if (class == "worth-it" || class == "personal-difficulty") && both && (compared("which-first") || compared("compare")) {
+	if (class == "worth-it" || class == "personal-difficulty") && both && (compared("which-first") || compared("compare") || c.asksOrder()) {
 		return ""
 	}
 	return class
@@ -1119,6 +1122,12 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
 		return AskCompare
+	case len(q.Exams) == 2 && c.asksOrder() && !c.outweighs("study-time") && !(intents["compare"] && c.beats("compare", "which-first")) && (len(q.Attributes) == 0 || c.betweenExams[q.Attributes[0]] == nil):
+		// "should i do cissp before cism, i want a manager role": the
+		// order is asked; the role, topic or "does it make sense" beside
+		// it is the asker's situation. One exam helping with the other
+		// (the cross-waiver) is still the fact asked.
+		return AskWhichFirst
 	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] != "" && (len(q.Exams) == 2 || len(q.Exams) == 0 && (intents["compare"] || intents["which-first"])) && !c.outweighs("which-first"):
 		// "cism or cissp for a ciso role", "cpe requirements compared":
 		// the topic's comparison answers for both exams.
@@ -1599,13 +1608,12 @@ func (b *Base) Term(id string) *Term {
 	return nil
 }
 
-// asksOrder reports whether a which-first phrase matched asks for an order
-// (Vocabulary.OrderWords) rather than which exam is better at something.
+// asksOrder reports whether a which-first question asks for an order (a
+// Vocabulary.OrderWords word: "first", "before", "then") rather than which
+// exam is better at something.
 func (c *cueSet) asksOrder() bool {
-	for _, m := range c.intentMs {
-		if m.t.key == "which-first" && slices.ContainsFunc(m.toks, func(w string) bool { return c.orderWords[w] }) {
-			return true
-		}
+	if !c.intents["which-first"] {
+		return false
 	}
-	return false
+	return slices.ContainsFunc(c.toks, func(w string) bool { return c.orderWords[w] })
 }

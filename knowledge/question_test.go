@@ -75,6 +75,10 @@ func TestAnalyze(t *testing.T) {
 		// Asked for an order, a topic named is the asker's background.
 		{"I work in governance and risk, should I do cissp before cism?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		{"network engineer here: cism or cissp first?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		// An order asked outweighs the fact and worth-it cues beside it,
+		// unless the fact is one exam helping with the other.
+		{"want a manager role one day, cissp before cism or not?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		{"does it make sense to start with cism and do cissp later?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		// Which first, asked with the experience requirement of both exams:
 		// what one does for the other.
 		{"does doing cism first help with the cissp experience requirement at all?", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
