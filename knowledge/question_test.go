@@ -148,7 +148,7 @@ func TestVocabularyProblems(t *testing.T) {
 	kb.Vocab.Attributes = append(kb.Vocab.Attributes,
 		knowledge.VocabEntry{Key: "exam.no-such-key", Phrases: []string{"zzz"}},
 		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  "}})
-	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq"}})
+	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq", "just ... for qqq"}})
 	kb.Terms[0].Objectives = []string{"cissp-2024:9.9", "cism-2022:4A2"}
 	for i := range kb.Vocab.Exams {
 		if e := &kb.Vocab.Exams[i]; e.Key == "cissp" {
@@ -160,7 +160,8 @@ func TestVocabularyProblems(t *testing.T) {
 	got := strings.Join(kb.Validate(), "\n")
 	for _, want := range []string{`"exam.no-such-key": unknown key`, `phrase "pass rate" already means refusal pass-rate`,
 		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`,
-		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`} {
+		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`,
+		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

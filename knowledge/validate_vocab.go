@@ -44,6 +44,11 @@ func (b *Base) validateVocab() []string {
 			add("%s: empty phrase %q", where, ph)
 			return
 		}
+		// A gap at either end, once noise words are dropped, never
+		// matches: the analyzer skips such a phrase.
+		if gt := slices.DeleteFunc(phraseTokens(ph), func(w string) bool { return noise[w] }); len(gt) > 0 && (gt[0] == gap || gt[len(gt)-1] == gap) {
+			add("%s: phrase %q starts or ends with a gap once noise words are dropped", where, ph)
+		}
 		n := strings.Join(toks, " ")
 		what := kind + " " + key
 		if prev, ok := meaning[n]; ok && prev != what {
