@@ -718,11 +718,13 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	if !standsAlone && !contextRefuses {
 		return whole
 	}
-	if (q.Ask == AskCompare || q.Ask == AskWhichFirst && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
+	if (q.Ask == AskCompare && (mentionsIt(asked) || len(q.Exams) == 0) || q.Ask == AskWhichFirst && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
 		// "Incident response is my day job. Which exam treats it more like
-		// what I do, cism or cissp?": the context names the topic. Which
-		// to take first is asked of the context only by a pronoun: "I'm a
-		// GRC analyst. cism or cissp first?" does not ask about governance.
+		// what I do, cism or cissp?": the context names the topic. A
+		// question sentence that names the exams itself asks of the context
+		// only by a pronoun: "I'm a network engineer. Which is more
+		// technical, cism or cissp?" does not ask about network security,
+		// nor "I'm a GRC analyst. cism or cissp first?" about governance.
 		return whole
 	}
 	if q.comparesNothing() && (whole.Ask == AskConcepts || whole.Ask == AskDefine) {

@@ -110,6 +110,26 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
+// TestAnalyzeContextTopic: a comparison asked in a question sentence takes
+// its topic from the context only when the sentence points back at it or
+// names no exam itself.
+func TestAnalyzeContextTopic(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, topic string }{
+		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", "incident-response"},
+		{"I do network engineering all day. Which is more technical, cism or cissp?", ""},
+		{"Vendor risk in cism vs third party stuff in cissp. same thing?", "third-party-risk"},
+	}
+	for _, tc := range tests {
+		if a := kb.Analyze(tc.q); a.Ask != knowledge.AskCompare || a.Topic != tc.topic {
+			t.Errorf("%q: ask %s topic %q, want compare %q", tc.q, a.Ask, a.Topic, tc.topic)
+		}
+	}
+}
+
 // TestAnalyzeTied: Tied counts leading keys of Attributes, so
 // Attributes[:Tied] holds only keys asked for, also when the keys about
 // one exam helping with the other are dropped or put first.
