@@ -545,3 +545,23 @@ func TestReviewOneExamStartOver(t *testing.T) {
 		t.Errorf("a restart for an unknown exam: %s", all(r))
 	}
 }
+
+// TestAskFormatComparedInGeneral: the exams compared on their format get
+// the general table, which has the question types beside items, time and
+// scoring.
+func TestAskFormatComparedInGeneral(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "u", "ask how do the cism and cissp tests differ in format?")
+	if len(r.Refs) == 0 || r.Refs[0] != "compare:general" || r.Table == nil {
+		t.Fatalf("refs %v, table %v:\n%s", r.Refs, r.Table != nil, all(r))
+	}
+	for _, row := range r.Table.Rows {
+		if row.Label == "Question types" {
+			if !strings.Contains(row.Left, "Multiple choice") || !strings.Contains(row.Right, "innovative") {
+				t.Fatalf("question types row: %q / %q", row.Left, row.Right)
+			}
+			return
+		}
+	}
+	t.Fatalf("no Question types row:\n%s", all(r))
+}

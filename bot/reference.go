@@ -198,6 +198,7 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 		notes = append(notes, fmt.Sprintf("CISM %s outline (in force from %s): weights from one report of ISACA's announcement, subtopics not yet published; check isaca.org", om.Version, om.Effective))
 	}
 	addFact("Questions", "exam.items")
+	addFact("Question types", "exam.types")
 	addFact("Time", "exam.duration")
 	addFact("Adaptive?", "exam.adaptive")
 	addFact("To pass", "exam.passing")

@@ -70,7 +70,9 @@ type Vocabulary struct {
 	WithWhichFirst map[string][]string `yaml:"with_which_first"`
 	// ComparedAs maps a fact key to the topic whose comparison answers it
 	// when the two exams are asked about together ("cism or cissp for a
-	// ciso role": the careers comparison, not two roles facts).
+	// ciso role": the careers comparison, not two roles facts), or to
+	// "general" when the general comparison does ("how do they differ in
+	// format").
 	ComparedAs map[string]string `yaml:"compared_as"`
 }
 
@@ -1130,7 +1132,12 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// it is the asker's situation. One exam helping with the other
 		// (the cross-waiver) is still the fact asked.
 		return AskWhichFirst
-	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] != "" && (len(q.Exams) == 2 || len(q.Exams) == 0 && (intents["compare"] || intents["which-first"])) && !c.outweighs("which-first"):
+	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] == comparedInGeneral && intents["compare"] && !one:
+		// "how do the cism and cissp tests differ in format": the
+		// general table has the items, length, scoring and types side by side.
+		q.Topic = ""
+		return AskCompare
+	case len(q.Attributes) == 1 && c.comparedAs[q.Attributes[0]] != "" && c.comparedAs[q.Attributes[0]] != comparedInGeneral && (len(q.Exams) == 2 || len(q.Exams) == 0 && (intents["compare"] || intents["which-first"])) && !c.outweighs("which-first"):
 		// "cism or cissp for a ciso role", "cpe requirements compared":
 		// the topic's comparison answers for both exams.
 		q.Topic = c.comparedAs[q.Attributes[0]]
@@ -1609,6 +1616,9 @@ func (b *Base) Term(id string) *Term {
 	}
 	return nil
 }
+
+// comparedInGeneral is the ComparedAs value for the general comparison.
+const comparedInGeneral = "general"
 
 // asksOrder reports whether a which-first question asks for an order (a
 // Vocabulary.OrderWords word: "first", "before", "then") rather than which

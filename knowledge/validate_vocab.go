@@ -168,8 +168,8 @@ func (b *Base) validateVocab() []string {
 		topics[t.ID] = true
 	}
 	for k, t := range v.ComparedAs {
-		if !keys[k] || !topics[t] {
-			add("vocabulary compared_as: %q -> %q must map a fact key to a topic", k, t)
+		if !keys[k] || !topics[t] && t != comparedInGeneral {
+			add("vocabulary compared_as: %q -> %q must map a fact key to a topic or %q", k, t, comparedInGeneral)
 		}
 	}
 	for field, m := range map[string]map[string][]string{"between_exams": v.BetweenExams, "with_which_first": v.WithWhichFirst} {

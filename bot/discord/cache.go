@@ -30,9 +30,7 @@ func (c *responseCache) encode(r bot.Reply, component bool) ([]byte, error) {
 // newMessage is the JSON of a response that posts a new message.
 // discordgo's InteractionResponseData always writes "tts", "content" and
 // "components", which only matter when updating a message (where empty
-// values clear the old ones); leaving them out of new messages keeps a full
-// /cert compare within net/http's write buffer together with its headers:
-// one write instead of two.
+// values clear the old ones); new messages leave them out.
 type newMessage struct {
 	Type discordgo.InteractionResponseType `json:"type"`
 	Data newMessageData                    `json:"data"`
