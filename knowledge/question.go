@@ -1004,7 +1004,9 @@ func (a *analyzer) issuerAsked(toks []string, attrs []match) string {
 		compared := slices.ContainsFunc([]string{at(toks, m.start-2), at(toks, m.start-3)}, func(w string) bool {
 			return w == "like" || w == "than" || w == "as" || w == "vs" || w == "versus"
 		})
-		if !compared {
+		// "the isaca and isc2 ethics codes" asks of both.
+		joined := (at(toks, m.start-2) == "and" || at(toks, m.start-2) == "or") && a.examTok[at(toks, m.start-3)] != "" && a.examTok[at(toks, m.start-3)] != c
+		if !compared && !joined {
 			return c
 		}
 	}

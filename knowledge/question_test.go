@@ -72,6 +72,11 @@ func TestAnalyze(t *testing.T) {
 		// "which exam ... more" compares the exams on the topic named.
 		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		// An issuer before a fact cue asks of its exam, unless joined to the other's.
+		{"how strict is the isc2 endorsement if my manager signs for cism too", []string{"cissp"}, knowledge.AskFact, "endorsement"},
+		{"do the isaca and isc2 ethics codes say the same thing?", []string{"cism", "cissp"}, knowledge.AskCompare, "ethics"},
+		// A language with "certain months" asks about the language's sittings.
+		{"is the chinese cissp only in certain months?", []string{"cissp"}, knowledge.AskFact, "exam.languages"},
 		// Asked for an order, a topic named is the asker's background.
 		{"I work in governance and risk, should I do cissp before cism?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		{"network engineer here: cism or cissp first?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
