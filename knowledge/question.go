@@ -68,6 +68,10 @@ type Vocabulary struct {
 	// asked of both exams and a cue of two words or more asks for a key
 	// listed ("does doing cissp first make it easier to qualify for cism").
 	WithWhichFirst map[string][]string `yaml:"with_which_first"`
+	// ContextKeys are fact keys whose phrases can point back at a fact the
+	// context names: "what changes for cism holders?" after "isaca is
+	// changing the cpe rules" asks what changes in CPE, not in the outline.
+	ContextKeys []string `yaml:"context_keys"`
 	// ComparedAs maps a fact key to the topic whose comparison answers it
 	// when the two exams are asked about together ("cism or cissp for a
 	// ciso role": the careers comparison, not two roles facts), or to
@@ -107,6 +111,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.UncoveredKeys = append(v.UncoveredKeys, o.UncoveredKeys...)
 	v.Rewrites = setAll(v.Rewrites, o.Rewrites)
 	v.ComparedAs = setAll(v.ComparedAs, o.ComparedAs)
+	v.ContextKeys = append(v.ContextKeys, o.ContextKeys...)
 	v.Spellings = setAll(v.Spellings, o.Spellings)
 	v.Related = appendAll(v.Related, o.Related)
 	v.BetweenExams = appendAll(v.BetweenExams, o.BetweenExams)
@@ -718,6 +723,11 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	// refusal only the context asks for does not replace the fact asked.
 	contextRefuses := whole.Refusal != "" && q.Ask != AskSearch && len(q.Attributes) > 0
 	if !standsAlone && !contextRefuses {
+		return whole
+	}
+	if len(q.Attributes) > 0 && slices.Contains(b.Vocab.ContextKeys, q.Attributes[0]) && len(whole.Attributes) > 0 && whole.Attributes[0] != q.Attributes[0] && whole.Ask == AskFact {
+		// "heard isaca is changing the cpe rules in 2027. what changes
+		// for cism holders?": what changes is what the context names.
 		return whole
 	}
 	if (q.Ask == AskCompare && (mentionsIt(asked) || len(q.Exams) == 0) || q.Ask == AskWhichFirst && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {

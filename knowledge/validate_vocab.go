@@ -181,9 +181,11 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
-	for _, k := range v.UncoveredKeys {
-		if !keys[k] {
-			add("vocabulary uncovered_keys: %q is no fact's key", k)
+	for field, list := range map[string][]string{"uncovered_keys": v.UncoveredKeys, "context_keys": v.ContextKeys} {
+		for _, k := range list {
+			if !keys[k] {
+				add("vocabulary %s: %q is no fact's key", field, k)
+			}
 		}
 	}
 	for _, ph := range v.Uncovered {
