@@ -1208,6 +1208,8 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskTopic
 	case len(q.Exams) == 2 && len(q.Words) == 0 && !intents["define"]:
 		return AskWhichFirst // "cism or cissp?"
+	case one && c.asksOrder():
+		return AskWhichFirst // "is starting with cism a smart move?"
 	case len(q.Exams) > 0 && len(q.Words) == 0:
 		return AskFact // what the names stand for
 	}

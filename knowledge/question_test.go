@@ -87,6 +87,9 @@ func TestAnalyze(t *testing.T) {
 		// unless the fact is one exam helping with the other.
 		{"want a manager role one day, cissp before cism or not?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		{"does it make sense to start with cism and do cissp later?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		// An order asked of one exam, with nothing else asked, is which first too.
+		{"would starting with cissp be smart?", []string{"cissp"}, knowledge.AskWhichFirst, ""},
+		{"is there a recommended order for cism and cissp", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		// Which first, asked with the experience requirement of both exams:
 		// what one does for the other.
 		{"does doing cism first help with the cissp experience requirement at all?", []string{"cism", "cissp"}, knowledge.AskFact, "cross-waiver"},
