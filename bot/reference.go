@@ -171,13 +171,13 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	t := &Table{Left: "CISM (" + cism.Body + ")", Right: "CISSP (" + cissp.Body + ")"}
 	var notes []string
 	cites := map[string]bool{}
-	addFact := func(label, key string) {
+	addFact := func(key string) {
 		l, _ := cism.Fact(key)
 		r, _ := cissp.Fact(key)
 		if l == nil || r == nil {
 			return
 		}
-		t.Rows = append(t.Rows, Row{Label: label, Left: l.Short + cellCaveat(l.Status), Right: r.Short + cellCaveat(r.Status)})
+		t.Rows = append(t.Rows, Row{Label: l.Label, Left: l.Short + cellCaveat(l.Status), Right: r.Short + cellCaveat(r.Status)})
 		for _, f := range []*knowledge.Fact{l, r} {
 			for _, s := range f.Sources {
 				cites[s] = true
@@ -187,26 +187,18 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 			}
 		}
 	}
-	addFact("Focus", "focus")
-	addFact("Issued by", "body")
-	left := domainLines(om)
-	if om.Status != knowledge.StatusOK {
-		left = fmt.Sprintf("(%s outline, weights unconfirmed)\n", om.Version) + left
+	for _, key := range e.kb.Vocab.GeneralTable {
+		if key != knowledge.GeneralTableDomains {
+			addFact(key)
+			continue
+		}
+		left := domainLines(om)
+		if om.Status != knowledge.StatusOK {
+			left = fmt.Sprintf("(%s outline, weights unconfirmed)\n", om.Version) + left
+			notes = append(notes, fmt.Sprintf("CISM %s outline (in force from %s): weights from one report of ISACA's announcement, subtopics not yet published; check isaca.org", om.Version, om.Effective))
+		}
+		t.Rows = append(t.Rows, Row{Label: "Domains", Left: left, Right: domainLines(os)})
 	}
-	t.Rows = append(t.Rows, Row{Label: "Domains", Left: left, Right: domainLines(os)})
-	if om.Status != knowledge.StatusOK {
-		notes = append(notes, fmt.Sprintf("CISM %s outline (in force from %s): weights from one report of ISACA's announcement, subtopics not yet published; check isaca.org", om.Version, om.Effective))
-	}
-	addFact("Questions", "exam.items")
-	addFact("Question types", "exam.types")
-	addFact("Time", "exam.duration")
-	addFact("Adaptive?", "exam.adaptive")
-	addFact("To pass", "exam.passing")
-	addFact("Experience", "experience.requirement")
-	addFact("Exam fee", "fee.exam")
-	addFact("Yearly fee", "fee.amf")
-	addFact("CPE", "cpe")
-	addFact("Typical roles", "roles")
 	for _, o := range []*knowledge.Outline{om, os} {
 		for _, s := range o.Sources {
 			cites[s] = true

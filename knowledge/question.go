@@ -68,6 +68,9 @@ type Vocabulary struct {
 	// asked of both exams and a cue of two words or more asks for a key
 	// listed ("does doing cissp first make it easier to qualify for cism").
 	WithWhichFirst map[string][]string `yaml:"with_which_first"`
+	// GeneralTable lists the rows of the general comparison in order: fact
+	// keys both exams have, and GeneralTableDomains for the outlines.
+	GeneralTable []string `yaml:"general_table"`
 	// ContextKeys are fact keys whose phrases can point back at a fact the
 	// context names: "what changes for cism holders?" after "isaca is
 	// changing the cpe rules" asks what changes in CPE, not in the outline.
@@ -112,6 +115,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Rewrites = setAll(v.Rewrites, o.Rewrites)
 	v.ComparedAs = setAll(v.ComparedAs, o.ComparedAs)
 	v.ContextKeys = append(v.ContextKeys, o.ContextKeys...)
+	v.GeneralTable = append(v.GeneralTable, o.GeneralTable...)
 	v.Spellings = setAll(v.Spellings, o.Spellings)
 	v.Related = appendAll(v.Related, o.Related)
 	v.BetweenExams = appendAll(v.BetweenExams, o.BetweenExams)
@@ -922,7 +926,7 @@ func (b *Base) analyze(text string) Analysis {
 	cues, subjects = settleOverlaps(cues, subjects)
 	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, orderWords: a.order, toks: toks}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, orderWords: a.order, toks: toks}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -998,6 +1002,7 @@ type cueSet struct {
 	comparedAs     map[string]string   // Vocabulary.ComparedAs
 	orderWords     map[string]bool     // analyzer.order
 	betweenExams   map[string][]string // Vocabulary.BetweenExams
+	generalTable   []string            // Vocabulary.GeneralTable
 	toks           []string
 }
 
@@ -1128,10 +1133,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "how does zero trust differ from perimeter security", "soc 1 vs
 		// soc 2": one glossary entry is named, and it answers.
 		return AskDefine
-	case intents["compare"] && !one && len(q.Attributes) >= 2:
+	case intents["compare"] && !one && len(q.Attributes) >= 2 && c.inGeneralTable(q.Attributes[:1]):
 		// Two or more facts compared ("how do they differ in exam
 		// pattern and eligibility"): the general table has them side by
-		// side, whatever topic a word of them also names ("cost").
+		// side, whatever topic a word of them also names ("cost"). Facts
+		// it lacks ("retake policy cism vs cissp") are answered as facts.
 		q.Topic = ""
 		return AskCompare
 	case intents["compare"] && !one && q.Topic != "" && q.Topic != "which-first":
@@ -1633,6 +1639,14 @@ func (b *Base) Term(id string) *Term {
 
 // comparedInGeneral is the ComparedAs value for the general comparison.
 const comparedInGeneral = "general"
+
+// GeneralTableDomains is the GeneralTable row of the two outlines' domains.
+const GeneralTableDomains = "domains"
+
+// inGeneralTable reports whether the general comparison shows every key.
+func (c *cueSet) inGeneralTable(keys []string) bool {
+	return !slices.ContainsFunc(keys, func(k string) bool { return !slices.Contains(c.generalTable, k) })
+}
 
 // asksOrder reports whether a which-first question asks for an order (a
 // Vocabulary.OrderWords word: "first", "before", "then") rather than which

@@ -72,6 +72,9 @@ func TestAnalyze(t *testing.T) {
 		// "which exam ... more" compares the exams on the topic named.
 		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		// Facts compared that the general table lacks are answered as facts.
+		{"retake rules cism vs cissp, which is stricter?", []string{"cism", "cissp"}, knowledge.AskFact, "exam.retake"},
+		{"how do cism and cissp differ in exam length and passing score?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
 		// What changes, asked after the context names a fact, asks about that fact.
 		{"saw that isaca will change the cpe rules in 2027. what changes for me as a cism holder?", []string{"cism"}, knowledge.AskFact, "cpe.2027"},
 		{"Sitting in January. What is new in the cism outline?", []string{"cism"}, knowledge.AskFact, "outline.changes"},
@@ -189,11 +192,13 @@ func TestVocabularyProblems(t *testing.T) {
 	}
 	kb.Vocab.OrderWords = append(kb.Vocab.OrderWords, "cheaper")
 	kb.Vocab.ContextKeys = append(kb.Vocab.ContextKeys, "outline.nope")
+	kb.Vocab.GeneralTable = append(kb.Vocab.GeneralTable, "exam.window")
 	got := strings.Join(kb.Validate(), "\n")
 	for _, want := range []string{`"exam.no-such-key": unknown key`, `phrase "pass rate" already means refusal pass-rate`,
 		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`,
 		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`,
-		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`} {
+		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`,
+		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

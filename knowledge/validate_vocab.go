@@ -181,6 +181,16 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
+	for _, k := range v.GeneralTable {
+		both := k != GeneralTableDomains
+		for _, c := range b.Certs {
+			_, has := c.Fact(k)
+			both = both && has
+		}
+		if k != GeneralTableDomains && !both {
+			add("vocabulary general_table: %q is neither %q nor a fact key every certification has", k, GeneralTableDomains)
+		}
+	}
 	for field, list := range map[string][]string{"uncovered_keys": v.UncoveredKeys, "context_keys": v.ContextKeys} {
 		for _, k := range list {
 			if !keys[k] {
