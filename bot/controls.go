@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"strings"
 
 	"github.com/certcoach/certcoach/storage"
@@ -94,18 +96,19 @@ func (e *Engine) Suggest(name string) string {
 	if len(name) < 3 {
 		return ""
 	}
+	// A short name is only one slip from another: "lst" is not "set".
+	return nearest(name, maps.Keys(e.commands), func(n string, d int) bool { return len(n) >= 5 || d <= 1 })
+}
+
+// nearest returns the candidate within two edits of name (the nearest, then
+// the first in order), that ok accepts, or "".
+func nearest(name string, candidates iter.Seq[string], ok func(candidate string, d int) bool) string {
 	best, bestD := "", 3
-	for n := range e.commands {
-		d := editDistance(name, n)
-		if len(n) < 5 && d > 1 {
-			continue
+	for c := range candidates {
+		d := editDistance(name, c)
+		if ok(c, d) && (d < bestD || d == bestD && c < best) {
+			best, bestD = c, d
 		}
-		if d < bestD || d == bestD && n < best {
-			best, bestD = n, d
-		}
-	}
-	if bestD > 2 {
-		return ""
 	}
 	return best
 }

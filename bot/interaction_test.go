@@ -565,3 +565,14 @@ func TestAskFormatComparedInGeneral(t *testing.T) {
 	}
 	t.Fatalf("no Question types row:\n%s", all(r))
 }
+
+// TestSuggest: a mistyped command is suggested within two edits, a short
+// one within one (mistyped topics: newuser_test.go).
+func TestSuggest(t *testing.T) {
+	h := newHarness(t)
+	for name, want := range map[string]string{"quizz": "quiz", "reveiw": "review", "helo": "help", "xyzzy": "", "qz": ""} {
+		if got := h.e.Suggest(name); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

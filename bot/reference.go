@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -298,13 +299,7 @@ func (e *Engine) suggestTopic(name string) string {
 	if len(name) < 4 {
 		return ""
 	}
-	best, bestD := "", 3
-	for _, id := range e.TopicIDs() {
-		if d := editDistance(name, id); d < bestD {
-			best, bestD = id, d
-		}
-	}
-	return best
+	return nearest(name, slices.Values(e.TopicIDs()), func(string, int) bool { return true })
 }
 
 // TopicIDs lists the comparison topics.
