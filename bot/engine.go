@@ -162,6 +162,21 @@ func (e *Engine) Commands() []CommandInfo {
 	return out
 }
 
+// Mistyped reports whether text is a command that does not exist rather
+// than a question: it starts with /cert (or "cert ") and names no command,
+// or it is one word close to a command name. name is the word taken as the
+// command, guess the command it most likely meant ("" when none is close).
+func (e *Engine) Mistyped(text string) (name, guess string, mistyped bool) {
+	if e.Known(text) {
+		return "", "", false
+	}
+	name, rest := ParseCommand(text)
+	guess = e.Suggest(name)
+	t := strings.ToLower(strings.TrimSpace(text))
+	prefixed := strings.HasPrefix(t, "/cert") || strings.HasPrefix(t, "cert ")
+	return name, guess, prefixed || (rest == "" && guess != "")
+}
+
 // Known reports whether text starts with a known command name.
 func (e *Engine) Known(text string) bool {
 	name, _ := ParseCommand(text)

@@ -345,3 +345,24 @@ func TestReadOnlyAsPrepared(t *testing.T) {
 		t.Errorf("only %d lines prepared as read-only", n)
 	}
 }
+
+// TestMistyped: a /cert line naming no command, or one word close to a
+// command, is a mistyped command; a question is not.
+func TestMistyped(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		text, name, guess string
+		mistyped          bool
+	}{
+		{"/cert frobnicate", "frobnicate", "", true},
+		{"quizz", "quizz", "quiz", true},
+		{"quiz cissp", "", "", false},
+		{"what is the cissp passing score?", "what", "", false},
+	}
+	for _, tc := range tests {
+		name, guess, mistyped := h.e.Mistyped(tc.text)
+		if mistyped != tc.mistyped || mistyped && (name != tc.name || guess != tc.guess) {
+			t.Errorf("Mistyped(%q) = %q, %q, %v; want %q, %q, %v", tc.text, name, guess, mistyped, tc.name, tc.guess, tc.mistyped)
+		}
+	}
+}

@@ -357,26 +357,20 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 		return 1
 	}
 	defer a.Close()
-	if !a.engine.Known(text) {
-		// Text that is not a command is a question, as in the console and
-		// DMs; a lone word close to a command name is a mistyped command.
-		name, rest := bot.ParseCommand(text)
-		guess := a.engine.Suggest(name)
-		t := strings.ToLower(strings.TrimSpace(text))
-		prefixed := strings.HasPrefix(t, "/cert") || strings.HasPrefix(t, "cert ")
-		if prefixed || (rest == "" && guess != "") {
-			fmt.Fprintf(stderr, "unknown command %q", name)
-			if guess != "" {
-				fmt.Fprintf(stderr, ": did you mean %q?", guess)
-			}
-			fmt.Fprint(stderr, " Commands: ")
-			var names []string
-			for _, c := range a.engine.Commands() {
-				names = append(names, c.Name)
-			}
-			fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
-			return exitUsage
+	// Text that is not a command is a question, as in the console and DMs;
+	// a lone word close to a command name is a mistyped command.
+	if name, guess, mistyped := a.engine.Mistyped(text); mistyped {
+		fmt.Fprintf(stderr, "unknown command %q", name)
+		if guess != "" {
+			fmt.Fprintf(stderr, ": did you mean %q?", guess)
 		}
+		fmt.Fprint(stderr, " Commands: ")
+		var names []string
+		for _, c := range a.engine.Commands() {
+			names = append(names, c.Name)
+		}
+		fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
+		return exitUsage
 	}
 	fmt.Fprint(stdout, newConsole(a, user, stdout).Do(ctx, text))
 	return 0
