@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,7 +120,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 		return Reply{}, err
 	}
 
-	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v1", "data": data}
+	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v2", "data": data}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return Reply{}, fmt.Errorf("export: %w", err)
@@ -131,17 +132,8 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 		}
 	}
 	return Reply{Kind: "export", Title: "Your data", Private: true,
-		Body:       "Everything certcoach stores about you, as JSON (" + strings.Join(sortedStrings(parts), ", ") + ").",
+		Body:       "Everything certcoach stores about you, as JSON (" + strings.Join(slices.Sorted(slices.Values(parts)), ", ") + ").",
 		Attachment: &Attachment{Name: "certcoach-export.json", MIME: "application/json", Content: b}}, nil
-}
-
-func sortedStrings(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }
 
 func (e *Engine) forget(ctx context.Context, req Request, _ Args) (Reply, error) {

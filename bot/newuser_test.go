@@ -142,7 +142,8 @@ func TestNewUserRoughEdges(t *testing.T) {
 }
 
 // TestExportHasJSONNotQuotedJSON: columns stored as JSON text come out of
-// `export` as JSON values a reader can use, not strings of escaped JSON.
+// `export` as JSON values a reader can use, not strings of escaped JSON,
+// and times as dates.
 func TestExportHasJSONNotQuotedJSON(t *testing.T) {
 	h := newHarness(t)
 	r := h.do(t, "ann", "quiz cissp 7 2")
@@ -155,6 +156,8 @@ func TestExportHasJSONNotQuotedJSON(t *testing.T) {
 		{"sessions", "questions", func(v any) bool { l, ok := v.([]any); return ok && len(l) == 2 }},
 		{"answers", "prev_card", func(v any) bool { m, ok := v.(map[string]any); return ok && m["Reps"] != nil }},
 		{"sessions", "kind", func(v any) bool { return v == "quiz" }}, // plain strings stay strings
+		// Times are dates (the harness clock), not Unix seconds.
+		{"answers", "answered_at", func(v any) bool { s, ok := v.(string); return ok && strings.HasPrefix(s, "2026-11-25T") }},
 	}
 	for _, tc := range tests {
 		rows := data[tc.table]

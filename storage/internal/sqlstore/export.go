@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+	"time"
 )
 
 // jsonColumn reports a column holding JSON as text (a session's questions,
@@ -80,6 +82,11 @@ func (s *Store) dump(ctx context.Context, q string, args ...any) ([]map[string]a
 			}
 			if v, ok := vals[i].(string); ok && jsonColumn(c) && json.Valid([]byte(v)) {
 				vals[i] = json.RawMessage(v)
+			}
+			// Times are stored as Unix seconds; the person reading their
+			// export gets them as dates.
+			if v, ok := vals[i].(int64); ok && strings.HasSuffix(c, "_at") {
+				vals[i] = time.Unix(v, 0).UTC().Format(time.RFC3339)
 			}
 			m[c] = vals[i]
 		}
