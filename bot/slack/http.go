@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -19,6 +21,7 @@ import (
 // gives up after 3 seconds.
 const ackTimeout = 2500 * time.Millisecond
 
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // ServeHTTP handles POST /slack/events: slash commands (form), interactivity
 // (form field payload=) and Events API callbacks (JSON). The signature and
@@ -37,8 +40,14 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			bufPool.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
@@ -46,6 +55,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
+	body := buf.Bytes()
 	if err := Verify(r.Header, body, a.secret); err != nil {
 		a.log.Debug("slack: rejected request", "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
@@ -76,23 +86,25 @@ func Verify(h http.Header, body []byte, secret string) error {
 }
 
 func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte) {
-	// Parse the verified bytes, not the consumed stream. With PostForm and
-	// Form set, SlashCommandParse's ParseForm has nothing left to do.
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		http.Error(w, "malformed form body", http.StatusBadRequest)
-		return
-	}
-	r.Body = http.NoBody
-	r.PostForm, r.Form = form, form
-	if payload := r.PostForm.Get("payload"); payload != "" {
-		a.servePayload(w, r, payload)
-		return
-	}
-	cmd, err := slackapi.SlashCommandParse(r)
-	if err != nil {
-		http.Error(w, "not a slash command", http.StatusBadRequest)
-		return
+	cmd, ok := slashCommand(string(body))
+	if !ok {
+		// Parse the verified bytes, not the consumed stream. With PostForm
+		// and Form set, SlashCommandParse's ParseForm has nothing left to do.
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "malformed form body", http.StatusBadRequest)
+			return
+		}
+		r.Body = http.NoBody
+		r.PostForm, r.Form = form, form
+		if payload := r.PostForm.Get("payload"); payload != "" {
+			a.servePayload(w, r, payload)
+			return
+		}
+		if cmd, err = slackapi.SlashCommandParse(r); err != nil {
+			http.Error(w, "not a slash command", http.StatusBadRequest)
+			return
+		}
 	}
 	if cmd.Command == "" || cmd.UserID == "" {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
@@ -102,6 +114,8 @@ func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte)
 	defer cancel()
 	b := a.command(ctx, cmd, r.Header.Get("X-Request-ID"))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// A compare reply is larger than net/http's write buffer: without a length
+	// it would go out chunked, in more writes.
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
 }
@@ -118,6 +132,56 @@ func (a *Adapter) servePayload(w http.ResponseWriter, r *http.Request, payload s
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// slashCommand reads a slash command from its form body in one pass, with
+// the result url.ParseQuery and then SlashCommandParse would give: the
+// general parse builds a map of every field first (on the form certload
+// sends, go1.26: 18 allocations and 3.6 µs against 3 and 1.1 µs; it was 7%
+// of serve's CPU under load). ok is false for anything else (an
+// interactivity payload, a repeated or escaped key, a semicolon, a bad
+// escape, very many fields): the general parse decides those.
+func slashCommand(body string) (c slackapi.SlashCommand, ok bool) {
+	var enterpriseInstall string
+	fields := [...]struct {
+		name string
+		dst  *string
+	}{{"token", &c.Token}, {"team_id", &c.TeamID}, {"team_domain", &c.TeamDomain},
+		{"enterprise_id", &c.EnterpriseID}, {"enterprise_name", &c.EnterpriseName},
+		{"is_enterprise_install", &enterpriseInstall}, {"channel_id", &c.ChannelID},
+		{"channel_name", &c.ChannelName}, {"user_id", &c.UserID}, {"user_name", &c.UserName},
+		{"command", &c.Command}, {"text", &c.Text}, {"response_url", &c.ResponseURL},
+		{"trigger_id", &c.TriggerID}, {"api_app_id", &c.APIAppID}}
+	var seen [len(fields)]bool
+	for n := 0; body != ""; n++ {
+		if n == 64 {
+			return c, false
+		}
+		var kv string
+		kv, body, _ = strings.Cut(body, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "payload" || strings.ContainsAny(k, "%+;") || strings.Contains(v, ";") {
+			return c, false
+		}
+		v, err := url.QueryUnescape(v)
+		if err != nil {
+			return c, false
+		}
+		for i := range fields {
+			if fields[i].name == k {
+				if seen[i] {
+					return c, false
+				}
+				seen[i], *fields[i].dst = true, v
+				break
+			}
+		}
+	}
+	c.IsEnterpriseInstall = enterpriseInstall == "true"
+	return c, true
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
