@@ -196,7 +196,7 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 		left := domainLines(om)
 		if om.Status != knowledge.StatusOK {
 			left = fmt.Sprintf("(%s outline, weights unconfirmed)\n", om.Version) + left
-			notes = append(notes, fmt.Sprintf("CISM %s outline (in force from %s): weights from one report of ISACA's announcement, subtopics not yet published; check isaca.org", om.Version, om.Effective))
+			notes = append(notes, fmt.Sprintf("CISM %s outline (from %s): weights from one report of ISACA's announcement, subtopics unpublished; check isaca.org", om.Version, om.Effective))
 		}
 		t.Rows = append(t.Rows, Row{Label: "Domains", Left: left, Right: domainLines(os)})
 	}
@@ -205,9 +205,8 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 			cites[s] = true
 		}
 	}
-	body := "**Which is for you?** Choose **CISM** if you run or want to run a security program: governance, risk, budgets and incident readiness from the manager's chair. " +
-		"Choose **CISSP** if you want broad technical depth across eight domains, from cryptography and networks to IAM and secure software, with management on top. " +
-		"Many people take both: try `compare which-first`."
+	body := "**Which is for you?** **CISM** if you run or want to run a security program (governance, risk, budgets, incident readiness); " +
+		"**CISSP** for broad technical depth across eight domains, with management on top. Many take both: `compare which-first`."
 	if len(notes) > 0 {
 		body += "\n\n_Caveats:_\n- " + strings.Join(dedupe(notes), "\n- ")
 	}

@@ -1643,9 +1643,12 @@ const comparedInGeneral = "general"
 // GeneralTableDomains is the GeneralTable row of the two outlines' domains.
 const GeneralTableDomains = "domains"
 
-// inGeneralTable reports whether the general comparison shows every key.
+// inGeneralTable reports whether the general comparison answers every key:
+// it has a row for it, or ComparedAs says so (the format).
 func (c *cueSet) inGeneralTable(keys []string) bool {
-	return !slices.ContainsFunc(keys, func(k string) bool { return !slices.Contains(c.generalTable, k) })
+	return !slices.ContainsFunc(keys, func(k string) bool {
+		return !slices.Contains(c.generalTable, k) && c.comparedAs[k] != comparedInGeneral
+	})
 }
 
 // asksOrder reports whether a which-first question asks for an order (a
