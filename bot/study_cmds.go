@@ -153,7 +153,8 @@ func newID() string {
 
 // defaultCert is the cert a user most likely means: their plan's, else the
 // one they have answered more questions of (a CISM learner's bare
-// `progress` and `review` are CISM), else CISSP. A failed read only loses
+// `progress` and `review` are CISM), else the exam of an open session,
+// else CISSP. A failed read only loses
 // the guess, so it falls through.
 func (e *Engine) defaultCert(ctx context.Context, u storage.User) string {
 	if p, err := e.store.Plan(ctx, u.ID); err == nil {
@@ -170,6 +171,15 @@ func (e *Engine) defaultCert(ctx context.Context, u storage.User) string {
 	}
 	if n["cism"] > n["cissp"] {
 		return "cism"
+	}
+	if n["cissp"] == 0 {
+		// Nothing answered yet: the exam of a quiz, review or mock exam
+		// just started is the one being studied.
+		for _, kind := range []string{quizKind, reviewKind, examKind} {
+			if s, err := e.store.OpenSession(ctx, u.ID, kind); err == nil {
+				return s.Cert
+			}
+		}
 	}
 	return "cissp"
 }

@@ -346,3 +346,17 @@ func exportData(t *testing.T, h *harness, user string) map[string][]map[string]a
 	}
 	return doc.Data
 }
+
+// TestBareProgressFollowsTheExamStudied: with no plan and nothing answered,
+// a bare `progress` or `review` is about the exam of the quiz just started,
+// not CISSP by default; with answers, the exam answered more.
+func TestBareProgressFollowsTheExamStudied(t *testing.T) {
+	h := newHarness(t)
+	h.do(t, "dana", "quiz cism 3")
+	if r := h.do(t, "dana", "progress"); !strings.Contains(r.Title, "CISM") {
+		t.Fatalf("progress after starting a CISM quiz: %q", r.Title)
+	}
+	if r := h.do(t, "eve", "progress"); !strings.Contains(r.Title, "CISSP") {
+		t.Fatalf("progress of a new user: %q", r.Title)
+	}
+}
