@@ -352,7 +352,7 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 		r := Reply{Kind: "ask", Private: true, Shareable: true}
 		var cites []string
 		if len(facts) == 1 {
-			r.Title = names[0] + " " + facts[0].Label
+			r.Title = facts[0].Label + ": " + names[0]
 			r.Body = factBody(facts[0])
 			if len(certs) > 1 {
 				r.Body += fmt.Sprintf("\n_The sources give this for %s only._", names[0])
