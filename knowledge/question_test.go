@@ -75,6 +75,9 @@ func TestAnalyze(t *testing.T) {
 		// Facts compared that the general table lacks are answered as facts.
 		{"retake rules cism vs cissp, which is stricter?", []string{"cism", "cissp"}, knowledge.AskFact, "exam.retake"},
 		{"how do cism and cissp differ in exam length and passing score?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
+		// "the cissp exam" folds to "cissp", so "how long is" alone asks the length.
+		{"how long is the cissp exam?", []string{"cissp"}, knowledge.AskFact, "exam.duration"},
+		{"how long is the cism certification valid for?", []string{"cism"}, knowledge.AskFact, "cpe"},
 		// What changes, asked after the context names a fact, asks about that fact.
 		{"saw that isaca will change the cpe rules in 2027. what changes for me as a cism holder?", []string{"cism"}, knowledge.AskFact, "cpe.2027"},
 		{"Sitting in January. What is new in the cism outline?", []string{"cism"}, knowledge.AskFact, "outline.changes"},
