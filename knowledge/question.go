@@ -729,6 +729,11 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	if !standsAlone && !contextRefuses {
 		return whole
 	}
+	if len(q.Exams) == 1 && len(whole.Exams) == 2 && len(whole.Uncovered) == 0 && len(whole.Attributes) > 0 && b.Vocab.BetweenExams[whole.Attributes[0]] != nil && slices.ContainsFunc(q.Attributes, b.leadsBetween) {
+		// "I've got my CISSP. Do I get any experience waiver for CISM?":
+		// the exam held, named in the context, is what would waive it.
+		return whole
+	}
 	if len(q.Attributes) > 0 && slices.Contains(b.Vocab.ContextKeys, q.Attributes[0]) && len(whole.Attributes) > 0 && whole.Attributes[0] != q.Attributes[0] && whole.Ask == AskFact {
 		// "heard isaca is changing the cpe rules in 2027. what changes
 		// for cism holders?": what changes is what the context names.
