@@ -71,6 +71,10 @@ type Vocabulary struct {
 	// GeneralTable lists the rows of the general comparison in order: fact
 	// keys both exams have, and GeneralTableDomains for the outlines.
 	GeneralTable []string `yaml:"general_table"`
+	// ComparedTogether maps a topic to fact keys: when a question asks two
+	// or more of them of both exams ("total cost, exam plus yearly fees,
+	// for both"), the topic's comparison answers.
+	ComparedTogether map[string][]string `yaml:"compared_together"`
 	// ContextKeys are fact keys whose phrases can point back at a fact the
 	// context names: "what changes for cism holders?" after "isaca is
 	// changing the cpe rules" asks what changes in CPE, not in the outline.
@@ -116,6 +120,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.ComparedAs = setAll(v.ComparedAs, o.ComparedAs)
 	v.ContextKeys = append(v.ContextKeys, o.ContextKeys...)
 	v.GeneralTable = append(v.GeneralTable, o.GeneralTable...)
+	v.ComparedTogether = appendAll(v.ComparedTogether, o.ComparedTogether)
 	v.Spellings = setAll(v.Spellings, o.Spellings)
 	v.Related = appendAll(v.Related, o.Related)
 	v.BetweenExams = appendAll(v.BetweenExams, o.BetweenExams)
@@ -931,7 +936,7 @@ func (b *Base) analyze(text string) Analysis {
 	cues, subjects = settleOverlaps(cues, subjects)
 	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, orderWords: a.order, toks: toks}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, orderWords: a.order, toks: toks}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -1008,6 +1013,7 @@ type cueSet struct {
 	orderWords     map[string]bool     // analyzer.order
 	betweenExams   map[string][]string // Vocabulary.BetweenExams
 	generalTable   []string            // Vocabulary.GeneralTable
+	together       map[string][]string // Vocabulary.ComparedTogether
 	toks           []string
 }
 
@@ -1138,6 +1144,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "how does zero trust differ from perimeter security", "soc 1 vs
 		// soc 2": one glossary entry is named, and it answers.
 		return AskDefine
+	case !one && (len(q.Exams) == 2 || intents["compare"] || intents["which-first"]) && c.comparedTogether(q.Attributes) != "":
+		// "all-in cost of cism vs cissp including the yearly fees": the
+		// cost comparison has both fees of both exams.
+		q.Topic = c.comparedTogether(q.Attributes)
+		return AskCompare
 	case intents["compare"] && !one && len(q.Attributes) >= 2 && c.inGeneralTable(q.Attributes[:1]):
 		// Two or more facts compared ("how do they differ in exam
 		// pattern and eligibility"): the general table has them side by
@@ -1647,6 +1658,23 @@ const comparedInGeneral = "general"
 
 // GeneralTableDomains is the GeneralTable row of the two outlines' domains.
 const GeneralTableDomains = "domains"
+
+// comparedTogether returns the ComparedTogether topic two or more of keys
+// belong to, or "".
+func (c *cueSet) comparedTogether(keys []string) string {
+	for _, topic := range slices.Sorted(maps.Keys(c.together)) {
+		n := 0
+		for _, k := range keys {
+			if slices.Contains(c.together[topic], k) {
+				n++
+			}
+		}
+		if n >= 2 {
+			return topic
+		}
+	}
+	return ""
+}
 
 // inGeneralTable reports whether the general comparison answers every key:
 // it has a row for it, or ComparedAs says so (the format).

@@ -72,6 +72,8 @@ func TestAnalyze(t *testing.T) {
 		// "which exam ... more" compares the exams on the topic named.
 		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		// Both fees of both exams: the cost comparison.
+		{"what would cism vs cissp cost me all in, exam plus the annual fees?", []string{"cism", "cissp"}, knowledge.AskCompare, "cost"},
 		// Facts compared that the general table lacks are answered as facts.
 		{"retake rules cism vs cissp, which is stricter?", []string{"cism", "cissp"}, knowledge.AskFact, "exam.retake"},
 		{"how do cism and cissp differ in exam length and passing score?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
@@ -198,12 +200,14 @@ func TestVocabularyProblems(t *testing.T) {
 	kb.Vocab.OrderWords = append(kb.Vocab.OrderWords, "cheaper")
 	kb.Vocab.ContextKeys = append(kb.Vocab.ContextKeys, "outline.nope")
 	kb.Vocab.GeneralTable = append(kb.Vocab.GeneralTable, "exam.window")
+	kb.Vocab.ComparedTogether = map[string][]string{"cost": {"fee.exam", "fee.nope"}}
 	got := strings.Join(kb.Validate(), "\n")
 	for _, want := range []string{`"exam.no-such-key": unknown key`, `phrase "pass rate" already means refusal pass-rate`,
 		`empty phrase "  "`, `intents "guess": unknown key`, `dangling objective "cissp-2024:9.9"`, `objective "cism-2022:4A2" is in cism:4`,
 		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`,
 		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`,
-		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`} {
+		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`,
+		`compared_together "cost": "fee.nope" is no fact's key`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

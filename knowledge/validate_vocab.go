@@ -181,6 +181,16 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
+	for t, ks := range v.ComparedTogether {
+		if !topics[t] || len(ks) < 2 {
+			add("vocabulary compared_together: %q must be a topic with two or more fact keys", t)
+		}
+		for _, k := range ks {
+			if !keys[k] {
+				add("vocabulary compared_together %q: %q is no fact's key", t, k)
+			}
+		}
+	}
 	for _, k := range v.GeneralTable {
 		both := k != GeneralTableDomains
 		for _, c := range b.Certs {
