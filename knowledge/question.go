@@ -1209,7 +1209,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case intents["domain-weights"] && intents["where"] && c.beats("domain-weights", "where"):
 		// "what percentage of the cism exam covers incident management"
 		return AskDomainWeights
-	case (c.severalDomains || (intents["where"] && !(len(c.attrs) > 0 && stronger(strongest(c.attrs), c.intentCue["where"])))) && (len(q.Terms) > 0 || (q.Topic != "" && len(q.Attributes) == 0)):
+	case (c.severalDomains || (intents["where"] && !(len(c.attrs) > 0 && stronger(strongest(c.attrs), c.intentCue["where"])))) && (len(q.Terms) > 0 || q.Topic != "" && (len(q.Attributes) == 0 || intents["where"])):
 		return AskWhere
 	case intents["domain-weights"]:
 		return AskDomainWeights
