@@ -72,10 +72,11 @@ func TestAnalyze(t *testing.T) {
 		// "which exam ... more" compares the exams on the topic named.
 		{"which exam spends more time on security audits and testing", nil, knowledge.AskCompare, "assessment-testing"},
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskCompare, "incident-response"},
+		// Where AI sits; the claim that the 2026 CISM outline adds AI governance is an outline change asked.
 		{"which cissp objective covers AI?", []string{"cissp"}, knowledge.AskWhere, "ai"},
+		{"does the 2026 cism outline really add ai governance everywhere?", []string{"cism"}, knowledge.AskFact, "outline.changes"},
 		// "in the cism outline" says where to look, it does not ask for the outline.
 		{"where does supplier risk sit in the cism outline?", []string{"cism"}, knowledge.AskWhere, ""},
-		{"does the 2026 cism outline really add ai governance everywhere?", []string{"cism"}, knowledge.AskFact, "outline.changes"},
 		// Both fees of both exams: the cost comparison.
 		{"what would cism vs cissp cost me all in, exam plus the annual fees?", []string{"cism", "cissp"}, knowledge.AskCompare, "cost"},
 		// Facts compared that the general table lacks are answered as facts.
