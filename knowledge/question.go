@@ -1052,7 +1052,10 @@ func (c *cueSet) refusal(both bool) string {
 	// sources can do; "is cism worth it if I already have cissp" does not.
 	r := strongest(refusals)
 	compared := func(k string) bool { s, ok := c.intentCue[k]; return ok && s.start < r.start }
-	if (class == "worth-it" || class == "personal-difficulty") && both && (compared("which-first") || compared("compare") || c.asksOrder()) {
+	// "should i get cism or cissp": the exams offered as alternatives
+	// (a which-first phrase of their names alone) are compared too.
+	alternatives := slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "which-first" && m.content == 0 })
+	if (class == "worth-it" || class == "personal-difficulty") && both && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
 		return ""
 	}
 	return class

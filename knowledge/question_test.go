@@ -102,6 +102,9 @@ func TestAnalyze(t *testing.T) {
 		// unless the fact is one exam helping with the other.
 		{"want a manager role one day, cissp before cism or not?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		{"does it make sense to start with cism and do cissp later?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		// The two exams offered as alternatives compare them, even after "should i get".
+		{"should i get cism or cissp?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		{"is cism worth it if I already have cissp", []string{"cism", "cissp"}, knowledge.AskRefusal, "worth-it"},
 		// An order asked of one exam, with nothing else asked, is which first too.
 		{"would starting with cissp be smart?", []string{"cissp"}, knowledge.AskWhichFirst, ""},
 		{"is there a recommended order for cism and cissp", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
