@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -182,6 +183,30 @@ func RegisterIfChanged(ctx context.Context, r Registrar, kv KV, appID, guildID s
 		return true, fmt.Errorf("register commands: remember hash: %w", err)
 	}
 	return true, nil
+}
+
+// registerTimeout bounds one registration attempt.
+const registerTimeout = 20 * time.Second
+
+// RegisterRetrying is RegisterIfChanged tried again after each of waits
+// while it fails (Discord unreachable at start), until ctx ends; failed is
+// told of each failure that will be retried. It returns the last attempt's
+// result.
+func RegisterRetrying(ctx context.Context, r Registrar, kv KV, appID, guildID string, defs []*discordgo.ApplicationCommand, waits []time.Duration, failed func(error)) (bool, error) {
+	for i := 0; ; i++ {
+		actx, cancel := context.WithTimeout(ctx, registerTimeout)
+		done, err := RegisterIfChanged(actx, r, kv, appID, guildID, defs)
+		cancel()
+		if err == nil || i == len(waits) {
+			return done, err
+		}
+		failed(err)
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(waits[i]):
+		}
+	}
 }
 
 // request turns a /cert interaction into the command path ("quiz",

@@ -66,6 +66,7 @@ type fakeDiscord struct {
 	hangUp          atomic.Bool  // drop the connection on webhook calls (a transport error)
 	refuseFollowUps atomic.Bool  // webhook POSTs (follow-ups) get a 400
 	failGateway     atomic.Int32 // answer the next n GET /gateway with 500 (Discord down at start)
+	failRegister    atomic.Int32 // answer the next n command registrations with 500
 	gatewayAsks     atomic.Int32
 	nonces          map[string]string
 	msgID           atomic.Int64
@@ -136,6 +137,12 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case r.Method == "PUT" && strings.HasSuffix(p, "/commands"):
 		f.record(c)
+		if f.failRegister.Load() > 0 {
+			f.failRegister.Add(-1)
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"message":"down"}`)
+			return
+		}
 		w.Write(body)
 	case r.Method == "POST" && p == "/users/@me/channels":
 		f.record(c)

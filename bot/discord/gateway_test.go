@@ -405,6 +405,25 @@ func gatewayMentionAndDM(t *testing.T, ev *env) {
 	}
 }
 
+// TestRegistrationRetried: when Discord fails the registration, it is
+// tried again after each wait and lands once Discord answers.
+func TestRegistrationRetried(t *testing.T) {
+	ev := newEnv(t, "fake-bot-token")
+	ev.fake.failRegister.Store(2)
+	var failures int
+	done, err := RegisterRetrying(context.Background(), ev.s, ev.store, "app1", "guild1", Definitions(ev.engine.Commands()),
+		[]time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}, func(error) { failures++ })
+	if err != nil || !done || failures != 2 {
+		t.Fatalf("registered %v err %v after %d failures, want true, nil, 2", done, err, failures)
+	}
+	// Out of waits: the last error is returned.
+	ev.fake.failRegister.Store(5)
+	if _, err := RegisterRetrying(context.Background(), ev.s, ev.store, "app2", "", Definitions(ev.engine.Commands()),
+		[]time.Duration{time.Millisecond}, func(error) {}); err == nil {
+		t.Fatal("no error after every attempt failed")
+	}
+}
+
 // TestRegistration: the first start registers, a second with the same
 // definitions does not, `discord register` always does.
 func TestRegistration(t *testing.T) {

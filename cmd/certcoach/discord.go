@@ -59,16 +59,36 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		p.notifier = discord.NewNotifier(s)
 	}
 	if cfg.DiscordBotToken != "" && cfg.DiscordAppID != "" {
-		rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		done, err := discord.RegisterIfChanged(rctx, s, d.app.store, cfg.DiscordAppID, cfg.DiscordGuildID, discord.Definitions(d.app.engine.Commands()))
-		cancel()
+		defs := discord.Definitions(d.app.engine.Commands())
+		done, err := discord.RegisterRetrying(ctx, s, d.app.store, cfg.DiscordAppID, cfg.DiscordGuildID, defs, nil, nil)
 		switch {
 		case err != nil:
-			d.log.Warn("discord: command registration failed; run `certcoach discord register`", "err", err)
+			d.log.Warn("discord: command registration failed; trying again in the background", "err", err)
 		case done:
 			d.log.Info("discord: registered /cert (definitions changed)", "guild", cfg.DiscordGuildID)
 		}
 		p.run = a.Run
+		if err != nil {
+			// Discord unreachable at start: keep trying while serving, so
+			// changed definitions land without a restart.
+			p.run = func(ctx context.Context) error {
+				go func() {
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(30 * time.Second):
+					}
+					waits := []time.Duration{2 * time.Minute, 10 * time.Minute, 30 * time.Minute}
+					failed := func(err error) { d.log.Warn("discord: command registration failed again", "err", err) }
+					if _, err := discord.RegisterRetrying(ctx, s, d.app.store, cfg.DiscordAppID, cfg.DiscordGuildID, defs, waits, failed); err != nil && ctx.Err() == nil {
+						d.log.Warn("discord: command registration gave up; run `certcoach discord register`", "err", err)
+					} else if err == nil {
+						d.log.Info("discord: registered /cert on a later attempt", "guild", cfg.DiscordGuildID)
+					}
+				}()
+				return a.Run(ctx)
+			}
+		}
 		p.ready = func(context.Context) error {
 			s.RLock()
 			defer s.RUnlock()
