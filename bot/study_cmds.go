@@ -492,7 +492,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 		Button{ID: "quiz:stop:" + s.ID, Label: "Stop", Style: StyleDanger})
 	footer := "Rated Good by default; Hard or Easy changes when it comes back."
 	if !res.Correct {
-		footer = "Missed cards come back soon (FSRS: Again)."
+		footer = "A miss is rated Again (FSRS): the card comes back sooner than a right answer would."
 	}
 	return Reply{Kind: s.Kind, Title: title, Body: body, Buttons: buttons, Private: true, Replace: true, Footer: footer}, nil
 }
