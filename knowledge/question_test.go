@@ -9,10 +9,7 @@ import (
 )
 
 func TestAnalyze(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := embeddedBase(t)
 	tests := []struct {
 		q     string
 		exams []string
@@ -143,10 +140,7 @@ func TestAnalyze(t *testing.T) {
 // its topic from the context only when the sentence points back at it or
 // names no exam itself.
 func TestAnalyzeContextTopic(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := embeddedBase(t)
 	tests := []struct{ q, topic string }{
 		{"Incident response is my day job. Which exam treats it more like what I actually do, CISM or CISSP?", "incident-response"},
 		{"I do network engineering all day. Which is more technical, cism or cissp?", ""},
@@ -163,10 +157,7 @@ func TestAnalyzeContextTopic(t *testing.T) {
 // Attributes[:Tied] holds only keys asked for, also when the keys about
 // one exam helping with the other are dropped or put first.
 func TestAnalyzeTied(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := embeddedBase(t)
 	tests := []struct {
 		q    string
 		tied []string
@@ -223,10 +214,7 @@ func TestVocabularyProblems(t *testing.T) {
 }
 
 func BenchmarkAnalyze(b *testing.B) {
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		b.Fatal(err)
-	}
+	kb := embeddedBase(b)
 	qs := []string{"where do I sit the cissp exam", "how do cism and cissp differ on incident response",
 		"i passed the test, but i don't have the five years of experience. what do i do now?", "what is an rpo"}
 	b.ReportAllocs()
@@ -238,10 +226,7 @@ func BenchmarkAnalyze(b *testing.B) {
 }
 
 func TestAnalyzeParts(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := embeddedBase(t)
 	tests := []struct {
 		q    string
 		want []string
@@ -259,4 +244,14 @@ func TestAnalyzeParts(t *testing.T) {
 			t.Errorf("Analyze(%q).Parts = %v, want %v", tc.q, got, tc.want)
 		}
 	}
+}
+
+// embeddedBase loads the embedded knowledge base, as the bot does.
+func embeddedBase(tb testing.TB) *knowledge.Base {
+	tb.Helper()
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return kb
 }
