@@ -694,25 +694,56 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 	return r, nil
 }
 
-// addRelated appends up to two search hits that the lead does not already
-// give, under *Related*.
+// addRelated appends, under *Related*, up to two entries the lead does not
+// already give: first the facts the vocabulary's see_also names for the
+// facts that lead, then search hits for the question's subject words. A
+// question whose every word the analysis explained has no words left for
+// search to match, and the exam's name alone finds arbitrary entries.
 func (e *Engine) addRelated(ctx context.Context, a *knowledge.Analysis, r *Reply) error {
-	hits, err := e.kb.SearchFor(ctx, a, 4)
-	if err != nil {
-		return fmt.Errorf("ask: %w", err)
-	}
+	const most = 2
+	given := func(ref string) bool { return slices.Contains(r.Refs, ref) }
 	var rest []knowledge.Hit
-	for _, h := range hits {
-		dup := false
-		for _, ref := range r.Refs {
-			dup = dup || ref == h.Entry.Ref
-		}
-		if !dup && len(rest) < 2 {
+	add := func(h knowledge.Hit) {
+		if len(rest) < most && !given(h.Entry.Ref) && !slices.ContainsFunc(rest, func(o knowledge.Hit) bool { return o.Entry.Ref == h.Entry.Ref }) {
 			rest = append(rest, h)
+		}
+	}
+	for _, h := range e.seeAlso(r.Refs) {
+		add(h)
+	}
+	if len(rest) < most && len(a.Words) > 0 {
+		hits, err := e.kb.SearchFor(ctx, a, 4)
+		if err != nil {
+			return fmt.Errorf("ask: %w", err)
+		}
+		for _, h := range hits {
+			add(h)
 		}
 	}
 	relatedBody(r, rest)
 	return nil
+}
+
+// seeAlso is the facts the vocabulary's see_also offers beside the facts
+// refs lead with, for the same exams, in order.
+func (e *Engine) seeAlso(refs []string) []knowledge.Hit {
+	var out []knowledge.Hit
+	for _, ref := range refs {
+		id, ok := strings.CutPrefix(ref, "fact:")
+		if !ok {
+			continue
+		}
+		c, f, ok := e.kb.Fact(id)
+		if !ok {
+			continue
+		}
+		for _, k := range e.kb.Vocab.SeeAlso[f.Key] {
+			if g, ok := c.Fact(k); ok {
+				out = append(out, knowledge.Hit{Entry: &knowledge.Entry{Ref: "fact:" + g.ID, Kind: "fact", Cert: c.ID, Title: c.Name + " " + g.Label, Text: g.Text, Cite: &g.Cite}})
+			}
+		}
+	}
+	return out
 }
 
 func relatedBody(r *Reply, hits []knowledge.Hit) {

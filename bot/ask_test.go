@@ -331,6 +331,40 @@ func TestAskAcceptance(t *testing.T) {
 	}
 }
 
+// TestAskRelated: what an answer offers under Related is what the asker
+// wants next for the same exam, not an entry that shares the exam's name.
+func TestAskRelated(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		q       string
+		want    []string
+		notWant []string
+	}{
+		{"ask how many questions on cism", []string{"CISM Duration", "CISM Adaptive?"}, []string{"Issuing body", "CISSP"}},
+		{"ask how long is the cissp exam", []string{"CISSP Questions", "CISSP Scoring"}, []string{"CPE", "History", "CISM"}},
+		{"ask what is the cism exam fee", []string{"CISM Annual fee"}, []string{"CISSP"}},
+		// A definition has no see-also facts: search finds its neighbours.
+		{"ask what is risk appetite", []string{"Risk tolerance"}, nil},
+	}
+	for _, tc := range tests {
+		_, related, ok := strings.Cut(all(h.do(t, "rel", tc.q)), "**Related**")
+		if !ok {
+			t.Errorf("%q: no Related section", tc.q)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(related, w) {
+				t.Errorf("%q: Related lacks %q:\n%s", tc.q, w, related)
+			}
+		}
+		for _, w := range tc.notWant {
+			if strings.Contains(related, w) {
+				t.Errorf("%q: Related has %q:\n%s", tc.q, w, related)
+			}
+		}
+	}
+}
+
 // TestAskRefusesUnrelated: questions the base cannot answer say so rather
 // than passing off an entry that shares a word.
 func TestAskRefusesUnrelated(t *testing.T) {

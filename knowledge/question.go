@@ -55,6 +55,11 @@ type Vocabulary struct {
 	// Related fact keys answer when the exam named has none of the keys
 	// asked for (CISM has no degree-waiver fact; its waiver list says).
 	Related map[string][]string `yaml:"related"`
+	// SeeAlso lists, for a fact key, the same exam's facts an answer with
+	// it offers under Related ("how many questions": the duration and the
+	// format), before any search hit: the question's own words rarely say
+	// what else the asker will want next.
+	SeeAlso map[string][]string `yaml:"see_also"`
 	// Spellings fold a word to the one the phrases use ("defence" is
 	// "defense"), in questions and phrases alike.
 	Spellings map[string]string `yaml:"spellings"`
@@ -123,6 +128,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.ComparedTogether = appendAll(v.ComparedTogether, o.ComparedTogether)
 	v.Spellings = setAll(v.Spellings, o.Spellings)
 	v.Related = appendAll(v.Related, o.Related)
+	v.SeeAlso = appendAll(v.SeeAlso, o.SeeAlso)
 	v.BetweenExams = appendAll(v.BetweenExams, o.BetweenExams)
 	v.WithWhichFirst = appendAll(v.WithWhichFirst, o.WithWhichFirst)
 	v.Synonyms = appendAll(v.Synonyms, o.Synonyms)

@@ -172,7 +172,7 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary compared_as: %q -> %q must map a fact key to a topic or %q", k, t, comparedInGeneral)
 		}
 	}
-	for field, m := range map[string]map[string][]string{"between_exams": v.BetweenExams, "with_which_first": v.WithWhichFirst} {
+	for field, m := range map[string]map[string][]string{"between_exams": v.BetweenExams, "with_which_first": v.WithWhichFirst, "see_also": v.SeeAlso} {
 		for k, via := range m {
 			for _, r := range append([]string{k}, via...) {
 				if !keys[r] {
