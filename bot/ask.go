@@ -628,7 +628,7 @@ func (e *Engine) domainList(ctx context.Context, req Request, a *knowledge.Analy
 	}
 	c, _ := e.kb.Cert(cert)
 	lead := fmt.Sprintf("Weighted most in the %s %s outline: %s (%d%%).", c.Name, o.Version, strings.Join(top, " and "), most)
-	if f, ok := c.Fact("outline.weights"); ok && o.Status != knowledge.StatusOK {
+	if f, ok := c.Fact("outline.weights"); ok && o.Provisional() {
 		lead += "\n" + factBody(f)
 		r.Refs = append(r.Refs, "fact:"+f.ID)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot/study"
-	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
 
@@ -242,7 +241,7 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	}
 	sb.WriteString("\n")
 	fmt.Fprintf(&sb, "Outline that applies on that date: %s.\n", outlineLabel(outline))
-	if outline.Status != knowledge.StatusOK {
+	if outline.Provisional() {
 		fmt.Fprintf(&sb, "_%s_\n", strings.TrimSpace(outline.Summary))
 	}
 	if next := study.OutlineChange(e.kb, c.ID, e.today(), exam); next != nil && next.ID == outline.ID {

@@ -93,7 +93,7 @@ func caveat(s knowledge.Status) string {
 
 func cellCaveat(s knowledge.Status) string {
 	switch s {
-	case knowledge.StatusUnconfirmed, knowledge.StatusAnnounced:
+	case knowledge.StatusUnconfirmed:
 		return " (unconfirmed)"
 	case knowledge.StatusConflict:
 		return " (sources disagree)"
@@ -194,7 +194,7 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 			continue
 		}
 		left := domainLines(om)
-		if om.Status != knowledge.StatusOK {
+		if om.Provisional() {
 			left = fmt.Sprintf("(%s outline, weights unconfirmed)\n", om.Version) + left
 			notes = append(notes, fmt.Sprintf("CISM %s outline (from %s): weights from one report of ISACA's announcement, subtopics unpublished; check isaca.org", om.Version, om.Effective))
 		}

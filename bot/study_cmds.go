@@ -235,7 +235,7 @@ func (e *Engine) startQuiz(ctx context.Context, u storage.User, cert string, out
 		return Reply{}, err
 	}
 	s.State = storage.SessionActive
-	if outline.Status != knowledge.StatusOK && cert == "cism" {
+	if outline.Provisional() && cert == "cism" {
 		note = strings.TrimSpace(note + " " + fmt.Sprintf("Questions follow the 2022 CISM subtopics (the last confirmed list); the %s outline keeps the same four domains.", outline.Version))
 	}
 	return e.showQuestion(ctx, s, note)

@@ -15,7 +15,6 @@ const (
 	StatusUnconfirmed Status = "UNCONFIRMED"
 	StatusConflict    Status = "CONFLICT"
 	StatusSuperseded  Status = "SUPERSEDED"
-	StatusAnnounced   Status = "ANNOUNCED"
 )
 
 // Caveat is the short warning shown next to a fact with this status, or "".
@@ -27,8 +26,6 @@ func (s Status) Caveat() string {
 		return "sources disagree: check the official site"
 	case StatusSuperseded:
 		return "superseded: no longer current"
-	case StatusAnnounced:
-		return "announced, not yet verified: check the official site"
 	}
 	return ""
 }
@@ -84,6 +81,21 @@ type Outline struct {
 	Cite      `yaml:",inline"`
 
 	eff, until time.Time // parsed once at load (OutlineFor runs per request)
+}
+
+// Provisional reports whether the outline or any of its domain weights is
+// not confirmed: an outline whose date is certain may still have weights
+// from one third-party report.
+func (o *Outline) Provisional() bool {
+	if o.Status != StatusOK {
+		return true
+	}
+	for _, d := range o.Domains {
+		if d.WeightStatus != "" && d.WeightStatus != StatusOK {
+			return true
+		}
+	}
+	return false
 }
 
 // Domain is one domain of an outline.

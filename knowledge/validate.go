@@ -48,7 +48,7 @@ var (
 	domainRef = regexp.MustCompile(`^(cism|cissp):([1-9])$`)
 )
 
-var validStatus = map[Status]bool{StatusOK: true, StatusUnconfirmed: true, StatusConflict: true, StatusSuperseded: true, StatusAnnounced: true}
+var validStatus = map[Status]bool{StatusOK: true, StatusUnconfirmed: true, StatusConflict: true, StatusSuperseded: true}
 
 // Validate lists every problem in the base: missing sources or as-of dates,
 // outline weights not summing to 100, duplicate IDs, dangling references and
@@ -83,7 +83,7 @@ func (b *Base) Validate() []string {
 			add("%s: as_of %q is not YYYY[-MM[-DD]]", what, c.AsOf)
 		}
 		if !validStatus[c.Status] {
-			add("%s: status %q is not one of OK, UNCONFIRMED, CONFLICT, SUPERSEDED, ANNOUNCED", what, c.Status)
+			add("%s: status %q is not one of OK, UNCONFIRMED, CONFLICT, SUPERSEDED", what, c.Status)
 		}
 	}
 
