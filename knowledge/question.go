@@ -1485,7 +1485,31 @@ func settleOverlaps(cues, subjects []match) ([]match, []match) {
 	cues = dropInside(cues, cues, "refusal")
 	cues = dropInside(cues, subjects, "refusal")
 	cues = dropInside(cues, ofKind(subjects, "term"), "intent") // "test" in "penetration test" is the term's word
+	cues = dropStraddling(cues, ofKind(subjects, "term"), "intent") // "is ... in" does not ask where in "what is defense in depth"
+	cues = dropStraddling(cues, ofKey(cues, "define"), "intent")    // "what is raid in cissp" asks what it is
 	return cues, subjects
+}
+
+// dropStraddling removes the matches of ms of kind only that share words
+// with a match of others without either holding the other: a cue that ends
+// inside a term's words borrowed them.
+func dropStraddling(ms, others []match, only string) []match {
+	out := ms[:0:0]
+	for _, m := range ms {
+		straddles := false
+		for _, o := range others {
+			overlap := m.start < o.end && o.start < m.end
+			nested := o.start <= m.start && m.end <= o.end || m.start <= o.start && o.end <= m.end
+			if m.t.kind == only && overlap && !nested {
+				straddles = true
+				break
+			}
+		}
+		if !straddles {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // ofKind returns the matches of ms of kind.
@@ -1493,6 +1517,17 @@ func ofKind(ms []match, kind string) []match {
 	var out []match
 	for _, m := range ms {
 		if m.t.kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ofKey returns the matches of ms for key.
+func ofKey(ms []match, key string) []match {
+	var out []match
+	for _, m := range ms {
+		if m.t.key == key {
 			out = append(out, m)
 		}
 	}

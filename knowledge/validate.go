@@ -194,6 +194,9 @@ func (b *Base) Validate() []string {
 		if len(t.Domains) == 0 {
 			add("term %s: no domain", t.ID)
 		}
+		if t.Acronym != "" && strings.EqualFold(t.Acronym, t.Term) {
+			add("term %s: acronym %q repeats the term (spell the term out, or drop the acronym)", t.ID, t.Acronym)
+		}
 		checkRefs("term "+t.ID, t.Domains)
 	}
 	stems := map[string]string{}
