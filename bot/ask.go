@@ -23,7 +23,7 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 		return Reply{Kind: "ask"}, err
 	}
 	if !ok {
-		return e.searchAnswer(ctx, q, &a)
+		return e.searchAnswer(ctx, req, q, &a)
 	}
 	if r.Kind == "ask" && r.Table == nil && len(r.Fields) == 0 {
 		if err := e.addRelated(ctx, &a, &r); err != nil {
@@ -42,6 +42,8 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		return r, err == nil, err
 	case knowledge.AskUncovered:
 		return e.uncovered(a), true, nil
+	case knowledge.AskUsage:
+		return e.usage(ctx, req, a.Command)
 	case knowledge.AskWhichFirst:
 		return e.topicReply("which-first")
 	case knowledge.AskStudyTime:
@@ -85,6 +87,25 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		return e.topicReply(a.Topic)
 	}
 	return Reply{}, false, nil
+}
+
+// usage answers a question about using certcoach itself with the help of
+// the command that does it (all commands for "help"); it never runs the
+// command, as a question like "reset my progress" must not reset anything.
+func (e *Engine) usage(ctx context.Context, req Request, name string) (Reply, bool, error) {
+	c, ok := e.lookup(name)
+	if !ok {
+		return Reply{}, false, nil
+	}
+	if c.Name == "help" {
+		r, err := e.help(ctx, req, Args{})
+		r.Refs = []string{"help:"}
+		return r, err == nil, err
+	}
+	r := commandHelp(c.CommandInfo)
+	r.Body = fmt.Sprintf("That is what `%s` does:\n%s", c.Name, r.Body)
+	r.Refs = []string{"help:" + c.Name}
+	return r, true, nil
 }
 
 func (e *Engine) topicReply(id string) (Reply, bool, error) {
@@ -352,13 +373,13 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 		r := Reply{Kind: "ask", Private: true, Shareable: true}
 		var cites []string
 		if len(facts) == 1 {
-			r.Title = facts[0].Label + ": " + names[0]
+			r.Title = names[0] + ": " + facts[0].Label
 			r.Body = factBody(facts[0])
 			if len(certs) > 1 {
 				r.Body += fmt.Sprintf("\n_The sources give this for %s only._", names[0])
 			}
 		} else {
-			r.Title = facts[0].Label + ": " + strings.Join(names, " and ")
+			r.Title = strings.Join(names, " and ") + ": " + facts[0].Label
 			var parts []string
 			for i, f := range facts {
 				parts = append(parts, fmt.Sprintf("**%s**: %s", names[i], factBody(f)))
@@ -400,7 +421,7 @@ var refusals = map[string]struct {
 	"salary": {"Salaries", "I have no salary figures from a source I can cite, so I won't give one (pay depends on country, role and experience). " +
 		"What the sources do give is the roles each certification suits:", []string{"roles"}},
 	"vendor": {"Courses, books and bootcamps", "certcoach recommends no vendor, bootcamp, book or course, and has no sourced ranking of them. " +
-		"What the sources do give is the outline each exam follows now, which any material should match (`domains cism`, `domains cissp`); `quiz` and `review` drill certcoach's own questions:", []string{"outline.current"}},
+		"What the sources do give is the outline each exam follows now, which any material should match (`domains cism`, `domains cissp`); `quiz`, `review` and `exam` (a timed mock exam) drill certcoach's own questions:", []string{"outline.current"}},
 	"worth-it": {"Is it worth it?", "I have no sourced figure for what a certification is worth to you (pay, job offers, return on the fees), so I won't guess. " +
 		"What the sources do give is the roles each suits and where employers such as the US DoD list it:", []string{"roles", "dod8140"}},
 	"holder-count": {"How many holders", "I have no sourced count of how many people hold either certification, so I won't give one. " +
@@ -410,7 +431,7 @@ var refusals = map[string]struct {
 	"score-report": {"Score report details", "My sources don't say what the score report shows beyond the result (a breakdown by domain, marks per domain) or how a result is appealed, so I won't guess: " +
 		"the issuer's own pages are the place to check. What the sources do give is how each exam is scored:", []string{"exam.scoring", "exam.passing"}},
 	"personal-difficulty": {"How hard is it?", "No source can say how hard the exam will be for you, and there are no sourced pass rates to go by. " +
-		"What the sources do give is the format and the bar to clear; `quiz` shows where you stand, and `compare which-first` compares the two:", []string{"exam.passing"}},
+		"What the sources do give is the format and the bar to clear; `quiz` and `progress` show where you stand, and `compare which-first` compares the two:", []string{"exam.passing"}},
 }
 
 func (e *Engine) refusal(a *knowledge.Analysis) (Reply, error) {
@@ -659,7 +680,7 @@ func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
 }
 
 // searchAnswer is the fallback: the best full-text hit leads.
-func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analysis) (Reply, error) {
+func (e *Engine) searchAnswer(ctx context.Context, req Request, q string, a *knowledge.Analysis) (Reply, error) {
 	hits, err := e.kb.SearchFor(ctx, a, 3)
 	if err != nil {
 		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
@@ -676,6 +697,21 @@ func (e *Engine) searchAnswer(ctx context.Context, q string, a *knowledge.Analys
 			relatedBody(&r, hits[1:])
 			return r, nil
 		}
+	}
+	// A topic or term found by search reads as when the analysis names it,
+	// not as the index text it was found by.
+	if id, ok := strings.CutPrefix(best.Ref, "topic:"); ok {
+		if r, ok, _ := e.topicReply(id); ok {
+			relatedBody(&r, hits[1:])
+			return r, nil
+		}
+	}
+	if id, ok := strings.CutPrefix(best.Ref, "term:"); ok && e.kb.Term(id) != nil {
+		named := *a
+		named.Terms = []string{id}
+		r := e.define(ctx, req, &named)
+		relatedBody(&r, hits[1:])
+		return r, nil
 	}
 	r := Reply{Kind: "ask", Title: best.Title, Private: true, Shareable: true, Refs: []string{best.Ref}}
 	r.Body = best.Text
@@ -746,13 +782,36 @@ func (e *Engine) seeAlso(refs []string) []knowledge.Hit {
 	return out
 }
 
+// leadSentences is the first sentence of s, with the next one when the
+// first is a bare word or two ("Yes.") that says nothing on its own.
+func leadSentences(s string) string {
+	first := firstSentence(s)
+	if len(strings.Fields(first)) > 3 || len(first) == len(s) {
+		return first
+	}
+	return first + " " + firstSentence(strings.TrimSpace(s[len(first):]))
+}
+
+// truncateWords cuts s to at most n runes at a word boundary.
+func truncateWords(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, ",;:") + "…"
+}
+
 func relatedBody(r *Reply, hits []knowledge.Hit) {
 	if len(hits) == 0 {
 		return
 	}
 	var rel []string
 	for _, h := range hits {
-		rel = append(rel, "- "+h.Entry.Title+": "+truncate(firstSentence(h.Entry.Text), 160))
+		rel = append(rel, "- "+h.Entry.Title+": "+truncateWords(leadSentences(h.Entry.Text), 160))
 	}
 	r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
 }

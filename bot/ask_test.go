@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 )
 
 // askCase is one question of a set in testdata/ask (docs/ask.md).
@@ -275,7 +276,7 @@ func TestAskAcceptance(t *testing.T) {
 		notWant []string
 	}{
 		{"/cert ask where do I sit the cissp exam", []string{"Pearson VUE"}, []string{"PSI"}},
-		{"ask how do cism and cissp differ on incident response", []string{"Incident response and incident management: CISM vs CISSP", "7.6"}, nil},
+		{"ask how do cism and cissp differ on incident response", []string{"CISM vs CISSP: Incident response and incident management", "7.6"}, nil},
 		{"ask which should I take first", []string{"Which should I take first?"}, nil},
 		{"ask most heavily weighted cissp domain", []string{"Security and Risk Management", "16%"}, []string{"Governance", "Incident Management"}},
 		{"ask where does single sign-on and federation fall", []string{"Where Single sign-on and Federated identity sit", "Identity and Access Management", "5.2", "5.3"}, nil},
@@ -362,6 +363,36 @@ func TestAskRelated(t *testing.T) {
 				t.Errorf("%q: Related has %q:\n%s", tc.q, w, related)
 			}
 		}
+	}
+}
+
+// TestAskUsage: a question about using certcoach itself gets the help of
+// the command that does it, and never runs it.
+func TestAskUsage(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	for _, u := range h.kb.Vocab.Usage {
+		if r := h.do(t, "u", "help "+u.Key); u.Key != "help" && r.Title != "help: "+u.Key {
+			t.Errorf("vocabulary usage key %q is no command: %q", u.Key, r.Title)
+		}
+	}
+	h.do(t, "u", "quiz cissp 1 3")
+	tests := []struct{ q, want string }{
+		{"what can you do?", "certcoach: CISM and CISSP study partner"},
+		{"how do i use this bot", "certcoach: CISM and CISSP study partner"},
+		{"test me", "That is what `quiz` does"},
+		{"how am i doing", "That is what `progress` does"},
+		{"delete my data", "That is what `forget` does"},
+		{"remind me every day", "That is what `remind` does"},
+	}
+	for _, tc := range tests {
+		if got := all(h.do(t, "u", "ask "+tc.q)); !strings.Contains(got, tc.want) {
+			t.Errorf("%q: reply lacks %q:\n%s", tc.q, tc.want, got)
+		}
+	}
+	// The quiz started above is still there: "delete my data" only explained forget.
+	if got := all(h.do(t, "u", "quiz resume")); !strings.Contains(got, "Question") {
+		t.Errorf("the open quiz is gone after a usage question:\n%s", got)
 	}
 }
 

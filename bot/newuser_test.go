@@ -56,8 +56,8 @@ func TestNewUserRoughEdges(t *testing.T) {
 			// A slip at the first letter is not corrected (knowledge/typo.go): a guess.
 			{text: "compare oncident-response", want: []string{"did you mean `compare incident-response`?"}, not: []string{"third-party-risk"}},
 			// One inside the word is, and the topic answers.
-			{text: "compare incidnet-response", want: []string{"Incident response and incident management: CISM vs CISSP"}},
-			{text: "compare incident respnse", want: []string{"Incident response and incident management: CISM vs CISSP"}},
+			{text: "compare incidnet-response", want: []string{"CISM vs CISSP: Incident response and incident management"}},
+			{text: "compare incident respnse", want: []string{"CISM vs CISSP: Incident response and incident management"}},
 			{text: "compare foo", want: []string{"Topics: incident-response"}},
 		}},
 		{"thanks is not answered with hello", []step{

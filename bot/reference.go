@@ -282,7 +282,7 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 	if t.Status != knowledge.StatusOK && t.Status != "" {
 		body += "\n_Note: " + t.Status.Caveat() + "._"
 	}
-	return Reply{Kind: "compare", Title: t.Title + ": CISM vs CISSP", Body: body,
+	return Reply{Kind: "compare", Title: "CISM vs CISSP: " + t.Title, Body: body,
 		Table: &Table{Left: "CISM", Right: "CISSP", Rows: []Row{
 			{Label: "How it is treated", Left: t.CISM, Right: t.CISSP},
 			{Label: "Where in the outline", Left: t.CISMWhere, Right: t.CISSPWhere},

@@ -16,6 +16,9 @@ type Vocabulary struct {
 	Exams      []VocabEntry        `yaml:"exams"`      // key: a cert ID; phrases name it or its issuer
 	Intents    []VocabEntry        `yaml:"intents"`    // key: one of Intents()
 	Refusals   []VocabEntry        `yaml:"refusals"`   // key: one of RefusalClasses()
+	// Usage phrases ask how to use certcoach itself ("what can you do",
+	// "quiz me", "reset my progress"); key: the command that does it.
+	Usage []VocabEntry `yaml:"usage"`
 	Attributes []VocabEntry        `yaml:"attributes"` // key: a fact key of certs.yaml; earlier entries win ties
 	Synonyms   map[string][]string `yaml:"synonyms"`   // full-text search expansions
 	Stopwords  []string            `yaml:"stopwords"`  // words that are never the subject
@@ -110,6 +113,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Exams = append(v.Exams, o.Exams...)
 	v.Intents = append(v.Intents, o.Intents...)
 	v.Refusals = append(v.Refusals, o.Refusals...)
+	v.Usage = append(v.Usage, o.Usage...)
 	v.Attributes = append(v.Attributes, o.Attributes...)
 	v.Stopwords = append(v.Stopwords, o.Stopwords...)
 	v.Filler = append(v.Filler, o.Filler...)
@@ -174,6 +178,7 @@ const (
 	AskStudyTime     Ask = "study-time"     // how long to study
 	AskRefusal       Ask = "refusal"        // a class with no sourced answer (Refusal)
 	AskUncovered     Ask = "uncovered"      // about a certification certcoach has no sources for
+	AskUsage         Ask = "usage"          // how to use certcoach: the help of Command
 )
 
 // Intents are the vocabulary's intent keys.
@@ -207,6 +212,8 @@ type Analysis struct {
 	Uncovered []string
 	// Unmatched are the subject words that no phrase explains.
 	Unmatched []string
+	// Command is the command a usage question is about (AskUsage).
+	Command string
 	// Parts are the fact keys of a question that asks for several facts
 	// in turn ("how long is the cissp exam, and what is the passing
 	// score?"), in question order; nil when it asks for one (AskFact).
@@ -418,6 +425,9 @@ func (b *Base) phrases() []phrase {
 	}
 	for _, e := range v.Intents {
 		add("intent", e.Key, e.Phrases...)
+	}
+	for _, e := range v.Usage {
+		add("usage", e.Key, e.Phrases...)
 	}
 	for _, e := range v.Attributes {
 		add("attr", e.Key, e.Phrases...)
@@ -956,6 +966,8 @@ func (b *Base) analyze(text string) Analysis {
 			}
 		case "refusal":
 			c.refusals = append(c.refusals, m)
+		case "usage":
+			c.usage = append(c.usage, m)
 		case "attr":
 			c.attrs = append(c.attrs, m)
 		case "uncovered":
@@ -1007,6 +1019,7 @@ func (b *Base) analyze(text string) Analysis {
 type cueSet struct {
 	attrs    []match // fact cues
 	refusals []match
+	usage    []match // phrases about using certcoach itself
 	intentMs []match
 	subjects []match // terms and topics
 	terms    []match
@@ -1136,6 +1149,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	intents := c.intents
 	one := len(q.Exams) == 1
 	switch {
+	case len(c.usage) > 0 && !intents["study-time"] && q.Refusal == "" && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && len(q.Uncovered) == 0:
+		// "what can you do", "quiz me on the cissp": nothing about the
+		// exams themselves is asked, so the command's help answers.
+		q.Command = strongest(c.usage).t.key
+		return AskUsage
 	case q.Refusal != "":
 		return AskRefusal
 	case len(q.Uncovered) > 0 && len(q.Exams) < 2 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):
