@@ -13,12 +13,12 @@ import (
 // lives in content/vocabulary.yaml (data, not code) and `kb check` validates
 // it; the entries' own `asked:` phrasings add to it.
 type Vocabulary struct {
-	Exams      []VocabEntry        `yaml:"exams"`      // key: a cert ID; phrases name it or its issuer
-	Intents    []VocabEntry        `yaml:"intents"`    // key: one of Intents()
-	Refusals   []VocabEntry        `yaml:"refusals"`   // key: one of RefusalClasses()
+	Exams    []VocabEntry `yaml:"exams"`    // key: a cert ID; phrases name it or its issuer
+	Intents  []VocabEntry `yaml:"intents"`  // key: one of Intents()
+	Refusals []VocabEntry `yaml:"refusals"` // key: one of RefusalClasses()
 	// Usage phrases ask how to use certcoach itself ("what can you do",
 	// "quiz me", "reset my progress"); key: the command that does it.
-	Usage []VocabEntry `yaml:"usage"`
+	Usage      []VocabEntry        `yaml:"usage"`
 	Attributes []VocabEntry        `yaml:"attributes"` // key: a fact key of certs.yaml; earlier entries win ties
 	Synonyms   map[string][]string `yaml:"synonyms"`   // full-text search expansions
 	Stopwords  []string            `yaml:"stopwords"`  // words that are never the subject
@@ -1502,7 +1502,7 @@ func settleOverlaps(cues, subjects []match) ([]match, []match) {
 	// registration.
 	cues = dropInside(cues, cues, "refusal")
 	cues = dropInside(cues, subjects, "refusal")
-	cues = dropInside(cues, ofKind(subjects, "term"), "intent") // "test" in "penetration test" is the term's word
+	cues = dropInside(cues, ofKind(subjects, "term"), "intent")     // "test" in "penetration test" is the term's word
 	cues = dropStraddling(cues, ofKind(subjects, "term"), "intent") // "is ... in" does not ask where in "what is defense in depth"
 	cues = dropStraddling(cues, ofKey(cues, "define"), "intent")    // "what is raid in cissp" asks what it is
 	return cues, subjects
