@@ -1006,6 +1006,12 @@ func (b *Base) analyze(text string) Analysis {
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	q.Refusal = c.refusal(len(q.Exams) == 2)
+	if q.Refusal == "worth-it" && len(q.Exams) == 0 && len(q.Terms) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] }) {
+		// "why bother salting passwords": a concept's worth is asked, not a
+		// certification's ("are these certs worth it with ai"), and its
+		// definition answers.
+		q.Refusal = ""
+	}
 	q.Ask = c.decide(&q)
 	if q.Ask == AskFact && len(q.Attributes) == 0 {
 		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
