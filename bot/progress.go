@@ -184,10 +184,6 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	return Reply{Kind: "progress", Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Footer: footer, Image: img}, nil
 }
 
-// cramPerDay is more questions a day than anyone studies with thought:
-// a plan asking for more says how to spend the days instead.
-const cramPerDay = 100
-
 func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
@@ -218,13 +214,14 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	if exam.After(e.clock.Now().AddDate(3, 0, 0)) {
 		return Reply{}, Errorf("That date is more than three years away; pick a nearer one.")
 	}
-	plan, days, err := e.study.MakePlan(ctx, u, c.ID, exam)
+	np, err := e.study.MakePlan(ctx, u, c.ID, exam)
 	if errors.Is(err, study.ErrNotAfterToday) {
 		return Reply{}, Errorf("The exam date must be after today, e.g. `plan %s %s`.", c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
 	}
 	if err != nil {
 		return Reply{}, err
 	}
+	plan := np.Plan
 	if err := e.store.SetPlan(ctx, plan); err != nil {
 		return Reply{}, err
 	}
@@ -235,9 +232,12 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**%s** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n", Plural(days, "day"), c.Name, plan.ExamDate, plan.PerDay, c.Name)
-	if plan.PerDay > cramPerDay {
-		sb.WriteString("That is more than a day of study holds: take the domains below in order, as far as you get, and `review` what you miss.\n")
+	if np.Need > plan.PerDay {
+		// A short runway: the full need is no target anyone can meet.
+		fmt.Fprintf(&sb, "**%s** to your %s exam on %s. Two passes through the %s bank would take about %d questions a day, more than a day of study holds: aim for **%d a day**, take the domains below in order, as far as you get, and `review` what you miss.\n",
+			Plural(np.Days, "day"), c.Name, plan.ExamDate, c.Name, np.Need, plan.PerDay)
+	} else {
+		fmt.Fprintf(&sb, "**%s** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n", Plural(np.Days, "day"), c.Name, plan.ExamDate, plan.PerDay, c.Name)
 	}
 	sb.WriteString("\n")
 	fmt.Fprintf(&sb, "Outline that applies on that date: %s.\n", outlineLabel(outline))

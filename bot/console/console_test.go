@@ -233,7 +233,7 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 		t.Errorf("stats %+v: want 1 sent (tester) and 1 retrying (not at this console)", stats)
 	}
 	text := out.String()
-	if !strings.Contains(text, "daily CISM study reminder") || !strings.Contains(text, "Type A-D to answer") {
+	if !strings.Contains(text, "daily CISSP study reminder") || !strings.Contains(text, "Type A-D to answer") {
 		t.Fatalf("no reminder with its question printed:\n%s", text)
 	}
 	// The question's buttons answer to typed keys, as replies' do.

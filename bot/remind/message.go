@@ -48,34 +48,42 @@ func answerButtons(q *knowledge.Question, id func(choice int) string) []bot.Butt
 	return out
 }
 
-// certFor is the certification a user's reminder is about: their plan's,
-// else the one they answer most, else the first in the knowledge base.
+// certFor is the certification a user's reminder is about, chosen as a
+// bare `quiz` or `progress` chooses it (README): their plan's, else the one
+// they have answered more of, else the exam of an open session, else
+// CISSP. Ties go to CISSP too, so a new user's first reminder is about the
+// exam the rest of the product offers them.
 func (s *Scheduler) certFor(ctx context.Context, u storage.User) (string, error) {
 	p, err := s.store.Plan(ctx, u.ID)
 	if err == nil {
 		return p.Cert, nil
 	}
 	if !errors.Is(err, storage.ErrNotFound) {
-		return "", err
+		return "", fmt.Errorf("reminder exam: plan: %w", err)
 	}
 	stats, err := s.store.DomainStats(ctx, u.ID)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("reminder exam: domain stats: %w", err)
 	}
 	count := map[string]int{}
 	for _, st := range stats {
 		count[st.Cert] += st.Answered
 	}
-	best, n := "", -1
-	for _, c := range s.kb.Certs {
-		if count[c.ID] > n || (count[c.ID] == n && c.ID < best) {
-			best, n = c.ID, count[c.ID]
+	if count["cism"] > count["cissp"] {
+		return "cism", nil
+	}
+	if count["cissp"] == 0 {
+		for _, kind := range []string{"quiz", "review", "exam"} {
+			ses, err := s.store.OpenSession(ctx, u.ID, kind)
+			if err == nil {
+				return ses.Cert, nil
+			}
+			if !errors.Is(err, storage.ErrNotFound) {
+				return "", fmt.Errorf("reminder exam: open %s: %w", kind, err)
+			}
 		}
 	}
-	if best == "" {
-		return "", errors.New("knowledge base has no certifications")
-	}
-	return best, nil
+	return "cissp", nil
 }
 
 func (s *Scheduler) composeDM(ctx context.Context, c storage.Claim) (bot.Reply, string, error) {

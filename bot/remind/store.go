@@ -17,6 +17,7 @@ type Store interface {
 	study.Store
 	UserByID(ctx context.Context, id int64) (storage.User, error)
 	SetTimeZone(ctx context.Context, userID int64, tz, source string) error
+	OpenSession(ctx context.Context, userID int64, kind string) (storage.Session, error)
 
 	SaveReminder(ctx context.Context, r storage.Reminder, now time.Time, next storage.NextFunc) (storage.Reminder, error)
 	ReminderFor(ctx context.Context, kind, platform, workspace, target string) (storage.Reminder, error)

@@ -15,7 +15,7 @@ import (
 type PlanStatus struct {
 	Plan     storage.Plan
 	DaysLeft int
-	Expected int // answers expected since the plan started
+	Expected int // answers expected by now: the days before today in full, today as far as done
 	Done     int // answers since the plan started
 }
 
@@ -26,17 +26,30 @@ func (p PlanStatus) Ahead() int { return p.Done - p.Expected }
 // before the exam (a first pass and one spaced review).
 const passes = 2
 
-// MakePlan computes a plan for an exam on examDate (the user's local date).
+// MaxPerDay is more questions a day than anyone studies with thought: a
+// plan that would need more aims for this many, and says so.
+const MaxPerDay = 100
+
 // ErrNotAfterToday is MakePlan's error for an exam date that is today or
 // past in the user's zone: the user's mistake, unlike a failed read.
 var ErrNotAfterToday = errors.New("the exam date is not after today")
 
-func (s *Service) MakePlan(ctx context.Context, u storage.User, cert string, examDate time.Time) (storage.Plan, int, error) {
+// NewPlan is a plan as MakePlan computes it, with what it is based on.
+type NewPlan struct {
+	Plan storage.Plan
+	Days int // study days left, today included (the exam day is not)
+	// Need is the questions a day that passes through the pool would
+	// take; above MaxPerDay, Plan.PerDay is MaxPerDay.
+	Need int
+}
+
+// MakePlan computes a plan for an exam on examDate (the user's local date).
+func (s *Service) MakePlan(ctx context.Context, u storage.User, cert string, examDate time.Time) (NewPlan, error) {
 	lt := s.now().In(Location(u))
 	today := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, time.UTC)
 	days := int(examDate.Sub(today).Hours() / 24)
 	if days < 1 {
-		return storage.Plan{}, 0, fmt.Errorf("exam date %s, today %s: %w", examDate.Format(time.DateOnly), today.Format(time.DateOnly), ErrNotAfterToday)
+		return NewPlan{}, fmt.Errorf("exam date %s, today %s: %w", examDate.Format(time.DateOnly), today.Format(time.DateOnly), ErrNotAfterToday)
 	}
 	pool := 0
 	for _, q := range s.kb.Questions {
@@ -46,15 +59,18 @@ func (s *Service) MakePlan(ctx context.Context, u storage.User, cert string, exa
 	}
 	done, err := s.store.CountAnswersSince(ctx, u.ID, cert, time.Unix(0, 0))
 	if err != nil {
-		return storage.Plan{}, 0, err
+		return NewPlan{}, fmt.Errorf("plan: answers so far: %w", err)
 	}
-	perDay := int(math.Ceil(float64(max(passes*pool-done, 0)) / float64(days)))
-	perDay = max(perDay, 5)
-	p := storage.Plan{UserID: u.ID, Cert: cert, ExamDate: examDate.Format(time.DateOnly), PerDay: perDay,
+	need := max(int(math.Ceil(float64(max(passes*pool-done, 0))/float64(days))), 5)
+	p := storage.Plan{UserID: u.ID, Cert: cert, ExamDate: examDate.Format(time.DateOnly), PerDay: min(need, MaxPerDay),
 		StartDay: today.Format(time.DateOnly), Created: s.now()}
-	return p, days, nil
+	return NewPlan{Plan: p, Days: days, Need: need}, nil
 }
 
+// planStatus measures a plan on the user's local today. A day is not
+// behind until it is over: the days before today count in full, today only
+// as far as it is done (so a plan set this morning is on track, and today's
+// answers beyond its share are ahead).
 func (s *Service) planStatus(ctx context.Context, u storage.User, p storage.Plan) (PlanStatus, error) {
 	loc := Location(u)
 	lt := s.now().In(loc)
@@ -70,10 +86,17 @@ func (s *Service) planStatus(ctx context.Context, u storage.User, p storage.Plan
 	startLocal := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
 	done, err := s.store.CountAnswersSince(ctx, u.ID, p.Cert, startLocal)
 	if err != nil {
-		return PlanStatus{}, err
+		return PlanStatus{}, fmt.Errorf("plan: answers since %s: %w", p.StartDay, err)
 	}
-	elapsed := int(today.Sub(start).Hours()/24) + 1 // today counts
-	return PlanStatus{Plan: p, DaysLeft: int(exam.Sub(today).Hours() / 24), Expected: elapsed * p.PerDay, Done: done}, nil
+	before := max(int(today.Sub(start).Hours()/24), 0) // whole plan days before today
+	doneToday := done
+	if before > 0 {
+		if doneToday, err = s.store.CountAnswersSince(ctx, u.ID, p.Cert, time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)); err != nil {
+			return PlanStatus{}, fmt.Errorf("plan: answers today: %w", err)
+		}
+	}
+	expected := before*p.PerDay + min(doneToday, p.PerDay)
+	return PlanStatus{Plan: p, DaysLeft: int(exam.Sub(today).Hours() / 24), Expected: expected, Done: done}, nil
 }
 
 // DomainOrder orders an outline's domains for a plan: heaviest weight times
