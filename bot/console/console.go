@@ -59,8 +59,18 @@ func (c *Console) Request(line string) bot.Request {
 	return req
 }
 
+// Actor is who this console's requests come from.
+func (c *Console) Actor() bot.Actor { return c.actor }
+
 // Do runs one line and returns the rendered reply.
 func (c *Console) Do(ctx context.Context, line string) string {
+	out, _ := c.DoOutcome(ctx, line)
+	return out
+}
+
+// DoOutcome runs one line and returns the rendered reply with its outcome
+// (bot.OutcomeOK, bot.OutcomeUserError...), for a caller that exits by it.
+func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 	r := c.h.Handle(ctx, c.Request(line))
 	c.mu.Lock()
 	// A reply with buttons, or one that replaces the screen it came from
@@ -81,7 +91,7 @@ func (c *Console) Do(ctx context.Context, line string) string {
 			out += fmt.Sprintf("The chart file could not be deleted (%v).\n", err)
 		}
 	}
-	return out
+	return out, r.Outcome
 }
 
 // imagePath is where a reply's picture named name is written for this

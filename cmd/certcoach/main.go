@@ -89,6 +89,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cfg.DB = *db
 		rest = append([]string{sub}, fl.Args()...)
 	}
+	if strings.TrimSpace(*user) == "" {
+		// Every command of an empty user would fail as an internal error.
+		fmt.Fprintln(stderr, "certcoach: --user must not be empty")
+		return exitUsage
+	}
 	log := newLogger(cfg.LogLevel, stderr, cfg.secrets()...)
 	if _, ok := logLevel(cfg.LogLevel); !ok {
 		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
@@ -357,11 +362,16 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 		return 1
 	}
 	defer a.Close()
+	con := newConsole(a, user, stdout)
 	// Text that is not a command is a question, as in the console and DMs;
-	// a lone word close to a command name is a mistyped command.
-	if name, guess, mistyped := a.engine.Mistyped(text); mistyped {
+	// a word close to a command name, alone or with that command's
+	// arguments, is a mistyped command.
+	if name, guess, mistyped := a.engine.Mistyped(ctx, bot.Request{Actor: con.Actor(), Text: text}); mistyped {
 		fmt.Fprintf(stderr, "unknown command %q", name)
 		if guess != "" {
+			if _, rest := bot.ParseCommand(text); rest != "" {
+				guess += " " + rest
+			}
 			fmt.Fprintf(stderr, ": did you mean %q?", guess)
 		}
 		fmt.Fprint(stderr, " Commands: ")
@@ -372,7 +382,18 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 		fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
 		return exitUsage
 	}
-	fmt.Fprint(stdout, newConsole(a, user, stdout).Do(ctx, text))
+	// A refusal (a bad argument, nothing to answer) is the caller's error,
+	// as a mistyped command is: on stderr, with its own exit code.
+	out, outcome := con.DoOutcome(ctx, text)
+	switch outcome {
+	case bot.OutcomeUserError, bot.OutcomeLimited:
+		fmt.Fprint(stderr, out)
+		return exitUsage
+	case bot.OutcomeError:
+		fmt.Fprint(stderr, out)
+		return 1
+	}
+	fmt.Fprint(stdout, out)
 	return 0
 }
 
