@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -50,8 +51,8 @@ const exitUsage = 2
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// .env is optional; real environment variables win. One that cannot be
 	// read is an error: ignored, its credentials would silently be missing.
-	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(stderr, "certcoach: .env: %s (see .env.example)\n", dotenvProblem(".env"))
+	if err := loadDotenv(".env"); err != nil {
+		fmt.Fprintf(stderr, "certcoach: .env: %v (see .env.example)\n", err)
 		return 1
 	}
 	cfg := loadConfig()
@@ -182,26 +183,72 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// dotenvProblem says what is wrong with a .env file godotenv refused, by
-// line number only: the parser's message quotes the file, secrets and all.
-func dotenvProblem(path string) string {
+// loadDotenv loads path when it exists. A line that is not NAME=value
+// stops it, named by its number only: godotenv's own message quotes the
+// file, secrets and all, and it takes `B:2` for `B=2`.
+func loadDotenv(path string) error {
 	b, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	// The bad line follows the longest start of the file that parses: a
-	// quoted value may run over several lines, so no line is judged alone.
-	lines := strings.Split(string(b), "\n")
-	good := 0
-	for n := 1; n <= len(lines); n++ {
-		if _, err := godotenv.Unmarshal(strings.Join(lines[:n], "\n")); err == nil {
-			good = n
+	if err != nil {
+		return err
+	}
+	if n := badDotenvLine(string(b)); n > 0 {
+		return fmt.Errorf("line %d is not NAME=value", n)
+	}
+	if err := godotenv.Load(path); err != nil {
+		return errors.New("it cannot be parsed")
+	}
+	return nil
+}
+
+var dotenvLineRe = regexp.MustCompile(`^(export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*(.*)$`)
+
+// badDotenvLine is the number of the first line of a .env file that is
+// neither blank, a comment nor NAME=value, or 0. A quoted value may run
+// over several lines: they are part of its entry.
+func badDotenvLine(text string) int {
+	lines := strings.Split(strings.TrimPrefix(text, "\ufeff"), "\n")
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimSpace(strings.TrimSuffix(lines[i], "\r"))
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		m := dotenvLineRe.FindStringSubmatch(l)
+		if m == nil {
+			return i + 1
+		}
+		v := m[2]
+		if v == "" || (v[0] != '"' && v[0] != '\'') {
+			continue
+		}
+		// Skip to the line that closes the quote, if not this one.
+		q := v[0]
+		rest := v[1:]
+		for !closesQuote(rest, q) {
+			i++
+			if i == len(lines) {
+				return 0 // unterminated: godotenv says so
+			}
+			rest = lines[i]
 		}
 	}
-	if good < len(lines) {
-		return fmt.Sprintf("line %d is not NAME=value", good+1)
+	return 0
+}
+
+// closesQuote reports whether s holds the closing quote q (a double quote
+// escaped by a backslash does not close).
+func closesQuote(s string, q byte) bool {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && q == '"':
+			i++
+		case s[i] == q:
+			return true
+		}
 	}
-	return "it cannot be parsed"
+	return false
 }
 
 // logLevel is the level s names; ok is false, and the level info, for

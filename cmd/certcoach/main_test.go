@@ -159,6 +159,12 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 		// A quoted value over two lines is one entry: the bad line is still named right.
 		{name: "malformed line after a multi-line value", dotenv: "CERTCOACH_WALK_A=1\nCERTCOACH_WALK_B=\"line one\nline two\"\nSLACK_BOT_TOKEN xoxb-secret-1\n",
 			code: 1, err: []string{".env: line 4 is not NAME=value"}, notErr: []string{"secret"}},
+		{name: "a line without =", dotenv: "CERTCOACH_WALK_A=1\nhello world\nCERTCOACH_WALK_C=3\n", code: 1, err: []string{".env: line 2 is not NAME=value"}},
+		{name: "a lone word on line 1", dotenv: "bad\n", code: 1, err: []string{".env: line 1 is not NAME=value"}},
+		{name: "a last line without newline", dotenv: "CERTCOACH_WALK_A=1\nhello world", code: 1, err: []string{".env: line 2 is not NAME=value"}},
+		{name: "a colon is no =", dotenv: "CERTCOACH_WALK_A=1\nCERTCOACH_WALK_B:2\n", code: 1, err: []string{".env: line 2 is not NAME=value"}},
+		{name: "single-quoted value over two lines", dotenv: "CERTCOACH_WALK_A='one\ntwo'\nbad line\n", code: 1, err: []string{".env: line 3 is not NAME=value"}},
+		{name: "export and quotes", dotenv: "export CERTCOACH_WALK_A=\"a \\\" b\"\r\nCERTCOACH_WALK_B = 'x'\n\n"},
 		{name: "good .env", dotenv: "# comment\nCERTCOACH_WALK_A=1\n"},
 		{name: "no .env"},
 		{name: "unknown log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "verbose"}, err: []string{"CERTCOACH_LOG_LEVEL is not debug, info, warn or error"}},
@@ -168,7 +174,10 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			t.Chdir(dir)
-			t.Setenv("CERTCOACH_WALK_A", "") // set, so a loaded .env leaves the process's environment alone
+			// Set, so a loaded .env leaves the process's environment alone.
+			for _, k := range []string{"CERTCOACH_WALK_A", "CERTCOACH_WALK_B", "CERTCOACH_WALK_C"} {
+				t.Setenv(k, "")
+			}
 			if tc.dotenv != "" {
 				if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(tc.dotenv), 0o600); err != nil {
 					t.Fatal(err)
