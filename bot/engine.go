@@ -377,7 +377,7 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		}
 		// In DMs and mentions, free text is a question: all of it, typed as
 		// ask's question.
-		if req.Actor.DM || req.Conversational || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
+		if req.Actor.DM || req.Conversational || strings.HasSuffix(strings.TrimSpace(Fold(req.Text)), "?") {
 			ask, _ := e.lookup("ask")
 			named, err := e.typeText(ctx, req, ask.CommandInfo, append([]string{name}, words...))
 			if err != nil {

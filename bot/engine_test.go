@@ -93,6 +93,9 @@ func TestParseCommand(t *testing.T) {
 		{"ask how long is the CISSP exam?", "ask", "how long is the CISSP exam?"},
 		{"", "", ""},
 		{"cert\tdomains cissp", "domains", "cissp"},
+		{"\ufeffhelp quiz", "help", "quiz"},
+		{"ｑｕｉｚ　ｃｉｓｓｐ ７", "quiz", "cissp 7"},
+		{"／ｃｅｒｔ ｃｏｍｐａｒｅ", "compare", ""},
 	}
 	for _, tc := range tests {
 		name, rest := bot.ParseCommand(tc.in)
