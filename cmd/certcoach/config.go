@@ -14,6 +14,7 @@ import (
 // Config is everything certcoach reads from the environment (and .env).
 type Config struct {
 	DB          string
+	DBFrom      string // where DB was set, for messages: "--db" or "CERTCOACH_DB"
 	Addr        string
 	MetricsAddr string
 	KBDir       string
@@ -57,6 +58,7 @@ func loadConfig() Config {
 	}
 	return Config{
 		DB:                    get("CERTCOACH_DB", "./certcoach.db"),
+		DBFrom:                "CERTCOACH_DB",
 		Addr:                  get("CERTCOACH_ADDR", ":8080"),
 		MetricsAddr:           get("CERTCOACH_METRICS_ADDR", ""),
 		KBDir:                 get("CERTCOACH_KB_DIR", ""),

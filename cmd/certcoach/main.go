@@ -45,6 +45,9 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// consoleHint is the console's first line: what to type.
+const consoleHint = "Type help, or quit."
+
 // exitUsage is the exit code for a malformed command line.
 const exitUsage = 2
 
@@ -90,6 +93,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cfg.DB = *db
 		rest = append([]string{sub}, fl.Args()...)
 	}
+	fl.Visit(func(f *flag.Flag) {
+		if f.Name == "db" {
+			cfg.DBFrom = "--db"
+		}
+	})
 	if strings.TrimSpace(*user) == "" {
 		// Every command of an empty user would fail as an internal error.
 		fmt.Fprintln(stderr, "certcoach: --user must not be empty")
@@ -106,6 +114,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(rest) > 0 {
 		cmd = rest[0]
 	}
+	// Commands that take no arguments refuse them, as the chat commands do.
+	switch {
+	case cmd == "help" && len(rest) > 1:
+		fmt.Fprintf(stderr, "certcoach help takes no argument; for a command's help: certcoach ask \"help %s\"\n", rest[1])
+		return exitUsage
+	case (cmd == "console" || cmd == "serve") && len(rest) > 1:
+		fmt.Fprintf(stderr, "certcoach %s: unknown argument %q\n%s", cmd, rest[1], usage)
+		return exitUsage
+	case cmd == "kb" && len(rest) > 2:
+		fmt.Fprintf(stderr, "certcoach kb check: unknown argument %q\n%s", rest[2], usage)
+		return exitUsage
+	}
 	var err error
 	switch cmd {
 	case "":
@@ -116,10 +136,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if cfg.HasSlack() || cfg.HasDiscord() {
 			err = serve(ctx, cfg, log)
 		} else {
-			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see .env.example). Type help, or quit.")
+			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see .env.example). "+consoleHint)
 			err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 		}
 	case "console":
+		if isTerminal(stdin) { // piped, stdout is the replies alone
+			fmt.Fprintln(stdout, consoleHint)
+		}
 		err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 	case "ask":
 		if len(rest) < 2 {
@@ -311,7 +334,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.DB)
+	st, err := openStore(ctx, cfg.DB, cfg.DBFrom)
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,10 @@ func TestCLI(t *testing.T) {
 		{name: "typo with arguments", args: []string{"ask", "quizz cissp 7 5"}, code: 2, err: []string{`unknown command "quizz": did you mean "quiz cissp 7 5"?`}},
 		{name: "typo of remind", args: []string{"ask", "remnd 7:30"}, code: 2, err: []string{`did you mean "remind 7:30"?`}},
 		{name: "swapped letters", args: []string{"ask", "qiuz cissp"}, code: 2, err: []string{`did you mean "quiz cissp"?`}},
+		{name: "console with an argument", args: []string{"console", "extra"}, code: 2, err: []string{`certcoach console: unknown argument "extra"`}},
+		{name: "serve with an argument", args: []string{"serve", "extra"}, code: 2, err: []string{`certcoach serve: unknown argument "extra"`}},
+		{name: "kb check with an argument", args: []string{"kb", "check", "extra"}, code: 2, err: []string{`certcoach kb check: unknown argument "extra"`}},
+		{name: "help with an argument", args: []string{"help", "quiz"}, code: 2, err: []string{`certcoach ask "help quiz"`}},
 		{name: "empty user", args: []string{"--user", "", "ask", "progress"}, code: 2, err: []string{"--user must not be empty"}},
 		{name: "blank user after the command", args: []string{"ask", "--user", " ", "progress"}, code: 2, err: []string{"--user must not be empty"}},
 		// A refused argument is the caller's error: stderr and exit 2.
@@ -198,5 +202,42 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDatabaseSetting: a bad database setting is named by where it came
+// from, and a new SQLite file is its owner's alone.
+func TestDatabaseSetting(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		err  string
+	}{
+		{"flag names a folder", nil, []string{"--db", dir, "ask", "help"}, 1, "--db " + dir + " is a folder: name a database file, e.g. " + filepath.Join(dir, "certcoach.db")},
+		{"variable names a folder", map[string]string{"CERTCOACH_DB": dir}, []string{"ask", "help"}, 1, "CERTCOACH_DB " + dir + " is a folder"},
+		{"flag is a libpq setting", nil, []string{"ask", "--db", "host=x password=y", "help"}, 1, "--db looks like a PostgreSQL key=value setting"},
+		{"variable is a libpq setting", map[string]string{"CERTCOACH_DB": "host=x password=y"}, []string{"ask", "help"}, 1, "CERTCOACH_DB looks like a PostgreSQL key=value setting"},
+		{"new file", nil, []string{"--db", filepath.Join(dir, "new.db"), "ask", "progress"}, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLIEnv(t, tc.env, "", tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.err) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s\nstdout:\n%s", code, tc.code, tc.err, errOut, out)
+			}
+			if strings.Contains(errOut, "password=y") {
+				t.Errorf("stderr echoes the setting:\n%s", errOut)
+			}
+		})
+	}
+	st, err := os.Stat(filepath.Join(dir, "new.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := st.Mode().Perm(); perm != 0o600 {
+		t.Errorf("new database file mode %v, want 0600", perm)
 	}
 }
