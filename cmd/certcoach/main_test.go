@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,5 +240,63 @@ func TestDatabaseSetting(t *testing.T) {
 	}
 	if perm := st.Mode().Perm(); perm != 0o600 {
 		t.Errorf("new database file mode %v, want 0600", perm)
+	}
+}
+
+// TestConfigProblemsBeforeStart: a platform set up halfway, or a setting
+// that cannot work, is one plain line on stderr before anything starts:
+// no JSON log lines, no prefix said twice.
+func TestConfigProblemsBeforeStart(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"discord bot token alone", map[string]string{"DISCORD_BOT_TOKEN": "t"}, "DISCORD_BOT_TOKEN is set, but Discord also needs DISCORD_APP_ID"},
+		{"slack signing secret alone", map[string]string{"SLACK_SIGNING_SECRET": "s"}, "Slack also needs SLACK_BOT_TOKEN"},
+		{"slack app token alone", map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, "Slack also needs SLACK_BOT_TOKEN"},
+		{"bad public key", map[string]string{"DISCORD_PUBLIC_KEY": "zz"}, "DISCORD_PUBLIC_KEY: want 32 bytes as 64 hex digits"},
+		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "abc"}, `DISCORD_APP_ID="abc": want the Application ID`},
+		{"guild id not a number", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_GUILD_ID": "my server"}, `DISCORD_GUILD_ID="my server"`},
+		{"slack API URL without slash", map[string]string{"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y", "SLACK_API_URL": "http://127.0.0.1:1"}, `SLACK_API_URL="http://127.0.0.1:1" must end with "/"`},
+		{"multi-workspace without a key", map[string]string{"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2", "SLACK_SIGNING_SECRET": "3"}, "needs CERTCOACH_TOKEN_KEY"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": "", "SLACK_API_URL": "", "DISCORD_GUILD_ID": ""}
+			maps.Copy(env, tc.env)
+			for _, args := range [][]string{{"serve"}, nil} {
+				code, _, errOut := runCLIEnv(t, env, "", args...)
+				if code != 1 || !strings.HasPrefix(errOut, "certcoach: ") || !strings.Contains(errOut, tc.want) {
+					t.Fatalf("%v: exit %d, want 1 and one line with %q:\n%s", args, code, tc.want, errOut)
+				}
+				if strings.Contains(errOut, "{") || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "slack: slack") {
+					t.Errorf("%v: not one plain line:\n%s", args, errOut)
+				}
+			}
+		})
+	}
+}
+
+// TestDiscordRegisterNamesTheDialledURL: with DISCORD_API_URL set, a failed
+// registration names the address it dialled, not discord.com.
+func TestDiscordRegisterNamesTheDialledURL(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"API URL", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123", "DISCORD_API_URL": "http://127.0.0.1:9/"}, 1, `"http://127.0.0.1:9/api/v9/applications/123/commands"`},
+		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "abc"}, 2, `DISCORD_APP_ID="abc"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLIEnv(t, tc.env, "", "discord", "register")
+			if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "discord.com") {
+				t.Fatalf("exit %d, want %d; stderr lacks %q or names discord.com:\n%s", code, tc.code, tc.want, errOut)
+			}
+		})
 	}
 }
