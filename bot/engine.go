@@ -164,17 +164,99 @@ func (e *Engine) Commands() []CommandInfo {
 
 // Mistyped reports whether text is a command that does not exist rather
 // than a question: it starts with /cert (or "cert ") and names no command,
-// or it is one word close to a command name. name is the word taken as the
-// command, guess the command it most likely meant ("" when none is close).
-func (e *Engine) Mistyped(text string) (name, guess string, mistyped bool) {
-	if e.Known(text) {
+// or its first word is close to a command name and the rest reads as that
+// command's arguments (see typo). name is the word taken as the command,
+// guess the command it most likely meant ("" when none is close).
+func (e *Engine) Mistyped(ctx context.Context, req Request) (name, guess string, mistyped bool) {
+	if e.Known(req.Text) {
 		return "", "", false
 	}
-	name, rest := ParseCommand(text)
-	guess = e.Suggest(name)
-	t := strings.ToLower(strings.TrimSpace(text))
+	name, rest := ParseCommand(req.Text)
+	guess = e.typo(ctx, req, name, strings.Fields(rest))
+	t := strings.ToLower(strings.TrimSpace(req.Text))
 	prefixed := strings.HasPrefix(t, "/cert") || strings.HasPrefix(t, "cert ")
-	return name, guess, prefixed || (rest == "" && guess != "")
+	if prefixed && guess == "" {
+		guess = e.Suggest(name)
+	}
+	return name, guess, prefixed || guess != ""
+}
+
+// notTypos are first words close to a command name that begin questions
+// ("process for cissp endorsement", "plain english summary of cism").
+var notTypos = map[string]bool{
+	"what": true, "whats": true, "how": true, "who": true, "why": true, "when": true, "where": true, "which": true,
+	"is": true, "are": true, "does": true, "do": true, "can": true, "should": true, "could": true, "would": true,
+	"will": true, "quit": true, "plain": true, "plane": true, "process": true, "expert": true, "report": true,
+	"remain": true, "explain": true,
+}
+
+// typo is the command a first word that names none most likely meant
+// ("quizz", "qiuz"), when the words after it read as that command's
+// arguments ("quizz cissp 7 5", "remnd 7:30"); "" when the text reads as a
+// question. Free text is no evidence: any words fit `ask <question>`, and a
+// domain or topic named in words must exist.
+func (e *Engine) typo(ctx context.Context, req Request, name string, words []string) string {
+	if notTypos[name] {
+		return ""
+	}
+	guess := e.Suggest(name)
+	if guess == "" {
+		guess = e.swapped(name)
+	}
+	if guess == "" || len(words) == 0 {
+		return guess
+	}
+	p := e.parse(Request{Text: guess + " " + strings.Join(words, " ")})
+	if !p.known || p.err != nil {
+		return ""
+	}
+	info := typedInfo(p.cmd.CommandInfo, p.sub)
+	named, err := e.typeText(ctx, req, info, p.words)
+	if err != nil {
+		return ""
+	}
+	for _, prm := range info.Params {
+		v, ok := named[prm.Name]
+		if !ok {
+			continue
+		}
+		switch prm.Kind {
+		case KindText:
+			// Only help's argument says what it is: a command's name.
+			if f := strings.Fields(strings.ToLower(v)); guess != "help" || len(f) != 1 {
+				return ""
+			} else if _, ok := e.lookup(f[0]); !ok {
+				return ""
+			}
+		case KindTopic:
+			if _, ok := e.kb.Topic(v); !ok {
+				return ""
+			}
+		case KindDomain:
+			cert := e.certOrDefault(ctx, req, named)
+			if o := e.outlineFor(ctx, req, cert); o == nil || e.findDomain(o, v) == nil {
+				return ""
+			}
+		}
+	}
+	return guess
+}
+
+// swapped is the command name is with two neighbouring letters swapped
+// ("qiuz": "quiz"), a slip Suggest's edit distance counts twice; "" for none.
+func (e *Engine) swapped(name string) string {
+	b := []byte(name)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == b[i+1] {
+			continue
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+		if _, ok := e.commands[string(b)]; ok {
+			return string(b)
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+	}
+	return ""
 }
 
 // Known reports whether text starts with a known command name.
@@ -289,9 +371,13 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		if r, err, done := e.unknownWord(name, words); done {
 			return r, err
 		}
+		if guess := e.typo(ctx, req, name, words); guess != "" {
+			return Reply{Kind: "unknown"}, Errorf("Unknown command %q: did you mean `%s`? `help` lists them all.",
+				truncate(name, 40), truncate(strings.Join(append([]string{guess}, words...), " "), 60))
+		}
 		// In DMs and mentions, free text is a question: all of it, typed as
 		// ask's question.
-		if req.Actor.DM || req.Conversational || strings.HasSuffix(strings.TrimSpace(req.Text), "?") {
+		if req.Actor.DM || req.Conversational || strings.HasSuffix(strings.TrimSpace(Fold(req.Text)), "?") {
 			ask, _ := e.lookup("ask")
 			named, err := e.typeText(ctx, req, ask.CommandInfo, append([]string{name}, words...))
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
 )
@@ -92,6 +93,9 @@ func TestParseCommand(t *testing.T) {
 		{"ask how long is the CISSP exam?", "ask", "how long is the CISSP exam?"},
 		{"", "", ""},
 		{"cert\tdomains cissp", "domains", "cissp"},
+		{"\ufeffhelp quiz", "help", "quiz"},
+		{"ｑｕｉｚ　ｃｉｓｓｐ ７", "quiz", "cissp 7"},
+		{"／ｃｅｒｔ ｃｏｍｐａｒｅ", "compare", ""},
 	}
 	for _, tc := range tests {
 		name, rest := bot.ParseCommand(tc.in)
@@ -350,6 +354,7 @@ func TestReadOnlyAsPrepared(t *testing.T) {
 // command, is a mistyped command; a question is not.
 func TestMistyped(t *testing.T) {
 	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	tests := []struct {
 		text, name, guess string
 		mistyped          bool
@@ -358,11 +363,66 @@ func TestMistyped(t *testing.T) {
 		{"quizz", "quizz", "quiz", true},
 		{"quiz cissp", "", "", false},
 		{"what is the cissp passing score?", "what", "", false},
+		{"quizz cissp 7 5", "quizz", "quiz", true},
+		{"remnd 7:30", "remnd", "remind", true},
+		{"qiuz cissp", "qiuz", "quiz", true},
+		{"qiuz", "qiuz", "quiz", true},
+		{"quizz me on crypto", "", "", false},
+		{"process for cissp endorsement", "", "", false},
 	}
 	for _, tc := range tests {
-		name, guess, mistyped := h.e.Mistyped(tc.text)
+		name, guess, mistyped := h.e.Mistyped(context.Background(), bot.Request{Actor: actor("alice"), Text: tc.text})
 		if mistyped != tc.mistyped || mistyped && (name != tc.name || guess != tc.guess) {
 			t.Errorf("Mistyped(%q) = %q, %q, %v; want %q, %q, %v", tc.text, name, guess, mistyped, tc.name, tc.guess, tc.mistyped)
 		}
+	}
+}
+
+// TestTypoWithArguments: a first word one slip from a command, followed by
+// words that read as that command's arguments, gets a did-you-mean naming
+// the whole corrected line; words that read as a question still go to ask.
+func TestTypoWithArguments(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	tests := []struct {
+		text    string
+		outcome string
+		want    string // in the reply
+		notWant string
+	}{
+		{"quizz cissp 7 5", bot.OutcomeUserError, "did you mean `quiz cissp 7 5`?", ""},
+		{"remnd 7:30", bot.OutcomeUserError, "did you mean `remind 7:30`?", ""},
+		{"qiuz cissp", bot.OutcomeUserError, "did you mean `quiz cissp`?", ""},
+		{"qiuz", bot.OutcomeUserError, "did you mean `quiz`?", ""},
+		{"quizz cissp security operations", bot.OutcomeUserError, "did you mean `quiz cissp security operations`?", ""},
+		{"hepl quiz", bot.OutcomeUserError, "did you mean `help quiz`?", ""},
+		{"compaer iam", bot.OutcomeUserError, "did you mean `compare iam`?", ""},
+		{"domian cissp 7", bot.OutcomeUserError, "did you mean `domain cissp 7`?", ""},
+		// Questions: the words are no arguments of the near command.
+		{"quizz me on crypto", bot.OutcomeOK, "", "did you mean"},
+		{"process for cissp endorsement", bot.OutcomeOK, "Endorsement", "did you mean"},
+		{"task management in cism", bot.OutcomeOK, "", "did you mean"},
+		{"plans for the cism exam", bot.OutcomeOK, "", "did you mean"},
+		{"exams compared", bot.OutcomeOK, "", "did you mean"},
+		{"remain calm during the exam", bot.OutcomeOK, "", "did you mean"},
+		{"remnd me to study", bot.OutcomeOK, "", "did you mean"},
+		{"hepl me please", bot.OutcomeOK, "", "did you mean"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			a := actor("alice")
+			a.DM = true // free text is a question, as in the console
+			r := h.e.Handle(context.Background(), bot.Request{Actor: a, Text: tc.text})
+			text := all(r)
+			if r.Outcome != tc.outcome {
+				t.Fatalf("outcome %q, want %q; reply:\n%s", r.Outcome, tc.outcome, text)
+			}
+			if tc.want != "" && !strings.Contains(text, tc.want) {
+				t.Errorf("reply lacks %q:\n%s", tc.want, text)
+			}
+			if tc.notWant != "" && strings.Contains(text, tc.notWant) {
+				t.Errorf("reply has %q:\n%s", tc.notWant, text)
+			}
+		})
 	}
 }

@@ -66,6 +66,9 @@ type Args struct {
 // "compare".
 func ParseCommand(text string) (name, rest string) {
 	t := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r = foldRune(r); r < 0 {
+			return r
+		}
 		if r == '\n' || r == '\t' {
 			return r
 		}
@@ -97,6 +100,23 @@ func ParseCommand(text string) (name, rest string) {
 	}
 	rest = strings.TrimSpace(rest)
 	return strings.ToLower(name), rest
+}
+
+// Fold is typed text as a command reads it: fullwidth letters, digits and
+// signs (an East Asian input method's ｃｉｓｓｐ) as their ASCII ones, and
+// without byte order marks or zero-width spaces (a pasted line's).
+func Fold(text string) string { return strings.Map(foldRune, text) }
+
+func foldRune(r rune) rune {
+	switch {
+	case r >= '\uff01' && r <= '\uff5e': // fullwidth forms of ! to ~
+		return r - 0xfee0
+	case r == '\u3000': // ideographic space
+		return ' '
+	case r == '\ufeff' || r == '\u200b':
+		return -1
+	}
+	return r
 }
 
 // ArgsText is the argument text the engine parsed from a prepared request

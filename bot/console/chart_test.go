@@ -77,3 +77,50 @@ func TestForgetDeletesTheChartFile(t *testing.T) {
 		t.Errorf("chart file still there after forget (stat: %v)", err)
 	}
 }
+
+// TestChartFileIsNewAndPrivate: each chart is a new file with a random name
+// (no one can plant a link under a name known in advance), readable only by
+// its owner, and it replaces the user's earlier one.
+func TestChartFileIsNewAndPrivate(t *testing.T) {
+	c, ctx := answeredOnce(t)
+	re := regexp.MustCompile(`written to (\S+\.png)`)
+	var paths []string
+	for range 2 {
+		m := re.FindStringSubmatch(c.Do(ctx, "progress chart"))
+		if m == nil {
+			t.Fatal("no chart written")
+		}
+		paths = append(paths, m[1])
+	}
+	tests := []struct {
+		name   string
+		path   string
+		exists bool
+	}{
+		{"first chart replaced", paths[0], false},
+		{"second chart kept", paths[1], true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := os.Lstat(tc.path)
+			if !tc.exists {
+				if !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s still there (stat: %v)", tc.path, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if perm := st.Mode().Perm(); perm != 0o600 || !st.Mode().IsRegular() {
+				t.Errorf("%s: mode %v, want a regular file, 0600", tc.path, st.Mode())
+			}
+			if base := filepath.Base(tc.path); base == "certcoach-tester-progress.png" || !strings.HasPrefix(base, "certcoach-tester-progress-") {
+				t.Errorf("chart file name %q", base)
+			}
+		})
+	}
+	if paths[0] == paths[1] {
+		t.Errorf("both charts written to %s", paths[0])
+	}
+}

@@ -49,6 +49,7 @@ func (c *Console) Request(line string) bot.Request {
 	defer c.mu.Unlock()
 	c.n++
 	req := bot.Request{Actor: c.actor, ID: fmt.Sprintf("console-%d", c.n)}
+	line = bot.Fold(line) // a fullwidth Ｂ presses B
 	for _, b := range c.last {
 		if matches(line, b) {
 			req.Action = b.ID
@@ -59,8 +60,18 @@ func (c *Console) Request(line string) bot.Request {
 	return req
 }
 
+// Actor is who this console's requests come from.
+func (c *Console) Actor() bot.Actor { return c.actor }
+
 // Do runs one line and returns the rendered reply.
 func (c *Console) Do(ctx context.Context, line string) string {
+	out, _ := c.DoOutcome(ctx, line)
+	return out
+}
+
+// DoOutcome runs one line and returns the rendered reply with its outcome
+// (bot.OutcomeOK, bot.OutcomeUserError...), for a caller that exits by it.
+func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 	r := c.h.Handle(ctx, c.Request(line))
 	c.mu.Lock()
 	// A reply with buttons, or one that replaces the screen it came from
@@ -77,36 +88,74 @@ func (c *Console) Do(ctx context.Context, line string) string {
 	}
 	if r.DataDeleted {
 		// The chart file is this user's data too.
-		if err := os.Remove(c.imagePath(bot.ChartFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := c.removeImages(bot.ChartFile, ""); err != nil {
 			out += fmt.Sprintf("The chart file could not be deleted (%v).\n", err)
 		}
 	}
-	return out
+	return out, r.Outcome
 }
 
-// imagePath is where a reply's picture named name is written for this
-// console's user.
-func (c *Console) imagePath(name string) string {
-	dir := c.ChartDir
-	if dir == "" {
-		dir = os.TempDir()
-	}
+// imagePattern is the os.CreateTemp pattern of this console user's files of
+// a reply's picture named name ("certcoach-bob-progress-*.png"): a random
+// name, so that no one can plant a file or a link under it in a shared
+// temporary directory beforehand.
+func (c *Console) imagePattern(name string) string {
 	safe := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 			return r
 		}
-		return '_'
+		return '_' // never '-', which separates the user from the name
 	}, c.actor.User)
-	return filepath.Join(dir, "certcoach-"+safe+"-"+name)
+	ext := filepath.Ext(name)
+	return "certcoach-" + safe + "-" + strings.TrimSuffix(name, ext) + "-*" + ext
 }
 
-// saveImage writes a reply's picture (the progress chart) to a file named
-// after the user, replaced on each run, and says where it is.
+func (c *Console) imageDir() string {
+	if c.ChartDir != "" {
+		return c.ChartDir
+	}
+	return os.TempDir()
+}
+
+// removeImages deletes this user's files of the picture named name except
+// keep; files of the same name another account owns are not ours to remove.
+func (c *Console) removeImages(name, keep string) error {
+	dir := c.imageDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	prefix, suffix, _ := strings.Cut(c.imagePattern(name), "*")
+	for _, ent := range entries {
+		p := filepath.Join(dir, ent.Name())
+		if !strings.HasPrefix(ent.Name(), prefix) || !strings.HasSuffix(ent.Name(), suffix) || p == keep {
+			continue
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveImage writes a reply's picture (the progress chart) to a new file
+// (0600, created, never an existing one followed), removes the user's
+// earlier ones, and says where it is.
 func (c *Console) saveImage(img *bot.Image) string {
-	path := c.imagePath(img.Name)
-	if err := os.WriteFile(path, img.PNG, 0o600); err != nil {
+	f, err := os.CreateTemp(c.imageDir(), c.imagePattern(img.Name))
+	if err != nil {
 		return fmt.Sprintf("The chart could not be written (%v).", err)
 	}
+	path := f.Name()
+	_, err = f.Write(img.PNG)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return fmt.Sprintf("The chart could not be written (%v).", err)
+	}
+	_ = c.removeImages(img.Name, path) // a stale chart left behind is not worth failing this one
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -184,11 +233,12 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 			c.print(fmt.Sprintf("That line is longer than %d KiB: ignored.\n", MaxLine>>10))
 			continue
 		}
-		line := strings.TrimSpace(l.line)
+		line := strings.TrimSpace(bot.Fold(l.line))
 		if line == "" {
 			continue
 		}
 		if line == "quit" || line == "exit" {
+			c.openNote() // as Ctrl-D does
 			return nil
 		}
 		out := c.Do(ctx, line)

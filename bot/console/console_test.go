@@ -288,6 +288,10 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 		{"quiz finished with a right answer", "quiz cissp 1 1\n!right\n", false},
 		{"quiz finished with a wrong answer", "quiz cissp 1 1\n!wrong\n", false},
 		{"quiz 2 of 2 answered right", "quiz cissp 1 2\n!right\n", true},
+		// quit and exit leave as Ctrl-D does.
+		{"quit mid quiz", "quiz cissp 3\nquit\nhelp\n", true},
+		{"exit mid quiz", "quiz cissp 3\nexit\n", true},
+		{"quit with nothing open", "help\nquit\n", false},
 	}
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
@@ -345,5 +349,32 @@ func TestRunInterruptMidQuiz(t *testing.T) {
 		if got := strings.Contains(out.String(), "Interrupted: bye.\nNothing is lost"); got != tc.note {
 			t.Errorf("after %q: note shown %v, want %v:\n%s", tc.first, got, tc.note, out.String())
 		}
+	}
+}
+
+// TestFoldedInput: fullwidth characters (an East Asian input method) and a
+// leading byte order mark (a pasted or piped file) read as plain ASCII, for
+// commands and for the letters that press buttons.
+func TestFoldedInput(t *testing.T) {
+	tests := []struct {
+		name, line, want string
+	}{
+		{"BOM before a command", "\ufeffhelp quiz", "help: quiz"},
+		{"fullwidth command", "ｄｏｍａｉｎｓ　ｃｉｓｓｐ", "CISSP domains"},
+		{"fullwidth question", "ｃｉｓｓｐ ｐａｓｓｉｎｇ ｓｃｏｒｅ", "700"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, _ := newConsole(t)
+			if out := c.Do(context.Background(), tc.line); !strings.Contains(out, tc.want) {
+				t.Errorf("%q: reply lacks %q:\n%s", tc.line, tc.want, out)
+			}
+		})
+	}
+	c, _, _ := newConsole(t)
+	ctx := context.Background()
+	c.Do(ctx, "quiz cissp 3")
+	if out := c.Do(ctx, "Ｂ"); !strings.Contains(out, "The answer is") {
+		t.Errorf("fullwidth B did not answer:\n%s", out)
 	}
 }

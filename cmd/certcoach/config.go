@@ -1,11 +1,16 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/certcoach/certcoach/internal/tokenbox"
 
 	"github.com/certcoach/certcoach/storage"
 	"github.com/certcoach/certcoach/storage/postgres"
@@ -14,6 +19,7 @@ import (
 // Config is everything certcoach reads from the environment (and .env).
 type Config struct {
 	DB          string
+	DBFrom      string // where DB was set, for messages: "--db" or "CERTCOACH_DB"
 	Addr        string
 	MetricsAddr string
 	KBDir       string
@@ -57,6 +63,7 @@ func loadConfig() Config {
 	}
 	return Config{
 		DB:                    get("CERTCOACH_DB", "./certcoach.db"),
+		DBFrom:                "CERTCOACH_DB",
 		Addr:                  get("CERTCOACH_ADDR", ":8080"),
 		MetricsAddr:           get("CERTCOACH_METRICS_ADDR", ""),
 		KBDir:                 get("CERTCOACH_KB_DIR", ""),
@@ -94,13 +101,68 @@ func (c Config) HasSlack() bool {
 // rather than the one of SLACK_BOT_TOKEN.
 func (c Config) SlackMulti() bool { return c.SlackClientID != "" || c.SlackClientSecret != "" }
 
-// incomplete reports a platform set up halfway: a Slack bot token alone
-// can neither receive requests (HTTP needs the signing secret) nor connect
+// incomplete reports a platform set up halfway, or a setting that cannot
+// work, before anything starts or logs: a Slack bot token alone can
+// neither receive requests (HTTP needs the signing secret) nor connect
 // (Socket Mode needs the app token), and would otherwise read as "no
 // credentials" and open the console.
 func (c Config) incomplete() error {
 	if c.SlackBotToken != "" && !c.HasSlack() {
 		return errors.New("SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (to serve HTTP at /slack/events) or SLACK_APP_TOKEN (for Socket Mode); see .env.example")
+	}
+	if c.HasSlack() && !c.SlackMulti() && c.SlackBotToken == "" {
+		return errors.New("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set, but Slack also needs SLACK_BOT_TOKEN (OAuth & Permissions, xoxb-...); see .env.example")
+	}
+	if c.SlackMulti() {
+		if err := c.slackMultiProblem(); err != nil {
+			return err
+		}
+	}
+	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
+		return fmt.Errorf("SLACK_API_URL=%q must end with \"/\"", c.SlackAPIURL)
+	}
+	if c.DiscordBotToken != "" && c.DiscordAppID == "" && c.DiscordPublicKey == "" {
+		return errors.New("DISCORD_BOT_TOKEN is set, but Discord also needs DISCORD_APP_ID (for the gateway) or DISCORD_PUBLIC_KEY (for HTTP interactions); see .env.example")
+	}
+	if c.DiscordPublicKey != "" {
+		if b, err := hex.DecodeString(c.DiscordPublicKey); err != nil || len(b) != ed25519.PublicKeySize {
+			return fmt.Errorf("DISCORD_PUBLIC_KEY: want %d bytes as %d hex digits; copy the Public Key from the Developer Portal (General Information)", ed25519.PublicKeySize, 2*ed25519.PublicKeySize)
+		}
+	}
+	return c.discordIDsProblem()
+}
+
+// discordIDsProblem refuses a Discord application or guild ID that is not
+// a snowflake (a number): Discord would answer every call with a 404.
+func (c Config) discordIDsProblem() error {
+	for _, v := range []struct{ name, value, where string }{
+		{"DISCORD_APP_ID", c.DiscordAppID, "the Application ID (Developer Portal, General Information)"},
+		{"DISCORD_GUILD_ID", c.DiscordGuildID, "the server ID (Discord: Copy Server ID)"},
+	} {
+		if _, err := strconv.ParseUint(v.value, 10, 64); v.value != "" && err != nil {
+			return fmt.Errorf("%s=%q: want %s, a number", v.name, v.value, v.where)
+		}
+	}
+	return nil
+}
+
+// slackMultiProblem checks the multi-workspace settings: serve refuses to
+// start without a token key, as tokens would otherwise be stored readable.
+func (c Config) slackMultiProblem() error {
+	if c.SlackClientID == "" || c.SlackClientSecret == "" {
+		return errors.New("multi-workspace Slack needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+	}
+	if c.TokenKey == "" {
+		return errors.New("multi-workspace Slack (SLACK_CLIENT_ID set) needs CERTCOACH_TOKEN_KEY to encrypt the workspaces' tokens: generate one with `openssl rand -hex 32`")
+	}
+	if _, err := tokenbox.New(c.TokenKey); err != nil {
+		return fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
+	}
+	if c.PublicURL == "" || !(strings.HasPrefix(c.PublicURL, "https://") || strings.HasPrefix(c.PublicURL, "http://")) {
+		return errors.New("multi-workspace Slack needs CERTCOACH_PUBLIC_URL, the https:// address Slack and browsers reach serve at (the redirect URL is <it>/slack/oauth_redirect)")
+	}
+	if c.SlackSigningSecret == "" {
+		return errors.New("multi-workspace Slack needs SLACK_SIGNING_SECRET (events arrive over HTTP)")
 	}
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -145,6 +147,10 @@ func discordCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 		fmt.Fprintln(stderr, "certcoach: discord register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID")
 		return exitUsage
 	}
+	if err := cfg.discordIDsProblem(); err != nil {
+		fmt.Fprintln(stderr, "certcoach:", err)
+		return exitUsage
+	}
 	a, err := openApp(ctx, cfg, log, bot.Options{})
 	if err != nil {
 		fmt.Fprintln(stderr, "certcoach:", err)
@@ -158,7 +164,7 @@ func discordCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 	}
 	defs := discord.Definitions(a.engine.Commands())
 	if err := discord.Register(ctx, s, cfg.DiscordAppID, cfg.DiscordGuildID, defs); err != nil {
-		fmt.Fprintln(stderr, "certcoach:", err)
+		fmt.Fprintln(stderr, "certcoach:", dialled(err.Error(), cfg.DiscordAPIURL))
 		return 1
 	}
 	if err := a.store.SetKV(ctx, discord.HashKey(cfg.DiscordAppID, cfg.DiscordGuildID), discord.Hash(defs)); err != nil {
@@ -170,4 +176,15 @@ func discordCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 	}
 	fmt.Fprintf(stdout, "registered /%s with %d sub-commands %s\n", discord.CommandName, len(defs[0].Options), where)
 	return 0
+}
+
+// dialled is an error message with Discord's address replaced by apiURL's
+// scheme and host when DISCORD_API_URL sends requests elsewhere: the HTTP
+// client names the URL it was given, not the one the session dialled.
+func dialled(msg, apiURL string) string {
+	u, err := url.Parse(apiURL)
+	if apiURL == "" || err != nil || u.Host == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, strings.TrimSuffix(discordgo.EndpointDiscord, "/"), u.Scheme+"://"+u.Host)
 }

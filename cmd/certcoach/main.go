@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -44,14 +45,17 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// consoleHint is the console's first line: what to type.
+const consoleHint = "Type help, or quit."
+
 // exitUsage is the exit code for a malformed command line.
 const exitUsage = 2
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// .env is optional; real environment variables win. One that cannot be
 	// read is an error: ignored, its credentials would silently be missing.
-	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(stderr, "certcoach: .env: %s (see .env.example)\n", dotenvProblem(".env"))
+	if err := loadDotenv(".env"); err != nil {
+		fmt.Fprintf(stderr, "certcoach: .env: %v (see .env.example)\n", err)
 		return 1
 	}
 	cfg := loadConfig()
@@ -89,6 +93,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cfg.DB = *db
 		rest = append([]string{sub}, fl.Args()...)
 	}
+	fl.Visit(func(f *flag.Flag) {
+		if f.Name == "db" {
+			cfg.DBFrom = "--db"
+		}
+	})
+	if strings.TrimSpace(*user) == "" {
+		// Every command of an empty user would fail as an internal error.
+		fmt.Fprintln(stderr, "certcoach: --user must not be empty")
+		return exitUsage
+	}
 	log := newLogger(cfg.LogLevel, stderr, cfg.secrets()...)
 	if _, ok := logLevel(cfg.LogLevel); !ok {
 		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
@@ -100,6 +114,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(rest) > 0 {
 		cmd = rest[0]
 	}
+	// Commands that take no arguments refuse them, as the chat commands do.
+	switch {
+	case cmd == "help" && len(rest) > 1:
+		fmt.Fprintf(stderr, "certcoach help takes no argument; for a command's help: certcoach ask \"help %s\"\n", rest[1])
+		return exitUsage
+	case (cmd == "console" || cmd == "serve") && len(rest) > 1:
+		fmt.Fprintf(stderr, "certcoach %s: unknown argument %q\n%s", cmd, rest[1], usage)
+		return exitUsage
+	case cmd == "kb" && len(rest) > 2:
+		fmt.Fprintf(stderr, "certcoach kb check: unknown argument %q\n%s", rest[2], usage)
+		return exitUsage
+	}
 	var err error
 	switch cmd {
 	case "":
@@ -110,10 +136,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if cfg.HasSlack() || cfg.HasDiscord() {
 			err = serve(ctx, cfg, log)
 		} else {
-			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see .env.example). Type help, or quit.")
+			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see .env.example). "+consoleHint)
 			err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 		}
 	case "console":
+		if isTerminal(stdin) { // piped, stdout is the replies alone
+			fmt.Fprintln(stdout, consoleHint)
+		}
 		err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 	case "ask":
 		if len(rest) < 2 {
@@ -177,26 +206,72 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// dotenvProblem says what is wrong with a .env file godotenv refused, by
-// line number only: the parser's message quotes the file, secrets and all.
-func dotenvProblem(path string) string {
+// loadDotenv loads path when it exists. A line that is not NAME=value
+// stops it, named by its number only: godotenv's own message quotes the
+// file, secrets and all, and it takes `B:2` for `B=2`.
+func loadDotenv(path string) error {
 	b, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	// The bad line follows the longest start of the file that parses: a
-	// quoted value may run over several lines, so no line is judged alone.
-	lines := strings.Split(string(b), "\n")
-	good := 0
-	for n := 1; n <= len(lines); n++ {
-		if _, err := godotenv.Unmarshal(strings.Join(lines[:n], "\n")); err == nil {
-			good = n
+	if err != nil {
+		return err
+	}
+	if n := badDotenvLine(string(b)); n > 0 {
+		return fmt.Errorf("line %d is not NAME=value", n)
+	}
+	if err := godotenv.Load(path); err != nil {
+		return errors.New("it cannot be parsed")
+	}
+	return nil
+}
+
+var dotenvLineRe = regexp.MustCompile(`^(export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*(.*)$`)
+
+// badDotenvLine is the number of the first line of a .env file that is
+// neither blank, a comment nor NAME=value, or 0. A quoted value may run
+// over several lines: they are part of its entry.
+func badDotenvLine(text string) int {
+	lines := strings.Split(strings.TrimPrefix(text, "\ufeff"), "\n")
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimSpace(strings.TrimSuffix(lines[i], "\r"))
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		m := dotenvLineRe.FindStringSubmatch(l)
+		if m == nil {
+			return i + 1
+		}
+		v := m[2]
+		if v == "" || (v[0] != '"' && v[0] != '\'') {
+			continue
+		}
+		// Skip to the line that closes the quote, if not this one.
+		q := v[0]
+		rest := v[1:]
+		for !closesQuote(rest, q) {
+			i++
+			if i == len(lines) {
+				return 0 // unterminated: godotenv says so
+			}
+			rest = lines[i]
 		}
 	}
-	if good < len(lines) {
-		return fmt.Sprintf("line %d is not NAME=value", good+1)
+	return 0
+}
+
+// closesQuote reports whether s holds the closing quote q (a double quote
+// escaped by a backslash does not close).
+func closesQuote(s string, q byte) bool {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && q == '"':
+			i++
+		case s[i] == q:
+			return true
+		}
 	}
-	return "it cannot be parsed"
+	return false
 }
 
 // logLevel is the level s names; ok is false, and the level info, for
@@ -259,7 +334,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, opts bot.Options
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.DB)
+	st, err := openStore(ctx, cfg.DB, cfg.DBFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -357,11 +432,16 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 		return 1
 	}
 	defer a.Close()
+	con := newConsole(a, user, stdout)
 	// Text that is not a command is a question, as in the console and DMs;
-	// a lone word close to a command name is a mistyped command.
-	if name, guess, mistyped := a.engine.Mistyped(text); mistyped {
+	// a word close to a command name, alone or with that command's
+	// arguments, is a mistyped command.
+	if name, guess, mistyped := a.engine.Mistyped(ctx, bot.Request{Actor: con.Actor(), Text: text}); mistyped {
 		fmt.Fprintf(stderr, "unknown command %q", name)
 		if guess != "" {
+			if _, rest := bot.ParseCommand(text); rest != "" {
+				guess += " " + rest
+			}
 			fmt.Fprintf(stderr, ": did you mean %q?", guess)
 		}
 		fmt.Fprint(stderr, " Commands: ")
@@ -372,7 +452,18 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 		fmt.Fprintln(stderr, strings.Join(names, ", ")+`. Example: certcoach ask "/cert compare"`)
 		return exitUsage
 	}
-	fmt.Fprint(stdout, newConsole(a, user, stdout).Do(ctx, text))
+	// A refusal (a bad argument, nothing to answer) is the caller's error,
+	// as a mistyped command is: on stderr, with its own exit code.
+	out, outcome := con.DoOutcome(ctx, text)
+	switch outcome {
+	case bot.OutcomeUserError, bot.OutcomeLimited:
+		fmt.Fprint(stderr, out)
+		return exitUsage
+	case bot.OutcomeError:
+		fmt.Fprint(stderr, out)
+		return 1
+	}
+	fmt.Fprint(stdout, out)
 	return 0
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,19 @@ func TestCLI(t *testing.T) {
 		{name: "ask an empty question", args: []string{"ask", ""}, code: 2, err: []string{`Ask me something, e.g. certcoach ask "how long is the cissp exam?"`}},
 		{name: "ask blanks", args: []string{"ask", " ", "\t"}, code: 2, err: []string{"Ask me something"}},
 		{name: "bad subcommand", args: []string{"dance"}, code: 2, err: []string{"unknown command"}},
+		{name: "typo with arguments", args: []string{"ask", "quizz cissp 7 5"}, code: 2, err: []string{`unknown command "quizz": did you mean "quiz cissp 7 5"?`}},
+		{name: "typo of remind", args: []string{"ask", "remnd 7:30"}, code: 2, err: []string{`did you mean "remind 7:30"?`}},
+		{name: "swapped letters", args: []string{"ask", "qiuz cissp"}, code: 2, err: []string{`did you mean "quiz cissp"?`}},
+		{name: "console with an argument", args: []string{"console", "extra"}, code: 2, err: []string{`certcoach console: unknown argument "extra"`}},
+		{name: "serve with an argument", args: []string{"serve", "extra"}, code: 2, err: []string{`certcoach serve: unknown argument "extra"`}},
+		{name: "kb check with an argument", args: []string{"kb", "check", "extra"}, code: 2, err: []string{`certcoach kb check: unknown argument "extra"`}},
+		{name: "help with an argument", args: []string{"help", "quiz"}, code: 2, err: []string{`certcoach ask "help quiz"`}},
+		{name: "empty user", args: []string{"--user", "", "ask", "progress"}, code: 2, err: []string{"--user must not be empty"}},
+		{name: "blank user after the command", args: []string{"ask", "--user", " ", "progress"}, code: 2, err: []string{"--user must not be empty"}},
+		// A refused argument is the caller's error: stderr and exit 2.
+		{name: "bad time", args: []string{"ask", "remind 25:00 UTC"}, code: 2, err: []string{"time"}},
+		{name: "too many questions", args: []string{"ask", "quiz cissp 99"}, code: 2, err: []string{"99"}},
+		{name: "question too long", args: []string{"ask", "ask " + strings.Repeat("why ", 130)}, code: 2, err: []string{"at most 500 characters"}},
 		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "cues (share of questions", "questions per objective, cissp-2024", "ok: no problems found"}},
 		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
 		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
@@ -150,6 +164,12 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 		// A quoted value over two lines is one entry: the bad line is still named right.
 		{name: "malformed line after a multi-line value", dotenv: "CERTCOACH_WALK_A=1\nCERTCOACH_WALK_B=\"line one\nline two\"\nSLACK_BOT_TOKEN xoxb-secret-1\n",
 			code: 1, err: []string{".env: line 4 is not NAME=value"}, notErr: []string{"secret"}},
+		{name: "a line without =", dotenv: "CERTCOACH_WALK_A=1\nhello world\nCERTCOACH_WALK_C=3\n", code: 1, err: []string{".env: line 2 is not NAME=value"}},
+		{name: "a lone word on line 1", dotenv: "bad\n", code: 1, err: []string{".env: line 1 is not NAME=value"}},
+		{name: "a last line without newline", dotenv: "CERTCOACH_WALK_A=1\nhello world", code: 1, err: []string{".env: line 2 is not NAME=value"}},
+		{name: "a colon is no =", dotenv: "CERTCOACH_WALK_A=1\nCERTCOACH_WALK_B:2\n", code: 1, err: []string{".env: line 2 is not NAME=value"}},
+		{name: "single-quoted value over two lines", dotenv: "CERTCOACH_WALK_A='one\ntwo'\nbad line\n", code: 1, err: []string{".env: line 3 is not NAME=value"}},
+		{name: "export and quotes", dotenv: "export CERTCOACH_WALK_A=\"a \\\" b\"\r\nCERTCOACH_WALK_B = 'x'\n\n"},
 		{name: "good .env", dotenv: "# comment\nCERTCOACH_WALK_A=1\n"},
 		{name: "no .env"},
 		{name: "unknown log level", env: map[string]string{"CERTCOACH_LOG_LEVEL": "verbose"}, err: []string{"CERTCOACH_LOG_LEVEL is not debug, info, warn or error"}},
@@ -159,7 +179,10 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			t.Chdir(dir)
-			t.Setenv("CERTCOACH_WALK_A", "") // set, so a loaded .env leaves the process's environment alone
+			// Set, so a loaded .env leaves the process's environment alone.
+			for _, k := range []string{"CERTCOACH_WALK_A", "CERTCOACH_WALK_B", "CERTCOACH_WALK_C"} {
+				t.Setenv(k, "")
+			}
 			if tc.dotenv != "" {
 				if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(tc.dotenv), 0o600); err != nil {
 					t.Fatal(err)
@@ -178,6 +201,101 @@ func TestStartupSaysWhatIsWrong(t *testing.T) {
 				if strings.Contains(errOut, w) {
 					t.Errorf("stderr has %q:\n%s", w, errOut)
 				}
+			}
+		})
+	}
+}
+
+// TestDatabaseSetting: a bad database setting is named by where it came
+// from, and a new SQLite file is its owner's alone.
+func TestDatabaseSetting(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		err  string
+	}{
+		{"flag names a folder", nil, []string{"--db", dir, "ask", "help"}, 1, "--db " + dir + " is a folder: name a database file, e.g. " + filepath.Join(dir, "certcoach.db")},
+		{"variable names a folder", map[string]string{"CERTCOACH_DB": dir}, []string{"ask", "help"}, 1, "CERTCOACH_DB " + dir + " is a folder"},
+		{"flag is a libpq setting", nil, []string{"ask", "--db", "host=x password=y", "help"}, 1, "--db looks like a PostgreSQL key=value setting"},
+		{"variable is a libpq setting", map[string]string{"CERTCOACH_DB": "host=x password=y"}, []string{"ask", "help"}, 1, "CERTCOACH_DB looks like a PostgreSQL key=value setting"},
+		{"new file", nil, []string{"--db", filepath.Join(dir, "new.db"), "ask", "progress"}, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLIEnv(t, tc.env, "", tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.err) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s\nstdout:\n%s", code, tc.code, tc.err, errOut, out)
+			}
+			if strings.Contains(errOut, "password=y") {
+				t.Errorf("stderr echoes the setting:\n%s", errOut)
+			}
+		})
+	}
+	st, err := os.Stat(filepath.Join(dir, "new.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := st.Mode().Perm(); perm != 0o600 {
+		t.Errorf("new database file mode %v, want 0600", perm)
+	}
+}
+
+// TestConfigProblemsBeforeStart: a platform set up halfway, or a setting
+// that cannot work, is one plain line on stderr before anything starts:
+// no JSON log lines, no prefix said twice.
+func TestConfigProblemsBeforeStart(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"discord bot token alone", map[string]string{"DISCORD_BOT_TOKEN": "t"}, "DISCORD_BOT_TOKEN is set, but Discord also needs DISCORD_APP_ID"},
+		{"slack signing secret alone", map[string]string{"SLACK_SIGNING_SECRET": "s"}, "Slack also needs SLACK_BOT_TOKEN"},
+		{"slack app token alone", map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, "Slack also needs SLACK_BOT_TOKEN"},
+		{"bad public key", map[string]string{"DISCORD_PUBLIC_KEY": "zz"}, "DISCORD_PUBLIC_KEY: want 32 bytes as 64 hex digits"},
+		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "abc"}, `DISCORD_APP_ID="abc": want the Application ID`},
+		{"guild id not a number", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_GUILD_ID": "my server"}, `DISCORD_GUILD_ID="my server"`},
+		{"slack API URL without slash", map[string]string{"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y", "SLACK_API_URL": "http://127.0.0.1:1"}, `SLACK_API_URL="http://127.0.0.1:1" must end with "/"`},
+		{"multi-workspace without a key", map[string]string{"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2", "SLACK_SIGNING_SECRET": "3"}, "needs CERTCOACH_TOKEN_KEY"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": "", "SLACK_API_URL": "", "DISCORD_GUILD_ID": ""}
+			maps.Copy(env, tc.env)
+			for _, args := range [][]string{{"serve"}, nil} {
+				code, _, errOut := runCLIEnv(t, env, "", args...)
+				if code != 1 || !strings.HasPrefix(errOut, "certcoach: ") || !strings.Contains(errOut, tc.want) {
+					t.Fatalf("%v: exit %d, want 1 and one line with %q:\n%s", args, code, tc.want, errOut)
+				}
+				if strings.Contains(errOut, "{") || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "slack: slack") {
+					t.Errorf("%v: not one plain line:\n%s", args, errOut)
+				}
+			}
+		})
+	}
+}
+
+// TestDiscordRegisterNamesTheDialledURL: with DISCORD_API_URL set, a failed
+// registration names the address it dialled, not discord.com.
+func TestDiscordRegisterNamesTheDialledURL(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"API URL", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123", "DISCORD_API_URL": "http://127.0.0.1:9/"}, 1, `"http://127.0.0.1:9/api/v9/applications/123/commands"`},
+		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "abc"}, 2, `DISCORD_APP_ID="abc"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLIEnv(t, tc.env, "", "discord", "register")
+			if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "discord.com") {
+				t.Fatalf("exit %d, want %d; stderr lacks %q or names discord.com:\n%s", code, tc.code, tc.want, errOut)
 			}
 		})
 	}

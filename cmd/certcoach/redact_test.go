@@ -47,7 +47,7 @@ func TestDatabaseURLPasswordNotEchoed(t *testing.T) {
 		if strings.Contains(dbForLog(dsn), "sekrit-pw") {
 			t.Errorf("%s: logged as %s", dsn, dbForLog(dsn))
 		}
-		st, err := openStore(ctx, dsn)
+		st, err := openStore(ctx, dsn, "CERTCOACH_DB")
 		if err == nil {
 			st.Close()
 			t.Fatalf("%s: opened", dsn)
@@ -88,7 +88,7 @@ func TestLibpqSettingRefused(t *testing.T) {
 		if strings.Contains(dbForLog(tc.dsn), "sekrit") {
 			t.Errorf("%q logged as %q", tc.dsn, dbForLog(tc.dsn))
 		}
-		st, err := openStore(context.Background(), tc.dsn)
+		st, err := openStore(context.Background(), tc.dsn, "CERTCOACH_DB")
 		if err == nil {
 			st.Close()
 			t.Fatalf("%q opened", tc.dsn)

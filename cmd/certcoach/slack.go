@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/certcoach/certcoach/bot/slack"
@@ -47,7 +45,7 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 	}
 	a, err := slack.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("set up Slack: %w", err)
+		return nil, err // says "slack: ..."
 	}
 	go a.Start(ctx) // the listener must not wait for Slack's API
 	p := &platform{name: "slack", ready: a.Ready, notifier: a, close: a.Close,
@@ -70,25 +68,15 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 	return p, nil
 }
 
-// slackOAuth checks the multi-workspace settings: serve refuses to start
-// without a token key, as tokens would otherwise be stored readable.
+// slackOAuth is the multi-workspace setup (see Config.slackMultiProblem).
 func slackOAuth(d deps) (*slack.OAuthConfig, error) {
 	c := d.cfg
-	if c.SlackClientID == "" || c.SlackClientSecret == "" {
-		return nil, errors.New("multi-workspace Slack needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
-	}
-	if c.TokenKey == "" {
-		return nil, errors.New("multi-workspace Slack (SLACK_CLIENT_ID set) needs CERTCOACH_TOKEN_KEY to encrypt the workspaces' tokens: generate one with `openssl rand -hex 32`")
+	if err := c.slackMultiProblem(); err != nil { // checked before start, too
+		return nil, err
 	}
 	box, err := tokenbox.New(c.TokenKey)
 	if err != nil {
 		return nil, fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
-	}
-	if c.PublicURL == "" || !(strings.HasPrefix(c.PublicURL, "https://") || strings.HasPrefix(c.PublicURL, "http://")) {
-		return nil, errors.New("multi-workspace Slack needs CERTCOACH_PUBLIC_URL, the https:// address Slack and browsers reach serve at (the redirect URL is <it>/slack/oauth_redirect)")
-	}
-	if c.SlackSigningSecret == "" {
-		return nil, errors.New("multi-workspace Slack needs SLACK_SIGNING_SECRET (events arrive over HTTP)")
 	}
 	return &slack.OAuthConfig{ClientID: c.SlackClientID, ClientSecret: c.SlackClientSecret, PublicURL: c.PublicURL,
 		Store: &installStore{st: d.app.store, box: box, now: time.Now}}, nil

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,15 +32,34 @@ type appStore interface {
 	Close() error
 }
 
-// openStore opens CERTCOACH_DB: a postgres:// URL, else a SQLite file.
-func openStore(ctx context.Context, dsn string) (appStore, error) {
+// openStore opens the database setting dsn, named in messages by where it
+// came from (--db or CERTCOACH_DB): a postgres:// URL, else a SQLite file.
+func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	if libpqSetting(dsn) {
-		return nil, errors.New("CERTCOACH_DB looks like a PostgreSQL key=value setting: give it as a URL, postgres://user:password@host:5432/dbname")
+		return nil, fmt.Errorf("%s looks like a PostgreSQL key=value setting: give it as a URL, postgres://user:password@host:5432/dbname", from)
 	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s %s is a folder: name a database file, e.g. %s", from, path, filepath.Join(path, "certcoach.db"))
+	}
+	createPrivate(path)
 	return sqlite.Open(ctx, dsn)
+}
+
+// createPrivate creates a database file that does not exist yet readable
+// by its owner only (SQLite would create it 0644, and its WAL files take
+// the file's mode). Any failure is left to sqlite.Open to explain.
+func createPrivate(path string) {
+	if path == "" || path == ":memory:" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_ = f.Close()
+	}
 }
 
 // libpqSetting reports a database setting in libpq's key=value form
