@@ -100,7 +100,7 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 	case "timezone":
 		loc, err := ParseZone(val) // any case: europe/berlin is Europe/Berlin
 		if err != nil {
-			return Reply{}, Errorf("%q is not an IANA time zone: use a name like `Europe/Berlin` or `America/New_York`.", truncate(val, 40))
+			return Reply{}, err // it names the problem: an abbreviation, or no such zone
 		}
 		if err := e.store.SetTimeZone(ctx, u.ID, loc.String(), "user"); err != nil {
 			return Reply{}, err

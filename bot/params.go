@@ -245,18 +245,21 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 		}
 	case KindDate:
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			return "", bad("a date as YYYY-MM-DD")
+			if dateRe.MatchString(v) {
+				return "", Errorf("%s is not a date on the calendar: check the day and month, e.g. `%s`.", v, ex)
+			}
+			return "", Errorf("Give the %s as YYYY-MM-DD, e.g. `%s`.", p.Name, ex)
 		}
 	case KindTime:
 		t, ok := parseClock(v)
 		if !ok {
-			return "", bad("a time as HH:MM (24-hour) or 7:30am")
+			return "", Errorf("Give the %s as HH:MM (24-hour) or like 7:30am, e.g. `%s`.", p.Name, ex)
 		}
 		v = t
 	case KindZone:
 		loc, err := ParseZone(v)
 		if err != nil {
-			return "", bad("an IANA time zone such as Europe/Berlin")
+			return "", err // it names the problem: an abbreviation, or no such zone
 		}
 		v = loc.String() // as the zone database spells it: America/New_York
 
@@ -272,6 +275,7 @@ func checkParam(cmd string, p Param, v string) (string, error) {
 }
 
 var (
+	dateRe    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	clockRe   = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`)
 	clock12Re = regexp.MustCompile(`^(0?[1-9]|1[0-2])(?::([0-5][0-9]))? ?([ap])\.?m\.?$`)
 )

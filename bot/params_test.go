@@ -106,7 +106,7 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 		{"plan", bot.OutcomeUserError, "No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`"},
 		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism YYYY-MM-DD`."},
 		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
-		{"plan cissp tomorrow", bot.OutcomeUserError, "The `date` must be a date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
+		{"plan cissp tomorrow", bot.OutcomeUserError, "Give the date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
 		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
 		{"plan cism 2027-03-01", bot.OutcomeOK, "CISM"},
 		{"plan", bot.OutcomeOK, "CISM"}, // shows the plan just made
