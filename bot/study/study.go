@@ -105,6 +105,12 @@ func (s *Service) Record(ctx context.Context, u storage.User, sessionID string, 
 	a, err := s.store.RecordAnswer(ctx, a, pos, func(prev *storage.Card) (storage.Card, int, string) {
 		prevJSON, _ := json.Marshal(toFSRS(prev))
 		next := scheduler(u.Retention).Next(toFSRS(prev), now, rating).Card
+		if !correct {
+			// The long-term scheduler leaves every card in Review; a miss is
+			// marked Relearning (FSRS's state for a lapsed card, scheduled
+			// the same way here) so progress can tell it from a hit.
+			next.State = fsrs.Relearning
+		}
 		due = next.Due
 		return fromFSRS(u.ID, q, next), int(rating), string(prevJSON)
 	})
