@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -175,6 +176,23 @@ func (s *Service) Pick(ctx context.Context, u storage.User, cert string, outline
 	}
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	return ids, nil
+}
+
+// PickObjective chooses up to count questions of cert on one objective of
+// domain (CISSP "7.6", CISM "4A2"), preferring questions the user has not
+// seen.
+func (s *Service) PickObjective(ctx context.Context, u storage.User, cert string, domain int, objective string, count int) ([]string, error) {
+	seen, err := s.store.SeenQuestions(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var pool []*knowledge.Question
+	for _, q := range s.kb.QuestionsIn(cert, domain) {
+		if strings.EqualFold(q.Objective, objective) {
+			pool = append(pool, q)
+		}
+	}
+	return pickFrom(pool, seen, count), nil
 }
 
 // PickNew chooses up to count questions the user has never answered, filling
