@@ -121,3 +121,37 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 		})
 	}
 }
+
+// TestResumePromptCancel: the resume-or-start-over prompts of review and
+// exam have a Cancel (the console's `cancel` and `no`) that leaves the open
+// session as it is and says where it is.
+func TestResumePromptCancel(t *testing.T) {
+	for _, tc := range []struct {
+		start, kind, want string
+	}{
+		{"review", "review", "Nothing changed. Your review is at question 2 of 10: answer with a letter A-D, or `review` shows it again."},
+		{"exam cism", "exam", "Nothing changed. Your exam is at question 2 of 150: answer with a letter A-D, or `exam resume` shows it again."},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			h := newHarness(t)
+			h.click(t, "pc", h.answerButton(t, h.do(t, "pc", tc.start), true))
+			prompt := h.do(t, "pc", tc.start)
+			keep := mustButton(t, prompt, "quiz:keep:")
+			r := h.click(t, "pc", keep)
+			if r.Outcome != bot.OutcomeOK || r.Body != tc.want {
+				t.Fatalf("cancel: want %q, got %s %q", tc.want, r.Outcome, r.Body)
+			}
+			ctx := context.Background()
+			u, _ := h.store.UserByKey(ctx, h.userKey("pc"))
+			s, err := h.store.OpenSession(ctx, u.ID, tc.kind)
+			if err != nil || s.Position != 1 {
+				t.Fatalf("the open %s should be untouched: %+v %v", tc.kind, s, err)
+			}
+			// Once the session has ended the old Cancel changes nothing.
+			h.click(t, "pc", mustButton(t, prompt, tc.kind+":restart:"))
+			if r := h.click(t, "pc", keep); r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "already ended") {
+				t.Fatalf("cancel after start over: %s %q", r.Outcome, r.Body)
+			}
+		})
+	}
+}

@@ -455,6 +455,12 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			Body: "The clock is stopped. Resume any time with `exam resume`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
 	case "resume":
 		return e.resumeExam(ctx, s)
+	case "keep":
+		// The Cancel of a resume-or-start-over prompt.
+		if s.State != storage.SessionActive && s.State != storage.SessionPaused {
+			return Reply{}, Errorf("That session has already ended.")
+		}
+		return Reply{Kind: s.Kind, Private: true, Replace: true, Body: "Nothing changed. " + where(s)}, nil
 	}
 	return Reply{}, Errorf("That button is not valid any more.")
 }
