@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certcoach/certcoach/storage"
 )
@@ -21,7 +23,8 @@ var controlWords = map[string]bool{
 }
 
 // isControl reports whether a command name with no words after it is a
-// control word, a lone answer letter or a lone digit.
+// control word, a lone answer letter (as the options show it: "b", "b)",
+// "(b)", "b.") or a lone digit.
 func isControl(name string, words []string) bool {
 	if len(words) > 0 {
 		return false
@@ -29,41 +32,196 @@ func isControl(name string, words []string) bool {
 	if controlWords[name] {
 		return true
 	}
-	if len(name) == 1 && (name[0] >= 'a' && name[0] <= 'd' || name[0] >= '0' && name[0] <= '9') {
+	if _, ok := answerLetter(name); ok {
 		return true
 	}
-	return false
+	return len(name) == 1 && name[0] >= '0' && name[0] <= '9'
 }
 
-// control answers a control word typed with no button to press: where the
-// user's open session is, or how to start one.
+// answerLetter reads an answer letter typed as the options print it ("c",
+// "c)", "c.", "(c)"; name is lower case) as its index, 0 for A. Letters
+// up to H are read, so a letter past the options gets "answer A-D".
+func answerLetter(name string) (int, bool) {
+	l := name
+	switch {
+	case len(l) == 3 && l[0] == '(' && l[2] == ')':
+		l = l[1:2]
+	case len(l) == 2 && (l[1] == ')' || l[1] == '.'):
+		l = l[:1]
+	}
+	if len(l) != 1 || l[0] < 'a' || l[0] > 'h' {
+		return 0, false
+	}
+	return int(l[0] - 'a'), true
+}
+
+// control answers a control word typed with no button to press (the CLI,
+// a restarted console, a prompt with other buttons on screen): it acts on
+// the user's open session as the button would, or says exactly what to type.
 func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	r := Reply{Kind: "control"}
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return r, err
 	}
+	name := ""
+	if req.parsed != nil {
+		name = req.parsed.name
+	}
 	// A confirmation word with no question asked: say that first, so it is
 	// not read as having confirmed or cancelled something.
 	prefix := ""
 	switch {
 	case req.parsed == nil:
-	case confirmWords[req.parsed.name]:
+	case confirmWords[name]:
 		prefix = "Nothing is waiting for a yes or cancel. "
-	case isStartOver(req.parsed.name, req.parsed.words):
+	case isStartOver(name, req.parsed.words):
 		prefix = "Nothing is asking to start over. "
 	}
-	for _, k := range []struct{ kind, show string }{{quizKind, "`quiz`"}, {reviewKind, "`review`"}, {examKind, "`exam resume`"}} {
-		s, err := e.store.OpenSession(ctx, u.ID, k.kind)
+	s, ok, err := e.currentSession(ctx, u)
+	if err != nil {
+		return r, err
+	}
+	if !ok {
+		return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
+	}
+	if prefix != "" {
+		return r, Errorf("%s%s", prefix, where(s))
+	}
+	if choice, ok := answerLetter(name); ok {
+		return e.typedAnswer(ctx, u, s, choice)
+	}
+	paused := s.State == storage.SessionPaused
+	switch name {
+	case "resume", "continue":
+		if s.Kind == examKind {
+			return e.resumeExam(ctx, s)
+		}
+		return e.showQuestion(ctx, s, "Resuming your "+s.Kind+".")
+	case "next", "n":
+		if paused {
+			return r, Errorf("%s", where(s))
+		}
+		return e.showQuestion(ctx, s, "")
+	case "pause":
+		if s.Kind != examKind {
+			return r, Errorf("Only a mock exam has a clock to pause; your %s just waits: `%s` shows it again.", s.Kind, s.Kind)
+		}
+		if paused {
+			return r, Errorf("Your exam is already paused: `exam resume` to continue.")
+		}
+		return e.quizAction(ctx, req, []string{"pause", s.ID})
+	case "stop":
+		if s.Kind == examKind {
+			// A mock exam has no Stop button: ending one is typed in full.
+			return r, Errorf("`exam stop` ends your mock exam with a score; `exam pause` stops the clock.")
+		}
+		return e.quizAction(ctx, req, []string{"stop", s.ID})
+	case "hard", "easy":
+		return e.typedRating(ctx, req, u, s, name)
+	case "skip":
+		if s.Kind == examKind {
+			return r, Errorf("A mock exam goes forward only: answer with a letter A-D (a guess beats a blank), or `exam pause`.")
+		}
+		return r, Errorf("Questions can't be skipped: answer with a letter A-D (a miss just brings the card back sooner), or `stop` to end the %s.", s.Kind)
+	}
+	return r, Errorf("%s", where(s))
+}
+
+// where says where the open session s is and what to type.
+func where(s storage.Session) string {
+	if s.State == storage.SessionPaused {
+		return fmt.Sprintf("Your exam is paused at question %d of %s: `exam resume` to continue.", s.Position+1, sessionLength(s))
+	}
+	show := "`" + s.Kind + "`"
+	if s.Kind == examKind {
+		show = "`exam resume`"
+	}
+	return fmt.Sprintf("Your %s is at question %d of %s: answer with a letter A-D, or %s shows it again.", s.Kind, s.Position+1, sessionLength(s), show)
+}
+
+// currentSession is the open session a typed control acts on: of the
+// user's open quiz, review and exam, a running one before a paused one,
+// then the one answered (or started) last.
+func (e *Engine) currentSession(ctx context.Context, u storage.User) (storage.Session, bool, error) {
+	var best storage.Session
+	var bestAt time.Time
+	found := false
+	for _, kind := range []string{quizKind, reviewKind, examKind} {
+		s, err := e.store.OpenSession(ctx, u.ID, kind)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return r, err
+			return storage.Session{}, false, err
 		}
-		return r, Errorf("%sYour %s is at question %d of %s: %s shows it again; answer with a letter A-D.", prefix, k.kind, s.Position+1, sessionLength(s), k.show)
+		at := s.StartedAt
+		if s.ResumedAt.After(at) {
+			at = s.ResumedAt
+		}
+		if found {
+			// Only with two open is the last answer worth reading.
+			if bestAt, err = e.lastActive(ctx, best, bestAt); err != nil {
+				return storage.Session{}, false, err
+			}
+			if at, err = e.lastActive(ctx, s, at); err != nil {
+				return storage.Session{}, false, err
+			}
+		}
+		active := s.State == storage.SessionActive
+		bestActive := best.State == storage.SessionActive
+		if !found || active && !bestActive || active == bestActive && at.After(bestAt) {
+			best, bestAt, found = s, at, true
+		}
 	}
-	return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
+	return best, found, nil
+}
+
+// lastActive is the time of s's last answer, or at when it is later.
+func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time) (time.Time, error) {
+	answers, err := e.store.SessionAnswers(ctx, s.ID)
+	if err != nil {
+		return at, err
+	}
+	for _, a := range answers {
+		if a.At.After(at) {
+			at = a.At
+		}
+	}
+	return at, nil
+}
+
+// typedAnswer answers the current question of s with a typed letter.
+func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Session, choice int) (Reply, error) {
+	if s.Position < len(s.Questions) {
+		if q, ok := e.kb.Question(s.Questions[s.Position]); ok && choice >= len(q.Options) {
+			return Reply{}, Errorf("Answer with a letter A-%c: question %d has %d options.", 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
+		}
+	}
+	return e.answer(ctx, u, s, s.Position, choice)
+}
+
+// typedRating re-rates the answer just given in s, as its Hard or Easy
+// button would.
+func (e *Engine) typedRating(ctx context.Context, req Request, u storage.User, s storage.Session, rating string) (Reply, error) {
+	if s.Kind == examKind {
+		return Reply{}, Errorf("A mock exam gives no feedback until the end, so there is nothing to rate: answer with a letter A-D.")
+	}
+	if s.Position == 0 {
+		return Reply{}, Errorf("Hard and Easy rate a right answer: answer question 1 first (A-D).")
+	}
+	pos := s.Position - 1
+	a, err := e.store.AnswerByKey(ctx, u.ID, attemptKey(s.ID, pos))
+	if errors.Is(err, storage.ErrNotFound) {
+		return Reply{}, Errorf("Hard and Easy rate a right answer: answer question %d first (A-D).", s.Position+1)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if !a.Correct {
+		return Reply{}, Errorf("A miss is rated Again, so Hard and Easy don't apply; `next` shows question %d.", s.Position+1)
+	}
+	return e.quizAction(ctx, req, []string{"rate", s.ID, strconv.Itoa(pos), rating})
 }
 
 // isStartOver reports whether typed text is the "Start over" button's

@@ -85,11 +85,12 @@ func (e *Engine) offerOpenExam(s storage.Session) Reply {
 	}
 	left := fmtDuration(s.TimeLimit - s.Used(e.clock.Now()))
 	return Reply{Kind: "exam", Private: true, Title: "You have a mock exam open",
-		Body: fmt.Sprintf("Your %s mock exam is %s at question %d of %s, with %s left. Resume it, or start over: the open one then ends as stopped (its answers stay in your progress).",
+		Body: fmt.Sprintf("Your %s mock exam is %s at question %d of %s, with %s left. Resume it, start over (the open one then ends as stopped; its answers stay in your progress), or cancel to leave it as it is.",
 			strings.ToUpper(s.Cert), state, s.Position+1, examLength(s), left),
 		Buttons: []Button{
 			{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary},
 			{ID: "exam:restart:" + s.Cert + ":" + s.ID, Label: "Start over", Style: StyleDanger},
+			{ID: "quiz:keep:" + s.ID, Label: "Cancel"},
 		}}
 }
 

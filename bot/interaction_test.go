@@ -271,13 +271,13 @@ func TestControlWordsOutOfPlace(t *testing.T) {
 			t.Errorf("%q answered as %s:\n%s", w, r.Kind, all(r))
 		}
 	}
-	// With a quiz open, the reply says where it is.
+	// With a quiz open, next shows where it is.
 	q := h.do(t, "cw", "quiz cissp 2 2")
 	if q.Outcome != bot.OutcomeOK {
 		t.Fatal(all(q))
 	}
 	r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "cw", DM: true}, Text: "next"})
-	if !strings.Contains(r.Body, "question 1 of 2") {
+	if !strings.Contains(r.Title, "Question 1 of 2") {
 		t.Errorf("next with a quiz open:\n%s", all(r))
 	}
 }
@@ -501,7 +501,7 @@ func TestStartOverTyped(t *testing.T) {
 		{"", "start over", bot.OutcomeUserError, "Nothing is asking to start over. No question is open: `quiz` to start one"},
 		{"", "Start Over", bot.OutcomeUserError, "Nothing is asking to start over. No question is open: `quiz` to start one"},
 		{"", "restart", bot.OutcomeUserError, "Nothing is asking to start over. No question is open: `quiz` to start one"},
-		{"quiz cissp 1 3", "start over", bot.OutcomeUserError, "Nothing is asking to start over. Your quiz is at question 1 of 3: `quiz` shows it again"},
+		{"quiz cissp 1 3", "start over", bot.OutcomeUserError, "Nothing is asking to start over. Your quiz is at question 1 of 3: answer with a letter A-D, or `quiz` shows it again."},
 		{"", "start", bot.OutcomeOK, "- `ask <question>`"},
 		{"", "start quiz", bot.OutcomeOK, "`quiz [cism|cissp] [domain] [count 1-20]`: Practice questions"},
 	} {

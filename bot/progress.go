@@ -29,10 +29,11 @@ func (e *Engine) review(ctx context.Context, req Request, args Args) (Reply, err
 			cards, restart = "the "+strings.ToUpper(only)+" cards due now", restart+":"+only
 		}
 		return Reply{Kind: "review", Private: true, Title: "You have a review open",
-			Body: fmt.Sprintf("Your review is at question %d of %d. Resume it, or start over with %s (the open one ends as stopped; its answers count).", s.Position+1, len(s.Questions), cards),
+			Body: fmt.Sprintf("Your review is at question %d of %d. Resume it, start over with %s (the open one ends as stopped; its answers count), or cancel to leave it as it is.", s.Position+1, len(s.Questions), cards),
 			Buttons: []Button{
 				{ID: fmt.Sprintf("quiz:next:%s:%d", s.ID, s.Position), Label: "Resume", Style: StylePrimary},
 				{ID: restart, Label: "Start over", Style: StyleDanger},
+				{ID: "quiz:keep:" + s.ID, Label: "Cancel"},
 			}}, nil
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return Reply{}, err

@@ -19,7 +19,7 @@ import (
 func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations", Params: []Param{
 		examParam(false, "Which certification (default: your plan's)", "quiz cissp 7 5"),
-		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name (default: any)", Example: "quiz cissp iam 5", Complete: true},
+		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or one objective such as 7.6 (default: any)", Example: "quiz cissp iam 5", Complete: true},
 		{Name: "count", Kind: KindCount, Desc: "How many questions (1-20)", Example: "quiz cissp 7 5", Min: 1, Max: 20},
 		{Name: "action", Kind: KindChoice, Desc: "resume: continue your open quiz", Example: "quiz resume", Choices: []string{"resume"}}}},
 		e.quiz, "practice", "drill")
@@ -186,16 +186,31 @@ func (e *Engine) defaultCert(ctx context.Context, u storage.User) string {
 
 const quizKind, examKind, reviewKind = "quiz", "exam", "review"
 
+// quizSpec is what a new quiz asks for: cert, a domain (0: any) or one
+// objective of it ("7.6", "4A2"), and how many questions.
+type quizSpec struct {
+	cert      string
+	domain    int
+	objective string
+	count     int
+}
+
 func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return Reply{}, err
 	}
 	named := args.Named
-	if len(named) == 0 || named["action"] == "resume" {
-		if s, err := e.store.OpenSession(ctx, u.ID, quizKind); err == nil {
-			return e.showQuestion(ctx, s, "Resuming your quiz.")
-		}
+	open, err := e.store.OpenSession(ctx, u.ID, quizKind)
+	hasOpen := err == nil
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return Reply{}, err
+	}
+	if named["action"] == "resume" && !hasOpen {
+		return Reply{}, Errorf("No quiz is open to resume: `quiz` starts one, e.g. `quiz cissp 7 5`.")
+	}
+	if hasOpen && (len(named) == 0 || named["action"] == "resume") {
+		return e.showQuestion(ctx, open, "Resuming your quiz.")
 	}
 	cert, note := named["cert"], ""
 	if cert == "" {
@@ -205,32 +220,84 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		note = fmt.Sprintf("A %s quiz: `quiz %s` for %s.", strings.ToUpper(cert), other, strings.ToUpper(other))
 	}
 	outline := e.outlineFor(ctx, req, cert)
-	domain, count := 0, 5
+	spec := quizSpec{cert: cert, count: 5}
 	if d := named["domain"]; d != "" && d != "0" {
 		dom := e.findDomain(outline, d)
 		if dom == nil {
 			return Reply{}, Errorf("%s has no domain %q. Usage: `quiz [cism|cissp] [domain] [count 1-20]`; see `domains %s`.", strings.ToUpper(cert), truncate(d, 30), cert)
 		}
-		domain = dom.N
+		spec.domain = dom.N
+		if objectiveRe.MatchString(strings.ToLower(d)) {
+			spec.objective = strings.ToUpper(d) // as the questions spell it: 7.6, 4A2
+		}
 	}
 	if c := named["count"]; c != "" {
-		count, _ = strconv.Atoi(c) // a whole number: checked by the engine's parse
+		spec.count, _ = strconv.Atoi(c) // a whole number: checked by the engine's parse
+		if spec.count > 20 && named["domain"] == "" {
+			// A lone number is a domain when the exam has it, else the count.
+			return Reply{}, Errorf("%s is neither a %s domain (1-%d) nor a number of questions (1-20): `quiz %s 2 5` is 5 questions on domain 2.", c, strings.ToUpper(cert), len(outline.Domains), cert)
+		}
 	}
-	return e.startQuiz(ctx, u, cert, outline, domain, count, note)
+	if spec.count < 1 || spec.count > 20 {
+		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", spec.count, cert)
+	}
+	if hasOpen {
+		// The new quiz ends the open one (CreateSession stops it): say
+		// how it stood, so its score is not lost from sight.
+		ended, err := e.stoppedNote(ctx, open)
+		if err != nil {
+			return Reply{}, err
+		}
+		note = strings.TrimSpace(ended + " " + note)
+	}
+	return e.startQuiz(ctx, u, outline, spec, note)
 }
 
-func (e *Engine) startQuiz(ctx context.Context, u storage.User, cert string, outline *knowledge.Outline, domain, count int, note string) (Reply, error) {
-	if count < 1 || count > 20 {
-		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", count, cert)
+// stoppedNote is one line on the open quiz s that a new one replaces.
+func (e *Engine) stoppedNote(ctx context.Context, s storage.Session) (string, error) {
+	answers, err := e.store.SessionAnswers(ctx, s.ID)
+	if err != nil {
+		return "", err
 	}
-	ids, err := e.study.Pick(ctx, u, cert, outline, domain, count)
+	right := 0
+	for _, a := range answers {
+		if a.Correct {
+			right++
+		}
+	}
+	score := "no answers yet"
+	if len(answers) > 0 {
+		score = fmt.Sprintf("%d of %d right; its answers count", right, len(answers))
+	}
+	return fmt.Sprintf("Your open %s quiz is stopped at question %d of %d (%s).", strings.ToUpper(s.Cert), s.Position+1, len(s.Questions), score), nil
+}
+
+func (e *Engine) startQuiz(ctx context.Context, u storage.User, outline *knowledge.Outline, spec quizSpec, note string) (Reply, error) {
+	cert := spec.cert
+	var ids []string
+	var err error
+	if spec.objective != "" {
+		ids, err = e.study.PickObjective(ctx, u, cert, spec.domain, spec.objective, spec.count)
+	} else {
+		ids, err = e.study.Pick(ctx, u, cert, outline, spec.domain, spec.count)
+	}
 	if err != nil {
 		return Reply{}, err
+	}
+	if len(ids) == 0 && spec.objective != "" {
+		return Reply{}, Errorf("No %s questions on objective %s yet: `quiz %s %d` drills the whole domain; `domain %s %d` lists its objectives.", strings.ToUpper(cert), spec.objective, cert, spec.domain, cert, spec.domain)
 	}
 	if len(ids) == 0 {
 		return Reply{}, Errorf("No questions available for that choice yet.")
 	}
-	s := storage.Session{ID: newID(), UserID: u.ID, Kind: quizKind, Cert: cert, Outline: outline.ID, Domain: domain, Questions: ids, StartedAt: e.clock.Now()}
+	if spec.objective != "" {
+		what := "Questions on objective " + spec.objective + " only."
+		if len(ids) < spec.count {
+			what = fmt.Sprintf("The bank has %s on objective %s: all of them.", Plural(len(ids), "question"), spec.objective)
+		}
+		note = strings.TrimSpace(note + " " + what)
+	}
+	s := storage.Session{ID: newID(), UserID: u.ID, Kind: quizKind, Cert: cert, Outline: outline.ID, Domain: spec.domain, Questions: ids, StartedAt: e.clock.Now()}
 	if err := e.store.CreateSession(ctx, s); err != nil {
 		return Reply{}, err
 	}
@@ -388,6 +455,12 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			Body: "The clock is stopped. Resume any time with `exam resume`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
 	case "resume":
 		return e.resumeExam(ctx, s)
+	case "keep":
+		// The Cancel of a resume-or-start-over prompt.
+		if s.State != storage.SessionActive && s.State != storage.SessionPaused {
+			return Reply{}, Errorf("That session has already ended.")
+		}
+		return Reply{Kind: s.Kind, Private: true, Replace: true, Body: "Nothing changed. " + where(s)}, nil
 	}
 	return Reply{}, Errorf("That button is not valid any more.")
 }

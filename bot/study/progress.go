@@ -7,6 +7,8 @@ import (
 	"sort"
 	"time"
 
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
@@ -19,7 +21,7 @@ type DomainProgress struct {
 	Pool     int // questions available in the bank
 	Answered int
 	Correct  int
-	Mastery  float64 // mean FSRS recall probability over the domain's pool (unseen = 0)
+	Mastery  float64 // mean recall over the domain's pool; see cardMastery
 	Due      int     // cards due by the end of the user's day
 }
 
@@ -44,7 +46,18 @@ type Progress struct {
 }
 
 // ReadinessMethod explains Readiness in one line.
-const ReadinessMethod = "Readiness = each domain's mastery (FSRS recall probability averaged over its whole question pool, unseen questions count 0) weighted by the outline's domain weights."
+const ReadinessMethod = "Readiness = each domain's mastery (FSRS recall probability averaged over its whole question pool; unseen questions and those last answered wrong count 0) weighted by the outline's domain weights."
+
+// cardMastery is what one card adds to its domain's mastery: its FSRS recall
+// probability, or 0 when its last answer was a miss. Right after any review
+// FSRS puts recall near 1, so without this a wrong answer would raise
+// mastery as much as a right one.
+func cardMastery(f *fsrs.FSRS, c storage.Card, now time.Time) float64 {
+	if fsrs.State(c.State) == fsrs.Relearning {
+		return 0
+	}
+	return f.GetRetrievability(toFSRS(&c), now)
+}
 
 // Progress computes the user's standing for cert on outline.
 func (s *Service) Progress(ctx context.Context, u storage.User, cert string, outline *knowledge.Outline) (Progress, error) {
@@ -80,7 +93,7 @@ func (s *Service) Progress(ctx context.Context, u storage.User, cert string, out
 			continue
 		}
 		if d := byN[c.Domain]; d != nil {
-			sumR[c.Domain] += f.GetRetrievability(toFSRS(&c), now)
+			sumR[c.Domain] += cardMastery(f, c, now)
 			if c.Due.Before(endOfDay) {
 				d.Due++
 				p.DueToday++

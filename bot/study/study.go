@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -105,6 +106,12 @@ func (s *Service) Record(ctx context.Context, u storage.User, sessionID string, 
 	a, err := s.store.RecordAnswer(ctx, a, pos, func(prev *storage.Card) (storage.Card, int, string) {
 		prevJSON, _ := json.Marshal(toFSRS(prev))
 		next := scheduler(u.Retention).Next(toFSRS(prev), now, rating).Card
+		if !correct {
+			// The long-term scheduler leaves every card in Review; a miss is
+			// marked Relearning (FSRS's state for a lapsed card, scheduled
+			// the same way here) so progress can tell it from a hit.
+			next.State = fsrs.Relearning
+		}
 		due = next.Due
 		return fromFSRS(u.ID, q, next), int(rating), string(prevJSON)
 	})
@@ -169,6 +176,23 @@ func (s *Service) Pick(ctx context.Context, u storage.User, cert string, outline
 	}
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	return ids, nil
+}
+
+// PickObjective chooses up to count questions of cert on one objective of
+// domain (CISSP "7.6", CISM "4A2"), preferring questions the user has not
+// seen.
+func (s *Service) PickObjective(ctx context.Context, u storage.User, cert string, domain int, objective string, count int) ([]string, error) {
+	seen, err := s.store.SeenQuestions(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var pool []*knowledge.Question
+	for _, q := range s.kb.QuestionsIn(cert, domain) {
+		if strings.EqualFold(q.Objective, objective) {
+			pool = append(pool, q)
+		}
+	}
+	return pickFrom(pool, seen, count), nil
 }
 
 // PickNew chooses up to count questions the user has never answered, filling

@@ -1,0 +1,157 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// letter is the answer letter (right or wrong) to the current question of
+// user's open session of kind, as typed: lower case.
+func (h *harness) letter(t testing.TB, user, kind string, right bool) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := h.store.UserByKey(ctx, h.userKey(user))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := h.store.OpenSession(ctx, u.ID, kind)
+	if err != nil {
+		t.Fatalf("no open %s: %v", kind, err)
+	}
+	q, _ := h.kb.Question(s.Questions[s.Position])
+	choice := q.AnswerIndex()
+	if !right {
+		choice = (choice + 1) % len(q.Options)
+	}
+	return string(rune('a' + choice))
+}
+
+// TestTypedControlsUseTheStoredSession: with no button to press (the CLI's
+// `certcoach ask b`, a restarted console, a resume prompt on screen) a typed
+// letter answers the open session's current question, in the forms the
+// options print; stop, hard, easy, skip and pause act or say what to type.
+func TestTypedControlsUseTheStoredSession(t *testing.T) {
+	type step struct {
+		text string // "!right"/"!wrong": the letter of a right/wrong answer; "!right)" adds a ")"
+		kind string // session kind for !right/!wrong, default quiz
+		want string // in the reply (title, body or footer)
+		out  string // outcome, default ok
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a letter answers the open quiz", []step{
+			{text: "quiz cissp 1 3"}, {text: "!right", want: "Correct · CISSP D1 · 1 of 3"}}},
+		{"upper case and as printed: C) c. (c)", []step{
+			{text: "quiz cissp 1 4"},
+			{text: "!RIGHT", want: "Correct · CISSP D1 · 1 of 4"},
+			{text: "!right)", want: "Correct · CISSP D1 · 2 of 4"},
+			{text: "!right.", want: "Correct · CISSP D1 · 3 of 4"},
+			{text: "(!right)", want: "Correct · CISSP D1 · 4 of 4 · finished"}}},
+		{"a wrong letter is a miss", []step{
+			{text: "quiz cissp 2 2"}, {text: "!wrong", want: "Not quite · CISSP D2 · 1 of 2"}}},
+		{"E is not an option", []step{
+			{text: "quiz cissp 2 2"}, {text: "E", want: "Answer with a letter A-D: question 1 has 4 options.", out: bot.OutcomeUserError},
+			{text: "f)", want: "Answer with a letter A-D", out: bot.OutcomeUserError}}},
+		{"stop ends the quiz with its score", []step{
+			{text: "quiz cissp 3 3"}, {text: "!right"}, {text: "stop", want: "Score: 1 of 1"},
+			{text: "b", want: "No question is open", out: bot.OutcomeUserError}}},
+		{"next shows the current question", []step{
+			{text: "quiz cissp 3 3"}, {text: "!right"}, {text: "next", want: "Question 2 of 3"}}},
+		{"hard after a right answer re-rates it", []step{
+			{text: "quiz cissp 4 3"}, {text: "!right"}, {text: "hard", want: "Rated hard"}}},
+		{"hard after a miss says why not", []step{
+			{text: "quiz cissp 4 3"}, {text: "!wrong"}, {text: "hard", want: "A miss is rated Again, so Hard and Easy don't apply; `next` shows question 2.", out: bot.OutcomeUserError}}},
+		{"easy before any answer", []step{
+			{text: "quiz cissp 4 3"}, {text: "easy", want: "answer question 1 first", out: bot.OutcomeUserError}}},
+		{"skip says what to type", []step{
+			{text: "quiz cissp 5 3"}, {text: "skip", want: "Questions can't be skipped: answer with a letter A-D", out: bot.OutcomeUserError}}},
+		{"pause in a quiz", []step{
+			{text: "quiz cissp 5 3"}, {text: "pause", want: "Only a mock exam has a clock to pause", out: bot.OutcomeUserError}}},
+		{"a letter at the review's resume prompt answers the review", []step{
+			{text: "review"}, {text: "review", want: "Resume it"},
+			{text: "!right", kind: "review", want: "Correct"},
+			{text: "stop", want: "Review results"}}},
+		{"a letter at the exam's resume prompt answers the exam", []step{
+			{text: "exam cism"}, {text: "exam cism", want: "Resume it"},
+			{text: "!right", kind: "exam", want: "mock exam · 2 of 150"},
+			{text: "stop", want: "`exam stop` ends your mock exam", out: bot.OutcomeUserError}}},
+		{"a letter on a paused exam says how to resume", []step{
+			{text: "exam cissp"}, {text: "exam pause"},
+			{text: "a", want: "This exam is paused: `exam resume` to continue.", out: bot.OutcomeUserError},
+			{text: "next", want: "Your exam is paused at question 1 of 100-150: `exam resume`", out: bot.OutcomeUserError},
+			{text: "resume", want: "Resumed: the clock is running again."},
+			{text: "pause", want: "Exam paused"}}},
+		{"a running quiz wins over a paused exam", []step{
+			{text: "exam cissp"}, {text: "exam pause"}, {text: "quiz cism 1 2"},
+			{text: "!right", want: "Correct · CISM D1 · 1 of 2"}}},
+		{"yes with a quiz open says where it is", []step{
+			{text: "quiz cissp 1 3"}, {text: "yes", want: "Nothing is waiting for a yes or cancel. Your quiz is at question 1 of 3: answer with a letter A-D", out: bot.OutcomeUserError}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			for _, s := range tc.steps {
+				text := s.text
+				if i := strings.Index(strings.ToLower(text), "!right"); i >= 0 || strings.Contains(text, "!wrong") {
+					kind := s.kind
+					if kind == "" {
+						kind = "quiz"
+					}
+					l := h.letter(t, "cl", kind, i >= 0)
+					if strings.Contains(text, "!RIGHT") {
+						l = strings.ToUpper(l)
+					}
+					text = strings.NewReplacer("!right", l, "!RIGHT", l, "!wrong", l).Replace(text)
+				}
+				// Typed text, never a button: as `certcoach ask` sends it.
+				r := h.do(t, "cl", text)
+				out := s.out
+				if out == "" {
+					out = bot.OutcomeOK
+				}
+				if got := all(r); r.Outcome != out || !strings.Contains(got, s.want) {
+					t.Fatalf("%q (%s): want %s with %q, got %s:\n%s", text, s.text, out, s.want, r.Outcome, got)
+				}
+			}
+		})
+	}
+}
+
+// TestResumePromptCancel: the resume-or-start-over prompts of review and
+// exam have a Cancel (the console's `cancel` and `no`) that leaves the open
+// session as it is and says where it is.
+func TestResumePromptCancel(t *testing.T) {
+	for _, tc := range []struct {
+		start, kind, want string
+	}{
+		{"review", "review", "Nothing changed. Your review is at question 2 of 10: answer with a letter A-D, or `review` shows it again."},
+		{"exam cism", "exam", "Nothing changed. Your exam is at question 2 of 150: answer with a letter A-D, or `exam resume` shows it again."},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			h := newHarness(t)
+			h.click(t, "pc", h.answerButton(t, h.do(t, "pc", tc.start), true))
+			prompt := h.do(t, "pc", tc.start)
+			keep := mustButton(t, prompt, "quiz:keep:")
+			r := h.click(t, "pc", keep)
+			if r.Outcome != bot.OutcomeOK || r.Body != tc.want {
+				t.Fatalf("cancel: want %q, got %s %q", tc.want, r.Outcome, r.Body)
+			}
+			ctx := context.Background()
+			u, _ := h.store.UserByKey(ctx, h.userKey("pc"))
+			s, err := h.store.OpenSession(ctx, u.ID, tc.kind)
+			if err != nil || s.Position != 1 {
+				t.Fatalf("the open %s should be untouched: %+v %v", tc.kind, s, err)
+			}
+			// Once the session has ended the old Cancel changes nothing.
+			h.click(t, "pc", mustButton(t, prompt, tc.kind+":restart:"))
+			if r := h.click(t, "pc", keep); r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "already ended") {
+				t.Fatalf("cancel after start over: %s %q", r.Outcome, r.Body)
+			}
+		})
+	}
+}

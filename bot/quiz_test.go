@@ -1,0 +1,85 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// TestQuizObjectiveAndWording: a quiz on an objective (7.6, 4A2) draws only
+// that objective's questions; a number that fits neither a domain nor a
+// count, and `quiz resume` with nothing open, say so plainly.
+func TestQuizObjectiveAndWording(t *testing.T) {
+	tests := []struct {
+		text      string
+		out       string
+		want      string // in title, body or footer
+		objective string // every question of the new quiz is on it
+		n         int    // its number of questions
+	}{
+		{"quiz cissp 7.6 5", bot.OutcomeOK, "Questions on objective 7.6 only.", "7.6", 5},
+		{"quiz cissp 7.10 5", bot.OutcomeOK, "The bank has 3 questions on objective 7.10: all of them.", "7.10", 3},
+		{"quiz cism 4a2 3", bot.OutcomeOK, "Questions on objective 4A2 only.", "4A2", 3},
+		{"quiz cissp 7.99", bot.OutcomeUserError, "No CISSP questions on objective 7.99 yet: `quiz cissp 7` drills the whole domain", "", 0},
+		{"quiz cissp 99", bot.OutcomeUserError, "99 is neither a CISSP domain (1-8) nor a number of questions (1-20)", "", 0},
+		{"quiz cism 21", bot.OutcomeUserError, "21 is neither a CISM domain (1-4) nor a number of questions (1-20)", "", 0},
+		{"quiz cissp 7 99", bot.OutcomeUserError, "A quiz has 1 to 20 questions (you asked for 99).", "", 0},
+		{"quiz resume", bot.OutcomeUserError, "No quiz is open to resume: `quiz` starts one", "", 0},
+	}
+	for _, tc := range tests {
+		h := newHarness(t)
+		r := h.do(t, "qo", tc.text)
+		if got := all(r); r.Outcome != tc.out || !strings.Contains(got, tc.want) {
+			t.Errorf("%q: want %s with %q, got %s:\n%s", tc.text, tc.out, tc.want, r.Outcome, got)
+			continue
+		}
+		if tc.objective == "" {
+			continue
+		}
+		ctx := context.Background()
+		u, _ := h.store.UserByKey(ctx, h.userKey("qo"))
+		s, err := h.store.OpenSession(ctx, u.ID, "quiz")
+		if err != nil {
+			t.Fatalf("%q: no open quiz: %v", tc.text, err)
+		}
+		if len(s.Questions) != tc.n {
+			t.Errorf("%q: %d questions, want %d", tc.text, len(s.Questions), tc.n)
+		}
+		for _, id := range s.Questions {
+			if q, _ := h.kb.Question(id); q.Objective != tc.objective {
+				t.Errorf("%q: question %s is on objective %s", tc.text, id, q.Objective)
+			}
+		}
+	}
+}
+
+// TestNewQuizShowsTheStoppedOnesScore: a quiz started while one is open
+// ends it, and says how it stood.
+func TestNewQuizShowsTheStoppedOnesScore(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer int // right answers given in the open quiz first
+		want   string
+	}{
+		{"after an answer", 1, "Your open CISSP quiz is stopped at question 2 of 3 (1 of 1 right; its answers count)."},
+		{"before any answer", 0, "Your open CISSP quiz is stopped at question 1 of 3 (no answers yet)."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			r := h.do(t, "qs", "quiz cissp 2 3")
+			for range tc.answer {
+				r = h.click(t, "qs", h.answerButton(t, r, true))
+			}
+			next := h.do(t, "qs", "quiz cism 2")
+			if next.Outcome != bot.OutcomeOK || !strings.Contains(next.Body, tc.want) || !strings.HasPrefix(next.Title, "CISM D2") {
+				t.Fatalf("want a CISM D2 quiz noting %q:\n%s", tc.want, all(next))
+			}
+			// Bare `quiz` still resumes the open one, without a note.
+			if again := h.do(t, "qs", "quiz"); !strings.Contains(again.Body, "Resuming your quiz.") || strings.Contains(again.Body, "stopped") {
+				t.Errorf("bare quiz:\n%s", all(again))
+			}
+		})
+	}
+}
