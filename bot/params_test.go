@@ -28,6 +28,10 @@ func TestQuizTextParsedOnce(t *testing.T) {
 		{"a", "quiz cism 0 6", map[string]string{"cert": "cism", "domain": "0", "count": "6"}, "Question 1 of 6"},
 		{"a", "quiz cissp", map[string]string{"cert": "cissp"}, "Question 1 of 5"},
 		{"a", "quiz CISSP 2 2", map[string]string{"cert": "cissp", "domain": "2", "count": "2"}, "CISSP D2 · Question 1 of 2"},
+		// Words around the domain ask nothing: "quiz me on crypto".
+		{"a", "quiz me on cissp iam 4", map[string]string{"cert": "cissp", "domain": "iam", "count": "4"}, "CISSP D5 · Question 1 of 4"},
+		{"a", "quiz cissp some questions about crypto", map[string]string{"cert": "cissp", "domain": "crypto"}, "CISSP D3 · Question 1 of 5"},
+		{"a", "quiz me cissp", map[string]string{"cert": "cissp"}, "Question 1 of 5"},
 		// Without an exam, a lone number is read against the default exam's domains.
 		{"b", "quiz 6", map[string]string{"domain": "6"}, "CISSP D6 · Question 1 of 5"},
 		{"cism-planner", "quiz 3", map[string]string{"cert": "cism", "domain": "3"}, "CISM D3 · Question 1 of 5"},

@@ -113,6 +113,9 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			numbers = append(numbers, w)
 			continue
 		}
+		if find(KindDomain) != nil && isQuizFiller(w) {
+			continue // "quiz me on crypto": the words around the domain ask nothing
+		}
 		names = append(names, raw) // as typed, to be echoed as typed; readers fold case
 	}
 	dom, count := find(KindDomain), find(KindCount)
@@ -239,6 +242,16 @@ func isYear(w string) bool {
 func isMeridiem(w string) bool {
 	switch strings.ToLower(w) {
 	case "am", "pm", "a.m.", "p.m.":
+		return true
+	}
+	return false
+}
+
+// isQuizFiller reports words people put around a domain ("quiz me on
+// crypto", "some questions about iam"); no domain name uses them.
+func isQuizFiller(w string) bool {
+	switch w {
+	case "me", "on", "about", "some", "questions", "question", "please", "pls", "from":
 		return true
 	}
 	return false
