@@ -88,3 +88,27 @@ func TestCompareArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestStartOverWithNoButton: typed "start over" with no Start over button to
+// press (the CLI's one-shot `ask`) says how to start the open review or
+// exam over, and leaves it open.
+func TestStartOverWithNoButton(t *testing.T) {
+	for _, c := range []struct {
+		open, text, want string
+	}{
+		{"review", "start over", "Nothing is asking to start over. Your review is open at question 1 of 10: `stop` ends it (its answers count), then `review` starts a new one; `review` goes on."},
+		{"exam cism", "restart", "Nothing is asking to start over. Your CISM mock exam is open at question 1 of 150: `exam stop` ends it with a score, then `exam cism` starts a new one; `exam resume` goes on."},
+		{"quiz cissp 1 3", "start over", "Nothing is asking to start over. Your quiz is at question 1 of 3"},
+	} {
+		h := newHarness(t)
+		h.do(t, "nb", c.open)
+		h.do(t, "nb", c.open) // the prompt, whose buttons are not pressed
+		if r := h.do(t, "nb", c.text); r.Outcome != bot.OutcomeUserError || !strings.HasPrefix(r.Body, c.want) {
+			t.Errorf("%q with a %s open: want %q, got %s %q", c.text, c.open, c.want, r.Outcome, r.Body)
+		}
+		kind, _, _ := strings.Cut(c.open, " ")
+		if r := h.do(t, "nb", h.letter(t, "nb", kind, true)); r.Outcome != bot.OutcomeOK {
+			t.Errorf("%q with a %s open: the session no longer takes an answer: %s", c.text, c.open, all(r))
+		}
+	}
+}
