@@ -85,6 +85,10 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	if !ok {
 		return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
 	}
+	if prefix != "" && isStartOver(name, req.parsed.words) && s.Kind != quizKind {
+		// No button here to press (the CLI, a prompt scrolled away): say how.
+		return r, Errorf("%s%s", prefix, startOverHint(s))
+	}
 	if prefix != "" {
 		return r, Errorf("%s%s", prefix, where(s))
 	}
@@ -138,6 +142,17 @@ func where(s storage.Session) string {
 		show = "`exam resume`"
 	}
 	return fmt.Sprintf("Your %s is at question %d of %s: answer with a letter A-D, or %s shows it again.", s.Kind, s.Position+1, sessionLength(s), show)
+}
+
+// startOverHint says how to start the open review or exam s over by typing:
+// end it, then start a new one.
+func startOverHint(s storage.Session) string {
+	if s.Kind == examKind {
+		return fmt.Sprintf("Your %s mock exam is open at question %d of %s: `exam stop` ends it with a score, then `exam %s` starts a new one; `exam resume` goes on.",
+			strings.ToUpper(s.Cert), s.Position+1, examLength(s), s.Cert)
+	}
+	return fmt.Sprintf("Your %s is open at question %d of %s: `stop` ends it (its answers count), then `%s` starts a new one; `%s` goes on.",
+		s.Kind, s.Position+1, sessionLength(s), s.Kind, s.Kind)
 }
 
 // currentSession is the open session a typed control acts on: of the

@@ -155,8 +155,9 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 		if d.Answered > 0 {
 			right = fmt.Sprintf(", %.0f%% right", d.Accuracy()*100)
 		}
-		fmt.Fprintf(&sb, "`D%d` %s mastery · %s (%d%%): %d answered%s, %d due\n",
-			d.N, bar(d.Mastery, 10), d.Name, d.Weight, d.Answered, right, d.Due)
+		// The name goes last: a long one wraps on its own, never the counts.
+		fmt.Fprintf(&sb, "`D%d` %s mastery · %d answered%s, %d due · %s (%d%%)\n",
+			d.N, bar(d.Mastery, 10), d.Answered, right, d.Due, d.Name, d.Weight)
 	}
 	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", Plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
 	if answered > 0 {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/certcoach/certcoach/knowledge"
 )
@@ -41,22 +42,64 @@ func examParam(required bool, desc, example string) Param {
 	return Param{Name: "cert", Kind: KindExam, Desc: desc, Example: example, Required: required}
 }
 
-func (e *Engine) help(_ context.Context, _ Request, args Args) (Reply, error) {
+func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) {
 	var sb strings.Builder
+	raw := strings.Fields(args.Named["command"])
 	if w := strings.Fields(strings.ToLower(args.Named["command"])); len(w) > 0 {
 		if c, ok := e.lookup(w[0]); ok {
-			return commandHelp(c.CommandInfo), nil
+			// "help group daily" names a sub-command, which the command's help lists.
+			extra := 1
+			if len(w) > 1 && hasSub(c.CommandInfo, w[1]) {
+				extra = 2
+			}
+			if len(raw) > extra {
+				h, _ := e.lookup("help")
+				return Reply{Kind: "help"}, unknownArg(h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
+			}
+			r := commandHelp(c.CommandInfo)
+			if err := consoleRefuses(c.CommandInfo, req.Actor); err != nil {
+				r.Body += "\n\n" + err.Error()
+			}
+			return r, nil
 		}
-		// "help quz" is a typo worth naming; "help me please" just wants the list.
-		if s := e.Suggest(w[0]); s != "" {
+		// "help quz" is a typo worth naming, "help bogus" a command that does
+		// not exist; "help me please" just wants the list.
+		s := e.Suggest(w[0])
+		switch {
+		case s != "":
 			fmt.Fprintf(&sb, "No command `%s`: did you mean `help %s`?\n\n", truncate(w[0], 30), s)
+		case len(w) == 1:
+			fmt.Fprintf(&sb, "No command `%s`.\n\n", truncate(w[0], 30))
 		}
 	}
 	for _, c := range e.Commands() {
+		if consoleRefuses(c, req.Actor) != nil {
+			continue
+		}
 		fmt.Fprintf(&sb, "- `%s`: %s\n", c.Usage, c.Summary)
 	}
 	sb.WriteString("\nFacts come from a cited knowledge base; each answer shows its source and as-of date.")
 	return Reply{Kind: "help", Title: "certcoach: CISM and CISSP study partner", Body: sb.String(), Private: true}, nil
+}
+
+// consoleRefuses is why the console refuses command c (group: it has no
+// channels), as permitted says it, or nil; help leaves such commands out
+// there. Elsewhere a refusal depends on the channel, so help lists them all.
+func consoleRefuses(c CommandInfo, a Actor) error {
+	if a.Platform != PlatformConsole {
+		return nil
+	}
+	return permitted(c, a)
+}
+
+// hasSub reports whether c has a sub-command named or aliased w.
+func hasSub(c CommandInfo, w string) bool {
+	for _, s := range c.Subs {
+		if s.Name == w || slices.Contains(s.Aliases, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // commandHelp explains one command: its usage, its forms or arguments,
@@ -144,6 +187,13 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	// "compare the two exams", "compare cism vs cissp": words that only
 	// name the exams ask for the general table.
 	if t := args.Named["topic"]; t != "" {
+		if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			// "compare 🤖", "compare ??": no words, so no topic, not the overview.
+			return e.compareTopic(t)
+		}
+		if err := e.extraTopicWords(t); err != nil {
+			return Reply{Kind: "compare"}, err
+		}
 		if a := e.kb.Analyze(t); len(a.Words) > 0 || len(a.Terms) > 0 {
 			return e.compareTopic(t)
 		}
@@ -215,6 +265,37 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 		Private: true, Shareable: true}
 	e.compareCache.Store(key, r)
 	return r, nil
+}
+
+// extraTopicWords refuses subject words after a topic named exactly by its
+// ID or title ("cost extra"): the argument is complete, so the rest would be
+// ignored. Words around an alias are read as ask reads them ("crypto basics"
+// is cryptography), and exam names and filler may follow ("cost for cism").
+func (e *Engine) extraTopicWords(text string) error {
+	if _, ok := e.kb.Topic(text); ok {
+		return nil
+	}
+	words := strings.Fields(text)
+	for k := len(words) - 1; k > 0; k-- {
+		prefix := topicKey(strings.Join(words[:k], " "))
+		for _, t := range e.kb.Topics {
+			if topicKey(t.ID) != prefix && topicKey(t.Title) != prefix {
+				continue
+			}
+			if rest := e.kb.Analyze(strings.Join(words[k:], " ")); len(rest.Words) == 0 && len(rest.Terms) == 0 {
+				return nil
+			}
+			return Errorf("Unknown argument %q. Usage: `compare [topic]`, e.g. `compare %s`.", truncate(words[k], 30), t.ID)
+		}
+	}
+	return nil
+}
+
+// topicKey is a topic name as typed and as stored compared alike:
+// "Incident-Response" and "incident response".
+func topicKey(s string) string {
+	s = strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and").Replace(strings.ToLower(s))
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func dedupe(in []string) []string {

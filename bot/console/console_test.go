@@ -378,3 +378,51 @@ func TestFoldedInput(t *testing.T) {
 		t.Errorf("fullwidth B did not answer:\n%s", out)
 	}
 }
+
+// TestStartAtStartOverPrompt: at a review's or an exam's "resume or start
+// over" prompt, `start`, `restart` and `start over` press Start over; with
+// no such prompt on screen `start` is help, and the console's help leaves
+// out `group`, which it refuses.
+func TestStartAtStartOverPrompt(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		open, typed, want string
+	}{
+		{"review", "start", "Review: "},
+		{"review", "restart", "Review: "},
+		{"review", "Start Over", "Review: "},
+		{"exam cism", "start", "CISM format: 150 questions"},
+		{"exam cism", "restart", "CISM format: 150 questions"},
+	} {
+		con, _, st := newConsole(t)
+		con.Do(ctx, c.open)
+		u, err := st.UserByKey(ctx, storage.UserKey{Platform: bot.PlatformConsole, Workspace: "local", User: "tester"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind, _, _ := strings.Cut(c.open, " ")
+		before, err := st.OpenSession(ctx, u.ID, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prompt := con.Do(ctx, c.open)
+		if !strings.Contains(prompt, "Type resume, start over or cancel.") {
+			t.Fatalf("%s twice:\n%s", c.open, prompt)
+		}
+		out := con.Do(ctx, c.typed)
+		if !strings.Contains(out, c.want) {
+			t.Errorf("%q at the %s prompt: want a new start (%q) in:\n%s", c.typed, c.open, c.want, out)
+		}
+		old, err := st.Session(ctx, before.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now, err := st.OpenSession(ctx, u.ID, kind); err != nil || now.ID == before.ID || old.State != storage.SessionStopped {
+			t.Errorf("%q at the %s prompt: the open one is %s (%v), want it stopped and a new one open", c.typed, c.open, old.State, err)
+		}
+		// The prompt is gone: `start` is help again.
+		if help := con.Do(ctx, "start"); !strings.Contains(help, "certcoach: CISM and CISSP study partner") || strings.Contains(help, "group") {
+			t.Errorf("start after the prompt: want help without group:\n%s", help)
+		}
+	}
+}

@@ -48,8 +48,10 @@ func Key(b bot.Button) string {
 var shortKeys = map[string]string{"next": "n"}
 
 // synonyms are words people type for a key without being told: "no" to
-// "Delete all your data?" cancels, it does not fall through to a search.
-var synonyms = map[string]string{"no": "cancel", "y": "yes"}
+// "Delete all your data?" cancels, it does not fall through to a search;
+// "start" at "resume or start over" starts over (it is help's alias only
+// when no Start over button is on screen).
+var synonyms = map[string]string{"no": "cancel", "y": "yes", "start": "start over", "restart": "start over"}
 
 // matches reports whether typed text presses b.
 func matches(typed string, b bot.Button) bool {

@@ -1,0 +1,114 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
+)
+
+// TestHelpArguments: help names a command that does not exist, refuses
+// words after the command it explains as other commands do, and on the
+// console leaves out the commands the console refuses (group: no channels).
+func TestHelpArguments(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	console := bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", DM: true}
+	slack := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1", CanManage: true}
+	for _, c := range []struct {
+		actor   bot.Actor
+		text    string
+		outcome string
+		want    []string
+		not     []string
+	}{
+		{slack, "help bogus", bot.OutcomeOK, []string{"No command `bogus`.\n\n- `ask <question>`"}, []string{"did you mean"}},
+		{slack, "help quizz", bot.OutcomeOK, []string{"No command `quizz`: did you mean `help quiz`?\n\n- `ask"}, nil},
+		{slack, "help me please", bot.OutcomeOK, []string{"- `quiz "}, []string{"No command"}},
+		{slack, "help quiz extra", bot.OutcomeUserError, []string{"Unknown argument \"extra\". Usage: `help [command]`, e.g. `help quiz`."}, nil},
+		{slack, "help Quiz EXTRA words", bot.OutcomeUserError, []string{"Unknown argument \"EXTRA\"."}, nil},
+		{slack, "help group daily", bot.OutcomeOK, []string{"help: group", "- `group off`"}, nil},
+		{slack, "help group daily now", bot.OutcomeUserError, []string{"Unknown argument \"now\"."}, nil},
+		{slack, "help", bot.OutcomeOK, []string{"- `group daily", "- `quiz "}, nil},
+		{console, "help", bot.OutcomeOK, []string{"- `quiz ", "- `remind "}, []string{"group"}},
+		{console, "start", bot.OutcomeOK, []string{"- `quiz "}, []string{"group"}},
+		{console, "help group", bot.OutcomeOK, []string{"help: group", "The console has no channels: `group` works in a Slack or Discord channel."}, nil},
+		{slack, "help group", bot.OutcomeOK, []string{"help: group"}, []string{"console"}},
+	} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: c.text})
+		got := r.Title + "\n" + r.Body
+		if r.Outcome != c.outcome {
+			t.Errorf("%s %q: outcome %s, want %s:\n%s", c.actor.Platform, c.text, r.Outcome, c.outcome, got)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s %q: want %q in:\n%s", c.actor.Platform, c.text, w, got)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s %q: want no %q in:\n%s", c.actor.Platform, c.text, w, got)
+			}
+		}
+	}
+}
+
+// TestCompareArguments: a topic argument with no words names no topic
+// (not the overview), and subject words after a topic named exactly are
+// refused rather than ignored; words around an alias still read as ask
+// reads them.
+func TestCompareArguments(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		text    string
+		outcome string
+		want    string // in the title and body
+	}{
+		{"compare 🤖", bot.OutcomeUserError, "No comparison for \"🤖\". Topics: incident-response, "},
+		{"compare ??", bot.OutcomeUserError, "No comparison for \"??\". Topics: "},
+		{"compare cost extra", bot.OutcomeUserError, "Unknown argument \"extra\". Usage: `compare [topic]`, e.g. `compare cost`."},
+		{"compare Incident-Response timeline", bot.OutcomeUserError, "Unknown argument \"timeline\". Usage: `compare [topic]`, e.g. `compare incident-response`."},
+		{"compare cost", bot.OutcomeOK, "CISM vs CISSP: Cost"},
+		{"compare cost for cism", bot.OutcomeOK, "CISM vs CISSP: Cost"},
+		{"compare crypto basics", bot.OutcomeOK, "CISM vs CISSP: Cryptography"},
+		{"compare incident response plan", bot.OutcomeOK, "CISM vs CISSP: Incident response"},
+		{"compare cism vs cissp", bot.OutcomeOK, "CISM vs CISSP\n**Which is for you?**"},
+		{"compare", bot.OutcomeOK, "CISM vs CISSP\n**Which is for you?**"},
+	} {
+		for _, req := range []bot.Request{
+			{Actor: actor("cmp"), Text: c.text},
+			{Actor: actor("cmp"), Command: "compare", Options: map[string]string{"topic": strings.TrimSpace(strings.TrimPrefix(c.text, "compare"))}},
+		} {
+			r := h.e.Handle(context.Background(), req)
+			if r.Outcome != c.outcome || !strings.Contains(r.Title+"\n"+r.Body, c.want) {
+				t.Errorf("%q %v: want %s with %q, got %s:\n%s", req.Text, req.Options, c.outcome, c.want, r.Outcome, all(r))
+			}
+		}
+	}
+}
+
+// TestStartOverWithNoButton: typed "start over" with no Start over button to
+// press (the CLI's one-shot `ask`) says how to start the open review or
+// exam over, and leaves it open.
+func TestStartOverWithNoButton(t *testing.T) {
+	for _, c := range []struct {
+		open, text, want string
+	}{
+		{"review", "start over", "Nothing is asking to start over. Your review is open at question 1 of 10: `stop` ends it (its answers count), then `review` starts a new one; `review` goes on."},
+		{"exam cism", "restart", "Nothing is asking to start over. Your CISM mock exam is open at question 1 of 150: `exam stop` ends it with a score, then `exam cism` starts a new one; `exam resume` goes on."},
+		{"quiz cissp 1 3", "start over", "Nothing is asking to start over. Your quiz is at question 1 of 3"},
+	} {
+		h := newHarness(t)
+		h.do(t, "nb", c.open)
+		h.do(t, "nb", c.open) // the prompt, whose buttons are not pressed
+		if r := h.do(t, "nb", c.text); r.Outcome != bot.OutcomeUserError || !strings.HasPrefix(r.Body, c.want) {
+			t.Errorf("%q with a %s open: want %q, got %s %q", c.text, c.open, c.want, r.Outcome, r.Body)
+		}
+		kind, _, _ := strings.Cut(c.open, " ")
+		if r := h.do(t, "nb", h.letter(t, "nb", kind, true)); r.Outcome != bot.OutcomeOK {
+			t.Errorf("%q with a %s open: the session no longer takes an answer: %s", c.text, c.open, all(r))
+		}
+	}
+}
