@@ -83,3 +83,31 @@ func TestNewQuizShowsTheStoppedOnesScore(t *testing.T) {
 		})
 	}
 }
+
+// TestQuizResultsByDomain: the results list the domains in order, not in
+// the order their questions came up.
+func TestQuizResultsByDomain(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(t, "sorter", "quiz cissp 0 12")
+	for i := 0; i < 12 && !strings.Contains(r.Body, "**Score:"); i++ {
+		r = h.do(t, "sorter", "a")
+	}
+	if !strings.Contains(r.Body, "**Score:") {
+		t.Fatalf("no results after 12 answers:\n%s", all(r))
+	}
+	var domains []string
+	for _, line := range strings.Split(r.Body, "\n") {
+		if d, ok := strings.CutPrefix(line, "- CISSP D"); ok {
+			domains = append(domains, d[:1])
+		}
+	}
+	if len(domains) < 2 {
+		t.Fatalf("want several domains in a 12-question mixed quiz, got %v:\n%s", domains, r.Body)
+	}
+	for i := 1; i < len(domains); i++ {
+		if domains[i] <= domains[i-1] {
+			t.Errorf("domains out of order %v:\n%s", domains, r.Body)
+			break
+		}
+	}
+}

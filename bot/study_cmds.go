@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -576,12 +578,16 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 	if err != nil {
 		return Reply{}, err
 	}
+	type key struct {
+		cert   string
+		domain int
+	}
 	type tally struct{ n, ok int }
-	per := map[string]*tally{}
-	var order []string
+	per := map[key]*tally{}
+	var order []key
 	right := 0
 	for _, a := range answers {
-		k := fmt.Sprintf("%s D%d", strings.ToUpper(a.Cert), a.Domain)
+		k := key{strings.ToUpper(a.Cert), a.Domain}
 		if per[k] == nil {
 			per[k] = &tally{}
 			order = append(order, k)
@@ -606,9 +612,11 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 	} else {
 		fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
 	}
+	// By exam, then domain number: answers come in the order asked.
+	slices.SortFunc(order, func(a, b key) int { return cmp.Or(cmp.Compare(a.cert, b.cert), cmp.Compare(a.domain, b.domain)) })
 	for _, k := range order {
 		t := per[k]
-		fmt.Fprintf(&sb, "- %s: %d/%d %s\n", k, t.ok, t.n, bar(float64(t.ok)/float64(t.n), 10))
+		fmt.Fprintf(&sb, "- %s D%d: %d/%d %s\n", k.cert, k.domain, t.ok, t.n, bar(float64(t.ok)/float64(t.n), 10))
 	}
 	if s.Kind == examKind && n > 0 {
 		sb.WriteString("\n" + examVerdict(s, right, n))
