@@ -49,6 +49,7 @@ type Store interface {
 	SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error)
 	SetPlan(ctx context.Context, p storage.Plan) error
 	Plan(ctx context.Context, userID int64) (storage.Plan, error)
+	DeletePlan(ctx context.Context, userID int64) (bool, error)
 
 	SaveReminder(ctx context.Context, r storage.Reminder, now time.Time, next storage.NextFunc) (storage.Reminder, error)
 	ReminderFor(ctx context.Context, kind, platform, workspace, target string) (storage.Reminder, error)
@@ -107,6 +108,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"FirstSeenConcurrent", testFirstSeenConcurrent},
 		{"ConcurrentWritersAndReaders", testConcurrentWritersAndReaders},
 		{"DeleteUserCascades", testDeleteUserCascades},
+		{"DeletePlan", testDeletePlan},
 		{"SameAnswerRacing", testSameAnswerRacing},
 		{"AnswerCounts", testAnswerCounts},
 		{"DueRemindersPlatforms", testDueRemindersPlatforms},
@@ -338,6 +340,44 @@ func testDeleteUserCascades(t *testing.T, open Opener) {
 	}
 	if n, _ := s.CountUserRows(ctx, other.ID); n != before {
 		t.Fatalf("other user lost rows: %d, want %d", n, before)
+	}
+}
+
+// testDeletePlan: deleting a plan removes that user's plan only, reports
+// whether there was one, and a new plan can be set after it.
+func testDeletePlan(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "x"}, "", "", time.Unix(1, 0))
+	other, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "y"}, "", "", time.Unix(1, 0))
+	plan := func(id int64, date string) storage.Plan {
+		return storage.Plan{UserID: id, Cert: "cism", ExamDate: date, PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}
+	}
+	for _, id := range []int64{u.ID, other.ID} {
+		if err := s.SetPlan(ctx, plan(id, "2027-01-01")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []bool{true, false} { // the second time there is none
+		got, err := s.DeletePlan(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("delete %d: had a plan %v, want %v", i+1, got, want)
+		}
+		if _, err := s.Plan(ctx, u.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("delete %d: plan after delete: %v, want ErrNotFound", i+1, err)
+		}
+	}
+	if p, err := s.Plan(ctx, other.ID); err != nil || p.ExamDate != "2027-01-01" {
+		t.Fatalf("other user's plan: %+v, %v", p, err)
+	}
+	if err := s.SetPlan(ctx, plan(u.ID, "2027-02-01")); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Plan(ctx, u.ID); err != nil || p.ExamDate != "2027-02-01" {
+		t.Fatalf("plan set after delete: %+v, %v", p, err)
 	}
 }
 
