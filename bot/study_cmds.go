@@ -46,7 +46,9 @@ func (e *Engine) registerStudy() {
 		{Name: "value", Kind: KindText, Desc: "New value: 0.9, on/off or an IANA zone", Example: "settings timezone Europe/Berlin", Required: true, MaxLen: 64, Complete: true}}},
 		e.settings)
 	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "All your data as JSON", Slow: true}, e.export)
-	e.Register(CommandInfo{Name: "forget", Usage: "forget", Summary: "Delete all your data (asks first)"}, e.forget)
+	e.Register(CommandInfo{Name: "forget", Usage: "forget | forget yes", Summary: "Delete all your data (asks first)", Params: []Param{
+		{Name: "confirm", Kind: KindChoice, Desc: "yes: the typed confirmation, for where there are no buttons", Example: "forget yes", Choices: []string{"yes", "confirm"}}}},
+		e.forget)
 	e.RegisterAction("quiz", e.quizAction)
 	e.RegisterAction("forget", e.forgetAction)
 	e.RegisterAction("exam", e.examAction)

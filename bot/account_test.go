@@ -1,0 +1,73 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// TestForgetConfirm: forget deletes only on an explicit confirmation, the
+// button or the typed `forget yes` (for the CLI and consoles without
+// buttons); the question says how to type it, and a bare `yes` after
+// something else confirms nothing.
+func TestForgetConfirm(t *testing.T) {
+	const (
+		clickConfirm = "<click confirm>"
+		clickCancel  = "<click cancel>"
+	)
+	for _, c := range []struct {
+		name    string
+		steps   []string // after setting a plan; the last step's reply is checked
+		want    string
+		deleted bool
+	}{
+		{"asks first", []string{"forget"}, "type `forget yes`", false},
+		{"typed yes", []string{"forget", "forget yes"}, "Done: all your certcoach data", true},
+		{"typed confirm", []string{"forget", "forget CONFIRM"}, "Done: all your certcoach data", true},
+		{"typed without asking", []string{"forget yes"}, "Done: all your certcoach data", true},
+		{"button", []string{"forget", clickConfirm}, "Done: all your certcoach data", true},
+		{"button cancel", []string{"forget", clickCancel}, "Nothing was deleted", false},
+		{"bare yes", []string{"forget", "yes"}, "Nothing is waiting for a yes or cancel", false},
+		{"yes after another command", []string{"forget", "progress", "yes"}, "Nothing is waiting for a yes or cancel", false},
+		{"forget no", []string{"forget", "forget no"}, "Unknown argument \"no\"", false},
+		{"more words", []string{"forget", "forget yes please"}, "Unknown argument \"please\"", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			if r := h.do(t, "pat", "plan cism 2027-03-01"); r.Outcome != bot.OutcomeOK {
+				t.Fatalf("plan: %s", all(r))
+			}
+			u, err := h.store.UserByKey(ctx, h.userKey("pat"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r, asked bot.Reply
+			for _, s := range c.steps {
+				switch s {
+				case clickConfirm:
+					r = h.click(t, "pat", mustButton(t, asked, "forget:confirm:"))
+				case clickCancel:
+					r = h.click(t, "pat", mustButton(t, asked, "forget:cancel:"))
+				default:
+					r = h.do(t, "pat", s)
+				}
+				if s == "forget" {
+					asked = r
+				}
+			}
+			if !strings.Contains(all(r), c.want) {
+				t.Errorf("last reply lacks %q:\n%s", c.want, all(r))
+			}
+			rows, err := h.store.CountUserRows(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if deleted := rows == 0; deleted != c.deleted {
+				t.Errorf("deleted: %v (%d rows), want %v", deleted, rows, c.deleted)
+			}
+		})
+	}
+}
