@@ -71,3 +71,34 @@ func TestForgetConfirm(t *testing.T) {
 		})
 	}
 }
+
+// TestSettingsExtraArgument: a value followed by more words is refused as
+// an unknown argument and changes nothing; one word is set.
+func TestSettingsExtraArgument(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+		outcome    string
+	}{
+		{"settings timezone Europe/Berlin extra", "Unknown argument \"extra\". Usage: `settings retention 0.9", bot.OutcomeUserError},
+		{"settings retention 0.8 x", "Unknown argument \"x\"", bot.OutcomeUserError},
+		{"settings leaderboard off now please", "Unknown argument \"now\"", bot.OutcomeUserError},
+		{"settings timezone Europe/Berlin", "Time zone set to Europe/Berlin.", bot.OutcomeOK},
+		{"settings retention 0.8", "Retention set to 0.80", bot.OutcomeOK},
+	} {
+		t.Run(c.text, func(t *testing.T) {
+			h := newHarness(t)
+			r := h.do(t, "pat", c.text)
+			if r.Outcome != c.outcome || !strings.Contains(all(r), c.want) {
+				t.Fatalf("got %s %q, want %s with %q", r.Outcome, all(r), c.outcome, c.want)
+			}
+			u, err := h.store.UserByKey(context.Background(), h.userKey("pat"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed := u.TZ == "Europe/Berlin" || u.Retention == 0.8 || !u.Leaderboard
+			if changed != (c.outcome == bot.OutcomeOK) {
+				t.Errorf("settings changed: %v (tz %q, retention %v, leaderboard %v)", changed, u.TZ, u.Retention, u.Leaderboard)
+			}
+		})
+	}
+}
