@@ -128,7 +128,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 		return Reply{}, err
 	}
 
-	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v2", "data": data}
+	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v3", "data": data}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return Reply{}, fmt.Errorf("export: %w", err)
