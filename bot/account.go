@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot/study"
+	"github.com/certcoach/certcoach/storage"
 )
 
 func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, error) {
@@ -77,7 +78,14 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 	if key == "" || val == "" {
 		return Reply{}, Errorf("Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`.")
 	}
-	val = strings.Fields(val)[0]
+	// Every value is one word: more is a mistake, refused as other commands
+	// refuse an extra argument rather than set half of what was meant.
+	words := strings.Fields(val)
+	if len(words) > 1 {
+		c, _ := e.lookup("settings")
+		return Reply{}, Errorf("Unknown argument %q. %s", truncate(words[1], 30), usageText(c.CommandInfo))
+	}
+	val = words[0]
 	switch key {
 	case "retention":
 		r, err := strconv.ParseFloat(val, 64)
@@ -120,7 +128,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 		return Reply{}, err
 	}
 
-	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v2", "data": data}
+	doc := map[string]any{"exported_at": e.clock.Now().UTC().Format(time.RFC3339), "format": "certcoach-export-v3", "data": data}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return Reply{}, fmt.Errorf("export: %w", err)
@@ -136,14 +144,19 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 		Attachment: &Attachment{Name: "certcoach-export.json", MIME: "application/json", Content: b}}, nil
 }
 
-func (e *Engine) forget(ctx context.Context, req Request, _ Args) (Reply, error) {
+// forget asks before deleting; `forget yes` is the typed answer, for the
+// CLI and consoles that have no buttons to press.
+func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return Reply{}, err
 	}
+	if args.Named["confirm"] != "" {
+		return e.deleteAll(ctx, u)
+	}
 	id := strconv.FormatInt(u.ID, 10)
 	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.",
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, press the button or type `forget yes`.",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},
@@ -165,12 +178,19 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 	case "cancel":
 		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Nothing was deleted."}, nil
 	case "confirm":
-		if err := e.store.DeleteUser(ctx, u.ID); err != nil {
-			return Reply{}, err
-		}
-		e.forgetPlan(u)
-		e.charts.forget(u.ID)
-		return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
+		return e.deleteAll(ctx, u)
 	}
 	return Reply{}, Errorf("That button is not valid any more.")
+}
+
+// deleteAll deletes everything stored about u: a confirmed `forget`, by
+// button or typed. Replace retires the question's buttons (a chat's
+// message, the console's typed keys) either way.
+func (e *Engine) deleteAll(ctx context.Context, u storage.User) (Reply, error) {
+	if err := e.store.DeleteUser(ctx, u.ID); err != nil {
+		return Reply{}, err
+	}
+	e.forgetPlan(u)
+	e.charts.forget(u.ID)
+	return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
 }

@@ -143,7 +143,7 @@ func TestNewUserRoughEdges(t *testing.T) {
 
 // TestExportHasJSONNotQuotedJSON: columns stored as JSON text come out of
 // `export` as JSON values a reader can use, not strings of escaped JSON,
-// and times as dates.
+// times as dates and yes/no columns as booleans.
 func TestExportHasJSONNotQuotedJSON(t *testing.T) {
 	h := newHarness(t)
 	r := h.do(t, "ann", "quiz cissp 7 2")
@@ -154,7 +154,17 @@ func TestExportHasJSONNotQuotedJSON(t *testing.T) {
 		check         func(any) bool
 	}{
 		{"sessions", "questions", func(v any) bool { l, ok := v.([]any); return ok && len(l) == 2 }},
-		{"answers", "prev_card", func(v any) bool { m, ok := v.(map[string]any); return ok && m["Reps"] != nil }},
+		// The card before the answer, named as the cards table is; a new
+		// card's unset times are left out, not year-1 dates.
+		{"answers", "prev_card", func(v any) bool {
+			m, ok := v.(map[string]any)
+			_, due := m["due"]
+			_, goName := m["Reps"]
+			return ok && m["reps"] != nil && !due && !goName
+		}},
+		// Yes/no columns are booleans, not 0/1.
+		{"answers", "correct", func(v any) bool { return v == false }},
+		{"user", "leaderboard", func(v any) bool { return v == true }},
 		{"sessions", "kind", func(v any) bool { return v == "quiz" }}, // plain strings stay strings
 		// Times are dates (the harness clock), not Unix seconds.
 		{"answers", "answered_at", func(v any) bool { s, ok := v.(string); return ok && strings.HasPrefix(s, "2026-11-25T") }},

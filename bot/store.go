@@ -31,4 +31,5 @@ type Store interface {
 	SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error)
 	DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]storage.Card, error)
 	SetPlan(ctx context.Context, p storage.Plan) error
+	DeletePlan(ctx context.Context, userID int64) (bool, error)
 }

@@ -36,21 +36,51 @@ func (e *Engine) registerStudy() {
 		examParam(false, "Which certification (default: your plan's)", "progress cism"),
 		{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a file (console; chats always show it)", Example: "progress cissp chart", Choices: []string{"chart"}}}},
 		e.progress, "stats")
-	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD>", Summary: "A daily plan to your exam date", Params: []Param{
-		examParam(true, "Which certification", "plan cissp 2027-03-01"),
-		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: "plan cissp 2027-03-01", Required: true, MaxLen: 10}}},
-		e.plan)
+	// Nothing is required: `plan` alone shows the plan, `plan off` deletes it.
+	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD> | plan off", Summary: "A daily plan to your exam date, or delete it", Params: []Param{
+		examParam(false, "Which certification", "plan cissp 2027-03-01"),
+		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: "plan cissp 2027-03-01", MaxLen: 10},
+		{Name: "action", Kind: KindChoice, Desc: "off (or clear): delete your plan", Example: "plan off", Choices: []string{"off", "clear"}}}},
+		e.planCmd)
 	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10 in this workspace"}, e.leaderboard, "top")
 	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences", Params: []Param{
 		{Name: "key", Kind: KindChoice, Desc: "Which setting", Example: "settings retention 0.9", Required: true, Choices: []string{"retention", "leaderboard", "timezone"}},
 		{Name: "value", Kind: KindText, Desc: "New value: 0.9, on/off or an IANA zone", Example: "settings timezone Europe/Berlin", Required: true, MaxLen: 64, Complete: true}}},
 		e.settings)
 	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "All your data as JSON", Slow: true}, e.export)
-	e.Register(CommandInfo{Name: "forget", Usage: "forget", Summary: "Delete all your data (asks first)"}, e.forget)
+	e.Register(CommandInfo{Name: "forget", Usage: "forget | forget yes", Summary: "Delete all your data (asks first)", Params: []Param{
+		{Name: "confirm", Kind: KindChoice, Desc: "yes: the typed confirmation, for where there are no buttons", Example: "forget yes", Choices: []string{"yes", "confirm"}}}},
+		e.forget)
 	e.RegisterAction("quiz", e.quizAction)
 	e.RegisterAction("forget", e.forgetAction)
 	e.RegisterAction("exam", e.examAction)
 	e.RegisterAction("review", e.reviewAction)
+}
+
+// planCmd is `plan`: `plan off` (or `plan clear`) deletes the plan, the
+// rest sets or shows it.
+func (e *Engine) planCmd(ctx context.Context, req Request, args Args) (Reply, error) {
+	action := args.Named["action"]
+	if action == "" {
+		return e.plan(ctx, req, args)
+	}
+	if args.Named["cert"] != "" || args.Named["date"] != "" {
+		return Reply{}, Errorf("`plan %s` deletes your plan and takes nothing else. To set one: `plan <cism|cissp> <YYYY-MM-DD>`.", action)
+	}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	had, err := e.store.DeletePlan(ctx, u.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	e.forgetPlan(u)
+	if !had {
+		return Reply{Kind: "plan", Private: true, Body: "You have no plan to delete. Set one with `plan <cism|cissp> <YYYY-MM-DD>`."}, nil
+	}
+	return Reply{Kind: "plan", Private: true,
+		Body: "Plan deleted: `progress` no longer shows a daily pace. Your answers and cards are kept. Set a new plan any time with `plan <cism|cissp> <YYYY-MM-DD>`."}, nil
 }
 
 // examDay is the day used to choose an outline: the user's planned exam date

@@ -30,6 +30,10 @@ type Console struct {
 	// ChartDir is where `progress chart` writes its PNG (default: the
 	// system's temporary directory).
 	ChartDir string
+	// FileOnly prints a reply that carries a file (export) as the file
+	// alone, without its title and summary: `certcoach ask export` is
+	// then valid JSON on stdout.
+	FileOnly bool
 
 	mu     sync.Mutex   // out and last: the scheduler prints from another goroutine
 	last   []bot.Button // buttons of the last reply, pressed by typing their key
@@ -82,6 +86,13 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		c.last = r.Buttons
 	}
 	c.mu.Unlock()
+	if c.FileOnly && r.Attachment != nil {
+		out := string(r.Attachment.Content)
+		if !strings.HasSuffix(out, "\n") {
+			out += "\n"
+		}
+		return out, r.Outcome
+	}
 	out := Render(r)
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"

@@ -45,7 +45,7 @@ func TestExportIsAFile(t *testing.T) {
 		Format string                      `json:"format"`
 		Data   map[string][]map[string]any `json:"data"`
 	}
-	if err := json.Unmarshal(up.Raw, &doc); err != nil || doc.Format != "certcoach-export-v2" || len(doc.Data["user"]) != 1 {
+	if err := json.Unmarshal(up.Raw, &doc); err != nil || doc.Format != "certcoach-export-v3" || len(doc.Data["user"]) != 1 {
 		t.Fatalf("uploaded bytes are not the export (%v): %.300s", err, up.Raw)
 	}
 	if get.Form.Get("length") != "" && get.Form.Get("length") != itoa(len(up.Raw)) {

@@ -6,8 +6,10 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -49,6 +51,7 @@ type Store interface {
 	SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error)
 	SetPlan(ctx context.Context, p storage.Plan) error
 	Plan(ctx context.Context, userID int64) (storage.Plan, error)
+	DeletePlan(ctx context.Context, userID int64) (bool, error)
 
 	SaveReminder(ctx context.Context, r storage.Reminder, now time.Time, next storage.NextFunc) (storage.Reminder, error)
 	ReminderFor(ctx context.Context, kind, platform, workspace, target string) (storage.Reminder, error)
@@ -107,6 +110,8 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"FirstSeenConcurrent", testFirstSeenConcurrent},
 		{"ConcurrentWritersAndReaders", testConcurrentWritersAndReaders},
 		{"DeleteUserCascades", testDeleteUserCascades},
+		{"DeletePlan", testDeletePlan},
+		{"ExportTypes", testExportTypes},
 		{"SameAnswerRacing", testSameAnswerRacing},
 		{"AnswerCounts", testAnswerCounts},
 		{"DueRemindersPlatforms", testDueRemindersPlatforms},
@@ -338,6 +343,119 @@ func testDeleteUserCascades(t *testing.T, open Opener) {
 	}
 	if n, _ := s.CountUserRows(ctx, other.ID); n != before {
 		t.Fatalf("other user lost rows: %d, want %d", n, before)
+	}
+}
+
+// testDeletePlan: deleting a plan removes that user's plan only, reports
+// whether there was one, and a new plan can be set after it.
+func testDeletePlan(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "x"}, "", "", time.Unix(1, 0))
+	other, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "y"}, "", "", time.Unix(1, 0))
+	plan := func(id int64, date string) storage.Plan {
+		return storage.Plan{UserID: id, Cert: "cism", ExamDate: date, PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}
+	}
+	for _, id := range []int64{u.ID, other.ID} {
+		if err := s.SetPlan(ctx, plan(id, "2027-01-01")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []bool{true, false} { // the second time there is none
+		got, err := s.DeletePlan(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("delete %d: had a plan %v, want %v", i+1, got, want)
+		}
+		if _, err := s.Plan(ctx, u.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("delete %d: plan after delete: %v, want ErrNotFound", i+1, err)
+		}
+	}
+	if p, err := s.Plan(ctx, other.ID); err != nil || p.ExamDate != "2027-01-01" {
+		t.Fatalf("other user's plan: %+v, %v", p, err)
+	}
+	if err := s.SetPlan(ctx, plan(u.ID, "2027-02-01")); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Plan(ctx, u.ID); err != nil || p.ExamDate != "2027-02-01" {
+		t.Fatalf("plan set after delete: %+v, %v", p, err)
+	}
+}
+
+// testExportTypes: the export shows 0/1 columns as booleans, Unix times as
+// UTC dates and leaves unset ones out, and an answer's card before it with
+// the cards table's names, not the FSRS library's Go names.
+func testExportTypes(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "x"}, "", "", time.Unix(1, 0))
+	if err := s.CreateSession(ctx, storage.Session{ID: "s1", UserID: u.ID, Kind: "quiz", Cert: "cissp", Questions: []string{"q-a", "q-b"},
+		State: storage.SessionActive, StartedAt: time.Unix(100, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	prev := `{"Due":"2026-11-26T10:00:00Z","Stability":1.5,"Difficulty":5,"ElapsedDays":1,"ScheduledDays":2,"Reps":3,"Lapses":0,"State":2,"LastReview":"0001-01-01T00:00:00Z"}`
+	for i, a := range []struct {
+		key     string
+		correct bool
+		prev    string
+	}{{"a", false, ""}, {"b", true, prev}} {
+		_, err := s.RecordAnswer(ctx, storage.Answer{UserID: u.ID, AttemptKey: a.key, SessionID: "s1", QuestionID: "q-" + a.key, Cert: "cissp", Domain: 1,
+			Correct: a.correct, At: time.Unix(200, 0), LocalDay: "1970-01-01"}, i,
+			func(*storage.Card) (storage.Card, int, string) {
+				return storage.Card{UserID: u.ID, QuestionID: "q-" + a.key, Cert: "cissp", Domain: 1, Due: time.Unix(300, 0), State: 2}, 3, a.prev
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := s.ExportUser(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Through JSON, as the user gets it.
+	b, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string][]map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc["user"]) != 1 || len(doc["answers"]) != 2 || len(doc["sessions"]) != 1 || len(doc["cards"]) != 2 {
+		t.Fatalf("export rows: %s", b)
+	}
+	answers := doc["answers"]
+	if answers[0]["attempt_key"] != "a" {
+		answers[0], answers[1] = answers[1], answers[0]
+	}
+	wantCard := map[string]any{"due": "2026-11-26T10:00:00Z", "stability": 1.5, "difficulty": 5.0, "elapsed_days": 1.0,
+		"scheduled_days": 2.0, "reps": 3.0, "lapses": 0.0, "state": 2.0} // no last_review: it was never set
+	for _, c := range []struct {
+		what      string
+		row       map[string]any
+		key       string
+		want      any
+		wantUnset bool
+	}{
+		{"leaderboard", doc["user"][0], "leaderboard", true, false},
+		{"user created", doc["user"][0], "created_at", "1970-01-01T00:00:01Z", false},
+		{"wrong answer", answers[0], "correct", false, false},
+		{"right answer", answers[1], "correct", true, false},
+		{"answered", answers[1], "answered_at", "1970-01-01T00:03:20Z", false},
+		{"first answer's card before", answers[0], "prev_card", nil, true},
+		{"card before", answers[1], "prev_card", wantCard, false},
+		{"session started", doc["sessions"][0], "started_at", "1970-01-01T00:01:40Z", false},
+		{"session not finished", doc["sessions"][0], "finished_at", nil, true},
+		{"session questions", doc["sessions"][0], "questions", []any{"q-a", "q-b"}, false},
+		{"card due", doc["cards"][0], "due", "1970-01-01T00:05:00Z", false},
+		{"card never reviewed", doc["cards"][0], "last_review", nil, true},
+	} {
+		got, ok := c.row[c.key]
+		if ok == c.wantUnset || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %s = %#v (present %v), want %#v (present %v)", c.what, c.key, got, ok, c.want, !c.wantUnset)
+		}
 	}
 }
 

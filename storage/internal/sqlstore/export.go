@@ -9,9 +9,106 @@ import (
 	"time"
 )
 
-// jsonColumn reports a column holding JSON as text (a session's questions,
-// an answer's card before it): exported as that JSON, not a quoted string.
-func jsonColumn(name string) bool { return name == "questions" || name == "prev_card" }
+// jsonColumn reports a column holding JSON as text (a session's questions):
+// exported as that JSON, not a quoted string.
+func jsonColumn(name string) bool { return name == "questions" }
+
+// boolColumn reports a column holding a boolean as 0 or 1 (the schema is
+// shared with PostgreSQL, whose queries sum and compare them as numbers):
+// exported as false or true.
+func boolColumn(name string) bool {
+	return name == "leaderboard" || name == "correct" || name == "quiet_weekends"
+}
+
+// timeColumn reports a column holding Unix seconds. 0, NULL and the zero
+// time mean unset (a session not finished, a reminder with nothing pending,
+// a card never reviewed): left out.
+func timeColumn(name string) bool {
+	return strings.HasSuffix(name, "_at") || name == "due" || name == "last_review" || name == "next_fire"
+}
+
+// storedCard is a card as answers.prev_card holds it: the JSON of the FSRS
+// library's card, with its Go field names, that undoing a rating reads back.
+type storedCard struct {
+	Due           time.Time
+	Stability     float64
+	Difficulty    float64
+	ElapsedDays   uint64
+	ScheduledDays uint64
+	Reps          uint64
+	Lapses        uint64
+	State         int
+	LastReview    time.Time
+}
+
+// exportedCard is a stored card as the export shows it: the names of the
+// cards table's columns, times as dates, unset times left out.
+type exportedCard struct {
+	Due           string  `json:"due,omitempty"`
+	Stability     float64 `json:"stability"`
+	Difficulty    float64 `json:"difficulty"`
+	ElapsedDays   uint64  `json:"elapsed_days"`
+	ScheduledDays uint64  `json:"scheduled_days"`
+	Reps          uint64  `json:"reps"`
+	Lapses        uint64  `json:"lapses"`
+	State         int     `json:"state"`
+	LastReview    string  `json:"last_review,omitempty"`
+}
+
+// exportCard turns a prev_card value into its export form; ok is false for
+// a value that is not a stored card (then it is exported as it is).
+func exportCard(v string) (exportedCard, bool) {
+	var c storedCard
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return exportedCard{}, false
+	}
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	return exportedCard{Due: date(c.Due), Stability: c.Stability, Difficulty: c.Difficulty, ElapsedDays: c.ElapsedDays,
+		ScheduledDays: c.ScheduledDays, Reps: c.Reps, Lapses: c.Lapses, State: c.State, LastReview: date(c.LastReview)}, true
+}
+
+// exportValue is a column's value as the export shows it; keep is false
+// for an unset time or an empty prev_card (a first answer had no card).
+func exportValue(col string, v any) (out any, keep bool) {
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	switch {
+	case col == "prev_card":
+		s, _ := v.(string)
+		if s == "" {
+			return nil, false
+		}
+		if c, ok := exportCard(s); ok {
+			return c, true
+		}
+	case timeColumn(col):
+		switch n := v.(type) {
+		case nil:
+			return nil, false
+		case int64:
+			// A zero time.Time is stored as its Unix seconds (year 1).
+			if n == 0 || n == (time.Time{}).Unix() {
+				return nil, false
+			}
+			return time.Unix(n, 0).UTC().Format(time.RFC3339), true
+		}
+	case boolColumn(col):
+		if n, ok := v.(int64); ok {
+			return n != 0, true
+		}
+	case jsonColumn(col):
+		if s, ok := v.(string); ok && json.Valid([]byte(s)) {
+			return json.RawMessage(s), true
+		}
+	}
+	return v, true
+}
 
 // ExportUser returns every row of the user, table by table: the users row
 // and every table with a user_id column (so tables added by later
@@ -77,18 +174,9 @@ func (s *Store) dump(ctx context.Context, q string, args ...any) ([]map[string]a
 		}
 		m := map[string]any{}
 		for i, c := range cols {
-			if b, ok := vals[i].([]byte); ok {
-				vals[i] = string(b)
+			if v, keep := exportValue(c, vals[i]); keep {
+				m[c] = v
 			}
-			if v, ok := vals[i].(string); ok && jsonColumn(c) && json.Valid([]byte(v)) {
-				vals[i] = json.RawMessage(v)
-			}
-			// Times are stored as Unix seconds; the person reading their
-			// export gets them as dates.
-			if v, ok := vals[i].(int64); ok && strings.HasSuffix(c, "_at") {
-				vals[i] = time.Unix(v, 0).UTC().Format(time.RFC3339)
-			}
-			m[c] = vals[i]
 		}
 		out = append(out, m)
 	}

@@ -21,6 +21,19 @@ func (s *Store) SetPlan(ctx context.Context, p storage.Plan) error {
 	return nil
 }
 
+// DeletePlan removes the user's plan; it reports whether there was one.
+func (s *Store) DeletePlan(ctx context.Context, userID int64) (bool, error) {
+	res, err := s.exec(ctx, "DELETE FROM plans WHERE user_id = ?", userID)
+	if err != nil {
+		return false, fmt.Errorf("delete plan: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("delete plan: %w", err)
+	}
+	return n > 0, nil
+}
+
 // Plan returns the user's plan or ErrNotFound.
 func (s *Store) Plan(ctx context.Context, userID int64) (storage.Plan, error) {
 	var p storage.Plan

@@ -1,0 +1,104 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// TestForgetConfirm: forget deletes only on an explicit confirmation, the
+// button or the typed `forget yes` (for the CLI and consoles without
+// buttons); the question says how to type it, and a bare `yes` after
+// something else confirms nothing.
+func TestForgetConfirm(t *testing.T) {
+	const (
+		clickConfirm = "<click confirm>"
+		clickCancel  = "<click cancel>"
+	)
+	for _, c := range []struct {
+		name    string
+		steps   []string // after setting a plan; the last step's reply is checked
+		want    string
+		deleted bool
+	}{
+		{"asks first", []string{"forget"}, "type `forget yes`", false},
+		{"typed yes", []string{"forget", "forget yes"}, "Done: all your certcoach data", true},
+		{"typed confirm", []string{"forget", "forget CONFIRM"}, "Done: all your certcoach data", true},
+		{"typed without asking", []string{"forget yes"}, "Done: all your certcoach data", true},
+		{"button", []string{"forget", clickConfirm}, "Done: all your certcoach data", true},
+		{"button cancel", []string{"forget", clickCancel}, "Nothing was deleted", false},
+		{"bare yes", []string{"forget", "yes"}, "Nothing is waiting for a yes or cancel", false},
+		{"yes after another command", []string{"forget", "progress", "yes"}, "Nothing is waiting for a yes or cancel", false},
+		{"forget no", []string{"forget", "forget no"}, "Unknown argument \"no\"", false},
+		{"more words", []string{"forget", "forget yes please"}, "Unknown argument \"please\"", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			if r := h.do(t, "pat", "plan cism 2027-03-01"); r.Outcome != bot.OutcomeOK {
+				t.Fatalf("plan: %s", all(r))
+			}
+			u, err := h.store.UserByKey(ctx, h.userKey("pat"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r, asked bot.Reply
+			for _, s := range c.steps {
+				switch s {
+				case clickConfirm:
+					r = h.click(t, "pat", mustButton(t, asked, "forget:confirm:"))
+				case clickCancel:
+					r = h.click(t, "pat", mustButton(t, asked, "forget:cancel:"))
+				default:
+					r = h.do(t, "pat", s)
+				}
+				if s == "forget" {
+					asked = r
+				}
+			}
+			if !strings.Contains(all(r), c.want) {
+				t.Errorf("last reply lacks %q:\n%s", c.want, all(r))
+			}
+			rows, err := h.store.CountUserRows(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if deleted := rows == 0; deleted != c.deleted {
+				t.Errorf("deleted: %v (%d rows), want %v", deleted, rows, c.deleted)
+			}
+		})
+	}
+}
+
+// TestSettingsExtraArgument: a value followed by more words is refused as
+// an unknown argument and changes nothing; one word is set.
+func TestSettingsExtraArgument(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+		outcome    string
+	}{
+		{"settings timezone Europe/Berlin extra", "Unknown argument \"extra\". Usage: `settings retention 0.9", bot.OutcomeUserError},
+		{"settings retention 0.8 x", "Unknown argument \"x\"", bot.OutcomeUserError},
+		{"settings leaderboard off now please", "Unknown argument \"now\"", bot.OutcomeUserError},
+		{"settings timezone Europe/Berlin", "Time zone set to Europe/Berlin.", bot.OutcomeOK},
+		{"settings retention 0.8", "Retention set to 0.80", bot.OutcomeOK},
+	} {
+		t.Run(c.text, func(t *testing.T) {
+			h := newHarness(t)
+			r := h.do(t, "pat", c.text)
+			if r.Outcome != c.outcome || !strings.Contains(all(r), c.want) {
+				t.Fatalf("got %s %q, want %s with %q", r.Outcome, all(r), c.outcome, c.want)
+			}
+			u, err := h.store.UserByKey(context.Background(), h.userKey("pat"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed := u.TZ == "Europe/Berlin" || u.Retention == 0.8 || !u.Leaderboard
+			if changed != (c.outcome == bot.OutcomeOK) {
+				t.Errorf("settings changed: %v (tz %q, retention %v, leaderboard %v)", changed, u.TZ, u.Retention, u.Leaderboard)
+			}
+		})
+	}
+}
