@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,6 +35,9 @@ type Console struct {
 	// alone, without its title and summary: `certcoach ask export` is
 	// then valid JSON on stdout.
 	FileOnly bool
+	// OneShot is a single command run from the shell (`certcoach ask`):
+	// the controls line says what to run next, not what to type.
+	OneShot bool
 
 	mu     sync.Mutex   // out and last: the scheduler prints from another goroutine
 	last   []bot.Button // buttons of the last reply, pressed by typing their key
@@ -84,6 +88,10 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 	// so the quiz goes on where it was.
 	if len(r.Buttons) > 0 || r.Replace {
 		c.last = r.Buttons
+	} else {
+		// A danger button (delete everything, start over) answers only
+		// the reply that asked: "forget", "help", "yes" must not delete.
+		c.last = slices.DeleteFunc(slices.Clone(c.last), func(b bot.Button) bool { return b.Style == bot.StyleDanger })
 	}
 	c.mu.Unlock()
 	if c.FileOnly && r.Attachment != nil {
@@ -93,7 +101,7 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		}
 		return out, r.Outcome
 	}
-	out := Render(r)
+	out := render(r, c.OneShot)
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"
 	}

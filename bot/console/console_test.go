@@ -258,6 +258,7 @@ func TestConfirmWordsPeopleType(t *testing.T) {
 		{"NO in capitals cancels forget", []string{"forget", "NO"}, "Nothing was deleted."},
 		{"y confirms forget", []string{"forget", "y"}, "all your certcoach data in this workspace is deleted"},
 		{"yes with nothing asked", []string{"yes"}, "Nothing is waiting for a yes or cancel."},
+		{"yes after another command deletes nothing", []string{"forget", "help", "yes"}, "Nothing is waiting for a yes or cancel."},
 		{"no with nothing asked", []string{"no"}, "Nothing is waiting for a yes or cancel."},
 	}
 	for _, tc := range tests {
@@ -424,5 +425,19 @@ func TestStartAtStartOverPrompt(t *testing.T) {
 		if help := con.Do(ctx, "start"); !strings.Contains(help, "certcoach: CISM and CISSP study partner") || strings.Contains(help, "group") {
 			t.Errorf("start after the prompt: want help without group:\n%s", help)
 		}
+	}
+}
+
+// TestOneShotControls: run once from the shell, the controls line says
+// which command answers next, and offers no key that cannot be typed.
+func TestOneShotControls(t *testing.T) {
+	c, _, _ := newConsole(t)
+	c.OneShot = true
+	ctx := context.Background()
+	if out := c.Do(ctx, "quiz cissp 1 2"); !strings.Contains(out, "> Answer with `certcoach ask A` to `certcoach ask D`.") || strings.Contains(out, "> Type") {
+		t.Errorf("quiz controls:\n%s", out)
+	}
+	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, "forget yes") {
+		t.Errorf("forget controls:\n%s", out)
 	}
 }

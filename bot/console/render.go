@@ -64,8 +64,14 @@ func isAnswer(b bot.Button) bool {
 	return len(b.Label) == 1 && b.Label[0] >= 'A' && b.Label[0] <= 'H'
 }
 
-// controls is the line that tells which keys the buttons of a reply take.
-func controls(bs []bot.Button) string {
+// controls is the line that tells which keys the buttons of a reply take,
+// or "" for none. Run once from the shell, only an answer letter works as
+// the next command (`certcoach ask b`); the reply's text says the rest
+// (`forget yes`).
+func controls(bs []bot.Button, oneShot bool) string {
+	if len(bs) == 0 {
+		return ""
+	}
 	var letters, words []string
 	for _, b := range bs {
 		if isAnswer(b) {
@@ -77,6 +83,12 @@ func controls(bs []bot.Button) string {
 			k += " (" + s + ")"
 		}
 		words = append(words, k)
+	}
+	if oneShot {
+		if len(letters) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("> Answer with `certcoach ask %s` to `certcoach ask %s`.", letters[0], letters[len(letters)-1])
 	}
 	if len(letters) > 0 {
 		s := fmt.Sprintf("> Type %s-%s to answer", letters[0], letters[len(letters)-1])
@@ -97,7 +109,11 @@ func orList(w []string) string {
 }
 
 // Render formats a reply as text of at most Width columns per table line.
-func Render(r bot.Reply) string {
+func Render(r bot.Reply) string { return render(r, false) }
+
+// render formats a reply; oneShot is a single command run from the shell,
+// where no key can be typed next, only another `certcoach ask`.
+func render(r bot.Reply, oneShot bool) string {
 	var sb strings.Builder
 	if r.Title != "" {
 		sb.WriteString(r.Title + "\n" + strings.Repeat("=", min(utf8.RuneCountInString(r.Title), Width)) + "\n")
@@ -114,8 +130,8 @@ func Render(r bot.Reply) string {
 			sb.WriteString(fill(plain(f.Value), "  ", Width) + "\n")
 		}
 	}
-	if len(r.Buttons) > 0 {
-		sb.WriteString("\n" + controls(r.Buttons) + "\n")
+	if line := controls(r.Buttons, oneShot); line != "" {
+		sb.WriteString("\n" + line + "\n")
 	}
 	if r.Attachment != nil {
 		sb.WriteString(string(r.Attachment.Content) + "\n")

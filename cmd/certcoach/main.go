@@ -434,6 +434,7 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 	defer a.Close()
 	con := newConsole(a, user, stdout)
 	con.FileOnly = true // `ask export > data.json` is the file
+	con.OneShot = true
 	// Text that is not a command is a question, as in the console and DMs;
 	// a word close to a command name, alone or with that command's
 	// arguments, is a mistyped command.
