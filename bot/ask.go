@@ -177,6 +177,13 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	if r, ok := e.partsAnswer(a.Parts, certs); ok {
 		return r, true
 	}
+	// One exam and two facts each asked by their own words ("is the german
+	// cissp still linear or cat now"): both, the one asked for more first.
+	if len(a.Exams) == 1 && a.AlsoAsked && a.Tied <= 1 {
+		if r, ok := e.partsAnswer(a.Attributes[:2], certs); ok {
+			return r, true
+		}
+	}
 	// With no exam named, of the keys asked for equally one that both
 	// exams have comes first: a fact only one exam has would answer for an
 	// exam the asker may not mean.
@@ -229,10 +236,25 @@ func (e *Engine) partsAnswer(keys []string, certs []*knowledge.Cert) (Reply, boo
 			}
 		}
 	}
-	r.Title = strings.Join(titles, " · ")
+	r.Title = joinTitles(titles)
 	r.Body = strings.Join(bodies, "\n\n")
 	r.Footer = strings.Join(cites, " · ")
 	return r, true
+}
+
+// joinTitles joins "CISSP: Languages" and "CISSP: Adaptive?" as "CISSP:
+// Languages · Adaptive?", naming the exams once when all parts share them.
+func joinTitles(titles []string) string {
+	exams, _, _ := strings.Cut(titles[0], ": ")
+	labels := make([]string, 0, len(titles))
+	for _, t := range titles {
+		e, label, ok := strings.Cut(t, ": ")
+		if !ok || e != exams {
+			return strings.Join(titles, " · ")
+		}
+		labels = append(labels, label)
+	}
+	return exams + ": " + strings.Join(labels, " · ")
 }
 
 // withNearest adds, to an answer that gives one exam's fact where two

@@ -312,6 +312,8 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask cissp has the associate route, is there an equivalent for cism?", []string{"Associate of ISC2", "CISM**: my sources say nothing on exactly that", "three of them as security management"}, nil},
 		// Two facts asked in turn: both, in the order asked.
 		{"ask how much does the cism cost and how many questions are there?", []string{"US$575", "150 multiple-choice"}, []string{"CISSP"}},
+		// One exam, two facts each asked by their own words: both.
+		{"ask cissp in german still linear or cat now", []string{"CISSP: Languages · Adaptive?", "German", "no linear form remains"}, []string{"ISACA"}},
 		// Context before the question; the question sentence decides.
 		{"ask full time job, 2 kids, 2 months to study. realistically can I pass cism?", []string{"No source can say how hard"}, nil},
 		{"ask I have a master's in CS and a CISM. Can I stack them and get 2 years waived?", []string{"CISM", "CISSP", "waived"}, nil},

@@ -214,6 +214,11 @@ type Analysis struct {
 	Unmatched []string
 	// Command is the command a usage question is about (AskUsage).
 	Command string
+	// AlsoAsked says the second of Attributes is asked for in its own
+	// right, by a cue of two or more words that say what is asked, apart
+	// from the first key's: "is the german cissp still linear or cat now"
+	// asks about the languages and the format.
+	AlsoAsked bool
 	// Parts are the fact keys of a question that asks for several facts
 	// in turn ("how long is the cissp exam, and what is the passing
 	// score?"), in question order; nil when it asks for one (AskFact).
@@ -1004,6 +1009,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
+	q.AlsoAsked = alsoAsked(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
 	q.Refusal = c.refusal(len(q.Exams) == 2)
 	if q.Refusal == "worth-it" && len(q.Exams) == 0 && len(q.Terms) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] }) {
@@ -1638,6 +1644,30 @@ func headRefusal(ms []match) string {
 
 // rankKeys orders matched keys best first: stronger phrases win, then
 // earlier vocabulary entries.
+// alsoAsked reports whether the second of keys has a cue of two or more
+// content words that shares no word with the first key's cues; attrs are
+// sorted best first (rankKeys).
+func alsoAsked(attrs []match, keys []string) bool {
+	if len(keys) < 2 {
+		return false
+	}
+	var first []match
+	for _, m := range attrs {
+		if m.t.key == keys[0] {
+			first = append(first, m)
+		}
+	}
+	for _, m := range attrs {
+		if m.t.key != keys[1] || m.content < 1 {
+			continue
+		}
+		if !slices.ContainsFunc(first, func(f match) bool { return f.start < m.end && m.start < f.end }) {
+			return true
+		}
+	}
+	return false
+}
+
 func rankKeys(ms []match) []string {
 	sort.SliceStable(ms, func(i, j int) bool {
 		if stronger(ms[i], ms[j]) || stronger(ms[j], ms[i]) {
