@@ -312,6 +312,8 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask cissp has the associate route, is there an equivalent for cism?", []string{"Associate of ISC2", "CISM**: my sources say nothing on exactly that", "three of them as security management"}, nil},
 		// Two facts asked in turn: both, in the order asked.
 		{"ask how much does the cism cost and how many questions are there?", []string{"US$575", "150 multiple-choice"}, []string{"CISSP"}},
+		// "vs" between two cues of one fact asks that fact, not the exams compared.
+		{"ask group a vs group b cpe credits", []string{"Group A"}, []string{"CISM vs CISSP"}},
 		// One exam, two facts each asked by their own words: both.
 		{"ask cissp in german still linear or cat now", []string{"CISSP: Languages · Adaptive?", "German", "no linear form remains"}, []string{"ISACA"}},
 		// Context before the question; the question sentence decides.

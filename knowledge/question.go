@@ -1018,6 +1018,12 @@ func (b *Base) analyze(text string) Analysis {
 		// definition answers.
 		q.Refusal = ""
 	}
+	if cmpCue, ok := c.intentCue["compare"]; ok && cmpCue.n == 1 && len(q.Exams) < 2 && comparesWithinKey(c.attrs, cmpCue) {
+		// "group a vs group b cpe": the two sides are one fact's words, so
+		// that fact is asked, not the two exams compared.
+		delete(c.intents, "compare")
+		delete(c.intentCue, "compare")
+	}
 	q.Ask = c.decide(&q)
 	if q.Ask == AskFact && len(q.Attributes) == 0 {
 		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
@@ -1644,6 +1650,20 @@ func headRefusal(ms []match) string {
 
 // rankKeys orders matched keys best first: stronger phrases win, then
 // earlier vocabulary entries.
+// comparesWithinKey reports whether a compare cue stands between two cues
+// of one fact key ("group a vs group b").
+func comparesWithinKey(attrs []match, cmp match) bool {
+	for _, before := range attrs {
+		if before.end > cmp.start {
+			continue
+		}
+		if slices.ContainsFunc(attrs, func(after match) bool { return after.t.key == before.t.key && after.start >= cmp.end }) {
+			return true
+		}
+	}
+	return false
+}
+
 // alsoAsked reports whether the second of keys has a cue of two or more
 // content words that shares no word with the first key's cues; attrs are
 // sorted best first (rankKeys).
