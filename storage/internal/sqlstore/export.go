@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
 
 // jsonColumn reports a column holding JSON as text (a session's questions):
@@ -27,20 +29,6 @@ func timeColumn(name string) bool {
 	return strings.HasSuffix(name, "_at") || name == "due" || name == "last_review" || name == "next_fire"
 }
 
-// storedCard is a card as answers.prev_card holds it: the JSON of the FSRS
-// library's card, with its Go field names, that undoing a rating reads back.
-type storedCard struct {
-	Due           time.Time
-	Stability     float64
-	Difficulty    float64
-	ElapsedDays   uint64
-	ScheduledDays uint64
-	Reps          uint64
-	Lapses        uint64
-	State         int
-	LastReview    time.Time
-}
-
 // exportedCard is a stored card as the export shows it: the names of the
 // cards table's columns, times as dates, unset times left out.
 type exportedCard struct {
@@ -58,7 +46,9 @@ type exportedCard struct {
 // exportCard turns a prev_card value into its export form; ok is false for
 // a value that is not a stored card (then it is exported as it is).
 func exportCard(v string) (exportedCard, bool) {
-	var c storedCard
+	// prev_card holds the FSRS card as JSON with its Go field names, the
+	// same fields as storage.Card's scheduling state.
+	var c storage.Card
 	if err := json.Unmarshal([]byte(v), &c); err != nil {
 		return exportedCard{}, false
 	}
