@@ -321,17 +321,23 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask I have a master's in CS and a CISM. Can I stack them and get 2 years waived?", []string{"CISM", "CISSP", "waived"}, nil},
 	}
 	for _, tc := range tests {
-		r := h.do(t, "acc", tc.q)
-		lead, _, _ := strings.Cut(all(r), "**Related**")
-		for _, w := range tc.want {
-			if !strings.Contains(lead, w) {
-				t.Errorf("%q: lead lacks %q:\n%s", tc.q, w, lead)
-			}
+		lead, _, _ := strings.Cut(all(h.do(t, "acc", tc.q)), "**Related**")
+		checkHas(t, tc.q, "lead", lead, tc.want, tc.notWant)
+	}
+}
+
+// checkHas reports each of want that text (a part of the reply to q) lacks,
+// and each of notWant that it has.
+func checkHas(t *testing.T, q, part, text string, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%q: %s lacks %q:\n%s", q, part, w, text)
 		}
-		for _, w := range tc.notWant {
-			if strings.Contains(lead, w) {
-				t.Errorf("%q: lead has %q:\n%s", tc.q, w, lead)
-			}
+	}
+	for _, w := range notWant {
+		if strings.Contains(text, w) {
+			t.Errorf("%q: %s has %q:\n%s", q, part, w, text)
 		}
 	}
 }
@@ -357,16 +363,7 @@ func TestAskRelated(t *testing.T) {
 			t.Errorf("%q: no Related section", tc.q)
 			continue
 		}
-		for _, w := range tc.want {
-			if !strings.Contains(related, w) {
-				t.Errorf("%q: Related lacks %q:\n%s", tc.q, w, related)
-			}
-		}
-		for _, w := range tc.notWant {
-			if strings.Contains(related, w) {
-				t.Errorf("%q: Related has %q:\n%s", tc.q, w, related)
-			}
-		}
+		checkHas(t, tc.q, "Related", related, tc.want, tc.notWant)
 	}
 }
 
