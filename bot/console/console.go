@@ -68,6 +68,25 @@ func (c *Console) Request(line string) bot.Request {
 	return req
 }
 
+// letterBeforeNext reports an answer letter typed while the last reply
+// offers next and no answer buttons.
+func (c *Console) letterBeforeNext(line string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := strings.Trim(strings.ToLower(strings.TrimSpace(bot.Fold(line))), "().")
+	if len(t) != 1 || t[0] < 'a' || t[0] > 'h' {
+		return false
+	}
+	next := false
+	for _, b := range c.last {
+		if isAnswer(b) {
+			return false
+		}
+		next = next || Key(b) == "next"
+	}
+	return next
+}
+
 // Actor is who this console's requests come from.
 func (c *Console) Actor() bot.Actor { return c.actor }
 
@@ -80,6 +99,11 @@ func (c *Console) Do(ctx context.Context, line string) string {
 // DoOutcome runs one line and returns the rendered reply with its outcome
 // (bot.OutcomeOK, bot.OutcomeUserError...), for a caller that exits by it.
 func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
+	if c.letterBeforeNext(line) {
+		// The screen shows an answer's feedback: a letter typed now would
+		// answer the next question before it is seen.
+		return "No question is on screen yet: type next (n) to see it, then answer.\n", bot.OutcomeUserError
+	}
 	r := c.h.Handle(ctx, c.Request(line))
 	c.mu.Lock()
 	// A reply with buttons, or one that replaces the screen it came from

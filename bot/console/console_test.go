@@ -441,3 +441,21 @@ func TestOneShotControls(t *testing.T) {
 		t.Errorf("forget controls:\n%s", out)
 	}
 }
+
+// TestLetterBeforeNext: on an answer's feedback, a letter does not answer
+// the next question unseen; after next it does.
+func TestLetterBeforeNext(t *testing.T) {
+	c, _, _ := newConsole(t)
+	ctx := context.Background()
+	c.Do(ctx, "quiz cissp 1 3")
+	c.Do(ctx, "b")
+	if out := c.Do(ctx, "c"); !strings.Contains(out, "No question is on screen yet") {
+		t.Fatalf("a letter on the feedback screen was not refused:\n%s", out)
+	}
+	if out := c.Do(ctx, "n"); !strings.Contains(out, "Question 2 of 3") {
+		t.Fatalf("next did not show question 2:\n%s", out)
+	}
+	if out := c.Do(ctx, "c"); !strings.Contains(out, "2 of 3") || strings.Contains(out, "No question is on screen") {
+		t.Errorf("a letter after next did not answer question 2:\n%s", out)
+	}
+}
