@@ -213,7 +213,24 @@ func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Sess
 			return Reply{}, Errorf("Answer with a letter A-%c: question %d has %d options.", 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
 		}
 	}
-	return e.answer(ctx, u, s, s.Position, choice)
+	r, err := e.answer(ctx, u, s, s.Position, choice)
+	if err != nil || s.Kind == examKind {
+		return r, err // an exam's answer already shows the next question
+	}
+	// Typed, not pressed: the next question comes with the feedback, so the
+	// next letter typed answers a question that was seen, not one behind
+	// a Next button.
+	next, err := e.store.Session(ctx, s.ID)
+	if err != nil || next.State != storage.SessionActive || next.Position >= len(next.Questions) {
+		return r, nil
+	}
+	q, err := e.showQuestion(ctx, next, "")
+	if err != nil {
+		return r, nil
+	}
+	r.Body += "\n\n**" + q.Title + "**\n" + q.Body
+	r.Buttons = q.Buttons
+	return r, nil
 }
 
 // typedRating re-rates the answer just given in s, as its Hard or Easy

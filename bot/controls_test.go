@@ -155,3 +155,28 @@ func TestResumePromptCancel(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedAnswerShowsTheNextQuestion: a typed answer's feedback comes with
+// the next question and its letters, so the next letter typed answers a
+// question that was seen; the last answer ends with the score.
+func TestTypedAnswerShowsTheNextQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.do(t, "typist", "quiz cissp 1 2")
+	r := h.do(t, "typist", h.letter(t, "typist", "quiz", true))
+	if !strings.Contains(r.Title, "1 of 2") || !strings.Contains(r.Body, "Question 2 of 2") {
+		t.Fatalf("typed answer 1 did not show question 2:\n%s", all(r))
+	}
+	letters := 0
+	for _, b := range r.Buttons {
+		if len(b.Label) == 1 {
+			letters++
+		}
+	}
+	if letters < 4 {
+		t.Errorf("want the next question's answer buttons, got %+v", r.Buttons)
+	}
+	r = h.do(t, "typist", h.letter(t, "typist", "quiz", false))
+	if !strings.Contains(r.Title, "2 of 2") || !strings.Contains(r.Body, "Score: 1 of 2") {
+		t.Errorf("typed answer 2 did not answer question 2 and end the quiz:\n%s", all(r))
+	}
+}
