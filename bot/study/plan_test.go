@@ -3,7 +3,6 @@ package study
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,22 +13,12 @@ import (
 
 func planEnv(t *testing.T) (*Service, *sqlite.Store, *fixedClock, *knowledge.Base, storage.User) {
 	t.Helper()
-	ctx := context.Background()
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clk := &fixedClock{}
-	u, err := st.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "u"}, "", "America/New_York", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(kb, st, clk.now), st, clk, kb, u
+	s, st, clk, u := testEnv(t, kb, time.Now(), "America/New_York")
+	return s, st, clk, kb, u
 }
 
 // TestPlanStatusCountsADayOnceItIsOver: a plan of 10 a day set on

@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage"
-	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // TestMasteryCountsOnlyRightAnswers: a card whose last answer was a miss
@@ -41,17 +38,7 @@ func TestMasteryCountsOnlyRightAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			clk := &fixedClock{t: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}
-			s := New(kb, st, clk.now)
-			u, err := st.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "u"}, "", "", clk.t)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, _, clk, u := testEnv(t, kb, time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC), "")
 			start := clk.t
 			for i, seq := range tc.answers {
 				clk.t = start

@@ -67,23 +67,31 @@ type fixedClock struct{ t time.Time }
 
 func (c *fixedClock) now() time.Time { return c.t }
 
+// testEnv is a Service on a fresh SQLite file with its clock at start, and
+// one console user in time zone tz ("" for none).
+func testEnv(t *testing.T, kb *knowledge.Base, start time.Time, tz string) (*Service, *sqlite.Store, *fixedClock, storage.User) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clk := &fixedClock{t: start}
+	u, err := st.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "u"}, "", tz, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(kb, st, clk.now), st, clk, u
+}
+
 func TestRecordSchedulesWithFSRS(t *testing.T) {
 	ctx := context.Background()
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clk := &fixedClock{t: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}
-	s := New(kb, st, clk.now)
-	u, err := st.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "u"}, "", "Europe/Berlin", clk.t)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _, clk, u := testEnv(t, kb, time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC), "Europe/Berlin")
 	qs := kb.QuestionsIn("cissp", 5)
 	wrong, right := qs[0], qs[1]
 	rw, err := s.Record(ctx, u, "", 0, "k:wrong", wrong, (wrong.AnswerIndex()+1)%4)
