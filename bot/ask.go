@@ -581,7 +581,10 @@ func objectiveTitle(o *knowledge.Outline, id string) (string, int) {
 func (e *Engine) where(ctx context.Context, req Request, a *knowledge.Analysis) Reply {
 	certs := e.certsFor(a)
 	r := Reply{Kind: "ask", Private: true, Shareable: true}
-	if len(a.Terms) == 0 {
+	if len(a.Terms) == 0 || len(a.Terms) == 1 && a.Topic != "" && !e.placedInAll(ctx, req, a.Terms[0], certs) {
+		// A term the outlines place in only one of the exams asked about
+		// ("cism's program domain: where is it on the cissp") is answered
+		// by its topic, which says where each exam has it.
 		t, _ := e.kb.Topic(a.Topic)
 		r.Title = "Where " + strings.ToLower(t.Title[:1]) + t.Title[1:] + " sits"
 		var lines []string
@@ -637,6 +640,18 @@ func (e *Engine) where(ctx context.Context, req Request, a *knowledge.Analysis) 
 	}
 	r.Footer = strings.Join(cites, " · ")
 	return r
+}
+
+// placedInAll reports whether term id has a place in the outline of every
+// cert in certs.
+func (e *Engine) placedInAll(ctx context.Context, req Request, id string, certs []*knowledge.Cert) bool {
+	_, refs := e.termPlaces(ctx, req, e.kb.Term(id), certs)
+	for _, c := range certs {
+		if !slices.ContainsFunc(refs, func(ref string) bool { return strings.Contains(ref, ":"+c.ID+"-") }) {
+			return false
+		}
+	}
+	return true
 }
 
 // domainList answers "what are the domains" and, with weights, "which

@@ -99,10 +99,12 @@ type Vocabulary struct {
 type VocabEntry struct {
 	Key     string   `yaml:"key"`
 	Phrases []string `yaml:"phrases"`
-	// Weak phrases (refusals only) mean the key only when nothing else is
+	// Weak phrases of a refusal mean the key only when nothing else is
 	// asked before them and no cue of two words or more anywhere:
 	// "practice tests" asks for a vendor on its own, not in "what is cobit,
-	// it keeps coming up in the material".
+	// it keeps coming up in the material". Those of the where intent ask
+	// whether a subject is covered ("is it on the exam"), not where it
+	// sits, so with both exams named the topic's comparison answers them.
 	Weak []string `yaml:"weak"`
 	// Issuers (exams only) are the one-word phrases that name the issuer:
 	// "the isc2 waiver list" is CISSP's even in a question that names CISM too.
@@ -249,7 +251,7 @@ type phrase struct {
 	toks  []string
 	t     target
 	order int  // position in the vocabulary: earlier wins ties
-	weak  bool // a refusal phrase that yields to other cues (yieldWeak)
+	weak  bool // a refusal phrase that yields to other cues (yieldWeak), or a where phrase about coverage
 	// content counts the words that are neither filler nor exam names:
 	// "cost to maintain" says more than "how much does it cost", though it
 	// is shorter, and "cism or cissp" names the exams without asking.
@@ -413,9 +415,9 @@ func (b *Base) phrases() []phrase {
 			}
 		}
 	}
-	addWeak := func(key string, ss ...string) {
+	addWeak := func(kind, key string, ss ...string) {
 		n := len(out)
-		add("refusal", key, ss...)
+		add(kind, key, ss...)
 		for i := n; i < len(out); i++ {
 			out[i].weak = true
 		}
@@ -426,10 +428,11 @@ func (b *Base) phrases() []phrase {
 	}
 	for _, e := range v.Refusals {
 		add("refusal", e.Key, e.Phrases...)
-		addWeak(e.Key, e.Weak...)
+		addWeak("refusal", e.Key, e.Weak...)
 	}
 	for _, e := range v.Intents {
 		add("intent", e.Key, e.Phrases...)
+		addWeak("intent", e.Key, e.Weak...)
 	}
 	for _, e := range v.Usage {
 		add("usage", e.Key, e.Phrases...)
@@ -1139,6 +1142,13 @@ func (c *cueSet) outweighs(k string) bool {
 	return c.intents[k] && (len(c.attrs) == 0 || stronger(c.intentCue[k], strongest(c.attrs)))
 }
 
+// placeAsked reports whether the question asks where a subject sits in
+// the outlines ("which domain", "where does it fall"), not only whether it
+// is covered.
+func (c *cueSet) placeAsked() bool {
+	return slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "where" && !m.weak })
+}
+
 // beats reports whether intent k's strongest phrase says more than intent o's.
 func (c *cueSet) beats(k, o string) bool { return stronger(c.intentCue[k], c.intentCue[o]) }
 
@@ -1179,7 +1189,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// no exam named ("is cisa still on the waiver list") goes on:
 		// the answer keeps only facts that mention the name.
 		return AskUncovered
-	case intents["compare"] && len(q.Terms) >= 2 && !(len(q.Exams) == 2 && q.Topic != ""):
+	case intents["compare"] && len(q.Terms) >= 2 && !(len(q.Exams) == 2 && q.Topic != "") && !(len(q.Exams) > 0 && c.placeAsked()):
 		return AskConcepts
 	case len(q.Terms) >= 2 && len(q.Exams) == 0 && !c.factOutsideTerms() && !intents["where"]:
 		// "rto or rpo", "what are bcp and drp": two concepts named with
@@ -1240,9 +1250,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskDomainWeights
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		return AskCompare
-	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !(intents["where"] && c.intentCue["where"].content >= 2):
+	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !(c.placeAsked() && q.DomainN == 0) && !(intents["where"] && c.intentCue["where"].content >= 2):
 		// "does cissp go as deep on governance as cism does": both exams
-		// and a topic named, the topic's comparison answers.
+		// and a topic named, the topic's comparison answers, unless where
+		// the topic sits is asked ("where does the bia fall in each exam").
 		return AskCompare
 	case intents["study-time"]:
 		return AskStudyTime

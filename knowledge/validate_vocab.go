@@ -82,8 +82,8 @@ func (b *Base) validateVocab() []string {
 					add("%s: issuer %q must be one word", where, is)
 				}
 			}
-			if len(e.Weak) > 0 && kind != "refusal" {
-				add("%s: only refusals have weak phrases", where)
+			if len(e.Weak) > 0 && kind != "refusal" && !(kind == "intent" && e.Key == "where") {
+				add("%s: only refusals and the where intent have weak phrases", where)
 			}
 			for _, ph := range e.Weak {
 				claim(where, kind, e.Key, ph)
