@@ -1132,6 +1132,9 @@ func (c *cueSet) yieldWeak() []match {
 // not outweigh a fact word before it ("the website to register"), though
 // it does one after it ("cissp salary for a dod contractor").
 func factOverRefusal(f, r match) bool {
+	if f.content == r.content && r.n >= 2 && r.start < f.start {
+		return false // "what salary band ... with 8 yrs of experience": the refusal cue comes first
+	}
 	return stronger(f, r) || (!stronger(r, f) && r.n == 1 && f.start < r.start)
 }
 
