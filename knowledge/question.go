@@ -1095,7 +1095,7 @@ func (c *cueSet) refusal(both bool) string {
 	// "should i get cism or cissp": the exams offered as alternatives
 	// (a which-first phrase of their names alone) are compared too.
 	alternatives := slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "which-first" && m.content == 0 })
-	if (class == "worth-it" || class == "personal-difficulty") && both && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
+	if (class == "worth-it" || class == "personal-difficulty") && both && (r.content < 2 || r.weak) && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
 		return ""
 	}
 	return class
