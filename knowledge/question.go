@@ -1234,7 +1234,9 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// the topic's comparison answers for both exams.
 		q.Topic = c.comparedAs[q.Attributes[0]]
 		return AskCompare
-	case c.outweighs("study-time") && (!intents["which-first"] || c.beats("study-time", "which-first")):
+	case c.outweighs("study-time") && (!intents["which-first"] || c.beats("study-time", "which-first")) && (!intents["domain-weights"] || c.beats("study-time", "domain-weights")):
+		// "how should study time be divided across the domains" asks for
+		// the weights to divide it by.
 		// "do people take more time to prepare cism or cissp"
 		return AskStudyTime
 	case c.outweighs("which-first") && !one && q.Topic != "" && q.Topic != "which-first" && q.Topic != "career-roles" && !c.asksOrder():
@@ -1258,7 +1260,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// and a topic named, the topic's comparison answers, unless where
 		// the topic sits is asked ("where does the bia fall in each exam").
 		return AskCompare
-	case intents["study-time"]:
+	case intents["study-time"] && (!intents["domain-weights"] || c.beats("study-time", "domain-weights")):
 		return AskStudyTime
 	case q.DomainN > 0 && len(q.Terms) > 0 && c.outweighs("define"):
 		// "reference monitor concept for cissp domain 3, can someone explain"
