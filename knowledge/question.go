@@ -87,6 +87,10 @@ type Vocabulary struct {
 	// context names: "what changes for cism holders?" after "isaca is
 	// changing the cpe rules" asks what changes in CPE, not in the outline.
 	ContextKeys []string `yaml:"context_keys"`
+	// EarlierKeys maps a fact key to the keys of facts on how it was
+	// before: a question that asks how it was ("was the cissp 6 hours back
+	// in the day") gets the fact and the first earlier one the exam has.
+	EarlierKeys map[string][]string `yaml:"earlier_keys"`
 	// ComparedAs maps a fact key to the topic whose comparison answers it
 	// when the two exams are asked about together ("cism or cissp for a
 	// ciso role": the careers comparison, not two roles facts), or to
@@ -130,6 +134,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Rewrites = setAll(v.Rewrites, o.Rewrites)
 	v.ComparedAs = setAll(v.ComparedAs, o.ComparedAs)
 	v.ContextKeys = append(v.ContextKeys, o.ContextKeys...)
+	v.EarlierKeys = appendAll(v.EarlierKeys, o.EarlierKeys)
 	v.GeneralTable = append(v.GeneralTable, o.GeneralTable...)
 	v.ComparedTogether = appendAll(v.ComparedTogether, o.ComparedTogether)
 	v.Spellings = setAll(v.Spellings, o.Spellings)
@@ -185,7 +190,7 @@ const (
 
 // Intents are the vocabulary's intent keys.
 func Intents() []string {
-	return []string{"which-first", "study-time", "compare", "domain-list", "domain-weights", "where", "define"}
+	return []string{"which-first", "study-time", "compare", "domain-list", "domain-weights", "where", "define", "earlier"}
 }
 
 // RefusalClasses are the vocabulary's refusal keys: questions that only
@@ -667,7 +672,40 @@ func (b *Base) Analyze(text string) Analysis {
 	if q.Ask == AskFact && len(q.Uncovered) == 0 {
 		q.Parts = b.parts(text, &q)
 	}
+	if q.Ask == AskFact && len(q.Parts) == 0 && len(q.Attributes) > 0 && slices.Contains(q.Intents, "earlier") {
+		if k := b.earlierKey(text, &q); k != "" {
+			q.Parts = []string{q.Attributes[0], k}
+		}
+	}
 	return q
+}
+
+// earlierKey returns the one of EarlierKeys for the fact asked that an
+// exam the question is about has: the first whose text has a number the
+// question has ("250 questions and 6 hours" is the linear exam, not the
+// 2022 one), else the first, or "".
+func (b *Base) earlierKey(text string, q *Analysis) string {
+	numbers := func(s string) []string {
+		ns := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsDigit(r) })
+		return slices.DeleteFunc(ns, func(n string) bool { return len(n) == 4 }) // years are when, not what
+	}
+	asked := numbers(text)
+	first := ""
+	for _, k := range b.Vocab.EarlierKeys[q.Attributes[0]] {
+		for _, c := range b.Certs {
+			f, ok := c.Fact(k)
+			if !ok || len(q.Exams) > 0 && !q.Names(c.ID) {
+				continue
+			}
+			if slices.ContainsFunc(numbers(f.Text), func(n string) bool { return slices.Contains(asked, n) }) {
+				return k
+			}
+			if first == "" {
+				first = k
+			}
+		}
+	}
+	return first
 }
 
 // parts returns the fact keys asked one clause at a time, when the

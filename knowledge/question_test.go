@@ -238,6 +238,12 @@ func TestAnalyzeParts(t *testing.T) {
 		{"what is cism certification, and how does it work?", nil},
 		{"how much is the cissp exam", nil},
 		{"what is the cissp fee and how long is the exam?", []string{"fee.exam", "exam.duration"}},
+		// How it was before: the fact and the earlier one, the one whose
+		// numbers the question quotes when there are several.
+		{"back in the day the cissp was like 250 questions and 6 hours, right?", []string{"exam.duration", "exam.linear-old"}},
+		{"was cissp 4 hrs at some point? my coworker had 4 hours back in 2023", []string{"exam.duration", "exam.format-2022"}},
+		{"what was the cissp annual fee back in the day", []string{"fee.amf", "fee.amf-old"}},
+		{"how long is the cissp exam", nil},
 	}
 	for _, tc := range tests {
 		if got := kb.Analyze(tc.q).Parts; !slices.Equal(got, tc.want) {

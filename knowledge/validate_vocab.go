@@ -201,6 +201,13 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary general_table: %q is neither %q nor a fact key every certification has", k, GeneralTableDomains)
 		}
 	}
+	for k, earlier := range v.EarlierKeys {
+		for _, e := range append([]string{k}, earlier...) {
+			if !keys[e] {
+				add("vocabulary earlier_keys: %q is no fact's key", e)
+			}
+		}
+	}
 	for field, list := range map[string][]string{"uncovered_keys": v.UncoveredKeys, "context_keys": v.ContextKeys} {
 		for _, k := range list {
 			if !keys[k] {
