@@ -206,8 +206,18 @@ func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time
 	return at, nil
 }
 
-// typedAnswer answers the current question of s with a typed letter.
+// typedAnswer answers the current question of s with a typed letter, once
+// it has been shown: after a button answer the feedback's Next button
+// hides it, so the letter shows it instead of answering it unseen. (A
+// button names its question, so buttons need no such check.)
 func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Session, choice int) (Reply, error) {
+	if s.State == storage.SessionActive && s.Position < len(s.Questions) && s.Shown != s.Position {
+		note := "Here is the next question; answer it with a button or a letter."
+		if s.Shown < 0 {
+			note = "Here is where you are; answer with a button or a letter." // not known what was on screen
+		}
+		return e.showQuestion(ctx, s, note)
+	}
 	if s.Position < len(s.Questions) {
 		if q, ok := e.kb.Question(s.Questions[s.Position]); ok && choice >= len(q.Options) {
 			return Reply{}, Errorf("Answer with a letter A-%c: question %d has %d options.", 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))

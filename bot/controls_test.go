@@ -180,3 +180,158 @@ func TestTypedAnswerShowsTheNextQuestion(t *testing.T) {
 		t.Errorf("typed answer 2 did not answer question 2 and end the quiz:\n%s", all(r))
 	}
 }
+
+// TestTypedLetterAfterButtonAnswer: a button answer's feedback hides the
+// next question behind Next, so a letter typed then (in a DM, or with
+// `certcoach ask b`) shows that question and answers nothing; the letter
+// after it answers it. Typed answers, Next, resume and exams (whose answer
+// shows the next question) answer as before, and old buttons keep their
+// answers.
+func TestTypedLetterAfterButtonAnswer(t *testing.T) {
+	type step struct {
+		// "!click": the right answer's button on the last question shown;
+		// "!old": the right answer's button on the first question shown;
+		// "!next": the last feedback's Next button; "!type": the right
+		// letter typed; "!unknown": the session forgets what was shown (a
+		// session stored before it was kept); other text is typed.
+		do      string
+		want    string // in the reply
+		out     string // outcome, default ok
+		pos     int    // the session's position after the step
+		answers int    // answers recorded in the session after the step
+	}
+	const next = "Here is the next question; answer it with a button or a letter."
+	tests := []struct {
+		name  string
+		kind  string // default quiz
+		steps []step
+	}{
+		{"a letter after a button answer shows the next question, the next letter answers it", "", []step{
+			{do: "quiz cissp 1 3", want: "Question 1 of 3"},
+			{do: "!click", want: "Correct · CISSP D1 · 1 of 3", pos: 1, answers: 1},
+			{do: "!type", want: next, pos: 1, answers: 1},
+			{do: "!type", want: "Correct · CISSP D1 · 2 of 3", pos: 2, answers: 2},
+			{do: "!type", want: "Correct · CISSP D1 · 3 of 3 · finished", pos: 3, answers: 3}}},
+		{"as printed: (c)", "", []step{
+			{do: "quiz cissp 2 2"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "(!type)", want: "Question 2 of 2", pos: 1, answers: 1},
+			{do: "!type)", want: "2 of 2 · finished", pos: 2, answers: 2}}},
+		{"typed answers are unchanged", "", []step{
+			{do: "quiz cissp 1 3"},
+			{do: "!type", want: "Question 2 of 3", pos: 1, answers: 1},
+			{do: "!type", want: "Correct · CISSP D1 · 2 of 3", pos: 2, answers: 2}}},
+		{"the Next button, then a letter answers", "", []step{
+			{do: "quiz cissp 3 3"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "!next", want: "Question 2 of 3", pos: 1, answers: 1},
+			{do: "!type", want: "Correct · CISSP D3 · 2 of 3", pos: 2, answers: 2}}},
+		{"typed next, then a letter answers", "", []step{
+			{do: "quiz cissp 3 3"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "n", want: "Question 2 of 3", pos: 1, answers: 1},
+			{do: "!type", want: "Correct · CISSP D3 · 2 of 3", pos: 2, answers: 2}}},
+		{"resuming shows the question, then a letter answers", "", []step{
+			{do: "quiz cissp 4 3"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "quiz", want: "Resuming your quiz.", pos: 1, answers: 1},
+			{do: "!type", want: "Correct · CISSP D4 · 2 of 3", pos: 2, answers: 2}}},
+		{"buttons: the shown question's answer, the old one's refused", "", []step{
+			{do: "quiz cissp 5 3"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "!type", want: next, pos: 1, answers: 1},
+			{do: "!old", want: "You already answered that question; your first answer counts.", out: bot.OutcomeUserError, pos: 1, answers: 1},
+			{do: "!click", want: "Correct · CISSP D5 · 2 of 3", pos: 2, answers: 2},
+			{do: "!type", want: next, pos: 2, answers: 2},
+			{do: "!type", want: "3 of 3 · finished", pos: 3, answers: 3}}},
+		{"a button answer at the first question, then Stop: nothing typed is answered", "", []step{
+			{do: "quiz cissp 6 2"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "stop", want: "Score: 1 of 1", pos: 1, answers: 1},
+			{do: "b", want: "No question is open", out: bot.OutcomeUserError, pos: 1, answers: 1}}},
+		{"a review", "review", []step{
+			{do: "review", want: "Question 1 of 10"},
+			{do: "!click", want: "Correct", pos: 1, answers: 1},
+			{do: "!type", want: next, pos: 1, answers: 1},
+			{do: "!type", want: "Correct", pos: 2, answers: 2}}},
+		{"an exam's button answer shows the next question: a letter answers it", "exam", []step{
+			{do: "exam cism", want: "mock exam · 1 of 150"},
+			{do: "!click", want: "mock exam · 2 of 150", pos: 1, answers: 1},
+			{do: "!type", want: "mock exam · 3 of 150", pos: 2, answers: 2},
+			{do: "!click", want: "mock exam · 4 of 150", pos: 3, answers: 3}}},
+		{"an exam paused and resumed: a letter answers", "exam", []step{
+			{do: "exam cissp"},
+			{do: "!click", pos: 1, answers: 1},
+			{do: "exam pause", want: "Exam paused", pos: 1, answers: 1},
+			{do: "!type", want: "This exam is paused", out: bot.OutcomeUserError, pos: 1, answers: 1},
+			{do: "exam resume", want: "Resumed", pos: 1, answers: 1},
+			{do: "!type", want: "mock exam · 3 of 100-150", pos: 2, answers: 2}}},
+		{"not known what was shown (stored before it was kept): shown first", "", []step{
+			{do: "quiz cissp 7 3"},
+			{do: "!unknown"},
+			{do: "!type", want: "Here is where you are; answer with a button or a letter.", pos: 0, answers: 0},
+			{do: "!type", want: "Correct · CISSP D7 · 1 of 3", pos: 1, answers: 1}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			kind := tc.kind
+			if kind == "" {
+				kind = "quiz"
+			}
+			var first, shown, feedback bot.Reply
+			sid := ""
+			for _, s := range tc.steps {
+				var r bot.Reply
+				switch s.do {
+				case "!click":
+					r = h.click(t, "tl", h.answerButton(t, shown, true))
+				case "!old":
+					r = h.click(t, "tl", h.answerButton(t, first, true))
+				case "!next":
+					r = h.click(t, "tl", mustButton(t, feedback, "quiz:next:"))
+				case "!unknown":
+					if err := h.store.SetSessionShown(ctx, sid, -1); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				default:
+					// Typed text, never a button: as a DM or `certcoach ask` sends it.
+					text := s.do
+					if strings.Contains(text, "!type") {
+						text = strings.ReplaceAll(text, "!type", h.letter(t, "tl", kind, true))
+					}
+					r = h.do(t, "tl", text)
+				}
+				out := s.out
+				if out == "" {
+					out = bot.OutcomeOK
+				}
+				if got := all(r); r.Outcome != out || !strings.Contains(got, s.want) {
+					t.Fatalf("%s: want %s with %q, got %s:\n%s", s.do, out, s.want, r.Outcome, got)
+				}
+				if id, ok := buttonWithPrefix(r, "quiz:answer:"); ok {
+					shown = r
+					if sid == "" {
+						first, sid = r, strings.Split(id.ID, ":")[2]
+					}
+				}
+				if _, ok := buttonWithPrefix(r, "quiz:next:"); ok {
+					feedback = r
+				}
+				sess, err := h.store.Session(ctx, sid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				answers, err := h.store.SessionAnswers(ctx, sid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sess.Position != s.pos || len(answers) != s.answers {
+					t.Fatalf("%s: session at %d with %d answers, want %d with %d", s.do, sess.Position, len(answers), s.pos, s.answers)
+				}
+			}
+		})
+	}
+}

@@ -27,6 +27,7 @@ type Store interface {
 	Session(ctx context.Context, id string) (storage.Session, error)
 	OpenSession(ctx context.Context, userID int64, kind string) (storage.Session, error)
 	SetSessionState(ctx context.Context, id, from, to string, now time.Time) (bool, error)
+	SetSessionShown(ctx context.Context, id string, pos int) error
 	FinishSession(ctx context.Context, id, state string, now time.Time) error
 	SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error)
 	DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]storage.Card, error)

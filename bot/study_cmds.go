@@ -340,14 +340,21 @@ func (e *Engine) startQuiz(ctx context.Context, u storage.User, outline *knowled
 	return e.showQuestion(ctx, s, note)
 }
 
-// showQuestion renders the session's current question with answer buttons.
-func (e *Engine) showQuestion(_ context.Context, s storage.Session, note string) (Reply, error) {
+// showQuestion renders the session's current question with answer buttons
+// and records it as shown, the question a typed letter may answer.
+func (e *Engine) showQuestion(ctx context.Context, s storage.Session, note string) (Reply, error) {
 	if s.Position >= len(s.Questions) {
 		return Reply{}, Errorf("That session is finished.")
 	}
 	q, ok := e.kb.Question(s.Questions[s.Position])
 	if !ok {
 		return Reply{}, fmt.Errorf("session %s: question %s not in the knowledge base", s.ID, s.Questions[s.Position])
+	}
+	if s.Shown != s.Position {
+		// Not recorded, a typed letter only shows this question again.
+		if err := e.store.SetSessionShown(ctx, s.ID, s.Position); err != nil {
+			e.log.Warn("record the question shown", "session", s.ID, "position", s.Position, "err", err)
+		}
 	}
 	title := fmt.Sprintf("%s D%d · Question %d of %d", strings.ToUpper(q.Cert), q.Domain, s.Position+1, len(s.Questions))
 	if s.Kind == examKind {

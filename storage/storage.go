@@ -117,7 +117,11 @@ const (
 )
 
 // Session is a quiz, mock exam or review run: a fixed list of questions and
-// the position of the one being asked.
+// the position of the one being asked. Shown is the position of the
+// question last shown to the user, so a typed letter answers only what was
+// on screen: after a button answer Position has moved on and Shown has
+// not. CreateSession stores it as given (0: the first question is shown at
+// once); -1 is not known, as for a session stored before it was kept.
 type Session struct {
 	ID         string
 	UserID     int64
@@ -127,6 +131,7 @@ type Session struct {
 	Domain     int
 	Questions  []string
 	Position   int
+	Shown      int // position last shown to the user; -1: not known
 	State      string
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while running

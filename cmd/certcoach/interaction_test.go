@@ -69,6 +69,46 @@ func TestAskFreeText(t *testing.T) {
 	}
 }
 
+// TestAskLetterAfterButtonAnswer: a quiz answered by its button in the
+// console and left on the feedback screen; then `certcoach ask b` shows
+// question 2 (it was never on screen) and answers nothing, and the next
+// `certcoach ask b` answers it.
+func TestAskLetterAfterButtonAnswer(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shown.db")
+	t.Setenv("CERTCOACH_DB", db)
+	// In the console "b" presses the question's B button.
+	if code, out, errOut := runCLI(t, "quiz cissp 1 3\nb\nquit\n", "--user", "ab", "console"); code != 0 || !strings.Contains(out, "1 of 3") {
+		t.Fatalf("console: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, "", "--user", "ab", "ask", "b")
+	if code != 0 || !strings.Contains(out, "Here is the next question") || !strings.Contains(out, "Question 2 of 3") {
+		t.Fatalf("ask b on the feedback: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	count := func() int {
+		t.Helper()
+		st, err := sqlite.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		n, err := st.CountAnswers(context.Background(), storage.UserKey{Platform: "console", Workspace: "local", User: "ab"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d answers after the letter that showed question 2, want 1", n)
+	}
+	code, out, errOut = runCLI(t, "", "--user", "ab", "ask", "b")
+	if code != 0 || !strings.Contains(out, "2 of 3") || !strings.Contains(out, "Question 3 of 3") {
+		t.Fatalf("ask b on question 2: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("%d answers, want 2", n)
+	}
+}
+
 // TestSlackBotTokenAlone: a bot token without a signing secret or an app
 // token is an incomplete Slack setup, not "no credentials".
 func TestSlackBotTokenAlone(t *testing.T) {

@@ -181,36 +181,9 @@ func TestDueRemindersUsesIndex(t *testing.T) {
 func TestUpgradeFromReplayGuardSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	old := fstest.MapFS{}
-	for _, name := range []string{"00001_users.sql", "00002_study.sql", "00003_reminders.sql", "00004_seen_without_time_index.sql", "00005_discord_interactions_seen.sql"} {
-		b, err := migrationFiles.ReadFile("migrations/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[name] = &fstest.MapFile{Data: b}
-	}
-	db, err := sql.Open("sqlite", buildDSN(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, old, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	oldSchema(t, path, 5,
 		"INSERT INTO users (platform, workspace, user_ref, created_at) VALUES ('discord', 'g', 'u', 1)",
-		"INSERT INTO discord_interactions_seen (signed, id) VALUES (1764000000, 1234567890123456789)",
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+		"INSERT INTO discord_interactions_seen (signed, id) VALUES (1764000000, 1234567890123456789)")
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -221,5 +194,71 @@ func TestUpgradeFromReplayGuardSchema(t *testing.T) {
 	}
 	if first, err := s.FirstSeen(ctx, "discord:interaction", "1234567890123456789", time.Now()); err != nil || first {
 		t.Fatalf("recorded interaction after the upgrade: first=%v err=%v, want already seen", first, err)
+	}
+}
+
+// TestUpgradeSessionInFlight: a session open when the shown position
+// column arrives (migration 9) reads as shown nothing: the user may be on
+// a button answer's feedback, so a typed letter shows the question first.
+func TestUpgradeSessionInFlight(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	oldSchema(t, path, 8,
+		"INSERT INTO users (platform, workspace, user_ref, created_at) VALUES ('slack', 'T1', 'U1', 1)",
+		`INSERT INTO sessions (id, user_id, kind, cert, questions, position, started_at) VALUES ('s1', 1, 'quiz', 'cissp', '["q-a","q-b"]', 1, 100)`)
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sess, err := s.Session(ctx, "s1")
+	if err != nil || sess.Position != 1 || sess.Shown != -1 {
+		t.Fatalf("session after the upgrade: position %d, shown %d, %v; want 1, -1", sess.Position, sess.Shown, err)
+	}
+}
+
+// oldSchema writes at path a database with the migrations up to version
+// last applied, and rows inserted by the statements in rows.
+func oldSchema(t *testing.T, path string, last int, rows ...string) {
+	t.Helper()
+	ctx := context.Background()
+	entries, err := migrationFiles.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fstest.MapFS{}
+	for _, e := range entries {
+		var v int
+		if _, err := fmt.Sscanf(e.Name(), "%05d_", &v); err != nil || v > last {
+			continue
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	if len(old) != last {
+		t.Fatalf("found %d migrations up to %d", len(old), last)
+	}
+	db, err := sql.Open("sqlite", buildDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, old, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range rows {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

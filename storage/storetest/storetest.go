@@ -47,6 +47,7 @@ type Store interface {
 	Session(ctx context.Context, id string) (storage.Session, error)
 	OpenSession(ctx context.Context, userID int64, kind string) (storage.Session, error)
 	SetSessionState(ctx context.Context, id, from, to string, now time.Time) (bool, error)
+	SetSessionShown(ctx context.Context, id string, pos int) error
 	FinishSession(ctx context.Context, id, state string, now time.Time) error
 	SessionAnswers(ctx context.Context, sessionID string) ([]storage.Answer, error)
 	SetPlan(ctx context.Context, p storage.Plan) error
@@ -113,6 +114,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"DeletePlan", testDeletePlan},
 		{"ExportTypes", testExportTypes},
 		{"SameAnswerRacing", testSameAnswerRacing},
+		{"SessionShown", testSessionShown},
 		{"AnswerCounts", testAnswerCounts},
 		{"DueRemindersPlatforms", testDueRemindersPlatforms},
 		{"DueRemindersPages", testDueRemindersPages},
@@ -493,6 +495,56 @@ func testSameAnswerRacing(t *testing.T, open Opener) {
 	if n, _ := s.CountAnswers(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "racer"}); n != 1 {
 		t.Fatalf("%d rows", n)
 	}
+}
+
+// testSessionShown: a session keeps the position last shown to its user as
+// given at creation and as set; an answer moves the position, not what was
+// shown; a second replica reads the same, and a state change keeps it.
+func testSessionShown(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "shown"}, "", "", time.Unix(1, 0))
+	check := func(st Store, id string, pos, shown int) {
+		t.Helper()
+		got, err := st.Session(ctx, id)
+		if err != nil || got.Position != pos || got.Shown != shown {
+			t.Fatalf("session %s: position %d, shown %d (%v); want %d, %d", id, got.Position, got.Shown, err, pos, shown)
+		}
+	}
+	for _, sess := range []storage.Session{
+		{ID: "shown-0", UserID: u.ID, Kind: "quiz", Cert: "cissp", Questions: []string{"q-a", "q-b", "q-c"}, StartedAt: time.Unix(100, 0)},
+		{ID: "shown-none", UserID: u.ID, Kind: "exam", Cert: "cism", Questions: []string{"q-a", "q-b"}, Shown: -1, StartedAt: time.Unix(100, 0), TimeLimit: time.Hour},
+	} {
+		if err := s.CreateSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		check(s, sess.ID, 0, sess.Shown)
+	}
+	// A button answer: the session moves to question 2, which is not shown.
+	_, err := s.RecordAnswer(ctx, storage.Answer{UserID: u.ID, AttemptKey: "s:shown-0:0", SessionID: "shown-0", QuestionID: "q-a", Cert: "cissp", Domain: 1,
+		Correct: true, At: time.Unix(200, 0), LocalDay: "1970-01-01"}, 0,
+		func(*storage.Card) (storage.Card, int, string) {
+			return storage.Card{UserID: u.ID, QuestionID: "q-a", Cert: "cissp", Domain: 1, Due: time.Unix(300, 0), State: 2}, 3, ""
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(s, "shown-0", 1, 0)
+	if err := s.SetSessionShown(ctx, "shown-0", 1); err != nil {
+		t.Fatal(err)
+	}
+	check(replica, "shown-0", 1, 1)
+	if open, err := replica.OpenSession(ctx, u.ID, "quiz"); err != nil || open.Shown != 1 {
+		t.Fatalf("open quiz: shown %d, %v; want 1", open.Shown, err)
+	}
+	if err := replica.SetSessionShown(ctx, "shown-none", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSessionState(ctx, "shown-none", storage.SessionActive, storage.SessionPaused, time.Unix(400, 0)); err != nil {
+		t.Fatal(err)
+	}
+	check(s, "shown-none", 0, 0)
+	check(s, "shown-0", 1, 1) // the other session is untouched
 }
 
 func dailyUTC(r storage.Reminder, after time.Time, lastDay string) (time.Time, string, bool) {

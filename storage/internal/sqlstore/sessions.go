@@ -11,13 +11,13 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
-const sessionCols = "id, user_id, kind, cert, outline, domain, questions, position, state, started_at, coalesce(finished_at, 0), time_limit, elapsed, resumed_at"
+const sessionCols = "id, user_id, kind, cert, outline, domain, questions, position, shown, state, started_at, coalesce(finished_at, 0), time_limit, elapsed, resumed_at"
 
 func scanSession(row interface{ Scan(...any) error }) (storage.Session, error) {
 	var s storage.Session
 	var qs string
 	var started, finished, limit, elapsed, resumed int64
-	err := row.Scan(&s.ID, &s.UserID, &s.Kind, &s.Cert, &s.Outline, &s.Domain, &qs, &s.Position, &s.State, &started, &finished, &limit, &elapsed, &resumed)
+	err := row.Scan(&s.ID, &s.UserID, &s.Kind, &s.Cert, &s.Outline, &s.Domain, &qs, &s.Position, &s.Shown, &s.State, &started, &finished, &limit, &elapsed, &resumed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, storage.ErrNotFound
 	}
@@ -48,7 +48,7 @@ func (s *Store) CreateSession(ctx context.Context, sess storage.Session) error {
 		if _, err := tx.execStmt(ctx, qStopOpenSessions, storage.SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, storage.SessionActive, storage.SessionPaused); err != nil {
 			return fmt.Errorf("create session: stop previous: %w", err)
 		}
-		_, err := tx.execStmt(ctx, qInsertSession, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), storage.SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
+		_, err := tx.execStmt(ctx, qInsertSession, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), sess.Shown, storage.SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
@@ -65,6 +65,15 @@ func (s *Store) Session(ctx context.Context, id string) (storage.Session, error)
 func (s *Store) OpenSession(ctx context.Context, userID int64, kind string) (storage.Session, error) {
 	return scanSession(s.queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE user_id = ? AND kind = ? AND state IN (?, ?) ORDER BY started_at DESC LIMIT 1",
 		userID, kind, storage.SessionActive, storage.SessionPaused))
+}
+
+// SetSessionShown records pos as the position of the question last shown
+// to the user in session id.
+func (s *Store) SetSessionShown(ctx context.Context, id string, pos int) error {
+	if _, err := s.exec(ctx, "UPDATE sessions SET shown = ? WHERE id = ?", pos, id); err != nil {
+		return fmt.Errorf("session %s: shown %d: %w", id, pos, err)
+	}
+	return nil
 }
 
 // SetSessionState moves a session to state; elapsed time is banked on pause
