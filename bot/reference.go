@@ -354,10 +354,14 @@ func (e *Engine) noComparison(name string) error {
 	return Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
 }
 
+// topicKeyReplacer is built once: building one costs more than using it,
+// and compare reads every topic name. (A Replacer is safe to share.)
+var topicKeyReplacer = strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and")
+
 // topicKey is a topic name as typed and as stored compared alike:
 // "Incident-Response" and "incident response".
 func topicKey(s string) string {
-	s = strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and").Replace(strings.ToLower(s))
+	s = topicKeyReplacer.Replace(strings.ToLower(s))
 	return strings.Join(strings.Fields(s), " ")
 }
 
