@@ -25,6 +25,22 @@ func BenchmarkCompare(b *testing.B) {
 	}
 }
 
+// BenchmarkCompareTopic: a topic named by an alias or a misspelling, and
+// one with words beside it, are read as ask reads them (no cache).
+func BenchmarkCompareTopic(b *testing.B) {
+	h := newHarness(b)
+	ctx := context.Background()
+	qs := []string{"compare cryptography", "compare crypto basics", "compare incidnet-response", "compare cost for cism"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if r := h.e.Handle(ctx, bot.Request{Actor: actor("bench"), Text: qs[i%len(qs)]}); r.Outcome != bot.OutcomeOK {
+			b.Fatal(r.Body)
+		}
+		i++
+	}
+}
+
 func BenchmarkAsk(b *testing.B) {
 	h := newHarness(b)
 	ctx := context.Background()

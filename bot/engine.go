@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/certcoach/certcoach/bot/study"
 	"github.com/certcoach/certcoach/knowledge"
@@ -217,29 +219,141 @@ func (e *Engine) typo(ctx context.Context, req Request, name string, words []str
 	}
 	for _, prm := range info.Params {
 		v, ok := named[prm.Name]
+		if !ok || prm.Kind != KindText {
+			continue
+		}
+		// Only help's argument says what it is: a command's name.
+		if f := strings.Fields(strings.ToLower(v)); guess != "help" || len(f) != 1 {
+			return ""
+		} else if _, ok := e.lookup(f[0]); !ok {
+			return ""
+		}
+	}
+	if !e.namesExist(ctx, req, info, named) {
+		return ""
+	}
+	return guess
+}
+
+// namesExist reports whether the domain and the topic named in typed
+// arguments exist, as the command will look them up.
+func (e *Engine) namesExist(ctx context.Context, req Request, info CommandInfo, named map[string]string) bool {
+	for _, prm := range info.Params {
+		v, ok := named[prm.Name]
 		if !ok {
 			continue
 		}
 		switch prm.Kind {
-		case KindText:
-			// Only help's argument says what it is: a command's name.
-			if f := strings.Fields(strings.ToLower(v)); guess != "help" || len(f) != 1 {
-				return ""
-			} else if _, ok := e.lookup(f[0]); !ok {
-				return ""
-			}
 		case KindTopic:
-			if _, ok := e.kb.Topic(v); !ok {
-				return ""
+			if _, err := e.compareTopicOf(v); err != nil {
+				return false
 			}
 		case KindDomain:
+			if v == "0" { // any domain
+				continue
+			}
 			cert := e.certOrDefault(ctx, req, named)
-			if o := e.outlineFor(ctx, req, cert); o == nil || e.findDomain(o, v) == nil {
-				return ""
+			o := e.outlineFor(ctx, req, cert)
+			if vo, ok := e.kb.Outline(cert + "-" + named["version"]); ok {
+				o = vo
+			}
+			if o == nil || e.findDomain(o, v) == nil {
+				return false
 			}
 		}
 	}
-	return guess
+	return true
+}
+
+// asQuestion answers a typed line whose command's arguments do not parse
+// (or name nothing) as `ask` of the line, when the line reads as a
+// question: "exam fees for cissp in india?" is not a mock exam. The first
+// line of the answer says how to run the command; done is false (the
+// command's own refusal stands) when the line does not read as a question.
+func (e *Engine) asQuestion(ctx context.Context, req Request, info CommandInfo) (Reply, error, bool) {
+	name := req.parsed.cmd.Name
+	if req.Command != "" || name == "ask" || name == "help" {
+		return Reply{}, nil, false
+	}
+	q := strings.TrimSpace(req.parsed.name + " " + req.parsed.rest)
+	if name == "compare" {
+		// "compare" asks for both exams side by side, which ask gives any
+		// question that names neither; read with it, the words would be
+		// compare's own topic reading again, which it just refused.
+		q = req.parsed.rest
+	}
+	if !e.readsAsQuestion(q, commandWords(req.parsed.cmd.CommandInfo, req.parsed.name)) {
+		return Reply{}, nil, false
+	}
+	ask, _ := e.lookup("ask")
+	named, err := e.typeText(ctx, req, ask.CommandInfo, strings.Fields(q))
+	if err != nil {
+		return Reply{}, nil, false // too long a question: the command's refusal says more
+	}
+	r, err := e.ask(ctx, req, Args{Named: named})
+	if err != nil {
+		return r, err, true
+	}
+	usage, _, _ := strings.Cut(info.Usage, " | ")
+	note := fmt.Sprintf("_Read as a question. For the command: `%s`._", usage)
+	if r.Body == "" {
+		r.Body = note
+	} else {
+		r.Body = note + "\n\n" + r.Body
+	}
+	return r, nil, true
+}
+
+// commandWords are the words typed text may use as command c's own (typed
+// as name): its name, its sub-commands' names and aliases, its choices.
+func commandWords(c CommandInfo, name string) map[string]bool {
+	words := map[string]bool{name: true, c.Name: true}
+	params := slices.Clone(c.Params)
+	for _, s := range c.Subs {
+		words[s.Name] = true
+		for _, a := range s.Aliases {
+			words[a] = true
+		}
+		params = append(params, s.Params...)
+	}
+	for _, p := range params {
+		for _, ch := range p.Choices {
+			words[ch] = true
+		}
+	}
+	return words
+}
+
+// readsAsQuestion reports whether typed text is a question for ask rather
+// than a command typed wrong: it has a subject word besides numbers and
+// the command's own words ("exam stop now" stops an exam), and it ends
+// with "?" or the knowledge base's analysis explains every word of it as
+// asking something (a fact, a refusal class, a definition, a comparison,
+// the domains). Naming a topic or a term alone asks nothing: "quiz cissp
+// firewalls" is a quiz on no domain.
+func (e *Engine) readsAsQuestion(text string, command map[string]bool) bool {
+	a := e.kb.Analyze(text)
+	if !slices.ContainsFunc(a.Words, func(w string) bool {
+		return !command[w] && strings.ContainsFunc(w, unicode.IsLetter)
+	}) {
+		return false
+	}
+	if strings.HasSuffix(strings.TrimSpace(Fold(text)), "?") {
+		return true
+	}
+	if len(a.Unmatched) > 0 {
+		return false
+	}
+	switch a.Ask {
+	case knowledge.AskFact:
+		return len(a.Attributes) > 0
+	case knowledge.AskRefusal, knowledge.AskDomainWeights, knowledge.AskDomainList, knowledge.AskStudyTime,
+		knowledge.AskConcepts, knowledge.AskCompare, knowledge.AskWhere, knowledge.AskWhichFirst:
+		return true
+	case knowledge.AskDefine:
+		return slices.Contains(a.Intents, "define")
+	}
+	return false
 }
 
 // swapped is the command name is with two neighbouring letters swapped
@@ -349,14 +463,25 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		return e.control(ctx, req)
 	}
 	if ok {
+		info := typedInfo(c.CommandInfo, req.parsed.sub)
 		if req.parsed.err != nil {
+			if r, err, done := e.asQuestion(ctx, req, info); done {
+				return r, err
+			}
 			return Reply{Kind: c.Name}, req.parsed.err
 		}
 		if err := permitted(c.CommandInfo, req.Actor); err != nil {
 			return Reply{Kind: c.Name}, err
 		}
 		if args.Named == nil { // typed text: named options are typed by Prepare
-			named, err := e.typeText(ctx, req, typedInfo(c.CommandInfo, req.parsed.sub), words)
+			named, err := e.typeText(ctx, req, info, words)
+			// Arguments that type but name a domain or topic that does not
+			// exist are refused by the command: a question may be meant.
+			if err != nil || !e.namesExist(ctx, req, info, named) {
+				if r, err, done := e.asQuestion(ctx, req, info); done {
+					return r, err
+				}
+			}
 			if err != nil {
 				return Reply{Kind: c.Name}, err
 			}

@@ -426,3 +426,83 @@ func TestTypoWithArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandWordQuestions: a typed line that starts with a command's name
+// but whose words are no arguments of it is answered as ask of the line
+// when it reads as a question, with a first line saying how to run the
+// command; a line that does not keeps the command's usage error, and one
+// whose arguments parse stays the command. The same in a DM and after /cert
+// in a channel.
+func TestCommandWordQuestions(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	tests := []struct {
+		text    string
+		title   string // the reply's title contains it
+		note    string // the command the answer's first line names, "" for no note
+		body    string // the body contains it
+		outcome string
+	}{
+		// Questions.
+		{"exam fees for cissp in india?", "CISSP: Exam fee", "exam <cism|cissp>", "US$749", bot.OutcomeOK},
+		{"exam cost cism", "CISM: Exam fee", "exam <cism|cissp>", "US$575", bot.OutcomeOK},
+		{"domain weights for cissp?", "CISSP domains", "domain <cism|cissp> <n|name|objective> [version]", "16%", bot.OutcomeOK},
+		{"domains weights cissp", "CISSP domains", "domains <cism|cissp> [version]", "16%", bot.OutcomeOK},
+		{"plan for studying cism while working full time?", "CISM", "plan <cism|cissp> <YYYY-MM-DD>", "", bot.OutcomeOK},
+		{"review of the cissp cat rules?", "CISSP: Adaptive", "review [cism|cissp]", "adaptive", bot.OutcomeOK},
+		{"progress in cissp is slow, how long should I study?", "How long to study", "progress [cism|cissp] [chart]", "", bot.OutcomeOK},
+		// What ask makes of it is ask's business; it is not a quiz on a domain.
+		{"quiz questions on the real cism exam are how many?", "", "quiz [cism|cissp] [domain] [count 1-20]", "", bot.OutcomeOK},
+		{"compare group a vs group b cpe credits", "CISM and CISSP: CPE", "compare [topic]", "Group A", bot.OutcomeOK},
+		{"group a vs group b cpe credits", "CISM and CISSP: CPE", "group daily <HH:MM> [IANA zone] [cism|cissp]", "Group A", bot.OutcomeOK},
+		{"compare cryptography salary", "Salaries", "compare [topic]", "", bot.OutcomeOK},
+		{"/cert exam cost cism", "CISM: Exam fee", "exam <cism|cissp>", "", bot.OutcomeOK},
+		// Commands whose arguments parse.
+		{"exam cissp", "CISSP mock exam", "", "", bot.OutcomeOK},
+		{"quiz me on crypto", "Question 1 of 5", "", "", bot.OutcomeOK},
+		{"domains cissp", "CISSP domains", "", "", bot.OutcomeOK},
+		{"compare incident response", "CISM vs CISSP: Incident response", "", "", bot.OutcomeOK},
+		{"compare cryptography basics", "CISM vs CISSP: Cryptography", "", "", bot.OutcomeOK},
+		{"compare", "CISM vs CISSP", "", "Which is for you?", bot.OutcomeOK},
+		{"plan cissp 2027-03-01", "Study plan: CISSP", "", "", bot.OutcomeOK},
+		{"review cism", "Question 1 of", "", "", bot.OutcomeOK},
+		// Commands typed wrong: no question in them.
+		{"exam stop now", "", "", `Unknown argument "now"`, bot.OutcomeUserError},
+		{"exam cisa", "", "", `Unknown exam "cisa"`, bot.OutcomeUserError},
+		{"plan cism 2027", "", "", "Give the date as YYYY-MM-DD", bot.OutcomeUserError},
+		{"quiz cissp firewalls", "", "", `CISSP has no domain "firewalls"`, bot.OutcomeUserError},
+		{"quiz cissp 50?", "", "", "", bot.OutcomeUserError},
+		{"compare cost extra", "", "", `Unknown argument "extra"`, bot.OutcomeUserError},
+		{"compare underwater basket weaving", "", "", "No comparison", bot.OutcomeUserError},
+		{"remind me tomorrow", "", "", `Unknown sub-command "me"`, bot.OutcomeUserError},
+		{"leaderboard for cissp?", "", "", `Unknown argument "for"`, bot.OutcomeUserError},
+	}
+	for i, tc := range tests {
+		for _, dm := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/dm=%v", tc.text, dm), func(t *testing.T) {
+				a := actor(fmt.Sprintf("u%d-%v", i, dm)) // a fresh user: no session open
+				a.DM = dm
+				r := h.e.Handle(context.Background(), bot.Request{Actor: a, Text: tc.text})
+				text := all(r)
+				if r.Outcome != tc.outcome {
+					t.Fatalf("outcome %q, want %q; reply:\n%s", r.Outcome, tc.outcome, text)
+				}
+				if !strings.Contains(r.Title, tc.title) || !strings.Contains(r.Body, tc.body) {
+					t.Errorf("want title with %q and body with %q; reply:\n%s", tc.title, tc.body, text)
+				}
+				note := "_Read as a question. For the command: `" + tc.note + "`._\n"
+				if got := strings.HasPrefix(r.Body, note); got != (tc.note != "") {
+					t.Errorf("note %q: %v; reply:\n%s", tc.note, got, text)
+				}
+				if tc.note == "" && strings.Contains(r.Body, "Read as a question") {
+					t.Errorf("a note on a command's own reply:\n%s", text)
+				}
+			})
+		}
+	}
+	// Typed options name their command: nothing to read as a question.
+	r := h.e.Handle(context.Background(), bot.Request{Actor: actor("opts"), Command: "compare", Options: map[string]string{"topic": "cryptography salary"}})
+	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, `Unknown argument "salary"`) {
+		t.Errorf("compare with the topic option %q: %s", "cryptography salary", all(r))
+	}
+}

@@ -56,9 +56,9 @@ func TestHelpArguments(t *testing.T) {
 }
 
 // TestCompareArguments: a topic argument with no words names no topic
-// (not the overview), and subject words after a topic named exactly are
-// refused rather than ignored; words around an alias still read as ask
-// reads them.
+// (not the overview); a topic named by its ID, title or an alias may have
+// harmless words beside it ("basics", "in general"), but words that mean
+// something of their own are refused rather than ignored.
 func TestCompareArguments(t *testing.T) {
 	h := newHarness(t)
 	for _, c := range []struct {
@@ -73,6 +73,14 @@ func TestCompareArguments(t *testing.T) {
 		{"compare cost", bot.OutcomeOK, "CISM vs CISSP: Cost"},
 		{"compare cost for cism", bot.OutcomeOK, "CISM vs CISSP: Cost"},
 		{"compare crypto basics", bot.OutcomeOK, "CISM vs CISSP: Cryptography"},
+		{"compare cryptography basics", bot.OutcomeOK, "CISM vs CISSP: Cryptography"},
+		{"compare Cryptography overview please", bot.OutcomeOK, "CISM vs CISSP: Cryptography"},
+		{"compare cryptography stuff", bot.OutcomeOK, "CISM vs CISSP: Cryptography"},
+		{"compare iam in general", bot.OutcomeOK, "CISM vs CISSP: Identity"},
+		{"compare bcp basics", bot.OutcomeOK, "CISM vs CISSP: Business continuity"},
+		{"compare risk management basics for cism", bot.OutcomeOK, "CISM vs CISSP: Risk"},
+		{"compare cryptograhpy basics", bot.OutcomeOK, "CISM vs CISSP: Cryptography"},
+		{"compare crypto timeline", bot.OutcomeUserError, "Unknown argument \"timeline\". Usage: `compare [topic]`, e.g. `compare cryptography`."},
 		{"compare incident response plan", bot.OutcomeOK, "CISM vs CISSP: Incident response"},
 		{"compare cism vs cissp", bot.OutcomeOK, "CISM vs CISSP\n**Which is for you?**"},
 		{"compare", bot.OutcomeOK, "CISM vs CISSP\n**Which is for you?**"},

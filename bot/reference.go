@@ -184,18 +184,13 @@ func outlineLabel(o *knowledge.Outline) string {
 }
 
 func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, error) {
-	// "compare the two exams", "compare cism vs cissp": words that only
-	// name the exams ask for the general table.
 	if t := args.Named["topic"]; t != "" {
-		if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-			// "compare 🤖", "compare ??": no words, so no topic, not the overview.
-			return e.compareTopic(t)
-		}
-		if err := e.extraTopicWords(t); err != nil {
+		id, err := e.compareTopicOf(t)
+		if err != nil {
 			return Reply{Kind: "compare"}, err
 		}
-		if a := e.kb.Analyze(t); len(a.Words) > 0 || len(a.Terms) > 0 {
-			return e.compareTopic(t)
+		if id != "" {
+			return e.compareTopic(id)
 		}
 	}
 	cism, ok1 := e.kb.Cert("cism")
@@ -267,34 +262,106 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	return r, nil
 }
 
-// extraTopicWords refuses subject words after a topic named exactly by its
-// ID or title ("cost extra"): the argument is complete, so the rest would be
-// ignored. Words around an alias are read as ask reads them ("crypto basics"
-// is cryptography), and exam names and filler may follow ("cost for cism").
-func (e *Engine) extraTopicWords(text string) error {
-	if _, ok := e.kb.Topic(text); ok {
-		return nil
+// compareTopicOf is the topic compare's argument names: a topic's ID,
+// title or alias, or a topic said as ask reads it ("crypto basics" is
+// cryptography), with harmless words around it ("basics", "for cism").
+// "" with no error: the words only name the exams ("cism vs cissp", "the
+// two exams"), which asks for the general table. Words that name no topic
+// are refused, and so are words beside a topic that mean something of
+// their own ("cost extra", "incident response timeline"): ignoring them
+// would answer another question than the one asked.
+func (e *Engine) compareTopicOf(text string) (string, error) {
+	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		// "compare 🤖", "compare ??": no words, so no topic, not the overview.
+		return "", e.noComparison(text)
 	}
-	words := strings.Fields(text)
-	for k := len(words) - 1; k > 0; k-- {
-		prefix := topicKey(strings.Join(words[:k], " "))
-		for _, t := range e.kb.Topics {
-			if topicKey(t.ID) != prefix && topicKey(t.Title) != prefix {
-				continue
+	a := e.kb.Analyze(text)
+	if len(a.Words) == 0 && len(a.Terms) == 0 {
+		return "", nil
+	}
+	if t, ok := e.kb.Topic(text); ok {
+		return t.ID, nil
+	}
+	t, ok := e.kb.Topic(a.Topic)
+	if a.Topic == "" || !ok {
+		return "", e.noComparison(text)
+	}
+	if w := e.extraTopicWord(text, t, &a); w != "" {
+		return "", Errorf("Unknown argument %q. Usage: `compare [topic]`, e.g. `compare %s`.", truncate(w, 30), t.ID)
+	}
+	return t.ID, nil
+}
+
+// extraTopicWord is the first word of text beside the words naming topic t
+// that means something of its own, "" for none. Where t's ID, title or an
+// alias is in the text, the rest is read on its own: filler, exam names and
+// harmless words (topicFiller) mean nothing; where the analysis found t by
+// other words (a misspelling), the words it could not explain are the rest.
+func (e *Engine) extraTopicWord(text string, t *knowledge.Topic, a *knowledge.Analysis) string {
+	toks := strings.Fields(topicKey(text))
+	start, end := -1, -1
+	for _, name := range append([]string{t.ID, t.Title}, t.Aliases...) {
+		n := strings.Fields(topicKey(name))
+		for i := 0; i+len(n) <= len(toks); i++ {
+			if len(n) > end-start && slices.Equal(toks[i:i+len(n)], n) {
+				start, end = i, i+len(n)
 			}
-			if rest := e.kb.Analyze(strings.Join(words[k:], " ")); len(rest.Words) == 0 && len(rest.Terms) == 0 {
-				return nil
-			}
-			return Errorf("Unknown argument %q. Usage: `compare [topic]`, e.g. `compare %s`.", truncate(words[k], 30), t.ID)
 		}
 	}
-	return nil
+	if start < 0 {
+		for _, w := range a.Unmatched {
+			if !topicFiller(w) {
+				return w
+			}
+		}
+		return ""
+	}
+	var rest []string
+	for _, w := range slices.Concat(toks[:start], toks[end:]) {
+		if !topicFiller(w) {
+			rest = append(rest, w)
+		}
+	}
+	if r := e.kb.Analyze(strings.Join(rest, " ")); len(rest) == 0 || len(r.Words) == 0 && len(r.Terms) == 0 {
+		return ""
+	}
+	for _, w := range rest {
+		if r := e.kb.Analyze(w); len(r.Words) > 0 || len(r.Terms) > 0 {
+			return strings.Trim(w, ".,;:!?")
+		}
+	}
+	return strings.Trim(rest[0], ".,;:!?")
 }
+
+// topicFiller reports words people put beside a topic that ask nothing of
+// their own ("cryptography basics", "iam in general", "crypto stuff please").
+func topicFiller(w string) bool {
+	switch strings.Trim(w, ".,;:!?()\"'") {
+	case "basics", "basic", "overview", "intro", "introduction", "fundamentals", "essentials", "general", "generally",
+		"stuff", "things", "topic", "side", "please", "pls", "plz", "thanks", "quick", "quickly", "briefly",
+		"difference", "differences", "comparison", "compared", "":
+		return true
+	}
+	return false
+}
+
+// noComparison is the refusal of a topic argument that names no topic:
+// the nearest topic when one is close, else the list.
+func (e *Engine) noComparison(name string) error {
+	if guess := e.suggestTopic(name); guess != "" {
+		return Errorf("No comparison for %q: did you mean `compare %s`?", truncate(name, 40), guess)
+	}
+	return Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
+}
+
+// topicKeyReplacer is built once: building one costs more than using it,
+// and compare reads every topic name. (A Replacer is safe to share.)
+var topicKeyReplacer = strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and")
 
 // topicKey is a topic name as typed and as stored compared alike:
 // "Incident-Response" and "incident response".
 func topicKey(s string) string {
-	s = strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and").Replace(strings.ToLower(s))
+	s = topicKeyReplacer.Replace(strings.ToLower(s))
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -354,10 +421,7 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 		}
 	}
 	if !ok {
-		if guess := e.suggestTopic(name); guess != "" {
-			return Reply{Kind: "compare"}, Errorf("No comparison for %q: did you mean `compare %s`?", truncate(name, 40), guess)
-		}
-		return Reply{Kind: "compare"}, Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
+		return Reply{Kind: "compare"}, e.noComparison(name)
 	}
 	body := t.Summary
 	if t.Status != knowledge.StatusOK && t.Status != "" {

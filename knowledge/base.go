@@ -235,8 +235,12 @@ func (b *Base) Topic(name string) (*Topic, bool) {
 
 func normalizeKey(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and").Replace(s)
+	return keyReplacer.Replace(s)
 }
+
+// keyReplacer is built once: Topic normalizes every topic name and alias
+// on each lookup, and building a Replacer costs more than using it.
+var keyReplacer = strings.NewReplacer("-", " ", "_", " ", "/", " ", "&", "and")
 
 // Cite renders a short citation: source titles or hosts and the as-of date.
 func (b *Base) Cite(c Cite) string {

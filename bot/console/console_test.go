@@ -459,3 +459,21 @@ func TestLetterBeforeNext(t *testing.T) {
 		t.Errorf("a letter after next did not answer question 2:\n%s", out)
 	}
 }
+
+// TestCommandWordQuestion: a question typed at the prompt that starts with
+// a command's name is answered, its first line naming the command's form;
+// that command typed wrong still gets its usage line.
+func TestCommandWordQuestion(t *testing.T) {
+	c, _, _ := newConsole(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ line, want, not string }{
+		{"exam fees for cissp in india?", "CISSP: Exam fee\n===============\nRead as a question. For the command: exam <cism|cissp>.\n", "Unknown argument"},
+		{"compare group a vs group b cpe credits", "Read as a question. For the command: compare [topic].", "No comparison"},
+		{"exam stop now", `Unknown argument "now". Usage: exam <cism|cissp>`, "Read as a question"},
+	} {
+		out, _ := c.DoOutcome(ctx, tc.line)
+		if !strings.Contains(out, tc.want) || strings.Contains(out, tc.not) {
+			t.Errorf("%q: want %q, not %q:\n%s", tc.line, tc.want, tc.not, out)
+		}
+	}
+}
