@@ -23,14 +23,45 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 		return Reply{Kind: "ask"}, err
 	}
 	if !ok {
-		return e.searchAnswer(ctx, req, q, &a)
+		r, err = e.searchAnswer(ctx, req, q, &a)
+		if err != nil {
+			return r, err
+		}
 	}
-	if r.Kind == "ask" && r.Table == nil && len(r.Fields) == 0 {
+	r = e.withDetail(&a, r)
+	if ok && r.Kind == "ask" && r.Table == nil && len(r.Fields) == 0 {
 		if err := e.addRelated(ctx, &a, &r); err != nil {
 			return Reply{Kind: "ask"}, err
 		}
 	}
 	return r, nil
+}
+
+// withDetail says first that the sources are silent on the detail asked
+// ("can I get a refund"), when the answer is a fact, a topic or a search
+// hit near it; the nearest sourced answer follows.
+func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
+	switch a.Ask {
+	case knowledge.AskFact, knowledge.AskTopic, knowledge.AskCompare, knowledge.AskWhichFirst, knowledge.AskSearch:
+	default:
+		return r
+	}
+	if a.Detail == "" || r.Outcome == OutcomeUserError {
+		return r
+	}
+	var bodies []string
+	for _, c := range e.certsFor(a) {
+		if b := c.Body + "'s"; !slices.Contains(bodies, b) {
+			bodies = append(bodies, b)
+		}
+	}
+	intro := fmt.Sprintf("My sources say nothing on %s, so I won't guess: %s own pages are the place to check.", a.Detail, strings.Join(bodies, " or "))
+	if r.Body != "" || len(r.Fields) > 0 || r.Table != nil {
+		intro += " The nearest they give:"
+	}
+	r.Body = strings.TrimSpace(intro + "\n\n" + r.Body)
+	r.Refs = append([]string{"refuse:detail"}, r.Refs...)
+	return r
 }
 
 // compose builds the reply the analysis calls for; ok is false when it

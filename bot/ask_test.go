@@ -545,6 +545,34 @@ func TestAskRefusalPhrases(t *testing.T) {
 	}
 }
 
+// TestAskDetails: a finer point no source gives is named as unsourced
+// before the nearest fact, which still follows; a question without one is
+// answered as before.
+func TestAskDetails(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		q, detail, fact string
+	}{
+		{"do podcasts count for cissp cpe?", "which activities count for CPE credit", "fact:cissp.cpe"},
+		{"whats the late fee if I pay my cissp amf after the due date", "late payment and grace periods", "fact:cissp.fee.amf"},
+		{"can my cism registration be transferred to a coworker?", "transferring a registration", ""},
+		{"how many cpe does the cissp need", "", "fact:cissp.cpe"},
+	}
+	for _, tc := range tests {
+		r := h.do(t, "details", "ask "+tc.q)
+		if tc.detail == "" {
+			if slices.Contains(r.Refs, "refuse:detail") || strings.Contains(r.Body, "My sources say nothing on") {
+				t.Errorf("%q: a detail noted where none is asked: %v\n%s", tc.q, r.Refs, r.Body)
+			}
+		} else if len(r.Refs) == 0 || r.Refs[0] != "refuse:detail" || !strings.Contains(r.Body, "My sources say nothing on "+tc.detail) {
+			t.Errorf("%q: refs %v, want refuse:detail first and %q named:\n%s", tc.q, r.Refs, tc.detail, r.Body)
+		}
+		if tc.fact != "" && !slices.Contains(r.Refs, tc.fact) {
+			t.Errorf("%q: refs %v, want %s", tc.q, r.Refs, tc.fact)
+		}
+	}
+}
+
 // TestAskOwnPhrasings: each fact's own asked phrasings, asked of its exam
 // by name, are answered with that fact.
 func TestAskOwnPhrasings(t *testing.T) {

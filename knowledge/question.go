@@ -18,7 +18,11 @@ type Vocabulary struct {
 	Refusals []VocabEntry `yaml:"refusals"` // key: one of RefusalClasses()
 	// Usage phrases ask how to use certcoach itself ("what can you do",
 	// "quiz me", "reset my progress"); key: the command that does it.
-	Usage      []VocabEntry        `yaml:"usage"`
+	Usage []VocabEntry `yaml:"usage"`
+	// Details are finer points no source gives ("refunds", "carrying CPEs
+	// over"); key: how the answer names the detail. A fact asked with one
+	// says first that the sources are silent on it, then gives the fact.
+	Details    []VocabEntry        `yaml:"details"`
 	Attributes []VocabEntry        `yaml:"attributes"` // key: a fact key of certs.yaml; earlier entries win ties
 	Synonyms   map[string][]string `yaml:"synonyms"`   // full-text search expansions
 	Stopwords  []string            `yaml:"stopwords"`  // words that are never the subject
@@ -120,6 +124,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Intents = append(v.Intents, o.Intents...)
 	v.Refusals = append(v.Refusals, o.Refusals...)
 	v.Usage = append(v.Usage, o.Usage...)
+	v.Details = append(v.Details, o.Details...)
 	v.Attributes = append(v.Attributes, o.Attributes...)
 	v.Stopwords = append(v.Stopwords, o.Stopwords...)
 	v.Filler = append(v.Filler, o.Filler...)
@@ -221,6 +226,9 @@ type Analysis struct {
 	Unmatched []string
 	// Command is the command a usage question is about (AskUsage).
 	Command string
+	// Detail is a finer point asked that no source gives (Vocabulary.Details),
+	// as the vocabulary names it; "" when none is.
+	Detail string
 	// AlsoAsked says the second of Attributes is asked for in its own
 	// right, by a cue of two or more words that say what is asked, apart
 	// from the first key's: "is the german cissp still linear or cat now"
@@ -441,6 +449,9 @@ func (b *Base) phrases() []phrase {
 	}
 	for _, e := range v.Usage {
 		add("usage", e.Key, e.Phrases...)
+	}
+	for _, e := range v.Details {
+		add("detail", e.Key, e.Phrases...)
 	}
 	for _, e := range v.Attributes {
 		add("attr", e.Key, e.Phrases...)
@@ -968,7 +979,15 @@ func (b *Base) analyze(text string) Analysis {
 		q.DomainN = 0 // "bia: is that domain 1 or domain 7" asks where it sits
 	}
 	full := a.matches(toks, nil, nil)
+	// A detail is noted, not matched: it changes nothing of what is asked.
+	full = slices.DeleteFunc(full, func(m match) bool {
+		if m.t.kind == "detail" && q.Detail == "" {
+			q.Detail = m.t.key
+		}
+		return m.t.kind == "detail"
+	})
 	ms := a.matches(stripped, pos, full)
+	ms = slices.DeleteFunc(ms, func(m match) bool { return m.t.kind == "detail" })
 	ms = a.elided(toks, ms)
 	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
 		ms = a.dropAmbiguous(ms, &full)

@@ -222,6 +222,14 @@ func (b *Base) validateVocab() []string {
 	check("refusals", v.Refusals, known(RefusalClasses()), "refusal")
 	check("intents", v.Intents, known(Intents()), "intent")
 	check("attributes", v.Attributes, keys, "attribute")
+	for _, e := range v.Details {
+		if e.Key == "" || len(e.Phrases) == 0 {
+			add("vocabulary details: an entry needs a key and phrases (key %q)", e.Key)
+		}
+		for _, ph := range e.Phrases {
+			claim(fmt.Sprintf("vocabulary details %q", e.Key), "detail", e.Key, ph)
+		}
+	}
 	for _, c := range b.Certs {
 		for _, f := range c.Facts {
 			if len(f.Asked) == 0 {
