@@ -834,6 +834,12 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	if len(q.Exams) == 0 {
 		q.Exams = whole.Exams
 	}
+	if len(q.Exams) == 1 && len(whole.Exams) == 2 && b.onlyCompared(asked, q.Exams[0]) {
+		// "I'm doing CISM. Can I skip a question, or is it forward only
+		// like I heard the CISSP is?": the exam named to compare with is
+		// not the one asked about.
+		q.Exams = slices.DeleteFunc(slices.Clone(whole.Exams), func(c string) bool { return c == q.Exams[0] })
+	}
 	if len(q.Uncovered) == 0 {
 		q.Uncovered = whole.Uncovered // "I have a CISA. ... does it still knock a year off?"
 		if len(q.Uncovered) > 0 && len(q.Exams) == 0 && (q.Ask == AskWhichFirst || q.Ask == AskCompare) {
@@ -843,6 +849,24 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		}
 	}
 	return q
+}
+
+// onlyCompared reports whether text names cert only to compare with it
+// ("like the cissp", "than cissp does").
+func (b *Base) onlyCompared(text, cert string) bool {
+	_, toks := normTokens(text)
+	b.analyzer.fold(toks)
+	named := false
+	for i, w := range toks {
+		if b.analyzer.examTok[w] != cert {
+			continue
+		}
+		named = true
+		if !slices.ContainsFunc(toks[max(0, i-4):i], func(p string) bool { return p == "like" || p == "unlike" || p == "than" }) {
+			return false
+		}
+	}
+	return named
 }
 
 // hasSubject reports whether q names something to ask about: a refusal

@@ -17,6 +17,14 @@ func TestAnalyze(t *testing.T) {
 		first string // first attribute, refusal class, term or topic
 	}{
 		{"where do I sit the cissp exam", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
+		// The exam named only to compare with is not the one asked about.
+		{"I'm sitting cism in june. Can I go back to a question, or is it forward only like the cissp is?", []string{"cism"}, knowledge.AskFact, "exam.adaptive"},
+		// Where a subject sits in each exam, not the exams compared on it.
+		{"Where does the BIA fall in each exam?", []string{"cism", "cissp"}, knowledge.AskWhere, "bia"},
+		// A strong refusal cue that opens the question beats a fact cue after it.
+		{"what salary band should we offer a cissp with 8 yrs of experience?", []string{"cissp"}, knowledge.AskRefusal, "salary"},
+		// Study time divided across the domains asks for the weights.
+		{"how should study time be divided across cism domains?", []string{"cism"}, knowledge.AskDomainWeights, ""},
 		{"how many questions does ISACA's exam have", []string{"cism"}, knowledge.AskFact, "exam.items"},
 		{"(ISC)² annual fee", []string{"cissp"}, knowledge.AskFact, "fee.amf"},
 		{"most heavily weighted cissp domain", []string{"cissp"}, knowledge.AskDomainWeights, ""},
