@@ -242,6 +242,9 @@ type Analysis struct {
 	// which alone is no subject: "which one is about how much data you
 	// can lose?" asks about what came before.
 	fillerFacts bool
+	// factCue is the strongest fact cue, to weigh a question sentence
+	// against its context.
+	factCue match
 }
 
 // Names reports whether the question names exam cert.
@@ -801,6 +804,12 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	// I failed?") does not.
 	whole := b.analyze(text)
 	standsAlone := q.Ask != AskSearch && !pointsBack(asked) && q.hasSubject()
+	if standsAlone && mentionsIt(asked) && q.Ask == AskFact && whole.Ask == AskFact && q.factCue.n == 1 && stronger(whole.factCue, q.factCue) {
+		// "you get a full year after registering to sit CISM. I thought
+		// it was shorter now?": one word asks of "it", the context says
+		// what it is.
+		standsAlone = false
+	}
 	// "Planning to book in January. how much is the cissp exam now?": a
 	// refusal only the context asks for does not replace the fact asked.
 	contextRefuses := whole.Refusal != "" && q.Ask != AskSearch && len(q.Attributes) > 0
@@ -1082,6 +1091,9 @@ func (b *Base) analyze(text string) Analysis {
 		}
 	}
 	q.fillerFacts = len(c.attrs) > 0 && !slices.ContainsFunc(c.attrs, func(m match) bool { return m.content > 0 })
+	if len(c.attrs) > 0 {
+		q.factCue = strongest(c.attrs)
+	}
 	keys := rankKeys(c.attrs) // sorts c.attrs best first, as tiedKeys needs
 	if len(q.Exams) == 1 && a.holds(toks, q.Exams[0]) && slices.ContainsFunc(keys, b.leadsBetween) {
 		// "I have a CISM: can I get years waived?" asks about the other
