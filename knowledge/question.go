@@ -804,10 +804,10 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	// I failed?") does not.
 	whole := b.analyze(text)
 	standsAlone := q.Ask != AskSearch && !pointsBack(asked) && q.hasSubject()
-	if standsAlone && mentionsIt(asked) && q.Ask == AskFact && whole.Ask == AskFact && q.factCue.n == 1 && stronger(whole.factCue, q.factCue) {
+	if standsAlone && mentionsIt(asked) && q.Ask == AskFact && whole.Ask == AskFact && stronger(whole.factCue, q.factCue) {
 		// "you get a full year after registering to sit CISM. I thought
-		// it was shorter now?": one word asks of "it", the context says
-		// what it is.
+		// it was shorter now?": the sentence asks of "it", and the
+		// context says more of what it is.
 		standsAlone = false
 	}
 	// "Planning to book in January. how much is the cissp exam now?": a

@@ -17,7 +17,7 @@ func TestAnalyze(t *testing.T) {
 		first string // first attribute, refusal class, term or topic
 	}{
 		{"where do I sit the cissp exam", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
-		// One word asking of "it" after a context that says what it is.
+		// Asking of "it" after a context that says more of what it is.
 		{"A friend said you get a full year after registering to sit CISM. I thought it was shorter now?", []string{"cism"}, knowledge.AskFact, "exam.window"},
 		// The exam named only to compare with is not the one asked about.
 		{"I'm sitting cism in june. Can I go back to a question, or is it forward only like the cissp is?", []string{"cism"}, knowledge.AskFact, "exam.adaptive"},
