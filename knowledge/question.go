@@ -826,7 +826,7 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		// for cism holders?": what changes is what the context names.
 		return whole
 	}
-	if (q.Ask == AskCompare && (mentionsIt(asked) || len(q.Exams) == 0) || q.Ask == AskWhichFirst && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
+	if (q.Ask == AskCompare && (mentionsIt(asked) || len(q.Exams) == 0) || (q.Ask == AskWhichFirst || q.Ask == AskDomainWeights && len(q.Exams) == 2) && mentionsIt(asked)) && q.Topic == "" && whole.Topic != "" && whole.Ask == AskCompare {
 		// "Incident response is my day job. Which exam treats it more like
 		// what I do, cism or cissp?": the context names the topic. A
 		// question sentence that names the exams itself asks of the context
