@@ -883,7 +883,9 @@ func (b *Base) onlyCompared(text, cert string) bool {
 // with words of its own ("does cism cover that?" has none).
 func (q *Analysis) hasSubject() bool {
 	asks := len(q.Attributes) > 0 && !q.fillerFacts || len(q.Exams) > 0 || slices.ContainsFunc(q.Intents, func(k string) bool { return k != "define" })
-	return q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 || asks && len(q.Words) > 0
+	// "Can someone compare CISM with CISSP for me?" names what it compares.
+	compares := (q.Ask == AskCompare || q.Ask == AskWhichFirst) && len(q.Exams) == 2
+	return q.Refusal != "" || len(q.Terms) > 0 || q.Topic != "" || len(q.Uncovered) > 0 || asks && len(q.Words) > 0 || compares
 }
 
 // comparesNothing reports whether q compares without naming what: "what is
