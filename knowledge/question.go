@@ -52,6 +52,10 @@ type Vocabulary struct {
 	// Openers start a question without asking anything ("hi", "quick
 	// question"); they are dropped from its start.
 	Openers []string `yaml:"openers"`
+	// Background phrases introduce the asker ("i am a", "i work in"): a
+	// topic named in the few words after one is who asks, not what is
+	// asked ("I'm a network engineer. Which is more technical?").
+	Background []string `yaml:"background"`
 	// Uncovered names certifications certcoach has no sources for: a
 	// question about one of them gets an honest "not covered".
 	Uncovered []string `yaml:"uncovered"`
@@ -133,6 +137,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Everyday = append(v.Everyday, o.Everyday...)
 	v.OrderWords = append(v.OrderWords, o.OrderWords...)
 	v.Openers = append(v.Openers, o.Openers...)
+	v.Background = append(v.Background, o.Background...)
 	v.Noise = append(v.Noise, o.Noise...)
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
 	v.UncoveredKeys = append(v.UncoveredKeys, o.UncoveredKeys...)
@@ -282,20 +287,21 @@ type match struct {
 
 // analyzer holds the vocabulary compiled for matching.
 type analyzer struct {
-	byFirst  map[string][]phrase // first token -> phrases, longest first
-	examTok  map[string]string   // one-token exam names -> cert
-	issuer   map[string]string   // one-token issuer names -> cert
-	examNoun map[string]bool     // stemmed exam nouns ("exam", "cert")
-	rewrites []rewrite
-	openers  [][]string      // stemmed phrases that open a question without asking anything
-	ambig    map[string]bool // stemmed words that are cues only in context
-	everyday map[string]bool // stemmed words that name a term only when meant so
-	order    map[string]bool // stemmed words of a which-first phrase that ask for an order
-	stop     map[string]bool
-	noise    map[string]bool   // stemmed words dropped before matching
-	spell    map[string]string // stemmed word -> stemmed word the phrases use
-	typos    *speller          // corrects a misspelt word to the lexicon's
-	certs    []string
+	byFirst    map[string][]phrase // first token -> phrases, longest first
+	examTok    map[string]string   // one-token exam names -> cert
+	issuer     map[string]string   // one-token issuer names -> cert
+	examNoun   map[string]bool     // stemmed exam nouns ("exam", "cert")
+	rewrites   []rewrite
+	openers    [][]string      // stemmed phrases that open a question without asking anything
+	background [][]string      // stemmed phrases that introduce the asker
+	ambig      map[string]bool // stemmed words that are cues only in context
+	everyday   map[string]bool // stemmed words that name a term only when meant so
+	order      map[string]bool // stemmed words of a which-first phrase that ask for an order
+	stop       map[string]bool
+	noise      map[string]bool   // stemmed words dropped before matching
+	spell      map[string]string // stemmed word -> stemmed word the phrases use
+	typos      *speller          // corrects a misspelt word to the lexicon's
+	certs      []string
 }
 
 // rewrite replaces the words from by to (raw and stemmed).
@@ -538,6 +544,12 @@ func (b *Base) newAnalyzer() *analyzer {
 		}
 		return strings.Join(a.rewrites[i].from, " ") < strings.Join(a.rewrites[j].from, " ")
 	})
+	for _, o := range b.Vocab.Background {
+		if toks := phraseTokens(o); len(toks) > 0 {
+			a.fold(toks)
+			a.background = append(a.background, toks)
+		}
+	}
 	for _, o := range b.Vocab.Openers {
 		if toks := phraseTokens(o); len(toks) > 0 {
 			a.fold(toks)
@@ -1051,6 +1063,9 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	cues, subjects = settleOverlaps(cues, subjects)
 	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
+	if !mentionsIt(text) {
+		subjects = a.dropBackground(toks, subjects)
+	}
 	termMs := ofKind(subjects, "term")
 	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, orderWords: a.order, toks: toks}
 	for _, m := range cues {
@@ -1615,6 +1630,26 @@ func (a *analyzer) dropAmbiguous(ms []match, full *[]match) []match {
 	}
 	*full = out[:nfull]
 	return out
+}
+
+// dropBackground drops the topics named in the few words after a
+// background phrase ("i am a network engineer"): they say who asks. A
+// question that points back with "it" may be asking about them ("I work in
+// incident response. Which exam covers it more?"), so it keeps them.
+func (a *analyzer) dropBackground(toks []string, subjects []match) []match {
+	const span = 4 // words after the phrase that describe the asker
+	for _, p := range a.background {
+		for i := range toks {
+			end := matchAt(toks, i, p)
+			if end <= i {
+				continue
+			}
+			subjects = slices.DeleteFunc(subjects, func(m match) bool {
+				return m.t.kind == "topic" && m.start >= end && m.start < end+span
+			})
+		}
+	}
+	return subjects
 }
 
 // settleOverlaps drops the cues and subjects that lie inside a longer

@@ -19,6 +19,8 @@ func TestAnalyze(t *testing.T) {
 		{"where do I sit the cissp exam", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
 		// Asking of "it" after a context that says more of what it is.
 		{"A friend said you get a full year after registering to sit CISM. I thought it was shorter now?", []string{"cism"}, knowledge.AskFact, "exam.window"},
+		// A topic in the words that introduce the asker is who asks.
+		{"Trying to figure out whether CISM or CISSP is more technical. I'm a network engineer.", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
 		// The exam named only to compare with is not the one asked about.
 		{"I'm sitting cism in june. Can I go back to a question, or is it forward only like the cissp is?", []string{"cism"}, knowledge.AskFact, "exam.adaptive"},
 		// Where a subject sits in each exam, not the exams compared on it.
