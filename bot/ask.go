@@ -337,6 +337,7 @@ func (e *Engine) noteUnsourced(r Reply, keys []string, certs []*knowledge.Cert, 
 	note := fmt.Sprintf("My sources say nothing about the %s's %s", certs[0].Name, strings.Join(missing, " or "))
 	if lead {
 		r.Body = note + "; the nearest they give:\n" + r.Body
+		r.Refs = append([]string{"refuse:unsourced"}, r.Refs...)
 	} else {
 		r.Body += "\n_" + note + "._"
 	}
@@ -355,6 +356,7 @@ func (e *Engine) relatedFact(keys []string, certs []*knowledge.Cert) (Reply, boo
 		}
 		if len(certs) == 1 {
 			r.Body = fmt.Sprintf("My sources say nothing on exactly that for %s; the nearest they give:\n", certs[0].Name) + r.Body
+			r.Refs = append([]string{"refuse:unsourced"}, r.Refs...)
 		}
 		return r, true
 	}
