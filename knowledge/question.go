@@ -1382,7 +1382,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskDomainWeights
 	case (c.severalDomains || (intents["where"] && !(len(c.attrs) > 0 && stronger(strongest(c.attrs), c.intentCue["where"])))) && (len(q.Terms) > 0 || q.Topic != "" && (len(q.Attributes) == 0 || intents["where"])):
 		return AskWhere
-	case intents["domain-weights"]:
+	case intents["domain-weights"] && (c.intentCue["domain-weights"].content > 0 || len(c.attrs) == 0 || !stronger(strongest(c.attrs), c.intentCue["domain-weights"])):
+		// Unless filler words only ("how much of") ask it and a fact cue
+		// says more: "how much of that counts" after "worked 25 hrs a
+		// week" asks the part-time rule.
 		return AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		return AskDomainList
