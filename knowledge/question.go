@@ -1273,6 +1273,14 @@ func (c *cueSet) factOutsideTerms() bool {
 	})
 }
 
+// plainTerm reports whether a term is named that no fact cue shares words
+// with ("risk appetite" beside "the ciso").
+func (c *cueSet) plainTerm() bool {
+	return slices.ContainsFunc(c.terms, func(t match) bool {
+		return !slices.ContainsFunc(c.attrs, func(m match) bool { return m.start < t.end && t.start < m.end })
+	})
+}
+
 // aside reports whether the fact cues ask about the exams only in passing
 // when a term is named and no exam is: one word each and none a term's own
 // word ("crypto-shredding: how does it work", "what role does a steering
@@ -1389,7 +1397,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		return AskDomainWeights
 	case intents["domain-list"] && len(q.Attributes) == 0 && len(q.Terms) == 0:
 		return AskDomainList
-	case len(q.Terms) > 0 && (len(q.Exams) == 0 && (intents["define"] || len(c.attrs) == 0 || c.aside()) || intents["define"] && c.aside()) && !factTerm(c.attrs, c.terms):
+	case len(q.Terms) > 0 && (len(q.Exams) == 0 && (intents["define"] || len(c.attrs) == 0 || c.aside()) || intents["define"] && (c.aside() || !c.factOutsideTerms() && c.plainTerm())) && !factTerm(c.attrs, c.terms):
 		// With no exam named, "what is a ciso" wants the definition,
 		// not the roles fact that also knows the word. But "what are
 		// group a and group b cpes" asks the CPE fact by more words. With
