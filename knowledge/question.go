@@ -847,6 +847,11 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		// nor "I'm a GRC analyst. cism or cissp first?" about governance.
 		return whole
 	}
+	if (q.Ask == AskDomainList || q.Ask == AskWhere) && len(q.Terms) == 0 && q.Topic == "" && whole.Ask == AskWhere {
+		// "... where business cases and budgeting go in cism. which
+		// domain?": the context names what is placed.
+		return whole
+	}
 	if q.comparesNothing() && (whole.Ask == AskConcepts || whole.Ask == AskDefine) {
 		// "People use BCP and DRP for the same thing. What is the real
 		// difference?": the context names what is compared.
