@@ -75,6 +75,13 @@ type Store interface {
 
 	LeaderPlace(ctx context.Context, userID int64, platform, workspace string, since, until time.Time) (place, of int, err error)
 
+	HomeView(ctx context.Context, key storage.UserKey) (storage.HomeView, error)
+	SetHomeView(ctx context.Context, v storage.HomeView) error
+	AddPlatformFile(ctx context.Context, f storage.PlatformFile) error
+	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
+	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
+	WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error)
+
 	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
 	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)
 	SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error)
@@ -125,6 +132,8 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"PruneSends", testPruneSends},
 		{"SlackInstallations", testSlackInstallations},
 		{"DeleteWorkspace", testDeleteWorkspace},
+		{"HomeViewsAcrossReplicas", testHomeViewsAcrossReplicas},
+		{"PlatformFiles", testPlatformFiles},
 		{"OAuthStates", testOAuthStates},
 		{"RateBudgetShared", testRateBudgetShared},
 		{"AbandonedClaim", testAbandonedClaim},
