@@ -341,9 +341,15 @@ func testDeleteUserCascades(t *testing.T, open Opener) {
 		if err := s.SetPlan(ctx, storage.Plan{UserID: id, Cert: "cism", ExamDate: "2027-01-01", PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.SetHomeView(ctx, storage.HomeView{UserID: id, OpenedAt: time.Unix(1, 0), ChartFile: "F1", ChartAt: time.Unix(2, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: id, FileID: "F1", Sum: "s1", CreatedAt: time.Unix(2, 0)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	before, _ := s.CountUserRows(ctx, u.ID)
-	if before < 4 {
+	if before < 6 { // user, answer, card, plan, home view, file
 		t.Fatalf("expected rows before delete, got %d", before)
 	}
 	if err := s.DeleteUser(ctx, u.ID); err != nil {
