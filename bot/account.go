@@ -187,10 +187,17 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 // button or typed. Replace retires the question's buttons (a chat's
 // message, the console's typed keys) either way.
 func (e *Engine) deleteAll(ctx context.Context, u storage.User) (Reply, error) {
+	// The files' IDs go with the user's rows; the adapter deletes the files
+	// on the platform afterwards. Not knowing them must not stop the rest.
+	files, err := e.store.PlatformFiles(ctx, u.ID)
+	if err != nil {
+		e.log.Warn("forget: cannot list the user's platform files", "err", err)
+	}
 	if err := e.store.DeleteUser(ctx, u.ID); err != nil {
 		return Reply{}, err
 	}
 	e.forgetPlan(u)
 	e.charts.forget(u.ID)
-	return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, Body: "Done: all your certcoach data in this workspace is deleted."}, nil
+	return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, PlatformFiles: files,
+		Body: "Done: all your certcoach data in this workspace is deleted."}, nil
 }

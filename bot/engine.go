@@ -540,11 +540,7 @@ func (e *Engine) User(ctx context.Context, a Actor) (storage.User, error) {
 	if a.Platform == "" || a.User == "" {
 		return storage.User{}, errors.New("actor without platform or user")
 	}
-	ws := a.Workspace
-	if ws == "" {
-		ws = "dm:" + a.User
-	}
-	u, err := e.store.EnsureUser(ctx, storage.UserKey{Platform: a.Platform, Workspace: ws, User: a.User}, a.Name, validZone(a.TimeZone), e.clock.Now())
+	u, err := e.store.EnsureUser(ctx, userKey(a), a.Name, validZone(a.TimeZone), e.clock.Now())
 	if err != nil {
 		return u, fmt.Errorf("load user: %w", err)
 	}

@@ -43,6 +43,10 @@ type Reply struct {
 	// `forget`): adapters drop what they keep of it themselves (the
 	// console's chart file).
 	DataDeleted bool
+	// PlatformFiles, with DataDeleted, are the files the adapter uploaded
+	// for the user (AddPlatformFile): their records are gone with the rest,
+	// and the adapter deletes the files on its platform.
+	PlatformFiles []string
 }
 
 // Field is one name/value pair.

@@ -33,4 +33,11 @@ type Store interface {
 	DueCards(ctx context.Context, userID int64, cert string, now time.Time, limit int) ([]storage.Card, error)
 	SetPlan(ctx context.Context, p storage.Plan) error
 	DeletePlan(ctx context.Context, userID int64) (bool, error)
+
+	HomeView(ctx context.Context, key storage.UserKey) (storage.HomeView, error)
+	SetHomeView(ctx context.Context, v storage.HomeView) error
+	AddPlatformFile(ctx context.Context, f storage.PlatformFile) error
+	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
+	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
+	WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error)
 }

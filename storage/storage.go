@@ -279,3 +279,24 @@ type SlackInstallation struct {
 	InstalledAt  time.Time
 	UpdatedAt    time.Time
 }
+
+// HomeView records that a user opened their platform's home screen (Slack's
+// App Home), so that any replica refreshes it after what they do.
+// ChartFile is the platform file of the chart it showed last ("" for
+// none), uploaded at ChartAt.
+type HomeView struct {
+	UserID    int64
+	OpenedAt  time.Time
+	ChartFile string
+	ChartAt   time.Time
+}
+
+// PlatformFile is a file certcoach uploaded to a platform for a user (a
+// Slack chart image), kept so that it can be deleted there with the user's
+// data. Sum is the content's SHA-256 in hex.
+type PlatformFile struct {
+	UserID    int64
+	FileID    string
+	Sum       string
+	CreatedAt time.Time
+}

@@ -25,10 +25,18 @@ import (
 	"github.com/certcoach/certcoach/bot"
 )
 
-// Engine is the part of bot.Engine the adapter uses.
+// Engine is the part of bot.Engine the adapter uses. What the adapter must
+// remember about a user (that they opened the Home tab, the files uploaded
+// for them) is kept through it, in the store: the next request may reach
+// another replica, and a restart forgets memory.
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 	Prepare(req bot.Request) bot.Prepared
+	HomeState(ctx context.Context, act bot.Actor) (bot.HomeState, error)
+	SetHomeState(ctx context.Context, act bot.Actor, s bot.HomeState) error
+	PlatformFile(ctx context.Context, act bot.Actor, sum string) (string, error)
+	AddPlatformFile(ctx context.Context, act bot.Actor, fileID, sum string) error
+	WorkspaceFiles(ctx context.Context, platform, workspace string) ([]string, error)
 }
 
 // Dedup records deliveries so that a retried event is processed once
@@ -109,8 +117,6 @@ type Adapter struct {
 	clients   clientCache
 	refreshMu sync.Mutex
 	now       func() time.Time
-	homes     sync.Map // InstallKey.norm() + "/" + user -> homeChart: users who opened the Home tab
-	images    imageIDs // charts already uploaded
 }
 
 // New returns an adapter; call Start to check the token.
@@ -258,6 +264,11 @@ func (a *Adapter) Close() error {
 // spawn runs f in the background if a worker slot is free; it reports false
 // when the adapter is saturated (the caller then answers "busy").
 func (a *Adapter) spawn(name string, f func(ctx context.Context)) bool {
+	return a.spawnFor(name, jobTimeout, f)
+}
+
+// spawnFor is spawn with a job timeout of its own.
+func (a *Adapter) spawnFor(name string, timeout time.Duration, f func(ctx context.Context)) bool {
 	select {
 	case a.sem <- struct{}{}:
 	default:
@@ -273,7 +284,7 @@ func (a *Adapter) spawn(name string, f func(ctx context.Context)) bool {
 				a.log.Error("slack: background job panicked", "job", name, "panic", fmt.Sprint(p))
 			}
 		}()
-		ctx, cancel := context.WithTimeout(a.ctx, jobTimeout)
+		ctx, cancel := context.WithTimeout(a.ctx, timeout)
 		defer cancel()
 		f(ctx)
 	}()

@@ -78,7 +78,10 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 	if reply.Image != nil && cmd.ResponseURL != "" {
 		// The text answers now; uploading the picture takes three Slack
 		// calls, so the same reply with the image replaces it when done.
-		a.chartLater(cl, cmd.ResponseURL, &reply, text)
+		a.chartLater(cl, cmd.ResponseURL, cmd.UserID, &reply, text)
+	}
+	if reply.DataDeleted {
+		a.deleteFiles(cl, reply.PlatformFiles)
 	}
 	b, err := a.replies.encode(reply, text)
 	if err != nil {
@@ -100,10 +103,13 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 		req := p.Req
 		req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
 		reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
+		if reply.DataDeleted {
+			a.deleteFiles(cl, reply.PlatformFiles)
+		}
 		// A private reply replaces the "working on it" note; a public one
 		// cannot (ephemeral stays ephemeral), so it is a new message.
 		res := toResponse(reply, text)
-		res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
+		res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, cmd.UserID, reply.Image), maxBlocks)
 		res.ReplaceOriginal = reply.Private
 		a.postResponse(ctx, cmd.ResponseURL, res)
 	})
@@ -111,10 +117,10 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 
 // chartLater uploads a reply's picture and replaces the answer with the
 // same reply and the picture.
-func (a *Adapter) chartLater(cl *client, responseURL string, r *bot.Reply, text string) {
+func (a *Adapter) chartLater(cl *client, responseURL, user string, r *bot.Reply, text string) {
 	reply := *r
 	a.spawn("chart", func(ctx context.Context) {
-		if img := a.imageBlock(ctx, cl, reply.Image); img != nil {
+		if img := a.imageBlock(ctx, cl, user, reply.Image); img != nil {
 			res := toResponse(reply, text)
 			res.Blocks = withImage(res.Blocks, img, maxBlocks)
 			res.ReplaceOriginal = true
@@ -146,7 +152,7 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 		return a.homeAction(cl, cb, id)
 	}
 	act, reply := a.runAction(hctx, cl, cb, id)
-	a.republishHome(cl, cb.User.ID)
+	a.settle(hctx, cl, cb.User.ID, reply)
 	if cb.ResponseURL == "" {
 		a.log.Warn("slack: block action without response_url")
 		return true

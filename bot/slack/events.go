@@ -112,7 +112,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	req.Conversational = true
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
-	m.Blocks = withImage(m.Blocks, a.imageBlock(ctx, cl, reply.Image), maxBlocks)
+	m.Blocks = withImage(m.Blocks, a.imageBlock(ctx, cl, in.user, reply.Image), maxBlocks)
 	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}
 	if in.threadTS != "" {
 		opts = append(opts, slackapi.MsgOptionTS(in.threadTS))
@@ -133,5 +133,5 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	if err != nil {
 		a.log.Warn("slack: reply to event failed", "request_id", req.ID, "err", err)
 	}
-	a.republishHome(cl, in.user)
+	a.settle(ctx, cl, in.user, reply)
 }

@@ -3,7 +3,9 @@ package slack
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -47,4 +49,56 @@ func (a *Adapter) upload(ctx context.Context, cl *client, user string, f *bot.At
 		return fmt.Errorf("upload %s: %w", f.Name, err)
 	}
 	return nil
+}
+
+// fileDeleteTimeout bounds a background deletion of a user's or a
+// workspace's files: files.delete is a tier 3 method (about 50 a minute per
+// workspace, the shared budget), so a long history takes minutes.
+const fileDeleteTimeout = 15 * time.Minute
+
+// deleteFiles deletes uploaded files (the charts of a user who ran `forget`)
+// from Slack in the background. Their records are already gone with the
+// user's data, which does not wait for Slack: a file that cannot be deleted
+// is logged and stays.
+func (a *Adapter) deleteFiles(cl *client, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	if !a.spawnFor("delete files", fileDeleteTimeout, func(ctx context.Context) { a.deleteFilesNow(ctx, cl, ids) }) {
+		a.log.Warn("slack: files not deleted: all workers busy", "workspace", cl.key.Workspace(), "files", len(ids))
+	}
+}
+
+// deleteFilesNow calls files.delete for each file. A file already gone
+// counts as deleted; once the token stops working (revoked by an uninstall,
+// a missing scope) the rest are not tried.
+func (a *Adapter) deleteFilesNow(ctx context.Context, cl *client, ids []string) {
+	deleted := 0
+	for i, id := range ids {
+		err := a.retry(ctx, func() error { return cl.api.DeleteFileContext(ctx, id) })
+		var se slackapi.SlackErrorResponse
+		switch {
+		case err == nil:
+			deleted++
+			continue
+		case errors.As(err, &se) && (se.Err == "file_not_found" || se.Err == "file_deleted"):
+			deleted++
+			continue
+		case errors.As(err, &se) && tokenDead(se.Err), ctx.Err() != nil:
+			a.log.Warn("slack: files not deleted", "workspace", cl.key.Workspace(), "files", len(ids)-i, "err", classify(err))
+			return
+		}
+		a.log.Warn("slack: file not deleted", "workspace", cl.key.Workspace(), "file", id, "err", classify(err))
+	}
+	a.log.Info("slack: uploaded files deleted", "workspace", cl.key.Workspace(), "deleted", deleted, "of", len(ids))
+}
+
+// tokenDead reports a Slack error after which no call with the token can
+// succeed.
+func tokenDead(code string) bool {
+	switch code {
+	case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "missing_scope", "not_allowed_token_type":
+		return true
+	}
+	return false
 }

@@ -116,7 +116,7 @@ type env struct {
 	dbPath  string
 	srv     *httptest.Server
 	api     *slacktest.Server
-	web     *recorder // chat.postMessage, chat.postEphemeral, conversations.open
+	web     *recorder // Web API calls: chat.*, conversations.open, files.*, views.publish
 	hooks   *recorder // response_url posts
 	hookURL string
 	n       int
@@ -162,7 +162,8 @@ func newHookServer(t testing.TB, rec *recorder) string {
 }
 
 // newFakeSlack starts slacktest with handlers that record posts and serve
-// conversations.open, users.info and auth.test the way the tests need.
+// conversations.open, users.info, auth.test, the upload flow, files.delete and
+// views.publish the way the tests need.
 // extra handlers (path -> handler) take precedence.
 func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc) *slacktest.Server {
 	t.Helper()
@@ -192,6 +193,12 @@ func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc
 		c.Handle("/chat.postMessage", record(`{"ok":true,"channel":"C0CHAN","ts":"1700000000.000100"}`))
 		c.Handle("/chat.postEphemeral", record(`{"ok":true,"message_ts":"1700000000.000200"}`))
 		c.Handle("/conversations.open", record(`{"ok":true,"channel":{"id":"D0DM"}}`))
+		c.Handle("/files.delete", record(`{"ok":true}`))
+		c.Handle("/views.publish", func(w http.ResponseWriter, r *http.Request) { // a JSON body
+			raw, _ := io.ReadAll(r.Body)
+			rec.add(recorded{Path: r.URL.Path, Raw: raw})
+			_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+		})
 		// The external upload flow: an upload URL (on this server), the
 		// bytes posted there, then the completion that shares the file.
 		var s *slacktest.Server
@@ -320,7 +327,8 @@ func (e *env) click(user, actionID, value string) (int, []byte) {
 
 // stored counts rows in every table the adapter may cause writes to.
 func (e *env) stored() int {
-	return e.count("users") + e.count("seen") + e.count("answers") + e.count("sessions")
+	return e.count("users") + e.count("seen") + e.count("answers") + e.count("sessions") +
+		e.count("home_views") + e.count("platform_files")
 }
 
 // count reads a table's row count straight from the SQLite file.

@@ -13,7 +13,8 @@ import (
 )
 
 // The App Home tab is the user's dashboard: published (views.publish) when
-// they open it, and again after they answer something while it is theirs.
+// they open it, and again after they answer something once they have (the
+// engine keeps that per user, for every replica).
 
 // Dashboards is what the App Home needs from the engine.
 type Dashboards interface {
@@ -115,23 +116,16 @@ func reminderLine(at time.Time, zone string) string {
 	return at.Format("Mon 2 Jan 15:04") + " " + escape(zone)
 }
 
-func homeKey(cl *client, user string) string { return cl.key.Workspace() + "/" + user }
-
 // homeChartEvery is how often refreshes after answers upload a new chart
 // for an open Home tab: every answer changes the chart, and each upload is
 // a file and three Slack calls. Opening the tab always gets a fresh one.
 const homeChartEvery = 10 * time.Minute
 
-// homeChart is the chart a user's Home tab last showed (the homes map's
-// value; block is nil when there was none).
-type homeChart struct {
-	block slackapi.Block
-	at    time.Time
-}
-
-// publishHome builds and publishes a user's Home tab; fresh (the user is
-// looking at it) uploads a new chart, otherwise a recent one is reused.
-func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, fresh bool) {
+// publishHome builds and publishes a user's Home tab and records, through
+// the engine, that it is open and which chart it shows. prev is the state
+// a refresh found (a chart uploaded lately is reused); nil means the user
+// is looking at it now (opened, or clicked), and a fresh chart is drawn.
+func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev *bot.HomeState) {
 	act := a.actor(ctx, cl, user, "", "", followupWait)
 	d, err := a.cfg.Home.Dashboard(ctx, act)
 	if err != nil {
@@ -139,21 +133,19 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, fres
 		return
 	}
 	view := HomeView(d)
-	var chart homeChart
-	if v, ok := a.homes.Load(homeKey(cl, user)); ok && !fresh {
-		if hc, _ := v.(homeChart); hc.block != nil && a.now().Sub(hc.at) < homeChartEvery {
-			chart = hc
+	var next bot.HomeState
+	switch {
+	case d.Chart == nil:
+	case prev != nil && prev.ChartFile != "" && a.now().Sub(prev.ChartAt) < homeChartEvery:
+		next.ChartFile, next.ChartAt = prev.ChartFile, prev.ChartAt
+	default:
+		if id := a.chartFile(ctx, cl, user, d.Chart); id != "" {
+			next.ChartFile, next.ChartAt = id, a.now()
 		}
 	}
-	if d.Chart != nil && chart.block == nil {
-		if b := a.imageBlock(ctx, cl, d.Chart); b != nil {
-			chart = homeChart{block: b, at: a.now()}
-		}
+	if next.ChartFile != "" {
+		view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, fileBlock(next.ChartFile, d.Chart.Alt), maxHomeBlocks)
 	}
-	if d.Chart == nil {
-		chart = homeChart{}
-	}
-	view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, chart.block, maxHomeBlocks)
 	err = a.retry(ctx, func() error {
 		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
@@ -162,19 +154,43 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, fres
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
-	a.homes.Store(homeKey(cl, user), chart)
+	next.Opened = true
+	if prev != nil && *prev == next {
+		return // a refresh with the same chart: nothing new to record
+	}
+	if err := a.eng.SetHomeState(ctx, act, next); err != nil {
+		a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
+	}
 }
 
-// republishHome refreshes the Home tab of a user who has opened it, after
-// something they did may have changed it.
-func (a *Adapter) republishHome(cl *client, user string) {
+// republishHome refreshes the Home tab of a user who has opened it (on any
+// replica, at any time before), after something they did may have changed
+// it. The check is one indexed read.
+func (a *Adapter) republishHome(ctx context.Context, cl *client, user string) {
 	if a.cfg.Home == nil {
 		return
 	}
-	if _, ok := a.homes.Load(homeKey(cl, user)); !ok {
+	st, err := a.eng.HomeState(ctx, fileActor(cl, user))
+	if err != nil {
+		a.log.Warn("slack: cannot read the Home tab state", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
-	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user, false) })
+	if !st.Opened {
+		return
+	}
+	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user, &st) })
+}
+
+// settle does what a reply asks of the adapter once it is shown: after a
+// confirmed `forget` the user's files are deleted from Slack (and there is
+// no Home tab state left to refresh); otherwise an open Home tab is
+// refreshed.
+func (a *Adapter) settle(ctx context.Context, cl *client, user string, reply bot.Reply) {
+	if reply.DataDeleted {
+		a.deleteFiles(cl, reply.PlatformFiles)
+		return
+	}
+	a.republishHome(ctx, cl, user)
 }
 
 // homeAction runs a Home tab button's command and sends the reply as a DM
@@ -199,6 +215,10 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 		if err := a.post(ctx, cl, ch, reply); err != nil {
 			a.log.Warn("slack: home action reply failed", "request_id", req.ID, "err", err)
 		}
-		a.publishHome(ctx, cl, user, true)
+		if reply.DataDeleted {
+			a.deleteFiles(cl, reply.PlatformFiles) // and no dashboard: it would store the user again
+			return
+		}
+		a.publishHome(ctx, cl, user, nil)
 	})
 }

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"sync"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -19,63 +19,65 @@ import (
 // Socket Mode too, where certcoach may have no public URL for image_url to
 // point at. When the upload fails (no files:write scope, Slack down) the
 // reply goes out without the image: its text says everything the chart does.
+//
+// Each uploaded file is recorded for its user through the engine, with the
+// picture's hash: an unchanged chart is shown again from its file by any
+// replica, and `forget` and an uninstall can delete the files (files.go).
 
 const (
 	maxAltText   = 2000 // image block alt_text
-	maxImageIDs  = 512  // uploaded pictures remembered, over all workspaces
 	imageBlockID = "progress_chart"
 )
 
-// imageIDs remembers which picture was uploaded as which file in which
-// workspace, so an unchanged chart shown again (progress twice, the App
-// Home reopened) is not uploaded again.
-type imageIDs struct {
-	mu sync.Mutex
-	m  map[imageKey]string
+// fileActor is the stored user a file belongs to.
+func fileActor(cl *client, user string) bot.Actor {
+	return bot.Actor{Platform: bot.PlatformSlack, Workspace: cl.key.Workspace(), User: user}
 }
 
-type imageKey struct {
-	workspace string
-	sum       [sha256.Size]byte
-}
-
-func (c *imageIDs) get(k imageKey) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	id, ok := c.m[k]
-	return id, ok
-}
-
-func (c *imageIDs) put(k imageKey, id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxImageIDs {
-		c.m = map[imageKey]string{} // bounded; a miss costs one upload
-	}
-	c.m[k] = id
-}
-
-// imageBlock uploads img (unless this picture is already a file in the
-// workspace) and returns the block that shows it, or nil when it cannot.
-func (a *Adapter) imageBlock(ctx context.Context, cl *client, img *bot.Image) slackapi.Block {
+// chartFile returns the ID of the file that shows img for user, uploading it
+// unless this picture is already one of their files; "" when it cannot.
+func (a *Adapter) chartFile(ctx context.Context, cl *client, user string, img *bot.Image) string {
 	if img == nil || len(img.PNG) == 0 {
+		return ""
+	}
+	act := fileActor(cl, user)
+	h := sha256.Sum256(img.PNG)
+	sum := hex.EncodeToString(h[:])
+	id, err := a.eng.PlatformFile(ctx, act, sum)
+	if err != nil {
+		a.log.Warn("slack: cannot look up uploaded charts; uploading again", "err", err)
+	}
+	if id != "" {
+		return id
+	}
+	f, err := cl.api.UploadFileContext(ctx, slackapi.UploadFileParameters{
+		Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: "Progress chart",
+		AltTxt: truncate(img.Alt, maxAltText),
+	})
+	if err != nil {
+		a.log.Warn("slack: chart upload failed; replying without it", "err", classify(fmt.Errorf("upload %s: %w", img.Name, err)))
+		return ""
+	}
+	if err := a.eng.AddPlatformFile(ctx, act, f.ID, sum); err != nil {
+		// Shown all the same; forget will not know to delete it.
+		a.log.Warn("slack: uploaded chart not recorded", "err", err)
+	}
+	return f.ID
+}
+
+// imageBlock returns the block that shows img to user (uploading it if
+// needed), or nil when it cannot.
+func (a *Adapter) imageBlock(ctx context.Context, cl *client, user string, img *bot.Image) slackapi.Block {
+	id := a.chartFile(ctx, cl, user, img)
+	if id == "" {
 		return nil
 	}
-	k := imageKey{workspace: cl.key.Workspace(), sum: sha256.Sum256(img.PNG)}
-	id, ok := a.images.get(k)
-	if !ok {
-		f, err := cl.api.UploadFileContext(ctx, slackapi.UploadFileParameters{
-			Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: "Progress chart",
-			AltTxt: truncate(img.Alt, maxAltText),
-		})
-		if err != nil {
-			a.log.Warn("slack: chart upload failed; replying without it", "err", classify(fmt.Errorf("upload %s: %w", img.Name, err)))
-			return nil
-		}
-		id = f.ID
-		a.images.put(k, id)
-	}
-	return slackapi.NewImageBlockSlackFile(&slackapi.SlackFileObject{ID: id}, truncate(img.Alt, maxAltText), imageBlockID, plainText("Progress chart"))
+	return fileBlock(id, img.Alt)
+}
+
+// fileBlock is the image block for an uploaded chart.
+func fileBlock(id, alt string) slackapi.Block {
+	return slackapi.NewImageBlockSlackFile(&slackapi.SlackFileObject{ID: id}, truncate(alt, maxAltText), imageBlockID, plainText("Progress chart"))
 }
 
 // withImage puts an image block right under the header (or first), if the

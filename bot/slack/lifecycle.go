@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/certcoach/certcoach/bot"
 )
 
 // lifecycleWait bounds the token deletion done before an uninstall event is
@@ -44,6 +46,13 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 	case *slackevents.AppUninstalledEvent:
 		ctx, cancel := context.WithTimeout(a.ctx, lifecycleWait)
 		defer cancel()
+		// The client (its token) is taken before the tokens are deleted, to
+		// delete the workspace's uploaded files with it if Slack has not
+		// revoked it yet; none when tokens_revoked came first.
+		var cl *client
+		if a.multi() {
+			cl, _ = a.clientFor(ctx, k)
+		}
 		if err := a.forgetInstall(ctx, k); err != nil {
 			a.log.Error("slack: app_uninstalled: cannot delete tokens", "workspace", k.Workspace(), "err", err)
 			return true, false
@@ -53,11 +62,22 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 			return true, true
 		}
 		return true, a.spawn("forget workspace", func(ctx context.Context) {
+			files, err := a.eng.WorkspaceFiles(ctx, bot.PlatformSlack, k.Workspace())
+			if err != nil {
+				a.log.Warn("slack: app_uninstalled: cannot list the workspace's files", "workspace", k.Workspace(), "err", err)
+			}
 			if err := a.cfg.OAuth.Store.DeleteWorkspaceData(ctx, k.Workspace()); err != nil {
 				a.log.Error("slack: app_uninstalled: cannot delete the workspace's data", "workspace", k.Workspace(), "err", err)
 				return
 			}
 			a.log.Info("slack: app uninstalled; workspace data deleted", "workspace", k.Workspace())
+			switch {
+			case len(files) == 0:
+			case cl == nil:
+				a.log.Warn("slack: app_uninstalled: files not deleted: no token left", "workspace", k.Workspace(), "files", len(files))
+			default:
+				a.deleteFiles(cl, files)
+			}
 		})
 	case *slackevents.TokensRevokedEvent:
 		if len(e.Tokens.Bot) == 0 {
@@ -81,7 +101,7 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 				a.log.Warn("slack: app_home_opened from a workspace without a usable installation", "workspace", k.Workspace(), "err", err)
 				return
 			}
-			a.publishHome(ctx, cl, user, true)
+			a.publishHome(ctx, cl, user, nil)
 		})
 	}
 	return false, true

@@ -19,13 +19,14 @@ const privacyPage = `<!doctype html>
 <li>For each user: the platform's workspace and user IDs, a display name, a time zone, study settings (retention, leaderboard on or off).</li>
 <li>Your study record: answers to quiz, exam, review and question-of-the-day items (which choice, right or wrong, when), spaced-review cards, your study plan (certification, exam date) and reminder times.</li>
 <li>For each Slack workspace that installed certcoach: its team and enterprise IDs and names, the bot's user ID, the granted scopes and the bot token (and refresh token when tokens rotate), encrypted with AES-256-GCM.</li>
+<li>In Slack: whether you opened certcoach's Home tab, and the IDs of the progress-chart images it uploaded for you (files only the bot can see).</li>
 <li>Short-lived delivery records (event and interaction IDs, kept a day) so that a retried request is answered once.</li>
 </ul>
 <p>The text of your messages and questions is not stored. Nothing is sold or shared, and nothing is sent anywhere but to the chat platform you use.</p>
 <h2>How to have it deleted</h2>
 <ul>
-<li><code>/cert forget</code> (Slack or Discord), once you confirm, deletes everything stored about you in that workspace or server.</li>
-<li>Uninstalling certcoach from a Slack workspace deletes the workspace's tokens at once and all of its users' data (answers, cards, plans, reminders, settings) right after.</li>
+<li><code>/cert forget</code> (Slack or Discord), once you confirm, deletes everything stored about you in that workspace or server, and in Slack your progress-chart images.</li>
+<li>Uninstalling certcoach from a Slack workspace deletes the workspace's tokens at once and all of its users' data (answers, cards, plans, reminders, settings) right after, and its users' chart images if Slack still accepts the token.</li>
 <li>Revoking certcoach's tokens deletes the tokens at once.</li>
 </ul>
 <p>For anything else, contact the operator of this certcoach installation.</p>

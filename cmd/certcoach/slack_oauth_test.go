@@ -403,6 +403,66 @@ func TestSlackUninstallForgetsWorkspace(t *testing.T) {
 	}
 }
 
+// TestSlackUninstallDeletesChartFiles: app_uninstalled deletes the chart
+// files uploaded in the workspace with its token (taken before the tokens
+// are deleted), then their records go with the workspace's data. After
+// tokens_revoked there is no token left to do it with.
+func TestSlackUninstallDeletesChartFiles(t *testing.T) {
+	e := newMultiEnv(t, false)
+	ctx := context.Background()
+	sl := e.slackWire()
+	charted := func(team string) string {
+		t.Helper()
+		e.install(team)
+		exam := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)
+		if res, err := sl.Command(ctx, team, "U0ALICE", "C0GEN", "plan cissp "+exam, ""); err != nil || res.Status != 200 {
+			t.Fatalf("plan in %s: %v %d", team, err, res.Status)
+		}
+		tok := e.tokenOf(team)
+		if res, err := sl.Command(ctx, team, "U0ALICE", "C0GEN", "progress", newHookSink(t)); err != nil || res.Status != 200 {
+			t.Fatalf("progress in %s: %v %d", team, err, res.Status)
+		}
+		e.fake.waitCall(t, "files.completeUploadExternal", tok)
+		return tok
+	}
+	files := func(team string) int {
+		ids, err := e.store.WorkspacePlatformFiles(ctx, "slack", team)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ids)
+	}
+	one := charted("T0ONE")
+	waitFor(t, func() bool { return files("T0ONE") == 1 }, "T0ONE's chart recorded")
+	if res, err := sl.Event(ctx, "T0ONE", "Ev1", map[string]any{"type": "app_uninstalled"}); err != nil || res.Status != 200 {
+		t.Fatalf("app_uninstalled: %v %d", err, res.Status)
+	}
+	if c := e.fake.waitCall(t, "files.delete", one); c.Form.Get("file") != "F0CHART" {
+		t.Errorf("files.delete for %q, want F0CHART", c.Form.Get("file"))
+	}
+	if n := files("T0ONE"); n != 0 {
+		t.Errorf("%d file records left after the uninstall", n)
+	}
+
+	two := charted("T0TWO")
+	revoked := map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"bot": []string{"U0BOTT0TWO"}}}
+	if res, _ := sl.Event(ctx, "T0TWO", "Ev2", revoked); res.Status != 200 {
+		t.Fatalf("tokens_revoked: %d", res.Status)
+	}
+	if res, _ := sl.Event(ctx, "T0TWO", "Ev3", map[string]any{"type": "app_uninstalled"}); res.Status != 200 {
+		t.Fatalf("app_uninstalled: %d", res.Status)
+	}
+	waitFor(t, func() bool { return files("T0TWO") == 0 }, "T0TWO's data deleted")
+	if err := e.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range e.fake.allCalls() {
+		if c.Method == "files.delete" && c.Token == two {
+			t.Errorf("files.delete with a revoked token")
+		}
+	}
+}
+
 func TestSlackTokensNotInDatabaseOrLogs(t *testing.T) {
 	e := newMultiEnv(t, true)
 	e.install("T0ONE")

@@ -224,6 +224,8 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"upload_url": f.srv.URL + "/upload/F0CHART", "file_id": "F0CHART"})
 	case "files.completeUploadExternal":
 		reply(map[string]any{"files": []map[string]string{{"id": "F0CHART", "title": "Progress chart"}}})
+	case "files.delete":
+		reply(map[string]any{})
 	default:
 		fail("unknown_method")
 	}

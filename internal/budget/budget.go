@@ -117,7 +117,7 @@ var (
 var slackTiers = map[string]Limit{
 	"auth.test": slackTier4, "users.info": slackTier4, "chat.postEphemeral": slackTier4, "views.publish": slackTier4,
 	"conversations.open": slackTier3, "chat.update": slackTier3, "conversations.info": slackTier3,
-	"files.getUploadURLExternal": slackTier4, "files.completeUploadExternal": slackTier4,
+	"files.getUploadURLExternal": slackTier4, "files.completeUploadExternal": slackTier4, "files.delete": slackTier3,
 	"oauth.v2.access": slackTier4, "users.list": slackTier2,
 }
 

@@ -75,6 +75,13 @@ type Store interface {
 
 	LeaderPlace(ctx context.Context, userID int64, platform, workspace string, since, until time.Time) (place, of int, err error)
 
+	HomeView(ctx context.Context, key storage.UserKey) (storage.HomeView, error)
+	SetHomeView(ctx context.Context, v storage.HomeView) error
+	AddPlatformFile(ctx context.Context, f storage.PlatformFile) error
+	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
+	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
+	WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error)
+
 	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
 	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)
 	SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error)
@@ -125,6 +132,8 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"PruneSends", testPruneSends},
 		{"SlackInstallations", testSlackInstallations},
 		{"DeleteWorkspace", testDeleteWorkspace},
+		{"HomeViewsAcrossReplicas", testHomeViewsAcrossReplicas},
+		{"PlatformFiles", testPlatformFiles},
 		{"OAuthStates", testOAuthStates},
 		{"RateBudgetShared", testRateBudgetShared},
 		{"AbandonedClaim", testAbandonedClaim},
@@ -332,9 +341,15 @@ func testDeleteUserCascades(t *testing.T, open Opener) {
 		if err := s.SetPlan(ctx, storage.Plan{UserID: id, Cert: "cism", ExamDate: "2027-01-01", PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.SetHomeView(ctx, storage.HomeView{UserID: id, OpenedAt: time.Unix(1, 0), ChartFile: "F1", ChartAt: time.Unix(2, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: id, FileID: "F1", Sum: "s1", CreatedAt: time.Unix(2, 0)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	before, _ := s.CountUserRows(ctx, u.ID)
-	if before < 4 {
+	if before < 6 { // user, answer, card, plan, home view, file
 		t.Fatalf("expected rows before delete, got %d", before)
 	}
 	if err := s.DeleteUser(ctx, u.ID); err != nil {

@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/certcoach/certcoach/storage"
+)
+
+// What an adapter keeps about a user on their platform, kept in the store
+// rather than in the adapter's memory: with several replicas the next
+// request may reach another process, and a restart forgets memory.
+
+// HomeState is a user's home screen on their platform (Slack's App Home).
+type HomeState struct {
+	// Opened is true once they opened it: it is refreshed after what they do.
+	Opened bool
+	// ChartFile is the platform file of the chart it showed last ("" for
+	// none), uploaded at ChartAt.
+	ChartFile string
+	ChartAt   time.Time
+}
+
+// userKey is the stored user's key for an actor (as User makes it), without
+// loading or creating the user.
+func userKey(a Actor) storage.UserKey {
+	ws := a.Workspace
+	if ws == "" {
+		ws = "dm:" + a.User
+	}
+	return storage.UserKey{Platform: a.Platform, Workspace: ws, User: a.User}
+}
+
+// HomeState reads the actor's home screen state: one indexed read, made
+// after every answer, that creates nothing (a user never seen has none).
+func (e *Engine) HomeState(ctx context.Context, a Actor) (HomeState, error) {
+	v, err := e.store.HomeView(ctx, userKey(a))
+	if errors.Is(err, storage.ErrNotFound) {
+		return HomeState{}, nil
+	}
+	if err != nil {
+		return HomeState{}, err
+	}
+	return HomeState{Opened: true, ChartFile: v.ChartFile, ChartAt: v.ChartAt}, nil
+}
+
+// SetHomeState records that the actor's home screen shows s (Opened is
+// implied: only a screen they opened is published).
+func (e *Engine) SetHomeState(ctx context.Context, a Actor, s HomeState) error {
+	u, err := e.User(ctx, a)
+	if err != nil {
+		return err
+	}
+	v := storage.HomeView{UserID: u.ID, OpenedAt: e.clock.Now(), ChartFile: s.ChartFile, ChartAt: s.ChartAt}
+	if err := e.store.SetHomeView(ctx, v); err != nil {
+		return fmt.Errorf("home state: %w", err)
+	}
+	return nil
+}
+
+// PlatformFile returns the ID of a file uploaded for the actor with content
+// sum (hex SHA-256), or "" when there is none: an unchanged picture is shown
+// again from its file.
+func (e *Engine) PlatformFile(ctx context.Context, a Actor, sum string) (string, error) {
+	id, err := e.store.PlatformFileBySum(ctx, userKey(a), sum)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	return id, err
+}
+
+// AddPlatformFile records a file the adapter uploaded for the actor, so that
+// `forget` (Reply.PlatformFiles) and an uninstall (WorkspaceFiles) can
+// delete it on the platform.
+func (e *Engine) AddPlatformFile(ctx context.Context, a Actor, fileID, sum string) error {
+	u, err := e.User(ctx, a)
+	if err != nil {
+		return err
+	}
+	f := storage.PlatformFile{UserID: u.ID, FileID: fileID, Sum: sum, CreatedAt: e.clock.Now()}
+	if err := e.store.AddPlatformFile(ctx, f); err != nil {
+		return fmt.Errorf("platform file: %w", err)
+	}
+	return nil
+}
+
+// WorkspaceFiles lists the files uploaded for every user of a workspace,
+// for an uninstall to delete before the workspace's data goes.
+func (e *Engine) WorkspaceFiles(ctx context.Context, platform, workspace string) ([]string, error) {
+	ids, err := e.store.WorkspacePlatformFiles(ctx, platform, workspace)
+	if err != nil {
+		return nil, fmt.Errorf("workspace files: %w", err)
+	}
+	return ids, nil
+}

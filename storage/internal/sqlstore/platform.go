@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/certcoach/certcoach/storage"
+)
+
+// HomeView returns the home view of the user behind key, or ErrNotFound
+// when there is no such user or they never opened it. It is one indexed
+// read, made after every answer, and never creates the user.
+func (s *Store) HomeView(ctx context.Context, key storage.UserKey) (storage.HomeView, error) {
+	var v storage.HomeView
+	var opened, chartAt int64
+	err := s.queryRow(ctx, `SELECT h.user_id, h.opened_at, h.chart_file, h.chart_at FROM users u JOIN home_views h ON h.user_id = u.id
+		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ?`, key.Platform, key.Workspace, key.User).
+		Scan(&v.UserID, &opened, &v.ChartFile, &chartAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, storage.ErrNotFound
+	}
+	if err != nil {
+		return v, fmt.Errorf("load home view: %w", err)
+	}
+	v.OpenedAt = time.Unix(opened, 0).UTC()
+	if chartAt != 0 {
+		v.ChartAt = time.Unix(chartAt, 0).UTC()
+	}
+	return v, nil
+}
+
+// SetHomeView stores (replacing) a user's home view.
+func (s *Store) SetHomeView(ctx context.Context, v storage.HomeView) error {
+	var chartAt int64
+	if !v.ChartAt.IsZero() {
+		chartAt = v.ChartAt.Unix()
+	}
+	_, err := s.exec(ctx, `INSERT INTO home_views (user_id, opened_at, chart_file, chart_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET opened_at = excluded.opened_at, chart_file = excluded.chart_file, chart_at = excluded.chart_at`,
+		v.UserID, v.OpenedAt.Unix(), v.ChartFile, chartAt)
+	if err != nil {
+		return fmt.Errorf("store home view: %w", err)
+	}
+	return nil
+}
+
+// AddPlatformFile records a file uploaded for a user; recording one twice
+// changes nothing.
+func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) error {
+	_, err := s.exec(ctx, `INSERT INTO platform_files (user_id, file_id, content_sum, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, file_id) DO NOTHING`, f.UserID, f.FileID, f.Sum, f.CreatedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("store platform file: %w", err)
+	}
+	return nil
+}
+
+// PlatformFileBySum returns the newest file of the user behind key with
+// content sum, or ErrNotFound.
+func (s *Store) PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error) {
+	var id string
+	err := s.queryRow(ctx, `SELECT f.file_id FROM users u JOIN platform_files f ON f.user_id = u.id
+		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ? AND f.content_sum = ? ORDER BY f.created_at DESC LIMIT 1`,
+		key.Platform, key.Workspace, key.User, sum).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", storage.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("load platform file: %w", err)
+	}
+	return id, nil
+}
+
+// PlatformFiles lists the IDs of a user's files, oldest first.
+func (s *Store) PlatformFiles(ctx context.Context, userID int64) ([]string, error) {
+	return queryAll(ctx, s, "list platform files", scanString,
+		"SELECT file_id FROM platform_files WHERE user_id = ? ORDER BY created_at, file_id", userID)
+}
+
+// WorkspacePlatformFiles lists the IDs of the files of every user of a
+// workspace (an uninstall deletes them).
+func (s *Store) WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error) {
+	return queryAll(ctx, s, "list workspace files", scanString,
+		`SELECT f.file_id FROM users u JOIN platform_files f ON f.user_id = u.id
+		WHERE u.platform = ? AND u.workspace = ? ORDER BY f.created_at, f.file_id`, platform, workspace)
+}
+
+func scanString(row interface{ Scan(...any) error }) (string, error) {
+	var v string
+	err := row.Scan(&v)
+	return v, err
+}

@@ -1,0 +1,134 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/storage"
+)
+
+// testHomeViewsAcrossReplicas: a home view stored through one handle is read
+// through another on the same database (a second replica); an unknown user
+// or one who never opened it is ErrNotFound, and reading creates no user.
+func testHomeViewsAcrossReplicas(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	k := storage.UserKey{Platform: "slack", Workspace: "T1", User: "U1"}
+	if _, err := replica.HomeView(ctx, k); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("unknown user: %v, want ErrNotFound", err)
+	}
+	if _, err := s.UserByKey(ctx, k); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("reading a home view created the user: %v", err)
+	}
+	u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replica.HomeView(ctx, k); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("never opened: %v, want ErrNotFound", err)
+	}
+	opened := time.Unix(1000, 0).UTC()
+	if err := s.SetHomeView(ctx, storage.HomeView{UserID: u.ID, OpenedAt: opened}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := replica.HomeView(ctx, k)
+	if err != nil || got.UserID != u.ID || !got.OpenedAt.Equal(opened) || got.ChartFile != "" || !got.ChartAt.IsZero() {
+		t.Fatalf("home view = %+v, %v", got, err)
+	}
+	chartAt := time.Unix(2000, 0).UTC()
+	if err := replica.SetHomeView(ctx, storage.HomeView{UserID: u.ID, OpenedAt: opened, ChartFile: "F1", ChartAt: chartAt}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.HomeView(ctx, k); err != nil || got.ChartFile != "F1" || !got.ChartAt.Equal(chartAt) {
+		t.Fatalf("home view after replacing = %+v, %v", got, err)
+	}
+	other := storage.UserKey{Platform: "slack", Workspace: "T2", User: "U1"} // same user ID, another workspace
+	if _, err := s.EnsureUser(ctx, other, "", "", time.Unix(1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.HomeView(ctx, other); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("another workspace's user sees the home view: %v", err)
+	}
+	data, err := s.ExportUser(ctx, u.ID)
+	if err != nil || len(data["home_views"]) != 1 || data["home_views"][0]["chart_file"] != "F1" {
+		t.Fatalf("export home_views = %v, %v", data["home_views"], err)
+	}
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replica.HomeView(ctx, k); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("after delete: %v, want ErrNotFound", err)
+	}
+}
+
+// testPlatformFiles: files are kept per user, found by content, listed per
+// user and per workspace, exported, and gone with the user or workspace.
+func testPlatformFiles(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	ka := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UA"}
+	kb := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UB"}
+	kc := storage.UserKey{Platform: "slack", Workspace: "T2", User: "UC"}
+	var ids []int64
+	for _, k := range []storage.UserKey{ka, kb, kc} {
+		u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	add := func(st Store, user int64, file, sum string, at int64) {
+		t.Helper()
+		if err := st.AddPlatformFile(ctx, storage.PlatformFile{UserID: user, FileID: file, Sum: sum, CreatedAt: time.Unix(at, 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(s, ids[0], "FA1", "sum1", 10)
+	add(replica, ids[0], "FA2", "sum2", 20)
+	add(s, ids[0], "FA2", "sum2", 30) // recorded twice: one row
+	add(s, ids[1], "FB1", "sum1", 15) // the same picture for another user: their own file
+	add(s, ids[2], "FC1", "sum3", 15)
+	if id, err := replica.PlatformFileBySum(ctx, ka, "sum1"); err != nil || id != "FA1" {
+		t.Errorf("A's sum1 = %q, %v", id, err)
+	}
+	if id, err := replica.PlatformFileBySum(ctx, kb, "sum1"); err != nil || id != "FB1" {
+		t.Errorf("B's sum1 = %q, %v", id, err)
+	}
+	if _, err := s.PlatformFileBySum(ctx, kb, "sum2"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("B's sum2: %v, want ErrNotFound", err)
+	}
+	if _, err := s.PlatformFileBySum(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "nobody"}, "sum1"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("unknown user: %v, want ErrNotFound", err)
+	}
+	if got, err := replica.PlatformFiles(ctx, ids[0]); err != nil || !slices.Equal(got, []string{"FA1", "FA2"}) {
+		t.Errorf("A's files = %v, %v", got, err)
+	}
+	if got, err := s.WorkspacePlatformFiles(ctx, "slack", "T1"); err != nil || !slices.Equal(got, []string{"FA1", "FB1", "FA2"}) {
+		t.Errorf("T1's files = %v, %v", got, err)
+	}
+	data, err := s.ExportUser(ctx, ids[0])
+	if err != nil || len(data["platform_files"]) != 2 {
+		t.Fatalf("export platform_files = %v, %v", data["platform_files"], err)
+	}
+	if err := s.DeleteUser(ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := replica.PlatformFiles(ctx, ids[0]); err != nil || len(got) != 0 {
+		t.Errorf("A's files after delete = %v, %v", got, err)
+	}
+	if got, _ := s.PlatformFiles(ctx, ids[1]); !slices.Equal(got, []string{"FB1"}) {
+		t.Errorf("B lost files with A: %v", got)
+	}
+	if _, err := s.DeleteWorkspace(ctx, "slack", "T1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.WorkspacePlatformFiles(ctx, "slack", "T1"); err != nil || len(got) != 0 {
+		t.Errorf("T1's files after the workspace was deleted = %v, %v", got, err)
+	}
+	if got, _ := s.WorkspacePlatformFiles(ctx, "slack", "T2"); !slices.Equal(got, []string{"FC1"}) {
+		t.Errorf("T2's files = %v", got)
+	}
+}
