@@ -6,8 +6,11 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/term"
+
+	"github.com/certcoach/certcoach/bot"
 )
 
 // promptText is what the console shows where a command is typed.
@@ -101,7 +104,14 @@ func readKeys(in io.Reader, keys chan<- keyChunk, interrupt func(), stop <-chan 
 	buf := make([]byte, 256)
 	for {
 		n, err := in.Read(buf)
-		b := []byte(homeEnd.Replace(string(buf[:n])))
+		s := homeEnd.Replace(string(buf[:n]))
+		if utf8.ValidString(s) {
+			// The editor counts every character as one column: fullwidth
+			// letters (two) and zero-width marks fold as the console reads
+			// them anyway, so the cursor stays where it is drawn.
+			s = bot.Fold(s)
+		}
+		b := []byte(s)
 		if bytes.IndexByte(b, 3) >= 0 { // Ctrl-C
 			interrupt()
 			b = bytes.ReplaceAll(b, []byte{3}, nil)

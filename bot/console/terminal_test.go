@@ -180,6 +180,13 @@ func TestTerminalEditsLines(t *testing.T) {
 	s.typeKeys(append(strings.Split("ｄｏｍａｉｎｓ　ｃｉｓｍé", ""), backspace, "\r")...)
 	s.waitFor("CISM domains")
 	s.waitFor("cert> ")
+	// Fullwidth letters are drawn as the console reads them, one column
+	// each, so the cursor is where the screen shows it.
+	s.typeKeys(strings.Split("ｄｏｍａｉｎｓ　ｃｉｓｐ", "")...)
+	s.waitFor("domains cisp")
+	s.typeKeys(left, "ｓ", "\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
 	s.typeKeys(ctrlD)
 	wait(t, done)
 	restored()
