@@ -218,7 +218,7 @@ func (c *Console) SendDM(_ context.Context, workspace, user string, r bot.Reply)
 	}
 	fmt.Fprint(c.out, "\n"+Render(r)+"\n")
 	if c.prompt {
-		fmt.Fprint(c.out, "cert> ")
+		fmt.Fprint(c.out, promptText)
 	}
 	return nil
 }
@@ -241,28 +241,58 @@ const MaxLine = 64 << 10
 
 // Run reads lines until EOF, "quit" or "exit" (works piped too), or until
 // ctx ends (Ctrl-C): then it says so and returns nil. A command in flight
-// when ctx ends is cancelled with a short note, not an error report.
+// when ctx ends is cancelled with a short note, not an error report. With
+// prompt, on a terminal, lines are edited (arrows, history) as they are typed.
 func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
-	c.mu.Lock()
-	c.prompt = prompt
-	c.mu.Unlock()
 	lines := make(chan lineOrErr)
 	stop := make(chan struct{})
 	defer close(stop)
-	go readLines(in, lines, stop)
+	var ed *editor
+	if prompt {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		ed = startEditor(in, c.out, cancel, stop)
+	}
+	// leave gives the terminal back before the last words, so that they
+	// print as they do without the editor.
+	leave := func() {}
+	if ed != nil {
+		c.mu.Lock()
+		out := c.out
+		c.out = ed.t // replies and reminders print above the line being typed
+		c.mu.Unlock()
+		leave = sync.OnceFunc(func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			ed.restore()
+			c.out = out
+		})
+		defer leave() // also on a panic
+		go ed.readLines(lines, stop)
+	} else {
+		go readLines(in, lines, stop)
+	}
+	c.mu.Lock()
+	c.prompt = prompt && ed == nil // the editor draws its own
+	c.mu.Unlock()
 	for {
-		if prompt {
-			c.print("cert> ")
+		if ed != nil {
+			ed.next()
+		} else if prompt {
+			c.print(promptText)
 		}
 		var l lineOrErr
 		select {
 		case <-ctx.Done():
+			leave()
 			c.print("\nInterrupted: bye.\n")
 			c.openNote()
 			return nil
 		case l = <-lines:
 		}
 		if l.err != nil {
+			leave()
 			if prompt {
 				c.print("\n") // the shell's prompt starts on a line of its own
 			}
@@ -281,11 +311,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 			continue
 		}
 		if line == "quit" || line == "exit" {
+			leave()
 			c.openNote() // as Ctrl-D does
 			return nil
 		}
 		out := c.Do(ctx, line)
 		if ctx.Err() != nil {
+			leave()
 			c.print("\nInterrupted: the last command was cancelled. Bye.\n")
 			return nil
 		}

@@ -1,0 +1,249 @@
+package console_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/term"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/console"
+	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage/sqlite"
+)
+
+// screen is what the console wrote to its pseudo-terminal.
+type screen struct {
+	t    *testing.T
+	ptmx *os.File
+	mu   sync.Mutex
+	out  []byte
+	seen int // waitFor looks after the last text it found
+}
+
+func (s *screen) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.out)
+}
+
+// waitFor waits until want is written after the last text found, and
+// fails after a generous time: the console answers from memory.
+func (s *screen) waitFor(want string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s.mu.Lock()
+		i := strings.Index(string(s.out[s.seen:]), want)
+		if i >= 0 {
+			s.seen += i + len(want)
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no %q on screen after:\n%q", want, s.String()[min(s.seen, len(s.String())):])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// typeKeys sends keys as a person types them, one key at a time: one key
+// per read, as a terminal delivers them.
+func (s *screen) typeKeys(keys ...string) {
+	s.t.Helper()
+	for _, k := range keys {
+		if _, err := s.ptmx.Write([]byte(k)); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
+// runOnTerminal runs the console with h on a new pseudo-terminal, as
+// `certcoach` runs it on the user's terminal, and waits for its prompt. The
+// returned channel gives Run's result; the check after it, that the
+// terminal's mode is back as it was.
+func runOnTerminal(t *testing.T, h console.Handler) (*console.Console, *screen, <-chan error, func()) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal here: %v", err)
+	}
+	t.Cleanup(func() { tty.Close() })
+	t.Cleanup(func() { ptmx.Close() })
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 200}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := term.GetState(int(tty.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &screen{t: t, ptmx: ptmx}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(buf)
+			s.mu.Lock()
+			s.out = append(s.out, buf[:n]...)
+			s.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	c := console.New(h, "tester", tty)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, tty, true) }()
+	s.waitFor("cert> ")
+	restored := func() {
+		t.Helper()
+		after, err := term.GetState(int(tty.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Error("the terminal's mode was not restored")
+		}
+	}
+	return c, s, done, restored
+}
+
+func newEngine(t *testing.T) *bot.Engine {
+	t.Helper()
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
+}
+
+func wait(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run did not return")
+	}
+}
+
+const (
+	left      = "\x1b[D"
+	up        = "\x1b[A"
+	backspace = "\x7f"
+	ctrlA     = "\x01"
+	ctrlE     = "\x05"
+	ctrlC     = "\x03"
+	ctrlD     = "\x04"
+	homeTmux  = "\x1b[1~"
+	endTmux   = "\x1b[4~"
+)
+
+// TestTerminalEditsLines: on a terminal, a typed line is edited before it
+// is sent: left arrow and insert, backspace, up for the last line,
+// Ctrl-A/Ctrl-E, Home/End, wide and accented characters; Ctrl-D on an
+// empty line leaves as at the end of piped input, and the terminal is
+// back in its mode.
+func TestTerminalEditsLines(t *testing.T) {
+	_, s, done, restored := runOnTerminal(t, newEngine(t))
+	s.typeKeys(strings.Split("domains cisp", "")...)
+	s.typeKeys(left, "s", "\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(up)
+	s.waitFor("domains cissp")
+	s.typeKeys(backspace, backspace, backspace, backspace, backspace, "c", "i", "s", "m", "\r")
+	s.waitFor("CISM domains")
+	s.waitFor("cert> ")
+	s.typeKeys("c", "i", "s", "s", "p", ctrlA, "d", "o", "m", "a", "i", "n", "s", " ", ctrlE, " ", "2", "0", "2", "1", "\r")
+	s.waitFor("CISSP domains (2021")
+	s.waitFor("cert> ")
+	s.typeKeys("2", "0", "2", "4", homeTmux, "d", "o", "m", "a", "i", "n", "s", " ", "c", "i", "s", "s", "p", " ", endTmux, "\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(append(strings.Split("ｄｏｍａｉｎｓ　ｃｉｓｍé", ""), backspace, "\r")...)
+	s.waitFor("CISM domains")
+	s.waitFor("cert> ")
+	// Fullwidth letters are drawn as the console reads them, one column
+	// each, so the cursor is where the screen shows it.
+	s.typeKeys(strings.Split("ｄｏｍａｉｎｓ　ｃｉｓｐ", "")...)
+	s.waitFor("domains cisp")
+	s.typeKeys(left, "ｓ", "\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
+	if out := s.String(); strings.Count(out, "\n") != strings.Count(out, "\r\n") {
+		t.Errorf("a line ends without \\r in raw mode:\n%q", out)
+	}
+}
+
+// TestTerminalReminderMidLine: a reminder printed while a line is half
+// typed comes above it; the line is drawn again and goes on as typed.
+func TestTerminalReminderMidLine(t *testing.T) {
+	c, s, done, restored := runOnTerminal(t, newEngine(t))
+	s.typeKeys("d", "o", "m", "a", "i", "n", "s", " ", "c", "i", "s", "p", left)
+	s.waitFor("domains cisp")
+	if err := c.SendDM(context.Background(), "local", "tester", bot.Reply{Body: "Time to study."}); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("Time to study.\r\n")
+	s.waitFor("cert> domains cisp")
+	s.typeKeys("s", "\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys("q", "u", "i", "t", "\r")
+	wait(t, done)
+	restored()
+}
+
+// blocking answers only when its request is cancelled.
+type blocking struct{ started chan struct{} }
+
+func (b blocking) Handle(ctx context.Context, _ bot.Request) bot.Reply {
+	close(b.started)
+	<-ctx.Done()
+	return bot.Reply{Body: "cancelled"}
+}
+
+// TestTerminalCtrlC: in raw mode Ctrl-C is a key, and it does what SIGINT
+// does without the editor: at the prompt it says bye, during a command it
+// cancels it; either way the terminal is back in its mode.
+func TestTerminalCtrlC(t *testing.T) {
+	t.Run("at the prompt", func(t *testing.T) {
+		_, s, done, restored := runOnTerminal(t, newEngine(t))
+		s.typeKeys("h", "e", "l", "p", " ", "x")
+		s.waitFor("help x")
+		s.typeKeys(ctrlC)
+		wait(t, done)
+		s.waitFor("Interrupted: bye.")
+		restored()
+	})
+	t.Run("during a command", func(t *testing.T) {
+		h := blocking{started: make(chan struct{})}
+		_, s, done, restored := runOnTerminal(t, h)
+		s.typeKeys("s", "l", "o", "w", "\r")
+		<-h.started
+		s.typeKeys(ctrlC)
+		wait(t, done)
+		s.waitFor("Interrupted: the last command was cancelled. Bye.")
+		restored()
+	})
+}
