@@ -95,6 +95,14 @@ type Vocabulary struct {
 	// context names: "what changes for cism holders?" after "isaca is
 	// changing the cpe rules" asks what changes in CPE, not in the outline.
 	ContextKeys []string `yaml:"context_keys"`
+	// OutlineKeys are fact keys that name an outline: beside a where cue
+	// and a subject they say where to look, not what is asked ("is sbom in
+	// the cissp outline").
+	OutlineKeys []string `yaml:"outline_keys"`
+	// WeightsKeys are fact keys that give an outline's weights: asked with
+	// a domain-weights cue ("cism pre-2022 domain weights"), the fact
+	// answers, not today's list.
+	WeightsKeys []string `yaml:"weights_keys"`
 	// EarlierKeys maps a fact key to the keys of facts on how it was
 	// before: a question that asks how it was ("was the cissp 6 hours back
 	// in the day") gets the fact and the first earlier one the exam has.
@@ -144,6 +152,8 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Rewrites = setAll(v.Rewrites, o.Rewrites)
 	v.ComparedAs = setAll(v.ComparedAs, o.ComparedAs)
 	v.ContextKeys = append(v.ContextKeys, o.ContextKeys...)
+	v.OutlineKeys = append(v.OutlineKeys, o.OutlineKeys...)
+	v.WeightsKeys = append(v.WeightsKeys, o.WeightsKeys...)
 	v.EarlierKeys = appendAll(v.EarlierKeys, o.EarlierKeys)
 	v.GeneralTable = append(v.GeneralTable, o.GeneralTable...)
 	v.ComparedTogether = appendAll(v.ComparedTogether, o.ComparedTogether)
@@ -1072,7 +1082,7 @@ func (b *Base) analyze(text string) Analysis {
 		subjects = a.dropBackground(toks, subjects)
 	}
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, orderWords: a.order, toks: toks}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, outlineKeys: b.Vocab.OutlineKeys, weightsKeys: b.Vocab.WeightsKeys, orderWords: a.order, toks: toks}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -1169,6 +1179,8 @@ type cueSet struct {
 	betweenExams   map[string][]string // Vocabulary.BetweenExams
 	generalTable   []string            // Vocabulary.GeneralTable
 	together       map[string][]string // Vocabulary.ComparedTogether
+	outlineKeys    []string            // Vocabulary.OutlineKeys
+	weightsKeys    []string            // Vocabulary.WeightsKeys
 	toks           []string
 }
 
@@ -1260,6 +1272,13 @@ func (c *cueSet) outweighs(k string) bool {
 	return c.intents[k] && (len(c.attrs) == 0 || stronger(c.intentCue[k], strongest(c.attrs)))
 }
 
+// factOverWhere reports whether a fact cue says more than the where cue;
+// one that only names an outline (OutlineKeys) does not count.
+func (c *cueSet) factOverWhere() bool {
+	attrs := slices.DeleteFunc(slices.Clone(c.attrs), func(m match) bool { return slices.Contains(c.outlineKeys, m.t.key) })
+	return len(attrs) > 0 && stronger(strongest(attrs), c.intentCue["where"])
+}
+
 // placeAsked reports whether the question asks where a subject sits in
 // the outlines ("which domain", "where does it fall"), not only whether it
 // is covered.
@@ -1341,6 +1360,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
 		return AskCompare
+	case c.placeAsked() && len(q.Terms) > 0 && len(q.Attributes) == 0 && c.intentCue["which-first"].content == 0:
+		// "the pci dss is coming in cism or cissp exam, in which part?":
+		// the exams named as alternatives, where the term sits is asked.
+		return AskWhere
 	case len(q.Exams) == 2 && c.asksOrder() && !c.outweighs("study-time") && !(intents["compare"] && c.beats("compare", "which-first")) && (len(q.Attributes) == 0 || c.betweenExams[q.Attributes[0]] == nil):
 		// "should i do cissp before cism, i want a manager role": the
 		// order is asked; the role, topic or "does it make sense" beside
@@ -1393,8 +1416,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case intents["domain-weights"] && intents["where"] && c.beats("domain-weights", "where"):
 		// "what percentage of the cism exam covers incident management"
 		return AskDomainWeights
-	case (c.severalDomains || (intents["where"] && !(len(c.attrs) > 0 && stronger(strongest(c.attrs), c.intentCue["where"])))) && (len(q.Terms) > 0 || q.Topic != "" && (len(q.Attributes) == 0 || intents["where"])):
+	case (c.severalDomains || (intents["where"] && !c.factOverWhere())) && (len(q.Terms) > 0 || q.Topic != "" && (len(q.Attributes) == 0 || intents["where"])):
 		return AskWhere
+	case intents["domain-weights"] && len(q.Attributes) > 0 && slices.Contains(c.weightsKeys, q.Attributes[0]):
+		// "cism pre-2022 domain weights": that outline's weights fact.
+		return AskFact
 	case intents["domain-weights"] && (c.intentCue["domain-weights"].content > 0 || len(c.attrs) == 0 || !stronger(strongest(c.attrs), c.intentCue["domain-weights"])):
 		// Unless filler words only ("how much of") ask it and a fact cue
 		// says more: "how much of that counts" after "worked 25 hrs a

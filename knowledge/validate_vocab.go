@@ -208,7 +208,7 @@ func (b *Base) validateVocab() []string {
 			}
 		}
 	}
-	for field, list := range map[string][]string{"uncovered_keys": v.UncoveredKeys, "context_keys": v.ContextKeys} {
+	for field, list := range map[string][]string{"uncovered_keys": v.UncoveredKeys, "context_keys": v.ContextKeys, "outline_keys": v.OutlineKeys, "weights_keys": v.WeightsKeys} {
 		for _, k := range list {
 			if !keys[k] {
 				add("vocabulary %s: %q is no fact's key", field, k)
