@@ -835,7 +835,9 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	// "Planning to book in January. how much is the cissp exam now?": a
 	// refusal only the context asks for does not replace the fact asked.
 	contextRefuses := whole.Refusal != "" && q.Ask != AskSearch && len(q.Attributes) > 0
-	if !standsAlone && !contextRefuses {
+	if !standsAlone && (!contextRefuses || pointsBack(asked)) {
+		// A question that points back ("what does that say about my
+		// next attempt?") asks about the context, refusal and all.
 		return whole
 	}
 	if len(q.Exams) == 1 && len(whole.Exams) == 2 && len(whole.Uncovered) == 0 && len(whole.Attributes) > 0 && b.Vocab.BetweenExams[whole.Attributes[0]] != nil && slices.ContainsFunc(q.Attributes, b.leadsBetween) {
@@ -869,6 +871,9 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	}
 	if len(q.Exams) == 0 {
 		q.Exams = whole.Exams
+	}
+	if q.Detail == "" {
+		q.Detail = whole.Detail // "I let it lapse. Do I need to retake the whole exam?"
 	}
 	if len(q.Exams) == 1 && len(whole.Exams) == 2 && b.onlyCompared(asked, q.Exams[0]) {
 		// "I'm doing CISM. Can I skip a question, or is it forward only
