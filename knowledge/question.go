@@ -859,9 +859,12 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		// nor "I'm a GRC analyst. cism or cissp first?" about governance.
 		return whole
 	}
-	if (q.Ask == AskDomainList || q.Ask == AskWhere) && len(q.Terms) == 0 && q.Topic == "" && whole.Ask == AskWhere {
+	outlineOnly := q.Ask == AskFact && slices.Contains(q.Intents, "where") && len(q.Attributes) > 0 &&
+		!slices.ContainsFunc(q.Attributes, func(k string) bool { return !slices.Contains(b.Vocab.OutlineKeys, k) })
+	if (q.Ask == AskDomainList || q.Ask == AskWhere || outlineOnly) && len(q.Terms) == 0 && q.Topic == "" && whole.Ask == AskWhere {
 		// "... where business cases and budgeting go in cism. which
-		// domain?": the context names what is placed.
+		// domain?", "third-party risk is my day job. where is it in each
+		// outline?": the context names what is placed.
 		return whole
 	}
 	if q.comparesNothing() && (whole.Ask == AskConcepts || whole.Ask == AskDefine) {
