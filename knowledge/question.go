@@ -708,24 +708,31 @@ func (b *Base) Analyze(text string) Analysis {
 	if q.Ask == AskFact && len(q.Uncovered) == 0 {
 		q.Parts = b.parts(text, &q)
 	}
-	if q.Ask == AskFact && len(q.Parts) == 0 && len(q.Attributes) > 0 && slices.Contains(q.Intents, "earlier") {
-		if k := b.earlierKey(text, &q); k != "" {
+	if q.Ask == AskFact && len(q.Parts) == 0 && len(q.Attributes) > 0 {
+		if k := b.earlierKey(text, &q, slices.Contains(q.Intents, "earlier")); k != "" {
 			q.Parts = []string{q.Attributes[0], k}
 		}
 	}
 	return q
 }
 
+// numbers returns the numbers of two or three digits written in s: a
+// lone digit says too little ("1B4"), and years say when, not what.
+func numbers(s string) []string {
+	ns := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsDigit(r) })
+	return slices.DeleteFunc(ns, func(n string) bool { return len(n) < 2 || len(n) > 3 })
+}
+
 // earlierKey returns the one of EarlierKeys for the fact asked that an
 // exam the question is about has: the first whose text has a number the
-// question has ("250 questions and 6 hours" is the linear exam, not the
-// 2022 one), else the first, or "".
-func (b *Base) earlierKey(text string, q *Analysis) string {
-	numbers := func(s string) []string {
-		ns := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsDigit(r) })
-		return slices.DeleteFunc(ns, func(n string) bool { return len(n) == 4 }) // years are when, not what
+// question quotes and today's fact lacks ("cissp 125-175 questions, still
+// true?", "250 questions and 6 hours" is the linear exam, not the 2022
+// one), else, when asked is set (an earlier cue), the first; or "".
+func (b *Base) earlierKey(text string, q *Analysis, asked bool) string {
+	quoted := numbers(text)
+	if len(quoted) == 0 && !asked {
+		return ""
 	}
-	asked := numbers(text)
 	first := ""
 	for _, k := range b.Vocab.EarlierKeys[q.Attributes[0]] {
 		for _, c := range b.Certs {
@@ -733,10 +740,16 @@ func (b *Base) earlierKey(text string, q *Analysis) string {
 			if !ok || len(q.Exams) > 0 && !q.Names(c.ID) {
 				continue
 			}
-			if slices.ContainsFunc(numbers(f.Text), func(n string) bool { return slices.Contains(asked, n) }) {
+			now := ""
+			if cur, ok := c.Fact(q.Attributes[0]); ok {
+				now = cur.Text
+			}
+			if slices.ContainsFunc(numbers(f.Text), func(n string) bool {
+				return slices.Contains(quoted, n) && !slices.Contains(numbers(now), n)
+			}) {
 				return k
 			}
-			if first == "" {
+			if first == "" && asked {
 				first = k
 			}
 		}

@@ -256,6 +256,8 @@ func TestAnalyzeParts(t *testing.T) {
 		{"was cissp 4 hrs at some point? my coworker had 4 hours back in 2023", []string{"exam.duration", "exam.format-2022"}},
 		{"what was the cissp annual fee back in the day", []string{"fee.amf", "fee.amf-old"}},
 		{"how long is the cissp exam", nil},
+		// A number only an earlier fact has asks how it was, cue or not.
+		{"cissp 125-175 questions 4 hrs, still true?", []string{"exam.duration", "exam.format-2022"}},
 	}
 	for _, tc := range tests {
 		if got := kb.Analyze(tc.q).Parts; !slices.Equal(got, tc.want) {
