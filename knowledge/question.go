@@ -705,6 +705,9 @@ func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
 // "endorsement question."), the whole post is analysed.
 func (b *Base) Analyze(text string) Analysis {
 	q := b.analyzeAsked(text)
+	if q.Ask == AskSearch && len(q.Uncovered) == 0 {
+		b.quotedFact(text, &q)
+	}
 	if q.Ask == AskFact && len(q.Uncovered) == 0 {
 		q.Parts = b.parts(text, &q)
 	}
@@ -714,6 +717,45 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 	}
 	return q
+}
+
+// quotedFact makes a question that asks nothing the analysis knows but
+// quotes two or more numbers one fact gives ("an old blog lists the CISM
+// split as 24 / 30 / 27 / 19. where did those numbers come from?") ask for
+// that fact, of the exams named. Two facts quoting as many leave it be.
+func (b *Base) quotedFact(text string, q *Analysis) {
+	quoted := numbers(text)
+	if len(quoted) < 2 {
+		return
+	}
+	best, tied := 1, false
+	var key, cert string
+	for _, c := range b.Certs {
+		if len(q.Exams) > 0 && !q.Names(c.ID) {
+			continue
+		}
+		for _, f := range c.Facts {
+			n := 0
+			for _, m := range slices.Compact(slices.Sorted(slices.Values(numbers(f.Text)))) {
+				if slices.Contains(quoted, m) {
+					n++
+				}
+			}
+			switch {
+			case n > best:
+				best, tied, key, cert = n, false, f.Key, c.ID
+			case n == best && n > 1 && f.Key != key:
+				tied = true
+			}
+		}
+	}
+	if key == "" || tied {
+		return
+	}
+	q.Ask, q.Attributes, q.Tied = AskFact, []string{key}, 1
+	if len(q.Exams) == 0 {
+		q.Exams = []string{cert}
+	}
 }
 
 // numbers returns the numbers of two or three digits written in s: a

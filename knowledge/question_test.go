@@ -19,6 +19,8 @@ func TestAnalyze(t *testing.T) {
 		{"where do I sit the cissp exam", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
 		// Asking of "it" after a context that says more of what it is.
 		{"A friend said you get a full year after registering to sit CISM. I thought it was shorter now?", []string{"cism"}, knowledge.AskFact, "exam.window"},
+		// Numbers one fact gives, quoted with nothing else asked.
+		{"an old blog lists the CISM split as 24 / 30 / 27 / 19. where did those numbers come from?", []string{"cism"}, knowledge.AskFact, "outline.older"},
 		// A topic in the words that introduce the asker is who asks.
 		{"Trying to figure out whether CISM or CISSP is more technical. I'm a network engineer.", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
 		// The exam named only to compare with is not the one asked about.
