@@ -24,6 +24,15 @@ func (c *clock) Now() time.Time { return c.t }
 
 func newConsole(t *testing.T) (*console.Console, *bytes.Buffer, *sqlite.Store) {
 	t.Helper()
+	e, st := newEngineStore(t)
+	var out bytes.Buffer
+	return console.New(e, "tester", &out), &out, st
+}
+
+// newEngineStore is an engine on the embedded knowledge base and a fresh
+// SQLite file, at a fixed time.
+func newEngineStore(t *testing.T) (*bot.Engine, *sqlite.Store) {
+	t.Helper()
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
@@ -33,9 +42,7 @@ func newConsole(t *testing.T) (*console.Console, *bytes.Buffer, *sqlite.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
-	var out bytes.Buffer
-	return console.New(e, "tester", &out), &out, st
+	return bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}}), st
 }
 
 func TestCompareTableFits100Columns(t *testing.T) {

@@ -3,7 +3,6 @@ package console_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -15,8 +14,6 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/console"
-	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
 // screen is what the console wrote to its pseudo-terminal.
@@ -119,16 +116,8 @@ func runOnTerminal(t *testing.T, h console.Handler) (*console.Console, *screen, 
 
 func newEngine(t *testing.T) *bot.Engine {
 	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
+	e, _ := newEngineStore(t)
+	return e
 }
 
 func wait(t *testing.T, done <-chan error) {
