@@ -294,6 +294,7 @@ func (e *Engine) asQuestion(ctx context.Context, req Request, info CommandInfo) 
 	if err != nil {
 		return r, err, true
 	}
+	r.Asked = true
 	usage, _, _ := strings.Cut(info.Usage, " | ")
 	note := fmt.Sprintf("_Read as a question. For the command: `%s`._", usage)
 	if r.Body == "" {

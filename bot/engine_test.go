@@ -497,6 +497,9 @@ func TestCommandWordQuestions(t *testing.T) {
 				if tc.note == "" && strings.Contains(r.Body, "Read as a question") {
 					t.Errorf("a note on a command's own reply:\n%s", text)
 				}
+				if r.Asked != (tc.note != "") {
+					t.Errorf("Asked %v; reply:\n%s", r.Asked, text)
+				}
 			})
 		}
 	}

@@ -23,6 +23,11 @@ type Reply struct {
 	Replace bool
 	// Shareable marks replies worth offering a "Share in channel" button for.
 	Shareable bool
+	// Asked marks ask's answer to a line that began with another command's
+	// name ("progress in cissp is slow, how long should I study?"): adapters
+	// deliver it as ask's, not as Prepare declared the command it began
+	// with, which is known before the line is read as a question.
+	Asked bool
 	// Attachment is an optional file (export); adapters that cannot attach
 	// files fall back to the text in Body.
 	Attachment *Attachment

@@ -144,11 +144,13 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 	}
 	p := a.engine.Prepare(req)
 	rep := a.engine.Handle(ctx, p.Req)
-	if !req.Actor.DM && p.Info.Name != "" && !p.Info.ReadOnly && rep.Private && !rep.Shareable && rep.Outcome == bot.OutcomeOK {
+	if !req.Actor.DM && p.Info.Name != "" && !p.Info.ReadOnly && !rep.Asked && rep.Private && !rep.Shareable && rep.Outcome == bot.OutcomeOK {
 		// A message reply in a server channel is seen by everyone, and
 		// Discord has no message for the asker only (Slack posts these
 		// ephemeral): a command's own answer (progress, an export, a quiz)
-		// stays out of it; reference answers and replies to chat do not.
+		// stays out of it; reference answers and replies to chat do not,
+		// nor does ask's (read-only) answer to a line that began with a
+		// command's name, whatever that command is declared.
 		rep = bot.Reply{Kind: rep.Kind, Outcome: rep.Outcome,
 			Body: "That answer is just for you: use `/cert` here (only you see its answers) or send me a DM."}
 	}

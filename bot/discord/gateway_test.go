@@ -65,6 +65,7 @@ func TestGateway(t *testing.T) {
 		{"SlowReplyDeferred", gatewaySlowReplyDeferred},
 		{"Autocomplete", gatewayAutocomplete},
 		{"MentionAndDM", gatewayMentionAndDM},
+		{"CommandWordQuestion", gatewayCommandWordQuestion},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
 	}
@@ -401,6 +402,53 @@ func gatewayMentionAndDM(t *testing.T, ev *env) {
 	for _, c := range ev.fake.Calls()[i+1:] {
 		if c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/") {
 			t.Errorf("extra post %s", c.Path)
+		}
+	}
+}
+
+// mention posts content as a server-channel message mentioning the bot
+// and returns the reply the bot posted there.
+func (ev *env) mention(t *testing.T, id, content string) wireData {
+	t.Helper()
+	from := len(ev.fake.Calls())
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "500000000000000001",
+		"guild_id": member.guild, "author": map[string]any{"id": member.user, "username": "alice"},
+		"content":  "<@" + fakeBotID + "> " + content,
+		"mentions": []any{map[string]any{"id": fakeBotID, "username": "certcoach", "bot": true}}})
+	call, _ := ev.fake.wait(from, func(c call) bool {
+		return c.Method == "POST" && c.Path == "/api/v9/channels/500000000000000001/messages"
+	})
+	var m wireData
+	call.JSON(t, &m)
+	return m
+}
+
+// gatewayCommandWordQuestion: a mention that starts with a command's name
+// but is answered as a question is posted in the channel exactly as the
+// same words asked with ask are, under its note naming the command: the
+// command it started with (progress, quiz: private) does not decide.
+func gatewayCommandWordQuestion(t *testing.T, ev *env) {
+	for n, line := range []string{
+		"progress in cissp is slow, how long should I study?", // an answer not offered for sharing
+		"quiz questions on the real cism exam are how many?",  // no good answer found
+		"exam fees for cissp in india?",                       // an answer offered for sharing
+	} {
+		asked := ev.mention(t, fmt.Sprint(210000000000000300+2*n), "ask "+line)
+		got := ev.mention(t, fmt.Sprint(210000000000000301+2*n), line)
+		if len(got.Embeds) == 0 || !strings.Contains(got.Embeds[0].Description, "Read as a question.") {
+			t.Errorf("%q: no note naming the command: %s", line, truncate(got.allText(), 300))
+			continue
+		}
+		note, rest, _ := strings.Cut(got.Embeds[0].Description, "\n\n")
+		if !strings.Contains(note, "Read as a question.") {
+			t.Errorf("%q: the note is not the first paragraph: %q", line, got.Embeds[0].Description)
+		}
+		got.Embeds[0].Description = rest
+		if g, w := got.allText(), asked.allText(); g != w {
+			t.Errorf("%q: posted\n%s\nwant, as ask posts it,\n%s", line, truncate(g, 300), truncate(w, 300))
+		}
+		if strings.Contains(asked.allText(), "just for you") {
+			t.Errorf("ask %q: not posted: %s", line, truncate(asked.allText(), 300))
 		}
 	}
 }

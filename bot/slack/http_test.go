@@ -287,6 +287,50 @@ func TestAppMentionRepliesInThread(t *testing.T) {
 	}
 }
 
+// TestCommandWordQuestion: a line that starts with a command's name but is
+// answered as a question is delivered as the same words asked with ask are,
+// in a mention (posted or ephemeral) and after /cert (in channel or
+// ephemeral), whatever the command it started with is declared.
+func TestCommandWordQuestion(t *testing.T) {
+	e := newEnv(t)
+	n := 0
+	post := func(text string) recorded {
+		t.Helper()
+		n++
+		ts := fmt.Sprintf("1700000000.%06d", 100+n)
+		if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvQ%03d", n), mention("<@"+botUser+"> "+text, ts))); status != http.StatusOK {
+			t.Fatalf("%q: status %d", text, status)
+		}
+		for {
+			posts := e.web.all()
+			for _, p := range posts {
+				if p.Form.Get("thread_ts") == ts {
+					return p
+				}
+			}
+			e.web.wait(t, len(posts)+1)
+		}
+	}
+	for _, line := range []string{
+		"progress in cissp is slow, how long should I study?", // an answer not offered for sharing
+		"quiz questions on the real cism exam are how many?",  // no good answer found
+		"exam fees for cissp in india?",                       // an answer offered for sharing
+	} {
+		asked, got := post("ask "+line), post(line)
+		if !strings.Contains(got.Form.Get("blocks"), "Read as a question.") {
+			t.Errorf("%q: no note naming the command: %.300s", line, got.Form.Get("blocks"))
+		}
+		if got.Path != asked.Path {
+			t.Errorf("mention %q: %s, want %s as ask's", line, got.Path, asked.Path)
+		}
+		_, sa := e.slash(testUser, "ask "+line)
+		_, sg := e.slash(testUser, line)
+		if sg.ResponseType != sa.ResponseType || !strings.Contains(string(sg.raw), "Read as a question.") {
+			t.Errorf("/cert %q: %s, want %s as ask's: %.300s", line, sg.ResponseType, sa.ResponseType, sg.raw)
+		}
+	}
+}
+
 func TestRetriedEventProcessedOnce(t *testing.T) {
 	e := newEnv(t)
 	body := eventBody("Ev0RETRY", mention("<@"+botUser+"> compare", "1700000000.000009"))
