@@ -336,6 +336,8 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	switch {
 	case late && err != nil:
 		return err
+	case late && r.once != nil && p.Info.ReadOnly && !a.firstLate(ctx, i):
+		return nil
 	case late:
 		a.deliverLater(ctx, i, rep, component)
 		return nil
@@ -352,8 +354,30 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	if err := r.respond(ctx, deferred(component)); err != nil {
 		return err
 	}
+	if r.once != nil && p.Info.ReadOnly && !a.firstLate(ctx, i) {
+		return nil
+	}
 	a.deliverLater(ctx, i, rep, component)
 	return nil
+}
+
+// firstLate records a read-only HTTP interaction whose reply is delivered
+// with its token (past the watchdog, or carrying a file) instead of in the
+// HTTP body, which goes back to whoever sent the request: a replay of it
+// on any replica would otherwise deliver the answer again (a public reply
+// is a follow-up message, so it would be posted twice). The fast path
+// still writes nothing. false means another delivery has the answer.
+func (a *Adapter) firstLate(ctx context.Context, i *discordgo.Interaction) bool {
+	first, err := a.interactionOnce(detached{Context: a.ctx, values: ctx}, i.ID)
+	if err != nil {
+		// The ack is out and the asker waits: answer, as before the record.
+		a.log.Error("discord: dedupe deferred interaction", "interaction", i.ID, "err", err)
+		return true
+	}
+	if !first {
+		a.log.Info("discord: deferred reply of a repeated interaction not posted again", "interaction", i.ID)
+	}
+	return first
 }
 
 // runLater and deliverLater are the background paths of run, methods of

@@ -413,3 +413,65 @@ func TestHTTPRequestIDReachesEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPLateReadOnlyReplayDeliversOnce: an `ask` that overruns the
+// watchdog is delivered with the interaction's token (an edit of the
+// deferred placeholder, or for a public reply a follow-up), not in the HTTP
+// body; a replay of it that reaches another replica (one database) and is
+// late too delivers nothing more. The engine is held until both deliveries
+// have had their deferred ack, so both are late whatever the machine's
+// speed.
+func TestHTTPLateReadOnlyReplayDeliversOnce(t *testing.T) {
+	h := newHTTPEnv(t)
+	gate := gatedEngine{Engine: h.eng, release: make(chan struct{})}
+	h.a.engine, h.a.deferAfter = gate, 20*time.Millisecond
+	b, err := New(Options{Engine: gate, Seen: h.seen, Session: h.s, Logger: quietLogger(), Domains: kbDomains(h.kb), DeferAfter: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvB := httptest.NewServer(b.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
+	replicaB := &httpEnv{env: h.env, srv: srvB}
+	body := mustJSON(command("650000000000000001", member, `ask "question=how long is the cissp exam"`))
+	acks := make(chan string, 2)
+	for _, r := range []*httpEnv{h, replicaB} {
+		go func() {
+			code, ack := r.post(t, body, time.Now(), testKey)
+			acks <- fmt.Sprint(code, " ", string(ack))
+		}()
+	}
+	for range 2 {
+		select {
+		case ack := <-acks:
+			if !strings.HasPrefix(ack, `200 {"type":5`) {
+				close(gate.release)
+				t.Fatalf("late ask: %s, want a deferred ack", ack)
+			}
+		case <-time.After(10 * time.Second): // liveness bound, not a performance check
+			close(gate.release)
+			t.Fatal("no deferred ack while the engine was held")
+		}
+	}
+	close(gate.release)
+	// Both handlers and everything they started have finished.
+	h.srv.Close()
+	srvB.Close()
+	for _, a := range []*Adapter{h.a, b} {
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var deliveries []string
+	for _, c := range h.fake.Calls() {
+		if (c.Method == "POST" || c.Method == "PATCH") && strings.Contains(c.Path, "tok-650000000000000001") {
+			var d wireData
+			c.JSON(t, &d)
+			deliveries = append(deliveries, c.Method+" "+truncate(d.allText(), 80))
+		}
+	}
+	if len(deliveries) != 1 || !strings.Contains(deliveries[0], "hours") {
+		t.Fatalf("deliveries: %q, want the answer once", deliveries)
+	}
+	if n := h.seen.stored.Load(); n != 1 {
+		t.Errorf("%d records, want 1 (the late delivery's)", n)
+	}
+}
