@@ -80,8 +80,11 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 		// calls, so the same reply with the image replaces it when done.
 		a.chartLater(cl, cmd.ResponseURL, cmd.UserID, &reply, text)
 	}
-	if reply.DataDeleted {
-		a.deleteFiles(cl, reply.PlatformFiles)
+	if !p.Info.ReadOnly || reply.DataDeleted {
+		// A command that may have changed the user's state refreshes an open
+		// Home tab (one indexed read when it is not open), as an answer by
+		// button does; a read-only one (the busiest) skips the read.
+		a.settle(ctx, cl, cmd.UserID, reply)
 	}
 	b, err := a.replies.encode(reply, text)
 	if err != nil {
@@ -103,8 +106,8 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 		req := p.Req
 		req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
 		reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
-		if reply.DataDeleted {
-			a.deleteFiles(cl, reply.PlatformFiles)
+		if !p.Info.ReadOnly || reply.DataDeleted {
+			a.settle(ctx, cl, cmd.UserID, reply)
 		}
 		// A private reply replaces the "working on it" note; a public one
 		// cannot (ephemeral stays ephemeral), so it is a new message.

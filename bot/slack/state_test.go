@@ -147,19 +147,24 @@ func TestHomeRefreshedByAnotherReplica(t *testing.T) {
 
 			answerOne(t, two, "U0BOB") // never opened the tab
 			answerOne(t, two, testUser)
-			views := waitCalls(t, web, "/views.publish", 2)
-			var v struct {
-				UserID string          `json:"user_id"`
-				View   json.RawMessage `json:"view"`
-			}
-			if err := json.Unmarshal(views[1].Raw, &v); err != nil {
-				t.Fatalf("views.publish body: %v", err)
-			}
-			if v.UserID != testUser || !strings.Contains(string(v.View), "1 answered") {
-				t.Errorf("refreshed view for %q: %.300s", v.UserID, v.View)
-			}
 			if err := two.a.Close(); err != nil { // every background job done
 				t.Fatal(err)
+			}
+			// Starting the quiz (`/cert quiz`) refreshed the tab too; the
+			// answer's refresh shows the answer.
+			answered := false
+			for _, c := range calls(web, "/views.publish")[1:] {
+				var v struct {
+					UserID string          `json:"user_id"`
+					View   json.RawMessage `json:"view"`
+				}
+				if err := json.Unmarshal(c.Raw, &v); err != nil {
+					t.Fatalf("views.publish body: %v", err)
+				}
+				answered = answered || v.UserID == testUser && strings.Contains(string(v.View), "1 answered")
+			}
+			if !answered {
+				t.Errorf("no refreshed view with the answer: %d views", len(calls(web, "/views.publish")))
 			}
 			for _, c := range calls(web, "/views.publish") {
 				if strings.Contains(string(c.Raw), "U0BOB") {
