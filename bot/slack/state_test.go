@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack/slacktest"
 
@@ -104,6 +105,22 @@ func waitCalls(t *testing.T, rec *recorder, path string, n int) []recorded {
 	}
 }
 
+// waitHomeRecorded waits (bounded) until st records that user opened the
+// Home tab: that is written just after views.publish answers, so a request
+// right after the publish may not see it yet.
+func waitHomeRecorded(t *testing.T, st bot.Store, user string) {
+	t.Helper()
+	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: user}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := st.HomeView(context.Background(), key); err == nil {
+			return
+		}
+		if time.Now().After(deadline) { // liveness bound, not a performance check
+			t.Fatalf("the Home tab of %s was never recorded", user)
+		}
+	}
+}
+
 // answerOne starts a one-question quiz with /cert through e and answers it
 // with its first button.
 func answerOne(t *testing.T, e *env, user string) {
@@ -144,6 +161,7 @@ func TestHomeRefreshedByAnotherReplica(t *testing.T) {
 			if !strings.Contains(string(first.Raw), "Welcome to certcoach") {
 				t.Fatalf("first view: %.300s", first.Raw)
 			}
+			waitHomeRecorded(t, st2, testUser)
 
 			answerOne(t, two, "U0BOB") // never opened the tab
 			answerOne(t, two, testUser)
