@@ -62,12 +62,17 @@ type DashboardAction struct {
 	Label, Command string
 }
 
-// Dashboard computes a user's dashboard (it creates the user on first
-// contact, as any command does).
+// Dashboard computes a user's dashboard. It only reads, and never creates
+// the user: it also runs in the background (a Home tab refresh), possibly
+// after they ran `forget`. A user not stored (yet, or any more) gets the
+// new user's dashboard, computed the same way for a user who has nothing.
 func (e *Engine) Dashboard(ctx context.Context, a Actor) (Dashboard, error) {
-	u, err := e.User(ctx, a)
-	if err != nil {
-		return Dashboard{}, err
+	u, err := e.store.UserByKey(ctx, userKey(a))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		u = storage.User{Key: userKey(a), TZ: validZone(a.TimeZone)} // ID 0: no rows
+	case err != nil:
+		return Dashboard{}, fmt.Errorf("dashboard: load user: %w", err)
 	}
 	cert := e.defaultCert(ctx, u)
 	outline := e.outlineFor(ctx, Request{Actor: a}, cert)

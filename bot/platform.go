@@ -46,15 +46,28 @@ func (e *Engine) HomeState(ctx context.Context, a Actor) (HomeState, error) {
 	return HomeState{Opened: true, ChartFile: v.ChartFile, ChartAt: v.ChartAt}, nil
 }
 
+// OpenHome is the actor opening their home screen themselves: first
+// contact, which creates the user as any command does, so that the visit
+// can be recorded and what they do next refreshes it. It is the only Home
+// path that creates a user: the dashboard and the record written after a
+// publish do not (see SetHomeState).
+func (e *Engine) OpenHome(ctx context.Context, a Actor) error {
+	_, err := e.User(ctx, a)
+	return err
+}
+
 // SetHomeState records that the actor's home screen shows s (Opened is
-// implied: only a screen they opened is published).
+// implied: only a screen they opened is published). It writes only while
+// the user exists, in one statement: a publish still in flight when they
+// ran `forget` (or the workspace was uninstalled) stores nothing and does
+// not bring them back.
 func (e *Engine) SetHomeState(ctx context.Context, a Actor, s HomeState) error {
-	u, err := e.User(ctx, a)
-	if err != nil {
-		return err
+	v := storage.HomeView{OpenedAt: e.clock.Now(), ChartFile: s.ChartFile, ChartAt: s.ChartAt}
+	err := e.store.SetHomeView(ctx, userKey(a), v)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // gone meanwhile: nothing to record
 	}
-	v := storage.HomeView{UserID: u.ID, OpenedAt: e.clock.Now(), ChartFile: s.ChartFile, ChartAt: s.ChartAt}
-	if err := e.store.SetHomeView(ctx, v); err != nil {
+	if err != nil {
 		return fmt.Errorf("home state: %w", err)
 	}
 	return nil
@@ -74,10 +87,14 @@ func (e *Engine) PlatformFile(ctx context.Context, a Actor, sum string) (string,
 // AddPlatformFile records a file the adapter uploaded for the actor, so that
 // `forget` (Reply.PlatformFiles) and an uninstall (WorkspaceFiles) can
 // delete it on the platform.
+//
+// It never creates the user (a chart uploaded while they ran `forget` must
+// not bring them back): a user gone meanwhile is an error, the file is not
+// recorded.
 func (e *Engine) AddPlatformFile(ctx context.Context, a Actor, fileID, sum string) error {
-	u, err := e.User(ctx, a)
+	u, err := e.store.UserByKey(ctx, userKey(a))
 	if err != nil {
-		return err
+		return fmt.Errorf("platform file: load user: %w", err)
 	}
 	f := storage.PlatformFile{UserID: u.ID, FileID: fileID, Sum: sum, CreatedAt: e.clock.Now()}
 	if err := e.store.AddPlatformFile(ctx, f); err != nil {

@@ -25,6 +25,30 @@ func TestPlatformState(t *testing.T) {
 		t.Fatalf("reading the home state stored the user: %v", err)
 	}
 	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	// Only opening the home screen creates the user: the dashboard, the
+	// record of the screen and the files never do.
+	noUser := func(when string) {
+		t.Helper()
+		if d, err := h.e.Dashboard(ctx, pat); err != nil || !d.New || len(d.Actions) == 0 {
+			t.Fatalf("%s: dashboard = %+v, %v", when, d, err)
+		}
+		if err := h.e.SetHomeState(ctx, pat, bot.HomeState{ChartFile: "F0", ChartAt: at}); err != nil {
+			t.Fatalf("%s: home state: %v", when, err)
+		}
+		if err := h.e.AddPlatformFile(ctx, pat, "F0", "00"); err == nil {
+			t.Fatalf("%s: a file recorded without the user", when)
+		}
+		if _, err := h.store.UserByKey(ctx, h.userKey("pat")); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("%s: the user was stored: %v", when, err)
+		}
+		if st, err := h.e.HomeState(ctx, pat); err != nil || st.Opened {
+			t.Fatalf("%s: home state = %+v, %v", when, st, err)
+		}
+	}
+	noUser("never seen")
+	if err := h.e.OpenHome(ctx, pat); err != nil {
+		t.Fatal(err)
+	}
 	if err := h.e.SetHomeState(ctx, pat, bot.HomeState{ChartFile: "F1", ChartAt: at}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,4 +83,5 @@ func TestPlatformState(t *testing.T) {
 	if ids, _ := h.e.WorkspaceFiles(ctx, pat.Platform, pat.Workspace); len(ids) != 0 {
 		t.Errorf("files kept after forget: %v", ids)
 	}
+	noUser("after forget") // a late Home tab refresh
 }

@@ -35,7 +35,7 @@ type Store interface {
 	DeletePlan(ctx context.Context, userID int64) (bool, error)
 
 	HomeView(ctx context.Context, key storage.UserKey) (storage.HomeView, error)
-	SetHomeView(ctx context.Context, v storage.HomeView) error
+	SetHomeView(ctx context.Context, key storage.UserKey, v storage.HomeView) error
 	AddPlatformFile(ctx context.Context, f storage.PlatformFile) error
 	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
 	PlatformFiles(ctx context.Context, userID int64) ([]string, error)

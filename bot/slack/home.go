@@ -15,6 +15,11 @@ import (
 // The App Home tab is the user's dashboard: published (views.publish) when
 // they open it, and again after they answer something once they have (the
 // engine keeps that per user, for every replica).
+//
+// Only the user opening the tab creates them (first contact, as a command
+// is). Building the dashboard and recording the tab never do: a publish
+// still in flight when they run `forget`, or when the workspace is
+// uninstalled, then stores nothing, and a forgotten user stays forgotten.
 
 // Dashboards is what the App Home needs from the engine.
 type Dashboards interface {
@@ -163,6 +168,16 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev
 	}
 }
 
+// openHome publishes the Home tab the user just opened, storing them first
+// if they are new so that the visit is recorded (see above).
+func (a *Adapter) openHome(ctx context.Context, cl *client, user string) {
+	if err := a.eng.OpenHome(ctx, a.actor(ctx, cl, user, "", "", followupWait)); err != nil {
+		a.log.Warn("slack: app_home_opened: cannot load the user", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	a.publishHome(ctx, cl, user, nil)
+}
+
 // republishHome refreshes the Home tab of a user who has opened it (on any
 // replica, at any time before), after something they did may have changed
 // it. The check is one indexed read.
@@ -216,7 +231,7 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 			a.log.Warn("slack: home action reply failed", "request_id", req.ID, "err", err)
 		}
 		if reply.DataDeleted {
-			a.deleteFiles(cl, reply.PlatformFiles) // and no dashboard: it would store the user again
+			a.deleteFiles(cl, reply.PlatformFiles) // and no dashboard: nothing is left to show
 			return
 		}
 		a.publishHome(ctx, cl, user, nil)

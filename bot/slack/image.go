@@ -59,8 +59,11 @@ func (a *Adapter) chartFile(ctx context.Context, cl *client, user string, img *b
 		return ""
 	}
 	if err := a.eng.AddPlatformFile(ctx, act, f.ID, sum); err != nil {
-		// Shown all the same; forget will not know to delete it.
-		a.log.Warn("slack: uploaded chart not recorded", "err", err)
+		// A file forget cannot know of must not stay: the user may be gone
+		// meanwhile (the record never creates them). Shown without it.
+		a.log.Warn("slack: uploaded chart not recorded; deleting it", "err", err)
+		a.deleteFiles(cl, []string{f.ID})
+		return ""
 	}
 	return f.ID
 }

@@ -31,7 +31,7 @@ func testHomeViewsAcrossReplicas(t *testing.T, open Opener) {
 		t.Fatalf("never opened: %v, want ErrNotFound", err)
 	}
 	opened := time.Unix(1000, 0).UTC()
-	if err := s.SetHomeView(ctx, storage.HomeView{UserID: u.ID, OpenedAt: opened}); err != nil {
+	if err := s.SetHomeView(ctx, k, storage.HomeView{OpenedAt: opened}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := replica.HomeView(ctx, k)
@@ -39,7 +39,7 @@ func testHomeViewsAcrossReplicas(t *testing.T, open Opener) {
 		t.Fatalf("home view = %+v, %v", got, err)
 	}
 	chartAt := time.Unix(2000, 0).UTC()
-	if err := replica.SetHomeView(ctx, storage.HomeView{UserID: u.ID, OpenedAt: opened, ChartFile: "F1", ChartAt: chartAt}); err != nil {
+	if err := replica.SetHomeView(ctx, k, storage.HomeView{OpenedAt: opened, ChartFile: "F1", ChartAt: chartAt}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.HomeView(ctx, k); err != nil || got.ChartFile != "F1" || !got.ChartAt.Equal(chartAt) {
@@ -61,6 +61,60 @@ func testHomeViewsAcrossReplicas(t *testing.T, open Opener) {
 	}
 	if _, err := replica.HomeView(ctx, k); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("after delete: %v, want ErrNotFound", err)
+	}
+}
+
+// testHomeViewNeedsTheUser: a home view written for a user who does not
+// exist, never did or was deleted (a late Home tab refresh racing
+// `forget`), is ErrNotFound and stores nothing: no home view, no user.
+func testHomeViewNeedsTheUser(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	k := storage.UserKey{Platform: "slack", Workspace: "T1", User: "U1"}
+	v := storage.HomeView{OpenedAt: time.Unix(1000, 0), ChartFile: "F1", ChartAt: time.Unix(900, 0)}
+	gone := func(when string) {
+		t.Helper()
+		if _, err := s.UserByKey(ctx, k); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("%s: the user exists: %v", when, err)
+		}
+		if _, err := replica.HomeView(ctx, k); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("%s: home view: %v, want ErrNotFound", when, err)
+		}
+	}
+	if err := s.SetHomeView(ctx, k, v); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("never seen: %v, want ErrNotFound", err)
+	}
+	gone("never seen")
+	u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := replica.SetHomeView(ctx, k, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Another user created since (in SQLite they may get the deleted one's
+	// ID) gets nothing from the late write.
+	u2, err := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "U2"}, "", "", time.Unix(2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.ChartFile = "F2"
+	for _, st := range []Store{s, replica} {
+		if err := st.SetHomeView(ctx, k, v); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("deleted: %v, want ErrNotFound", err)
+		}
+	}
+	gone("deleted")
+	if _, err := s.HomeView(ctx, u2.Key); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("another user has a home view: %v", err)
+	}
+	if u2.ID != u.ID {
+		if n, err := s.CountUserRows(ctx, u.ID); err != nil || n != 0 {
+			t.Fatalf("rows left for the deleted user: %d, %v", n, err)
+		}
 	}
 }
 

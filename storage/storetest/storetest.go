@@ -76,7 +76,7 @@ type Store interface {
 	LeaderPlace(ctx context.Context, userID int64, platform, workspace string, since, until time.Time) (place, of int, err error)
 
 	HomeView(ctx context.Context, key storage.UserKey) (storage.HomeView, error)
-	SetHomeView(ctx context.Context, v storage.HomeView) error
+	SetHomeView(ctx context.Context, key storage.UserKey, v storage.HomeView) error
 	AddPlatformFile(ctx context.Context, f storage.PlatformFile) error
 	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
 	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
@@ -133,6 +133,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"SlackInstallations", testSlackInstallations},
 		{"DeleteWorkspace", testDeleteWorkspace},
 		{"HomeViewsAcrossReplicas", testHomeViewsAcrossReplicas},
+		{"HomeViewNeedsTheUser", testHomeViewNeedsTheUser},
 		{"PlatformFiles", testPlatformFiles},
 		{"OAuthStates", testOAuthStates},
 		{"RateBudgetShared", testRateBudgetShared},
@@ -334,14 +335,15 @@ func testDeleteUserCascades(t *testing.T, open Opener) {
 	s := open(t)
 	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "x"}, "", "", time.Unix(1, 0))
 	other, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "y"}, "", "", time.Unix(1, 0))
-	for _, id := range []int64{u.ID, other.ID} {
+	for _, uu := range []storage.User{u, other} {
+		id := uu.ID
 		if err := recordN(ctx, s, id, "a"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetPlan(ctx, storage.Plan{UserID: id, Cert: "cism", ExamDate: "2027-01-01", PerDay: 5, StartDay: "2026-11-25", Created: time.Unix(1, 0)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetHomeView(ctx, storage.HomeView{UserID: id, OpenedAt: time.Unix(1, 0), ChartFile: "F1", ChartAt: time.Unix(2, 0)}); err != nil {
+		if err := s.SetHomeView(ctx, uu.Key, storage.HomeView{OpenedAt: time.Unix(1, 0), ChartFile: "F1", ChartAt: time.Unix(2, 0)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: id, FileID: "F1", Sum: "s1", CreatedAt: time.Unix(2, 0)}); err != nil {

@@ -32,17 +32,32 @@ func (s *Store) HomeView(ctx context.Context, key storage.UserKey) (storage.Home
 	return v, nil
 }
 
-// SetHomeView stores (replacing) a user's home view.
-func (s *Store) SetHomeView(ctx context.Context, v storage.HomeView) error {
+// SetHomeView stores (replacing) the home view of the user behind key
+// (v.UserID is not used), or returns ErrNotFound when there is no such user.
+// The user is looked up in the same statement: a home view written after
+// the user was deleted (a late refresh racing `forget` or an uninstall)
+// stores nothing, and never attaches to another user.
+func (s *Store) SetHomeView(ctx context.Context, key storage.UserKey, v storage.HomeView) error {
 	var chartAt int64
 	if !v.ChartAt.IsZero() {
 		chartAt = v.ChartAt.Unix()
 	}
-	_, err := s.exec(ctx, `INSERT INTO home_views (user_id, opened_at, chart_file, chart_at) VALUES (?, ?, ?, ?)
+	// The casts type the parameters for PostgreSQL (a SELECT list gives
+	// them none); the WHERE keeps SQLite from reading ON CONFLICT as a join
+	// clause.
+	res, err := s.exec(ctx, `INSERT INTO home_views (user_id, opened_at, chart_file, chart_at)
+		SELECT u.id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM users u WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ?
 		ON CONFLICT (user_id) DO UPDATE SET opened_at = excluded.opened_at, chart_file = excluded.chart_file, chart_at = excluded.chart_at`,
-		v.UserID, v.OpenedAt.Unix(), v.ChartFile, chartAt)
+		v.OpenedAt.Unix(), v.ChartFile, chartAt, key.Platform, key.Workspace, key.User)
 	if err != nil {
 		return fmt.Errorf("store home view: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store home view: %w", err)
+	}
+	if n == 0 {
+		return storage.ErrNotFound
 	}
 	return nil
 }

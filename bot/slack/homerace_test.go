@@ -1,0 +1,98 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
+)
+
+// TestForgetDuringHomePublish: a Home tab publish still in flight when the
+// user runs `forget` (the refresh after a command, or the tab they just
+// opened) stores nothing once it returns: no user, no Home tab record. The
+// fake Slack holds that views.publish until forget has answered.
+func TestForgetDuringHomePublish(t *testing.T) {
+	cases := []struct {
+		name    string
+		publish func(t *testing.T, e *env) // makes the publish that is held
+	}{
+		{"refresh after a command", func(t *testing.T, e *env) {
+			if status, msg := e.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK {
+				t.Fatalf("quiz: %d %.300s", status, msg.raw)
+			}
+		}},
+		{"opening the tab", func(t *testing.T, e *env) {
+			opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.3"}
+			if status, body := e.signed("application/json", eventBody("EvHome2", opened)); status != http.StatusOK {
+				t.Fatalf("app_home_opened: %d %s", status, body)
+			}
+		}},
+	}
+	for _, db := range replicaDBs {
+		for _, c := range cases {
+			t.Run(db.name+"/"+c.name, func(t *testing.T) {
+				st, _ := db.open(t)
+				web, hooks := newRecorder(), newRecorder()
+				var hold, uploaded atomic.Bool
+				held, release := make(chan struct{}), make(chan struct{})
+				var api *slacktest.Server
+				api = newFakeSlack(t, web, map[string]http.HandlerFunc{"/files.getUploadURLExternal": func(w http.ResponseWriter, r *http.Request) {
+					// The first chart upload fails: the tab opened without
+					// one, so the refresh has a new state to record.
+					if !uploaded.Swap(true) {
+						_, _ = io.WriteString(w, `{"ok":false,"error":"not_allowed"}`)
+						return
+					}
+					_, _ = fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0FILE"}`, api.GetAPIURL()+"upload/F0FILE")
+				}, "/views.publish": func(w http.ResponseWriter, r *http.Request) {
+					raw, _ := io.ReadAll(r.Body)
+					if hold.CompareAndSwap(true, false) {
+						close(held)
+						<-release
+					}
+					web.add(recorded{Path: r.URL.Path, Raw: raw})
+					_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+				}})
+				e := newReplica(t, st, api, web, hooks, newHookServer(t, hooks))
+
+				// A user with an answer who opened the tab: it shows their
+				// dashboard and is recorded.
+				answerOne(t, e, testUser)
+				opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+				if status, body := e.signed("application/json", eventBody("EvHome1", opened)); status != http.StatusOK {
+					t.Fatalf("app_home_opened: %d %s", status, body)
+				}
+				waitHomeRecorded(t, st, testUser)
+
+				hold.Store(true)
+				c.publish(t, e)
+				<-held // the dashboard is built and being published
+				if _, msg := e.slash(testUser, "forget yes"); !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
+					t.Fatalf("forget yes: %.300s", msg.raw)
+				}
+				close(release)
+				if err := e.a.Close(); err != nil { // every background job done
+					t.Fatal(err)
+				}
+
+				ctx := context.Background()
+				key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
+				if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+					t.Errorf("the forgotten user is stored again: %v", err)
+				}
+				if _, err := st.HomeView(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+					t.Errorf("the forgotten user has a Home tab record: %v", err)
+				}
+			})
+		}
+	}
+}
