@@ -445,6 +445,10 @@ func TestSlackUninstallDeletesChartFiles(t *testing.T) {
 	}
 
 	two := charted("T0TWO")
+	// The record is written after the upload answers; one written after
+	// the uninstall finds no user and deletes the file again, with the
+	// token taken before it was revoked.
+	waitFor(t, func() bool { return files("T0TWO") == 1 }, "T0TWO's chart recorded")
 	revoked := map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"bot": []string{"U0BOTT0TWO"}}}
 	if res, _ := sl.Event(ctx, "T0TWO", "Ev2", revoked); res.Status != 200 {
 		t.Fatalf("tokens_revoked: %d", res.Status)
