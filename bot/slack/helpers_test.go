@@ -251,6 +251,29 @@ func (e *env) post(contentType string, body []byte, secret string, ts int64) (in
 	return res.StatusCode, out
 }
 
+// deliverEvent posts a signed Events API body to url as Slack does; a
+// retry above 0 carries Slack's retry headers. Anything but a 200 fails t.
+func deliverEvent(t *testing.T, url string, body []byte, retry int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	ts := time.Now().Unix()
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(ts))
+	req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, body))
+	if retry > 0 {
+		req.Header.Set("X-Slack-Retry-Num", fmt.Sprint(retry))
+		req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("delivery %d: %d", retry, res.StatusCode)
+	}
+}
+
 func (e *env) signed(contentType string, body []byte) (int, []byte) {
 	return e.post(contentType, body, testSecret, time.Now().Unix())
 }

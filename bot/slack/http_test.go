@@ -335,23 +335,7 @@ func TestRetriedEventProcessedOnce(t *testing.T) {
 	e := newEnv(t)
 	body := eventBody("Ev0RETRY", mention("<@"+botUser+"> compare", "1700000000.000009"))
 	for i := range 3 {
-		req, _ := http.NewRequest(http.MethodPost, e.srv.URL, bytes.NewReader(body))
-		ts := time.Now().Unix()
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(ts))
-		req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, body))
-		if i > 0 {
-			req.Header.Set("X-Slack-Retry-Num", fmt.Sprint(i))
-			req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("delivery %d: %d", i, res.StatusCode)
-		}
+		deliverEvent(t, e.srv.URL, body, i)
 	}
 	if err := e.a.Close(); err != nil { // waits for every background job
 		t.Fatal(err)

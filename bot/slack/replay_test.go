@@ -1,11 +1,9 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,23 +57,7 @@ func TestRetriedMentionWhileAnswering(t *testing.T) {
 			body := eventBody("Ev0SLOWASK", mention("<@"+botUser+"> how long is the cissp exam?", "1700000000.000042"))
 			deliver := func(e *env, retry int) {
 				t.Helper()
-				req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/slack/events", bytes.NewReader(body))
-				ts := time.Now().Unix()
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(ts))
-				req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, body))
-				if retry > 0 {
-					req.Header.Set("X-Slack-Retry-Num", fmt.Sprint(retry))
-					req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
-				}
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					t.Fatalf("delivery %d: %d", retry, res.StatusCode)
-				}
+				deliverEvent(t, e.srv.URL+"/slack/events", body, retry)
 			}
 			deliver(one, 0)
 			select {
