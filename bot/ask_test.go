@@ -258,6 +258,9 @@ func TestAskBlind(t *testing.T) {
 		for _, m := range s2.misses {
 			t.Logf("miss: %s", m)
 		}
+		if float64(s2.led) < 0.9*float64(s2.total) {
+			t.Errorf("blind_tuning2: %d/%d led by the right fact, below the floor of 90%%", s2.led, s2.total)
+		}
 	}
 	// A floor just under the score reached, not 100%: these are harder than
 	// the real sets, and some labels are the writers' judgement calls.

@@ -782,12 +782,12 @@ func (b *Base) earlierKey(text string, q *Analysis, asked bool) string {
 			if !ok || len(q.Exams) > 0 && !q.Names(c.ID) {
 				continue
 			}
-			now := ""
+			var now []string
 			if cur, ok := c.Fact(q.Attributes[0]); ok {
-				now = cur.Text
+				now = numbers(cur.Text)
 			}
 			if slices.ContainsFunc(numbers(f.Text), func(n string) bool {
-				return slices.Contains(quoted, n) && !slices.Contains(numbers(now), n)
+				return slices.Contains(quoted, n) && !slices.Contains(now, n)
 			}) {
 				return k
 			}

@@ -37,12 +37,8 @@ func (h heldEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 func TestRetriedMentionWhileAnswering(t *testing.T) {
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
-			st1, st2 := db.open(t)
-			web, hooks := newRecorder(), newRecorder()
-			api := newFakeSlack(t, web, nil)
-			hookURL := newHookServer(t, hooks)
-			one := newReplica(t, st1, api, web, hooks, hookURL)
-			two := newReplica(t, st2, api, web, hooks, hookURL)
+			one, two, _ := twoReplicas(t, db.open)
+			web := one.web
 			held := heldEngine{Engine: one.a.eng, entered: make(chan struct{}, 1), release: make(chan struct{})}
 			one.a.eng = held
 			released := false
@@ -94,12 +90,8 @@ func TestRetriedMentionWhileAnswering(t *testing.T) {
 func TestSlashCommandRefreshesHome(t *testing.T) {
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
-			st1, st2 := db.open(t)
-			web, hooks := newRecorder(), newRecorder()
-			api := newFakeSlack(t, web, nil)
-			hookURL := newHookServer(t, hooks)
-			one := newReplica(t, st1, api, web, hooks, hookURL)
-			two := newReplica(t, st2, api, web, hooks, hookURL)
+			one, two, st2 := twoReplicas(t, db.open)
+			web := one.web
 
 			opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
 			if status, body := one.signed("application/json", eventBody("EvHomeSlash", opened)); status != http.StatusOK {
@@ -131,7 +123,7 @@ func TestSlashCommandRefreshesHome(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			three := newReplica(t, st2, api, web, hooks, hookURL)
+			three := newReplica(t, st2, one.api, web, one.hooks, one.hookURL)
 			three.slash(testUser, "compare")
 			if status, msg := three.slash(testUser, "forget yes"); status != http.StatusOK || !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
 				t.Fatalf("forget yes: %d %.300s", status, msg.raw)

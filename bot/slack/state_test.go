@@ -146,12 +146,8 @@ func answerOne(t *testing.T, e *env, user string) {
 func TestHomeRefreshedByAnotherReplica(t *testing.T) {
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
-			st1, st2 := db.open(t)
-			web, hooks := newRecorder(), newRecorder()
-			api := newFakeSlack(t, web, nil)
-			hookURL := newHookServer(t, hooks)
-			one := newReplica(t, st1, api, web, hooks, hookURL)
-			two := newReplica(t, st2, api, web, hooks, hookURL)
+			one, two, st2 := twoReplicas(t, db.open)
+			web := one.web
 
 			opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
 			if status, body := one.signed("application/json", eventBody("EvHome1", opened)); status != http.StatusOK {
@@ -287,6 +283,18 @@ func TestForgetWhenFilesDeleteFails(t *testing.T) {
 	if n := e.count("platform_files") + e.count("users") + e.count("answers"); n != 0 {
 		t.Errorf("%d rows left after forget", n)
 	}
+}
+
+// twoReplicas starts two adapters, each on its own handle of one fresh
+// database, sharing one fake Slack and one response_url server: two
+// processes of one deployment. st2 is the second one's store.
+func twoReplicas(t *testing.T, open func(*testing.T) (replicaStore, replicaStore)) (one, two *env, st2 replicaStore) {
+	t.Helper()
+	st1, st2 := open(t)
+	web, hooks := newRecorder(), newRecorder()
+	api := newFakeSlack(t, web, nil)
+	hookURL := newHookServer(t, hooks)
+	return newReplica(t, st1, api, web, hooks, hookURL), newReplica(t, st2, api, web, hooks, hookURL), st2
 }
 
 // TestRestartKeepsHomeChart: a refresh after an answer reuses the chart the
