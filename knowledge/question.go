@@ -1474,6 +1474,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case q.DomainN > 0 && len(q.Terms) > 0 && c.outweighs("define"):
 		// "reference monitor concept for cissp domain 3, can someone explain"
 		return AskDefine
+	case q.DomainN > 0 && intents["domain-weights"] && intents["earlier"]:
+		// "did domain 8's weight drop in the refresh": the weights list
+		// says what moved between the outlines.
+		return AskDomainWeights
 	case q.DomainN > 0:
 		return AskDomain
 	case intents["domain-weights"] && intents["where"] && c.beats("domain-weights", "where"):
@@ -1830,7 +1834,7 @@ func dropInside(ms, others []match, only string) []match {
 		for _, o := range others {
 			// A gap may hold a stronger cue: "who is ... for" does not
 			// swallow "eligible".
-			if (only == "" || m.t.kind == only) && o.n > m.n && o.content >= m.content && o.start <= m.start && m.end <= o.end {
+			if (only == "" || m.t.kind == only) && o.n > m.n && o.content >= m.content && o.start <= m.start && m.end <= o.end && !inDefineGap(m, o) {
 				inside = true
 				break
 			}
@@ -1840,6 +1844,16 @@ func dropInside(ms, others []match, only string) []match {
 		}
 	}
 	return out
+}
+
+// inDefineGap reports whether m lies in the gap of define cue o: "how
+// does ... work" frames the subject it holds, it does not replace it.
+func inDefineGap(m, o match) bool {
+	i := slices.Index(o.toks, gap)
+	if o.t.kind != "intent" || o.t.key != "define" || i < 0 {
+		return false
+	}
+	return m.start >= o.start+i && m.end <= o.end-(len(o.toks)-i-1)
 }
 
 // factTerm reports whether a term names a fact key ("cpe") that other

@@ -17,6 +17,13 @@ func TestAnalyze(t *testing.T) {
 		first string // first attribute, refusal class, term or topic
 	}{
 		{"where do I sit the cissp exam", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
+		// A define cue with a gap frames the subject it holds, even an
+		// everyday word ("salt"); it does not swallow it.
+		{"how does salt work", nil, knowledge.AskDefine, "salt"},
+		{"why is siem important?", nil, knowledge.AskDefine, "siem"},
+		{"how do containers work", nil, knowledge.AskDefine, "containers"},
+		// A domain's weight asked with how it moved: the list says what moved.
+		{"did domain 8's weight drop in the 2024 cissp refresh", []string{"cissp"}, knowledge.AskDomainWeights, ""},
 		// Asking of "it" after a context that says more of what it is.
 		{"A friend said you get a full year after registering to sit CISM. I thought it was shorter now?", []string{"cism"}, knowledge.AskFact, "exam.window"},
 		// Numbers one fact gives, quoted with nothing else asked.
