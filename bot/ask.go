@@ -186,8 +186,12 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 		// cisa still count for the waiver": what was cut, not the waiver rule).
 		name := strings.ToLower(a.Uncovered[0])
 		about := func(k string) bool { return slices.Contains(e.kb.Vocab.UncoveredKeys, k) }
+		// Another certification named beside the experience asked ("I
+		// hold a CISA: does that help with the CISM experience") asks
+		// whether it counts: the waiver facts that name it.
+		experience := func(k string) bool { return strings.HasPrefix(k, "experience.") }
 		keys := a.Attributes
-		if slices.ContainsFunc(keys, about) {
+		if slices.ContainsFunc(keys, about) || slices.ContainsFunc(keys, experience) {
 			keys = append(slices.Clip(keys), e.kb.Vocab.UncoveredKeys...)
 		}
 		if r, ok := e.firstFact(keys, certs, func(_ string, f *knowledge.Fact) bool { return strings.Contains(strings.ToLower(f.Text), name) }); ok {

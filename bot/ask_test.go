@@ -321,6 +321,8 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask what proportion of the cissp exam is domain 1", []string{"16%"}, []string{"Pass rates"}},
 		{"ask what is the cissp application fee", []string{"name no fee for the application"}, []string{"US$50"}},
 		{"ask what happens if i dont pay the cissp amf", []string{"US$135", "do not say what happens if it goes unpaid"}, []string{"ISACA"}},
+		// Another certification held beside the experience asked: whether it counts.
+		{"ask I hold a CISA. Does that help with the CISM experience requirement?", []string{"Waiver categories", "CISA or CISSP"}, []string{"ISC2"}},
 		{"ask does cisa still count for the cissp waiver", []string{"dropping CISA", "Note: unconfirmed"}, []string{"ISACA"}},
 		{"ask how much do i pay for the cissp exam", []string{"US$749"}, []string{"Salaries"}},
 		{"ask which book should i buy for cism", []string{"recommends no vendor", "3 Nov 2026"}, []string{"CISSP"}},
