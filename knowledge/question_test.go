@@ -22,6 +22,7 @@ func TestAnalyze(t *testing.T) {
 		{"how does salt work", nil, knowledge.AskDefine, "salt"},
 		{"why is siem important?", nil, knowledge.AskDefine, "siem"},
 		{"how do containers work", nil, knowledge.AskDefine, "containers"},
+		{"how does the cism exam work", []string{"cism"}, knowledge.AskFact, "exam.items"},
 		// A domain's weight asked with how it moved: the list says what moved.
 		{"did domain 8's weight drop in the 2024 cissp refresh", []string{"cissp"}, knowledge.AskDomainWeights, ""},
 		// Asking of "it" after a context that says more of what it is.
