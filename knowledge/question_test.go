@@ -23,6 +23,7 @@ func TestAnalyze(t *testing.T) {
 		{"why is siem important?", nil, knowledge.AskDefine, "siem"},
 		{"how do containers work", nil, knowledge.AskDefine, "containers"},
 		{"how does the cism exam work", []string{"cism"}, knowledge.AskFact, "exam.items"},
+		{"what do i need to get the cism", []string{"cism"}, knowledge.AskFact, "experience.requirement"},
 		// A domain's weight asked with how it moved: the list says what moved.
 		{"did domain 8's weight drop in the 2024 cissp refresh", []string{"cissp"}, knowledge.AskDomainWeights, ""},
 		// Asking of "it" after a context that says more of what it is.
