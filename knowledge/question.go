@@ -985,12 +985,28 @@ func (q *Analysis) comparesNothing() bool {
 }
 
 // mentionsIt reports whether s has a pronoun that can stand for a subject
-// named before it.
+// named before it. "IT" in capitals, or "it" before a word of the field
+// ("10 years in it audit"), is information technology.
 func mentionsIt(s string) bool {
-	for w := range strings.FieldsFuncSeq(strings.Map(lowerRune, s), notWordRune) {
-		if w == "it" || w == "that" || w == "this" {
+	words := strings.FieldsFunc(s, notWordRune)
+	for i, w := range words {
+		switch strings.Map(lowerRune, w) {
+		case "that", "this":
 			return true
+		case "it":
+			if w != "IT" && !itField(strings.Map(lowerRune, at(words, i+1))) {
+				return true
+			}
 		}
+	}
+	return false
+}
+
+// itField reports whether w, after "it", makes it the IT field.
+func itField(w string) bool {
+	switch w {
+	case "audit", "auditor", "auditing", "security", "support", "experience", "industry", "field", "background", "job", "jobs", "role", "roles", "career", "manager", "management", "admin", "operations", "governance", "risk":
+		return true
 	}
 	return false
 }
@@ -1142,7 +1158,7 @@ func (b *Base) analyze(text string) Analysis {
 	cues, subjects = settleOverlaps(cues, subjects)
 	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
 	if !mentionsIt(text) {
-		subjects = a.dropBackground(toks, subjects)
+		cues, subjects = a.dropBackground(toks, cues, subjects)
 	}
 	termMs := ofKind(subjects, "term")
 	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, outlineKeys: b.Vocab.OutlineKeys, weightsKeys: b.Vocab.WeightsKeys, orderWords: a.order, toks: toks}
@@ -1741,11 +1757,12 @@ func (a *analyzer) dropAmbiguous(ms []match, full *[]match) []match {
 	return out
 }
 
-// dropBackground drops the topics named in the few words after a
-// background phrase ("i am a network engineer"): they say who asks. A
-// question that points back with "it" may be asking about them ("I work in
-// incident response. Which exam covers it more?"), so it keeps them.
-func (a *analyzer) dropBackground(toks []string, subjects []match) []match {
+// dropBackground drops the topics, and the fact cues of one everyday word,
+// named in the few words after a background phrase ("i am a network
+// engineer", "10 years in audit"): they say who asks. A question that
+// points back with "it" may be asking about them ("I work in incident
+// response. Which exam covers it more?"), so it keeps them.
+func (a *analyzer) dropBackground(toks []string, cues, subjects []match) ([]match, []match) {
 	const span = 4 // words after the phrase that describe the asker
 	for _, p := range a.background {
 		for i := range toks {
@@ -1753,12 +1770,14 @@ func (a *analyzer) dropBackground(toks []string, subjects []match) []match {
 			if end <= i {
 				continue
 			}
-			subjects = slices.DeleteFunc(subjects, func(m match) bool {
-				return m.t.kind == "topic" && m.start >= end && m.start < end+span
+			in := func(m match) bool { return m.start >= end && m.start < end+span }
+			subjects = slices.DeleteFunc(subjects, func(m match) bool { return m.t.kind == "topic" && in(m) })
+			cues = slices.DeleteFunc(cues, func(m match) bool {
+				return m.t.kind == "attr" && len(m.toks) == 1 && a.everyday[m.toks[0]] && in(m)
 			})
 		}
 	}
-	return subjects
+	return cues, subjects
 }
 
 // settleOverlaps drops the cues and subjects that lie inside a longer
