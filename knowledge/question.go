@@ -1218,7 +1218,7 @@ func (b *Base) analyze(text string) Analysis {
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
 	q.AlsoAsked = alsoAsked(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
-	q.Refusal = c.refusal(len(q.Exams) == 2)
+	q.Refusal = c.refusal(len(q.Exams))
 	if q.Refusal == "worth-it" && len(q.Exams) == 0 && len(q.Terms) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] }) {
 		// "why bother salting passwords": a concept's worth is asked, not a
 		// certification's ("are these certs worth it with ai"), and its
@@ -1285,9 +1285,10 @@ func (a *analyzer) issuerAsked(toks []string, attrs []match) string {
 	return ""
 }
 
-// refusal returns the refusal class the question asks for, or "". both
-// says whether both exams are named.
-func (c *cueSet) refusal(both bool) string {
+// refusal returns the refusal class the question asks for, or "", given
+// how many exams are named.
+func (c *cueSet) refusal(exams int) string {
+	both := exams == 2
 	refusals := c.yieldWeak()
 	if len(refusals) == 0 || len(c.attrs) > 0 && factOverRefusal(strongest(c.attrs), strongest(refusals)) {
 		return ""
@@ -1302,6 +1303,11 @@ func (c *cueSet) refusal(both bool) string {
 	// (a which-first phrase of their names alone) are compared too.
 	alternatives := slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "which-first" && m.content == 0 })
 	if (class == "worth-it" || class == "personal-difficulty") && both && (r.content < 2 || r.weak) && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
+		return ""
+	}
+	// "is the new cism harder" asks how hard one exam is; "is cism harder
+	// than cissp" and "which exam is easier" weigh the two.
+	if class == "personal-difficulty" && r.weak && exams != 1 && c.intents["which-first"] {
 		return ""
 	}
 	return class

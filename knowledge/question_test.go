@@ -27,6 +27,9 @@ func TestAnalyze(t *testing.T) {
 		// Words that describe the asker ("10 years in IT audit") are not what is asked.
 		{"i have 10 years in it audit, cism or cissp?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		{"I work in audit, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		// How hard one exam is: no source says; the two weighed: which first.
+		{"is the new cism harder", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},
+		{"is cism harder than cissp", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		// A domain's weight asked with how it moved: the list says what moved.
 		{"did domain 8's weight drop in the 2024 cissp refresh", []string{"cissp"}, knowledge.AskDomainWeights, ""},
 		// Asking of "it" after a context that says more of what it is.
