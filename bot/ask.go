@@ -56,10 +56,16 @@ func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 		}
 	}
 	intro := fmt.Sprintf("My sources say nothing on %s, so I won't guess: %s own pages are the place to check.", a.Detail, strings.Join(bodies, " or "))
-	if r.Body != "" || len(r.Fields) > 0 || r.Table != nil {
-		intro += " The nearest they give:"
+	switch {
+	case len(r.Refs) == 0:
+		// Nothing near it either: the "no good answer" text would only
+		// repeat that.
+		r.Body = intro
+	case r.Body != "" || len(r.Fields) > 0 || r.Table != nil:
+		r.Body = intro + " The nearest they give:\n\n" + r.Body
+	default:
+		r.Body = intro
 	}
-	r.Body = strings.TrimSpace(intro + "\n\n" + r.Body)
 	r.Refs = append([]string{"refuse:detail"}, r.Refs...)
 	return r
 }

@@ -321,6 +321,10 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask what proportion of the cissp exam is domain 1", []string{"16%"}, []string{"Pass rates"}},
 		{"ask what is the cissp application fee", []string{"name no fee for the application"}, []string{"US$50"}},
 		{"ask what happens if i dont pay the cissp amf", []string{"US$135", "do not say what happens if it goes unpaid"}, []string{"ISACA"}},
+		// A detail no source gives, with nothing near it: said once, no "nearest" left dangling.
+		{"ask cism test center in dubai", []string{"say nothing on test centre locations"}, []string{"The nearest they give", "I don't have a good answer"}},
+		// A price asked for a country: the exam fee.
+		{"ask how much is cissp in india", []string{"US$749"}, nil},
 		// Another certification held beside the experience asked: whether it counts.
 		{"ask I hold a CISA. Does that help with the CISM experience requirement?", []string{"Waiver categories", "CISA or CISSP"}, []string{"ISC2"}},
 		{"ask does cisa still count for the cissp waiver", []string{"dropping CISA", "Note: unconfirmed"}, []string{"ISACA"}},
