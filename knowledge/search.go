@@ -74,7 +74,7 @@ func (b *Base) entries(today time.Time) []Entry {
 			}
 			out = append(out, Entry{Ref: fmt.Sprintf("domain:%s:%d", o.ID, d.N), Kind: "domain", Cert: o.Cert,
 				Title: fmt.Sprintf("%s Domain %d: %s", cert, d.N, d.Name),
-				Text:  fmt.Sprintf("%s domain %d (%s outline, %d%%). %s %s", cert, d.N, o.Version, d.Weight, d.Summary, strings.Join(objs, "; ")),
+				Text:  strings.TrimSpace(fmt.Sprintf("%s domain %d (%s outline, %d%%). %s %s", cert, d.N, o.Version, d.Weight, d.Summary, strings.Join(objs, "; "))),
 				Cite:  &o.Cite, keys: strings.Join(d.Aliases, " ") + fmt.Sprintf(" domain %d", d.N), stale: stale || o.Status == StatusSuperseded})
 		}
 	}
