@@ -1232,6 +1232,13 @@ func (b *Base) analyze(text string) Analysis {
 		delete(c.intentCue, "compare")
 	}
 	q.Ask = c.decide(&q)
+	if q.Ask == AskWhere && len(q.Terms) == 0 && len(q.Attributes) > 0 && !c.placeAsked() {
+		// Coverage asked of a topic that is in no outline ("does the
+		// cissp fee include training": cost) asks the fact named.
+		if t, ok := b.Topic(q.Topic); ok && len(t.Domains) == 0 && len(t.Objectives) == 0 {
+			q.Ask, q.Topic = AskFact, ""
+		}
+	}
 	if q.Ask == AskFact && len(q.Attributes) == 0 {
 		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
 		q.Attributes = []string{"full_name"}
@@ -1361,7 +1368,18 @@ func (c *cueSet) outweighs(k string) bool {
 // one that only names an outline (OutlineKeys) does not count.
 func (c *cueSet) factOverWhere() bool {
 	attrs := slices.DeleteFunc(slices.Clone(c.attrs), func(m match) bool { return slices.Contains(c.outlineKeys, m.t.key) })
-	return len(attrs) > 0 && stronger(strongest(attrs), c.intentCue["where"])
+	if len(attrs) == 0 {
+		return false
+	}
+	// Coverage asked of terms that are all fact words ("is the amf
+	// included in the cissp fee") asks the fact, not where they sit.
+	over := func(t match) bool {
+		return slices.ContainsFunc(attrs, func(a match) bool { return a.start < t.end && t.start < a.end })
+	}
+	if !c.placeAsked() && len(c.terms) > 0 && !slices.ContainsFunc(c.terms, func(t match) bool { return !over(t) }) {
+		return true
+	}
+	return stronger(strongest(attrs), c.intentCue["where"])
 }
 
 // placeAsked reports whether the question asks where a subject sits in
@@ -1871,11 +1889,13 @@ func dropInside(ms, others []match, only string) []match {
 	return out
 }
 
-// inDefineGap reports whether m lies in the gap of define cue o: "how
-// does ... work" frames the subject it holds, it does not replace it.
+// inDefineGap reports whether m lies in the gap of a define cue or of a
+// where cue about coverage: "how does ... work" and "does ... include"
+// frame what they hold, they do not replace it ("does the cissp fee
+// include training" asks about the fee).
 func inDefineGap(m, o match) bool {
 	i := slices.Index(o.toks, gap)
-	if o.t.kind != "intent" || o.t.key != "define" || i < 0 {
+	if o.t.kind != "intent" || !(o.t.key == "define" || o.t.key == "where" && o.weak) || i < 0 {
 		return false
 	}
 	return m.start >= o.start+i && m.end <= o.end-(len(o.toks)-i-1)

@@ -27,6 +27,10 @@ func TestAnalyze(t *testing.T) {
 		// Words that describe the asker ("10 years in IT audit") are not what is asked.
 		{"i have 10 years in it audit, cism or cissp?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		{"I work in audit, CISM or CISSP?", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		// Coverage asked of fact words is the fact, not where they sit.
+		{"does the cissp fee include training", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
+		{"is the amf included in the cissp fee", []string{"cissp"}, knowledge.AskFact, "fee.amf"},
+		{"how long are cissp results valid before endorsement", []string{"cissp"}, knowledge.AskFact, "endorsement"},
 		// How hard one exam is: no source says; the two weighed: which first.
 		{"is the new cism harder", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},
 		{"is cism harder than cissp", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
