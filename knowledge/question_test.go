@@ -31,6 +31,8 @@ func TestAnalyze(t *testing.T) {
 		{"does the cissp fee include training", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
 		{"is the amf included in the cissp fee", []string{"cissp"}, knowledge.AskFact, "fee.amf"},
 		{"how long are cissp results valid before endorsement", []string{"cissp"}, knowledge.AskFact, "endorsement"},
+		// "write the exam" is Indian English for taking it.
+		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
 		{"is the new cism harder", []string{"cism"}, knowledge.AskRefusal, "personal-difficulty"},
 		{"is cism harder than cissp", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
