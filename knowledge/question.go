@@ -1214,7 +1214,7 @@ func (b *Base) analyze(text string) Analysis {
 	if len(q.Exams) == 2 && c.intents["which-first"] && !c.intents["compare"] {
 		keys = b.withWhichFirst(c.attrs, keys)
 	}
-	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2)
+	q.Attributes = b.betweenExams(keys, len(q.Exams) == 2 && !a.examsJoined(toks))
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
 	q.AlsoAsked = alsoAsked(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
@@ -1578,6 +1578,33 @@ func tiedKeys(attrs []match, keys []string) int {
 		n++
 	}
 	return n
+}
+
+// examsJoined reports whether the two exam names are joined as the same
+// part of the question ("waive for cissp and for cism", "cism or cissp"):
+// both are asked about alike, neither helps with the other.
+func (a *analyzer) examsJoined(toks []string) bool {
+	last := -1
+	for i, t := range toks {
+		if a.examTok[t] == "" {
+			continue
+		}
+		if last >= 0 && a.examTok[toks[last]] != a.examTok[t] && i-last <= 3 {
+			joined := true
+			for _, w := range toks[last+1 : i] {
+				switch w {
+				case "and", "or", "for", "the", "vs", "versus", "&":
+				default:
+					joined = false
+				}
+			}
+			if joined {
+				return true
+			}
+		}
+		last = i
+	}
+	return false
 }
 
 // betweenExams drops the keys about one exam helping with the other unless

@@ -31,6 +31,8 @@ func TestAnalyze(t *testing.T) {
 		{"does the cissp fee include training", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
 		{"is the amf included in the cissp fee", []string{"cissp"}, knowledge.AskFact, "fee.amf"},
 		{"how long are cissp results valid before endorsement", []string{"cissp"}, knowledge.AskFact, "endorsement"},
+		// Both exams asked about alike: neither helps with the other.
+		{"how many years does a masters degree waive for cissp and cism", []string{"cism", "cissp"}, knowledge.AskFact, "experience.waiver-degree"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
