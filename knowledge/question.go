@@ -1590,15 +1590,17 @@ func (a *analyzer) examsJoined(toks []string) bool {
 			continue
 		}
 		if last >= 0 && a.examTok[toks[last]] != a.examTok[t] && i-last <= 3 {
-			joined := true
+			joined, link := true, false
 			for _, w := range toks[last+1 : i] {
 				switch w {
-				case "and", "or", "for", "the", "vs", "versus", "&":
+				case "and", "or", "vs", "versus", "&":
+					link = true
+				case "for", "the":
 				default:
 					joined = false
 				}
 			}
-			if joined {
+			if joined && link {
 				return true
 			}
 		}
