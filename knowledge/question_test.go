@@ -33,6 +33,8 @@ func TestAnalyze(t *testing.T) {
 		{"how long are cissp results valid before endorsement", []string{"cissp"}, knowledge.AskFact, "endorsement"},
 		// Both exams asked about alike: neither helps with the other.
 		{"how many years does a masters degree waive for cissp and cism", []string{"cism", "cissp"}, knowledge.AskFact, "experience.waiver-degree"},
+		{"can i study for both at the same time", nil, knowledge.AskWhichFirst, ""},
+		{"which one is more in demand", nil, knowledge.AskRefusal, "worth-it"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
