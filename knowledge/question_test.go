@@ -35,6 +35,8 @@ func TestAnalyze(t *testing.T) {
 		{"how many years does a masters degree waive for cissp and cism", []string{"cism", "cissp"}, knowledge.AskFact, "experience.waiver-degree"},
 		{"can i study for both at the same time", nil, knowledge.AskWhichFirst, ""},
 		{"which one is more in demand", nil, knowledge.AskRefusal, "worth-it"},
+		{"can i take the cissp on my phone", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
+		{"my isc2 certificate expiration date", []string{"cissp"}, knowledge.AskFact, "cpe"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
