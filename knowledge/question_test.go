@@ -37,6 +37,9 @@ func TestAnalyze(t *testing.T) {
 		{"which one is more in demand", nil, knowledge.AskRefusal, "worth-it"},
 		{"can i take the cissp on my phone", []string{"cissp"}, knowledge.AskFact, "exam.delivery"},
 		{"my isc2 certificate expiration date", []string{"cissp"}, knowledge.AskFact, "cpe"},
+		{"any tips for exam day", nil, knowledge.AskRefusal, "exam-day"},
+		{"what time should i arrive for the cissp exam", []string{"cissp"}, knowledge.AskRefusal, "exam-day"},
+		{"how do i add cissp to my linkedin", []string{"cissp"}, knowledge.AskFact, "endorsement"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
