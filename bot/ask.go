@@ -70,6 +70,36 @@ func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 	return r
 }
 
+// objectiveRef is the ref of objective id in outline o, or in the newest
+// outline of o's exam that lists it when o lists none for its domain; ""
+// when neither has it.
+func (e *Engine) objectiveRef(o *knowledge.Outline, id string) string {
+	has := func(x *knowledge.Outline) bool {
+		for _, d := range x.Domains {
+			for _, ob := range d.Objectives {
+				if strings.EqualFold(ob.ID, id) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if has(o) {
+		return "objective:" + o.ID + ":" + strings.ToUpper(id)
+	}
+	var from *knowledge.Outline
+	for i := range e.kb.Outlines {
+		x := &e.kb.Outlines[i]
+		if x.Cert == o.Cert && has(x) && (from == nil || x.Effective > from.Effective) {
+			from = x
+		}
+	}
+	if from == nil {
+		return ""
+	}
+	return "objective:" + from.ID + ":" + strings.ToUpper(id)
+}
+
 // compose builds the reply the analysis calls for; ok is false when it
 // has none and search should try.
 func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis) (Reply, bool, error) {
@@ -94,6 +124,22 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 			return Reply{}, false, nil
 		}
 		o := e.outlineFor(ctx, req, a.Exams[0])
+		if a.Objective != "" && objectiveRe.MatchString(strings.ToLower(a.Objective)) {
+			// The domain's list with the objective asked pointed out; an
+			// objective of an outline whose list is not published comes
+			// from the last outline that has it.
+			ref := e.objectiveRef(o, a.Objective)
+			if ref == "" {
+				c, _ := e.kb.Cert(a.Exams[0])
+				return Reply{Kind: "ask", Title: "No such objective", Private: true,
+					Body: fmt.Sprintf("%s has no objective %s: `domains %s` lists the domains and `domain %s <n>` a domain's objectives.", c.Name, a.Objective, c.ID, c.ID)}, true, nil
+			}
+			r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": a.Objective}})
+			if err == nil {
+				r.Refs = []string{ref}
+				return r, true, nil
+			}
+		}
 		r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": fmt.Sprint(a.DomainN)}})
 		if err != nil {
 			return Reply{}, false, nil // no such domain: let search try

@@ -325,6 +325,11 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask cism test center in dubai", []string{"say nothing on test centre locations"}, []string{"The nearest they give", "I don't have a good answer"}},
 		// A price asked for a country: the exam fee.
 		{"ask how much is cissp in india", []string{"US$749"}, nil},
+		// An objective by its number: its domain, the objective pointed out; one that does not exist is said so.
+		{"ask what does cissp 1.2 cover", []string{"You asked for **1.2** Security concepts"}, []string{"2.1"}},
+		{"ask what is 4a2 in cism", []string{"You asked for **4A2**", "last confirmed list, from the 2022 outline"}, nil},
+		{"ask cissp 9.9", []string{"CISSP has no objective 9.9"}, []string{"7.9"}},
+		{"ask cism exam changes 2026", []string{"architecture"}, []string{"provisional"}},
 		// Another certification held beside the experience asked: whether it counts.
 		{"ask I hold a CISA. Does that help with the CISM experience requirement?", []string{"Waiver categories", "CISA or CISSP"}, []string{"ISC2"}},
 		{"ask does cisa still count for the cissp waiver", []string{"dropping CISA", "Note: unconfirmed"}, []string{"ISACA"}},

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -239,6 +240,9 @@ type Analysis struct {
 	Uncovered []string
 	// Unmatched are the subject words that no phrase explains.
 	Unmatched []string
+	// Objective is a CISSP objective ("1.2"), CISM subtopic ("2B1") or
+	// CISM domain part ("2B") written in the question; "" when none is.
+	Objective string
 	// Command is the command a usage question is about (AskUsage).
 	Command string
 	// Detail is a finer point asked that no source gives (Vocabulary.Details),
@@ -1119,6 +1123,7 @@ func (b *Base) analyze(text string) Analysis {
 	if severalDomains {
 		q.DomainN = 0 // "bia: is that domain 1 or domain 7" asks where it sits
 	}
+	q.Objective = objectiveIn(text)
 	full := a.matches(toks, nil, nil)
 	// A detail is noted, not matched: it changes nothing of what is asked.
 	full = slices.DeleteFunc(full, func(m match) bool {
@@ -1514,6 +1519,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case q.DomainN > 0 && len(q.Terms) > 0 && c.outweighs("define"):
 		// "reference monitor concept for cissp domain 3, can someone explain"
 		return AskDefine
+	case q.Objective != "" && one && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && objectiveOf(q.Objective) == q.Exams[0]:
+		// "what does cissp 1.2 cover", "cism 2b1": that objective, in its domain.
+		q.DomainN = int(q.Objective[0] - '0')
+		return AskDomain
 	case q.DomainN > 0 && intents["domain-weights"] && intents["earlier"]:
 		// "did domain 8's weight drop in the refresh": the weights list
 		// says what moved between the outlines.
@@ -1928,6 +1937,26 @@ func inDefineGap(m, o match) bool {
 		return false
 	}
 	return m.start >= o.start+i && m.end <= o.end-(len(o.toks)-i-1)
+}
+
+// objectiveID matches a CISSP objective ("7.6"), a CISM subtopic ("4A2")
+// or part of a domain ("4A") standing alone in a question.
+var objectiveID = regexp.MustCompile(`(?i)(?:^|[\s(,;:])([1-9]\.[0-9]{1,2}|[1-4][ab][1-9]?)(?:$|[\s),;:?!]|\.(?:\s|$))`)
+
+// objectiveIn returns the objective or subtopic ID written in text, or "".
+func objectiveIn(text string) string {
+	if m := objectiveID.FindStringSubmatch(text); m != nil {
+		return strings.ToUpper(m[1])
+	}
+	return ""
+}
+
+// objectiveOf is the exam whose outlines number objectives like id.
+func objectiveOf(id string) string {
+	if strings.Contains(id, ".") {
+		return "cissp"
+	}
+	return "cism"
 }
 
 // factTerm reports whether a term names a fact key ("cpe") that other

@@ -40,6 +40,11 @@ func TestAnalyze(t *testing.T) {
 		{"any tips for exam day", nil, knowledge.AskRefusal, "exam-day"},
 		{"what time should i arrive for the cissp exam", []string{"cissp"}, knowledge.AskRefusal, "exam-day"},
 		{"how do i add cissp to my linkedin", []string{"cissp"}, knowledge.AskFact, "endorsement"},
+		// An objective or subtopic written as its number.
+		{"what does cissp 1.2 cover", []string{"cissp"}, knowledge.AskDomain, ""},
+		{"cism 2b1", []string{"cism"}, knowledge.AskDomain, ""},
+		{"i have 2.5 years experience, cissp?", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
+		{"did cism domain names change in 2026", []string{"cism"}, knowledge.AskDomainList, ""},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
