@@ -1786,7 +1786,12 @@ func (a *analyzer) dropEveryday(text string, cues, subjects []match, unexplained
 	inWord := func(m match) bool {
 		return define && slices.ContainsFunc(subjects, func(s match) bool { return everyday(s) && m.start >= s.start && m.end <= s.end })
 	}
-	asked := slices.ContainsFunc(cues, func(m match) bool { return (m.t.kind == "attr" || m.t.kind == "refusal") && !inWord(m) })
+	// "about" alone (what an exam is about) does not ask a fact of the
+	// word it introduces: "which part of cism is about metrics".
+	about := func(m match) bool { return len(m.toks) == 1 && m.toks[0] == "about" }
+	asked := slices.ContainsFunc(cues, func(m match) bool {
+		return (m.t.kind == "attr" || m.t.kind == "refusal") && !inWord(m) && !about(m)
+	})
 	framed := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" }) ||
 		slices.ContainsFunc(subjects, func(m match) bool { return !everyday(m) })
 	if !asked && (framed || !unexplained) {

@@ -45,6 +45,8 @@ func TestAnalyze(t *testing.T) {
 		{"cism 2b1", []string{"cism"}, knowledge.AskDomain, ""},
 		{"i have 2.5 years experience, cissp?", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
 		{"did cism domain names change in 2026", []string{"cism"}, knowledge.AskDomainList, ""},
+		// "is about" a word does not make it a fact question.
+		{"which part of cism is about metrics", []string{"cism"}, knowledge.AskWhere, "security-metrics"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
@@ -236,7 +238,7 @@ func TestVocabularyProblems(t *testing.T) {
 	}
 	kb.Vocab.Attributes = append(kb.Vocab.Attributes,
 		knowledge.VocabEntry{Key: "exam.no-such-key", Phrases: []string{"zzz"}},
-		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  "}})
+		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  ", "really pricey"}})
 	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq", "just ... for qqq"}})
 	kb.Terms[0].Objectives = []string{"cissp-2024:9.9", "cism-2022:4A2"}
 	for i := range kb.Vocab.Exams {
@@ -255,7 +257,7 @@ func TestVocabularyProblems(t *testing.T) {
 		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`,
 		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`,
 		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`,
-		`compared_together "cost": "fee.nope" is no fact's key`} {
+		`compared_together "cost": "fee.nope" is no fact's key`, `phrase "really pricey" is only "pricey" once noise words are dropped`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

@@ -44,6 +44,10 @@ func (b *Base) validateVocab() []string {
 			add("%s: empty phrase %q", where, ph)
 			return
 		}
+		// "really about" matches every "about": the phrase should say so.
+		if _, all := normTokens(ph); len(toks) == 1 && len(all) > 1 {
+			add("%s: phrase %q is only %q once noise words are dropped: write that", where, ph, toks[0])
+		}
 		// A gap at either end, once noise words are dropped, never
 		// matches: the analyzer skips such a phrase.
 		if gt := slices.DeleteFunc(phraseTokens(ph), func(w string) bool { return noise[w] }); len(gt) > 0 && (gt[0] == gap || gt[len(gt)-1] == gap) {
