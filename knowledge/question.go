@@ -998,7 +998,9 @@ func mentionsIt(s string) bool {
 		case "that", "this":
 			return true
 		case "it":
-			if w != "IT" && !itField(strings.Map(lowerRune, at(words, i+1))) {
+			lower := func(j int) string { return strings.Map(lowerRune, at(words, j)) }
+			inField := lower(i-1) == "in" && itField(lower(i-2)) // "5 years in it"
+			if w != "IT" && !itField(lower(i+1)) && !inField {
 				return true
 			}
 		}
@@ -1006,10 +1008,12 @@ func mentionsIt(s string) bool {
 	return false
 }
 
-// itField reports whether w, after "it", makes it the IT field.
+// itField reports whether w, after "it" (or before "in it"), makes it the
+// IT field.
 func itField(w string) bool {
 	switch w {
-	case "audit", "auditor", "auditing", "security", "support", "experience", "industry", "field", "background", "job", "jobs", "role", "roles", "career", "manager", "management", "admin", "operations", "governance", "risk":
+	case "audit", "auditor", "auditing", "security", "support", "experience", "industry", "field", "background", "job", "jobs", "role", "roles", "career", "manager", "management", "admin", "operations", "governance", "risk",
+		"years", "work", "working", "worked":
 		return true
 	}
 	return false
@@ -1831,6 +1835,9 @@ func (a *analyzer) dropAmbiguous(ms []match, full *[]match) []match {
 // response. Which exam covers it more?"), so it keeps them.
 func (a *analyzer) dropBackground(toks []string, cues, subjects []match) ([]match, []match) {
 	const span = 4 // words after the phrase that describe the asker
+	choice := slices.ContainsFunc(cues, func(m match) bool {
+		return m.t.kind == "intent" && (m.t.key == "which-first" || m.t.key == "compare")
+	})
 	for _, p := range a.background {
 		for i := range toks {
 			end := matchAt(toks, i, p)
@@ -1840,7 +1847,10 @@ func (a *analyzer) dropBackground(toks []string, cues, subjects []match) ([]matc
 			in := func(m match) bool { return m.start >= end && m.start < end+span }
 			subjects = slices.DeleteFunc(subjects, func(m match) bool { return m.t.kind == "topic" && in(m) })
 			cues = slices.DeleteFunc(cues, func(m match) bool {
-				return m.t.kind == "attr" && len(m.toks) == 1 && a.everyday[m.toks[0]] && in(m)
+				// With the exams weighed ("10 years in IT audit, cism or
+				// cissp?") any fact cue in the background is who asks.
+				about := m.start >= i && m.start < end+span
+				return m.t.kind == "attr" && (len(m.toks) == 1 && a.everyday[m.toks[0]] && in(m) || choice && about)
 			})
 		}
 	}

@@ -47,6 +47,7 @@ func TestAnalyze(t *testing.T) {
 		{"did cism domain names change in 2026", []string{"cism"}, knowledge.AskDomainList, ""},
 		// "is about" a word does not make it a fact question.
 		{"which part of cism is about metrics", []string{"cism"}, knowledge.AskWhere, "security-metrics"},
+		{"5 years in it, can i take the cissp?", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
