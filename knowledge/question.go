@@ -1849,7 +1849,7 @@ func (a *analyzer) dropBackground(toks []string, cues, subjects []match) ([]matc
 			cues = slices.DeleteFunc(cues, func(m match) bool {
 				// With the exams weighed ("10 years in IT audit, cism or
 				// cissp?") any fact cue in the background is who asks.
-				about := m.start >= i && m.start < end+span
+				about := m.start >= i && m.start <= end
 				return m.t.kind == "attr" && (len(m.toks) == 1 && a.everyday[m.toks[0]] && in(m) || choice && about)
 			})
 		}

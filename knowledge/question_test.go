@@ -48,6 +48,7 @@ func TestAnalyze(t *testing.T) {
 		// "is about" a word does not make it a fact question.
 		{"which part of cism is about metrics", []string{"cism"}, knowledge.AskWhere, "security-metrics"},
 		{"5 years in it, can i take the cissp?", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
+		{"i have 3 years in it, am i eligible for cism or cissp?", []string{"cism", "cissp"}, knowledge.AskFact, "experience.requirement"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
