@@ -1391,6 +1391,12 @@ func (c *cueSet) factOverWhere() bool {
 	return stronger(strongest(attrs), c.intentCue["where"])
 }
 
+// uncoveredWeighed reports whether an uncovered certification is weighed
+// against the exam named: joined to its name by "or", "vs" or "than".
+func (c *cueSet) uncoveredWeighed() bool {
+	return slices.ContainsFunc(c.toks, func(t string) bool { return t == "or" || t == "vs" || t == "versus" || t == "than" })
+}
+
 // placeAsked reports whether the question asks where a subject sits in
 // the outlines ("which domain", "where does it fall"), not only whether it
 // is covered.
@@ -1439,6 +1445,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// exams themselves is asked, so the command's help answers.
 		q.Command = strongest(c.usage).t.key
 		return AskUsage
+	case len(q.Uncovered) > 0 && len(q.Exams) == 1 && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (q.Refusal == "" || q.Refusal == "worth-it" && c.uncoveredWeighed()):
+		// "should i get cisa or cism", "is ccsp better than cissp", "is
+		// pmp useful with cism": the other certification is what is asked
+		// about, and no source covers it.
+		return AskUncovered
 	case q.Refusal != "":
 		return AskRefusal
 	case len(q.Uncovered) > 0 && len(q.Exams) < 2 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):

@@ -49,6 +49,10 @@ func TestAnalyze(t *testing.T) {
 		{"which part of cism is about metrics", []string{"cism"}, knowledge.AskWhere, "security-metrics"},
 		{"5 years in it, can i take the cissp?", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
 		{"i have 3 years in it, am i eligible for cism or cissp?", []string{"cism", "cissp"}, knowledge.AskFact, "experience.requirement"},
+		// Another certification weighed against ours: not covered.
+		{"should i get cisa or cism", []string{"cism"}, knowledge.AskUncovered, ""},
+		{"is ccsp better than cissp", []string{"cissp"}, knowledge.AskUncovered, ""},
+		{"is cism worth it if i have cisa", []string{"cism"}, knowledge.AskRefusal, "worth-it"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
