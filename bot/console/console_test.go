@@ -484,3 +484,23 @@ func TestCommandWordQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestLetterAsPrintedPressesTheButton: a letter typed as the options print
+// it ("c)", "(c)", "c.") presses the answer button as "c" does: the
+// feedback comes with its Next, not with the next question already shown.
+func TestLetterAsPrintedPressesTheButton(t *testing.T) {
+	for _, typed := range []string{"c", "c)", "C)", "(c)", "c.", " c) "} {
+		t.Run(typed, func(t *testing.T) {
+			c, _, _ := newConsole(t)
+			ctx := context.Background()
+			c.Do(ctx, "quiz cissp 7 3")
+			out := c.Do(ctx, typed)
+			if !strings.Contains(out, "You chose C)") || !strings.Contains(out, "next (n)") || strings.Contains(out, "Question 2 of 3") {
+				t.Fatalf("%q did not press C:\n%s", typed, out)
+			}
+			if out := c.Do(ctx, "n"); !strings.Contains(out, "Question 2 of 3") {
+				t.Fatalf("next after %q:\n%s", typed, out)
+			}
+		})
+	}
+}
