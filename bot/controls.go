@@ -261,6 +261,10 @@ func (e *Engine) typedRating(ctx context.Context, req Request, u storage.User, s
 		return Reply{}, err
 	}
 	if !a.Correct {
+		if s.Shown == s.Position && s.Position < len(s.Questions) {
+			// A typed answer's feedback came with the next question.
+			return Reply{}, Errorf("A miss is rated Again, so Hard and Easy don't apply; question %d is on screen: answer it with a letter A-D.", s.Position+1)
+		}
 		return Reply{}, Errorf("A miss is rated Again, so Hard and Easy don't apply; `next` shows question %d.", s.Position+1)
 	}
 	return e.quizAction(ctx, req, []string{"rate", s.ID, strconv.Itoa(pos), rating})

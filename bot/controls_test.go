@@ -65,7 +65,8 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 		{"hard after a right answer re-rates it", []step{
 			{text: "quiz cissp 4 3"}, {text: "!right"}, {text: "hard", want: "Rated hard"}}},
 		{"hard after a miss says why not", []step{
-			{text: "quiz cissp 4 3"}, {text: "!wrong"}, {text: "hard", want: "A miss is rated Again, so Hard and Easy don't apply; `next` shows question 2.", out: bot.OutcomeUserError}}},
+			{text: "quiz cissp 4 3"}, {text: "!wrong", want: "Question 2 of 3"},
+			{text: "hard", want: "A miss is rated Again, so Hard and Easy don't apply; question 2 is on screen: answer it with a letter A-D.", out: bot.OutcomeUserError}}},
 		{"easy before any answer", []step{
 			{text: "quiz cissp 4 3"}, {text: "easy", want: "answer question 1 first", out: bot.OutcomeUserError}}},
 		{"skip says what to type", []step{
@@ -119,6 +120,28 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHardAfterMiss: Hard or Easy typed after a miss says where the next
+// question is: behind Next after a button's feedback, on screen already
+// after a typed answer (its feedback comes with the next question).
+func TestHardAfterMiss(t *testing.T) {
+	h := newHarness(t)
+	h.click(t, "hm", h.answerButton(t, h.do(t, "hm", "quiz cissp 4 3"), false))
+	r := h.do(t, "hm", "easy")
+	if want := "A miss is rated Again, so Hard and Easy don't apply; `next` shows question 2."; r.Outcome != bot.OutcomeUserError || !strings.Contains(all(r), want) {
+		t.Fatalf("easy after a button's miss: want %q, got %s:\n%s", want, r.Outcome, all(r))
+	}
+	if r := h.do(t, "hm", "next"); !strings.Contains(all(r), "Question 2 of 3") {
+		t.Fatalf("next:\n%s", all(r))
+	}
+	if r := h.do(t, "hm", h.letter(t, "hm", "quiz", false)); !strings.Contains(all(r), "Question 3 of 3") {
+		t.Fatalf("a typed miss did not show question 3:\n%s", all(r))
+	}
+	r = h.do(t, "hm", "hard")
+	if want := "question 3 is on screen: answer it with a letter A-D."; !strings.Contains(all(r), want) || strings.Contains(all(r), "`next`") {
+		t.Fatalf("hard after a typed miss: want %q, got:\n%s", want, all(r))
 	}
 }
 
