@@ -202,6 +202,32 @@ func TestExamOverOpenExamOffersResume(t *testing.T) {
 	}
 }
 
+// TestExamOverTheOtherExam: `exam cism` while a CISSP exam is open offers
+// to start a CISM one, and Start over does: it was the CISSP one again.
+func TestExamOverTheOtherExam(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if r := h.do(t, "xo", "exam cissp"); !strings.Contains(r.Title, "CISSP mock exam") {
+		t.Fatalf("exam cissp:\n%s", all(r))
+	}
+	r := h.do(t, "xo", "exam cism")
+	if want := "Your CISSP mock exam is running at question 1 of 100-150"; !strings.Contains(r.Body, want) || !strings.Contains(r.Body, "start over with a CISM one") {
+		t.Fatalf("exam cism over a CISSP exam: want %q and the CISM start in:\n%s", want, all(r))
+	}
+	fresh := h.click(t, "xo", mustButton(t, r, "exam:restart:"))
+	if !strings.Contains(fresh.Title, "CISM mock exam · 1 of 150") {
+		t.Fatalf("start over after exam cism:\n%s", all(fresh))
+	}
+	u, _ := h.store.UserByKey(ctx, h.userKey("xo"))
+	if open, err := h.store.OpenSession(ctx, u.ID, "exam"); err != nil || open.Cert != "cism" {
+		t.Fatalf("open exam %+v (%v), want the CISM one", open, err)
+	}
+	// The same exam asked again keeps the plain wording.
+	if r := h.do(t, "xo", "exam cism"); !strings.Contains(r.Body, "Resume it, start over (") {
+		t.Fatalf("exam cism over a CISM exam:\n%s", all(r))
+	}
+}
+
 // TestReviewTwiceOffersResume: a second `review` while one is open says so.
 func TestReviewTwiceOffersResume(t *testing.T) {
 	h := newHarness(t)
