@@ -180,6 +180,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
+		if chatCommand(cfg, cmd) {
+			// `certcoach quiz`, `certcoach progress`: what the console takes.
+			fmt.Fprintf(stderr, "certcoach: %s is a chat command: run it with certcoach ask %q, or in certcoach console\n", cmd, strings.Join(rest, " "))
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "unknown command %q\n%s", cmd, usage)
 		return exitUsage
 	}
@@ -188,6 +193,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// chatCommand reports whether name is one of the commands the console and
+// `certcoach ask` take (quiz, progress, remind...), not a subcommand.
+func chatCommand(cfg Config, name string) bool {
+	kb, err := loadKB(cfg)
+	if err != nil {
+		return false
+	}
+	e := bot.NewEngine(kb, nil, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	remind.Register(remind.Deps{Engine: e, KB: kb})
+	return e.Known(name)
 }
 
 func defaultUser() string {

@@ -55,6 +55,10 @@ func TestCLI(t *testing.T) {
 		{name: "ask an empty question", args: []string{"ask", ""}, code: 2, err: []string{`Ask me something, e.g. certcoach ask "how long is the cissp exam?"`}},
 		{name: "ask blanks", args: []string{"ask", " ", "\t"}, code: 2, err: []string{"Ask me something"}},
 		{name: "bad subcommand", args: []string{"dance"}, code: 2, err: []string{"unknown command"}},
+		// A chat command given as a subcommand says how to run it.
+		{name: "chat command as a subcommand", args: []string{"quiz", "cissp", "7"}, code: 2, err: []string{`certcoach: quiz is a chat command: run it with certcoach ask "quiz cissp 7", or in certcoach console`}},
+		{name: "chat command alias as a subcommand", args: []string{"reminder"}, code: 2, err: []string{`run it with certcoach ask "reminder"`}},
+		{name: "progress as a subcommand", args: []string{"--user", "zoe", "progress"}, code: 2, err: []string{`certcoach ask "progress"`}},
 		{name: "typo with arguments", args: []string{"ask", "quizz cissp 7 5"}, code: 2, err: []string{`unknown command "quizz": did you mean "quiz cissp 7 5"?`}},
 		{name: "typo of remind", args: []string{"ask", "remnd 7:30"}, code: 2, err: []string{`did you mean "remind 7:30"?`}},
 		{name: "swapped letters", args: []string{"ask", "qiuz cissp"}, code: 2, err: []string{`did you mean "quiz cissp"?`}},
