@@ -307,3 +307,26 @@ func TestDiscordRegisterNamesTheDialledURL(t *testing.T) {
 		})
 	}
 }
+
+// TestReadOnlyDatabaseFile: a database file the user may not write is
+// refused when it is opened, in one line, instead of every answer failing
+// later as "something went wrong on our side" with SQLite's error logged.
+// (Root writes any file: the check runs as another user.)
+func TestReadOnlyDatabaseFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write a read-only file")
+	}
+	db := filepath.Join(t.TempDir(), "ro.db")
+	if code, _, errOut := runCLI(t, "", "--db", db, "ask", "progress"); code != 0 {
+		t.Fatalf("create the database: exit %d: %s", code, errOut)
+	}
+	if err := os.Chmod(db, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--db", db, "ask", "quiz cissp"}, {"--db", db, "console"}} {
+		code, out, errOut := runCLI(t, "quiz cissp\n", args...)
+		if want := "the file is read-only for this user"; code != 1 || !strings.Contains(errOut, want) || strings.Contains(errOut, "{") || out != "" {
+			t.Errorf("%v: exit %d, want 1 and %q alone\nstdout:\n%s\nstderr:\n%s", args, code, want, out, errOut)
+		}
+	}
+}
