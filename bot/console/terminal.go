@@ -74,8 +74,11 @@ func (e *editor) readLines(out chan<- lineOrErr, stop <-chan struct{}) {
 		case <-stop:
 			return
 		}
-		if w, h, err := term.GetSize(e.fd); err == nil {
-			_ = e.t.SetSize(w, h) // the window may have been resized since
+		// The window may have been resized since. A terminal that reports
+		// no width (a pty nobody sized, some serial lines) keeps the
+		// editor's 80 columns: at 0 it would draw each key on a line of its own.
+		if w, h, err := term.GetSize(e.fd); err == nil && w > 0 {
+			_ = e.t.SetSize(w, h)
 		}
 		line, err := e.t.ReadLine()
 		select {

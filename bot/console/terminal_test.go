@@ -69,13 +69,19 @@ func (s *screen) typeKeys(keys ...string) {
 // terminal's mode is back as it was.
 func runOnTerminal(t *testing.T, h console.Handler) (*console.Console, *screen, <-chan error, func()) {
 	t.Helper()
+	return runOnTerminalSize(t, h, pty.Winsize{Rows: 40, Cols: 200})
+}
+
+// runOnTerminalSize is runOnTerminal on a terminal of the given size.
+func runOnTerminalSize(t *testing.T, h console.Handler, size pty.Winsize) (*console.Console, *screen, <-chan error, func()) {
+	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal here: %v", err)
 	}
 	t.Cleanup(func() { tty.Close() })
 	t.Cleanup(func() { ptmx.Close() })
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 200}); err != nil {
+	if err := pty.Setsize(ptmx, &size); err != nil {
 		t.Fatal(err)
 	}
 	before, err := term.GetState(int(tty.Fd()))
@@ -235,4 +241,18 @@ func TestTerminalCtrlC(t *testing.T) {
 		s.waitFor("Interrupted: the last command was cancelled. Bye.")
 		restored()
 	})
+}
+
+// TestTerminalWithoutSize: a terminal that reports no width (a pty nobody
+// sized) still echoes a typed line on one line, as 80 columns.
+func TestTerminalWithoutSize(t *testing.T) {
+	_, s, done, restored := runOnTerminalSize(t, newEngine(t), pty.Winsize{})
+	s.typeKeys(strings.Split("domains cissp", "")...)
+	s.waitFor("domains cissp")
+	s.typeKeys("\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
 }
