@@ -45,11 +45,16 @@ func newEngineStore(t *testing.T) (*bot.Engine, *sqlite.Store) {
 	return bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}}), st
 }
 
+// TestCompareTableFits100Columns: the compare table fits the console's
+// width, and no line of it ends in a blank (an empty last cell).
 func TestCompareTableFits100Columns(t *testing.T) {
 	c, _, _ := newConsole(t)
 	text := c.Do(context.Background(), "/cert compare")
 	table := false
 	for _, line := range strings.Split(text, "\n") {
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("line ends in a blank: %q", line)
+		}
 		if strings.Contains(line, " | ") {
 			table = true
 			if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > console.Width {

@@ -193,7 +193,8 @@ func renderTable(t *bot.Table) string {
 	colW := (Width - labelW - 6) / 2 // "label | left | right"
 	var sb strings.Builder
 	line := func(a, b, c string) {
-		sb.WriteString(pad(a, labelW) + " | " + pad(b, colW) + " | " + c + "\n")
+		// An empty last cell leaves no trailing blank.
+		sb.WriteString(strings.TrimRight(pad(a, labelW)+" | "+pad(b, colW)+" | "+c, " ") + "\n")
 	}
 	line("", t.Left, t.Right)
 	sb.WriteString(strings.Repeat("-", labelW) + "-+-" + strings.Repeat("-", colW) + "-+-" + strings.Repeat("-", colW) + "\n")
