@@ -148,7 +148,7 @@ func cellCaveat(s knowledge.Status) string {
 // shown in the reply when it names neither.
 func (e *Engine) cert(name, example string) (*knowledge.Cert, error) {
 	if name == "" {
-		return nil, Errorf("Which certification? Say `cism` or `cissp`.")
+		return nil, Errorf("Which certification? Say `cism` or `cissp`, e.g. `%s`.", example)
 	}
 	c, ok := e.kb.Cert(strings.ToLower(name))
 	if !ok {
