@@ -98,6 +98,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			cfg.DBFrom = "--db"
 		}
 	})
+	if strings.TrimSpace(cfg.DB) == "" {
+		// SQLite's own word for it is "open database: empty path", exit 1.
+		fmt.Fprintln(stderr, "certcoach: --db must not be empty (leave it out for ./certcoach.db)")
+		return exitUsage
+	}
 	if strings.TrimSpace(*user) == "" {
 		// Every command of an empty user would fail as an internal error.
 		fmt.Fprintln(stderr, "certcoach: --user must not be empty")

@@ -66,6 +66,8 @@ func TestCLI(t *testing.T) {
 		{name: "serve with an argument", args: []string{"serve", "extra"}, code: 2, err: []string{`certcoach serve: unknown argument "extra"`}},
 		{name: "kb check with an argument", args: []string{"kb", "check", "extra"}, code: 2, err: []string{`certcoach kb check: unknown argument "extra"`}},
 		{name: "help with an argument", args: []string{"help", "quiz"}, code: 2, err: []string{`certcoach ask "help quiz"`}},
+		{name: "empty db", args: []string{"--db", "", "ask", "progress"}, code: 2, err: []string{"--db must not be empty"}},
+		{name: "blank db after the command", args: []string{"ask", "--db", " ", "progress"}, code: 2, err: []string{"--db must not be empty"}},
 		{name: "empty user", args: []string{"--user", "", "ask", "progress"}, code: 2, err: []string{"--user must not be empty"}},
 		{name: "blank user after the command", args: []string{"ask", "--user", " ", "progress"}, code: 2, err: []string{"--user must not be empty"}},
 		// A refused argument is the caller's error: stderr and exit 2.
