@@ -310,7 +310,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		if line == "" {
 			continue
 		}
-		if line == "quit" || line == "exit" {
+		if strings.EqualFold(line, "quit") || strings.EqualFold(line, "exit") { // Quit, EXIT too: not "did you mean quiz?"
 			leave()
 			c.openNote() // as Ctrl-D does
 			return nil

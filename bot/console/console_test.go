@@ -199,6 +199,22 @@ func TestRunReadsPipedLines(t *testing.T) {
 	}
 }
 
+// TestRunQuitInAnyCase: quit and exit end the console in any case and with
+// blanks around; "Quit" was a mistyped quiz.
+func TestRunQuitInAnyCase(t *testing.T) {
+	for _, word := range []string{"quit", "Quit", "EXIT", "  exit  ", "ｑｕｉｔ"} {
+		t.Run(word, func(t *testing.T) {
+			c, out, _ := newConsole(t)
+			if err := c.Run(context.Background(), strings.NewReader("domains cism\n"+word+"\ndomains cissp\n"), false); err != nil {
+				t.Fatal(err)
+			}
+			if s := out.String(); !strings.Contains(s, "CISM domains") || strings.Contains(s, "CISSP domains") || strings.Contains(s, "Unknown command") {
+				t.Fatalf("%q did not end the console:\n%s", word, s)
+			}
+		})
+	}
+}
+
 func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
 	r := bot.Reply{Table: &bot.Table{Left: "L", Right: "R", Rows: []bot.Row{{Label: "x", Left: strings.Repeat("y", 300), Right: "short"}}}}
 	for _, line := range strings.Split(console.Render(r), "\n") {
