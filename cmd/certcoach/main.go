@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -84,14 +85,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfg.DB = *db
 	rest := fl.Args()
-	// Allow flags after the subcommand too: certcoach ask --user bob "compare".
+	// Allow flags after the subcommand too: certcoach ask --user bob "compare",
+	// and after its words: certcoach ask "quiz cissp" --db study.db.
 	if len(rest) > 0 {
-		sub := rest[0]
-		if code, ok := parse(rest[1:]); !ok {
-			return code
+		words := []string{rest[0]}
+		for args := rest[1:]; ; {
+			if code, ok := parse(args); !ok {
+				return code
+			}
+			args = fl.Args()
+			i := slices.IndexFunc(args, func(a string) bool { return isFlag(fl, a) })
+			if i < 0 {
+				words = append(words, args...)
+				break
+			}
+			words = append(words, args[:i]...)
+			args = args[i:]
 		}
 		cfg.DB = *db
-		rest = append([]string{sub}, fl.Args()...)
+		rest = words
 	}
 	fl.Visit(func(f *flag.Flag) {
 		if f.Name == "db" {
@@ -210,6 +222,17 @@ func chatCommand(cfg Config, name string) bool {
 	e := bot.NewEngine(kb, nil, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	remind.Register(remind.Deps{Engine: e, KB: kb})
 	return e.Known(name)
+}
+
+// isFlag reports whether a is one of fl's flags (-db, --user=bob, -h...).
+func isFlag(fl *flag.FlagSet, a string) bool {
+	name, ok := strings.CutPrefix(a, "-")
+	if !ok {
+		return false
+	}
+	name = strings.TrimPrefix(name, "-")
+	name, _, _ = strings.Cut(name, "=")
+	return fl.Lookup(name) != nil || name == "h" || name == "help"
 }
 
 func defaultUser() string {

@@ -81,6 +81,11 @@ func TestCLI(t *testing.T) {
 		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
 		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
 		{name: "user flag", args: []string{"--user", "zoe", "ask", "progress"}, out: []string{"progress"}},
+		// Flags after the text are flags, not words of the command.
+		{name: "user flag after the text", args: []string{"ask", "progress", "--user", "zoe"}, out: []string{"Your CISSP progress"}},
+		{name: "flags between the words", args: []string{"ask", "quiz", "--user=zoe", "cissp", "2"}, out: []string{"CISSP D2 · Question 1 of 5"}},
+		{name: "bad flag after the text", args: []string{"ask", "progress", "--bogus"}, code: 2, err: []string{"Unknown argument \"--bogus\""}},
+		{name: "-h after the text", args: []string{"ask", "progress", "-h"}, out: []string{"usage: certcoach"}},
 		// --help asked for the usage: stdout and success, as `help` does.
 		{name: "--help", args: []string{"--help"}, out: []string{"usage: certcoach"}},
 		{name: "-h", args: []string{"-h"}, out: []string{"usage: certcoach"}},
@@ -330,5 +335,18 @@ func TestReadOnlyDatabaseFile(t *testing.T) {
 		if want := "the file is read-only for this user"; code != 1 || !strings.Contains(errOut, want) || strings.Contains(errOut, "{") || out != "" {
 			t.Errorf("%v: exit %d, want 1 and %q alone\nstdout:\n%s\nstderr:\n%s", args, code, want, out, errOut)
 		}
+	}
+}
+
+// TestDBFlagAfterTheText: --db after the command's words names the
+// database (it was read as a domain: CISSP has no domain "--db x.db").
+func TestDBFlagAfterTheText(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "after.db")
+	code, out, errOut := runCLI(t, "", "ask", "quiz cissp 2", "--db", db)
+	if code != 0 || !strings.Contains(out, "CISSP D2 · Question 1 of 5") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("--db after the text was not used: %v", err)
 	}
 }
