@@ -39,6 +39,11 @@ type Console struct {
 	// the controls line says what to run next, not what to type.
 	OneShot bool
 
+	// stopSelf suspends the process for Ctrl-Z on a terminal (default:
+	// stopProcess where there is job control; a test replaces it, so as
+	// not to stop itself).
+	stopSelf func()
+
 	mu     sync.Mutex   // out and last: the scheduler prints from another goroutine
 	last   []bot.Button // buttons of the last reply, pressed by typing their key
 	n      int
@@ -252,7 +257,11 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
-		ed = startEditor(in, c.out, cancel, stop)
+		stopSelf := c.stopSelf
+		if stopSelf == nil && jobControl {
+			stopSelf = stopProcess
+		}
+		ed = startEditor(in, c.out, cancel, stopSelf, stop)
 	}
 	// leave gives the terminal back before the last words, so that they
 	// print as they do without the editor.
