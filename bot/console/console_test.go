@@ -244,7 +244,8 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 	var out, otherOut bytes.Buffer
 	c := console.New(e, "tester", &out)
 	other := console.New(e, "someone-else", &otherOut)
-	if got := c.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") {
+	// A console user learns that the console is where it arrives.
+	if got := c.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") || !strings.Contains(strings.Join(strings.Fields(got), " "), "The console shows it while it is open on a terminal (certcoach console).") {
 		t.Fatalf("remind: %s", got)
 	}
 	if got := other.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") {
