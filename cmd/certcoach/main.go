@@ -93,13 +93,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if code, ok := parse(args); !ok {
 				return code
 			}
+			// After "--" the rest are words, whatever they look like.
+			parsed := len(args) - len(fl.Args())
+			terminated := parsed > 0 && args[parsed-1] == "--"
 			args = fl.Args()
-			i := slices.IndexFunc(args, func(a string) bool { return isFlag(fl, a) })
-			if i < 0 {
+			i := slices.IndexFunc(args, func(a string) bool { return isFlag(fl, a) || a == "--" })
+			if i < 0 || terminated {
 				words = append(words, args...)
 				break
 			}
 			words = append(words, args[:i]...)
+			if args[i] == "--" {
+				words = append(words, args[i+1:]...)
+				break
+			}
 			args = args[i:]
 		}
 		cfg.DB = *db

@@ -85,6 +85,8 @@ func TestCLI(t *testing.T) {
 		{name: "user flag after the text", args: []string{"ask", "progress", "--user", "zoe"}, out: []string{"Your CISSP progress"}},
 		{name: "flags between the words", args: []string{"ask", "quiz", "--user=zoe", "cissp", "2"}, out: []string{"CISSP D2 · Question 1 of 5"}},
 		{name: "bad flag after the text", args: []string{"ask", "progress", "--bogus"}, code: 2, err: []string{"Unknown argument \"--bogus\""}},
+		{name: "words after -- are words", args: []string{"ask", "--", "progress", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
+		{name: "words after a later -- are words", args: []string{"ask", "progress", "--", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
 		{name: "-h after the text", args: []string{"ask", "progress", "-h"}, out: []string{"usage: certcoach"}},
 		// --help asked for the usage: stdout and success, as `help` does.
 		{name: "--help", args: []string{"--help"}, out: []string{"usage: certcoach"}},
