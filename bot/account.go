@@ -155,8 +155,12 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 		return e.deleteAll(ctx, u)
 	}
 	id := strconv.FormatInt(u.ID, 10)
+	how := "press the button or type `forget yes`"
+	if req.Actor.Platform == PlatformConsole {
+		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
+	}
 	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, press the button or type `forget yes`.",
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},

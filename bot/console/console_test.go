@@ -466,7 +466,7 @@ func TestOneShotControls(t *testing.T) {
 	if out := c.Do(ctx, "quiz cissp 1 2"); !strings.Contains(out, "> Answer with `certcoach ask A` to `certcoach ask D`.") || strings.Contains(out, "> Type") {
 		t.Errorf("quiz controls:\n%s", out)
 	}
-	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, "forget yes") {
+	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, "To delete, type forget yes.") || strings.Contains(out, "button") {
 		t.Errorf("forget controls:\n%s", out)
 	}
 }
