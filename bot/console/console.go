@@ -338,11 +338,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 // Ctrl-C mid-quiz) that nothing is lost and how to pick it up.
 func (c *Console) openNote() {
 	c.mu.Lock()
-	// Rating buttons alone are what a finished quiz leaves after a right
-	// answer: no session is open then.
+	// Only a session's buttons say one is open: not a reminder's question,
+	// forget's Cancel, or the rating buttons a finished quiz leaves after
+	// a right answer.
 	open := false
 	for _, b := range c.last {
-		open = open || !strings.HasPrefix(b.ID, "quiz:rate:")
+		session := strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:") || strings.HasPrefix(b.ID, "review:")
+		open = open || session && !strings.HasPrefix(b.ID, "quiz:rate:")
 	}
 	c.mu.Unlock()
 	if open {

@@ -322,6 +322,11 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 		{"quit mid quiz", "quiz cissp 3\nquit\nhelp\n", true},
 		{"exit mid quiz", "quiz cissp 3\nexit\n", true},
 		{"quit with nothing open", "help\nquit\n", false},
+		// Buttons that are no session's: forget's, a reminder's question.
+		{"at forget's question", "forget\n", false},
+		{"after a reminder's question", "!reminder\n", false},
+		{"review open", "review\n", true},
+		{"exam open", "exam cism\n", true},
 	}
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
@@ -330,6 +335,14 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, out, _ := newConsole(t)
+			if tc.in == "!reminder\n" {
+				// As the scheduler prints it, with its answer buttons.
+				if err := c.SendDM(context.Background(), "local", "tester", bot.Reply{Body: "Today's question", Buttons: []bot.Button{
+					{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}); err != nil {
+					t.Fatal(err)
+				}
+				tc.in = ""
+			}
 			// "!right" and "!wrong" answer the question on screen, whichever was drawn.
 			first, rest, _ := strings.Cut(tc.in, "\n")
 			if strings.HasPrefix(rest, "!") {
