@@ -212,9 +212,13 @@ func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time
 // button names its question, so buttons need no such check.)
 func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Session, choice int) (Reply, error) {
 	if s.State == storage.SessionActive && s.Position < len(s.Questions) && s.Shown != s.Position {
-		note := "Here is the next question; answer it with a button or a letter."
+		how := "a button or a letter"
+		if u.Key.Platform == PlatformConsole {
+			how = "a letter" // the console and `certcoach ask` have no buttons
+		}
+		note := "Here is the next question; answer it with " + how + "."
 		if s.Shown < 0 {
-			note = "Here is where you are; answer with a button or a letter." // not known what was on screen
+			note = "Here is where you are; answer with " + how + "." // not known what was on screen
 		}
 		return e.showQuestion(ctx, s, note)
 	}

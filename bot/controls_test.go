@@ -145,6 +145,29 @@ func TestHardAfterMiss(t *testing.T) {
 	}
 }
 
+// TestTypedLetterNamesButtonsWhereThereAreSome: a letter typed on the
+// feedback screen shows the next question and says how to answer it: with
+// a button or a letter in a chat, with a letter in the console and the CLI,
+// which have no buttons.
+func TestTypedLetterNamesButtonsWhereThereAreSome(t *testing.T) {
+	for _, tc := range []struct{ platform, want string }{
+		{"slack", "Here is the next question; answer it with a button or a letter."},
+		{bot.PlatformConsole, "Here is the next question; answer it with a letter."},
+	} {
+		t.Run(tc.platform, func(t *testing.T) {
+			h := newHarness(t)
+			a := bot.Actor{Platform: tc.platform, Workspace: "w1", User: "u1", Channel: "c", Name: "u1", DM: true}
+			ctx := context.Background()
+			first := h.e.Handle(ctx, bot.Request{Actor: a, Text: "quiz cissp 1 3"})
+			h.e.Handle(ctx, bot.Request{Actor: a, Action: mustButton(t, first, "quiz:answer:")})
+			r := h.e.Handle(ctx, bot.Request{Actor: a, Text: "b"})
+			if !strings.Contains(all(r), tc.want) || !strings.Contains(r.Title, "Question 2 of 3") {
+				t.Fatalf("want %q with question 2:\n%s", tc.want, all(r))
+			}
+		})
+	}
+}
+
 // TestResumePromptCancel: the resume-or-start-over prompts of review and
 // exam have a Cancel (the console's `cancel` and `no`) that leaves the open
 // session as it is and says where it is.
@@ -223,7 +246,7 @@ func TestTypedLetterAfterButtonAnswer(t *testing.T) {
 		pos     int    // the session's position after the step
 		answers int    // answers recorded in the session after the step
 	}
-	const next = "Here is the next question; answer it with a button or a letter."
+	const next = "Here is the next question; answer it with a letter." // the harness's console: no buttons to name
 	tests := []struct {
 		name  string
 		kind  string // default quiz
@@ -292,7 +315,7 @@ func TestTypedLetterAfterButtonAnswer(t *testing.T) {
 		{"not known what was shown (stored before it was kept): shown first", "", []step{
 			{do: "quiz cissp 7 3"},
 			{do: "!unknown"},
-			{do: "!type", want: "Here is where you are; answer with a button or a letter.", pos: 0, answers: 0},
+			{do: "!type", want: "Here is where you are; answer with a letter.", pos: 0, answers: 0},
 			{do: "!type", want: "Correct · CISSP D7 · 1 of 3", pos: 1, answers: 1}}},
 	}
 	for _, tc := range tests {
