@@ -34,6 +34,12 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 		return e.examVerb(ctx, req, u, verb, certWord)
 	}
 	if certWord == "" {
+		// With one open, say where it is, as a bare quiz resumes its own.
+		if open, err := e.store.OpenSession(ctx, u.ID, examKind); err == nil {
+			return Reply{}, Errorf("%s", where(open))
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return Reply{}, err
+		}
 		return Reply{}, Errorf("Which exam? %s", examUsage)
 	}
 	c, err := e.cert(certWord, "exam cism")

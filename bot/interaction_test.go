@@ -228,6 +228,27 @@ func TestExamOverTheOtherExam(t *testing.T) {
 	}
 }
 
+// TestBareExamWithOneOpen: `exam` alone says where the open exam is and how
+// to go on, running or paused; with none open it asks which exam.
+func TestBareExamWithOneOpen(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do(t, "bx", "exam"); !strings.Contains(r.Body, "Which exam?") {
+		t.Fatalf("exam with none open:\n%s", all(r))
+	}
+	h.click(t, "bx", h.answerButton(t, h.do(t, "bx", "exam cism"), true))
+	for _, c := range []struct{ step, want string }{
+		{"", "Your exam is at question 2 of 150: answer with a letter A-D, or `exam resume` shows it again."},
+		{"exam pause", "Your exam is paused at question 2 of 150: `exam resume` to continue."},
+	} {
+		if c.step != "" {
+			h.do(t, "bx", c.step)
+		}
+		if r := h.do(t, "bx", "exam"); r.Outcome != bot.OutcomeUserError || r.Body != c.want {
+			t.Errorf("exam after %q: want %q, got %s %q", c.step, c.want, r.Outcome, r.Body)
+		}
+	}
+}
+
 // TestReviewTwiceOffersResume: a second `review` while one is open says so.
 func TestReviewTwiceOffersResume(t *testing.T) {
 	h := newHarness(t)
