@@ -57,6 +57,10 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 				return Reply{Kind: "help"}, unknownArg(h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
 			}
 			r := commandHelp(c.CommandInfo)
+			if c.Name == "compare" {
+				// The topics are data: the declaration names one as an example.
+				r.Body += "\n\nTopics: " + strings.Join(e.TopicIDs(), ", ") + "."
+			}
 			if err := consoleRefuses(c.CommandInfo, req.Actor); err != nil {
 				r.Body += "\n\n" + err.Error()
 			}
