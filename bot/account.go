@@ -78,14 +78,18 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 	if key == "" || val == "" {
 		return Reply{}, Errorf("Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`.")
 	}
-	// Every value is one word: more is a mistake, refused as other commands
-	// refuse an extra argument rather than set half of what was meant.
+	// Every value is one word but a zone's city ("los angeles"): more is a
+	// mistake, refused as other commands refuse an extra argument rather
+	// than set half of what was meant.
 	words := strings.Fields(val)
 	if len(words) > 1 {
-		c, _ := e.lookup("settings")
-		return Reply{}, Errorf("Unknown argument %q. %s", truncate(words[1], 30), usageText(c.CommandInfo))
+		if _, err := ParseZone(val); key != "timezone" || err != nil {
+			c, _ := e.lookup("settings")
+			return Reply{}, Errorf("Unknown argument %q. %s", truncate(words[1], 30), usageText(c.CommandInfo))
+		}
+	} else {
+		val = words[0]
 	}
-	val = words[0]
 	switch key {
 	case "retention":
 		r, err := strconv.ParseFloat(val, 64)
@@ -155,8 +159,12 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 		return e.deleteAll(ctx, u)
 	}
 	id := strconv.FormatInt(u.ID, 10)
+	how := "press the button or type `forget yes`"
+	if req.Actor.Platform == PlatformConsole {
+		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
+	}
 	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, press the button or type `forget yes`.",
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},

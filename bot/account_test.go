@@ -84,6 +84,9 @@ func TestSettingsExtraArgument(t *testing.T) {
 		{"settings leaderboard off now please", "Unknown argument \"now\"", bot.OutcomeUserError},
 		{"settings timezone Europe/Berlin", "Time zone set to Europe/Berlin.", bot.OutcomeOK},
 		{"settings retention 0.8", "Retention set to 0.80", bot.OutcomeOK},
+		// A city in words is one zone.
+		{"settings timezone los angeles", "Time zone set to America/Los_Angeles.", bot.OutcomeOK},
+		{"settings timezone los angeles now", "Unknown argument \"angeles\"", bot.OutcomeUserError},
 	} {
 		t.Run(c.text, func(t *testing.T) {
 			h := newHarness(t)
@@ -95,7 +98,7 @@ func TestSettingsExtraArgument(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			changed := u.TZ == "Europe/Berlin" || u.Retention == 0.8 || !u.Leaderboard
+			changed := u.TZ != "" || u.Retention == 0.8 || !u.Leaderboard
 			if changed != (c.outcome == bot.OutcomeOK) {
 				t.Errorf("settings changed: %v (tz %q, retention %v, leaderboard %v)", changed, u.TZ, u.Retention, u.Leaderboard)
 			}

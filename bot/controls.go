@@ -212,9 +212,13 @@ func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time
 // button names its question, so buttons need no such check.)
 func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Session, choice int) (Reply, error) {
 	if s.State == storage.SessionActive && s.Position < len(s.Questions) && s.Shown != s.Position {
-		note := "Here is the next question; answer it with a button or a letter."
+		how := "a button or a letter"
+		if u.Key.Platform == PlatformConsole {
+			how = "a letter" // the console and `certcoach ask` have no buttons
+		}
+		note := "Here is the next question; answer it with " + how + "."
 		if s.Shown < 0 {
-			note = "Here is where you are; answer with a button or a letter." // not known what was on screen
+			note = "Here is where you are; answer with " + how + "." // not known what was on screen
 		}
 		return e.showQuestion(ctx, s, note)
 	}
@@ -261,6 +265,10 @@ func (e *Engine) typedRating(ctx context.Context, req Request, u storage.User, s
 		return Reply{}, err
 	}
 	if !a.Correct {
+		if s.Shown == s.Position && s.Position < len(s.Questions) {
+			// A typed answer's feedback came with the next question.
+			return Reply{}, Errorf("A miss is rated Again, so Hard and Easy don't apply; question %d is on screen: answer it with a letter A-D.", s.Position+1)
+		}
 		return Reply{}, Errorf("A miss is rated Again, so Hard and Easy don't apply; `next` shows question %d.", s.Position+1)
 	}
 	return e.quizAction(ctx, req, []string{"rate", s.ID, strconv.Itoa(pos), rating})

@@ -65,7 +65,8 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 		{"hard after a right answer re-rates it", []step{
 			{text: "quiz cissp 4 3"}, {text: "!right"}, {text: "hard", want: "Rated hard"}}},
 		{"hard after a miss says why not", []step{
-			{text: "quiz cissp 4 3"}, {text: "!wrong"}, {text: "hard", want: "A miss is rated Again, so Hard and Easy don't apply; `next` shows question 2.", out: bot.OutcomeUserError}}},
+			{text: "quiz cissp 4 3"}, {text: "!wrong", want: "Question 2 of 3"},
+			{text: "hard", want: "A miss is rated Again, so Hard and Easy don't apply; question 2 is on screen: answer it with a letter A-D.", out: bot.OutcomeUserError}}},
 		{"easy before any answer", []step{
 			{text: "quiz cissp 4 3"}, {text: "easy", want: "answer question 1 first", out: bot.OutcomeUserError}}},
 		{"skip says what to type", []step{
@@ -117,6 +118,51 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 				if got := all(r); r.Outcome != out || !strings.Contains(got, s.want) {
 					t.Fatalf("%q (%s): want %s with %q, got %s:\n%s", text, s.text, out, s.want, r.Outcome, got)
 				}
+			}
+		})
+	}
+}
+
+// TestHardAfterMiss: Hard or Easy typed after a miss says where the next
+// question is: behind Next after a button's feedback, on screen already
+// after a typed answer (its feedback comes with the next question).
+func TestHardAfterMiss(t *testing.T) {
+	h := newHarness(t)
+	h.click(t, "hm", h.answerButton(t, h.do(t, "hm", "quiz cissp 4 3"), false))
+	r := h.do(t, "hm", "easy")
+	if want := "A miss is rated Again, so Hard and Easy don't apply; `next` shows question 2."; r.Outcome != bot.OutcomeUserError || !strings.Contains(all(r), want) {
+		t.Fatalf("easy after a button's miss: want %q, got %s:\n%s", want, r.Outcome, all(r))
+	}
+	if r := h.do(t, "hm", "next"); !strings.Contains(all(r), "Question 2 of 3") {
+		t.Fatalf("next:\n%s", all(r))
+	}
+	if r := h.do(t, "hm", h.letter(t, "hm", "quiz", false)); !strings.Contains(all(r), "Question 3 of 3") {
+		t.Fatalf("a typed miss did not show question 3:\n%s", all(r))
+	}
+	r = h.do(t, "hm", "hard")
+	if want := "question 3 is on screen: answer it with a letter A-D."; !strings.Contains(all(r), want) || strings.Contains(all(r), "`next`") {
+		t.Fatalf("hard after a typed miss: want %q, got:\n%s", want, all(r))
+	}
+}
+
+// TestTypedLetterNamesButtonsWhereThereAreSome: a letter typed on the
+// feedback screen shows the next question and says how to answer it: with
+// a button or a letter in a chat, with a letter in the console and the CLI,
+// which have no buttons.
+func TestTypedLetterNamesButtonsWhereThereAreSome(t *testing.T) {
+	for _, tc := range []struct{ platform, want string }{
+		{"slack", "Here is the next question; answer it with a button or a letter."},
+		{bot.PlatformConsole, "Here is the next question; answer it with a letter."},
+	} {
+		t.Run(tc.platform, func(t *testing.T) {
+			h := newHarness(t)
+			a := bot.Actor{Platform: tc.platform, Workspace: "w1", User: "u1", Channel: "c", Name: "u1", DM: true}
+			ctx := context.Background()
+			first := h.e.Handle(ctx, bot.Request{Actor: a, Text: "quiz cissp 1 3"})
+			h.e.Handle(ctx, bot.Request{Actor: a, Action: mustButton(t, first, "quiz:answer:")})
+			r := h.e.Handle(ctx, bot.Request{Actor: a, Text: "b"})
+			if !strings.Contains(all(r), tc.want) || !strings.Contains(r.Title, "Question 2 of 3") {
+				t.Fatalf("want %q with question 2:\n%s", tc.want, all(r))
 			}
 		})
 	}
@@ -200,7 +246,7 @@ func TestTypedLetterAfterButtonAnswer(t *testing.T) {
 		pos     int    // the session's position after the step
 		answers int    // answers recorded in the session after the step
 	}
-	const next = "Here is the next question; answer it with a button or a letter."
+	const next = "Here is the next question; answer it with a letter." // the harness's console: no buttons to name
 	tests := []struct {
 		name  string
 		kind  string // default quiz
@@ -269,7 +315,7 @@ func TestTypedLetterAfterButtonAnswer(t *testing.T) {
 		{"not known what was shown (stored before it was kept): shown first", "", []step{
 			{do: "quiz cissp 7 3"},
 			{do: "!unknown"},
-			{do: "!type", want: "Here is where you are; answer with a button or a letter.", pos: 0, answers: 0},
+			{do: "!type", want: "Here is where you are; answer with a letter.", pos: 0, answers: 0},
 			{do: "!type", want: "Correct · CISSP D7 · 1 of 3", pos: 1, answers: 1}}},
 	}
 	for _, tc := range tests {

@@ -34,6 +34,12 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 		return e.examVerb(ctx, req, u, verb, certWord)
 	}
 	if certWord == "" {
+		// With one open, say where it is, as a bare quiz resumes its own.
+		if open, err := e.store.OpenSession(ctx, u.ID, examKind); err == nil {
+			return Reply{}, Errorf("%s", where(open))
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return Reply{}, err
+		}
 		return Reply{}, Errorf("Which exam? %s", examUsage)
 	}
 	c, err := e.cert(certWord, "exam cism")
@@ -41,7 +47,7 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, err
 	}
 	if open, err := e.store.OpenSession(ctx, u.ID, examKind); err == nil {
-		return e.offerOpenExam(open), nil
+		return e.offerOpenExam(open, c), nil
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return Reply{}, err
 	}
@@ -77,19 +83,24 @@ func (e *Engine) examVerb(ctx context.Context, req Request, u storage.User, verb
 }
 
 // offerOpenExam answers `exam <cert>` while an exam is open: starting over
-// would end it, so the user chooses.
-func (e *Engine) offerOpenExam(s storage.Session) Reply {
+// would end it, so the user chooses. Start over starts the exam asked for,
+// which may be the other one.
+func (e *Engine) offerOpenExam(s storage.Session, asked *knowledge.Cert) Reply {
 	state := "running"
 	if s.State == storage.SessionPaused {
 		state = "paused"
 	}
+	start := "start over"
+	if asked.ID != s.Cert {
+		start = "start over with a " + strings.ToUpper(asked.ID) + " one"
+	}
 	left := fmtDuration(s.TimeLimit - s.Used(e.clock.Now()))
 	return Reply{Kind: "exam", Private: true, Title: "You have a mock exam open",
-		Body: fmt.Sprintf("Your %s mock exam is %s at question %d of %s, with %s left. Resume it, start over (the open one then ends as stopped; its answers stay in your progress), or cancel to leave it as it is.",
-			strings.ToUpper(s.Cert), state, s.Position+1, examLength(s), left),
+		Body: fmt.Sprintf("Your %s mock exam is %s at question %d of %s, with %s left. Resume it, %s (the open one then ends as stopped; its answers stay in your progress), or cancel to leave it as it is.",
+			strings.ToUpper(s.Cert), state, s.Position+1, examLength(s), left, start),
 		Buttons: []Button{
 			{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary},
-			{ID: "exam:restart:" + s.Cert + ":" + s.ID, Label: "Start over", Style: StyleDanger},
+			{ID: "exam:restart:" + asked.ID + ":" + s.ID, Label: "Start over", Style: StyleDanger},
 			{ID: "quiz:keep:" + s.ID, Label: "Cancel"},
 		}}
 }

@@ -36,6 +36,9 @@ func TestHelpArguments(t *testing.T) {
 		{console, "start", bot.OutcomeOK, []string{"- `quiz "}, []string{"group"}},
 		{console, "help group", bot.OutcomeOK, []string{"help: group", "The console has no channels: `group` works in a Slack or Discord channel."}, nil},
 		{slack, "help group", bot.OutcomeOK, []string{"help: group"}, []string{"console"}},
+		// compare's help lists its topics, as compare <unknown topic> does.
+		{console, "help compare", bot.OutcomeOK, []string{"help: compare", "\n\nTopics: incident-response, ", ", cost."}, nil},
+		{slack, "help quiz", bot.OutcomeOK, []string{"help: quiz"}, []string{"Topics:"}},
 	} {
 		r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: c.text})
 		got := r.Title + "\n" + r.Body

@@ -202,6 +202,53 @@ func TestExamOverOpenExamOffersResume(t *testing.T) {
 	}
 }
 
+// TestExamOverTheOtherExam: `exam cism` while a CISSP exam is open offers
+// to start a CISM one, and Start over does: it was the CISSP one again.
+func TestExamOverTheOtherExam(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if r := h.do(t, "xo", "exam cissp"); !strings.Contains(r.Title, "CISSP mock exam") {
+		t.Fatalf("exam cissp:\n%s", all(r))
+	}
+	r := h.do(t, "xo", "exam cism")
+	if want := "Your CISSP mock exam is running at question 1 of 100-150"; !strings.Contains(r.Body, want) || !strings.Contains(r.Body, "start over with a CISM one") {
+		t.Fatalf("exam cism over a CISSP exam: want %q and the CISM start in:\n%s", want, all(r))
+	}
+	fresh := h.click(t, "xo", mustButton(t, r, "exam:restart:"))
+	if !strings.Contains(fresh.Title, "CISM mock exam · 1 of 150") {
+		t.Fatalf("start over after exam cism:\n%s", all(fresh))
+	}
+	u, _ := h.store.UserByKey(ctx, h.userKey("xo"))
+	if open, err := h.store.OpenSession(ctx, u.ID, "exam"); err != nil || open.Cert != "cism" {
+		t.Fatalf("open exam %+v (%v), want the CISM one", open, err)
+	}
+	// The same exam asked again keeps the plain wording.
+	if r := h.do(t, "xo", "exam cism"); !strings.Contains(r.Body, "Resume it, start over (") {
+		t.Fatalf("exam cism over a CISM exam:\n%s", all(r))
+	}
+}
+
+// TestBareExamWithOneOpen: `exam` alone says where the open exam is and how
+// to go on, running or paused; with none open it asks which exam.
+func TestBareExamWithOneOpen(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do(t, "bx", "exam"); !strings.Contains(r.Body, "Which exam?") {
+		t.Fatalf("exam with none open:\n%s", all(r))
+	}
+	h.click(t, "bx", h.answerButton(t, h.do(t, "bx", "exam cism"), true))
+	for _, c := range []struct{ step, want string }{
+		{"", "Your exam is at question 2 of 150: answer with a letter A-D, or `exam resume` shows it again."},
+		{"exam pause", "Your exam is paused at question 2 of 150: `exam resume` to continue."},
+	} {
+		if c.step != "" {
+			h.do(t, "bx", c.step)
+		}
+		if r := h.do(t, "bx", "exam"); r.Outcome != bot.OutcomeUserError || r.Body != c.want {
+			t.Errorf("exam after %q: want %q, got %s %q", c.step, c.want, r.Outcome, r.Body)
+		}
+	}
+}
+
 // TestReviewTwiceOffersResume: a second `review` while one is open says so.
 func TestReviewTwiceOffersResume(t *testing.T) {
 	h := newHarness(t)

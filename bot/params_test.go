@@ -109,7 +109,7 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 	}{
 		{"plan", bot.OutcomeUserError, "No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`"},
 		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism YYYY-MM-DD`."},
-		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
+		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
 		{"plan cissp tomorrow", bot.OutcomeUserError, "Give the date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
 		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
 		{"plan cism 2027-03-01", bot.OutcomeOK, "CISM"},
@@ -191,7 +191,7 @@ func TestDomainsTextParsedOnce(t *testing.T) {
 		{"domains cissp 2021", map[string]string{"cert": "cissp", "version": "2021"}, bot.OutcomeOK, "CISSP domains (2021"},
 		{"domains cissp 2019", map[string]string{"cert": "cissp", "version": "2019"}, bot.OutcomeUserError, "CISSP has no \"2019\" outline. Versions: `domains cissp 2024`, `domains cissp 2021`."},
 		{"domains cissp latest", map[string]string{"cert": "cissp", "version": "latest"}, bot.OutcomeUserError, "CISSP has no \"latest\" outline."},
-		{"domains", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
+		{"domains", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`, e.g. `domains cissp`."},
 		{"domains cisa", nil, bot.OutcomeUserError, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
 		{"domains cissp 2021 2024", nil, bot.OutcomeUserError, "Unknown argument \"2024\". Usage: `domains <cism|cissp> [version]`"},
 	} {
@@ -230,7 +230,7 @@ func TestDomainTextParsedOnce(t *testing.T) {
 		{"domain cissp 9", map[string]string{"cert": "cissp", "domain": "9"}, bot.OutcomeUserError, "CISSP has no domain \"9\". Domains are 1-8: see `domains cissp`."},
 		{"domain cism 4 2019", map[string]string{"cert": "cism", "domain": "4", "version": "2019"}, bot.OutcomeUserError, "CISM has no \"2019\" outline."},
 		{"domain cissp", map[string]string{"cert": "cissp"}, bot.OutcomeUserError, "Which domain? e.g. `domain cissp 1`"},
-		{"domain", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`."},
+		{"domain", map[string]string{}, bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`, e.g. `domain cissp 7`."},
 		{"domain cisa 3", nil, bot.OutcomeUserError, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
 		{"domain cissp 7 8", nil, bot.OutcomeUserError, "Too many numbers."},
 	} {

@@ -57,6 +57,10 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 				return Reply{Kind: "help"}, unknownArg(h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
 			}
 			r := commandHelp(c.CommandInfo)
+			if c.Name == "compare" {
+				// The topics are data: the declaration names one as an example.
+				r.Body += "\n\nTopics: " + strings.Join(e.TopicIDs(), ", ") + "."
+			}
 			if err := consoleRefuses(c.CommandInfo, req.Actor); err != nil {
 				r.Body += "\n\n" + err.Error()
 			}
@@ -148,7 +152,7 @@ func cellCaveat(s knowledge.Status) string {
 // shown in the reply when it names neither.
 func (e *Engine) cert(name, example string) (*knowledge.Cert, error) {
 	if name == "" {
-		return nil, Errorf("Which certification? Say `cism` or `cissp`.")
+		return nil, Errorf("Which certification? Say `cism` or `cissp`, e.g. `%s`.", example)
 	}
 	c, ok := e.kb.Cert(strings.ToLower(name))
 	if !ok {

@@ -104,8 +104,16 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			}
 		}
 		if p := find(KindZone); p != nil {
-			if v, err := checkParam(info.Name, *p, raw); err == nil { // as typed: zones have case
-				named[p.Name] = v
+			// A city of two or three words is one zone ("new york" is
+			// America/New_York): the longest that is one.
+			taken := 0
+			for n := min(3, len(words)-i); n >= 1 && taken == 0; n-- {
+				if v, err := checkParam(info.Name, *p, strings.Join(words[i:i+n], " ")); err == nil { // as typed: zones have case
+					named[p.Name], taken = v, n
+				}
+			}
+			if taken > 0 {
+				i += taken - 1
 				continue
 			}
 		}

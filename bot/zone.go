@@ -11,11 +11,14 @@ import (
 // ParseZone resolves a time zone as a user types it. IANA names are
 // case-sensitive on disk, so "europe/berlin" is retried as
 // "Europe/Berlin"; a bare city is the zone it ends ("Berlin" is
-// Europe/Berlin). "" and "Local" (the server's zone) are refused, and so are
-// abbreviations such as EST: the zone database knows some of them, but as
-// one fixed offset or one country's rules, an hour off for half the people
-// who type them. A refusal is a UserError that says what to type instead.
+// Europe/Berlin), also in words ("new york"). "" and "Local" (the server's
+// zone) are refused, and so are abbreviations such as EST: the zone
+// database knows some of them, but as one fixed offset or one country's
+// rules, an hour off for half the people who type them. A refusal is a
+// UserError that says what to type instead.
 func ParseZone(s string) (*time.Location, error) {
+	typed := s
+	s = strings.Join(strings.Fields(s), "_") // "new york" as the database spells it: New_York
 	if s == "" || strings.EqualFold(s, "local") || strings.EqualFold(s, "factory") {
 		return nil, Errorf("Give an IANA time zone such as `Europe/Berlin` or `America/New_York`.")
 	}
@@ -43,7 +46,7 @@ func ParseZone(s string) (*time.Location, error) {
 			}
 		}
 	}
-	return nil, Errorf("%q is not an IANA time zone: give one such as `Europe/Berlin` or `America/New_York`.", truncate(s, 40))
+	return nil, Errorf("%q is not an IANA time zone: give one such as `Europe/Berlin` or `America/New_York`.", truncate(typed, 40))
 }
 
 // capitalized spells s as the zone database does: each word capitalized

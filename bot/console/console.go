@@ -39,6 +39,11 @@ type Console struct {
 	// the controls line says what to run next, not what to type.
 	OneShot bool
 
+	// stopSelf suspends the process for Ctrl-Z on a terminal (default:
+	// stopProcess where there is job control; a test replaces it, so as
+	// not to stop itself).
+	stopSelf func()
+
 	mu     sync.Mutex   // out and last: the scheduler prints from another goroutine
 	last   []bot.Button // buttons of the last reply, pressed by typing their key
 	n      int
@@ -252,7 +257,11 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
-		ed = startEditor(in, c.out, cancel, stop)
+		stopSelf := c.stopSelf
+		if stopSelf == nil && jobControl {
+			stopSelf = stopProcess
+		}
+		ed = startEditor(in, c.out, cancel, stopSelf, stop)
 	}
 	// leave gives the terminal back before the last words, so that they
 	// print as they do without the editor.
@@ -310,7 +319,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		if line == "" {
 			continue
 		}
-		if line == "quit" || line == "exit" {
+		if strings.EqualFold(line, "quit") || strings.EqualFold(line, "exit") { // Quit, EXIT too: not "did you mean quiz?"
 			leave()
 			c.openNote() // as Ctrl-D does
 			return nil
@@ -329,11 +338,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 // Ctrl-C mid-quiz) that nothing is lost and how to pick it up.
 func (c *Console) openNote() {
 	c.mu.Lock()
-	// Rating buttons alone are what a finished quiz leaves after a right
-	// answer: no session is open then.
+	// Only a session's buttons say one is open: not a reminder's question,
+	// forget's Cancel, or the rating buttons a finished quiz leaves after
+	// a right answer.
 	open := false
 	for _, b := range c.last {
-		open = open || !strings.HasPrefix(b.ID, "quiz:rate:")
+		session := strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:") || strings.HasPrefix(b.ID, "review:")
+		open = open || session && !strings.HasPrefix(b.ID, "quiz:rate:")
 	}
 	c.mu.Unlock()
 	if open {

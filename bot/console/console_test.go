@@ -45,11 +45,16 @@ func newEngineStore(t *testing.T) (*bot.Engine, *sqlite.Store) {
 	return bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}}), st
 }
 
+// TestCompareTableFits100Columns: the compare table fits the console's
+// width, and no line of it ends in a blank (an empty last cell).
 func TestCompareTableFits100Columns(t *testing.T) {
 	c, _, _ := newConsole(t)
 	text := c.Do(context.Background(), "/cert compare")
 	table := false
 	for _, line := range strings.Split(text, "\n") {
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("line ends in a blank: %q", line)
+		}
 		if strings.Contains(line, " | ") {
 			table = true
 			if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > console.Width {
@@ -194,6 +199,22 @@ func TestRunReadsPipedLines(t *testing.T) {
 	}
 }
 
+// TestRunQuitInAnyCase: quit and exit end the console in any case and with
+// blanks around; "Quit" was a mistyped quiz.
+func TestRunQuitInAnyCase(t *testing.T) {
+	for _, word := range []string{"quit", "Quit", "EXIT", "  exit  ", "ｑｕｉｔ"} {
+		t.Run(word, func(t *testing.T) {
+			c, out, _ := newConsole(t)
+			if err := c.Run(context.Background(), strings.NewReader("domains cism\n"+word+"\ndomains cissp\n"), false); err != nil {
+				t.Fatal(err)
+			}
+			if s := out.String(); !strings.Contains(s, "CISM domains") || strings.Contains(s, "CISSP domains") || strings.Contains(s, "Unknown command") {
+				t.Fatalf("%q did not end the console:\n%s", word, s)
+			}
+		})
+	}
+}
+
 func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
 	r := bot.Reply{Table: &bot.Table{Left: "L", Right: "R", Rows: []bot.Row{{Label: "x", Left: strings.Repeat("y", 300), Right: "short"}}}}
 	for _, line := range strings.Split(console.Render(r), "\n") {
@@ -223,7 +244,8 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 	var out, otherOut bytes.Buffer
 	c := console.New(e, "tester", &out)
 	other := console.New(e, "someone-else", &otherOut)
-	if got := c.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") {
+	// A console user learns that the console is where it arrives.
+	if got := c.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") || !strings.Contains(strings.Join(strings.Fields(got), " "), "The console shows it while it is open on a terminal (certcoach console).") {
 		t.Fatalf("remind: %s", got)
 	}
 	if got := other.Do(ctx, "remind 08:30 UTC"); !strings.Contains(got, "08:30") {
@@ -300,6 +322,11 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 		{"quit mid quiz", "quiz cissp 3\nquit\nhelp\n", true},
 		{"exit mid quiz", "quiz cissp 3\nexit\n", true},
 		{"quit with nothing open", "help\nquit\n", false},
+		// Buttons that are no session's: forget's, a reminder's question.
+		{"at forget's question", "forget\n", false},
+		{"after a reminder's question", "!reminder\n", false},
+		{"review open", "review\n", true},
+		{"exam open", "exam cism\n", true},
 	}
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
@@ -308,6 +335,14 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, out, _ := newConsole(t)
+			if tc.in == "!reminder\n" {
+				// As the scheduler prints it, with its answer buttons.
+				if err := c.SendDM(context.Background(), "local", "tester", bot.Reply{Body: "Today's question", Buttons: []bot.Button{
+					{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}); err != nil {
+					t.Fatal(err)
+				}
+				tc.in = ""
+			}
 			// "!right" and "!wrong" answer the question on screen, whichever was drawn.
 			first, rest, _ := strings.Cut(tc.in, "\n")
 			if strings.HasPrefix(rest, "!") {
@@ -444,7 +479,7 @@ func TestOneShotControls(t *testing.T) {
 	if out := c.Do(ctx, "quiz cissp 1 2"); !strings.Contains(out, "> Answer with `certcoach ask A` to `certcoach ask D`.") || strings.Contains(out, "> Type") {
 		t.Errorf("quiz controls:\n%s", out)
 	}
-	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, "forget yes") {
+	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, "To delete, type forget yes.") || strings.Contains(out, "button") {
 		t.Errorf("forget controls:\n%s", out)
 	}
 }
@@ -482,5 +517,25 @@ func TestCommandWordQuestion(t *testing.T) {
 		if !strings.Contains(out, tc.want) || strings.Contains(out, tc.not) {
 			t.Errorf("%q: want %q, not %q:\n%s", tc.line, tc.want, tc.not, out)
 		}
+	}
+}
+
+// TestLetterAsPrintedPressesTheButton: a letter typed as the options print
+// it ("c)", "(c)", "c.") presses the answer button as "c" does: the
+// feedback comes with its Next, not with the next question already shown.
+func TestLetterAsPrintedPressesTheButton(t *testing.T) {
+	for _, typed := range []string{"c", "c)", "C)", "(c)", "c.", " c) "} {
+		t.Run(typed, func(t *testing.T) {
+			c, _, _ := newConsole(t)
+			ctx := context.Background()
+			c.Do(ctx, "quiz cissp 7 3")
+			out := c.Do(ctx, typed)
+			if !strings.Contains(out, "You chose C)") || !strings.Contains(out, "next (n)") || strings.Contains(out, "Question 2 of 3") {
+				t.Fatalf("%q did not press C:\n%s", typed, out)
+			}
+			if out := c.Do(ctx, "n"); !strings.Contains(out, "Question 2 of 3") {
+				t.Fatalf("next after %q:\n%s", typed, out)
+			}
+		})
 	}
 }

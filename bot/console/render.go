@@ -53,11 +53,29 @@ var shortKeys = map[string]string{"next": "n"}
 // when no Start over button is on screen).
 var synonyms = map[string]string{"no": "cancel", "y": "yes", "start": "start over", "restart": "start over"}
 
-// matches reports whether typed text presses b.
+// matches reports whether typed text presses b. An answer letter also
+// presses as the options print it ("c)", "(c)", "c."), as it does with no
+// button on screen: otherwise it would go on as a typed answer, and the
+// screens that follow would differ from the button's.
 func matches(typed string, b bot.Button) bool {
 	t := strings.ToLower(strings.TrimSpace(typed))
 	k := strings.ToLower(Key(b))
+	if isAnswer(b) {
+		t = answerForm(t)
+	}
 	return t == k || (shortKeys[k] != "" && t == shortKeys[k]) || synonyms[t] == k
+}
+
+// answerForm is a letter typed as an option prints it ("c)", "(c)", "c.")
+// as the letter alone; other text as it is.
+func answerForm(t string) string {
+	switch {
+	case len(t) == 3 && t[0] == '(' && t[2] == ')':
+		return t[1:2]
+	case len(t) == 2 && (t[1] == ')' || t[1] == '.'):
+		return t[:1]
+	}
+	return t
 }
 
 func isAnswer(b bot.Button) bool {
@@ -175,7 +193,8 @@ func renderTable(t *bot.Table) string {
 	colW := (Width - labelW - 6) / 2 // "label | left | right"
 	var sb strings.Builder
 	line := func(a, b, c string) {
-		sb.WriteString(pad(a, labelW) + " | " + pad(b, colW) + " | " + c + "\n")
+		// An empty last cell leaves no trailing blank.
+		sb.WriteString(strings.TrimRight(pad(a, labelW)+" | "+pad(b, colW)+" | "+c, " ") + "\n")
 	}
 	line("", t.Left, t.Right)
 	sb.WriteString(strings.Repeat("-", labelW) + "-+-" + strings.Repeat("-", colW) + "-+-" + strings.Repeat("-", colW) + "\n")

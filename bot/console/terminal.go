@@ -27,13 +27,17 @@ type editor struct {
 	fd   int
 	old  *term.State
 	want chan struct{} // one line is read per request, after its prompt is due
+	// stopSelf stops the process until the shell resumes it (Ctrl-Z);
+	// nil where there is no job control.
+	stopSelf func()
 }
 
 // startEditor puts the terminal in raw mode and starts reading its keys,
 // or returns nil when in or out is not a terminal (a pipe, a file, a test):
 // the console then reads plain lines. In raw mode Ctrl-C is a key, not a
-// signal: interrupt is called for it, as SIGINT would cancel.
-func startEditor(in io.Reader, out io.Writer, interrupt func(), stop <-chan struct{}) *editor {
+// signal: interrupt is called for it, as SIGINT would cancel. Ctrl-Z is a
+// key too: stopSelf (nil: none) suspends the process, as SIGTSTP would.
+func startEditor(in io.Reader, out io.Writer, interrupt, stopSelf func(), stop <-chan struct{}) *editor {
 	inf, ok := in.(*os.File)
 	outf, ok2 := out.(*os.File)
 	if !ok || !ok2 || !term.IsTerminal(int(inf.Fd())) || !term.IsTerminal(int(outf.Fd())) {
@@ -45,11 +49,32 @@ func startEditor(in io.Reader, out io.Writer, interrupt func(), stop <-chan stru
 		return nil // plain lines still work
 	}
 	keys := make(chan keyChunk, 64)
-	go readKeys(inf, keys, interrupt, stop)
 	pipe := &keyPipe{keys: keys, stop: stop, out: outf}
 	t := term.NewTerminal(pipe, promptText)
 	t.History = &history{}
-	return &editor{t: t, pipe: pipe, fd: fd, old: old, want: make(chan struct{}, 1)}
+	e := &editor{t: t, pipe: pipe, fd: fd, old: old, want: make(chan struct{}, 1), stopSelf: stopSelf}
+	var suspend func()
+	if stopSelf != nil {
+		suspend = e.suspend
+	}
+	go readKeys(inf, keys, interrupt, suspend, stop)
+	return e
+}
+
+// suspend gives the terminal back and stops the process, as Ctrl-Z does
+// outside raw mode; resumed (fg), it takes the terminal again and draws
+// the prompt and the half-typed line anew.
+func (e *editor) suspend() {
+	e.pipe.mu.Lock()
+	if e.pipe.done {
+		e.pipe.mu.Unlock()
+		return
+	}
+	_ = term.Restore(e.fd, e.old)
+	e.stopSelf()
+	_, _ = term.MakeRaw(e.fd)
+	e.pipe.mu.Unlock()
+	_, _ = e.t.Write(nil)
 }
 
 // restore gives the terminal back as it was (echo, line buffering, Ctrl-C
@@ -74,8 +99,11 @@ func (e *editor) readLines(out chan<- lineOrErr, stop <-chan struct{}) {
 		case <-stop:
 			return
 		}
-		if w, h, err := term.GetSize(e.fd); err == nil {
-			_ = e.t.SetSize(w, h) // the window may have been resized since
+		// The window may have been resized since. A terminal that reports
+		// no width (a pty nobody sized, some serial lines) keeps the
+		// editor's 80 columns: at 0 it would draw each key on a line of its own.
+		if w, h, err := term.GetSize(e.fd); err == nil && w > 0 {
+			_ = e.t.SetSize(w, h)
 		}
 		line, err := e.t.ReadLine()
 		select {
@@ -95,8 +123,9 @@ type keyChunk struct {
 }
 
 // readKeys reads the terminal all the time, also while a command runs, so
-// that Ctrl-C cancels it; the other keys wait in keys for the editor.
-func readKeys(in io.Reader, keys chan<- keyChunk, interrupt func(), stop <-chan struct{}) {
+// that Ctrl-C cancels it and Ctrl-Z suspends (suspend, unless nil); the
+// other keys wait in keys for the editor.
+func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), stop <-chan struct{}) {
 	// Home and End as tmux, screen, the Linux console and application
 	// mode send them, which Terminal does not know, become Ctrl-A and Ctrl-E.
 	homeEnd := strings.NewReplacer("\x1b[1~", "\x01", "\x1b[7~", "\x01", "\x1bOH", "\x01",
@@ -115,6 +144,10 @@ func readKeys(in io.Reader, keys chan<- keyChunk, interrupt func(), stop <-chan 
 		if bytes.IndexByte(b, 3) >= 0 { // Ctrl-C
 			interrupt()
 			b = bytes.ReplaceAll(b, []byte{3}, nil)
+		}
+		if suspend != nil && bytes.IndexByte(b, 0x1a) >= 0 { // Ctrl-Z
+			suspend()
+			b = bytes.ReplaceAll(b, []byte{0x1a}, nil)
 		}
 		if len(b) == 0 && err == nil {
 			continue

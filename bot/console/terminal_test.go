@@ -69,13 +69,20 @@ func (s *screen) typeKeys(keys ...string) {
 // terminal's mode is back as it was.
 func runOnTerminal(t *testing.T, h console.Handler) (*console.Console, *screen, <-chan error, func()) {
 	t.Helper()
+	return runOnTerminalSize(t, h, pty.Winsize{Rows: 40, Cols: 200})
+}
+
+// runOnTerminalSize is runOnTerminal on a terminal of the given size; setup
+// runs on the console before it starts.
+func runOnTerminalSize(t *testing.T, h console.Handler, size pty.Winsize, setup ...func(*console.Console)) (*console.Console, *screen, <-chan error, func()) {
+	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal here: %v", err)
 	}
 	t.Cleanup(func() { tty.Close() })
 	t.Cleanup(func() { ptmx.Close() })
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 200}); err != nil {
+	if err := pty.Setsize(ptmx, &size); err != nil {
 		t.Fatal(err)
 	}
 	before, err := term.GetState(int(tty.Fd()))
@@ -96,6 +103,9 @@ func runOnTerminal(t *testing.T, h console.Handler) (*console.Console, *screen, 
 		}
 	}()
 	c := console.New(h, "tester", tty)
+	for _, f := range setup {
+		f(c)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	done := make(chan error, 1)
@@ -235,4 +245,48 @@ func TestTerminalCtrlC(t *testing.T) {
 		s.waitFor("Interrupted: the last command was cancelled. Bye.")
 		restored()
 	})
+}
+
+// TestTerminalWithoutSize: a terminal that reports no width (a pty nobody
+// sized) still echoes a typed line on one line, as 80 columns.
+func TestTerminalWithoutSize(t *testing.T) {
+	_, s, done, restored := runOnTerminalSize(t, newEngine(t), pty.Winsize{})
+	s.typeKeys(strings.Split("domains cissp", "")...)
+	s.waitFor("domains cissp")
+	s.typeKeys("\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
+}
+
+// TestTerminalCtrlZ: Ctrl-Z in raw mode suspends as it does in a shell:
+// the terminal is given back in its own mode while stopped, then taken
+// again, with the prompt and the half-typed line drawn anew.
+func TestTerminalCtrlZ(t *testing.T) {
+	var restored func()
+	stopped := make(chan struct{})
+	_, s, done, restoredFn := runOnTerminalSize(t, newEngine(t), pty.Winsize{Rows: 40, Cols: 200}, func(c *console.Console) {
+		c.SetStopSelf(func() {
+			restored() // in the shell's mode while stopped
+			close(stopped)
+		})
+	})
+	restored = restoredFn
+	s.typeKeys(strings.Split("domains cis", "")...)
+	s.waitFor("domains cis")
+	s.typeKeys("\x1a")
+	select {
+	case <-stopped:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Ctrl-Z did not suspend")
+	}
+	s.waitFor("cert> domains cis") // drawn again after fg
+	s.typeKeys("s", "p", "\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
 }

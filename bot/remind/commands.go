@@ -200,7 +200,12 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s", clockText(minute), zone, note, c.nextText(saved))), nil
+	where := ""
+	if u.Key.Platform == bot.PlatformConsole {
+		// The console is no chat: nothing arrives while it is closed.
+		where = " The console shows it while it is open on a terminal (certcoach console)."
+	}
+	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s%s", clockText(minute), zone, note, c.nextText(saved), where)), nil
 }
 
 func private(body string) bot.Reply { return bot.Reply{Kind: "remind", Private: true, Body: body} }

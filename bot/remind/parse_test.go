@@ -59,6 +59,9 @@ func TestRemindTextParsedOnce(t *testing.T) {
 		{"remind weekend OFF", "remind weekends", map[string]string{"mode": "off"}, bot.OutcomeOK, "Quiet weekends: no reminders on Saturday and Sunday.…"},
 		{"remind on", "remind resume", nil, bot.OutcomeOK, "Daily reminder on. Next: Fri 26 Mar 2027 08:00 EDT."},
 		{"remind stop", "remind off", nil, bot.OutcomeOK, "Daily reminder off. `remind 08:00` turns it back on."},
+		// A city in words is one zone.
+		{"remind 7:30 los angeles", "remind set", map[string]string{"time": "7:30", "zone": "los angeles"}, bot.OutcomeOK, "Daily reminder set for 07:30 America/Los_Angeles.…"},
+		{"remind 7:30 pm New York", "remind set", map[string]string{"time": "7:30 pm", "zone": "New York"}, bot.OutcomeOK, "Daily reminder set for 19:30 America/New_York.…"},
 	} {
 		forms := []bot.Request{{Actor: dmActor("text"), Text: c.text}}
 		if c.cmd != "" {
@@ -104,6 +107,8 @@ func TestGroupTextParsedOnce(t *testing.T) {
 		{"group show", "group show", nil, bot.OutcomeOK, "Question of the day at 08:15 America/New_York. Next: Fri 26 Mar 2027 08:15 EDT. `group off` stops it."},
 		{"group stop", "", nil, bot.OutcomeOK, "Question of the day off for this channel."},
 		{"group off", "group off", nil, bot.OutcomeOK, "This channel has no question of the day."},
+		{"group daily 09:00 hong kong cissp", "group daily", map[string]string{"time": "09:00", "zone": "hong kong", "cert": "cissp"}, bot.OutcomeOK,
+			"Question of the day (CISSP) set for this channel at 09:00 Asia/Hong_Kong.…"},
 	} {
 		forms := []bot.Request{{Actor: admin, Text: c.text}}
 		if c.cmd != "" {

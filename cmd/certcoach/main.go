@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -84,20 +85,43 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfg.DB = *db
 	rest := fl.Args()
-	// Allow flags after the subcommand too: certcoach ask --user bob "compare".
+	// Allow flags after the subcommand too: certcoach ask --user bob "compare",
+	// and after its words: certcoach ask "quiz cissp" --db study.db.
 	if len(rest) > 0 {
-		sub := rest[0]
-		if code, ok := parse(rest[1:]); !ok {
-			return code
+		words := []string{rest[0]}
+		for args := rest[1:]; ; {
+			if code, ok := parse(args); !ok {
+				return code
+			}
+			// After "--" the rest are words, whatever they look like.
+			parsed := len(args) - len(fl.Args())
+			terminated := parsed > 0 && args[parsed-1] == "--"
+			args = fl.Args()
+			i := slices.IndexFunc(args, func(a string) bool { return isFlag(fl, a) || a == "--" })
+			if i < 0 || terminated {
+				words = append(words, args...)
+				break
+			}
+			words = append(words, args[:i]...)
+			if args[i] == "--" {
+				words = append(words, args[i+1:]...)
+				break
+			}
+			args = args[i:]
 		}
 		cfg.DB = *db
-		rest = append([]string{sub}, fl.Args()...)
+		rest = words
 	}
 	fl.Visit(func(f *flag.Flag) {
 		if f.Name == "db" {
 			cfg.DBFrom = "--db"
 		}
 	})
+	if strings.TrimSpace(cfg.DB) == "" {
+		// SQLite's own word for it is "open database: empty path", exit 1.
+		fmt.Fprintln(stderr, "certcoach: --db must not be empty (leave it out for ./certcoach.db)")
+		return exitUsage
+	}
 	if strings.TrimSpace(*user) == "" {
 		// Every command of an empty user would fail as an internal error.
 		fmt.Fprintln(stderr, "certcoach: --user must not be empty")
@@ -180,6 +204,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
+		if chatCommand(cfg, cmd) {
+			// `certcoach quiz`, `certcoach progress`: what the console takes.
+			fmt.Fprintf(stderr, "certcoach: %s is a chat command: run it with certcoach ask %q, or in certcoach console\n", cmd, strings.Join(rest, " "))
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "unknown command %q\n%s", cmd, usage)
 		return exitUsage
 	}
@@ -188,6 +217,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// chatCommand reports whether name is one of the commands the console and
+// `certcoach ask` take (quiz, progress, remind...), not a subcommand.
+func chatCommand(cfg Config, name string) bool {
+	kb, err := loadKB(cfg)
+	if err != nil {
+		return false
+	}
+	e := bot.NewEngine(kb, nil, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	remind.Register(remind.Deps{Engine: e, KB: kb})
+	return e.Known(name)
+}
+
+// isFlag reports whether a is one of fl's flags (-db, --user=bob, -h...).
+func isFlag(fl *flag.FlagSet, a string) bool {
+	name, ok := strings.CutPrefix(a, "-")
+	if !ok {
+		return false
+	}
+	name = strings.TrimPrefix(name, "-")
+	name, _, _ = strings.Cut(name, "=")
+	return fl.Lookup(name) != nil || name == "h" || name == "help"
 }
 
 func defaultUser() string {

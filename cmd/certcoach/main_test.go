@@ -55,6 +55,10 @@ func TestCLI(t *testing.T) {
 		{name: "ask an empty question", args: []string{"ask", ""}, code: 2, err: []string{`Ask me something, e.g. certcoach ask "how long is the cissp exam?"`}},
 		{name: "ask blanks", args: []string{"ask", " ", "\t"}, code: 2, err: []string{"Ask me something"}},
 		{name: "bad subcommand", args: []string{"dance"}, code: 2, err: []string{"unknown command"}},
+		// A chat command given as a subcommand says how to run it.
+		{name: "chat command as a subcommand", args: []string{"quiz", "cissp", "7"}, code: 2, err: []string{`certcoach: quiz is a chat command: run it with certcoach ask "quiz cissp 7", or in certcoach console`}},
+		{name: "chat command alias as a subcommand", args: []string{"reminder"}, code: 2, err: []string{`run it with certcoach ask "reminder"`}},
+		{name: "progress as a subcommand", args: []string{"--user", "zoe", "progress"}, code: 2, err: []string{`certcoach ask "progress"`}},
 		{name: "typo with arguments", args: []string{"ask", "quizz cissp 7 5"}, code: 2, err: []string{`unknown command "quizz": did you mean "quiz cissp 7 5"?`}},
 		{name: "typo of remind", args: []string{"ask", "remnd 7:30"}, code: 2, err: []string{`did you mean "remind 7:30"?`}},
 		{name: "swapped letters", args: []string{"ask", "qiuz cissp"}, code: 2, err: []string{`did you mean "quiz cissp"?`}},
@@ -62,6 +66,8 @@ func TestCLI(t *testing.T) {
 		{name: "serve with an argument", args: []string{"serve", "extra"}, code: 2, err: []string{`certcoach serve: unknown argument "extra"`}},
 		{name: "kb check with an argument", args: []string{"kb", "check", "extra"}, code: 2, err: []string{`certcoach kb check: unknown argument "extra"`}},
 		{name: "help with an argument", args: []string{"help", "quiz"}, code: 2, err: []string{`certcoach ask "help quiz"`}},
+		{name: "empty db", args: []string{"--db", "", "ask", "progress"}, code: 2, err: []string{"--db must not be empty"}},
+		{name: "blank db after the command", args: []string{"ask", "--db", " ", "progress"}, code: 2, err: []string{"--db must not be empty"}},
 		{name: "empty user", args: []string{"--user", "", "ask", "progress"}, code: 2, err: []string{"--user must not be empty"}},
 		{name: "blank user after the command", args: []string{"ask", "--user", " ", "progress"}, code: 2, err: []string{"--user must not be empty"}},
 		// A refused argument is the caller's error: stderr and exit 2.
@@ -75,6 +81,13 @@ func TestCLI(t *testing.T) {
 		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
 		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
 		{name: "user flag", args: []string{"--user", "zoe", "ask", "progress"}, out: []string{"progress"}},
+		// Flags after the text are flags, not words of the command.
+		{name: "user flag after the text", args: []string{"ask", "progress", "--user", "zoe"}, out: []string{"Your CISSP progress"}},
+		{name: "flags between the words", args: []string{"ask", "quiz", "--user=zoe", "cissp", "2"}, out: []string{"CISSP D2 · Question 1 of 5"}},
+		{name: "bad flag after the text", args: []string{"ask", "progress", "--bogus"}, code: 2, err: []string{"Unknown argument \"--bogus\""}},
+		{name: "words after -- are words", args: []string{"ask", "--", "progress", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
+		{name: "words after a later -- are words", args: []string{"ask", "progress", "--", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
+		{name: "-h after the text", args: []string{"ask", "progress", "-h"}, out: []string{"usage: certcoach"}},
 		// --help asked for the usage: stdout and success, as `help` does.
 		{name: "--help", args: []string{"--help"}, out: []string{"usage: certcoach"}},
 		{name: "-h", args: []string{"-h"}, out: []string{"usage: certcoach"}},
@@ -301,5 +314,41 @@ func TestDiscordRegisterNamesTheDialledURL(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr lacks %q or names discord.com:\n%s", code, tc.code, tc.want, errOut)
 			}
 		})
+	}
+}
+
+// TestReadOnlyDatabaseFile: a database file the user may not write is
+// refused when it is opened, in one line, instead of every answer failing
+// later as "something went wrong on our side" with SQLite's error logged.
+// (Root writes any file: the check runs as another user.)
+func TestReadOnlyDatabaseFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write a read-only file")
+	}
+	db := filepath.Join(t.TempDir(), "ro.db")
+	if code, _, errOut := runCLI(t, "", "--db", db, "ask", "progress"); code != 0 {
+		t.Fatalf("create the database: exit %d: %s", code, errOut)
+	}
+	if err := os.Chmod(db, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--db", db, "ask", "quiz cissp"}, {"--db", db, "console"}} {
+		code, out, errOut := runCLI(t, "quiz cissp\n", args...)
+		if want := "the file is read-only for this user"; code != 1 || !strings.Contains(errOut, want) || strings.Contains(errOut, "{") || out != "" {
+			t.Errorf("%v: exit %d, want 1 and %q alone\nstdout:\n%s\nstderr:\n%s", args, code, want, out, errOut)
+		}
+	}
+}
+
+// TestDBFlagAfterTheText: --db after the command's words names the
+// database (it was read as a domain: CISSP has no domain "--db x.db").
+func TestDBFlagAfterTheText(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "after.db")
+	code, out, errOut := runCLI(t, "", "ask", "quiz cissp 2", "--db", db)
+	if code != 0 || !strings.Contains(out, "CISSP D2 · Question 1 of 5") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("--db after the text was not used: %v", err)
 	}
 }

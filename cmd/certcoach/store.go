@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +48,14 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 		return nil, fmt.Errorf("%s %s is a folder: name a database file, e.g. %s", from, path, filepath.Join(path, "certcoach.db"))
 	}
 	createPrivate(path)
+	// SQLite opens a file it may not write read-only, without an error, and
+	// every answer would then fail as an internal error: refuse it here.
+	// (backup opens its source on its own: reading it is enough there.)
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("open database %s: the file is read-only for this user (check its permissions, or name another with --db)", path)
+	}
 	return sqlite.Open(ctx, dsn)
 }
 
