@@ -18,7 +18,7 @@ import (
 // Typed when nothing is waiting for them, they get what they would do, never
 // a search result.
 var controlWords = map[string]bool{
-	"next": true, "n": true, "hard": true, "easy": true, "stop": true, "pause": true, "resume": true,
+	"next": true, "n": true, "hard": true, "easy": true, "stop": true, "quit": true, "pause": true, "resume": true,
 	"yes": true, "y": true, "no": true, "ok": true, "cancel": true, "continue": true, "skip": true,
 }
 
@@ -115,7 +115,7 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 			return r, Errorf("Your exam is already paused: `exam resume` to continue.")
 		}
 		return e.quizAction(ctx, req, []string{"pause", s.ID})
-	case "stop":
+	case "stop", "quit":
 		if s.Kind == examKind {
 			// A mock exam has no Stop button: ending one is typed in full.
 			return r, Errorf("`exam stop` ends your mock exam with a score; `exam pause` stops the clock.")

@@ -60,6 +60,8 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 		{"stop ends the quiz with its score", []step{
 			{text: "quiz cissp 3 3"}, {text: "!right"}, {text: "stop", want: "Score: 1 of 1"},
 			{text: "b", want: "No question is open", out: bot.OutcomeUserError}}},
+		{"quit typed in a chat ends the quiz as stop does", []step{
+			{text: "quiz cissp 3 3"}, {text: "!right"}, {text: "quit", want: "Score: 1 of 1"}}},
 		{"next shows the current question", []step{
 			{text: "quiz cissp 3 3"}, {text: "!right"}, {text: "next", want: "Question 2 of 3"}}},
 		{"hard after a right answer re-rates it", []step{

@@ -53,6 +53,8 @@ func TestAnalyze(t *testing.T) {
 		{"should i get cisa or cism", []string{"cism"}, knowledge.AskUncovered, ""},
 		{"is ccsp better than cissp", []string{"cissp"}, knowledge.AskUncovered, ""},
 		{"is cism worth it if i have cisa", []string{"cism"}, knowledge.AskRefusal, "worth-it"},
+		{"commands", nil, knowledge.AskUsage, ""},
+		{"which cert should i take", nil, knowledge.AskWhichFirst, ""},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
