@@ -181,8 +181,8 @@ func domainLines(o *knowledge.Outline) string {
 
 func outlineLabel(o *knowledge.Outline) string {
 	s := fmt.Sprintf("%s outline in force from %s", o.Version, o.Effective)
-	if o.Status != knowledge.StatusOK {
-		s += caveat(o.Status)
+	if c := o.Status.Caveat(); o.Status != knowledge.StatusOK && c != "" {
+		s += "; " + c // often shown inside brackets already
 	}
 	return s
 }
