@@ -108,10 +108,10 @@ func (c Config) SlackMulti() bool { return c.SlackClientID != "" || c.SlackClien
 // credentials" and open the console.
 func (c Config) incomplete() error {
 	if c.SlackBotToken != "" && !c.HasSlack() {
-		return errors.New("SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (to serve HTTP at /slack/events) or SLACK_APP_TOKEN (for Socket Mode); see .env.example")
+		return errors.New("SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (to serve HTTP at /slack/events) or SLACK_APP_TOKEN (for Socket Mode); see certcoach --help")
 	}
 	if c.HasSlack() && !c.SlackMulti() && c.SlackBotToken == "" {
-		return errors.New("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set, but Slack also needs SLACK_BOT_TOKEN (OAuth & Permissions, xoxb-...); see .env.example")
+		return errors.New("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set, but Slack also needs SLACK_BOT_TOKEN (OAuth & Permissions, xoxb-...); see certcoach --help")
 	}
 	if c.SlackMulti() {
 		if err := c.slackMultiProblem(); err != nil {
@@ -122,7 +122,7 @@ func (c Config) incomplete() error {
 		return fmt.Errorf("SLACK_API_URL=%q must end with \"/\"", c.SlackAPIURL)
 	}
 	if c.DiscordBotToken != "" && c.DiscordAppID == "" && c.DiscordPublicKey == "" {
-		return errors.New("DISCORD_BOT_TOKEN is set, but Discord also needs DISCORD_APP_ID (for the gateway) or DISCORD_PUBLIC_KEY (for HTTP interactions); see .env.example")
+		return errors.New("DISCORD_BOT_TOKEN is set, but Discord also needs DISCORD_APP_ID (for the gateway) or DISCORD_PUBLIC_KEY (for HTTP interactions); see certcoach --help")
 	}
 	if c.DiscordPublicKey != "" {
 		if b, err := hex.DecodeString(c.DiscordPublicKey); err != nil || len(b) != ed25519.PublicKeySize {

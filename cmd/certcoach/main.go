@@ -40,6 +40,12 @@ commands:
 flags:
   --db PATH|URL      SQLite file or postgres:// URL (CERTCOACH_DB, default ./certcoach.db)
   --user ID          console/ask user (default: $USER or "local")
+
+environment (or a .env file in the working directory):
+  SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)
+  DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP)
+  CERTCOACH_DB, CERTCOACH_ADDR (default :8080), CERTCOACH_LOG_LEVEL (default info)
+  every setting: .env.example and docs/operations.md in the source
 `
 
 func main() {
@@ -56,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// .env is optional; real environment variables win. One that cannot be
 	// read is an error: ignored, its credentials would silently be missing.
 	if err := loadDotenv(".env"); err != nil {
-		fmt.Fprintf(stderr, "certcoach: .env: %v (see .env.example)\n", err)
+		fmt.Fprintf(stderr, "certcoach: .env: %v (see certcoach --help)\n", err)
 		return 1
 	}
 	cfg := loadConfig()
@@ -160,7 +166,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if cfg.HasSlack() || cfg.HasDiscord() {
 			err = serve(ctx, cfg, log)
 		} else {
-			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see .env.example). "+consoleHint)
+			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help). "+consoleHint)
 			err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 		}
 	case "console":

@@ -139,7 +139,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 	}
 	if len(platforms) == 0 {
-		log.Warn("no Slack or Discord credentials: serving only /healthz, /readyz and /metrics; set SLACK_* or DISCORD_* (see .env.example), or run certcoach console")
+		log.Warn("no Slack or Discord credentials: serving only /healthz, /readyz and /metrics; set SLACK_* or DISCORD_* (see certcoach --help), or run certcoach console")
 	}
 	notifiers := map[string]remind.Notifier{}
 	for _, p := range platforms {
