@@ -537,3 +537,26 @@ func TestReadyReportsAuthFailure(t *testing.T) {
 		t.Error("API URL without a trailing slash accepted")
 	}
 }
+
+// TestSlowCommandWordAnsweredAtOnce: a slow command that takes no arguments
+// (export), typed with words, is answered in the acknowledgement, read as a
+// question or refused, with no "working on it" note first and nothing
+// posted later to response_url.
+func TestSlowCommandWordAnsweredAtOnce(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ text, want string }{
+		{"export fees for cissp?", "Read as a question."},
+		{"export now", `Unknown argument`},
+	} {
+		status, msg := e.slash(testUser, tc.text)
+		if status != http.StatusOK || strings.Contains(msg.Text, "Working on it") || !strings.Contains(string(msg.raw), tc.want) {
+			t.Errorf("/cert %s: %d, want the answer (%q) at once: %.300s", tc.text, status, tc.want, msg.raw)
+		}
+	}
+	if err := e.a.Close(); err != nil { // waits for background jobs
+		t.Fatal(err)
+	}
+	if p := e.hooks.all(); len(p) != 0 {
+		t.Errorf("%d response_url posts, want none: %.300s", len(p), p[0].Raw)
+	}
+}
