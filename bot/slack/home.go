@@ -16,10 +16,12 @@ import (
 // they open it, and again after they answer something once they have (the
 // engine keeps that per user, for every replica).
 //
-// Only the user opening the tab creates them (first contact, as a command
-// is). Building the dashboard and recording the tab never do: a publish
-// still in flight when they run `forget`, or when the workspace is
-// uninstalled, then stores nothing, and a forgotten user stays forgotten.
+// No Home tab path stores a user: opening the tab is looking, as a
+// read-only command is, so a user never seen gets the onboarding view and
+// stays unstored (their first command stores them), and one who just ran
+// `forget` is not stored again by a look at the tab. The tab is recorded
+// as opened only while the user exists, so a publish still in flight when
+// they run `forget`, or when the workspace is uninstalled, stores nothing.
 
 // Dashboards is what the App Home needs from the engine.
 type Dashboards interface {
@@ -166,16 +168,6 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev
 	if err := a.eng.SetHomeState(ctx, act, next); err != nil {
 		a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
 	}
-}
-
-// openHome publishes the Home tab the user just opened, storing them first
-// if they are new so that the visit is recorded (see above).
-func (a *Adapter) openHome(ctx context.Context, cl *client, user string) {
-	if err := a.eng.OpenHome(ctx, a.actor(ctx, cl, user, "", "", followupWait)); err != nil {
-		a.log.Warn("slack: app_home_opened: cannot load the user", "workspace", cl.key.Workspace(), "err", err)
-		return
-	}
-	a.publishHome(ctx, cl, user, nil)
 }
 
 // republishHome refreshes the Home tab of a user who has opened it (on any

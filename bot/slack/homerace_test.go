@@ -96,3 +96,39 @@ func TestForgetDuringHomePublish(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeOpenStoresNobody: opening the Home tab is looking, not a command:
+// a user never seen gets the onboarding view and stays unstored, and so
+// does one who has just run `forget` and opens the tab again.
+func TestHomeOpenStoresNobody(t *testing.T) {
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	e := newReplica(t, st, newFakeSlack(t, web, nil), web, hooks, newHookServer(t, hooks))
+	ctx := context.Background()
+	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
+	open := func(id string, views int) {
+		t.Helper()
+		opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+		if status, body := e.signed("application/json", eventBody(id, opened)); status != http.StatusOK {
+			t.Fatalf("app_home_opened: %d %s", status, body)
+		}
+		if v := waitCalls(t, web, "/views.publish", views)[views-1]; !strings.Contains(string(v.Raw), "Welcome to certcoach") {
+			t.Fatalf("%s: view %.300s, want the onboarding", id, v.Raw)
+		}
+		if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("%s: opening the tab stored the user: %v", id, err)
+		}
+	}
+	open("EvNew", 1)
+	answerOne(t, e, testUser)
+	if _, msg := e.slash(testUser, "forget yes"); !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
+		t.Fatalf("forget yes: %.300s", msg.raw)
+	}
+	open("EvAfterForget", 2)
+	if err := e.a.Close(); err != nil { // every background job done
+		t.Fatal(err)
+	}
+	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the forgotten user is stored again: %v", err)
+	}
+}

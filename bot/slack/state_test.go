@@ -149,6 +149,11 @@ func TestHomeRefreshedByAnotherReplica(t *testing.T) {
 			one, two, st2 := twoReplicas(t, db.open)
 			web := one.web
 
+			// A user is stored by a command, not by opening the tab; one
+			// with no answer and no plan yet is welcomed.
+			if status, msg := one.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK {
+				t.Fatalf("quiz: %d %.300s", status, msg.raw)
+			}
 			opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
 			if status, body := one.signed("application/json", eventBody("EvHome1", opened)); status != http.StatusOK {
 				t.Fatalf("app_home_opened: %d %s", status, body)
