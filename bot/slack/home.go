@@ -128,8 +128,8 @@ func reminderLine(at time.Time, zone string) string {
 // a file and three Slack calls. Opening the tab always gets a fresh one.
 const homeChartEvery = 10 * time.Minute
 
-// publishHome builds and publishes a user's Home tab and records, through
-// the engine, that it is open and which chart it shows. prev is the state
+// publishHome builds a user's Home tab, records through the engine that it
+// is open and which chart it shows, and publishes it. prev is the state
 // a refresh found (a chart uploaded lately is reused); nil means the user
 // is looking at it now (opened, or clicked), and a fresh chart is drawn.
 func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev *bot.HomeState) {
@@ -153,20 +153,22 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev
 	if next.ChartFile != "" {
 		view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, fileBlock(next.ChartFile, d.Chart.Alt), maxHomeBlocks)
 	}
+	// Recorded before it is published: a request that reaches another
+	// replica while views.publish is answering then refreshes the tab too.
+	// A publish that fails leaves a record that says open, so the next
+	// change publishes again.
+	next.Opened = true
+	if prev == nil || *prev != next { // else a refresh with the same chart: nothing new to record
+		if err := a.eng.SetHomeState(ctx, act, next); err != nil {
+			a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
+		}
+	}
 	err = a.retry(ctx, func() error {
 		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
 	if err != nil {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
-		return
-	}
-	next.Opened = true
-	if prev != nil && *prev == next {
-		return // a refresh with the same chart: nothing new to record
-	}
-	if err := a.eng.SetHomeState(ctx, act, next); err != nil {
-		a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
 	}
 }
 

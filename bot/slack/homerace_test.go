@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack/slacktest"
 
@@ -71,7 +72,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 				if status, body := e.signed("application/json", eventBody("EvHome1", opened)); status != http.StatusOK {
 					t.Fatalf("app_home_opened: %d %s", status, body)
 				}
-				waitHomeRecorded(t, st, testUser)
+				waitCalls(t, web, "/views.publish", 1) // recorded before it is published
 
 				hold.Store(true)
 				c.publish(t, e)
@@ -130,5 +131,59 @@ func TestHomeOpenStoresNobody(t *testing.T) {
 	}
 	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the forgotten user is stored again: %v", err)
+	}
+}
+
+// TestHomeRecordedBeforePublish: the Home tab is recorded as open before
+// views.publish answers, so a command that reaches another replica while
+// the publish is still in flight refreshes the tab (the fake Slack holds
+// that publish until the command has answered).
+func TestHomeRecordedBeforePublish(t *testing.T) {
+	for _, db := range replicaDBs {
+		t.Run(db.name, func(t *testing.T) {
+			st1, st2 := db.open(t)
+			web, hooks := newRecorder(), newRecorder()
+			var hold atomic.Bool
+			held, release := make(chan struct{}), make(chan struct{})
+			api := newFakeSlack(t, web, map[string]http.HandlerFunc{"/views.publish": func(w http.ResponseWriter, r *http.Request) {
+				raw, _ := io.ReadAll(r.Body)
+				if hold.CompareAndSwap(true, false) {
+					close(held)
+					<-release
+				}
+				web.add(recorded{Path: r.URL.Path, Raw: raw})
+				_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+			}})
+			hookURL := newHookServer(t, hooks)
+			one, two := newReplica(t, st1, api, web, hooks, hookURL), newReplica(t, st2, api, web, hooks, hookURL)
+			if status, msg := one.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK { // stores the user
+				t.Fatalf("quiz: %d %.300s", status, msg.raw)
+			}
+
+			hold.Store(true)
+			opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+			if status, body := one.signed("application/json", eventBody("EvHomeGap", opened)); status != http.StatusOK {
+				t.Fatalf("app_home_opened: %d %s", status, body)
+			}
+			<-held // the tab is being published
+			date := time.Now().AddDate(0, 4, 0).Format("2006-01-02")
+			if status, msg := two.slash(testUser, "plan cissp "+date); status != http.StatusOK || !strings.Contains(string(msg.raw), date) {
+				t.Fatalf("plan: %d %.300s", status, msg.raw)
+			}
+			if err := two.a.Close(); err != nil { // its refresh, if any, is done
+				t.Fatal(err)
+			}
+			close(release)
+			if err := one.a.Close(); err != nil {
+				t.Fatal(err)
+			}
+			refreshed := false
+			for _, c := range calls(web, "/views.publish") {
+				refreshed = refreshed || strings.Contains(string(c.Raw), "exam "+date)
+			}
+			if !refreshed {
+				t.Errorf("no Home tab with the plan published: %d views", len(calls(web, "/views.publish")))
+			}
+		})
 	}
 }
