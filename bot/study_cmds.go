@@ -448,7 +448,12 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		if err != nil {
 			return Reply{}, err
 		}
-		if s.State != storage.SessionActive || pos != s.Position {
+		switch {
+		case s.State == storage.SessionPaused:
+			return Reply{}, Errorf("This exam is paused: `exam resume` to continue.")
+		case s.State != storage.SessionActive: // stopped, or ended by a new one
+			return Reply{}, Errorf("That session has already ended.")
+		case pos != s.Position:
 			return Reply{}, Errorf("You have already moved past that question.")
 		}
 		return e.showQuestion(ctx, s, "")
