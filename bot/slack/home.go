@@ -42,7 +42,7 @@ func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
 		b = append(b,
 			slackapi.NewHeaderBlock(plainText("Welcome to certcoach")),
 			slackapi.NewSectionBlock(mrkdwnText("certcoach helps you prepare for *CISM* and *CISSP*: quizzes in the real format, spaced review of what you got wrong, a study plan to your exam date and a daily reminder."), nil, nil),
-			slackapi.NewSectionBlock(mrkdwnText("*Start here*\n1. Set your exam date: `/cert plan cissp 2026-09-30` (or `cism`).\n2. Take a first quiz with the button below.\n3. Get a daily nudge: `/cert remind 07:30`.\n\n`/cert help` lists everything; `/cert compare` explains how the two certifications differ."), nil, nil),
+			slackapi.NewSectionBlock(mrkdwnText("*Start here*\n1. Set your exam date: `/cert plan cissp YYYY-MM-DD` (or `cism`).\n2. Take a first quiz with the button below.\n3. Get a daily nudge: `/cert remind 07:30`.\n\n`/cert help` lists everything; `/cert compare` explains how the two certifications differ."), nil, nil),
 		)
 	} else {
 		b = append(b, slackapi.NewHeaderBlock(plainText(truncate(fmt.Sprintf("Your %s dashboard", d.CertName), maxHeader))))
