@@ -19,7 +19,7 @@ type inbound struct {
 	user     string
 	channel  string
 	text     string
-	threadTS string // reply in this thread ("" for DMs)
+	threadTS string // reply in this thread ("" for a DM not written in a thread)
 	dm       bool
 }
 
@@ -65,6 +65,7 @@ func (a *Adapter) inbound(ev slackevents.EventsAPIEvent) (inbound, bool) {
 			return inbound{}, false
 		}
 		in.user, in.channel, in.text, in.dm = e.User, e.Channel, e.Text, true
+		in.threadTS = e.ThreadTimeStamp // a reply in a DM's thread is answered there
 		if in.eventID == "" {
 			in.eventID = e.Channel + ":" + e.TimeStamp
 		}

@@ -560,3 +560,18 @@ func TestSlowCommandWordAnsweredAtOnce(t *testing.T) {
 		t.Errorf("%d response_url posts, want none: %.300s", len(p), p[0].Raw)
 	}
 }
+
+// TestDMThreadAnsweredInThread: a DM written in a thread of the DM is
+// answered in that thread, not in the conversation below it.
+func TestDMThreadAnsweredInThread(t *testing.T) {
+	e := newEnv(t)
+	inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
+		"text": "how long is the cissp exam?", "ts": "1700000000.300002", "thread_ts": "1700000000.300001"}
+	if status, _ := e.signed("application/json", eventBody("EvDMThread", inner)); status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	p := e.web.wait(t, 1)[0]
+	if p.Path != "/chat.postMessage" || p.Form.Get("channel") != "D0DM" || p.Form.Get("thread_ts") != "1700000000.300001" {
+		t.Fatalf("want the answer in the DM's thread, got %s %v", p.Path, p.Form)
+	}
+}
