@@ -513,6 +513,9 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		}
 		return Reply{Kind: "unknown"}, Errorf("Unknown command %q. %s", truncate(name, 40), usageLine)
 	}
+	if req.Public && !c.ReadOnly {
+		return Reply{Kind: c.Name, Private: true}, nil // see Request.Public
+	}
 	r, err := c.run(ctx, req, args)
 	if r.Kind == "" {
 		r.Kind = c.Name

@@ -130,6 +130,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		req.Actor.Workspace = m.GuildID
 		req.Text = q
+		req.Public = true
 	}
 	req.Conversational = true
 	if req.Text == "" {
@@ -148,9 +149,10 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		// A message reply in a server channel is seen by everyone, and
 		// Discord has no message for the asker only (Slack posts these
 		// ephemeral): a command's own answer (progress, an export, a quiz)
-		// stays out of it; reference answers and replies to chat do not,
-		// nor does ask's (read-only) answer to a line that began with a
-		// command's name, whatever that command is declared.
+		// stays out of it, and the engine has not run it (req.Public:
+		// `forget yes` deletes nothing); reference answers and replies to
+		// chat do not, nor does ask's (read-only) answer to a line that
+		// began with a command's name, whatever that command is declared.
 		rep = bot.Reply{Kind: rep.Kind, Outcome: rep.Outcome,
 			Body: "That answer is just for you: use `/cert` here (only you see its answers) or send me a DM."}
 	}

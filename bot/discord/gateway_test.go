@@ -65,6 +65,7 @@ func TestGateway(t *testing.T) {
 		{"SlowReplyDeferred", gatewaySlowReplyDeferred},
 		{"Autocomplete", gatewayAutocomplete},
 		{"MentionAndDM", gatewayMentionAndDM},
+		{"MentionRunsNoOwnCommand", gatewayMentionRunsNoOwnCommand},
 		{"CommandWordQuestion", gatewayCommandWordQuestion},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
@@ -403,6 +404,29 @@ func gatewayMentionAndDM(t *testing.T, ev *env) {
 		if c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/") {
 			t.Errorf("extra post %s", c.Path)
 		}
+	}
+}
+
+// gatewayMentionRunsNoOwnCommand: a command whose answer is the asker's
+// own, mentioned in a server channel, is not run there (its answer could
+// not be shown): `forget yes` deletes nothing, `plan` changes nothing.
+func gatewayMentionRunsNoOwnCommand(t *testing.T, ev *env) {
+	act := bot.Actor{Platform: bot.PlatformDiscord, Workspace: member.guild, User: member.user, Name: "alice"}
+	plan := func() string {
+		return ev.engine.Handle(context.Background(), bot.Request{Actor: act, Text: "plan"}).Body
+	}
+	if r := ev.engine.Handle(context.Background(), bot.Request{Actor: act, Text: "plan cissp 2027-06-01"}); r.Outcome != bot.OutcomeOK {
+		t.Fatalf("plan: %s", r.Body)
+	}
+	before := plan()
+	for n, line := range []string{"forget yes", "plan cism 2027-09-01"} {
+		m := ev.mention(t, fmt.Sprint(210000000000000400+n), line)
+		if got := m.allText(); !strings.Contains(got, "just for you") {
+			t.Errorf("%q: posted %s", line, truncate(got, 300))
+		}
+	}
+	if after := plan(); after != before || !strings.Contains(after, "2027-06-01") {
+		t.Errorf("the plan changed by mentions:\n%s\nthen\n%s", before, after)
 	}
 }
 
