@@ -136,3 +136,26 @@ func TestForgetPromptFromBefore(t *testing.T) {
 		t.Errorf("pat's new data: %d rows, %v", rows, err)
 	}
 }
+
+// TestButtonsAfterForget: a quiz's buttons and a resume prompt's left on
+// screen after `forget` refer to nothing: clicking one says so and does
+// not store the forgotten user again.
+func TestButtonsAfterForget(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	q := h.do(t, "fy", "review")
+	h.click(t, "fy", h.answerButton(t, q, true))
+	prompt := h.do(t, "fy", "review") // offers to resume or start over
+	q2 := h.do(t, "fy", "quiz cissp 1 2")
+	ids := []string{h.answerButton(t, q2, true), mustButton(t, q2, "quiz:stop:"),
+		mustButton(t, prompt, "quiz:next:"), mustButton(t, prompt, "review:restart:")}
+	h.do(t, "fy", "forget yes")
+	for _, id := range ids {
+		if r := h.click(t, "fy", id); r.Outcome != bot.OutcomeUserError {
+			t.Errorf("%s after forget:\n%s", id, all(r))
+		}
+		if _, err := h.store.UserByKey(ctx, h.userKey("fy")); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("%s stored the forgotten user again: %v", id, err)
+		}
+	}
+}
