@@ -48,10 +48,10 @@ type Request struct {
 	Conversational bool
 	// Public marks text whose reply everyone in the channel sees (a
 	// Discord server message: Discord has no message for one person). A
-	// command that is not read-only is then not run, since what it does and
-	// answers is the asker's own: Handle answers it with an empty private
-	// reply, and the adapter says where to run it. A line read as a
-	// question is still answered as ask's.
+	// command that is not read-only, or a control of the open quiz (a
+	// letter, "next"), is then not run, since what it does and answers is
+	// the asker's own: the reply says where to run it instead. A line read
+	// as a question is still answered as ask's.
 	Public bool
 	// ID identifies the request in logs.
 	ID string
