@@ -17,6 +17,22 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
+// holdPublish is a fake views.publish that records each call in web; once
+// hold is set, the next call closes held and waits for release before it
+// answers.
+func holdPublish(web *recorder) (publish http.HandlerFunc, hold *atomic.Bool, held, release chan struct{}) {
+	hold, held, release = new(atomic.Bool), make(chan struct{}), make(chan struct{})
+	return func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		if hold.CompareAndSwap(true, false) {
+			close(held)
+			<-release
+		}
+		web.add(recorded{Path: r.URL.Path, Raw: raw})
+		_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+	}, hold, held, release
+}
+
 // TestForgetDuringHomePublish: a Home tab publish still in flight when the
 // user runs `forget` (the refresh after a command, or the tab they just
 // opened) stores nothing once it returns: no user, no Home tab record. The
@@ -43,8 +59,8 @@ func TestForgetDuringHomePublish(t *testing.T) {
 			t.Run(db.name+"/"+c.name, func(t *testing.T) {
 				st, _ := db.open(t)
 				web, hooks := newRecorder(), newRecorder()
-				var hold, uploaded atomic.Bool
-				held, release := make(chan struct{}), make(chan struct{})
+				var uploaded atomic.Bool
+				publish, hold, held, release := holdPublish(web)
 				var api *slacktest.Server
 				api = newFakeSlack(t, web, map[string]http.HandlerFunc{"/files.getUploadURLExternal": func(w http.ResponseWriter, r *http.Request) {
 					// The first chart upload fails: the tab opened without
@@ -54,15 +70,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 						return
 					}
 					_, _ = fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0FILE"}`, api.GetAPIURL()+"upload/F0FILE")
-				}, "/views.publish": func(w http.ResponseWriter, r *http.Request) {
-					raw, _ := io.ReadAll(r.Body)
-					if hold.CompareAndSwap(true, false) {
-						close(held)
-						<-release
-					}
-					web.add(recorded{Path: r.URL.Path, Raw: raw})
-					_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
-				}})
+				}, "/views.publish": publish})
 				e := newReplica(t, st, api, web, hooks, newHookServer(t, hooks))
 
 				// A user with an answer who opened the tab: it shows their
@@ -143,17 +151,8 @@ func TestHomeRecordedBeforePublish(t *testing.T) {
 		t.Run(db.name, func(t *testing.T) {
 			st1, st2 := db.open(t)
 			web, hooks := newRecorder(), newRecorder()
-			var hold atomic.Bool
-			held, release := make(chan struct{}), make(chan struct{})
-			api := newFakeSlack(t, web, map[string]http.HandlerFunc{"/views.publish": func(w http.ResponseWriter, r *http.Request) {
-				raw, _ := io.ReadAll(r.Body)
-				if hold.CompareAndSwap(true, false) {
-					close(held)
-					<-release
-				}
-				web.add(recorded{Path: r.URL.Path, Raw: raw})
-				_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
-			}})
+			publish, hold, held, release := holdPublish(web)
+			api := newFakeSlack(t, web, map[string]http.HandlerFunc{"/views.publish": publish})
 			hookURL := newHookServer(t, hooks)
 			one, two := newReplica(t, st1, api, web, hooks, hookURL), newReplica(t, st2, api, web, hooks, hookURL)
 			if status, msg := one.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK { // stores the user
