@@ -575,3 +575,23 @@ func TestDMThreadAnsweredInThread(t *testing.T) {
 		t.Fatalf("want the answer in the DM's thread, got %s %v", p.Path, p.Form)
 	}
 }
+
+// TestTypedTextUnescaped: Slack delivers &, < and > in typed text as
+// &amp;, &lt; and &gt;; the engine reads what was typed, so an echo of it
+// is escaped once, not twice (it showed "&amp;"), and a message keeps its
+// mention stripped before.
+func TestTypedTextUnescaped(t *testing.T) {
+	e := newEnv(t)
+	_, msg := e.slash(testUser, "R&amp;D")
+	if !strings.Contains(msg.Text, `"r&amp;d"`) || strings.Contains(string(msg.raw), "&amp;amp;") {
+		t.Errorf("/cert R&D: %.300s", msg.raw)
+	}
+	for in, want := range map[string]string{
+		"<@" + botUser + "> R&amp;D &lt;3 &amp;lt;": "R&D <3 &lt;",
+		"<@" + botUser + ">":                        "help",
+	} {
+		if got := e.a.commandText(in); got != want {
+			t.Errorf("commandText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
