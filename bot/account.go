@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -175,12 +176,19 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 	if len(parts) != 2 {
 		return Reply{}, Errorf("That button is not valid any more.")
 	}
-	u, err := e.User(ctx, req.Actor)
+	// Looked up, not created: a second click (a double click, the prompt
+	// still on screen) must not store the user it has just deleted.
+	u, err := e.store.UserByKey(ctx, userKey(req.Actor))
+	if errors.Is(err, storage.ErrNotFound) {
+		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Your certcoach data in this workspace is already deleted."}, nil
+	}
 	if err != nil {
 		return Reply{}, err
 	}
 	if parts[1] != strconv.FormatInt(u.ID, 10) {
-		return Reply{}, Errorf("That button belongs to someone else.")
+		// Only its asker sees the prompt (a private reply): it is one from
+		// before an earlier `forget`.
+		return Reply{}, Errorf("That button is from an earlier `forget`: type `forget` to be asked again.")
 	}
 	switch parts[0] {
 	case "cancel":

@@ -2,10 +2,12 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // TestForgetConfirm: forget deletes only on an explicit confirmation, the
@@ -29,6 +31,10 @@ func TestForgetConfirm(t *testing.T) {
 		{"typed without asking", []string{"forget yes"}, "Done: all your certcoach data", true},
 		{"button", []string{"forget", clickConfirm}, "Done: all your certcoach data", true},
 		{"button cancel", []string{"forget", clickCancel}, "Nothing was deleted", false},
+		// A second click (a double click, a stale prompt) neither stores the
+		// forgotten user again nor says the button is someone else's.
+		{"button twice", []string{"forget", clickConfirm, clickConfirm}, "already deleted", true},
+		{"cancel after the delete", []string{"forget", clickConfirm, clickCancel}, "already deleted", true},
 		{"bare yes", []string{"forget", "yes"}, "Nothing is waiting for a yes or cancel", false},
 		{"yes after another command", []string{"forget", "progress", "yes"}, "Nothing is waiting for a yes or cancel", false},
 		{"forget no", []string{"forget", "forget no"}, "Unknown argument \"no\"", false},
@@ -68,6 +74,9 @@ func TestForgetConfirm(t *testing.T) {
 			if deleted := rows == 0; deleted != c.deleted {
 				t.Errorf("deleted: %v (%d rows), want %v", deleted, rows, c.deleted)
 			}
+			if _, err := h.store.UserByKey(ctx, h.userKey("pat")); c.deleted && !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("the forgotten user is stored again: %v", err)
+			}
 		})
 	}
 }
@@ -103,5 +112,53 @@ func TestSettingsExtraArgument(t *testing.T) {
 				t.Errorf("settings changed: %v (tz %q, retention %v, leaderboard %v)", changed, u.TZ, u.Retention, u.Leaderboard)
 			}
 		})
+	}
+}
+
+// TestForgetPromptFromBefore: the confirm button of a prompt shown before
+// an earlier `forget` deletes nothing of the user stored since, and says
+// so in their terms (only they see the prompt).
+func TestForgetPromptFromBefore(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	old := h.do(t, "pat", "forget")
+	h.do(t, "pat", "forget yes")
+	h.do(t, "sam", "plan cism 2027-03-01") // takes the freed ID
+	if r := h.do(t, "pat", "plan cism 2027-03-01"); r.Outcome != bot.OutcomeOK {
+		t.Fatalf("plan: %s", all(r))
+	}
+	r := h.click(t, "pat", mustButton(t, old, "forget:confirm:"))
+	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "earlier `forget`") {
+		t.Errorf("old confirm:\n%s", all(r))
+	}
+	u, err := h.store.UserByKey(ctx, h.userKey("pat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := h.store.CountUserRows(ctx, u.ID); err != nil || rows == 0 {
+		t.Errorf("pat's new data: %d rows, %v", rows, err)
+	}
+}
+
+// TestButtonsAfterForget: a quiz's buttons and a resume prompt's left on
+// screen after `forget` refer to nothing: clicking one says so and does
+// not store the forgotten user again.
+func TestButtonsAfterForget(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	q := h.do(t, "fy", "review")
+	h.click(t, "fy", h.answerButton(t, q, true))
+	prompt := h.do(t, "fy", "review") // offers to resume or start over
+	q2 := h.do(t, "fy", "quiz cissp 1 2")
+	ids := []string{h.answerButton(t, q2, true), mustButton(t, q2, "quiz:stop:"),
+		mustButton(t, prompt, "quiz:next:"), mustButton(t, prompt, "review:restart:")}
+	h.do(t, "fy", "forget yes")
+	for _, id := range ids {
+		if r := h.click(t, "fy", id); r.Outcome != bot.OutcomeUserError {
+			t.Errorf("%s after forget:\n%s", id, all(r))
+		}
+		if _, err := h.store.UserByKey(ctx, h.userKey("fy")); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("%s stored the forgotten user again: %v", id, err)
+		}
 	}
 }

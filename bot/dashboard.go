@@ -116,9 +116,12 @@ func (e *Engine) Dashboard(ctx context.Context, a Actor) (Dashboard, error) {
 	if d.LastWeekPlace, d.LastWeekOf, err = e.store.LeaderPlace(ctx, u.ID, u.Key.Platform, u.Key.Workspace, monday.AddDate(0, 0, -7), monday); err != nil {
 		return Dashboard{}, fmt.Errorf("dashboard leaderboard: %w", err)
 	}
-	if d.Weakest > 0 {
+	switch {
+	case d.Weakest > 0 && d.New: // nothing answered: no domain is weak yet, it is the heaviest
+		d.Actions = append(d.Actions, DashboardAction{Label: fmt.Sprintf("First quiz: D%d", d.Weakest), Command: fmt.Sprintf("quiz %s %d", cert, d.Weakest)})
+	case d.Weakest > 0:
 		d.Actions = append(d.Actions, DashboardAction{Label: fmt.Sprintf("Quiz D%d (weakest)", d.Weakest), Command: fmt.Sprintf("quiz %s %d", cert, d.Weakest)})
-	} else {
+	default:
 		d.Actions = append(d.Actions, DashboardAction{Label: "Quiz", Command: "quiz " + cert})
 	}
 	d.Actions = append(d.Actions, DashboardAction{Label: "Review", Command: "review"}, DashboardAction{Label: "Practice exam", Command: "exam " + cert})

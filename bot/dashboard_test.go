@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,10 @@ func TestDashboard(t *testing.T) {
 	}
 	if !d.New || d.Plan != nil || !d.NextReminder.IsZero() || d.LastWeekPlace != 0 || len(d.Actions) != 3 || d.Cert != "cissp" {
 		t.Fatalf("first visit: %+v", d)
+	}
+	// With nothing answered no domain is "weakest": the button is a first quiz.
+	if l := d.Actions[0].Label; !strings.HasPrefix(l, "First quiz: D") {
+		t.Errorf("first visit's quiz button %q", l)
 	}
 	// This week: alice answers two right, bob one; both set things up.
 	answer := func(user string, correct bool) {
@@ -43,7 +48,7 @@ func TestDashboard(t *testing.T) {
 	if answered != 2 || len(d.Domains) == 0 || d.Weakest == 0 || d.Readiness <= 0 {
 		t.Errorf("domains %+v, weakest %d, readiness %v", d.Domains, d.Weakest, d.Readiness)
 	}
-	if d.Actions[0].Command == "" || d.Actions[1].Command != "review" || d.Actions[2].Command != "exam cissp" {
+	if d.Actions[0].Command == "" || !strings.HasSuffix(d.Actions[0].Label, "(weakest)") || d.Actions[1].Command != "review" || d.Actions[2].Command != "exam cissp" {
 		t.Errorf("actions %+v", d.Actions)
 	}
 	// Next week, that week is last week: alice first of two, bob second.

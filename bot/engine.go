@@ -447,6 +447,14 @@ func (e *Engine) Handle(ctx context.Context, req Request) (reply Reply) {
 	return r
 }
 
+// withheld answers a Public request for what is the asker's own (a
+// command that is not read-only, a control of their open quiz), which is
+// not run: see Request.Public.
+func withheld(kind string) Reply {
+	return Reply{Kind: kind, Private: true,
+		Body: "That answer is just for you: use `/cert` here (only you see its answers) or send me a DM."}
+}
+
 func internalError() Reply {
 	return Reply{Kind: "error", Outcome: OutcomeError, Private: true,
 		Body: "Sorry, something went wrong on our side. Your progress is safe; please try again."}
@@ -461,6 +469,9 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 	}
 	if isStartOver(name, words) {
 		// The button of a prompt no longer on screen.
+		if req.Public {
+			return withheld("control"), nil
+		}
 		return e.control(ctx, req)
 	}
 	if ok {
@@ -491,6 +502,9 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 	}
 	if !ok && isControl(name, words) {
 		// A lone A-D, "next" or a digit with no button left to press.
+		if req.Public {
+			return withheld("control"), nil
+		}
 		return e.control(ctx, req)
 	}
 	if !ok {
@@ -512,6 +526,9 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 			return e.ask(ctx, req, Args{Named: named})
 		}
 		return Reply{Kind: "unknown"}, Errorf("Unknown command %q. %s", truncate(name, 40), usageLine)
+	}
+	if req.Public && !c.ReadOnly {
+		return withheld(c.Name), nil
 	}
 	r, err := c.run(ctx, req, args)
 	if r.Kind == "" {

@@ -115,33 +115,36 @@ func (e *Engine) examAction(ctx context.Context, req Request, parts []string) (R
 	if !ok {
 		return Reply{}, Errorf("That button is not valid any more.")
 	}
-	u, err := e.User(ctx, req.Actor)
+	u, err := e.endOpen(ctx, req, parts[2], examKind)
 	if err != nil {
-		return Reply{}, err
-	}
-	if err := e.endOpen(ctx, u, parts[2], examKind); err != nil {
 		return Reply{}, err
 	}
 	return e.startExam(ctx, req, u, c)
 }
 
-// endOpen stops the user's open session sid of kind before a fresh start;
-// a session that has already ended refuses the button (a second click).
-func (e *Engine) endOpen(ctx context.Context, u storage.User, sid, kind string) error {
+// endOpen stops the user's open session sid of kind before a fresh start
+// and returns the user; a session that has already ended refuses the
+// button (a second click). The session is read before the user, so a
+// button left on screen after `forget` does not store them again.
+func (e *Engine) endOpen(ctx context.Context, req Request, sid, kind string) (storage.User, error) {
 	s, err := e.store.Session(ctx, sid)
 	if errors.Is(err, storage.ErrNotFound) {
-		return Errorf("That button is not valid any more.")
+		return storage.User{}, Errorf("That button is not valid any more.")
 	}
 	if err != nil {
-		return err
+		return storage.User{}, err
+	}
+	u, err := e.User(ctx, req.Actor)
+	if err != nil {
+		return u, err
 	}
 	if s.UserID != u.ID || s.Kind != kind {
-		return Errorf("That button belongs to someone else.")
+		return u, Errorf("That button belongs to someone else.")
 	}
 	if s.State != storage.SessionActive && s.State != storage.SessionPaused {
-		return Errorf("That %s has already ended: `%s` starts a new one.", kind, kind)
+		return u, Errorf("That %s has already ended: `%s` starts a new one.", kind, kind)
 	}
-	return e.store.FinishSession(ctx, s.ID, storage.SessionStopped, e.clock.Now())
+	return u, e.store.FinishSession(ctx, s.ID, storage.SessionStopped, e.clock.Now())
 }
 
 func (e *Engine) startExam(ctx context.Context, req Request, u storage.User, c *knowledge.Cert) (Reply, error) {

@@ -102,6 +102,12 @@ func (e *Engine) Prepare(req Request) Prepared {
 	if req.parsed.known && !isStartOver(req.parsed.name, req.parsed.words) {
 		info = req.parsed.cmd.CommandInfo
 	}
+	// A command that takes no arguments (export), typed with words, does not
+	// run: Handle reads the line as a question or refuses it, both at once,
+	// so it is not slow (adapters would show "working on it" first).
+	if info.Slow && req.Command == "" && len(info.Params) == 0 && len(info.Subs) == 0 && len(req.parsed.words) > 0 {
+		info.Slow = false
+	}
 	return Prepared{Req: req, Info: info}
 }
 

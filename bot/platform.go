@@ -46,21 +46,12 @@ func (e *Engine) HomeState(ctx context.Context, a Actor) (HomeState, error) {
 	return HomeState{Opened: true, ChartFile: v.ChartFile, ChartAt: v.ChartAt}, nil
 }
 
-// OpenHome is the actor opening their home screen themselves: first
-// contact, which creates the user as any command does, so that the visit
-// can be recorded and what they do next refreshes it. It is the only Home
-// path that creates a user: the dashboard and the record written after a
-// publish do not (see SetHomeState).
-func (e *Engine) OpenHome(ctx context.Context, a Actor) error {
-	_, err := e.User(ctx, a)
-	return err
-}
-
 // SetHomeState records that the actor's home screen shows s (Opened is
 // implied: only a screen they opened is published). It writes only while
-// the user exists, in one statement: a publish still in flight when they
-// ran `forget` (or the workspace was uninstalled) stores nothing and does
-// not bring them back.
+// the user exists, in one statement, and never creates them: looking at
+// the home screen is no command (a user never seen, or one who just ran
+// `forget`, stays unstored), and a publish still in flight when they ran
+// `forget` (or the workspace was uninstalled) does not bring them back.
 func (e *Engine) SetHomeState(ctx context.Context, a Actor, s HomeState) error {
 	v := storage.HomeView{OpenedAt: e.clock.Now(), ChartFile: s.ChartFile, ChartAt: s.ChartAt}
 	err := e.store.SetHomeView(ctx, userKey(a), v)

@@ -25,8 +25,8 @@ func TestPlatformState(t *testing.T) {
 		t.Fatalf("reading the home state stored the user: %v", err)
 	}
 	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	// Only opening the home screen creates the user: the dashboard, the
-	// record of the screen and the files never do.
+	// The dashboard, the record of the screen and the files never create
+	// the user: a command does.
 	noUser := func(when string) {
 		t.Helper()
 		if d, err := h.e.Dashboard(ctx, pat); err != nil || !d.New || len(d.Actions) == 0 {
@@ -46,7 +46,7 @@ func TestPlatformState(t *testing.T) {
 		}
 	}
 	noUser("never seen")
-	if err := h.e.OpenHome(ctx, pat); err != nil {
+	if _, err := h.e.User(ctx, pat); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.e.SetHomeState(ctx, pat, bot.HomeState{ChartFile: "F1", ChartAt: at}); err != nil {

@@ -53,11 +53,8 @@ func (e *Engine) reviewAction(ctx context.Context, req Request, parts []string) 
 		}
 		only = parts[2]
 	}
-	u, err := e.User(ctx, req.Actor)
+	u, err := e.endOpen(ctx, req, parts[1], reviewKind)
 	if err != nil {
-		return Reply{}, err
-	}
-	if err := e.endOpen(ctx, u, parts[1], reviewKind); err != nil {
 		return Reply{}, err
 	}
 	return e.startReview(ctx, req, u, only)

@@ -111,3 +111,24 @@ func TestQuizResultsByDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestNextOfAnEndedQuiz: the Next button left on a quiz's last feedback
+// says the quiz has ended once it was stopped (by Stop, or by a new quiz),
+// not that the user moved past the question.
+func TestNextOfAnEndedQuiz(t *testing.T) {
+	for _, end := range []string{"stop", "new quiz"} {
+		t.Run(end, func(t *testing.T) {
+			h := newHarness(t)
+			fb := h.click(t, "nq", h.answerButton(t, h.do(t, "nq", "quiz cissp 2 3"), true))
+			next := mustButton(t, fb, "quiz:next:")
+			if end == "stop" {
+				h.click(t, "nq", mustButton(t, fb, "quiz:stop:"))
+			} else {
+				h.do(t, "nq", "quiz cism 2")
+			}
+			if r := h.click(t, "nq", next); r.Outcome != bot.OutcomeUserError || r.Body != "That session has already ended." {
+				t.Errorf("Next after %s:\n%s", end, all(r))
+			}
+		})
+	}
+}

@@ -46,6 +46,13 @@ type Request struct {
 	// Conversational marks text said to the bot in a message (a DM or a
 	// mention): text that is not a command is then a question for ask.
 	Conversational bool
+	// Public marks text whose reply everyone in the channel sees (a
+	// Discord server message: Discord has no message for one person). A
+	// command that is not read-only, or a control of the open quiz (a
+	// letter, "next"), is then not run, since what it does and answers is
+	// the asker's own: the reply says where to run it instead. A line read
+	// as a question is still answered as ask's.
+	Public bool
 	// ID identifies the request in logs.
 	ID string
 

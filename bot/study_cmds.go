@@ -408,14 +408,16 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		return Reply{}, Errorf("That button is not valid any more.")
 	}
 	verb, sid := parts[0], parts[1]
-	u, err := e.User(ctx, req.Actor)
-	if err != nil {
-		return Reply{}, err
-	}
+	// The session first: a button left on screen after `forget` refers to
+	// none, and clicking it must not store the user again.
 	s, err := e.store.Session(ctx, sid)
 	if errors.Is(err, storage.ErrNotFound) {
 		return Reply{}, Errorf("That quiz no longer exists.")
 	}
+	if err != nil {
+		return Reply{}, err
+	}
+	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -448,7 +450,12 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		if err != nil {
 			return Reply{}, err
 		}
-		if s.State != storage.SessionActive || pos != s.Position {
+		switch {
+		case s.State == storage.SessionPaused:
+			return Reply{}, Errorf("This exam is paused: `exam resume` to continue.")
+		case s.State != storage.SessionActive: // stopped, or ended by a new one
+			return Reply{}, Errorf("That session has already ended.")
+		case pos != s.Position:
 			return Reply{}, Errorf("You have already moved past that question.")
 		}
 		return e.showQuestion(ctx, s, "")

@@ -130,6 +130,13 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		req.Actor.Workspace = m.GuildID
 		req.Text = q
+		// A reply in a server channel is seen by everyone, and Discord has
+		// no message for the asker only (Slack posts these ephemeral): the
+		// engine runs no command whose answer is the asker's own (progress,
+		// an export, a quiz, `forget yes`) and says where to run it.
+		// Reference answers and replies to chat are posted, as is ask's
+		// answer to a line that began with a command's name.
+		req.Public = true
 	}
 	req.Conversational = true
 	if req.Text == "" {
@@ -142,18 +149,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		return
 	}
-	p := a.engine.Prepare(req)
-	rep := a.engine.Handle(ctx, p.Req)
-	if !req.Actor.DM && p.Info.Name != "" && !p.Info.ReadOnly && !rep.Asked && rep.Private && !rep.Shareable && rep.Outcome == bot.OutcomeOK {
-		// A message reply in a server channel is seen by everyone, and
-		// Discord has no message for the asker only (Slack posts these
-		// ephemeral): a command's own answer (progress, an export, a quiz)
-		// stays out of it; reference answers and replies to chat do not,
-		// nor does ask's (read-only) answer to a line that began with a
-		// command's name, whatever that command is declared.
-		rep = bot.Reply{Kind: rep.Kind, Outcome: rep.Outcome,
-			Body: "That answer is just for you: use `/cert` here (only you see its answers) or send me a DM."}
-	}
+	rep := a.engine.Handle(ctx, a.engine.Prepare(req).Req)
 	out := Render(rep)
 	send := &discordgo.MessageSend{Content: out.Content, Embeds: out.Embeds, Components: out.Components, Files: out.Files,
 		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},

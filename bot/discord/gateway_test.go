@@ -65,6 +65,7 @@ func TestGateway(t *testing.T) {
 		{"SlowReplyDeferred", gatewaySlowReplyDeferred},
 		{"Autocomplete", gatewayAutocomplete},
 		{"MentionAndDM", gatewayMentionAndDM},
+		{"MentionRunsNoOwnCommand", gatewayMentionRunsNoOwnCommand},
 		{"CommandWordQuestion", gatewayCommandWordQuestion},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
@@ -403,6 +404,41 @@ func gatewayMentionAndDM(t *testing.T, ev *env) {
 		if c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/") {
 			t.Errorf("extra post %s", c.Path)
 		}
+	}
+}
+
+// gatewayMentionRunsNoOwnCommand: a command whose answer is the asker's
+// own, mentioned in a server channel, is not run there (its answer could
+// not be shown): `forget yes` deletes nothing, `plan` changes nothing, a
+// letter does not answer the open quiz.
+func gatewayMentionRunsNoOwnCommand(t *testing.T, ev *env) {
+	ctx := context.Background()
+	act := bot.Actor{Platform: bot.PlatformDiscord, Workspace: member.guild, User: member.user, Name: "alice"}
+	plan := func() string {
+		return ev.engine.Handle(ctx, bot.Request{Actor: act, Text: "plan"}).Body
+	}
+	for _, line := range []string{"plan cissp 2027-06-01", "quiz cissp 1 2"} {
+		if r := ev.engine.Handle(ctx, bot.Request{Actor: act, Text: line}); r.Outcome != bot.OutcomeOK {
+			t.Fatalf("%s: %s", line, r.Body)
+		}
+	}
+	key := storage.UserKey{Platform: bot.PlatformDiscord, Workspace: member.guild, User: member.user}
+	answers, err := ev.store.CountAnswers(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := plan()
+	for n, line := range []string{"forget yes", "plan cism 2027-09-01", "b", "next"} {
+		m := ev.mention(t, fmt.Sprint(210000000000000400+n), line)
+		if got := m.allText(); !strings.Contains(got, "just for you") {
+			t.Errorf("%q: posted %s", line, truncate(got, 300))
+		}
+	}
+	if after := plan(); after != before || !strings.Contains(after, "2027-06-01") {
+		t.Errorf("the plan changed by mentions:\n%s\nthen\n%s", before, after)
+	}
+	if n, err := ev.store.CountAnswers(ctx, key); err != nil || n != answers {
+		t.Errorf("answers %d, then %d (%v): a mention answered the quiz", answers, n, err)
 	}
 }
 

@@ -302,17 +302,22 @@ func (c *commands) answerReminder(ctx context.Context, req bot.Request, parts []
 	if err1 != nil || err2 != nil {
 		return bot.Reply{}, errStaleButton
 	}
-	u, err := c.e.User(ctx, req.Actor)
-	if err != nil {
-		return bot.Reply{}, err
-	}
+	// The reminder first: one deleted with its user by `forget` makes the
+	// button stale, and clicking it must not store the user again.
 	st := c.store
 	r, err := st.ReminderByID(ctx, rid)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && (r.Kind != storage.ReminderUser || r.UserID != u.ID)) {
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && r.Kind != storage.ReminderUser) {
 		return bot.Reply{}, errStaleButton
 	}
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	u, err := c.e.User(ctx, req.Actor)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if r.UserID != u.ID {
+		return bot.Reply{}, errStaleButton
 	}
 	sd, err := st.SendOn(ctx, rid, parts[2])
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && sd.QuestionID == "") {

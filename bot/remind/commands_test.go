@@ -2,6 +2,7 @@ package remind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -79,6 +80,14 @@ func TestReminderAnswerRecordsOnce(t *testing.T) {
 	key := storage.UserKey{Platform: "discord", Workspace: "g1", User: "ans"}
 	if c, _ := e.store.CountAnswers(context.Background(), key); c != 1 {
 		t.Errorf("%d answers recorded", c)
+	}
+	// After `forget` the button is stale, and clicking it stores nothing.
+	e.do(me, "forget yes")
+	if r := e.click(me, dm.Buttons[2].ID); r.Outcome != bot.OutcomeUserError {
+		t.Errorf("click after forget: %+v", r)
+	}
+	if _, err := e.store.UserByKey(context.Background(), key); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the forgotten user is stored again: %v", err)
 	}
 }
 

@@ -59,7 +59,7 @@ func toResponse(r bot.Reply, share string) response {
 // commands are answered in it; slow ones get "working on it" and finish
 // through response_url.
 func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id string) json.RawMessage {
-	text := strings.TrimSpace(cmd.Text)
+	text := unescape(strings.TrimSpace(cmd.Text))
 	req := bot.Request{Text: text, ID: a.idOr(id)}
 	cl, err := a.clientFor(ctx, InstallKey{EnterpriseID: cmd.EnterpriseID, TeamID: cmd.TeamID, OrgWide: cmd.IsEnterpriseInstall})
 	if err != nil {

@@ -19,7 +19,7 @@ type inbound struct {
 	user     string
 	channel  string
 	text     string
-	threadTS string // reply in this thread ("" for DMs)
+	threadTS string // reply in this thread ("" for a DM not written in a thread)
 	dm       bool
 }
 
@@ -65,6 +65,7 @@ func (a *Adapter) inbound(ev slackevents.EventsAPIEvent) (inbound, bool) {
 			return inbound{}, false
 		}
 		in.user, in.channel, in.text, in.dm = e.User, e.Channel, e.Text, true
+		in.threadTS = e.ThreadTimeStamp // a reply in a DM's thread is answered there
 		if in.eventID == "" {
 			in.eventID = e.Channel + ":" + e.TimeStamp
 		}
@@ -80,11 +81,18 @@ var mentionRe = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
 // mention asks for help). The request is marked conversational, so the
 // engine takes text that is no command as a question.
 func (a *Adapter) commandText(text string) string {
-	if t := strings.TrimSpace(mentionRe.ReplaceAllString(text, " ")); t != "" {
+	if t := strings.TrimSpace(unescape(mentionRe.ReplaceAllString(text, " "))); t != "" {
 		return t
 	}
 	return "help"
 }
+
+// unescaper undoes Slack's escaping of &, < and > in the text it delivers
+// (one pass: "&amp;lt;" is "&lt;"), so the engine reads what was typed and
+// an echo of it is not escaped twice. A Replacer is safe to share.
+var unescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+func unescape(s string) string { return unescaper.Replace(s) }
 
 func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	cl, err := a.clientFor(ctx, in.key)

@@ -16,10 +16,12 @@ import (
 // they open it, and again after they answer something once they have (the
 // engine keeps that per user, for every replica).
 //
-// Only the user opening the tab creates them (first contact, as a command
-// is). Building the dashboard and recording the tab never do: a publish
-// still in flight when they run `forget`, or when the workspace is
-// uninstalled, then stores nothing, and a forgotten user stays forgotten.
+// No Home tab path stores a user: opening the tab is looking, as a
+// read-only command is, so a user never seen gets the onboarding view and
+// stays unstored (their first command stores them), and one who just ran
+// `forget` is not stored again by a look at the tab. The tab is recorded
+// as opened only while the user exists, so a publish still in flight when
+// they run `forget`, or when the workspace is uninstalled, stores nothing.
 
 // Dashboards is what the App Home needs from the engine.
 type Dashboards interface {
@@ -40,7 +42,7 @@ func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
 		b = append(b,
 			slackapi.NewHeaderBlock(plainText("Welcome to certcoach")),
 			slackapi.NewSectionBlock(mrkdwnText("certcoach helps you prepare for *CISM* and *CISSP*: quizzes in the real format, spaced review of what you got wrong, a study plan to your exam date and a daily reminder."), nil, nil),
-			slackapi.NewSectionBlock(mrkdwnText("*Start here*\n1. Set your exam date: `/cert plan cissp 2026-09-30` (or `cism`).\n2. Take a first quiz with the button below.\n3. Get a daily nudge: `/cert remind 07:30`.\n\n`/cert help` lists everything; `/cert compare` explains how the two certifications differ."), nil, nil),
+			slackapi.NewSectionBlock(mrkdwnText("*Start here*\n1. Set your exam date: `/cert plan cissp YYYY-MM-DD` (or `cism`).\n2. Take a first quiz with the button below.\n3. Get a daily nudge: `/cert remind 07:30`.\n\n`/cert help` lists everything; `/cert compare` explains how the two certifications differ."), nil, nil),
 		)
 	} else {
 		b = append(b, slackapi.NewHeaderBlock(plainText(truncate(fmt.Sprintf("Your %s dashboard", d.CertName), maxHeader))))
@@ -126,8 +128,8 @@ func reminderLine(at time.Time, zone string) string {
 // a file and three Slack calls. Opening the tab always gets a fresh one.
 const homeChartEvery = 10 * time.Minute
 
-// publishHome builds and publishes a user's Home tab and records, through
-// the engine, that it is open and which chart it shows. prev is the state
+// publishHome builds a user's Home tab, records through the engine that it
+// is open and which chart it shows, and publishes it. prev is the state
 // a refresh found (a chart uploaded lately is reused); nil means the user
 // is looking at it now (opened, or clicked), and a fresh chart is drawn.
 func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev *bot.HomeState) {
@@ -151,31 +153,23 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev
 	if next.ChartFile != "" {
 		view.Blocks.BlockSet = withImage(view.Blocks.BlockSet, fileBlock(next.ChartFile, d.Chart.Alt), maxHomeBlocks)
 	}
+	// Recorded before it is published: a request that reaches another
+	// replica while views.publish is answering then refreshes the tab too.
+	// A publish that fails leaves a record that says open, so the next
+	// change publishes again.
+	next.Opened = true
+	if prev == nil || *prev != next { // else a refresh with the same chart: nothing new to record
+		if err := a.eng.SetHomeState(ctx, act, next); err != nil {
+			a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
+		}
+	}
 	err = a.retry(ctx, func() error {
 		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
 	if err != nil {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
-		return
 	}
-	next.Opened = true
-	if prev != nil && *prev == next {
-		return // a refresh with the same chart: nothing new to record
-	}
-	if err := a.eng.SetHomeState(ctx, act, next); err != nil {
-		a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
-	}
-}
-
-// openHome publishes the Home tab the user just opened, storing them first
-// if they are new so that the visit is recorded (see above).
-func (a *Adapter) openHome(ctx context.Context, cl *client, user string) {
-	if err := a.eng.OpenHome(ctx, a.actor(ctx, cl, user, "", "", followupWait)); err != nil {
-		a.log.Warn("slack: app_home_opened: cannot load the user", "workspace", cl.key.Workspace(), "err", err)
-		return
-	}
-	a.publishHome(ctx, cl, user, nil)
 }
 
 // republishHome refreshes the Home tab of a user who has opened it (on any

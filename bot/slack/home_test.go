@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,11 @@ func TestHomeView(t *testing.T) {
 	raw, _ := json.Marshal(onboard)
 	if onboard.Type != "home" || !strings.Contains(string(raw), "Welcome") || strings.Contains(string(raw), "Readiness") {
 		t.Errorf("onboarding view: %s", raw)
+	}
+	// Its example is the form, not a date: a fixed one goes stale, and a
+	// new user who types a past date is refused.
+	if d := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`).Find(raw); d != nil || !strings.Contains(string(raw), "/cert plan cissp YYYY-MM-DD") {
+		t.Errorf("onboarding names the date %s instead of the form: %s", d, raw)
 	}
 	d := bot.Dashboard{CertName: "CISSP", Readiness: 0.42, Streak: 3, DueToday: 5, LastWeekPlace: 2, LastWeekOf: 7,
 		Plan: &bot.DashboardPlan{ExamDate: "2027-03-01", DaysLeft: 90, PerDay: 12, Ahead: -4}, Actions: acts,

@@ -9,12 +9,29 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/storage"
 )
+
+// holdPublish is a fake views.publish that records each call in web; once
+// hold is set, the next call closes held and waits for release before it
+// answers.
+func holdPublish(web *recorder) (publish http.HandlerFunc, hold *atomic.Bool, held, release chan struct{}) {
+	hold, held, release = new(atomic.Bool), make(chan struct{}), make(chan struct{})
+	return func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		if hold.CompareAndSwap(true, false) {
+			close(held)
+			<-release
+		}
+		web.add(recorded{Path: r.URL.Path, Raw: raw})
+		_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+	}, hold, held, release
+}
 
 // TestForgetDuringHomePublish: a Home tab publish still in flight when the
 // user runs `forget` (the refresh after a command, or the tab they just
@@ -42,8 +59,8 @@ func TestForgetDuringHomePublish(t *testing.T) {
 			t.Run(db.name+"/"+c.name, func(t *testing.T) {
 				st, _ := db.open(t)
 				web, hooks := newRecorder(), newRecorder()
-				var hold, uploaded atomic.Bool
-				held, release := make(chan struct{}), make(chan struct{})
+				var uploaded atomic.Bool
+				publish, hold, held, release := holdPublish(web)
 				var api *slacktest.Server
 				api = newFakeSlack(t, web, map[string]http.HandlerFunc{"/files.getUploadURLExternal": func(w http.ResponseWriter, r *http.Request) {
 					// The first chart upload fails: the tab opened without
@@ -53,15 +70,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 						return
 					}
 					_, _ = fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0FILE"}`, api.GetAPIURL()+"upload/F0FILE")
-				}, "/views.publish": func(w http.ResponseWriter, r *http.Request) {
-					raw, _ := io.ReadAll(r.Body)
-					if hold.CompareAndSwap(true, false) {
-						close(held)
-						<-release
-					}
-					web.add(recorded{Path: r.URL.Path, Raw: raw})
-					_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
-				}})
+				}, "/views.publish": publish})
 				e := newReplica(t, st, api, web, hooks, newHookServer(t, hooks))
 
 				// A user with an answer who opened the tab: it shows their
@@ -71,7 +80,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 				if status, body := e.signed("application/json", eventBody("EvHome1", opened)); status != http.StatusOK {
 					t.Fatalf("app_home_opened: %d %s", status, body)
 				}
-				waitHomeRecorded(t, st, testUser)
+				waitCalls(t, web, "/views.publish", 1) // recorded before it is published
 
 				hold.Store(true)
 				c.publish(t, e)
@@ -94,5 +103,86 @@ func TestForgetDuringHomePublish(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestHomeOpenStoresNobody: opening the Home tab is looking, not a command:
+// a user never seen gets the onboarding view and stays unstored, and so
+// does one who has just run `forget` and opens the tab again.
+func TestHomeOpenStoresNobody(t *testing.T) {
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	e := newReplica(t, st, newFakeSlack(t, web, nil), web, hooks, newHookServer(t, hooks))
+	ctx := context.Background()
+	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
+	open := func(id string, views int) {
+		t.Helper()
+		opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+		if status, body := e.signed("application/json", eventBody(id, opened)); status != http.StatusOK {
+			t.Fatalf("app_home_opened: %d %s", status, body)
+		}
+		if v := waitCalls(t, web, "/views.publish", views)[views-1]; !strings.Contains(string(v.Raw), "Welcome to certcoach") {
+			t.Fatalf("%s: view %.300s, want the onboarding", id, v.Raw)
+		}
+		if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("%s: opening the tab stored the user: %v", id, err)
+		}
+	}
+	open("EvNew", 1)
+	answerOne(t, e, testUser)
+	if _, msg := e.slash(testUser, "forget yes"); !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
+		t.Fatalf("forget yes: %.300s", msg.raw)
+	}
+	open("EvAfterForget", 2)
+	if err := e.a.Close(); err != nil { // every background job done
+		t.Fatal(err)
+	}
+	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the forgotten user is stored again: %v", err)
+	}
+}
+
+// TestHomeRecordedBeforePublish: the Home tab is recorded as open before
+// views.publish answers, so a command that reaches another replica while
+// the publish is still in flight refreshes the tab (the fake Slack holds
+// that publish until the command has answered).
+func TestHomeRecordedBeforePublish(t *testing.T) {
+	for _, db := range replicaDBs {
+		t.Run(db.name, func(t *testing.T) {
+			st1, st2 := db.open(t)
+			web, hooks := newRecorder(), newRecorder()
+			publish, hold, held, release := holdPublish(web)
+			api := newFakeSlack(t, web, map[string]http.HandlerFunc{"/views.publish": publish})
+			hookURL := newHookServer(t, hooks)
+			one, two := newReplica(t, st1, api, web, hooks, hookURL), newReplica(t, st2, api, web, hooks, hookURL)
+			if status, msg := one.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK { // stores the user
+				t.Fatalf("quiz: %d %.300s", status, msg.raw)
+			}
+
+			hold.Store(true)
+			opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+			if status, body := one.signed("application/json", eventBody("EvHomeGap", opened)); status != http.StatusOK {
+				t.Fatalf("app_home_opened: %d %s", status, body)
+			}
+			<-held // the tab is being published
+			date := time.Now().AddDate(0, 4, 0).Format("2006-01-02")
+			if status, msg := two.slash(testUser, "plan cissp "+date); status != http.StatusOK || !strings.Contains(string(msg.raw), date) {
+				t.Fatalf("plan: %d %.300s", status, msg.raw)
+			}
+			if err := two.a.Close(); err != nil { // its refresh, if any, is done
+				t.Fatal(err)
+			}
+			close(release)
+			if err := one.a.Close(); err != nil {
+				t.Fatal(err)
+			}
+			refreshed := false
+			for _, c := range calls(web, "/views.publish") {
+				refreshed = refreshed || strings.Contains(string(c.Raw), "exam "+date)
+			}
+			if !refreshed {
+				t.Errorf("no Home tab with the plan published: %d views", len(calls(web, "/views.publish")))
+			}
+		})
 	}
 }

@@ -537,3 +537,61 @@ func TestReadyReportsAuthFailure(t *testing.T) {
 		t.Error("API URL without a trailing slash accepted")
 	}
 }
+
+// TestSlowCommandWordAnsweredAtOnce: a slow command that takes no arguments
+// (export), typed with words, is answered in the acknowledgement, read as a
+// question or refused, with no "working on it" note first and nothing
+// posted later to response_url.
+func TestSlowCommandWordAnsweredAtOnce(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ text, want string }{
+		{"export fees for cissp?", "Read as a question."},
+		{"export now", `Unknown argument`},
+	} {
+		status, msg := e.slash(testUser, tc.text)
+		if status != http.StatusOK || strings.Contains(msg.Text, "Working on it") || !strings.Contains(string(msg.raw), tc.want) {
+			t.Errorf("/cert %s: %d, want the answer (%q) at once: %.300s", tc.text, status, tc.want, msg.raw)
+		}
+	}
+	if err := e.a.Close(); err != nil { // waits for background jobs
+		t.Fatal(err)
+	}
+	if p := e.hooks.all(); len(p) != 0 {
+		t.Errorf("%d response_url posts, want none: %.300s", len(p), p[0].Raw)
+	}
+}
+
+// TestDMThreadAnsweredInThread: a DM written in a thread of the DM is
+// answered in that thread, not in the conversation below it.
+func TestDMThreadAnsweredInThread(t *testing.T) {
+	e := newEnv(t)
+	inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
+		"text": "how long is the cissp exam?", "ts": "1700000000.300002", "thread_ts": "1700000000.300001"}
+	if status, _ := e.signed("application/json", eventBody("EvDMThread", inner)); status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	p := e.web.wait(t, 1)[0]
+	if p.Path != "/chat.postMessage" || p.Form.Get("channel") != "D0DM" || p.Form.Get("thread_ts") != "1700000000.300001" {
+		t.Fatalf("want the answer in the DM's thread, got %s %v", p.Path, p.Form)
+	}
+}
+
+// TestTypedTextUnescaped: Slack delivers &, < and > in typed text as
+// &amp;, &lt; and &gt;; the engine reads what was typed, so an echo of it
+// is escaped once, not twice (it showed "&amp;"), and a message keeps its
+// mention stripped before.
+func TestTypedTextUnescaped(t *testing.T) {
+	e := newEnv(t)
+	_, msg := e.slash(testUser, "R&amp;D")
+	if !strings.Contains(msg.Text, `"r&amp;d"`) || strings.Contains(string(msg.raw), "&amp;amp;") {
+		t.Errorf("/cert R&D: %.300s", msg.raw)
+	}
+	for in, want := range map[string]string{
+		"<@" + botUser + "> R&amp;D &lt;3 &amp;lt;": "R&D <3 &lt;",
+		"<@" + botUser + ">":                        "help",
+	} {
+		if got := e.a.commandText(in); got != want {
+			t.Errorf("commandText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

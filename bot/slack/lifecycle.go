@@ -101,7 +101,7 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 				a.log.Warn("slack: app_home_opened from a workspace without a usable installation", "workspace", k.Workspace(), "err", err)
 				return
 			}
-			a.openHome(ctx, cl, user)
+			a.publishHome(ctx, cl, user, nil)
 		})
 	}
 	return false, true

@@ -175,6 +175,6 @@ func (a *Adapter) ServeRedirect(w http.ResponseWriter, r *http.Request) {
 		Lines: []template.HTML{
 			template.HTML("certcoach is now in " + template.HTMLEscapeString(name) + "."),
 			"To start, type <code>/cert help</code> in any channel, or open certcoach's Home tab in Slack for your dashboard.",
-			"Try <code>/cert compare</code>, <code>/cert quiz cissp</code> or <code>/cert plan cism 2026-09-30</code>.",
+			"Try <code>/cert compare</code>, <code>/cert quiz cissp</code> or <code>/cert plan cism YYYY-MM-DD</code> (your exam date).",
 		}})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"image/png"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/certcoach/certcoach/internal/wire"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // views publishes made so far, decoded.
@@ -55,12 +57,22 @@ func TestSlackAppHome(t *testing.T) {
 		!strings.Contains(string(raw), "Welcome to certcoach") || !strings.Contains(string(raw), "/cert plan") {
 		t.Fatalf("first visit view: %s", raw)
 	}
-
-	// An answer changes the dashboard: it is published again.
+	// Looking at the tab stores nobody; the first command does, and the
+	// next visit is recorded.
+	alice := storage.UserKey{Platform: "slack", Workspace: "T0ONE", User: "U0ALICE"}
+	if _, err := e.store.UserByKey(ctx, alice); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("opening the Home tab stored the user: %v", err)
+	}
 	res, err := sl.Command(ctx, "T0ONE", "U0ALICE", "C0GEN", "quiz cissp 3", "")
 	if err != nil || res.Status != 200 {
 		t.Fatalf("quiz: %v %d", err, res.Status)
 	}
+	if res, err := sl.Event(ctx, "T0ONE", "EvHome2", opened); err != nil || res.Status != 200 {
+		t.Fatalf("app_home_opened: %v %d", err, res.Status)
+	}
+	e.waitViews(tok, 2) // the visit is recorded before it is published
+
+	// An answer changes the dashboard: it is published again.
 	id, _, _, ok := wire.QuizButton(res.Body, 1)
 	if !ok {
 		t.Fatalf("no answer button in %s", res.Body)
@@ -69,8 +81,7 @@ func TestSlackAppHome(t *testing.T) {
 	if res, err := sl.Action(ctx, "T0ONE", "U0ALICE", "C0GEN", id, hook); err != nil || res.Status != 200 {
 		t.Fatalf("answer: %v %d", err, res.Status)
 	}
-	// Starting the quiz (a slash command) refreshed the tab too, before
-	// the answer: the answer's refresh is the one that shows it.
+	// The answer's refresh is the one that shows it.
 	answered := func() []byte {
 		for _, v := range e.views(tok)[1:] {
 			if raw, _ := json.Marshal(v["view"]); strings.Contains(string(raw), "1 answered") {
