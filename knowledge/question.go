@@ -1391,6 +1391,20 @@ func (c *cueSet) factOverWhere() bool {
 	return stronger(strongest(attrs), c.intentCue["where"])
 }
 
+// refusalIs reports whether the strongest refusal cue is one of phrases.
+func (c *cueSet) refusalIs(phrases ...string) bool {
+	if len(c.refusals) == 0 {
+		return false
+	}
+	r := strings.Join(strongest(c.refusals).toks, " ")
+	for _, p := range phrases {
+		if strings.Join(phraseTokens(p), " ") == r {
+			return true
+		}
+	}
+	return false
+}
+
 // uncoveredWeighed reports whether an uncovered certification is weighed
 // against the exam named: joined to its name by "or", "vs" or "than".
 func (c *cueSet) uncoveredWeighed() bool {
@@ -1450,6 +1464,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// pmp useful with cism": the other certification is what is asked
 		// about, and no source covers it.
 		return AskUncovered
+	case q.Refusal == "worth-it" && q.Topic == "career-roles" && !one && (intents["compare"] || c.refusalIs("which is better", "which one is better")):
+		// "which is better for a manager": the exams weighed for a role,
+		// which the roles comparison answers from its sources.
+		q.Refusal = ""
+		return AskCompare
 	case q.Refusal != "":
 		return AskRefusal
 	case len(q.Uncovered) > 0 && len(q.Exams) < 2 && (intents["compare"] || intents["which-first"] || (len(q.Exams) == 0 && len(q.Attributes) == 0)):

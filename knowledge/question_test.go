@@ -55,6 +55,7 @@ func TestAnalyze(t *testing.T) {
 		{"is cism worth it if i have cisa", []string{"cism"}, knowledge.AskRefusal, "worth-it"},
 		{"commands", nil, knowledge.AskUsage, ""},
 		{"which cert should i take", nil, knowledge.AskWhichFirst, ""},
+		{"which is better for a manager", nil, knowledge.AskCompare, "career-roles"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
