@@ -56,6 +56,7 @@ func TestAnalyze(t *testing.T) {
 		{"commands", nil, knowledge.AskUsage, ""},
 		{"which cert should i take", nil, knowledge.AskWhichFirst, ""},
 		{"which is better for a manager", nil, knowledge.AskCompare, "career-roles"},
+		{"cism how many q", []string{"cism"}, knowledge.AskFact, "exam.items"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
