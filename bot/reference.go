@@ -131,13 +131,6 @@ func (e *Engine) today() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-func caveat(s knowledge.Status) string {
-	if c := s.Caveat(); c != "" {
-		return " (" + c + ")"
-	}
-	return ""
-}
-
 func cellCaveat(s knowledge.Status) string {
 	switch s {
 	case knowledge.StatusUnconfirmed:
