@@ -364,7 +364,7 @@ func TestNamedOptionsParsedOnce(t *testing.T) {
 	}{
 		{"quiz", map[string]string{"cert": "cissp", "count": "25"}, "The `count` must be a whole number from 1 to 20, e.g. `quiz cissp 7 5`."},
 		{"quiz", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
-		{"plan", map[string]string{"cert": "cism", "date": "2027-13-01"}, "2027-13-01 is not a date on the calendar: check the day and month, e.g. `plan cissp 2027-03-01`."},
+		{"plan", map[string]string{"cert": "cism", "date": "2027-13-01"}, "2027-13-01 is not a date on the calendar: check the day and month, e.g. `plan cissp 2027-05-01`."},
 		{"exam", map[string]string{"action": "explode"}, "The `action` must be one of pause, resume, stop"},
 	} {
 		r := do(c.cmd, c.opts)
@@ -525,7 +525,7 @@ func TestRoughEdgeReplies(t *testing.T) {
 		{console, "domain cissp Quantum Stuff", "CISSP has no domain \"Quantum Stuff\". Domains are 1-8: see `domains cissp`."},
 		{console, "domain cissp 7.99", "CISSP domain 7 has no objective \"7.99\": see `domain cissp 7`."},
 		{console, "quiz cissp Quantum", "CISSP has no domain \"Quantum\"."},
-		{console, "plan cism 2027-13-01", "2027-13-01 is not a date on the calendar: check the day and month, e.g. `plan cissp 2027-03-01`."},
+		{console, "plan cism 2027-13-01", "2027-13-01 is not a date on the calendar: check the day and month, e.g. `plan cissp 2027-05-01`."},
 		{console, "remind 25:00", "Give the time as HH:MM (24-hour) or like 7:30am, e.g. `remind 07:30 Europe/Paris`."},
 	} {
 		r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: c.text})

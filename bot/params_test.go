@@ -109,9 +109,9 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 	}{
 		{"plan", bot.OutcomeUserError, "No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`"},
 		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism YYYY-MM-DD`."},
-		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
-		{"plan cissp tomorrow", bot.OutcomeUserError, "Give the date as YYYY-MM-DD, e.g. `plan cissp 2027-03-01`."},
-		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
+		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`, e.g. `plan cissp 2027-05-01`."},
+		{"plan cissp tomorrow", bot.OutcomeUserError, "Give the date as YYYY-MM-DD, e.g. `plan cissp 2027-05-01`."},
+		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-05-01`."},
 		{"plan cism 2027-03-01", bot.OutcomeOK, "CISM"},
 		{"plan", bot.OutcomeOK, "CISM"}, // shows the plan just made
 		{"progress", bot.OutcomeOK, "CISM"},
@@ -262,7 +262,7 @@ func TestUnknownExamOneRule(t *testing.T) {
 		{"domains cisa", "domains", map[string]string{"cert": "cisa"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domains cissp`."},
 		{"domain cisa 3", "domain", map[string]string{"cert": "cisa", "domain": "3"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `domain cissp 7`."},
 		{"quiz cisp", "quiz", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
-		{"plan CISP 2027-03-01", "plan", map[string]string{"cert": "CISP", "date": "2027-03-01"}, "Unknown exam \"CISP\": say `cism` or `cissp`, e.g. `plan cissp 2027-03-01`."},
+		{"plan CISP 2027-03-01", "plan", map[string]string{"cert": "CISP", "date": "2027-03-01"}, "Unknown exam \"CISP\": say `cism` or `cissp`, e.g. `plan cissp 2027-05-01`."},
 		{"progress cisp", "progress", map[string]string{"cert": "cisp"}, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `progress cism`."},
 		{"exam cisa", "exam", map[string]string{"cert": "cisa"}, "Unknown exam \"cisa\": say `cism` or `cissp`, e.g. `exam cism`."},
 	} {

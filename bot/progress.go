@@ -192,14 +192,14 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	if cert == "" && date == "" {
 		p, err := e.store.Plan(ctx, u.ID)
 		if errors.Is(err, storage.ErrNotFound) {
-			return Reply{}, Errorf("No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`, e.g. `plan cissp %s`.", e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+			return Reply{}, Errorf("No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`, e.g. `plan cissp %s`.", e.planExampleDate())
 		}
 		if err != nil {
 			return Reply{}, err
 		}
 		cert, date = p.Cert, p.ExamDate
 	}
-	c, err := e.cert(cert, "plan cissp 2027-03-01")
+	c, err := e.cert(cert, "plan cissp "+e.planExampleDate())
 	if err != nil {
 		return Reply{}, err
 	}
@@ -252,4 +252,11 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	}
 	return Reply{Kind: "plan", Title: "Study plan: " + c.Name, Body: strings.TrimRight(sb.String(), "\n"), Private: true,
 		Footer: "`progress` shows whether you are ahead or behind. `remind 07:30 <zone>` for a daily nudge."}, nil
+}
+
+// planExampleDate is an exam date for examples: the first of the month
+// six months on, so an example copied from help is never in the past.
+func (e *Engine) planExampleDate() string {
+	t := e.clock.Now().AddDate(0, 6, 0)
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }

@@ -19,6 +19,7 @@ import (
 )
 
 func (e *Engine) registerStudy() {
+	planEx := "plan cissp " + e.planExampleDate()
 	e.Register(CommandInfo{Name: "quiz", Usage: "quiz [cism|cissp] [domain] [count 1-20]", Summary: "Practice questions with explanations", Params: []Param{
 		examParam(false, "Which certification (default: your plan's)", "quiz cissp 7 5"),
 		{Name: "domain", Kind: KindDomain, Desc: "Domain number or name, or one objective such as 7.6 (default: any)", Example: "quiz cissp iam 5", Complete: true},
@@ -38,8 +39,8 @@ func (e *Engine) registerStudy() {
 		e.progress, "stats")
 	// Nothing is required: `plan` alone shows the plan, `plan off` deletes it.
 	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD> | plan off", Summary: "A daily plan to your exam date, or delete it", Params: []Param{
-		examParam(false, "Which certification", "plan cissp 2027-03-01"),
-		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: "plan cissp 2027-03-01", MaxLen: 10},
+		examParam(false, "Which certification", planEx),
+		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: planEx, MaxLen: 10},
 		{Name: "action", Kind: KindChoice, Desc: "off (or clear): delete your plan", Example: "plan off", Choices: []string{"off", "clear"}}}},
 		e.planCmd)
 	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10 in this workspace"}, e.leaderboard, "top")
