@@ -57,6 +57,9 @@ func TestAnalyze(t *testing.T) {
 		{"which cert should i take", nil, knowledge.AskWhichFirst, ""},
 		{"which is better for a manager", nil, knowledge.AskCompare, "career-roles"},
 		{"cism how many q", []string{"cism"}, knowledge.AskFact, "exam.items"},
+		{"cissp exam in hindi available?", []string{"cissp"}, knowledge.AskFact, "exam.languages"},
+		{"can i give cissp exam without job", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
+		{"which is good cism or cissp for me, i am network admin", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
