@@ -1901,9 +1901,10 @@ func settleOverlaps(cues, subjects []match) ([]match, []match) {
 	// registration.
 	cues = dropInside(cues, cues, "refusal")
 	cues = dropInside(cues, subjects, "refusal")
-	cues = dropInside(cues, ofKind(subjects, "term"), "intent")     // "test" in "penetration test" is the term's word
-	cues = dropStraddling(cues, ofKind(subjects, "term"), "intent") // "is ... in" does not ask where in "what is defense in depth"
-	cues = dropStraddling(cues, ofKey(cues, "define"), "intent")    // "what is raid in cissp" asks what it is
+	cues = dropStraddling(cues, ofKind(subjects, "term"), "refusal") // "a break" in "what is a break glass account"
+	cues = dropInside(cues, ofKind(subjects, "term"), "intent")      // "test" in "penetration test" is the term's word
+	cues = dropStraddling(cues, ofKind(subjects, "term"), "intent")  // "is ... in" does not ask where in "what is defense in depth"
+	cues = dropStraddling(cues, ofKey(cues, "define"), "intent")     // "what is raid in cissp" asks what it is
 	return cues, subjects
 }
 

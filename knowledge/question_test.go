@@ -60,6 +60,8 @@ func TestAnalyze(t *testing.T) {
 		{"cissp exam in hindi available?", []string{"cissp"}, knowledge.AskFact, "exam.languages"},
 		{"can i give cissp exam without job", []string{"cissp"}, knowledge.AskFact, "experience.requirement"},
 		{"which is good cism or cissp for me, i am network admin", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
+		// A refusal cue that borrows a term's word is the term's.
+		{"what is a break glass account", nil, knowledge.AskDefine, "break-glass-account"},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
