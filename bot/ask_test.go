@@ -330,6 +330,7 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask what is 4a2 in cism", []string{"You asked for **4A2**", "last confirmed list, from the 2022 outline"}, nil},
 		{"ask cissp 9.9", []string{"CISSP has no objective 9.9"}, []string{"7.9"}},
 		{"ask cism exam changes 2026", []string{"architecture"}, []string{"provisional"}},
+		{"ask does isc2 offer payment plans for the cissp fee", []string{"say nothing on payment plans", "US$749"}, nil},
 		// Another certification held beside the experience asked: whether it counts.
 		{"ask I hold a CISA. Does that help with the CISM experience requirement?", []string{"Waiver categories", "CISA or CISSP"}, []string{"ISC2"}},
 		{"ask does cisa still count for the cissp waiver", []string{"dropping CISA", "Note: unconfirmed"}, []string{"ISACA"}},

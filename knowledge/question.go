@@ -1459,7 +1459,7 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// exams themselves is asked, so the command's help answers.
 		q.Command = strongest(c.usage).t.key
 		return AskUsage
-	case len(q.Uncovered) > 0 && len(q.Exams) == 1 && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (q.Refusal == "" || q.Refusal == "worth-it" && c.uncoveredWeighed()):
+	case len(q.Uncovered) > 0 && len(q.Exams) == 1 && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (q.Refusal == "" || (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && c.uncoveredWeighed()):
 		// "should i get cisa or cism", "is ccsp better than cissp", "is
 		// pmp useful with cism": the other certification is what is asked
 		// about, and no source covers it.

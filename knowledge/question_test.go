@@ -62,6 +62,7 @@ func TestAnalyze(t *testing.T) {
 		{"which is good cism or cissp for me, i am network admin", []string{"cism", "cissp"}, knowledge.AskWhichFirst, ""},
 		// A refusal cue that borrows a term's word is the term's.
 		{"what is a break glass account", nil, knowledge.AskDefine, "break-glass-account"},
+		{"is cism harder than cisa", []string{"cism"}, knowledge.AskUncovered, ""},
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
