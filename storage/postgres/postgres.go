@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -57,7 +58,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	db.SetMaxIdleConns(maxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", where, err)
+		return nil, fmt.Errorf("open database %s: %w", where, oneLine{err})
 	}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
@@ -70,6 +71,22 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return &Store{Store: s}, nil
 }
+
+// oneLine shows a connection error on one line: pgx lists each attempt
+// (TLS, then plain) on a line of its own, usually with the same cause.
+type oneLine struct{ err error }
+
+func (e oneLine) Error() string {
+	var parts []string
+	for _, p := range strings.Split(e.err.Error(), "\n") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (e oneLine) Unwrap() error { return e.err }
 
 func migrate(ctx context.Context, db *sql.DB) error {
 	sub, err := fs.Sub(migrationFiles, "migrations")

@@ -80,6 +80,11 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 	if strings.Contains(err.Error(), "s3cret-pw") {
 		t.Fatalf("the error shows the password: %v", err)
 	}
+	// Without sslmode pgx tries TLS, then plain: one line says both failed.
+	_, err = postgres.Open(context.Background(), "postgres://certcoach:s3cret-pw@127.0.0.1:1/x?connect_timeout=2")
+	if err == nil || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "s3cret-pw") || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("want one line without the password that says why, got %q", err)
+	}
 }
 
 func TestRedact(t *testing.T) {
