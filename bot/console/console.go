@@ -244,7 +244,18 @@ func (c *Console) print(s string) {
 // refused and the console reads on.
 const MaxLine = 64 << 10
 
-// Run reads lines until EOF, "quit" or "exit" (works piped too), or until
+// leaves reports whether a line ends the console: quit and exit in any
+// case (not "did you mean quiz?"), and bye, which a chat only answers.
+func leaves(line string) bool {
+	for _, w := range []string{"quit", "exit", "bye", "goodbye"} {
+		if strings.EqualFold(strings.TrimRight(line, "!."), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Run reads lines until EOF, "quit", "exit" or "bye" (works piped too), or until
 // ctx ends (Ctrl-C): then it says so and returns nil. A command in flight
 // when ctx ends is cancelled with a short note, not an error report. With
 // prompt, on a terminal, lines are edited (arrows, history) as they are typed.
@@ -319,7 +330,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		if line == "" {
 			continue
 		}
-		if strings.EqualFold(line, "quit") || strings.EqualFold(line, "exit") { // Quit, EXIT too: not "did you mean quiz?"
+		if leaves(line) {
 			leave()
 			c.openNote() // as Ctrl-D does
 			return nil

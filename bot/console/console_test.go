@@ -202,7 +202,7 @@ func TestRunReadsPipedLines(t *testing.T) {
 // TestRunQuitInAnyCase: quit and exit end the console in any case and with
 // blanks around; "Quit" was a mistyped quiz.
 func TestRunQuitInAnyCase(t *testing.T) {
-	for _, word := range []string{"quit", "Quit", "EXIT", "  exit  ", "ｑｕｉｔ"} {
+	for _, word := range []string{"quit", "Quit", "EXIT", "  exit  ", "ｑｕｉｔ", "bye", "Bye!", "goodbye"} {
 		t.Run(word, func(t *testing.T) {
 			c, out, _ := newConsole(t)
 			if err := c.Run(context.Background(), strings.NewReader("domains cism\n"+word+"\ndomains cissp\n"), false); err != nil {
