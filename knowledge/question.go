@@ -1406,7 +1406,8 @@ func (c *cueSet) refusalIs(phrases ...string) bool {
 }
 
 // uncoveredWeighed reports whether an uncovered certification is weighed
-// against the exam named: joined to its name by "or", "vs" or "than".
+// against the exam named: the question has an "or", "vs" or "than" (a
+// question that names both certifications and weighs anything).
 func (c *cueSet) uncoveredWeighed() bool {
 	return slices.ContainsFunc(c.toks, func(t string) bool { return t == "or" || t == "vs" || t == "versus" || t == "than" })
 }
