@@ -84,6 +84,7 @@ const (
 	authRecheck    = 15 * time.Second
 	startupTimeout = 5 * time.Second
 	dedupScope     = "slack:event"
+	shareScope     = "slack:share" // one record per shared message, in the same table as deliveries
 )
 
 // Adapter serves Slack. It is an http.Handler for POST /slack/events and a

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -160,11 +161,98 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 		a.log.Warn("slack: block action without response_url")
 		return true
 	}
+	if act.ActionID == ShareActionID && reply.Outcome == bot.OutcomeOK {
+		first, err := a.firstShare(hctx, cl, cb)
+		if err != nil {
+			a.log.Error("slack: cannot record a share", "request_id", a.idOr(id), "err", err)
+			return false
+		}
+		s := shareResponses(reply, cb, first)
+		if !a.spawn("share", func(ctx context.Context) { a.deliverShare(ctx, cb.ResponseURL, s) }) {
+			a.deliverShare(hctx, cb.ResponseURL, s)
+		}
+		return true
+	}
 	res := actionResponse(act, reply)
 	if !a.spawn("respond", func(ctx context.Context) { a.postResponse(ctx, cb.ResponseURL, res) }) {
 		a.postResponse(hctx, cb.ResponseURL, res) // workers busy: answer inline, still within the ack budget
 	}
 	return true
+}
+
+// firstShare records that the message a Share button sat on is shared and
+// reports whether this click is the first to. The record is in the store,
+// not in memory: a double click sends two payloads before the first one's
+// replacement can remove the button, and they may reach two replicas. A
+// payload without the message's timestamp cannot be told apart, so it
+// shares (and still replaces the message).
+func (a *Adapter) firstShare(ctx context.Context, cl *client, cb slackapi.InteractionCallback) (bool, error) {
+	ts := cb.Container.MessageTs
+	if ts == "" {
+		return true, nil
+	}
+	first, err := a.dedup.FirstSeen(ctx, shareScope, cl.key.Workspace()+"/"+shareChannel(cb)+"/"+cb.User.ID+"/"+ts, time.Now())
+	if err != nil {
+		return false, fmt.Errorf("share of %s: %w", ts, err)
+	}
+	return first, nil
+}
+
+func shareChannel(cb slackapi.InteractionCallback) string {
+	if cb.Channel.ID != "" {
+		return cb.Channel.ID
+	}
+	return cb.Container.ChannelID
+}
+
+// shared is what a successful share posts to the response_url: the reply
+// in the channel (the first click only), then the private copy replaced by
+// the same reply without its button and a line saying where it went, or
+// that it could not go when the channel post failed.
+type shared struct {
+	public            *response
+	private, unshared response
+}
+
+func shareResponses(reply bot.Reply, cb slackapi.InteractionCallback, first bool) shared {
+	where := "this conversation"
+	if ch := shareChannel(cb); strings.HasPrefix(ch, "C") || strings.HasPrefix(ch, "G") {
+		where = "<#" + ch + ">"
+	}
+	private := toResponse(reply, "")
+	private.ReplaceOriginal = true
+	if !first {
+		private.Blocks = withNote(private.Blocks, "Already shared in "+where+".")
+		return shared{private: private}
+	}
+	unshared := private
+	unshared.Blocks = withNote(private.Blocks, "Could not post this in the channel; run the command again to share it.")
+	private.Blocks = withNote(private.Blocks, "Shared in "+where+".")
+	reply.Private = false
+	public := toResponse(reply, "")
+	return shared{public: &public, private: private, unshared: unshared}
+}
+
+// withNote appends a context line to rendered blocks, in place of the last
+// block when the message is already at Slack's limit.
+func withNote(blocks []slackapi.Block, note string) []slackapi.Block {
+	if len(blocks) >= maxBlocks {
+		blocks = blocks[:maxBlocks-1]
+	}
+	return append(blocks[:len(blocks):len(blocks)], slackapi.NewContextBlock("", mrkdwnText(note)))
+}
+
+// deliverShare posts a share's responses in order, so the private copy
+// loses its button only once the channel has the reply.
+func (a *Adapter) deliverShare(ctx context.Context, target string, s shared) {
+	private := s.private
+	if s.public != nil {
+		if err := a.postJSON(ctx, target, *s.public); err != nil {
+			a.log.Warn("slack: shared reply not posted", "err", err)
+			private = s.unshared
+		}
+	}
+	a.postResponse(ctx, target, private)
 }
 
 func (a *Adapter) runAction(ctx context.Context, cl *client, cb slackapi.InteractionCallback, id string) (slackapi.BlockAction, bot.Reply) {
@@ -199,12 +287,8 @@ func (a *Adapter) noClient(err error, id string) response {
 }
 
 func actionResponse(act slackapi.BlockAction, reply bot.Reply) response {
-	switch {
-	case act.ActionID == ShareActionID && reply.Outcome == bot.OutcomeOK:
-		reply.Private = false
-		return toResponse(reply, "")
-	case act.ActionID == ShareActionID:
-		return toResponse(reply, "") // an error stays private
+	if act.ActionID == ShareActionID {
+		return toResponse(reply, "") // an error stays private (a success is shareResponses')
 	}
 	res := toResponse(reply, "")
 	res.ReplaceOriginal = reply.Replace

@@ -334,12 +334,22 @@ func (e *env) slash(user, text string) (int, wireMsg) {
 
 // click sends a block_actions payload for a button of an earlier message.
 func (e *env) click(user, actionID, value string) (int, []byte) {
+	return e.clickOn("", user, actionID, value)
+}
+
+// clickOn is click on the ephemeral message sent at messageTS, which Slack
+// names in the payload's container ("" leaves it out).
+func (e *env) clickOn(messageTS, user, actionID, value string) (int, []byte) {
 	e.n++
+	container := map[string]any{"type": "message", "channel_id": "C0CHAN", "is_ephemeral": true}
+	if messageTS != "" {
+		container["message_ts"] = messageTS
+	}
 	payload := map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": testTeam, "domain": "test"},
 		"user":       map[string]any{"id": user, "name": "alice", "team_id": testTeam},
 		"api_app_id": "A0APP", "trigger_id": "1.2.3",
-		"container":    map[string]any{"type": "message", "channel_id": "C0CHAN", "is_ephemeral": true},
+		"container":    container,
 		"channel":      map[string]any{"id": "C0CHAN", "name": "general"},
 		"response_url": fmt.Sprintf("%s/actions/%d", e.hookURL, e.n),
 		"actions":      []map[string]any{{"action_id": actionID, "block_id": "b1", "value": value, "type": "button", "action_ts": "1700000000.1"}},

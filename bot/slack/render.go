@@ -27,7 +27,8 @@ const (
 )
 
 // ShareActionID is the action ID of the "Share in channel" button; its value
-// is the command text, which is run again and posted in the channel.
+// is the command text, which is run again and posted in the channel, once
+// per message it sits on (firstShare).
 const ShareActionID = "share"
 
 // Message is a rendered reply: Block Kit blocks and the plain text fallback.
