@@ -622,3 +622,21 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestQuizBesideRunningExam: a quiz or review started while a mock exam
+// runs says that the exam's clock keeps going; beside a paused one it
+// says nothing of it.
+func TestQuizBesideRunningExam(t *testing.T) {
+	h := newHarness(t)
+	const note = "Your CISSP mock exam is still running and its clock keeps going: `exam pause` stops it."
+	h.do(t, "qe", "exam cissp")
+	for _, cmd := range []string{"quiz cism 1 2", "review"} {
+		if r := h.do(t, "qe", cmd); !strings.Contains(all(r), note) {
+			t.Fatalf("%s beside a running exam: no note in:\n%s", cmd, all(r))
+		}
+	}
+	h.do(t, "qe", "exam pause")
+	if r := h.do(t, "qe", "quiz cism 2 2"); strings.Contains(all(r), "mock exam is still running") {
+		t.Fatalf("quiz beside a paused exam says it runs:\n%s", all(r))
+	}
+}

@@ -116,7 +116,25 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User, o
 	if only != "" {
 		what = strings.ToUpper(only) + " review"
 	}
-	return e.showQuestion(ctx, s, fmt.Sprintf("%s: %s, %s from your weakest, heaviest domains.", what, Plural(len(ids)-fresh, "due card"), Plural(fresh, "new question")))
+	note := fmt.Sprintf("%s: %s, %s from your weakest, heaviest domains.", what, Plural(len(ids)-fresh, "due card"), Plural(fresh, "new question"))
+	clock, err := e.examClockNote(ctx, u)
+	if err != nil {
+		return Reply{}, err
+	}
+	return e.showQuestion(ctx, s, strings.TrimSpace(note+" "+clock))
+}
+
+// examClockNote says, when a quiz or review starts beside a running mock
+// exam, that the exam's clock keeps going; "" when no exam runs.
+func (e *Engine) examClockNote(ctx context.Context, u storage.User) (string, error) {
+	s, err := e.store.OpenSession(ctx, u.ID, examKind)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && s.State == storage.SessionPaused {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Your %s mock exam is still running and its clock keeps going: `exam pause` stops it.", strings.ToUpper(s.Cert)), nil
 }
 
 func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {

@@ -283,7 +283,11 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		}
 		note = strings.TrimSpace(ended + " " + note)
 	}
-	return e.startQuiz(ctx, u, outline, spec, note)
+	clock, err := e.examClockNote(ctx, u)
+	if err != nil {
+		return Reply{}, err
+	}
+	return e.startQuiz(ctx, u, outline, spec, strings.TrimSpace(note+" "+clock))
 }
 
 // stoppedNote is one line on the open quiz s that a new one replaces.
