@@ -185,7 +185,7 @@ func (e *Engine) usage(ctx context.Context, req Request, name string) (Reply, bo
 		r.Refs = []string{"help:"}
 		return r, err == nil, err
 	}
-	r := commandHelp(c.CommandInfo)
+	r := commandHelp(c.CommandInfo, req.Actor.Platform)
 	r.Body = fmt.Sprintf("That is what `%s` does:\n%s", c.Name, r.Body)
 	r.Refs = []string{"help:" + c.Name}
 	return r, true, nil

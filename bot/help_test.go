@@ -123,3 +123,23 @@ func TestStartOverWithNoButton(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpOnDiscord: Discord's /cert always names a sub-command and takes
+// options, so help shows `remind set <time> [zone]`, not `remind 07:30`.
+func TestHelpOnDiscord(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	discord := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1"}
+	list := h.e.Handle(context.Background(), bot.Request{Actor: discord, Text: "help"})
+	if !strings.Contains(list.Body, "`remind set <time> [zone] | remind show | remind off | remind pause <days>") {
+		t.Fatalf("help on Discord:\n%s", list.Body)
+	}
+	one := h.e.Handle(context.Background(), bot.Request{Actor: discord, Text: "help remind"})
+	if !strings.Contains(one.Body, "- `remind weekends <mode>`: ") || strings.Contains(one.Body, "`remind <HH:MM> [IANA zone]`") {
+		t.Fatalf("help remind on Discord:\n%s", one.Body)
+	}
+	// Text platforms keep the typed forms.
+	if r := h.do(t, "u2", "help remind"); !strings.Contains(r.Body, "`remind <HH:MM> [IANA zone]`") {
+		t.Fatalf("help remind as text:\n%s", r.Body)
+	}
+}

@@ -56,7 +56,7 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 				h, _ := e.lookup("help")
 				return Reply{Kind: "help"}, unknownArg(h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
 			}
-			r := commandHelp(c.CommandInfo)
+			r := commandHelp(c.CommandInfo, req.Actor.Platform)
 			if c.Name == "compare" {
 				// The topics are data: the declaration names one as an example.
 				r.Body += "\n\nTopics: " + strings.Join(e.TopicIDs(), ", ") + "."
@@ -80,7 +80,7 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 		if consoleRefuses(c, req.Actor) != nil {
 			continue
 		}
-		fmt.Fprintf(&sb, "- `%s`: %s\n", c.Usage, c.Summary)
+		fmt.Fprintf(&sb, "- `%s`: %s\n", usageOn(c, req.Actor.Platform), c.Summary)
 	}
 	sb.WriteString("\nFacts come from a cited knowledge base; each answer shows its source and as-of date.")
 	return Reply{Kind: "help", Title: "certcoach: CISM and CISSP study partner", Body: sb.String(), Private: true}, nil
@@ -108,11 +108,14 @@ func hasSub(c CommandInfo, w string) bool {
 
 // commandHelp explains one command: its usage, its forms or arguments,
 // and an example.
-func commandHelp(c CommandInfo) Reply {
+func commandHelp(c CommandInfo, platform string) Reply {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "`%s`: %s\n", c.Usage, c.Summary)
+	fmt.Fprintf(&sb, "`%s`: %s\n", usageOn(c, platform), c.Summary)
 	for _, s := range c.Subs {
-		if s.Usage != "" {
+		switch {
+		case platform == PlatformDiscord:
+			fmt.Fprintf(&sb, "- `%s`: %s\n", subForm(c.Name, s), s.Summary)
+		case s.Usage != "":
 			fmt.Fprintf(&sb, "- `%s`: %s\n", s.Usage, s.Summary)
 		}
 	}
@@ -123,6 +126,34 @@ func commandHelp(c CommandInfo) Reply {
 		fmt.Fprintf(&sb, "\nExample: `%s`", ex)
 	}
 	return Reply{Kind: "help", Title: "help: " + c.Name, Body: strings.TrimRight(sb.String(), "\n"), Private: true}
+}
+
+// usageOn is a command's usage as people type it on platform: Discord's
+// /cert always names a sub-command and takes its arguments as options
+// (`remind set <time> [zone]`), where text leaves it implied (`remind 07:30`).
+func usageOn(c CommandInfo, platform string) string {
+	if platform != PlatformDiscord || len(c.Subs) == 0 {
+		return c.Usage
+	}
+	forms := make([]string, len(c.Subs))
+	for i, s := range c.Subs {
+		forms[i] = subForm(c.Name, s)
+	}
+	return strings.Join(forms, " | ")
+}
+
+// subForm is a sub-command with its options: required ones in <>,
+// optional ones in [].
+func subForm(cmd string, s Sub) string {
+	form := cmd + " " + s.Name
+	for _, p := range s.Params {
+		if p.Required {
+			form += " <" + p.Name + ">"
+		} else {
+			form += " [" + p.Name + "]"
+		}
+	}
+	return form
 }
 
 // today is the calendar day used to pick outlines when no exam date is set.
