@@ -70,36 +70,6 @@ func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 	return r
 }
 
-// objectiveRef is the ref of objective id in outline o, or in the newest
-// outline of o's exam that lists it when o lists none for its domain; ""
-// when neither has it.
-func (e *Engine) objectiveRef(o *knowledge.Outline, id string) string {
-	has := func(x *knowledge.Outline) bool {
-		for _, d := range x.Domains {
-			for _, ob := range d.Objectives {
-				if strings.EqualFold(ob.ID, id) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	if has(o) {
-		return "objective:" + o.ID + ":" + strings.ToUpper(id)
-	}
-	var from *knowledge.Outline
-	for i := range e.kb.Outlines {
-		x := &e.kb.Outlines[i]
-		if x.Cert == o.Cert && has(x) && (from == nil || x.Effective > from.Effective) {
-			from = x
-		}
-	}
-	if from == nil {
-		return ""
-	}
-	return "objective:" + from.ID + ":" + strings.ToUpper(id)
-}
-
 // compose builds the reply the analysis calls for; ok is false when it
 // has none and search should try.
 func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis) (Reply, bool, error) {
@@ -123,28 +93,21 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		if len(a.Exams) != 1 {
 			return Reply{}, false, nil
 		}
-		o := e.outlineFor(ctx, req, a.Exams[0])
 		if a.Objective != "" && objectiveRe.MatchString(strings.ToLower(a.Objective)) {
-			// The domain's list with the objective asked pointed out; an
-			// objective of an outline whose list is not published comes
-			// from the last outline that has it.
-			ref := e.objectiveRef(o, a.Objective)
-			if ref == "" {
+			// The domain's list with the objective asked pointed out (from
+			// the last outline that lists it, when the one in force does not).
+			r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": a.Objective}})
+			if err != nil {
 				c, _ := e.kb.Cert(a.Exams[0])
 				return Reply{Kind: "ask", Title: "No such objective", Private: true,
 					Body: fmt.Sprintf("%s has no objective %s: `domains %s` lists the domains and `domain %s <n>` a domain's objectives.", c.Name, a.Objective, c.ID, c.ID)}, true, nil
 			}
-			r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": a.Objective}})
-			if err == nil {
-				r.Refs = []string{ref}
-				return r, true, nil
-			}
+			return r, true, nil
 		}
 		r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": fmt.Sprint(a.DomainN)}})
 		if err != nil {
 			return Reply{}, false, nil // no such domain: let search try
 		}
-		r.Refs = []string{fmt.Sprintf("domain:%s:%d", o.ID, a.DomainN)}
 		return r, true, nil
 	case knowledge.AskConcepts:
 		return e.concepts(a.Terms), true, nil

@@ -626,6 +626,9 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 			return Reply{}, Errorf("%s domain %d has no objective %q: see `domain %s %d`.", c.Name, d.N, truncate(typed, 10), c.ID, d.N)
 		}
 		fmt.Fprintf(&sb, "\nYou asked for **%s** %s\n", hit.ID, hit.Title)
+		r.Refs = []string{"objective:" + from.ID + ":" + hit.ID}
+	} else {
+		r.Refs = []string{fmt.Sprintf("domain:%s:%d", o.ID, d.N)}
 	}
 	part := ""
 	for _, ob := range objs {
