@@ -42,17 +42,23 @@ func isControl(name string, words []string) bool {
 // "c)", "c.", "(c)"; name is lower case) as its index, 0 for A. Letters
 // up to H are read, so a letter past the options gets "answer A-D".
 func answerLetter(name string) (int, bool) {
-	l := name
-	switch {
-	case len(l) == 3 && l[0] == '(' && l[2] == ')':
-		l = l[1:2]
-	case len(l) == 2 && (l[1] == ')' || l[1] == '.'):
-		l = l[:1]
-	}
+	l := AnswerForm(name)
 	if len(l) != 1 || l[0] < 'a' || l[0] > 'h' {
 		return 0, false
 	}
 	return int(l[0] - 'a'), true
+}
+
+// AnswerForm is a letter typed as an option prints it ("c)", "(c)", "c.")
+// as the letter alone; other text as it is.
+func AnswerForm(t string) string {
+	switch {
+	case len(t) == 3 && t[0] == '(' && t[2] == ')':
+		return t[1:2]
+	case len(t) == 2 && (t[1] == ')' || t[1] == '.'):
+		return t[:1]
+	}
+	return t
 }
 
 // control answers a control word typed with no button to press (the CLI,

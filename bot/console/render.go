@@ -61,21 +61,9 @@ func matches(typed string, b bot.Button) bool {
 	t := strings.ToLower(strings.TrimSpace(typed))
 	k := strings.ToLower(Key(b))
 	if isAnswer(b) {
-		t = answerForm(t)
+		t = bot.AnswerForm(t)
 	}
 	return t == k || (shortKeys[k] != "" && t == shortKeys[k]) || synonyms[t] == k
-}
-
-// answerForm is a letter typed as an option prints it ("c)", "(c)", "c.")
-// as the letter alone; other text as it is.
-func answerForm(t string) string {
-	switch {
-	case len(t) == 3 && t[0] == '(' && t[2] == ')':
-		return t[1:2]
-	case len(t) == 2 && (t[1] == ')' || t[1] == '.'):
-		return t[:1]
-	}
-	return t
 }
 
 func isAnswer(b bot.Button) bool {
