@@ -42,7 +42,7 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 // hit near it; the nearest sourced answer follows.
 func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 	switch a.Ask {
-	case knowledge.AskFact, knowledge.AskTopic, knowledge.AskCompare, knowledge.AskWhichFirst, knowledge.AskSearch:
+	case knowledge.AskFact, knowledge.AskTopic, knowledge.AskCompare, knowledge.AskWhichFirst, knowledge.AskSearch, knowledge.AskDomainList:
 	default:
 		return r
 	}
@@ -60,7 +60,7 @@ func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 	case len(r.Refs) == 0:
 		// Nothing near it either: the "no good answer" text would only
 		// repeat that.
-		r.Body = intro
+		r.Title, r.Body = "Not in my sources: "+a.Detail, intro
 	case r.Body != "" || len(r.Fields) > 0 || r.Table != nil:
 		r.Body = intro + " The nearest they give:\n\n" + r.Body
 	default:

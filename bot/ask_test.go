@@ -322,7 +322,7 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask what is the cissp application fee", []string{"name no fee for the application"}, []string{"US$50"}},
 		{"ask what happens if i dont pay the cissp amf", []string{"US$135", "do not say what happens if it goes unpaid"}, []string{"ISACA"}},
 		// A detail no source gives, with nothing near it: said once, no "nearest" left dangling.
-		{"ask cism test center in dubai", []string{"say nothing on test centre locations"}, []string{"The nearest they give", "I don't have a good answer"}},
+		{"ask is there a tutorial screen on cism", []string{"Not in my sources: the agreement and tutorial screens", "say nothing on the agreement and tutorial screens"}, []string{"The nearest they give", "I don't have a good answer", "No good answer"}},
 		// A price asked for a country: the exam fee.
 		{"ask how much is cissp in india", []string{"US$749"}, nil},
 		// An objective by its number: its domain, the objective pointed out; one that does not exist is said so.
@@ -585,6 +585,14 @@ func TestAskDetails(t *testing.T) {
 		{"whats the late fee if I pay my cissp amf after the due date", "late payment and grace periods", "fact:cissp.fee.amf"},
 		{"can my cism registration be transferred to a coworker?", "transferring a registration", ""},
 		{"how many cpe does the cissp need", "", "fact:cissp.cpe"},
+		// The detail's nearest fact (near: in the vocabulary) answers when
+		// nothing else is asked, or when the detail's own words were the cue.
+		{"cism test center in dubai", "test centre locations", "fact:cism.exam.delivery"},
+		{"does isc2 offer payment plans", "payment plans", "fact:cissp.fee.exam"},
+		{"can my employer pay for cissp", "discounts, vouchers and reimbursement", "fact:cissp.fee.exam"},
+		{"is there a student discount for cism", "discounts, vouchers and reimbursement", "fact:cism.fee.exam"},
+		{"can I claim cpe for my normal job duties, like the IR work I do every day?", "which activities count for CPE credit", "fact:cissp.cpe"},
+		{"what happens if my computer crashed during the cissp exam", "technical problems during the exam", "fact:cissp.exam.delivery"},
 	}
 	for _, tc := range tests {
 		r := h.do(t, "details", "ask "+tc.q)

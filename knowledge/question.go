@@ -130,6 +130,10 @@ type VocabEntry struct {
 	// Issuers (exams only) are the one-word phrases that name the issuer:
 	// "the isc2 waiver list" is CISSP's even in a question that names CISM too.
 	Issuers []string `yaml:"issuers"`
+	// Near (details only) is the fact key whose fact is nearest to the
+	// detail: "does isc2 offer payment plans" hears that no source says,
+	// then the exam fee.
+	Near string `yaml:"near"`
 }
 
 func (v *Vocabulary) merge(o Vocabulary) {
@@ -315,6 +319,7 @@ type analyzer struct {
 	noise      map[string]bool   // stemmed words dropped before matching
 	spell      map[string]string // stemmed word -> stemmed word the phrases use
 	typos      *speller          // corrects a misspelt word to the lexicon's
+	near       map[string]string // detail key -> fact key nearest to it
 	certs      []string
 }
 
@@ -522,7 +527,12 @@ func gerundNoun(name string) (string, bool) {
 }
 
 func (b *Base) newAnalyzer() *analyzer {
-	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, everyday: map[string]bool{}, order: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}}
+	a := &analyzer{byFirst: map[string][]phrase{}, examTok: map[string]string{}, issuer: map[string]string{}, noise: map[string]bool{}, examNoun: map[string]bool{}, ambig: map[string]bool{}, everyday: map[string]bool{}, order: map[string]bool{}, stop: map[string]bool{}, spell: map[string]string{}, near: map[string]string{}}
+	for _, e := range b.Vocab.Details {
+		if e.Near != "" {
+			a.near[e.Key] = e.Near
+		}
+	}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
 	}
@@ -1129,15 +1139,25 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	q.Objective = objectiveIn(text)
 	full := a.matches(toks, nil, nil)
-	// A detail is noted, not matched: it changes nothing of what is asked.
+	// A detail is noted, not matched: it changes nothing of what is asked,
+	// but a fact cue within its words is the detail's ("can my employer
+	// pay": not the roles employers hire for).
+	var details []match
 	full = slices.DeleteFunc(full, func(m match) bool {
 		if m.t.kind == "detail" && q.Detail == "" {
 			q.Detail = m.t.key
 		}
+		if m.t.kind == "detail" {
+			details = append(details, m)
+		}
 		return m.t.kind == "detail"
 	})
 	ms := a.matches(stripped, pos, full)
-	ms = slices.DeleteFunc(ms, func(m match) bool { return m.t.kind == "detail" })
+	ms = slices.DeleteFunc(ms, func(m match) bool {
+		return m.t.kind == "detail" || m.t.kind == "attr" && slices.ContainsFunc(details, func(d match) bool {
+			return d.start <= m.start && m.end <= d.end && m.n < d.n
+		})
+	})
 	ms = a.elided(toks, ms)
 	if len(named) == 0 && !a.inContext(toks, q.Words, ms) {
 		ms = a.dropAmbiguous(ms, &full)
@@ -1248,11 +1268,32 @@ func (b *Base) analyze(text string) Analysis {
 			q.Ask, q.Topic = AskFact, ""
 		}
 	}
+	if near := a.near[q.Detail]; near != "" {
+		askNear(&q, near)
+	}
 	if q.Ask == AskFact && len(q.Attributes) == 0 {
 		// "cissp", "what is cism", "what are cism and cissp": what the names stand for.
 		q.Attributes = []string{"full_name"}
 	}
 	return q
+}
+
+// askNear makes a question about a detail no source gives ask for the
+// fact nearest to it: when it asks for nothing else ("does isc2 offer
+// payment plans"), when it names the fact beside concepts ("can I claim
+// cpe for my job duties, like the IR work": a CPE detail, not CPE
+// compared with incident management), or names it among others as
+// strongly ("is there a student discount for cism": the fee, not the
+// experience).
+func askNear(q *Analysis, near string) {
+	switch i := slices.Index(q.Attributes, near); {
+	case q.Ask == AskSearch && len(q.Terms) == 0 && q.Topic == "" && q.Refusal == "":
+		q.Ask, q.Attributes, q.Tied = AskFact, []string{near}, 1
+	case q.Ask == AskConcepts && i >= 0:
+		q.Ask, q.Attributes, q.Tied = AskFact, []string{near}, 1
+	case q.Ask == AskFact && i > 0 && i < q.Tied:
+		q.Attributes = append([]string{near}, slices.Delete(slices.Clone(q.Attributes), i, i+1)...)
+	}
 }
 
 // cueSet is what a question's cue phrases matched, by kind: what the

@@ -263,6 +263,7 @@ func TestVocabularyProblems(t *testing.T) {
 			e.Issuers = append(slices.Clip(e.Issuers), "isc squared")
 		}
 	}
+	kb.Vocab.Details = append(kb.Vocab.Details, knowledge.VocabEntry{Key: "vouchers", Near: "fee.voucher", Phrases: []string{"voucher code"}})
 	kb.Vocab.OrderWords = append(kb.Vocab.OrderWords, "cheaper")
 	kb.Vocab.ContextKeys = append(kb.Vocab.ContextKeys, "outline.nope")
 	kb.Vocab.GeneralTable = append(kb.Vocab.GeneralTable, "exam.window")
@@ -273,7 +274,8 @@ func TestVocabularyProblems(t *testing.T) {
 		`issuer "isc squared" must be one word`, `order_words: "cheaper" is in no which-first phrase`,
 		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`,
 		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`,
-		`compared_together "cost": "fee.nope" is no fact's key`, `phrase "really pricey" is only "pricey" once noise words are dropped`} {
+		`compared_together "cost": "fee.nope" is no fact's key`, `phrase "really pricey" is only "pricey" once noise words are dropped`,
+		`details "vouchers": near "fee.voucher" is no fact's key`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

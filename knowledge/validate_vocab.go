@@ -233,6 +233,9 @@ func (b *Base) validateVocab() []string {
 		for _, ph := range e.Phrases {
 			claim(fmt.Sprintf("vocabulary details %q", e.Key), "detail", e.Key, ph)
 		}
+		if e.Near != "" && !keys[e.Near] {
+			add("vocabulary details %q: near %q is no fact's key", e.Key, e.Near)
+		}
 	}
 	for _, c := range b.Certs {
 		for _, f := range c.Facts {
