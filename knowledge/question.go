@@ -1501,10 +1501,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// exams themselves is asked, so the command's help answers.
 		q.Command = strongest(c.usage).t.key
 		return AskUsage
-	case len(q.Uncovered) > 0 && len(q.Exams) == 1 && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (q.Refusal == "" || (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && c.uncoveredWeighed()):
+	case len(q.Uncovered) > 0 && len(q.Exams) == 1 && len(q.Attributes) == 0 && len(q.Terms) == 0 && (q.Topic == "" || c.uncoveredWeighed()) && (q.Refusal == "" || (q.Refusal == "worth-it" || q.Refusal == "personal-difficulty") && c.uncoveredWeighed()):
 		// "should i get cisa or cism", "is ccsp better than cissp", "is
 		// pmp useful with cism": the other certification is what is asked
-		// about, and no source covers it.
+		// about, and no source covers it, for a topic too ("cisa or cism
+		// which is better": the roles).
 		return AskUncovered
 	case q.Refusal == "worth-it" && q.Topic == "career-roles" && !one && (intents["compare"] || c.refusalIs("which is better", "which one is better")):
 		// "which is better for a manager": the exams weighed for a role,
@@ -1947,6 +1948,7 @@ func settleOverlaps(cues, subjects []match) ([]match, []match) {
 	cues = dropInside(cues, ofKind(subjects, "term"), "intent")      // "test" in "penetration test" is the term's word
 	cues = dropStraddling(cues, ofKind(subjects, "term"), "intent")  // "is ... in" does not ask where in "what is defense in depth"
 	cues = dropStraddling(cues, ofKey(cues, "define"), "intent")     // "what is raid in cissp" asks what it is
+	cues = dropInside(cues, ofKind(subjects, "term"), "uncovered")   // "cisa" in "cisa kev" is the agency, not ISACA's exam
 	return cues, subjects
 }
 

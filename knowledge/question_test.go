@@ -63,6 +63,8 @@ func TestAnalyze(t *testing.T) {
 		// A refusal cue that borrows a term's word is the term's.
 		{"what is a break glass account", nil, knowledge.AskDefine, "break-glass-account"},
 		{"is cism harder than cisa", []string{"cism"}, knowledge.AskUncovered, ""},
+		{"cisa or cism which is better", []string{"cism"}, knowledge.AskUncovered, ""},
+		{"what is cisa kev", nil, knowledge.AskDefine, "vulnerability-prioritization"}, // the agency's catalogue, not ISACA's exam
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},
 		// How hard one exam is: no source says; the two weighed: which first.
