@@ -521,7 +521,7 @@ func (e *Engine) refusal(a *knowledge.Analysis) (Reply, error) {
 			if !ok {
 				continue
 			}
-			r.Body += fmt.Sprintf("\n- **%s**: %s", c.Name, f.Text)
+			r.Body += fmt.Sprintf("\n- **%s %s**: %s", c.Name, f.Label, f.Text)
 			r.Refs = append(r.Refs, "fact:"+f.ID)
 			cites = append(cites, e.kb.Cite(f.Cite))
 		}

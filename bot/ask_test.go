@@ -319,6 +319,8 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask how do i keep my cissp", []string{"120 CPE", "US$135", "Code of Ethics", "do not say what happens"}, []string{"ISACA"}},
 		{"ask how many questions do i need to get right to pass cissp", []string{"700", "no number or percentage"}, []string{"450"}},
 		{"ask what proportion of the cissp exam is domain 1", []string{"16%"}, []string{"Pass rates"}},
+		// Each sourced fact beside a refusal says which of the exam's facts it is.
+		{"ask is cism worth it", []string{"**CISM Typical roles**", "**CISM DoD 8140**"}, []string{"**CISM**:"}},
 		{"ask what is the cissp application fee", []string{"name no fee for the application"}, []string{"US$50"}},
 		{"ask what happens if i dont pay the cissp amf", []string{"US$135", "do not say what happens if it goes unpaid"}, []string{"ISACA"}},
 		// A detail no source gives, with nothing near it: said once, no "nearest" left dangling.
