@@ -473,7 +473,7 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 // uncovered answers a question about a certification certcoach has no
 // sources for, and offers what it does cover.
 func (e *Engine) uncovered(a *knowledge.Analysis) Reply {
-	name := strings.ToUpper(a.Uncovered[0])
+	name := e.uncoveredName(a.Uncovered[0])
 	var names []string
 	for _, c := range e.kb.Certs {
 		names = append(names, c.Name)
@@ -482,6 +482,20 @@ func (e *Engine) uncovered(a *knowledge.Analysis) Reply {
 	return Reply{Kind: "ask", Private: true, Title: "Not covered: " + name, Refs: []string{"refuse:uncovered"},
 		Body: fmt.Sprintf("certcoach covers %s only, so I have nothing sourced on %s and won't guess. "+
 			"`compare` sets %s side by side.", covered, name, covered)}
+}
+
+// uncoveredName spells an uncovered certification as the vocabulary names
+// it, with the words that are certification names in capitals: "CISA",
+// "CISSP concentrations", "security plus".
+func (e *Engine) uncoveredName(name string) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		_, ours := e.kb.Cert(w)
+		if ours || slices.Contains(e.kb.Vocab.Uncovered, w) {
+			words[i] = strings.ToUpper(w)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // refusals: what each refusal class says, and the sourced facts offered

@@ -319,6 +319,9 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask how do i keep my cissp", []string{"120 CPE", "US$135", "Code of Ethics", "do not say what happens"}, []string{"ISACA"}},
 		{"ask how many questions do i need to get right to pass cissp", []string{"700", "no number or percentage"}, []string{"450"}},
 		{"ask what proportion of the cissp exam is domain 1", []string{"16%"}, []string{"Pass rates"}},
+		// Another certification, named as the vocabulary spells it.
+		{"ask what are the cissp concentrations", []string{"Not covered: CISSP concentrations", "nothing sourced on CISSP concentrations"}, []string{"CONCENTRATIONS"}},
+		{"ask is security plus better than cissp", []string{"Not covered: security plus"}, []string{"SECURITY PLUS"}},
 		// Each sourced fact beside a refusal says which of the exam's facts it is.
 		{"ask is cism worth it", []string{"**CISM Typical roles**", "**CISM DoD 8140**"}, []string{"**CISM**:"}},
 		{"ask what is the cissp application fee", []string{"name no fee for the application"}, []string{"US$50"}},
