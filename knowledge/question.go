@@ -53,6 +53,9 @@ type Vocabulary struct {
 	// Openers start a question without asking anything ("hi", "quick
 	// question"); they are dropped from its start.
 	Openers []string `yaml:"openers"`
+	// Closers end a question without asking anything ("thanks in
+	// advance", "any help appreciated"); they are dropped from its end.
+	Closers []string `yaml:"closers"`
 	// Background phrases introduce the asker ("i am a", "i work in"): a
 	// topic named in the few words after one is who asks, not what is
 	// asked ("I'm a network engineer. Which is more technical?").
@@ -150,6 +153,7 @@ func (v *Vocabulary) merge(o Vocabulary) {
 	v.Everyday = append(v.Everyday, o.Everyday...)
 	v.OrderWords = append(v.OrderWords, o.OrderWords...)
 	v.Openers = append(v.Openers, o.Openers...)
+	v.Closers = append(v.Closers, o.Closers...)
 	v.Background = append(v.Background, o.Background...)
 	v.Noise = append(v.Noise, o.Noise...)
 	v.Uncovered = append(v.Uncovered, o.Uncovered...)
@@ -311,6 +315,7 @@ type analyzer struct {
 	examNoun   map[string]bool     // stemmed exam nouns ("exam", "cert")
 	rewrites   []rewrite
 	openers    [][]string      // stemmed phrases that open a question without asking anything
+	closers    [][]string      // stemmed phrases that end a question without asking anything
 	background [][]string      // stemmed phrases that introduce the asker
 	ambig      map[string]bool // stemmed words that are cues only in context
 	everyday   map[string]bool // stemmed words that name a term only when meant so
@@ -580,6 +585,12 @@ func (b *Base) newAnalyzer() *analyzer {
 			a.openers = append(a.openers, toks)
 		}
 	}
+	for _, c := range b.Vocab.Closers {
+		if toks := phraseTokens(c); len(toks) > 0 {
+			a.fold(toks)
+			a.closers = append(a.closers, toks)
+		}
+	}
 	for _, w := range b.Vocab.Ambiguous {
 		a.ambig[stem(strings.ToLower(w))] = true
 	}
@@ -657,6 +668,21 @@ func (a *analyzer) dropOpeners(raw, toks []string) ([]string, []string) {
 		for _, o := range a.openers {
 			if end := matchAt(toks, 0, o); end > 0 && end < len(toks) {
 				raw, toks, again = raw[end:], toks[end:], true
+				break
+			}
+		}
+	}
+	return raw, toks
+}
+
+// dropClosers removes the closers a question ends with: in "what is cism?
+// thanks in advance" only "what is cism" is asked.
+func (a *analyzer) dropClosers(raw, toks []string) ([]string, []string) {
+	for again := true; again; {
+		again = false
+		for _, c := range a.closers {
+			if n := len(toks) - len(c); n > 0 && slices.Equal(toks[n:], c) {
+				raw, toks, again = raw[:n], toks[:n], true
 				break
 			}
 		}
@@ -901,6 +927,14 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		// context says more of what it is.
 		standsAlone = false
 	}
+	if !standsAlone && whole.Ask == AskSearch && !pointsBack(asked) && (q.Ask != AskSearch || len(q.Words) > 0 && !mentionsIt(asked) && !mentionsThey(asked)) {
+		// "studying for a while now. what is cism?": a context that says
+		// nothing the analysis knows leaves the question as asked, and
+		// only the question's own words are searched ("... why should
+		// salts be chosen at random?"), unless it points back at the
+		// context ("I'm lost on salting. Why should they be random?").
+		standsAlone = true
+	}
 	// "Planning to book in January. how much is the cissp exam now?": a
 	// refusal only the context asks for does not replace the fact asked.
 	contextRefuses := whole.Refusal != "" && q.Ask != AskSearch && len(q.Attributes) > 0
@@ -1018,6 +1052,18 @@ func mentionsIt(s string) bool {
 	return false
 }
 
+// mentionsThey reports whether s refers back with "they", "them",
+// "these" or "those".
+func mentionsThey(s string) bool {
+	return slices.ContainsFunc(strings.FieldsFunc(s, notWordRune), func(w string) bool {
+		switch strings.Map(lowerRune, w) {
+		case "they", "them", "these", "those":
+			return true
+		}
+		return false
+	})
+}
+
 // itField reports whether w, after "it" (or before "in it"), makes it the
 // IT field.
 func itField(w string) bool {
@@ -1054,8 +1100,40 @@ func pointsBack(s string) bool {
 	return false
 }
 
+// alsoOfContext reports whether s ends by asking the same of something
+// else ("do I need key lengths for cism too"), which the context says.
+func alsoOfContext(s string) bool {
+	s = strings.TrimRight(strings.ToLower(s), ".!? ")
+	return strings.HasSuffix(s, " too") || strings.HasSuffix(s, " as well") || strings.HasSuffix(s, " also")
+}
+
+// opensQuestion reports whether s starts the way a question does ("how
+// much", "so is it", "realistically can I"), though it has no question
+// mark.
+func opensQuestion(s string) bool {
+	f := strings.Fields(strings.Map(lowerRune, s))
+	for len(f) > 1 {
+		w := strings.Trim(f[0], ",:;")
+		if w != "so" && w != "and" && w != "but" && w != "also" && w != "ok" && w != "okay" && w != "then" && !strings.HasSuffix(w, "ly") {
+			break
+		}
+		f = f[1:] // "so", "realistically", "honestly,"
+	}
+	if len(f) < 2 {
+		return false
+	}
+	switch strings.Trim(f[0], ",:;") {
+	case "what", "whats", "how", "which", "who", "whose", "why", "when", "where", "can", "could", "is", "are", "was", "were",
+		"do", "does", "did", "will", "would", "should", "shall", "may", "might", "am", "has", "have":
+		return true
+	}
+	return false
+}
+
 // questionSentences returns the sentences of text that end in a question
-// mark, when text also has sentences that do not; otherwise "".
+// mark, when text also has sentences that do not; otherwise "". A last
+// sentence that opens as a question counts as one without its mark when no
+// other sentence has one.
 func questionSentences(text string) string {
 	var asked []string
 	other := false
@@ -1083,8 +1161,16 @@ func questionSentences(text string) string {
 		}
 		start = end
 	}
-	if strings.TrimSpace(text[start:]) != "" {
-		other = true
+	if tail := strings.TrimSpace(text[start:]); tail != "" {
+		if len(asked) == 0 && other && opensQuestion(tail) && !mentionsIt(tail) && !mentionsThey(tail) && !alsoOfContext(tail) {
+			// "Planning to book in January. how much is the cissp exam
+			// now": a question without its mark after the context. One
+			// that points back ("which control catches it", "... for
+			// cism too") is read with its context.
+			asked = append(asked, tail)
+		} else {
+			other = true
+		}
 	}
 	if len(asked) == 0 || !other {
 		return ""
@@ -1108,6 +1194,7 @@ func (b *Base) analyze(text string) Analysis {
 	a.typos.fix(raw, toks) // "endorsment" is "endorsement"
 	raw, toks = a.apply(raw, toks)
 	raw, toks = a.dropOpeners(raw, toks)
+	raw, toks = a.dropClosers(raw, toks)
 	raw, toks = a.collapseExams(raw, toks)
 	named := map[string]bool{}
 	severalDomains := false

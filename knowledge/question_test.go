@@ -64,6 +64,13 @@ func TestAnalyze(t *testing.T) {
 		{"what is a break glass account", nil, knowledge.AskDefine, "break-glass-account"},
 		{"is cism harder than cisa", []string{"cism"}, knowledge.AskUncovered, ""},
 		{"cisa or cism which is better", []string{"cism"}, knowledge.AskUncovered, ""},
+		// Courtesy at the end and context that says nothing known leave the question as asked.
+		{"what is cism? thanks in advance", []string{"cism"}, knowledge.AskFact, "full_name"},
+		{"how long is the cissp exam any help appreciated", []string{"cissp"}, knowledge.AskFact, "exam.duration"},
+		{"studying for a while now. what is cism?", []string{"cism"}, knowledge.AskFact, "full_name"},
+		// A last sentence that opens as a question is one without its mark.
+		{"Planning to book in January. how much is the cissp exam now", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
+		{"full time job, 2 kids, 2 months to study. realistically can I pass cism", []string{"cism"}, knowledge.AskRefusal, ""},
 		{"what is cisa kev", nil, knowledge.AskDefine, "vulnerability-prioritization"}, // the agency's catalogue, not ISACA's exam
 		// "write the exam" is Indian English for taking it.
 		{"when can i write cism exam", []string{"cism"}, knowledge.AskFact, "exam.delivery"},

@@ -272,6 +272,9 @@ func (a *analyzer) lexicon(v *Vocabulary) []string {
 	for _, o := range a.openers {
 		out = append(out, o...)
 	}
+	for _, c := range a.closers {
+		out = append(out, c...)
+	}
 	for from, to := range a.spell {
 		out = append(out, from, to)
 	}

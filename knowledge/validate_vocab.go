@@ -155,9 +155,11 @@ func (b *Base) validateVocab() []string {
 			add("vocabulary rewrites: %q -> %q must replace words by other words", from, to)
 		}
 	}
-	for _, ph := range v.Openers {
-		if _, t := normTokens(ph); len(t) == 0 {
-			add("vocabulary openers: empty phrase %q", ph)
+	for list, phrases := range map[string][]string{"openers": v.Openers, "closers": v.Closers} {
+		for _, ph := range phrases {
+			if _, t := normTokens(ph); len(t) == 0 {
+				add("vocabulary %s: empty phrase %q", list, ph)
+			}
 		}
 	}
 	for k, rel := range v.Related {
