@@ -11,8 +11,8 @@ import (
 )
 
 // askVariants rewrites a question in the small ways real askers vary the
-// same question: articles, the exam's name, punctuation, contractions and
-// word order. An engine that generalises answers them all alike.
+// same question: articles, the exam's name, punctuation, contractions,
+// word order, courtesy and a sentence of context around it. An engine that generalises answers them all alike.
 func askVariants(q string) []string {
 	type rw struct {
 		re  *regexp.Regexp
@@ -33,6 +33,9 @@ func askVariants(q string) []string {
 		{regexp.MustCompile(`\bdo i need\b`), "is it required to have"},
 		{regexp.MustCompile(`\bhow much is\b`), "what is the cost of"},
 		{regexp.MustCompile(`^(.*)$`), "$1 please"},
+		{regexp.MustCompile(`^(.*)$`), "$1 thanks in advance"},
+		{regexp.MustCompile(`^`), "anyone know "},
+		{regexp.MustCompile(`^`), "studying for a while now. "},
 		{regexp.MustCompile(`^(.+?)\s+(?:vs\.?|versus)\s+(.+?)(\?)?$`), "$2 vs $1"},
 		{regexp.MustCompile(`\bcan i\b`), "is it possible to"},
 	}
