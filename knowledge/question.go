@@ -690,6 +690,28 @@ func (a *analyzer) dropClosers(raw, toks []string) ([]string, []string) {
 	return raw, toks
 }
 
+// dropTrailingYear removes a year that ends a question ("what is cism in
+// 2026?", "cissp exam format 2026") when no phrase holds it: it says when
+// the asker asks, not what. A phrase that holds it ("the 2026 subtopics",
+// "rules in 2027") keeps it.
+func (a *analyzer) dropTrailingYear(raw, toks []string) ([]string, []string) {
+	n := len(toks)
+	if n < 2 || len(toks[n-1]) != 4 || !strings.HasPrefix(toks[n-1], "20") || strings.IndexFunc(toks[n-1], func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return raw, toks
+	}
+	if slices.ContainsFunc(a.matches(toks, nil, nil), func(m match) bool { return m.end == n }) {
+		return raw, toks
+	}
+	cut := n - 1
+	if w := toks[cut-1]; cut > 1 && (w == "in" || w == "for" || w == "of") {
+		cut--
+		if w == "of" && cut > 1 && toks[cut-1] == "as" {
+			cut--
+		}
+	}
+	return raw[:cut], toks[:cut]
+}
+
 // unmatched returns the subject words that no match of ms explains:
 // "inference" and "aggregation" in "what is the difference among inference
 // and aggregation".
@@ -1195,6 +1217,7 @@ func (b *Base) analyze(text string) Analysis {
 	raw, toks = a.apply(raw, toks)
 	raw, toks = a.dropOpeners(raw, toks)
 	raw, toks = a.dropClosers(raw, toks)
+	raw, toks = a.dropTrailingYear(raw, toks)
 	raw, toks = a.collapseExams(raw, toks)
 	named := map[string]bool{}
 	severalDomains := false

@@ -68,6 +68,10 @@ func TestAnalyze(t *testing.T) {
 		{"what is cism? thanks in advance", []string{"cism"}, knowledge.AskFact, "full_name"},
 		{"how long is the cissp exam any help appreciated", []string{"cissp"}, knowledge.AskFact, "exam.duration"},
 		{"studying for a while now. what is cism?", []string{"cism"}, knowledge.AskFact, "full_name"},
+		// A year that ends the question says when it is asked, unless a phrase holds it.
+		{"what is cism in 2026?", []string{"cism"}, knowledge.AskFact, "full_name"},
+		{"how much is the cissp exam in 2026", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
+		{"new cism cpe rules in 2027", []string{"cism"}, knowledge.AskFact, "cpe.2027"},
 		// A last sentence that opens as a question is one without its mark.
 		{"Planning to book in January. how much is the cissp exam now", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
 		{"full time job, 2 kids, 2 months to study. realistically can I pass cism", []string{"cism"}, knowledge.AskRefusal, ""},
