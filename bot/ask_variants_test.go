@@ -36,19 +36,24 @@ func askVariants(q string) []string {
 		{regexp.MustCompile(`^(.*)$`), "$1 thanks in advance"},
 		{regexp.MustCompile(`^`), "anyone know "},
 		{regexp.MustCompile(`^`), "studying for a while now. "},
+		{regexp.MustCompile(`\?*$`), " lol"},
+		{regexp.MustCompile(`\?*$`), " in 2026?"},
+		{regexp.MustCompile(`^(.*)$`), "${1}!!"},
 		{regexp.MustCompile(`^(.+?)\s+(?:vs\.?|versus)\s+(.+?)(\?)?$`), "$2 vs $1"},
 		{regexp.MustCompile(`\bcan i\b`), "is it possible to"},
 	}
 	seen := map[string]bool{q: true}
 	var out []string
-	for _, r := range rules {
-		v := strings.TrimSpace(r.re.ReplaceAllString(q, r.rep))
-		v = strings.ReplaceAll(v, "the the ", "the ")
+	add := func(v string) {
 		if !seen[v] && v != "" {
 			seen[v] = true
 			out = append(out, v)
 		}
 	}
+	for _, r := range rules {
+		add(strings.ReplaceAll(strings.TrimSpace(r.re.ReplaceAllString(q, r.rep)), "the the ", "the "))
+	}
+	add(strings.ToUpper(q)) // typed in capitals
 	return out
 }
 

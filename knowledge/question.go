@@ -766,6 +766,11 @@ func (a *analyzer) matches(toks []string, pos []int, out []match) []match {
 // sentences have no subject of their own ("how long does it take?" after
 // "endorsement question."), the whole post is analysed.
 func (b *Base) Analyze(text string) Analysis {
+	if shouted(text) {
+		// Capitals mark an everyday word as a term ("FAIR") only beside
+		// lower case: in a post typed in capitals they mark nothing.
+		text = strings.ToLower(text)
+	}
 	q := b.analyzeAsked(text)
 	if q.Ask == AskSearch && len(q.Uncovered) == 0 {
 		b.quotedFact(text, &q)
@@ -779,6 +784,12 @@ func (b *Base) Analyze(text string) Analysis {
 		}
 	}
 	return q
+}
+
+// shouted reports whether text is written in capitals throughout: three
+// words or more and no lower-case letter.
+func shouted(text string) bool {
+	return len(strings.Fields(text)) >= 3 && strings.IndexFunc(text, unicode.IsLower) < 0 && strings.IndexFunc(text, unicode.IsUpper) >= 0
 }
 
 // quotedFact makes a question that asks nothing the analysis knows but

@@ -68,6 +68,9 @@ func TestAnalyze(t *testing.T) {
 		{"what is cism? thanks in advance", []string{"cism"}, knowledge.AskFact, "full_name"},
 		{"how long is the cissp exam any help appreciated", []string{"cissp"}, knowledge.AskFact, "exam.duration"},
 		{"studying for a while now. what is cism?", []string{"cism"}, knowledge.AskFact, "full_name"},
+		// A post in capitals throughout: capitals mark no everyday word as a term; "lol" is noise.
+		{"MY CIO KEEPS CALLING CISM 'THE CISSP FOR MANAGERS'. FAIR DESCRIPTION?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
+		{"what even is cism lol", []string{"cism"}, knowledge.AskFact, "full_name"},
 		// A year that ends the question says when it is asked, unless a phrase holds it.
 		{"what is cism in 2026?", []string{"cism"}, knowledge.AskFact, "full_name"},
 		{"how much is the cissp exam in 2026", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
