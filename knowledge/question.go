@@ -1225,6 +1225,7 @@ func (b *Base) analyze(text string) Analysis {
 	raw, toks = a.dropNoise(raw, toks)
 	a.fold(toks)
 	a.typos.fix(raw, toks) // "endorsment" is "endorsement"
+	raw, toks = a.dropNoise(raw, toks)
 	raw, toks = a.apply(raw, toks)
 	raw, toks = a.dropOpeners(raw, toks)
 	raw, toks = a.dropClosers(raw, toks)

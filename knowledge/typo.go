@@ -88,11 +88,17 @@ func (s *speller) fix(raw, toks []string) {
 // digit, a short word and an ambiguous slip stay as they are, and so does a
 // word that only looks like a slip (plausible).
 func (s *speller) correct(w string) (string, bool) {
-	if len(w) < typoMinLen || s.known[w] || !letters(w) {
+	if len(w) < typoMinLen-1 || s.known[w] || !letters(w) {
 		return "", false
 	}
 	d := 1
 	c, n := s.nearest(w, d)
+	if len(w) < typoMinLen && len(c) != len(w)+1 && !swapped(w, c) {
+		// A word one letter short of the minimum is a slip only for the
+		// one word it lacks a letter of ("polcy", "thrat", "domin") or has
+		// two letters of swapped ("poitn", "topci").
+		return "", false
+	}
 	if n == 0 && len(w) >= typoLongLen {
 		d = 2
 		c, n = s.nearest(w, d)
@@ -113,6 +119,9 @@ func (s *speller) correct(w string) (string, bool) {
 func plausible(w, c string, d int) bool {
 	if w[0] != c[0] {
 		return false
+	}
+	if d == 1 && swapped(w, c) {
+		return true // "poitn", "stadn": two letters typed in the wrong order
 	}
 	if w[len(w)-1] != c[len(c)-1] {
 		// Only a dropped final e is a slip at the end ("adaptiv").
@@ -140,6 +149,19 @@ func plausible(w, c string, d int) bool {
 		return !sub || vowel(w[p]) && vowel(c[p])
 	}
 	return p >= 4 && s >= 2 && len(w)+len(c)-2*(p+s) <= 3
+}
+
+// swapped reports whether w is c with two neighbouring letters swapped.
+func swapped(w, c string) bool {
+	if len(w) != len(c) {
+		return false
+	}
+	for i := 0; i+1 < len(w); i++ {
+		if w[i] != c[i] {
+			return w[i] == c[i+1] && w[i+1] == c[i] && w[i+2:] == c[i+2:]
+		}
+	}
+	return false
 }
 
 func vowel(b byte) bool { return strings.IndexByte("aeiouy", b) >= 0 }
@@ -257,8 +279,9 @@ func abs(n int) int {
 
 // lexicon lists every word the analyzer knows, stemmed and folded as a
 // question's words are when they are corrected: the words of the phrases,
-// rewrites, openers and spellings, the vocabulary's word lists and the
-// search synonyms.
+// rewrites, openers, closers and spellings, the vocabulary's word lists
+// (noise too: "realisitcally" is dropped once corrected) and the search
+// synonyms.
 func (a *analyzer) lexicon(v *Vocabulary) []string {
 	var out []string
 	for _, ps := range a.byFirst {
@@ -278,7 +301,7 @@ func (a *analyzer) lexicon(v *Vocabulary) []string {
 	for from, to := range a.spell {
 		out = append(out, from, to)
 	}
-	lists := [][]string{v.Stopwords, v.Filler, v.ExamNouns, v.Ambiguous, v.Uncovered}
+	lists := [][]string{v.Stopwords, v.Filler, v.ExamNouns, v.Ambiguous, v.Uncovered, v.Noise}
 	for k, ss := range v.Synonyms {
 		lists = append(lists, []string{k}, ss)
 	}

@@ -24,6 +24,11 @@ func TestSpellerCorrect(t *testing.T) {
 		{"domian", "domain"},
 		{"ccertification", "certification"}, // a letter doubled
 		{"priviledge", "privilege"},         // a letter too many in a long word
+		{"polcy", "policy"},                 // a five-letter word: a letter left out
+		{"poitn", "point"},                  // or two letters swapped ("poitns", stemmed)
+		{"realisitcally", "realistically"},  // a noise word, dropped once corrected
+		{"topci", "topic"},
+		{"annal", "annual"},
 		// Known words stay: the lexicon's, and the base's own texts'.
 		{"maintenance", ""},
 		{"mechanical", ""}, // not "technical"
@@ -37,6 +42,7 @@ func TestSpellerCorrect(t *testing.T) {
 		{"sourdough", ""},   // nothing near
 		{"exeeption", ""},   // ambiguous: exemption or exception
 		{"exma", ""},        // short words stay
+		{"polis", ""},       // a five-letter word one letter from another of five: not a slip it can tell
 		{"feees", ""},
 		{"cisspp", ""}, // no correction gives an exam's name
 		{"isacca", ""},
