@@ -150,7 +150,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 }
 
 // forget asks before deleting; `forget yes` is the typed answer, for the
-// CLI and consoles that have no buttons to press.
+// CLI and consoles that have no buttons to press, and for chats.
 func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
@@ -160,7 +160,7 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 		return e.deleteAll(ctx, u)
 	}
 	id := strconv.FormatInt(u.ID, 10)
-	how := "press the button or type `forget yes`"
+	how := "press the button or type `" + confirmForm(req) + "`"
 	if req.Actor.Platform == PlatformConsole {
 		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
 	}
@@ -170,6 +170,22 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},
 		}}, nil
+}
+
+// confirmForm is forget's typed confirmation as the asker can type it
+// where they are: the words in a DM, which reads what is typed (a Slack DM
+// or App Home's Messages tab, a Discord DM); elsewhere the slash command,
+// since a channel's messages reach the bot only when they mention it (and
+// a Discord server mention runs nothing of the asker's own): Slack's
+// /cert takes the words, Discord's takes them as an option.
+func confirmForm(req Request) string {
+	switch {
+	case req.Conversational && req.Actor.DM:
+		return "forget yes"
+	case req.Actor.Platform == PlatformDiscord:
+		return "/cert forget confirm:yes"
+	}
+	return "/cert forget yes"
 }
 
 func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) (Reply, error) {

@@ -67,6 +67,7 @@ func TestGateway(t *testing.T) {
 		{"MentionAndDM", gatewayMentionAndDM},
 		{"MentionRunsNoOwnCommand", gatewayMentionRunsNoOwnCommand},
 		{"CommandWordQuestion", gatewayCommandWordQuestion},
+		{"ForgetInDM", gatewayForgetInDM},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
 	}
