@@ -51,9 +51,10 @@ func TestForgetConfirmOption(t *testing.T) {
 	}
 }
 
-// gatewayForgetInDM: in a DM, which reads typed text, the prompt says to
-// type `forget yes`, and typing it deletes.
-func gatewayForgetInDM(t *testing.T, ev *env) {
+// gatewayDMTypedForms: a DM reads typed text, so its replies name the typed
+// words: a reminder without a zone is asked for `remind 07:30 <zone>`, and
+// the forget prompt says to type `forget yes`, which deletes.
+func gatewayDMTypedForms(t *testing.T, ev *env) {
 	ctx := context.Background()
 	user := "600000000000000007"
 	key := storage.UserKey{Platform: bot.PlatformDiscord, Workspace: "dm:" + user, User: user}
@@ -70,6 +71,10 @@ func gatewayForgetInDM(t *testing.T, ev *env) {
 		return &m
 	}
 	say("210000000000000700", "quiz cissp 1 1")
+	// A DM takes typed words: the reminder's form is the words too.
+	if got := say("210000000000000703", "remind 7:30").allText(); !strings.Contains(got, "`remind 07:30 Europe/Berlin`") {
+		t.Errorf("remind without a zone in a DM: %s", truncate(got, 400))
+	}
 	if got := say("210000000000000701", "forget").allText(); !strings.Contains(got, "type `forget yes`") {
 		t.Errorf("prompt in a DM: %s", truncate(got, 400))
 	}

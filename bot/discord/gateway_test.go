@@ -67,7 +67,7 @@ func TestGateway(t *testing.T) {
 		{"MentionAndDM", gatewayMentionAndDM},
 		{"MentionRunsNoOwnCommand", gatewayMentionRunsNoOwnCommand},
 		{"CommandWordQuestion", gatewayCommandWordQuestion},
-		{"ForgetInDM", gatewayForgetInDM},
+		{"DMTypedForms", gatewayDMTypedForms},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
 	}
