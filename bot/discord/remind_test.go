@@ -10,8 +10,9 @@ import (
 
 // TestRemindFormsOnDiscord: Discord has no profile time zone, so a first
 // /cert remind set is asked for one; the reply gives the form /cert takes
-// there (sub-command and options), and that form sets the reminder. The
-// channel's question of the day is asked the same way.
+// there (sub-command and options), and that form sets the reminder; off
+// says how to turn it back on in that form. The channel's question of the
+// day is asked the same way.
 func TestRemindFormsOnDiscord(t *testing.T) {
 	h := newHTTPEnv(t)
 	n := 0
@@ -32,6 +33,7 @@ func TestRemindFormsOnDiscord(t *testing.T) {
 		{member, "remind show", "`/cert remind set time:07:30 zone:Europe/Berlin`"},
 		{member, "remind set time=7:30", "`/cert remind set time:07:30 zone:Europe/Berlin`"},
 		{member, "remind set time=7:30 zone=Europe/Berlin", "Daily reminder set for 07:30 Europe/Berlin"},
+		{member, "remind off", "`/cert remind set time:07:30` turns it back on"},
 		{admin, "group show", "`/cert group daily time:09:00 zone:Europe/Berlin`"},
 		{admin, "group daily time=9:00", "`/cert group daily time:09:00 zone:Europe/Berlin`"},
 	} {

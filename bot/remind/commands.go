@@ -143,7 +143,11 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {
 			return bot.Reply{}, err
 		}
-		return private(fmt.Sprintf("Daily reminder off. `remind %s` turns it back on.", clockText(cur.Minute))), nil
+		again := "remind " + clockText(cur.Minute)
+		if slashOnly(req) {
+			again = "/cert remind set time:" + clockText(cur.Minute)
+		}
+		return private(fmt.Sprintf("Daily reminder off. `%s` turns it back on.", again)), nil
 	case "pause":
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err

@@ -58,7 +58,7 @@ func TestRemindTextParsedOnce(t *testing.T) {
 		{"remind weekends", "", nil, bot.OutcomeUserError, "Say `remind weekends off` for quiet weekends, or `remind weekends on`."},
 		{"remind weekend OFF", "remind weekends", map[string]string{"mode": "off"}, bot.OutcomeOK, "Quiet weekends: no reminders on Saturday and Sunday.…"},
 		{"remind on", "remind resume", nil, bot.OutcomeOK, "Daily reminder on. Next: Fri 26 Mar 2027 08:00 EDT."},
-		{"remind stop", "remind off", nil, bot.OutcomeOK, "Daily reminder off. `remind 08:00` turns it back on."},
+		{"remind stop", "remind off", nil, bot.OutcomeOK, "Daily reminder off. `/cert remind set time:08:00` turns it back on."},
 		// A city in words is one zone.
 		{"remind 7:30 los angeles", "remind set", map[string]string{"time": "7:30", "zone": "los angeles"}, bot.OutcomeOK, "Daily reminder set for 07:30 America/Los_Angeles.…"},
 		{"remind 7:30 pm New York", "remind set", map[string]string{"time": "7:30 pm", "zone": "New York"}, bot.OutcomeOK, "Daily reminder set for 19:30 America/New_York.…"},
