@@ -165,11 +165,25 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
 	}
 	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings " + dataScope(u.Key) + ". It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},
 		}}, nil
+}
+
+// dataScope says where the data forget deletes lives, in the platform's
+// words: a Discord server's data and a user's own (their DMs with the bot,
+// servers reached only through their own install) are kept apart, and a
+// forget in one leaves the other.
+func dataScope(k storage.UserKey) string {
+	switch {
+	case k.Platform != PlatformDiscord:
+		return "in this workspace"
+	case strings.HasPrefix(k.Workspace, "dm:"):
+		return "in your own space (your DMs with certcoach; each server that added it keeps its own)"
+	}
+	return "on this Discord server"
 }
 
 // confirmForm is forget's typed confirmation as the asker can type it
@@ -196,7 +210,7 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 	// still on screen) must not store the user it has just deleted.
 	u, err := e.store.UserByKey(ctx, userKey(req.Actor))
 	if errors.Is(err, storage.ErrNotFound) {
-		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Your certcoach data in this workspace is already deleted."}, nil
+		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Your certcoach data " + dataScope(userKey(req.Actor)) + " is already deleted."}, nil
 	}
 	if err != nil {
 		return Reply{}, err
@@ -231,5 +245,5 @@ func (e *Engine) deleteAll(ctx context.Context, u storage.User) (Reply, error) {
 	e.forgetPlan(u)
 	e.charts.forget(u.ID)
 	return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, PlatformFiles: files,
-		Body: "Done: all your certcoach data in this workspace is deleted."}, nil
+		Body: "Done: all your certcoach data " + dataScope(u.Key) + " is deleted."}, nil
 }

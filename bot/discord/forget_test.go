@@ -16,14 +16,15 @@ import (
 // TestForgetConfirmOption: after /cert forget, in a server or in a DM, the
 // prompt names the confirmation /cert takes (the confirm option: a server
 // channel's messages run nothing of the asker's own, and a DM is another
-// scope), and running it deletes the data of the scope that was asked.
+// scope) and whose data it deletes (the server's, or the DMs'), and running
+// it deletes the data of the scope that was asked.
 func TestForgetConfirmOption(t *testing.T) {
 	h := newHTTPEnv(t)
 	ctx := context.Background()
 	for n, w := range []who{member, dmUser} {
-		ws := w.guild
+		ws, scope := w.guild, "on this Discord server"
 		if ws == "" {
-			ws = "dm:" + w.user
+			ws, scope = "dm:"+w.user, "in your own space (your DMs with certcoach"
 		}
 		key := storage.UserKey{Platform: bot.PlatformDiscord, Workspace: ws, User: w.user}
 		run := func(i int, line string) *wireData {
@@ -39,10 +40,10 @@ func TestForgetConfirmOption(t *testing.T) {
 		if _, err := h.store.UserByKey(ctx, key); err != nil {
 			t.Fatalf("%s: quiz stored no user: %v", ws, err)
 		}
-		if got := run(1, "forget").allText(); !strings.Contains(got, "`/cert forget confirm:yes`") || strings.Contains(got, "type `forget yes`") {
+		if got := run(1, "forget").allText(); !strings.Contains(got, "`/cert forget confirm:yes`") || strings.Contains(got, "type `forget yes`") || !strings.Contains(got, scope) {
 			t.Errorf("%s: prompt: %s", ws, truncate(got, 400))
 		}
-		if got := run(2, "forget confirm=yes").allText(); !strings.Contains(got, "Done: all your certcoach data") {
+		if got := run(2, "forget confirm=yes").allText(); !strings.Contains(got, "Done: all your certcoach data "+scope) {
 			t.Errorf("%s: forget confirm:yes: %s", ws, truncate(got, 300))
 		}
 		if _, err := h.store.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
