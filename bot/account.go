@@ -150,7 +150,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 }
 
 // forget asks before deleting; `forget yes` is the typed answer, for the
-// CLI and consoles that have no buttons to press.
+// CLI and consoles that have no buttons to press, and for chats.
 func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, error) {
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
@@ -160,16 +160,46 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 		return e.deleteAll(ctx, u)
 	}
 	id := strconv.FormatInt(u.ID, 10)
-	how := "press the button or type `forget yes`"
+	how := "press the button or type `" + confirmForm(req) + "`"
 	if req.Actor.Platform == PlatformConsole {
 		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
 	}
 	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings in this workspace. It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings " + dataScope(u.Key) + ". It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},
 		}}, nil
+}
+
+// dataScope says where the data forget deletes lives, in the platform's
+// words: a Discord server's data and a user's own (their DMs with the bot,
+// servers reached only through their own install) are kept apart, and a
+// forget in one leaves the other.
+func dataScope(k storage.UserKey) string {
+	switch {
+	case k.Platform != PlatformDiscord:
+		return "in this workspace"
+	case strings.HasPrefix(k.Workspace, "dm:"):
+		return "in your own space (your DMs with certcoach; each server that added it keeps its own)"
+	}
+	return "on this Discord server"
+}
+
+// confirmForm is forget's typed confirmation as the asker can type it
+// where they are: the words in a DM, which reads what is typed (a Slack DM
+// or App Home's Messages tab, a Discord DM); elsewhere the slash command,
+// since a channel's messages reach the bot only when they mention it (and
+// a Discord server mention runs nothing of the asker's own): Slack's
+// /cert takes the words, Discord's takes them as an option.
+func confirmForm(req Request) string {
+	switch {
+	case req.Conversational && req.Actor.DM:
+		return "forget yes"
+	case req.Actor.Platform == PlatformDiscord:
+		return "/cert forget confirm:yes"
+	}
+	return "/cert forget yes"
 }
 
 func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) (Reply, error) {
@@ -180,7 +210,7 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 	// still on screen) must not store the user it has just deleted.
 	u, err := e.store.UserByKey(ctx, userKey(req.Actor))
 	if errors.Is(err, storage.ErrNotFound) {
-		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Your certcoach data in this workspace is already deleted."}, nil
+		return Reply{Kind: "forget", Private: true, Replace: true, Body: "Your certcoach data " + dataScope(userKey(req.Actor)) + " is already deleted."}, nil
 	}
 	if err != nil {
 		return Reply{}, err
@@ -215,5 +245,5 @@ func (e *Engine) deleteAll(ctx context.Context, u storage.User) (Reply, error) {
 	e.forgetPlan(u)
 	e.charts.forget(u.ID)
 	return Reply{Kind: "forget", Private: true, Replace: true, DataDeleted: true, PlatformFiles: files,
-		Body: "Done: all your certcoach data in this workspace is deleted."}, nil
+		Body: "Done: all your certcoach data " + dataScope(u.Key) + " is deleted."}, nil
 }

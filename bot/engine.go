@@ -449,10 +449,12 @@ func (e *Engine) Handle(ctx context.Context, req Request) (reply Reply) {
 
 // withheld answers a Public request for what is the asker's own (a
 // command that is not read-only, a control of their open quiz), which is
-// not run: see Request.Public.
+// not run: see Request.Public. It points at /cert in the same place, not
+// at a DM alone: a Discord DM is a scope of its own (its progress, plan and
+// forget are not the server's).
 func withheld(kind string) Reply {
 	return Reply{Kind: kind, Private: true,
-		Body: "That answer is just for you: use `/cert` here (only you see its answers) or send me a DM."}
+		Body: "That answer is just for you: use `/cert` here, where only you see its answers. (A DM with me keeps progress of its own, apart from this server's.)"}
 }
 
 func internalError() Reply {

@@ -46,11 +46,21 @@ func (e *Engine) HomeState(ctx context.Context, a Actor) (HomeState, error) {
 	return HomeState{Opened: true, ChartFile: v.ChartFile, ChartAt: v.ChartAt}, nil
 }
 
+// OpenHome is the actor's very first visit to their home screen (Slack
+// sends no view with it: it never showed them one of ours). It stores them
+// as a first command does, so that the visit is recorded and what they do
+// next refreshes the screen. It is the only home screen path that creates a
+// user: a later look (also one after `forget`), the dashboard and the
+// record of the screen never do.
+func (e *Engine) OpenHome(ctx context.Context, a Actor) error {
+	_, err := e.User(ctx, a)
+	return err
+}
+
 // SetHomeState records that the actor's home screen shows s (Opened is
 // implied: only a screen they opened is published). It writes only while
-// the user exists, in one statement, and never creates them: looking at
-// the home screen is no command (a user never seen, or one who just ran
-// `forget`, stays unstored), and a publish still in flight when they ran
+// the user exists, in one statement, and never creates them (only
+// OpenHome does): a publish still in flight when they ran
 // `forget` (or the workspace was uninstalled) does not bring them back.
 func (e *Engine) SetHomeState(ctx context.Context, a Actor, s HomeState) error {
 	v := storage.HomeView{OpenedAt: e.clock.Now(), ChartFile: s.ChartFile, ChartAt: s.ChartAt}

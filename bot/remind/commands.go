@@ -22,11 +22,33 @@ const (
 	actionQotd   = "qotd"
 )
 
-const (
-	remindForm = "`remind 07:30 Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone such as America/New_York)"
-	groupForm  = "`group daily 09:00 Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone; add `cism` or `cissp` to keep to one exam)"
-	dayFormat  = "Mon 2 Jan 2006 15:04 MST"
-)
+const dayFormat = "Mon 2 Jan 2006 15:04 MST"
+
+// remindForm is how to set a reminder as the asker can type it: Discord's
+// /cert names the sub-command and takes the time and zone as options (it
+// has no `remind 07:30`, and no profile zone to fall back on); a message
+// (a DM) takes the words.
+func remindForm(req bot.Request) string {
+	form := "`remind 07:30 Europe/Berlin`"
+	if slashOnly(req) {
+		form = "`/cert remind set time:07:30 zone:Europe/Berlin`"
+	}
+	return form + " (a time such as 07:30 or 7:30am, then an IANA time zone such as America/New_York)"
+}
+
+// slashOnly reports whether the asker is on Discord outside a message, where
+// what they type next is /cert with options.
+func slashOnly(req bot.Request) bool {
+	return req.Actor.Platform == bot.PlatformDiscord && !req.Conversational
+}
+
+// groupForm is remindForm for a channel's question of the day.
+func groupForm(req bot.Request) string {
+	if slashOnly(req) {
+		return "`/cert group daily time:09:00 zone:Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone; add `cert:cism` or `cert:cissp` to keep to one exam)"
+	}
+	return "`group daily 09:00 Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone; add `cism` or `cissp` to keep to one exam)"
+}
 
 type commands struct {
 	e     *bot.Engine
@@ -106,14 +128,14 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	}
 	needOn := func() error {
 		if !exists || cur.NextFire.IsZero() {
-			return bot.Errorf("You have no daily reminder on. Set one with %s.", remindForm)
+			return bot.Errorf("You have no daily reminder on. Set one with %s.", remindForm(req))
 		}
 		return nil
 	}
 	on := c.zones.next
 	switch args.Sub {
 	case "", "show":
-		return c.showReminder(cur, exists), nil
+		return c.showReminder(req, cur, exists), nil
 	case "off":
 		if !exists || cur.NextFire.IsZero() {
 			return private("You have no daily reminder on."), nil
@@ -121,7 +143,11 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {
 			return bot.Reply{}, err
 		}
-		return private(fmt.Sprintf("Daily reminder off. `remind %s` turns it back on.", clockText(cur.Minute))), nil
+		again := "remind " + clockText(cur.Minute)
+		if slashOnly(req) {
+			again = "/cert remind set time:" + clockText(cur.Minute)
+		}
+		return private(fmt.Sprintf("Daily reminder off. `%s` turns it back on.", again)), nil
 	case "pause":
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err
@@ -143,7 +169,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		return private(fmt.Sprintf("Paused for %s. %s", bot.Plural(n, "day"), c.nextText(r))), nil
 	case "resume":
 		if !exists { // an off reminder keeps its settings and can come back
-			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm)
+			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm(req))
 		}
 		cur.PausedUntil = ""
 		r, err := st.SaveReminder(ctx, cur, c.now(), on)
@@ -173,7 +199,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	// set: the time and zone are checked by the engine's parse.
 	minute, err := ParseClock(args.Named["time"])
 	if err != nil {
-		return bot.Reply{}, bot.Errorf("What time? Say %s, or `remind off`.", remindForm)
+		return bot.Reply{}, bot.Errorf("What time? Say %s, or `remind off`.", remindForm(req))
 	}
 	zone, note := args.Named["zone"], ""
 	switch {
@@ -189,7 +215,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	case exists && cur.TZ != "":
 		zone = cur.TZ
 	default:
-		return bot.Reply{}, bot.Errorf("Which time zone are you in? Say %s.", remindForm)
+		return bot.Reply{}, bot.Errorf("Which time zone are you in? Say %s.", remindForm(req))
 	}
 	r := storage.Reminder{Kind: storage.ReminderUser, UserID: u.ID, Platform: u.Key.Platform, Workspace: u.Key.Workspace,
 		Target: u.Key.User, Minute: minute, TZ: zone}
@@ -222,9 +248,9 @@ func (c *commands) nextText(r storage.Reminder) string {
 	return "Next: " + r.DueAt.In(loc).Format(dayFormat) + "."
 }
 
-func (c *commands) showReminder(r storage.Reminder, exists bool) bot.Reply {
+func (c *commands) showReminder(req bot.Request, r storage.Reminder, exists bool) bot.Reply {
 	if !exists || r.NextFire.IsZero() {
-		return private(fmt.Sprintf("You have no daily reminder. Set one with %s.", remindForm))
+		return private(fmt.Sprintf("You have no daily reminder. Set one with %s.", remindForm(req)))
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Daily reminder at %s %s. %s", clockText(r.Minute), r.TZ, c.nextText(r))
@@ -249,7 +275,7 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	switch args.Sub {
 	case "", "show":
 		if !exists || cur.NextFire.IsZero() {
-			return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("No question of the day here. Set one with %s.", groupForm)}, nil
+			return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("No question of the day here. Set one with %s.", groupForm(req))}, nil
 		}
 		return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("Question of the day at %s %s. %s `group off` stops it.", clockText(cur.Minute), cur.TZ, c.nextText(cur))}, nil
 	case "off":
@@ -264,7 +290,7 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	// daily: the time, zone and exam are checked by the engine's parse.
 	minute, err := ParseClock(args.Named["time"])
 	if err != nil {
-		return bot.Reply{}, bot.Errorf("What time? Say %s.", groupForm)
+		return bot.Reply{}, bot.Errorf("What time? Say %s.", groupForm(req))
 	}
 	zone, cert := args.Named["zone"], args.Named["cert"]
 	if zone == "" {
@@ -273,7 +299,7 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 		} else if u, err := c.e.User(ctx, a); err == nil && u.TZ != "" {
 			zone = u.TZ
 		} else {
-			return bot.Reply{}, bot.Errorf("Which time zone should the channel use? Say %s.", groupForm)
+			return bot.Reply{}, bot.Errorf("Which time zone should the channel use? Say %s.", groupForm(req))
 		}
 	}
 	r := storage.Reminder{Kind: storage.ReminderChannel, Platform: a.Platform, Workspace: a.Workspace, Target: a.Channel,

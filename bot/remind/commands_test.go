@@ -15,9 +15,9 @@ import (
 func TestRemindCommands(t *testing.T) {
 	e := newEnv(t, utc("2027-03-26T10:00:00Z")) // a Friday
 	disc := dmActor("d1")
-	// Discord users with no zone are asked for one.
+	// Discord users with no zone are asked for one, in /cert's form.
 	r := e.do(disc, "remind 07:30")
-	mustContain(t, r.Body, "Which time zone", "07:30 Europe/Berlin")
+	mustContain(t, r.Body, "Which time zone", "`/cert remind set time:07:30 zone:Europe/Berlin`")
 	if r.Outcome != bot.OutcomeUserError || !r.Private {
 		t.Errorf("no-zone reply %+v", r)
 	}

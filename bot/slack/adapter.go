@@ -32,6 +32,7 @@ import (
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 	Prepare(req bot.Request) bot.Prepared
+	OpenHome(ctx context.Context, act bot.Actor) error
 	HomeState(ctx context.Context, act bot.Actor) (bot.HomeState, error)
 	SetHomeState(ctx context.Context, act bot.Actor, s bot.HomeState) error
 	PlatformFile(ctx context.Context, act bot.Actor, sum string) (string, error)

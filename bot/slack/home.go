@@ -16,12 +16,13 @@ import (
 // they open it, and again after they answer something once they have (the
 // engine keeps that per user, for every replica).
 //
-// No Home tab path stores a user: opening the tab is looking, as a
-// read-only command is, so a user never seen gets the onboarding view and
-// stays unstored (their first command stores them), and one who just ran
-// `forget` is not stored again by a look at the tab. The tab is recorded
-// as opened only while the user exists, so a publish still in flight when
-// they run `forget`, or when the workspace is uninstalled, stores nothing.
+// Only a user's very first visit stores them (Slack then sends no view: it
+// never showed them one of ours), so that the visit is recorded and their
+// first answer, given anywhere, refreshes the tab. A later look is looking,
+// as a read-only command is: one who just ran `forget` is not stored again
+// by it. The tab is recorded as opened only while the user exists, so a
+// publish still in flight when they run `forget`, or when the workspace is
+// uninstalled, stores nothing.
 
 // Dashboards is what the App Home needs from the engine.
 type Dashboards interface {
@@ -170,6 +171,16 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev
 	if err != nil {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
 	}
+}
+
+// openHome publishes the Home tab of a user's very first visit, storing
+// them first (see above).
+func (a *Adapter) openHome(ctx context.Context, cl *client, user string) {
+	if err := a.eng.OpenHome(ctx, a.actor(ctx, cl, user, "", "", followupWait)); err != nil {
+		a.log.Warn("slack: app_home_opened: cannot store the new user", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	a.publishHome(ctx, cl, user, nil)
 }
 
 // republishHome refreshes the Home tab of a user who has opened it (on any

@@ -106,39 +106,50 @@ func TestForgetDuringHomePublish(t *testing.T) {
 	}
 }
 
-// TestHomeOpenStoresNobody: opening the Home tab is looking, not a command:
-// a user never seen gets the onboarding view and stays unstored, and so
-// does one who has just run `forget` and opens the tab again.
-func TestHomeOpenStoresNobody(t *testing.T) {
+// TestHomeFirstVisit: a brand-new user's first visit to the Home tab (an
+// app_home_opened without a view: Slack has never shown them one of ours)
+// stores them and is recorded, so their first answer, given anywhere,
+// refreshes the tab. A later look at it after `forget` (Slack sends the
+// view it still shows) stores nobody again.
+func TestHomeFirstVisit(t *testing.T) {
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	e := newReplica(t, st, newFakeSlack(t, web, nil), web, hooks, newHookServer(t, hooks))
 	ctx := context.Background()
 	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
-	open := func(id string, views int) {
+	open := func(id string, views int, view map[string]any) {
 		t.Helper()
 		opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+		if view != nil {
+			opened["view"] = view
+		}
 		if status, body := e.signed("application/json", eventBody(id, opened)); status != http.StatusOK {
 			t.Fatalf("app_home_opened: %d %s", status, body)
 		}
 		if v := waitCalls(t, web, "/views.publish", views)[views-1]; !strings.Contains(string(v.Raw), "Welcome to certcoach") {
 			t.Fatalf("%s: view %.300s, want the onboarding", id, v.Raw)
 		}
-		if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
-			t.Errorf("%s: opening the tab stored the user: %v", id, err)
+	}
+	open("EvNew", 1, nil)
+	if _, err := st.HomeView(ctx, key); err != nil {
+		t.Fatalf("the first visit is not recorded: %v", err)
+	}
+	answerOne(t, e, testUser) // in a channel, with /cert: the quiz's start and its answer refresh the tab
+	for n := 2; ; n++ {
+		if v := waitCalls(t, web, "/views.publish", n)[n-1]; strings.Contains(string(v.Raw), "1 answered") {
+			break
 		}
 	}
-	open("EvNew", 1)
-	answerOne(t, e, testUser)
 	if _, msg := e.slash(testUser, "forget yes"); !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
 		t.Fatalf("forget yes: %.300s", msg.raw)
 	}
-	open("EvAfterForget", 2)
+	n := len(calls(web, "/views.publish"))
+	open("EvAfterForget", n+1, map[string]any{"id": "V1", "type": "home", "blocks": []any{}})
 	if err := e.a.Close(); err != nil { // every background job done
 		t.Fatal(err)
 	}
 	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
-		t.Errorf("the forgotten user is stored again: %v", err)
+		t.Errorf("the forgotten user is stored again by a look at the tab: %v", err)
 	}
 }
 

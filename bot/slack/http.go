@@ -58,7 +58,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body := buf.Bytes()
 	if err := Verify(r.Header, body, a.secret); err != nil {
 		a.log.Debug("slack: rejected request", "err", err)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		http.Error(w, refusal(err), http.StatusUnauthorized)
 		return
 	}
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
@@ -83,6 +83,19 @@ func Verify(h http.Header, body []byte, secret string) error {
 		return err
 	}
 	return sv.Ensure()
+}
+
+// refusal says in a line why Verify refused a request: a stale timestamp
+// (often a clock that is off) is told apart from a signature that does not
+// match, which says no more than that.
+func refusal(err error) string {
+	switch {
+	case errors.Is(err, slackapi.ErrExpiredTimestamp):
+		return "stale request timestamp: more than 5 minutes from this server's clock"
+	case errors.Is(err, slackapi.ErrMissingHeaders):
+		return "missing X-Slack-Signature or X-Slack-Request-Timestamp header"
+	}
+	return "invalid signature"
 }
 
 func (a *Adapter) serveForm(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -421,15 +421,15 @@ func TestBadRequests(t *testing.T) {
 		status int
 		want   string
 	}{
-		{name: "no signature", ct: formType, body: good, status: 401},
-		{name: "timestamp only", ct: formType, body: good, hdr: map[string]string{"X-Slack-Request-Timestamp": fmt.Sprint(now)}, status: 401},
+		{name: "no signature", ct: formType, body: good, status: 401, want: "missing X-Slack-Signature"},
+		{name: "timestamp only", ct: formType, body: good, hdr: map[string]string{"X-Slack-Request-Timestamp": fmt.Sprint(now)}, status: 401, want: "missing X-Slack-Signature"},
 		{name: "malformed signature", ct: formType, body: good, hdr: map[string]string{"X-Slack-Request-Timestamp": fmt.Sprint(now), "X-Slack-Signature": "v0=zz"}, status: 401},
 		{name: "v1 signature", ct: formType, body: good, hdr: map[string]string{"X-Slack-Request-Timestamp": fmt.Sprint(now), "X-Slack-Signature": "v1=" + Sign(testSecret, now, good)[3:]}, status: 401},
 		{name: "malformed timestamp", ct: formType, body: good, hdr: map[string]string{"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": Sign(testSecret, now, good)}, status: 401},
-		{name: "wrong secret", ct: formType, body: good, hdr: sig("not-the-secret", now, good), status: 401},
-		{name: "stale timestamp", ct: formType, body: good, hdr: sig(testSecret, now-6*60, good), status: 401},
-		{name: "future timestamp", ct: formType, body: good, hdr: sig(testSecret, now+6*60, good), status: 401},
-		{name: "tampered body", ct: formType, body: bytes.Replace(good, []byte("compare"), []byte("forget"), 1), hdr: sig(testSecret, now, good), status: 401},
+		{name: "wrong secret", ct: formType, body: good, hdr: sig("not-the-secret", now, good), status: 401, want: "invalid signature"},
+		{name: "stale timestamp", ct: formType, body: good, hdr: sig(testSecret, now-6*60, good), status: 401, want: "stale request timestamp"},
+		{name: "future timestamp", ct: formType, body: good, hdr: sig(testSecret, now+6*60, good), status: 401, want: "stale request timestamp"},
+		{name: "tampered body", ct: formType, body: bytes.Replace(good, []byte("compare"), []byte("forget"), 1), hdr: sig(testSecret, now, good), status: 401, want: "invalid signature"},
 		{name: "wrong content type", ct: "text/plain", body: good, hdr: sig(testSecret, now, good), status: 415},
 		{name: "no content type", body: good, hdr: sig(testSecret, now, good), status: 415},
 		{name: "malformed payload JSON", ct: formType, body: payload(`{"type":"block_actions",`), hdr: sig(testSecret, now, payload(`{"type":"block_actions",`)), status: 400},

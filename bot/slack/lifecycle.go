@@ -94,11 +94,15 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 		if a.cfg.Home == nil || e.Tab != "home" || e.User == "" {
 			return true, true
 		}
-		user := e.User
+		user, first := e.User, e.View == nil
 		return true, a.spawn("home", func(ctx context.Context) {
 			cl, err := a.clientFor(ctx, k)
 			if err != nil {
 				a.log.Warn("slack: app_home_opened from a workspace without a usable installation", "workspace", k.Workspace(), "err", err)
+				return
+			}
+			if first {
+				a.openHome(ctx, cl, user)
 				return
 			}
 			a.publishHome(ctx, cl, user, nil)

@@ -93,8 +93,8 @@ func TestSlashCommandRefreshesHome(t *testing.T) {
 			one, two, st2 := twoReplicas(t, db.open)
 			web := one.web
 
-			// A user is stored by a command, not by opening the tab; one
-			// with no answer and no plan yet is welcomed.
+			// A user with a quiz started but no answer and no plan yet is
+			// welcomed.
 			if status, msg := one.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK {
 				t.Fatalf("quiz: %d %.300s", status, msg.raw)
 			}
