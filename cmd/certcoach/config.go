@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -130,6 +131,25 @@ func (c Config) incomplete() error {
 		}
 	}
 	return c.discordIDsProblem()
+}
+
+// serveProblem refuses a setting only serve uses that cannot work (a
+// listen address, a rate limit), before the database is opened.
+func (c Config) serveProblem() error {
+	for _, a := range []struct{ name, value string }{{"CERTCOACH_ADDR", c.Addr}, {"CERTCOACH_METRICS_ADDR", c.MetricsAddr}} {
+		if a.value == "" {
+			continue
+		}
+		_, port, err := net.SplitHostPort(a.value)
+		if err == nil {
+			_, err = net.LookupPort("tcp", port)
+		}
+		if err != nil {
+			return fmt.Errorf("%s=%q: want host:port with a port 0-65535, e.g. :8080 or 127.0.0.1:8080", a.name, a.value)
+		}
+	}
+	_, err := newLimiter(c, nil)
+	return err
 }
 
 // discordIDsProblem refuses a Discord application or guild ID that is not

@@ -164,6 +164,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		if cfg.HasSlack() || cfg.HasDiscord() {
+			if err := cfg.serveProblem(); err != nil {
+				fmt.Fprintln(stderr, "certcoach:", err)
+				return 1
+			}
 			err = serve(ctx, cfg, log)
 		} else {
 			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help). "+consoleHint)
@@ -193,8 +197,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return kbCheck(cfg, stdout, stderr)
 	case "serve":
-		if err := cfg.incomplete(); err != nil {
-			fmt.Fprintln(stderr, "certcoach:", err)
+		bad := cfg.incomplete()
+		if bad == nil {
+			bad = cfg.serveProblem()
+		}
+		if bad != nil {
+			fmt.Fprintln(stderr, "certcoach:", bad)
 			return 1
 		}
 		err = serve(ctx, cfg, log)

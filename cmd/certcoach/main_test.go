@@ -295,6 +295,46 @@ func TestConfigProblemsBeforeStart(t *testing.T) {
 	}
 }
 
+// TestServeSettingsBeforeStart: a listen address or a rate limit serve
+// cannot use is one plain line naming its variable, before the database is
+// opened (no JSON log lines, no database file); the console, which uses
+// neither, still opens.
+func TestServeSettingsBeforeStart(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"port out of range", map[string]string{"CERTCOACH_ADDR": ":99999"}, `CERTCOACH_ADDR=":99999"`},
+		{"address without a port", map[string]string{"CERTCOACH_ADDR": "localhost"}, `CERTCOACH_ADDR="localhost"`},
+		{"metrics address without a port", map[string]string{"CERTCOACH_METRICS_ADDR": "9090"}, `CERTCOACH_METRICS_ADDR="9090"`},
+		{"rate limit not a number", map[string]string{"CERTCOACH_RATE_LIMIT": "lots"}, `CERTCOACH_RATE_LIMIT="lots"`},
+		{"burst named by its own variable", map[string]string{"CERTCOACH_RATE_BURST": "-1"}, `CERTCOACH_RATE_BURST="-1"`},
+		{"workspace burst named by its own variable", map[string]string{"CERTCOACH_WORKSPACE_RATE_BURST": "x"}, `CERTCOACH_WORKSPACE_RATE_BURST="x"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "walk.db")
+			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "CERTCOACH_METRICS_ADDR": "", "CERTCOACH_DB": db,
+				"CERTCOACH_RATE_LIMIT": "", "CERTCOACH_RATE_BURST": "", "CERTCOACH_WORKSPACE_RATE_LIMIT": "", "CERTCOACH_WORKSPACE_RATE_BURST": ""}
+			maps.Copy(env, tc.env)
+			code, _, errOut := runCLIEnv(t, env, "", "serve")
+			if code != 1 || !strings.HasPrefix(errOut, "certcoach: ") || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, want 1 and one line with %q:\n%s", code, tc.want, errOut)
+			}
+			if strings.Contains(errOut, "{") || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("not one plain line:\n%s", errOut)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("serve opened the database before refusing the setting")
+			}
+			if code, out, errOut := runCLIEnv(t, env, "help\n", "console"); code != 0 {
+				t.Errorf("console refused a setting only serve uses: exit %d\n%s%s", code, out, errOut)
+			}
+		})
+	}
+}
+
 // TestDiscordRegisterNamesTheDialledURL: with DISCORD_API_URL set, a failed
 // registration names the address it dialled, not discord.com.
 func TestDiscordRegisterNamesTheDialledURL(t *testing.T) {
