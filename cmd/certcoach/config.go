@@ -46,8 +46,9 @@ type Config struct {
 	// DiscordGlobalRate is the bot's global REST limit in requests/s, shared
 	// by all replicas ("" for the default, just under Discord's 50).
 	DiscordGlobalRate string
-	// DiscordMessageContent asks for the privileged Message Content intent.
-	DiscordMessageContent bool
+	// DiscordMessageContent asks for the privileged Message Content intent
+	// when true ("" is false; anything but a boolean is refused).
+	DiscordMessageContent string
 
 	RateLimit          string // per-user commands per minute, "0" disables
 	RateBurst          string // per-user burst
@@ -85,7 +86,7 @@ func loadConfig() Config {
 		DiscordShardID:        get("DISCORD_SHARD_ID", ""),
 		DiscordShardCount:     get("DISCORD_SHARD_COUNT", ""),
 		DiscordGlobalRate:     get("DISCORD_GLOBAL_RATE", ""),
-		DiscordMessageContent: get("DISCORD_MESSAGE_CONTENT", "") == "true",
+		DiscordMessageContent: get("DISCORD_MESSAGE_CONTENT", ""),
 		RateLimit:             get("CERTCOACH_RATE_LIMIT", defaultUserRate),
 		RateBurst:             get("CERTCOACH_RATE_BURST", defaultUserBurst),
 		WorkspaceRateLimit:    get("CERTCOACH_WORKSPACE_RATE_LIMIT", defaultWorkspaceRate),
@@ -130,7 +131,17 @@ func (c Config) incomplete() error {
 			return fmt.Errorf("DISCORD_PUBLIC_KEY: want %d bytes as %d hex digits; copy the Public Key from the Developer Portal (General Information)", ed25519.PublicKeySize, 2*ed25519.PublicKeySize)
 		}
 	}
+	if _, err := strconv.ParseBool(c.DiscordMessageContent); err != nil && c.DiscordMessageContent != "" {
+		return fmt.Errorf("DISCORD_MESSAGE_CONTENT=%q: want true or false", c.DiscordMessageContent)
+	}
 	return c.discordIDsProblem()
+}
+
+// messageContent reports whether DISCORD_MESSAGE_CONTENT asks for the
+// Message Content intent (incomplete refused a value that is no boolean).
+func (c Config) messageContent() bool {
+	on, _ := strconv.ParseBool(c.DiscordMessageContent)
+	return on
 }
 
 // serveProblem refuses a setting only serve uses that cannot work (a

@@ -44,7 +44,7 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		return nil, err
 	}
 	a, err := discord.New(discord.Options{Engine: d.app.engine, Seen: d.app.store, Session: s, Domains: domainChoices(d.app),
-		Logger: d.log.With("adapter", "discord"), MessageContent: d.cfg.DiscordMessageContent, RateLimits: d.metrics})
+		Logger: d.log.With("adapter", "discord"), MessageContent: d.cfg.messageContent(), RateLimits: d.metrics})
 	if err != nil {
 		return nil, err
 	}

@@ -276,11 +276,12 @@ func TestConfigProblemsBeforeStart(t *testing.T) {
 		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "abc"}, `DISCORD_APP_ID="abc": want the Application ID`},
 		{"guild id not a number", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_GUILD_ID": "my server"}, `DISCORD_GUILD_ID="my server"`},
 		{"slack API URL without slash", map[string]string{"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y", "SLACK_API_URL": "http://127.0.0.1:1"}, `SLACK_API_URL="http://127.0.0.1:1" must end with "/"`},
+		{"message content not a boolean", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_MESSAGE_CONTENT": "yes"}, `DISCORD_MESSAGE_CONTENT="yes": want true or false`},
 		{"multi-workspace without a key", map[string]string{"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2", "SLACK_SIGNING_SECRET": "3"}, "needs CERTCOACH_TOKEN_KEY"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": "", "SLACK_API_URL": "", "DISCORD_GUILD_ID": ""}
+			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": "", "SLACK_API_URL": "", "DISCORD_GUILD_ID": "", "DISCORD_MESSAGE_CONTENT": ""}
 			maps.Copy(env, tc.env)
 			for _, args := range [][]string{{"serve"}, nil} {
 				code, _, errOut := runCLIEnv(t, env, "", args...)
