@@ -45,7 +45,7 @@ environment (or a .env file in the working directory):
   SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)
   DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP)
   CERTCOACH_DB, CERTCOACH_ADDR (default :8080), CERTCOACH_LOG_LEVEL (default info)
-  every setting: .env.example and docs/operations.md in the source
+  every setting: README.md (Configuration) and .env.example in the source
 `
 
 func main() {
