@@ -223,6 +223,9 @@ func dbForLog(dsn string) string {
 	if libpqSetting(dsn) {
 		return "(a PostgreSQL key=value setting, not logged)"
 	}
+	if otherURLScheme(dsn) != "" {
+		return "(a URL that is not postgres://, not logged)"
+	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Redact(dsn)
 	}
@@ -239,7 +242,7 @@ func dbPassword(dsn string) string {
 		}
 		return ""
 	}
-	if !storage.IsPostgresURL(dsn) {
+	if !storage.IsPostgresURL(dsn) && otherURLScheme(dsn) == "" {
 		return ""
 	}
 	u, err := url.Parse(dsn)

@@ -536,6 +536,9 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 }
 
 func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	if err := otherURLProblem(cfg.DB, cfg.DBFrom); err != nil {
+		return err
+	}
 	if storage.IsPostgresURL(cfg.DB) {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ type appStore interface {
 func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	if libpqSetting(dsn) {
 		return nil, fmt.Errorf("%s looks like a PostgreSQL key=value setting: give it as a URL, postgres://user:password@host:5432/dbname", from)
+	}
+	if err := otherURLProblem(dsn, from); err != nil {
+		return nil, err
 	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Open(ctx, dsn)
@@ -88,4 +92,33 @@ func libpqSetting(dsn string) bool {
 		}
 	}
 	return false
+}
+
+// otherURLScheme is the scheme of a database setting that looks like a URL
+// but is no postgres:// one (postgress://, mysql://, postgres:/...), or "".
+// Taken for a SQLite file name, such a setting would create folders named
+// after it or echo its password in the error.
+func otherURLScheme(dsn string) string {
+	if storage.IsPostgresURL(dsn) {
+		return ""
+	}
+	scheme, _, ok := strings.Cut(dsn, ":")
+	if !ok || !schemeRe.MatchString(scheme) || strings.EqualFold(scheme, "file") {
+		return ""
+	}
+	if strings.Contains(dsn, "://") || strings.HasPrefix(strings.ToLower(scheme), "postgres") {
+		return scheme
+	}
+	return ""
+}
+
+var schemeRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+$`)
+
+// otherURLProblem refuses such a setting, named by where it came from and
+// without echoing it.
+func otherURLProblem(dsn, from string) error {
+	if scheme := otherURLScheme(dsn); scheme != "" {
+		return fmt.Errorf("%s is not a postgres:// URL (it starts with %s:): give postgres://user:password@host:5432/dbname, or a SQLite file name", from, scheme)
+	}
+	return nil
 }
