@@ -89,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, ok := parse(args); !ok {
 		return code
 	}
-	cfg.DB = *db
+	cfg.DB = strings.TrimSpace(*db) // as CERTCOACH_DB is read
 	rest := fl.Args()
 	// Allow flags after the subcommand too: certcoach ask --user bob "compare",
 	// and after its words: certcoach ask "quiz cissp" --db study.db.
@@ -115,7 +115,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			args = args[i:]
 		}
-		cfg.DB = *db
+		cfg.DB = strings.TrimSpace(*db)
 		rest = words
 	}
 	fl.Visit(func(f *flag.Flag) {

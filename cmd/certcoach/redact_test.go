@@ -133,3 +133,15 @@ func TestOtherURLRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestDBFlagTrimmed: --db is read as CERTCOACH_DB is, without the blanks
+// around it, so a pasted URL with a leading space is still a URL (not a
+// SQLite path whose error shows the password).
+func TestDBFlagTrimmed(t *testing.T) {
+	for _, args := range [][]string{{"--db", " postgres://u:flag-SECRET-52@127.0.0.1:1/x?connect_timeout=2", "ask", "help"}, {"ask", "help", "--db", "\tpostgres://u:flag-SECRET-52@127.0.0.1:1/x?connect_timeout=2 "}} {
+		code, out, errOut := runCLI(t, "", args...)
+		if code != 1 || !strings.Contains(errOut, "u:redacted@127.0.0.1:1") || strings.Contains(errOut+out, "flag-SECRET-52") {
+			t.Errorf("%q: exit %d, want 1 and PostgreSQL's error without the password:\n%s%s", args, code, errOut, out)
+		}
+	}
+}
