@@ -145,7 +145,8 @@ func (c Config) messageContent() bool {
 }
 
 // serveProblem refuses a setting only serve uses that cannot work (a
-// listen address, a rate limit), before the database is opened.
+// listen address, a rate limit, a Discord shard), before the database is
+// opened.
 func (c Config) serveProblem() error {
 	for _, a := range []struct{ name, value string }{{"CERTCOACH_ADDR", c.Addr}, {"CERTCOACH_METRICS_ADDR", c.MetricsAddr}} {
 		if a.value == "" {
@@ -159,8 +160,18 @@ func (c Config) serveProblem() error {
 			return fmt.Errorf("%s=%q: want host:port with a port 0-65535, e.g. :8080 or 127.0.0.1:8080", a.name, a.value)
 		}
 	}
-	_, err := newLimiter(c, nil)
-	return err
+	if _, err := newLimiter(c, nil); err != nil {
+		return err
+	}
+	if c.HasDiscord() {
+		if _, err := c.discordGlobalRate(); err != nil {
+			return err
+		}
+		if _, _, err := c.discordShard(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // discordIDsProblem refuses a Discord application or guild ID that is not

@@ -296,7 +296,7 @@ func TestConfigProblemsBeforeStart(t *testing.T) {
 	}
 }
 
-// TestServeSettingsBeforeStart: a listen address or a rate limit serve
+// TestServeSettingsBeforeStart: a listen address, a rate limit or a shard serve
 // cannot use is one plain line naming its variable, before the database is
 // opened (no JSON log lines, no database file); the console, which uses
 // neither, still opens.
@@ -312,12 +312,15 @@ func TestServeSettingsBeforeStart(t *testing.T) {
 		{"rate limit not a number", map[string]string{"CERTCOACH_RATE_LIMIT": "lots"}, `CERTCOACH_RATE_LIMIT="lots"`},
 		{"burst named by its own variable", map[string]string{"CERTCOACH_RATE_BURST": "-1"}, `CERTCOACH_RATE_BURST="-1"`},
 		{"workspace burst named by its own variable", map[string]string{"CERTCOACH_WORKSPACE_RATE_BURST": "x"}, `CERTCOACH_WORKSPACE_RATE_BURST="x"`},
+		{"discord global rate not a number", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_GLOBAL_RATE": "fast"}, `DISCORD_GLOBAL_RATE="fast"`},
+		{"discord shard out of range", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, `DISCORD_SHARD_ID="2" DISCORD_SHARD_COUNT="2"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "walk.db")
 			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "CERTCOACH_METRICS_ADDR": "", "CERTCOACH_DB": db,
-				"CERTCOACH_RATE_LIMIT": "", "CERTCOACH_RATE_BURST": "", "CERTCOACH_WORKSPACE_RATE_LIMIT": "", "CERTCOACH_WORKSPACE_RATE_BURST": ""}
+				"CERTCOACH_RATE_LIMIT": "", "CERTCOACH_RATE_BURST": "", "CERTCOACH_WORKSPACE_RATE_LIMIT": "", "CERTCOACH_WORKSPACE_RATE_BURST": "",
+				"DISCORD_GLOBAL_RATE": "", "DISCORD_SHARD_ID": "", "DISCORD_SHARD_COUNT": ""}
 			maps.Copy(env, tc.env)
 			code, _, errOut := runCLIEnv(t, env, "", "serve")
 			if code != 1 || !strings.HasPrefix(errOut, "certcoach: ") || !strings.Contains(errOut, tc.want) {
