@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -45,8 +46,9 @@ type Config struct {
 	// DiscordGlobalRate is the bot's global REST limit in requests/s, shared
 	// by all replicas ("" for the default, just under Discord's 50).
 	DiscordGlobalRate string
-	// DiscordMessageContent asks for the privileged Message Content intent.
-	DiscordMessageContent bool
+	// DiscordMessageContent asks for the privileged Message Content intent
+	// when true ("" is false; anything but a boolean is refused).
+	DiscordMessageContent string
 
 	RateLimit          string // per-user commands per minute, "0" disables
 	RateBurst          string // per-user burst
@@ -84,7 +86,7 @@ func loadConfig() Config {
 		DiscordShardID:        get("DISCORD_SHARD_ID", ""),
 		DiscordShardCount:     get("DISCORD_SHARD_COUNT", ""),
 		DiscordGlobalRate:     get("DISCORD_GLOBAL_RATE", ""),
-		DiscordMessageContent: get("DISCORD_MESSAGE_CONTENT", "") == "true",
+		DiscordMessageContent: get("DISCORD_MESSAGE_CONTENT", ""),
 		RateLimit:             get("CERTCOACH_RATE_LIMIT", defaultUserRate),
 		RateBurst:             get("CERTCOACH_RATE_BURST", defaultUserBurst),
 		WorkspaceRateLimit:    get("CERTCOACH_WORKSPACE_RATE_LIMIT", defaultWorkspaceRate),
@@ -129,7 +131,47 @@ func (c Config) incomplete() error {
 			return fmt.Errorf("DISCORD_PUBLIC_KEY: want %d bytes as %d hex digits; copy the Public Key from the Developer Portal (General Information)", ed25519.PublicKeySize, 2*ed25519.PublicKeySize)
 		}
 	}
+	if _, err := strconv.ParseBool(c.DiscordMessageContent); err != nil && c.DiscordMessageContent != "" {
+		return fmt.Errorf("DISCORD_MESSAGE_CONTENT=%q: want true or false", c.DiscordMessageContent)
+	}
 	return c.discordIDsProblem()
+}
+
+// messageContent reports whether DISCORD_MESSAGE_CONTENT asks for the
+// Message Content intent (incomplete refused a value that is no boolean).
+func (c Config) messageContent() bool {
+	on, _ := strconv.ParseBool(c.DiscordMessageContent)
+	return on
+}
+
+// serveProblem refuses a setting only serve uses that cannot work (a
+// listen address, a rate limit, a Discord shard), before the database is
+// opened.
+func (c Config) serveProblem() error {
+	for _, a := range []struct{ name, value string }{{"CERTCOACH_ADDR", c.Addr}, {"CERTCOACH_METRICS_ADDR", c.MetricsAddr}} {
+		if a.value == "" {
+			continue
+		}
+		_, port, err := net.SplitHostPort(a.value)
+		if err == nil {
+			_, err = net.LookupPort("tcp", port)
+		}
+		if err != nil {
+			return fmt.Errorf("%s=%q: want host:port with a port 0-65535, e.g. :8080 or 127.0.0.1:8080", a.name, a.value)
+		}
+	}
+	if _, err := newLimiter(c, nil); err != nil {
+		return err
+	}
+	if c.HasDiscord() {
+		if _, err := c.discordGlobalRate(); err != nil {
+			return err
+		}
+		if _, _, err := c.discordShard(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // discordIDsProblem refuses a Discord application or guild ID that is not
@@ -192,6 +234,9 @@ func dbForLog(dsn string) string {
 	if libpqSetting(dsn) {
 		return "(a PostgreSQL key=value setting, not logged)"
 	}
+	if otherURLScheme(dsn) != "" {
+		return "(a URL that is not postgres://, not logged)"
+	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Redact(dsn)
 	}
@@ -208,7 +253,7 @@ func dbPassword(dsn string) string {
 		}
 		return ""
 	}
-	if !storage.IsPostgresURL(dsn) {
+	if !storage.IsPostgresURL(dsn) && otherURLScheme(dsn) == "" {
 		return ""
 	}
 	u, err := url.Parse(dsn)

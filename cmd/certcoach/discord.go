@@ -33,18 +33,16 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		return nil, err
 	}
 	// Every replica spends from one budget of Discord's global limit.
-	rate := 0
-	if cfg.DiscordGlobalRate != "" {
-		if rate, err = strconv.Atoi(cfg.DiscordGlobalRate); err != nil || rate < 1 {
-			return nil, fmt.Errorf("discord: DISCORD_GLOBAL_RATE=%q: want requests per second, e.g. 50", cfg.DiscordGlobalRate)
-		}
+	rate, err := cfg.discordGlobalRate()
+	if err != nil {
+		return nil, err
 	}
 	s.Client.Transport = budget.Transport(d.app.store, budget.Discord(rate), s.Client.Transport)
-	if err := shard(s, cfg); err != nil {
+	if s.ShardID, s.ShardCount, err = cfg.discordShard(); err != nil {
 		return nil, err
 	}
 	a, err := discord.New(discord.Options{Engine: d.app.engine, Seen: d.app.store, Session: s, Domains: domainChoices(d.app),
-		Logger: d.log.With("adapter", "discord"), MessageContent: d.cfg.DiscordMessageContent, RateLimits: d.metrics})
+		Logger: d.log.With("adapter", "discord"), MessageContent: d.cfg.messageContent(), RateLimits: d.metrics})
 	if err != nil {
 		return nil, err
 	}
@@ -108,17 +106,30 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 	return p, nil
 }
 
-func shard(s *discordgo.Session, cfg Config) error {
-	if cfg.DiscordShardCount == "" && cfg.DiscordShardID == "" {
-		return nil
+// discordGlobalRate is DISCORD_GLOBAL_RATE, or 0 for the budget's default.
+func (c Config) discordGlobalRate() (int, error) {
+	if c.DiscordGlobalRate == "" {
+		return 0, nil
 	}
-	id, err1 := strconv.Atoi(cfg.DiscordShardID)
-	n, err2 := strconv.Atoi(cfg.DiscordShardCount)
+	rate, err := strconv.Atoi(c.DiscordGlobalRate)
+	if err != nil || rate < 1 {
+		return 0, fmt.Errorf("discord: DISCORD_GLOBAL_RATE=%q: want requests per second, e.g. 50", c.DiscordGlobalRate)
+	}
+	return rate, nil
+}
+
+// discordShard is the gateway shard: 0 of 1 (discordgo's default) when
+// neither variable is set.
+func (c Config) discordShard() (id, count int, err error) {
+	if c.DiscordShardCount == "" && c.DiscordShardID == "" {
+		return 0, 1, nil
+	}
+	id, err1 := strconv.Atoi(c.DiscordShardID)
+	n, err2 := strconv.Atoi(c.DiscordShardCount)
 	if err1 != nil || err2 != nil || n < 1 || id < 0 || id >= n {
-		return fmt.Errorf("discord: DISCORD_SHARD_ID=%q DISCORD_SHARD_COUNT=%q: want 0 <= id < count", cfg.DiscordShardID, cfg.DiscordShardCount)
+		return 0, 0, fmt.Errorf("discord: DISCORD_SHARD_ID=%q DISCORD_SHARD_COUNT=%q: want 0 <= id < count", c.DiscordShardID, c.DiscordShardCount)
 	}
-	s.ShardID, s.ShardCount = id, n
-	return nil
+	return id, n, nil
 }
 
 // domainChoices lists a certification's domains (outline in force today)

@@ -33,14 +33,16 @@ type limitSpec struct {
 	burst     int
 }
 
-func parseLimit(name, perMinute, burst string) (limitSpec, error) {
+// parseLimit reads one bucket's settings; errors name the variable
+// (prefix_LIMIT or prefix_BURST) that holds the bad value.
+func parseLimit(prefix, perMinute, burst string) (limitSpec, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(perMinute))
 	if err != nil || n < 0 {
-		return limitSpec{}, fmt.Errorf("%s=%q: want a number of commands per minute (0 disables)", name, perMinute)
+		return limitSpec{}, fmt.Errorf("%s_LIMIT=%q: want a number of commands per minute (0 disables)", prefix, perMinute)
 	}
 	b, err := strconv.Atoi(strings.TrimSpace(burst))
 	if err != nil || b < 1 {
-		return limitSpec{}, fmt.Errorf("%s burst %q: want a positive number", name, burst)
+		return limitSpec{}, fmt.Errorf("%s_BURST=%q: want a positive number", prefix, burst)
 	}
 	return limitSpec{perMinute: n, burst: b}, nil
 }
@@ -77,11 +79,11 @@ type bucket struct {
 // newLimiter builds the limiter from the configuration; it returns nil
 // (no limits) when both are disabled.
 func newLimiter(cfg Config, onLimit func(platform, scope string)) (bot.Limiter, error) {
-	user, err := parseLimit("CERTCOACH_RATE_LIMIT", cfg.RateLimit, cfg.RateBurst)
+	user, err := parseLimit("CERTCOACH_RATE", cfg.RateLimit, cfg.RateBurst)
 	if err != nil {
 		return nil, err
 	}
-	ws, err := parseLimit("CERTCOACH_WORKSPACE_RATE_LIMIT", cfg.WorkspaceRateLimit, cfg.WorkspaceRateBurst)
+	ws, err := parseLimit("CERTCOACH_WORKSPACE_RATE", cfg.WorkspaceRateLimit, cfg.WorkspaceRateBurst)
 	if err != nil {
 		return nil, err
 	}

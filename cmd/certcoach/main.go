@@ -45,7 +45,7 @@ environment (or a .env file in the working directory):
   SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)
   DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP)
   CERTCOACH_DB, CERTCOACH_ADDR (default :8080), CERTCOACH_LOG_LEVEL (default info)
-  every setting: .env.example and docs/operations.md in the source
+  every setting: README.md (Configuration) and .env.example in the source
 `
 
 func main() {
@@ -89,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, ok := parse(args); !ok {
 		return code
 	}
-	cfg.DB = *db
+	cfg.DB = strings.TrimSpace(*db) // as CERTCOACH_DB is read
 	rest := fl.Args()
 	// Allow flags after the subcommand too: certcoach ask --user bob "compare",
 	// and after its words: certcoach ask "quiz cissp" --db study.db.
@@ -115,7 +115,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			args = args[i:]
 		}
-		cfg.DB = *db
+		cfg.DB = strings.TrimSpace(*db)
 		rest = words
 	}
 	fl.Visit(func(f *flag.Flag) {
@@ -164,6 +164,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		if cfg.HasSlack() || cfg.HasDiscord() {
+			if err := cfg.serveProblem(); err != nil {
+				fmt.Fprintln(stderr, "certcoach:", err)
+				return 1
+			}
 			err = serve(ctx, cfg, log)
 		} else {
 			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help). "+consoleHint)
@@ -193,8 +197,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return kbCheck(cfg, stdout, stderr)
 	case "serve":
-		if err := cfg.incomplete(); err != nil {
-			fmt.Fprintln(stderr, "certcoach:", err)
+		bad := cfg.incomplete()
+		if bad == nil {
+			bad = cfg.serveProblem()
+		}
+		if bad != nil {
+			fmt.Fprintln(stderr, "certcoach:", bad)
 			return 1
 		}
 		err = serve(ctx, cfg, log)
@@ -528,6 +536,9 @@ func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string
 }
 
 func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	if err := otherURLProblem(cfg.DB, cfg.DBFrom); err != nil {
+		return err
+	}
 	if storage.IsPostgresURL(cfg.DB) {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}

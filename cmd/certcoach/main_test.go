@@ -276,11 +276,12 @@ func TestConfigProblemsBeforeStart(t *testing.T) {
 		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "abc"}, `DISCORD_APP_ID="abc": want the Application ID`},
 		{"guild id not a number", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_GUILD_ID": "my server"}, `DISCORD_GUILD_ID="my server"`},
 		{"slack API URL without slash", map[string]string{"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y", "SLACK_API_URL": "http://127.0.0.1:1"}, `SLACK_API_URL="http://127.0.0.1:1" must end with "/"`},
+		{"message content not a boolean", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_MESSAGE_CONTENT": "yes"}, `DISCORD_MESSAGE_CONTENT="yes": want true or false`},
 		{"multi-workspace without a key", map[string]string{"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2", "SLACK_SIGNING_SECRET": "3"}, "needs CERTCOACH_TOKEN_KEY"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": "", "SLACK_API_URL": "", "DISCORD_GUILD_ID": ""}
+			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": "", "SLACK_API_URL": "", "DISCORD_GUILD_ID": "", "DISCORD_MESSAGE_CONTENT": ""}
 			maps.Copy(env, tc.env)
 			for _, args := range [][]string{{"serve"}, nil} {
 				code, _, errOut := runCLIEnv(t, env, "", args...)
@@ -290,6 +291,49 @@ func TestConfigProblemsBeforeStart(t *testing.T) {
 				if strings.Contains(errOut, "{") || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "slack: slack") {
 					t.Errorf("%v: not one plain line:\n%s", args, errOut)
 				}
+			}
+		})
+	}
+}
+
+// TestServeSettingsBeforeStart: a listen address, a rate limit or a shard serve
+// cannot use is one plain line naming its variable, before the database is
+// opened (no JSON log lines, no database file); the console, which uses
+// neither, still opens.
+func TestServeSettingsBeforeStart(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"port out of range", map[string]string{"CERTCOACH_ADDR": ":99999"}, `CERTCOACH_ADDR=":99999"`},
+		{"address without a port", map[string]string{"CERTCOACH_ADDR": "localhost"}, `CERTCOACH_ADDR="localhost"`},
+		{"metrics address without a port", map[string]string{"CERTCOACH_METRICS_ADDR": "9090"}, `CERTCOACH_METRICS_ADDR="9090"`},
+		{"rate limit not a number", map[string]string{"CERTCOACH_RATE_LIMIT": "lots"}, `CERTCOACH_RATE_LIMIT="lots"`},
+		{"burst named by its own variable", map[string]string{"CERTCOACH_RATE_BURST": "-1"}, `CERTCOACH_RATE_BURST="-1"`},
+		{"workspace burst named by its own variable", map[string]string{"CERTCOACH_WORKSPACE_RATE_BURST": "x"}, `CERTCOACH_WORKSPACE_RATE_BURST="x"`},
+		{"discord global rate not a number", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_GLOBAL_RATE": "fast"}, `DISCORD_GLOBAL_RATE="fast"`},
+		{"discord shard out of range", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, `DISCORD_SHARD_ID="2" DISCORD_SHARD_COUNT="2"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "walk.db")
+			env := map[string]string{"CERTCOACH_ADDR": "127.0.0.1:0", "CERTCOACH_METRICS_ADDR": "", "CERTCOACH_DB": db,
+				"CERTCOACH_RATE_LIMIT": "", "CERTCOACH_RATE_BURST": "", "CERTCOACH_WORKSPACE_RATE_LIMIT": "", "CERTCOACH_WORKSPACE_RATE_BURST": "",
+				"DISCORD_GLOBAL_RATE": "", "DISCORD_SHARD_ID": "", "DISCORD_SHARD_COUNT": ""}
+			maps.Copy(env, tc.env)
+			code, _, errOut := runCLIEnv(t, env, "", "serve")
+			if code != 1 || !strings.HasPrefix(errOut, "certcoach: ") || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, want 1 and one line with %q:\n%s", code, tc.want, errOut)
+			}
+			if strings.Contains(errOut, "{") || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("not one plain line:\n%s", errOut)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("serve opened the database before refusing the setting")
+			}
+			if code, out, errOut := runCLIEnv(t, env, "help\n", "console"); code != 0 {
+				t.Errorf("console refused a setting only serve uses: exit %d\n%s%s", code, out, errOut)
 			}
 		})
 	}

@@ -101,3 +101,47 @@ func TestLibpqSettingRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherURLRefused: a database URL of another scheme (a typo of
+// postgres://, another database's) is refused by name on every path that
+// opens the database, never taken for a SQLite file name, and its password
+// is neither logged nor echoed.
+func TestOtherURLRefused(t *testing.T) {
+	for _, dsn := range []string{"postgress://u:typo-SECRET-91@127.0.0.1:5432/db", "mysql://u:typo-SECRET-91@127.0.0.1/db", "postgres:/u:typo-SECRET-91@h/db"} {
+		for _, args := range [][]string{{"ask", "help"}, {"serve"}, {"backup", filepath.Join(t.TempDir(), "copy.db")}} {
+			t.Run(dsn+" "+args[0], func(t *testing.T) {
+				dir := t.TempDir()
+				t.Chdir(dir)
+				env := map[string]string{"CERTCOACH_DB": dsn, "CERTCOACH_ADDR": "127.0.0.1:0"}
+				code, out, errOut := runCLIEnv(t, env, "", args...)
+				if code != 1 || !strings.Contains(errOut, "CERTCOACH_DB is not a postgres:// URL") {
+					t.Errorf("exit %d, want 1 and a refusal naming CERTCOACH_DB:\n%s%s", code, errOut, out)
+				}
+				if strings.Contains(errOut+out, "typo-SECRET-91") {
+					t.Errorf("the password is shown:\n%s%s", errOut, out)
+				}
+				if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+					t.Errorf("created %s in the working directory", entries[0].Name())
+				}
+			})
+		}
+		if got := dbPassword(dsn); dsn[:9] != "postgres:" && got != "typo-SECRET-91" {
+			t.Errorf("%s: password %q, want it known as a secret", dsn, got)
+		}
+		if strings.Contains(dbForLog(dsn), "typo-SECRET-91") {
+			t.Errorf("%s: logged as %s", dsn, dbForLog(dsn))
+		}
+	}
+}
+
+// TestDBFlagTrimmed: --db is read as CERTCOACH_DB is, without the blanks
+// around it, so a pasted URL with a leading space is still a URL (not a
+// SQLite path whose error shows the password).
+func TestDBFlagTrimmed(t *testing.T) {
+	for _, args := range [][]string{{"--db", " postgres://u:flag-SECRET-52@127.0.0.1:1/x?connect_timeout=2", "ask", "help"}, {"ask", "help", "--db", "\tpostgres://u:flag-SECRET-52@127.0.0.1:1/x?connect_timeout=2 "}} {
+		code, out, errOut := runCLI(t, "", args...)
+		if code != 1 || !strings.Contains(errOut, "u:redacted@127.0.0.1:1") || strings.Contains(errOut+out, "flag-SECRET-52") {
+			t.Errorf("%q: exit %d, want 1 and PostgreSQL's error without the password:\n%s%s", args, code, errOut, out)
+		}
+	}
+}

@@ -176,7 +176,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return fmt.Errorf("listen on %s (CERTCOACH_ADDR): %w", cfg.Addr, err)
 	}
 	log.Info("listening", "addr", ln.Addr().String())
 

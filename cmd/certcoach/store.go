@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	if libpqSetting(dsn) {
 		return nil, fmt.Errorf("%s looks like a PostgreSQL key=value setting: give it as a URL, postgres://user:password@host:5432/dbname", from)
 	}
+	if err := otherURLProblem(dsn, from); err != nil {
+		return nil, err
+	}
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
@@ -50,7 +54,8 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	createPrivate(path)
 	// SQLite opens a file it may not write read-only, without an error, and
 	// every answer would then fail as an internal error: refuse it here.
-	// (backup opens its source on its own: reading it is enough there.)
+	// (backup calls sqlite.Open itself, which refuses such a file too: it
+	// checks the journal mode and applies migrations, so it must write.)
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
 	} else if errors.Is(err, fs.ErrPermission) {
@@ -88,4 +93,33 @@ func libpqSetting(dsn string) bool {
 		}
 	}
 	return false
+}
+
+// otherURLScheme is the scheme of a database setting that looks like a URL
+// but is no postgres:// one (postgress://, mysql://, postgres:/...), or "".
+// Taken for a SQLite file name, such a setting would create folders named
+// after it or echo its password in the error.
+func otherURLScheme(dsn string) string {
+	if storage.IsPostgresURL(dsn) {
+		return ""
+	}
+	scheme, _, ok := strings.Cut(dsn, ":")
+	if !ok || !schemeRe.MatchString(scheme) || strings.EqualFold(scheme, "file") {
+		return ""
+	}
+	if strings.Contains(dsn, "://") || strings.HasPrefix(strings.ToLower(scheme), "postgres") {
+		return scheme
+	}
+	return ""
+}
+
+var schemeRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+$`)
+
+// otherURLProblem refuses such a setting, named by where it came from and
+// without echoing it.
+func otherURLProblem(dsn, from string) error {
+	if scheme := otherURLScheme(dsn); scheme != "" {
+		return fmt.Errorf("%s is not a postgres:// URL (it starts with %s:): give postgres://user:password@host:5432/dbname, or a SQLite file name", from, scheme)
+	}
+	return nil
 }

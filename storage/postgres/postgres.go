@@ -8,13 +8,16 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -41,6 +44,19 @@ var dialect = sqlstore.Dialect{
 // max_connections is 100, shared by every replica and tool.
 const maxConns = 16
 
+// connectTimeout bounds each connection attempt when the URL sets no
+// connect_timeout.
+const connectTimeout = 10 * time.Second
+
+// userinfoAts counts the @ signs before a URL's path: pgx, as libpq, ends
+// the user and password at the first one, net/url (and so Redact) at the
+// last, so with two the password Redact hides is not the one pgx reads.
+func userinfoAts(dsn string) int {
+	_, rest, _ := strings.Cut(dsn, "://")
+	authority, _, _ := strings.Cut(rest, "/")
+	return strings.Count(authority, "@")
+}
+
 // Open connects to the database at a postgres:// URL, applies pending
 // migrations and returns the store. Errors never include the password.
 func Open(ctx context.Context, dsn string) (*Store, error) {
@@ -50,14 +66,26 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if scheme, rest, ok := strings.Cut(dsn, "://"); ok {
 		dsn = strings.ToLower(scheme) + "://" + rest
 	}
-	db, err := sql.Open("pgx", dsn)
+	if userinfoAts(dsn) > 1 {
+		return nil, fmt.Errorf("open database %s: more than one @ before the host: write an @ in the user name or password as %%40", where)
+	}
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
+	if cfg.ConnectTimeout == 0 {
+		// libpq and pgx wait for ever by default, so a server that accepts
+		// and never answers would hang the start.
+		cfg.ConnectTimeout = connectTimeout
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, fmt.Errorf("open database %s: no answer within %s (is PostgreSQL listening there? connect_timeout=<seconds> in the URL waits longer)", where, cfg.ConnectTimeout)
+		}
 		return nil, fmt.Errorf("open database %s: %w", where, oneLine{err})
 	}
 	if err := migrate(ctx, db); err != nil {

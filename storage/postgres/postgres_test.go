@@ -2,8 +2,10 @@ package postgres_test
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certcoach/certcoach/storage/postgres"
 	"github.com/certcoach/certcoach/storage/postgres/pgtest"
@@ -96,5 +98,54 @@ func TestRedact(t *testing.T) {
 		if got := postgres.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestOpenSilentServerGivesUp: a server that accepts the connection and
+// never answers (a wrong port behind a proxy, a hung host) ends Open with
+// an error saying so, instead of waiting for ever. The parent context only
+// stops the test from hanging when that is broken.
+func TestOpenSilentServerGivesUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = postgres.Open(ctx, "postgres://certcoach:s3cret-pw@"+ln.Addr().String()+"/x?sslmode=disable")
+	if err == nil {
+		t.Fatal("opened a database on a server that never answers")
+	}
+	if ctx.Err() != nil || !strings.Contains(err.Error(), "connect_timeout") || strings.Contains(err.Error(), "s3cret-pw") {
+		t.Fatalf("want an error that says the server did not answer (and how to wait longer), got %v", err)
+	}
+}
+
+// TestOpenRefusesAmbiguousAt: an @ left unencoded in a password splits the
+// URL differently for pgx (first @) and for the redactor (last @), so the
+// error about the host pgx reads would show the rest of the password.
+func TestOpenRefusesAmbiguousAt(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://certcoach:pa@ssw0rd-tail@127.0.0.1:1/x?sslmode=disable&connect_timeout=2")
+	if err == nil {
+		t.Fatal("opened a database on port 1")
+	}
+	if strings.Contains(err.Error(), "ssw0rd-tail") || !strings.Contains(err.Error(), "%40") {
+		t.Fatalf("want a refusal that says to write @ as %%40, without the password, got %v", err)
 	}
 }
