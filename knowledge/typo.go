@@ -83,8 +83,9 @@ func (s *speller) fix(raw, toks []string) {
 }
 
 // correct returns the lexicon word w is a slip from: the only one a single
-// edit away (a transposition counts as one), or for a long word the only
-// one two edits away when none is one away. A known word, a word with a
+// edit away (a transposition counts as one), or of several the only one it
+// lacks a letter of, or for a long word the only one two edits away when
+// none is one away. A known word, a word with a
 // digit, a short word and an ambiguous slip stay as they are, and so does a
 // word that only looks like a slip (plausible).
 func (s *speller) correct(w string) (string, bool) {
@@ -93,6 +94,9 @@ func (s *speller) correct(w string) (string, bool) {
 	}
 	d := 1
 	c, n := s.nearest(w, d)
+	if n > 1 && len(w) >= typoMinLen {
+		c, n = s.lacking(w)
+	}
 	if len(w) < typoMinLen && len(c) != len(w)+1 && !swapped(w, c) {
 		// A word one letter short of the minimum is a slip only for the
 		// one word it lacks a letter of ("polcy", "thrat", "domin") or has
@@ -179,6 +183,23 @@ func (s *speller) nearest(w string, d int) (string, int) {
 				if found, n = c.w, n+1; n > 1 {
 					return "", n
 				}
+			}
+		}
+	}
+	return found, n
+}
+
+// lacking returns the one lexicon word that w is a plausible slip for by a
+// letter left out, and how many there are: the commonest slip settles
+// "pasing" (passing, not paying) and "reslt" (result, not reset).
+func (s *speller) lacking(w string) (string, int) {
+	var found string
+	n := 0
+	m := letterMask(w)
+	for _, c := range s.byLen[len(w)+1] {
+		if bits.OnesCount32(m^c.mask) <= 2 && within(w, c.w, 1) && plausible(w, c.w, 1) {
+			if found, n = c.w, n+1; n > 1 {
+				return "", n
 			}
 		}
 	}

@@ -29,6 +29,9 @@ func TestSpellerCorrect(t *testing.T) {
 		{"realisitcally", "realistically"},  // a noise word, dropped once corrected
 		{"topci", "topic"},
 		{"annal", "annual"},
+		{"pasing", "passing"},   // of passing and paying, the one it lacks a letter of
+		{"incient", "incident"}, // not ancient
+		{"salry", ""},           // five letters: sally or salary, it cannot tell
 		// Known words stay: the lexicon's, and the base's own texts'.
 		{"maintenance", ""},
 		{"mechanical", ""}, // not "technical"
