@@ -54,7 +54,32 @@ func askVariants(q string) []string {
 		add(strings.ReplaceAll(strings.TrimSpace(r.re.ReplaceAllString(q, r.rep)), "the the ", "the "))
 	}
 	add(strings.ToUpper(q)) // typed in capitals
+	add(slip(q, false))     // a letter left out of the longest word
+	add(slip(q, true))      // two of its letters swapped
 	return out
+}
+
+// slip misspells the longest word of q (seven letters or more, all
+// lower-case letters) in its middle: a letter left out, or two swapped.
+func slip(q string, swap bool) string {
+	f := strings.Fields(q)
+	best := -1
+	for i, w := range f {
+		if len(w) >= 7 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" && (best < 0 || len(w) > len(f[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return q
+	}
+	w, m := []byte(f[best]), len(f[best])/2
+	if swap {
+		w[m], w[m+1] = w[m+1], w[m]
+	} else {
+		w = append(w[:m:m], w[m+1:]...)
+	}
+	f[best] = string(w)
+	return strings.Join(f, " ")
 }
 
 // judge reports whether a reply is a right answer to c and not about the
