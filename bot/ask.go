@@ -788,6 +788,20 @@ func (e *Engine) searchAnswer(ctx context.Context, req Request, q string, a *kno
 	if err != nil {
 		return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
 	}
+	if last := knowledge.LastSentence(q); len(hits) == 0 && last != "" {
+		// The words of a context sentence can leave a search with nothing
+		// ("studying for a while now. cism exam dates"): the last sentence
+		// alone, of the exams the whole names, may find it.
+		if la := e.kb.Analyze(last); la.Ask == knowledge.AskSearch && len(la.Words) > 0 {
+			if len(la.Exams) == 0 {
+				la.Exams = a.Exams
+			}
+			if hits, err = e.kb.SearchFor(ctx, &la, 3); err != nil {
+				return Reply{Kind: "ask"}, fmt.Errorf("ask: %w", err)
+			}
+			a = &la
+		}
+	}
 	if len(hits) == 0 {
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
 			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil

@@ -319,6 +319,9 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask how do i keep my cissp", []string{"120 CPE", "US$135", "Code of Ethics", "do not say what happens"}, []string{"ISACA"}},
 		{"ask how many questions do i need to get right to pass cissp", []string{"700", "no number or percentage"}, []string{"450"}},
 		{"ask what proportion of the cissp exam is domain 1", []string{"16%"}, []string{"Pass rates"}},
+		// A context sentence whose words leave search with nothing: the last sentence alone.
+		{"ask studying for a while now. cism exam dates", []string{"CISM Delivery"}, []string{"No good answer"}},
+		{"ask new to this. incremental or differential, which one makes the restore faster", []string{"Backup types"}, []string{"No good answer"}},
 		// Another certification, named as the vocabulary spells it.
 		{"ask what are the cissp concentrations", []string{"Not covered: CISSP concentrations", "nothing sourced on CISSP concentrations"}, []string{"CONCENTRATIONS"}},
 		{"ask is security plus better than cissp", []string{"Not covered: security plus"}, []string{"SECURITY PLUS"}},

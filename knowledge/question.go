@@ -1140,6 +1140,27 @@ func alsoOfContext(s string) bool {
 	return strings.HasSuffix(s, " too") || strings.HasSuffix(s, " as well") || strings.HasSuffix(s, " also")
 }
 
+// LastSentence returns the last sentence of a text of several, or "":
+// "studying for a while now. cism exam dates" ends in "cism exam dates".
+// A sentence ends at a full stop, question or exclamation mark followed by
+// a space, as questionSentences has it; fragments of fewer than three
+// words ("hi all.") start none.
+func LastSentence(text string) string {
+	text = strings.TrimSpace(text)
+	last := 0
+	for i := 0; i < len(text)-1; i++ {
+		if c := text[i]; (c == '.' || c == '?' || c == '!') && (text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\t') {
+			if len(strings.Fields(text[last:i+1])) >= 3 || text[i] == '?' {
+				last = i + 1
+			}
+		}
+	}
+	if last == 0 {
+		return ""
+	}
+	return strings.TrimSpace(text[last:])
+}
+
 // opensQuestion reports whether s starts the way a question does ("how
 // much", "so is it", "realistically can I"), though it has no question
 // mark.

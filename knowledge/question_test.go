@@ -348,3 +348,19 @@ func embeddedBase(tb testing.TB) *knowledge.Base {
 	}
 	return kb
 }
+
+func TestLastSentence(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"studying for a while now. cism exam dates", "cism exam dates"},
+		{"what is cism? thanks a lot", "thanks a lot"},
+		{"cism exam dates", ""},
+		{"hi all. cism exam dates", ""}, // a fragment starts no sentence
+		{"is v1.2 current? yes or no", "yes or no"},
+		{"the cissp costs US$749. so what is the amf?", "so what is the amf?"},
+	}
+	for _, tc := range tests {
+		if got := knowledge.LastSentence(tc.text); got != tc.want {
+			t.Errorf("LastSentence(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
