@@ -1140,25 +1140,18 @@ func alsoOfContext(s string) bool {
 	return strings.HasSuffix(s, " too") || strings.HasSuffix(s, " as well") || strings.HasSuffix(s, " also")
 }
 
-// LastSentence returns the last sentence of a text of several, or "":
-// "studying for a while now. cism exam dates" ends in "cism exam dates".
-// A sentence ends at a full stop, question or exclamation mark followed by
-// a space, as questionSentences has it; fragments of fewer than three
-// words ("hi all.") start none.
+// LastSentence returns the last sentence of a text of several (as
+// sentences splits them), or "": "studying for a while now. cism exam
+// dates" ends in "cism exam dates".
 func LastSentence(text string) string {
-	text = strings.TrimSpace(text)
-	last := 0
-	for i := 0; i < len(text)-1; i++ {
-		if c := text[i]; (c == '.' || c == '?' || c == '!') && (text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\t') {
-			if len(strings.Fields(text[last:i+1])) >= 3 || text[i] == '?' {
-				last = i + 1
-			}
-		}
+	done, tail := sentences(text)
+	if tail != "" {
+		done = append(done, tail)
 	}
-	if last == 0 {
+	if len(done) < 2 {
 		return ""
 	}
-	return strings.TrimSpace(text[last:])
+	return done[len(done)-1]
 }
 
 // opensQuestion reports whether s starts the way a question does ("how
@@ -1191,31 +1184,15 @@ func opensQuestion(s string) bool {
 func questionSentences(text string) string {
 	var asked []string
 	other := false
-	start := 0
-	for i, r := range text {
-		if r != '?' && r != '.' && r != '!' {
-			continue
+	done, tail := sentences(text)
+	for _, s := range done {
+		if strings.HasSuffix(s, "?") {
+			asked = append(asked, s)
+		} else {
+			other = true
 		}
-		end := i + 1 // the marks are one byte
-		// A sentence ends at punctuation followed by a space or the end:
-		// "v1.2" and "e.g." inside a word do not end one.
-		if end < len(text) && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' {
-			continue
-		}
-		s := strings.TrimSpace(text[start:end])
-		if r != '?' && len(strings.Fields(s)) < 3 {
-			continue // "cism vs. cissp", "hi all." : not context of its own
-		}
-		if strings.TrimRight(s, "?.! ") != "" {
-			if r == '?' {
-				asked = append(asked, s)
-			} else {
-				other = true
-			}
-		}
-		start = end
 	}
-	if tail := strings.TrimSpace(text[start:]); tail != "" {
+	if tail != "" {
 		if len(asked) == 0 && other && opensQuestion(tail) && !mentionsIt(tail) && !mentionsThey(tail) && !alsoOfContext(tail) {
 			// "Planning to book in January. how much is the cissp exam
 			// now": a question without its mark after the context. One
@@ -1230,6 +1207,34 @@ func questionSentences(text string) string {
 		return ""
 	}
 	return strings.Join(asked, " ")
+}
+
+// sentences splits text into the sentences that end in a mark and what
+// follows the last of them. A sentence ends at a full stop, question or
+// exclamation mark followed by a space or the end ("v1.2" and "e.g."
+// inside a word end none); a fragment of fewer than three words that is
+// not a question ("cism vs.", "hi all.") is not context of its own and
+// runs on into the next.
+func sentences(text string) (done []string, tail string) {
+	start := 0
+	for i, r := range text {
+		if r != '?' && r != '.' && r != '!' {
+			continue
+		}
+		end := i + 1 // the marks are one byte
+		if end < len(text) && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' {
+			continue
+		}
+		s := strings.TrimSpace(text[start:end])
+		if r != '?' && len(strings.Fields(s)) < 3 {
+			continue
+		}
+		if strings.TrimRight(s, "?.! ") != "" {
+			done = append(done, s)
+		}
+		start = end
+	}
+	return done, strings.TrimSpace(text[start:])
 }
 
 func (b *Base) analyze(text string) Analysis {
