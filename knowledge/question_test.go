@@ -72,6 +72,8 @@ func TestAnalyze(t *testing.T) {
 		{"MY CIO KEEPS CALLING CISM 'THE CISSP FOR MANAGERS'. FAIR DESCRIPTION?", []string{"cism", "cissp"}, knowledge.AskCompare, ""},
 		{"what even is cism lol", []string{"cism"}, knowledge.AskFact, "full_name"},
 		{"I have a masters in cybersecurity. how many years does it waive for CISSP and for CISM?", []string{"cism", "cissp"}, knowledge.AskFact, "experience.waiver"},
+		{"how much is the cssip exam", []string{"cissp"}, knowledge.AskFact, "fee.exam"}, // misspelt exam names
+		{"how many questions on csim", []string{"cism"}, knowledge.AskFact, "exam.items"},
 		// A year that ends the question says when it is asked, unless a phrase holds it.
 		{"what is cism in 2026?", []string{"cism"}, knowledge.AskFact, "full_name"},
 		{"how much is the cissp exam in 2026", []string{"cissp"}, knowledge.AskFact, "fee.exam"},
