@@ -1212,9 +1212,9 @@ func questionSentences(text string) string {
 // sentences splits text into the sentences that end in a mark and what
 // follows the last of them. A sentence ends at a full stop, question or
 // exclamation mark followed by a space or the end ("v1.2" and "e.g."
-// inside a word end none); a fragment of fewer than three words that is
-// not a question ("cism vs.", "hi all.") is not context of its own and
-// runs on into the next.
+// inside a word end none, nor does an abbreviation's stop: "incl."); a
+// fragment of fewer than three words that is not a question ("cism vs.",
+// "hi all.") is not context of its own and runs on into the next.
 func sentences(text string) (done []string, tail string) {
 	start := 0
 	for i, r := range text {
@@ -1226,7 +1226,7 @@ func sentences(text string) (done []string, tail string) {
 			continue
 		}
 		s := strings.TrimSpace(text[start:end])
-		if r != '?' && len(strings.Fields(s)) < 3 {
+		if r != '?' && (len(strings.Fields(s)) < 3 || r == '.' && abbreviated(s)) {
 			continue
 		}
 		if strings.TrimRight(s, "?.! ") != "" {
@@ -1235,6 +1235,17 @@ func sentences(text string) (done []string, tail string) {
 		start = end
 	}
 	return done, strings.TrimSpace(text[start:])
+}
+
+// abbreviated reports whether s ends in an abbreviation's full stop,
+// which ends no sentence ("cism vs cissp incl. annual fees").
+func abbreviated(s string) bool {
+	f := strings.Fields(strings.ToLower(s))
+	switch strings.TrimSuffix(f[len(f)-1], ".") {
+	case "incl", "e.g", "eg", "i.e", "ie", "vs", "approx", "esp":
+		return true
+	}
+	return false
 }
 
 func (b *Base) analyze(text string) Analysis {

@@ -360,6 +360,7 @@ func TestLastSentence(t *testing.T) {
 		{"hi all. cism exam dates", ""}, // a fragment starts no sentence
 		{"is v1.2 current? yes or no", "yes or no"},
 		{"the cissp costs US$749. so what is the amf?", "so what is the amf?"},
+		{"total cost of cism vs cissp incl. annual fees", ""}, // an abbreviation's stop ends no sentence
 	}
 	for _, tc := range tests {
 		if got := knowledge.LastSentence(tc.text); got != tc.want {
