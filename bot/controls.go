@@ -74,13 +74,13 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	if req.parsed != nil {
 		name = req.parsed.name
 	}
-	// A confirmation word with no question asked: say that first, so it is
-	// not read as having confirmed or cancelled something.
+	// A confirmation word that no button took: say first what it did not
+	// do, so it is not read as having confirmed or cancelled something.
 	prefix := ""
 	switch {
 	case req.parsed == nil:
 	case confirmWords[name]:
-		prefix = "Nothing is waiting for a yes or cancel. "
+		prefix = bareConfirm(req, name) + " "
 	case isStartOver(name, req.parsed.words):
 		prefix = "Nothing is asking to start over. "
 	}
@@ -288,6 +288,22 @@ func isStartOver(name string, words []string) bool {
 
 // confirmWords answer a question such as forget's "Delete all your data?".
 var confirmWords = map[string]bool{"yes": true, "y": true, "no": true, "ok": true, "cancel": true}
+
+// bareConfirm is the answer to a confirmation word typed alone that no
+// button took: a prompt may still be on screen (its buttons are what
+// answer it, and no replica knows what another asked), so it says what
+// the word did not do and how to do it. A bare yes never deletes: data
+// goes only by the button or the typed confirmation forget names.
+func bareConfirm(req Request, word string) string {
+	if word == "no" || word == "cancel" {
+		return fmt.Sprintf("A typed `%s` cancels nothing, and nothing needs it: a prompt left unanswered changes nothing (`forget` deletes only when confirmed).", word)
+	}
+	if req.Actor.Platform == PlatformConsole {
+		// No buttons to press once they are gone: the console's keys, `certcoach ask`.
+		return fmt.Sprintf("A typed `%s` confirms nothing here: to delete all your data, type `forget yes`.", word)
+	}
+	return fmt.Sprintf("A typed `%s` confirms nothing: answer a prompt with its buttons; to delete all your data, type `%s`.", word, confirmForm(req))
+}
 
 func sessionLength(s storage.Session) string {
 	if s.Kind == examKind {

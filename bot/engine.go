@@ -52,6 +52,23 @@ type CommandInfo struct {
 	Params   []Param
 	Subs     []Sub
 	Who      Who
+	// Scoped: Summary goes on with where the data it shows lives, in the
+	// platform's words (SummaryIn): "in this workspace" on Slack, "on this
+	// Discord server".
+	Scoped bool
+
+	// optionExamples are the parameters' examples as Discord's /cert takes
+	// them, made by Register (optionExamples).
+	optionExamples []string
+}
+
+// SummaryIn is c's summary as shown to someone in scope k: a Scoped
+// command's says where its data lives there.
+func (c CommandInfo) SummaryIn(k storage.UserKey) string {
+	if !c.Scoped {
+		return c.Summary
+	}
+	return c.Summary + " " + dataScope(k)
 }
 
 type command struct {
@@ -136,6 +153,7 @@ func (e *Engine) Clock() Clock { return e.clock }
 
 // Register adds a typed command. Call before serving.
 func (e *Engine) Register(info CommandInfo, h Handler, aliases ...string) {
+	info.optionExamples = e.optionExamples(info)
 	e.commands[info.Name] = command{CommandInfo: info, run: h}
 	for _, a := range aliases {
 		e.aliases[a] = info.Name

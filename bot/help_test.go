@@ -143,3 +143,49 @@ func TestHelpOnDiscord(t *testing.T) {
 		t.Fatalf("help remind as text:\n%s", r.Body)
 	}
 }
+
+// TestHelpOnDiscordOptionForms: a command without sub-commands is one
+// sub-command of Discord's /cert that takes its arguments as options, so
+// help there shows `quiz [cert] [domain] [count] [action]` and examples as
+// /cert takes them (`/cert exam action:pause`), not the typed forms
+// (`forget | forget yes`, `quiz cissp 7 5`); Slack keeps the typed ones.
+// The leaderboard's scope is said in each platform's words.
+func TestHelpOnDiscordOptionForms(t *testing.T) {
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	server := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1"}
+	dm := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:u1", User: "u1", DM: true}
+	slack := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}
+	for _, c := range []struct {
+		actor     bot.Actor
+		text      string
+		want, not []string
+	}{
+		{server, "help", []string{"- `forget [confirm]`: ", "- `quiz [cert] [domain] [count] [action]`: ", "- `exam [cert] [action]`: ",
+			"- `leaderboard`: This week's top 10 on this Discord server", "- `remind set <time> [zone] | remind show"},
+			[]string{"forget | forget yes", "exam pause", "in this workspace"}},
+		{server, "help forget", []string{"`forget [confirm]`: Delete all your data", "`/cert forget confirm:yes`"}, []string{"forget yes", "forget | "}},
+		{server, "help quiz", []string{"`/cert quiz cert:cissp domain:7 count:5`", "`/cert quiz cert:cissp domain:iam count:5`", "`/cert quiz action:resume`"}, []string{"`quiz cissp 7 5`"}},
+		{server, "help exam", []string{"`exam [cert] [action]`: ", "`/cert exam cert:cism`", "`/cert exam action:pause`"}, []string{"`exam pause`", "| exam stop"}},
+		{server, "help settings", []string{"`settings <key> <value>`", "`/cert settings key:timezone value:Europe/Berlin`"}, []string{"`settings retention 0.9`"}},
+		{server, "help ask", []string{"`ask <question>`", "`/cert ask question:how long is the cissp exam`"}, nil},
+		{server, "help plan", []string{"`/cert plan action:off`"}, []string{"`plan off`"}},
+		{server, "help leaderboard", []string{"`leaderboard`: This week's top 10 on this Discord server"}, []string{"Example"}},
+		{dm, "help leaderboard", []string{"This week's top 10 in your own space"}, []string{"workspace", "Discord server"}},
+		{slack, "help", []string{"- `forget | forget yes`: ", "- `leaderboard`: This week's top 10 in this workspace"}, []string{"[confirm]", "cert:cissp"}},
+		{slack, "help quiz", []string{"Example: `quiz cissp 7 5`"}, []string{"cert:cissp"}},
+	} {
+		r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: c.text})
+		got := r.Title + "\n" + r.Body
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s %s %q: want %q in:\n%s", c.actor.Platform, c.actor.Workspace, c.text, w, got)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s %s %q: want no %q in:\n%s", c.actor.Platform, c.actor.Workspace, c.text, w, got)
+			}
+		}
+	}
+}

@@ -100,11 +100,11 @@ func TestNewUserRoughEdges(t *testing.T) {
 			{text: "settings", want: []string{"timezone: Europe/Berlin"}},
 		}},
 		{"yes with nothing to confirm says so", []step{
-			{text: "yes", want: []string{"Nothing is waiting for a yes"}},
+			{text: "yes", want: []string{"A typed `yes` confirms nothing"}},
 		}},
 		{"cancel with a quiz open says nothing to cancel and where the quiz is", []step{
 			{text: "quiz cissp 1 3"},
-			{text: "cancel", want: []string{"Nothing is waiting for a yes", "Your quiz is at question 1 of 3"}},
+			{text: "cancel", want: []string{"A typed `cancel` cancels nothing", "Your quiz is at question 1 of 3"}},
 		}},
 	}
 	for _, tc := range tests {

@@ -132,3 +132,68 @@ func TestNextOfAnEndedQuiz(t *testing.T) {
 		})
 	}
 }
+
+// TestAnotherQuizButton: a finished (or stopped) quiz in a chat offers an
+// Another quiz button, which starts a quiz of the same exam and domain
+// with as many questions, as a new message under the results; a second
+// click of it shows that quiz instead of starting a third. The console,
+// which has keys and no buttons, names the command to type.
+func TestAnotherQuizButton(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	chat := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}
+	do := func(req bot.Request) bot.Reply {
+		t.Helper()
+		req.Actor = chat
+		r := h.e.Handle(ctx, req)
+		if r.Outcome != bot.OutcomeOK {
+			t.Fatalf("%q %q: %s", req.Text, req.Action, all(r))
+		}
+		return r
+	}
+	r := do(bot.Request{Text: "quiz cissp 7 2"})
+	r = do(bot.Request{Action: h.answerButton(t, r, true)})
+	r = do(bot.Request{Action: mustButton(t, r, "quiz:next:")})
+	r = do(bot.Request{Action: h.answerButton(t, r, true)})
+	if !strings.Contains(r.Title, "finished") {
+		t.Fatalf("not finished:\n%s", all(r))
+	}
+	mustButton(t, r, "quiz:rate:") // Hard and Easy stay
+	again := mustButton(t, r, "quiz:again:")
+	next := do(bot.Request{Action: again})
+	if !strings.Contains(next.Title, "CISSP D7 · Question 1 of 2") || next.Replace {
+		t.Fatalf("another quiz: replace %v\n%s", next.Replace, all(next))
+	}
+	first := mustButton(t, next, "quiz:answer:")
+	twice := do(bot.Request{Action: again})
+	if !strings.Contains(twice.Body, "A quiz started after that one is open") || mustButton(t, twice, "quiz:answer:") != first {
+		t.Fatalf("second click started another quiz:\n%s\nbuttons %+v", all(twice), twice.Buttons)
+	}
+	// Stopped with Stop: the results offer it too; any domain, 5 questions.
+	r = do(bot.Request{Text: "quiz cism"})
+	r = do(bot.Request{Action: mustButton(t, r, "quiz:stop:")})
+	r = do(bot.Request{Action: mustButton(t, r, "quiz:again:")})
+	if !strings.Contains(r.Title, "CISM D") || !strings.Contains(r.Title, "Question 1 of 5") {
+		t.Fatalf("another quiz after stop:\n%s", all(r))
+	}
+
+	// The console: the command, no button.
+	for _, c := range []struct{ start, want string }{
+		{"quiz cissp 7 2", "`quiz cissp 7 2` for another quiz like this one"},
+		{"quiz cism", "`quiz cism` for another quiz like this one"},
+		{"quiz cissp 0 3", "`quiz cissp 0 3` for another quiz like this one"},
+	} {
+		r := h.do(t, "con", c.start)
+		r = h.click(t, "con", mustButton(t, r, "quiz:stop:"))
+		if !strings.Contains(r.Footer, c.want) {
+			t.Errorf("%s, stopped, in the console: footer %q, want %q", c.start, r.Footer, c.want)
+		}
+		if _, ok := buttonWithPrefix(r, "quiz:again:"); ok {
+			t.Errorf("%s: an Another quiz button in the console", c.start)
+		}
+		// The command named starts that quiz.
+		if n := h.do(t, "con", strings.Trim(c.want[:strings.Index(c.want, "` ")], "`")); n.Outcome != bot.OutcomeOK || !strings.Contains(n.Title, "Question 1 of") {
+			t.Errorf("%s: the command named does not start a quiz:\n%s", c.start, all(n))
+		}
+	}
+}

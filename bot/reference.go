@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/certcoach/certcoach/knowledge"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // registerCore adds the reference commands (knowledge base; read-only: they
@@ -56,7 +57,7 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 				h, _ := e.lookup("help")
 				return Reply{Kind: "help"}, unknownArg(h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
 			}
-			r := commandHelp(c.CommandInfo, req.Actor.Platform)
+			r := scopedHelp(c.CommandInfo, userKey(req.Actor))
 			if c.Name == "compare" {
 				// The topics are data: the declaration names one as an example.
 				r.Body += "\n\nTopics: " + strings.Join(e.TopicIDs(), ", ") + "."
@@ -80,7 +81,7 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 		if consoleRefuses(c, req.Actor) != nil {
 			continue
 		}
-		fmt.Fprintf(&sb, "- `%s`: %s\n", usageOn(c, req.Actor.Platform), c.Summary)
+		fmt.Fprintf(&sb, "- `%s`: %s\n", usageOn(c, req.Actor.Platform), c.SummaryIn(userKey(req.Actor)))
 	}
 	sb.WriteString("\nFacts come from a cited knowledge base; each answer shows its source and as-of date.")
 	return Reply{Kind: "help", Title: "certcoach: CISM and CISSP study partner", Body: sb.String(), Private: true}, nil
@@ -106,14 +107,22 @@ func hasSub(c CommandInfo, w string) bool {
 	return false
 }
 
-// commandHelp explains one command: its usage, its forms or arguments,
-// and an example.
+// commandHelp explains one command on platform: its usage, its forms or
+// arguments, and examples; a Scoped command's data is where the platform
+// keeps it (on Discord, a server's).
 func commandHelp(c CommandInfo, platform string) Reply {
+	return scopedHelp(c, storage.UserKey{Platform: platform})
+}
+
+// scopedHelp is commandHelp for someone in scope k. On Discord a command's
+// forms and examples are those /cert takes: a sub-command named, the
+// arguments as options.
+func scopedHelp(c CommandInfo, k storage.UserKey) Reply {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "`%s`: %s\n", usageOn(c, platform), c.Summary)
+	fmt.Fprintf(&sb, "`%s`: %s\n", usageOn(c, k.Platform), c.SummaryIn(k))
 	for _, s := range c.Subs {
 		switch {
-		case platform == PlatformDiscord:
+		case k.Platform == PlatformDiscord:
 			fmt.Fprintf(&sb, "- `%s`: %s\n", subForm(c.Name, s), s.Summary)
 		case s.Usage != "":
 			fmt.Fprintf(&sb, "- `%s`: %s\n", s.Usage, s.Summary)
@@ -122,7 +131,14 @@ func commandHelp(c CommandInfo, platform string) Reply {
 	for _, p := range c.Params {
 		fmt.Fprintf(&sb, "- %s: %s\n", p.Name, p.Desc)
 	}
-	if ex := example(c); ex != c.Usage {
+	switch ex := example(c); {
+	case k.Platform == PlatformDiscord && len(c.optionExamples) == 1:
+		fmt.Fprintf(&sb, "\nExample: `%s`", c.optionExamples[0])
+	case k.Platform == PlatformDiscord && len(c.optionExamples) > 1:
+		fmt.Fprintf(&sb, "\nExamples: `%s`", strings.Join(c.optionExamples, "`, `"))
+	case k.Platform == PlatformDiscord:
+		// A typed example is no form /cert takes.
+	case ex != c.Usage:
 		fmt.Fprintf(&sb, "\nExample: `%s`", ex)
 	}
 	return Reply{Kind: "help", Title: "help: " + c.Name, Body: strings.TrimRight(sb.String(), "\n"), Private: true}
@@ -130,10 +146,15 @@ func commandHelp(c CommandInfo, platform string) Reply {
 
 // usageOn is a command's usage as people type it on platform: Discord's
 // /cert always names a sub-command and takes its arguments as options
-// (`remind set <time> [zone]`), where text leaves it implied (`remind 07:30`).
+// (`remind set <time> [zone]`, `quiz [cert] [domain] [count] [action]`),
+// where text leaves it implied (`remind 07:30`) and takes words
+// (`quiz cissp 7 5`).
 func usageOn(c CommandInfo, platform string) string {
-	if platform != PlatformDiscord || len(c.Subs) == 0 {
+	switch {
+	case platform != PlatformDiscord:
 		return c.Usage
+	case len(c.Subs) == 0:
+		return optionForm(c.Name, c.Params)
 	}
 	forms := make([]string, len(c.Subs))
 	for i, s := range c.Subs {
@@ -142,11 +163,16 @@ func usageOn(c CommandInfo, platform string) string {
 	return strings.Join(forms, " | ")
 }
 
-// subForm is a sub-command with its options: required ones in <>,
-// optional ones in [].
+// subForm is a sub-command with its options.
 func subForm(cmd string, s Sub) string {
-	form := cmd + " " + s.Name
-	for _, p := range s.Params {
+	return optionForm(cmd+" "+s.Name, s.Params)
+}
+
+// optionForm is a /cert sub-command with its options: required ones in
+// <>, optional ones in [].
+func optionForm(name string, ps []Param) string {
+	form := name
+	for _, p := range ps {
 		if p.Required {
 			form += " <" + p.Name + ">"
 		} else {
@@ -154,6 +180,37 @@ func subForm(cmd string, s Sub) string {
 		}
 	}
 	return form
+}
+
+// optionExamples are c's parameters' examples as Discord's /cert takes
+// them, each argument an option (`quiz cissp 7 5`: `/cert quiz cert:cissp
+// domain:7 count:5`), read as typed text is; one that does not read, or
+// repeats another, is left out. A command with sub-commands has none.
+func (e *Engine) optionExamples(c CommandInfo) []string {
+	if len(c.Subs) > 0 {
+		return nil
+	}
+	var out []string
+	for _, p := range c.Params {
+		words := strings.Fields(p.Example)
+		if len(words) < 2 || words[0] != c.Name {
+			continue
+		}
+		named, err := e.typeText(context.Background(), Request{}, c, words[1:])
+		if err != nil || len(named) == 0 {
+			continue
+		}
+		form := "/cert " + c.Name
+		for _, q := range c.Params {
+			if v := named[q.Name]; v != "" {
+				form += " " + q.Name + ":" + v
+			}
+		}
+		if !slices.Contains(out, form) {
+			out = append(out, form)
+		}
+	}
+	return out
 }
 
 // today is the calendar day used to pick outlines when no exam date is set.

@@ -43,7 +43,7 @@ func (e *Engine) registerStudy() {
 		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: planEx, MaxLen: 10},
 		{Name: "action", Kind: KindChoice, Desc: "off (or clear): delete your plan", Example: "plan off", Choices: []string{"off", "clear"}}}},
 		e.planCmd)
-	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10 in this workspace"}, e.leaderboard, "top")
+	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10", Scoped: true}, e.leaderboard, "top")
 	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences", Params: []Param{
 		{Name: "key", Kind: KindChoice, Desc: "Which setting", Example: "settings retention 0.9", Required: true, Choices: []string{"retention", "leaderboard", "timezone"}},
 		{Name: "value", Kind: KindText, Desc: "New value: 0.9, on/off or an IANA zone", Example: "settings timezone Europe/Berlin", Required: true, MaxLen: 64, Complete: true}}},
@@ -506,6 +506,8 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			Body: "The clock is stopped. Resume any time with `exam resume`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
 	case "resume":
 		return e.resumeExam(ctx, s)
+	case "again":
+		return e.quizAgain(ctx, req, u, s)
 	case "keep":
 		// The Cancel of a resume-or-start-over prompt.
 		if s.State != storage.SessionActive && s.State != storage.SessionPaused {
@@ -514,6 +516,42 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		return Reply{Kind: s.Kind, Private: true, Replace: true, Body: "Nothing changed. " + where(s)}, nil
 	}
 	return Reply{}, Errorf("That button is not valid any more.")
+}
+
+// quizAgain is the Another quiz button of a finished quiz s: a new quiz of
+// its exam and domain with as many questions, as `quiz` would start it (an
+// open quiz ends, with its score said). A quiz started since s ended is
+// shown instead (a second click, a screen left up), so a click starts one
+// quiz at most. The results stay on screen: the quiz is a new message.
+func (e *Engine) quizAgain(ctx context.Context, req Request, u storage.User, s storage.Session) (Reply, error) {
+	if s.Kind != quizKind || s.FinishedAt.IsZero() {
+		return Reply{}, Errorf("That button is not valid any more.")
+	}
+	open, err := e.store.OpenSession(ctx, u.ID, quizKind)
+	switch {
+	case err == nil && !open.StartedAt.Before(s.FinishedAt):
+		r, err := e.showQuestion(ctx, open, "A quiz started after that one is open: here is where it is.")
+		r.Replace = false
+		return r, err
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return Reply{}, err
+	}
+	r, err := e.quiz(ctx, req, Args{Named: map[string]string{"cert": s.Cert, "domain": strconv.Itoa(s.Domain), "count": strconv.Itoa(len(s.Questions))}})
+	r.Replace = false
+	return r, err
+}
+
+// againCommand is the typed command that starts a quiz like s: its exam,
+// its domain (0: any, when a count follows) and its number of questions.
+func againCommand(s storage.Session) string {
+	n := len(s.Questions)
+	switch {
+	case s.Domain == 0 && n == 5:
+		return "quiz " + s.Cert
+	case s.Domain == 0:
+		return fmt.Sprintf("quiz %s 0 %d", s.Cert, n)
+	}
+	return fmt.Sprintf("quiz %s %d %d", s.Cert, s.Domain, n)
 }
 
 func attemptKey(sessionID string, pos int) string { return fmt.Sprintf("s:%s:%d", sessionID, pos) }
@@ -679,8 +717,18 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 	case reviewKind:
 		title = "Review results"
 	}
-	return Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true,
-		Footer: "Next: `review` for due cards, `progress` for your standing."}, nil
+	r := Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true,
+		Footer: "Next: `review` for due cards, `progress` for your standing."}
+	if s.Kind == quizKind {
+		// Another of the same: a button in a chat; the console has only
+		// keys, so it is told the command.
+		if u.Key.Platform == PlatformConsole {
+			r.Footer = "Next: `" + againCommand(s) + "` for another quiz like this one, `review` for due cards, `progress` for your standing."
+		} else {
+			r.Buttons = []Button{{ID: "quiz:again:" + s.ID, Label: "Another quiz", Style: StylePrimary}}
+		}
+	}
+	return r, nil
 }
 
 func bar(frac float64, width int) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // CommandName is the one top-level slash command; every engine command is a
@@ -56,8 +57,11 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		if len(root.Options) == maxOptions || !validName(c.Name) {
 			continue
 		}
+		// One description for servers and DMs alike: a server's words (a
+		// DM's help says its own scope).
+		summary := c.SummaryIn(storage.UserKey{Platform: bot.PlatformDiscord})
 		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: c.Name, Description: clip(nonEmpty(c.Summary, c.Name), maxCommandDesc), Options: options(c.Params)}
+			Name: c.Name, Description: clip(nonEmpty(summary, c.Name), maxCommandDesc), Options: options(c.Params)}
 		if len(c.Subs) > 0 {
 			sub.Type, sub.Options = discordgo.ApplicationCommandOptionSubCommandGroup, nil
 			for _, g := range c.Subs {

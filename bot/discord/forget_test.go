@@ -54,7 +54,8 @@ func TestForgetConfirmOption(t *testing.T) {
 
 // gatewayDMTypedForms: a DM reads typed text, so its replies name the typed
 // words: a reminder without a zone is asked for `remind 07:30 <zone>`, and
-// the forget prompt says to type `forget yes`, which deletes.
+// the forget prompt says to type `forget yes`, which deletes; a bare `yes`
+// or `cancel` after it deletes nothing and says how to delete.
 func gatewayDMTypedForms(t *testing.T, ev *env) {
 	ctx := context.Background()
 	user := "600000000000000007"
@@ -78,6 +79,16 @@ func gatewayDMTypedForms(t *testing.T, ev *env) {
 	}
 	if got := say("210000000000000701", "forget").allText(); !strings.Contains(got, "type `forget yes`") {
 		t.Errorf("prompt in a DM: %s", truncate(got, 400))
+	}
+	// A bare yes with the prompt on screen deletes nothing, and says how to.
+	if got := say("210000000000000704", "yes").allText(); !strings.Contains(got, "A typed `yes` confirms nothing") || !strings.Contains(got, "type `forget yes`") || strings.Contains(got, "Nothing is waiting") {
+		t.Errorf("bare yes after the prompt in a DM: %s", truncate(got, 400))
+	}
+	if got := say("210000000000000705", "cancel").allText(); !strings.Contains(got, "A typed `cancel` cancels nothing") {
+		t.Errorf("bare cancel after the prompt in a DM: %s", truncate(got, 400))
+	}
+	if _, err := ev.store.UserByKey(ctx, key); err != nil {
+		t.Errorf("a bare yes deleted the user: %v", err)
 	}
 	if got := say("210000000000000702", "forget yes").allText(); !strings.Contains(got, "Done: all your certcoach data") {
 		t.Errorf("forget yes in a DM: %s", truncate(got, 300))

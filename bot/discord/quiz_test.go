@@ -111,3 +111,38 @@ func TestDefinitionsFollowDeclarations(t *testing.T) {
 		}
 	}
 }
+
+// TestAnotherQuizFromResults: /cert quiz answered to the end shows the
+// results with an Another quiz button; clicking it starts a quiz of the
+// same exam and domain with as many questions, as a new message (the
+// results stay), not an update of the results.
+func TestAnotherQuizFromResults(t *testing.T) {
+	h := newHTTPEnv(t)
+	post := func(id string, payload map[string]any) wireResponse {
+		t.Helper()
+		code, body := h.post(t, mustJSON(payload), time.Now(), testKey)
+		var r wireResponse
+		if code != 200 || json.Unmarshal(body, &r) != nil || r.Data == nil {
+			t.Fatalf("%s: %d %s", id, code, truncate(string(body), 300))
+		}
+		return r
+	}
+	find := func(r wireResponse, prefix string) string {
+		for _, id := range r.Data.buttonIDs() {
+			if strings.HasPrefix(id, prefix) {
+				return id
+			}
+		}
+		return ""
+	}
+	q := post("quiz", command("640000000000000001", member, "quiz cert=cissp domain=7 count=1"))
+	done := post("answer", button("640000000000000002", member, find(q, "quiz:answer:")))
+	again := find(done, "quiz:again:")
+	if again == "" || !strings.Contains(done.Data.allText(), "Score: ") {
+		t.Fatalf("results without an Another quiz button (%v): %s", done.Data.buttonIDs(), truncate(done.Data.allText(), 400))
+	}
+	next := post("again", button("640000000000000003", member, again))
+	if next.Type != discordgo.InteractionResponseChannelMessageWithSource || !strings.Contains(next.Data.allText(), "CISSP D7 · Question 1 of 1") || find(next, "quiz:answer:") == "" {
+		t.Fatalf("another quiz: response type %d: %s", next.Type, truncate(next.Data.allText(), 400))
+	}
+}

@@ -69,3 +69,51 @@ func TestForgetTypedWhereOffered(t *testing.T) {
 	}
 	deleted("forget yes in a DM", dm("forget yes").Form.Get("text"))
 }
+
+// TestBareYesAfterForgetPrompt: a bare `yes` (or `cancel`) typed with the
+// forget prompt on screen deletes nothing, and says so truthfully with the
+// confirmation that works where it was typed: `forget yes` in a DM,
+// `/cert forget yes` with /cert; the typed confirmation still deletes.
+func TestBareYesAfterForgetPrompt(t *testing.T) {
+	e := newEnv(t)
+	n := 0
+	dm := func(text string) string {
+		t.Helper()
+		n++
+		inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
+			"text": text, "ts": fmt.Sprintf("1700000002.%06d", n)}
+		from := len(e.web.all())
+		if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvY%d", n), inner)); status != http.StatusOK {
+			t.Fatalf("%q: status %d", text, status)
+		}
+		return e.web.wait(t, from+1)[from].Form.Get("text")
+	}
+	kept := func(where string) {
+		t.Helper()
+		if u := e.count("users"); u != 1 {
+			t.Errorf("%s: %d users, want 1 (nothing deleted)", where, u)
+		}
+	}
+	answerOne(t, e, testUser)
+
+	dm("forget")
+	for _, c := range []struct{ text, want string }{
+		{"yes", "A typed `yes` confirms nothing: answer a prompt with its buttons; to delete all your data, type `forget yes`."},
+		{"y", "A typed `y` confirms nothing"},
+		{"cancel", "A typed `cancel` cancels nothing, and nothing needs it"},
+	} {
+		if got := dm(c.text); !strings.Contains(got, c.want) || strings.Contains(got, "Nothing is waiting") {
+			t.Errorf("%q in a DM after the prompt: %.400s", c.text, got)
+		}
+		kept(c.text + " in a DM")
+	}
+
+	e.slash(testUser, "forget")
+	if _, m := e.slash(testUser, "yes"); !strings.Contains(m.Text, "type `/cert forget yes`") || strings.Contains(m.Text, "Nothing is waiting") {
+		t.Errorf("/cert yes after the prompt: %.400s", m.raw)
+	}
+	kept("/cert yes")
+	if got := dm("forget yes"); !strings.Contains(got, "Done: all your certcoach data") {
+		t.Errorf("forget yes in a DM after a bare yes: %.300s", got)
+	}
+}

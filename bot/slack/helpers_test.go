@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
 )
@@ -126,7 +127,10 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, web: newRecorder(), hooks: newRecorder()}
 	e.store, e.dbPath = openStore(t)
-	e.eng = bot.NewEngine(loadKB(t), e.store, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	kb := loadKB(t)
+	e.eng = bot.NewEngine(kb, e.store, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	// As the real binary: remind and group are commands on every front door.
+	remind.Register(remind.Deps{Engine: e.eng, Store: e.store, KB: kb})
 	e.api = newFakeSlack(t, e.web, nil)
 	e.hookURL = newHookServer(t, e.hooks)
 	a, err := New(Config{Engine: e.eng, Dedup: e.store, SigningSecret: testSecret, BotToken: "xoxb-test",

@@ -78,3 +78,21 @@ func TestReminderDeliveredThroughSlack(t *testing.T) {
 		t.Errorf("reminder DM has no answer buttons: %s", blocks)
 	}
 }
+
+// TestRemindThroughSlashCommand: newEnv registers remind and group as the
+// real binary does, so `/cert remind` and `/cert group` are commands, not
+// unknown words, through the slash command handler.
+func TestRemindThroughSlashCommand(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct{ text, want string }{
+		{"remind 07:30 Europe/Berlin", "07:30"},
+		{"remind", "07:30"},
+		{"help remind", "remind pause"},
+		{"group", "channel"},
+	} {
+		status, m := e.slash(testUser, c.text)
+		if status != 200 || !strings.Contains(string(m.raw), c.want) || strings.Contains(string(m.raw), "Unknown command") {
+			t.Errorf("/cert %s: status %d, want %q: %.400s", c.text, status, c.want, m.raw)
+		}
+	}
+}

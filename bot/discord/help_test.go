@@ -1,0 +1,52 @@
+package discord
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestHelpShowsSlashForms: /cert help in a server shows each command as
+// /cert takes it (a sub-command with options: `forget [confirm]`, not
+// `forget | forget yes`; examples such as `/cert exam action:pause`), and
+// the leaderboard's scope in Discord's words, in the help and in the
+// registered description; in a DM, the scope of the user's own space.
+func TestHelpShowsSlashForms(t *testing.T) {
+	h := newHTTPEnv(t)
+	for i, c := range []struct {
+		w         who
+		line      string
+		want, not []string
+	}{
+		{member, "help", []string{"`forget [confirm]`", "`quiz [cert] [domain] [count] [action]`", "`exam [cert] [action]`",
+			"`leaderboard`: This week's top 10 on this Discord server"}, []string{"forget | forget yes", "exam pause", "in this workspace"}},
+		{member, "help command=exam", []string{"`/cert exam cert:cism`", "`/cert exam action:pause`"}, []string{"`exam pause`"}},
+		{member, "help command=quiz", []string{"`/cert quiz cert:cissp domain:7 count:5`"}, []string{"`quiz cissp 7 5`"}},
+		{member, "help command=forget", []string{"`/cert forget confirm:yes`"}, []string{"`forget yes`"}},
+		{dmUser, "help command=leaderboard", []string{"This week's top 10 in your own space"}, []string{"in this workspace"}},
+	} {
+		code, body := h.post(t, mustJSON(command(fmt.Sprint(630000000000000000+i), c.w, c.line)), time.Now(), testKey)
+		var r wireResponse
+		if code != 200 || json.Unmarshal(body, &r) != nil || r.Data == nil {
+			t.Fatalf("%s: %d %s", c.line, code, truncate(string(body), 300))
+		}
+		got := r.Data.allText()
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s %q: want %q in:\n%s", c.w.guild, c.line, w, got)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s %q: want no %q in:\n%s", c.w.guild, c.line, w, got)
+			}
+		}
+	}
+	for _, o := range Definitions(h.engine.Commands())[0].Options {
+		if o.Name == "leaderboard" && o.Description != "This week's top 10 on this Discord server" {
+			t.Errorf("leaderboard's description: %q", o.Description)
+		}
+	}
+}
