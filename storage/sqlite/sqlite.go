@@ -83,8 +83,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err := check(ctx, w, r); err != nil {
 		return fail("", err)
 	}
-	if err := migrate(ctx, w); err != nil {
+	p, err := provider(w)
+	if err != nil {
 		return fail("migrate: ", err)
+	}
+	if err := sqlstore.CheckSchema(ctx, p); err != nil {
+		return fail("", explain(err))
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fail("migrate: ", explain(err))
 	}
 	s, err := sqlstore.New(ctx, w, r, dialect)
 	if err != nil {
@@ -134,19 +141,13 @@ func explain(err error) error {
 	return err
 }
 
-func migrate(ctx context.Context, w *sql.DB) error {
+// provider is goose over the embedded migrations, on db.
+func provider(db *sql.DB) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, w, sub, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return err
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return explain(err)
-	}
-	return nil
+	return goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithDisableGlobalRegistry(true))
 }
 
 // Path is the database file path.
