@@ -423,3 +423,58 @@ func TestServeSaysWhenNoPlatformIsConfigured(t *testing.T) {
 		})
 	}
 }
+
+// waitLog waits until the server has logged want (or has exited).
+func (s *server) waitLog(t *testing.T, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(s.logs(), want) {
+			return
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("exited before logging %s:\n%s", want, s.logs())
+		default:
+		}
+	}
+	t.Fatalf("no %s within 60s:\n%s", want, s.logs())
+}
+
+// A second Ctrl-C while the graceful stop waits for a request ends the
+// process at once, saying so, with 130 (a shell's code for an interrupt).
+func TestServeSecondInterruptForcesExit(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, []string{"CERTCOACH_DB=" + filepath.Join(t.TempDir(), "c.db"), "DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)})
+	// A request whose body never comes: the graceful stop waits for it.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprint(conn, "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	s.waitLog(t, `"msg":"shutting down"`)
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = s.cmd.Wait()
+	<-s.done
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitForced {
+		t.Errorf("exit %v after a second interrupt, want code %d:\n%s", err, exitForced, s.logs())
+	}
+	logs := s.logs()
+	if !strings.Contains(logs, `"msg":"second interrupt: exiting now, without waiting for the graceful stop"`) {
+		t.Errorf("the forced exit is not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, `"msg":"stopped"`) {
+		t.Errorf("the graceful stop ran to its end:\n%s", logs)
+	}
+}
