@@ -227,11 +227,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, stoppedDuringStart)
+			return 0
+		}
 		fmt.Fprintln(stderr, "certcoach:", err)
 		return 1
 	}
 	return 0
 }
+
+// stoppedDuringStart is what a SIGTERM or SIGINT that ends a start before
+// it completed (the database still opening, say) prints instead of the
+// error it caused, a long "context canceled"; the exit code is 0, as for
+// any stop by a signal.
+const stoppedDuringStart = "certcoach: stopped by a signal before the start completed"
 
 // chatCommand reports whether name is one of the commands the console and
 // `certcoach ask` take (quiz, progress, remind...), not a subcommand.
@@ -493,6 +503,10 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 
 func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string, stdout, stderr io.Writer) int {
 	a, err := openApp(ctx, cfg, slog.New(errorsOnly{log.Handler()}), bot.Options{})
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintln(stderr, stoppedDuringStart)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "certcoach:", err)
 		return 1

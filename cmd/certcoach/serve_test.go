@@ -478,3 +478,80 @@ func TestServeSecondInterruptForcesExit(t *testing.T) {
 		t.Errorf("the graceful stop ran to its end:\n%s", logs)
 	}
 }
+
+// A SIGTERM or SIGINT while the database is still opening (a PostgreSQL
+// that accepts and never answers) stops the start with one short line and
+// exit code 0, as any stop by a signal, not "context canceled" and 1.
+func TestSignalWhileDatabaseOpens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, "serve")
+			cmd.Dir = t.TempDir()
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cmd.Dir, "CERTCOACH_ADDR=127.0.0.1:0",
+				"CERTCOACH_DB=postgres://certcoach@" + ln.Addr().String() + "/x?sslmode=disable&connect_timeout=120",
+				"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)}
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = cmd.Process.Kill() }()
+			var out strings.Builder
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+				if strings.Contains(sc.Text(), `"msg":"starting"`) {
+					break // the database opens next
+				}
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+			}
+			err = cmd.Wait()
+			got := out.String()
+			if err != nil {
+				t.Errorf("exit %v, want 0:\n%s", err, got)
+			}
+			last := strings.TrimSpace(got[strings.LastIndex(strings.TrimSpace(got), "\n")+1:])
+			if last != stoppedDuringStart || strings.Contains(got, "context canceled") {
+				t.Errorf("last line %q, want %q:\n%s", last, stoppedDuringStart, got)
+			}
+		})
+	}
+}
