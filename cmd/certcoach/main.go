@@ -568,7 +568,9 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("backup to %s: folder %s does not exist", path, dir)
 	}
-	st, err := sqlite.Open(ctx, cfg.DB)
+	// No migration: a backup before an upgrade is of the schema before it,
+	// and a user who may only read the database can take it.
+	st, err := sqlite.OpenForBackup(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

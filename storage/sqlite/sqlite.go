@@ -156,10 +156,14 @@ func (s *Store) Path() string { return s.path }
 // Backup writes a consistent copy of the live database to path (VACUUM INTO
 // reads one snapshot, so the bot can keep writing meanwhile).
 func (s *Store) Backup(ctx context.Context, path string) error {
+	return backupInto(ctx, s.Reader(), path)
+}
+
+func backupInto(ctx context.Context, db *sql.DB, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s already exists", path)
 	}
-	if _, err := s.Reader().ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil
