@@ -449,13 +449,17 @@ func TestServeSecondInterruptForcesExit(t *testing.T) {
 	}
 	s := startServer(t, []string{"CERTCOACH_DB=" + filepath.Join(t.TempDir(), "c.db"), "DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)})
 	// A request whose body never comes: the graceful stop waits for it.
+	// The server's "100 Continue" says its handler is reading the body.
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := fmt.Fprint(conn, "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+	if _, err := fmt.Fprint(conn, "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"); err != nil {
 		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100") {
+		t.Fatalf("want 100 Continue, got %q, %v", line, err)
 	}
 	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
