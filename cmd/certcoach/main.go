@@ -227,7 +227,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err != nil {
-		if ctx.Err() != nil {
+		// An interrupted backup stays a failure: no script may take it
+		// for a copy.
+		if ctx.Err() != nil && cmd != "backup" {
 			fmt.Fprintln(stderr, stoppedDuringStart)
 			return 0
 		}
