@@ -125,10 +125,24 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	ticks, stop := s.opts.Clock.Ticks(s.opts.Interval)
 	defer stop()
 	s.log.Info("reminder scheduler started", "workers", s.opts.Workers, "interval", s.opts.Interval.String())
+	// While the database is down every pass fails the same way: the first
+	// failure is logged, the rest at debug, and the recovery once.
+	var failed int
+	var since time.Time
 	for {
 		st, err := s.RunDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("reminder pass failed", "err", err)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			if failed == 0 {
+				since = s.opts.Clock.Now()
+				s.log.Error("reminder pass failed", "err", err, "note", "logged once until a pass succeeds")
+			} else {
+				s.log.Debug("reminder pass failed", "err", err, "failed_passes", failed+1)
+			}
+			failed++
+		case err == nil && failed > 0:
+			s.log.Info("reminder passes recovered", "failed_passes", failed, "since", since.UTC().Format(time.RFC3339))
+			failed = 0
 		}
 		if st != (Stats{}) {
 			s.log.Info("reminder pass", "sent", st.Sent, "retrying", st.Retrying, "missed", st.Missed,

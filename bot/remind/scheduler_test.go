@@ -2,8 +2,10 @@ package remind
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/storage"
 )
 
@@ -456,6 +459,75 @@ func TestRunTicksAndStops(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// syncBuffer is a log destination the scheduler and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// While the database fails every pass, the failure is logged once, not
+// every tick; the recovery is logged once, and the reminders due meanwhile
+// go out as soon as it is back.
+func TestFailingPassesLoggedOnce(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T07:00:00Z"))
+	e.seed(3, 7*60+30, "UTC")
+	var index string
+	if err := e.store.Reader().QueryRow("SELECT sql FROM sqlite_master WHERE name = 'reminders_due'").Scan(&index); err != nil {
+		t.Fatal(err)
+	}
+	// The due query names its index, so without it every pass fails, as
+	// with a database that is down.
+	raw, err := sql.Open("sqlite", e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var logs syncBuffer
+	n := &fakeNotifier{clock: e.clock}
+	s := New(e.deps(), map[string]Notifier{bot.PlatformDiscord: n}, Options{Clock: e.clock,
+		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	e.clock.ticks <- e.clock.Now() // the first pass has ended
+	if _, err := raw.Exec("DROP INDEX reminders_due"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(utc("2027-06-01T07:30:00Z"))
+	for range 5 {
+		e.clock.ticks <- e.clock.Now()
+	}
+	if _, err := raw.Exec(index); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.ticks <- e.clock.Now()
+	e.clock.ticks <- e.clock.Now() // the pass after the fix has ended
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	if c := strings.Count(out, `"msg":"reminder pass failed"`); c != 1 {
+		t.Errorf("%d failure lines in at least 4 failing passes, want 1:\n%s", c, out)
+	}
+	if c := strings.Count(out, `"msg":"reminder passes recovered"`); c != 1 {
+		t.Errorf("%d recovery lines, want 1:\n%s", c, out)
+	}
+	exactlyOnce(t, n, 3)
 }
 
 type ambiguousErr struct{}

@@ -227,11 +227,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err != nil {
+		// An interrupted backup stays a failure: no script may take it
+		// for a copy.
+		if ctx.Err() != nil && cmd != "backup" {
+			fmt.Fprintln(stderr, stoppedDuringStart)
+			return 0
+		}
 		fmt.Fprintln(stderr, "certcoach:", err)
 		return 1
 	}
 	return 0
 }
+
+// stoppedDuringStart is what a SIGTERM or SIGINT that ends a start before
+// it completed (the database still opening, say) prints instead of the
+// error it caused, a long "context canceled"; the exit code is 0, as for
+// any stop by a signal.
+const stoppedDuringStart = "certcoach: stopped by a signal before the start completed"
 
 // chatCommand reports whether name is one of the commands the console and
 // `certcoach ask` take (quiz, progress, remind...), not a subcommand.
@@ -493,6 +505,10 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 
 func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string, stdout, stderr io.Writer) int {
 	a, err := openApp(ctx, cfg, slog.New(errorsOnly{log.Handler()}), bot.Options{})
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintln(stderr, stoppedDuringStart)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "certcoach:", err)
 		return 1
@@ -554,7 +570,9 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("backup to %s: folder %s does not exist", path, dir)
 	}
-	st, err := sqlite.Open(ctx, cfg.DB)
+	// No migration: a backup before an upgrade is of the schema before it,
+	// and a user who may only read the database can take it.
+	st, err := sqlite.OpenForBackup(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -211,6 +212,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
+	forceOnInterrupt(log)
 	log.Info("shutting down")
 	shCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
@@ -237,6 +239,24 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// exitForced is the exit code of a stop forced by a second Ctrl-C: 130,
+// 128 plus SIGINT, as a shell reports a process an interrupt ended.
+const exitForced = 130
+
+// forceOnInterrupt makes a SIGINT during the graceful stop (a second
+// Ctrl-C) end the process at once, saying so: the stop can take up to 20 s.
+// What is committed stays; SQLite recovers from its WAL at the next start,
+// as after a kill.
+func forceOnInterrupt(log *slog.Logger) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		<-sig
+		log.Warn("second interrupt: exiting now, without waiting for the graceful stop")
+		os.Exit(exitForced)
+	}()
 }
 
 // deliveryPruner forgets old delivery records and idle rate budgets.

@@ -423,3 +423,139 @@ func TestServeSaysWhenNoPlatformIsConfigured(t *testing.T) {
 		})
 	}
 }
+
+// waitLog waits until the server has logged want (or has exited).
+func (s *server) waitLog(t *testing.T, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(s.logs(), want) {
+			return
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("exited before logging %s:\n%s", want, s.logs())
+		default:
+		}
+	}
+	t.Fatalf("no %s within 60s:\n%s", want, s.logs())
+}
+
+// A second Ctrl-C while the graceful stop waits for a request ends the
+// process at once, saying so, with 130 (a shell's code for an interrupt).
+func TestServeSecondInterruptForcesExit(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, []string{"CERTCOACH_DB=" + filepath.Join(t.TempDir(), "c.db"), "DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)})
+	// A request whose body never comes: the graceful stop waits for it.
+	// The server's "100 Continue" says its handler is reading the body.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprint(conn, "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100") {
+		t.Fatalf("want 100 Continue, got %q, %v", line, err)
+	}
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	s.waitLog(t, `"msg":"shutting down"`)
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = s.cmd.Wait()
+	<-s.done
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitForced {
+		t.Errorf("exit %v after a second interrupt, want code %d:\n%s", err, exitForced, s.logs())
+	}
+	logs := s.logs()
+	if !strings.Contains(logs, `"msg":"second interrupt: exiting now, without waiting for the graceful stop"`) {
+		t.Errorf("the forced exit is not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, `"msg":"stopped"`) {
+		t.Errorf("the graceful stop ran to its end:\n%s", logs)
+	}
+}
+
+// A SIGTERM or SIGINT while the database is still opening (a PostgreSQL
+// that accepts and never answers) stops the start with one short line and
+// exit code 0, as any stop by a signal, not "context canceled" and 1.
+func TestSignalWhileDatabaseOpens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, "serve")
+			cmd.Dir = t.TempDir()
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cmd.Dir, "CERTCOACH_ADDR=127.0.0.1:0",
+				"CERTCOACH_DB=postgres://certcoach@" + ln.Addr().String() + "/x?sslmode=disable&connect_timeout=120",
+				"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)}
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = cmd.Process.Kill() }()
+			var out strings.Builder
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+				if strings.Contains(sc.Text(), `"msg":"starting"`) {
+					break // the database opens next
+				}
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+			}
+			err = cmd.Wait()
+			got := out.String()
+			if err != nil {
+				t.Errorf("exit %v, want 0:\n%s", err, got)
+			}
+			last := strings.TrimSpace(got[strings.LastIndex(strings.TrimSpace(got), "\n")+1:])
+			if last != stoppedDuringStart || strings.Contains(got, "context canceled") {
+				t.Errorf("last line %q, want %q:\n%s", last, stoppedDuringStart, got)
+			}
+		})
+	}
+}

@@ -54,8 +54,8 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	createPrivate(path)
 	// SQLite opens a file it may not write read-only, without an error, and
 	// every answer would then fail as an internal error: refuse it here.
-	// (backup calls sqlite.Open itself, which refuses such a file too: it
-	// checks the journal mode and applies migrations, so it must write.)
+	// (backup opens the file itself, with sqlite.OpenForBackup, which may
+	// read it only.)
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
 	} else if errors.Is(err, fs.ErrPermission) {

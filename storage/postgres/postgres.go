@@ -88,7 +88,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", where, oneLine{err})
 	}
-	if err := migrate(ctx, db); err != nil {
+	p, err := provider(db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: migrate: %w", where, err)
+	}
+	if err := sqlstore.CheckSchema(ctx, p); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
+	if _, err := p.Up(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: migrate: %w", where, err)
 	}
@@ -116,23 +125,19 @@ func (e oneLine) Error() string {
 
 func (e oneLine) Unwrap() error { return e.err }
 
-func migrate(ctx context.Context, db *sql.DB) error {
+// provider is goose over the embedded migrations, on db.
+func provider(db *sql.DB) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Replicas starting together on a new database take turns: an advisory
 	// lock held for the migration, so only the first one applies it.
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
-	if err != nil {
-		return err
-	}
-	_, err = p.Up(ctx)
-	return err
+	return goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
 }
 
 // Redact returns a database URL fit to log: the password, if any, is

@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -27,6 +29,17 @@ func TestConformance(t *testing.T) {
 			return s
 		}
 	})
+}
+
+// TestNewerSchemaRefused: a database a newer binary migrated is refused.
+func TestNewerSchemaRefused(t *testing.T) {
+	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
+	raw, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	storetest.NewerSchema(t, func() (io.Closer, error) { return postgres.Open(context.Background(), u) }, raw)
 }
 
 // TestOpenTwiceMigratesOnce: a second replica starting on a migrated

@@ -83,8 +83,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err := check(ctx, w, r); err != nil {
 		return fail("", err)
 	}
-	if err := migrate(ctx, w); err != nil {
+	p, err := provider(w)
+	if err != nil {
 		return fail("migrate: ", err)
+	}
+	if err := sqlstore.CheckSchema(ctx, p); err != nil {
+		return fail("", explain(err))
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fail("migrate: ", explain(err))
 	}
 	s, err := sqlstore.New(ctx, w, r, dialect)
 	if err != nil {
@@ -134,19 +141,13 @@ func explain(err error) error {
 	return err
 }
 
-func migrate(ctx context.Context, w *sql.DB) error {
+// provider is goose over the embedded migrations, on db.
+func provider(db *sql.DB) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, w, sub, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return err
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return explain(err)
-	}
-	return nil
+	return goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithDisableGlobalRegistry(true))
 }
 
 // Path is the database file path.
@@ -155,10 +156,14 @@ func (s *Store) Path() string { return s.path }
 // Backup writes a consistent copy of the live database to path (VACUUM INTO
 // reads one snapshot, so the bot can keep writing meanwhile).
 func (s *Store) Backup(ctx context.Context, path string) error {
+	return backupInto(ctx, s.Reader(), path)
+}
+
+func backupInto(ctx context.Context, db *sql.DB, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s already exists", path)
 	}
-	if _, err := s.Reader().ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,17 @@ func TestConformance(t *testing.T) {
 			return s
 		}
 	})
+}
+
+// TestNewerSchemaRefused: a database a newer binary migrated is refused.
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "certcoach.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	storetest.NewerSchema(t, func() (io.Closer, error) { return Open(context.Background(), path) }, raw)
 }
 
 func openTemp(t testing.TB) (*Store, string) {

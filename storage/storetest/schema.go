@@ -1,0 +1,54 @@
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// NewerSchema checks that a database with a migration newer than the
+// store knows (an older binary after a rollback) is refused in one line
+// naming both versions and what to do, and that the refusal changes
+// nothing: without that migration the database opens again. open opens
+// the store on the database; raw is a plain connection to the same one.
+func NewerSchema(t *testing.T, open func() (io.Closer, error), raw *sql.DB) {
+	ctx := context.Background()
+	s, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var known int64
+	if err := raw.QueryRowContext(ctx, "SELECT max(version_id) FROM goose_db_version").Scan(&known); err != nil {
+		t.Fatal(err)
+	}
+	newer := known + 1
+	if _, err := raw.ExecContext(ctx, fmt.Sprintf("INSERT INTO goose_db_version (version_id, is_applied) VALUES (%d, true)", newer)); err != nil {
+		t.Fatal(err)
+	}
+	s, err = open()
+	if err == nil {
+		s.Close()
+		t.Fatalf("a database at schema version %d opened with a store that knows up to %d", newer, known)
+	}
+	msg := err.Error()
+	for _, want := range []string{fmt.Sprintf("version %d", newer), fmt.Sprintf("up to %d", known), "newer certcoach"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	if _, err := raw.ExecContext(ctx, fmt.Sprintf("DELETE FROM goose_db_version WHERE version_id = %d", newer)); err != nil {
+		t.Fatal(err)
+	}
+	s, err = open()
+	if err != nil {
+		t.Fatalf("after the newer version is gone: %v", err)
+	}
+	s.Close()
+}
