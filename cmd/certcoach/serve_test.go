@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/internal/wire"
+	"github.com/certcoach/certcoach/storage/postgres/pgtest"
 	"github.com/certcoach/certcoach/storage/sqlite"
 )
 
@@ -494,26 +495,7 @@ func TestSignalWhileDatabaseOpens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	addr := pgtest.SilentServer(t)
 	pub, _, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -523,7 +505,7 @@ func TestSignalWhileDatabaseOpens(t *testing.T) {
 			cmd := exec.Command(bin, "serve")
 			cmd.Dir = t.TempDir()
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cmd.Dir, "CERTCOACH_ADDR=127.0.0.1:0",
-				"CERTCOACH_DB=postgres://certcoach@" + ln.Addr().String() + "/x?sslmode=disable&connect_timeout=120",
+				"CERTCOACH_DB=postgres://certcoach@" + addr + "/x?sslmode=disable&connect_timeout=120",
 				"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(pub)}
 			stderr, err := cmd.StderrPipe()
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -119,29 +118,10 @@ func TestRedact(t *testing.T) {
 // an error saying so, instead of waiting for ever. The parent context only
 // stops the test from hanging when that is broken.
 func TestOpenSilentServerGivesUp(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	addr := pgtest.SilentServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err = postgres.Open(ctx, "postgres://certcoach:s3cret-pw@"+ln.Addr().String()+"/x?sslmode=disable")
+	_, err := postgres.Open(ctx, "postgres://certcoach:s3cret-pw@"+addr+"/x?sslmode=disable")
 	if err == nil {
 		t.Fatal("opened a database on a server that never answers")
 	}
