@@ -14,23 +14,12 @@ import (
 // App Home's Messages tab).
 func TestForgetTypedWhereOffered(t *testing.T) {
 	e := newEnv(t)
-	n := 0
-	dm := func(text string) recorded {
-		t.Helper()
-		n++
-		inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
-			"text": text, "ts": fmt.Sprintf("1700000001.%06d", n)}
-		from := len(e.web.all())
-		if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvF%d", n), inner)); status != http.StatusOK {
-			t.Fatalf("%q: status %d", text, status)
-		}
-		return e.web.wait(t, from+1)[from]
-	}
+	dm := func(text string) recorded { t.Helper(); return e.dm(t, text) }
 	mentioned := func(text string) recorded {
 		t.Helper()
-		n++
+		e.n++
 		from := len(e.web.all())
-		if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvF%d", n), mention("<@"+botUser+"> "+text, fmt.Sprintf("1700000001.%06d", n)))); status != http.StatusOK {
+		if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvM%d", e.n), mention("<@"+botUser+"> "+text, fmt.Sprintf("1700000001.%06d", e.n)))); status != http.StatusOK {
 			t.Fatalf("%q: status %d", text, status)
 		}
 		return e.web.wait(t, from+1)[from]
@@ -76,18 +65,7 @@ func TestForgetTypedWhereOffered(t *testing.T) {
 // `/cert forget yes` with /cert; the typed confirmation still deletes.
 func TestBareYesAfterForgetPrompt(t *testing.T) {
 	e := newEnv(t)
-	n := 0
-	dm := func(text string) string {
-		t.Helper()
-		n++
-		inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
-			"text": text, "ts": fmt.Sprintf("1700000002.%06d", n)}
-		from := len(e.web.all())
-		if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvY%d", n), inner)); status != http.StatusOK {
-			t.Fatalf("%q: status %d", text, status)
-		}
-		return e.web.wait(t, from+1)[from].Form.Get("text")
-	}
+	dm := func(text string) string { t.Helper(); return e.dm(t, text).Form.Get("text") }
 	kept := func(where string) {
 		t.Helper()
 		if u := e.count("users"); u != 1 {
@@ -116,4 +94,18 @@ func TestBareYesAfterForgetPrompt(t *testing.T) {
 	if got := dm("forget yes"); !strings.Contains(got, "Done: all your certcoach data") {
 		t.Errorf("forget yes in a DM after a bare yes: %.300s", got)
 	}
+}
+
+// dm sends text as a DM event from testUser and returns the Web API call
+// that answered it.
+func (e *env) dm(t *testing.T, text string) recorded {
+	t.Helper()
+	e.n++
+	inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
+		"text": text, "ts": fmt.Sprintf("1700000001.%06d", e.n)}
+	from := len(e.web.all())
+	if status, _ := e.signed("application/json", eventBody(fmt.Sprintf("EvDM%d", e.n), inner)); status != http.StatusOK {
+		t.Fatalf("%q: status %d", text, status)
+	}
+	return e.web.wait(t, from+1)[from]
 }
