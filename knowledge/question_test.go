@@ -274,6 +274,7 @@ func TestVocabularyProblems(t *testing.T) {
 	}
 	kb.Vocab.Attributes = append(kb.Vocab.Attributes,
 		knowledge.VocabEntry{Key: "exam.no-such-key", Phrases: []string{"zzz"}},
+		knowledge.VocabEntry{Key: "exam.items", Near: "fee.exam", Phrases: []string{"zzz items"}},
 		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  ", "really pricey"}})
 	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq", "just ... for qqq"}})
 	kb.Terms[0].Objectives = []string{"cissp-2024:9.9", "cism-2022:4A2"}
@@ -295,7 +296,7 @@ func TestVocabularyProblems(t *testing.T) {
 		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`,
 		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`,
 		`compared_together "cost": "fee.nope" is no fact's key`, `phrase "really pricey" is only "pricey" once noise words are dropped`,
-		`details "vouchers": near "fee.voucher" is no fact's key`} {
+		`details "vouchers": near "fee.voucher" is no fact's key`, `attributes "exam.items": near is for details only`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

@@ -75,6 +75,9 @@ func (b *Base) validateVocab() []string {
 			if len(e.Phrases) == 0 {
 				add("%s: no phrases", where)
 			}
+			if e.Near != "" {
+				add("%s: near is for details only", where)
+			}
 			for _, ph := range e.Phrases {
 				claim(where, kind, e.Key, ph)
 			}
