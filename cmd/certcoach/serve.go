@@ -66,8 +66,13 @@ func (r *readiness) check(ctx context.Context) map[string]string {
 	return out
 }
 
-// shutdownGrace bounds how long in-flight work may take after SIGTERM.
-const shutdownGrace = 10 * time.Second
+// The graceful stop has two stages, each with a budget of its own
+// (docs/operations.md): a slow request that uses all of httpGrace still
+// leaves the background tasks the whole of backgroundGrace.
+const (
+	httpGrace       = 10 * time.Second // in-flight HTTP requests
+	backgroundGrace = 10 * time.Second // reminders, Socket Mode, gateway, pruning
+)
 
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("starting", "config", cfg.String())
@@ -214,22 +219,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	forceOnInterrupt(log)
 	log.Info("shutting down")
-	shCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shCtx); err != nil {
-		log.Warn("http shutdown", "err", err)
-	}
-	if metricsSrv != nil {
-		_ = metricsSrv.Shutdown(shCtx)
-	}
-	cancelRun()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-shCtx.Done():
-		log.Warn("background tasks did not stop in time")
-	}
+	stopServing(log, srv, metricsSrv, cancelRun, &wg, httpGrace, backgroundGrace)
 	for _, p := range platforms {
 		if p.close != nil {
 			if err := p.close(); err != nil {
@@ -241,12 +231,38 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
+// stopServing lets the HTTP servers finish their in-flight requests within
+// httpWait, then stops the background tasks (cancel) and waits for them
+// (wg) up to bgWait more, however much of httpWait the requests took.
+// metricsSrv may be nil.
+func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.CancelFunc, wg *sync.WaitGroup, httpWait, bgWait time.Duration) {
+	ctx, cancelHTTP := context.WithTimeout(context.Background(), httpWait)
+	defer cancelHTTP()
+	if err := srv.Shutdown(ctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(ctx)
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	t := time.NewTimer(bgWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		log.Warn("background tasks did not stop in time", "waited", bgWait.String())
+	}
+}
+
 // exitForced is the exit code of a stop forced by a second Ctrl-C: 130,
 // 128 plus SIGINT, as a shell reports a process an interrupt ended.
 const exitForced = 130
 
 // forceOnInterrupt makes a SIGINT during the graceful stop (a second
-// Ctrl-C) end the process at once, saying so: the stop can take up to 20 s.
+// Ctrl-C) end the process at once, saying so: the stop can take tens of
+// seconds, each of its stages having a budget of its own (docs/operations.md).
 // What is committed stays; SQLite recovers from its WAL at the next start,
 // as after a kill.
 func forceOnInterrupt(log *slog.Logger) {
