@@ -1,0 +1,82 @@
+package discord
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRepliesNameSlashForms: through /cert, a refused argument's usage
+// line gives the forms /cert takes (`/cert settings <key> <value>`, e.g.
+// `/cert settings key:retention value:0.9`), not typed words, which it
+// cannot take; in a server and in a DM alike, since both are /cert there.
+func TestRepliesNameSlashForms(t *testing.T) {
+	h := newHTTPEnv(t)
+	n := 0
+	run := func(w who, line string) *wireData {
+		t.Helper()
+		n++
+		code, body := h.post(t, mustJSON(command(fmt.Sprint(640000000000000000+n), w, line)), time.Now(), testKey)
+		var r wireResponse
+		if code != 200 || json.Unmarshal(body, &r) != nil || r.Data == nil {
+			t.Fatalf("%s: %d %s", line, code, truncate(string(body), 300))
+		}
+		return r.Data
+	}
+	check := func(what, got string, want []string) {
+		t.Helper()
+		for _, s := range want {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: want %q in:\n%s", what, s, truncate(got, 600))
+			}
+		}
+	}
+	for _, w := range []who{member, dmUser} {
+		for _, c := range []struct {
+			line string
+			want []string
+		}{
+			{`settings key=retention value="0.9 extra"`, []string{"Usage: `/cert settings <key> <value>`, e.g. `/cert settings key:retention value:0.9`."}},
+			{"plan cert=cissp date=2027-02-30", []string{"e.g. `/cert plan cert:cissp date:"}},
+		} {
+			got := run(w, c.line).allText()
+			check(w.guild+" "+c.line, got, c.want)
+			if strings.Contains(got, "`exam ") || strings.Contains(got, "`quiz ") || strings.Contains(got, "`settings ") {
+				t.Errorf("%s %s: a typed form in:\n%s", w.guild, c.line, truncate(got, 600))
+			}
+		}
+	}
+}
+
+// gatewayUsageForms: typed text mentioned in a server gets the usage line
+// /cert takes (a mention runs none of the asker's own commands); a DM reads
+// typed words, so its usage line stays the typed form.
+func gatewayUsageForms(t *testing.T, ev *env) {
+	m := ev.mention(t, "210000000000000800", "quiz cissp 7 5 9")
+	if got := m.allText(); !strings.Contains(got,
+		"Too many numbers. Usage: `/cert quiz [cert] [domain] [count] [action]`, e.g. `/cert quiz cert:cissp domain:7 count:5`.") {
+		t.Errorf("mention: %s", truncate(got, 400))
+	}
+	user := "600000000000000008"
+	say := func(id, content string) string {
+		t.Helper()
+		from := len(ev.fake.Calls())
+		ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "700000000000000008",
+			"author": map[string]any{"id": user, "username": "erin"}, "content": content})
+		c, _ := ev.fake.wait(from, func(c call) bool {
+			return c.Method == "POST" && c.Path == "/api/v9/channels/700000000000000008/messages"
+		})
+		var m wireData
+		c.JSON(t, &m)
+		return m.allText()
+	}
+	for i, c := range []struct{ line, want string }{
+		{"quiz cissp 7 5 9", "Too many numbers. Usage: `quiz [cism|cissp] [domain] [count 1-20]`, e.g. `quiz cissp 7 5`."},
+	} {
+		if got := say(fmt.Sprint(210000000000000810+i), c.line); !strings.Contains(got, c.want) || strings.Contains(got, "/cert") {
+			t.Errorf("DM %q: want %q in:\n%s", c.line, c.want, truncate(got, 400))
+		}
+	}
+}
