@@ -86,7 +86,7 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 	if len(words) > 1 {
 		if _, err := ParseZone(val); key != "timezone" || err != nil {
 			c, _ := e.lookup("settings")
-			return Reply{}, Errorf("Unknown argument %q. %s", truncate(words[1], 30), usageText(c.CommandInfo))
+			return Reply{}, Errorf("Unknown argument %q. %s", truncate(words[1], 30), e.usageText(req, c.CommandInfo))
 		}
 	} else {
 		val = words[0]

@@ -96,10 +96,10 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		return r, Errorf("%s%s", prefix, startOverHint(s))
 	}
 	if prefix != "" {
-		return r, Errorf("%s%s", prefix, where(s))
+		return r, Errorf("%s%s", prefix, e.whereAt(req, s))
 	}
 	if choice, ok := answerLetter(name); ok {
-		return e.typedAnswer(ctx, u, s, choice)
+		return e.typedAnswer(ctx, req, u, s, choice)
 	}
 	paused := s.State == storage.SessionPaused
 	switch name {
@@ -110,7 +110,7 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		return e.showQuestion(ctx, s, "Resuming your "+s.Kind+".")
 	case "next", "n":
 		if paused {
-			return r, Errorf("%s", where(s))
+			return r, Errorf("%s", e.whereAt(req, s))
 		}
 		return e.showQuestion(ctx, s, "")
 	case "pause":
@@ -135,17 +135,18 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		}
 		return r, Errorf("Questions can't be skipped: answer with a letter A-D (a miss just brings the card back sooner), or `stop` to end the %s.", s.Kind)
 	}
-	return r, Errorf("%s", where(s))
+	return r, Errorf("%s", e.whereAt(req, s))
 }
 
-// where says where the open session s is and what to type.
-func where(s storage.Session) string {
+// whereAt says where the open session s is and what to type, as the
+// asker can run it (say).
+func (e *Engine) whereAt(req Request, s storage.Session) string {
 	if s.State == storage.SessionPaused {
-		return fmt.Sprintf("Your exam is paused at question %d of %s: `exam resume` to continue.", s.Position+1, sessionLength(s))
+		return fmt.Sprintf("Your exam is paused at question %d of %s: `%s` to continue.", s.Position+1, sessionLength(s), e.say(req, "exam resume"))
 	}
-	show := "`" + s.Kind + "`"
+	show := "`" + e.say(req, s.Kind) + "`"
 	if s.Kind == examKind {
-		show = "`exam resume`"
+		show = "`" + e.say(req, "exam resume") + "`"
 	}
 	return fmt.Sprintf("Your %s is at question %d of %s: answer with a letter A-D, or %s shows it again.", s.Kind, s.Position+1, sessionLength(s), show)
 }
@@ -216,7 +217,7 @@ func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time
 // it has been shown: after a button answer the feedback's Next button
 // hides it, so the letter shows it instead of answering it unseen. (A
 // button names its question, so buttons need no such check.)
-func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Session, choice int) (Reply, error) {
+func (e *Engine) typedAnswer(ctx context.Context, req Request, u storage.User, s storage.Session, choice int) (Reply, error) {
 	if s.State == storage.SessionActive && s.Position < len(s.Questions) && s.Shown != s.Position {
 		how := "a button or a letter"
 		if u.Key.Platform == PlatformConsole {
@@ -233,7 +234,7 @@ func (e *Engine) typedAnswer(ctx context.Context, u storage.User, s storage.Sess
 			return Reply{}, Errorf("Answer with a letter A-%c: question %d has %d options.", 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
 		}
 	}
-	r, err := e.answer(ctx, u, s, s.Position, choice)
+	r, err := e.answer(ctx, req, u, s, s.Position, choice)
 	if err != nil || s.Kind == examKind {
 		return r, err // an exam's answer already shows the next question
 	}

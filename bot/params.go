@@ -118,7 +118,10 @@ func (e *Engine) parse(req Request) parsed {
 		p := parsed{name: name, cmd: c, known: ok, rest: rest, words: strings.Fields(rest)}
 		if ok && len(c.Subs) > 0 && len(p.words) > 0 {
 			var named bool
-			p.sub, named, p.err = textSub(c.CommandInfo, p.words[0])
+			var ok bool
+			if p.sub, named, ok = textSub(c.CommandInfo, p.words[0]); !ok {
+				p.err = e.unknownSub(req, c.CommandInfo, p.words[0])
+			}
 			if named {
 				p.words = p.words[1:]
 			}
@@ -145,7 +148,7 @@ func (e *Engine) parse(req Request) parsed {
 			}
 		}
 		if p.sub == nil {
-			p.err = unknownSub(c.CommandInfo, words[1])
+			p.err = e.unknownSub(req, c.CommandInfo, words[1])
 			return p
 		}
 		params = p.sub.Params
@@ -157,7 +160,7 @@ func (e *Engine) parse(req Request) parsed {
 		if v == "" {
 			continue
 		}
-		v, err := checkParam(c.Name, prm, v)
+		v, err := e.checkAs(req, c.Name, prm, v)
 		if err != nil && p.err == nil {
 			p.err = err
 		}
@@ -187,28 +190,30 @@ func (e *Engine) parse(req Request) parsed {
 
 // textSub is the sub-command typed text runs, from its first word: the
 // sub-command of that name or alias (named), else the implied one, unless
-// the word is a plain word (then it was meant as a sub-command's name).
-func textSub(info CommandInfo, first string) (sub *Sub, named bool, err error) {
+// the word is a plain word (then it was meant as a sub-command's name);
+// ok is false for none.
+func textSub(info CommandInfo, first string) (sub *Sub, named, ok bool) {
 	w := strings.ToLower(first)
 	var implied *Sub
 	for i := range info.Subs {
 		s := &info.Subs[i]
 		if s.Name == w || slices.Contains(s.Aliases, w) {
-			return s, true, nil
+			return s, true, true
 		}
 		if s.Implied {
 			implied = s
 		}
 	}
 	if implied == nil || isPlainWord(w) {
-		return nil, false, unknownSub(info, first)
+		return nil, false, false
 	}
-	return implied, false, nil
+	return implied, false, true
 }
 
-// unknownSub is the one line for a sub-command a command does not have.
-func unknownSub(info CommandInfo, w string) error {
-	return Errorf("Unknown sub-command %q. Usage: `%s`.", truncate(w, 20), info.Usage)
+// unknownSub is the one line for a sub-command a command does not have,
+// with its usage as the asker can run it (usageText's forms).
+func (e *Engine) unknownSub(req Request, info CommandInfo, w string) error {
+	return Errorf("Unknown sub-command %q. Usage: `%s`.", truncate(w, 20), usageFor(req, info))
 }
 
 // isPlainWord reports whether w is letters only.

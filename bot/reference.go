@@ -55,7 +55,7 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 			}
 			if len(raw) > extra {
 				h, _ := e.lookup("help")
-				return Reply{Kind: "help"}, unknownArg(h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
+				return Reply{Kind: "help"}, e.unknownArg(req, h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
 			}
 			r := scopedHelp(c.CommandInfo, userKey(req.Actor))
 			if c.Name == "compare" {
@@ -163,6 +163,16 @@ func usageOn(c CommandInfo, platform string) string {
 	return strings.Join(forms, " | ")
 }
 
+// usageFor is a command's usage as a reply to req names it: where only
+// /cert runs the asker's commands (slashForms), each form usageOn gives for
+// Discord, as /cert takes it; elsewhere the typed usage.
+func usageFor(req Request, c CommandInfo) string {
+	if !slashForms(req) {
+		return c.Usage
+	}
+	return "/cert " + strings.ReplaceAll(usageOn(c, PlatformDiscord), " | ", " | /cert ")
+}
+
 // subForm is a sub-command with its options.
 func subForm(cmd string, s Sub) string {
 	return optionForm(cmd+" "+s.Name, s.Params)
@@ -184,8 +194,9 @@ func optionForm(name string, ps []Param) string {
 
 // optionExamples are c's parameters' examples as Discord's /cert takes
 // them, each argument an option (`quiz cissp 7 5`: `/cert quiz cert:cissp
-// domain:7 count:5`), read as typed text is; one that does not read, or
-// repeats another, is left out. A command with sub-commands has none.
+// domain:7 count:5`), read as typed text is; one that does not read, names
+// no argument, or repeats another, is left out. A command with
+// sub-commands has none.
 func (e *Engine) optionExamples(c CommandInfo) []string {
 	if len(c.Subs) > 0 {
 		return nil
@@ -196,21 +207,68 @@ func (e *Engine) optionExamples(c CommandInfo) []string {
 		if len(words) < 2 || words[0] != c.Name {
 			continue
 		}
-		named, err := e.typeText(context.Background(), Request{}, c, words[1:])
-		if err != nil || len(named) == 0 {
-			continue
-		}
-		form := "/cert " + c.Name
-		for _, q := range c.Params {
-			if v := named[q.Name]; v != "" {
-				form += " " + q.Name + ":" + v
-			}
-		}
-		if !slices.Contains(out, form) {
+		form, ok := e.slashText(c, words[1:])
+		if ok && form != "/cert "+c.Name && !slices.Contains(out, form) {
 			out = append(out, form)
 		}
 	}
 	return out
+}
+
+// slashText is command c with the typed arguments words as Discord's
+// /cert takes it: the sub-command named, each argument an option
+// (`exam pause`: `/cert exam action:pause`); ok is false when the words
+// do not read as c's arguments, or name none of its sub-commands.
+func (e *Engine) slashText(c CommandInfo, words []string) (string, bool) {
+	info := typedInfo(c, nil)
+	if len(c.Subs) > 0 {
+		if len(words) == 0 {
+			return "", false
+		}
+		sub, named, ok := textSub(c, words[0])
+		if !ok {
+			return "", false
+		}
+		if named {
+			words = words[1:]
+		}
+		info = typedInfo(c, sub)
+	}
+	named, err := e.typeText(context.Background(), Request{}, info, words)
+	if err != nil {
+		return "", false
+	}
+	form := "/cert " + info.Name
+	for _, q := range info.Params {
+		if v := named[q.Name]; v != "" {
+			form += " " + q.Name + ":" + v
+		}
+	}
+	return form, true
+}
+
+// slashForms reports whether the asker is where only Discord's /cert
+// reaches the bot with their own commands, so a reply names its forms:
+// anywhere on Discord but a DM's messages, which take typed words (see
+// confirmForm). Slack and the console take the typed forms.
+func slashForms(req Request) bool {
+	return req.Actor.Platform == PlatformDiscord && !(req.Conversational && req.Actor.DM)
+}
+
+// say is the typed command text (`exam pause`, `quiz cissp 7 5`) as the
+// asker can run it where they are: the /cert form on Discord outside a
+// DM's messages, else the text itself (also when it reads as no command).
+func (e *Engine) say(req Request, text string) string {
+	if !slashForms(req) {
+		return text
+	}
+	name, rest := ParseCommand(text)
+	if c, ok := e.lookup(name); ok {
+		if form, ok := e.slashText(c.CommandInfo, strings.Fields(rest)); ok {
+			return form
+		}
+	}
+	return text
 }
 
 // today is the calendar day used to pick outlines when no exam date is set.

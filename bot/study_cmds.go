@@ -240,7 +240,7 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, err
 	}
 	if named["action"] == "resume" && !hasOpen {
-		return Reply{}, Errorf("No quiz is open to resume: `quiz` starts one, e.g. `quiz cissp 7 5`.")
+		return Reply{}, Errorf("No quiz is open to resume: `%s` starts one, e.g. `%s`.", e.say(req, "quiz"), e.say(req, "quiz cissp 7 5"))
 	}
 	if hasOpen && (len(named) == 0 || named["action"] == "resume") {
 		return e.showQuestion(ctx, open, "Resuming your quiz.")
@@ -250,14 +250,15 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		cert = e.defaultCert(ctx, u)
 		// Say which exam was picked and how to pick the other.
 		other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
-		note = fmt.Sprintf("A %s quiz: `quiz %s` for %s.", strings.ToUpper(cert), other, strings.ToUpper(other))
+		note = fmt.Sprintf("A %s quiz: `%s` for %s.", strings.ToUpper(cert), e.say(req, "quiz "+other), strings.ToUpper(other))
 	}
 	outline := e.outlineFor(ctx, req, cert)
 	spec := quizSpec{cert: cert, count: 5}
 	if d := named["domain"]; d != "" && d != "0" {
 		dom := e.findDomain(outline, d)
 		if dom == nil {
-			return Reply{}, Errorf("%s has no domain %q. Usage: `quiz [cism|cissp] [domain] [count 1-20]`; see `domains %s`.", strings.ToUpper(cert), truncate(d, 30), cert)
+			c, _ := e.lookup("quiz")
+			return Reply{}, Errorf("%s has no domain %q. Usage: `%s`; see `%s`.", strings.ToUpper(cert), truncate(d, 30), usageFor(req, c.CommandInfo), e.say(req, "domains "+cert))
 		}
 		spec.domain = dom.N
 		if objectiveRe.MatchString(strings.ToLower(d)) {
@@ -268,11 +269,11 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		spec.count, _ = strconv.Atoi(c) // a whole number: checked by the engine's parse
 		if spec.count > 20 && named["domain"] == "" {
 			// A lone number is a domain when the exam has it, else the count.
-			return Reply{}, Errorf("%s is neither a %s domain (1-%d) nor a number of questions (1-20): `quiz %s 2 5` is 5 questions on domain 2.", c, strings.ToUpper(cert), len(outline.Domains), cert)
+			return Reply{}, Errorf("%s is neither a %s domain (1-%d) nor a number of questions (1-20): `%s` is 5 questions on domain 2.", c, strings.ToUpper(cert), len(outline.Domains), e.say(req, "quiz "+cert+" 2 5"))
 		}
 	}
 	if spec.count < 1 || spec.count > 20 {
-		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `exam %s`.", spec.count, cert)
+		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `%s`.", spec.count, e.say(req, "exam "+cert))
 	}
 	if hasOpen {
 		// The new quiz ends the open one (CreateSession stops it): say
@@ -287,7 +288,7 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	return e.startQuiz(ctx, u, outline, spec, strings.TrimSpace(note+" "+clock))
+	return e.startQuiz(ctx, req, u, outline, spec, strings.TrimSpace(note+" "+clock))
 }
 
 // stoppedNote is one line on the open quiz s that a new one replaces.
@@ -309,7 +310,7 @@ func (e *Engine) stoppedNote(ctx context.Context, s storage.Session) (string, er
 	return fmt.Sprintf("Your open %s quiz is stopped at question %d of %d (%s).", strings.ToUpper(s.Cert), s.Position+1, len(s.Questions), score), nil
 }
 
-func (e *Engine) startQuiz(ctx context.Context, u storage.User, outline *knowledge.Outline, spec quizSpec, note string) (Reply, error) {
+func (e *Engine) startQuiz(ctx context.Context, req Request, u storage.User, outline *knowledge.Outline, spec quizSpec, note string) (Reply, error) {
 	cert := spec.cert
 	var ids []string
 	var err error
@@ -322,7 +323,8 @@ func (e *Engine) startQuiz(ctx context.Context, u storage.User, outline *knowled
 		return Reply{}, err
 	}
 	if len(ids) == 0 && spec.objective != "" {
-		return Reply{}, Errorf("No %s questions on objective %s yet: `quiz %s %d` drills the whole domain; `domain %s %d` lists its objectives.", strings.ToUpper(cert), spec.objective, cert, spec.domain, cert, spec.domain)
+		return Reply{}, Errorf("No %s questions on objective %s yet: `%s` drills the whole domain; `%s` lists its objectives.", strings.ToUpper(cert), spec.objective,
+			e.say(req, fmt.Sprintf("quiz %s %d", cert, spec.domain)), e.say(req, fmt.Sprintf("domain %s %d", cert, spec.domain)))
 	}
 	if len(ids) == 0 {
 		return Reply{}, Errorf("No questions available for that choice yet.")
@@ -427,7 +429,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		return Reply{}, err
 	}
 	if s.UserID != u.ID {
-		return Reply{}, Errorf("That quiz belongs to someone else: start your own with `quiz`.")
+		return Reply{}, Errorf("That quiz belongs to someone else: start your own with `%s`.", e.say(req, "quiz"))
 	}
 	num := func(i int) (int, error) {
 		if len(parts) <= i {
@@ -449,7 +451,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		if err != nil || choice > 3 {
 			return Reply{}, Errorf("That button is not valid any more.")
 		}
-		return e.answer(ctx, u, s, pos, choice)
+		return e.answer(ctx, req, u, s, pos, choice)
 	case "next":
 		pos, err := num(2)
 		if err != nil {
@@ -457,7 +459,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		}
 		switch {
 		case s.State == storage.SessionPaused:
-			return Reply{}, Errorf("This exam is paused: `exam resume` to continue.")
+			return Reply{}, Errorf("This exam is paused: `%s` to continue.", e.say(req, "exam resume"))
 		case s.State != storage.SessionActive: // stopped, or ended by a new one
 			return Reply{}, Errorf("That session has already ended.")
 		case pos != s.Position:
@@ -493,7 +495,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		if err != nil {
 			return Reply{}, err
 		}
-		return e.summary(ctx, u, s, "Stopped.")
+		return e.summary(ctx, req, u, s, "Stopped.")
 	case "pause":
 		ok, err := e.store.SetSessionState(ctx, s.ID, storage.SessionActive, storage.SessionPaused, e.clock.Now())
 		if err != nil {
@@ -503,7 +505,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			return Reply{}, Errorf("That exam is not running.")
 		}
 		return Reply{Kind: "exam", Private: true, Replace: true, Title: "Exam paused",
-			Body: "The clock is stopped. Resume any time with `exam resume`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
+			Body: "The clock is stopped. Resume any time with `" + e.say(req, "exam resume") + "`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
 	case "resume":
 		return e.resumeExam(ctx, s)
 	case "again":
@@ -513,7 +515,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		if s.State != storage.SessionActive && s.State != storage.SessionPaused {
 			return Reply{}, Errorf("That session has already ended.")
 		}
-		return Reply{Kind: s.Kind, Private: true, Replace: true, Body: "Nothing changed. " + where(s)}, nil
+		return Reply{Kind: s.Kind, Private: true, Replace: true, Body: "Nothing changed. " + e.whereAt(req, s)}, nil
 	}
 	return Reply{}, Errorf("That button is not valid any more.")
 }
@@ -567,9 +569,9 @@ func (e *Engine) when(u storage.User, t time.Time) string {
 	return fmt.Sprintf("in %s (%s)", Plural(int(math.Round(d.Hours()/24)), "day"), t.In(study.Location(u)).Format("Mon 2 Jan"))
 }
 
-func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, pos, choice int) (Reply, error) {
+func (e *Engine) answer(ctx context.Context, req Request, u storage.User, s storage.Session, pos, choice int) (Reply, error) {
 	if s.State == storage.SessionPaused {
-		return Reply{}, Errorf("This exam is paused: `exam resume` to continue.")
+		return Reply{}, Errorf("This exam is paused: `%s` to continue.", e.say(req, "exam resume"))
 	}
 	if s.State != storage.SessionActive {
 		if _, err := e.store.AnswerByKey(ctx, u.ID, attemptKey(s.ID, pos)); err == nil {
@@ -586,7 +588,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 			return Reply{}, err
 		}
 		s, _ = e.store.Session(ctx, s.ID)
-		return e.summary(ctx, u, s, "Time is up: answers after the limit do not count.")
+		return e.summary(ctx, req, u, s, "Time is up: answers after the limit do not count.")
 	}
 	q, ok := e.kb.Question(s.Questions[pos])
 	if !ok {
@@ -614,7 +616,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 				return Reply{}, err
 			}
 			s, _ = e.store.Session(ctx, s.ID)
-			return e.summary(ctx, u, s, why)
+			return e.summary(ctx, req, u, s, why)
 		}
 		return e.showQuestion(ctx, s, "")
 	}
@@ -640,7 +642,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 		if err != nil {
 			return Reply{}, err
 		}
-		sum, err := e.summary(ctx, u, s, "")
+		sum, err := e.summary(ctx, req, u, s, "")
 		if err != nil {
 			return Reply{}, err
 		}
@@ -660,7 +662,7 @@ func (e *Engine) answer(ctx context.Context, u storage.User, s storage.Session, 
 }
 
 // summary renders the end of a session: score, per-domain breakdown, time.
-func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session, note string) (Reply, error) {
+func (e *Engine) summary(ctx context.Context, req Request, u storage.User, s storage.Session, note string) (Reply, error) {
 	answers, err := e.store.SessionAnswers(ctx, s.ID)
 	if err != nil {
 		return Reply{}, err
@@ -718,7 +720,7 @@ func (e *Engine) summary(ctx context.Context, u storage.User, s storage.Session,
 		title = "Review results"
 	}
 	r := Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true,
-		Footer: "Next: `review` for due cards, `progress` for your standing."}
+		Footer: fmt.Sprintf("Next: `%s` for due cards, `%s` for your standing.", e.say(req, "review"), e.say(req, "progress"))}
 	if s.Kind == quizKind {
 		// Another of the same: a button in a chat; the console has only
 		// keys, so it is told the command.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -51,7 +52,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		w := strings.ToLower(raw)
 		if p := restParam(info, named); p != nil {
 			// Free text once the arguments before it are given: the rest, as typed.
-			v, err := checkParam(info.Name, *p, strings.Join(words[i:], " "))
+			v, err := e.checkAs(req, info.Name, *p, strings.Join(words[i:], " "))
 			if err != nil {
 				return nil, err
 			}
@@ -70,14 +71,14 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			if len(names) == 0 && len(numbers) == 0 && p.Required && find(KindDate) == nil {
 				// A reference command names its exam first (`domains cisa`):
 				// the word can only be meant as the exam.
-				return nil, unknownExam(raw, p.Example)
+				return nil, unknownExam(raw, e.say(req, p.Example))
 			}
 			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
-				return nil, unknownExam(raw, p.Example)
+				return nil, unknownExam(raw, e.say(req, p.Example))
 			}
 		}
 		if p := find(KindVersion); p != nil && (isYear(w) || find(KindDomain) == nil) {
-			v, err := checkParam(info.Name, *p, w)
+			v, err := e.checkAs(req, info.Name, *p, w)
 			if err != nil {
 				return nil, err
 			}
@@ -129,7 +130,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	dom, count := find(KindDomain), find(KindCount)
 	if len(names) > 0 {
 		if dom == nil {
-			return nil, unknownArg(info, named, names[0])
+			return nil, e.unknownArg(req, info, named, names[0])
 		}
 		named[dom.Name] = strings.Join(names, " ")
 		dom = nil
@@ -144,7 +145,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		}
 		named[dom.Name], named[count.Name] = numbers[0], numbers[1]
 	case len(numbers) > 1:
-		return nil, Errorf("Too many numbers. %s", usageText(info))
+		return nil, Errorf("Too many numbers. %s", e.usageText(req, info))
 	case dom != nil && count != nil:
 		// One number: the domain if the exam has it, else the count.
 		cert := e.certOrDefault(ctx, req, named)
@@ -159,7 +160,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 	case dom != nil:
 		named[dom.Name] = numbers[0]
 	default:
-		return nil, unknownArg(info, named, numbers[0])
+		return nil, e.unknownArg(req, info, named, numbers[0])
 	}
 	return named, nil
 }
@@ -181,19 +182,31 @@ func restParam(info CommandInfo, named map[string]string) *Param {
 }
 
 // unknownArg is the one line for a word that fits no parameter: the
-// parameter still missing says what it must be, else the usage.
-func unknownArg(info CommandInfo, named map[string]string, w string) error {
+// parameter still missing says what it must be, else the usage; both in
+// the forms the asker can run (say).
+func (e *Engine) unknownArg(req Request, info CommandInfo, named map[string]string, w string) error {
 	for _, p := range info.Params {
 		if _, done := named[p.Name]; done {
 			continue
 		}
 		if p.Kind == KindDate || p.Kind == KindTime || p.Kind == KindZone {
-			if _, err := checkParam(info.Name, p, w); err != nil {
+			if _, err := e.checkAs(req, info.Name, p, w); err != nil {
 				return err
 			}
 		}
 	}
-	return Errorf("Unknown argument %q. %s", truncate(w, 30), usageText(info))
+	return Errorf("Unknown argument %q. %s", truncate(w, 30), e.usageText(req, info))
+}
+
+// checkAs is checkParam with the example of its refusal as the asker can
+// run it (say): on Discord outside a DM's messages, the /cert form.
+func (e *Engine) checkAs(req Request, cmd string, p Param, v string) (string, error) {
+	out, err := checkParam(cmd, p, v)
+	if err != nil && slashForms(req) {
+		p.Example = e.say(req, cmp.Or(p.Example, cmd))
+		_, err = checkParam(cmd, p, v)
+	}
+	return out, err
 }
 
 // certOrDefault is the exam given, else the one the user most likely means:
@@ -209,12 +222,22 @@ func (e *Engine) certOrDefault(ctx context.Context, req Request, named map[strin
 }
 
 // usageText is "Usage: `...`, e.g. `...`.", without an example that would
-// repeat the usage (a sub-command without arguments).
-func usageText(info CommandInfo) string {
-	if ex := example(info); ex != info.Usage {
-		return fmt.Sprintf("Usage: `%s`, e.g. `%s`.", info.Usage, ex)
+// repeat the usage (a sub-command without arguments). Where only /cert
+// runs the asker's commands (slashForms) both are its forms (usageOn,
+// say), and a typed example that has none is left out.
+func (e *Engine) usageText(req Request, info CommandInfo) string {
+	usage, ex := usageFor(req, info), example(info)
+	if slashForms(req) {
+		if form := e.say(req, ex); form != ex {
+			ex = form
+		} else {
+			ex = usage
+		}
 	}
-	return fmt.Sprintf("Usage: `%s`.", info.Usage)
+	if ex != usage {
+		return fmt.Sprintf("Usage: `%s`, e.g. `%s`.", usage, ex)
+	}
+	return fmt.Sprintf("Usage: `%s`.", usage)
 }
 
 // example is a command's first parameter example, else its usage.

@@ -68,6 +68,7 @@ func TestGateway(t *testing.T) {
 		{"MentionRunsNoOwnCommand", gatewayMentionRunsNoOwnCommand},
 		{"CommandWordQuestion", gatewayCommandWordQuestion},
 		{"DMTypedForms", gatewayDMTypedForms},
+		{"UsageForms", gatewayUsageForms},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
 	}
