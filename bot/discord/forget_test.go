@@ -62,14 +62,7 @@ func gatewayDMTypedForms(t *testing.T, ev *env) {
 	key := storage.UserKey{Platform: bot.PlatformDiscord, Workspace: "dm:" + user, User: user}
 	say := func(id, content string) *wireData {
 		t.Helper()
-		from := len(ev.fake.Calls())
-		ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "700000000000000007",
-			"author": map[string]any{"id": user, "username": "dana"}, "content": content})
-		c, _ := ev.fake.wait(from, func(c call) bool {
-			return c.Method == "POST" && c.Path == "/api/v9/channels/700000000000000007/messages"
-		})
-		var m wireData
-		c.JSON(t, &m)
+		m := ev.dm(t, "700000000000000007", user, "dana", id, content)
 		return &m
 	}
 	say("210000000000000700", "quiz cissp 1 1")

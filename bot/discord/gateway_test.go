@@ -463,6 +463,21 @@ func (ev *env) mention(t *testing.T, id, content string) wireData {
 	return m
 }
 
+// dm posts content as a DM from user (name: username) in channel and
+// returns the reply the bot posted there.
+func (ev *env) dm(t *testing.T, channel, user, name, id, content string) wireData {
+	t.Helper()
+	from := len(ev.fake.Calls())
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": channel,
+		"author": map[string]any{"id": user, "username": name}, "content": content})
+	call, _ := ev.fake.wait(from, func(c call) bool {
+		return c.Method == "POST" && c.Path == "/api/v9/channels/"+channel+"/messages"
+	})
+	var m wireData
+	call.JSON(t, &m)
+	return m
+}
+
 // gatewayCommandWordQuestion: a mention that starts with a command's name
 // but is answered as a question is posted in the channel exactly as the
 // same words asked with ask are, under its note naming the command: the

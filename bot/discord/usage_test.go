@@ -91,14 +91,7 @@ func gatewayUsageForms(t *testing.T, ev *env) {
 	user := "600000000000000008"
 	say := func(id, content string) string {
 		t.Helper()
-		from := len(ev.fake.Calls())
-		ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "700000000000000008",
-			"author": map[string]any{"id": user, "username": "erin"}, "content": content})
-		c, _ := ev.fake.wait(from, func(c call) bool {
-			return c.Method == "POST" && c.Path == "/api/v9/channels/700000000000000008/messages"
-		})
-		var m wireData
-		c.JSON(t, &m)
+		m := ev.dm(t, "700000000000000008", user, "erin", id, content)
 		return m.allText()
 	}
 	for i, c := range []struct{ line, want string }{
