@@ -719,17 +719,18 @@ func (e *Engine) summary(ctx context.Context, req Request, u storage.User, s sto
 	case reviewKind:
 		title = "Review results"
 	}
-	r := Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true,
-		Footer: fmt.Sprintf("Next: `%s` for due cards, `%s` for your standing.", e.say(req, "review"), e.say(req, "progress"))}
+	next := fmt.Sprintf("`%s` for due cards, `%s` for your standing.", e.say(req, "review"), e.say(req, "progress"))
+	r := Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true}
 	if s.Kind == quizKind {
 		// Another of the same: a button in a chat; the console has only
 		// keys, so it is told the command.
 		if u.Key.Platform == PlatformConsole {
-			r.Footer = "Next: `" + againCommand(s) + "` for another quiz like this one, `review` for due cards, `progress` for your standing."
+			next = "`" + againCommand(s) + "` for another quiz like this one, " + next
 		} else {
 			r.Buttons = []Button{{ID: "quiz:again:" + s.ID, Label: "Another quiz", Style: StylePrimary}}
 		}
 	}
+	r.Footer = "Next: " + next
 	return r, nil
 }
 
