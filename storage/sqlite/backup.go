@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/certcoach/certcoach/storage/internal/sqlstore"
 )
@@ -32,12 +31,9 @@ type BackupSource struct {
 // user, and the bot could no longer open its own database, so it is
 // refused instead.
 func OpenForBackup(ctx context.Context, dsn string) (*BackupSource, error) {
-	path := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	if path == "" {
-		return nil, errors.New("open database: empty path")
+	path, err := filePath(dsn)
+	if err != nil {
+		return nil, err
 	}
 	conn := buildDSN(path)
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {

@@ -48,12 +48,9 @@ var dialect = sqlstore.Dialect{
 // Open opens (creating if needed) the SQLite database at dsn, a file path or a
 // "file:" URI, applies pending migrations and checks the connection settings.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	path := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	if path == "" {
-		return nil, errors.New("open database: empty path")
+	path, err := filePath(dsn)
+	if err != nil {
+		return nil, err
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -98,6 +95,18 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return fail("", err)
 	}
 	return &Store{Store: s, path: path}, nil
+}
+
+// filePath is the file a dsn (a path or a "file:" URI) names.
+func filePath(dsn string) (string, error) {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return "", errors.New("open database: empty path")
+	}
+	return path, nil
 }
 
 func buildDSN(path string) string {
