@@ -1750,7 +1750,9 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// and a topic named, the topic's comparison answers, unless where
 		// the topic sits is asked ("where does the bia fall in each exam").
 		return AskCompare
-	case intents["study-time"] && (!intents["domain-weights"] || c.beats("study-time", "domain-weights")):
+	case intents["study-time"] && (!intents["domain-weights"] || c.beats("study-time", "domain-weights")) && (len(c.attrs) == 0 || strongest(c.attrs).content <= c.intentCue["study-time"].content+1):
+		// A fact cue that says more is what is asked: "provisional pass
+		// on screen, how long till the official email" asks the results.
 		return AskStudyTime
 	case q.DomainN > 0 && len(q.Terms) > 0 && c.outweighs("define"):
 		// "reference monitor concept for cissp domain 3, can someone explain"

@@ -118,6 +118,9 @@ func TestAnalyze(t *testing.T) {
 		{"what are the cism domains", []string{"cism"}, knowledge.AskDomainList, ""},
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
+		// A fact cue that says much more than a study-time phrase is what is asked.
+		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
+		{"is the cissp scored on a scale like the gre or does 700 just mean i got 70 percent of the questions right?", []string{"cissp"}, knowledge.AskFact, "exam.passing"},
 		{"zebra migration patterns", nil, knowledge.AskSearch, ""},
 		// A certification certcoach does not cover, named in the context:
 		// order words after it compare nothing of CISM and CISSP.
