@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certcoach/certcoach/internal/tokenbox"
 
@@ -25,6 +26,9 @@ type Config struct {
 	MetricsAddr string
 	KBDir       string
 	LogLevel    string
+	// ShutdownTimeout is the whole graceful stop's budget, a Go duration
+	// (CERTCOACH_SHUTDOWN_TIMEOUT; see shutdownTimeout).
+	ShutdownTimeout string
 
 	SlackBotToken      string
 	SlackSigningSecret string
@@ -70,6 +74,7 @@ func loadConfig() Config {
 		MetricsAddr:           get("CERTCOACH_METRICS_ADDR", ""),
 		KBDir:                 get("CERTCOACH_KB_DIR", ""),
 		LogLevel:              get("CERTCOACH_LOG_LEVEL", "info"),
+		ShutdownTimeout:       get("CERTCOACH_SHUTDOWN_TIMEOUT", defaultShutdownTimeout),
 		SlackBotToken:         get("SLACK_BOT_TOKEN", ""),
 		SlackSigningSecret:    get("SLACK_SIGNING_SECRET", ""),
 		SlackAppToken:         get("SLACK_APP_TOKEN", ""),
@@ -160,6 +165,12 @@ func (c Config) serveProblem() error {
 			return fmt.Errorf("%s=%q: want host:port with a port 0-65535, e.g. :8080 or 127.0.0.1:8080", a.name, a.value)
 		}
 	}
+	if c.MetricsAddr != "" && sharesPort(c.Addr, c.MetricsAddr) {
+		return fmt.Errorf("CERTCOACH_METRICS_ADDR=%q and CERTCOACH_ADDR=%q take the same port: give metrics a port of its own, or unset CERTCOACH_METRICS_ADDR to serve /metrics on the main listener", c.MetricsAddr, c.Addr)
+	}
+	if _, err := c.shutdownTimeout(); err != nil {
+		return err
+	}
 	if _, err := newLimiter(c, nil); err != nil {
 		return err
 	}
@@ -172,6 +183,49 @@ func (c Config) serveProblem() error {
 		}
 	}
 	return nil
+}
+
+// defaultShutdownTimeout leaves room, under Kubernetes' default
+// terminationGracePeriodSeconds of 30, for the exit itself.
+const defaultShutdownTimeout = "25s"
+
+// The bounds of CERTCOACH_SHUTDOWN_TIMEOUT: a reminder send is bounded by a
+// fifth of it (stopBudget.sendTimeout), which below 10 s would be too short
+// for an ordinary send, and above 10 min longer than any send needs.
+const (
+	minShutdownTimeout = 10 * time.Second
+	maxShutdownTimeout = 10 * time.Minute
+)
+
+// shutdownTimeout is CERTCOACH_SHUTDOWN_TIMEOUT, the budget of the whole
+// graceful stop of serve.
+func (c Config) shutdownTimeout() (time.Duration, error) {
+	d, err := time.ParseDuration(c.ShutdownTimeout)
+	if err != nil || d < minShutdownTimeout || d > maxShutdownTimeout {
+		return 0, fmt.Errorf("CERTCOACH_SHUTDOWN_TIMEOUT=%q: want a duration from %s to %s with its unit, e.g. %s (keep it under the orchestrator's grace period)",
+			c.ShutdownTimeout, minShutdownTimeout, maxShutdownTimeout, defaultShutdownTimeout)
+	}
+	return d, nil
+}
+
+// sharesPort reports whether two listen addresses would take the same
+// port: the same number (not 0, for which the kernel picks a free port
+// each time) on the same host, or on one that is every interface ("",
+// 0.0.0.0, ::) and so includes the other. Two names for one interface
+// (localhost, 127.0.0.1) are left to the listen to refuse.
+func sharesPort(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	na, errA := net.LookupPort("tcp", pa)
+	nb, errB := net.LookupPort("tcp", pb)
+	if errA != nil || errB != nil || na == 0 || na != nb {
+		return false
+	}
+	every := func(h string) bool { ip := net.ParseIP(h); return h == "" || ip != nil && ip.IsUnspecified() }
+	return strings.EqualFold(ha, hb) || every(ha) || every(hb)
 }
 
 // discordIDsProblem refuses a Discord application or guild ID that is not

@@ -40,6 +40,7 @@ type deps struct {
 	// declare for what only they can see (SignatureFailure, RateLimitWait,
 	// ReminderSent, ReminderFailed).
 	metrics *metrics.Metrics
+	stop    stopBudget
 }
 
 // readiness collects named checks for /readyz.
@@ -66,13 +67,30 @@ func (r *readiness) check(ctx context.Context) map[string]string {
 	return out
 }
 
-// The graceful stop has two stages, each with a budget of its own
-// (docs/operations.md): a slow request that uses all of httpGrace still
-// leaves the background tasks the whole of backgroundGrace.
-const (
-	httpGrace       = 10 * time.Second // in-flight HTTP requests
-	backgroundGrace = 10 * time.Second // reminders, Socket Mode, gateway, pruning
-)
+// stopBudget shares the one overall budget of a graceful stop
+// (CERTCOACH_SHUTDOWN_TIMEOUT, docs/operations.md) between its stages. Each
+// stage ends at a fixed share of the budget counted from the signal, so
+// what one stage leaves unused passes to the next, and the whole stop ends
+// inside the budget (the process exits at total whatever is left).
+type stopBudget struct {
+	// drain: in-flight requests finish and the background tasks wind down,
+	// side by side (a reminder send in progress finishes and is recorded).
+	drain time.Duration
+	// adapters: the adapters' own jobs (follow-ups, deferred replies).
+	adapters time.Duration
+	// metrics: a scrape in progress when the metrics listener closes.
+	metrics time.Duration
+	// total: the rest, to the end of the budget, closes the database.
+	total time.Duration
+}
+
+func newStopBudget(total time.Duration) stopBudget {
+	return stopBudget{drain: total * 3 / 5, adapters: total * 4 / 5, metrics: time.Second, total: total}
+}
+
+// sendTimeout bounds one reminder send: a send begun just before the signal
+// ends, and its outcome is recorded, well inside the drain stage.
+func (b stopBudget) sendTimeout() time.Duration { return b.total / 5 }
 
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("starting", "config", cfg.String())
@@ -82,6 +100,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		// request; doubling it costs a few MB of RSS for less CPU
 		// (docs/performance.md).
 		debug.SetGCPercent(200)
+	}
+	total, err := cfg.shutdownTimeout()
+	if err != nil {
+		return err // refused before the start, too
 	}
 	m := metrics.New()
 	lim, err := newLimiter(cfg, m.Limited)
@@ -93,10 +115,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	a.store.OnError(m.DBError)
+	var overBudget *time.Timer // set at the signal
 	defer func() {
 		// Last: after the HTTP server, adapters and reminders have stopped
 		// writing. Close checkpoints the WAL into the main file.
-		if err := a.Close(); err != nil {
+		err := a.Close()
+		if overBudget != nil {
+			overBudget.Stop()
+		}
+		if err != nil {
 			m.DBError("close")
 			log.Error("close database", "err", err)
 			return
@@ -106,7 +133,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	go func() { _ = a.kb.WarmSearch(ctx) }()
 
 	rd := &readiness{checks: map[string]func(context.Context) error{"database": pingCounted(m, a.store.Ping)}}
-	d := deps{cfg: cfg, app: a, log: log, ready: rd, metrics: m}
+	d := deps{cfg: cfg, app: a, log: log, ready: rd, metrics: m, stop: newStopBudget(total)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -186,6 +213,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String())
 
+	// The background tasks end at the signal (runCtx is a child of ctx),
+	// beside the requests' drain rather than after it: Socket Mode and the
+	// gateway are front doors like the listener, and a reminder pass stops
+	// claiming, finishes the sends it has begun and gives back the rest. What
+	// in-flight requests need (the store, the adapters) closes only once
+	// both have ended (stopServing).
 	var wg sync.WaitGroup
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
@@ -218,41 +251,100 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	forceOnInterrupt(log)
-	log.Info("shutting down")
-	stopServing(log, srv, metricsSrv, cancelRun, &wg, httpGrace, backgroundGrace)
+	overBudget = exitAfter(log, d.stop.total, os.Exit)
+	log.Info("shutting down", "budget", d.stop.total.String())
+	var closers []adapterCloser
 	for _, p := range platforms {
 		if p.close != nil {
-			if err := p.close(); err != nil {
-				log.Warn("close adapter", "adapter", p.name, "err", err)
-			}
+			closers = append(closers, adapterCloser{name: p.name, close: p.close})
 		}
 	}
+	stopServing(log, srv, metricsSrv, cancelRun, &wg, closers, d.stop)
 	log.Info("stopped")
 	return nil
 }
 
-// stopServing lets the HTTP servers finish their in-flight requests within
-// httpWait, then stops the background tasks (cancel) and waits for them
-// (wg) up to bgWait more, however much of httpWait the requests took.
-// metricsSrv may be nil.
-func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.CancelFunc, wg *sync.WaitGroup, httpWait, bgWait time.Duration) {
-	ctx, cancelHTTP := context.WithTimeout(context.Background(), httpWait)
-	defer cancelHTTP()
-	if err := srv.Shutdown(ctx); err != nil {
-		log.Warn("http shutdown", "err", err)
-	}
-	if metricsSrv != nil {
-		_ = metricsSrv.Shutdown(ctx)
-	}
+// adapterCloser is one adapter's Close, which waits for its own jobs.
+type adapterCloser struct {
+	name  string
+	close func() error
+}
+
+// stopServing is the graceful stop, within b counted from its call:
+//   - the listener closes and in-flight requests finish, while the
+//     background tasks are told to stop (cancel) and waited for (wg), both
+//     until b.drain; requests still running then are cut;
+//   - the metrics listener, up until then so that a scrape sees the stop,
+//     closes within b.metrics;
+//   - beside it the adapters close, waiting for their jobs, until b.adapters.
+//
+// The database is closed after it returns. metricsSrv may be nil.
+func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.CancelFunc, wg *sync.WaitGroup, adapters []adapterCloser, b stopBudget) {
+	drain, cancelDrain := context.WithTimeout(context.Background(), b.drain)
+	defer cancelDrain()
+	closing, cancelClosing := context.WithTimeout(context.Background(), b.adapters)
+	defer cancelClosing()
+
 	cancel()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	t := time.NewTimer(bgWait)
-	defer t.Stop()
+	tasks := make(chan struct{})
+	go func() { wg.Wait(); close(tasks) }()
+	if err := srv.Shutdown(drain); err != nil {
+		log.Warn("requests did not finish in time: cut", "waited", b.drain.String(), "err", err)
+		_ = srv.Close() // ends the handlers' contexts
+	}
 	select {
-	case <-done:
-	case <-t.C:
-		log.Warn("background tasks did not stop in time", "waited", bgWait.String())
+	case <-tasks:
+	case <-drain.Done():
+		select {
+		case <-tasks: // stopped just as the drain ended
+		default:
+			log.Warn("background tasks did not stop in time", "waited", b.drain.String())
+		}
+	}
+
+	metricsClosed := make(chan struct{})
+	go func() {
+		defer close(metricsClosed)
+		if metricsSrv == nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(closing, b.metrics)
+		defer cancel()
+		if err := metricsSrv.Shutdown(ctx); err != nil {
+			_ = metricsSrv.Close() // a long profile or a stuck scrape
+		}
+	}()
+	closeAdapters(closing, log, adapters, b.adapters)
+	<-metricsClosed
+}
+
+// closeAdapters closes the adapters side by side and waits for them until
+// ctx ends: one still waiting for its jobs then is left to finish on its
+// own, saying so, so that the stop stays within its budget.
+func closeAdapters(ctx context.Context, log *slog.Logger, adapters []adapterCloser, budget time.Duration) {
+	type closed struct {
+		name string
+		err  error
+	}
+	done := make(chan closed, len(adapters))
+	pending := map[string]bool{}
+	for _, a := range adapters {
+		pending[a.name] = true
+		go func() { done <- closed{a.name, a.close()} }()
+	}
+	for len(pending) > 0 {
+		select {
+		case c := <-done:
+			delete(pending, c.name)
+			if c.err != nil {
+				log.Warn("close adapter", "adapter", c.name, "err", c.err)
+			}
+		case <-ctx.Done():
+			for name := range pending {
+				log.Warn("adapter did not close in time", "adapter", name, "budget", budget.String())
+			}
+			return
+		}
 	}
 }
 
@@ -261,10 +353,9 @@ func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.
 const exitForced = 130
 
 // forceOnInterrupt makes a SIGINT during the graceful stop (a second
-// Ctrl-C) end the process at once, saying so: the stop can take tens of
-// seconds, each of its stages having a budget of its own (docs/operations.md).
-// What is committed stays; SQLite recovers from its WAL at the next start,
-// as after a kill.
+// Ctrl-C) end the process at once, saying so, without waiting for the rest
+// of the stop's budget (docs/operations.md). What is committed stays;
+// SQLite recovers from its WAL at the next start, as after a kill.
 func forceOnInterrupt(log *slog.Logger) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
@@ -273,6 +364,19 @@ func forceOnInterrupt(log *slog.Logger) {
 		log.Warn("second interrupt: exiting now, without waiting for the graceful stop")
 		os.Exit(exitForced)
 	}()
+}
+
+// exitOverBudget is the exit code of a graceful stop that outlived its
+// budget (something hung): the process ends before an orchestrator's kill.
+const exitOverBudget = 1
+
+// exitAfter ends the process through exit once total has passed, unless
+// the returned timer is stopped first (by serve, once the database is closed).
+func exitAfter(log *slog.Logger, total time.Duration, exit func(code int)) *time.Timer {
+	return time.AfterFunc(total, func() {
+		log.Error("graceful stop over its budget: exiting now", "budget", total.String(), "setting", "CERTCOACH_SHUTDOWN_TIMEOUT")
+		exit(exitOverBudget)
+	})
 }
 
 // deliveryPruner forgets old delivery records and idle rate budgets.
