@@ -15,6 +15,12 @@ import (
 )
 
 func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, error) {
+	if req.Actor.Platform == PlatformDiscord && strings.HasPrefix(userKey(req.Actor).Workspace, "dm:") {
+		// A Discord user's own space (their DMs, servers that did not add
+		// certcoach) holds their answers alone: a board of it would rank
+		// one person. The server boards are in the servers.
+		return e.ownSpaceLeaderboard(req), nil
+	}
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
 		return Reply{}, err
@@ -55,6 +61,18 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 	}
 	return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Body: strings.TrimRight(sb.String(), "\n"), Private: true,
 		Footer: "10 points a correct answer, 5 a day you studied; since Monday. `settings leaderboard off` hides you."}, nil
+}
+
+// ownSpaceLeaderboard is leaderboard's reply in a Discord user's own
+// space: there is no group to rank, and where there is one.
+func (e *Engine) ownSpaceLeaderboard(req Request) Reply {
+	where := "A DM has no group to rank, so there is no leaderboard here."
+	if !req.Actor.DM {
+		where = "certcoach is not added to this server (you reach it through your own install), so it has no leaderboard of the server's members here."
+	}
+	body := where + " Each Discord server that added certcoach has its own: run `/cert leaderboard` in one of its channels. " +
+		"Your answers here count in your own space (your DMs with certcoach), where you are the only one; `" + e.say(req, "progress") + "` shows your standing."
+	return Reply{Kind: "leaderboard", Title: "No leaderboard here", Private: true, Body: body}
 }
 
 func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, error) {

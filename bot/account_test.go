@@ -162,3 +162,61 @@ func TestButtonsAfterForget(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaderboardScopes: a Discord server's leaderboard ranks its members;
+// in a Discord user's own space (a DM, a server that did not add
+// certcoach) there is no group, and the reply says so and where a board is
+// instead of ranking the user alone; a Slack DM shows the workspace's.
+func TestLeaderboardScopes(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ann := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "ann", Name: "Ann", Channel: "c1"}
+	bob := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "bob", Name: "Bob", Channel: "c1"}
+	annDM := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:ann", User: "ann", Name: "Ann", Channel: "d1", DM: true}
+	annOwnInstall := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:ann", User: "ann", Name: "Ann", Channel: "c9"}
+	slackDM := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Name: "Una", Channel: "D1", DM: true}
+	// One right answer each: Ann in the server and in her DM, Bob in the
+	// server, Una in a Slack DM.
+	for _, a := range []bot.Actor{ann, bob, annDM, slackDM} {
+		r := h.e.Handle(ctx, bot.Request{Actor: a, Text: "quiz cissp 1 1"})
+		if r = h.e.Handle(ctx, bot.Request{Actor: a, Action: h.answerButton(t, r, true)}); r.Outcome != bot.OutcomeOK {
+			t.Fatalf("%s %s: %s", a.Workspace, a.User, all(r))
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		req       bot.Request
+		want, not []string
+	}{
+		{"server", bot.Request{Actor: bob, Text: "leaderboard"}, []string{"1. Ann: 15 points", "2. Bob (you): 15 points"}, []string{"No leaderboard"}},
+		{"DM slash", bot.Request{Actor: annDM, Text: "leaderboard"},
+			[]string{"A DM has no group to rank", "run `/cert leaderboard` in one of its channels", "`/cert progress` shows your standing"}, []string{"1. ", "points", "(you)"}},
+		{"DM message", bot.Request{Actor: annDM, Text: "leaderboard", Conversational: true},
+			[]string{"A DM has no group to rank", "`/cert leaderboard`", "`progress` shows your standing"}, []string{"1. ", "points"}},
+		{"server without certcoach", bot.Request{Actor: annOwnInstall, Text: "leaderboard"},
+			[]string{"certcoach is not added to this server", "your DMs with certcoach"}, []string{"A DM", "1. ", "points"}},
+		{"Slack DM", bot.Request{Actor: slackDM, Text: "leaderboard"}, []string{"1. Una (you): 15 points"}, []string{"No leaderboard"}},
+	} {
+		r := h.e.Handle(ctx, c.req)
+		got := all(r)
+		if r.Outcome != bot.OutcomeOK || !r.Private {
+			t.Errorf("%s: outcome %s, private %v:\n%s", c.name, r.Outcome, r.Private, got)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: want %q in:\n%s", c.name, w, got)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s: %q in:\n%s", c.name, w, got)
+			}
+		}
+	}
+	// Asked in a DM by someone never seen, it stores nothing.
+	carol := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:carol", User: "carol", DM: true}
+	h.e.Handle(ctx, bot.Request{Actor: carol, Text: "leaderboard"})
+	if _, err := h.store.UserByKey(ctx, storage.UserKey{Platform: bot.PlatformDiscord, Workspace: "dm:carol", User: "carol"}); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the DM leaderboard stored its asker: %v", err)
+	}
+}

@@ -52,9 +52,10 @@ type CommandInfo struct {
 	Params   []Param
 	Subs     []Sub
 	Who      Who
-	// Scoped: Summary goes on with where the data it shows lives, in the
-	// platform's words (SummaryIn): "in this workspace" on Slack, "on this
-	// Discord server".
+	// Scoped: Summary goes on with where the group whose data it shows
+	// lives, in the platform's words (SummaryIn): "in this workspace" on
+	// Slack, "on this Discord server"; a Discord user's own space is no
+	// group, so there it names where one is.
 	Scoped bool
 
 	// optionExamples are the parameters' examples as Discord's /cert takes
@@ -65,8 +66,11 @@ type CommandInfo struct {
 // SummaryIn is c's summary as shown to someone in scope k: a Scoped
 // command's says where its data lives there.
 func (c CommandInfo) SummaryIn(k storage.UserKey) string {
-	if !c.Scoped {
+	switch {
+	case !c.Scoped:
 		return c.Summary
+	case k.Platform == PlatformDiscord && strings.HasPrefix(k.Workspace, "dm:"):
+		return c.Summary + " of a Discord server that added certcoach (not of your own space: only you are in it)"
 	}
 	return c.Summary + " " + dataScope(k)
 }

@@ -171,7 +171,7 @@ func TestHelpOnDiscordOptionForms(t *testing.T) {
 		{server, "help ask", []string{"`ask <question>`", "`/cert ask question:how long is the cissp exam`"}, nil},
 		{server, "help plan", []string{"`/cert plan action:off`"}, []string{"`plan off`"}},
 		{server, "help leaderboard", []string{"`leaderboard`: This week's top 10 on this Discord server"}, []string{"Example"}},
-		{dm, "help leaderboard", []string{"This week's top 10 in your own space"}, []string{"workspace", "Discord server"}},
+		{dm, "help leaderboard", []string{"This week's top 10 of a Discord server that added certcoach (not of your own space"}, []string{"workspace", "on this Discord server"}},
 		{slack, "help", []string{"- `forget | forget yes`: ", "- `leaderboard`: This week's top 10 in this workspace"}, []string{"[confirm]", "cert:cissp"}},
 		{slack, "help quiz", []string{"Example: `quiz cissp 7 5`"}, []string{"cert:cissp"}},
 	} {

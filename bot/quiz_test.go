@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // TestQuizObjectiveAndWording: a quiz on an objective (7.6, 4A2) draws only
@@ -194,6 +195,134 @@ func TestAnotherQuizButton(t *testing.T) {
 		// The command named starts that quiz.
 		if n := h.do(t, "con", strings.Trim(c.want[:strings.Index(c.want, "` ")], "`")); n.Outcome != bot.OutcomeOK || !strings.Contains(n.Title, "Question 1 of") {
 			t.Errorf("%s: the command named does not start a quiz:\n%s", c.start, all(n))
+		}
+	}
+}
+
+// TestAnotherQuizKeepsScope: Another quiz (a chat's button, the console's
+// command line) repeats the finished quiz's scope, its objective, domain or
+// whole exam, with as many questions, and so does the quiz it starts. A
+// quiz stored before objectives were kept repeats its domain.
+func TestAnotherQuizKeepsScope(t *testing.T) {
+	ctx := context.Background()
+	actors := map[string]bot.Actor{
+		"slack":   {Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"},
+		"discord": {Platform: bot.PlatformDiscord, Workspace: "G1", User: "u1", Channel: "c1"},
+		"console": {Platform: bot.PlatformConsole, Workspace: "local", User: "tester", Channel: "console", DM: true},
+	}
+	tests := []struct {
+		start     string
+		cert      string
+		objective string // every question is on it
+		domain    int    // every question is in it (0: any)
+		n         int
+		command   string // the console's command line for another
+	}{
+		{"quiz cissp 1.2 3", "cissp", "1.2", 1, 3, "quiz cissp 1.2 3"},
+		{"quiz cism 4a2 2", "cism", "4A2", 4, 2, "quiz cism 4A2 2"},
+		{"quiz cissp 7.10 5", "cissp", "7.10", 7, 3, "quiz cissp 7.10 3"}, // the bank has 3
+		{"quiz cissp 7 2", "cissp", "", 7, 2, "quiz cissp 7 2"},
+		{"quiz cism 0 3", "cism", "", 0, 3, "quiz cism 0 3"},
+		{"quiz cissp", "cissp", "", 0, 5, "quiz cissp"},
+	}
+	for name, a := range actors {
+		for _, tc := range tests {
+			t.Run(name+"/"+tc.start, func(t *testing.T) {
+				h := newHarness(t)
+				do := func(req bot.Request) bot.Reply {
+					t.Helper()
+					req.Actor = a
+					r := h.e.Handle(ctx, req)
+					if r.Outcome != bot.OutcomeOK {
+						t.Fatalf("%q %q: %s", req.Text, req.Action, all(r))
+					}
+					return r
+				}
+				r := do(bot.Request{Text: tc.start})
+				for round := range 3 {
+					s := h.openQuiz(t, a)
+					h.checkScope(t, s, tc.cert, tc.objective, tc.domain, tc.n)
+					if tc.objective != "" && !strings.Contains(r.Body, "objective "+tc.objective) {
+						t.Errorf("round %d: the quiz does not say its objective:\n%s", round, all(r))
+					}
+					// Answer all but the last, then finish (or stop).
+					for range len(s.Questions) - 1 {
+						r = do(bot.Request{Action: h.answerButton(t, r, round%2 == 0)})
+						r = do(bot.Request{Action: mustButton(t, r, "quiz:next:")})
+					}
+					if round == 1 {
+						r = do(bot.Request{Action: mustButton(t, r, "quiz:stop:")})
+					} else {
+						r = do(bot.Request{Action: h.answerButton(t, r, true)})
+					}
+					if a.Platform == bot.PlatformConsole {
+						want := "`" + tc.command + "` for another quiz like this one"
+						if !strings.Contains(r.Footer, want) {
+							t.Fatalf("round %d: footer %q, want %q", round, r.Footer, want)
+						}
+						r = do(bot.Request{Text: tc.command})
+					} else {
+						r = do(bot.Request{Action: mustButton(t, r, "quiz:again:")})
+					}
+					if next := h.openQuiz(t, a); next.ID == s.ID {
+						t.Fatalf("round %d: no new quiz:\n%s", round, all(r))
+					}
+				}
+				h.checkScope(t, h.openQuiz(t, a), tc.cert, tc.objective, tc.domain, tc.n)
+			})
+		}
+	}
+	// Stored before objectives were kept: a finished quiz with a domain
+	// and no objective, as those rows read after the upgrade.
+	h := newHarness(t)
+	a := actors["slack"]
+	if r := h.e.Handle(ctx, bot.Request{Actor: a, Text: "quiz cissp 1.2 2"}); r.Outcome != bot.OutcomeOK {
+		t.Fatal(all(r))
+	}
+	open := h.openQuiz(t, a)
+	old := storage.Session{ID: "older", UserID: open.UserID, Kind: "quiz", Cert: "cissp", Domain: 1, Questions: open.Questions, StartedAt: h.clock.Now()}
+	if err := h.store.CreateSession(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.FinishSession(ctx, old.ID, storage.SessionDone, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r := h.e.Handle(ctx, bot.Request{Actor: a, Action: "quiz:again:older"})
+	if r.Outcome != bot.OutcomeOK || !strings.Contains(r.Title, "CISSP D1 · Question 1 of 2") {
+		t.Fatalf("Another quiz of an older session:\n%s", all(r))
+	}
+	h.checkScope(t, h.openQuiz(t, a), "cissp", "", 1, 2)
+}
+
+// openQuiz is a's open quiz.
+func (h *harness) openQuiz(t testing.TB, a bot.Actor) storage.Session {
+	t.Helper()
+	ctx := context.Background()
+	u, err := h.store.UserByKey(ctx, storage.UserKey{Platform: a.Platform, Workspace: a.Workspace, User: a.User})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := h.store.OpenSession(ctx, u.ID, "quiz")
+	if err != nil {
+		t.Fatalf("no open quiz: %v", err)
+	}
+	return s
+}
+
+// checkScope checks that s has n questions of cert, all on objective (if
+// any) and in domain (if not 0), and that it keeps the objective.
+func (h *harness) checkScope(t testing.TB, s storage.Session, cert, objective string, domain, n int) {
+	t.Helper()
+	if len(s.Questions) != n || s.Objective != objective || s.Domain != domain {
+		t.Errorf("quiz %s: %d questions, objective %q, domain %d; want %d, %q, %d", s.ID, len(s.Questions), s.Objective, s.Domain, n, objective, domain)
+	}
+	for _, id := range s.Questions {
+		q, ok := h.kb.Question(id)
+		switch {
+		case !ok:
+			t.Errorf("question %s not in the bank", id)
+		case q.Cert != cert || (objective != "" && q.Objective != objective) || (domain != 0 && q.Domain != domain):
+			t.Errorf("question %s is %s D%d objective %s; want %s, objective %q, domain %d", id, q.Cert, q.Domain, q.Objective, cert, objective, domain)
 		}
 	}
 }

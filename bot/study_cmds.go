@@ -336,7 +336,7 @@ func (e *Engine) startQuiz(ctx context.Context, req Request, u storage.User, out
 		}
 		note = strings.TrimSpace(note + " " + what)
 	}
-	s := storage.Session{ID: newID(), UserID: u.ID, Kind: quizKind, Cert: cert, Outline: outline.ID, Domain: spec.domain, Questions: ids, StartedAt: e.clock.Now()}
+	s := storage.Session{ID: newID(), UserID: u.ID, Kind: quizKind, Cert: cert, Outline: outline.ID, Domain: spec.domain, Objective: spec.objective, Questions: ids, StartedAt: e.clock.Now()}
 	if err := e.store.CreateSession(ctx, s); err != nil {
 		return Reply{}, err
 	}
@@ -521,7 +521,8 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 }
 
 // quizAgain is the Another quiz button of a finished quiz s: a new quiz of
-// its exam and domain with as many questions, as `quiz` would start it (an
+// its exam and scope (objective, domain or any) with as many questions, as
+// `quiz` would start it (an
 // open quiz ends, with its score said). A quiz started since s ended is
 // shown instead (a second click, a screen left up), so a click starts one
 // quiz at most. The results stay on screen: the quiz is a new message.
@@ -538,22 +539,29 @@ func (e *Engine) quizAgain(ctx context.Context, req Request, u storage.User, s s
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
 		return Reply{}, err
 	}
-	r, err := e.quiz(ctx, req, Args{Named: map[string]string{"cert": s.Cert, "domain": strconv.Itoa(s.Domain), "count": strconv.Itoa(len(s.Questions))}})
+	r, err := e.quiz(ctx, req, Args{Named: map[string]string{"cert": s.Cert, "domain": againScope(s), "count": strconv.Itoa(len(s.Questions))}})
 	r.Replace = false
 	return r, err
 }
 
+// againScope is the quiz's domain argument that repeats s's scope: its
+// objective, else its domain (0: any). A session stored before objectives
+// were kept has none, and repeats its domain.
+func againScope(s storage.Session) string {
+	if s.Objective != "" {
+		return s.Objective
+	}
+	return strconv.Itoa(s.Domain)
+}
+
 // againCommand is the typed command that starts a quiz like s: its exam,
-// its domain (0: any, when a count follows) and its number of questions.
+// its scope (0: any, when a count follows) and its number of questions.
 func againCommand(s storage.Session) string {
 	n := len(s.Questions)
-	switch {
-	case s.Domain == 0 && n == 5:
+	if s.Domain == 0 && s.Objective == "" && n == 5 {
 		return "quiz " + s.Cert
-	case s.Domain == 0:
-		return fmt.Sprintf("quiz %s 0 %d", s.Cert, n)
 	}
-	return fmt.Sprintf("quiz %s %d %d", s.Cert, s.Domain, n)
+	return fmt.Sprintf("quiz %s %s %d", s.Cert, againScope(s), n)
 }
 
 func attemptKey(sessionID string, pos int) string { return fmt.Sprintf("s:%s:%d", sessionID, pos) }

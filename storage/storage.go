@@ -129,6 +129,7 @@ type Session struct {
 	Cert       string
 	Outline    string
 	Domain     int
+	Objective  string // the one objective of a quiz on one ("7.6", "4A2"); "": none
 	Questions  []string
 	Position   int
 	Shown      int // position last shown to the user; -1: not known

@@ -539,3 +539,54 @@ func TestLetterAsPrintedPressesTheButton(t *testing.T) {
 		})
 	}
 }
+
+// TestAnotherQuizCommandLine: a finished quiz on one objective names the
+// command line for another like it, and that line, typed, starts a quiz
+// whose questions are all on the objective.
+func TestAnotherQuizCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		start, line, objective string
+		n                      int
+	}{
+		{"quiz cissp 1.2 2", "quiz cissp 1.2 2 for another quiz like this one", "1.2", 2},
+		{"quiz cism 4a2 3", "quiz cism 4A2 3 for another quiz like this one", "4A2", 3},
+	} {
+		t.Run(tc.start, func(t *testing.T) {
+			c, out, st := newConsole(t)
+			kb, err := knowledge.Load(knowledge.Embedded())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			// Piped, as someone types it: the quiz and each answer.
+			in := tc.start + "\n" + strings.Repeat("a\nn\n", tc.n-1) + "a\n"
+			if err := c.Run(ctx, strings.NewReader(in), false); err != nil {
+				t.Fatal(err)
+			}
+			text := out.String()
+			if !strings.Contains(text, "Next: "+tc.line) {
+				t.Fatalf("no %q in:\n%s", tc.line, text)
+			}
+			again := c.Do(ctx, tc.line[:strings.Index(tc.line, " for ")])
+			if !strings.Contains(again, "Question 1 of") || !strings.Contains(again, "Questions on objective "+tc.objective+" only.") {
+				t.Fatalf("the command line named:\n%s", again)
+			}
+			u, err := st.UserByKey(ctx, storage.UserKey{Platform: bot.PlatformConsole, Workspace: "local", User: "tester"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := st.OpenSession(ctx, u.ID, "quiz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Questions) != tc.n {
+				t.Errorf("%d questions, want %d", len(s.Questions), tc.n)
+			}
+			for _, id := range s.Questions {
+				if q, _ := kb.Question(id); q.Objective != tc.objective {
+					t.Errorf("question %s is on objective %s, want %s", id, q.Objective, tc.objective)
+				}
+			}
+		})
+	}
+}

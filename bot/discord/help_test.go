@@ -12,7 +12,7 @@ import (
 // /cert takes it (a sub-command with options: `forget [confirm]`, not
 // `forget | forget yes`; examples such as `/cert exam action:pause`), and
 // the leaderboard's scope in Discord's words, in the help and in the
-// registered description; in a DM, the scope of the user's own space.
+// registered description; in a DM, which is no group, where one is.
 func TestHelpShowsSlashForms(t *testing.T) {
 	h := newHTTPEnv(t)
 	for i, c := range []struct {
@@ -25,7 +25,7 @@ func TestHelpShowsSlashForms(t *testing.T) {
 		{member, "help command=exam", []string{"`/cert exam cert:cism`", "`/cert exam action:pause`"}, []string{"`exam pause`"}},
 		{member, "help command=quiz", []string{"`/cert quiz cert:cissp domain:7 count:5`"}, []string{"`quiz cissp 7 5`"}},
 		{member, "help command=forget", []string{"`/cert forget confirm:yes`"}, []string{"`forget yes`"}},
-		{dmUser, "help command=leaderboard", []string{"This week's top 10 in your own space"}, []string{"in this workspace"}},
+		{dmUser, "help command=leaderboard", []string{"This week's top 10 of a Discord server that added certcoach"}, []string{"in this workspace", "on this Discord server"}},
 	} {
 		code, body := h.post(t, mustJSON(command(fmt.Sprint(630000000000000000+i), c.w, c.line)), time.Now(), testKey)
 		var r wireResponse

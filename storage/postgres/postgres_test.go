@@ -6,7 +6,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/certcoach/certcoach/storage/postgres"
 	"github.com/certcoach/certcoach/storage/postgres/pgtest"
@@ -39,6 +42,62 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	defer raw.Close()
 	storetest.NewerSchema(t, func() (io.Closer, error) { return postgres.Open(context.Background(), u) }, raw)
+}
+
+// TestOlderSessions: a session an older replica stores has no objective.
+func TestOlderSessions(t *testing.T) {
+	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
+	raw, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	storetest.OlderSessions(t, func() (storetest.Store, error) { return postgres.Open(context.Background(), u) }, raw)
+}
+
+// TestUpgradeSessionInFlight: a session stored before the objective column
+// (migration 6) reads after the upgrade with none, the quiz it was.
+func TestUpgradeSessionInFlight(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
+	raw, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	old := fstest.MapFS{}
+	for _, name := range []string{"00001_schema.sql", "00002_slack_installations.sql", "00003_rate_budgets.sql", "00004_sessions_shown.sql", "00005_home_views_platform_files.sql"} {
+		b, err := postgres.MigrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[name] = &fstest.MapFile{Data: b}
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, raw, old, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO users (platform, workspace, user_ref, created_at) VALUES ('slack', 'T1', 'U1', 1)",
+		`INSERT INTO sessions (id, user_id, kind, cert, domain, questions, position, state, started_at, finished_at)
+			SELECT 's1', id, 'quiz', 'cissp', 7, '["q-a","q-b"]', 2, 'done', 100, 200 FROM users`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := postgres.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sess, err := s.Session(ctx, "s1")
+	if err != nil || sess.Domain != 7 || sess.Objective != "" || sess.Shown != -1 {
+		t.Fatalf("session after the upgrade: domain %d, objective %q, shown %d, %v; want 7, none, -1", sess.Domain, sess.Objective, sess.Shown, err)
+	}
 }
 
 // TestOpenTwiceMigratesOnce: a second replica starting on a migrated

@@ -44,6 +44,17 @@ func TestNewerSchemaRefused(t *testing.T) {
 	storetest.NewerSchema(t, func() (io.Closer, error) { return Open(context.Background(), path) }, raw)
 }
 
+// TestOlderSessions: a session an older replica stores has no objective.
+func TestOlderSessions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "certcoach.db")
+	raw, err := sql.Open("sqlite", buildDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	storetest.OlderSessions(t, func() (storetest.Store, error) { return Open(context.Background(), path) }, raw)
+}
+
 func openTemp(t testing.TB) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "certcoach.db")
@@ -212,6 +223,7 @@ func TestUpgradeFromReplayGuardSchema(t *testing.T) {
 // TestUpgradeSessionInFlight: a session open when the shown position
 // column arrives (migration 9) reads as shown nothing: the user may be on
 // a button answer's feedback, so a typed letter shows the question first.
+// It has no objective (migration 11): it repeats as the quiz it was.
 func TestUpgradeSessionInFlight(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -224,8 +236,8 @@ func TestUpgradeSessionInFlight(t *testing.T) {
 	}
 	defer s.Close()
 	sess, err := s.Session(ctx, "s1")
-	if err != nil || sess.Position != 1 || sess.Shown != -1 {
-		t.Fatalf("session after the upgrade: position %d, shown %d, %v; want 1, -1", sess.Position, sess.Shown, err)
+	if err != nil || sess.Position != 1 || sess.Shown != -1 || sess.Objective != "" {
+		t.Fatalf("session after the upgrade: position %d, shown %d, objective %q, %v; want 1, -1, none", sess.Position, sess.Shown, sess.Objective, err)
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/certcoach/certcoach/storage"
 )
 
 // NewerSchema checks that a database with a migration newer than the
@@ -51,4 +54,32 @@ func NewerSchema(t *testing.T, open func() (io.Closer, error), raw *sql.DB) {
 		t.Fatalf("after the newer version is gone: %v", err)
 	}
 	s.Close()
+}
+
+// OlderSessions checks that sessions stored without an objective (by an
+// older replica during a rolling upgrade, or before the column's
+// migration) read as having none, so they repeat as the domain or whole
+// exam quiz they were. open opens the store; raw is a plain connection to
+// the same database.
+func OlderSessions(t *testing.T, open func() (Store, error), raw *sql.DB) {
+	ctx := context.Background()
+	s, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "older"}, "", "", time.Unix(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The column list of a replica that does not know the objective.
+	q := fmt.Sprintf(`INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, state, started_at, finished_at, time_limit, elapsed, resumed_at)
+		VALUES ('older', %d, 'quiz', 'cissp', '', 7, '["q-a","q-b"]', 2, 'done', 100, 200, 0, 0, 100)`, u.ID)
+	if _, err := raw.ExecContext(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Session(ctx, "older")
+	if err != nil || got.Objective != "" || got.Domain != 7 || len(got.Questions) != 2 || got.FinishedAt.IsZero() {
+		t.Fatalf("older session: %+v, %v; want domain 7, no objective, finished", got, err)
+	}
 }

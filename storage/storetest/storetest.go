@@ -122,6 +122,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"ExportTypes", testExportTypes},
 		{"SameAnswerRacing", testSameAnswerRacing},
 		{"SessionShown", testSessionShown},
+		{"SessionObjective", testSessionObjective},
 		{"AnswerCounts", testAnswerCounts},
 		{"DueRemindersPlatforms", testDueRemindersPlatforms},
 		{"DueRemindersPages", testDueRemindersPages},
@@ -562,6 +563,60 @@ func testSessionShown(t *testing.T, open Opener) {
 	}
 	check(s, "shown-none", 0, 0)
 	check(s, "shown-0", 1, 1) // the other session is untouched
+}
+
+// testSessionObjective: a quiz on one objective keeps it, a domain quiz or
+// an exam has none; a second replica reads the same, an open quiz and a
+// state change keep it, and the export shows it.
+func testSessionObjective(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: "objective"}, "", "", time.Unix(1, 0))
+	sessions := []storage.Session{
+		{ID: "obj-domain", UserID: u.ID, Kind: "quiz", Cert: "cissp", Domain: 7, Questions: []string{"q-a"}, StartedAt: time.Unix(100, 0)},
+		{ID: "obj-cism", UserID: u.ID, Kind: "quiz", Cert: "cism", Domain: 4, Objective: "4A2", Questions: []string{"q-b"}, StartedAt: time.Unix(150, 0)},
+		{ID: "obj-exam", UserID: u.ID, Kind: "exam", Cert: "cissp", Questions: []string{"q-c"}, StartedAt: time.Unix(150, 0), TimeLimit: time.Hour},
+		{ID: "obj-7.6", UserID: u.ID, Kind: "quiz", Cert: "cissp", Domain: 7, Objective: "7.6", Questions: []string{"q-d", "q-e"}, StartedAt: time.Unix(200, 0)},
+	}
+	for _, sess := range sessions {
+		if err := s.CreateSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sess := range sessions {
+		got, err := replica.Session(ctx, sess.ID)
+		if err != nil || got.Objective != sess.Objective || got.Domain != sess.Domain {
+			t.Errorf("session %s: domain %d, objective %q (%v); want %d, %q", sess.ID, got.Domain, got.Objective, err, sess.Domain, sess.Objective)
+		}
+	}
+	if o, err := replica.OpenSession(ctx, u.ID, "quiz"); err != nil || o.ID != "obj-7.6" || o.Objective != "7.6" {
+		t.Fatalf("open quiz: %s, objective %q, %v; want obj-7.6 on 7.6", o.ID, o.Objective, err)
+	}
+	if err := s.FinishSession(ctx, "obj-7.6", storage.SessionStopped, time.Unix(300, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := replica.Session(ctx, "obj-7.6"); err != nil || got.Objective != "7.6" || got.FinishedAt.IsZero() {
+		t.Fatalf("stopped quiz: objective %q, finished %v, %v; want 7.6, finished", got.Objective, got.FinishedAt, err)
+	}
+	data, err := s.ExportUser(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string][]map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	objectives := map[any]any{}
+	for _, row := range doc["sessions"] {
+		objectives[row["id"]] = row["objective"]
+	}
+	if want := map[any]any{"obj-domain": "", "obj-cism": "4A2", "obj-exam": "", "obj-7.6": "7.6"}; !reflect.DeepEqual(objectives, want) {
+		t.Errorf("exported objectives %v, want %v", objectives, want)
+	}
 }
 
 func dailyUTC(r storage.Reminder, after time.Time, lastDay string) (time.Time, string, bool) {

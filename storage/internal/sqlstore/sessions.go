@@ -11,13 +11,13 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
-const sessionCols = "id, user_id, kind, cert, outline, domain, questions, position, shown, state, started_at, coalesce(finished_at, 0), time_limit, elapsed, resumed_at"
+const sessionCols = "id, user_id, kind, cert, outline, domain, objective, questions, position, shown, state, started_at, coalesce(finished_at, 0), time_limit, elapsed, resumed_at"
 
 func scanSession(row interface{ Scan(...any) error }) (storage.Session, error) {
 	var s storage.Session
 	var qs string
 	var started, finished, limit, elapsed, resumed int64
-	err := row.Scan(&s.ID, &s.UserID, &s.Kind, &s.Cert, &s.Outline, &s.Domain, &qs, &s.Position, &s.Shown, &s.State, &started, &finished, &limit, &elapsed, &resumed)
+	err := row.Scan(&s.ID, &s.UserID, &s.Kind, &s.Cert, &s.Outline, &s.Domain, &s.Objective, &qs, &s.Position, &s.Shown, &s.State, &started, &finished, &limit, &elapsed, &resumed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, storage.ErrNotFound
 	}
@@ -48,7 +48,7 @@ func (s *Store) CreateSession(ctx context.Context, sess storage.Session) error {
 		if _, err := tx.execStmt(ctx, qStopOpenSessions, storage.SessionStopped, sess.StartedAt.Unix(), sess.UserID, sess.Kind, storage.SessionActive, storage.SessionPaused); err != nil {
 			return fmt.Errorf("create session: stop previous: %w", err)
 		}
-		_, err := tx.execStmt(ctx, qInsertSession, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, string(qs), sess.Shown, storage.SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
+		_, err := tx.execStmt(ctx, qInsertSession, sess.ID, sess.UserID, sess.Kind, sess.Cert, sess.Outline, sess.Domain, sess.Objective, string(qs), sess.Shown, storage.SessionActive, sess.StartedAt.Unix(), int64(sess.TimeLimit/time.Second), sess.StartedAt.Unix())
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}

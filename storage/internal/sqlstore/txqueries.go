@@ -16,8 +16,8 @@ const (
 		elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
 		state = excluded.state, last_review = excluded.last_review`
 	qStopOpenSessions = "UPDATE sessions SET state = ?, finished_at = ? WHERE user_id = ? AND kind = ? AND state IN (?, ?)"
-	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, questions, position, shown, state, started_at, time_limit, elapsed, resumed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?)`
+	qInsertSession    = `INSERT INTO sessions (id, user_id, kind, cert, outline, domain, objective, questions, position, shown, state, started_at, time_limit, elapsed, resumed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?)`
 	qInsertSeen        = "INSERT INTO seen (scope, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 	qSavepoint         = "SAVEPOINT answer"
 	qRollbackSavepoint = "ROLLBACK TO SAVEPOINT answer"
