@@ -1754,7 +1754,8 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// A fact cue that says more is what is asked: "provisional pass
 		// on screen, how long till the official email" asks the results.
 		return AskStudyTime
-	case q.DomainN > 0 && len(q.Terms) > 0 && c.outweighs("define"):
+	case q.DomainN > 0 && len(q.Terms) > 0 && (c.outweighs("define") || len(q.Attributes) == 0 && !intents["where"] && !intents["domain-weights"]):
+		// "event vs incident d7": the term is asked, the domain says where.
 		// "reference monitor concept for cissp domain 3, can someone explain"
 		return AskDefine
 	case q.Objective != "" && one && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && objectiveOf(q.Objective) == q.Exams[0]:

@@ -118,6 +118,8 @@ func TestAnalyze(t *testing.T) {
 		{"what are the cism domains", []string{"cism"}, knowledge.AskDomainList, ""},
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
+		// A term beside a domain number is what is asked; the number says where.
+		{"event vs incident d7", nil, knowledge.AskDefine, "incident-vs-event"},
 		// A fact cue that says much more than a study-time phrase is what is asked.
 		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
 		{"is the cissp scored on a scale like the gre or does 700 just mean i got 70 percent of the questions right?", []string{"cissp"}, knowledge.AskFact, "exam.passing"},
