@@ -34,8 +34,9 @@ func eventKey(ev slackevents.EventsAPIEvent, cb *slackevents.EventsAPICallbackEv
 // lifecycle handles the events that are about the installation rather than
 // a user's message: app_uninstalled, tokens_revoked (either may come first;
 // both delete the tokens before the event is acknowledged) and
-// app_home_opened (the Home tab's dashboard, the Messages tab's welcome). handled is false for other events; ok false asks Slack
-// to deliver the event again.
+// app_home_opened (the Home tab's dashboard, the Messages tab's welcome).
+// handled is false for other events; ok false asks Slack to deliver the
+// event again.
 func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if cb == nil {
