@@ -46,10 +46,25 @@ func (e *Engine) HomeState(ctx context.Context, a Actor) (HomeState, error) {
 	return HomeState{Opened: true, ChartFile: v.ChartFile, ChartAt: v.ChartAt}, nil
 }
 
-// OpenHome is the actor's very first visit to their home screen (Slack
-// sends no view with it: it never showed them one of ours). It stores them
-// as a first command does, so that the visit is recorded and what they do
-// next refreshes the screen. It is the only home screen path that creates a
+// Stored reports whether the actor is a stored user (they have used
+// certcoach here, or opened its home screen), creating nothing: one
+// indexed read.
+func (e *Engine) Stored(ctx context.Context, a Actor) (bool, error) {
+	_, err := e.store.UserByKey(ctx, userKey(a))
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("stored user: %w", err)
+	}
+	return true, nil
+}
+
+// OpenHome is the actor's very first visit to their home screen: Slack's
+// Home tab sent without a view (it never showed them one of ours), or its
+// Messages tab once the welcome is posted there. It stores them as a first
+// command does, so that the visit is recorded and what they do next
+// refreshes the screen. It is the only home screen path that creates a
 // user: a later look (also one after `forget`), the dashboard and the
 // record of the screen never do.
 func (e *Engine) OpenHome(ctx context.Context, a Actor) error {

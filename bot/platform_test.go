@@ -12,7 +12,8 @@ import (
 )
 
 // TestPlatformState: an adapter's per-user state (the home screen, uploaded
-// files) is kept in the store; reading it creates no user, `forget` hands
+// files) is kept in the store; reading it, or whether the user is stored,
+// creates no user, `forget` hands
 // the files back for the adapter to delete and takes the records with it.
 func TestPlatformState(t *testing.T) {
 	h := newHarness(t)
@@ -44,10 +45,16 @@ func TestPlatformState(t *testing.T) {
 		if st, err := h.e.HomeState(ctx, pat); err != nil || st.Opened {
 			t.Fatalf("%s: home state = %+v, %v", when, st, err)
 		}
+		if ok, err := h.e.Stored(ctx, pat); err != nil || ok {
+			t.Fatalf("%s: stored = %t, %v", when, ok, err)
+		}
 	}
 	noUser("never seen")
 	if _, err := h.e.User(ctx, pat); err != nil {
 		t.Fatal(err)
+	}
+	if ok, err := h.e.Stored(ctx, pat); err != nil || !ok {
+		t.Fatalf("stored = %t, %v after the first command", ok, err)
 	}
 	if err := h.e.SetHomeState(ctx, pat, bot.HomeState{ChartFile: "F1", ChartAt: at}); err != nil {
 		t.Fatal(err)

@@ -26,12 +26,14 @@ import (
 )
 
 // Engine is the part of bot.Engine the adapter uses. What the adapter must
-// remember about a user (that they opened the Home tab, the files uploaded
-// for them) is kept through it, in the store: the next request may reach
-// another replica, and a restart forgets memory.
+// remember about a user (that they opened the Home tab or were welcomed in
+// its Messages tab, the files uploaded for them) is kept through it, in the
+// store: the next request may reach another replica, and a restart forgets
+// memory.
 type Engine interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 	Prepare(req bot.Request) bot.Prepared
+	Stored(ctx context.Context, act bot.Actor) (bool, error)
 	OpenHome(ctx context.Context, act bot.Actor) error
 	HomeState(ctx context.Context, act bot.Actor) (bot.HomeState, error)
 	SetHomeState(ctx context.Context, act bot.Actor, s bot.HomeState) error

@@ -34,8 +34,9 @@ func eventKey(ev slackevents.EventsAPIEvent, cb *slackevents.EventsAPICallbackEv
 // lifecycle handles the events that are about the installation rather than
 // a user's message: app_uninstalled, tokens_revoked (either may come first;
 // both delete the tokens before the event is acknowledged) and
-// app_home_opened. handled is false for other events; ok false asks Slack
-// to deliver the event again.
+// app_home_opened (the Home tab's dashboard, the Messages tab's welcome).
+// handled is false for other events; ok false asks Slack to deliver the
+// event again.
 func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if cb == nil {
@@ -91,14 +92,19 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 		}
 		return true, true
 	case *slackevents.AppHomeOpenedEvent:
-		if a.cfg.Home == nil || e.Tab != "home" || e.User == "" {
+		home := e.Tab == "home" && a.cfg.Home != nil
+		if e.User == "" || !home && e.Tab != "messages" {
 			return true, true
 		}
-		user, first := e.User, e.View == nil
+		user, channel, first := e.User, e.Channel, e.View == nil
 		return true, a.spawn("home", func(ctx context.Context) {
 			cl, err := a.clientFor(ctx, k)
 			if err != nil {
 				a.log.Warn("slack: app_home_opened from a workspace without a usable installation", "workspace", k.Workspace(), "err", err)
+				return
+			}
+			if !home { // the Messages tab
+				a.welcome(ctx, cl, user, channel)
 				return
 			}
 			if first {

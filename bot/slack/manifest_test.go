@@ -2,6 +2,7 @@ package slack
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +19,9 @@ func TestManifestMatchesInstall(t *testing.T) {
 	var m struct {
 		Features struct {
 			AppHome struct {
-				HomeTab bool `yaml:"home_tab_enabled"`
+				HomeTab          bool `yaml:"home_tab_enabled"`
+				MessagesTab      bool `yaml:"messages_tab_enabled"`
+				MessagesReadOnly bool `yaml:"messages_tab_read_only_enabled"`
 			} `yaml:"app_home"`
 		} `yaml:"features"`
 		OAuth struct {
@@ -41,6 +44,14 @@ func TestManifestMatchesInstall(t *testing.T) {
 	}
 	if !m.Features.AppHome.HomeTab {
 		t.Error("manifest does not enable the Home tab")
+	}
+	// The Messages tab is the DM where the welcome is posted and commands
+	// are typed; the welcome reads its history (im:history) first.
+	if !m.Features.AppHome.MessagesTab || m.Features.AppHome.MessagesReadOnly {
+		t.Error("manifest does not enable the Messages tab for typing")
+	}
+	if !slices.Contains(m.OAuth.Scopes.Bot, "im:history") {
+		t.Error("manifest does not ask for im:history")
 	}
 	if len(m.OAuth.RedirectURLs) == 0 || !strings.HasSuffix(m.OAuth.RedirectURLs[0], "/slack/oauth_redirect") {
 		t.Errorf("manifest redirect URLs %v", m.OAuth.RedirectURLs)

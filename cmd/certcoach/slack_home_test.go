@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certcoach/certcoach/internal/wire"
 	"github.com/certcoach/certcoach/storage"
@@ -167,4 +169,82 @@ func newHookSink(t *testing.T) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/hooks/1"
+}
+
+// TestSlackMessagesTabWelcome: a user who opens the app's Messages tab for
+// the first time gets one welcome in that DM, with their own workspace's
+// token, once per workspace; Slack's retry of that event (the same body,
+// X-Slack-Retry-Num) and a second visit post nothing.
+func TestSlackMessagesTabWelcome(t *testing.T) {
+	e := newMultiEnv(t, false)
+	e.install("T0ONE")
+	e.install("T0TWO")
+	one, two := e.tokenOf("T0ONE"), e.tokenOf("T0TWO")
+	ctx := context.Background()
+	sl := e.slackWire()
+	opened := map[string]any{"type": "app_home_opened", "user": "U0BOB", "channel": "D0U0BOB", "tab": "messages", "event_ts": "1.2"}
+	body, err := json.Marshal(map[string]any{
+		"type": "event_callback", "team_id": "T0ONE", "api_app_id": "A0CERT", "event_id": "EvMsgTab1", "event_time": time.Now().Unix(),
+		"authorizations": []map[string]any{{"team_id": "T0ONE", "user_id": "U0BOT", "is_bot": true, "is_enterprise_install": false}},
+		"event":          opened,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver := func(retry int) {
+		t.Helper()
+		ts := time.Now().Unix()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, sl.URL, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
+		req.Header.Set("X-Slack-Signature", wire.SignSlack(testSigning, ts, body))
+		if retry > 0 {
+			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(retry))
+			req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("app_home_opened (retry %d): %d", retry, res.StatusCode)
+		}
+	}
+	posts := func(token string) []fakeCall {
+		var out []fakeCall
+		for _, c := range e.fake.allCalls() {
+			if c.Method == "chat.postMessage" && c.Token == token {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+
+	deliver(0)
+	c := e.fake.waitCall(t, "chat.postMessage", one)
+	if c.Form.Get("channel") != "D0U0BOB" || !strings.Contains(c.Form.Get("blocks"), "Welcome to certcoach") ||
+		!strings.Contains(c.Form.Get("blocks"), "/cert compare") {
+		t.Fatalf("welcome: %v", c.Form)
+	}
+	// The welcome stores the user, as a first Home tab visit does, once
+	// it is posted.
+	bob := storage.UserKey{Platform: "slack", Workspace: "T0ONE", User: "U0BOB"}
+	waitFor(t, func() bool { _, err := e.store.UserByKey(ctx, bob); return err == nil }, "the welcomed user stored")
+
+	deliver(1)
+	if res, err := sl.Event(ctx, "T0ONE", "EvMsgTab2", opened); err != nil || res.Status != 200 {
+		t.Fatalf("second visit: %v %d", err, res.Status)
+	}
+	// The same user ID in another workspace is someone else there.
+	if res, err := sl.Event(ctx, "T0TWO", "EvMsgTab3", opened); err != nil || res.Status != 200 {
+		t.Fatalf("visit in the other workspace: %v %d", err, res.Status)
+	}
+	e.fake.waitCall(t, "chat.postMessage", two)
+	if err := e.a.Close(); err != nil { // every background job done
+		t.Fatal(err)
+	}
+	if n, m := len(posts(one)), len(posts(two)); n != 1 || m != 1 {
+		t.Errorf("messages posted: %d in T0ONE, %d in T0TWO, want one welcome in each", n, m)
+	}
 }

@@ -216,6 +216,19 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"channel": map[string]any{"id": "D0" + form.Get("users")}})
 	case "chat.postMessage", "chat.postEphemeral":
 		reply(map[string]any{"channel": form.Get("channel"), "ts": "1700000000.000100"})
+	case "conversations.history":
+		// A DM's history is what the bot posted in it (the user's own
+		// messages are not recorded here), newest first.
+		msgs := []map[string]any{}
+		for _, pc := range f.allCalls() {
+			if pc.Method == "chat.postMessage" && pc.Token == tok && pc.Form.Get("channel") == form.Get("channel") {
+				msgs = append([]map[string]any{{"type": "message", "text": pc.Form.Get("text"), "ts": "1700000000.000100"}}, msgs...)
+			}
+		}
+		if form.Get("limit") == "1" && len(msgs) > 1 {
+			msgs = msgs[:1]
+		}
+		reply(map[string]any{"messages": msgs, "has_more": false})
 	case "views.publish":
 		reply(map[string]any{"view": map[string]any{"id": "V1"}})
 	// The external upload flow: a URL for the bytes (on this server), then
