@@ -117,7 +117,7 @@ func TestFootersNameSlashForms(t *testing.T) {
 	post := func(payload func(id string) map[string]any) *wireData {
 		t.Helper()
 		n++
-		code, body := h.post(t, mustJSON(payload(fmt.Sprint(650000000000000000+n))), time.Now(), testKey)
+		code, body := h.post(t, mustJSON(payload(fmt.Sprint(660000000000000000+n))), time.Now(), testKey)
 		var r wireResponse
 		if code != 200 || json.Unmarshal(body, &r) != nil || r.Data == nil {
 			t.Fatalf("%d %s", code, truncate(string(body), 300))
