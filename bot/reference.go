@@ -205,9 +205,9 @@ func optionForm(name string, ps []Param) string {
 // one that does not read, names no argument, or repeats another, is left
 // out.
 func (e *Engine) optionExamples(c CommandInfo) []string {
-	params := c.Params
+	params := slices.Clone(c.Params)
 	for _, s := range c.Subs {
-		params = append(params[:len(params):len(params)], s.Params...)
+		params = append(params, s.Params...)
 	}
 	var out []string
 	for _, p := range params {
