@@ -35,10 +35,10 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 	}
 	hidden := ""
 	if !u.Leaderboard {
-		hidden = "You are hidden from the leaderboard, so your answers are not counted here: `settings leaderboard on` to show them."
+		hidden = "You are hidden from the leaderboard, so your answers are not counted here: `" + e.Say(req, "settings leaderboard on") + "` to show them."
 	}
 	if len(rows) == 0 {
-		body := "No answers this week yet. Be the first: `quiz`."
+		body := "No answers this week yet. Be the first: `" + e.Say(req, "quiz") + "`."
 		if hidden != "" {
 			body = "No answers on the board this week. " + hidden
 		}
@@ -60,7 +60,7 @@ func (e *Engine) leaderboard(ctx context.Context, req Request, _ Args) (Reply, e
 		sb.WriteString("\n" + hidden)
 	}
 	return Reply{Kind: "leaderboard", Title: "This week's leaderboard", Body: strings.TrimRight(sb.String(), "\n"), Private: true,
-		Footer: "10 points a correct answer, 5 a day you studied; since Monday. `settings leaderboard off` hides you."}, nil
+		Footer: "10 points a correct answer, 5 a day you studied; since Monday. `" + e.Say(req, "settings leaderboard off") + "` hides you."}, nil
 }
 
 // ownSpaceLeaderboard is leaderboard's reply in a Discord user's own
@@ -92,10 +92,10 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 		}
 		return Reply{Kind: "settings", Title: "Your settings", Private: true,
 			Body:   fmt.Sprintf("- retention: %.2f (FSRS target recall)\n- leaderboard: %s\n- timezone: %s", u.Retention, lb, tz),
-			Footer: "Change with `settings retention 0.9`, `settings leaderboard off`, `settings timezone Europe/Berlin`."}, nil
+			Footer: fmt.Sprintf("Change with `%s`, `%s`, `%s`.", e.Say(req, "settings retention 0.9"), e.Say(req, "settings leaderboard off"), e.Say(req, "settings timezone Europe/Berlin"))}, nil
 	}
 	if key == "" || val == "" {
-		return Reply{}, Errorf("Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`.")
+		return Reply{}, Errorf("Usage: `%s`.", e.usageOf(req, "settings"))
 	}
 	// Every value is one word but a zone's city ("los angeles"): more is a
 	// mistake, refused as other commands refuse an extra argument rather
@@ -122,7 +122,7 @@ func (e *Engine) settings(ctx context.Context, req Request, args Args) (Reply, e
 	case "leaderboard":
 		val = strings.ToLower(val)
 		if val != "on" && val != "off" {
-			return Reply{}, Errorf("Say `settings leaderboard on` or `settings leaderboard off`.")
+			return Reply{}, Errorf("Say `%s` or `%s`.", e.Say(req, "settings leaderboard on"), e.Say(req, "settings leaderboard off"))
 		}
 		if err := e.store.SetLeaderboard(ctx, u.ID, val == "on"); err != nil {
 			return Reply{}, err
@@ -183,7 +183,7 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
 	}
 	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings " + dataScope(u.Key) + ". It cannot be undone. Consider `export` first.\n\nTo delete, " + how + ".",
+		Body: "This deletes your answers, cards, sessions, plan, reminders and settings " + dataScope(u.Key) + ". It cannot be undone. Consider `" + e.Say(req, "export") + "` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},
@@ -236,7 +236,7 @@ func (e *Engine) forgetAction(ctx context.Context, req Request, parts []string) 
 	if parts[1] != strconv.FormatInt(u.ID, 10) {
 		// Only its asker sees the prompt (a private reply): it is one from
 		// before an earlier `forget`.
-		return Reply{}, Errorf("That button is from an earlier `forget`: type `forget` to be asked again.")
+		return Reply{}, Errorf("That button is from an earlier `forget`: type `%s` to be asked again.", e.Say(req, "forget"))
 	}
 	switch parts[0] {
 	case "cancel":

@@ -15,7 +15,7 @@ import (
 func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error) {
 	q := strings.TrimSpace(args.Named["question"])
 	if q == "" {
-		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `ask how long is the cissp exam`.")
+		return Reply{Kind: "ask"}, Errorf("Ask me something, e.g. `%s`.", e.Say(req, "ask how long is the cissp exam"))
 	}
 	a := e.kb.Analyze(q)
 	r, ok, err := e.compose(ctx, req, &a)
@@ -75,20 +75,21 @@ func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis) (Reply, bool, error) {
 	switch a.Ask {
 	case knowledge.AskRefusal:
-		r, err := e.refusal(a)
+		r, err := e.refusal(req, a)
 		return r, err == nil, err
 	case knowledge.AskUncovered:
-		return e.uncovered(a), true, nil
+		return e.uncovered(req, a), true, nil
 	case knowledge.AskUsage:
 		return e.usage(ctx, req, a.Command)
 	case knowledge.AskWhichFirst:
-		return e.topicReply("which-first")
+		return e.topicReply(req, "which-first")
 	case knowledge.AskStudyTime:
 		// The knowledge base has no study-time figures (prep sites' claims
 		// vary wildly); plan computes a pace from the user's own date.
 		return Reply{Kind: "ask", Private: true, Title: "How long to study", Refs: []string{"plan:study-time"},
 			Body: "I have no reliable figure for that: it depends on your background, and prep sites' claims vary widely. " +
-				"`plan <cism|cissp> <YYYY-MM-DD>` turns your exam date and your progress into a daily pace, and `progress` shows which domains need the time."}, true, nil
+				fmt.Sprintf("`%s` turns your exam date and your progress into a daily pace, and `%s` shows which domains need the time.",
+					e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>"), e.Say(req, "progress"))}, true, nil
 	case knowledge.AskDomain:
 		if len(a.Exams) != 1 {
 			return Reply{}, false, nil
@@ -100,7 +101,8 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 			if err != nil {
 				c, _ := e.kb.Cert(a.Exams[0])
 				return Reply{Kind: "ask", Title: "No such objective", Private: true,
-					Body: fmt.Sprintf("%s has no objective %s: `domains %s` lists the domains and `domain %s <n>` a domain's objectives.", c.Name, a.Objective, c.ID, c.ID)}, true, nil
+					Body: fmt.Sprintf("%s has no objective %s: `%s` lists the domains and `%s` a domain's objectives.", c.Name, a.Objective,
+						e.Say(req, "domains "+c.ID), e.Say(req, "domain "+c.ID+" <n>"))}, true, nil
 			}
 			return r, true, nil
 		}
@@ -113,7 +115,7 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 		return e.concepts(a.Terms), true, nil
 	case knowledge.AskCompare:
 		if a.Topic != "" {
-			return e.topicReply(a.Topic)
+			return e.topicReply(req, a.Topic)
 		}
 		r, err := e.compare(ctx, req, Args{})
 		r.Refs = []string{"compare:general"}
@@ -125,12 +127,12 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 	case knowledge.AskDomainList:
 		return e.domainList(ctx, req, a, false), true, nil
 	case knowledge.AskFact:
-		r, ok := e.factAnswer(a)
+		r, ok := e.factAnswer(req, a)
 		return r, ok, nil
 	case knowledge.AskDefine:
 		return e.define(ctx, req, a), true, nil
 	case knowledge.AskTopic:
-		return e.topicReply(a.Topic)
+		return e.topicReply(req, a.Topic)
 	}
 	return Reply{}, false, nil
 }
@@ -154,8 +156,8 @@ func (e *Engine) usage(ctx context.Context, req Request, name string) (Reply, bo
 	return r, true, nil
 }
 
-func (e *Engine) topicReply(id string) (Reply, bool, error) {
-	r, err := e.compareTopic(id)
+func (e *Engine) topicReply(req Request, id string) (Reply, bool, error) {
+	r, err := e.compareTopic(req, id)
 	if err != nil {
 		return Reply{}, false, nil // unknown topic: let search try
 	}
@@ -190,7 +192,7 @@ func factBody(f *knowledge.Fact) string {
 // factAnswer answers with the fact keyed (exam, attribute): the exam named,
 // else every exam that has it, side by side. The first attribute that the
 // named exam has wins; the other exam's fact is never the answer.
-func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
+func (e *Engine) factAnswer(req Request, a *knowledge.Analysis) (Reply, bool) {
 	certs := e.certsFor(a)
 	if len(a.Uncovered) > 0 {
 		// "is cisa still on the waiver list": only a fact that names the
@@ -222,7 +224,7 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 				return r, true
 			}
 		}
-		return e.uncovered(a), true
+		return e.uncovered(req, a), true
 	}
 	if r, ok := e.partsAnswer(a.Parts, certs); ok {
 		return r, true
@@ -258,7 +260,7 @@ func (e *Engine) factAnswer(a *knowledge.Analysis) (Reply, bool) {
 	if r, ok := e.relatedFact(a.Attributes, certs); ok {
 		return r, true
 	}
-	return e.unsourced(a)
+	return e.unsourced(req, a)
 }
 
 // partsAnswer answers a question that asks for several facts in turn
@@ -386,7 +388,7 @@ func (e *Engine) relatedFact(keys []string, certs []*knowledge.Cert) (Reply, boo
 // other exam's sources give ("when do I get my CISSP results") when no
 // other key asked for answers: an honest "not in my sources", never the
 // other exam's fact. ok is false when neither exam has the fact.
-func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
+func (e *Engine) unsourced(req Request, a *knowledge.Analysis) (Reply, bool) {
 	if len(a.Exams) != 1 || len(a.Attributes) == 0 {
 		return Reply{}, false
 	}
@@ -400,7 +402,7 @@ func (e *Engine) unsourced(a *knowledge.Analysis) (Reply, bool) {
 	}
 	return Reply{Kind: "ask", Private: true, Title: named.Name + ": " + label, Refs: []string{"refuse:unsourced"},
 		Body: fmt.Sprintf("My sources say nothing about the %s's %s, so I won't guess: %s's own pages are the place to check. "+
-			"`compare` sets what they do give for both exams side by side.", named.Name, label, named.Body)}, true
+			"`%s` sets what they do give for both exams side by side.", named.Name, label, named.Body, e.Say(req, "compare"))}, true
 }
 
 // otherExamLabel is the label, lower-cased, of the fact keyed key that
@@ -472,7 +474,7 @@ func (e *Engine) factFor(keys []string, certs []*knowledge.Cert, all bool) (Repl
 
 // uncovered answers a question about a certification certcoach has no
 // sources for, and offers what it does cover.
-func (e *Engine) uncovered(a *knowledge.Analysis) Reply {
+func (e *Engine) uncovered(req Request, a *knowledge.Analysis) Reply {
 	name := e.uncoveredName(a.Uncovered[0])
 	var names []string
 	for _, c := range e.kb.Certs {
@@ -481,7 +483,7 @@ func (e *Engine) uncovered(a *knowledge.Analysis) Reply {
 	covered := strings.Join(names, " and ")
 	return Reply{Kind: "ask", Private: true, Title: "Not covered: " + name, Refs: []string{"refuse:uncovered"},
 		Body: fmt.Sprintf("certcoach covers %s only, so I have nothing sourced on %s and won't guess. "+
-			"`compare` sets %s side by side.", covered, name, covered)}
+			"`%s` sets %s side by side.", covered, name, e.Say(req, "compare"), covered)}
 }
 
 // uncoveredName spells an uncovered certification as the vocabulary names
@@ -499,35 +501,47 @@ func (e *Engine) uncoveredName(name string) string {
 }
 
 // refusals: what each refusal class says, and the sourced facts offered
-// instead (by fact key).
+// instead (by fact key). An intro's %s are its commands, in order, as the
+// asker can run them (Say).
 var refusals = map[string]struct {
 	title, intro string
 	keys         []string
+	commands     []string
 }{
 	"pass-rate": {"Pass rates", "I have no pass-rate figure from a source I can cite, so I won't give one. " +
-		"What the sources do give is the passing score:", []string{"exam.passing"}},
+		"What the sources do give is the passing score:", []string{"exam.passing"}, nil},
 	"salary": {"Salaries", "I have no salary figures from a source I can cite, so I won't give one (pay depends on country, role and experience). " +
-		"What the sources do give is the roles each certification suits:", []string{"roles"}},
+		"What the sources do give is the roles each certification suits:", []string{"roles"}, nil},
 	"vendor": {"Courses, books and bootcamps", "certcoach recommends no vendor, bootcamp, book or course, and has no sourced ranking of them. " +
-		"What the sources do give is the outline each exam follows now, which any material should match (`domains cism`, `domains cissp`); `quiz`, `review` and `exam` (a timed mock exam) drill certcoach's own questions:", []string{"outline.current"}},
+		"What the sources do give is the outline each exam follows now, which any material should match (`%s`, `%s`); `%s`, `%s` and `%s` (a timed mock exam) drill certcoach's own questions:", []string{"outline.current"},
+		[]string{"domains cism", "domains cissp", "quiz", "review", "exam"}},
 	"worth-it": {"Is it worth it?", "I have no sourced figure for what a certification is worth to you (pay, job offers, return on the fees), so I won't guess. " +
-		"What the sources do give is the roles each suits and where employers such as the US DoD list it:", []string{"roles", "dod8140"}},
+		"What the sources do give is the roles each suits and where employers such as the US DoD list it:", []string{"roles", "dod8140"}, nil},
 	"holder-count": {"How many holders", "I have no sourced count of how many people hold either certification, so I won't give one. " +
-		"What the sources do give is who issues each and since when:", []string{"body", "history"}},
+		"What the sources do give is who issues each and since when:", []string{"body", "history"}, nil},
 	"exam-day": {"Exam-day rules", "My sources don't give the exam-day rules (breaks, food, aids, room checks, accommodations), so I won't guess: " +
-		"the testing provider's candidate rules and the issuer's own pages are the place to check. What the sources do give is how and where you sit:", []string{"exam.delivery", "exam.duration"}},
+		"the testing provider's candidate rules and the issuer's own pages are the place to check. What the sources do give is how and where you sit:", []string{"exam.delivery", "exam.duration"}, nil},
 	"score-report": {"Score report details", "My sources don't say what the score report shows beyond the result (a breakdown by domain, marks per domain) or how a result is appealed, so I won't guess: " +
-		"the issuer's own pages are the place to check. What the sources do give is how each exam is scored:", []string{"exam.scoring", "exam.passing"}},
+		"the issuer's own pages are the place to check. What the sources do give is how each exam is scored:", []string{"exam.scoring", "exam.passing"}, nil},
 	"personal-difficulty": {"How hard is it?", "No source can say how hard the exam will be for you, and there are no sourced pass rates to go by. " +
-		"What the sources do give is the format and the bar to clear; `quiz` and `progress` show where you stand, and `compare which-first` compares the two:", []string{"exam.passing"}},
+		"What the sources do give is the format and the bar to clear; `%s` and `%s` show where you stand, and `%s` compares the two:", []string{"exam.passing"},
+		[]string{"quiz", "progress", "compare which-first"}},
 }
 
-func (e *Engine) refusal(a *knowledge.Analysis) (Reply, error) {
+func (e *Engine) refusal(req Request, a *knowledge.Analysis) (Reply, error) {
 	def, ok := refusals[a.Refusal]
 	if !ok {
 		return Reply{}, fmt.Errorf("ask: no answer for refusal class %q", a.Refusal)
 	}
-	r := Reply{Kind: "ask", Title: def.title, Private: true, Shareable: true, Body: def.intro, Refs: []string{"refuse:" + a.Refusal}}
+	intro := def.intro
+	if len(def.commands) > 0 {
+		forms := make([]any, len(def.commands))
+		for i, c := range def.commands {
+			forms[i] = e.Say(req, c)
+		}
+		intro = fmt.Sprintf(intro, forms...)
+	}
+	r := Reply{Kind: "ask", Title: def.title, Private: true, Shareable: true, Body: intro, Refs: []string{"refuse:" + a.Refusal}}
 	var cites []string
 	for _, c := range e.certsFor(a) {
 		for _, key := range def.keys {
@@ -662,7 +676,7 @@ func (e *Engine) where(ctx context.Context, req Request, a *knowledge.Analysis) 
 				lines = append(lines, "**CISSP**: "+t.CISSPWhere)
 			}
 		}
-		r.Body = strings.Join(lines, "\n") + "\n\n`compare " + t.ID + "` for how each exam treats it."
+		r.Body = strings.Join(lines, "\n") + "\n\n`" + e.Say(req, "compare "+t.ID) + "` for how each exam treats it."
 		r.Refs = []string{"topic:" + t.ID}
 		for _, ref := range t.Objectives {
 			for _, c := range certs {
@@ -777,7 +791,7 @@ func (e *Engine) bothDomainLists(ctx context.Context, req Request) Reply {
 		r.Fields = append(r.Fields, Field{Name: fmt.Sprintf("%s (%s)", c.Name, outlineLabel(o)), Value: strings.Join(names, "\n")})
 		cites = append(cites, e.kb.Cite(o.Cite))
 	}
-	r.Body = "The domains of each exam with their weights (? = weight not yet confirmed). `domains cism` or `domains cissp` for what each covers."
+	r.Body = fmt.Sprintf("The domains of each exam with their weights (? = weight not yet confirmed). `%s` or `%s` for what each covers.", e.Say(req, "domains cism"), e.Say(req, "domains cissp"))
 	r.Footer = strings.Join(cites, " · ")
 	return r
 }
@@ -804,7 +818,8 @@ func (e *Engine) searchAnswer(ctx context.Context, req Request, q string, a *kno
 	}
 	if len(hits) == 0 {
 		return Reply{Kind: "ask", Private: true, Title: "No good answer found",
-			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `compare`, `domains cism`, `domains cissp` or `help`.", truncate(q, 80))}, nil
+			Body: fmt.Sprintf("I don't have a good answer for %q. Rephrase with the exam's terms, or try `%s`, `%s`, `%s` or `%s`.", truncate(q, 80),
+				e.Say(req, "compare"), e.Say(req, "domains cism"), e.Say(req, "domains cissp"), e.Say(req, "help"))}, nil
 	}
 	best := hits[0].Entry
 	if _, f, ok := e.kb.Fact(strings.TrimPrefix(best.Ref, "fact:")); ok && len(a.Exams) != 1 {
@@ -818,7 +833,7 @@ func (e *Engine) searchAnswer(ctx context.Context, req Request, q string, a *kno
 	// A topic or term found by search reads as when the analysis names it,
 	// not as the index text it was found by.
 	if id, ok := strings.CutPrefix(best.Ref, "topic:"); ok {
-		if r, ok, _ := e.topicReply(id); ok {
+		if r, ok, _ := e.topicReply(req, id); ok {
 			relatedBody(&r, hits[1:])
 			return r, nil
 		}

@@ -89,11 +89,11 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		return r, err
 	}
 	if !ok {
-		return r, Errorf("%sNo question is open: `quiz` to start one, or `review` for your due cards.", prefix)
+		return r, Errorf("%sNo question is open: `%s` to start one, or `%s` for your due cards.", prefix, e.Say(req, "quiz"), e.Say(req, "review"))
 	}
 	if prefix != "" && isStartOver(name, req.parsed.words) && s.Kind != quizKind {
 		// No button here to press (the CLI, a prompt scrolled away): say how.
-		return r, Errorf("%s%s", prefix, startOverHint(s))
+		return r, Errorf("%s%s", prefix, e.startOverHint(req, s))
 	}
 	if prefix != "" {
 		return r, Errorf("%s%s", prefix, e.whereAt(req, s))
@@ -115,23 +115,23 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		return e.showQuestion(ctx, s, "")
 	case "pause":
 		if s.Kind != examKind {
-			return r, Errorf("Only a mock exam has a clock to pause; your %s just waits: `%s` shows it again.", s.Kind, s.Kind)
+			return r, Errorf("Only a mock exam has a clock to pause; your %s just waits: `%s` shows it again.", s.Kind, e.Say(req, s.Kind))
 		}
 		if paused {
-			return r, Errorf("Your exam is already paused: `exam resume` to continue.")
+			return r, Errorf("Your exam is already paused: `%s` to continue.", e.Say(req, "exam resume"))
 		}
 		return e.quizAction(ctx, req, []string{"pause", s.ID})
 	case "stop", "quit":
 		if s.Kind == examKind {
 			// A mock exam has no Stop button: ending one is typed in full.
-			return r, Errorf("`exam stop` ends your mock exam with a score; `exam pause` stops the clock.")
+			return r, Errorf("`%s` ends your mock exam with a score; `%s` stops the clock.", e.Say(req, "exam stop"), e.Say(req, "exam pause"))
 		}
 		return e.quizAction(ctx, req, []string{"stop", s.ID})
 	case "hard", "easy":
 		return e.typedRating(ctx, req, u, s, name)
 	case "skip":
 		if s.Kind == examKind {
-			return r, Errorf("A mock exam goes forward only: answer with a letter A-D (a guess beats a blank), or `exam pause`.")
+			return r, Errorf("A mock exam goes forward only: answer with a letter A-D (a guess beats a blank), or `%s`.", e.Say(req, "exam pause"))
 		}
 		return r, Errorf("Questions can't be skipped: answer with a letter A-D (a miss just brings the card back sooner), or `stop` to end the %s.", s.Kind)
 	}
@@ -139,27 +139,28 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 }
 
 // whereAt says where the open session s is and what to type, as the
-// asker can run it (say).
+// asker can run it (Say).
 func (e *Engine) whereAt(req Request, s storage.Session) string {
 	if s.State == storage.SessionPaused {
-		return fmt.Sprintf("Your exam is paused at question %d of %s: `%s` to continue.", s.Position+1, sessionLength(s), e.say(req, "exam resume"))
+		return fmt.Sprintf("Your exam is paused at question %d of %s: `%s` to continue.", s.Position+1, sessionLength(s), e.Say(req, "exam resume"))
 	}
-	show := "`" + e.say(req, s.Kind) + "`"
+	show := "`" + e.Say(req, s.Kind) + "`"
 	if s.Kind == examKind {
-		show = "`" + e.say(req, "exam resume") + "`"
+		show = "`" + e.Say(req, "exam resume") + "`"
 	}
 	return fmt.Sprintf("Your %s is at question %d of %s: answer with a letter A-D, or %s shows it again.", s.Kind, s.Position+1, sessionLength(s), show)
 }
 
 // startOverHint says how to start the open review or exam s over by typing:
-// end it, then start a new one.
-func startOverHint(s storage.Session) string {
+// end it, then start a new one (in the forms the asker can run: Say; a
+// review's `stop` is a typed control, with no /cert form).
+func (e *Engine) startOverHint(req Request, s storage.Session) string {
 	if s.Kind == examKind {
-		return fmt.Sprintf("Your %s mock exam is open at question %d of %s: `exam stop` ends it with a score, then `exam %s` starts a new one; `exam resume` goes on.",
-			strings.ToUpper(s.Cert), s.Position+1, examLength(s), s.Cert)
+		return fmt.Sprintf("Your %s mock exam is open at question %d of %s: `%s` ends it with a score, then `%s` starts a new one; `%s` goes on.",
+			strings.ToUpper(s.Cert), s.Position+1, examLength(s), e.Say(req, "exam stop"), e.Say(req, "exam "+s.Cert), e.Say(req, "exam resume"))
 	}
 	return fmt.Sprintf("Your %s is open at question %d of %s: `stop` ends it (its answers count), then `%s` starts a new one; `%s` goes on.",
-		s.Kind, s.Position+1, sessionLength(s), s.Kind, s.Kind)
+		s.Kind, s.Position+1, sessionLength(s), e.Say(req, s.Kind), e.Say(req, s.Kind))
 }
 
 // currentSession is the open session a typed control acts on: of the
@@ -351,7 +352,7 @@ var smallTalk = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks"
 // unknownWord answers text whose first word is no command when it is small
 // talk (a short help line, not a search) or one mistyped command (a
 // did-you-mean); ok is false for anything else.
-func (e *Engine) unknownWord(name string, words []string) (Reply, error, bool) {
+func (e *Engine) unknownWord(req Request, name string, words []string) (Reply, error, bool) {
 	if smallTalk[name] && len(words) <= 2 {
 		greeting := "Hello!"
 		switch name {
@@ -361,11 +362,11 @@ func (e *Engine) unknownWord(name string, words []string) (Reply, error, bool) {
 			greeting = "Bye, and good luck with your studies!"
 		}
 		return Reply{Kind: "help", Private: true,
-			Body: greeting + " Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `compare`, `quiz cissp` or `help`."}, nil, true
+			Body: greeting + fmt.Sprintf(" Ask me about CISM or CISSP (e.g. `how long is the cissp exam?`), or try `%s`, `%s` or `%s`.", e.Say(req, "compare"), e.Say(req, "quiz cissp"), e.Say(req, "help"))}, nil, true
 	}
 	if len(words) == 0 {
 		if guess := e.Suggest(name); guess != "" {
-			return Reply{Kind: "unknown"}, Errorf("Unknown command %q: did you mean `%s`? `help` lists them all.", truncate(name, 40), guess), true
+			return Reply{Kind: "unknown"}, e.didYouMean(req, name, guess), true
 		}
 	}
 	return Reply{}, nil, false

@@ -267,7 +267,7 @@ func (e *Engine) namesExist(ctx context.Context, req Request, info CommandInfo, 
 		}
 		switch prm.Kind {
 		case KindTopic:
-			if _, err := e.compareTopicOf(v); err != nil {
+			if _, err := e.compareTopicOf(req, v); err != nil {
 				return false
 			}
 		case KindDomain:
@@ -484,7 +484,22 @@ func internalError() Reply {
 		Body: "Sorry, something went wrong on our side. Your progress is safe; please try again."}
 }
 
-const usageLine = "Try `help`, `compare`, `compare <topic>`, `domains cissp`, `ask <question>` or `quiz cism`."
+// usageLine names a few commands to start with, as the asker can run them.
+func (e *Engine) usageLine(req Request) string {
+	return fmt.Sprintf("Try `%s`, `%s`, `%s`, `%s`, `%s` or `%s`.", e.Say(req, "help"), e.Say(req, "compare"), e.Say(req, "compare <topic>"),
+		e.Say(req, "domains cissp"), e.Say(req, "ask <question>"), e.Say(req, "quiz cism"))
+}
+
+// didYouMean is the refusal of a command name that does not exist, with
+// the command text it most likely meant (guess), as the asker can run it
+// (its /cert form is longer than the words: room for it).
+func (e *Engine) didYouMean(req Request, name, guess string) error {
+	limit := 60
+	if SlashForms(req) {
+		limit = 90
+	}
+	return Errorf("Unknown command %q: did you mean `%s`? `%s` lists them all.", truncate(name, 40), truncate(e.Say(req, guess), limit), e.Say(req, "help"))
+}
 
 func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 	name, args, c, ok, words := req.parsed.name, req.parsed.args, req.parsed.cmd, req.parsed.known, req.parsed.words
@@ -532,12 +547,11 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 		return e.control(ctx, req)
 	}
 	if !ok {
-		if r, err, done := e.unknownWord(name, words); done {
+		if r, err, done := e.unknownWord(req, name, words); done {
 			return r, err
 		}
 		if guess := e.typo(ctx, req, name, words); guess != "" {
-			return Reply{Kind: "unknown"}, Errorf("Unknown command %q: did you mean `%s`? `help` lists them all.",
-				truncate(name, 40), truncate(strings.Join(append([]string{guess}, words...), " "), 60))
+			return Reply{Kind: "unknown"}, e.didYouMean(req, name, strings.Join(append([]string{guess}, words...), " "))
 		}
 		// In DMs and mentions, free text is a question: all of it, typed as
 		// ask's question.
@@ -549,7 +563,7 @@ func (e *Engine) handleText(ctx context.Context, req Request) (Reply, error) {
 			}
 			return e.ask(ctx, req, Args{Named: named})
 		}
-		return Reply{Kind: "unknown"}, Errorf("Unknown command %q. %s", truncate(name, 40), usageLine)
+		return Reply{Kind: "unknown"}, Errorf("Unknown command %q. %s", truncate(name, 40), e.usageLine(req))
 	}
 	if req.Public && !c.ReadOnly {
 		return withheld(c.Name), nil

@@ -23,10 +23,10 @@ const (
 )
 
 // examUsage is how to start a mock exam and what to do while one is open,
-// in the forms the asker can run (say).
+// in the forms the asker can run (Say).
 func (e *Engine) examUsage(req Request) string {
 	return fmt.Sprintf("`%s` (150 items, 4 hours) or `%s` (100-150 adaptive items, 3 hours); `%s`, `%s` and `%s` while one is open.",
-		e.say(req, "exam cism"), e.say(req, "exam cissp"), e.say(req, "exam pause"), e.say(req, "exam resume"), e.say(req, "exam stop"))
+		e.Say(req, "exam cism"), e.Say(req, "exam cissp"), e.Say(req, "exam pause"), e.Say(req, "exam resume"), e.Say(req, "exam stop"))
 }
 
 func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error) {
@@ -47,7 +47,7 @@ func (e *Engine) exam(ctx context.Context, req Request, args Args) (Reply, error
 		}
 		return Reply{}, Errorf("Which exam? %s", e.examUsage(req))
 	}
-	c, err := e.cert(certWord, "exam cism")
+	c, err := e.cert(req, certWord, "exam cism")
 	if err != nil {
 		return Reply{}, err
 	}
@@ -65,20 +65,20 @@ func (e *Engine) examVerb(ctx context.Context, req Request, u storage.User, verb
 	s, err := e.store.OpenSession(ctx, u.ID, examKind)
 	if errors.Is(err, storage.ErrNotFound) {
 		if verb == "resume" {
-			return Reply{}, Errorf("No paused exam to resume: start one with `%s` or `%s`.", e.say(req, "exam cism"), e.say(req, "exam cissp"))
+			return Reply{}, Errorf("No paused exam to resume: start one with `%s` or `%s`.", e.Say(req, "exam cism"), e.Say(req, "exam cissp"))
 		}
-		return Reply{}, Errorf("No exam is running: start one with `%s` or `%s`.", e.say(req, "exam cism"), e.say(req, "exam cissp"))
+		return Reply{}, Errorf("No exam is running: start one with `%s` or `%s`.", e.Say(req, "exam cism"), e.Say(req, "exam cissp"))
 	}
 	if err != nil {
 		return Reply{}, err
 	}
 	if certWord != "" && certWord != s.Cert {
-		return Reply{}, Errorf("Your open exam is the %s one: `%s`.", strings.ToUpper(s.Cert), e.say(req, "exam "+verb))
+		return Reply{}, Errorf("Your open exam is the %s one: `%s`.", strings.ToUpper(s.Cert), e.Say(req, "exam "+verb))
 	}
 	switch verb {
 	case "pause":
 		if s.State == storage.SessionPaused {
-			return Reply{}, Errorf("Your exam is already paused: `%s` to continue.", e.say(req, "exam resume"))
+			return Reply{}, Errorf("Your exam is already paused: `%s` to continue.", e.Say(req, "exam resume"))
 		}
 		return e.quizAction(ctx, req, []string{"pause", s.ID})
 	case "resume":
@@ -147,7 +147,7 @@ func (e *Engine) endOpen(ctx context.Context, req Request, sid, kind string) (st
 		return u, Errorf("That button belongs to someone else.")
 	}
 	if s.State != storage.SessionActive && s.State != storage.SessionPaused {
-		return u, Errorf("That %s has already ended: `%s` starts a new one.", kind, e.say(req, kind))
+		return u, Errorf("That %s has already ended: `%s` starts a new one.", kind, e.Say(req, kind))
 	}
 	return u, e.store.FinishSession(ctx, s.ID, storage.SessionStopped, e.clock.Now())
 }

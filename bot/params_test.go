@@ -108,7 +108,7 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 		want    string
 	}{
 		{"plan", bot.OutcomeUserError, "No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`"},
-		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism YYYY-MM-DD`."},
+		{"plan cism", bot.OutcomeUserError, "When is your exam? Usage: `plan cism <YYYY-MM-DD>`."},
 		{"plan 2027-03-01", bot.OutcomeUserError, "Which certification? Say `cism` or `cissp`, e.g. `plan cissp 2027-05-01`."},
 		{"plan cissp tomorrow", bot.OutcomeUserError, "Give the date as YYYY-MM-DD, e.g. `plan cissp 2027-05-01`."},
 		{"plan cisp 2027-03-01", bot.OutcomeUserError, "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `plan cissp 2027-05-01`."},

@@ -105,7 +105,7 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User, o
 		ids, fresh = append(ids, more...), len(more)
 	}
 	if len(ids) == 0 {
-		return Reply{}, Errorf("Nothing to review right now. Try `quiz`.")
+		return Reply{}, Errorf("Nothing to review right now. Try `%s`.", e.Say(req, "quiz"))
 	}
 	s := storage.Session{ID: newID(), UserID: u.ID, Kind: reviewKind, Cert: cert, Questions: ids, StartedAt: now}
 	if err := e.store.CreateSession(ctx, s); err != nil {
@@ -117,7 +117,7 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User, o
 		what = strings.ToUpper(only) + " review"
 	}
 	note := fmt.Sprintf("%s: %s, %s from your weakest, heaviest domains.", what, Plural(len(ids)-fresh, "due card"), Plural(fresh, "new question"))
-	clock, err := e.examClockNote(ctx, u)
+	clock, err := e.examClockNote(ctx, req, u)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -126,7 +126,7 @@ func (e *Engine) startReview(ctx context.Context, req Request, u storage.User, o
 
 // examClockNote says, when a quiz or review starts beside a running mock
 // exam, that the exam's clock keeps going; "" when no exam runs.
-func (e *Engine) examClockNote(ctx context.Context, u storage.User) (string, error) {
+func (e *Engine) examClockNote(ctx context.Context, req Request, u storage.User) (string, error) {
 	s, err := e.store.OpenSession(ctx, u.ID, examKind)
 	if errors.Is(err, storage.ErrNotFound) || err == nil && s.State == storage.SessionPaused {
 		return "", nil
@@ -134,7 +134,7 @@ func (e *Engine) examClockNote(ctx context.Context, u storage.User) (string, err
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Your %s mock exam is still running and its clock keeps going: `exam pause` stops it.", strings.ToUpper(s.Cert)), nil
+	return fmt.Sprintf("Your %s mock exam is still running and its clock keeps going: `%s` stops it.", strings.ToUpper(s.Cert), e.Say(req, "exam pause")), nil
 }
 
 func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, error) {
@@ -178,12 +178,12 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	if answered > 0 {
 		sb.WriteString("\n**Focus next:**\n")
 		for _, d := range p.Weakest {
-			fmt.Fprintf(&sb, "- D%d %s: `quiz %s %d`\n", d.N, d.Name, cert, d.N)
+			fmt.Fprintf(&sb, "- D%d %s: `%s`\n", d.N, d.Name, e.Say(req, fmt.Sprintf("quiz %s %d", cert, d.N)))
 		}
 	} else if p.Plan != nil {
-		fmt.Fprintf(&sb, "\nNo answers yet: start with `quiz %s`.\n", cert)
+		fmt.Fprintf(&sb, "\nNo answers yet: start with `%s`.\n", e.Say(req, "quiz "+cert))
 	} else {
-		fmt.Fprintf(&sb, "\nNo answers yet: start with `quiz %s` or set a date with `plan %s YYYY-MM-DD`.\n", cert, cert)
+		fmt.Fprintf(&sb, "\nNo answers yet: start with `%s` or set a date with `%s`.\n", e.Say(req, "quiz "+cert), e.Say(req, "plan "+cert+" <YYYY-MM-DD>"))
 	}
 	if p.Plan != nil {
 		ps := p.Plan
@@ -210,30 +210,30 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	if cert == "" && date == "" {
 		p, err := e.store.Plan(ctx, u.ID)
 		if errors.Is(err, storage.ErrNotFound) {
-			return Reply{}, Errorf("No plan yet. Usage: `plan <cism|cissp> <YYYY-MM-DD>`, e.g. `plan cissp %s`.", e.planExampleDate())
+			return Reply{}, Errorf("No plan yet. Usage: `%s`, e.g. `%s`.", e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>"), e.Say(req, "plan cissp "+e.planExampleDate()))
 		}
 		if err != nil {
 			return Reply{}, err
 		}
 		cert, date = p.Cert, p.ExamDate
 	}
-	c, err := e.cert(cert, "plan cissp "+e.planExampleDate())
+	c, err := e.cert(req, cert, "plan cissp "+e.planExampleDate())
 	if err != nil {
 		return Reply{}, err
 	}
 	if date == "" {
-		return Reply{}, Errorf("When is your exam? Usage: `plan %s YYYY-MM-DD`.", c.ID)
+		return Reply{}, Errorf("When is your exam? Usage: `%s`.", e.Say(req, "plan "+c.ID+" <YYYY-MM-DD>"))
 	}
 	exam, err := time.Parse(time.DateOnly, date) // checked by the engine's parse
 	if err != nil {
-		return Reply{}, Errorf("%q is not a date: use YYYY-MM-DD, e.g. `plan %s %s`.", truncate(date, 20), c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+		return Reply{}, Errorf("%q is not a date: use YYYY-MM-DD, e.g. `%s`.", truncate(date, 20), e.Say(req, "plan "+c.ID+" "+e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly)))
 	}
 	if exam.After(e.clock.Now().AddDate(3, 0, 0)) {
 		return Reply{}, Errorf("That date is more than three years away; pick a nearer one.")
 	}
 	np, err := e.study.MakePlan(ctx, u, c.ID, exam)
 	if errors.Is(err, study.ErrNotAfterToday) {
-		return Reply{}, Errorf("The exam date must be after today, e.g. `plan %s %s`.", c.ID, e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly))
+		return Reply{}, Errorf("The exam date must be after today, e.g. `%s`.", e.Say(req, "plan "+c.ID+" "+e.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly)))
 	}
 	if err != nil {
 		return Reply{}, err
@@ -251,8 +251,8 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	var sb strings.Builder
 	if np.Need > plan.PerDay {
 		// A short runway: the full need is no target anyone can meet.
-		fmt.Fprintf(&sb, "**%s** to your %s exam on %s. Two passes through the %s bank would take about %d questions a day, more than a day of study holds: aim for **%d a day**, take the domains below in order, as far as you get, and `review` what you miss.\n",
-			Plural(np.Days, "day"), c.Name, plan.ExamDate, c.Name, np.Need, plan.PerDay)
+		fmt.Fprintf(&sb, "**%s** to your %s exam on %s. Two passes through the %s bank would take about %d questions a day, more than a day of study holds: aim for **%d a day**, take the domains below in order, as far as you get, and `%s` what you miss.\n",
+			Plural(np.Days, "day"), c.Name, plan.ExamDate, c.Name, np.Need, plan.PerDay, e.Say(req, "review"))
 	} else {
 		fmt.Fprintf(&sb, "**%s** to your %s exam on %s: about **%d questions a day** (two passes through the %s bank, spaced by review).\n", Plural(np.Days, "day"), c.Name, plan.ExamDate, plan.PerDay, c.Name)
 	}
@@ -266,10 +266,10 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 	}
 	sb.WriteString("\n**Domain order** (weight x what you still need):\n")
 	for i, d := range study.DomainOrder(p) {
-		fmt.Fprintf(&sb, "%d. D%d %s (%d%%, mastery %.0f%%): `quiz %s %d`\n", i+1, d.N, d.Name, d.Weight, d.Mastery*100, c.ID, d.N)
+		fmt.Fprintf(&sb, "%d. D%d %s (%d%%, mastery %.0f%%): `%s`\n", i+1, d.N, d.Name, d.Weight, d.Mastery*100, e.Say(req, fmt.Sprintf("quiz %s %d", c.ID, d.N)))
 	}
 	return Reply{Kind: "plan", Title: "Study plan: " + c.Name, Body: strings.TrimRight(sb.String(), "\n"), Private: true,
-		Footer: "`progress` shows whether you are ahead or behind. `remind 07:30 <zone>` for a daily nudge."}, nil
+		Footer: fmt.Sprintf("`%s` shows whether you are ahead or behind. `%s` for a daily nudge.", e.Say(req, "progress"), e.Say(req, "remind 07:30 <zone>"))}, nil
 }
 
 // planExampleDate is an exam date for examples: the first of the month

@@ -72,7 +72,7 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 		s := e.Suggest(w[0])
 		switch {
 		case s != "":
-			fmt.Fprintf(&sb, "No command `%s`: did you mean `help %s`?\n\n", truncate(w[0], 30), s)
+			fmt.Fprintf(&sb, "No command `%s`: did you mean `%s`?\n\n", truncate(w[0], 30), e.Say(req, "help "+s))
 		case len(w) == 1:
 			fmt.Fprintf(&sb, "No command `%s`.\n\n", truncate(w[0], 30))
 		}
@@ -164,13 +164,19 @@ func usageOn(c CommandInfo, platform string) string {
 }
 
 // usageFor is a command's usage as a reply to req names it: where only
-// /cert runs the asker's commands (slashForms), each form usageOn gives for
+// /cert runs the asker's commands (SlashForms), each form usageOn gives for
 // Discord, as /cert takes it; elsewhere the typed usage.
 func usageFor(req Request, c CommandInfo) string {
-	if !slashForms(req) {
+	if !SlashForms(req) {
 		return c.Usage
 	}
 	return "/cert " + strings.ReplaceAll(usageOn(c, PlatformDiscord), " | ", " | /cert ")
+}
+
+// usageOf is usageFor of the command named name.
+func (e *Engine) usageOf(req Request, name string) string {
+	c, _ := e.lookup(name)
+	return usageFor(req, c.CommandInfo)
 }
 
 // subForm is a sub-command with its options.
@@ -192,17 +198,19 @@ func optionForm(name string, ps []Param) string {
 	return form
 }
 
-// optionExamples are c's parameters' examples as Discord's /cert takes
-// them, each argument an option (`quiz cissp 7 5`: `/cert quiz cert:cissp
-// domain:7 count:5`), read as typed text is; one that does not read, names
-// no argument, or repeats another, is left out. A command with
-// sub-commands has none.
+// optionExamples are c's parameters' examples, and its sub-commands'
+// parameters' examples, as Discord's /cert takes them, each argument an
+// option (`quiz cissp 7 5`: `/cert quiz cert:cissp domain:7 count:5`;
+// `remind pause 3`: `/cert remind pause days:3`), read as typed text is;
+// one that does not read, names no argument, or repeats another, is left
+// out.
 func (e *Engine) optionExamples(c CommandInfo) []string {
-	if len(c.Subs) > 0 {
-		return nil
+	params := slices.Clone(c.Params)
+	for _, s := range c.Subs {
+		params = append(params, s.Params...)
 	}
 	var out []string
-	for _, p := range c.Params {
+	for _, p := range params {
 		words := strings.Fields(p.Example)
 		if len(words) < 2 || words[0] != c.Name {
 			continue
@@ -217,8 +225,11 @@ func (e *Engine) optionExamples(c CommandInfo) []string {
 
 // slashText is command c with the typed arguments words as Discord's
 // /cert takes it: the sub-command named, each argument an option
-// (`exam pause`: `/cert exam action:pause`); ok is false when the words
-// do not read as c's arguments, or name none of its sub-commands.
+// (`exam pause`: `/cert exam action:pause`); a placeholder word such as
+// <n> is the value of the first option the other words leave empty
+// (`domain cissp <n>`: `/cert domain cert:cissp domain:<n>`). ok is false
+// when the words do not read as c's arguments, or name none of its
+// sub-commands.
 func (e *Engine) slashText(c CommandInfo, words []string) (string, bool) {
 	info := typedInfo(c, nil)
 	if len(c.Subs) > 0 {
@@ -234,32 +245,47 @@ func (e *Engine) slashText(c CommandInfo, words []string) (string, bool) {
 		}
 		info = typedInfo(c, sub)
 	}
-	named, err := e.typeText(context.Background(), Request{}, info, words)
+	var typed, holes []string
+	for _, w := range words {
+		if len(w) > 2 && strings.HasPrefix(w, "<") && strings.HasSuffix(w, ">") {
+			holes = append(holes, w)
+		} else {
+			typed = append(typed, w)
+		}
+	}
+	named, err := e.typeText(context.Background(), Request{}, info, typed)
 	if err != nil {
 		return "", false
 	}
 	form := "/cert " + info.Name
 	for _, q := range info.Params {
-		if v := named[q.Name]; v != "" {
+		v := named[q.Name]
+		if v == "" && len(holes) > 0 {
+			v, holes = holes[0], holes[1:]
+		}
+		if v != "" {
 			form += " " + q.Name + ":" + v
 		}
 	}
-	return form, true
+	return form, len(holes) == 0
 }
 
-// slashForms reports whether the asker is where only Discord's /cert
+// SlashForms reports whether the asker is where only Discord's /cert
 // reaches the bot with their own commands, so a reply names its forms:
 // anywhere on Discord but a DM's messages, which take typed words (see
-// confirmForm). Slack and the console take the typed forms.
-func slashForms(req Request) bool {
+// confirmForm). A server mention runs none of the asker's own commands
+// (Request.Public), so it is told the /cert forms too. Slack and the
+// console take the typed forms.
+func SlashForms(req Request) bool {
 	return req.Actor.Platform == PlatformDiscord && !(req.Conversational && req.Actor.DM)
 }
 
-// say is the typed command text (`exam pause`, `quiz cissp 7 5`) as the
-// asker can run it where they are: the /cert form on Discord outside a
-// DM's messages, else the text itself (also when it reads as no command).
-func (e *Engine) say(req Request, text string) string {
-	if !slashForms(req) {
+// Say is the typed command text (`exam pause`, `quiz cissp 7 5`,
+// `domain cissp <n>`) as the asker can run it where they are: the /cert
+// form on Discord outside a DM's messages (SlashForms), else the text
+// itself (also when it reads as no command).
+func (e *Engine) Say(req Request, text string) string {
+	if !SlashForms(req) {
 		return text
 	}
 	name, rest := ParseCommand(text)
@@ -287,15 +313,16 @@ func cellCaveat(s knowledge.Status) string {
 	return ""
 }
 
-// cert is the certification an exam name names; example is the command
-// shown in the reply when it names neither.
-func (e *Engine) cert(name, example string) (*knowledge.Cert, error) {
+// cert is the certification an exam name names; example is the typed
+// command shown, as the asker can run it (Say), in the reply when it names
+// neither.
+func (e *Engine) cert(req Request, name, example string) (*knowledge.Cert, error) {
 	if name == "" {
-		return nil, Errorf("Which certification? Say `cism` or `cissp`, e.g. `%s`.", example)
+		return nil, Errorf("Which certification? Say `cism` or `cissp`, e.g. `%s`.", e.Say(req, example))
 	}
 	c, ok := e.kb.Cert(strings.ToLower(name))
 	if !ok {
-		return nil, unknownExam(name, example)
+		return nil, unknownExam(name, e.Say(req, example))
 	}
 	return c, nil
 }
@@ -328,12 +355,12 @@ func outlineLabel(o *knowledge.Outline) string {
 
 func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, error) {
 	if t := args.Named["topic"]; t != "" {
-		id, err := e.compareTopicOf(t)
+		id, err := e.compareTopicOf(req, t)
 		if err != nil {
 			return Reply{Kind: "compare"}, err
 		}
 		if id != "" {
-			return e.compareTopic(id)
+			return e.compareTopic(req, id)
 		}
 	}
 	cism, ok1 := e.kb.Cert("cism")
@@ -352,8 +379,9 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 		}
 	}
 	// The table depends only on the two outlines and the (read-only)
-	// knowledge base, so it is built once per outline pair.
-	key := om.ID + "|" + os.ID
+	// knowledge base, so it is built once per outline pair and form of
+	// the commands it names (SlashForms).
+	key := om.ID + "|" + os.ID + "|" + strconv.FormatBool(SlashForms(req))
 	if r, ok := e.compareCache.Load(key); ok {
 		return r.(Reply), nil
 	}
@@ -394,12 +422,12 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 		}
 	}
 	body := "**Which is for you?** **CISM** if you run or want to run a security program (governance, risk, budgets, incident readiness); " +
-		"**CISSP** for broad technical depth across eight domains, with management on top. Many take both: `compare which-first`."
+		"**CISSP** for broad technical depth across eight domains, with management on top. Many take both: `" + e.Say(req, "compare which-first") + "`."
 	if len(notes) > 0 {
 		body += "\n\n_Caveats:_\n- " + strings.Join(dedupe(notes), "\n- ")
 	}
 	r := Reply{Kind: "compare", Title: "CISM vs CISSP", Table: t, Body: body,
-		Footer:  e.sourceList(cites) + fmt.Sprintf(" · Outlines: CISM %s, CISSP %s", om.Version, os.Version) + " · `compare <topic>` for a topic",
+		Footer:  e.sourceList(req, cites) + fmt.Sprintf(" · Outlines: CISM %s, CISSP %s", om.Version, os.Version) + " · `" + e.Say(req, "compare <topic>") + "` for a topic",
 		Private: true, Shareable: true}
 	e.compareCache.Store(key, r)
 	return r, nil
@@ -413,10 +441,10 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 // are refused, and so are words beside a topic that mean something of
 // their own ("cost extra", "incident response timeline"): ignoring them
 // would answer another question than the one asked.
-func (e *Engine) compareTopicOf(text string) (string, error) {
+func (e *Engine) compareTopicOf(req Request, text string) (string, error) {
 	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		// "compare 🤖", "compare ??": no words, so no topic, not the overview.
-		return "", e.noComparison(text)
+		return "", e.noComparison(req, text)
 	}
 	a := e.kb.Analyze(text)
 	if len(a.Words) == 0 && len(a.Terms) == 0 {
@@ -427,10 +455,10 @@ func (e *Engine) compareTopicOf(text string) (string, error) {
 	}
 	t, ok := e.kb.Topic(a.Topic)
 	if a.Topic == "" || !ok {
-		return "", e.noComparison(text)
+		return "", e.noComparison(req, text)
 	}
 	if w := e.extraTopicWord(text, t, &a); w != "" {
-		return "", Errorf("Unknown argument %q. Usage: `compare [topic]`, e.g. `compare %s`.", truncate(w, 30), t.ID)
+		return "", Errorf("Unknown argument %q. Usage: `%s`, e.g. `%s`.", truncate(w, 30), e.usageOf(req, "compare"), e.Say(req, "compare "+t.ID))
 	}
 	return t.ID, nil
 }
@@ -490,9 +518,9 @@ func topicFiller(w string) bool {
 
 // noComparison is the refusal of a topic argument that names no topic:
 // the nearest topic when one is close, else the list.
-func (e *Engine) noComparison(name string) error {
+func (e *Engine) noComparison(req Request, name string) error {
 	if guess := e.suggestTopic(name); guess != "" {
-		return Errorf("No comparison for %q: did you mean `compare %s`?", truncate(name, 40), guess)
+		return Errorf("No comparison for %q: did you mean `%s`?", truncate(name, 40), e.Say(req, "compare "+guess))
 	}
 	return Errorf("No comparison for %q. Topics: %s.", truncate(name, 40), strings.Join(e.TopicIDs(), ", "))
 }
@@ -522,7 +550,7 @@ func dedupe(in []string) []string {
 
 // sourceList renders cited sources by host, official ones first and at most
 // four; each fact's own sources and date are one `ask` away.
-func (e *Engine) sourceList(ids map[string]bool) string {
+func (e *Engine) sourceList(req Request, ids map[string]bool) string {
 	var hosts []string
 	seen := map[string]bool{}
 	var srcs []knowledge.Source
@@ -550,12 +578,12 @@ func (e *Engine) sourceList(ids map[string]bool) string {
 		}
 	}
 	if len(hosts) > 4 {
-		return fmt.Sprintf("Sources: %s and %d more (each fact's sources and as-of date: `ask <question>`)", strings.Join(hosts[:4], ", "), len(hosts)-4)
+		return fmt.Sprintf("Sources: %s and %d more (each fact's sources and as-of date: `%s`)", strings.Join(hosts[:4], ", "), len(hosts)-4, e.Say(req, "ask <question>"))
 	}
 	return "Sources: " + strings.Join(hosts, ", ")
 }
 
-func (e *Engine) compareTopic(name string) (Reply, error) {
+func (e *Engine) compareTopic(req Request, name string) (Reply, error) {
 	t, ok := e.kb.Topic(name)
 	if !ok {
 		// The same reading of words as ask's: "crypto basics" is cryptography.
@@ -564,7 +592,7 @@ func (e *Engine) compareTopic(name string) (Reply, error) {
 		}
 	}
 	if !ok {
-		return Reply{Kind: "compare"}, e.noComparison(name)
+		return Reply{Kind: "compare"}, e.noComparison(req, name)
 	}
 	body := t.Summary
 	if t.Status != knowledge.StatusOK && t.Status != "" {
@@ -599,7 +627,7 @@ func (e *Engine) TopicIDs() []string {
 }
 
 func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, error) {
-	c, err := e.cert(args.Named["cert"], "domains cissp")
+	c, err := e.cert(req, args.Named["cert"], "domains cissp")
 	if err != nil {
 		return Reply{}, err
 	}
@@ -607,7 +635,7 @@ func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, er
 	if v := args.Named["version"]; v != "" {
 		vo, ok := e.kb.Outline(c.ID + "-" + v)
 		if !ok {
-			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(v, 20), strings.Join(e.outlineVersions(c.ID), ", "))
+			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(v, 20), strings.Join(e.outlineVersions(req, c.ID), ", "))
 		}
 		o = vo
 	}
@@ -623,26 +651,27 @@ func (e *Engine) domains(ctx context.Context, req Request, args Args) (Reply, er
 	var others []string
 	for _, other := range e.kb.Outlines {
 		if other.Cert == c.ID && other.ID != o.ID {
-			others = append(others, fmt.Sprintf("`domains %s %s`", c.ID, other.Version))
+			others = append(others, "`"+e.Say(req, "domains "+c.ID+" "+other.Version)+"`")
 		}
 	}
 	parts := "objectives" // ISC2's word; ISACA's outline has subtopics
 	if c.ID == "cism" {
 		parts = "subtopics"
 	}
-	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · `domain %s <n>` for %s", c.ID, parts)
+	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · `%s` for %s", e.Say(req, "domain "+c.ID+" <n>"), parts)
 	if len(others) > 0 {
 		r.Footer += " · other versions: " + strings.Join(others, ", ")
 	}
 	return r, nil
 }
 
-// outlineVersions lists a certification's outline versions as commands.
-func (e *Engine) outlineVersions(cert string) []string {
+// outlineVersions lists a certification's outline versions as commands
+// the asker can run (Say).
+func (e *Engine) outlineVersions(req Request, cert string) []string {
 	var out []string
 	for _, o := range e.kb.Outlines {
 		if o.Cert == cert {
-			out = append(out, fmt.Sprintf("`domains %s %s`", cert, o.Version))
+			out = append(out, "`"+e.Say(req, "domains "+cert+" "+o.Version)+"`")
 		}
 	}
 	return out
@@ -676,7 +705,7 @@ func (e *Engine) findDomain(o *knowledge.Outline, arg string) *knowledge.Domain 
 }
 
 func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, error) {
-	c, err := e.cert(args.Named["cert"], "domain cissp 7")
+	c, err := e.cert(req, args.Named["cert"], "domain cissp 7")
 	if err != nil {
 		return Reply{}, err
 	}
@@ -684,19 +713,20 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 	typed := args.Named["domain"]
 	query := strings.ToLower(typed)
 	if query == "" {
-		return Reply{}, Errorf("Which domain? e.g. `domain %s 1` or `domain %s %s`.", c.ID, c.ID, strings.ToLower(strings.Fields(e.kb.OutlineFor(c.ID, e.today()).Domains[0].Name)[0]))
+		first := strings.ToLower(strings.Fields(e.kb.OutlineFor(c.ID, e.today()).Domains[0].Name)[0])
+		return Reply{}, Errorf("Which domain? e.g. `%s` or `%s`.", e.Say(req, "domain "+c.ID+" 1"), e.Say(req, "domain "+c.ID+" "+first))
 	}
 	o := e.outlineFor(ctx, req, c.ID)
 	if v := args.Named["version"]; v != "" {
 		vo, ok := e.kb.Outline(c.ID + "-" + v)
 		if !ok {
-			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(v, 20), strings.Join(e.outlineVersions(c.ID), ", "))
+			return Reply{}, Errorf("%s has no %q outline. Versions: %s.", c.Name, truncate(v, 20), strings.Join(e.outlineVersions(req, c.ID), ", "))
 		}
 		o = vo
 	}
 	d := e.findDomain(o, query)
 	if d == nil {
-		return Reply{}, Errorf("%s has no domain %q. Domains are 1-%d: see `domains %s`.", c.Name, truncate(typed, 30), len(o.Domains), c.ID)
+		return Reply{}, Errorf("%s has no domain %q. Domains are 1-%d: see `%s`.", c.Name, truncate(typed, 30), len(o.Domains), e.Say(req, "domains "+c.ID))
 	}
 	w := weightText(d, ", unconfirmed")
 	r := Reply{Kind: "domain", Title: fmt.Sprintf("%s Domain %d: %s (%s)", c.Name, d.N, d.Name, w), Private: true}
@@ -738,7 +768,7 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 			}
 		}
 		if hit == nil {
-			return Reply{}, Errorf("%s domain %d has no objective %q: see `domain %s %d`.", c.Name, d.N, truncate(typed, 10), c.ID, d.N)
+			return Reply{}, Errorf("%s domain %d has no objective %q: see `%s`.", c.Name, d.N, truncate(typed, 10), e.Say(req, fmt.Sprintf("domain %s %d", c.ID, d.N)))
 		}
 		fmt.Fprintf(&sb, "\nYou asked for **%s** %s\n", hit.ID, hit.Title)
 		r.Refs = []string{"objective:" + from.ID + ":" + hit.ID}
@@ -754,7 +784,7 @@ func (e *Engine) domain(ctx context.Context, req Request, args Args) (Reply, err
 		fmt.Fprintf(&sb, "- `%s` %s\n", ob.ID, ob.Title)
 	}
 	r.Body = strings.TrimRight(sb.String(), "\n")
-	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · Outline: %s · drill it: `quiz %s %d`", outlineLabel(o), c.ID, d.N)
+	r.Footer = e.kb.Cite(o.Cite) + fmt.Sprintf(" · Outline: %s · drill it: `%s`", outlineLabel(o), e.Say(req, fmt.Sprintf("quiz %s %d", c.ID, d.N)))
 	return r, nil
 }
 

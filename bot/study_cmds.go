@@ -66,7 +66,7 @@ func (e *Engine) planCmd(ctx context.Context, req Request, args Args) (Reply, er
 		return e.plan(ctx, req, args)
 	}
 	if args.Named["cert"] != "" || args.Named["date"] != "" {
-		return Reply{}, Errorf("`plan %s` deletes your plan and takes nothing else. To set one: `plan <cism|cissp> <YYYY-MM-DD>`.", action)
+		return Reply{}, Errorf("`%s` deletes your plan and takes nothing else. To set one: `%s`.", e.Say(req, "plan "+action), e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>"))
 	}
 	u, err := e.User(ctx, req.Actor)
 	if err != nil {
@@ -78,10 +78,11 @@ func (e *Engine) planCmd(ctx context.Context, req Request, args Args) (Reply, er
 	}
 	e.forgetPlan(u)
 	if !had {
-		return Reply{Kind: "plan", Private: true, Body: "You have no plan to delete. Set one with `plan <cism|cissp> <YYYY-MM-DD>`."}, nil
+		return Reply{Kind: "plan", Private: true, Body: "You have no plan to delete. Set one with `" + e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>") + "`."}, nil
 	}
 	return Reply{Kind: "plan", Private: true,
-		Body: "Plan deleted: `progress` no longer shows a daily pace. Your answers and cards are kept. Set a new plan any time with `plan <cism|cissp> <YYYY-MM-DD>`."}, nil
+		Body: fmt.Sprintf("Plan deleted: `%s` no longer shows a daily pace. Your answers and cards are kept. Set a new plan any time with `%s`.",
+			e.Say(req, "progress"), e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>"))}, nil
 }
 
 // examDay is the day used to choose an outline: the user's planned exam date
@@ -240,7 +241,7 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		return Reply{}, err
 	}
 	if named["action"] == "resume" && !hasOpen {
-		return Reply{}, Errorf("No quiz is open to resume: `%s` starts one, e.g. `%s`.", e.say(req, "quiz"), e.say(req, "quiz cissp 7 5"))
+		return Reply{}, Errorf("No quiz is open to resume: `%s` starts one, e.g. `%s`.", e.Say(req, "quiz"), e.Say(req, "quiz cissp 7 5"))
 	}
 	if hasOpen && (len(named) == 0 || named["action"] == "resume") {
 		return e.showQuestion(ctx, open, "Resuming your quiz.")
@@ -250,7 +251,7 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		cert = e.defaultCert(ctx, u)
 		// Say which exam was picked and how to pick the other.
 		other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
-		note = fmt.Sprintf("A %s quiz: `%s` for %s.", strings.ToUpper(cert), e.say(req, "quiz "+other), strings.ToUpper(other))
+		note = fmt.Sprintf("A %s quiz: `%s` for %s.", strings.ToUpper(cert), e.Say(req, "quiz "+other), strings.ToUpper(other))
 	}
 	outline := e.outlineFor(ctx, req, cert)
 	spec := quizSpec{cert: cert, count: 5}
@@ -258,7 +259,7 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		dom := e.findDomain(outline, d)
 		if dom == nil {
 			c, _ := e.lookup("quiz")
-			return Reply{}, Errorf("%s has no domain %q. Usage: `%s`; see `%s`.", strings.ToUpper(cert), truncate(d, 30), usageFor(req, c.CommandInfo), e.say(req, "domains "+cert))
+			return Reply{}, Errorf("%s has no domain %q. Usage: `%s`; see `%s`.", strings.ToUpper(cert), truncate(d, 30), usageFor(req, c.CommandInfo), e.Say(req, "domains "+cert))
 		}
 		spec.domain = dom.N
 		if objectiveRe.MatchString(strings.ToLower(d)) {
@@ -269,11 +270,11 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		spec.count, _ = strconv.Atoi(c) // a whole number: checked by the engine's parse
 		if spec.count > 20 && named["domain"] == "" {
 			// A lone number is a domain when the exam has it, else the count.
-			return Reply{}, Errorf("%s is neither a %s domain (1-%d) nor a number of questions (1-20): `%s` is 5 questions on domain 2.", c, strings.ToUpper(cert), len(outline.Domains), e.say(req, "quiz "+cert+" 2 5"))
+			return Reply{}, Errorf("%s is neither a %s domain (1-%d) nor a number of questions (1-20): `%s` is 5 questions on domain 2.", c, strings.ToUpper(cert), len(outline.Domains), e.Say(req, "quiz "+cert+" 2 5"))
 		}
 	}
 	if spec.count < 1 || spec.count > 20 {
-		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `%s`.", spec.count, e.say(req, "exam "+cert))
+		return Reply{}, Errorf("A quiz has 1 to 20 questions (you asked for %d). For a full-length test try `%s`.", spec.count, e.Say(req, "exam "+cert))
 	}
 	if hasOpen {
 		// The new quiz ends the open one (CreateSession stops it): say
@@ -284,7 +285,7 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 		}
 		note = strings.TrimSpace(ended + " " + note)
 	}
-	clock, err := e.examClockNote(ctx, u)
+	clock, err := e.examClockNote(ctx, req, u)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -324,7 +325,7 @@ func (e *Engine) startQuiz(ctx context.Context, req Request, u storage.User, out
 	}
 	if len(ids) == 0 && spec.objective != "" {
 		return Reply{}, Errorf("No %s questions on objective %s yet: `%s` drills the whole domain; `%s` lists its objectives.", strings.ToUpper(cert), spec.objective,
-			e.say(req, fmt.Sprintf("quiz %s %d", cert, spec.domain)), e.say(req, fmt.Sprintf("domain %s %d", cert, spec.domain)))
+			e.Say(req, fmt.Sprintf("quiz %s %d", cert, spec.domain)), e.Say(req, fmt.Sprintf("domain %s %d", cert, spec.domain)))
 	}
 	if len(ids) == 0 {
 		return Reply{}, Errorf("No questions available for that choice yet.")
@@ -429,7 +430,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		return Reply{}, err
 	}
 	if s.UserID != u.ID {
-		return Reply{}, Errorf("That quiz belongs to someone else: start your own with `%s`.", e.say(req, "quiz"))
+		return Reply{}, Errorf("That quiz belongs to someone else: start your own with `%s`.", e.Say(req, "quiz"))
 	}
 	num := func(i int) (int, error) {
 		if len(parts) <= i {
@@ -459,7 +460,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 		}
 		switch {
 		case s.State == storage.SessionPaused:
-			return Reply{}, Errorf("This exam is paused: `%s` to continue.", e.say(req, "exam resume"))
+			return Reply{}, Errorf("This exam is paused: `%s` to continue.", e.Say(req, "exam resume"))
 		case s.State != storage.SessionActive: // stopped, or ended by a new one
 			return Reply{}, Errorf("That session has already ended.")
 		case pos != s.Position:
@@ -505,7 +506,7 @@ func (e *Engine) quizAction(ctx context.Context, req Request, parts []string) (R
 			return Reply{}, Errorf("That exam is not running.")
 		}
 		return Reply{Kind: "exam", Private: true, Replace: true, Title: "Exam paused",
-			Body: "The clock is stopped. Resume any time with `" + e.say(req, "exam resume") + "`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
+			Body: "The clock is stopped. Resume any time with `" + e.Say(req, "exam resume") + "`.", Buttons: []Button{{ID: "quiz:resume:" + s.ID, Label: "Resume", Style: StylePrimary}}}, nil
 	case "resume":
 		return e.resumeExam(ctx, s)
 	case "again":
@@ -579,7 +580,7 @@ func (e *Engine) when(u storage.User, t time.Time) string {
 
 func (e *Engine) answer(ctx context.Context, req Request, u storage.User, s storage.Session, pos, choice int) (Reply, error) {
 	if s.State == storage.SessionPaused {
-		return Reply{}, Errorf("This exam is paused: `%s` to continue.", e.say(req, "exam resume"))
+		return Reply{}, Errorf("This exam is paused: `%s` to continue.", e.Say(req, "exam resume"))
 	}
 	if s.State != storage.SessionActive {
 		if _, err := e.store.AnswerByKey(ctx, u.ID, attemptKey(s.ID, pos)); err == nil {
@@ -727,7 +728,7 @@ func (e *Engine) summary(ctx context.Context, req Request, u storage.User, s sto
 	case reviewKind:
 		title = "Review results"
 	}
-	next := fmt.Sprintf("`%s` for due cards, `%s` for your standing.", e.say(req, "review"), e.say(req, "progress"))
+	next := fmt.Sprintf("`%s` for due cards, `%s` for your standing.", e.Say(req, "review"), e.Say(req, "progress"))
 	r := Reply{Kind: s.Kind, Title: title, Body: strings.TrimRight(sb.String(), "\n"), Private: true, Replace: true}
 	if s.Kind == quizKind {
 		// Another of the same: a button in a chat; the console has only

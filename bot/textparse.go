@@ -71,10 +71,10 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 			if len(names) == 0 && len(numbers) == 0 && p.Required && find(KindDate) == nil {
 				// A reference command names its exam first (`domains cisa`):
 				// the word can only be meant as the exam.
-				return nil, unknownExam(raw, e.say(req, p.Example))
+				return nil, unknownExam(raw, e.Say(req, p.Example))
 			}
 			if len(names) == 0 && len(numbers) == 0 && looksLikeCert(w) {
-				return nil, unknownExam(raw, e.say(req, p.Example))
+				return nil, unknownExam(raw, e.Say(req, p.Example))
 			}
 		}
 		if p := find(KindVersion); p != nil && (isYear(w) || find(KindDomain) == nil) {
@@ -141,7 +141,7 @@ func (e *Engine) typeText(ctx context.Context, req Request, info CommandInfo, wo
 		cert := e.certOrDefault(ctx, req, named)
 		n, _ := strconv.Atoi(strings.TrimPrefix(numbers[0], "d"))
 		if o := e.outlineFor(ctx, req, cert); n < 0 || n > len(o.Domains) {
-			return nil, Errorf("%s has domains 1-%d (0 for any); you asked for %d. See `domains %s`.", strings.ToUpper(cert), len(o.Domains), n, cert)
+			return nil, Errorf("%s has domains 1-%d (0 for any); you asked for %d. See `%s`.", strings.ToUpper(cert), len(o.Domains), n, e.Say(req, "domains "+cert))
 		}
 		named[dom.Name], named[count.Name] = numbers[0], numbers[1]
 	case len(numbers) > 1:
@@ -183,7 +183,7 @@ func restParam(info CommandInfo, named map[string]string) *Param {
 
 // unknownArg is the one line for a word that fits no parameter: the
 // parameter still missing says what it must be, else the usage; both in
-// the forms the asker can run (say).
+// the forms the asker can run (Say).
 func (e *Engine) unknownArg(req Request, info CommandInfo, named map[string]string, w string) error {
 	for _, p := range info.Params {
 		if _, done := named[p.Name]; done {
@@ -199,11 +199,11 @@ func (e *Engine) unknownArg(req Request, info CommandInfo, named map[string]stri
 }
 
 // checkAs is checkParam with the example of its refusal as the asker can
-// run it (say): on Discord outside a DM's messages, the /cert form.
+// run it (Say): on Discord outside a DM's messages, the /cert form.
 func (e *Engine) checkAs(req Request, cmd string, p Param, v string) (string, error) {
 	out, err := checkParam(cmd, p, v)
-	if err != nil && slashForms(req) {
-		p.Example = e.say(req, cmp.Or(p.Example, cmd))
+	if err != nil && SlashForms(req) {
+		p.Example = e.Say(req, cmp.Or(p.Example, cmd))
 		_, err = checkParam(cmd, p, v)
 	}
 	return out, err
@@ -223,12 +223,12 @@ func (e *Engine) certOrDefault(ctx context.Context, req Request, named map[strin
 
 // usageText is "Usage: `...`, e.g. `...`.", without an example that would
 // repeat the usage (a sub-command without arguments). Where only /cert
-// runs the asker's commands (slashForms) both are its forms (usageOn,
+// runs the asker's commands (SlashForms) both are its forms (usageOn,
 // say), and a typed example that has none is left out.
 func (e *Engine) usageText(req Request, info CommandInfo) string {
 	usage, ex := usageFor(req, info), example(info)
-	if slashForms(req) {
-		if form := e.say(req, ex); form != ex {
+	if SlashForms(req) {
+		if form := e.Say(req, ex); form != ex {
 			ex = form
 		} else {
 			ex = usage

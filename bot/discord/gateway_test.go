@@ -69,6 +69,7 @@ func TestGateway(t *testing.T) {
 		{"CommandWordQuestion", gatewayCommandWordQuestion},
 		{"DMTypedForms", gatewayDMTypedForms},
 		{"UsageForms", gatewayUsageForms},
+		{"FooterForms", gatewayFooterForms},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, ev) })
 	}

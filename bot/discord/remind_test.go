@@ -1,11 +1,18 @@
 package discord
 
 import (
+	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
+	"github.com/certcoach/certcoach/storage"
 )
 
 // TestRemindFormsOnDiscord: Discord has no profile time zone, so a first
@@ -42,3 +49,57 @@ func TestRemindFormsOnDiscord(t *testing.T) {
 		}
 	}
 }
+
+// TestReminderDMNamesWhereToChangeIt: a reminder set by /cert on a server
+// arrives as a DM whose footer names /cert on that server to stop or pause
+// it (typed words in the DM, and its own /cert, reach the DM's scope, not
+// the server's); one set in a DM names the words the DM reads. Set through
+// the interactions endpoint, sent by the Notifier to the fake Discord.
+func TestReminderDMNamesWhereToChangeIt(t *testing.T) {
+	ev := newEnv(t, "fake-bot-token")
+	srv := httptest.NewServer(ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
+	t.Cleanup(srv.Close)
+	h := &httpEnv{env: ev, srv: srv}
+	ctx := context.Background()
+	var due time.Time
+	for i, w := range []who{member, dmUser} {
+		code, body := h.post(t, mustJSON(command(fmt.Sprint(670000000000000000+i), w, "remind set time=07:30 zone=Europe/Berlin")), time.Now(), testKey)
+		if code != 200 || !strings.Contains(string(body), "Daily reminder set") {
+			t.Fatalf("%s: %d %s", w.guild, code, truncate(string(body), 300))
+		}
+		ws := w.guild
+		if ws == "" {
+			ws = "dm:" + w.user
+		}
+		r, err := ev.store.ReminderFor(ctx, storage.ReminderUser, bot.PlatformDiscord, ws, w.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		due = r.DueAt // both at the same local time
+	}
+	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(ev.s)},
+		remind.Options{Clock: fixedClock{due.Add(time.Minute)}, Logger: quietLogger()})
+	if _, err := s.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var dms []string
+	for _, c := range ev.fake.Calls() {
+		if c.Method == "POST" && c.Path == "/api/v9/channels/700000000000000001/messages" {
+			var m wireData
+			c.JSON(t, &m)
+			dms = append(dms, m.allText())
+		}
+	}
+	server, own := "`/cert remind off` on the server stops these · `/cert remind pause days:<days>` on the server takes a break",
+		"`remind off` stops these · `remind pause <days>` takes a break"
+	if len(dms) != 2 || !strings.Contains(strings.Join(dms, "\n"), server) || !strings.Contains(strings.Join(dms, "\n"), own) {
+		t.Errorf("want a DM with %q and one with %q, got %d:\n%s", server, own, len(dms), strings.Join(dms, "\n---\n"))
+	}
+}
+
+// fixedClock is a remind.Clock that stays at one time and never ticks.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+func (fixedClock) Ticks(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }

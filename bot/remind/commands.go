@@ -24,30 +24,24 @@ const (
 
 const dayFormat = "Mon 2 Jan 2006 15:04 MST"
 
-// remindForm is how to set a reminder as the asker can type it: Discord's
-// /cert names the sub-command and takes the time and zone as options (it
-// has no `remind 07:30`, and no profile zone to fall back on); a message
-// (a DM) takes the words.
-func remindForm(req bot.Request) string {
-	form := "`remind 07:30 Europe/Berlin`"
-	if slashOnly(req) {
-		form = "`/cert remind set time:07:30 zone:Europe/Berlin`"
-	}
-	return form + " (a time such as 07:30 or 7:30am, then an IANA time zone such as America/New_York)"
+// remindForm is how to set a reminder as the asker can run it (Say):
+// Discord's /cert names the sub-command and takes the time and zone as
+// options (it has no `remind 07:30`, and no profile zone to fall back on);
+// a DM's messages, Slack and the console take the words.
+func (c *commands) remindForm(req bot.Request) string {
+	return "`" + c.e.Say(req, "remind 07:30 Europe/Berlin") + "` (a time such as 07:30 or 7:30am, then an IANA time zone such as America/New_York)"
 }
 
-// slashOnly reports whether the asker is on Discord outside a message, where
-// what they type next is /cert with options.
-func slashOnly(req bot.Request) bool {
-	return req.Actor.Platform == bot.PlatformDiscord && !req.Conversational
-}
-
-// groupForm is remindForm for a channel's question of the day.
-func groupForm(req bot.Request) string {
-	if slashOnly(req) {
-		return "`/cert group daily time:09:00 zone:Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone; add `cert:cism` or `cert:cissp` to keep to one exam)"
+// groupForm is remindForm for a channel's question of the day. One rule
+// (bot.SlashForms) holds for both: a Discord server mention runs neither
+// (a reminder is the asker's own, withheld there; group needs the Manage
+// rights only /cert carries), so the /cert forms are the ones that run.
+func (c *commands) groupForm(req bot.Request) string {
+	one := "`cism` or `cissp`"
+	if bot.SlashForms(req) {
+		one = "`cert:cism` or `cert:cissp`"
 	}
-	return "`group daily 09:00 Europe/Berlin` (a time such as 07:30 or 7:30am, then an IANA time zone; add `cism` or `cissp` to keep to one exam)"
+	return "`" + c.e.Say(req, "group daily 09:00 Europe/Berlin") + "` (a time such as 07:30 or 7:30am, then an IANA time zone; add " + one + " to keep to one exam)"
 }
 
 type commands struct {
@@ -128,7 +122,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	}
 	needOn := func() error {
 		if !exists || cur.NextFire.IsZero() {
-			return bot.Errorf("You have no daily reminder on. Set one with %s.", remindForm(req))
+			return bot.Errorf("You have no daily reminder on. Set one with %s.", c.remindForm(req))
 		}
 		return nil
 	}
@@ -143,21 +137,17 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {
 			return bot.Reply{}, err
 		}
-		again := "remind " + clockText(cur.Minute)
-		if slashOnly(req) {
-			again = "/cert remind set time:" + clockText(cur.Minute)
-		}
-		return private(fmt.Sprintf("Daily reminder off. `%s` turns it back on.", again)), nil
+		return private(fmt.Sprintf("Daily reminder off. `%s` turns it back on.", c.e.Say(req, "remind "+clockText(cur.Minute)))), nil
 	case "pause":
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err
 		}
 		n, err := strconv.Atoi(args.Named["days"])
 		if err != nil {
-			return bot.Reply{}, bot.Errorf("Say how many days to pause, e.g. `remind pause 3` (1 to 365).")
+			return bot.Reply{}, bot.Errorf("Say how many days to pause, e.g. `%s` (1 to 365).", c.e.Say(req, "remind pause 3"))
 		}
 		if n < 1 || n > 365 {
-			return bot.Reply{}, bot.Errorf("A pause is 1 to 365 days (you asked for %d), e.g. `remind pause 3`.", n)
+			return bot.Reply{}, bot.Errorf("A pause is 1 to 365 days (you asked for %d), e.g. `%s`.", n, c.e.Say(req, "remind pause 3"))
 		}
 		loc, _ := c.zones.load(cur.TZ)
 		lt := c.now().In(loc)
@@ -169,7 +159,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		return private(fmt.Sprintf("Paused for %s. %s", bot.Plural(n, "day"), c.nextText(r))), nil
 	case "resume":
 		if !exists { // an off reminder keeps its settings and can come back
-			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", remindForm(req))
+			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", c.remindForm(req))
 		}
 		cur.PausedUntil = ""
 		r, err := st.SaveReminder(ctx, cur, c.now(), on)
@@ -183,7 +173,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		}
 		mode := args.Named["mode"]
 		if mode == "" {
-			return bot.Reply{}, bot.Errorf("Say `remind weekends off` for quiet weekends, or `remind weekends on`.")
+			return bot.Reply{}, bot.Errorf("Say `%s` for quiet weekends, or `%s`.", c.e.Say(req, "remind weekends off"), c.e.Say(req, "remind weekends on"))
 		}
 		cur.QuietWeekends = mode == "off"
 		r, err := st.SaveReminder(ctx, cur, c.now(), on)
@@ -199,7 +189,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	// set: the time and zone are checked by the engine's parse.
 	minute, err := ParseClock(args.Named["time"])
 	if err != nil {
-		return bot.Reply{}, bot.Errorf("What time? Say %s, or `remind off`.", remindForm(req))
+		return bot.Reply{}, bot.Errorf("What time? Say %s, or `%s`.", c.remindForm(req), c.e.Say(req, "remind off"))
 	}
 	zone, note := args.Named["zone"], ""
 	switch {
@@ -215,7 +205,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	case exists && cur.TZ != "":
 		zone = cur.TZ
 	default:
-		return bot.Reply{}, bot.Errorf("Which time zone are you in? Say %s.", remindForm(req))
+		return bot.Reply{}, bot.Errorf("Which time zone are you in? Say %s.", c.remindForm(req))
 	}
 	r := storage.Reminder{Kind: storage.ReminderUser, UserID: u.ID, Platform: u.Key.Platform, Workspace: u.Key.Workspace,
 		Target: u.Key.User, Minute: minute, TZ: zone}
@@ -250,17 +240,17 @@ func (c *commands) nextText(r storage.Reminder) string {
 
 func (c *commands) showReminder(req bot.Request, r storage.Reminder, exists bool) bot.Reply {
 	if !exists || r.NextFire.IsZero() {
-		return private(fmt.Sprintf("You have no daily reminder. Set one with %s.", remindForm(req)))
+		return private(fmt.Sprintf("You have no daily reminder. Set one with %s.", c.remindForm(req)))
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Daily reminder at %s %s. %s", clockText(r.Minute), r.TZ, c.nextText(r))
 	if r.QuietWeekends {
-		sb.WriteString("\nQuiet weekends: none on Saturday and Sunday (`remind weekends on` to change).")
+		fmt.Fprintf(&sb, "\nQuiet weekends: none on Saturday and Sunday (`%s` to change).", c.e.Say(req, "remind weekends on"))
 	}
 	if loc, err := c.zones.load(r.TZ); err == nil && r.PausedUntil > c.now().In(loc).Format(time.DateOnly) {
-		fmt.Fprintf(&sb, "\nPaused: reminders resume on %s (`remind resume` to restart now).", r.PausedUntil)
+		fmt.Fprintf(&sb, "\nPaused: reminders resume on %s (`%s` to restart now).", r.PausedUntil, c.e.Say(req, "remind resume"))
 	}
-	sb.WriteString("\n`remind off` stops it; `remind pause <days>` takes a break.")
+	fmt.Fprintf(&sb, "\n`%s` stops it; `%s` takes a break.", c.e.Say(req, "remind off"), c.e.Say(req, "remind pause <days>"))
 	return private(sb.String())
 }
 
@@ -275,9 +265,9 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	switch args.Sub {
 	case "", "show":
 		if !exists || cur.NextFire.IsZero() {
-			return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("No question of the day here. Set one with %s.", groupForm(req))}, nil
+			return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("No question of the day here. Set one with %s.", c.groupForm(req))}, nil
 		}
-		return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("Question of the day at %s %s. %s `group off` stops it.", clockText(cur.Minute), cur.TZ, c.nextText(cur))}, nil
+		return bot.Reply{Kind: "group", Private: true, Body: fmt.Sprintf("Question of the day at %s %s. %s `%s` stops it.", clockText(cur.Minute), cur.TZ, c.nextText(cur), c.e.Say(req, "group off"))}, nil
 	case "off":
 		if !exists || cur.NextFire.IsZero() {
 			return bot.Reply{Kind: "group", Private: true, Body: "This channel has no question of the day."}, nil
@@ -290,7 +280,7 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	// daily: the time, zone and exam are checked by the engine's parse.
 	minute, err := ParseClock(args.Named["time"])
 	if err != nil {
-		return bot.Reply{}, bot.Errorf("What time? Say %s.", groupForm(req))
+		return bot.Reply{}, bot.Errorf("What time? Say %s.", c.groupForm(req))
 	}
 	zone, cert := args.Named["zone"], args.Named["cert"]
 	if zone == "" {
@@ -299,7 +289,7 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 		} else if u, err := c.e.User(ctx, a); err == nil && u.TZ != "" {
 			zone = u.TZ
 		} else {
-			return bot.Reply{}, bot.Errorf("Which time zone should the channel use? Say %s.", groupForm(req))
+			return bot.Reply{}, bot.Errorf("Which time zone should the channel use? Say %s.", c.groupForm(req))
 		}
 	}
 	r := storage.Reminder{Kind: storage.ReminderChannel, Platform: a.Platform, Workspace: a.Workspace, Target: a.Channel,

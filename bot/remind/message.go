@@ -123,10 +123,10 @@ func (s *Scheduler) composeDM(ctx context.Context, c storage.Claim) (bot.Reply, 
 		fmt.Fprintf(&sb, "- Plan: %d of %d answers so far (%s), %s to your %s exam\n",
 			p.Plan.Done, p.Plan.Expected, state, bot.Plural(p.Plan.DaysLeft, "day"), name)
 	} else {
-		fmt.Fprintf(&sb, "- Readiness %.0f%%. No study plan yet: `plan %s <exam-date>` sets a daily target.\n", p.Readiness*100, cert)
+		fmt.Fprintf(&sb, "- Readiness %.0f%%. No study plan yet: %s sets a daily target.\n", p.Readiness*100, s.command(c.Reminder, "plan "+cert+" <YYYY-MM-DD>"))
 	}
 	reply := bot.Reply{Kind: "remind", Title: "Your daily " + name + " study reminder",
-		Footer: "`remind off` stops these · `remind pause <days>` takes a break"}
+		Footer: s.command(c.Reminder, "remind off") + " stops these · " + s.command(c.Reminder, "remind pause <days>") + " takes a break"}
 	q, dom := s.dmQuestion(ctx, u, cert, outline, p, c.QuestionID)
 	if q == nil {
 		reply.Body = sb.String()
@@ -143,6 +143,18 @@ func (s *Scheduler) composeDM(ctx context.Context, c storage.Claim) (bot.Reply, 
 		return fmt.Sprintf("%s:answer:%d:%s:%d", actionRemind, c.Reminder.ID, c.Day, i)
 	})
 	return reply, q.ID, nil
+}
+
+// command is typed command text, in backticks, as the owner of reminder r
+// can run it on r's data: typed in the DM that r arrives in, but for a
+// Discord server's reminder, which only /cert on that server reaches (a
+// DM with the bot is a scope of its own, and its /cert too).
+func (s *Scheduler) command(r storage.Reminder, text string) string {
+	if r.Platform != bot.PlatformDiscord || strings.HasPrefix(r.Workspace, "dm:") {
+		return "`" + text + "`"
+	}
+	in := bot.Request{Actor: bot.Actor{Platform: r.Platform, Workspace: r.Workspace, User: r.Target}}
+	return "`" + s.e.Say(in, text) + "` on the server"
 }
 
 // dmQuestion picks the question from the domain where study pays most

@@ -81,6 +81,7 @@ func (o *Options) defaults(e *bot.Engine) {
 type Scheduler struct {
 	store     Store
 	kb        *knowledge.Base
+	e         *bot.Engine // names commands in messages (Say)
 	study     *study.Service
 	notifiers map[string]Notifier
 	opts      Options
@@ -97,7 +98,7 @@ func New(d Deps, notifiers map[string]Notifier, opts Options) *Scheduler {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	owner := hex.EncodeToString(b[:])
-	return &Scheduler{store: d.Store, kb: d.KB, study: d.study(), notifiers: notifiers, opts: opts,
+	return &Scheduler{store: d.Store, kb: d.KB, e: d.Engine, study: d.study(), notifiers: notifiers, opts: opts,
 		log: opts.Logger.With("component", "remind", "owner", owner), owner: owner, zones: &zones{}}
 }
 
