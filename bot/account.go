@@ -71,7 +71,7 @@ func (e *Engine) ownSpaceLeaderboard(req Request) Reply {
 		where = "certcoach is not added to this server (you reach it through your own install), so it has no leaderboard of the server's members here."
 	}
 	body := where + " Each Discord server that added certcoach has its own: run `/cert leaderboard` in one of its channels. " +
-		"Your answers here count in your own space (your DMs with certcoach), where you are the only one; `" + e.say(req, "progress") + "` shows your standing."
+		"Your answers here count in your own space (your DMs with certcoach), where you are the only one; `" + e.Say(req, "progress") + "` shows your standing."
 	return Reply{Kind: "leaderboard", Title: "No leaderboard here", Private: true, Body: body}
 }
 
