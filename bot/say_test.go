@@ -112,9 +112,10 @@ func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 			[]string{"Many take both: `compare which-first`.", "`ask <question>`", "`compare <topic>` for a topic"}, ""},
 		{nil, "compare incident-response timeline", false, []string{"Usage: `/cert compare [topic]`, e.g. `/cert compare topic:incident-response`."},
 			[]string{"Usage: `compare [topic]`, e.g. `compare incident-response`."}, ""},
-		{nil, "leaderboard", false, []string{"Be the first: `/cert quiz`."}, []string{"Be the first: `quiz`."}, ""},
-		{[]string{"quiz cissp 7 1", "a"}, "leaderboard", false, []string{"`/cert settings key:leaderboard value:off` hides you."}, []string{"`settings leaderboard off` hides you."}, ""},
-		{[]string{"settings leaderboard off"}, "leaderboard", false, []string{"`/cert settings key:leaderboard value:on` to show them"}, []string{"`settings leaderboard on` to show them"}, ""},
+		// A Discord DM has no leaderboard (TestLeaderboardScopes has its reply).
+		{nil, "leaderboard", false, []string{"Be the first: `/cert quiz`."}, []string{"Be the first: `quiz`."}, "discord DM"},
+		{[]string{"quiz cissp 7 1", "a"}, "leaderboard", false, []string{"`/cert settings key:leaderboard value:off` hides you."}, []string{"`settings leaderboard off` hides you."}, "discord DM"},
+		{[]string{"settings leaderboard off"}, "leaderboard", false, []string{"`/cert settings key:leaderboard value:on` to show them"}, []string{"`settings leaderboard on` to show them"}, "discord DM"},
 		{nil, "settings", false, []string{"Change with `/cert settings key:retention value:0.9`, `/cert settings key:leaderboard value:off`, `/cert settings key:timezone value:Europe/Berlin`."},
 			[]string{"Change with `settings retention 0.9`, `settings leaderboard off`, `settings timezone Europe/Berlin`."}, ""},
 		{nil, "settings leaderboard maybe", false, []string{"Say `/cert settings key:leaderboard value:on` or `/cert settings key:leaderboard value:off`."},
