@@ -1510,6 +1510,11 @@ func (c *cueSet) refusal(exams int) string {
 		return ""
 	}
 	class := headRefusal(refusals)
+	// Whether a study product is worth it, or which to get, asks for a
+	// vendor: "should I get the Sybex OSG or the All-in-One".
+	if class == "worth-it" && slices.ContainsFunc(c.refusals, func(m match) bool { return m.t.key == "vendor" }) {
+		class = "vendor"
+	}
 	// "Is it worth it" and "is it hard" asked of the two exams side by
 	// side ("cism or cissp, which is harder") compare them, which the
 	// sources can do; "is cism worth it if I already have cissp" does not.

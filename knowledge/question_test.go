@@ -118,6 +118,8 @@ func TestAnalyze(t *testing.T) {
 		{"what are the cism domains", []string{"cism"}, knowledge.AskDomainList, ""},
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
+		// Whether a study product is worth it, or which to get, asks for a vendor.
+		{"should I get the Sybex OSG or the All-in-One for the risk management chapters", nil, knowledge.AskRefusal, "vendor"},
 		// A term beside a domain number is what is asked; the number says where.
 		{"event vs incident d7", nil, knowledge.AskDefine, "incident-vs-event"},
 		// A fact cue that says much more than a study-time phrase is what is asked.
