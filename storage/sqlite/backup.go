@@ -24,8 +24,9 @@ type BackupSource struct {
 // this binary does not know exactly (older: it would need migrating;
 // newer: a newer certcoach's).
 //
-// A user who may write the file opens it as serve does (and, as serve,
-// leaves no -wal or -shm file behind). A user who may only read it opens
+// Its journal mode is left as it is. A user who may write the file opens
+// it read-write, as serve does (and, as serve, leaves no -wal or -shm file
+// behind). A user who may only read it opens
 // it read-only, which for a database in WAL mode needs the -shm file of a
 // running certcoach: without one SQLite would create it, owned by that
 // user, and the bot could no longer open its own database, so it is
@@ -35,7 +36,10 @@ func OpenForBackup(ctx context.Context, dsn string) (*BackupSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := buildDSN(path)
+	// Not buildDSN: its journal_mode(WAL) would switch a database in
+	// rollback-journal mode to WAL, and a backup must leave the source as
+	// it was. A read needs no other setting.
+	conn := "file:" + path + "?_pragma=busy_timeout(10000)"
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
 	} else if errors.Is(err, fs.ErrPermission) {
