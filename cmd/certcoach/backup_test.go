@@ -205,40 +205,6 @@ func TestBackupAppliesNoMigration(t *testing.T) {
 	}
 }
 
-// TestBackupByReadOnlyUser: a user who may only read the database backs it
-// up while certcoach has it open; with none running the refusal says so
-// (SQLite would create the -shm file, owned by that user, and the bot could
-// no longer open its own database). (Root writes any file: the check runs
-// as another user.)
-func TestBackupByReadOnlyUser(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root may write a read-only file")
-	}
-	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "ro.db")
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(db, 0o400); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errOut := runCLI(t, "", "--db", db, "backup", filepath.Join(dir, "copy.db")); code != 0 {
-		t.Errorf("backup of a read-only file certcoach has open: exit %d: %s", code, errOut)
-	}
-	st.Close()
-	code, _, errOut := runCLI(t, "", "--db", db, "backup", filepath.Join(dir, "copy2.db"))
-	if want := "no certcoach has it open"; code != 1 || !strings.Contains(errOut, want) {
-		t.Errorf("backup of a read-only file nothing has open: exit %d, want 1 and %q: %s", code, want, errOut)
-	}
-	for _, f := range []string{db + "-wal", db + "-shm"} {
-		if _, err := os.Stat(f); err == nil {
-			t.Errorf("%s left behind", f)
-		}
-	}
-}
-
 // journalHeader is what a SQLite file's header says of its journal: "wal"
 // or "rollback" (bytes 18 and 19, the write and read versions, are 2 in
 // WAL mode and 1 otherwise). Read from the bytes, so checking it opens no
