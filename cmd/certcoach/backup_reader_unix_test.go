@@ -139,13 +139,6 @@ func TestBackupByReadOnlyUser(t *testing.T) {
 		return rowCounts(t, path)["answers"]
 	}
 
-	// Stopped, WAL mode: refused, nothing created.
-	code, errOut := rd.backup(t, db, filepath.Join(dir, "stopped.db"))
-	if want := "no certcoach has it open"; code != 1 || !strings.Contains(errOut, want) {
-		t.Errorf("backup of a WAL database nothing has open: exit %d, want 1 and %q: %s", code, want, errOut)
-	}
-	onlyFiles(t, dir, "ro.db")
-
 	// Running: copied, and certcoach's files go when it stops.
 	st, err := sqlite.Open(ctx, db)
 	if err != nil {
@@ -161,6 +154,13 @@ func TestBackupByReadOnlyUser(t *testing.T) {
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
+	}
+	onlyFiles(t, dir, "ro.db", "running.db")
+
+	// Stopped, WAL mode: refused, nothing created.
+	code, errOut := rd.backup(t, db, filepath.Join(dir, "stopped.db"))
+	if want := "no certcoach has it open"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("backup of a WAL database nothing has open: exit %d, want 1 and %q: %s", code, want, errOut)
 	}
 	onlyFiles(t, dir, "ro.db", "running.db")
 
