@@ -27,6 +27,10 @@ func TestDBPasswordOnCommandLine(t *testing.T) {
 	u.User = url.User(u.User.Username())
 	u.RawQuery = q.Encode()
 	inQuery := u.String()
+	u.User = url.UserPassword(u.User.Username(), pw)
+	u.RawQuery = ""
+	u.Path = "/certcoach_no_such_database"
+	missing := u.String()
 
 	const warning = "--db carries a password"
 	for _, tc := range []struct {
@@ -34,18 +38,26 @@ func TestDBPasswordOnCommandLine(t *testing.T) {
 		env  map[string]string
 		args []string
 		warn bool
+		code int
 	}{
-		{"user:password@ in --db", nil, []string{"--db", withUser, "ask", "/cert compare"}, true},
-		{"password= in --db", nil, []string{"--db", inQuery, "ask", "/cert compare"}, true},
-		{"--db after the command", nil, []string{"ask", "/cert compare", "--db", withUser}, true},
-		{"--db=URL", nil, []string{"--db=" + withUser, "ask", "/cert compare"}, true},
-		{"no password in --db", nil, []string{"--db", plain, "ask", "/cert compare"}, false},
-		{"password in CERTCOACH_DB", map[string]string{"CERTCOACH_DB": withUser}, []string{"ask", "/cert compare"}, false},
+		{"user:password@ in --db", nil, []string{"--db", withUser, "ask", "/cert compare"}, true, 0},
+		{"password= in --db", nil, []string{"--db", inQuery, "ask", "/cert compare"}, true, 0},
+		{"--db after the command", nil, []string{"ask", "/cert compare", "--db", withUser}, true, 0},
+		{"--db=URL", nil, []string{"--db=" + withUser, "ask", "/cert compare"}, true, 0},
+		{"no password in --db", nil, []string{"--db", plain, "ask", "/cert compare"}, false, 0},
+		{"password in CERTCOACH_DB", map[string]string{"CERTCOACH_DB": withUser}, []string{"ask", "/cert compare"}, false, 0},
+		// The error names the URL, without the password, after the warning.
+		{"a database that does not exist", nil, []string{"--db", missing, "ask", "/cert compare"}, true, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runCLIEnv(t, tc.env, "", tc.args...)
-			if code != 0 || !strings.Contains(out, "CISM vs CISSP") {
-				t.Fatalf("exit %d, want 0 and the comparison: %s%s", code, out, errOut)
+			switch {
+			case code != tc.code:
+				t.Fatalf("exit %d, want %d: %s%s", code, tc.code, out, errOut)
+			case code == 0 && !strings.Contains(out, "CISM vs CISSP"):
+				t.Fatalf("no comparison: %s%s", out, errOut)
+			case code != 0 && !strings.Contains(errOut, "certcoach_no_such_database"):
+				t.Errorf("the error does not name the database: %s", errOut)
 			}
 			if n := strings.Count(errOut, warning); (n == 1) != tc.warn || n > 1 {
 				t.Errorf("%d warnings %q, want warned=%v:\n%s", n, warning, tc.warn, errOut)
