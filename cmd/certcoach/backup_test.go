@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,36 +205,141 @@ func TestBackupAppliesNoMigration(t *testing.T) {
 	}
 }
 
-// TestBackupByReadOnlyUser: a user who may only read the database backs it
-// up while certcoach has it open; with none running the refusal says so
-// (SQLite would create the -shm file, owned by that user, and the bot could
-// no longer open its own database). (Root writes any file: the check runs
-// as another user.)
-func TestBackupByReadOnlyUser(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root may write a read-only file")
-	}
-	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "ro.db")
-	st, err := sqlite.Open(ctx, db)
+// journalHeader is what a SQLite file's header says of its journal: "wal"
+// or "rollback" (bytes 18 and 19, the write and read versions, are 2 in
+// WAL mode and 1 otherwise). Read from the bytes, so checking it opens no
+// connection that could change it.
+func journalHeader(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(db, 0o400); err != nil {
+	if len(b) < 100 || string(b[:16]) != "SQLite format 3\x00" {
+		t.Fatalf("%s is not a SQLite file", path)
+	}
+	switch {
+	case b[18] == 2 && b[19] == 2:
+		return "wal"
+	case b[18] == 1 && b[19] == 1:
+		return "rollback"
+	}
+	return fmt.Sprintf("unknown (%d, %d)", b[18], b[19])
+}
+
+// rowCounts is the number of rows of every table in the database at path.
+func rowCounts(t *testing.T, path string) map[string]int {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := runCLI(t, "", "--db", db, "backup", filepath.Join(dir, "copy.db")); code != 0 {
-		t.Errorf("backup of a read-only file certcoach has open: exit %d: %s", code, errOut)
+	defer raw.Close()
+	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
 	}
-	st.Close()
-	code, _, errOut := runCLI(t, "", "--db", db, "backup", filepath.Join(dir, "copy2.db"))
-	if want := "no certcoach has it open"; code != 1 || !strings.Contains(errOut, want) {
-		t.Errorf("backup of a read-only file nothing has open: exit %d, want 1 and %q: %s", code, want, errOut)
-	}
-	for _, f := range []string{db + "-wal", db + "-shm"} {
-		if _, err := os.Stat(f); err == nil {
-			t.Errorf("%s left behind", f)
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
 		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, n := range names {
+		var c int
+		if err := raw.QueryRow(`SELECT count(*) FROM "` + n + `"`).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		counts[n] = c
+	}
+	return counts
+}
+
+// TestBackupKeepsJournalMode: a backup leaves the source as it found it, a
+// database in rollback-journal (DELETE) mode included, which opening it as
+// serve does would switch to WAL; and the copy is the whole database, one
+// certcoach runs on: it shows the answers made before and takes new ones.
+func TestBackupKeepsJournalMode(t *testing.T) {
+	for _, tc := range []struct{ mode, header string }{
+		{"wal", "wal"},
+		{"delete", "rollback"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "live.db")
+			for _, a := range []string{"quiz cism 5", "A", "B"} {
+				if code, _, errOut := runCLI(t, "", "--db", db, "--user", "u1", "ask", a); code != 0 {
+					t.Fatalf("ask %q: exit %d: %s", a, code, errOut)
+				}
+			}
+			progress := func(db string) string {
+				t.Helper()
+				code, out, errOut := runCLI(t, "", "--db", db, "--user", "u1", "ask", "progress")
+				if code != 0 {
+					t.Fatalf("progress on %s: exit %d: %s", db, code, errOut)
+				}
+				var answered []string
+				for l := range strings.Lines(out) {
+					if strings.Contains(l, "answered") {
+						answered = append(answered, l)
+					}
+				}
+				return strings.Join(answered, "")
+			}
+			before := progress(db)
+			raw, err := sql.Open("sqlite", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mode string
+			if err := raw.QueryRow("PRAGMA journal_mode = " + tc.mode).Scan(&mode); err != nil || mode != tc.mode {
+				t.Fatalf("journal_mode = %s: %q, %v", tc.mode, mode, err)
+			}
+			raw.Close()
+			if h := journalHeader(t, db); h != tc.header {
+				t.Fatalf("before the backup the header says %s, want %s", h, tc.header)
+			}
+			want := rowCounts(t, db)
+			if want["answers"] != 2 {
+				t.Fatalf("the source holds %d answers, want 2", want["answers"])
+			}
+
+			copyPath := filepath.Join(dir, "copy.db")
+			if code, _, errOut := runCLI(t, "", "--db", db, "backup", copyPath); code != 0 {
+				t.Fatalf("backup: exit %d: %s", code, errOut)
+			}
+			if h := journalHeader(t, db); h != tc.header {
+				t.Errorf("after the backup the source's header says %s, want %s as before", h, tc.header)
+			}
+			for _, f := range []string{db + "-wal", db + "-shm", db + "-journal"} {
+				if _, err := os.Stat(f); err == nil {
+					t.Errorf("backup left %s behind", f)
+				}
+			}
+
+			if got := rowCounts(t, copyPath); !maps.Equal(got, want) {
+				t.Errorf("the copy's rows per table %v, want the source's %v", got, want)
+			}
+			if got := progress(copyPath); got != before {
+				t.Errorf("progress on the copy:\n%s\nwant the source's:\n%s", got, before)
+			}
+			if code, _, errOut := runCLI(t, "", "--db", copyPath, "--user", "u1", "ask", "C"); code != 0 {
+				t.Errorf("answering on the copy: exit %d: %s", code, errOut)
+			}
+			st, err := sqlite.Open(context.Background(), copyPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.IntegrityCheck(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

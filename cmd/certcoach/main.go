@@ -137,6 +137,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, ok := logLevel(cfg.LogLevel); !ok {
 		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
 	}
+	if cfg.DBFrom == "--db" && dbPassword(cfg.DB) != "" {
+		// A command line is anyone's to read on this machine; the
+		// environment and .env are not. (The password itself is redacted
+		// from every log line, as a configured secret.)
+		log.Warn("--db carries a password, which other users of this machine can see with ps: set CERTCOACH_DB or put it in .env instead")
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
