@@ -1450,6 +1450,10 @@ func askNear(q *Analysis, near string) {
 		q.Ask, q.Attributes, q.Tied = AskFact, []string{near}, 1
 	case q.Ask == AskConcepts && i >= 0:
 		q.Ask, q.Attributes, q.Tied = AskFact, []string{near}, 1
+	case q.Ask == AskWhichFirst && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && !slices.Contains(q.Intents, "compare"):
+		// "do students get a discount on the cissp or cism exam": the
+		// exams named as alternatives, the detail's fact is the nearest.
+		q.Ask, q.Attributes, q.Tied = AskFact, []string{near}, 1
 	case q.Ask == AskFact && i > 0 && i < q.Tied:
 		q.Attributes = append([]string{near}, slices.Delete(slices.Clone(q.Attributes), i, i+1)...)
 	}
