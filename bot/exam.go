@@ -14,8 +14,8 @@ import (
 
 // Mock exam formats, as the knowledge base states them (certs.yaml: exam.items, exam.duration).
 const (
-	cismItems    = 150
-	cismLimit    = 4 * time.Hour
+	cismItems  = 150
+	cismLimit  = 4 * time.Hour
 	cisspMax   = 150
 	cisspMin   = 100
 	cisspLimit = 3 * time.Hour
