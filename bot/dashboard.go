@@ -40,12 +40,15 @@ type Dashboard struct {
 
 // DashboardDomain is one domain's line.
 type DashboardDomain struct {
-	N        int
-	Name     string
-	Weight   int
-	Mastery  float64
+	N       int
+	Name    string
+	Weight  int
+	Mastery float64
+	// Accuracy is a figure only from study.MinAnswers answers on; below,
+	// show Right of Answered, as `progress` does.
 	Accuracy float64
 	Answered int
+	Right    int
 	Due      int
 }
 
@@ -89,7 +92,7 @@ func (e *Engine) Dashboard(ctx context.Context, a Actor) (Dashboard, error) {
 	for _, dp := range p.Domains {
 		answered += dp.Answered
 		d.Domains = append(d.Domains, DashboardDomain{N: dp.N, Name: dp.Name, Weight: dp.Weight, Mastery: dp.Mastery,
-			Accuracy: dp.Accuracy(), Answered: dp.Answered, Due: dp.Due})
+			Accuracy: dp.Accuracy(), Answered: dp.Answered, Right: dp.Correct, Due: dp.Due})
 	}
 	if p.Plan != nil {
 		d.Plan = &DashboardPlan{ExamDate: p.Plan.Plan.ExamDate, DaysLeft: p.Plan.DaysLeft, PerDay: p.Plan.Plan.PerDay, Ahead: p.Plan.Ahead()}

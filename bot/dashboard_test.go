@@ -41,11 +41,12 @@ func TestDashboard(t *testing.T) {
 	if d.LastWeekPlace != 0 {
 		t.Errorf("ranked for last week with answers only this week: %d", d.LastWeekPlace)
 	}
-	answered := 0
+	answered, right := 0, 0
 	for _, dd := range d.Domains {
 		answered += dd.Answered
+		right += dd.Right
 	}
-	if answered != 2 || len(d.Domains) == 0 || d.Weakest == 0 || d.Readiness <= 0 {
+	if answered != 2 || right != 2 || len(d.Domains) == 0 || d.Weakest == 0 || d.Readiness <= 0 {
 		t.Errorf("domains %+v, weakest %d, readiness %v", d.Domains, d.Weakest, d.Readiness)
 	}
 	if d.Actions[0].Command == "" || !strings.HasSuffix(d.Actions[0].Label, "(weakest)") || d.Actions[1].Command != "review" || d.Actions[2].Command != "exam cissp" {

@@ -4,22 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
+	"github.com/certcoach/certcoach/bot/study"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 )
 
 // Mock exam formats, as the knowledge base states them (certs.yaml: exam.items, exam.duration).
 const (
-	cismItems    = 150
-	cismLimit    = 4 * time.Hour
-	cisspMax     = 150
-	cisspMin     = 100
-	cisspLimit   = 3 * time.Hour
-	cisspPassPct = 0.70 // our stand-in for the CAT passing standard; see catStop
+	cismItems  = 150
+	cismLimit  = 4 * time.Hour
+	cisspMax   = 150
+	cisspMin   = 100
+	cisspLimit = 3 * time.Hour
+	// cisspStopLine is where this mock's early stop divides accuracies. It
+	// gives the exam the CAT's variable length; it is not ISC2's pass mark,
+	// which is a scaled score no source maps to a share of correct answers.
+	cisspStopLine = 0.70
 )
 
 // examUsage is how to start a mock exam and what to do while one is open,
@@ -172,7 +175,7 @@ func (e *Engine) startExam(ctx context.Context, req Request, u storage.User, c *
 	s.State, s.ResumedAt = storage.SessionActive, s.StartedAt
 	note := fmt.Sprintf("CISM format: %d questions, 4 hours, linear; no feedback until the end. Pause any time.", n)
 	if c.ID == "cissp" {
-		note = "CISSP format: 100-150 questions, 3 hours, forward only. From question 100 it stops once your result is clear (an estimate of the real adaptive engine). Pause any time."
+		note = "CISSP format: 100-150 questions, 3 hours, forward only. From question 100 it may stop early, as the real adaptive exam does (this mock's own rule, not ISC2's). Pause any time."
 	}
 	return e.showQuestion(ctx, s, note)
 }
@@ -197,10 +200,11 @@ func (e *Engine) resumeExam(ctx context.Context, s storage.Session) (Reply, erro
 	return e.showQuestion(ctx, s, "Resumed: the clock is running again.")
 }
 
-// catStop estimates the CISSP CAT's 95%-confidence stopping rule: from item
-// 100 on, stop when a 95% Wilson interval of the accuracy so far lies wholly
-// above or below the passing standard. The real engine works on item
-// difficulty; this is a labelled approximation.
+// catStop imitates the CISSP CAT's variable length: from item 100 on, stop
+// when the 95% range of the accuracy so far lies wholly above or below
+// cisspStopLine. The real engine stops on an ability estimate from item
+// difficulty, so the reason given names this mock's rule and claims no pass
+// or fail.
 func (e *Engine) catStop(ctx context.Context, s storage.Session) (bool, string) {
 	if s.Position < cisspMin {
 		return false, ""
@@ -209,79 +213,62 @@ func (e *Engine) catStop(ctx context.Context, s storage.Session) (bool, string) 
 	if err != nil {
 		return false, ""
 	}
-	right := 0
-	for _, a := range answers {
-		if a.Correct {
-			right++
+	a := study.Accuracy{N: len(answers)}
+	for _, x := range answers {
+		if x.Correct {
+			a.Right++
 		}
 	}
-	lo, hi := wilson(right, len(answers))
-	switch {
-	case lo > cisspPassPct:
-		return true, fmt.Sprintf("Stopped after %d items: the estimate is confidently above the passing standard.", len(answers))
-	case hi < cisspPassPct:
-		return true, fmt.Sprintf("Stopped after %d items: the estimate is confidently below the passing standard.", len(answers))
+	side := ""
+	switch lo, hi := a.Range(); {
+	case lo > cisspStopLine:
+		side = "above"
+	case hi < cisspStopLine:
+		side = "below"
+	default:
+		return false, ""
 	}
-	return false, ""
+	return true, fmt.Sprintf("Stopped after %d items, as the real CAT can stop from item 100: your accuracy is clearly %s %.0f%%, the line this mock stops at. That line is this mock's, not a pass mark.", a.N, side, cisspStopLine*100)
 }
 
-func wilson(k, n int) (float64, float64) {
-	if n == 0 {
-		return 0, 1
+// passMark is the knowledge base's statement of cert's pass mark ("" when
+// it has none).
+func (e *Engine) passMark(cert string) string {
+	if c, ok := e.kb.Cert(cert); ok {
+		if f, ok := c.Fact("exam.passing"); ok {
+			return strings.TrimSpace(f.Text)
+		}
 	}
-	const z = 1.96
-	p := float64(k) / float64(n)
-	nn := float64(n)
-	den := 1 + z*z/nn
-	centre := (p + z*z/(2*nn)) / den
-	half := z * math.Sqrt(p*(1-p)/nn+z*z/(4*nn*nn)) / den
-	return centre - half, centre + half
+	return ""
 }
 
-// examVerdict scales a raw score to the exam's reporting scale. ISACA and
-// ISC2 do not publish their raw-to-scaled conversion, so this is a clearly
-// labelled estimate: the passing mark is pinned at a raw 65% (CISM) or 70%
-// (CISSP) and the scale is linear on either side.
-func examVerdict(s storage.Session, right, n int) string {
-	if n == 0 {
-		return "No answers recorded, so no estimate."
-	}
-	p := float64(right) / float64(n)
+// examVerdict is what a mock exam's answers can honestly say. The exams
+// report scaled scores and no source gives a conversion from a share of
+// correct answers, so it gives the accuracy with its range, never a scaled
+// score or a pass or fail; passing is the knowledge base's own statement of
+// the pass mark, quoted so the two never disagree.
+func examVerdict(s storage.Session, right, n int, passing string) string {
+	a := study.Accuracy{Right: right, N: n}
 	var sb strings.Builder
-	if s.Cert == "cism" {
-		scaled := piecewise(p, 0.65, 200, 450, 800)
-		if n < cismItems {
-			// A pass or fail on a few items would be a guess: give the
-			// accuracy's score and what a verdict needs.
-			fmt.Fprintf(&sb, "Your accuracy on the %s answered would score about %d on the 200-800 scale (450 passes); a verdict needs all %d.", Plural(n, "item"), scaled, cismItems)
-		} else {
-			fmt.Fprintf(&sb, "**Estimated scaled score: %d on the 200-800 scale (450 passes): %s.**", scaled, passFail(scaled >= 450))
-		}
+	if s.Cert == "cissp" && n < cisspMin {
+		// A rule of the real exam, not an estimate (exam.scoring).
+		fmt.Fprintf(&sb, "On the real CAT, ending before item %d is a fail whatever the score. ", cisspMin)
+	}
+	if a.Enough() {
+		lo, hi := a.Range()
+		fmt.Fprintf(&sb, "**Accuracy: %.0f%%**, from %s: your rate on questions like these is probably between %.0f%% and %.0f%%.",
+			a.Share()*100, Plural(n, "answer"), lo*100, hi*100)
 	} else {
-		scaled := piecewise(p, cisspPassPct, 0, 700, 1000)
-		if n < cisspMin {
-			// The verdict is the CAT's rule, not the accuracy: say both
-			// apart so a high score does not sit beside "fail".
-			fmt.Fprintf(&sb, "**Result: %s**: fewer than %d items answered, and on the real CAT running out of time before item %d is a fail. ", passFail(false), cisspMin, cisspMin)
-			fmt.Fprintf(&sb, "Your accuracy so far would score about %d of 1000 on a completed exam (700 passes).", scaled)
-		} else {
-			fmt.Fprintf(&sb, "**Estimated score: %d of 1000 (700 passes): %s.**", scaled, passFail(scaled >= 700))
+		more := "answers"
+		if a.Need() == 1 {
+			more = "answer"
 		}
+		fmt.Fprintf(&sb, "**No estimate yet:** %d more %s would give one (an accuracy figure needs %d answers in one mock exam).",
+			a.Need(), more, study.MinAnswers)
 	}
-	sb.WriteString("\n_Estimate only: the official raw-to-scaled conversion is not published; practice questions are not the real item pool._")
+	if passing == "" {
+		passing = "The pass mark is a scaled score, not a percentage of correct answers."
+	}
+	sb.WriteString("\n_A share of correct answers gives no pass or fail. " + passing + " Practice questions are not the real item pool either._")
 	return sb.String()
-}
-
-func passFail(ok bool) string {
-	if ok {
-		return "likely pass"
-	}
-	return "likely fail"
-}
-
-func piecewise(p, passRaw float64, lo, pass, hi int) int {
-	if p <= passRaw {
-		return lo + int(math.Round(p/passRaw*float64(pass-lo)))
-	}
-	return pass + int(math.Round((p-passRaw)/(1-passRaw)*float64(hi-pass)))
 }

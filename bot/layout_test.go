@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,19 +13,26 @@ import (
 // domain's name, so the console wraps a long name, never "0 due".
 func TestProgressDomainLines(t *testing.T) {
 	h := newHarness(t)
-	// 10 answers, 2 right; and 10 right, whose line is the longest.
+	// 10 answers, 2 right (too few for a percentage); and 30 right, whose
+	// line is the longest.
 	for _, u := range []string{"layout", "allright"} {
-		h.do(t, u, "quiz cism 2 10")
-		for i := range 10 {
-			h.do(t, u, h.letter(t, u, "quiz", u == "allright" || i%5 == 0))
+		quizzes := []int{10}
+		if u == "allright" {
+			quizzes = []int{15, 15}
+		}
+		for _, n := range quizzes {
+			h.do(t, u, fmt.Sprintf("quiz cism 2 %d", n))
+			for i := range n {
+				h.do(t, u, h.letter(t, u, "quiz", u == "allright" || i%5 == 0))
+			}
 		}
 	}
-	line := regexp.MustCompile("^`D\\d` [█░]{10} \\d+% mastery · \\d+ answered(, \\d+% right)?, \\d+ due · [^·]+ \\(\\d+%\\)$")
+	line := regexp.MustCompile("^`D\\d` [█░]{10} \\d+% mastery · \\d+ answered(, \\d+%? right)?, \\d+ due · [^·]+ \\(\\d+%\\)$")
 	for _, c := range []struct {
 		user, text, want string
 	}{
-		{"allright", "progress cism", "10 answered, 100% right, 0 due · Information Security Risk Management (20%)"},
-		{"layout", "progress cism", "`D2` ░░░░░░░░░░ 2% mastery · 10 answered, 20% right, 0 due · Information Security Risk Management (20%)"},
+		{"allright", "progress cism", "30 answered, 100% right, 0 due · Information Security Risk Management (20%)"},
+		{"layout", "progress cism", "`D2` ░░░░░░░░░░ 2% mastery · 10 answered, 2 right, 0 due · Information Security Risk Management (20%)"},
 		{"layout", "progress cissp", "`D3` ░░░░░░░░░░ 0% mastery · 0 answered, 0 due · Security Architecture and Engineering (13%)"},
 	} {
 		r := h.do(t, c.user, c.text)

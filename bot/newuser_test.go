@@ -79,13 +79,13 @@ func TestNewUserRoughEdges(t *testing.T) {
 			{text: "quiz cissp 1 3"},
 			{text: "stop", want: []string{"No answers recorded, so no score."}, not: []string{"0 of 0"}},
 		}},
-		{"a CISSP exam stopped early does not estimate 1000 and fail", []step{
+		{"a CISSP exam stopped early states the CAT's rule, and no score figure", []step{
 			{text: "exam cissp"}, {text: "!right"},
-			{text: "exam stop", want: []string{"likely fail", "fewer than 100 items"}, not: []string{"1000 of 1000 (700 passes): likely fail"}},
+			{text: "exam stop", want: []string{"ending before item 100 is a fail", "24 more answers would give one"}, not: []string{"of 1000 (", "100%", "likely"}},
 		}},
 		{"a CISM exam stopped early gives no pass or fail", []step{
 			{text: "exam cism"}, {text: "!right"},
-			{text: "exam stop", want: []string{"Your accuracy on the 1 item answered would score about 800", "a verdict needs all 150"}, not: []string{"likely pass"}},
+			{text: "exam stop", want: []string{"Score: 1 of 1** in", "24 more answers would give one"}, not: []string{"on the 200-800 scale (", "100%", "likely"}},
 		}},
 		{"an exam stopped before any answer says so once", []step{
 			{text: "exam cissp"},

@@ -166,15 +166,24 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	answered := 0
 	for _, d := range p.Domains {
 		answered += d.Answered
-		right := "" // no accuracy without answers: "0% right" reads as all wrong
-		if d.Answered > 0 {
+		// A percentage reads as the candidate's level, so it waits for
+		// the answers any estimate needs; until then, the counts.
+		right := ""
+		switch {
+		case d.Answered >= study.MinAnswers:
 			right = fmt.Sprintf(", %.0f%% right", d.Accuracy()*100)
+		case d.Answered > 0:
+			right = fmt.Sprintf(", %d right", d.Correct)
 		}
 		// The name goes last: a long one wraps on its own, never the counts.
 		fmt.Fprintf(&sb, "`D%d` %s mastery · %d answered%s, %d due · %s (%d%%)\n",
 			d.N, bar(d.Mastery, 10), d.Answered, right, d.Due, d.Name, d.Weight)
 	}
-	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s\n_%s_\n", Plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), study.ReadinessMethod)
+	from := ""
+	if answered > 0 {
+		from = " from " + Plural(answered, "answer")
+	}
+	fmt.Fprintf(&sb, "\n**Streak:** %s · **Due today:** %d · **Readiness:** %s%s\n_%s_\n", Plural(p.Streak, "day"), p.DueToday, bar(p.Readiness, 10), from, study.ReadinessMethod)
 	if answered > 0 {
 		sb.WriteString("\n**Focus next:**\n")
 		for _, d := range p.Weakest {

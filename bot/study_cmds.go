@@ -705,19 +705,35 @@ func (e *Engine) summary(ctx context.Context, req Request, u storage.User, s sto
 	if n > 0 {
 		pct = float64(right) / float64(n)
 	}
-	if n == 0 {
+	// A mock exam's percentages read as estimates of the candidate, so
+	// they need the evidence any estimate needs (study.MinAnswers); a
+	// quiz's score is only that quiz's.
+	exam := s.Kind == examKind
+	switch {
+	case n == 0:
 		sb.WriteString("No answers recorded, so no score.\n")
-	} else {
+	case exam && n < study.MinAnswers:
+		fmt.Fprintf(&sb, "**Score: %d of %d** in %s\n", right, n, fmtDuration(s.Used(e.clock.Now())))
+	default:
 		fmt.Fprintf(&sb, "**Score: %d of %d (%.0f%%)** in %s\n", right, n, pct*100, fmtDuration(s.Used(e.clock.Now())))
 	}
 	// By exam, then domain number: answers come in the order asked.
 	slices.SortFunc(order, func(a, b key) int { return cmp.Or(cmp.Compare(a.cert, b.cert), cmp.Compare(a.domain, b.domain)) })
+	thin := false
 	for _, k := range order {
 		t := per[k]
+		if exam && t.n < study.MinAnswers {
+			fmt.Fprintf(&sb, "- %s D%d: %d/%d\n", k.cert, k.domain, t.ok, t.n)
+			thin = true
+			continue
+		}
 		fmt.Fprintf(&sb, "- %s D%d: %d/%d %s\n", k.cert, k.domain, t.ok, t.n, bar(float64(t.ok)/float64(t.n), 10))
 	}
-	if s.Kind == examKind && n > 0 {
-		sb.WriteString("\n" + examVerdict(s, right, n))
+	if thin {
+		fmt.Fprintf(&sb, "_A domain's percentage shows once it has %d answers in one exam._\n", study.MinAnswers)
+	}
+	if exam && n > 0 {
+		sb.WriteString("\n" + examVerdict(s, right, n, e.passMark(s.Cert)))
 	}
 	title := "Session results"
 	switch s.Kind {

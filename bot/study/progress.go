@@ -45,8 +45,11 @@ type Progress struct {
 	Plan      *PlanStatus
 }
 
-// ReadinessMethod explains Readiness in one line.
-const ReadinessMethod = "Readiness = each domain's mastery (FSRS recall probability averaged over its whole question pool; unseen questions and those last answered wrong count 0) weighted by the outline's domain weights."
+// ReadinessMethod explains Readiness in one line. Readiness needs no minimum
+// of answers, unlike an accuracy: unseen questions count 0, so it grows
+// only with the evidence and a few answers cannot inflate it. What it must
+// not be read as is a chance of passing, which no source supports.
+const ReadinessMethod = "Readiness = each domain's mastery (FSRS recall probability averaged over its whole question pool; unseen questions and those last answered wrong count 0) weighted by the outline's domain weights: how much of the question bank you would recall now, not a chance of passing."
 
 // cardMastery is what one card adds to its domain's mastery: its FSRS recall
 // probability, or 0 when its last answer was a miss. Right after any review
