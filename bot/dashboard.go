@@ -52,6 +52,19 @@ type DashboardDomain struct {
 	Due      int
 }
 
+// RightText is how many of the domain's answers were right, as `progress`
+// shows it: a percentage from study.MinAnswers answers on, the count
+// below, nothing without answers.
+func (d DashboardDomain) RightText() string {
+	switch {
+	case d.Answered >= study.MinAnswers:
+		return fmt.Sprintf("%.0f%% right", d.Accuracy*100)
+	case d.Answered > 0:
+		return fmt.Sprintf("%d right", d.Right)
+	}
+	return ""
+}
+
 // DashboardPlan is the plan's state.
 type DashboardPlan struct {
 	ExamDate string

@@ -58,9 +58,9 @@ func HomeView(d bot.Dashboard) slackapi.HomeTabViewRequest {
 		b = append(b, &slackapi.SectionBlock{Type: slackapi.MBTSection, Fields: fields}, slackapi.NewDividerBlock(),
 			slackapi.NewSectionBlock(mrkdwnText("*Mastery by domain*"), nil, nil))
 		for _, dd := range d.Domains {
-			right := "" // no accuracy without answers, as in `progress`
-			if dd.Answered > 0 {
-				right = fmt.Sprintf(", %.0f%% right", dd.Accuracy*100)
+			right := dd.RightText()
+			if right != "" {
+				right = ", " + right
 			}
 			line := fmt.Sprintf("`D%d` %s · %s (%d%%): %d answered%s, %d due",
 				dd.N, meter(dd.Mastery), escape(dd.Name), dd.Weight, dd.Answered, right, dd.Due)

@@ -50,19 +50,20 @@ func TestHomeView(t *testing.T) {
 }
 
 // TestHomeViewCounts: counts read as words do ("1 day", "3 days") and a
-// domain with no answers shows no accuracy.
+// domain shows a percentage right only with enough answers, as progress does.
 func TestHomeViewCounts(t *testing.T) {
 	tests := []struct {
 		streak, daysLeft, answered int
 		want, not                  []string
 	}{
 		{1, 1, 0, []string{"*Streak*\\n1 day", "1 day left", "0 answered, 0 due"}, []string{"day(s)", "1 days", "0% right"}},
-		{3, 90, 4, []string{"*Streak*\\n3 days", "90 days left", "4 answered, 50% right"}, []string{"day(s)"}},
+		{3, 90, 4, []string{"*Streak*\\n3 days", "90 days left", "4 answered, 2 right"}, []string{"day(s)", "% right"}},
+		{3, 90, 40, []string{"40 answered, 50% right"}, nil},
 	}
 	for _, tc := range tests {
 		d := bot.Dashboard{CertName: "CISSP", Streak: tc.streak,
 			Plan:    &bot.DashboardPlan{ExamDate: "2027-03-01", DaysLeft: tc.daysLeft, PerDay: 12},
-			Domains: []bot.DashboardDomain{{N: 1, Name: "D", Weight: 12, Answered: tc.answered, Accuracy: 0.5}}}
+			Domains: []bot.DashboardDomain{{N: 1, Name: "D", Weight: 12, Answered: tc.answered, Right: tc.answered / 2, Accuracy: 0.5}}}
 		raw, _ := json.Marshal(HomeView(d))
 		for _, w := range tc.want {
 			if !strings.Contains(string(raw), w) {
