@@ -48,7 +48,7 @@ func loadAskSet(t *testing.T, name string) ([]askCase, bool) {
 
 var (
 	cismWords  = regexp.MustCompile(`(?i)\b(cism|isaca)\b`)
-	cisspWords = regexp.MustCompile(`(?i)\b(cissps?|isc2|\(isc\)²|\(isc\)2)\b`)
+	cisspWords = regexp.MustCompile(`(?i)\b(cissps?|isc ?2|\(isc\)²|\(isc\)2)\b`)
 )
 
 // caseExam is the exam a case is about; cases without `exam:` (the older

@@ -429,8 +429,11 @@ func normTokens(s string) (raw, stems []string) {
 
 // lowerRune lower-cases a rune of a question and drops apostrophes.
 func lowerRune(r rune) rune {
-	if r == '\'' || r == '’' {
+	switch r {
+	case '\'', '’':
 		return -1
+	case '²': // "(ISC)²", as ISC2 wrote its name
+		return '2'
 	}
 	return unicode.ToLower(r)
 }

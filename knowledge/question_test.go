@@ -118,6 +118,9 @@ func TestAnalyze(t *testing.T) {
 		{"what are the cism domains", []string{"cism"}, knowledge.AskDomainList, ""},
 		{"cissp domain 7", []string{"cissp"}, knowledge.AskDomain, ""},
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
+		// "(ISC)²" is how ISC2 once wrote its name.
+		{"Is it (ISC)² or ISC2 now? Updating my resume and don't want to look outdated", []string{"cissp"}, knowledge.AskFact, "rebrand"},
+		{"what is (isc)2", []string{"cissp"}, knowledge.AskFact, "body"},
 		// Whether a study product is worth it, or which to get, asks for a vendor.
 		{"should I get the Sybex OSG or the All-in-One for the risk management chapters", nil, knowledge.AskRefusal, "vendor"},
 		// A term beside a domain number is what is asked; the number says where.
