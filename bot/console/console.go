@@ -280,7 +280,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 	if ed != nil {
 		c.mu.Lock()
 		out := c.out
-		c.out = ed.t // replies and reminders print above the line being typed
+		c.out = ed // replies and reminders print above the line being typed
 		c.mu.Unlock()
 		leave = sync.OnceFunc(func() {
 			c.mu.Lock()
