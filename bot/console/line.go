@@ -29,15 +29,6 @@ func segment(s string) []cell {
 	return cells
 }
 
-// width is the columns cells take on one row.
-func width(cells []cell) int {
-	n := 0
-	for _, c := range cells {
-		n += c.w
-	}
-	return n
-}
-
 // line is the text being typed and the cursor in it, a cell index.
 type line struct {
 	cells []cell
