@@ -47,7 +47,7 @@ type editor struct {
 	row     int    // the cursor's row, from the prompt's
 	col     int
 	midLine bool // the last text written did not end its line
-	cutNote bool // this line was told it is cut
+	cut     bool // text typed or pasted into this line was dropped at the cap
 }
 
 // startEditor puts the terminal in raw mode and starts reading its keys,
@@ -133,13 +133,13 @@ func (e *editor) readLines(out chan<- lineOrErr, stop <-chan struct{}) {
 		if w, _, err := term.GetSize(e.fd); err == nil && w > 0 {
 			e.setWidth(w)
 		}
-		line, err := e.readLine()
+		l := e.readLine()
 		select {
-		case out <- lineOrErr{line: line, err: err}:
+		case out <- l:
 		case <-stop:
 			return
 		}
-		if err != nil {
+		if l.err != nil {
 			return
 		}
 	}
@@ -153,20 +153,21 @@ func (e *editor) setWidth(w int) {
 
 // readLine draws the prompt and returns the line typed at it, or an error
 // (io.EOF for Ctrl-D on an empty line or when the editor stops).
-func (e *editor) readLine() (string, error) {
+func (e *editor) readLine() lineOrErr {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.begin()
 	e.flush()
 	for {
-		s, done, err := e.handleKeys()
+		l, done := e.handleKeys()
 		e.flush()
-		if done || err != nil {
-			return s, err
+		if done {
+			return l
 		}
 		if e.readErr != nil {
-			err, e.readErr = e.readErr, nil
-			return "", err
+			err := e.readErr
+			e.readErr = nil
+			return lineOrErr{err: err}
 		}
 		e.mu.Unlock()
 		var k keyChunk
@@ -193,12 +194,12 @@ func (e *editor) begin() {
 
 // handleKeys edits the line by the keys in rest, up to a line's end; a
 // key cut in two by a read waits in rest for its end.
-func (e *editor) handleKeys() (line string, done bool, err error) {
+func (e *editor) handleKeys() (l lineOrErr, done bool) {
 	for len(e.rest) > 0 {
 		k, n := parseKey(e.rest)
 		if n == 0 {
 			if e.readErr == nil {
-				return "", false, nil // the rest of the sequence is still to come
+				return lineOrErr{}, false // the rest of the sequence is still to come
 			}
 			k, n = keyNone, len(e.rest) // never coming
 		}
@@ -218,21 +219,23 @@ func (e *editor) handleKeys() (line string, done bool, err error) {
 		}
 		e.rest = e.rest[n:]
 		if k == keyEOF && len(e.line.cells) == 0 {
-			return "", false, io.EOF
+			return lineOrErr{err: io.EOF}, true
 		}
 		if k == keyEnter {
-			return e.enter(), true, nil
+			return e.enter(), true
 		}
 		e.edit(k)
 	}
-	e.rest = nil // nothing held: the next read starts at the array's start
-	return "", false, nil
+	e.rest = nil
+	return lineOrErr{}, false
 }
 
 // maxInput is the longest line the editor takes, as piped input (MaxLine):
 // every key redraws the line from the cursor on and walks it to place the
 // cursor, so a runaway paste (a whole file) would slow each key down and
-// sit in memory and history. Past it, text is cut, and the user told.
+// sit in memory and history. Past it, text is dropped with a bell, and
+// the console says so when the line is sent: a note printed above a line
+// that long would be rows off the screen.
 const maxInput = MaxLine
 
 func (e *editor) insert(text string) {
@@ -240,22 +243,22 @@ func (e *editor) insert(text string) {
 	old := len(e.line.cells)
 	from, cut := e.line.insert(text, maxInput)
 	e.drawLine(from, from < old)
-	if cut && !e.cutNote {
-		e.cutNote = true
-		e.above(fmt.Sprintf("This line is cut at %d KiB: the text typed or pasted past that was dropped. "+
-			"Edit it or press Enter to send what is shown.\n", maxInput>>10))
+	if cut {
+		e.cut = true
+		e.buf = append(e.buf, '\a')
 	}
 }
 
-func (e *editor) enter() string {
+func (e *editor) enter() lineOrErr {
 	e.moveTo(e.at(e.count()))
 	e.buf = append(e.buf, '\r', '\n')
 	s := e.line.String()
 	e.hist.Add(s)
 	e.line = line{}
-	e.histAt, e.pending, e.cutNote = -1, "", false
+	l := lineOrErr{line: s, cut: e.cut}
+	e.histAt, e.pending, e.cut = -1, "", false
 	e.drawn, e.row, e.col = false, 0, 0
-	return s
+	return l
 }
 
 // edit does what an editing key does to the line and the screen.

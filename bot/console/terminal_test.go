@@ -246,7 +246,7 @@ func TestTerminalLongPaste(t *testing.T) {
 	s.waitFor(fmt.Sprintf("got %d bytes", len(long)))
 	s.waitFor("cert> ")
 	s.typeKeys("ask " + strings.Repeat("x", console.MaxLine) + "\r")
-	s.waitFor("This line is cut at 64 KiB")
+	s.waitFor("That line is longer than 64 KiB: only its first 64 KiB were read.")
 	s.waitFor(fmt.Sprintf("got %d bytes", console.MaxLine))
 	s.waitFor("cert> ")
 	s.typeKeys("h", "i", "\r")
