@@ -240,3 +240,74 @@ func TestEditorCapsLongLine(t *testing.T) {
 		})
 	}
 }
+
+// TestParseKey: keys as terminals send them, and the start of one cut by
+// a read (0 bytes: wait for the rest).
+func TestParseKey(t *testing.T) {
+	tests := []struct {
+		in   string
+		key  key
+		size int
+	}{
+		{"a", keyText, 1},
+		{"日本", keyText, 3},
+		{"\xe6\x97", keyNone, 0}, // half of 日
+		{"\xff", keyText, 1},     // a stray byte, shown as U+FFFD
+		{"\r\n", keyEnter, 2},
+		{"\r", keyEnter, 1},
+		{"\n", keyEnter, 1},
+		{"\x7f", keyBackspace, 1},
+		{"\x08", keyBackspace, 1},
+		{"\x04", keyEOF, 1},
+		{"\x1b", keyNone, 0},
+		{"\x1b[", keyNone, 0},
+		{"\x1b[1;", keyNone, 0},
+		{"\x1b[D", keyLeft, 3},
+		{"\x1bOD", keyLeft, 3},
+		{"\x1b[C", keyRight, 3},
+		{"\x1b[A", keyUp, 3},
+		{"\x1b[B", keyDown, 3},
+		{"\x1b[H", keyHome, 3},
+		{"\x1b[1~", keyHome, 4},
+		{"\x1b[7~", keyHome, 4},
+		{"\x1bOH", keyHome, 3},
+		{"\x1b[F", keyEnd, 3},
+		{"\x1b[4~", keyEnd, 4},
+		{"\x1b[8~", keyEnd, 4},
+		{"\x1bOF", keyEnd, 3},
+		{"\x1b[3~", keyDelete, 4},
+		{"\x1b[1;5D", keyWordLeft, 6},
+		{"\x1b[1;3C", keyWordRight, 6},
+		{"\x1bb", keyWordLeft, 2},
+		{"\x1b\x7f", keyKillWord, 2},
+		{"\x1b[200~", keyNone, 6}, // bracketed paste marks, not asked for
+		{"\x1b[15~x", keyNone, 5}, // F5
+		{"\x17", keyKillWord, 1},
+		{"\x15", keyKillStart, 1},
+		{"\x0b", keyKillEnd, 1},
+		{"\x00", keyNone, 1},
+	}
+	for _, tt := range tests {
+		if k, n := parseKey([]byte(tt.in)); k != tt.key || n != tt.size {
+			t.Errorf("parseKey(%q) = %d, %d; want %d, %d", tt.in, k, n, tt.key, tt.size)
+		}
+	}
+}
+
+// TestEditorKeyAcrossReads: a sequence cut in two by a read is one key,
+// not stray text.
+func TestEditorKeyAcrossReads(t *testing.T) {
+	var out bytes.Buffer
+	e := newEditor(&out, nil, nil)
+	e.begin()
+	for _, chunk := range []string{"ab\x1b", "[", "Dx日\xe6", "\x9c\xac", "\r"} {
+		e.rest = append(e.rest, chunk...)
+		if l, done := e.handleKeys(); done {
+			if l.line != "ax日本b" {
+				t.Errorf("line %q", l.line)
+			}
+			return
+		}
+	}
+	t.Error("no line")
+}
