@@ -280,7 +280,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 	if ed != nil {
 		c.mu.Lock()
 		out := c.out
-		c.out = ed.t // replies and reminders print above the line being typed
+		c.out = ed // replies and reminders print above the line being typed
 		c.mu.Unlock()
 		leave = sync.OnceFunc(func() {
 			c.mu.Lock()
@@ -326,6 +326,9 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 			c.print(fmt.Sprintf("That line is longer than %d KiB: ignored.\n", MaxLine>>10))
 			continue
 		}
+		if l.cut {
+			c.print(fmt.Sprintf("That line is longer than %d KiB: only its first %d KiB were read.\n", MaxLine>>10, MaxLine>>10))
+		}
 		line := strings.TrimSpace(bot.Fold(l.line))
 		if line == "" {
 			continue
@@ -365,7 +368,8 @@ func (c *Console) openNote() {
 
 type lineOrErr struct {
 	line    string
-	tooLong bool
+	tooLong bool // piped: longer than MaxLine, not read
+	cut     bool // typed: the text past MaxLine was dropped
 	err     error
 }
 

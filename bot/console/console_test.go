@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rivo/uniseg"
+
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/console"
 	"github.com/certcoach/certcoach/bot/remind"
@@ -215,11 +217,30 @@ func TestRunQuitInAnyCase(t *testing.T) {
 	}
 }
 
+// TestWrapKeepsLongWordsWithinWidth: table cells, long words and CJK or
+// emoji text wrap within Width display columns, and the column rules line
+// up whatever the cells hold.
 func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
-	r := bot.Reply{Table: &bot.Table{Left: "L", Right: "R", Rows: []bot.Row{{Label: "x", Left: strings.Repeat("y", 300), Right: "short"}}}}
-	for _, line := range strings.Split(console.Render(r), "\n") {
-		if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > console.Width {
-			t.Fatalf("line of %d columns", n)
+	r := bot.Reply{Table: &bot.Table{Left: "L", Right: "R", Rows: []bot.Row{
+		{Label: "x", Left: strings.Repeat("y", 300), Right: "short"},
+		{Label: "情報", Left: strings.Repeat("情報セキュリティ ", 20), Right: strings.Repeat("日本語", 40)},
+		{Label: "👍🏽", Left: strings.Repeat("cafe\u0301 ", 30), Right: "👍🏽 ok"},
+	}}}
+	var rules []int
+	for _, line := range strings.Split(strings.TrimRight(console.Render(r), "\n"), "\n") {
+		if n := uniseg.StringWidth(line); n > console.Width {
+			t.Fatalf("line of %d columns: %q", n, line)
+		}
+		// The rules: " | " twice, or once and " |" at the end after an
+		// empty last cell.
+		if first := strings.Index(line, " | "); first >= 0 {
+			second := first + 3 + strings.Index(line[first+3:]+" | ", " | ")
+			rules = append(rules, uniseg.StringWidth(line[:first]), uniseg.StringWidth(line[:min(second, len(line))]))
+		}
+	}
+	for i := 2; i < len(rules); i++ {
+		if rules[i] != rules[i%2] {
+			t.Fatalf("the column rules are at columns %v", rules)
 		}
 	}
 }

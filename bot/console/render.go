@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/certcoach/certcoach/bot"
 )
 
-// Width is the console's line width; tables are laid out to fit it.
+// Width is the console's line width in columns; tables are laid out to fit
+// it. Text is measured in display columns (uniseg), not runes: CJK and
+// emoji take two, combining accents none.
 const Width = 100
 
 var (
@@ -122,7 +125,7 @@ func Render(r bot.Reply) string { return render(r, false) }
 func render(r bot.Reply, oneShot bool) string {
 	var sb strings.Builder
 	if r.Title != "" {
-		sb.WriteString(r.Title + "\n" + strings.Repeat("=", min(utf8.RuneCountInString(r.Title), Width)) + "\n")
+		sb.WriteString(r.Title + "\n" + strings.Repeat("=", min(uniseg.StringWidth(r.Title), Width)) + "\n")
 	}
 	if r.Table != nil {
 		sb.WriteString(renderTable(r.Table))
@@ -153,7 +156,7 @@ func render(r bot.Reply, oneShot bool) string {
 func fill(s, prefix string, width int) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
-		if utf8.RuneCountInString(prefix+line) <= width {
+		if uniseg.StringWidth(prefix+line) <= width {
 			out = append(out, prefix+line)
 			continue
 		}
@@ -161,7 +164,7 @@ func fill(s, prefix string, width int) string {
 		if strings.HasPrefix(line, "- ") {
 			cont += "  "
 		}
-		for i, w := range wrap(line, width-utf8.RuneCountInString(cont)) {
+		for i, w := range wrap(line, width-uniseg.StringWidth(cont)) {
 			if i == 0 {
 				out = append(out, prefix+w)
 			} else {
@@ -175,7 +178,7 @@ func fill(s, prefix string, width int) string {
 func renderTable(t *bot.Table) string {
 	labelW := 0
 	for _, r := range t.Rows {
-		labelW = max(labelW, utf8.RuneCountInString(r.Label))
+		labelW = max(labelW, uniseg.StringWidth(r.Label))
 	}
 	labelW = min(labelW, 16)
 	colW := (Width - labelW - 6) / 2 // "label | left | right"
@@ -204,39 +207,57 @@ func at(s []string, i int) string {
 }
 
 func pad(s string, w int) string {
-	n := utf8.RuneCountInString(s)
+	n := uniseg.StringWidth(s)
 	if n >= w {
 		return s
 	}
 	return s + strings.Repeat(" ", w-n)
 }
 
-// wrap breaks text into lines of at most w runes, keeping explicit newlines.
+// wrap breaks text into lines of at most w columns, keeping explicit
+// newlines.
 func wrap(s string, w int) []string {
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
-		line := ""
+		line, lineW := "", 0
 		for _, word := range strings.Fields(para) {
-			for utf8.RuneCountInString(word) > w { // a word longer than the column
+			wordW := uniseg.StringWidth(word)
+			for wordW > w { // a word wider than the column
 				if line != "" {
 					out = append(out, line)
-					line = ""
+					line, lineW = "", 0
 				}
-				r := []rune(word)
-				out = append(out, string(r[:w]))
-				word = string(r[w:])
+				head, rest, headW := cutWidth(word, w)
+				out = append(out, head)
+				word, wordW = rest, wordW-headW
 			}
 			switch {
+			case word == "": // its last piece was as wide as the column
 			case line == "":
-				line = word
-			case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= w:
-				line += " " + word
+				line, lineW = word, wordW
+			case lineW+1+wordW <= w:
+				line, lineW = line+" "+word, lineW+1+wordW
 			default:
 				out = append(out, line)
-				line = word
+				line, lineW = word, wordW
 			}
 		}
 		out = append(out, line)
 	}
 	return out
+}
+
+// cutWidth splits s after the grapheme clusters that fit in w columns (at
+// least one, so that a column narrower than a character still moves on),
+// with the head's width.
+func cutWidth(s string, w int) (head, rest string, headW int) {
+	state, n := -1, 0
+	for rest = s; rest != ""; {
+		c, r, cw, st := uniseg.FirstGraphemeClusterInString(rest, state)
+		if n > 0 && headW+cw > w {
+			break
+		}
+		rest, state, headW, n = r, st, headW+cw, n+len(c)
+	}
+	return s[:n], rest, headW
 }

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -9,27 +10,44 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/term"
-
-	"github.com/certcoach/certcoach/bot"
 )
 
 // promptText is what the console shows where a command is typed.
 const promptText = "cert> "
 
 // editor is the console's line editor when both its input and its output
-// are a terminal: x/term's Terminal over the terminal in raw mode gives
-// arrows, backspace anywhere, Ctrl-A/Ctrl-E and this session's history,
-// and its Write redraws the prompt and the half-typed line when a reminder
-// prints in the middle of it.
+// are a terminal in raw mode: arrows, backspace anywhere, Ctrl-A/Ctrl-E and
+// this session's history. The cursor steps over grapheme clusters and sits
+// at their display width, so a line of CJK, emoji or combining accents is
+// drawn where the cursor says. Its Write redraws the prompt and the
+// half-typed line when a reminder prints in the middle of it.
 type editor struct {
-	t    *term.Terminal
-	pipe *keyPipe
 	fd   int
 	old  *term.State
+	keys <-chan keyChunk
+	stop <-chan struct{}
 	want chan struct{} // one line is read per request, after its prompt is due
 	// stopSelf stops the process until the shell resumes it (Ctrl-Z);
 	// nil where there is no job control.
 	stopSelf func()
+
+	mu      sync.Mutex // all below: replies and reminders Write from other goroutines
+	out     io.Writer
+	done    bool   // the terminal is given back: draw nothing
+	buf     []byte // drawing not yet written
+	rest    []byte // keys read and not handled yet (a sequence in two reads)
+	readErr error  // after rest
+	width   int
+	prompt  []cell
+	line    line
+	hist    history
+	histAt  int    // -1: the line being typed; else the history entry shown
+	pending string // the line being typed, while history is shown
+	drawn   bool   // the prompt and line are on screen
+	row     int    // the cursor's row, from the prompt's
+	col     int
+	midLine bool // the last text written did not end its line
+	cut     bool // text typed or pasted into this line was dropped at the cap
 }
 
 // startEditor puts the terminal in raw mode and starts reading its keys,
@@ -49,10 +67,8 @@ func startEditor(in io.Reader, out io.Writer, interrupt, stopSelf func(), stop <
 		return nil // plain lines still work
 	}
 	keys := make(chan keyChunk, 64)
-	pipe := &keyPipe{keys: keys, stop: stop, out: outf}
-	t := term.NewTerminal(pipe, promptText)
-	t.History = &history{}
-	e := &editor{t: t, pipe: pipe, fd: fd, old: old, want: make(chan struct{}, 1), stopSelf: stopSelf}
+	e := newEditor(outf, keys, stop)
+	e.fd, e.old, e.stopSelf = fd, old, stopSelf
 	var suspend func()
 	if stopSelf != nil {
 		suspend = e.suspend
@@ -61,29 +77,41 @@ func startEditor(in io.Reader, out io.Writer, interrupt, stopSelf func(), stop <
 	return e
 }
 
+// newEditor is an editor drawing on out with keys from keys, 80 columns
+// wide until told its size.
+func newEditor(out io.Writer, keys <-chan keyChunk, stop <-chan struct{}) *editor {
+	return &editor{out: out, keys: keys, stop: stop, want: make(chan struct{}, 1),
+		width: 80, prompt: segment(promptText), histAt: -1}
+}
+
 // suspend gives the terminal back and stops the process, as Ctrl-Z does
 // outside raw mode; resumed (fg), it takes the terminal again and draws
 // the prompt and the half-typed line anew.
 func (e *editor) suspend() {
-	e.pipe.mu.Lock()
-	if e.pipe.done {
-		e.pipe.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
 		return
 	}
 	_ = term.Restore(e.fd, e.old)
 	e.stopSelf()
 	_, _ = term.MakeRaw(e.fd)
-	e.pipe.mu.Unlock()
-	_, _ = e.t.Write(nil)
+	if e.drawn {
+		// The shell has written its lines since: draw on a line of its own.
+		e.row, e.col = 0, 0
+		e.buf = append(e.buf, "\r\x1b[J"...)
+		e.drawFrom(0, false)
+	}
+	e.flush()
 }
 
 // restore gives the terminal back as it was (echo, line buffering, Ctrl-C
 // as a signal); the editor draws nothing after it, not even the echo of a
 // key typed just before.
 func (e *editor) restore() {
-	e.pipe.mu.Lock()
-	defer e.pipe.mu.Unlock()
-	e.pipe.done = true
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.done = true
 	_ = term.Restore(e.fd, e.old)
 }
 
@@ -102,19 +130,357 @@ func (e *editor) readLines(out chan<- lineOrErr, stop <-chan struct{}) {
 		// The window may have been resized since. A terminal that reports
 		// no width (a pty nobody sized, some serial lines) keeps the
 		// editor's 80 columns: at 0 it would draw each key on a line of its own.
-		if w, h, err := term.GetSize(e.fd); err == nil && w > 0 {
-			_ = e.t.SetSize(w, h)
+		if w, _, err := term.GetSize(e.fd); err == nil && w > 0 {
+			e.setWidth(w)
 		}
-		line, err := e.t.ReadLine()
+		l := e.readLine()
 		select {
-		case out <- lineOrErr{line: line, err: err}:
+		case out <- l:
 		case <-stop:
 			return
 		}
-		if err != nil {
+		if l.err != nil {
 			return
 		}
 	}
+}
+
+func (e *editor) setWidth(w int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.width = w
+}
+
+// readLine draws the prompt and returns the line typed at it, or an error
+// (io.EOF for Ctrl-D on an empty line or when the editor stops).
+func (e *editor) readLine() lineOrErr {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.begin()
+	e.flush()
+	for {
+		l, done := e.handleKeys()
+		e.flush()
+		if done {
+			return l
+		}
+		if e.readErr != nil {
+			err := e.readErr
+			e.readErr = nil
+			return lineOrErr{err: err}
+		}
+		e.mu.Unlock()
+		var k keyChunk
+		select {
+		case k = <-e.keys:
+		case <-e.stop:
+			k.err = io.EOF
+		}
+		e.mu.Lock()
+		e.rest = append(e.rest, k.b...)
+		e.readErr = k.err
+	}
+}
+
+// begin draws the prompt and the line, on a line of its own.
+func (e *editor) begin() {
+	if e.midLine {
+		e.buf = append(e.buf, '\r', '\n')
+		e.midLine = false
+	}
+	e.drawn, e.row, e.col = true, 0, 0
+	e.drawFrom(0, false)
+}
+
+// handleKeys edits the line by the keys in rest, up to a line's end; a
+// key cut in two by a read waits in rest for its end.
+func (e *editor) handleKeys() (l lineOrErr, done bool) {
+	for len(e.rest) > 0 {
+		k, n := parseKey(e.rest)
+		if n == 0 {
+			if e.readErr == nil {
+				return lineOrErr{}, false // the rest of the sequence is still to come
+			}
+			k, n = keyNone, len(e.rest) // never coming
+		}
+		if k == keyText {
+			// A run of characters (a paste) goes in at once: the line is
+			// split into clusters and drawn once for it, not once a key.
+			for n < len(e.rest) {
+				k2, n2 := parseKey(e.rest[n:])
+				if k2 != keyText || n2 == 0 {
+					break
+				}
+				n += n2
+			}
+			e.insert(string(e.rest[:n]))
+			e.rest = e.rest[n:]
+			continue
+		}
+		e.rest = e.rest[n:]
+		if k == keyEOF && len(e.line.cells) == 0 {
+			return lineOrErr{err: io.EOF}, true
+		}
+		if k == keyEnter {
+			return e.enter(), true
+		}
+		e.edit(k)
+	}
+	e.rest = nil
+	return lineOrErr{}, false
+}
+
+// maxInput is the longest line the editor takes, as piped input (MaxLine):
+// every key redraws the line from the cursor on and walks it to place the
+// cursor, so a runaway paste (a whole file) would slow each key down and
+// sit in memory and history. Past it, text is dropped with a bell, and
+// the console says so when the line is sent: a note printed above a line
+// that long would be rows off the screen.
+const maxInput = MaxLine
+
+func (e *editor) insert(text string) {
+	text = printable(text)
+	old := len(e.line.cells)
+	from, cut := e.line.insert(text, maxInput)
+	e.drawLine(from, from < old)
+	if cut {
+		e.cut = true
+		e.buf = append(e.buf, '\a')
+	}
+}
+
+func (e *editor) enter() lineOrErr {
+	e.moveTo(e.at(e.count()))
+	e.buf = append(e.buf, '\r', '\n')
+	s := e.line.String()
+	e.hist.Add(s)
+	e.line = line{}
+	l := lineOrErr{line: s, cut: e.cut}
+	e.histAt, e.pending, e.cut = -1, "", false
+	e.drawn, e.row, e.col = false, 0, 0
+	return l
+}
+
+// edit does what an editing key does to the line and the screen.
+func (e *editor) edit(k key) {
+	l := &e.line
+	n := len(l.cells)
+	switch k {
+	case keyLeft:
+		e.cursor(max(l.pos-1, 0))
+	case keyRight:
+		e.cursor(min(l.pos+1, n))
+	case keyHome:
+		e.cursor(0)
+	case keyEnd:
+		e.cursor(n)
+	case keyWordLeft:
+		e.cursor(l.wordLeft())
+	case keyWordRight:
+		e.cursor(l.wordRight())
+	case keyBackspace:
+		if l.pos > 0 {
+			e.removeCells(l.pos-1, l.pos)
+		}
+	case keyDelete, keyEOF:
+		if l.pos < n {
+			e.removeCells(l.pos, l.pos+1)
+		}
+	case keyKillWord:
+		e.removeCells(l.wordLeft(), l.pos)
+	case keyKillStart:
+		e.removeCells(0, l.pos)
+	case keyKillEnd:
+		e.removeCells(l.pos, n)
+	case keyTranspose:
+		if n < 2 || l.pos == 0 {
+			return
+		}
+		i := min(l.pos, n-1) // at the end, the two before it
+		l.cells[i-1], l.cells[i] = l.cells[i], l.cells[i-1]
+		l.pos = min(l.pos+1, n)
+		e.drawLine(i-1, true)
+	case keyUp:
+		if e.histAt+1 >= e.hist.Len() {
+			return
+		}
+		if e.histAt == -1 {
+			e.pending = l.String()
+		}
+		e.histAt++
+		e.setLine(e.hist.At(e.histAt))
+	case keyDown:
+		switch e.histAt {
+		case -1:
+			return
+		case 0:
+			e.histAt = -1
+			e.setLine(e.pending)
+		default:
+			e.histAt--
+			e.setLine(e.hist.At(e.histAt))
+		}
+	case keyClear:
+		e.buf = append(e.buf, "\x1b[2J\x1b[H"...)
+		e.row, e.col = 0, 0
+		e.drawFrom(0, false)
+	}
+}
+
+func (e *editor) cursor(pos int) {
+	e.line.pos = pos
+	e.moveTo(e.at(len(e.prompt) + pos))
+}
+
+func (e *editor) removeCells(i, j int) {
+	if i == j {
+		return
+	}
+	e.line.remove(i, j)
+	e.drawLine(i, true)
+}
+
+func (e *editor) setLine(s string) {
+	e.line.set(s)
+	e.drawLine(0, true)
+}
+
+// The screen: cells of the prompt then of the line, laid out left to
+// right in rows of width columns; a cell that does not fit (a wide one in
+// the last column) starts the next row. Rows end with an explicit \r\n,
+// never the terminal's own wrap, so that every terminal agrees where each
+// cell is.
+
+func (e *editor) count() int { return len(e.prompt) + len(e.line.cells) }
+
+func (e *editor) cellAt(j int) cell {
+	if j < len(e.prompt) {
+		return e.prompt[j]
+	}
+	return e.line.cells[j-len(e.prompt)]
+}
+
+// fit is where a cell of width w goes after the position row, col: there,
+// or at the next row's start. The cursor after the last cell takes a
+// column too.
+func (e *editor) fit(row, col, w int) (int, int) {
+	if col+max(w, 1) > e.width && col > 0 {
+		return row + 1, 0
+	}
+	return row, col
+}
+
+// at is the screen position of cell j of the prompt and line (j ==
+// count(): where the cursor rests after the last).
+func (e *editor) at(j int) (row, col int) {
+	for k := 0; k < j; k++ {
+		w := e.cellAt(k).w
+		row, col = e.fit(row, col, w)
+		col += w
+	}
+	w := 0
+	if j < e.count() {
+		w = e.cellAt(j).w
+	}
+	return e.fit(row, col, w)
+}
+
+// moveTo moves the cursor to row, col of the prompt and line. Down is a
+// line feed, which also makes a row at the screen's bottom.
+func (e *editor) moveTo(row, col int) {
+	if row < e.row {
+		e.buf = fmt.Appendf(e.buf, "\x1b[%dA", e.row-row)
+	}
+	for ; e.row < row; e.row++ {
+		e.buf = append(e.buf, '\n')
+	}
+	e.row = row
+	if col != e.col {
+		e.buf = append(e.buf, '\r')
+		if col > 0 {
+			e.buf = fmt.Appendf(e.buf, "\x1b[%dC", col)
+		}
+	}
+	e.col = col
+}
+
+// drawFrom draws the prompt and line from cell j on, erasing what was
+// drawn there before if clear, and puts the cursor back at the line's.
+func (e *editor) drawFrom(j int, clear bool) {
+	row, col := e.at(j)
+	e.moveTo(row, col)
+	if clear {
+		e.buf = append(e.buf, "\x1b[J"...)
+	}
+	for k := j; k < e.count(); k++ {
+		c := e.cellAt(k)
+		if r, _ := e.fit(row, col, c.w); r > row {
+			e.buf = append(e.buf, '\r', '\n')
+			row, col = r, 0
+		}
+		e.buf = append(e.buf, c.s...)
+		col += c.w
+	}
+	if r, _ := e.fit(row, col, 0); r > row {
+		e.buf = append(e.buf, '\r', '\n') // off the last column, where the cursor would wait
+		row, col = r, 0
+	}
+	e.row, e.col = row, col
+	e.moveTo(e.at(len(e.prompt) + e.line.pos))
+}
+
+// drawLine is drawFrom the line's cell i.
+func (e *editor) drawLine(i int, clear bool) { e.drawFrom(len(e.prompt)+i, clear) }
+
+// above writes s above the prompt and line, and draws them again under it.
+func (e *editor) above(s string) {
+	if !e.drawn {
+		e.buf = appendCRLF(e.buf, s)
+		if s != "" {
+			e.midLine = s[len(s)-1] != '\n'
+		}
+		return
+	}
+	e.moveTo(0, 0)
+	e.buf = append(e.buf, "\x1b[J"...)
+	e.buf = appendCRLF(e.buf, s)
+	if s != "" && s[len(s)-1] != '\n' {
+		e.buf = append(e.buf, '\r', '\n')
+	}
+	e.row, e.col = 0, 0
+	e.drawFrom(0, false)
+}
+
+// appendCRLF appends s with each \n as \r\n: in raw mode a line feed does
+// not return the carriage.
+func appendCRLF(b []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(append(b, s[:i]...), '\r', '\n')
+		s = s[i+1:]
+	}
+}
+
+func (e *editor) flush() {
+	if len(e.buf) > 0 && !e.done {
+		_, _ = e.out.Write(e.buf) // a terminal gone: the next read says so
+	}
+	e.buf = e.buf[:0]
+}
+
+// Write prints b (a reply, a reminder) above the line being typed.
+func (e *editor) Write(b []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
+		return len(b), nil
+	}
+	e.above(string(b))
+	e.flush()
+	return len(b), nil
 }
 
 type keyChunk struct {
@@ -126,21 +492,10 @@ type keyChunk struct {
 // that Ctrl-C cancels it and Ctrl-Z suspends (suspend, unless nil); the
 // other keys wait in keys for the editor.
 func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), stop <-chan struct{}) {
-	// Home and End as tmux, screen, the Linux console and application
-	// mode send them, which Terminal does not know, become Ctrl-A and Ctrl-E.
-	homeEnd := strings.NewReplacer("\x1b[1~", "\x01", "\x1b[7~", "\x01", "\x1bOH", "\x01",
-		"\x1b[4~", "\x05", "\x1b[8~", "\x05", "\x1bOF", "\x05")
-	buf := make([]byte, 256)
 	for {
+		buf := make([]byte, 256) // new each read: the last one waits in keys
 		n, err := in.Read(buf)
-		s := homeEnd.Replace(string(buf[:n]))
-		if utf8.ValidString(s) {
-			// The editor counts every character as one column: fullwidth
-			// letters (two) and zero-width marks fold as the console reads
-			// them anyway, so the cursor stays where it is drawn.
-			s = bot.Fold(s)
-		}
-		b := []byte(s)
+		b := buf[:n]
 		if bytes.IndexByte(b, 3) >= 0 { // Ctrl-C
 			interrupt()
 			b = bytes.ReplaceAll(b, []byte{3}, nil)
@@ -163,43 +518,151 @@ func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), sto
 	}
 }
 
-// keyPipe is the io.ReadWriter the Terminal runs on: keys from readKeys,
-// output to the terminal.
-type keyPipe struct {
-	keys <-chan keyChunk
-	stop <-chan struct{}
-	rest []byte
-	err  error
+type key int
 
-	mu   sync.Mutex // out and done: restore and the editor's writes
-	out  io.Writer
-	done bool
-}
+const (
+	keyNone key = iota // a sequence the editor does not use
+	keyText
+	keyEnter
+	keyEOF // Ctrl-D: the end on an empty line, else delete
+	keyBackspace
+	keyDelete
+	keyLeft
+	keyRight
+	keyWordLeft
+	keyWordRight
+	keyHome
+	keyEnd
+	keyUp
+	keyDown
+	keyKillWord
+	keyKillStart
+	keyKillEnd
+	keyTranspose
+	keyClear
+)
 
-func (p *keyPipe) Read(b []byte) (int, error) {
-	if len(p.rest) == 0 && p.err == nil {
-		select {
-		case k := <-p.keys:
-			p.rest, p.err = k.b, k.err
-		case <-p.stop:
-			return 0, io.EOF
+// parseKey reads the key at b's start: the key and its length in bytes,
+// 0 when b holds only the start of one. Home and End come as tmux, screen,
+// xterm, the Linux console and application mode send them.
+func parseKey(b []byte) (key, int) {
+	switch b[0] {
+	case '\r':
+		if len(b) > 1 && b[1] == '\n' {
+			return keyEnter, 2
 		}
+		return keyEnter, 1
+	case '\n':
+		return keyEnter, 1
+	case 1:
+		return keyHome, 1
+	case 2:
+		return keyLeft, 1
+	case 4:
+		return keyEOF, 1
+	case 5:
+		return keyEnd, 1
+	case 6:
+		return keyRight, 1
+	case 8, 0x7f:
+		return keyBackspace, 1
+	case 11:
+		return keyKillEnd, 1
+	case 12:
+		return keyClear, 1
+	case 14:
+		return keyDown, 1
+	case 16:
+		return keyUp, 1
+	case 20:
+		return keyTranspose, 1
+	case 21:
+		return keyKillStart, 1
+	case 23:
+		return keyKillWord, 1
+	case 0x1b:
+		return parseEscape(b)
+	case '\t':
+		return keyText, 1
 	}
-	n := copy(b, p.rest)
-	p.rest = p.rest[n:]
-	if len(p.rest) == 0 && p.err != nil {
-		return n, p.err
+	if b[0] < 0x20 {
+		return keyNone, 1
 	}
-	return n, nil
+	if !utf8.FullRune(b) {
+		return keyNone, 0
+	}
+	_, n := utf8.DecodeRune(b) // a stray byte is one character, shown as U+FFFD
+	return keyText, n
 }
 
-func (p *keyPipe) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.done {
-		return len(b), nil
+// parseEscape reads an escape sequence: ESC [ params final, ESC O x, or
+// ESC x (Alt-x).
+func parseEscape(b []byte) (key, int) {
+	if len(b) < 2 {
+		return keyNone, 0
 	}
-	return p.out.Write(b)
+	switch b[1] {
+	case '[':
+		for i := 2; i < len(b); i++ {
+			if b[i] >= 0x40 && b[i] <= 0x7e {
+				return csiKey(string(b[2 : i+1])), i + 1
+			}
+			if b[i] < 0x20 || i > 16 { // not a sequence after all
+				return keyNone, i
+			}
+		}
+		return keyNone, 0
+	case 'O':
+		if len(b) < 3 {
+			return keyNone, 0
+		}
+		switch b[2] {
+		case 'A':
+			return keyUp, 3
+		case 'B':
+			return keyDown, 3
+		case 'C':
+			return keyRight, 3
+		case 'D':
+			return keyLeft, 3
+		case 'H':
+			return keyHome, 3
+		case 'F':
+			return keyEnd, 3
+		}
+		return keyNone, 3
+	case 'b':
+		return keyWordLeft, 2
+	case 'f':
+		return keyWordRight, 2
+	case 0x7f:
+		return keyKillWord, 2
+	}
+	return keyNone, 2
+}
+
+func csiKey(s string) key {
+	switch s {
+	case "A":
+		return keyUp
+	case "B":
+		return keyDown
+	case "C":
+		return keyRight
+	case "D":
+		return keyLeft
+	case "H", "1~", "7~":
+		return keyHome
+	case "F", "4~", "8~":
+		return keyEnd
+	case "3~":
+		return keyDelete
+	case "1;3C", "1;5C":
+		return keyWordRight
+	case "1;3D", "1;5D":
+		return keyWordLeft
+	}
+	return keyNone
 }
 
 // history is this session's lines for up and down, without blank lines

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -179,11 +180,15 @@ func TestTerminalEditsLines(t *testing.T) {
 	s.typeKeys(append(strings.Split("ｄｏｍａｉｎｓ　ｃｉｓｍé", ""), backspace, "\r")...)
 	s.waitFor("CISM domains")
 	s.waitFor("cert> ")
-	// Fullwidth letters are drawn as the console reads them, one column
-	// each, so the cursor is where the screen shows it.
+	// Fullwidth letters are drawn as typed, two columns each: left puts
+	// the cursor two columns back, before the last one, where the ｓ goes.
 	s.typeKeys(strings.Split("ｄｏｍａｉｎｓ　ｃｉｓｐ", "")...)
-	s.waitFor("domains cisp")
-	s.typeKeys(left, "ｓ", "\r")
+	s.waitFor("ｄｏｍａｉｎｓ　ｃｉｓｐ")
+	s.typeKeys(left)
+	s.waitFor(col(len("cert> ") + 2*len("domains cis")))
+	s.typeKeys("ｓ")
+	s.waitFor("ｓｐ" + col(len("cert> ")+2*len("domains ciss")))
+	s.typeKeys("\r")
 	s.waitFor("CISSP domains (2024")
 	s.waitFor("cert> ")
 	s.typeKeys(ctrlD)
@@ -192,6 +197,64 @@ func TestTerminalEditsLines(t *testing.T) {
 	if out := s.String(); strings.Count(out, "\n") != strings.Count(out, "\r\n") {
 		t.Errorf("a line ends without \\r in raw mode:\n%q", out)
 	}
+}
+
+// col is what the editor sends to put the cursor in column n of the row.
+func col(n int) string { return fmt.Sprintf("\r\x1b[%dC", n) }
+
+// TestTerminalWideLineEditedMidLine: a line of CJK, an emoji with a skin
+// tone and a combining accent is edited in its middle: the cursor steps
+// over each cluster whole and is drawn at its display width, and
+// backspace takes a cluster whole (no stray accent left in the command).
+func TestTerminalWideLineEditedMidLine(t *testing.T) {
+	_, s, done, restored := runOnTerminal(t, newEngine(t))
+	s.typeKeys(append([]string{"d", "o", "m", "a", "i", "n", "s", " ", "日", "本", "👍🏽", "e", "\u0301"}, strings.Split(" cissp", "")...)...)
+	s.waitFor(" cissp")
+	s.typeKeys(left, left, left, left, left, left)
+	s.waitFor(col(6 + len("domains ") + 4 + 2 + 1)) // after é: 日本 and 👍🏽 are two columns each
+	s.typeKeys(left)
+	s.waitFor(col(6 + len("domains ") + 4 + 2)) // before é, not between e and its accent
+	s.typeKeys(left)
+	s.waitFor(col(6 + len("domains ") + 4)) // before 👍🏽, not between the thumb and its tone
+	s.typeKeys("x", backspace)
+	s.waitFor(col(6 + len("domains ") + 4))
+	s.typeKeys(ctrlE, left, left, left, left, left, left, backspace, backspace, backspace, backspace)
+	s.waitFor(col(6 + len("domains ")))
+	s.waitFor("\x1b[J cissp")
+	s.typeKeys("\r")
+	s.waitFor("CISSP domains (2024")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
+}
+
+// lengths answers each line with its length, for what the console sent.
+type lengths struct{}
+
+func (lengths) Handle(_ context.Context, req bot.Request) bot.Reply {
+	return bot.Reply{Body: fmt.Sprintf("got %d bytes", len(req.Text))}
+}
+
+// TestTerminalLongPaste: a pasted line longer than x/term's old 4096
+// characters arrives whole; one past MaxLine keeps its first MaxLine bytes
+// and the user is told it was cut, and the console reads on.
+func TestTerminalLongPaste(t *testing.T) {
+	_, s, done, restored := runOnTerminal(t, lengths{})
+	long := strings.Repeat("日本語 ", 1500) + "end" // 6000 characters
+	s.typeKeys(long + "\r")
+	s.waitFor(fmt.Sprintf("got %d bytes", len(long)))
+	s.waitFor("cert> ")
+	s.typeKeys("ask " + strings.Repeat("x", console.MaxLine) + "\r")
+	s.waitFor("That line is longer than 64 KiB: only its first 64 KiB were read.")
+	s.waitFor(fmt.Sprintf("got %d bytes", console.MaxLine))
+	s.waitFor("cert> ")
+	s.typeKeys("h", "i", "\r")
+	s.waitFor("got 2 bytes")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
 }
 
 // TestTerminalReminderMidLine: a reminder printed while a line is half

@@ -1,0 +1,313 @@
+package console
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+)
+
+// vt is a terminal as far as the editor drives it: text in cells (a wide
+// character takes two), the terminal's own wrap at the
+// right edge, \r, \n, cursor up/down/right/left, erase to the end of the
+// screen or line.
+type vt struct {
+	w, r, c int
+	rows    [][]string
+}
+
+func (t *vt) cell(r, c int) *string {
+	for len(t.rows) <= r {
+		t.rows = append(t.rows, make([]string, t.w))
+	}
+	return &t.rows[r][c]
+}
+
+func (t *vt) feed(b []byte) {
+	s := string(b)
+	for s != "" {
+		switch {
+		case s[0] == '\r':
+			t.c, s = 0, s[1:]
+		case s[0] == '\n':
+			t.r, s = t.r+1, s[1:]
+		case strings.HasPrefix(s, "\x1b["):
+			i := strings.IndexFunc(s[2:], func(r rune) bool { return r >= 0x40 && r <= 0x7e }) + 2
+			n, err := strconv.Atoi(s[2:i])
+			if err != nil {
+				n = 1
+			}
+			switch s[2 : i+1] {
+			case "J":
+				t.erase(t.r, t.c)
+				for r := t.r + 1; r < len(t.rows); r++ {
+					t.erase(r, 0)
+				}
+			case "K":
+				t.erase(t.r, t.c)
+			case "2J":
+				t.rows = nil
+			case "H":
+				t.r, t.c = 0, 0
+			default:
+				switch s[i] {
+				case 'A':
+					t.r = max(t.r-n, 0)
+				case 'B':
+					t.r += n
+				case 'C':
+					t.c = min(t.c+n, t.w-1)
+				case 'D':
+					t.c = max(t.c-n, 0)
+				}
+			}
+			s = s[i+1:]
+		default:
+			var g string
+			var w int
+			g, s, w, _ = uniseg.FirstGraphemeClusterInString(s, -1)
+			if t.c+w > t.w { // the terminal's own wrap, past the last column
+				t.r, t.c = t.r+1, 0
+			}
+			*t.cell(t.r, t.c) = g
+			for k := 1; k < w; k++ {
+				*t.cell(t.r, t.c+k) = "\x00" // the right half of a wide character
+			}
+			t.c += w
+		}
+	}
+}
+
+func (t *vt) erase(r, c int) {
+	if r < len(t.rows) {
+		for ; c < t.w; c++ {
+			t.rows[r][c] = ""
+		}
+	}
+}
+
+// screen is the rows as text, blanks at their ends trimmed.
+func (t *vt) screen() []string {
+	var out []string
+	for _, row := range t.rows {
+		var sb strings.Builder
+		for _, s := range row {
+			switch s {
+			case "":
+				s = " "
+			case "\x00":
+				s = ""
+			}
+			sb.WriteString(s)
+		}
+		out = append(out, strings.TrimRight(sb.String(), " "))
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// TestEditorCursorByDisplayWidth: keys typed into the editor leave the line,
+// the screen and the cursor where a terminal shows them: the cursor steps
+// over grapheme clusters (an accent with its letter, an emoji with its
+// skin tone) and its column is the display width before it (two for CJK
+// and emoji), also across a row's end.
+func TestEditorCursorByDisplayWidth(t *testing.T) {
+	const bs, l, r, home, end, del = "\x7f", "\x1b[D", "\x1b[C", "\x01", "\x05", "\x1b[3~"
+	tests := []struct {
+		name, keys string
+		width      int
+		line       string
+		screen     []string
+		row, col   int
+	}{
+		{"ascii", "help", 80, "help", []string{"cert> help"}, 0, 10},
+		{"cjk", "日本語", 80, "日本語", []string{"cert> 日本語"}, 0, 12},
+		{"cjk left", "日本語" + l, 80, "日本語", []string{"cert> 日本語"}, 0, 10},
+		{"cjk insert mid-line", "日本語" + l + "x", 80, "日本x語", []string{"cert> 日本x語"}, 0, 11},
+		{"cjk backspace mid-line", "日本語" + l + bs, 80, "日語", []string{"cert> 日語"}, 0, 8},
+		{"cjk delete", "日本語" + home + r + del, 80, "日語", []string{"cert> 日語"}, 0, 8},
+		{"emoji with skin tone", "a👍🏽b" + l + l, 80, "a👍🏽b", []string{"cert> a👍🏽b"}, 0, 7},
+		{"emoji backspace", "a👍🏽b" + l + bs, 80, "ab", []string{"cert> ab"}, 0, 7},
+		{"flag", "🇫🇷x" + l + l, 80, "🇫🇷x", []string{"cert> 🇫🇷x"}, 0, 6},
+		{"combining mark", "cafe\u0301!" + l + l, 80, "cafe\u0301!", []string{"cert> cafe\u0301!"}, 0, 9},
+		{"combining mark backspace", "cafe\u0301" + bs, 80, "caf", []string{"cert> caf"}, 0, 9},
+		{"mark typed mid-line joins", "ab" + l + "\u0301", 80, "a\u0301b", []string{"cert> a\u0301b"}, 0, 7},
+		{"fullwidth", "ｃｉｓｓｐ" + l, 80, "ｃｉｓｓｐ", []string{"cert> ｃｉｓｓｐ"}, 0, 14},
+		{"end", "日本" + home + end, 80, "日本", []string{"cert> 日本"}, 0, 10},
+		{"word back over cjk", "ask 日本 語\x17", 80, "ask 日本 ", []string{"cert> ask 日本"}, 0, 15},
+		{"wraps at the edge", "日本語", 10, "日本語", []string{"cert> 日本", "語"}, 1, 2},
+		{"wide char not split", "日本", 9, "日本", []string{"cert> 日", "本"}, 1, 2},
+		{"home across rows", "日本" + home, 9, "日本", []string{"cert> 日", "本"}, 0, 6},
+		{"backspace across rows", "日本" + bs, 9, "日", []string{"cert> 日"}, 0, 8},
+		{"insert moves wide char down", "x日" + home + "ab", 9, "abx日", []string{"cert> abx", "日"}, 0, 8},
+		{"full row", "ab", 8, "ab", []string{"cert> ab"}, 1, 0},
+		{"tab as space, control dropped", "a\tb\x1bOQc", 80, "a bc", []string{"cert> a bc"}, 0, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := newEditor(&out, nil, nil)
+			e.width = tt.width
+			// One key at a time, as typed, then all at once, as pasted.
+			for _, keys := range [][]string{splitKeys(tt.keys), {tt.keys}} {
+				out.Reset()
+				e.line = line{}
+				e.drawn, e.row, e.col = false, 0, 0
+				e.begin()
+				for _, k := range keys {
+					e.rest = append(e.rest, k...)
+					if l, done := e.handleKeys(); done {
+						t.Fatalf("line ended: %+v", l)
+					}
+				}
+				e.flush()
+				if got := e.line.String(); got != tt.line {
+					t.Errorf("line %q, want %q", got, tt.line)
+				}
+				term := &vt{w: tt.width}
+				term.feed(out.Bytes())
+				if got := term.screen(); strings.Join(got, "\n") != strings.Join(tt.screen, "\n") {
+					t.Errorf("screen %q, want %q", got, tt.screen)
+				}
+				if term.r != tt.row || term.c != tt.col {
+					t.Errorf("cursor at row %d col %d, want %d %d; output %q", term.r, term.c, tt.row, tt.col, out.String())
+				}
+				if e.row != term.r || e.col != term.c {
+					t.Errorf("editor thinks the cursor is at %d %d, the terminal has it at %d %d", e.row, e.col, term.r, term.c)
+				}
+			}
+		})
+	}
+}
+
+// splitKeys splits typed keys at each character or escape sequence.
+func splitKeys(s string) []string {
+	var keys []string
+	for s != "" {
+		_, n := parseKey([]byte(s))
+		keys = append(keys, s[:n])
+		s = s[n:]
+	}
+	return keys
+}
+
+// TestEditorCapsLongLine: a line past maxInput keeps its first maxInput
+// bytes, ends on a whole character, and is marked cut for the console to
+// say so, with a bell as the text is dropped; a long line under the cap
+// (past x/term's old 4096 characters) is kept whole.
+func TestEditorCapsLongLine(t *testing.T) {
+	tests := []struct {
+		name  string
+		paste string
+		size  int
+		cut   bool
+	}{
+		{"longer than 4096 characters", strings.Repeat("日本語 ", 1500) + "end", 15003, false},
+		{"at the cap", strings.Repeat("x", maxInput), maxInput, false},
+		{"past the cap", strings.Repeat("x", maxInput+1), maxInput, true},
+		{"past the cap mid-character", strings.Repeat("日", maxInput), maxInput - maxInput%3, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := newEditor(&out, nil, nil)
+			e.begin()
+			var got lineOrErr
+			// As a terminal delivers a paste: a read at a time.
+			for b := []byte(tt.paste + "\r"); len(b) > 0; {
+				n := min(256, len(b))
+				e.rest = append(e.rest, b[:n]...)
+				b = b[n:]
+				if l, done := e.handleKeys(); done {
+					got = l
+				}
+			}
+			e.flush()
+			if got.err != nil || len(got.line) != tt.size || !strings.HasPrefix(tt.paste, got.line) {
+				t.Errorf("line of %d bytes (%v), want the paste's first %d", len(got.line), got.err, tt.size)
+			}
+			if !utf8.ValidString(got.line) {
+				t.Error("the line was cut inside a character")
+			}
+			if got.cut != tt.cut || strings.Contains(out.String(), "\a") != tt.cut {
+				t.Errorf("cut %v, bell %v; want %v", got.cut, strings.Contains(out.String(), "\a"), tt.cut)
+			}
+		})
+	}
+}
+
+// TestParseKey: keys as terminals send them, and the start of one cut by
+// a read (0 bytes: wait for the rest).
+func TestParseKey(t *testing.T) {
+	tests := []struct {
+		in   string
+		key  key
+		size int
+	}{
+		{"a", keyText, 1},
+		{"日本", keyText, 3},
+		{"\xe6\x97", keyNone, 0}, // half of 日
+		{"\xff", keyText, 1},     // a stray byte, shown as U+FFFD
+		{"\r\n", keyEnter, 2},
+		{"\r", keyEnter, 1},
+		{"\n", keyEnter, 1},
+		{"\x7f", keyBackspace, 1},
+		{"\x08", keyBackspace, 1},
+		{"\x04", keyEOF, 1},
+		{"\x1b", keyNone, 0},
+		{"\x1b[", keyNone, 0},
+		{"\x1b[1;", keyNone, 0},
+		{"\x1b[D", keyLeft, 3},
+		{"\x1bOD", keyLeft, 3},
+		{"\x1b[C", keyRight, 3},
+		{"\x1b[A", keyUp, 3},
+		{"\x1b[B", keyDown, 3},
+		{"\x1b[H", keyHome, 3},
+		{"\x1b[1~", keyHome, 4},
+		{"\x1b[7~", keyHome, 4},
+		{"\x1bOH", keyHome, 3},
+		{"\x1b[F", keyEnd, 3},
+		{"\x1b[4~", keyEnd, 4},
+		{"\x1b[8~", keyEnd, 4},
+		{"\x1bOF", keyEnd, 3},
+		{"\x1b[3~", keyDelete, 4},
+		{"\x1b[1;5D", keyWordLeft, 6},
+		{"\x1b[1;3C", keyWordRight, 6},
+		{"\x1bb", keyWordLeft, 2},
+		{"\x1b\x7f", keyKillWord, 2},
+		{"\x1b[200~", keyNone, 6}, // bracketed paste marks, not asked for
+		{"\x1b[15~x", keyNone, 5}, // F5
+		{"\x17", keyKillWord, 1},
+		{"\x15", keyKillStart, 1},
+		{"\x0b", keyKillEnd, 1},
+		{"\x00", keyNone, 1},
+	}
+	for _, tt := range tests {
+		if k, n := parseKey([]byte(tt.in)); k != tt.key || n != tt.size {
+			t.Errorf("parseKey(%q) = %d, %d; want %d, %d", tt.in, k, n, tt.key, tt.size)
+		}
+	}
+}
+
+// TestEditorKeyAcrossReads: a sequence cut in two by a read is one key,
+// not stray text.
+func TestEditorKeyAcrossReads(t *testing.T) {
+	var out bytes.Buffer
+	e := newEditor(&out, nil, nil)
+	e.begin()
+	for _, chunk := range []string{"ab\x1b", "[", "Dx日\xe6", "\x9c\xac", "\r"} {
+		e.rest = append(e.rest, chunk...)
+		if l, done := e.handleKeys(); done {
+			if l.line != "ax日本b" {
+				t.Errorf("line %q", l.line)
+			}
+			return
+		}
+	}
+	t.Error("no line")
+}

@@ -1,0 +1,60 @@
+package console
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/rivo/uniseg"
+
+	"github.com/certcoach/certcoach/bot"
+)
+
+// TestWrapByDisplayWidth: wrapped and padded text is measured in the
+// columns a terminal gives it: CJK and emoji two, a combining accent none,
+// and a word wider than the column is cut between grapheme clusters.
+func TestWrapByDisplayWidth(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		w    int
+		want []string
+	}{
+		{"ascii", "aa bb cc", 5, []string{"aa bb", "cc"}},
+		{"cjk words", "日本 語語 x", 5, []string{"日本", "語語", "x"}},
+		{"cjk fits", "日本 x", 6, []string{"日本 x"}},
+		{"accents take no column", "cafe\u0301 cafe\u0301", 9, []string{"cafe\u0301 cafe\u0301"}},
+		{"long cjk word", "日本語日本", 4, []string{"日本", "語日", "本"}},
+		{"long word not cut in a cluster", "e\u0301e\u0301e\u0301", 2, []string{"e\u0301e\u0301", "e\u0301"}},
+		{"emoji", "👍🏽👍🏽 ok", 4, []string{"👍🏽👍🏽", "ok"}},
+		{"wide character in a narrower column", "日本 a", 1, []string{"日", "本", "a"}},
+		{"newlines kept", "a\nb", 10, []string{"a", "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := wrap(tt.s, tt.w)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPadByDisplayWidth(t *testing.T) {
+	for _, s := range []string{"ab", "日本", "cafe\u0301", "👍🏽", ""} {
+		if got := uniseg.StringWidth(pad(s, 6)); got != 6 {
+			t.Errorf("pad(%q, 6) is %d columns wide", s, got)
+		}
+	}
+}
+
+// TestTitleUnderlineByDisplayWidth: a title's underline is as wide as the
+// title shows.
+func TestTitleUnderlineByDisplayWidth(t *testing.T) {
+	for _, title := range []string{"CISSP", "情報セキュリティ", "Café\u0301 👍🏽"} {
+		lines := strings.Split(Render(bot.Reply{Title: title}), "\n")
+		if got, want := len(lines[1]), uniseg.StringWidth(title); got != want {
+			t.Errorf("%q underlined with %d =, want %d", title, got, want)
+		}
+	}
+}
