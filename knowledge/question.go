@@ -1409,6 +1409,9 @@ func (b *Base) analyze(text string) Analysis {
 	q.Tied = tiedKeys(c.attrs, q.Attributes)
 	q.AlsoAsked = alsoAsked(c.attrs, q.Attributes)
 	q.Terms, q.Topic = pickSubjects(subjects)
+	if q.Topic == "" && len(q.Terms) == 1 {
+		c.termTopic = topicInside(subjects)
+	}
 	q.Refusal = c.refusal(len(q.Exams))
 	if q.Refusal == "worth-it" && len(q.Exams) == 0 && len(q.Terms) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] }) {
 		// "why bother salting passwords": a concept's worth is asked, not a
@@ -1476,6 +1479,7 @@ type cueSet struct {
 	intents        map[string]bool
 	intentCue      map[string]match
 	severalDomains bool                // "is that domain 1 or domain 7"
+	termTopic      string              // a topic named inside the one term named ("supply chain" in "supply chain risk")
 	comparedAs     map[string]string   // Vocabulary.ComparedAs
 	orderWords     map[string]bool     // analyzer.order
 	betweenExams   map[string][]string // Vocabulary.BetweenExams
@@ -1755,6 +1759,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case intents["compare"] && !one && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (intents["domain-weights"] || intents["domain-list"]):
 		// "domain percentages for cism and cissp side by side": both lists.
 		return AskDomainWeights
+	case intents["compare"] && len(q.Exams) == 2 && len(q.Attributes) == 0 && c.termTopic != "" && !c.placeAsked():
+		// "supply chain risk, covered differently in cism and cissp?": the
+		// exams compared on the topic whose words the term holds.
+		q.Topic = c.termTopic
+		return AskCompare
 	case intents["compare"] && !one && len(q.Attributes) == 0:
 		return AskCompare
 	case len(q.Exams) == 2 && q.Topic != "" && len(q.Attributes) == 0 && !(c.placeAsked() && q.DomainN == 0) && !(intents["where"] && c.intentCue["where"].content >= 2):
@@ -2341,6 +2350,16 @@ func rankKeys(ms []match) []string {
 // pickSubjects keeps the longest non-overlapping term and topic names, a
 // term winning over a topic for the same words, and returns them in
 // question order.
+// topicInside returns the first topic matched inside a term's words, or "".
+func topicInside(ms []match) string {
+	for _, m := range ms {
+		if m.t.kind == "topic" && slices.ContainsFunc(ms, func(t match) bool { return t.t.kind == "term" && t.start <= m.start && m.end <= t.end && t.n > m.n }) {
+			return m.t.key
+		}
+	}
+	return ""
+}
+
 func pickSubjects(ms []match) (terms []string, topic string) {
 	first := 0
 	sort.SliceStable(ms, func(i, j int) bool {
