@@ -1759,9 +1759,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case intents["compare"] && !one && len(q.Attributes) == 0 && len(q.Terms) == 0 && q.Topic == "" && (intents["domain-weights"] || intents["domain-list"]):
 		// "domain percentages for cism and cissp side by side": both lists.
 		return AskDomainWeights
-	case intents["compare"] && len(q.Exams) == 2 && len(q.Attributes) == 0 && c.termTopic != "" && !c.placeAsked():
-		// "supply chain risk, covered differently in cism and cissp?": the
-		// exams compared on the topic whose words the term holds.
+	case len(q.Exams) == 2 && len(q.Attributes) == 0 && c.termTopic != "" && !c.placeAsked() && !intents["define"]:
+		// "supply chain risk, covered differently in cism and cissp?", "is
+		// security governance more of a cism thing": the exams compared on
+		// the topic whose words the term holds.
 		q.Topic = c.termTopic
 		return AskCompare
 	case intents["compare"] && !one && len(q.Attributes) == 0:

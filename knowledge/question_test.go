@@ -120,6 +120,7 @@ func TestAnalyze(t *testing.T) {
 		{"how long should I study for cism", []string{"cism"}, knowledge.AskStudyTime, ""},
 		// The exams compared on the topic whose words a term holds.
 		{"supply chain risk, covered differently in cism and cissp?", []string{"cism", "cissp"}, knowledge.AskCompare, "third-party-risk"},
+		{"is security governance more of a cism thing or does cissp get into it too", []string{"cism", "cissp"}, knowledge.AskCompare, "governance"},
 		// "(ISC)²" is how ISC2 once wrote its name.
 		{"Is it (ISC)² or ISC2 now? Updating my resume and don't want to look outdated", []string{"cissp"}, knowledge.AskFact, "rebrand"},
 		{"what is (isc)2", []string{"cissp"}, knowledge.AskFact, "body"},
