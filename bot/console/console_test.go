@@ -33,7 +33,7 @@ func newConsole(t *testing.T) (*console.Console, *bytes.Buffer, *sqlite.Store) {
 // SQLite file, at a fixed time.
 func newEngineStore(t *testing.T) (*bot.Engine, *sqlite.Store) {
 	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
 // user's reminder does not.
 func TestConsoleDeliversItsReminders(t *testing.T) {
 	ctx := context.Background()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 		{"review open", "review\n", true},
 		{"exam open", "exam cism\n", true},
 	}
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func newMultiEnv(t *testing.T, rotating bool) *multiEnv {
 	}
 	t.Cleanup(func() { st.Close() })
 	e.store = st
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
