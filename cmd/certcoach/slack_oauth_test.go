@@ -531,6 +531,7 @@ func waitFor(t *testing.T, ok func() bool, what string) {
 }
 
 func TestServeRefusesMultiWorkspaceWithoutKey(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
