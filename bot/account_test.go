@@ -15,6 +15,7 @@ import (
 // buttons); the question says how to type it, and a bare `yes` after
 // something else confirms nothing.
 func TestForgetConfirm(t *testing.T) {
+	t.Parallel()
 	const (
 		clickConfirm = "<click confirm>"
 		clickCancel  = "<click cancel>"
@@ -84,6 +85,7 @@ func TestForgetConfirm(t *testing.T) {
 // TestSettingsExtraArgument: a value followed by more words is refused as
 // an unknown argument and changes nothing; one word is set.
 func TestSettingsExtraArgument(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text, want string
 		outcome    string
@@ -119,6 +121,7 @@ func TestSettingsExtraArgument(t *testing.T) {
 // an earlier `forget` deletes nothing of the user stored since, and says
 // so in their terms (only they see the prompt).
 func TestForgetPromptFromBefore(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	old := h.do(t, "pat", "forget")
@@ -144,6 +147,7 @@ func TestForgetPromptFromBefore(t *testing.T) {
 // screen after `forget` refer to nothing: clicking one says so and does
 // not store the forgotten user again.
 func TestButtonsAfterForget(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	q := h.do(t, "fy", "review")

@@ -8,6 +8,7 @@ import (
 // TestCheckParamLength: a declared MaxLen is the limit, below the default
 // of 100 as well as above it.
 func TestCheckParamLength(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		p       Param

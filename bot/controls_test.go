@@ -34,6 +34,7 @@ func (h *harness) letter(t testing.TB, user, kind string, right bool) string {
 // letter answers the open session's current question, in the forms the
 // options print; stop, hard, easy, skip and pause act or say what to type.
 func TestTypedControlsUseTheStoredSession(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		text string // "!right"/"!wrong": the letter of a right/wrong answer; "!right)" adds a ")"
 		kind string // session kind for !right/!wrong, default quiz
@@ -129,6 +130,7 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 // question is: behind Next after a button's feedback, on screen already
 // after a typed answer (its feedback comes with the next question).
 func TestHardAfterMiss(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.click(t, "hm", h.answerButton(t, h.do(t, "hm", "quiz cissp 4 3"), false))
 	r := h.do(t, "hm", "easy")
@@ -152,6 +154,7 @@ func TestHardAfterMiss(t *testing.T) {
 // a button or a letter in a chat, with a letter in the console and the CLI,
 // which have no buttons.
 func TestTypedLetterNamesButtonsWhereThereAreSome(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ platform, want string }{
 		{"slack", "Here is the next question; answer it with a button or a letter."},
 		{bot.PlatformConsole, "Here is the next question; answer it with a letter."},
@@ -174,6 +177,7 @@ func TestTypedLetterNamesButtonsWhereThereAreSome(t *testing.T) {
 // exam have a Cancel (the console's `cancel` and `no`) that leaves the open
 // session as it is and says where it is.
 func TestResumePromptCancel(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		start, kind, want string
 	}{
@@ -208,6 +212,7 @@ func TestResumePromptCancel(t *testing.T) {
 // the next question and its letters, so the next letter typed answers a
 // question that was seen; the last answer ends with the score.
 func TestTypedAnswerShowsTheNextQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.do(t, "typist", "quiz cissp 1 2")
 	r := h.do(t, "typist", h.letter(t, "typist", "quiz", true))
@@ -236,6 +241,7 @@ func TestTypedAnswerShowsTheNextQuestion(t *testing.T) {
 // shows the next question) answer as before, and old buttons keep their
 // answers.
 func TestTypedLetterAfterButtonAnswer(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		// "!click": the right answer's button on the last question shown;
 		// "!old": the right answer's button on the first question shown;

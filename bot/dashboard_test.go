@@ -10,6 +10,7 @@ import (
 )
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	ctx := context.Background()

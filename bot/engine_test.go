@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 type fakeClock struct {
@@ -37,17 +37,15 @@ type harness struct {
 	kb    *knowledge.Base
 }
 
+// newHarness is an engine on a database and a clock of its own (the
+// knowledge base, read-only, is shared), so the tests run in parallel.
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	kb, err := loadKB()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(t, "test.db")
 	clk := &fakeClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	return &harness{e: bot.NewEngine(kb, st, bot.Options{Clock: clk}), store: st, clock: clk, kb: kb}
 }
@@ -81,6 +79,7 @@ func all(r bot.Reply) string {
 }
 
 func TestParseCommand(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, name, rest string
 	}{
@@ -106,6 +105,7 @@ func TestParseCommand(t *testing.T) {
 }
 
 func TestReferenceCommands(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tests := []struct {
 		text    string
@@ -174,6 +174,7 @@ func TestReferenceCommands(t *testing.T) {
 }
 
 func TestCompareListsAllDomainsOfBoth(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "alice", "compare")
 	if r.Table == nil {
@@ -194,6 +195,7 @@ func TestCompareListsAllDomainsOfBoth(t *testing.T) {
 }
 
 func TestOutlineFollowsPlanDate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Before 3 Nov 2026 the 2022 CISM outline applied; a plan date picks it.
 	h.clock.t = time.Date(2026, 11, 5, 9, 0, 0, 0, time.UTC)
@@ -215,6 +217,7 @@ func TestOutlineFollowsPlanDate(t *testing.T) {
 }
 
 func TestCompareIsBuiltOncePerOutlinePair(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a, b := h.do(t, "x", "compare"), h.do(t, "y", "compare")
 	if a.Table == nil || a.Table != b.Table {
@@ -223,6 +226,7 @@ func TestCompareIsBuiltOncePerOutlinePair(t *testing.T) {
 }
 
 func TestLoneLetterWithoutQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "x", DM: true}, Text: "B"})
 	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "No question is open") {
@@ -285,6 +289,7 @@ func snapshot(t *testing.T, h *harness) map[string]string {
 // each one) leaves the database as it was, for a new user and one with a
 // plan; a command that is not read-only, run the same way, does write.
 func TestReadOnlyCommandsWriteNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if r := h.do(t, "planner", "plan cissp 2027-03-01"); r.Outcome != bot.OutcomeOK {
 		t.Fatalf("plan: %+v", r)
@@ -330,6 +335,7 @@ func TestReadOnlyCommandsWriteNothing(t *testing.T) {
 // included) must leave the database as it was for a new user; "start over"
 // is help's alias word but runs the controls, which record the user.
 func TestReadOnlyAsPrepared(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	n := 0
 	for i, line := range []string{"start", "?", "start over", "restart", "help quiz", "vs", "vs cryptography",
@@ -353,6 +359,7 @@ func TestReadOnlyAsPrepared(t *testing.T) {
 // TestMistyped: a /cert line naming no command, or one word close to a
 // command, is a mistyped command; a question is not.
 func TestMistyped(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	tests := []struct {
@@ -382,6 +389,7 @@ func TestMistyped(t *testing.T) {
 // words that read as that command's arguments, gets a did-you-mean naming
 // the whole corrected line; words that read as a question still go to ask.
 func TestTypoWithArguments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	tests := []struct {
@@ -434,6 +442,7 @@ func TestTypoWithArguments(t *testing.T) {
 // whose arguments parse stays the command. The same in a DM and after /cert
 // in a channel.
 func TestCommandWordQuestions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	tests := []struct {

@@ -13,6 +13,7 @@ import (
 // words after the command it explains as other commands do, and on the
 // console leaves out the commands the console refuses (group: no channels).
 func TestHelpArguments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	console := bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", DM: true}
@@ -63,6 +64,7 @@ func TestHelpArguments(t *testing.T) {
 // harmless words beside it ("basics", "in general"), but words that mean
 // something of their own are refused rather than ignored.
 func TestCompareArguments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct {
 		text    string
@@ -104,6 +106,7 @@ func TestCompareArguments(t *testing.T) {
 // press (the CLI's one-shot `ask`) says how to start the open review or
 // exam over, and leaves it open.
 func TestStartOverWithNoButton(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		open, text, want string
 	}{
@@ -127,6 +130,7 @@ func TestStartOverWithNoButton(t *testing.T) {
 // TestHelpOnDiscord: Discord's /cert always names a sub-command and takes
 // options, so help shows `remind set <time> [zone]`, not `remind 07:30`.
 func TestHelpOnDiscord(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	discord := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1"}
@@ -151,6 +155,7 @@ func TestHelpOnDiscord(t *testing.T) {
 // (`forget | forget yes`, `quiz cissp 7 5`); Slack keeps the typed ones.
 // The leaderboard's scope is said in each platform's words.
 func TestHelpOnDiscordOptionForms(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	server := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1"}

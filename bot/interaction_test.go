@@ -14,6 +14,7 @@ import (
 // after it as the count (it used to be taken as a domain number, then
 // overwritten by the name, so the quiz had the default 5 questions).
 func TestQuizNamedDomainKeepsCount(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct{ text, want string }{
 		{"quiz cissp iam 4", "CISSP D5 · Question 1 of 4"},
@@ -31,6 +32,7 @@ func TestQuizNamedDomainKeepsCount(t *testing.T) {
 // TestQuizUnknownCertRefused: a misspelt exam is refused, not read as a
 // domain of the default exam.
 func TestQuizUnknownCertRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.do(t, "u", "plan cism 2027-03-01") // CISM is then the default exam
 	r := h.do(t, "u", "quiz cisp")
@@ -45,6 +47,7 @@ func TestQuizUnknownCertRefused(t *testing.T) {
 // TestCompareAliasFindsItsOwnTopic: a word that is a topic's own ID wins
 // over another topic's alias.
 func TestCompareAliasFindsItsOwnTopic(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, q := range []string{"compare cryptography", "compare crypto", "compare encryption"} {
 		r := h.do(t, "u", q)
@@ -60,6 +63,7 @@ func TestCompareAliasFindsItsOwnTopic(t *testing.T) {
 // TestCompareReadsItsTopicLikeAsk: words that only name the exams get the
 // general table; a topic said in other words is found as ask finds it.
 func TestCompareReadsItsTopicLikeAsk(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	general := h.do(t, "u", "compare").Title
 	for _, tc := range []struct{ q, title string }{
@@ -80,6 +84,7 @@ func TestCompareReadsItsTopicLikeAsk(t *testing.T) {
 // TestCompareAdaptiveRow: the row whose cells answer "adaptive or not" is
 // labelled so.
 func TestCompareAdaptiveRow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "u", "compare")
 	for _, row := range r.Table.Rows {
@@ -101,6 +106,7 @@ func TestCompareAdaptiveRow(t *testing.T) {
 // TestDomainsUnknownVersionNamesVersions: an outline version that does not
 // exist is refused with the ones that do.
 func TestDomainsUnknownVersionNamesVersions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "u", "domains cissp 2019")
 	if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, "2019") || !strings.Contains(r.Body, "2021") || !strings.Contains(r.Body, "2024") {
@@ -114,6 +120,7 @@ func TestDomainsUnknownVersionNamesVersions(t *testing.T) {
 // TestDomainByObjectiveOrSubtopic: `domain cissp 7.6` and `domain cism 4A2`
 // (the forms the outlines number their parts by) show that domain.
 func TestDomainByObjectiveOrSubtopic(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct{ text, want, mark string }{
 		{"domain cissp 7.6", "CISSP Domain 7", "7.6"},
@@ -133,6 +140,7 @@ func TestDomainByObjectiveOrSubtopic(t *testing.T) {
 // TestProgressWithPlanDoesNotAskForOne: with a plan set and no answers yet,
 // progress does not tell the user to set a date.
 func TestProgressWithPlanDoesNotAskForOne(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if r := h.do(t, "p", "plan cism 2027-03-01"); r.Outcome != bot.OutcomeOK {
 		t.Fatalf("plan: %s", all(r))
@@ -146,6 +154,7 @@ func TestProgressWithPlanDoesNotAskForOne(t *testing.T) {
 // TestLeaderboardWhenHidden: a user who hid themselves is told so, not that
 // nobody answered.
 func TestLeaderboardWhenHidden(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "hid", "quiz cissp 1 1")
 	h.click(t, "hid", h.answerButton(t, r, true))
@@ -161,6 +170,7 @@ func TestLeaderboardWhenHidden(t *testing.T) {
 // TestExamOverOpenExamOffersResume: starting an exam while one is open
 // (running or paused) does not discard it: the user chooses.
 func TestExamOverOpenExamOffersResume(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	first := h.do(t, "ex", "exam cism")
@@ -205,6 +215,7 @@ func TestExamOverOpenExamOffersResume(t *testing.T) {
 // TestExamOverTheOtherExam: `exam cism` while a CISSP exam is open offers
 // to start a CISM one, and Start over does: it was the CISSP one again.
 func TestExamOverTheOtherExam(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	if r := h.do(t, "xo", "exam cissp"); !strings.Contains(r.Title, "CISSP mock exam") {
@@ -231,6 +242,7 @@ func TestExamOverTheOtherExam(t *testing.T) {
 // TestBareExamWithOneOpen: `exam` alone says where the open exam is and how
 // to go on, running or paused; with none open it asks which exam.
 func TestBareExamWithOneOpen(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if r := h.do(t, "bx", "exam"); !strings.Contains(r.Body, "Which exam?") {
 		t.Fatalf("exam with none open:\n%s", all(r))
@@ -251,6 +263,7 @@ func TestBareExamWithOneOpen(t *testing.T) {
 
 // TestReviewTwiceOffersResume: a second `review` while one is open says so.
 func TestReviewTwiceOffersResume(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	first := h.do(t, "rv", "review")
 	if first.Outcome != bot.OutcomeOK {
@@ -275,6 +288,7 @@ func TestReviewTwiceOffersResume(t *testing.T) {
 // (it used to start a new one), and `exam resume` on a running exam does not
 // claim to have resumed it.
 func TestExamPauseResumeWording(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	start := h.do(t, "pw", "exam cissp")
@@ -311,6 +325,7 @@ func TestExamPauseResumeWording(t *testing.T) {
 // TestControlWordsOutOfPlace: a control typed with nothing to control says
 // what it would do, never a search result.
 func TestControlWordsOutOfPlace(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, w := range []string{"next", "n", "yes", "3", "hard", "easy", "stop", "b"} {
 		r := h.e.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "console", Workspace: "w1", User: "cw", DM: true}, Text: w})
@@ -332,6 +347,7 @@ func TestControlWordsOutOfPlace(t *testing.T) {
 // TestSmallTalkAndTypos: "hello" or "thanks" gets a short help line, not the
 // list of every topic; a mistyped command gets a did-you-mean.
 func TestSmallTalkAndTypos(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	dm := bot.Actor{Platform: "console", Workspace: "w1", User: "st", DM: true}
 	for _, w := range []string{"hello", "thanks", "thank you", "hi there"} {
@@ -353,6 +369,7 @@ func TestSmallTalkAndTypos(t *testing.T) {
 // and an example, and a quiz gets exactly the domain and count it was
 // given (no number is guessed to be a domain).
 func TestNamedOptionsParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	do := func(cmd string, opts map[string]string) bot.Reply {
 		return h.e.Handle(context.Background(), bot.Request{Actor: actor("named"), Command: cmd, Options: opts})
@@ -392,6 +409,7 @@ func TestNamedOptionsParsedOnce(t *testing.T) {
 // TestGroupPermissionDecidedOnce: who may run `group` is the engine's
 // decision, the same for typed text and named options.
 func TestGroupPermissionDecidedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	ctx := context.Background()
@@ -427,6 +445,7 @@ func TestGroupPermissionDecidedOnce(t *testing.T) {
 // mention is a question when it is no command, decided by the engine (the
 // Slack adapter used to check the text itself).
 func TestConversationalTextIsAQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := bot.Actor{Platform: "slack", Workspace: "T1", User: "U1", Channel: "C1"}
 	r := h.e.Handle(context.Background(), bot.Request{Actor: a, Text: "what is the cissp passing score", Conversational: true})
@@ -441,6 +460,7 @@ func TestConversationalTextIsAQuestion(t *testing.T) {
 // TestPrepareOddRequests: a blank command path is help, an unknown one is
 // refused like unknown text, and neither panics.
 func TestPrepareOddRequests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if r := h.e.Handle(context.Background(), bot.Request{Actor: actor("odd"), Command: "   "}); r.Kind != "help" {
 		t.Errorf("blank command: %s", all(r))
@@ -453,6 +473,7 @@ func TestPrepareOddRequests(t *testing.T) {
 // TestReviewOneExam: `review cism` reviews only CISM's due cards (it was
 // refused as an unknown argument); bare `review` keeps both exams'.
 func TestReviewOneExam(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text, note, exam string // exam: the only exam the review may show, "" for any
 		wantErr          string
@@ -509,6 +530,7 @@ func TestReviewOneExam(t *testing.T) {
 // unknown domain or objective is echoed as typed (it was lower-cased), and
 // a parameter error reads as a sentence.
 func TestRoughEdgeReplies(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	console := bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", Name: "me", DM: true}
@@ -539,6 +561,7 @@ func TestRoughEdgeReplies(t *testing.T) {
 // there is nothing to start over (it showed help: `start` is help's alias);
 // `start` alone is still help.
 func TestStartOverTyped(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		before  string // run first, "" for nothing
 		text    string
@@ -566,6 +589,7 @@ func TestStartOverTyped(t *testing.T) {
 // TestReviewOneExamStartOver: `review cism` over an open review offers to
 // start over with CISM's cards, and its button does that.
 func TestReviewOneExamStartOver(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text, body, title string
 	}{
@@ -596,6 +620,7 @@ func TestReviewOneExamStartOver(t *testing.T) {
 // TestAskFormatComparedInGeneral: the exams compared on their format get
 // the general table, which has their items, time, adaptivity and scoring.
 func TestAskFormatComparedInGeneral(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "u", "ask how do the cism and cissp tests differ in format?")
 	if len(r.Refs) == 0 || r.Refs[0] != "compare:general" || r.Table == nil {
@@ -615,6 +640,7 @@ func TestAskFormatComparedInGeneral(t *testing.T) {
 // TestSuggest: a mistyped command is suggested within two edits, a short
 // one within one (mistyped topics: newuser_test.go).
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for name, want := range map[string]string{"quizz": "quiz", "reveiw": "review", "helo": "help", "xyzzy": "", "qz": ""} {
 		if got := h.e.Suggest(name); got != want {
@@ -627,6 +653,7 @@ func TestSuggest(t *testing.T) {
 // runs says that the exam's clock keeps going; beside a paused one it
 // says nothing of it.
 func TestQuizBesideRunningExam(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	const note = "Your CISSP mock exam is still running and its clock keeps going: `exam pause` stops it."
 	h.do(t, "qe", "exam cissp")

@@ -12,6 +12,7 @@ import (
 // TestProgressDomainLines: each domain line gives its counts before the
 // domain's name, so the console wraps a long name, never "0 due".
 func TestProgressDomainLines(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// 10 answers, 2 right (too few for a percentage); and 30 right, whose
 	// line is the longest.

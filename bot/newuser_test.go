@@ -8,6 +8,7 @@ import (
 // TestNewUserRoughEdges replays what a new user typed in the console, step
 // by step, and checks each reply says what happened and what to do next.
 func TestNewUserRoughEdges(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		text      string // typed; "!right" / "!wrong" answer the question shown
 		want, not []string
@@ -145,6 +146,7 @@ func TestNewUserRoughEdges(t *testing.T) {
 // `export` as JSON values a reader can use, not strings of escaped JSON,
 // times as dates and yes/no columns as booleans.
 func TestExportHasJSONNotQuotedJSON(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "ann", "quiz cissp 7 2")
 	h.click(t, "ann", h.answerButton(t, r, false))

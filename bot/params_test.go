@@ -12,6 +12,7 @@ import (
 // quiz's declared parameters, and starts the same quiz as the named
 // options it stands for (the handler has one path, for typed values).
 func TestQuizTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.do(t, "cism-planner", "plan cism 2027-03-01") // CISM is then the default exam
 	for _, c := range []struct {
@@ -58,6 +59,7 @@ func TestQuizTextParsedOnce(t *testing.T) {
 // TestQuizTextErrors: an argument that fits no parameter gets one line
 // naming it, with an example.
 func TestQuizTextErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct{ text, want string }{
 		{"quiz cisp", "Unknown exam \"cisp\": say `cism` or `cissp`, e.g. `quiz cissp 7 5`."},
@@ -78,6 +80,7 @@ func TestQuizTextErrors(t *testing.T) {
 // TestQuizResumeTyped: `quiz resume` and a bare `quiz` continue the open
 // quiz rather than start another.
 func TestQuizResumeTyped(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.do(t, "r", "quiz cissp 7 3")
 	for _, text := range []string{"quiz resume", "quiz"} {
@@ -101,6 +104,7 @@ func cutDomain(title string) string {
 // TestPlanAndProgressTextParsedOnce: plan and progress text is typed by the
 // engine (exam word, date, chart), with one line for a word that fits none.
 func TestPlanAndProgressTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct {
 		text    string
@@ -134,6 +138,7 @@ func TestPlanAndProgressTextParsedOnce(t *testing.T) {
 // TestExamTextParsedOnce: exam text is typed by the engine into its exam
 // and action, in either order, with one line for a word that fits neither.
 func TestExamTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct{ text, outcome, want string }{
 		{"exam", bot.OutcomeUserError, "Which exam?"},
@@ -155,6 +160,7 @@ func TestExamTextParsedOnce(t *testing.T) {
 // TestSettingsTextParsedOnce: settings text is typed by the engine into its
 // key and value (the value as typed: zones keep their case).
 func TestSettingsTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct{ text, outcome, want string }{
 		{"settings", bot.OutcomeOK, "- retention: 0.90"},
@@ -179,6 +185,7 @@ func TestSettingsTextParsedOnce(t *testing.T) {
 // exam and outline version, and shows the same outline as the named
 // options it stands for.
 func TestDomainsTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct {
 		text    string
@@ -213,6 +220,7 @@ func TestDomainsTextParsedOnce(t *testing.T) {
 // exam, domain (number, name or objective) and outline version, and shows
 // the same domain as the named options it stands for.
 func TestDomainTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct {
 		text    string
@@ -252,6 +260,7 @@ func TestDomainTextParsedOnce(t *testing.T) {
 // line from every command that takes an exam, typed as text or given as
 // a named option.
 func TestUnknownExamOneRule(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range []struct {
 		text string
@@ -282,6 +291,7 @@ func TestUnknownExamOneRule(t *testing.T) {
 // the words and is the same as the named option; a command without
 // arguments refuses a stray word with its usage.
 func TestEveryCommandTypedOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	long := strings.Repeat("why ", 130)
 	for _, c := range []struct {

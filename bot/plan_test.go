@@ -14,6 +14,7 @@ import (
 // than a day holds and aims for what a day holds; progress right after is on
 // track, not hundreds of answers behind.
 func TestPlanShortRunway(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		plan      string
 		want, not []string // in the plan reply
@@ -51,6 +52,7 @@ func TestPlanShortRunway(t *testing.T) {
 // longer read the plan's exam; with nothing to delete, or with more
 // arguments, they say so and delete nothing.
 func TestPlanOff(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name    string
 		setPlan bool

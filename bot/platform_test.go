@@ -16,6 +16,7 @@ import (
 // creates no user, `forget` hands
 // the files back for the adapter to delete and takes the records with it.
 func TestPlatformState(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	pat := actor("pat")

@@ -11,6 +11,7 @@ import (
 // dropping the least recently used; forget drops one user's entries only;
 // an entry serves only the data it was drawn from.
 func TestChartCacheIsBounded(t *testing.T) {
+	t.Parallel()
 	c := newChartCache()
 	d := func(i int) chart.Data { return chart.Data{Exam: fmt.Sprint(i)} }
 	for i := range maxCharts {

@@ -44,6 +44,7 @@ func differing(a, b image.Image) int {
 // redrawn after an answer and on a new day, and reused while nothing
 // changed. Plain `progress` draws one for chat platforms, not the console.
 func TestProgressChart(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	freshReply := h.do(t, "ana", "progress chart cissp")
 	fresh := chartOf(t, freshReply)
@@ -87,6 +88,7 @@ func TestProgressChart(t *testing.T) {
 
 // TestProgressChartWithPlan: with a plan the chart grows a pace panel.
 func TestProgressChartWithPlan(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.do(t, "bo", "plan cism 2027-03-01")
 	q := h.do(t, "bo", "quiz cism 1 1")

@@ -13,6 +13,7 @@ import (
 // that objective's questions; a number that fits neither a domain nor a
 // count, and `quiz resume` with nothing open, say so plainly.
 func TestQuizObjectiveAndWording(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text      string
 		out       string
@@ -59,6 +60,7 @@ func TestQuizObjectiveAndWording(t *testing.T) {
 // TestNewQuizShowsTheStoppedOnesScore: a quiz started while one is open
 // ends it, and says how it stood.
 func TestNewQuizShowsTheStoppedOnesScore(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		answer int // right answers given in the open quiz first
@@ -88,6 +90,7 @@ func TestNewQuizShowsTheStoppedOnesScore(t *testing.T) {
 // TestQuizResultsByDomain: the results list the domains in order, not in
 // the order their questions came up.
 func TestQuizResultsByDomain(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "sorter", "quiz cissp 0 12")
 	for i := 0; i < 12 && !strings.Contains(r.Body, "**Score:"); i++ {
@@ -117,6 +120,7 @@ func TestQuizResultsByDomain(t *testing.T) {
 // says the quiz has ended once it was stopped (by Stop, or by a new quiz),
 // not that the user moved past the question.
 func TestNextOfAnEndedQuiz(t *testing.T) {
+	t.Parallel()
 	for _, end := range []string{"stop", "new quiz"} {
 		t.Run(end, func(t *testing.T) {
 			h := newHarness(t)
@@ -140,6 +144,7 @@ func TestNextOfAnEndedQuiz(t *testing.T) {
 // click of it shows that quiz instead of starting a third. The console,
 // which has keys and no buttons, names the command to type.
 func TestAnotherQuizButton(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	chat := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}

@@ -58,6 +58,7 @@ func (h *harness) userKey(user string) storage.UserKey {
 }
 
 func TestQuizReviewProgressPlanExportForget(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	r := h.do(t, "carol", "quiz cissp 7 5")
@@ -142,6 +143,7 @@ func TestQuizReviewProgressPlanExportForget(t *testing.T) {
 }
 
 func TestRateHardEasyReschedules(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "dan", "quiz cism 1 2")
 	res := h.click(t, "dan", h.answerButton(t, r, true))
@@ -159,6 +161,7 @@ func TestRateHardEasyReschedules(t *testing.T) {
 }
 
 func TestQuizResumesAfterRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	kb, err := loadKB()
@@ -197,6 +200,7 @@ func TestQuizResumesAfterRestart(t *testing.T) {
 }
 
 func TestBadInputNeverPanics(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, text := range []string{"quiz cissp 7 99", "quiz cissp 7 0", "quiz cissp 1 2 3", "quiz cissp underwater", "plan cissp tomorrow", "plan cissp 2020-01-01", "plan", "settings retention 2", "settings timezone Mars/Olympus", "settings nonsense x", "exam cisa", "exam pause", "\x00quiz cissp 42 42", strings.Repeat("ask ", 500)} {
 		r := h.do(t, "fay", text)
@@ -213,6 +217,7 @@ func TestBadInputNeverPanics(t *testing.T) {
 }
 
 func TestExamPauseResumeAndScore(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "gus", "exam cism")
 	if !strings.Contains(r.Title, "CISM mock exam · 1 of 150 · 4h 00m left") {
@@ -244,6 +249,7 @@ func TestExamPauseResumeAndScore(t *testing.T) {
 }
 
 func TestCISSPExamStopsAdaptively(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.do(t, "hal", "exam cissp")
 	n := 0
@@ -261,6 +267,7 @@ func TestCISSPExamStopsAdaptively(t *testing.T) {
 }
 
 func TestLeaderboardStaysInWorkspace(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	play := func(a bot.Actor, right int) {
@@ -288,6 +295,7 @@ func TestLeaderboardStaysInWorkspace(t *testing.T) {
 // TestConcurrentAnswers: 50 users answer at once through the engine on a real
 // file database; every answer is stored exactly once, none fails.
 func TestConcurrentAnswers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	const users = 50
@@ -352,6 +360,7 @@ func exportData(t *testing.T, h *harness, user string) map[string][]map[string]a
 // a bare `progress` or `review` is about the exam of the quiz just started,
 // not CISSP by default; with answers, the exam answered more.
 func TestBareProgressFollowsTheExamStudied(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.do(t, "dana", "quiz cism 3")
 	if r := h.do(t, "dana", "progress"); !strings.Contains(r.Title, "CISM") {

@@ -12,6 +12,7 @@ import (
 // zone it ends, and come back as the zone database spells them;
 // abbreviations are refused with the zone to use instead.
 func TestParseZone(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want, says string }{
 		{"Europe/Berlin", "Europe/Berlin", ""},
 		{"europe/berlin", "Europe/Berlin", ""},

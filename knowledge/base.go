@@ -111,6 +111,14 @@ func Load(fsys fs.FS) (*Base, error) {
 	return b, nil
 }
 
+// LoadEmbedded is Load(Embedded()), done once per process and shared by
+// every caller: the content is compiled in and a Base is read-only after
+// Load. (The command line's tests run many commands in one process; each
+// parsed the same YAML again.)
+func LoadEmbedded() (*Base, error) { return loadEmbedded() }
+
+var loadEmbedded = sync.OnceValues(func() (*Base, error) { return Load(Embedded()) })
+
 func (b *Base) index() {
 	for i := range b.Outlines {
 		b.Outlines[i].parseDates()

@@ -30,6 +30,7 @@ func answeredOnce(t *testing.T) (*console.Console, context.Context) {
 // TestProgressChartWritesAFile: `progress chart` writes the PNG and prints
 // its path; plain `progress` writes nothing.
 func TestProgressChartWritesAFile(t *testing.T) {
+	t.Parallel()
 	c, ctx := answeredOnce(t)
 	if out := c.Do(ctx, "progress"); strings.Contains(out, ".png") {
 		t.Fatalf("plain progress wrote a chart:\n%s", out)
@@ -59,6 +60,7 @@ func TestProgressChartWritesAFile(t *testing.T) {
 // TestForgetDeletesTheChartFile: the chart file is the user's data too, so
 // a confirmed forget removes it; a cancelled one keeps it.
 func TestForgetDeletesTheChartFile(t *testing.T) {
+	t.Parallel()
 	c, ctx := answeredOnce(t)
 	m := regexp.MustCompile(`written to (\S+\.png)`).FindStringSubmatch(c.Do(ctx, "progress chart"))
 	if m == nil {
@@ -82,6 +84,7 @@ func TestForgetDeletesTheChartFile(t *testing.T) {
 // (no one can plant a link under a name known in advance), readable only by
 // its owner, and it replaces the user's earlier one.
 func TestChartFileIsNewAndPrivate(t *testing.T) {
+	t.Parallel()
 	c, ctx := answeredOnce(t)
 	re := regexp.MustCompile(`written to (\S+\.png)`)
 	var paths []string

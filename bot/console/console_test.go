@@ -18,6 +18,7 @@ import (
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 type clock struct{ t time.Time }
@@ -35,21 +36,18 @@ func newConsole(t *testing.T) (*console.Console, *bytes.Buffer, *sqlite.Store) {
 // SQLite file, at a fixed time.
 func newEngineStore(t *testing.T) (*bot.Engine, *sqlite.Store) {
 	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(t, "c.db")
 	return bot.NewEngine(kb, st, bot.Options{Clock: &clock{time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}}), st
 }
 
 // TestCompareTableFits100Columns: the compare table fits the console's
 // width, and no line of it ends in a blank (an empty last cell).
 func TestCompareTableFits100Columns(t *testing.T) {
+	t.Parallel()
 	c, _, _ := newConsole(t)
 	text := c.Do(context.Background(), "/cert compare")
 	table := false
@@ -78,6 +76,7 @@ func TestCompareTableFits100Columns(t *testing.T) {
 // have stable words (next or n, hard, easy, stop), so a whole quiz runs by
 // typing, and help or progress in between does not lose the controls.
 func TestTypedLettersAnswerQuiz(t *testing.T) {
+	t.Parallel()
 	c, _, st := newConsole(t)
 	ctx := context.Background()
 	out := c.Do(ctx, "quiz cissp 7 3")
@@ -127,6 +126,7 @@ func TestTypedLettersAnswerQuiz(t *testing.T) {
 // TestNoMarkdownInTerminal: bold, italic and code markers never reach the
 // terminal.
 func TestNoMarkdownInTerminal(t *testing.T) {
+	t.Parallel()
 	c, _, _ := newConsole(t)
 	ctx := context.Background()
 	for _, cmd := range []string{"quiz cism 1 2", "progress", "review", "domain cism 4", "compare", "exam pause", "plan cissp 2027-01-10"} {
@@ -145,6 +145,7 @@ func TestNoMarkdownInTerminal(t *testing.T) {
 // TestRunRefusesLongLine: a line over MaxLine is refused and the console
 // reads on.
 func TestRunRefusesLongLine(t *testing.T) {
+	t.Parallel()
 	c, out, _ := newConsole(t)
 	in := strings.NewReader("ask " + strings.Repeat("x", 3<<20) + "\nhelp\n")
 	if err := c.Run(context.Background(), in, false); err != nil {
@@ -159,6 +160,7 @@ func TestRunRefusesLongLine(t *testing.T) {
 // TestRunEndsOnInterrupt: when ctx ends (Ctrl-C) while the console waits
 // for input, it says so and returns cleanly.
 func TestRunEndsOnInterrupt(t *testing.T) {
+	t.Parallel()
 	c, out, _ := newConsole(t)
 	pr, pw := io.Pipe()
 	defer pw.Close()
@@ -180,6 +182,7 @@ func TestRunEndsOnInterrupt(t *testing.T) {
 // TestRunEndsWithNewline: at the end of input the last prompt is closed
 // with a newline, so the shell's prompt starts on its own line.
 func TestRunEndsWithNewline(t *testing.T) {
+	t.Parallel()
 	c, out, _ := newConsole(t)
 	if err := c.Run(context.Background(), strings.NewReader("help\n"), true); err != nil {
 		t.Fatal(err)
@@ -190,6 +193,7 @@ func TestRunEndsWithNewline(t *testing.T) {
 }
 
 func TestRunReadsPipedLines(t *testing.T) {
+	t.Parallel()
 	c, out, _ := newConsole(t)
 	in := strings.NewReader("help\n\ndomains cissp\nquit\ncompare\n")
 	if err := c.Run(context.Background(), in, false); err != nil {
@@ -204,6 +208,7 @@ func TestRunReadsPipedLines(t *testing.T) {
 // TestRunQuitInAnyCase: quit and exit end the console in any case and with
 // blanks around; "Quit" was a mistyped quiz.
 func TestRunQuitInAnyCase(t *testing.T) {
+	t.Parallel()
 	for _, word := range []string{"quit", "Quit", "EXIT", "  exit  ", "ｑｕｉｔ", "bye", "Bye!", "goodbye"} {
 		t.Run(word, func(t *testing.T) {
 			c, out, _ := newConsole(t)
@@ -221,6 +226,7 @@ func TestRunQuitInAnyCase(t *testing.T) {
 // emoji text wrap within Width display columns, and the column rules line
 // up whatever the cells hold.
 func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
+	t.Parallel()
 	r := bot.Reply{Table: &bot.Table{Left: "L", Right: "R", Rows: []bot.Row{
 		{Label: "x", Left: strings.Repeat("y", 300), Right: "short"},
 		{Label: "情報", Left: strings.Repeat("情報セキュリティ ", 20), Right: strings.Repeat("日本語", 40)},
@@ -249,8 +255,9 @@ func TestWrapKeepsLongWordsWithinWidth(t *testing.T) {
 // in the console when it is due, through the scheduler; another console
 // user's reminder does not.
 func TestConsoleDeliversItsReminders(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,6 +305,7 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 // TestConfirmWordsPeopleType: the words a new user answers a yes/cancel
 // question with press its buttons; typed with no question asked, they say so.
 func TestConfirmWordsPeopleType(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		lines []string
@@ -329,6 +337,7 @@ func TestConfirmWordsPeopleType(t *testing.T) {
 // says the session is kept and how to pick it up; with none open it says
 // nothing more.
 func TestRunEndOfInputMidQuiz(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		note     bool
@@ -349,7 +358,7 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 		{"review open", "review\n", true},
 		{"exam open", "exam cism\n", true},
 	}
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,6 +406,7 @@ func TestRunEndOfInputMidQuiz(t *testing.T) {
 
 // TestRunInterruptMidQuiz: Ctrl-C with a question on screen says the same.
 func TestRunInterruptMidQuiz(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		first string
 		note  bool
@@ -420,6 +430,7 @@ func TestRunInterruptMidQuiz(t *testing.T) {
 // leading byte order mark (a pasted or piped file) read as plain ASCII, for
 // commands and for the letters that press buttons.
 func TestFoldedInput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, line, want string
 	}{
@@ -448,6 +459,7 @@ func TestFoldedInput(t *testing.T) {
 // no such prompt on screen `start` is help, and the console's help leaves
 // out `group`, which it refuses.
 func TestStartAtStartOverPrompt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, c := range []struct {
 		open, typed, want string
@@ -494,6 +506,7 @@ func TestStartAtStartOverPrompt(t *testing.T) {
 // TestOneShotControls: run once from the shell, the controls line says
 // which command answers next, and offers no key that cannot be typed.
 func TestOneShotControls(t *testing.T) {
+	t.Parallel()
 	c, _, _ := newConsole(t)
 	c.OneShot = true
 	ctx := context.Background()
@@ -508,6 +521,7 @@ func TestOneShotControls(t *testing.T) {
 // TestLetterBeforeNext: on an answer's feedback, a letter does not answer
 // the next question unseen; after next it does.
 func TestLetterBeforeNext(t *testing.T) {
+	t.Parallel()
 	c, _, _ := newConsole(t)
 	ctx := context.Background()
 	c.Do(ctx, "quiz cissp 1 3")
@@ -527,6 +541,7 @@ func TestLetterBeforeNext(t *testing.T) {
 // a command's name is answered, its first line naming the command's form;
 // that command typed wrong still gets its usage line.
 func TestCommandWordQuestion(t *testing.T) {
+	t.Parallel()
 	c, _, _ := newConsole(t)
 	ctx := context.Background()
 	for _, tc := range []struct{ line, want, not string }{
@@ -545,6 +560,7 @@ func TestCommandWordQuestion(t *testing.T) {
 // it ("c)", "(c)", "c.") presses the answer button as "c" does: the
 // feedback comes with its Next, not with the next question already shown.
 func TestLetterAsPrintedPressesTheButton(t *testing.T) {
+	t.Parallel()
 	for _, typed := range []string{"c", "c)", "C)", "(c)", "c.", " c) "} {
 		t.Run(typed, func(t *testing.T) {
 			c, _, _ := newConsole(t)

@@ -23,7 +23,8 @@ type screen struct {
 	ptmx *os.File
 	mu   sync.Mutex
 	out  []byte
-	seen int // waitFor looks after the last text it found
+	seen int           // waitFor looks after the last text it found
+	more chan struct{} // a send after each read: waitFor looks again
 }
 
 func (s *screen) String() string {
@@ -36,7 +37,7 @@ func (s *screen) String() string {
 // fails after a generous time: the console answers from memory.
 func (s *screen) waitFor(want string) {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.After(20 * time.Second)
 	for {
 		s.mu.Lock()
 		i := strings.Index(string(s.out[s.seen:]), want)
@@ -46,10 +47,11 @@ func (s *screen) waitFor(want string) {
 			return
 		}
 		s.mu.Unlock()
-		if time.Now().After(deadline) {
+		select {
+		case <-s.more:
+		case <-deadline:
 			s.t.Fatalf("no %q on screen after:\n%q", want, s.String()[min(s.seen, len(s.String())):])
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -90,7 +92,7 @@ func runOnTerminalSize(t *testing.T, h console.Handler, size pty.Winsize, setup 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &screen{t: t, ptmx: ptmx}
+	s := &screen{t: t, ptmx: ptmx, more: make(chan struct{}, 1)}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -98,6 +100,10 @@ func runOnTerminalSize(t *testing.T, h console.Handler, size pty.Winsize, setup 
 			s.mu.Lock()
 			s.out = append(s.out, buf[:n]...)
 			s.mu.Unlock()
+			select {
+			case s.more <- struct{}{}:
+			default: // one pending wake-up is enough: waitFor reads all of out
+			}
 			if err != nil {
 				return
 			}
@@ -161,6 +167,7 @@ const (
 // empty line leaves as at the end of piped input, and the terminal is
 // back in its mode.
 func TestTerminalEditsLines(t *testing.T) {
+	t.Parallel()
 	_, s, done, restored := runOnTerminal(t, newEngine(t))
 	s.typeKeys(strings.Split("domains cisp", "")...)
 	s.typeKeys(left, "s", "\r")
@@ -260,6 +267,7 @@ func TestTerminalLongPaste(t *testing.T) {
 // TestTerminalReminderMidLine: a reminder printed while a line is half
 // typed comes above it; the line is drawn again and goes on as typed.
 func TestTerminalReminderMidLine(t *testing.T) {
+	t.Parallel()
 	c, s, done, restored := runOnTerminal(t, newEngine(t))
 	s.typeKeys("d", "o", "m", "a", "i", "n", "s", " ", "c", "i", "s", "p", left)
 	s.waitFor("domains cisp")
@@ -289,6 +297,7 @@ func (b blocking) Handle(ctx context.Context, _ bot.Request) bot.Reply {
 // does without the editor: at the prompt it says bye, during a command it
 // cancels it; either way the terminal is back in its mode.
 func TestTerminalCtrlC(t *testing.T) {
+	t.Parallel()
 	t.Run("at the prompt", func(t *testing.T) {
 		_, s, done, restored := runOnTerminal(t, newEngine(t))
 		s.typeKeys("h", "e", "l", "p", " ", "x")
@@ -313,6 +322,7 @@ func TestTerminalCtrlC(t *testing.T) {
 // TestTerminalWithoutSize: a terminal that reports no width (a pty nobody
 // sized) still echoes a typed line on one line, as 80 columns.
 func TestTerminalWithoutSize(t *testing.T) {
+	t.Parallel()
 	_, s, done, restored := runOnTerminalSize(t, newEngine(t), pty.Winsize{})
 	s.typeKeys(strings.Split("domains cissp", "")...)
 	s.waitFor("domains cissp")
@@ -328,6 +338,7 @@ func TestTerminalWithoutSize(t *testing.T) {
 // the terminal is given back in its own mode while stopped, then taken
 // again, with the prompt and the half-typed line drawn anew.
 func TestTerminalCtrlZ(t *testing.T) {
+	t.Parallel()
 	var restored func()
 	stopped := make(chan struct{})
 	_, s, done, restoredFn := runOnTerminalSize(t, newEngine(t), pty.Winsize{Rows: 40, Cols: 200}, func(c *console.Console) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -170,6 +171,7 @@ func TestMissingKBDirNamed(t *testing.T) {
 // what failed without repeating "slack"; the scheduler logs its interval as
 // a duration.
 func TestServeStartsBeforeSlackAnswers(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	var mu sync.Mutex
 	calls, gaveUp := 0, false
 	release := make(chan struct{})
@@ -226,6 +228,9 @@ func TestConsoleBusyDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits out the store's busy timeout")
 	}
+	// The wait runs beside the other parallel tests: no t.Setenv here
+	// (TestMain keeps the shell's settings out), the database by --db.
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "busy.db")
 	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
@@ -246,8 +251,9 @@ func TestConsoleBusyDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck
-	t.Setenv("CERTCOACH_DB", db)
-	code, out, errOut := runCLI(t, "quiz cissp 1 1\n", "--user", "busy", "console")
+	var outb, errb bytes.Buffer
+	code := run([]string{"--db", db, "--user", "busy", "console"}, strings.NewReader("quiz cissp 1 1\n"), &outb, &errb)
+	out, errOut := outb.String(), errb.String()
 	if code != 0 || !strings.Contains(out, "The database is busy") || strings.Contains(out, "something went wrong") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}

@@ -393,17 +393,20 @@ func contentFS(cfg Config) (fs.FS, error) {
 }
 
 // loadKB loads and validates the knowledge base, naming where it came from
-// when that is not the embedded content.
+// when that is not the embedded content (loaded once per process).
 func loadKB(cfg Config) (*knowledge.Base, error) {
+	if cfg.KBDir == "" {
+		return knowledge.LoadEmbedded()
+	}
 	fsys, err := contentFS(cfg)
 	if err != nil {
 		return nil, err
 	}
 	kb, err := knowledge.Load(fsys)
-	if err != nil && cfg.KBDir != "" {
+	if err != nil {
 		return nil, fmt.Errorf("CERTCOACH_KB_DIR=%s: %w", cfg.KBDir, err)
 	}
-	return kb, err
+	return kb, nil
 }
 
 // app is the wired core: knowledge, store and engine.

@@ -87,6 +87,7 @@ func (r *responseURLs) next(t *testing.T) string {
 // replica gets it, a Discord interaction replayed to the other replica is
 // refused, and neither logs the database password.
 func TestServeTwoReplicasOnPostgres(t *testing.T) {
+	t.Parallel() // its own processes, temp dirs, ports and database
 	db := pgtest.NewDatabase(t)
 	u, err := url.Parse(db)
 	if err != nil {

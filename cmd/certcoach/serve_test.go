@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,11 +44,34 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 })
 
 func TestMain(m *testing.M) {
+	// No setting of the developer's shell reaches a test: the parallel
+	// tests run the command line without t.Setenv (which they may not use).
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if setting(name) {
+			os.Unsetenv(name)
+		}
+	}
+	// The binary builds beside the first tests, which run in this process
+	// on one core; startServer reports a failed build.
+	flag.Parse()
+	if !testing.Short() {
+		go buildOnce() //nolint:errcheck
+	}
 	code := m.Run()
 	if bin, err := buildOnce(); err == nil {
 		os.RemoveAll(filepath.Dir(bin))
 	}
 	os.Exit(code)
+}
+
+// setting reports whether name is a variable certcoach reads, not one of
+// the tests' own switches (CERTCOACH_REQUIRE_*, CERTCOACH_TEST_*).
+func setting(name string) bool {
+	if strings.HasPrefix(name, "CERTCOACH_REQUIRE_") || strings.HasPrefix(name, "CERTCOACH_TEST_") {
+		return false
+	}
+	return strings.HasPrefix(name, "CERTCOACH_") || strings.HasPrefix(name, "SLACK_") || strings.HasPrefix(name, "DISCORD_")
 }
 
 // server is a running `certcoach serve`.
@@ -177,6 +201,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestServeLogsNoSecrets(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -277,6 +302,7 @@ func TestServeLogsNoSecrets(t *testing.T) {
 }
 
 func TestServeGracefulShutdown(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -397,6 +423,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 // TestServeSaysWhenNoPlatformIsConfigured: `serve` with no credentials
 // says it serves only its probes, and how to get more; with one it does not.
 func TestServeSaysWhenNoPlatformIsConfigured(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	pub, _, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -411,6 +438,7 @@ func TestServeSaysWhenNoPlatformIsConfigured(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s := startServer(t, append([]string{"CERTCOACH_DB=" + filepath.Join(t.TempDir(), "c.db")}, tc.env...))
 			if code, body := get(t, s.base+"/readyz"); code != 200 {
 				t.Fatalf("/readyz %d: %s", code, body)
@@ -444,6 +472,7 @@ func (s *server) waitLog(t *testing.T, want string) {
 // A second Ctrl-C while the graceful stop waits for a request ends the
 // process at once, saying so, with 130 (a shell's code for an interrupt).
 func TestServeSecondInterruptForcesExit(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	pub, _, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -488,6 +517,7 @@ func TestServeSecondInterruptForcesExit(t *testing.T) {
 // that accepts and never answers) stops the start with one short line and
 // exit code 0, as any stop by a signal, not "context canceled" and 1.
 func TestSignalWhileDatabaseOpens(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

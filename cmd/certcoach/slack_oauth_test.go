@@ -96,7 +96,7 @@ func newMultiEnv(t *testing.T, rotating bool) *multiEnv {
 	}
 	t.Cleanup(func() { st.Close() })
 	e.store = st
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -531,6 +531,7 @@ func waitFor(t *testing.T, ok func() bool, what string) {
 }
 
 func TestServeRefusesMultiWorkspaceWithoutKey(t *testing.T) {
+	t.Parallel() // its own process, temp dir, database and port
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
