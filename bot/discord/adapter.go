@@ -86,6 +86,7 @@ type Adapter struct {
 	// parent Close cancels once the wait is over.
 	mu      sync.Mutex
 	closing bool
+	running int // jobs in flight, for Close's report
 	jobs    sync.WaitGroup
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -131,13 +132,9 @@ const (
 // token lives 15 minutes.
 const followUpTimeout = 14 * time.Minute
 
-// closeWait bounds how long Close waits for background jobs before
-// cancelling them: serve's own shutdown grace is of the same order.
-const closeWait = 10 * time.Second
-
 // track counts a unit of background work; it reports false once Close has
 // begun, so nothing new starts that Close would not wait for. The caller
-// calls a.jobs.Done when the work ends.
+// calls a.done when the work ends.
 func (a *Adapter) track() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -145,15 +142,27 @@ func (a *Adapter) track() bool {
 		return false
 	}
 	a.jobs.Add(1)
+	a.running++
 	return true
+}
+
+// done ends a unit of work counted by track or goJob.
+func (a *Adapter) done() {
+	a.mu.Lock()
+	a.running--
+	a.mu.Unlock()
+	a.jobs.Done()
 }
 
 // goJob runs f in a goroutine counted in jobs. Only call it while holding a
 // job from track: WaitGroup.Add from zero must not race with Close's Wait.
 func (a *Adapter) goJob(f func()) {
+	a.mu.Lock()
 	a.jobs.Add(1)
+	a.running++
+	a.mu.Unlock()
 	go func() {
-		defer a.jobs.Done()
+		defer a.done()
 		f()
 	}()
 }
@@ -167,24 +176,28 @@ func (a *Adapter) workContext(ctx context.Context) (context.Context, context.Can
 	return work, func() { stop(); cancel() }
 }
 
-// Close stops accepting background work, waits up to closeWait for
+// Close stops accepting background work and waits, until ctx ends, for
 // deferred replies and edits in flight (their interaction tokens would
-// otherwise be left showing "thinking…"), cancels what is still running,
-// and closes the gateway session if it is open. Call it after the HTTP
-// server and Run have stopped.
-func (a *Adapter) Close() error {
+// otherwise be left showing "thinking…"); it then cancels what is still
+// running and returns once that has returned, saying how many it
+// cancelled, and closes the gateway session if it is open. Call it after
+// the HTTP server and Run have stopped.
+func (a *Adapter) Close(ctx context.Context) error {
 	a.mu.Lock()
 	a.closing = true
 	a.mu.Unlock()
 	done := make(chan struct{})
 	go func() { a.jobs.Wait(); close(done) }()
 	var errs []error
-	t := time.NewTimer(closeWait)
-	defer t.Stop()
 	select {
 	case <-done:
-	case <-t.C:
-		errs = append(errs, fmt.Errorf("discord: background jobs did not finish in %s; cancelled", closeWait))
+	case <-ctx.Done():
+		a.mu.Lock()
+		n := a.running
+		a.mu.Unlock()
+		a.cancel()
+		<-done // each job's REST calls and engine work take its context
+		errs = append(errs, fmt.Errorf("discord: %d background jobs cancelled at the stop's deadline", n))
 	}
 	a.cancel()
 	// Run closes the session when its context ends; this covers a Run
@@ -284,7 +297,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	if !a.track() {
 		return r.respond(ctx, response(restarting, component))
 	}
-	defer a.jobs.Done() // goroutines started below hold jobs of their own
+	defer a.done() // goroutines started below hold jobs of their own
 	p := a.engine.Prepare(req)
 	req = p.Req
 	// A read-only command changes nothing and its reply goes to whoever sent

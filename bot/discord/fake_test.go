@@ -68,8 +68,11 @@ type fakeDiscord struct {
 	failGateway     atomic.Int32 // answer the next n GET /gateway with 500 (Discord down at start)
 	failRegister    atomic.Int32 // answer the next n command registrations with 500
 	gatewayAsks     atomic.Int32
-	nonces          map[string]string
-	msgID           atomic.Int64
+	// stall, when set, holds webhook calls (deferred replies) until the
+	// client gives up on them, telling it on the channel it holds.
+	stall  atomic.Pointer[chan struct{}]
+	nonces map[string]string
+	msgID  atomic.Int64
 }
 
 const fakeBotID = "900000000000000001"
@@ -149,6 +152,12 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"id":"700000000000000001","type":1}`)
 	case strings.HasPrefix(p, "/webhooks/"):
 		f.record(c)
+		if held := f.stall.Load(); held != nil {
+			*held <- struct{}{}
+			<-r.Context().Done()
+			*held <- struct{}{}
+			return
+		}
 		if r.Method == "POST" && f.refuseFollowUps.Load() {
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprint(w, `{"message":"Invalid Form Body","code":50035}`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -28,20 +29,33 @@ const maxGatewayRetry = time.Minute
 // Run connects the session to the gateway and handles interactions and
 // messages until ctx ends. Reconnection and resume are discordgo's; the
 // session's ShardID/ShardCount select the shard.
-func (a *Adapter) Run(ctx context.Context) error {
+//
+// When ctx ends the gateway closes and no further event is taken, while the
+// handlers in flight finish on inflight, which should outlast ctx (their
+// replies go by REST, not over the gateway); Run returns once they have.
+func (a *Adapter) Run(ctx, inflight context.Context) error {
 	s := a.s
 	s.Identify.Intents = Intents(a.content)
 	s.StateEnabled = true
+	var in intake
 	remove := []func(){
 		s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-			a.onInteraction(ctx, ic.Interaction)
+			if !in.enter(ctx) {
+				return
+			}
+			defer in.leave()
+			a.onInteraction(inflight, ic.Interaction)
 		}),
 		s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+			if !in.enter(ctx) {
+				return
+			}
+			defer in.leave()
 			if !a.track() {
 				return // closing: Close would not wait for the reply
 			}
-			defer a.jobs.Done()
-			a.onMessage(ctx, m.Message)
+			defer a.done()
+			a.onMessage(inflight, m.Message)
 		}),
 	}
 	defer func() {
@@ -49,6 +63,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			f()
 		}
 	}()
+	defer in.close() // and waits for the handlers in flight
 	// discordgo reconnects a connection it once had, not a first one that
 	// failed (Discord or the network down at start): that is retried here,
 	// with backoff, so the gateway comes up without a restart.
@@ -71,6 +86,35 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return fmt.Errorf("discord gateway: close: %w", err)
 	}
 	return nil
+}
+
+// intake counts the gateway's event handlers in flight, so that Run can
+// wait for them; it takes none once Run's context has ended (discordgo may
+// still dispatch until the session closes) or close has begun.
+type intake struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func (in *intake) enter(ctx context.Context) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.closed || ctx.Err() != nil {
+		return false
+	}
+	in.wg.Add(1) // under mu: never after close has begun its Wait
+	return true
+}
+
+func (in *intake) leave() { in.wg.Done() }
+
+// close takes no more handlers and waits for those in flight.
+func (in *intake) close() {
+	in.mu.Lock()
+	in.closed = true
+	in.mu.Unlock()
+	in.wg.Wait()
 }
 
 // onInteraction answers an interaction from the gateway by REST callback.

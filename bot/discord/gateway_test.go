@@ -20,7 +20,7 @@ func gatewayEnv(t *testing.T) *env {
 	ev := newEnv(t, "fake-bot-token")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ev.a.Run(ctx) }()
+	go func() { done <- ev.a.Run(ctx, context.Background()) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -591,7 +591,7 @@ func TestGatewayRetriesAFailedFirstConnection(t *testing.T) {
 			ev.fake.failGateway.Store(fails)
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
-			go func() { done <- ev.a.Run(ctx) }()
+			go func() { done <- ev.a.Run(ctx, context.Background()) }()
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				ev.s.RLock()

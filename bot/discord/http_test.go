@@ -456,7 +456,7 @@ func TestHTTPLateReadOnlyReplayDeliversOnce(t *testing.T) {
 	h.srv.Close()
 	srvB.Close()
 	for _, a := range []*Adapter{h.a, b} {
-		if err := a.Close(); err != nil {
+		if err := a.Close(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}

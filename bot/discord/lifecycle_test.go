@@ -87,7 +87,7 @@ func TestCloseWaitsForDeferredEdit(t *testing.T) {
 	<-eng.started
 
 	closed := make(chan error, 1)
-	go func() { closed <- ev.a.Close() }()
+	go func() { closed <- ev.a.Close(context.Background()) }()
 	for !closing(ev.a) { // Close has begun before the command may finish
 		time.Sleep(time.Millisecond)
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,6 +107,12 @@ type Adapter struct {
 	wg      sync.WaitGroup
 	ctx     context.Context // parent of background jobs, cancelled by Close
 	cancel  context.CancelFunc
+	// jobsMu guards closing (no job starts once Close has begun, so none
+	// runs after it returns) and running, the jobs in flight by name, which
+	// Close names when it has to cancel them.
+	jobsMu  sync.Mutex
+	closing bool
+	running map[string]int
 	reqs    atomic.Uint64
 	sleep   func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
 	dms     sync.Map                                         // user ID -> DM channel ID
@@ -178,7 +185,7 @@ func New(cfg Config) (*Adapter, error) {
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
 		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx, authRecheck: authRecheck,
-		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
+		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now, running: map[string]int{},
 	}
 	a.users = newUserCache(cfg.UserTTL, a.log)
 	a.replies = newReplyCache()
@@ -251,22 +258,37 @@ func (a *Adapter) botUserID() string {
 	return a.auth.UserID
 }
 
-// Close waits for background jobs (bounded) and stops them.
-func (a *Adapter) Close() error {
+// Close stops taking background jobs and waits for those in flight
+// (follow-ups, event replies) until ctx ends; it then cancels them and
+// returns once they have returned, with an error naming the jobs it had to
+// cancel. Every job's I/O takes its context, so cancelled jobs end
+// promptly; nothing of the adapter's runs after Close returns.
+func (a *Adapter) Close(ctx context.Context) error {
+	a.jobsMu.Lock()
+	a.closing = true
+	a.jobsMu.Unlock()
 	done := make(chan struct{})
 	go func() { a.wg.Wait(); close(done) }()
-	var err error
+	defer a.cancel()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
-		err = errors.New("slack: background jobs did not finish in 10s")
+		return nil
+	case <-ctx.Done():
 	}
+	a.jobsMu.Lock()
+	left := make([]string, 0, len(a.running))
+	for name, n := range a.running {
+		left = append(left, fmt.Sprintf("%s (%d)", name, n))
+	}
+	a.jobsMu.Unlock()
 	a.cancel()
-	return err
+	<-done
+	slices.Sort(left)
+	return fmt.Errorf("slack: background jobs cancelled at the stop's deadline: %s", strings.Join(left, ", "))
 }
 
 // spawn runs f in the background if a worker slot is free; it reports false
-// when the adapter is saturated (the caller then answers "busy").
+// when the adapter is saturated or closing (the caller then answers "busy").
 func (a *Adapter) spawn(name string, f func(ctx context.Context)) bool {
 	return a.spawnFor(name, jobTimeout, f)
 }
@@ -279,10 +301,26 @@ func (a *Adapter) spawnFor(name string, timeout time.Duration, f func(ctx contex
 		a.log.Warn("slack: all workers busy, refusing job", "job", name)
 		return false
 	}
-	a.wg.Add(1)
+	a.jobsMu.Lock()
+	if a.closing {
+		a.jobsMu.Unlock()
+		<-a.sem
+		a.log.Warn("slack: closing, refusing job", "job", name)
+		return false
+	}
+	a.wg.Add(1) // under jobsMu: never after Close has begun its Wait
+	a.running[name]++
+	a.jobsMu.Unlock()
 	go func() {
 		defer a.wg.Done()
 		defer func() { <-a.sem }()
+		defer func() {
+			a.jobsMu.Lock()
+			if a.running[name]--; a.running[name] == 0 {
+				delete(a.running, name)
+			}
+			a.jobsMu.Unlock()
+		}()
 		defer func() {
 			if p := recover(); p != nil {
 				a.log.Error("slack: background job panicked", "job", name, "panic", fmt.Sprint(p))

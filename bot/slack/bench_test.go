@@ -72,7 +72,7 @@ func benchAdapter(b *testing.B) *Adapter {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { a.Close() })
+	b.Cleanup(func() { a.Close(context.Background()) })
 	return a
 }
 

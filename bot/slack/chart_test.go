@@ -154,8 +154,8 @@ func TestProgressWithoutUploadStillAnswers(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(string(msg.raw), "Asset Security") {
 		t.Fatalf("reply: %d %.300s", status, msg.raw)
 	}
-	web.wait(t, 1)                    // the refused upload
-	if err := a.Close(); err != nil { // waits for the background upload job
+	web.wait(t, 1)                                        // the refused upload
+	if err := a.Close(context.Background()); err != nil { // waits for the background upload job
 		t.Fatal(err)
 	}
 	if n := len(hooks.all()); n != 0 {

@@ -79,7 +79,7 @@ func TestReadinessRecoveryIsLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
+	defer a.Close(context.Background())
 	a.authRecheck = 0
 	a.Start(context.Background())
 	if err := a.Ready(context.Background()); err == nil || strings.Contains(err.Error(), "slack") {

@@ -71,7 +71,7 @@ func FuzzServeHTTP(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Cleanup(func() { _ = a.Close() })
+	f.Cleanup(func() { _ = a.Close(context.Background()) })
 	types := []string{form, "application/json", "text/plain"}
 	f.Fuzz(func(t *testing.T, ct uint8, body []byte) {
 		ts := time.Now().Unix()

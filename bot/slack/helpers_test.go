@@ -143,7 +143,7 @@ func newEnv(t *testing.T) *env {
 	e.srv = httptest.NewServer(a)
 	t.Cleanup(func() {
 		e.srv.Close()
-		if err := a.Close(); err != nil {
+		if err := a.Close(context.Background()); err != nil {
 			t.Errorf("close: %v", err)
 		}
 	})

@@ -89,7 +89,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 					t.Fatalf("forget yes: %.300s", msg.raw)
 				}
 				close(release)
-				if err := e.a.Close(); err != nil { // every background job done
+				if err := e.a.Close(context.Background()); err != nil { // every background job done
 					t.Fatal(err)
 				}
 
@@ -145,7 +145,7 @@ func TestHomeFirstVisit(t *testing.T) {
 	}
 	n := len(calls(web, "/views.publish"))
 	open("EvAfterForget", n+1, map[string]any{"id": "V1", "type": "home", "blocks": []any{}})
-	if err := e.a.Close(); err != nil { // every background job done
+	if err := e.a.Close(context.Background()); err != nil { // every background job done
 		t.Fatal(err)
 	}
 	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
@@ -180,11 +180,11 @@ func TestHomeRecordedBeforePublish(t *testing.T) {
 			if status, msg := two.slash(testUser, "plan cissp "+date); status != http.StatusOK || !strings.Contains(string(msg.raw), date) {
 				t.Fatalf("plan: %d %.300s", status, msg.raw)
 			}
-			if err := two.a.Close(); err != nil { // its refresh, if any, is done
+			if err := two.a.Close(context.Background()); err != nil { // its refresh, if any, is done
 				t.Fatal(err)
 			}
 			close(release)
-			if err := one.a.Close(); err != nil {
+			if err := one.a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			refreshed := false

@@ -337,7 +337,7 @@ func TestRetriedEventProcessedOnce(t *testing.T) {
 	for i := range 3 {
 		deliverEvent(t, e.srv.URL, body, i)
 	}
-	if err := e.a.Close(); err != nil { // waits for every background job
+	if err := e.a.Close(context.Background()); err != nil { // waits for every background job
 		t.Fatal(err)
 	}
 	if posts := e.web.all(); len(posts) != 1 {
@@ -370,7 +370,7 @@ func TestDirectMessages(t *testing.T) {
 	dm("EvQ", nil)
 	dm("EvHELP", map[string]any{"text": "help"})
 	posts := e.web.wait(t, 2)
-	if err := e.a.Close(); err != nil {
+	if err := e.a.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if len(e.web.all()) != 2 {
@@ -462,7 +462,7 @@ func TestBadRequests(t *testing.T) {
 			}
 		})
 	}
-	if err := e.a.Close(); err != nil {
+	if err := e.a.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.stored(); n != 0 {
@@ -519,7 +519,7 @@ func TestReadyReportsAuthFailure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer a.Close()
+			defer a.Close(context.Background())
 			a.Start(context.Background())
 			err = a.Ready(context.Background())
 			if (err == nil) != tc.ok {
@@ -553,7 +553,7 @@ func TestSlowCommandWordAnsweredAtOnce(t *testing.T) {
 			t.Errorf("/cert %s: %d, want the answer (%q) at once: %.300s", tc.text, status, tc.want, msg.raw)
 		}
 	}
-	if err := e.a.Close(); err != nil { // waits for background jobs
+	if err := e.a.Close(context.Background()); err != nil { // waits for background jobs
 		t.Fatal(err)
 	}
 	if p := e.hooks.all(); len(p) != 0 {

@@ -35,7 +35,7 @@ func notifierEnv(t *testing.T, post http.HandlerFunc) (*Adapter, *recorder, *[]t
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Close() })
+	t.Cleanup(func() { a.Close(context.Background()) })
 	var mu sync.Mutex
 	waits := &[]time.Duration{}
 	a.sleep = func(ctx context.Context, d time.Duration) error {

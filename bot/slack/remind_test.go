@@ -38,7 +38,7 @@ func TestReminderDeliveredThroughSlack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Close() })
+	t.Cleanup(func() { a.Close(context.Background()) })
 	ctx := context.Background()
 	actor := bot.Actor{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser, Channel: "C1"}
 	if r := eng.Handle(ctx, bot.Request{Actor: actor, Text: "remind 07:30 Europe/Berlin"}); r.Outcome != bot.OutcomeOK {

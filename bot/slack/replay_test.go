@@ -63,14 +63,14 @@ func TestRetriedMentionWhileAnswering(t *testing.T) {
 			}
 			deliver(two, 1)
 			deliver(one, 2)
-			if err := two.a.Close(); err != nil { // the retry's job, if any, is done
+			if err := two.a.Close(context.Background()); err != nil { // the retry's job, if any, is done
 				t.Fatal(err)
 			}
 			if n := len(calls(web, "/chat.postMessage")); n != 0 {
 				t.Fatalf("%d answers posted by the retries while the first was answering", n)
 			}
 			release()
-			if err := one.a.Close(); err != nil {
+			if err := one.a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			posts := calls(web, "/chat.postMessage")
@@ -123,7 +123,7 @@ func TestSlashCommandRefreshesHome(t *testing.T) {
 			if v.UserID != testUser || !strings.Contains(string(v.View), "exam "+date) {
 				t.Fatalf("view after /cert plan for %q: %.400s", v.UserID, v.View)
 			}
-			if err := two.a.Close(); err != nil { // that refresh is done
+			if err := two.a.Close(context.Background()); err != nil { // that refresh is done
 				t.Fatal(err)
 			}
 
@@ -133,7 +133,7 @@ func TestSlashCommandRefreshesHome(t *testing.T) {
 				t.Fatalf("forget yes: %d %.300s", status, msg.raw)
 			}
 			for _, e := range []*env{one, three} {
-				if err := e.a.Close(); err != nil {
+				if err := e.a.Close(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -39,7 +39,7 @@ func TestRequestIDFromHTTPLayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Close() })
+	t.Cleanup(func() { a.Close(context.Background()) })
 	a.Start(context.Background())
 	e := &env{t: t, hookURL: "http://127.0.0.1:9"}
 	body := e.slashBody(testUser, "help")

@@ -18,28 +18,41 @@ const maxAckPayload = 19 << 10
 // (SLACK_APP_TOKEN) until ctx ends, with the same handlers as HTTP. The
 // socketmode client reconnects after drops and when Slack asks it to; if it
 // gives up (bad token), RunSocketMode logs and tries again with back-off.
-func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) error {
+//
+// When ctx ends no further event is taken (Slack delivers an event not
+// acknowledged again, to another connection), while the one in flight
+// finishes on inflight, which should outlast ctx: the connection stays open
+// for its acknowledgement, then closes, and RunSocketMode returns. A slash
+// command finishing then is answered through its response_url as well,
+// which does not depend on the acknowledgement leaving before the close.
+func (a *Adapter) RunSocketMode(ctx, inflight context.Context, opts ...socketmode.Option) error {
 	if a.cfg.AppToken == "" {
 		return errors.New("slack: Socket Mode needs SLACK_APP_TOKEN")
 	}
 	sm := socketmode.New(a.api, opts...)
+	conn, closeConn := context.WithCancel(inflight)
+	defer closeConn()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer closeConn() // once the event in flight has been answered
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case evt := <-sm.Events:
-				a.socketEvent(ctx, sm, evt)
+				if ctx.Err() != nil {
+					return // both were ready: the stop comes first
+				}
+				a.socketEvent(ctx, inflight, sm, evt)
 			}
 		}
 	}()
 	defer func() { <-done }()
 	backoff := time.Second
 	for {
-		err := sm.RunContext(ctx)
-		if ctx.Err() != nil {
+		err := sm.RunContext(conn)
+		if ctx.Err() != nil || conn.Err() != nil {
 			return nil
 		}
 		a.log.Error("slack: Socket Mode stopped; reconnecting", "err", err, "in", backoff)
@@ -50,7 +63,9 @@ func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) 
 	}
 }
 
-func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+// socketEvent handles one Socket Mode event on ctx (inflight of
+// RunSocketMode); intake ends when no more are taken.
+func (a *Adapter) socketEvent(intake, ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		a.log.Debug("slack: Socket Mode connecting")
@@ -85,13 +100,19 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		actx, cancel := context.WithTimeout(ctx, ackTimeout)
 		res := a.command(actx, cmd, "")
 		cancel()
-		if len(res) < maxAckPayload {
+		switch {
+		case intake.Err() != nil && cmd.ResponseURL != "":
+			// Stopping: the connection closes right after this, perhaps
+			// before the acknowledgement is written; response_url is sure.
+			a.ack(ctx, sm, evt.Request, nil)
+			a.postResponse(ctx, cmd.ResponseURL, res)
+		case len(res) < maxAckPayload:
 			a.ack(ctx, sm, evt.Request, res)
-			return
-		}
-		a.ack(ctx, sm, evt.Request, workingOnIt)
-		if cmd.ResponseURL != "" {
-			a.spawn("large reply", func(ctx context.Context) { a.postResponse(ctx, cmd.ResponseURL, res) })
+		default:
+			a.ack(ctx, sm, evt.Request, workingOnIt)
+			if cmd.ResponseURL != "" {
+				a.spawn("large reply", func(ctx context.Context) { a.postResponse(ctx, cmd.ResponseURL, res) })
+			}
 		}
 	}
 }

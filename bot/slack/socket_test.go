@@ -56,7 +56,7 @@ func newSocketEnv(t *testing.T) (*fakeSocket, *recorder, *recorder, string) {
 	a.Start(context.Background())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- a.RunSocketMode(ctx) }()
+	go func() { done <- a.RunSocketMode(ctx, context.Background()) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -67,7 +67,7 @@ func newSocketEnv(t *testing.T) (*fakeSocket, *recorder, *recorder, string) {
 		case <-time.After(5 * time.Second):
 			t.Error("RunSocketMode did not stop")
 		}
-		a.Close()
+		a.Close(context.Background())
 	})
 	return f, web, hooks, hook
 }

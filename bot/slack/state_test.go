@@ -75,7 +75,7 @@ func newReplica(t *testing.T, st replicaStore, api *slacktest.Server, web, hooks
 	e.srv = httptest.NewServer(a)
 	t.Cleanup(func() {
 		e.srv.Close()
-		if err := a.Close(); err != nil {
+		if err := a.Close(context.Background()); err != nil {
 			t.Errorf("close: %v", err)
 		}
 	})
@@ -148,7 +148,7 @@ func TestHomeRefreshedByAnotherReplica(t *testing.T) {
 
 			answerOne(t, two, "U0BOB") // never opened the tab
 			answerOne(t, two, testUser)
-			if err := two.a.Close(); err != nil { // every background job done
+			if err := two.a.Close(context.Background()); err != nil { // every background job done
 				t.Fatal(err)
 			}
 			// Starting the quiz (`/cert quiz`) refreshed the tab too; the
@@ -252,7 +252,7 @@ func TestForgetWhenFilesDeleteFails(t *testing.T) {
 	e := &env{t: t, a: a, eng: eng, store: st, dbPath: path, api: api, web: web, hooks: hooks, hookURL: newHookServer(t, hooks)}
 	e.srv = httptest.NewServer(a)
 	t.Cleanup(e.srv.Close)
-	t.Cleanup(func() { _ = a.Close() })
+	t.Cleanup(func() { _ = a.Close(context.Background()) })
 
 	answerDomains(t, eng, "2")
 	e.slash(testUser, "progress")
@@ -264,7 +264,7 @@ func TestForgetWhenFilesDeleteFails(t *testing.T) {
 		t.Fatalf("forget yes: %.300s", msg.raw)
 	}
 	waitCalls(t, web, "/files.delete", 1)
-	if err := a.Close(); err != nil {
+	if err := a.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.count("platform_files") + e.count("users") + e.count("answers"); n != 0 {
@@ -300,7 +300,7 @@ func TestRestartKeepsHomeChart(t *testing.T) {
 	if !strings.Contains(string(v.Raw), `"slack_file":{"id":"F0FILE"}`) {
 		t.Fatalf("opened Home tab without its chart: %.400s", v.Raw)
 	}
-	if err := one.a.Close(); err != nil {
+	if err := one.a.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	uploads := len(calls(web, "/files.getUploadURLExternal"))

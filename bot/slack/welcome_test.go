@@ -73,7 +73,7 @@ func TestWelcomeOnce(t *testing.T) {
 			body := eventBody("EvMsgTab1", messagesOpened(testUser))
 
 			deliverEvent(t, one.srv.URL+"/slack/events", body, 0)
-			if err := one.a.Close(); err != nil { // the welcome's job is done
+			if err := one.a.Close(context.Background()); err != nil { // the welcome's job is done
 				t.Fatal(err)
 			}
 			posts := calls(web, "/chat.postMessage")
@@ -93,7 +93,7 @@ func TestWelcomeOnce(t *testing.T) {
 
 			deliverEvent(t, two.srv.URL+"/slack/events", body, 1)                                             // Slack's retry
 			deliverEvent(t, two.srv.URL+"/slack/events", eventBody("EvMsgTab2", messagesOpened(testUser)), 0) // a second visit
-			if err := two.a.Close(); err != nil {
+			if err := two.a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if n := len(calls(web, "/chat.postMessage")); n != 1 {
@@ -137,12 +137,12 @@ func TestWelcomeRetryWhilePosting(t *testing.T) {
 			}
 			deliverEvent(t, two.srv.URL+"/slack/events", body, 1)
 			deliverEvent(t, two.srv.URL+"/slack/events", eventBody("EvMsgTabAgain", messagesOpened(testUser)), 0)
-			if err := two.a.Close(); err != nil { // the retry's and the second visit's jobs are done
+			if err := two.a.Close(context.Background()); err != nil { // the retry's and the second visit's jobs are done
 				t.Fatal(err)
 			}
 			released = true
 			close(release)
-			if err := one.a.Close(); err != nil {
+			if err := one.a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if n := len(calls(web, "/chat.postMessage")); n != 1 {
@@ -183,7 +183,7 @@ func TestWelcomeNotAfterForget(t *testing.T) {
 			if status, body := one.signed("application/json", eventBody("EvMsgKnown", messagesOpened(testUser))); status != http.StatusOK {
 				t.Fatalf("app_home_opened: %d %s", status, body)
 			}
-			if err := one.a.Close(); err != nil {
+			if err := one.a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if n, p := len(calls(web, "/conversations.history")), len(calls(web, "/chat.postMessage"))-before; n != 0 || p != 0 {
@@ -196,7 +196,7 @@ func TestWelcomeNotAfterForget(t *testing.T) {
 			if status, body := e.signed("application/json", eventBody("EvMsgAfterForget", messagesOpened(testUser))); status != http.StatusOK {
 				t.Fatalf("app_home_opened: %d %s", status, body)
 			}
-			if err := e.a.Close(); err != nil { // every background job done
+			if err := e.a.Close(context.Background()); err != nil { // every background job done
 				t.Fatal(err)
 			}
 			posts := calls(web, "/chat.postMessage")[before:]

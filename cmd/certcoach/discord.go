@@ -71,7 +71,7 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		if err != nil {
 			// Discord unreachable at start: keep trying while serving, so
 			// changed definitions land without a restart.
-			p.run = func(ctx context.Context) error {
+			p.run = func(ctx, inflight context.Context) error {
 				go func() {
 					select {
 					case <-ctx.Done():
@@ -86,7 +86,7 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 						d.log.Info("discord: registered /cert on a later attempt", "guild", cfg.DiscordGuildID)
 					}
 				}()
-				return a.Run(ctx)
+				return a.Run(ctx, inflight)
 			}
 		}
 		p.ready = func(context.Context) error {

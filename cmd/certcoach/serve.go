@@ -22,12 +22,16 @@ import (
 // platform is what serve needs from one chat adapter's wiring (see slack.go,
 // discord.go): HTTP routes, long-lived connections, readiness and a notifier.
 type platform struct {
-	name     string
-	routes   map[string]http.Handler
-	run      func(ctx context.Context) error // Socket Mode, gateway; nil if none
+	name   string
+	routes map[string]http.Handler
+	// run serves the long-lived connections (Socket Mode, gateway) until ctx
+	// ends, the events in flight then finishing on inflight; nil if none.
+	run      func(ctx, inflight context.Context) error
 	ready    func(ctx context.Context) error // nil means always ready
 	notifier remind.Notifier                 // nil if the adapter cannot send
-	close    func() error
+	// close waits for the adapter's own jobs until ctx ends, then cancels
+	// them and returns once they have returned.
+	close func(ctx context.Context) error
 }
 
 // deps are the shared parts handed to each adapter's setup.
@@ -73,11 +77,16 @@ func (r *readiness) check(ctx context.Context) map[string]string {
 // what one stage leaves unused passes to the next, and the whole stop ends
 // inside the budget (the process exits at total whatever is left).
 type stopBudget struct {
-	// drain: in-flight requests finish and the background tasks wind down,
-	// side by side (a reminder send in progress finishes and is recorded).
+	// drain: in-flight requests and Socket Mode or gateway events finish
+	// and the background tasks wind down, side by side (a reminder send in
+	// progress finishes and is recorded).
 	drain time.Duration
-	// adapters: the adapters' own jobs (follow-ups, deferred replies).
+	// adapters: the adapters' own jobs (follow-ups, deferred replies) run
+	// on; then they are cancelled.
 	adapters time.Duration
+	// cancelled: the cancelled jobs return; the database is not closed
+	// under one still running before this.
+	cancelled time.Duration
 	// metrics: a scrape in progress when the metrics listener closes.
 	metrics time.Duration
 	// total: the rest, to the end of the budget, closes the database.
@@ -85,7 +94,7 @@ type stopBudget struct {
 }
 
 func newStopBudget(total time.Duration) stopBudget {
-	return stopBudget{drain: total * 3 / 5, adapters: total * 4 / 5, metrics: time.Second, total: total}
+	return stopBudget{drain: total * 3 / 5, adapters: total * 4 / 5, cancelled: total * 9 / 10, metrics: time.Second, total: total}
 }
 
 // sendTimeout bounds one reminder send: a send begun just before the signal
@@ -219,9 +228,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// claiming, finishes the sends it has begun and gives back the rest. What
 	// in-flight requests need (the store, the adapters) closes only once
 	// both have ended (stopServing).
+	//
+	// A Socket Mode or gateway event being handled at the signal finishes on
+	// inflight, which lasts until the requests' drain ends, as an HTTP
+	// request does.
 	var wg sync.WaitGroup
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
+	inflight, cutInflight := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutInflight()
 	background := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -233,7 +248,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	for _, p := range platforms {
 		if p.run != nil {
-			background(p.name, p.run)
+			background(p.name, func(ctx context.Context) error { return p.run(ctx, inflight) })
 		}
 	}
 	background("prune deliveries", pruneDeliveries(a.store, log, time.Hour))
@@ -259,31 +274,37 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			closers = append(closers, adapterCloser{name: p.name, close: p.close})
 		}
 	}
-	stopServing(log, srv, metricsSrv, cancelRun, &wg, closers, d.stop)
+	stopServing(log, srv, metricsSrv, cancelRun, cutInflight, &wg, closers, d.stop)
 	log.Info("stopped")
 	return nil
 }
 
-// adapterCloser is one adapter's Close, which waits for its own jobs.
+// adapterCloser is one adapter's Close, which waits for its own jobs until
+// its context ends, then cancels them.
 type adapterCloser struct {
 	name  string
-	close func() error
+	close func(ctx context.Context) error
 }
 
 // stopServing is the graceful stop, within b counted from its call:
 //   - the listener closes and in-flight requests finish, while the
 //     background tasks are told to stop (cancel) and waited for (wg), both
-//     until b.drain; requests still running then are cut;
+//     until b.drain; requests still running then are cut, and so are the
+//     Socket Mode and gateway events still being handled (cutInflight);
 //   - the metrics listener, up until then so that a scrape sees the stop,
 //     closes within b.metrics;
-//   - beside it the adapters close, waiting for their jobs, until b.adapters.
+//   - beside it the adapters close, waiting for their jobs until
+//     b.adapters, then cancelling them; they are waited for until
+//     b.cancelled.
 //
 // The database is closed after it returns. metricsSrv may be nil.
-func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.CancelFunc, wg *sync.WaitGroup, adapters []adapterCloser, b stopBudget) {
+func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel, cutInflight context.CancelFunc, wg *sync.WaitGroup, adapters []adapterCloser, b stopBudget) {
 	drain, cancelDrain := context.WithTimeout(context.Background(), b.drain)
 	defer cancelDrain()
 	closing, cancelClosing := context.WithTimeout(context.Background(), b.adapters)
 	defer cancelClosing()
+	unwound, cancelUnwound := context.WithTimeout(context.Background(), b.cancelled)
+	defer cancelUnwound()
 
 	cancel()
 	tasks := make(chan struct{})
@@ -301,6 +322,9 @@ func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.
 			log.Warn("background tasks did not stop in time", "waited", b.drain.String())
 		}
 	}
+	// Once the tasks have stopped no event is in flight; otherwise the
+	// drain is over for events as for requests.
+	cutInflight()
 
 	metricsClosed := make(chan struct{})
 	go func() {
@@ -314,14 +338,16 @@ func stopServing(log *slog.Logger, srv, metricsSrv *http.Server, cancel context.
 			_ = metricsSrv.Close() // a long profile or a stuck scrape
 		}
 	}()
-	closeAdapters(closing, log, adapters, b.adapters)
+	closeAdapters(closing, unwound, log, adapters, b.cancelled)
 	<-metricsClosed
 }
 
-// closeAdapters closes the adapters side by side and waits for them until
-// ctx ends: one still waiting for its jobs then is left to finish on its
-// own, saying so, so that the stop stays within its budget.
-func closeAdapters(ctx context.Context, log *slog.Logger, adapters []adapterCloser, budget time.Duration) {
+// closeAdapters closes the adapters side by side, each waiting for its jobs
+// until closing ends and then cancelling them, and waits for them until
+// unwound ends: one whose jobs are still running then (a job that ignored
+// its cancellation) is left to finish on its own, saying so, so that the
+// stop stays within its budget.
+func closeAdapters(closing, unwound context.Context, log *slog.Logger, adapters []adapterCloser, budget time.Duration) {
 	type closed struct {
 		name string
 		err  error
@@ -330,7 +356,7 @@ func closeAdapters(ctx context.Context, log *slog.Logger, adapters []adapterClos
 	pending := map[string]bool{}
 	for _, a := range adapters {
 		pending[a.name] = true
-		go func() { done <- closed{a.name, a.close()} }()
+		go func() { done <- closed{a.name, a.close(closing)} }()
 	}
 	for len(pending) > 0 {
 		select {
@@ -339,9 +365,9 @@ func closeAdapters(ctx context.Context, log *slog.Logger, adapters []adapterClos
 			if c.err != nil {
 				log.Warn("close adapter", "adapter", c.name, "err", c.err)
 			}
-		case <-ctx.Done():
+		case <-unwound.Done():
 			for name := range pending {
-				log.Warn("adapter did not close in time", "adapter", name, "budget", budget.String())
+				log.Warn("adapter did not close in time: its jobs may still be running", "adapter", name, "waited", budget.String())
 			}
 			return
 		}

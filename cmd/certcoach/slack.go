@@ -53,14 +53,14 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 	if d.cfg.SlackSigningSecret != "" {
 		p.routes["POST /slack/events"] = a
 	}
-	var runs []func(context.Context) error
+	var runs []func(ctx, inflight context.Context) error
 	if cfg.OAuth != nil {
 		p.routes["GET /slack/install"] = http.HandlerFunc(a.ServeInstall)
 		p.routes["GET /slack/oauth_redirect"] = http.HandlerFunc(a.ServeRedirect)
-		runs = append(runs, a.RunTokenRefresh)
+		runs = append(runs, func(ctx, _ context.Context) error { return a.RunTokenRefresh(ctx) })
 	}
 	if d.cfg.SlackAppToken != "" {
-		runs = append(runs, func(ctx context.Context) error { return a.RunSocketMode(ctx) })
+		runs = append(runs, func(ctx, inflight context.Context) error { return a.RunSocketMode(ctx, inflight) })
 	}
 	if len(runs) > 0 {
 		p.run = runAll(runs)
@@ -84,11 +84,11 @@ func slackOAuth(d deps) (*slack.OAuthConfig, error) {
 
 // runAll runs fs together until ctx ends; the first error is returned
 // after all have stopped.
-func runAll(fs []func(context.Context) error) func(context.Context) error {
-	return func(ctx context.Context) error {
+func runAll(fs []func(ctx, inflight context.Context) error) func(ctx, inflight context.Context) error {
+	return func(ctx, inflight context.Context) error {
 		errc := make(chan error, len(fs))
 		for _, f := range fs {
-			go func() { errc <- f(ctx) }()
+			go func() { errc <- f(ctx, inflight) }()
 		}
 		var first error
 		for range fs {

@@ -241,7 +241,7 @@ func TestSlackMessagesTabWelcome(t *testing.T) {
 		t.Fatalf("visit in the other workspace: %v %d", err, res.Status)
 	}
 	e.fake.waitCall(t, "chat.postMessage", two)
-	if err := e.a.Close(); err != nil { // every background job done
+	if err := e.a.Close(context.Background()); err != nil { // every background job done
 		t.Fatal(err)
 	}
 	if n, m := len(posts(one)), len(posts(two)); n != 1 || m != 1 {

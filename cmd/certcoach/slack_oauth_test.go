@@ -118,7 +118,7 @@ func newMultiEnv(t *testing.T, rotating bool) *multiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = e.a.Close() })
+	t.Cleanup(func() { _ = e.a.Close(context.Background()) })
 	mux.Handle("POST /slack/events", e.a)
 	mux.HandleFunc("GET /slack/install", e.a.ServeInstall)
 	mux.HandleFunc("GET /slack/oauth_redirect", e.a.ServeRedirect)
@@ -460,7 +460,7 @@ func TestSlackUninstallDeletesChartFiles(t *testing.T) {
 		t.Fatalf("app_uninstalled: %d", res.Status)
 	}
 	waitFor(t, func() bool { return files("T0TWO") == 0 }, "T0TWO's data deleted")
-	if err := e.a.Close(); err != nil {
+	if err := e.a.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range e.fake.allCalls() {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,9 +35,9 @@ func TestStopBudgetShares(t *testing.T) {
 	}
 	for _, total := range []time.Duration{minShutdownTimeout, def, maxShutdownTimeout} {
 		b := newStopBudget(total)
-		if !(0 < b.sendTimeout() && b.sendTimeout() < b.drain && b.drain < b.adapters && b.adapters < b.total) {
-			t.Errorf("budget %s: send %s, drain %s, adapters %s: want 0 < send < drain < adapters < total",
-				total, b.sendTimeout(), b.drain, b.adapters)
+		if !(0 < b.sendTimeout() && b.sendTimeout() < b.drain && b.drain < b.adapters && b.adapters < b.cancelled && b.cancelled < b.total) {
+			t.Errorf("budget %s: send %s, drain %s, adapters %s, cancelled %s: want 0 < send < drain < adapters < cancelled < total",
+				total, b.sendTimeout(), b.drain, b.adapters, b.cancelled)
 		}
 		if b.metrics <= 0 || b.metrics > b.adapters-b.drain {
 			t.Errorf("budget %s: metrics %s, want within the adapters' stage (%s)", total, b.metrics, b.adapters-b.drain)
@@ -76,9 +77,11 @@ func waitOr(t *testing.T, ch <-chan struct{}, what string) {
 // TestStopServing: the stages of the graceful stop, with budgets injected.
 // The background tasks are told to stop at the signal, beside the requests'
 // drain, and a task that outlasts the requests (a reminder send finishing)
-// is waited for before the adapters close; requests, tasks and adapters
-// that outrun their share are given up on, saying so, and the stop still
-// ends.
+// is waited for before the adapters close; a Socket Mode or gateway event
+// in flight at the signal finishes on a context that lasts the drain;
+// adapters' jobs outlasting their share are cancelled and waited for;
+// requests, events, tasks and adapters that outrun their share are given
+// up on, saying so, and the stop still ends.
 func TestStopServing(t *testing.T) {
 	// Nothing here is asserted on elapsed time: a long share is one only a
 	// part that never ends could use up, a short one is used up on purpose.
@@ -93,24 +96,39 @@ func TestStopServing(t *testing.T) {
 		request string
 		// task: "outlasts" stops after the request has finished (a reminder
 		// send still going); "never" does not stop.
-		task        string
-		adapterHung bool
-		budget      stopBudget
+		task string
+		// event: "" none in flight at the signal; "finishes" ends once the
+		// background task has been told to stop; "held" ends only when the
+		// stop cuts it.
+		event string
+		// adapter: "" closes at once; "jobs outlast" has jobs running until
+		// its close context ends; "hung" has a job that ignores it.
+		adapter string
+		budget  stopBudget
 		// warn must be logged; quiet must not. A warning that a short share
 		// could cause on a loaded machine is in neither.
 		warn, quiet []string
 		before      [][2]string // each pair: the first recorded before the second
 	}{
-		{name: "nothing in flight", budget: stopBudget{drain: long, adapters: long, metrics: long}, quiet: allStopWarnings,
+		{name: "nothing in flight", budget: stopBudget{drain: long, adapters: long, cancelled: long, metrics: long}, quiet: allStopWarnings,
 			before: [][2]string{{"task stopped", "adapter closed"}}},
 		{name: "request in flight while the tasks wind down, a send outlasting it", request: "until told", task: "outlasts",
-			budget: stopBudget{drain: long, adapters: long, metrics: long}, quiet: allStopWarnings,
+			budget: stopBudget{drain: long, adapters: long, cancelled: long, metrics: long}, quiet: allStopWarnings,
 			before: [][2]string{{"task told to stop", "request done"}, {"request done", "task stopped"}, {"task stopped", "adapter closed"}}},
-		{name: "request held past the drain is cut", request: "held", budget: stopBudget{drain: short, adapters: long, metrics: long},
+		{name: "request held past the drain is cut", request: "held", budget: stopBudget{drain: short, adapters: long, cancelled: long, metrics: long},
 			warn: []string{"requests did not finish in time"}, quiet: []string{"adapter did not close in time"}},
-		{name: "task that never stops", task: "never", budget: stopBudget{drain: short, adapters: long, metrics: long},
+		{name: "event in flight at the signal finishes after it", event: "finishes",
+			budget: stopBudget{drain: long, adapters: long, cancelled: long, metrics: long}, quiet: allStopWarnings,
+			before: [][2]string{{"task told to stop", "event answered"}, {"event answered", "adapter closed"}}},
+		{name: "event held past the drain is cut", event: "held", budget: stopBudget{drain: short, adapters: long, cancelled: long, metrics: long},
+			warn: []string{"background tasks did not stop in time"}, quiet: []string{"adapter did not close in time"}},
+		{name: "task that never stops", task: "never", budget: stopBudget{drain: short, adapters: long, cancelled: long, metrics: long},
 			warn: []string{"background tasks did not stop in time"}, quiet: []string{"requests did not finish in time", "adapter did not close in time"}},
-		{name: "adapter that never closes", adapterHung: true, budget: stopBudget{drain: short, adapters: short, metrics: short},
+		{name: "adapter jobs outlasting their share are cancelled and waited for", adapter: "jobs outlast",
+			budget: stopBudget{drain: long, adapters: short, cancelled: long, metrics: long},
+			warn:   []string{"close adapter"}, quiet: []string{"requests did not finish in time", "adapter did not close in time"},
+			before: [][2]string{{"task stopped", "adapter jobs cancelled"}}},
+		{name: "adapter whose job ignores its cancellation", adapter: "hung", budget: stopBudget{drain: short, adapters: short, cancelled: short, metrics: short},
 			warn: []string{"adapter did not close in time"}, quiet: []string{"requests did not finish in time"}},
 	}
 	for _, tc := range tests {
@@ -154,7 +172,26 @@ func TestStopServing(t *testing.T) {
 
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			inflight, cutInflight := context.WithCancel(context.Background())
+			defer cutInflight()
 			var wg sync.WaitGroup
+			eventDone := make(chan struct{})
+			if tc.event != "" {
+				// A Socket Mode runner with an event in flight: it stops taking
+				// events at the signal and returns once that one is answered.
+				wg.Go(func() {
+					defer close(eventDone)
+					if tc.event == "held" {
+						<-inflight.Done()
+						rec.add("event cut")
+						return
+					}
+					<-told
+					if inflight.Err() == nil { // the reply still has a live context
+						rec.add("event answered")
+					}
+				})
+			}
 			wg.Go(func() {
 				<-ctx.Done()
 				rec.add("task told to stop")
@@ -168,16 +205,30 @@ func TestStopServing(t *testing.T) {
 				}
 				rec.add("task stopped")
 			})
-			adapter := adapterCloser{name: "fake", close: func() error {
-				if tc.adapterHung {
+			adapter := adapterCloser{name: "fake", close: func(ctx context.Context) error {
+				switch tc.adapter {
+				case "hung":
 					<-release
+				case "jobs outlast":
+					<-ctx.Done() // its jobs are cancelled, and return
+					rec.add("adapter jobs cancelled")
+					return errors.New("jobs cancelled")
 				}
 				rec.add("adapter closed")
 				return nil
 			}}
 
 			var logs bytes.Buffer
-			stopServing(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)), srv, nil, cancel, &wg, []adapterCloser{adapter}, tc.budget)
+			stopServing(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)), srv, nil, cancel, cutInflight, &wg, []adapterCloser{adapter}, tc.budget)
+			if tc.adapter == "jobs outlast" && !slices.Contains(rec.all(), "adapter jobs cancelled") {
+				t.Errorf("the stop did not wait for the adapter's cancelled jobs: %q", rec.all())
+			}
+			if tc.event == "held" {
+				waitOr(t, eventDone, "the held event")
+				if !slices.Contains(rec.all(), "event cut") {
+					t.Errorf("the held event's context did not end: %q", rec.all())
+				}
+			}
 			if tc.request == "held" {
 				waitOr(t, requestDone, "the held request")
 				if !slices.Contains(rec.all(), "request cut") {
@@ -262,8 +313,8 @@ func TestStopServingMetrics(t *testing.T) {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		stopServing(slog.New(slog.DiscardHandler), srv, metricsSrv, func() {}, &sync.WaitGroup{}, nil,
-			stopBudget{drain: time.Minute, adapters: time.Minute, metrics: 20 * time.Millisecond})
+		stopServing(slog.New(slog.DiscardHandler), srv, metricsSrv, func() {}, func() {}, &sync.WaitGroup{}, nil,
+			stopBudget{drain: time.Minute, adapters: time.Minute, cancelled: time.Minute, metrics: 20 * time.Millisecond})
 	}()
 	<-began
 
@@ -402,7 +453,7 @@ func TestStopFinishesReminderPass(t *testing.T) {
 	}
 	b := newStopBudget(time.Minute) // only a hung pass could use it up
 	var logs bytes.Buffer
-	stopServing(slog.New(slog.NewTextHandler(&logs, nil)), srv, nil, signal, &wg, nil, b)
+	stopServing(slog.New(slog.NewTextHandler(&logs, nil)), srv, nil, signal, func() {}, &wg, nil, b)
 	if strings.Contains(logs.String(), "did not") {
 		t.Fatalf("the stop gave up on something:\n%s", logs.String())
 	}
