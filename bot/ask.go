@@ -42,7 +42,7 @@ func (e *Engine) ask(ctx context.Context, req Request, args Args) (Reply, error)
 // hit near it; the nearest sourced answer follows.
 func (e *Engine) withDetail(a *knowledge.Analysis, r Reply) Reply {
 	switch a.Ask {
-	case knowledge.AskFact, knowledge.AskTopic, knowledge.AskCompare, knowledge.AskWhichFirst, knowledge.AskSearch, knowledge.AskDomainList:
+	case knowledge.AskFact, knowledge.AskTopic, knowledge.AskCompare, knowledge.AskWhichFirst, knowledge.AskSearch, knowledge.AskDomainList, knowledge.AskDefine:
 	default:
 		return r
 	}

@@ -599,6 +599,8 @@ func TestAskDetails(t *testing.T) {
 		{"does isc2 offer payment plans", "payment plans", "fact:cissp.fee.exam"},
 		{"can my employer pay for cissp", "discounts, vouchers and reimbursement", "fact:cissp.fee.exam"},
 		{"is there a student discount for cism", "discounts, vouchers and reimbursement", "fact:cism.fee.exam"},
+		// A term's definition is the nearest to a study technique asked of it.
+		{"any tips for memorizing the OSI layers for cissp? mnemonics?", "study techniques", "term:osi-model"},
 		// The exams named as alternatives ask nothing of their own.
 		{"do students get a discount on the cissp or cism exam", "discounts, vouchers and reimbursement", "fact:cissp.fee.exam"},
 		{"can I claim cpe for my normal job duties, like the IR work I do every day?", "which activities count for CPE credit", "fact:cissp.cpe"},
