@@ -91,6 +91,13 @@ const (
 	shareScope     = "slack:share" // one record per shared message, in the same table as deliveries
 )
 
+// ShareWindow is how long after its message a Share button still shares.
+// A share is recorded in the table of deliveries, which serve prunes; a
+// message younger than the window can only have been clicked within it, so
+// its record is still there to stop a second post. serve must keep
+// delivery records at least this long.
+const ShareWindow = 24 * time.Hour
+
 // Adapter serves Slack. It is an http.Handler for POST /slack/events and a
 // remind.Notifier.
 type Adapter struct {

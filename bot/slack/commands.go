@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,12 +163,12 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 		return true
 	}
 	if act.ActionID == ShareActionID && reply.Outcome == bot.OutcomeOK {
-		first, err := a.firstShare(hctx, cl, cb)
+		state, err := a.shareState(hctx, cl, cb)
 		if err != nil {
 			a.log.Error("slack: cannot record a share", "request_id", a.idOr(id), "err", err)
 			return false
 		}
-		s := shareResponses(reply, cb, first)
+		s := shareResponses(reply, cb, state, act.Value)
 		if !a.spawn("share", func(ctx context.Context) { a.deliverShare(ctx, cb.ResponseURL, s) }) {
 			a.deliverShare(hctx, cb.ResponseURL, s)
 		}
@@ -180,22 +181,51 @@ func (a *Adapter) interaction(ctx context.Context, cb slackapi.InteractionCallba
 	return true
 }
 
-// firstShare records that the message a Share button sat on is shared and
+// What a Share click does with the message its button sat on.
+type shareState int
+
+const (
+	shareFirst shareState = iota // post it in the channel
+	shareAgain                   // already shared: post nothing
+	shareStale                   // older than ShareWindow: whether it was shared is forgotten
+)
+
+// shareState records that the message a Share button sat on is shared and
 // reports whether this click is the first to. The record is in the store,
 // not in memory: a double click sends two payloads before the first one's
 // replacement can remove the button, and they may reach two replicas. A
-// payload without the message's timestamp cannot be told apart, so it
-// shares (and still replaces the message).
-func (a *Adapter) firstShare(ctx context.Context, cl *client, cb slackapi.InteractionCallback) (bool, error) {
+// message older than ShareWindow is not shared, since its record may be
+// pruned and a stale copy would post it twice. A payload without the
+// message's timestamp cannot be told apart, so it shares (and still
+// replaces the message).
+func (a *Adapter) shareState(ctx context.Context, cl *client, cb slackapi.InteractionCallback) (shareState, error) {
 	ts := cb.Container.MessageTs
 	if ts == "" {
-		return true, nil
+		return shareFirst, nil
 	}
-	first, err := a.dedup.FirstSeen(ctx, shareScope, cl.key.Workspace()+"/"+shareChannel(cb)+"/"+cb.User.ID+"/"+ts, time.Now())
+	now := a.now()
+	if sent, ok := messageTime(ts); ok && now.Sub(sent) >= ShareWindow {
+		return shareStale, nil
+	}
+	first, err := a.dedup.FirstSeen(ctx, shareScope, cl.key.Workspace()+"/"+shareChannel(cb)+"/"+cb.User.ID+"/"+ts, now)
 	if err != nil {
-		return false, fmt.Errorf("share of %s: %w", ts, err)
+		return 0, fmt.Errorf("share of %s: %w", ts, err)
 	}
-	return first, nil
+	if !first {
+		return shareAgain, nil
+	}
+	return shareFirst, nil
+}
+
+// messageTime reads a Slack message timestamp ("1700000000.000300", Unix
+// seconds before the dot).
+func messageTime(ts string) (time.Time, bool) {
+	sec, _, _ := strings.Cut(ts, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
 }
 
 func shareChannel(cb slackapi.InteractionCallback) string {
@@ -205,24 +235,29 @@ func shareChannel(cb slackapi.InteractionCallback) string {
 	return cb.Container.ChannelID
 }
 
-// shared is what a successful share posts to the response_url: the reply
-// in the channel (the first click only), then the private copy replaced by
-// the same reply without its button and a line saying where it went, or
-// that it could not go when the channel post failed.
+// shared is what a share click posts to the response_url: the reply in the
+// channel (the first click only), then the private copy replaced by the
+// same reply without its button and a line saying where it went, that it
+// could not go when the channel post failed, or that it is too old to
+// share and how to get it again.
 type shared struct {
 	public            *response
 	private, unshared response
 }
 
-func shareResponses(reply bot.Reply, cb slackapi.InteractionCallback, first bool) shared {
+func shareResponses(reply bot.Reply, cb slackapi.InteractionCallback, state shareState, command string) shared {
 	where := "this conversation"
 	if ch := shareChannel(cb); strings.HasPrefix(ch, "C") || strings.HasPrefix(ch, "G") {
 		where = "<#" + ch + ">"
 	}
 	private := toResponse(reply, "")
 	private.ReplaceOriginal = true
-	if !first {
+	switch state {
+	case shareAgain:
 		private.Blocks = withNote(private.Blocks, "Already shared in "+where+".")
+		return shared{private: private}
+	case shareStale:
+		private.Blocks = withNote(private.Blocks, staleNote(command))
 		return shared{private: private}
 	}
 	unshared := private
@@ -231,6 +266,17 @@ func shareResponses(reply bot.Reply, cb slackapi.InteractionCallback, first bool
 	reply.Private = false
 	public := toResponse(reply, "")
 	return shared{public: &public, private: private, unshared: unshared}
+}
+
+// staleNote says a message is too old to share and names the command that
+// gets its answer again (the button's value), unless it would not fit.
+func staleNote(command string) string {
+	note := "This answer is more than a day old, too old to share. Run `/cert " +
+		escape(strings.ReplaceAll(command, "`", "'")) + "` again and share the new answer."
+	if len(note) > maxContextText {
+		return "This answer is more than a day old, too old to share. Run the command again and share the new answer."
+	}
+	return note
 }
 
 // withNote appends a context line to rendered blocks, in place of the last

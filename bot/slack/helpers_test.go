@@ -125,6 +125,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvAt(t, nil)
+}
+
+// newEnvAt is newEnv with the adapter on the clock now (nil: the real one).
+func newEnvAt(t *testing.T, now func() time.Time) *env {
+	t.Helper()
 	e := &env{t: t, web: newRecorder(), hooks: newRecorder()}
 	e.store, e.dbPath = openStore(t)
 	kb := loadKB(t)
@@ -134,7 +140,7 @@ func newEnv(t *testing.T) *env {
 	e.api = newFakeSlack(t, e.web, nil)
 	e.hookURL = newHookServer(t, e.hooks)
 	a, err := New(Config{Engine: e.eng, Dedup: e.store, SigningSecret: testSecret, BotToken: "xoxb-test",
-		APIURL: e.api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler)})
+		APIURL: e.api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack/slacktest"
 
@@ -24,6 +25,7 @@ import (
 type replicaStore interface {
 	bot.Store
 	Dedup
+	PruneSeen(ctx context.Context, before time.Time) (int64, error) // serve's housekeeping
 }
 
 // replicaDBs open two handles on one fresh database: two processes' stores.
@@ -64,9 +66,16 @@ var replicaDBs = []struct {
 // path (count is not available).
 func newReplica(t *testing.T, st replicaStore, api *slacktest.Server, web, hooks *recorder, hookURL string) *env {
 	t.Helper()
+	return newReplicaAt(t, st, api, web, hooks, hookURL, nil)
+}
+
+// newReplicaAt is newReplica with the adapter on the clock now (nil: the
+// real one).
+func newReplicaAt(t *testing.T, st replicaStore, api *slacktest.Server, web, hooks *recorder, hookURL string, now func() time.Time) *env {
+	t.Helper()
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	a, err := New(Config{Engine: eng, Dedup: st, SigningSecret: testSecret, BotToken: "xoxb-test",
-		APIURL: api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler), Home: eng})
+		APIURL: api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler), Home: eng, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,11 +286,18 @@ func TestForgetWhenFilesDeleteFails(t *testing.T) {
 // processes of one deployment. st2 is the second one's store.
 func twoReplicas(t *testing.T, open func(*testing.T) (replicaStore, replicaStore)) (one, two *env, st2 replicaStore) {
 	t.Helper()
+	return twoReplicasAt(t, open, nil)
+}
+
+// twoReplicasAt is twoReplicas with both adapters on the clock now (nil: the
+// real one).
+func twoReplicasAt(t *testing.T, open func(*testing.T) (replicaStore, replicaStore), now func() time.Time) (one, two *env, st2 replicaStore) {
+	t.Helper()
 	st1, st2 := open(t)
 	web, hooks := newRecorder(), newRecorder()
 	api := newFakeSlack(t, web, nil)
 	hookURL := newHookServer(t, hooks)
-	return newReplica(t, st1, api, web, hooks, hookURL), newReplica(t, st2, api, web, hooks, hookURL), st2
+	return newReplicaAt(t, st1, api, web, hooks, hookURL, now), newReplicaAt(t, st2, api, web, hooks, hookURL, now), st2
 }
 
 // TestRestartKeepsHomeChart: a refresh after an answer reuses the chart the

@@ -7,8 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcoach/certcoach/bot/slack"
 	"github.com/certcoach/certcoach/storage/sqlite"
 )
+
+// TestRetentionCoversShares: a Share button works for slack.ShareWindow on
+// the strength of its click's record in the table of deliveries; pruning
+// the record sooner would let a stale copy post the answer twice.
+func TestRetentionCoversShares(t *testing.T) {
+	if deliveryRetention < slack.ShareWindow {
+		t.Errorf("delivery records kept %v, shorter than Slack's share window %v", deliveryRetention, slack.ShareWindow)
+	}
+}
 
 // notifyingPruner tells when the real store's PruneSeen has returned.
 type notifyingPruner struct {

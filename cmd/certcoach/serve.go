@@ -414,7 +414,8 @@ type deliveryPruner interface {
 // deliveryRetention is how long the records that make each Slack event and
 // Discord interaction count once are kept: Slack stops retrying an event
 // within the hour, and a Discord interaction older than five minutes is
-// refused by its timestamp, so a day is ample.
+// refused by its timestamp, so a day is ample. A Slack share's record must
+// last slack.ShareWindow.
 const deliveryRetention = 24 * time.Hour
 
 // pruneDeliveries drops expired delivery records at start and then every
