@@ -50,7 +50,7 @@ func (e *Engine) registerStudy() {
 		e.settings)
 	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "All your data as JSON", Slow: true}, e.export)
 	e.Register(CommandInfo{Name: "forget", Usage: "forget | forget yes", Summary: "Delete all your data (asks first)", Params: []Param{
-		{Name: "confirm", Kind: KindChoice, Desc: "yes: the typed confirmation, for where there are no buttons", Example: "forget yes", Choices: []string{"yes", "confirm"}}}},
+		{Name: "confirm", Kind: KindChoice, Desc: "yes: delete at once, without asking first", Example: "forget yes", Choices: []string{"yes", "confirm"}}}},
 		e.forget)
 	e.RegisterAction("quiz", e.quizAction)
 	e.RegisterAction("forget", e.forgetAction)

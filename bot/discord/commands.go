@@ -13,7 +13,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/storage"
 )
 
 // CommandName is the one top-level slash command; every engine command is a
@@ -57,11 +56,8 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		if len(root.Options) == maxOptions || !validName(c.Name) {
 			continue
 		}
-		// One description for servers and DMs alike: a server's words (a
-		// DM's help says its own scope).
-		summary := c.SummaryIn(storage.UserKey{Platform: bot.PlatformDiscord})
 		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: c.Name, Description: clip(nonEmpty(summary, c.Name), maxCommandDesc), Options: options(c.Params)}
+			Name: c.Name, Description: clip(nonEmpty(summary(c), c.Name), maxCommandDesc), Options: options(c.Params)}
 		if len(c.Subs) > 0 {
 			sub.Type, sub.Options = discordgo.ApplicationCommandOptionSubCommandGroup, nil
 			for _, g := range c.Subs {
@@ -73,6 +69,20 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 		root.Options = append(root.Options, sub)
 	}
 	return []*discordgo.ApplicationCommand{root}
+}
+
+// anyServer is where a Scoped command's data lives, in words true in every
+// context /cert is registered for (contexts()): Discord shows one
+// description in all of them, and a DM or a server that did not add
+// certcoach has no group (help, which knows where it runs, says which).
+const anyServer = "of the server you run it in, if it added certcoach"
+
+// summary is c's description as registered.
+func summary(c bot.CommandInfo) string {
+	if c.Scoped {
+		return c.Summary + " " + anyServer
+	}
+	return c.Summary
 }
 
 // options turns declared parameters into Discord options.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -89,5 +91,91 @@ func TestUserInstallInteractions(t *testing.T) {
 	both["authorizing_integration_owners"] = map[string]string{"0": outsider.guild, "1": outsider.user}
 	if code, _ := do(both); code != 200 || !stored(outsider.guild, outsider.user) {
 		t.Fatalf("guild-installed progress: %d, stored under the guild: %v", code, stored(outsider.guild, outsider.user))
+	}
+}
+
+// wireCommand is a command or option as the fake Discord receives it in a
+// PUT of application commands: what Discord shows.
+type wireCommand struct {
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Contexts    []int         `json:"contexts"`
+	Options     []wireCommand `json:"options"`
+	Choices     []struct {
+		Name string `json:"name"`
+	} `json:"choices"`
+}
+
+// TestDescriptionsTrueInEveryContext: Discord shows one description per
+// command, option and choice in every context /cert is registered for (it
+// has no per-context descriptions), so none may claim what one of them
+// lacks: a server or a channel in a DM, Slack's words, typing.
+func TestDescriptionsTrueInEveryContext(t *testing.T) {
+	ev := newEnv(t, "fake-bot-token")
+	if err := Register(context.Background(), ev.s, "app1", "", Definitions(ev.engine.Commands())); err != nil {
+		t.Fatal(err)
+	}
+	var sent []wireCommand
+	for _, c := range ev.fake.Calls() {
+		if c.Method == "PUT" {
+			c.JSON(t, &sent)
+		}
+	}
+	if len(sent) != 1 {
+		t.Fatalf("registered %d commands, want 1", len(sent))
+	}
+	registered := map[int]bool{}
+	for _, c := range sent[0].Contexts {
+		registered[c] = true
+	}
+	const guild, botDM, groupDM = 0, 1, 2
+	if !registered[guild] || !registered[botDM] || !registered[groupDM] {
+		t.Fatalf("contexts %v: want servers, the bot's DM and group DMs", sent[0].Contexts)
+	}
+	type shown struct{ where, text string }
+	var texts []shown
+	var walk func(path string, c wireCommand)
+	walk = func(path string, c wireCommand) {
+		path = strings.TrimSpace(path + " " + c.Name)
+		texts = append(texts, shown{path, c.Description})
+		for _, ch := range c.Choices {
+			texts = append(texts, shown{path + " choice", ch.Name})
+		}
+		for _, o := range c.Options {
+			walk(path, o)
+		}
+	}
+	walk("", sent[0])
+	for _, c := range []struct {
+		claim   string // a whole word or phrase, any case
+		means   string
+		wrongIn []int // contexts where the claim is false
+	}{
+		{"this Discord server", "a server", []int{botDM, groupDM}},
+		{"this server", "a server", []int{botDM, groupDM}},
+		{"on the server", "a server", []int{botDM, groupDM}},
+		{"this channel", "a channel", []int{botDM, groupDM}},
+		{"here", "a channel", []int{botDM, groupDM}},
+		{"workspace", "Slack's word", []int{guild, botDM, groupDM}},
+		{"typed", "typing a command", []int{guild, botDM, groupDM}},
+	} {
+		applies := false
+		for _, w := range c.wrongIn {
+			applies = applies || registered[w]
+		}
+		if !applies {
+			continue
+		}
+		re := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(c.claim) + `\b`)
+		for _, s := range texts {
+			if re.MatchString(s.text) {
+				t.Errorf("%s: %q claims %s (%q), false in contexts %v", s.where, s.text, c.means, c.claim, c.wrongIn)
+			}
+		}
+	}
+	for _, s := range texts {
+		if s.text == "" || utf8.RuneCountInString(s.text) > maxCommandDesc || strings.HasSuffix(s.text, "…") {
+			t.Errorf("%s: %q: empty, too long or clipped", s.where, s.text)
+		}
 	}
 }

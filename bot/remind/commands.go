@@ -76,12 +76,12 @@ func Register(d Deps) {
 	groupZone := zone
 	groupZone.Desc, groupZone.Example = "IANA time zone, e.g. Europe/Berlin (default: the channel's or yours)", "group daily 09:00 Europe/Berlin"
 	e.Register(bot.CommandInfo{Name: "group", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp] | group off",
-		Summary: "A question of the day in this channel (channel managers)", Who: bot.ChannelManagers, Subs: []bot.Sub{
-			{Name: "daily", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp]", Summary: "Post a question here every day", Params: []bot.Param{
+		Summary: "A question of the day for a channel (channel managers)", Who: bot.ChannelManagers, Subs: []bot.Sub{
+			{Name: "daily", Usage: "group daily <HH:MM> [IANA zone] [cism|cissp]", Summary: "Post a question every day in the channel you run it in", Params: []bot.Param{
 				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM (24-hour) or 9am", Example: "group daily 09:00 Europe/Berlin", Required: true, MaxLen: 10}, groupZone,
 				{Name: "cert", Kind: bot.KindExam, Desc: "Keep to one exam (default: both)", Example: "group daily 09:00 Europe/Berlin cissp"}}},
-			{Name: "show", Usage: "group", Summary: "Show this channel's question of the day"},
-			{Name: "off", Usage: "group off", Summary: "Stop the daily question in this channel", Aliases: []string{"stop"}}}}, c.group)
+			{Name: "show", Usage: "group", Summary: "Show the channel's question of the day"},
+			{Name: "off", Usage: "group off", Summary: "Stop the channel's daily question", Aliases: []string{"stop"}}}}, c.group)
 	e.RegisterAction(actionRemind, c.answerReminder)
 	e.RegisterAction(actionQotd, c.answerQotd)
 	e.OnZoneChange(c.followZone)
