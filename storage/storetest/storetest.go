@@ -430,19 +430,7 @@ func testExportTypes(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	data, err := s.ExportUser(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Through JSON, as the user gets it.
-	b, err := json.Marshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string][]map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc, b := exportDoc(ctx, t, s, u.ID)
 	if len(doc["user"]) != 1 || len(doc["answers"]) != 2 || len(doc["sessions"]) != 1 || len(doc["cards"]) != 2 {
 		t.Fatalf("export rows: %s", b)
 	}
@@ -598,18 +586,7 @@ func testSessionObjective(t *testing.T, open Opener) {
 	if got, err := replica.Session(ctx, "obj-7.6"); err != nil || got.Objective != "7.6" || got.FinishedAt.IsZero() {
 		t.Fatalf("stopped quiz: objective %q, finished %v, %v; want 7.6, finished", got.Objective, got.FinishedAt, err)
 	}
-	data, err := s.ExportUser(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string][]map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc, _ := exportDoc(ctx, t, s, u.ID)
 	objectives := map[any]any{}
 	for _, row := range doc["sessions"] {
 		objectives[row["id"]] = row["objective"]
@@ -1009,4 +986,23 @@ func testAbandonedClaim(t *testing.T, open Opener) {
 			t.Errorf("after an abandoned send the reminder is due %s, want the next day", got.DueDay)
 		}
 	}
+}
+
+// exportDoc is the user's export through JSON, as the user gets it, and
+// the JSON itself.
+func exportDoc(ctx context.Context, t *testing.T, s Store, userID int64) (map[string][]map[string]any, []byte) {
+	t.Helper()
+	data, err := s.ExportUser(ctx, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string][]map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc, b
 }
