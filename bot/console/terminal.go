@@ -28,9 +28,9 @@ const (
 
 // editor is the console's line editor when both its input and its output
 // are a terminal in raw mode: arrows, backspace anywhere, Ctrl-A/Ctrl-E,
-// this session's history, and a paste of several lines taken as one. The cursor steps over grapheme clusters and sits
-// at their display width, so a line of CJK, emoji or combining accents is
-// drawn where the cursor says. Its Write redraws the prompt and the
+// this session's history, a paste of several lines taken as one line. The
+// cursor steps over grapheme clusters and sits at their display width, so
+// a line of CJK, emoji or combining accents is drawn where the cursor says. Its Write redraws the prompt and the
 // half-typed line when a reminder prints in the middle of it.
 type editor struct {
 	fd   int
