@@ -147,6 +147,9 @@ func TestEditorCursorByDisplayWidth(t *testing.T) {
 		{"insert moves wide char down", "x日" + home + "ab", 9, "abx日", []string{"cert> abx", "日"}, 0, 8},
 		{"full row", "ab", 8, "ab", []string{"cert> ab"}, 1, 0},
 		{"tab as space, control dropped", "a\tb\x1bOQc", 80, "a bc", []string{"cert> a bc"}, 0, 10},
+		{"paste of lines", "\x1b[200~日本\r\n語\x1b[201~", 80, "日本 語", []string{"cert> 日本 語"}, 0, 13},
+		{"paste across rows", "\x1b[200~ab\rcd\x1b[201~", 10, "ab cd", []string{"cert> ab c", "d"}, 1, 1},
+		{"paste mid-line", "ad" + l + "\x1b[200~b\nc\x1b[201~", 80, "ab cd", []string{"cert> ab cd"}, 0, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,7 +283,9 @@ func TestParseKey(t *testing.T) {
 		{"\x1b[1;3C", keyWordRight, 6},
 		{"\x1bb", keyWordLeft, 2},
 		{"\x1b\x7f", keyKillWord, 2},
-		{"\x1b[200~", keyNone, 6}, // bracketed paste marks, not asked for
+		{"\x1b[200~", keyPasteStart, 6},
+		{"\x1b[201~", keyPasteEnd, 6},
+		{"\x1b[20", keyNone, 0},   // a paste mark cut by a read
 		{"\x1b[15~x", keyNone, 5}, // F5
 		{"\x17", keyKillWord, 1},
 		{"\x15", keyKillStart, 1},
@@ -310,4 +315,105 @@ func TestEditorKeyAcrossReads(t *testing.T) {
 		}
 	}
 	t.Error("no line")
+}
+
+// TestEditorBracketedPaste: text between the paste marks goes into the
+// line being edited, its line breaks as spaces, and only an Enter typed
+// after it sends it; the marks, a character or a run of line breaks may
+// be cut by a read; keys and marks inside a paste are text; without the
+// marks (a terminal without bracketed paste) each line is sent as before.
+func TestEditorBracketedPaste(t *testing.T) {
+	const start, end, left = "\x1b[200~", "\x1b[201~", "\x1b[D"
+	tests := []struct {
+		name   string
+		reads  []string
+		sent   []string // lines sent by Enter
+		typing string   // the line still being edited
+	}{
+		{"one line", []string{start + "hello" + end}, nil, "hello"},
+		{"lines, then Enter", []string{start + "what is\r\nRPO?\rand\nRTO" + end + "\r"}, []string{"what is RPO? and RTO"}, ""},
+		{"blank lines and indents are one space", []string{start + "a \r\n\r\n  b\n" + end}, nil, "a b "},
+		{"spaces without a line break kept", []string{start + "a  b" + end}, nil, "a  b"},
+		{"marks cut by reads", []string{"\x1b[2", "00~what", " is\r", "\nRPO?\x1b[20", "1", "~\r"}, []string{"what is RPO?"}, ""},
+		{"end mark cut after its escape", []string{start + "ab\x1b", "[201~c"}, nil, "abc"},
+		{"character cut by a read", []string{start + "日\xe6", "\x9c\xac" + end}, nil, "日本"},
+		{"line break cut by a read", []string{start + "a \r", "\n", " b" + end}, nil, "a b"},
+		{"keys in a paste are text", []string{start + "a\x1b[Ab\x7f\x04\x1b[200~c\x1b[20x" + end}, nil, "a[Ab[200~c[20x"},
+		{"keys after the paste are keys", []string{start + "abc" + end + left + "X\r"}, []string{"abXc"}, ""},
+		{"two pastes, two lines", []string{start + "a\nb" + end + "\r" + start + "c\nd" + end + "\r"}, []string{"a b", "c d"}, ""},
+		{"stray end mark", []string{"x" + end + "y"}, nil, "xy"},
+		{"no bracketed paste: a line each", []string{"a\rb\r"}, []string{"a", "b"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := newEditor(&out, nil, nil)
+			e.begin()
+			var sent []string
+			for _, r := range tt.reads {
+				e.rest = append(e.rest, r...)
+				for {
+					l, done := e.handleKeys()
+					if !done {
+						break
+					}
+					if l.err != nil {
+						t.Fatalf("error %v", l.err)
+					}
+					sent = append(sent, l.line)
+					e.begin()
+				}
+			}
+			e.flush()
+			if strings.Join(sent, "|") != strings.Join(tt.sent, "|") || len(sent) != len(tt.sent) {
+				t.Errorf("sent %q, want %q", sent, tt.sent)
+			}
+			if got := e.line.String(); got != tt.typing {
+				t.Errorf("line being edited %q, want %q", got, tt.typing)
+			}
+			if strings.ContainsAny(out.String(), "\x04\x7f") || strings.Count(out.String(), "\x1b[A") > 0 {
+				t.Errorf("a key of the paste reached the screen: %q", out.String())
+			}
+		})
+	}
+}
+
+// TestEditorResize: a line spanning rows, drawn again for a narrower or
+// wider terminal, is erased from the prompt's row and laid out at the new
+// width, with the cursor where the editor thinks it is.
+func TestEditorResize(t *testing.T) {
+	const l = "\x1b[D"
+	tests := []struct {
+		name     string
+		keys     string
+		from, to int
+		screen   []string
+		row, col int
+	}{
+		{"narrower", "abcdefghijklmn" + l + l, 10, 8, []string{"cert> ab", "cdefghij", "klmn"}, 2, 2},
+		{"wider", "abcdefghijklmn", 10, 30, []string{"cert> abcdefghijklmn"}, 0, 20},
+		{"wide characters", "日本語日本語", 12, 9, []string{"cert> 日", "本語日本", "語"}, 2, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := newEditor(&out, nil, nil)
+			e.width = tt.from
+			e.begin()
+			e.rest = append(e.rest, tt.keys...)
+			e.handleKeys()
+			e.flush()
+			e.resize(tt.to)
+			// A terminal that keeps its rows as they were drawn (xterm): the
+			// rows past the new width are cut, and wide enough for either.
+			term := &vt{w: max(tt.from, tt.to)}
+			term.feed(out.Bytes())
+			if got := term.screen(); strings.Join(got, "\n") != strings.Join(tt.screen, "\n") {
+				t.Errorf("screen %q, want %q", got, tt.screen)
+			}
+			if term.r != tt.row || term.c != tt.col || e.row != term.r || e.col != term.c {
+				t.Errorf("cursor at %d %d (editor: %d %d), want %d %d", term.r, term.c, e.row, e.col, tt.row, tt.col)
+			}
+		})
+	}
 }

@@ -15,11 +15,22 @@ import (
 // promptText is what the console shows where a command is typed.
 const promptText = "cert> "
 
+// Bracketed paste: once asked (pasteOn), a terminal sends pasted text
+// between pasteStart and pasteEnd, so that its line breaks are text, not
+// Enter; a terminal that does not know the mode ignores the request and
+// sends a paste as typed keys, as before.
+const (
+	pasteOn    = "\x1b[?2004h"
+	pasteOff   = "\x1b[?2004l"
+	pasteStart = "\x1b[200~"
+	pasteEnd   = "\x1b[201~"
+)
+
 // editor is the console's line editor when both its input and its output
-// are a terminal in raw mode: arrows, backspace anywhere, Ctrl-A/Ctrl-E and
-// this session's history. The cursor steps over grapheme clusters and sits
-// at their display width, so a line of CJK, emoji or combining accents is
-// drawn where the cursor says. Its Write redraws the prompt and the
+// are a terminal in raw mode: arrows, backspace anywhere, Ctrl-A/Ctrl-E,
+// this session's history, a paste of several lines taken as one line. The
+// cursor steps over grapheme clusters and sits at their display width, so
+// a line of CJK, emoji or combining accents is drawn where the cursor says. Its Write redraws the prompt and the
 // half-typed line when a reminder prints in the middle of it.
 type editor struct {
 	fd   int
@@ -48,6 +59,7 @@ type editor struct {
 	col     int
 	midLine bool // the last text written did not end its line
 	cut     bool // text typed or pasted into this line was dropped at the cap
+	pasting bool // between pasteStart and pasteEnd
 }
 
 // startEditor puts the terminal in raw mode and starts reading its keys,
@@ -69,11 +81,14 @@ func startEditor(in io.Reader, out io.Writer, interrupt, stopSelf func(), stop <
 	keys := make(chan keyChunk, 64)
 	e := newEditor(outf, keys, stop)
 	e.fd, e.old, e.stopSelf = fd, old, stopSelf
+	e.buf = append(e.buf, pasteOn...)
+	e.flush()
 	var suspend func()
 	if stopSelf != nil {
 		suspend = e.suspend
 	}
 	go readKeys(inf, keys, interrupt, suspend, stop)
+	go watchResize(fd, e.resize, stop)
 	return e
 }
 
@@ -93,9 +108,12 @@ func (e *editor) suspend() {
 	if e.done {
 		return
 	}
+	e.buf = append(e.buf, pasteOff...) // the shell's own line editor does not expect the marks
+	e.flush()
 	_ = term.Restore(e.fd, e.old)
 	e.stopSelf()
 	_, _ = term.MakeRaw(e.fd)
+	e.buf = append(e.buf, pasteOn...)
 	if e.drawn {
 		// The shell has written its lines since: draw on a line of its own.
 		e.row, e.col = 0, 0
@@ -106,11 +124,16 @@ func (e *editor) suspend() {
 }
 
 // restore gives the terminal back as it was (echo, line buffering, Ctrl-C
-// as a signal); the editor draws nothing after it, not even the echo of a
-// key typed just before.
+// as a signal, pastes as typed); the editor draws nothing after it, not
+// even the echo of a key typed just before.
 func (e *editor) restore() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.done {
+		return
+	}
+	e.buf = append(e.buf, pasteOff...)
+	e.flush()
 	e.done = true
 	_ = term.Restore(e.fd, e.old)
 }
@@ -130,8 +153,8 @@ func (e *editor) readLines(out chan<- lineOrErr, stop <-chan struct{}) {
 		// The window may have been resized since. A terminal that reports
 		// no width (a pty nobody sized, some serial lines) keeps the
 		// editor's 80 columns: at 0 it would draw each key on a line of its own.
-		if w, _, err := term.GetSize(e.fd); err == nil && w > 0 {
-			e.setWidth(w)
+		if w, _, err := term.GetSize(e.fd); err == nil {
+			e.resize(w)
 		}
 		l := e.readLine()
 		select {
@@ -145,10 +168,24 @@ func (e *editor) readLines(out chan<- lineOrErr, stop <-chan struct{}) {
 	}
 }
 
-func (e *editor) setWidth(w int) {
+// resize lays the prompt and line out anew for a terminal now w columns
+// wide (0, no width known: unchanged). Drawn, they are erased from the
+// prompt's row, found by the old width's layout (rows end with \r\n, so a
+// terminal that does not reflow keeps them), and drawn again.
+func (e *editor) resize(w int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.done || w <= 0 || w == e.width {
+		return
+	}
+	if e.drawn {
+		e.moveTo(0, 0)
+		e.buf = append(e.buf, "\x1b[J"...)
+		e.width = w
+		e.drawFrom(0, false)
+	}
 	e.width = w
+	e.flush()
 }
 
 // readLine draws the prompt and returns the line typed at it, or an error
@@ -196,6 +233,12 @@ func (e *editor) begin() {
 // key cut in two by a read waits in rest for its end.
 func (e *editor) handleKeys() (l lineOrErr, done bool) {
 	for len(e.rest) > 0 {
+		if e.pasting {
+			if !e.paste() {
+				return lineOrErr{}, false // the paste goes on in the next read
+			}
+			continue
+		}
 		k, n := parseKey(e.rest)
 		if n == 0 {
 			if e.readErr == nil {
@@ -218,6 +261,10 @@ func (e *editor) handleKeys() (l lineOrErr, done bool) {
 			continue
 		}
 		e.rest = e.rest[n:]
+		if k == keyPasteStart {
+			e.pasting = true
+			continue
+		}
 		if k == keyEOF && len(e.line.cells) == 0 {
 			return lineOrErr{err: io.EOF}, true
 		}
@@ -228,6 +275,88 @@ func (e *editor) handleKeys() (l lineOrErr, done bool) {
 	}
 	e.rest = nil
 	return lineOrErr{}, false
+}
+
+// paste inserts the pasted text at rest's start, as one line, up to the
+// paste's end mark; false when there is none yet: then it inserts what the
+// next read cannot change and leaves the rest in rest.
+func (e *editor) paste() bool {
+	end := true
+	n := bytes.Index(e.rest, []byte(pasteEnd))
+	if n < 0 {
+		end = false
+		n = len(e.rest)
+		if e.readErr == nil {
+			n = pastedUpTo(e.rest)
+		}
+	}
+	if text := oneLine(string(e.rest[:n])); text != "" {
+		e.insert(text)
+	}
+	if end {
+		e.rest = e.rest[n+len(pasteEnd):]
+		e.pasting = false
+	} else {
+		e.rest = e.rest[n:]
+	}
+	return end
+}
+
+// pastedUpTo is how much of b, pasted text before its end mark, can go in
+// the line now: not a start of the end mark, or of a character, or a run
+// of blanks, all of which the next read may go on.
+func pastedUpTo(b []byte) int {
+	n := len(b)
+	for k := min(len(pasteEnd)-1, n); k > 0; k-- {
+		if bytes.HasSuffix(b, []byte(pasteEnd[:k])) {
+			n -= k
+			break
+		}
+	}
+	for k := 1; k <= min(utf8.UTFMax-1, n); k++ {
+		if utf8.RuneStart(b[n-k]) {
+			if !utf8.FullRune(b[n-k : n]) {
+				n -= k
+			}
+			break
+		}
+	}
+	for n > 0 && isBlank(rune(b[n-1])) {
+		n--
+	}
+	return n
+}
+
+func isBlank(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' }
+
+// oneLine is pasted text as one line: a run of blanks with a line break
+// in it is one space, so that a question copied over several lines reads
+// as typed on one.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	var sb strings.Builder
+	for s != "" {
+		i := strings.IndexFunc(s, isBlank)
+		if i < 0 {
+			sb.WriteString(s)
+			break
+		}
+		sb.WriteString(s[:i])
+		s = s[i:]
+		j := strings.IndexFunc(s, func(r rune) bool { return !isBlank(r) })
+		if j < 0 {
+			j = len(s)
+		}
+		if run := s[:j]; strings.ContainsAny(run, "\r\n") {
+			sb.WriteByte(' ')
+		} else {
+			sb.WriteString(run)
+		}
+		s = s[j:]
+	}
+	return sb.String()
 }
 
 // maxInput is the longest line the editor takes, as piped input (MaxLine):
@@ -540,6 +669,8 @@ const (
 	keyKillEnd
 	keyTranspose
 	keyClear
+	keyPasteStart // text up to pasteEnd is pasted, line breaks and all
+	keyPasteEnd   // outside a paste: stray, ignored
 )
 
 // parseKey reads the key at b's start: the key and its length in bytes,
@@ -661,6 +792,10 @@ func csiKey(s string) key {
 		return keyWordRight
 	case "1;3D", "1;5D":
 		return keyWordLeft
+	case "200~":
+		return keyPasteStart
+	case "201~":
+		return keyPasteEnd
 	}
 	return keyNone
 }

@@ -55,6 +55,22 @@ func (s *screen) waitFor(want string) {
 	}
 }
 
+// until waits until ok holds for all the console wrote, and reports
+// whether it did within a generous time.
+func (s *screen) until(ok func(out string) bool) bool {
+	deadline := time.After(20 * time.Second)
+	for {
+		if ok(s.String()) {
+			return true
+		}
+		select {
+		case <-s.more:
+		case <-deadline:
+			return false
+		}
+	}
+}
+
 // typeKeys sends keys as a person types them, one key at a time: one key
 // per read, as a terminal delivers them.
 func (s *screen) typeKeys(keys ...string) {
@@ -68,8 +84,9 @@ func (s *screen) typeKeys(keys ...string) {
 
 // runOnTerminal runs the console with h on a new pseudo-terminal, as
 // `certcoach` runs it on the user's terminal, and waits for its prompt. The
-// returned channel gives Run's result; the check after it, that the
-// terminal's mode is back as it was.
+// returned channel gives Run's result (a panic as an error); the check
+// after it, that the terminal's mode is back as it was, bracketed paste
+// off.
 func runOnTerminal(t *testing.T, h console.Handler) (*console.Console, *screen, <-chan error, func()) {
 	t.Helper()
 	return runOnTerminalSize(t, h, pty.Winsize{Rows: 40, Cols: 200})
@@ -116,7 +133,14 @@ func runOnTerminalSize(t *testing.T, h console.Handler, size pty.Winsize, setup 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx, tty, true) }()
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("panic: %v", r)
+			}
+		}()
+		done <- c.Run(ctx, tty, true)
+	}()
 	s.waitFor("cert> ")
 	restored := func() {
 		t.Helper()
@@ -126,6 +150,9 @@ func runOnTerminalSize(t *testing.T, h console.Handler, size pty.Winsize, setup 
 		}
 		if !reflect.DeepEqual(before, after) {
 			t.Error("the terminal's mode was not restored")
+		}
+		if !s.until(func(out string) bool { return strings.LastIndex(out, pasteOn) < strings.LastIndex(out, pasteOff) }) {
+			t.Error("bracketed paste was left on")
 		}
 	}
 	return c, s, done, restored
@@ -150,6 +177,8 @@ func wait(t *testing.T, done <-chan error) {
 }
 
 const (
+	pasteOn   = "\x1b[?2004h"
+	pasteOff  = "\x1b[?2004l"
 	left      = "\x1b[D"
 	up        = "\x1b[A"
 	backspace = "\x7f"
@@ -356,11 +385,69 @@ func TestTerminalCtrlZ(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Ctrl-Z did not suspend")
 	}
+	s.waitFor(pasteOff) // the shell gets pastes as typed
+	s.waitFor(pasteOn)
 	s.waitFor("cert> domains cis") // drawn again after fg
 	s.typeKeys("s", "p", "\r")
 	s.waitFor("CISSP domains (2024")
 	s.waitFor("cert> ")
 	s.typeKeys(ctrlD)
 	wait(t, done)
+	restored()
+}
+
+// echo answers each line with its text, one reply per line sent.
+type echo struct{}
+
+func (echo) Handle(_ context.Context, req bot.Request) bot.Reply {
+	return bot.Reply{Body: "asked: " + req.Text}
+}
+
+// TestTerminalMultiLinePaste: a question copied over several lines and
+// pasted (bracketed, as the console asks the terminal) goes into the line
+// being typed as one line, whether it comes in one read or cut anywhere,
+// and Enter sends it as one question: one reply each.
+func TestTerminalMultiLinePaste(t *testing.T) {
+	t.Parallel()
+	_, s, done, restored := runOnTerminal(t, echo{})
+	if !strings.Contains(s.String(), pasteOn) {
+		t.Error("bracketed paste was not asked for")
+	}
+	// A terminal sends a paste's line breaks as \r, as Enter.
+	s.typeKeys("\x1b[200~What is the difference\rbetween RPO\r\rand RTO?\r\x1b[201~")
+	s.waitFor("RTO?")
+	s.typeKeys("\r")
+	s.waitFor("asked: What is the difference between RPO and RTO?")
+	s.waitFor("cert> ")
+	s.typeKeys("\x1b[20", "0~Which domain\r", "\ncovers BCP?\x1b[2", "01~", " (CISSP)", "\r")
+	s.waitFor("asked: Which domain covers BCP? (CISSP)")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
+	if n := strings.Count(s.String(), "asked: "); n != 2 {
+		t.Errorf("%d replies to 2 pasted questions:\n%q", n, s.String())
+	}
+}
+
+// panicking fails as a bug in a command would.
+type panicking struct{}
+
+func (panicking) Handle(context.Context, bot.Request) bot.Reply { panic("a bug in a command") }
+
+// TestTerminalRestoredOnPanic: a panic through Run gives the terminal back
+// in its mode, bracketed paste off, before the program dies of it.
+func TestTerminalRestoredOnPanic(t *testing.T) {
+	t.Parallel()
+	_, s, done, restored := runOnTerminal(t, panicking{})
+	s.typeKeys("boom\r")
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "a bug in a command") {
+			t.Fatalf("Run: %v, want the panic", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run did not return")
+	}
 	restored()
 }
