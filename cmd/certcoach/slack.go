@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/certcoach/certcoach/bot/slack"
 	"github.com/certcoach/certcoach/internal/budget"
-	"github.com/certcoach/certcoach/internal/tokenbox"
 )
 
 // setupSlack wires the Slack adapter when SLACK_* credentials are set: the
@@ -74,9 +72,9 @@ func slackOAuth(d deps) (*slack.OAuthConfig, error) {
 	if err := c.slackMultiProblem(); err != nil { // checked before start, too
 		return nil, err
 	}
-	box, err := tokenbox.New(c.TokenKey)
+	box, err := c.tokenBox()
 	if err != nil {
-		return nil, fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
+		return nil, err
 	}
 	return &slack.OAuthConfig{ClientID: c.SlackClientID, ClientSecret: c.SlackClientSecret, PublicURL: c.PublicURL,
 		Store: &installStore{st: d.app.store, box: box, now: time.Now}}, nil
