@@ -295,8 +295,8 @@ func (c Config) String() string {
 		}
 		return "set"
 	}
-	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s slack_client_secret=%s token_key=%s discord_bot_token=%s discord_public_key=%s",
-		dbForLog(c.DB), c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.DiscordBotToken), red(c.DiscordPublicKey))
+	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s slack_client_secret=%s token_key=%s token_key_old=%s discord_bot_token=%s discord_public_key=%s",
+		dbForLog(c.DB), c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.TokenKeyOld), red(c.DiscordBotToken), red(c.DiscordPublicKey))
 }
 
 // secrets lists the configured credentials, for the log redactor.

@@ -76,7 +76,11 @@ func rekeyCommand(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "rekey: %d installations resealed under CERTCOACH_TOKEN_KEY, %d already under it (%d in all)\n", res.resealed, res.current, res.all)
+	noun := "installations"
+	if res.resealed == 1 {
+		noun = "installation"
+	}
+	fmt.Fprintf(stdout, "rekey: %d %s resealed under CERTCOACH_TOKEN_KEY, %d already under it (%d in all)\n", res.resealed, noun, res.current, res.all)
 	return nil
 }
 

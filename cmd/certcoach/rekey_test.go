@@ -193,7 +193,7 @@ func TestRekeyWhileServing(t *testing.T) {
 	e.fake.waitCall(t, "chat.postMessage", two)
 
 	code, out, errOut := runCLIEnv(t, map[string]string{"CERTCOACH_DB": e.dbPath, "CERTCOACH_TOKEN_KEY": testNewTokenKey, "CERTCOACH_TOKEN_KEY_OLD": testTokenKey}, "", "rekey")
-	if want := "rekey: 1 installations resealed under CERTCOACH_TOKEN_KEY, 1 already under it (2 in all)\n"; code != 0 || out != want {
+	if want := "rekey: 1 installation resealed under CERTCOACH_TOKEN_KEY, 1 already under it (2 in all)\n"; code != 0 || out != want {
 		t.Fatalf("rekey: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
 	}
 	oldOnly := &installStore{st: e.store, box: mustBox(t, testTokenKey), now: e.clock}

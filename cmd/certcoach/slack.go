@@ -40,6 +40,10 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 		if d.cfg.SlackBotToken != "" {
 			d.log.Warn("SLACK_BOT_TOKEN is ignored in multi-workspace mode (SLACK_CLIENT_ID set): each workspace's installation brings its token")
 		}
+		if d.cfg.TokenKeyOld != "" {
+			// A reminder: the old key is meant to be set for a rollout only.
+			d.log.Info("CERTCOACH_TOKEN_KEY_OLD is set: tokens sealed under it are still read; once every replica has it, run certcoach rekey, then remove it")
+		}
 	}
 	a, err := slack.New(cfg)
 	if err != nil {
