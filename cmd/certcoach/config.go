@@ -38,7 +38,10 @@ type Config struct {
 	SlackClientID     string
 	SlackClientSecret string
 	TokenKey          string // CERTCOACH_TOKEN_KEY: 64 hex digits
-	PublicURL         string // CERTCOACH_PUBLIC_URL
+	// TokenKeyOld is the key being replaced (CERTCOACH_TOKEN_KEY_OLD):
+	// tokens still sealed under it are read, never sealed (see rekey).
+	TokenKeyOld string
+	PublicURL   string // CERTCOACH_PUBLIC_URL
 
 	DiscordBotToken   string
 	DiscordAppID      string
@@ -82,6 +85,7 @@ func loadConfig() Config {
 		SlackClientID:         get("SLACK_CLIENT_ID", ""),
 		SlackClientSecret:     get("SLACK_CLIENT_SECRET", ""),
 		TokenKey:              get("CERTCOACH_TOKEN_KEY", ""),
+		TokenKeyOld:           get("CERTCOACH_TOKEN_KEY_OLD", ""),
 		PublicURL:             get("CERTCOACH_PUBLIC_URL", ""),
 		DiscordBotToken:       get("DISCORD_BOT_TOKEN", ""),
 		DiscordAppID:          get("DISCORD_APP_ID", ""),
@@ -242,6 +246,23 @@ func (c Config) discordIDsProblem() error {
 	return nil
 }
 
+// tokenBox seals under CERTCOACH_TOKEN_KEY and opens under it or, while
+// the key is being replaced, CERTCOACH_TOKEN_KEY_OLD.
+func (c Config) tokenBox() (*tokenbox.Box, error) {
+	var older []string
+	if c.TokenKeyOld != "" {
+		if _, err := tokenbox.New(c.TokenKeyOld); err != nil {
+			return nil, fmt.Errorf("CERTCOACH_TOKEN_KEY_OLD: %w", err)
+		}
+		older = append(older, c.TokenKeyOld)
+	}
+	box, err := tokenbox.New(c.TokenKey, older...)
+	if err != nil {
+		return nil, fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
+	}
+	return box, nil
+}
+
 // slackMultiProblem checks the multi-workspace settings: serve refuses to
 // start without a token key, as tokens would otherwise be stored readable.
 func (c Config) slackMultiProblem() error {
@@ -251,8 +272,8 @@ func (c Config) slackMultiProblem() error {
 	if c.TokenKey == "" {
 		return errors.New("multi-workspace Slack (SLACK_CLIENT_ID set) needs CERTCOACH_TOKEN_KEY to encrypt the workspaces' tokens: generate one with `openssl rand -hex 32`")
 	}
-	if _, err := tokenbox.New(c.TokenKey); err != nil {
-		return fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
+	if _, err := c.tokenBox(); err != nil {
+		return err
 	}
 	if c.PublicURL == "" || !(strings.HasPrefix(c.PublicURL, "https://") || strings.HasPrefix(c.PublicURL, "http://")) {
 		return errors.New("multi-workspace Slack needs CERTCOACH_PUBLIC_URL, the https:// address Slack and browsers reach serve at (the redirect URL is <it>/slack/oauth_redirect)")
@@ -274,13 +295,13 @@ func (c Config) String() string {
 		}
 		return "set"
 	}
-	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s slack_client_secret=%s token_key=%s discord_bot_token=%s discord_public_key=%s",
-		dbForLog(c.DB), c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.DiscordBotToken), red(c.DiscordPublicKey))
+	return fmt.Sprintf("db=%s addr=%s slack_bot_token=%s slack_signing_secret=%s slack_app_token=%s slack_client_secret=%s token_key=%s token_key_old=%s discord_bot_token=%s discord_public_key=%s",
+		dbForLog(c.DB), c.Addr, red(c.SlackBotToken), red(c.SlackSigningSecret), red(c.SlackAppToken), red(c.SlackClientSecret), red(c.TokenKey), red(c.TokenKeyOld), red(c.DiscordBotToken), red(c.DiscordPublicKey))
 }
 
 // secrets lists the configured credentials, for the log redactor.
 func (c Config) secrets() []string {
-	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.DiscordBotToken, dbPassword(c.DB)}
+	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.TokenKeyOld, c.DiscordBotToken, dbPassword(c.DB)}
 }
 
 // dbForLog is the database setting fit to log: a URL without its password.

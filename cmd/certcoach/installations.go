@@ -103,23 +103,31 @@ func (s *installStore) FindInstallation(ctx context.Context, k slack.InstallKey)
 }
 
 func (s *installStore) ReplaceTokens(ctx context.Context, in slack.Installation, oldRefresh string) (bool, error) {
-	cur, err := s.find(ctx, in.InstallKey)
-	if err != nil {
-		return false, err
-	}
-	opened, err := s.open(cur)
-	if err != nil {
-		return false, err
-	}
-	if opened.RefreshToken != oldRefresh {
-		return false, nil // rotated by another process meanwhile
-	}
 	row, err := s.seal(in)
 	if err != nil {
 		return false, err
 	}
-	// The stored sealed bytes make the swap conditional in the database too.
-	return s.st.ReplaceSlackTokens(ctx, row, cur.RefreshToken, s.now())
+	// Twice: `certcoach rekey` may reseal the same refresh token between the
+	// read and the swap, which changes the sealed bytes but not the token.
+	for range 2 {
+		cur, err := s.find(ctx, in.InstallKey)
+		if err != nil {
+			return false, err
+		}
+		opened, err := s.open(cur)
+		if err != nil {
+			return false, err
+		}
+		if opened.RefreshToken != oldRefresh {
+			return false, nil // rotated by another process meanwhile
+		}
+		// The stored sealed bytes make the swap conditional in the database too.
+		ok, err := s.st.ReplaceSlackTokens(ctx, row, cur.RefreshToken, s.now())
+		if ok || err != nil {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 func (s *installStore) ExpiringInstallations(ctx context.Context, before time.Time) ([]slack.Installation, error) {

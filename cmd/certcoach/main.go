@@ -36,6 +36,8 @@ commands:
   serve              run the HTTP server and configured adapters
   discord register   register the /cert command with Discord
   backup <file>      consistent online copy of a SQLite database
+  rekey              reseal stored Slack tokens from CERTCOACH_TOKEN_KEY_OLD
+                     to CERTCOACH_TOKEN_KEY (docs/slack-distribution.md)
 
 flags:
   --db PATH|URL      SQLite file or postgres:// URL (CERTCOACH_DB, default ./certcoach.db)
@@ -155,7 +157,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case cmd == "help" && len(rest) > 1:
 		fmt.Fprintf(stderr, "certcoach help takes no argument; for a command's help: certcoach ask \"help %s\"\n", rest[1])
 		return exitUsage
-	case (cmd == "console" || cmd == "serve") && len(rest) > 1:
+	case (cmd == "console" || cmd == "serve" || cmd == "rekey") && len(rest) > 1:
 		fmt.Fprintf(stderr, "certcoach %s: unknown argument %q\n%s", cmd, rest[1], usage)
 		return exitUsage
 	case cmd == "kb" && len(rest) > 2:
@@ -220,6 +222,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		err = backup(ctx, cfg, rest[1], stdout)
+	case "rekey":
+		err = rekeyCommand(ctx, cfg, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -233,9 +237,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err != nil {
-		// An interrupted backup stays a failure: no script may take it
-		// for a copy.
-		if ctx.Err() != nil && cmd != "backup" {
+		// An interrupted backup or rekey stays a failure: no script may
+		// take it for a copy, or for tokens resealed.
+		if ctx.Err() != nil && cmd != "backup" && cmd != "rekey" {
 			fmt.Fprintln(stderr, stoppedDuringStart)
 			return 0
 		}

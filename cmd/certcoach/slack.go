@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/certcoach/certcoach/bot/slack"
 	"github.com/certcoach/certcoach/internal/budget"
-	"github.com/certcoach/certcoach/internal/tokenbox"
 )
 
 // setupSlack wires the Slack adapter when SLACK_* credentials are set: the
@@ -42,6 +40,10 @@ func setupSlack(ctx context.Context, d deps) (*platform, error) {
 		if d.cfg.SlackBotToken != "" {
 			d.log.Warn("SLACK_BOT_TOKEN is ignored in multi-workspace mode (SLACK_CLIENT_ID set): each workspace's installation brings its token")
 		}
+		if d.cfg.TokenKeyOld != "" {
+			// A reminder: the old key is meant to be set for a rollout only.
+			d.log.Info("CERTCOACH_TOKEN_KEY_OLD is set: tokens sealed under it are still read; once every replica has it, run certcoach rekey, then remove it")
+		}
 	}
 	a, err := slack.New(cfg)
 	if err != nil {
@@ -74,9 +76,9 @@ func slackOAuth(d deps) (*slack.OAuthConfig, error) {
 	if err := c.slackMultiProblem(); err != nil { // checked before start, too
 		return nil, err
 	}
-	box, err := tokenbox.New(c.TokenKey)
+	box, err := c.tokenBox()
 	if err != nil {
-		return nil, fmt.Errorf("CERTCOACH_TOKEN_KEY: %w", err)
+		return nil, err
 	}
 	return &slack.OAuthConfig{ClientID: c.SlackClientID, ClientSecret: c.SlackClientSecret, PublicURL: c.PublicURL,
 		Store: &installStore{st: d.app.store, box: box, now: time.Now}}, nil

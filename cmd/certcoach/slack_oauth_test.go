@@ -545,10 +545,11 @@ func TestServeRefusesMultiWorkspaceWithoutKey(t *testing.T) {
 	for _, c := range []struct{ name, env, want string }{
 		{"no key", "", "CERTCOACH_TOKEN_KEY"},
 		{"short key", "CERTCOACH_TOKEN_KEY=abcd", "64 hex digits"},
+		{"short old key", "CERTCOACH_TOKEN_KEY=" + testTokenKey + " CERTCOACH_TOKEN_KEY_OLD=abcd", "CERTCOACH_TOKEN_KEY_OLD: token key must be 32 bytes"},
 	} {
 		cmd := exec.Command(bin, "serve")
 		cmd.Dir = t.TempDir()
-		cmd.Env = append(append([]string{"HOME=" + cmd.Dir}, base...), c.env)
+		cmd.Env = append(append([]string{"HOME=" + cmd.Dir}, base...), strings.Fields(c.env)...)
 		out, err := cmd.CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() == 0 || !strings.Contains(string(out), c.want) {

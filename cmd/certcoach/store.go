@@ -24,6 +24,7 @@ type appStore interface {
 	bot.Store
 	remind.Store
 	installRows
+	rekeyRows
 	FirstSeen(ctx context.Context, scope, key string, now time.Time) (bool, error)
 	PruneSeen(ctx context.Context, before time.Time) (int64, error)
 	Reserve(ctx context.Context, name string, interval time.Duration, burst int, now time.Time) (time.Time, error)

@@ -51,3 +51,30 @@ func TestNewRejectsBadKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestOlderKeysOpenOnly(t *testing.T) {
+	older := strings.Repeat("ab", 32)
+	oldBox, _ := New(older)
+	sealedOld, _ := oldBox.Seal("xoxb-old", "T1")
+	both, err := New(key, older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := both.Open(sealedOld, "T1"); err != nil || got != "xoxb-old" {
+		t.Fatalf("Open under the older key = %q, %v", got, err)
+	}
+	if _, err := both.Open(sealedOld, "T2"); err == nil {
+		t.Error("older key opened under another context")
+	}
+	sealedNew, _ := both.Seal("xoxb-new", "T1")
+	if _, err := oldBox.Open(sealedNew, "T1"); err == nil {
+		t.Error("a value sealed by a box with an older key opens under the older key: it must seal under the key")
+	}
+	current, _ := New(key)
+	if got, err := current.Open(sealedNew, "T1"); err != nil || got != "xoxb-new" {
+		t.Fatalf("Open under the key = %q, %v", got, err)
+	}
+	if _, err := New(key, "abcd"); err == nil {
+		t.Error("a malformed older key was accepted")
+	}
+}

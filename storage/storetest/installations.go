@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -124,5 +125,91 @@ func testOAuthStates(t *testing.T, open Opener) {
 	}
 	if ok, _ := s.ConsumeOAuthState(ctx, "nope", now); ok {
 		t.Error("unknown state accepted")
+	}
+}
+
+func testResealSlackTokens(t *testing.T, open Opener) {
+	s, replica := open(t), open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rows := []storage.SlackInstallation{
+		{TeamID: "T1", BotToken: []byte("old-bot-1"), RefreshToken: []byte("old-refresh-1"), ExpiresAt: now.Add(time.Hour)},
+		{TeamID: "T2", BotToken: []byte("new-bot-2")},
+		{EnterpriseID: "E3", OrgWide: true, BotToken: []byte("old-bot-3")},
+	}
+	for _, in := range rows {
+		if err := s.SaveSlackInstallation(ctx, in, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Reseal the "old-" rows; the one under the new key is left alone.
+	reseal := func(all []storage.SlackInstallation) ([]storage.SlackInstallation, error) {
+		if len(all) != 3 {
+			return nil, fmt.Errorf("reseal got %d rows, want 3", len(all))
+		}
+		var out []storage.SlackInstallation
+		for _, in := range all {
+			if !bytes.HasPrefix(in.BotToken, []byte("old-")) {
+				continue
+			}
+			in.BotToken = bytes.Replace(in.BotToken, []byte("old-"), []byte("new-"), 1)
+			in.RefreshToken = bytes.Replace(in.RefreshToken, []byte("old-"), []byte("new-"), 1)
+			out = append(out, in)
+		}
+		return out, nil
+	}
+
+	// A failing reseal changes nothing, even rows it was given first.
+	boom := errors.New("boom")
+	if _, err := s.ResealSlackTokens(ctx, func(all []storage.SlackInstallation) ([]storage.SlackInstallation, error) {
+		return all, boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("failing reseal = %v, want boom", err)
+	}
+	if got, _ := s.SlackInstallation(ctx, "", "T1", false); string(got.BotToken) != "old-bot-1" {
+		t.Fatalf("failed reseal changed the row: %q", got.BotToken)
+	}
+
+	// A refresh by another replica meanwhile must not overwrite the
+	// resealed row with tokens under the old key (it waits for the lock and
+	// then finds the refresh token changed, whenever it runs).
+	raced := make(chan error, 1)
+	n, err := s.ResealSlackTokens(ctx, func(all []storage.SlackInstallation) ([]storage.SlackInstallation, error) {
+		go func() {
+			ok, err := replica.ReplaceSlackTokens(ctx, storage.SlackInstallation{TeamID: "T1", BotToken: []byte("old-bot-1b"),
+				RefreshToken: []byte("old-refresh-1b")}, []byte("old-refresh-1"), now)
+			if err == nil && ok {
+				err = errors.New("a refresh with the old sealed refresh token replaced the resealed row")
+			}
+			raced <- err
+		}()
+		return reseal(all)
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("ResealSlackTokens = %d, %v; want 2", n, err)
+	}
+	if err := <-raced; err != nil {
+		t.Error(err)
+	}
+	for _, c := range []struct {
+		ent, team    string
+		org          bool
+		bot, refresh string
+		expires      time.Time
+	}{
+		{"", "T1", false, "new-bot-1", "new-refresh-1", now.Add(time.Hour)},
+		{"", "T2", false, "new-bot-2", "", time.Time{}},
+		{"E3", "", true, "new-bot-3", "", time.Time{}},
+	} {
+		got, err := s.SlackInstallation(ctx, c.ent, c.team, c.org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got.BotToken) != c.bot || string(got.RefreshToken) != c.refresh || !got.ExpiresAt.Equal(c.expires) {
+			t.Errorf("%s%s after reseal: bot %q refresh %q expires %v; want %q %q %v", c.ent, c.team, got.BotToken, got.RefreshToken, got.ExpiresAt, c.bot, c.refresh, c.expires)
+		}
+	}
+	if n, err := s.ResealSlackTokens(ctx, reseal); err != nil || n != 0 {
+		t.Errorf("second reseal = %d, %v; want 0", n, err)
 	}
 }

@@ -87,6 +87,7 @@ type Store interface {
 	SlackInstallationsExpiring(ctx context.Context, before time.Time) ([]storage.SlackInstallation, error)
 	ReplaceSlackTokens(ctx context.Context, in storage.SlackInstallation, oldRefresh []byte, now time.Time) (bool, error)
 	DeleteSlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (bool, error)
+	ResealSlackTokens(ctx context.Context, reseal func([]storage.SlackInstallation) ([]storage.SlackInstallation, error)) (int, error)
 	DeleteWorkspace(ctx context.Context, platform, workspace string) (int64, error)
 	SaveOAuthState(ctx context.Context, hash string, expires, now time.Time) error
 	ConsumeOAuthState(ctx context.Context, hash string, now time.Time) (bool, error)
@@ -132,6 +133,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"QotdAnswersAndRanking", testQotdAnswersAndRanking},
 		{"PruneSends", testPruneSends},
 		{"SlackInstallations", testSlackInstallations},
+		{"ResealSlackTokens", testResealSlackTokens},
 		{"DeleteWorkspace", testDeleteWorkspace},
 		{"HomeViewsAcrossReplicas", testHomeViewsAcrossReplicas},
 		{"HomeViewNeedsTheUser", testHomeViewNeedsTheUser},

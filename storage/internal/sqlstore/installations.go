@@ -165,3 +165,51 @@ func (s *Store) ConsumeOAuthState(ctx context.Context, hash string, now time.Tim
 	}
 	return now.Unix() < exp, nil
 }
+
+// ResealSlackTokens is for replacing the token key: in one write
+// transaction, with every installation row locked (so that no replica
+// refreshes a token meanwhile), it hands all rows to reseal and stores the
+// token fields of the rows reseal returns. An error from reseal, or any
+// failure, leaves every row as it was. It returns how many rows it updated.
+func (s *Store) ResealSlackTokens(ctx context.Context, reseal func([]storage.SlackInstallation) ([]storage.SlackInstallation, error)) (int, error) {
+	var n int
+	err := s.tx(ctx, func(tx *wtx) error {
+		rows, err := tx.QueryContext(ctx, s.d.rewrite("SELECT "+installCols+" FROM slack_installations ORDER BY enterprise_id, team_id, org_wide FOR UPDATE"))
+		if err != nil {
+			return fmt.Errorf("read slack installations: %w", err)
+		}
+		var all []storage.SlackInstallation
+		for rows.Next() {
+			in, err := scanInstallation(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("read slack installations: %w", err)
+			}
+			all = append(all, in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read slack installations: %w", err)
+		}
+		changed, err := reseal(all)
+		if err != nil {
+			return err
+		}
+		for _, in := range changed {
+			res, err := tx.exec(ctx, "UPDATE slack_installations SET bot_token = ?, refresh_token = ? WHERE enterprise_id = ? AND team_id = ? AND org_wide = ?",
+				in.BotToken, in.RefreshToken, in.EnterpriseID, in.TeamID, boolInt(in.OrgWide))
+			if err != nil {
+				return fmt.Errorf("reseal slack installation %s/%s: %w", in.EnterpriseID, in.TeamID, err)
+			}
+			if k, err := res.RowsAffected(); err != nil || k != 1 {
+				return fmt.Errorf("reseal slack installation %s/%s: no such row (%d updated, %v)", in.EnterpriseID, in.TeamID, k, err)
+			}
+		}
+		n = len(changed)
+		return nil
+	})
+	if err != nil {
+		return 0, s.failed("write", err)
+	}
+	return n, nil
+}
