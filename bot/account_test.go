@@ -36,7 +36,7 @@ func TestForgetConfirm(t *testing.T) {
 		// forgotten user again nor says the button is someone else's.
 		{"button twice", []string{"forget", clickConfirm, clickConfirm}, "already deleted", true},
 		{"cancel after the delete", []string{"forget", clickConfirm, clickCancel}, "already deleted", true},
-		{"bare yes", []string{"forget", "yes"}, "A typed `yes` confirms nothing here: to delete all your data, type `forget yes`.", false},
+		{"bare yes", []string{"forget", "yes"}, "A typed `yes` confirms nothing here: to delete your data, type `forget yes`.", false},
 		{"yes after another command", []string{"forget", "progress", "yes"}, "A typed `yes` confirms nothing here", false},
 		{"forget no", []string{"forget", "forget no"}, "Unknown argument \"no\"", false},
 		{"more words", []string{"forget", "forget yes please"}, "Unknown argument \"please\"", false},

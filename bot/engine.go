@@ -57,6 +57,11 @@ type CommandInfo struct {
 	// Slack, "on this Discord server"; a Discord user's own space is no
 	// group, so there it names where one is.
 	Scoped bool
+	// Mine: the command acts on the asker's own data, which is kept apart
+	// per workspace, per Discord server and for a Discord user's own space;
+	// Summary goes on with which of them (SummaryIn), so that "your data"
+	// does not read as all of it.
+	Mine bool
 
 	// optionExamples are the parameters' examples as Discord's /cert takes
 	// them, made by Register (optionExamples).
@@ -67,6 +72,8 @@ type CommandInfo struct {
 // command's says where its data lives there.
 func (c CommandInfo) SummaryIn(k storage.UserKey) string {
 	switch {
+	case c.Mine:
+		return c.Summary + " " + dataScope(k)
 	case !c.Scoped:
 		return c.Summary
 	case k.Platform == PlatformDiscord && strings.HasPrefix(k.Workspace, "dm:"):
