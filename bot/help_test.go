@@ -153,7 +153,9 @@ func TestHelpOnDiscord(t *testing.T) {
 // help there shows `quiz [cert] [domain] [count] [action]` and examples as
 // /cert takes them (`/cert exam action:pause`), not the typed forms
 // (`forget | forget yes`, `quiz cissp 7 5`); Slack keeps the typed ones.
-// The leaderboard's scope is said in each platform's words.
+// The leaderboard's scope, and that of the data export and forget reach,
+// is said in each platform's words; a summary or an option true on one
+// platform only (a chart file, a reminder by DM) is shown there alone.
 func TestHelpOnDiscordOptionForms(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -182,7 +184,11 @@ func TestHelpOnDiscordOptionForms(t *testing.T) {
 		{console, "help export", []string{"`export`: Your data as JSON on the console"}, []string{"workspace", "Discord"}},
 		// progress's chart option writes a file on the console alone:
 		// chats always carry the chart, and say nothing of the console.
-		{console, "help progress", []string{"with a chart", "- show: chart: also write the chart to a PNG file"}, nil},
+		{console, "help progress", []string{"`progress [cism|cissp] [chart]`: Mastery per domain, streak and readiness (`progress chart` also writes a chart file)",
+			"- show: chart: also write the chart to a PNG file"}, []string{"with a chart"}},
+		// The console has no DMs: its reminder shows while it is open.
+		{console, "help remind", []string{"A daily study reminder with one question, shown while the console is open"}, []string{"DM"}},
+		{slack, "help remind", []string{"A daily study reminder by DM, with one question"}, []string{"console"}},
 		{slack, "help progress", []string{"`progress [cism|cissp] [chart]`: Mastery per domain, streak and readiness, with a chart"}, []string{"console", "- show"}},
 		{server, "help progress", []string{"`progress [cert]`: Mastery per domain, streak and readiness, with a chart", "`/cert progress cert:cism`"}, []string{"console", "- show", "show:chart"}},
 		{server, "help quiz", []string{"`/cert quiz cert:cissp domain:7 count:5`", "`/cert quiz cert:cissp domain:iam count:5`", "`/cert quiz action:resume`"}, []string{"`quiz cissp 7 5`"}},

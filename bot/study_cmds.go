@@ -33,10 +33,11 @@ func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "review", Usage: "review [cism|cissp]", Summary: "Spaced repetition: due cards first, then weak domains", Params: []Param{
 		examParam(false, "Only this certification's cards (default: all due cards)", "review cism")}},
 		e.review)
-	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak and readiness, with a chart", Params: []Param{
-		examParam(false, "Which certification (default: your plan's)", "progress cism"),
-		{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a PNG file (else the console shows text only)", Example: "progress cissp chart", Choices: []string{"chart"},
-			Only: PlatformConsole}}}, // chats always carry the chart
+	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak and readiness, with a chart",
+		SummaryOn: map[string]string{PlatformConsole: "Mastery per domain, streak and readiness (`progress chart` also writes a chart file)"}, Params: []Param{
+			examParam(false, "Which certification (default: your plan's)", "progress cism"),
+			{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a PNG file (else the console shows text only)", Example: "progress cissp chart", Choices: []string{"chart"},
+				Only: PlatformConsole}}}, // chats always carry the chart
 		e.progress, "stats")
 	// Nothing is required: `plan` alone shows the plan, `plan off` deletes it.
 	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD> | plan off", Summary: "A daily plan to your exam date, or delete it", Params: []Param{
