@@ -163,7 +163,7 @@ func (e *Engine) export(ctx context.Context, req Request, _ Args) (Reply, error)
 		}
 	}
 	return Reply{Kind: "export", Title: "Your data", Private: true,
-		Body:       "Everything certcoach stores about you, as JSON (" + strings.Join(slices.Sorted(slices.Values(parts)), ", ") + ").",
+		Body:       "Everything certcoach stores about you " + dataScope(u.Key) + ", as JSON (" + strings.Join(slices.Sorted(slices.Values(parts)), ", ") + ").",
 		Attachment: &Attachment{Name: "certcoach-export.json", MIME: "application/json", Content: b}}, nil
 }
 
@@ -182,7 +182,7 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 	if req.Actor.Platform == PlatformConsole {
 		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
 	}
-	return Reply{Kind: "forget", Title: "Delete all your data?", Private: true,
+	return Reply{Kind: "forget", Title: "Delete your data?", Private: true,
 		Body: "This deletes your answers, cards, sessions, plan, reminders and settings " + dataScope(u.Key) + ". It cannot be undone. Consider `" + e.Say(req, "export") + "` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
 			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
@@ -196,6 +196,8 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 // forget in one leaves the other.
 func dataScope(k storage.UserKey) string {
 	switch {
+	case k.Platform == PlatformConsole:
+		return "on the console" // no workspace there: the console's user, apart from their chats
 	case k.Platform != PlatformDiscord:
 		return "in this workspace"
 	case strings.HasPrefix(k.Workspace, "dm:"):

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestForgetConfirm(t *testing.T) {
 		// forgotten user again nor says the button is someone else's.
 		{"button twice", []string{"forget", clickConfirm, clickConfirm}, "already deleted", true},
 		{"cancel after the delete", []string{"forget", clickConfirm, clickCancel}, "already deleted", true},
-		{"bare yes", []string{"forget", "yes"}, "A typed `yes` confirms nothing here: to delete all your data, type `forget yes`.", false},
+		{"bare yes", []string{"forget", "yes"}, "A typed `yes` confirms nothing here: to delete your data, type `forget yes`.", false},
 		{"yes after another command", []string{"forget", "progress", "yes"}, "A typed `yes` confirms nothing here", false},
 		{"forget no", []string{"forget", "forget no"}, "Unknown argument \"no\"", false},
 		{"more words", []string{"forget", "forget yes please"}, "Unknown argument \"please\"", false},
@@ -222,5 +223,66 @@ func TestLeaderboardScopes(t *testing.T) {
 	h.e.Handle(ctx, bot.Request{Actor: carol, Text: "leaderboard"})
 	if _, err := h.store.UserByKey(ctx, storage.UserKey{Platform: bot.PlatformDiscord, Workspace: "dm:carol", User: "carol"}); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the DM leaderboard stored its asker: %v", err)
+	}
+}
+
+// TestExportIsWhatForgetDeletes: on Discord a server that added certcoach
+// and the user's own space keep the user's data apart. export in one
+// exports exactly the rows forget there deletes, says which scope, and
+// neither reaches the other's.
+func TestExportIsWhatForgetDeletes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	server := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1", Channel: "c1"}
+	own := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:u1", User: "u1", Channel: "d1", DM: true}
+	run := func(a bot.Actor, text string) bot.Reply {
+		t.Helper()
+		r := h.e.Handle(ctx, bot.Request{Actor: a, Text: text})
+		if r.Outcome != bot.OutcomeOK {
+			t.Fatalf("%s %q: %s", a.Workspace, text, all(r))
+		}
+		return r
+	}
+	exported := func(a bot.Actor, scope string) (int64, int) {
+		t.Helper()
+		r := run(a, "export")
+		if !strings.Contains(r.Body, "Everything certcoach stores about you "+scope) || r.Attachment == nil {
+			t.Fatalf("%s export does not name its scope %q:\n%s", a.Workspace, scope, all(r))
+		}
+		var doc struct {
+			Data map[string][]map[string]any `json:"data"`
+		}
+		if err := json.Unmarshal(r.Attachment.Content, &doc); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, rows := range doc.Data {
+			n += len(rows)
+		}
+		if len(doc.Data["user"]) != 1 || doc.Data["user"][0]["workspace"] != a.Workspace {
+			t.Fatalf("%s export holds users %v", a.Workspace, doc.Data["user"])
+		}
+		return int64(doc.Data["user"][0]["id"].(float64)), n
+	}
+	run(server, "plan cism 2027-03-01")
+	run(server, "settings timezone Europe/Berlin")
+	run(own, "plan cissp 2027-05-01")
+	serverID, serverRows := exported(server, "on this Discord server")
+	ownID, ownRows := exported(own, "in your own space")
+	if serverID == ownID {
+		t.Fatalf("one user row for both scopes: %d", serverID)
+	}
+	if n, err := h.store.CountUserRows(ctx, serverID); err != nil || n != serverRows {
+		t.Fatalf("server scope: %d rows stored, %d exported (%v)", n, serverRows, err)
+	}
+	if r := run(server, "forget yes"); !strings.Contains(r.Body, "on this Discord server is deleted") {
+		t.Fatalf("forget: %s", all(r))
+	}
+	if n, err := h.store.CountUserRows(ctx, serverID); err != nil || n != 0 {
+		t.Errorf("after forget on the server: %d rows left (%v)", n, err)
+	}
+	if n, err := h.store.CountUserRows(ctx, ownID); err != nil || n != ownRows {
+		t.Errorf("own space after forget on the server: %d rows, exported %d before (%v)", n, ownRows, err)
 	}
 }

@@ -288,7 +288,7 @@ func isStartOver(name string, words []string) bool {
 	return name == "start" && len(words) == 1 && strings.EqualFold(words[0], "over") || name == "restart" && len(words) == 0
 }
 
-// confirmWords answer a question such as forget's "Delete all your data?".
+// confirmWords answer a question such as forget's "Delete your data?".
 var confirmWords = map[string]bool{"yes": true, "y": true, "no": true, "ok": true, "cancel": true}
 
 // bareConfirm is the answer to a confirmation word typed alone that no
@@ -302,9 +302,9 @@ func bareConfirm(req Request, word string) string {
 	}
 	if req.Actor.Platform == PlatformConsole {
 		// No buttons to press once they are gone: the console's keys, `certcoach ask`.
-		return fmt.Sprintf("A typed `%s` confirms nothing here: to delete all your data, type `forget yes`.", word)
+		return fmt.Sprintf("A typed `%s` confirms nothing here: to delete your data, type `forget yes`.", word)
 	}
-	return fmt.Sprintf("A typed `%s` confirms nothing: answer a prompt with its buttons; to delete all your data, type `%s`.", word, confirmForm(req))
+	return fmt.Sprintf("A typed `%s` confirms nothing: answer a prompt with its buttons; to delete your data, type `%s`.", word, confirmForm(req))
 }
 
 func sessionLength(s storage.Session) string {

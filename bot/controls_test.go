@@ -94,7 +94,7 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 			{text: "exam cissp"}, {text: "exam pause"}, {text: "quiz cism 1 2"},
 			{text: "!right", want: "Correct · CISM D1 · 1 of 2"}}},
 		{"yes with a quiz open says where it is", []step{
-			{text: "quiz cissp 1 3"}, {text: "yes", want: "A typed `yes` confirms nothing here: to delete all your data, type `forget yes`. Your quiz is at question 1 of 3: answer with a letter A-D", out: bot.OutcomeUserError}}},
+			{text: "quiz cissp 1 3"}, {text: "yes", want: "A typed `yes` confirms nothing here: to delete your data, type `forget yes`. Your quiz is at question 1 of 3: answer with a letter A-D", out: bot.OutcomeUserError}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

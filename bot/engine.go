@@ -57,6 +57,14 @@ type CommandInfo struct {
 	// Slack, "on this Discord server"; a Discord user's own space is no
 	// group, so there it names where one is.
 	Scoped bool
+	// Mine: the command acts on the asker's own data, which is kept apart
+	// per workspace, per Discord server and for a Discord user's own space;
+	// Summary goes on with which of them (SummaryIn), so that "your data"
+	// does not read as all of it.
+	Mine bool
+	// SummaryOn replaces Summary on a platform where Summary is not true
+	// (the console has no DMs, and shows a chart only when asked).
+	SummaryOn map[string]string
 
 	// optionExamples are the parameters' examples as Discord's /cert takes
 	// them, made by Register (optionExamples).
@@ -66,7 +74,12 @@ type CommandInfo struct {
 // SummaryIn is c's summary as shown to someone in scope k: a Scoped
 // command's says where its data lives there.
 func (c CommandInfo) SummaryIn(k storage.UserKey) string {
+	if s, ok := c.SummaryOn[k.Platform]; ok {
+		c.Summary = s
+	}
 	switch {
+	case c.Mine:
+		return c.Summary + " " + dataScope(k)
 	case !c.Scoped:
 		return c.Summary
 	case k.Platform == PlatformDiscord && strings.HasPrefix(k.Workspace, "dm:"):

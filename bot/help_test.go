@@ -153,7 +153,9 @@ func TestHelpOnDiscord(t *testing.T) {
 // help there shows `quiz [cert] [domain] [count] [action]` and examples as
 // /cert takes them (`/cert exam action:pause`), not the typed forms
 // (`forget | forget yes`, `quiz cissp 7 5`); Slack keeps the typed ones.
-// The leaderboard's scope is said in each platform's words.
+// The leaderboard's scope, and that of the data export and forget reach,
+// is said in each platform's words; a summary or an option true on one
+// platform only (a chart file, a reminder by DM) is shown there alone.
 func TestHelpOnDiscordOptionForms(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -161,6 +163,7 @@ func TestHelpOnDiscordOptionForms(t *testing.T) {
 	server := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1"}
 	dm := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:u1", User: "u1", DM: true}
 	slack := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}
+	console := bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", DM: true}
 	for _, c := range []struct {
 		actor     bot.Actor
 		text      string
@@ -169,7 +172,25 @@ func TestHelpOnDiscordOptionForms(t *testing.T) {
 		{server, "help", []string{"- `forget [confirm]`: ", "- `quiz [cert] [domain] [count] [action]`: ", "- `exam [cert] [action]`: ",
 			"- `leaderboard`: This week's top 10 on this Discord server", "- `remind set <time> [zone] | remind show"},
 			[]string{"forget | forget yes", "exam pause", "in this workspace"}},
-		{server, "help forget", []string{"`forget [confirm]`: Delete all your data", "`/cert forget confirm:yes`"}, []string{"forget yes", "forget | "}},
+		// export and forget act on the asker's data in one scope, which
+		// each platform's help names; never "all" of it.
+		{server, "help forget", []string{"`forget [confirm]`: Asks, then deletes your data on this Discord server", "`/cert forget confirm:yes`"}, []string{"forget yes", "forget | ", "all your"}},
+		{server, "help export", []string{"`export`: Your data as JSON on this Discord server"}, []string{"all your", "All your"}},
+		{dm, "help forget", []string{"Asks, then deletes your data in your own space (your DMs with certcoach; each server that added it keeps its own)"}, []string{"on this Discord server", "workspace"}},
+		{dm, "help export", []string{"Your data as JSON in your own space (your DMs with certcoach;"}, []string{"on this Discord server", "workspace"}},
+		{slack, "help forget", []string{"`forget | forget yes`: Asks, then deletes your data in this workspace"}, []string{"Discord", "all your"}},
+		{slack, "help export", []string{"`export`: Your data as JSON in this workspace"}, []string{"Discord", "All your"}},
+		{console, "help forget", []string{"`forget | forget yes`: Asks, then deletes your data on the console"}, []string{"workspace", "Discord"}},
+		{console, "help export", []string{"`export`: Your data as JSON on the console"}, []string{"workspace", "Discord"}},
+		// progress's chart option writes a file on the console alone:
+		// chats always carry the chart, and say nothing of the console.
+		{console, "help progress", []string{"`progress [cism|cissp] [chart]`: Mastery per domain, streak and readiness (`progress chart` also writes a chart file)",
+			"- show: chart: also write the chart to a PNG file"}, []string{"with a chart"}},
+		// The console has no DMs: its reminder shows while it is open.
+		{console, "help remind", []string{"A daily study reminder with one question, shown while the console is open"}, []string{"DM"}},
+		{slack, "help remind", []string{"A daily study reminder by DM, with one question"}, []string{"console"}},
+		{slack, "help progress", []string{"`progress [cism|cissp] [chart]`: Mastery per domain, streak and readiness, with a chart"}, []string{"console", "- show"}},
+		{server, "help progress", []string{"`progress [cert]`: Mastery per domain, streak and readiness, with a chart", "`/cert progress cert:cism`"}, []string{"console", "- show", "show:chart"}},
 		{server, "help quiz", []string{"`/cert quiz cert:cissp domain:7 count:5`", "`/cert quiz cert:cissp domain:iam count:5`", "`/cert quiz action:resume`"}, []string{"`quiz cissp 7 5`"}},
 		{server, "help exam", []string{"`exam [cert] [action]`: ", "`/cert exam cert:cism`", "`/cert exam action:pause`"}, []string{"`exam pause`", "| exam stop"}},
 		{server, "help settings", []string{"`settings <key> <value>`", "`/cert settings key:timezone value:Europe/Berlin`"}, []string{"`settings retention 0.9`"}},

@@ -41,6 +41,18 @@ type Param struct {
 	// Complete asks adapters that can (Discord) to suggest values: topics,
 	// domains, zones, a setting's values.
 	Complete bool
+	// Only is the one platform where the parameter does anything (progress's
+	// chart file: the console); help elsewhere and Discord's options leave
+	// it out. Typed text still takes it everywhere. "": every platform.
+	Only string
+}
+
+// ShownOn reports whether help and option lists on platform show p.
+func (p Param) ShownOn(platform string) bool { return p.Only == "" || p.Only == platform }
+
+// shownOn is ps without those platform does not show.
+func shownOn(ps []Param, platform string) []Param {
+	return slices.DeleteFunc(slices.Clone(ps), func(p Param) bool { return !p.ShownOn(platform) })
 }
 
 // Sub is a sub-command ("group daily", "group off") with its own arguments.

@@ -128,7 +128,7 @@ func scopedHelp(c CommandInfo, k storage.UserKey) Reply {
 			fmt.Fprintf(&sb, "- `%s`: %s\n", s.Usage, s.Summary)
 		}
 	}
-	for _, p := range c.Params {
+	for _, p := range shownOn(c.Params, k.Platform) {
 		fmt.Fprintf(&sb, "- %s: %s\n", p.Name, p.Desc)
 	}
 	switch ex := example(c); {
@@ -154,7 +154,7 @@ func usageOn(c CommandInfo, platform string) string {
 	case platform != PlatformDiscord:
 		return c.Usage
 	case len(c.Subs) == 0:
-		return optionForm(c.Name, c.Params)
+		return optionForm(c.Name, shownOn(c.Params, PlatformDiscord))
 	}
 	forms := make([]string, len(c.Subs))
 	for i, s := range c.Subs {
@@ -181,7 +181,7 @@ func (e *Engine) usageOf(req Request, name string) string {
 
 // subForm is a sub-command with its options.
 func subForm(cmd string, s Sub) string {
-	return optionForm(cmd+" "+s.Name, s.Params)
+	return optionForm(cmd+" "+s.Name, shownOn(s.Params, PlatformDiscord))
 }
 
 // optionForm is a /cert sub-command with its options: required ones in
@@ -205,9 +205,9 @@ func optionForm(name string, ps []Param) string {
 // one that does not read, names no argument, or repeats another, is left
 // out.
 func (e *Engine) optionExamples(c CommandInfo) []string {
-	params := slices.Clone(c.Params)
+	params := shownOn(c.Params, PlatformDiscord)
 	for _, s := range c.Subs {
-		params = append(params, s.Params...)
+		params = append(params, shownOn(s.Params, PlatformDiscord)...)
 	}
 	var out []string
 	for _, p := range params {

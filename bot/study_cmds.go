@@ -33,9 +33,11 @@ func (e *Engine) registerStudy() {
 	e.Register(CommandInfo{Name: "review", Usage: "review [cism|cissp]", Summary: "Spaced repetition: due cards first, then weak domains", Params: []Param{
 		examParam(false, "Only this certification's cards (default: all due cards)", "review cism")}},
 		e.review)
-	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak, readiness, as text and a chart", Params: []Param{
-		examParam(false, "Which certification (default: your plan's)", "progress cism"),
-		{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a file (console; chats always show it)", Example: "progress cissp chart", Choices: []string{"chart"}}}},
+	e.Register(CommandInfo{Name: "progress", Usage: "progress [cism|cissp] [chart]", Summary: "Mastery per domain, streak and readiness, with a chart",
+		SummaryOn: map[string]string{PlatformConsole: "Mastery per domain, streak and readiness (`progress chart` also writes a chart file)"}, Params: []Param{
+			examParam(false, "Which certification (default: your plan's)", "progress cism"),
+			{Name: "show", Kind: KindChoice, Desc: "chart: also write the chart to a PNG file (else the console shows text only)", Example: "progress cissp chart", Choices: []string{"chart"},
+				Only: PlatformConsole}}}, // chats always carry the chart
 		e.progress, "stats")
 	// Nothing is required: `plan` alone shows the plan, `plan off` deletes it.
 	e.Register(CommandInfo{Name: "plan", Usage: "plan <cism|cissp> <YYYY-MM-DD> | plan off", Summary: "A daily plan to your exam date, or delete it", Params: []Param{
@@ -48,8 +50,8 @@ func (e *Engine) registerStudy() {
 		{Name: "key", Kind: KindChoice, Desc: "Which setting", Example: "settings retention 0.9", Required: true, Choices: []string{"retention", "leaderboard", "timezone"}},
 		{Name: "value", Kind: KindText, Desc: "New value: 0.9, on/off or an IANA zone", Example: "settings timezone Europe/Berlin", Required: true, MaxLen: 64, Complete: true}}},
 		e.settings)
-	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "All your data as JSON", Slow: true}, e.export)
-	e.Register(CommandInfo{Name: "forget", Usage: "forget | forget yes", Summary: "Delete all your data (asks first)", Params: []Param{
+	e.Register(CommandInfo{Name: "export", Usage: "export", Summary: "Your data as JSON", Mine: true, Slow: true}, e.export)
+	e.Register(CommandInfo{Name: "forget", Usage: "forget | forget yes", Summary: "Asks, then deletes your data", Mine: true, Params: []Param{
 		{Name: "confirm", Kind: KindChoice, Desc: "yes: delete at once, without asking first", Example: "forget yes", Choices: []string{"yes", "confirm"}}}},
 		e.forget)
 	e.RegisterAction("quiz", e.quizAction)

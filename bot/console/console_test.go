@@ -314,9 +314,9 @@ func TestConfirmWordsPeopleType(t *testing.T) {
 		{"no cancels forget", []string{"forget", "no"}, "Nothing was deleted."},
 		{"cancel cancels forget", []string{"forget", "cancel"}, "Nothing was deleted."},
 		{"NO in capitals cancels forget", []string{"forget", "NO"}, "Nothing was deleted."},
-		{"y confirms forget", []string{"forget", "y"}, "all your certcoach data in this workspace is deleted"},
-		{"yes with nothing asked", []string{"yes"}, "A typed yes confirms nothing here: to delete all your data, type forget yes."},
-		{"yes after another command deletes nothing", []string{"forget", "help", "yes"}, "A typed yes confirms nothing here: to delete all your data, type forget yes."},
+		{"y confirms forget", []string{"forget", "y"}, "all your certcoach data on the console is deleted"},
+		{"yes with nothing asked", []string{"yes"}, "A typed yes confirms nothing here: to delete your data, type forget yes."},
+		{"yes after another command deletes nothing", []string{"forget", "help", "yes"}, "A typed yes confirms nothing here: to delete your data, type forget yes."},
 		{"no with nothing asked", []string{"no"}, "A typed no cancels nothing, and nothing needs it"},
 	}
 	for _, tc := range tests {

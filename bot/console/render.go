@@ -51,7 +51,7 @@ func Key(b bot.Button) string {
 var shortKeys = map[string]string{"next": "n"}
 
 // synonyms are words people type for a key without being told: "no" to
-// "Delete all your data?" cancels, it does not fall through to a search;
+// "Delete your data?" cancels, it does not fall through to a search;
 // "start" at "resume or start over" starts over (it is help's alias only
 // when no Start over button is on screen).
 var synonyms = map[string]string{"no": "cancel", "y": "yes", "start": "start over", "restart": "start over"}

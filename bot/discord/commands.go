@@ -77,8 +77,18 @@ func Definitions(cmds []bot.CommandInfo) []*discordgo.ApplicationCommand {
 // certcoach has no group (help, which knows where it runs, says which).
 const anyServer = "of the server you run it in, if it added certcoach"
 
+// anyOwn is where the asker's own data (a Mine command's) lives, in words
+// true in every context /cert is registered for: a server that added
+// certcoach keeps its members' data; everywhere else (a DM, a group DM, a
+// server reached through a user install) is the user's own space, their
+// DMs' data.
+const anyOwn = "from the server you run it in if it added certcoach, else from your DMs"
+
 // summary is c's description as registered.
 func summary(c bot.CommandInfo) string {
+	if c.Mine {
+		return c.Summary + " " + anyOwn
+	}
 	if c.Scoped {
 		return c.Summary + " " + anyServer
 	}
@@ -89,6 +99,9 @@ func summary(c bot.CommandInfo) string {
 func options(ps []bot.Param) []*discordgo.ApplicationCommandOption {
 	var out []*discordgo.ApplicationCommandOption
 	for _, p := range ps {
+		if !p.ShownOn(bot.PlatformDiscord) {
+			continue
+		}
 		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: p.Name,
 			Description: clip(nonEmpty(p.Desc, p.Name), maxCommandDesc), Required: p.Required}
 		switch p.Kind {

@@ -26,6 +26,9 @@ func TestHelpShowsSlashForms(t *testing.T) {
 		{member, "help command=exam", []string{"`/cert exam cert:cism`", "`/cert exam action:pause`"}, []string{"`exam pause`"}},
 		{member, "help command=quiz", []string{"`/cert quiz cert:cissp domain:7 count:5`"}, []string{"`quiz cissp 7 5`"}},
 		{member, "help command=forget", []string{"`/cert forget confirm:yes`"}, []string{"`forget yes`"}},
+		{member, "help command=export", []string{"`export`: Your data as JSON on this Discord server"}, []string{"All your", "workspace"}},
+		{dmUser, "help command=forget", []string{"Asks, then deletes your data in your own space (your DMs with certcoach"}, []string{"on this Discord server", "workspace"}},
+		{member, "help command=progress", []string{"`progress [cert]`: Mastery per domain, streak and readiness, with a chart"}, []string{"console", "show"}},
 		{dmUser, "help command=leaderboard", []string{"This week's top 10 of a Discord server that added certcoach"}, []string{"in this workspace", "on this Discord server"}},
 	} {
 		code, body := h.post(t, mustJSON(command(fmt.Sprint(630000000000000000+i), c.w, c.line)), time.Now(), testKey)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,8 @@ type wireCommand struct {
 // TestDescriptionsTrueInEveryContext: Discord shows one description per
 // command, option and choice in every context /cert is registered for (it
 // has no per-context descriptions), so none may claim what one of them
-// lacks: a server or a channel in a DM, Slack's words, typing.
+// lacks: a server or a channel in a DM, Slack's words, typing, the console,
+// all of a user's data (each server and their own space keep theirs apart).
 func TestDescriptionsTrueInEveryContext(t *testing.T) {
 	ev := newEnv(t, "fake-bot-token")
 	if err := Register(context.Background(), ev.s, "app1", "", Definitions(ev.engine.Commands())); err != nil {
@@ -158,6 +160,12 @@ func TestDescriptionsTrueInEveryContext(t *testing.T) {
 		{"here", "a channel", []int{botDM, groupDM}},
 		{"workspace", "Slack's word", []int{guild, botDM, groupDM}},
 		{"typed", "typing a command", []int{guild, botDM, groupDM}},
+		{"console", "the console, which is not Discord", []int{guild, botDM, groupDM}},
+		{"chats", "other platforms", []int{guild, botDM, groupDM}},
+		// Each server that added certcoach and the user's own space keep
+		// their data apart: export and forget reach one of them.
+		{"all your", "every scope's data", []int{guild, botDM, groupDM}},
+		{"everything", "every scope's data", []int{guild, botDM, groupDM}},
 	} {
 		applies := false
 		for _, w := range c.wrongIn {
@@ -171,6 +179,21 @@ func TestDescriptionsTrueInEveryContext(t *testing.T) {
 			if re.MatchString(s.text) {
 				t.Errorf("%s: %q claims %s (%q), false in contexts %v", s.where, s.text, c.means, c.claim, c.wrongIn)
 			}
+		}
+	}
+	// export and forget say which data they reach, in words true in all
+	// contexts; progress has no chart option (chats always carry it).
+	for where, want := range map[string]string{
+		"cert export": "Your data as JSON from the server you run it in if it added certcoach, else from your DMs",
+		"cert forget": "Asks, then deletes your data from the server you run it in if it added certcoach, else from your DMs",
+	} {
+		if !slices.Contains(texts, shown{where, want}) {
+			t.Errorf("%s: want description %q", where, want)
+		}
+	}
+	for _, s := range texts {
+		if strings.HasPrefix(s.where, "cert progress show") {
+			t.Errorf("%s: %q: an option that does nothing on Discord", s.where, s.text)
 		}
 	}
 	for _, s := range texts {

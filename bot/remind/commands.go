@@ -62,7 +62,8 @@ func Register(d Deps) {
 	// Each form is a sub-command, so Discord (which cannot mix sub-commands
 	// and options) offers them all; typed text leaves out "set".
 	e.Register(bot.CommandInfo{Name: "remind", Usage: "remind <HH:MM> [IANA zone] | remind off | remind pause <days> | remind resume | remind weekends off|on",
-		Summary: "A daily study reminder by DM, with one question", Subs: []bot.Sub{
+		Summary:   "A daily study reminder by DM, with one question",
+		SummaryOn: map[string]string{bot.PlatformConsole: "A daily study reminder with one question, shown while the console is open"}, Subs: []bot.Sub{
 			{Name: "set", Usage: "remind <HH:MM> [IANA zone]", Summary: "Remind me every day at this time", Implied: true, Params: []bot.Param{
 				{Name: "time", Kind: bot.KindTime, Desc: "Time as HH:MM (24-hour) or 7:30am", Example: "remind 07:30 Europe/Paris", Required: true, MaxLen: 10}, zone}},
 			{Name: "show", Usage: "remind", Summary: "Show my daily reminder"},

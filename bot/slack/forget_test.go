@@ -76,7 +76,7 @@ func TestBareYesAfterForgetPrompt(t *testing.T) {
 
 	dm("forget")
 	for _, c := range []struct{ text, want string }{
-		{"yes", "A typed `yes` confirms nothing: answer a prompt with its buttons; to delete all your data, type `forget yes`."},
+		{"yes", "A typed `yes` confirms nothing: answer a prompt with its buttons; to delete your data, type `forget yes`."},
 		{"y", "A typed `y` confirms nothing"},
 		{"cancel", "A typed `cancel` cancels nothing, and nothing needs it"},
 	} {
