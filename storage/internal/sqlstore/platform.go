@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/certcoach/certcoach/storage"
@@ -62,15 +63,81 @@ func (s *Store) SetHomeView(ctx context.Context, key storage.UserKey, v storage.
 	return nil
 }
 
-// AddPlatformFile records a file uploaded for a user; recording one twice
-// changes nothing.
+// AddPlatformFile records a file uploaded for a user, not yet shown
+// anywhere (ShowPlatformFile deletes no such file: it may be on its way into
+// a message); recording one twice changes nothing.
 func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) error {
-	_, err := s.exec(ctx, `INSERT INTO platform_files (user_id, file_id, content_sum, created_at) VALUES (?, ?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO platform_files (user_id, file_id, content_sum, created_at, shown) VALUES (?, ?, ?, ?, 'new')
 		ON CONFLICT (user_id, file_id) DO NOTHING`, f.UserID, f.FileID, f.Sum, f.CreatedAt.Unix())
 	if err != nil {
 		return fmt.Errorf("store platform file: %w", err)
 	}
 	return nil
+}
+
+// ShowPlatformFile records that the user behind key now sees their file
+// fileID where says, then deletes the records of their files shown nowhere
+// any more and returns those files' IDs, for the caller to delete on the
+// platform: the file of the reply a newer reply replaced, the Home tab's
+// chart a newer one replaced. A file in a lasting message, the one on the
+// Home tab, the latest reply's and any not yet shown are kept. An unknown
+// user or file deletes nothing.
+func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error) {
+	var gone []string
+	err := s.tx(ctx, func(tx *wtx) error {
+		var uid int64
+		err := tx.queryRow(ctx, "SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
+			key.Platform, key.Workspace, key.User).Scan(&uid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("load user: %w", err)
+		}
+		// A file only moves towards being kept: one in a lasting message
+		// stays there, whatever else shows it too.
+		var steps []string
+		switch where {
+		case storage.ShownInMessage:
+			steps = []string{"UPDATE platform_files SET shown = 'message' WHERE user_id = ? AND file_id = ?"}
+		case storage.ShownInReply:
+			steps = []string{
+				"UPDATE platform_files SET shown = '' WHERE user_id = ? AND shown = 'reply' AND file_id <> ?",
+				"UPDATE platform_files SET shown = 'reply' WHERE user_id = ? AND file_id = ? AND shown IN ('new', '')",
+			}
+		case storage.ShownOnHome:
+			steps = []string{"UPDATE platform_files SET shown = '' WHERE user_id = ? AND file_id = ? AND shown = 'new'"}
+		default:
+			return fmt.Errorf("unknown place %q", where)
+		}
+		for _, q := range steps {
+			if _, err := tx.exec(ctx, q, uid, fileID); err != nil {
+				return fmt.Errorf("mark shown: %w", err)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, s.d.rewrite(`DELETE FROM platform_files WHERE user_id = ? AND shown = '' AND file_id <> ?
+			AND file_id NOT IN (SELECT chart_file FROM home_views WHERE user_id = ?) RETURNING file_id`), uid, fileID, uid)
+		if err != nil {
+			return fmt.Errorf("delete unshown: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("delete unshown: %w", err)
+			}
+			gone = append(gone, id)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("delete unshown: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("show platform file: %w", err)
+	}
+	slices.Sort(gone)
+	return gone, nil
 }
 
 // PlatformFileBySum returns the newest file of the user behind key with
