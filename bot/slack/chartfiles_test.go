@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack/slacktest"
 
@@ -290,4 +291,51 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestHomeChartReplacedIsDeleted: the Home tab's chart is replaced by a
+// newer one (a refresh once the last upload is old enough) and, once the
+// new view is published, the previous file is deleted.
+func TestHomeChartReplacedIsDeleted(t *testing.T) {
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	api, files := newFileFake(t, web)
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := newReplicaAt(t, st, api, web, hooks, newHookServer(t, hooks), clock)
+	answerOne(t, e, testUser)
+	opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+	if status, body := e.signed("application/json", eventBody("EvHomeChart", opened)); status != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", status, body)
+	}
+	waitCalls(t, web, "/views.publish", 1) // after the upload
+	first := files.live()
+	if len(first) != 1 {
+		t.Fatalf("files after the Home tab opened: %v", first)
+	}
+	mu.Lock()
+	now = now.Add(homeChartEvery + time.Minute)
+	mu.Unlock()
+	// A new chart (five more answers today shade the day darker), and a
+	// refresh (after starting a quiz) that draws and uploads it.
+	answerDomains(t, e.eng, "1", "2", "4", "5", "6")
+	if status, msg := e.slash(testUser, "quiz cissp 3 1"); status != http.StatusOK {
+		t.Fatalf("quiz: %d %.300s", status, msg.raw)
+	}
+	waitCalls(t, web, "/views.publish", 2)
+	if got := waitCalls(t, web, "/files.delete", 1)[0].Form.Get("file"); got != first[0] {
+		t.Errorf("files.delete for %q, want the Home tab's previous chart %q", got, first[0])
+	}
+	if err := e.a.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	live := files.live()
+	if len(live) != 1 || live[0] == first[0] {
+		t.Errorf("files left: %v, want only the new chart", live)
+	}
+	last := calls(web, "/views.publish")
+	if v := last[len(last)-1]; !strings.Contains(string(v.Raw), `"slack_file":{"id":"`+live[0]+`"}`) {
+		t.Errorf("the last view does not show the new chart: %.300s", v.Raw)
+	}
 }
