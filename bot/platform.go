@@ -145,8 +145,10 @@ const (
 
 // ShowPlatformFile records that the actor now sees fileID at where, and
 // returns the files of theirs that nothing shows any more (a superseded
-// reply's chart, the home screen's previous one), whose records are gone:
-// the adapter deletes them on its platform. A user gone meanwhile has none.
+// reply's chart, the home screen's previous one), which are never shown
+// again: the adapter deletes them on its platform, then reports them
+// (PlatformFilesDeleted). Until then `forget` still lists them. A user gone
+// meanwhile has none.
 func (e *Engine) ShowPlatformFile(ctx context.Context, a Actor, fileID string, where FilePlace) ([]string, error) {
 	shown := storage.ShownInMessage
 	switch where {
@@ -160,4 +162,16 @@ func (e *Engine) ShowPlatformFile(ctx context.Context, a Actor, fileID string, w
 		return nil, fmt.Errorf("platform file shown: %w", err)
 	}
 	return ids, nil
+}
+
+// PlatformFilesDeleted drops the records of files ShowPlatformFile
+// returned, once the adapter deleted them on its platform.
+func (e *Engine) PlatformFilesDeleted(ctx context.Context, a Actor, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := e.store.DropPlatformFiles(ctx, userKey(a), ids); err != nil {
+		return fmt.Errorf("platform files deleted: %w", err)
+	}
+	return nil
 }

@@ -41,6 +41,7 @@ type Engine interface {
 	PlatformFile(ctx context.Context, act bot.Actor, sum string) (string, error)
 	AddPlatformFile(ctx context.Context, act bot.Actor, fileID, sum string) error
 	ShowPlatformFile(ctx context.Context, act bot.Actor, fileID string, where bot.FilePlace) ([]string, error)
+	PlatformFilesDeleted(ctx context.Context, act bot.Actor, ids []string) error
 	WorkspaceFiles(ctx context.Context, platform, workspace string) ([]string, error)
 }
 

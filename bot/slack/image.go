@@ -85,16 +85,30 @@ func (a *Adapter) imageBlock(ctx context.Context, cl *client, user string, img *
 // stays, since that message keeps showing it; an ephemeral reply is gone
 // once its client reloads, and the user has a newer chart under it. Any
 // failure is logged and leaves files behind; the reply is already out.
+// The records of the files deleted go then; one Slack refused to delete
+// stays for `forget` to try again.
 func (a *Adapter) chartShown(ctx context.Context, cl *client, user, id string, where bot.FilePlace) {
 	if id == "" && where != bot.FileOnHome {
 		return
 	}
-	stale, err := a.eng.ShowPlatformFile(ctx, fileActor(cl, user), id, where)
+	act := fileActor(cl, user)
+	stale, err := a.eng.ShowPlatformFile(ctx, act, id, where)
 	if err != nil {
 		a.log.Warn("slack: cannot record where a chart is shown; older charts stay", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
-	a.deleteFiles(cl, stale)
+	if len(stale) == 0 {
+		return
+	}
+	ok := a.spawnFor("delete charts", fileDeleteTimeout, func(ctx context.Context) {
+		deleted := a.deleteFilesNow(ctx, cl, stale)
+		if err := a.eng.PlatformFilesDeleted(ctx, act, deleted); err != nil {
+			a.log.Warn("slack: deleted charts still recorded", "workspace", cl.key.Workspace(), "err", err)
+		}
+	})
+	if !ok {
+		a.log.Warn("slack: old charts not deleted: all workers busy", "workspace", cl.key.Workspace(), "files", len(stale))
+	}
 }
 
 // fileBlock is the image block for an uploaded chart.

@@ -109,8 +109,8 @@ func TestSlackProgressLeavesOneChartFile(t *testing.T) {
 }
 
 // TestSlackChartDeleteFailureLogged: Slack refusing files.delete leaves the
-// old file, is logged once (with the file, never the token), and the newer
-// reply arrives all the same.
+// old file, and its record for forget, is logged once (with the file, never
+// the token), and the newer reply arrives all the same.
 func TestSlackChartDeleteFailureLogged(t *testing.T) {
 	e := newMultiEnv(t, false)
 	e.fake.mu.Lock()
@@ -133,5 +133,9 @@ func TestSlackChartDeleteFailureLogged(t *testing.T) {
 	}
 	if got := e.fake.storedFiles(); !slices.Equal(got, []string{"F0CHART", "F0CHART2"}) {
 		t.Errorf("files in the workspace: %v", got)
+	}
+	// Both stay recorded: forget tries the old one again.
+	if ids, err := e.store.WorkspacePlatformFiles(context.Background(), "slack", "T0ONE"); err != nil || !slices.Equal(ids, []string{"F0CHART", "F0CHART2"}) {
+		t.Errorf("recorded files: %v, %v", ids, err)
 	}
 }

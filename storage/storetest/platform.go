@@ -189,7 +189,8 @@ func testPlatformFiles(t *testing.T, open Opener) {
 
 // testShowPlatformFile: where a file is shown decides when its record goes
 // (through either replica): the file of a reply a newer reply replaced and
-// the Home tab's chart a newer one replaced are deleted and returned once;
+// the Home tab's chart a newer one replaced are returned once, as going,
+// and their records dropped once deleted on the platform;
 // a file in a lasting message, the one on the Home tab, the latest reply's,
 // one not yet shown and another user's are kept.
 func testShowPlatformFile(t *testing.T, open Opener) {
@@ -251,6 +252,20 @@ func testShowPlatformFile(t *testing.T, open Opener) {
 		gone, err := c.st.ShowPlatformFile(ctx, c.key, c.file, c.where)
 		if err != nil || !slices.Equal(gone, c.gone) && len(gone)+len(c.gone) != 0 {
 			t.Errorf("show %s %s: gone %v, %v; want %v", c.file, c.where, gone, err, c.gone)
+		}
+		// A going file is not shown again (its sum is its name here) but
+		// stays listed for forget until it is dropped; dropping leaves any
+		// other file (M1) alone.
+		for _, id := range gone {
+			if _, err := s.PlatformFileBySum(ctx, c.key, id); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("going %s found by its sum: %v", id, err)
+			}
+		}
+		if listed, _ := s.PlatformFiles(ctx, ids[0]); c.key == ka && len(listed) != len(c.left)+len(gone) {
+			t.Errorf("after showing %s: listed %v, want %v and the going %v", c.file, listed, c.left, gone)
+		}
+		if err := replica.DropPlatformFiles(ctx, c.key, append(gone, "M1")); err != nil {
+			t.Fatal(err)
 		}
 		if left, err := replica.PlatformFiles(ctx, ids[0]); err != nil || !slices.Equal(left, c.left) {
 			t.Errorf("after showing %s %s: A's files %v, %v; want %v", c.file, c.where, left, err, c.left)

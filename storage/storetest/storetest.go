@@ -82,6 +82,7 @@ type Store interface {
 	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
 	WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error)
 	ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error)
+	DropPlatformFiles(ctx context.Context, key storage.UserKey, ids []string) error
 
 	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
 	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)

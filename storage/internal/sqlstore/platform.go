@@ -76,12 +76,14 @@ func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) err
 }
 
 // ShowPlatformFile records that the user behind key now sees their file
-// fileID where says, then deletes the records of their files shown nowhere
-// any more and returns those files' IDs, for the caller to delete on the
-// platform: the file of the reply a newer reply replaced, the Home tab's
-// chart a newer one replaced. A file in a lasting message, the one on the
-// Home tab, the latest reply's and any not yet shown are kept. An unknown
-// user or file deletes nothing.
+// fileID where says, then marks their files shown nowhere any more as
+// going and returns their IDs, for the caller to delete on the platform
+// (then DropPlatformFiles): the file of the reply a newer reply replaced,
+// the Home tab's chart a newer one replaced. A file in a lasting message,
+// the one on the Home tab, the latest reply's and any not yet shown are
+// kept. A going file is never found by its content again, and stays listed
+// for the user's deletion until dropped. An unknown user or file marks
+// nothing.
 func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error) {
 	var gone []string
 	err := s.tx(ctx, func(tx *wtx) error {
@@ -115,21 +117,21 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 				return fmt.Errorf("mark shown: %w", err)
 			}
 		}
-		rows, err := tx.QueryContext(ctx, s.d.rewrite(`DELETE FROM platform_files WHERE user_id = ? AND shown = '' AND file_id <> ?
+		rows, err := tx.QueryContext(ctx, s.d.rewrite(`UPDATE platform_files SET shown = 'gone' WHERE user_id = ? AND shown = '' AND file_id <> ?
 			AND file_id NOT IN (SELECT chart_file FROM home_views WHERE user_id = ?) RETURNING file_id`), uid, fileID, uid)
 		if err != nil {
-			return fmt.Errorf("delete unshown: %w", err)
+			return fmt.Errorf("mark going: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
-				return fmt.Errorf("delete unshown: %w", err)
+				return fmt.Errorf("mark going: %w", err)
 			}
 			gone = append(gone, id)
 		}
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("delete unshown: %w", err)
+			return fmt.Errorf("mark going: %w", err)
 		}
 		return nil
 	})
@@ -140,12 +142,26 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 	return gone, nil
 }
 
+// DropPlatformFiles deletes the records of files of the user behind key
+// that ShowPlatformFile marked as going, once they are deleted on the
+// platform; other files and unknown IDs are left alone.
+func (s *Store) DropPlatformFiles(ctx context.Context, key storage.UserKey, ids []string) error {
+	for _, id := range ids {
+		_, err := s.exec(ctx, `DELETE FROM platform_files WHERE file_id = ? AND shown = 'gone'
+			AND user_id = (SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?)`, id, key.Platform, key.Workspace, key.User)
+		if err != nil {
+			return fmt.Errorf("drop platform file: %w", err)
+		}
+	}
+	return nil
+}
+
 // PlatformFileBySum returns the newest file of the user behind key with
-// content sum, or ErrNotFound.
+// content sum that is not going, or ErrNotFound.
 func (s *Store) PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error) {
 	var id string
 	err := s.queryRow(ctx, `SELECT f.file_id FROM users u JOIN platform_files f ON f.user_id = u.id
-		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ? AND f.content_sum = ? ORDER BY f.created_at DESC LIMIT 1`,
+		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ? AND f.content_sum = ? AND f.shown <> 'gone' ORDER BY f.created_at DESC LIMIT 1`,
 		key.Platform, key.Workspace, key.User, sum).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", storage.ErrNotFound
