@@ -128,3 +128,50 @@ func (e *Engine) WorkspaceFiles(ctx context.Context, platform, workspace string)
 	}
 	return ids, nil
 }
+
+// FilePlace is where an adapter shows an uploaded file (ShowPlatformFile).
+type FilePlace int
+
+const (
+	// FileInMessage: a lasting message (a DM, a channel post) keeps showing
+	// it, so it stays until the user's data is deleted.
+	FileInMessage FilePlace = iota
+	// FileInReply: the user's latest ephemeral reply, which a newer one
+	// supersedes.
+	FileInReply
+	// FileOnHome: the home screen, as HomeState.ChartFile records.
+	FileOnHome
+)
+
+// ShowPlatformFile records that the actor now sees fileID at where, and
+// returns the files of theirs that nothing shows any more (a superseded
+// reply's chart, the home screen's previous one), which are never shown
+// again: the adapter deletes them on its platform, then reports them
+// (PlatformFilesDeleted). Until then `forget` still lists them. A user gone
+// meanwhile has none.
+func (e *Engine) ShowPlatformFile(ctx context.Context, a Actor, fileID string, where FilePlace) ([]string, error) {
+	shown := storage.ShownInMessage
+	switch where {
+	case FileInReply:
+		shown = storage.ShownInReply
+	case FileOnHome:
+		shown = storage.ShownOnHome
+	}
+	ids, err := e.store.ShowPlatformFile(ctx, userKey(a), fileID, shown)
+	if err != nil {
+		return nil, fmt.Errorf("platform file shown: %w", err)
+	}
+	return ids, nil
+}
+
+// PlatformFilesDeleted drops the records of files ShowPlatformFile
+// returned, once the adapter deleted them on its platform.
+func (e *Engine) PlatformFilesDeleted(ctx context.Context, a Actor, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := e.store.DropPlatformFiles(ctx, userKey(a), ids); err != nil {
+		return fmt.Errorf("platform files deleted: %w", err)
+	}
+	return nil
+}

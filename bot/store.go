@@ -40,4 +40,6 @@ type Store interface {
 	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
 	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
 	WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error)
+	ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error)
+	DropPlatformFiles(ctx context.Context, key storage.UserKey, ids []string) error
 }

@@ -301,3 +301,18 @@ type PlatformFile struct {
 	Sum       string
 	CreatedAt time.Time
 }
+
+// FileShown is where a platform file is shown now (ShowPlatformFile).
+type FileShown string
+
+const (
+	// ShownInMessage: in a lasting message (a DM, a channel post), which
+	// keeps showing it: the file stays until the user's data is deleted.
+	ShownInMessage FileShown = "message"
+	// ShownInReply: in the user's latest ephemeral reply; the one it
+	// replaces there is shown nowhere once a newer one is.
+	ShownInReply FileShown = "reply"
+	// ShownOnHome: on the home screen (the home view's ChartFile), which a
+	// newer view replaces.
+	ShownOnHome FileShown = "home"
+)

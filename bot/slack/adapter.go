@@ -40,6 +40,8 @@ type Engine interface {
 	SetHomeState(ctx context.Context, act bot.Actor, s bot.HomeState) error
 	PlatformFile(ctx context.Context, act bot.Actor, sum string) (string, error)
 	AddPlatformFile(ctx context.Context, act bot.Actor, fileID, sum string) error
+	ShowPlatformFile(ctx context.Context, act bot.Actor, fileID string, where bot.FilePlace) ([]string, error)
+	PlatformFilesDeleted(ctx context.Context, act bot.Actor, ids []string) error
 	WorkspaceFiles(ctx context.Context, platform, workspace string) ([]string, error)
 }
 

@@ -114,9 +114,12 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 		// A private reply replaces the "working on it" note; a public one
 		// cannot (ephemeral stays ephemeral), so it is a new message.
 		res := toResponse(reply, text)
-		res.Blocks = withImage(res.Blocks, a.imageBlock(ctx, cl, cmd.UserID, reply.Image), maxBlocks)
+		img, file := a.imageBlock(ctx, cl, cmd.UserID, reply.Image)
+		res.Blocks = withImage(res.Blocks, img, maxBlocks)
 		res.ReplaceOriginal = reply.Private
-		a.postResponse(ctx, cmd.ResponseURL, res)
+		if a.postResponse(ctx, cmd.ResponseURL, res) {
+			a.chartShown(ctx, cl, cmd.UserID, file, chartPlace(reply.Private))
+		}
 	})
 }
 
@@ -125,13 +128,24 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 func (a *Adapter) chartLater(cl *client, responseURL, user string, r *bot.Reply, text string) {
 	reply := *r
 	a.spawn("chart", func(ctx context.Context) {
-		if img := a.imageBlock(ctx, cl, user, reply.Image); img != nil {
+		if img, file := a.imageBlock(ctx, cl, user, reply.Image); img != nil {
 			res := toResponse(reply, text)
 			res.Blocks = withImage(res.Blocks, img, maxBlocks)
 			res.ReplaceOriginal = true
-			a.postResponse(ctx, responseURL, res)
+			if a.postResponse(ctx, responseURL, res) {
+				a.chartShown(ctx, cl, user, file, bot.FileInReply)
+			}
 		}
 	})
+}
+
+// chartPlace is where a reply's chart is shown: an ephemeral reply
+// (private) or a lasting message.
+func chartPlace(private bool) bot.FilePlace {
+	if private {
+		return bot.FileInReply
+	}
+	return bot.FileInMessage
 }
 
 // interaction runs a block_actions click before it is acknowledged, so an
@@ -342,11 +356,14 @@ func actionResponse(act slackapi.BlockAction, reply bot.Reply) response {
 }
 
 // postResponse POSTs a message to a response_url. Slack accepts up to five
-// posts per URL in 30 minutes, so a failure is logged, not retried.
-func (a *Adapter) postResponse(ctx context.Context, target string, res any) {
+// posts per URL in 30 minutes, so a failure is logged, not retried; it
+// reports whether the post was delivered.
+func (a *Adapter) postResponse(ctx context.Context, target string, res any) bool {
 	if err := a.postJSON(ctx, target, res); err != nil {
 		a.log.Warn("slack: response_url post failed", "err", err)
+		return false
 	}
+	return true
 }
 
 func (a *Adapter) postJSON(ctx context.Context, target string, v any) error {

@@ -120,14 +120,16 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	req.Conversational = true
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
-	m.Blocks = withImage(m.Blocks, a.imageBlock(ctx, cl, in.user, reply.Image), maxBlocks)
+	img, file := a.imageBlock(ctx, cl, in.user, reply.Image)
+	m.Blocks = withImage(m.Blocks, img, maxBlocks)
 	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}
 	if in.threadTS != "" {
 		opts = append(opts, slackapi.MsgOptionTS(in.threadTS))
 	}
 	// In a channel, a private reply that is not meant for sharing (progress,
 	// errors, a quiz) is shown to the asker only.
-	if !in.dm && reply.Private && !reply.Shareable {
+	ephemeral := !in.dm && reply.Private && !reply.Shareable
+	if ephemeral {
 		err = a.retry(ctx, func() error {
 			_, err := cl.api.PostEphemeralContext(ctx, in.channel, in.user, opts...)
 			return err
@@ -140,6 +142,8 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	}
 	if err != nil {
 		a.log.Warn("slack: reply to event failed", "request_id", req.ID, "err", err)
+	} else {
+		a.chartShown(ctx, cl, in.user, file, chartPlace(ephemeral))
 	}
 	a.settle(ctx, cl, in.user, reply)
 }

@@ -69,28 +69,30 @@ func (a *Adapter) deleteFiles(cl *client, ids []string) {
 	}
 }
 
-// deleteFilesNow calls files.delete for each file. A file already gone
-// counts as deleted; once the token stops working (revoked by an uninstall,
-// a missing scope) the rest are not tried.
-func (a *Adapter) deleteFilesNow(ctx context.Context, cl *client, ids []string) {
-	deleted := 0
+// deleteFilesNow calls files.delete for each file and returns those that
+// are gone. A file already gone counts as deleted; once the token stops
+// working (revoked by an uninstall, a missing scope) the rest are not
+// tried.
+func (a *Adapter) deleteFilesNow(ctx context.Context, cl *client, ids []string) []string {
+	var deleted []string
 	for i, id := range ids {
 		err := a.retry(ctx, func() error { return cl.api.DeleteFileContext(ctx, id) })
 		var se slackapi.SlackErrorResponse
 		switch {
 		case err == nil:
-			deleted++
+			deleted = append(deleted, id)
 			continue
 		case errors.As(err, &se) && (se.Err == "file_not_found" || se.Err == "file_deleted"):
-			deleted++
+			deleted = append(deleted, id)
 			continue
 		case errors.As(err, &se) && tokenDead(se.Err), ctx.Err() != nil:
 			a.log.Warn("slack: files not deleted", "workspace", cl.key.Workspace(), "files", len(ids)-i, "err", classify(err))
-			return
+			return deleted
 		}
 		a.log.Warn("slack: file not deleted", "workspace", cl.key.Workspace(), "file", id, "err", classify(err))
 	}
-	a.log.Info("slack: uploaded files deleted", "workspace", cl.key.Workspace(), "deleted", deleted, "of", len(ids))
+	a.log.Info("slack: uploaded files deleted", "workspace", cl.key.Workspace(), "deleted", len(deleted), "of", len(ids))
+	return deleted
 }
 
 // tokenDead reports a Slack error after which no call with the token can

@@ -170,6 +170,12 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev
 	})
 	if err != nil {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	// The view replaced the one before: its chart, unless a reply or a
+	// message still shows it, is shown nowhere now.
+	if prev == nil || prev.ChartFile != next.ChartFile {
+		a.chartShown(ctx, cl, user, next.ChartFile, bot.FileOnHome)
 	}
 }
 

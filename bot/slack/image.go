@@ -69,13 +69,46 @@ func (a *Adapter) chartFile(ctx context.Context, cl *client, user string, img *b
 }
 
 // imageBlock returns the block that shows img to user (uploading it if
-// needed), or nil when it cannot.
-func (a *Adapter) imageBlock(ctx context.Context, cl *client, user string, img *bot.Image) slackapi.Block {
+// needed) and its file, or nil and "" when it cannot.
+func (a *Adapter) imageBlock(ctx context.Context, cl *client, user string, img *bot.Image) (slackapi.Block, string) {
 	id := a.chartFile(ctx, cl, user, img)
 	if id == "" {
-		return nil
+		return nil, ""
 	}
-	return fileBlock(id, img.Alt)
+	return fileBlock(id, img.Alt), id
+}
+
+// chartShown records, once the message or view showing the chart file id
+// is delivered, where user sees it, and deletes the user's charts nothing
+// shows any more: the one of the ephemeral reply it supersedes, the Home
+// tab's previous one. A chart in a lasting message (a DM, a channel post)
+// stays, since that message keeps showing it; an ephemeral reply is gone
+// once its client reloads, and the user has a newer chart under it. Any
+// failure is logged and leaves files behind; the reply is already out.
+// The records of the files deleted go then; one Slack refused to delete
+// stays for `forget` to try again.
+func (a *Adapter) chartShown(ctx context.Context, cl *client, user, id string, where bot.FilePlace) {
+	if id == "" && where != bot.FileOnHome {
+		return
+	}
+	act := fileActor(cl, user)
+	stale, err := a.eng.ShowPlatformFile(ctx, act, id, where)
+	if err != nil {
+		a.log.Warn("slack: cannot record where a chart is shown; older charts stay", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	if len(stale) == 0 {
+		return
+	}
+	ok := a.spawnFor("delete charts", fileDeleteTimeout, func(ctx context.Context) {
+		deleted := a.deleteFilesNow(ctx, cl, stale)
+		if err := a.eng.PlatformFilesDeleted(ctx, act, deleted); err != nil {
+			a.log.Warn("slack: deleted charts still recorded", "workspace", cl.key.Workspace(), "err", err)
+		}
+	})
+	if !ok {
+		a.log.Warn("slack: old charts not deleted: all workers busy", "workspace", cl.key.Workspace(), "files", len(stale))
+	}
 }
 
 // fileBlock is the image block for an uploaded chart.

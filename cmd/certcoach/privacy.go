@@ -19,7 +19,7 @@ const privacyPage = `<!doctype html>
 <li>For each user: the platform's workspace and user IDs, a display name, a time zone, study settings (retention, leaderboard on or off).</li>
 <li>Your study record: answers to quiz, exam, review and question-of-the-day items (which choice, right or wrong, when), spaced-review cards, your study plan (certification, exam date) and reminder times.</li>
 <li>For each Slack workspace that installed certcoach: its team and enterprise IDs and names, the bot's user ID, the granted scopes and the bot token (and refresh token when tokens rotate), encrypted with AES-256-GCM.</li>
-<li>In Slack: whether you opened certcoach's Home tab, and the IDs of the progress-chart images it uploaded for you (files only the bot can see).</li>
+<li>In Slack: whether you opened certcoach's Home tab, and the IDs of the progress-chart images it uploaded for you (files only the bot can see) and where each is shown; an image a newer one replaced in a reply or on the Home tab is deleted.</li>
 <li>Short-lived delivery records (event and interaction IDs, and in Slack that you were just sent the welcome message, kept a day) so that a retried request is answered once.</li>
 </ul>
 <p>The text of your messages and questions is not stored. Nothing is sold or shared, and nothing is sent anywhere but to the chat platform you use.</p>

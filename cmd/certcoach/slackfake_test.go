@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,14 @@ type fakeSlack struct {
 	tokens   []string // every token handed out, to look for in files and logs
 	rotating bool     // installs get refresh tokens that expire
 	notify   chan struct{}
+
+	// Files as Slack stores them: each upload is a new file (the first
+	// F0CHART, then F0CHART2, ...), pending until completed, and
+	// files.delete removes one; failDelete makes it answer internal_error.
+	uploads    int
+	pending    map[string]bool
+	files      map[string]bool
+	failDelete bool
 }
 
 type fakeCall struct {
@@ -43,7 +52,8 @@ type fakeGrant struct{ team, name, redirect string }
 
 func newFakeSlack(t *testing.T, clientSecret string) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{secret: clientSecret, codes: map[string]fakeGrant{}, refresh: map[string]string{}, orgs: map[string]bool{}, notify: make(chan struct{}, 1000)}
+	f := &fakeSlack{secret: clientSecret, codes: map[string]fakeGrant{}, refresh: map[string]string{}, orgs: map[string]bool{}, notify: make(chan struct{}, 1000),
+		pending: map[string]bool{}, files: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/v2/authorize", f.authorize)
 	mux.HandleFunc("GET /oauth/v2/allow", f.allow)
@@ -234,11 +244,50 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	// The external upload flow: a URL for the bytes (on this server), then
 	// the completion.
 	case "files.getUploadURLExternal":
-		reply(map[string]any{"upload_url": f.srv.URL + "/upload/F0CHART", "file_id": "F0CHART"})
+		f.mu.Lock()
+		f.uploads++
+		id := "F0CHART"
+		if f.uploads > 1 {
+			id = fmt.Sprintf("F0CHART%d", f.uploads)
+		}
+		f.pending[id] = true
+		f.mu.Unlock()
+		reply(map[string]any{"upload_url": f.srv.URL + "/upload/" + id, "file_id": id})
 	case "files.completeUploadExternal":
-		reply(map[string]any{"files": []map[string]string{{"id": "F0CHART", "title": "Progress chart"}}})
+		var files []struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal([]byte(form.Get("files")), &files); err != nil || len(files) != 1 {
+			fail("invalid_arguments")
+			return
+		}
+		f.mu.Lock()
+		ok := f.pending[files[0].ID]
+		delete(f.pending, files[0].ID)
+		if ok {
+			f.files[files[0].ID] = true
+		}
+		f.mu.Unlock()
+		if !ok {
+			fail("file_not_found")
+			return
+		}
+		reply(map[string]any{"files": []map[string]string{{"id": files[0].ID, "title": "Progress chart"}}})
 	case "files.delete":
-		reply(map[string]any{})
+		f.mu.Lock()
+		failing, ok := f.failDelete, f.files[form.Get("file")]
+		if ok && !failing {
+			delete(f.files, form.Get("file"))
+		}
+		f.mu.Unlock()
+		switch {
+		case failing:
+			fail("internal_error")
+		case !ok:
+			fail("file_not_found")
+		default:
+			reply(map[string]any{})
+		}
 	default:
 		fail("unknown_method")
 	}
@@ -255,6 +304,18 @@ func (f *fakeSlack) upload(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(file)
 	f.record(fakeCall{Method: "upload", Body: raw})
 	_, _ = fmt.Fprintf(w, "OK - %d", len(raw))
+}
+
+// storedFiles lists the files Slack holds (uploaded, not deleted).
+func (f *fakeSlack) storedFiles() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for id := range f.files {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func mergeOK(m map[string]any) map[string]any {

@@ -186,3 +186,92 @@ func testPlatformFiles(t *testing.T, open Opener) {
 		t.Errorf("T2's files = %v", got)
 	}
 }
+
+// testShowPlatformFile: where a file is shown decides when its record goes
+// (through either replica): the file of a reply a newer reply replaced and
+// the Home tab's chart a newer one replaced are returned once, as going,
+// and their records dropped once deleted on the platform;
+// a file in a lasting message, the one on the Home tab, the latest reply's,
+// one not yet shown and another user's are kept.
+func testShowPlatformFile(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	ka := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UA"}
+	kb := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UB"}
+	var ids []int64
+	for _, k := range []storage.UserKey{ka, kb} {
+		u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	for i, f := range []string{"R1", "R2", "M1", "H1", "H2", "N1", "R3"} {
+		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[0], FileID: f, Sum: f, CreatedAt: time.Unix(int64(10+i), 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[1], FileID: "B1", Sum: "R1", CreatedAt: time.Unix(10, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	home := func(file string) {
+		t.Helper()
+		if err := s.SetHomeView(ctx, ka, storage.HomeView{OpenedAt: time.Unix(5, 0), ChartFile: file}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		st    Store
+		key   storage.UserKey
+		file  string
+		where storage.FileShown
+		home  string // the Home tab's chart, set first ("" leaves it)
+		gone  []string
+		left  []string
+	}{
+		{s, ka, "R1", storage.ShownInReply, "", nil, []string{"R1", "R2", "M1", "H1", "H2", "N1", "R3"}},
+		{replica, kb, "B1", storage.ShownInReply, "", nil, []string{"R1", "R2", "M1", "H1", "H2", "N1", "R3"}},
+		{replica, ka, "R2", storage.ShownInReply, "", []string{"R1"}, []string{"R2", "M1", "H1", "H2", "N1", "R3"}},
+		{s, ka, "M1", storage.ShownInMessage, "", nil, []string{"R2", "M1", "H1", "H2", "N1", "R3"}},
+		{s, ka, "H1", storage.ShownOnHome, "H1", nil, []string{"R2", "M1", "H1", "H2", "N1", "R3"}},
+		// The latest reply's chart on the Home tab too: it stays for the reply.
+		{replica, ka, "R2", storage.ShownOnHome, "R2", []string{"H1"}, []string{"R2", "M1", "H2", "N1", "R3"}},
+		{s, ka, "H2", storage.ShownOnHome, "H2", nil, []string{"R2", "M1", "H2", "N1", "R3"}},
+		// A newer reply: the older one's chart goes, the Home tab's stays.
+		{s, ka, "R3", storage.ShownInReply, "", []string{"R2"}, []string{"M1", "H2", "N1", "R3"}},
+		// A chart in a lasting message never goes, even once it is the
+		// latest reply's (which the previous reply's chart leaves).
+		{s, ka, "M1", storage.ShownInReply, "", []string{"R3"}, []string{"M1", "H2", "N1"}},
+		{s, ka, "H2", storage.ShownInReply, "", nil, []string{"M1", "H2", "N1"}},
+		{s, ka, "unknown", storage.ShownInReply, "M1", []string{"H2"}, []string{"M1", "N1"}},
+		{s, storage.UserKey{Platform: "slack", Workspace: "T1", User: "nobody"}, "N1", storage.ShownInReply, "", nil, []string{"M1", "N1"}},
+	} {
+		if c.home != "" {
+			home(c.home)
+		}
+		gone, err := c.st.ShowPlatformFile(ctx, c.key, c.file, c.where)
+		if err != nil || !slices.Equal(gone, c.gone) && len(gone)+len(c.gone) != 0 {
+			t.Errorf("show %s %s: gone %v, %v; want %v", c.file, c.where, gone, err, c.gone)
+		}
+		// A going file is not shown again (its sum is its name here) but
+		// stays listed for forget until it is dropped; dropping leaves any
+		// other file (M1) alone.
+		for _, id := range gone {
+			if _, err := s.PlatformFileBySum(ctx, c.key, id); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("going %s found by its sum: %v", id, err)
+			}
+		}
+		if listed, _ := s.PlatformFiles(ctx, ids[0]); c.key == ka && len(listed) != len(c.left)+len(gone) {
+			t.Errorf("after showing %s: listed %v, want %v and the going %v", c.file, listed, c.left, gone)
+		}
+		if err := replica.DropPlatformFiles(ctx, c.key, append(gone, "M1")); err != nil {
+			t.Fatal(err)
+		}
+		if left, err := replica.PlatformFiles(ctx, ids[0]); err != nil || !slices.Equal(left, c.left) {
+			t.Errorf("after showing %s %s: A's files %v, %v; want %v", c.file, c.where, left, err, c.left)
+		}
+	}
+	if got, _ := s.PlatformFiles(ctx, ids[1]); !slices.Equal(got, []string{"B1"}) {
+		t.Errorf("B's files = %v", got)
+	}
+}

@@ -81,6 +81,8 @@ type Store interface {
 	PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error)
 	PlatformFiles(ctx context.Context, userID int64) ([]string, error)
 	WorkspacePlatformFiles(ctx context.Context, platform, workspace string) ([]string, error)
+	ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error)
+	DropPlatformFiles(ctx context.Context, key storage.UserKey, ids []string) error
 
 	SaveSlackInstallation(ctx context.Context, in storage.SlackInstallation, now time.Time) error
 	SlackInstallation(ctx context.Context, enterprise, team string, orgWide bool) (storage.SlackInstallation, error)
@@ -138,6 +140,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"HomeViewsAcrossReplicas", testHomeViewsAcrossReplicas},
 		{"HomeViewNeedsTheUser", testHomeViewNeedsTheUser},
 		{"PlatformFiles", testPlatformFiles},
+		{"ShowPlatformFile", testShowPlatformFile},
 		{"OAuthStates", testOAuthStates},
 		{"RateBudgetShared", testRateBudgetShared},
 		{"AbandonedClaim", testAbandonedClaim},

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/certcoach/certcoach/storage"
@@ -62,10 +63,11 @@ func (s *Store) SetHomeView(ctx context.Context, key storage.UserKey, v storage.
 	return nil
 }
 
-// AddPlatformFile records a file uploaded for a user; recording one twice
-// changes nothing.
+// AddPlatformFile records a file uploaded for a user, not yet shown
+// anywhere (ShowPlatformFile deletes no such file: it may be on its way into
+// a message); recording one twice changes nothing.
 func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) error {
-	_, err := s.exec(ctx, `INSERT INTO platform_files (user_id, file_id, content_sum, created_at) VALUES (?, ?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO platform_files (user_id, file_id, content_sum, created_at, shown) VALUES (?, ?, ?, ?, 'new')
 		ON CONFLICT (user_id, file_id) DO NOTHING`, f.UserID, f.FileID, f.Sum, f.CreatedAt.Unix())
 	if err != nil {
 		return fmt.Errorf("store platform file: %w", err)
@@ -73,12 +75,93 @@ func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) err
 	return nil
 }
 
+// ShowPlatformFile records that the user behind key now sees their file
+// fileID where says, then marks their files shown nowhere any more as
+// going and returns their IDs, for the caller to delete on the platform
+// (then DropPlatformFiles): the file of the reply a newer reply replaced,
+// the Home tab's chart a newer one replaced. A file in a lasting message,
+// the one on the Home tab, the latest reply's and any not yet shown are
+// kept. A going file is never found by its content again, and stays listed
+// for the user's deletion until dropped. An unknown user or file marks
+// nothing.
+func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error) {
+	var gone []string
+	err := s.tx(ctx, func(tx *wtx) error {
+		var uid int64
+		err := tx.queryRow(ctx, "SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
+			key.Platform, key.Workspace, key.User).Scan(&uid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("load user: %w", err)
+		}
+		// A file only moves towards being kept: one in a lasting message
+		// stays there, whatever else shows it too.
+		var steps []string
+		switch where {
+		case storage.ShownInMessage:
+			steps = []string{"UPDATE platform_files SET shown = 'message' WHERE user_id = ? AND file_id = ?"}
+		case storage.ShownInReply:
+			steps = []string{
+				"UPDATE platform_files SET shown = '' WHERE user_id = ? AND shown = 'reply' AND file_id <> ?",
+				"UPDATE platform_files SET shown = 'reply' WHERE user_id = ? AND file_id = ? AND shown IN ('new', '')",
+			}
+		case storage.ShownOnHome:
+			steps = []string{"UPDATE platform_files SET shown = '' WHERE user_id = ? AND file_id = ? AND shown = 'new'"}
+		default:
+			return fmt.Errorf("unknown place %q", where)
+		}
+		for _, q := range steps {
+			if _, err := tx.exec(ctx, q, uid, fileID); err != nil {
+				return fmt.Errorf("mark shown: %w", err)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, s.d.rewrite(`UPDATE platform_files SET shown = 'gone' WHERE user_id = ? AND shown = '' AND file_id <> ?
+			AND file_id NOT IN (SELECT chart_file FROM home_views WHERE user_id = ?) RETURNING file_id`), uid, fileID, uid)
+		if err != nil {
+			return fmt.Errorf("mark going: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("mark going: %w", err)
+			}
+			gone = append(gone, id)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("mark going: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("show platform file: %w", err)
+	}
+	slices.Sort(gone)
+	return gone, nil
+}
+
+// DropPlatformFiles deletes the records of files of the user behind key
+// that ShowPlatformFile marked as going, once they are deleted on the
+// platform; other files and unknown IDs are left alone.
+func (s *Store) DropPlatformFiles(ctx context.Context, key storage.UserKey, ids []string) error {
+	for _, id := range ids {
+		_, err := s.exec(ctx, `DELETE FROM platform_files WHERE file_id = ? AND shown = 'gone'
+			AND user_id = (SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?)`, id, key.Platform, key.Workspace, key.User)
+		if err != nil {
+			return fmt.Errorf("drop platform file: %w", err)
+		}
+	}
+	return nil
+}
+
 // PlatformFileBySum returns the newest file of the user behind key with
-// content sum, or ErrNotFound.
+// content sum that is not going, or ErrNotFound.
 func (s *Store) PlatformFileBySum(ctx context.Context, key storage.UserKey, sum string) (string, error) {
 	var id string
 	err := s.queryRow(ctx, `SELECT f.file_id FROM users u JOIN platform_files f ON f.user_id = u.id
-		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ? AND f.content_sum = ? ORDER BY f.created_at DESC LIMIT 1`,
+		WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ? AND f.content_sum = ? AND f.shown <> 'gone' ORDER BY f.created_at DESC LIMIT 1`,
 		key.Platform, key.Workspace, key.User, sum).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", storage.ErrNotFound
