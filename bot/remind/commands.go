@@ -135,7 +135,9 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	case "", "show":
 		return c.showReminder(req, cur, exists), nil
 	case "off":
-		if !exists || cur.NextFire.IsZero() {
+		// A reminder the scheduler stopped is off already; saving it off
+		// still clears why, so `remind` stops explaining the refusal.
+		if !exists || (cur.NextFire.IsZero() && cur.Stopped == "") {
 			return private("You have no daily reminder on."), nil
 		}
 		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {

@@ -606,6 +606,12 @@ func TestDMRefusedStopsReminder(t *testing.T) {
 		}
 	}
 
+	// Turned off by its owner, it no longer explains the refusal.
+	mustContain(t, e.do(a, "remind off").Body, "Daily reminder off.")
+	if got := e.do(a, "remind").Body; strings.Contains(got, "could not be delivered") || !strings.Contains(got, "no daily reminder") {
+		t.Errorf("after remind off: %s", got)
+	}
+
 	refuse = false
 	mustContain(t, e.do(a, "remind resume").Body, "Daily reminder on.", "Next: Fri 4 Jun 2027 07:30")
 	if got := e.do(a, "remind").Body; strings.Contains(got, "could not be delivered") {
