@@ -203,7 +203,14 @@ type Reminder struct {
 	DueDay        string
 	Attempts      int
 	Updated       time.Time
+	// Stopped says why the scheduler turned the reminder off (NextFire
+	// zero): StopDMRefused, or "" (on, or off by its owner). Saving clears it.
+	Stopped string
 }
+
+// StopDMRefused: the platform refused the reminder's DM for good (the user
+// does not accept DMs from the bot), so retrying daily would only fail.
+const StopDMRefused = "dm_refused"
 
 // NextFunc computes a reminder's first occurrence after `after` on a local
 // day later than lastDay ("" for none). ok is false when it never fires

@@ -65,6 +65,7 @@ type fakeDiscord struct {
 	fail429         atomic.Int32 // answer the next n channel-message posts with 429
 	hangUp          atomic.Bool  // drop the connection on webhook calls (a transport error)
 	refuseFollowUps atomic.Bool  // webhook POSTs (follow-ups) get a 400
+	refuseDMs       atomic.Bool  // posts to the DM channel get 403 50007, as for a user who takes no DMs
 	failGateway     atomic.Int32 // answer the next n GET /gateway with 500 (Discord down at start)
 	failRegister    atomic.Int32 // answer the next n command registrations with 500
 	gatewayAsks     atomic.Int32
@@ -76,6 +77,9 @@ type fakeDiscord struct {
 }
 
 const fakeBotID = "900000000000000001"
+
+// fakeDMChannel is the DM channel the fake opens for every user.
+const fakeDMChannel = "700000000000000001"
 
 func newFakeDiscord(t *testing.T) *fakeDiscord {
 	t.Helper()
@@ -119,6 +123,12 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, `{"message":"You are being rate limited.","retry_after":0.01,"global":false}`)
 			return
 		}
+		if f.refuseDMs.Load() && p == "/channels/"+fakeDMChannel+"/messages" {
+			f.record(c)
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"message":"Cannot send messages to this user","code":50007}`)
+			return
+		}
 		var m struct {
 			Nonce        string `json:"nonce"`
 			EnforceNonce bool   `json:"enforce_nonce"`
@@ -149,7 +159,7 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 	case r.Method == "POST" && p == "/users/@me/channels":
 		f.record(c)
-		fmt.Fprint(w, `{"id":"700000000000000001","type":1}`)
+		fmt.Fprintf(w, `{"id":%q,"type":1}`, fakeDMChannel)
 	case strings.HasPrefix(p, "/webhooks/"):
 		f.record(c)
 		if held := f.stall.Load(); held != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/bwmarrin/discordgo"
@@ -35,13 +36,30 @@ func (n *Notifier) SendDM(ctx context.Context, workspace, user string, r bot.Rep
 func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.Reply) error {
 	ch, err := n.s.UserChannelCreate(user, discordgo.WithContext(ctx))
 	if err != nil {
-		return fmt.Errorf("discord: open DM with %s: %w", user, err)
+		return fmt.Errorf("discord: open DM with %s: %w", user, refusal(err))
 	}
 	if err := n.post(ctx, key, ch.ID, r); err != nil {
-		return fmt.Errorf("discord: DM %s: %w", user, err)
+		return fmt.Errorf("discord: DM %s: %w", user, refusal(err))
 	}
 	return nil
 }
+
+// refusal marks Discord's 50007 "Cannot send messages to this user" (DMs
+// from server members turned off, or no server shared with the bot): no
+// retry gets through until the user changes that, so the scheduler turns
+// the reminder off and tells them instead of failing every day.
+func refusal(err error) error {
+	if re, ok := errors.AsType[*discordgo.RESTError](err); ok && re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
+		return &dmRefusedError{err: err}
+	}
+	return err
+}
+
+type dmRefusedError struct{ err error }
+
+func (e *dmRefusedError) Error() string   { return e.err.Error() }
+func (e *dmRefusedError) Unwrap() error   { return e.err }
+func (e *dmRefusedError) DMRefused() bool { return true }
 
 // PostChannel posts r to a channel.
 func (n *Notifier) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {

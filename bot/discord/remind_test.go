@@ -103,3 +103,56 @@ type fixedClock struct{ t time.Time }
 func (c fixedClock) Now() time.Time { return c.t }
 
 func (fixedClock) Ticks(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }
+
+// TestRefusedDMTurnsReminderOff: Discord answers a reminder's DM with 403
+// code 50007 (the user takes no DMs from the bot). The scheduler, with a
+// real SQLite store, tries once, does not retry, turns the reminder off,
+// and /cert remind says why and how to turn it back on.
+func TestRefusedDMTurnsReminderOff(t *testing.T) {
+	h := newHTTPEnv(t)
+	ctx := context.Background()
+	code, body := h.post(t, mustJSON(command("680000000000000001", member, "remind set time=07:30 zone=Europe/Berlin")), time.Now(), testKey)
+	if code != 200 || !strings.Contains(string(body), "Daily reminder set") {
+		t.Fatalf("set: %d %s", code, truncate(string(body), 300))
+	}
+	r, err := h.store.ReminderFor(ctx, storage.ReminderUser, bot.PlatformDiscord, member.guild, member.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.fake.refuseDMs.Store(true)
+	posts := func() int {
+		n := 0
+		for _, c := range h.fake.Calls() {
+			if c.Method == "POST" && c.Path == "/api/v9/channels/"+fakeDMChannel+"/messages" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, at := range []time.Time{r.DueAt.Add(time.Minute), r.DueAt.Add(time.Hour), r.DueAt.Add(24 * time.Hour)} {
+		s := remind.New(remind.Deps{Engine: h.engine, Store: h.store, KB: h.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(h.s)},
+			remind.Options{Clock: fixedClock{at}, Logger: quietLogger()})
+		st, err := s.RunDue(ctx)
+		if err != nil || st.Retrying != 0 {
+			t.Fatalf("pass at %s: %+v %v", at, st, err)
+		}
+	}
+	if n := posts(); n != 1 {
+		t.Fatalf("%d DM posts, want 1 (no retry, no next day)", n)
+	}
+	got, err := h.store.ReminderByID(ctx, r.ID)
+	if err != nil || !got.NextFire.IsZero() || got.Stopped != storage.StopDMRefused {
+		t.Fatalf("reminder after refusal: %+v %v", got, err)
+	}
+	code, body = h.post(t, mustJSON(command("680000000000000002", member, "remind show")), time.Now(), testKey)
+	var resp wireResponse
+	if code != 200 || json.Unmarshal(body, &resp) != nil || resp.Data == nil {
+		t.Fatalf("show: %d %s", code, truncate(string(body), 300))
+	}
+	text := resp.Data.allText()
+	for _, want := range []string{"could not be delivered by DM", "direct messages from this server's members", "`/cert remind resume`"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("remind show: %s, want %q", truncate(text, 400), want)
+		}
+	}
+}

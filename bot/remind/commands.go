@@ -122,6 +122,9 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		return bot.Reply{}, err
 	}
 	needOn := func() error {
+		if exists && cur.NextFire.IsZero() && cur.Stopped == storage.StopDMRefused {
+			return bot.Errorf("%s", c.refusedText(req, cur))
+		}
 		if !exists || cur.NextFire.IsZero() {
 			return bot.Errorf("You have no daily reminder on. Set one with %s.", c.remindForm(req))
 		}
@@ -132,7 +135,9 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	case "", "show":
 		return c.showReminder(req, cur, exists), nil
 	case "off":
-		if !exists || cur.NextFire.IsZero() {
+		// A reminder the scheduler stopped is off already; saving it off
+		// still clears why, so `remind` stops explaining the refusal.
+		if !exists || (cur.NextFire.IsZero() && cur.Stopped == "") {
 			return private("You have no daily reminder on."), nil
 		}
 		if _, err := st.SaveReminder(ctx, cur, c.now(), nil); err != nil {
@@ -239,7 +244,24 @@ func (c *commands) nextText(r storage.Reminder) string {
 	return "Next: " + r.DueAt.In(loc).Format(dayFormat) + "."
 }
 
+// refusedText tells a user why their reminder went off by itself: the
+// platform refused the DM, and retrying daily would only fail again.
+func (c *commands) refusedText(req bot.Request, r storage.Reminder) string {
+	how := "Check that you can receive direct messages from this app"
+	switch r.Platform {
+	case bot.PlatformDiscord:
+		how = "Discord refused it: allow direct messages from this server's members (server menu → Privacy Settings) and stay in a server the bot is in"
+	case bot.PlatformSlack:
+		how = "Slack refused it: check that you can receive direct messages from this app"
+	}
+	return fmt.Sprintf("Your daily reminder (%s %s) is off: the last one could not be delivered by DM. %s, then `%s` to turn it back on.",
+		clockText(r.Minute), r.TZ, how, c.e.Say(req, "remind resume"))
+}
+
 func (c *commands) showReminder(req bot.Request, r storage.Reminder, exists bool) bot.Reply {
+	if exists && r.NextFire.IsZero() && r.Stopped == storage.StopDMRefused {
+		return private(c.refusedText(req, r))
+	}
 	if !exists || r.NextFire.IsZero() {
 		return private(fmt.Sprintf("You have no daily reminder. Set one with %s.", c.remindForm(req)))
 	}

@@ -106,7 +106,7 @@ func New(d Deps, notifiers map[string]Notifier, opts Options) *Scheduler {
 type Stats struct {
 	Sent     int // delivered
 	Retrying int // failed, to be retried later
-	Missed   int // failed for too long, or no notifier for the platform
+	Missed   int // failed for too long, refused for good, or no notifier for the platform
 	Idle     int // due rows that needed no send (taken elsewhere, day done, too old)
 	Released int // claims given back because the scheduler is stopping
 	Errors   int // store errors (the row stays due and is tried again)
@@ -306,6 +306,10 @@ func (s *Scheduler) deliver(ctx context.Context, id int64, c *counters) {
 		err = n.SendDM(sctx, r.Workspace, r.Target, msg)
 	}
 	cancel()
+	if dr, ok := errors.AsType[dmRefused](err); ok && dr.DMRefused() && r.Kind == storage.ReminderUser {
+		s.stop(settle, claim, qid, err, c, log)
+		return
+	}
 	if err != nil {
 		s.failed(settle, claim, qid, err, c, log)
 		return
@@ -352,6 +356,27 @@ func (s *Scheduler) failed(ctx context.Context, claim storage.Claim, qid string,
 	}
 	c.retrying.Add(1)
 	log.Info("reminder send failed, will retry", "err", sendErr, "retry_at", retryAt)
+}
+
+// stop records a DM the platform refused for good (the user does not take
+// DMs from the bot) and turns the reminder off, so it does not fail again
+// every day; `remind` tells the user why and how to turn it back on.
+func (s *Scheduler) stop(ctx context.Context, claim storage.Claim, qid string, sendErr error, c *counters, log *slog.Logger) {
+	if err := s.store.StopSend(ctx, claim, qid, truncateErr(sendErr), storage.StopDMRefused, s.opts.Clock.Now()); err != nil {
+		c.errors.Add(1)
+		log.Error("record refused reminder", "err", err, "send_err", sendErr)
+		return
+	}
+	c.missed.Add(1)
+	log.Warn("reminder DM refused by the platform; reminder turned off until the user sets it again", "err", sendErr)
+}
+
+// dmRefused marks a notifier error after which no DM to that user can get
+// through until they change a setting (Discord 50007, Slack cannot_dm_bot):
+// retrying only fails again.
+type dmRefused interface {
+	error
+	DMRefused() bool
 }
 
 // maybeDelivered marks a notifier error that may have come after the

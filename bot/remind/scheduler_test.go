@@ -554,3 +554,91 @@ func TestMaybeDeliveredIsNotRetried(t *testing.T) {
 		t.Fatalf("%d send attempts, want 1 (no retry)", n.calls)
 	}
 }
+
+// dmRefusedErr is what a notifier returns when the platform refuses a DM
+// for good (Discord 50007).
+type dmRefusedErr struct{}
+
+func (dmRefusedErr) Error() string   { return "403 Cannot send messages to this user (50007)" }
+func (dmRefusedErr) DMRefused() bool { return true }
+
+// A DM refused for good is tried once, not retried, and turns the reminder
+// off so it does not fail every day; `remind` says why and how to fix it,
+// and `remind resume` brings it back.
+func TestDMRefusedStopsReminder(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
+	e.seed(1, 7*60+30, "UTC")
+	refuse := true
+	n := &fakeNotifier{clock: e.clock, fail: func(string, int) error {
+		if refuse {
+			return fmt.Errorf("discord: DM u00000: %w", dmRefusedErr{})
+		}
+		return nil
+	}}
+	s := e.scheduler(n, Options{})
+	ctx := context.Background()
+	e.clock.Set(utc("2027-06-01T07:30:00Z"))
+	if st, err := s.RunDue(ctx); err != nil || st.Missed != 1 || st.Retrying != 0 {
+		t.Fatalf("stats %+v, %v; want 1 missed, no retry", st, err)
+	}
+	r, err := e.store.ReminderFor(ctx, storage.ReminderUser, "discord", "g1", "u00000")
+	if err != nil || !r.NextFire.IsZero() || r.Stopped != storage.StopDMRefused {
+		t.Fatalf("reminder after refusal: %+v %v", r, err)
+	}
+	sends, _ := e.store.SendsOf(ctx, r.ID)
+	if len(sends) != 1 || sends[0].State != storage.SendMissed || !strings.Contains(sends[0].Error, "50007") {
+		t.Errorf("sends %+v", sends)
+	}
+	for _, day := range []string{"2027-06-01T08:30:00Z", "2027-06-02T07:30:00Z", "2027-06-03T07:30:00Z"} {
+		e.clock.Set(utc(day))
+		s.RunDue(ctx)
+	}
+	if n.calls != 1 {
+		t.Fatalf("%d send attempts, want 1", n.calls)
+	}
+
+	a := dmActor("u00000")
+	for _, text := range []string{"remind", "remind show", "remind pause 3"} {
+		got := e.do(a, text)
+		mustContain(t, got.Body, "could not be delivered by DM", "direct messages from this server's members", "remind resume")
+		if strings.Contains(got.Body, "Next:") {
+			t.Errorf("%q still promises a next reminder: %s", text, got.Body)
+		}
+	}
+
+	// Turned off by its owner, it no longer explains the refusal.
+	mustContain(t, e.do(a, "remind off").Body, "Daily reminder off.")
+	if got := e.do(a, "remind").Body; strings.Contains(got, "could not be delivered") || !strings.Contains(got, "no daily reminder") {
+		t.Errorf("after remind off: %s", got)
+	}
+
+	refuse = false
+	mustContain(t, e.do(a, "remind resume").Body, "Daily reminder on.", "Next: Fri 4 Jun 2027 07:30")
+	if got := e.do(a, "remind").Body; strings.Contains(got, "could not be delivered") {
+		t.Errorf("still reported refused after resume: %s", got)
+	}
+	e.clock.Set(utc("2027-06-04T07:30:00Z"))
+	if st, err := s.RunDue(ctx); err != nil || st.Sent != 1 {
+		t.Fatalf("after resume: %+v %v", st, err)
+	}
+}
+
+// A channel post is never turned off by a DM refusal (the error is about
+// DMs; a channel's failures keep the usual retries).
+func TestDMRefusedLeavesChannelsAlone(t *testing.T) {
+	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
+	ctx := context.Background()
+	if _, err := e.store.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderChannel, Platform: bot.PlatformDiscord, Workspace: "g1", Target: "c1", Minute: 7*60 + 30, TZ: "UTC"},
+		e.clock.Now(), (&zones{}).next); err != nil {
+		t.Fatal(err)
+	}
+	n := &fakeNotifier{clock: e.clock, fail: func(string, int) error { return dmRefusedErr{} }}
+	s := e.scheduler(n, Options{})
+	e.clock.Set(utc("2027-06-01T07:30:00Z"))
+	if st, err := s.RunDue(ctx); err != nil || st.Retrying != 1 {
+		t.Fatalf("stats %+v, %v; want a retry", st, err)
+	}
+	if r, _ := e.store.ReminderFor(ctx, storage.ReminderChannel, bot.PlatformDiscord, "g1", "c1"); r.NextFire.IsZero() || r.Stopped != "" {
+		t.Errorf("channel reminder stopped: %+v", r)
+	}
+}

@@ -27,6 +27,7 @@ type Store interface {
 	SetSendQuestion(ctx context.Context, c storage.Claim, questionID string) error
 	FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error
 	FailSend(ctx context.Context, c storage.Claim, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error
+	StopSend(ctx context.Context, c storage.Claim, questionID, errMsg, why string, now time.Time) error
 	ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error
 	SendByID(ctx context.Context, id int64) (storage.Send, error)
 	SendOn(ctx context.Context, reminderID int64, day string) (storage.Send, error)

@@ -89,7 +89,7 @@ func (a *Adapter) dmChannel(ctx context.Context, cl *client, user string) (strin
 		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("conversations.open: %w", err)
+		return "", fmt.Errorf("conversations.open: %w", dmRefusal(err))
 	}
 	a.dms.Store(key, ch.ID)
 	return ch.ID, nil
@@ -124,6 +124,26 @@ func classify(err error) error {
 	}
 	return &maybeDeliveredError{err: err}
 }
+
+// dmRefusal marks conversations.open errors that no retry gets past (the
+// user is a bot, deactivated or gone), so the scheduler turns the reminder
+// off instead of failing every day. Token and workspace errors are not
+// among them: they are the operator's to fix, not the user's.
+func dmRefusal(err error) error {
+	if api, ok := errors.AsType[slackapi.SlackErrorResponse](err); ok {
+		switch api.Err {
+		case "cannot_dm_bot", "user_not_found", "user_not_visible", "user_disabled":
+			return &dmRefusedError{err: err}
+		}
+	}
+	return err
+}
+
+type dmRefusedError struct{ err error }
+
+func (e *dmRefusedError) Error() string   { return e.err.Error() }
+func (e *dmRefusedError) Unwrap() error   { return e.err }
+func (e *dmRefusedError) DMRefused() bool { return true }
 
 type rateLimitedError struct {
 	after time.Duration

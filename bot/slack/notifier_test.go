@@ -193,3 +193,51 @@ func limited(retryAfter string) func(http.ResponseWriter) {
 		_, _ = io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
 	}
 }
+
+// TestSendDMRefused: conversations.open errors that no retry gets past
+// (cannot_dm_bot and the like) are marked DMRefused, so the scheduler turns
+// the reminder off; token and passing errors are not.
+func TestSendDMRefused(t *testing.T) {
+	for _, tc := range []struct {
+		slackErr string
+		refused  bool
+	}{
+		{"cannot_dm_bot", true},
+		{"user_not_found", true},
+		{"user_disabled", true},
+		{"account_inactive", false}, // the workspace's token, not the user
+		{"invalid_auth", false},
+		{"internal_error", false},
+	} {
+		t.Run(tc.slackErr, func(t *testing.T) {
+			st, _ := openStore(t)
+			eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+			rec := newRecorder()
+			api := newFakeSlack(t, rec, map[string]http.HandlerFunc{"/conversations.open": func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"ok":false,"error":"`+tc.slackErr+`"}`)
+			}})
+			a, err := New(Config{Engine: eng, Dedup: st, SigningSecret: "s", BotToken: "xoxb-test", APIURL: api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { a.Close(context.Background()) })
+			err = a.SendDM(context.Background(), testTeam, testUser, reminder())
+			if err == nil {
+				t.Fatal("SendDM succeeded")
+			}
+			dr, ok := errors.AsType[interface {
+				error
+				DMRefused() bool
+			}](err)
+			if got := ok && dr.DMRefused(); got != tc.refused {
+				t.Errorf("%v: DMRefused %v, want %v", err, got, tc.refused)
+			}
+			for _, c := range rec.all() {
+				if c.Path == "/chat.postMessage" {
+					t.Errorf("posted after conversations.open failed")
+				}
+			}
+		})
+	}
+}

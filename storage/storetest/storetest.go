@@ -62,6 +62,7 @@ type Store interface {
 	SetSendQuestion(ctx context.Context, c storage.Claim, questionID string) error
 	FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error
 	FailSend(ctx context.Context, c storage.Claim, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error
+	StopSend(ctx context.Context, c storage.Claim, questionID, errMsg, why string, now time.Time) error
 	ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error
 	SendByID(ctx context.Context, id int64) (storage.Send, error)
 	SendOn(ctx context.Context, reminderID int64, day string) (storage.Send, error)
@@ -131,6 +132,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"DueRemindersPages", testDueRemindersPages},
 		{"ClaimFinishAdvance", testClaimFinishAdvance},
 		{"FailReleaseAndRetry", testFailReleaseAndRetry},
+		{"StopSendTurnsOff", testStopSendTurnsOff},
 		{"TwoReplicasClaimOnce", testTwoReplicasClaimOnce},
 		{"QotdAnswersAndRanking", testQotdAnswersAndRanking},
 		{"PruneSends", testPruneSends},
@@ -772,6 +774,55 @@ func testFailReleaseAndRetry(t *testing.T, open Opener) {
 	got, _ := s.ReminderByID(ctx, r.ID)
 	if sd.State != storage.SendMissed || sd.Attempts != 2 || got.DueDay != "2027-06-02" {
 		t.Errorf("missed: send %+v reminder %+v", sd, got)
+	}
+}
+
+// A send refused for good is recorded missed and turns the reminder off with
+// its reason, which survives a read and is cleared by saving it again; a
+// reminder its owner changed mid-send keeps their schedule.
+func testStopSendTurnsOff(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 1, 30, 0, 0, time.UTC)
+	r := seedReminder(t, s, "a", 90, now.Add(-time.Hour))
+	c, err := s.ClaimReminder(ctx, r.ID, now, claimOpts("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StopSend(ctx, c, "q1", "50007", storage.StopDMRefused, now); err != nil {
+		t.Fatal(err)
+	}
+	sd, _ := s.SendOn(ctx, r.ID, "2027-06-01")
+	got, err := s.ReminderByID(ctx, r.ID)
+	if err != nil || sd.State != storage.SendMissed || sd.Error != "50007" || !got.NextFire.IsZero() || got.Stopped != storage.StopDMRefused {
+		t.Fatalf("after stop: send %+v reminder %+v %v", sd, got, err)
+	}
+	if due, err := s.DueReminders(ctx, now.Add(48*time.Hour), storage.DueRef{}, 10); err != nil || len(due) != 0 {
+		t.Fatalf("a stopped reminder is still due: %v %v", due, err)
+	}
+	again, err := s.SaveReminder(ctx, got, now, dailyUTC)
+	if err != nil || again.Stopped != "" || again.NextFire.IsZero() || again.DueDay != "2027-06-02" {
+		t.Fatalf("set again: %+v %v", again, err)
+	}
+	if err := s.StopSend(ctx, c, "q1", "x", "", now); err == nil {
+		t.Error("StopSend without a reason succeeded")
+	}
+
+	// Changed by its owner while sending: the new schedule stands.
+	r2 := seedReminder(t, s, "b", 90, now.Add(-time.Hour))
+	c2, err := s.ClaimReminder(ctx, r2.ID, now, claimOpts("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2.Minute = 120
+	if _, err := s.SaveReminder(ctx, r2, now, dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StopSend(ctx, c2, "q1", "50007", storage.StopDMRefused, now); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ReminderByID(ctx, r2.ID); got.NextFire.IsZero() || got.Stopped != "" {
+		t.Errorf("owner's change overridden by a stop: %+v", got)
 	}
 }
 

@@ -11,14 +11,14 @@ import (
 	"github.com/certcoach/certcoach/storage"
 )
 
-const reminderCols = "id, kind, coalesce(user_id, 0), platform, workspace, target, minute, tz, cert, quiet_weekends, paused_until, coalesce(next_fire, 0), due_at, due_day, attempts, updated_at"
+const reminderCols = "id, kind, coalesce(user_id, 0), platform, workspace, target, minute, tz, cert, quiet_weekends, paused_until, coalesce(next_fire, 0), due_at, due_day, attempts, updated_at, stopped"
 
 func scanReminder(row interface{ Scan(...any) error }) (storage.Reminder, error) {
 	var r storage.Reminder
 	var quiet int
 	var next, due, updated int64
 	err := row.Scan(&r.ID, &r.Kind, &r.UserID, &r.Platform, &r.Workspace, &r.Target, &r.Minute, &r.TZ, &r.Cert, &quiet,
-		&r.PausedUntil, &next, &due, &r.DueDay, &r.Attempts, &updated)
+		&r.PausedUntil, &next, &due, &r.DueDay, &r.Attempts, &updated, &r.Stopped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, storage.ErrNotFound
 	}
@@ -75,7 +75,7 @@ func (s *Store) SaveReminder(ctx context.Context, r storage.Reminder, now time.T
 			}
 		}
 		_, err = tx.exec(ctx, `UPDATE reminders SET user_id = nullif(CAST(? AS BIGINT), 0), minute = ?, tz = ?, cert = ?, quiet_weekends = ?, paused_until = ?,
-			next_fire = ?, due_at = ?, due_day = ?, attempts = 0, updated_at = ? WHERE id = ?`,
+			next_fire = ?, due_at = ?, due_day = ?, attempts = 0, updated_at = ?, stopped = '' WHERE id = ?`,
 			r.UserID, r.Minute, r.TZ, r.Cert, boolInt(r.QuietWeekends), r.PausedUntil, unixOrNil(at), at.Unix(), day, now.Unix(), id)
 		if err != nil {
 			return fmt.Errorf("update reminder: %w", err)
@@ -296,8 +296,9 @@ func advanceTx(ctx context.Context, tx *wtx, r storage.Reminder, after time.Time
 
 // finishTx records a claim's outcome on its send row (only while the claim
 // is still this owner's) and, when the reminder still carries the claim's
-// fence, moves it on: to retryAt for a retry, else to the next day.
-func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc) error {
+// fence, moves it on: to retryAt for a retry, off when stop gives why, else
+// to the next day.
+func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID, errMsg string, now, retryAt time.Time, next storage.NextFunc, stop string) error {
 	return s.tx(ctx, func(tx *wtx) error {
 		var sentAt any
 		if state == storage.SendSent {
@@ -334,6 +335,13 @@ func (s *Store) finishTx(ctx context.Context, c storage.Claim, state, questionID
 			}
 			return nil
 		}
+		if stop != "" {
+			if _, err := tx.exec(ctx, "UPDATE reminders SET next_fire = NULL, due_at = 0, due_day = '', attempts = 0, updated_at = ?, stopped = ? WHERE id = ?",
+				now.Unix(), stop, r.ID); err != nil {
+				return fmt.Errorf("stop reminder: %w", err)
+			}
+			return nil
+		}
 		_, err = advanceTx(ctx, tx, r, now, c.Day, next, now)
 		return err
 	})
@@ -351,7 +359,7 @@ func (s *Store) SetSendQuestion(ctx context.Context, c storage.Claim, questionID
 
 // FinishSend records a claim as sent with the question it carried.
 func (s *Store) FinishSend(ctx context.Context, c storage.Claim, questionID string, now time.Time, next storage.NextFunc) error {
-	if err := s.finishTx(ctx, c, storage.SendSent, questionID, "", now, time.Time{}, next); err != nil {
+	if err := s.finishTx(ctx, c, storage.SendSent, questionID, "", now, time.Time{}, next, ""); err != nil {
 		return fmt.Errorf("finish send of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
 	}
 	return nil
@@ -367,8 +375,21 @@ func (s *Store) FailSend(ctx context.Context, c storage.Claim, questionID, errMs
 	if errMsg == "" {
 		errMsg = "send failed"
 	}
-	if err := s.finishTx(ctx, c, state, questionID, errMsg, now, retryAt, next); err != nil {
+	if err := s.finishTx(ctx, c, state, questionID, errMsg, now, retryAt, next, ""); err != nil {
 		return fmt.Errorf("fail send of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
+	}
+	return nil
+}
+
+// StopSend records a claim missed because the platform refused it for good,
+// and turns the reminder off with why (storage.StopDMRefused), unless its
+// owner changed it while it was being sent.
+func (s *Store) StopSend(ctx context.Context, c storage.Claim, questionID, errMsg, why string, now time.Time) error {
+	if why == "" {
+		return fmt.Errorf("stop send of reminder %d: no reason given", c.Reminder.ID)
+	}
+	if err := s.finishTx(ctx, c, storage.SendMissed, questionID, errMsg, now, time.Time{}, nil, why); err != nil {
+		return fmt.Errorf("stop send of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
 	}
 	return nil
 }
@@ -376,7 +397,7 @@ func (s *Store) FailSend(ctx context.Context, c storage.Claim, questionID, errMs
 // ReleaseClaim gives an unsent claim back (graceful stop): the occurrence is
 // due again at once, for this or another scheduler.
 func (s *Store) ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time) error {
-	if err := s.finishTx(ctx, c, storage.SendRetry, c.QuestionID, "", now, now, nil); err != nil {
+	if err := s.finishTx(ctx, c, storage.SendRetry, c.QuestionID, "", now, now, nil, ""); err != nil {
 		return fmt.Errorf("release claim of reminder %d day %s: %w", c.Reminder.ID, c.Day, err)
 	}
 	return nil
