@@ -174,21 +174,12 @@ func (s *Store) ConsumeOAuthState(ctx context.Context, hash string, now time.Tim
 func (s *Store) ResealSlackTokens(ctx context.Context, reseal func([]storage.SlackInstallation) ([]storage.SlackInstallation, error)) (int, error) {
 	var n int
 	err := s.tx(ctx, func(tx *wtx) error {
-		rows, err := tx.QueryContext(ctx, s.d.rewrite("SELECT "+installCols+" FROM slack_installations ORDER BY enterprise_id, team_id, org_wide FOR UPDATE"))
+		rows, err := tx.query(ctx, "SELECT "+installCols+" FROM slack_installations ORDER BY enterprise_id, team_id, org_wide FOR UPDATE")
 		if err != nil {
 			return fmt.Errorf("read slack installations: %w", err)
 		}
-		var all []storage.SlackInstallation
-		for rows.Next() {
-			in, err := scanInstallation(rows)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("read slack installations: %w", err)
-			}
-			all = append(all, in)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		all, err := scanAll(rows, scanInstallation)
+		if err != nil {
 			return fmt.Errorf("read slack installations: %w", err)
 		}
 		changed, err := reseal(all)

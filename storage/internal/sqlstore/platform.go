@@ -87,14 +87,9 @@ func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) err
 func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error) {
 	var gone []string
 	err := s.tx(ctx, func(tx *wtx) error {
-		var uid int64
-		err := tx.queryRow(ctx, "SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
-			key.Platform, key.Workspace, key.User).Scan(&uid)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("load user: %w", err)
+		uid, ok, err := userIDTx(ctx, tx, key)
+		if err != nil || !ok {
+			return err
 		}
 		// A file only moves towards being kept: one in a lasting message
 		// stays there, whatever else shows it too.
@@ -117,20 +112,16 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 				return fmt.Errorf("mark shown: %w", err)
 			}
 		}
-		rows, err := tx.QueryContext(ctx, s.d.rewrite(`UPDATE platform_files SET shown = 'gone' WHERE user_id = ? AND shown = '' AND file_id <> ?
-			AND file_id NOT IN (SELECT chart_file FROM home_views WHERE user_id = ?) RETURNING file_id`), uid, fileID, uid)
+		rows, err := tx.query(ctx, `UPDATE platform_files SET shown = 'gone' WHERE user_id = ? AND shown = '' AND file_id <> ?
+			AND file_id NOT IN (SELECT chart_file FROM home_views WHERE user_id = ?) RETURNING file_id`, uid, fileID, uid)
 		if err != nil {
 			return fmt.Errorf("mark going: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
+		gone, err = scanAll(rows, func(r interface{ Scan(...any) error }) (string, error) {
 			var id string
-			if err := rows.Scan(&id); err != nil {
-				return fmt.Errorf("mark going: %w", err)
-			}
-			gone = append(gone, id)
-		}
-		if err := rows.Err(); err != nil {
+			return id, r.Scan(&id)
+		})
+		if err != nil {
 			return fmt.Errorf("mark going: %w", err)
 		}
 		return nil
@@ -146,14 +137,35 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 // that ShowPlatformFile marked as going, once they are deleted on the
 // platform; other files and unknown IDs are left alone.
 func (s *Store) DropPlatformFiles(ctx context.Context, key storage.UserKey, ids []string) error {
-	for _, id := range ids {
-		_, err := s.exec(ctx, `DELETE FROM platform_files WHERE file_id = ? AND shown = 'gone'
-			AND user_id = (SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?)`, id, key.Platform, key.Workspace, key.User)
-		if err != nil {
-			return fmt.Errorf("drop platform file: %w", err)
+	err := s.tx(ctx, func(tx *wtx) error {
+		uid, ok, err := userIDTx(ctx, tx, key)
+		if err != nil || !ok {
+			return err
 		}
+		for _, id := range ids {
+			if _, err := tx.exec(ctx, "DELETE FROM platform_files WHERE user_id = ? AND file_id = ? AND shown = 'gone'", uid, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("drop platform file: %w", err)
 	}
 	return nil
+}
+
+// userIDTx is the ID of the user behind key; ok is false for an unknown user.
+func userIDTx(ctx context.Context, tx *wtx, key storage.UserKey) (id int64, ok bool, err error) {
+	err = tx.queryRow(ctx, "SELECT id FROM users WHERE platform = ? AND workspace = ? AND user_ref = ?",
+		key.Platform, key.Workspace, key.User).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("load user: %w", err)
+	}
+	return id, true, nil
 }
 
 // PlatformFileBySum returns the newest file of the user behind key with

@@ -116,6 +116,12 @@ func (t *wtx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return t.ExecContext(ctx, t.s.d.rewrite(q), args...)
 }
 
+// query runs a read (or a write with RETURNING) that is not on a hot path
+// in the transaction.
+func (t *wtx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.QueryContext(ctx, t.s.d.rewrite(q), args...)
+}
+
 // queryRow runs a one-row read that is not on a hot path in the transaction.
 func (t *wtx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return t.QueryRowContext(ctx, t.s.d.rewrite(q), args...)
@@ -158,17 +164,23 @@ func queryAll[T any](ctx context.Context, s *Store, what string, scan func(inter
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	out, err := scanAll(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// scanAll scans every row of rows with scan, and closes them.
+func scanAll[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+			return nil, err
 		}
 		out = append(out, v)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
