@@ -40,30 +40,18 @@ type Dashboard struct {
 
 // DashboardDomain is one domain's line.
 type DashboardDomain struct {
-	N       int
-	Name    string
-	Weight  int
-	Mastery float64
-	// Accuracy is a figure only from study.MinAnswers answers on; below,
-	// show Right of Answered, as `progress` does.
-	Accuracy float64
+	N        int
+	Name     string
+	Weight   int
+	Mastery  float64
 	Answered int
 	Right    int
 	Due      int
 }
 
 // RightText is how many of the domain's answers were right, as `progress`
-// shows it: a percentage from study.MinAnswers answers on, the count
-// below, nothing without answers.
-func (d DashboardDomain) RightText() string {
-	switch {
-	case d.Answered >= study.MinAnswers:
-		return fmt.Sprintf("%.0f%% right", d.Accuracy*100)
-	case d.Answered > 0:
-		return fmt.Sprintf("%d right", d.Right)
-	}
-	return ""
-}
+// shows it (rightText).
+func (d DashboardDomain) RightText() string { return rightText(d.Right, d.Answered) }
 
 // DashboardPlan is the plan's state.
 type DashboardPlan struct {
@@ -105,7 +93,7 @@ func (e *Engine) Dashboard(ctx context.Context, a Actor) (Dashboard, error) {
 	for _, dp := range p.Domains {
 		answered += dp.Answered
 		d.Domains = append(d.Domains, DashboardDomain{N: dp.N, Name: dp.Name, Weight: dp.Weight, Mastery: dp.Mastery,
-			Accuracy: dp.Accuracy(), Answered: dp.Answered, Right: dp.Correct, Due: dp.Due})
+			Answered: dp.Answered, Right: dp.Correct, Due: dp.Due})
 	}
 	if p.Plan != nil {
 		d.Plan = &DashboardPlan{ExamDate: p.Plan.Plan.ExamDate, DaysLeft: p.Plan.DaysLeft, PerDay: p.Plan.Plan.PerDay, Ahead: p.Plan.Ahead()}

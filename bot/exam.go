@@ -259,12 +259,8 @@ func examVerdict(s storage.Session, right, n int, passing string) string {
 		fmt.Fprintf(&sb, "**Accuracy: %.0f%%**, from %s: your rate on questions like these is probably between %.0f%% and %.0f%%.",
 			a.Share()*100, Plural(n, "answer"), lo*100, hi*100)
 	} else {
-		more := "answers"
-		if a.Need() == 1 {
-			more = "answer"
-		}
-		fmt.Fprintf(&sb, "**No estimate yet:** %d more %s would give one (an accuracy figure needs %d answers in one mock exam).",
-			a.Need(), more, study.MinAnswers)
+		fmt.Fprintf(&sb, "**No estimate yet:** %s would give one (an accuracy figure needs %d answers in one mock exam).",
+			Plural(a.Need(), "more answer"), study.MinAnswers)
 	}
 	if passing == "" {
 		passing = "The pass mark is a scaled score, not a percentage of correct answers."

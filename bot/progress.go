@@ -166,14 +166,9 @@ func (e *Engine) progress(ctx context.Context, req Request, args Args) (Reply, e
 	answered := 0
 	for _, d := range p.Domains {
 		answered += d.Answered
-		// A percentage reads as the candidate's level, so it waits for
-		// the answers any estimate needs; until then, the counts.
-		right := ""
-		switch {
-		case d.Answered >= study.MinAnswers:
-			right = fmt.Sprintf(", %.0f%% right", d.Accuracy()*100)
-		case d.Answered > 0:
-			right = fmt.Sprintf(", %d right", d.Correct)
+		right := rightText(d.Correct, d.Answered)
+		if right != "" {
+			right = ", " + right
 		}
 		// The name goes last: a long one wraps on its own, never the counts.
 		fmt.Fprintf(&sb, "`D%d` %s mastery · %d answered%s, %d due · %s (%d%%)\n",
@@ -286,4 +281,18 @@ func (e *Engine) plan(ctx context.Context, req Request, args Args) (Reply, error
 func (e *Engine) planExampleDate() string {
 	t := e.clock.Now().AddDate(0, 6, 0)
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// rightText is how many of a domain's answers were right: a percentage
+// reads as the candidate's level, so it waits for the answers any estimate
+// needs (study.MinAnswers); until then the count, and "" without answers.
+func rightText(right, answered int) string {
+	a := study.Accuracy{Right: right, N: answered}
+	switch {
+	case a.Enough():
+		return fmt.Sprintf("%.0f%% right", a.Share()*100)
+	case answered > 0:
+		return fmt.Sprintf("%d right", right)
+	}
+	return ""
 }

@@ -2348,9 +2348,6 @@ func rankKeys(ms []match) []string {
 	return out
 }
 
-// pickSubjects keeps the longest non-overlapping term and topic names, a
-// term winning over a topic for the same words, and returns them in
-// question order.
 // topicInside returns the first topic matched inside a term's words, or "".
 func topicInside(ms []match) string {
 	for _, m := range ms {
@@ -2361,6 +2358,9 @@ func topicInside(ms []match) string {
 	return ""
 }
 
+// pickSubjects keeps the longest non-overlapping term and topic names, a
+// term winning over a topic for the same words, and returns them in
+// question order.
 func pickSubjects(ms []match) (terms []string, topic string) {
 	first := 0
 	sort.SliceStable(ms, func(i, j int) bool {

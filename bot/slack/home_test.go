@@ -63,7 +63,7 @@ func TestHomeViewCounts(t *testing.T) {
 	for _, tc := range tests {
 		d := bot.Dashboard{CertName: "CISSP", Streak: tc.streak,
 			Plan:    &bot.DashboardPlan{ExamDate: "2027-03-01", DaysLeft: tc.daysLeft, PerDay: 12},
-			Domains: []bot.DashboardDomain{{N: 1, Name: "D", Weight: 12, Answered: tc.answered, Right: tc.answered / 2, Accuracy: 0.5}}}
+			Domains: []bot.DashboardDomain{{N: 1, Name: "D", Weight: 12, Answered: tc.answered, Right: tc.answered / 2}}}
 		raw, _ := json.Marshal(HomeView(d))
 		for _, w := range tc.want {
 			if !strings.Contains(string(raw), w) {
