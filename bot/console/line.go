@@ -69,7 +69,7 @@ func printable(s string) string {
 // insert puts text at the cursor, at most limit bytes of the line in all,
 // and leaves the cursor after it. It returns the first cell that changed
 // (a combining mark joins the cell before it) and whether text was cut.
-func (l *line) insert(text string, limit int) (from int, cut bool) {
+func (l *line) insert(text string, limit int) (changed int, cut bool) {
 	if room := limit - l.size; len(text) > room {
 		text, cut = cutBytes(text, room), true
 	}
@@ -79,7 +79,7 @@ func (l *line) insert(text string, limit int) (from int, cut bool) {
 	// The cell before the cursor may take the text into it; one after it
 	// may join the text's last (a mark typed before a mark). Only the cells
 	// from the one before the cursor on are split again.
-	from = max(l.pos-1, 0)
+	from := max(l.pos-1, 0)
 	var sb strings.Builder
 	for _, c := range l.cells[from:l.pos] {
 		sb.WriteString(c.s)
@@ -90,7 +90,7 @@ func (l *line) insert(text string, limit int) (from int, cut bool) {
 		sb.WriteString(c.s)
 	}
 	tail := segment(sb.String())
-	changed := from
+	changed = from
 	if from < l.pos && tail[0] == l.cells[from] {
 		changed++ // the text did not join the cell before it
 	}

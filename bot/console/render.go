@@ -156,7 +156,7 @@ func render(r bot.Reply, oneShot bool) string {
 func fill(s, prefix string, width int) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
-		if uniseg.StringWidth(prefix+line) <= width {
+		if uniseg.StringWidth(prefix)+uniseg.StringWidth(line) <= width {
 			out = append(out, prefix+line)
 			continue
 		}

@@ -178,13 +178,10 @@ func (e *editor) resize(w int) {
 	if e.done || w <= 0 || w == e.width {
 		return
 	}
-	if e.drawn {
-		e.moveTo(0, 0)
-		e.buf = append(e.buf, "\x1b[J"...)
-		e.width = w
-		e.drawFrom(0, false)
-	}
 	e.width = w
+	if e.drawn {
+		e.drawFrom(0, true) // the prompt's row is (0, 0) in any width
+	}
 	e.flush()
 }
 
