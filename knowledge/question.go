@@ -1709,6 +1709,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// cost comparison has both fees of both exams.
 		q.Topic = c.comparedTogether(q.Attributes)
 		return AskCompare
+	case !one && len(q.Attributes) > 0 && slices.Contains(c.together[q.Topic], q.Attributes[0]) && c.topicNamed(q.Topic):
+		// "total cost of both, exam plus yearly fees": the topic itself
+		// is asked, in words of its own, and one of its facts beside it.
+		return AskCompare
 	case intents["compare"] && !one && len(q.Attributes) >= 2 && c.inGeneralTable(q.Attributes[:1]):
 		// Two or more facts compared ("how do they differ in exam
 		// pattern and eligibility"): the general table has them side by
@@ -2444,6 +2448,14 @@ func (c *cueSet) comparedTogether(keys []string) string {
 		}
 	}
 	return ""
+}
+
+// topicNamed reports whether topic is named by a phrase of two or more
+// content words ("total cost"), not by one word a fact cue also holds.
+func (c *cueSet) topicNamed(topic string) bool {
+	return slices.ContainsFunc(c.subjects, func(m match) bool {
+		return m.t.kind == "topic" && m.t.key == topic && m.content >= 2
+	})
 }
 
 // inGeneralTable reports whether the general comparison answers every key:

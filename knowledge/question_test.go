@@ -20,6 +20,9 @@ func TestAnalyze(t *testing.T) {
 		// A define cue with a gap frames the subject it holds, even an
 		// everyday word ("salt"); it does not swallow it.
 		{"how does salt work", nil, knowledge.AskDefine, "salt"},
+		{"how to store salt?", nil, knowledge.AskDefine, "salt"},
+		// The topic named in its own words, with one of its facts beside it.
+		{"total cost to get certified, exam plus yearly fees, for both", nil, knowledge.AskCompare, "cost"},
 		{"why is siem important?", nil, knowledge.AskDefine, "siem"},
 		{"how do containers work", nil, knowledge.AskDefine, "containers"},
 		{"how does the cism exam work", []string{"cism"}, knowledge.AskFact, "exam.items"},
