@@ -325,6 +325,7 @@ type analyzer struct {
 	spell      map[string]string // stemmed word -> stemmed word the phrases use
 	typos      *speller          // corrects a misspelt word to the lexicon's
 	near       map[string]string // detail key -> fact key nearest to it
+	shared     map[string]bool   // fact keys every certification has
 	certs      []string
 }
 
@@ -540,6 +541,20 @@ func (b *Base) newAnalyzer() *analyzer {
 		if e.Near != "" {
 			a.near[e.Key] = e.Near
 		}
+	}
+	a.shared = map[string]bool{}
+	keyCount := map[string]int{}
+	for _, c := range b.Certs {
+		seen := map[string]bool{}
+		for _, f := range c.Facts {
+			if !seen[f.Key] {
+				seen[f.Key] = true
+				keyCount[f.Key]++
+			}
+		}
+	}
+	for k, n := range keyCount {
+		a.shared[k] = n == len(b.Certs)
 	}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
@@ -1352,7 +1367,7 @@ func (b *Base) analyze(text string) Analysis {
 		cues, subjects = a.dropBackground(toks, cues, subjects)
 	}
 	termMs := ofKind(subjects, "term")
-	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, outlineKeys: b.Vocab.OutlineKeys, weightsKeys: b.Vocab.WeightsKeys, orderWords: a.order, toks: toks}
+	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, shared: a.shared, outlineKeys: b.Vocab.OutlineKeys, weightsKeys: b.Vocab.WeightsKeys, orderWords: a.order, toks: toks}
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -1485,6 +1500,7 @@ type cueSet struct {
 	betweenExams   map[string][]string // Vocabulary.BetweenExams
 	generalTable   []string            // Vocabulary.GeneralTable
 	together       map[string][]string // Vocabulary.ComparedTogether
+	shared         map[string]bool     // analyzer.shared
 	outlineKeys    []string            // Vocabulary.OutlineKeys
 	weightsKeys    []string            // Vocabulary.WeightsKeys
 	toks           []string
@@ -1720,6 +1736,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// it lacks ("retake policy cism vs cissp") are answered as facts.
 		q.Topic = ""
 		return AskCompare
+	case intents["compare"] && !one && len(q.Attributes) == 1 && c.shared[q.Attributes[0]] && c.comparedAs[q.Attributes[0]] == "" && q.Topic != "" && !c.topicNamed(q.Topic) && strongest(c.attrs).content >= 2:
+		// "which has the cheaper annual fee, isaca or isc2": one fact both
+		// exams have, named in words of its own, compared; the topic a
+		// word of it also names ("cheaper", "annual fee") says less.
+		return AskFact
 	case intents["compare"] && !one && q.Topic != "" && q.Topic != "which-first":
 		// "cpe rules side by side for cism and cissp": the topic's
 		// comparison is written for exactly that, and gives both facts.
@@ -2451,10 +2472,13 @@ func (c *cueSet) comparedTogether(keys []string) string {
 }
 
 // topicNamed reports whether topic is named by a phrase of two or more
-// content words ("total cost"), not by one word a fact cue also holds.
+// content words ("total cost") that no fact cue holds ("annual fee" is
+// the fee's cue as well as the CPE topic's).
 func (c *cueSet) topicNamed(topic string) bool {
 	return slices.ContainsFunc(c.subjects, func(m match) bool {
-		return m.t.kind == "topic" && m.t.key == topic && m.content >= 2
+		return m.t.kind == "topic" && m.t.key == topic && m.content >= 2 && !slices.ContainsFunc(c.attrs, func(a match) bool {
+			return a.start <= m.start && m.end <= a.end
+		})
 	})
 }
 

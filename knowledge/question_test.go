@@ -23,6 +23,9 @@ func TestAnalyze(t *testing.T) {
 		{"how to store salt?", nil, knowledge.AskDefine, "salt"},
 		// The topic named in its own words, with one of its facts beside it.
 		{"total cost to get certified, exam plus yearly fees, for both", nil, knowledge.AskCompare, "cost"},
+		// One fact both exams have, compared in its own words: side by side.
+		{"which has the cheaper annual fee, ISACA or ISC2", []string{"cism", "cissp"}, knowledge.AskFact, "fee.amf"},
+		{"which is cheaper overall once you add in the yearly fees, cism or cissp", []string{"cism", "cissp"}, knowledge.AskCompare, "cost"},
 		{"why is siem important?", nil, knowledge.AskDefine, "siem"},
 		{"how do containers work", nil, knowledge.AskDefine, "containers"},
 		{"how does the cism exam work", []string{"cism"}, knowledge.AskFact, "exam.items"},
