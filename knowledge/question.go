@@ -447,6 +447,9 @@ func stem(w string) string {
 	switch {
 	case len(w) > 4 && strings.HasSuffix(w, "ies"):
 		return w[:len(w)-3] + "y"
+	case len(w) > 4 && (strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "tches")):
+		// "hashes", "processes", "boxes", "patches"; not "caches".
+		return w[:len(w)-2]
 	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
 		return w[:len(w)-1]
 	}
@@ -1551,6 +1554,11 @@ func (c *cueSet) refusal(exams int) string {
 	// (a which-first phrase of their names alone) are compared too.
 	alternatives := slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "which-first" && m.content == 0 })
 	if (class == "worth-it" || class == "personal-difficulty") && both && (r.content < 2 || r.weak) && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
+		return ""
+	}
+	// "do security experts recommend bcrypt": the technique named right
+	// after a lone vendor word is what is asked about, not a study product.
+	if class == "vendor" && r.content < 2 && slices.ContainsFunc(c.terms, func(t match) bool { return t.start >= r.end && t.start <= r.end+1 }) {
 		return ""
 	}
 	// "is the new cism harder" asks how hard one exam is; "is cism harder

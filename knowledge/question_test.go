@@ -21,6 +21,11 @@ func TestAnalyze(t *testing.T) {
 		// everyday word ("salt"); it does not swallow it.
 		{"how does salt work", nil, knowledge.AskDefine, "salt"},
 		{"how to store salt?", nil, knowledge.AskDefine, "salt"},
+		// Plurals in -shes, -sses, -xes, -tches fold ("salted hashes").
+		{"why are salted hashes more secure for password storage?", nil, knowledge.AskDefine, "salt"},
+		// A technique named right after a lone "recommend" is what is asked.
+		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
+		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
 		// The topic named in its own words, with one of its facts beside it.
 		{"total cost to get certified, exam plus yearly fees, for both", nil, knowledge.AskCompare, "cost"},
 		// One fact both exams have, compared in its own words: side by side.
