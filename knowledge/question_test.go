@@ -26,6 +26,9 @@ func TestAnalyze(t *testing.T) {
 		// A technique named right after a lone "recommend" is what is asked.
 		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
 		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
+		// "master" alone is not the degree ("masters" folds to it).
+		{"run the master process as root", nil, knowledge.AskDefine, "least-privilege"},
+		{"does a masters in infosec count as a waiver for cism", []string{"cism"}, knowledge.AskFact, "experience.waiver-degree"},
 		// The topic named in its own words, with one of its facts beside it.
 		{"total cost to get certified, exam plus yearly fees, for both", nil, knowledge.AskCompare, "cost"},
 		// One fact both exams have, compared in its own words: side by side.
