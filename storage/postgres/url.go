@@ -27,30 +27,34 @@ var errReserved = errors.New("the user name and password cannot be told from the
 var errPort = errors.New("the port after the host is not a number; if it is a password, the @ that ends it is missing " +
 	"(in .env, \" #\" starts a comment: put the value in double quotes)")
 
-// parseURL splits dsn, a postgres:// URL. A user name or password written
-// with reserved characters left unencoded (a '#', '/', '?' or '@' in a
-// generated password) is read as what it must be when only one '@' leaves
-// a host, path and query that could be one; otherwise it is refused with
-// errReserved.
+// parseURL splits dsn, a postgres:// URL, as pgx reads it (as libpq does:
+// the userinfo ends at an '@' that comes before any '/') when that reading
+// leaves hosts, a path and a query that could be meant. When it does not, as
+// with a generated password holding '/', or '@' unencoded, it is read the
+// one way that does, with its userinfo encoded for pgx; with none, or more
+// than one, it is refused with errReserved.
 func parseURL(dsn string) (dbURL, error) {
 	scheme, rest, _ := strings.Cut(dsn, "://")
 	u := dbURL{scheme: strings.ToLower(scheme), rest: rest}
-	first := strings.IndexByte(rest, '@')
-	if first < 0 {
+	if !strings.Contains(rest, "@") {
 		if !numericPorts(rest) {
 			return dbURL{}, errPort
 		}
-		return u, nil
+		return u, nil // what else could be wrong, pgx says
 	}
-	// The usual case: a well-formed userinfo ends at the first '@', where
-	// pgx, as libpq, ends it too.
-	if wellFormedUserinfo(rest[:first]) && hostsPathQuery(rest[first+1:]) {
-		u.userinfo, u.hasUser, u.rest = rest[:first], true, rest[first+1:]
+	pgxAt := -1
+	if i := strings.IndexAny(rest, "@/"); rest[i] == '@' {
+		pgxAt = i
+		if afterUserinfo(rest[i+1:]) {
+			u.userinfo, u.hasUser, u.rest = encodeUserinfo(rest[:i]), true, rest[i+1:]
+			return u, nil
+		}
+	} else if afterUserinfo(rest) {
 		return u, nil
 	}
 	end := -1
-	for i := first; i < len(rest); i++ {
-		if rest[i] != '@' || !hostsPathQuery(rest[i+1:]) {
+	for i := 0; i < len(rest); i++ {
+		if rest[i] != '@' || i == pgxAt || !afterUserinfo(rest[i+1:]) {
 			continue
 		}
 		if end >= 0 {
@@ -62,51 +66,52 @@ func parseURL(dsn string) (dbURL, error) {
 	if end < 0 || strings.IndexByte(rest[:end], '%') >= 0 {
 		return dbURL{}, errReserved
 	}
-	user, password, hasPassword := strings.Cut(rest[:end], ":")
-	ui := url.User(user)
-	if hasPassword {
-		ui = url.UserPassword(user, password)
-	}
-	u.userinfo, u.hasUser, u.rest = ui.String(), true, rest[end+1:]
+	u.userinfo, u.hasUser, u.rest = encodeUserinfo(rest[:end]), true, rest[end+1:]
 	return u, nil
 }
 
-// wellFormedUserinfo reports whether s is a userinfo as RFC 3986 writes it:
-// no reserved character but ':', and '%' only in escapes.
-func wellFormedUserinfo(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~!$&'()*+,;=:", c) >= 0:
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			i += 2
-		default:
-			return false
-		}
+// encodeUserinfo percent-encodes a userinfo written without escapes, so that
+// a '#', '?' or space in it reaches pgx as itself; one with a '%' is taken
+// as encoded already.
+func encodeUserinfo(s string) string {
+	if strings.Contains(s, "%") {
+		return s
 	}
-	return true
+	user, password, hasPassword := strings.Cut(s, ":")
+	if !hasPassword {
+		return url.User(user).String()
+	}
+	return url.UserPassword(user, password).String()
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// hostsPathQuery reports whether s could be what follows the userinfo:
-// hosts (host:port, comma-separated; empty for the default), then
-// optionally /dbname, then optionally ?query. Neither hosts nor a database
-// name hold an '@' or a '#'; a query may hold anything.
-func hostsPathQuery(s string) bool {
+// afterUserinfo reports whether s could be what follows a URL's userinfo:
+// hosts (host:port, comma-separated; none for the default) with numeric
+// ports, then optionally /dbname, then optionally ?key=value&... . Neither
+// hosts nor a database name hold an '@', and query keys are words.
+func afterUserinfo(s string) bool {
 	hosts, path := s, ""
 	if i := strings.IndexAny(s, "/?"); i >= 0 {
 		hosts, path = s[:i], s[i:]
 	}
-	if strings.ContainsAny(hosts, "@#") {
+	if strings.ContainsAny(hosts, "@#") || !numericPorts(hosts) {
 		return false
 	}
 	if db, ok := strings.CutPrefix(path, "/"); ok {
-		db, _, _ = strings.Cut(db, "?")
-		return !strings.ContainsAny(db, "@#/")
+		db, query, _ := strings.Cut(db, "?")
+		if strings.ContainsAny(db, "@/") {
+			return false
+		}
+		path = "?" + query
+	}
+	query := strings.TrimPrefix(path, "?")
+	if query == "" {
+		return true
+	}
+	for _, kv := range strings.Split(query, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_%") != "" || strings.Contains(v, "=") {
+			return false
+		}
 	}
 	return true
 }

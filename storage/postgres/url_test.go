@@ -37,8 +37,11 @@ func TestParseURLReservedPassword(t *testing.T) {
 		{"space", "postgres://u:pa ss-w0rd@db.example/certcoach", "u", "pa ss-w0rd", "db.example", "certcoach", nil},
 		{"@ in the query, password well formed", "postgres://u:Pw0rd-long@db.example/certcoach?application_name=a@b", "u", "Pw0rd-long", "db.example", "certcoach", nil},
 		{"IPv6 host", "postgres://u:pa#ss-w0rd@[::1]:5432/certcoach", "u", "pa#ss-w0rd", "::1", "certcoach", nil},
-		{"two readings", "postgres://u:pa#ss-w0rd@h?a=x@db.example/certcoach", "", "", "", "", errReserved},
-		{"raw % beside a reserved character", "postgres://u:50%off#w0rd@db.example/certcoach", "", "", "", "", errReserved},
+		{"? before @, as pgx reads it", "postgres://u:pa?ss-w0rd@db.example/certcoach", "u", "pa?ss-w0rd", "db.example", "certcoach", nil},
+		{"@ then ?", "postgres://u:pa@x?ss-w0rd@db.example:5432/certcoach?sslmode=require", "u", "pa@x?ss-w0rd", "db.example", "certcoach", nil},
+		{"no userinfo, @ in the query", "postgres://db.example/certcoach?application_name=a@b", "", "", "db.example", "certcoach", nil},
+		{"two readings", "postgres://u:w0rd@x/y@h?a=b@db.example/certcoach", "", "", "", "", errReserved},
+		{"raw % beside a reserved character", "postgres://u:50%off/w0rd@db.example/certcoach", "", "", "", "", errReserved},
 		{"no host after any @", "postgres://u:pa#ss-w0rd@db#example/certcoach", "", "", "", "", errReserved},
 		{"cut off before its @ (a .env comment)", "postgres://u:pa-w0rd-long", "", "", "", "", errPort},
 	} {
@@ -67,6 +70,9 @@ func TestParseURLReservedPassword(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tc.user == "" {
+				cfg.User = "" // pgx's default, the OS user's name
+			}
 			if cfg.User != tc.user || cfg.Password != tc.password || cfg.Host != tc.host || cfg.Database != tc.database {
 				t.Errorf("pgx reads user %q password %q host %q database %q, want %q %q %q %q",
 					cfg.User, cfg.Password, cfg.Host, cfg.Database, tc.user, tc.password, tc.host, tc.database)
@@ -79,6 +85,16 @@ func TestParseURLReservedPassword(t *testing.T) {
 				t.Errorf("Redact = %s: want the host, without the password", red)
 			}
 		})
+	}
+}
+
+// TestOpenBadEscapeInPassword: a '%' that is no escape, in a URL read as
+// pgx reads it, is pgx's to refuse, and its error does not quote the
+// password either.
+func TestOpenBadEscapeInPassword(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://u:50%off#w0rd@127.0.0.1:1/x?connect_timeout=2")
+	if err == nil || strings.Contains(err.Error(), "w0rd") || strings.Contains(err.Error(), "off") || !strings.Contains(err.Error(), "percent-encoded") {
+		t.Fatalf("want pgx's refusal of the escape, without the password, got %v", err)
 	}
 }
 
