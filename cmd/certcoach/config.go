@@ -328,7 +328,10 @@ func dbPassword(dsn string) string {
 		}
 		return ""
 	}
-	if !storage.IsPostgresURL(dsn) && otherURLScheme(dsn) == "" {
+	if storage.IsPostgresURL(dsn) {
+		return postgres.Password(dsn)
+	}
+	if otherURLScheme(dsn) == "" {
 		return ""
 	}
 	u, err := url.Parse(dsn)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -69,5 +70,55 @@ func TestDBPasswordOnCommandLine(t *testing.T) {
 				t.Errorf("stderr shows the password:\n%s", errOut)
 			}
 		})
+	}
+}
+
+// TestDBPasswordReservedCharacters: a PostgreSQL URL whose password holds
+// reserved characters left unencoded opens the database when it can be read
+// one way only, and is refused, saying to percent-encode, when it cannot;
+// stderr never shows the password, nor does the logged configuration, and
+// the password given with --db is redacted from the log as any secret is.
+func TestDBPasswordReservedCharacters(t *testing.T) {
+	const pw = "k#9/x?q@Z-s3cret"
+	u, err := url.Parse(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readable := u.Scheme + "://" + u.User.Username() + ":" + pw + "@" + u.Host + u.Path + "?" + u.RawQuery
+	twoReadings := u.Scheme + "://" + u.User.Username() + ":" + pw + "@h?a=b@" + u.Host + u.Path
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		err  string
+	}{
+		{"in CERTCOACH_DB", map[string]string{"CERTCOACH_DB": readable}, []string{"ask", "/cert compare"}, 0, ""},
+		{"in --db", nil, []string{"--db", readable, "ask", "/cert compare"}, 0, "--db carries a password"},
+		{"two readings", map[string]string{"CERTCOACH_DB": twoReadings}, []string{"ask", "/cert compare"}, 1, "percent-encode"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLIEnv(t, tc.env, "", tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.err) {
+				t.Fatalf("exit %d, want %d with %q: %s%s", code, tc.code, tc.err, out, errOut)
+			}
+			if code == 0 && !strings.Contains(out, "CISM vs CISSP") {
+				t.Errorf("no comparison: %s", out)
+			}
+			if strings.Contains(errOut, "s3cret") {
+				t.Errorf("stderr shows the password:\n%s", errOut)
+			}
+		})
+	}
+	for _, dsn := range []string{readable, twoReadings} {
+		cfg := Config{DB: dsn}
+		if s := cfg.String(); strings.Contains(s, "s3cret") {
+			t.Errorf("the configuration logs the password: %s", s)
+		}
+		var logged strings.Builder
+		newLogger("info", &logged, cfg.secrets()...).Info("dialled", "err", errors.New("connect "+pw+" failed"))
+		if dsn == readable && strings.Contains(logged.String(), "s3cret") {
+			t.Errorf("the log shows the password: %s", logged.String())
+		}
 	}
 }

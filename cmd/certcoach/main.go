@@ -572,11 +572,8 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}
 	// Opening would create an empty database: a backup of nothing is an error.
-	file, _, _ := strings.Cut(strings.TrimPrefix(cfg.DB, "file:"), "?")
-	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("backup: database %s does not exist (--db or CERTCOACH_DB names it)", cfg.DB)
-	} else if err != nil {
-		return fmt.Errorf("backup: database %s: %w", cfg.DB, err)
+	if err := sqliteExists(cfg.DB, "backup"); err != nil {
+		return err
 	}
 	// SQLite's own error for a missing folder is "unable to open database file (14)".
 	dir := filepath.Dir(path)

@@ -67,7 +67,7 @@ func rekeyCommand(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if strings.EqualFold(strings.TrimSpace(cfg.TokenKey), strings.TrimSpace(cfg.TokenKeyOld)) {
 		return fmt.Errorf("rekey: CERTCOACH_TOKEN_KEY and CERTCOACH_TOKEN_KEY_OLD are the same key: set CERTCOACH_TOKEN_KEY to the new one")
 	}
-	st, err := openStore(ctx, cfg.DB, cfg.DBFrom)
+	st, err := openExistingStore(ctx, cfg.DB, cfg.DBFrom, "rekey")
 	if err != nil {
 		return err
 	}

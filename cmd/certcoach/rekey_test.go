@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -266,4 +267,45 @@ func TestRefreshRacingRekey(t *testing.T) {
 	if err != nil || got.BotToken != refreshed.BotToken || got.RefreshToken != refreshed.RefreshToken {
 		t.Errorf("after the race: %v, tokens match %v", err, got.BotToken == refreshed.BotToken)
 	}
+}
+
+// TestMaintenanceOfMissingDatabase: rekey and backup on a SQLite file that
+// does not exist refuse, name the file and create nothing (no database, no
+// journal or WAL beside it), however the file is named; the console's first
+// run, by contrast, creates the database.
+func TestMaintenanceOfMissingDatabase(t *testing.T) {
+	keys := map[string]string{"CERTCOACH_TOKEN_KEY": testNewTokenKey, "CERTCOACH_TOKEN_KEY_OLD": testTokenKey}
+	for _, tc := range []struct {
+		name string
+		args func(db, dir string) []string
+	}{
+		{"rekey", func(db, dir string) []string { return []string{"--db", db, "rekey"} }},
+		{"rekey, file: URI", func(db, dir string) []string { return []string{"--db", "file:" + db + "?mode=rwc", "rekey"} }},
+		{"backup", func(db, dir string) []string { return []string{"--db", db, "backup", filepath.Join(dir, "copy.db")} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "mistyped.db")
+			code, out, errOut := runCLIEnv(t, keys, "", tc.args(db, dir)...)
+			if code != 1 || !strings.Contains(errOut, db+" does not exist") {
+				t.Fatalf("exit %d, want 1 naming %s\nstdout:\n%s\nstderr:\n%s", code, db, out, errOut)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("created %s", entries[0].Name())
+			}
+		})
+	}
+	t.Run("first run creates it", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "new.db")
+		if code, out, errOut := runCLIEnv(t, keys, "", "--db", db, "ask", "/cert compare"); code != 0 {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("no database after the first run: %v", err)
+		}
+		code, out, errOut := runCLIEnv(t, keys, "", "--db", db, "rekey")
+		if code != 0 || !strings.Contains(out, "0 in all") {
+			t.Errorf("rekey of the new database: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+	})
 }

@@ -65,6 +65,35 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	return sqlite.Open(ctx, dsn)
 }
 
+// openExistingStore opens the database as openStore does, for a command
+// that works on a database already in use (rekey): a SQLite file that does
+// not exist is refused, not created empty, so that a mistyped --db says so
+// instead of succeeding on nothing.
+func openExistingStore(ctx context.Context, dsn, from, cmd string) (appStore, error) {
+	if err := sqliteExists(dsn, cmd); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, dsn, from)
+}
+
+// sqliteExists refuses, for the command cmd, a SQLite database setting
+// whose file does not exist; a PostgreSQL URL, or a setting openStore
+// refuses for itself, passes.
+func sqliteExists(dsn, cmd string) error {
+	if storage.IsPostgresURL(dsn) || libpqSetting(dsn) || otherURLScheme(dsn) != "" {
+		return nil
+	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	_, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: database %s does not exist, and was not created (--db or CERTCOACH_DB names the database)", cmd, path)
+	case err != nil:
+		return fmt.Errorf("%s: database %s: %w", cmd, path, err)
+	}
+	return nil
+}
+
 // createPrivate creates a database file that does not exist yet readable
 // by its owner only (SQLite would create it 0644, and its WAL files take
 // the file's mode). Any failure is left to sqlite.Open to explain.

@@ -11,12 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -48,30 +48,17 @@ const maxConns = 16
 // connect_timeout.
 const connectTimeout = 10 * time.Second
 
-// userinfoAts counts the @ signs before a URL's path: pgx, as libpq, ends
-// the user and password at the first one, net/url (and so Redact) at the
-// last, so with two the password Redact hides is not the one pgx reads.
-func userinfoAts(dsn string) int {
-	_, rest, _ := strings.Cut(dsn, "://")
-	authority, _, _ := strings.Cut(rest, "/")
-	return strings.Count(authority, "@")
-}
-
 // Open connects to the database at a postgres:// URL, applies pending
 // migrations and returns the store. Errors never include the password.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	where := Redact(dsn)
-	// pgx reads only a lower-case scheme as a URL; any other spelling it
-	// would parse as key=value pairs and quote, password and all.
-	if scheme, rest, ok := strings.Cut(dsn, "://"); ok {
-		dsn = strings.ToLower(scheme) + "://" + rest
-	}
-	if userinfoAts(dsn) > 1 {
-		return nil, fmt.Errorf("open database %s: more than one @ before the host: write an @ in the user name or password as %%40", where)
-	}
-	cfg, err := pgx.ParseConfig(dsn)
+	u, err := parseURL(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", where, err)
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	cfg, err := pgx.ParseConfig(u.String())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", where, unquoted(err))
 	}
 	if cfg.ConnectTimeout == 0 {
 		// libpq and pgx wait for ever by default, so a server that accepts
@@ -109,6 +96,20 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return &Store{Store: s}, nil
 }
 
+// unquoted is a pgx parse error without the connection string it quotes,
+// which pgx redacts as best it can only: the caller names the URL itself.
+func unquoted(err error) error {
+	var pe *pgconn.ParseConfigError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	_, why, ok := strings.Cut(pe.Error(), "`: ")
+	if !ok {
+		return errors.New("cannot parse it")
+	}
+	return errors.New(why)
+}
+
 // oneLine shows a connection error on one line: pgx lists each attempt
 // (TLS, then plain) on a line of its own, usually with the same cause.
 type oneLine struct{ err error }
@@ -138,21 +139,4 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 		return nil, err
 	}
 	return goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
-}
-
-// Redact returns a database URL fit to log: the password, if any, is
-// replaced, and so is a password given as a query parameter.
-func Redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparsable database URL)"
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "redacted")
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "redacted")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

@@ -165,6 +165,8 @@ func TestRedact(t *testing.T) {
 		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:redacted@h:5432/db?sslmode=disable",
 		"postgres://u@h/db":                         "postgres://u@h/db",
 		"postgres://h/db?password=pw&user=u":        "postgres://h/db?password=redacted&user=u",
+		"postgres://u:p#w@h/db":                     "postgres://u:redacted@h/db",
+		"postgres://u:p#w@h#x/db":                   "(a database URL that cannot be read: not shown)",
 	} {
 		if got := postgres.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
@@ -186,18 +188,5 @@ func TestOpenSilentServerGivesUp(t *testing.T) {
 	}
 	if ctx.Err() != nil || !strings.Contains(err.Error(), "connect_timeout") || strings.Contains(err.Error(), "s3cret-pw") {
 		t.Fatalf("want an error that says the server did not answer (and how to wait longer), got %v", err)
-	}
-}
-
-// TestOpenRefusesAmbiguousAt: an @ left unencoded in a password splits the
-// URL differently for pgx (first @) and for the redactor (last @), so the
-// error about the host pgx reads would show the rest of the password.
-func TestOpenRefusesAmbiguousAt(t *testing.T) {
-	_, err := postgres.Open(context.Background(), "postgres://certcoach:pa@ssw0rd-tail@127.0.0.1:1/x?sslmode=disable&connect_timeout=2")
-	if err == nil {
-		t.Fatal("opened a database on port 1")
-	}
-	if strings.Contains(err.Error(), "ssw0rd-tail") || !strings.Contains(err.Error(), "%40") {
-		t.Fatalf("want a refusal that says to write @ as %%40, without the password, got %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -45,9 +46,18 @@ var dialect = sqlstore.Dialect{
 	},
 }
 
+// busyTimeout is how long a connection waits for another one's lock, the
+// file's other processes (a backup, a sqlite3 shell) included.
+const busyTimeout = 10 * time.Second
+
 // Open opens (creating if needed) the SQLite database at dsn, a file path or a
 // "file:" URI, applies pending migrations and checks the connection settings.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, busyTimeout)
+}
+
+// open is Open with connections that wait busy for a lock.
+func open(ctx context.Context, dsn string, busy time.Duration) (*Store, error) {
 	path, err := filePath(dsn)
 	if err != nil {
 		return nil, err
@@ -57,7 +67,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			return nil, fmt.Errorf("open database %s: directory %s does not exist", path, dir)
 		}
 	}
-	w, err := sql.Open("sqlite", buildDSN(path))
+	w, err := sql.Open("sqlite", buildDSN(path, busy))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -65,7 +75,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	// spinning on SQLITE_BUSY.
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", buildDSN(path))
+	r, err := sql.Open("sqlite", buildDSN(path, busy))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -78,6 +88,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %s%w", path, what, err)
 	}
 	if err := check(ctx, w, r); err != nil {
+		if strings.Contains(err.Error(), "SQLITE_BUSY") && !inWAL(path) {
+			// The first connection switches a rollback-journal database to
+			// WAL, which needs the file to itself for a moment; a reader in
+			// another process (a long backup, which keeps the journal mode)
+			// can hold it longer than a connection waits.
+			err = fmt.Errorf("it is in rollback-journal mode, and switching it to WAL needs it to itself for a moment, "+
+				"but another process kept reading it (a certcoach backup of it?): start again once that is done (%w)", err)
+		}
 		return fail("", err)
 	}
 	p, err := provider(w)
@@ -109,13 +127,28 @@ func filePath(dsn string) (string, error) {
 	return path, nil
 }
 
-func buildDSN(path string) string {
+func buildDSN(path string, busy time.Duration) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+	for _, p := range []string{"journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()), "synchronous(NORMAL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// inWAL reports whether the database file at path says it is in WAL mode
+// (its header's read and write versions are 2); false if it cannot be read.
+func inWAL(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var header [20]byte
+	if _, err := f.ReadAt(header[:], 0); err != nil {
+		return false
+	}
+	return header[18] == 2 || header[19] == 2
 }
 
 // check confirms the file is a SQLite database we can write, with the

@@ -47,7 +47,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 // TestOlderSessions: a session an older replica stores has no objective.
 func TestOlderSessions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "certcoach.db")
-	raw, err := sql.Open("sqlite", buildDSN(path))
+	raw, err := sql.Open("sqlite", buildDSN(path, busyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func oldSchema(t *testing.T, path string, last int, rows ...string) {
 	if len(old) != last {
 		t.Fatalf("found %d migrations up to %d", len(old), last)
 	}
-	db, err := sql.Open("sqlite", buildDSN(path))
+	db, err := sql.Open("sqlite", buildDSN(path, busyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,5 +284,92 @@ func oldSchema(t *testing.T, path string, last int, rows ...string) {
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestOpenWhileBackupReadsRollbackJournal: a database in rollback-journal
+// mode (as a restored copy may be) is switched to WAL by the first open,
+// which needs the file to itself for a moment. A backup reading it
+// meanwhile (it keeps the journal mode, and holds its read lock for the
+// whole copy) is not disturbed: an open that outwaits its connections'
+// busy timeout fails saying why and changes nothing, and the next open
+// once the backup is done switches the file to WAL.
+func TestOpenWhileBackupReadsRollbackJournal(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "b"}, "", "", time.Unix(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := recordN(ctx, s, u.ID, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := raw.QueryRowContext(ctx, "PRAGMA journal_mode = delete").Scan(&mode); err != nil || mode != "delete" {
+		t.Fatalf("journal_mode = delete: %q, %v", mode, err)
+	}
+	raw.Close()
+
+	src, err := OpenForBackup(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	// What VACUUM INTO holds for the length of a copy: one read transaction.
+	conn, err := src.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	answers := func() int {
+		t.Helper()
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM answers").Scan(&n); err != nil {
+			t.Fatalf("the backup's read: %v", err)
+		}
+		return n
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	before := answers()
+
+	s2, err := open(ctx, path, 50*time.Millisecond)
+	if err == nil {
+		s2.Close()
+		t.Fatal("switched to WAL under a reader's lock")
+	}
+	if !strings.Contains(err.Error(), "rollback-journal mode") || !strings.Contains(err.Error(), "backup") {
+		t.Errorf("the error does not say what holds the switch up: %v", err)
+	}
+	if inWAL(path) {
+		t.Error("the failed open switched the file to WAL")
+	}
+	if got := answers(); got != before || got == 0 {
+		t.Errorf("the backup read %d answers during the open, %d before it", got, before)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Backup(ctx, filepath.Join(t.TempDir(), "copy.db")); err != nil {
+		t.Fatalf("backup after the failed open: %v", err)
+	}
+	conn.Close()
+	src.Close()
+
+	s3, err := open(ctx, path, 50*time.Millisecond)
+	if err != nil {
+		t.Fatalf("open once the backup is done: %v", err)
+	}
+	defer s3.Close()
+	if !inWAL(path) {
+		t.Error("the open did not switch the file to WAL")
 	}
 }

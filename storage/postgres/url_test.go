@@ -1,0 +1,126 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/certcoach/certcoach/storage/postgres/pgtest"
+)
+
+// TestParseURLReservedPassword: a password written with reserved characters
+// left unencoded is read as the operator meant it wherever only one reading
+// leaves a host, path and query, and pgx is given it encoded, so that pgx,
+// Redact and Password agree; the other URLs are refused with a message that
+// says to percent-encode. Neither Redact nor the refusal shows the password.
+func TestParseURLReservedPassword(t *testing.T) {
+	for _, tc := range []struct {
+		name, dsn      string
+		user, password string // what pgx must read; "" with err
+		host, database string
+		err            error
+	}{
+		{"plain", "postgres://u:Pw0rd-long@db.example:5432/certcoach?sslmode=disable", "u", "Pw0rd-long", "db.example", "certcoach", nil},
+		{"encoded stays encoded", "postgres://u:p%23ss%40w0rd@db.example/certcoach", "u", "p#ss@w0rd", "db.example", "certcoach", nil},
+		{"#", "postgres://u:pa#ss-w0rd@db.example:5432/certcoach", "u", "pa#ss-w0rd", "db.example", "certcoach", nil},
+		{"# then digits, which net/url reads as a port", "postgres://u:12#345678@db.example/certcoach", "u", "12#345678", "db.example", "certcoach", nil},
+		{"/", "postgres://u:pa/ss-w0rd@db.example/certcoach", "u", "pa/ss-w0rd", "db.example", "certcoach", nil},
+		{"?", "postgres://u:pa?ss=w0rd@db.example/certcoach?sslmode=disable", "u", "pa?ss=w0rd", "db.example", "certcoach", nil},
+		{"@", "postgres://u:pa@ss-w0rd@db.example/certcoach", "u", "pa@ss-w0rd", "db.example", "certcoach", nil},
+		{"@ and /", "postgres://u:pa@db/ss-w0rd@db.example/certcoach", "u", "pa@db/ss-w0rd", "db.example", "certcoach", nil},
+		{"all of them", "postgres://u:#/?@:x-long@db.example/certcoach", "u", "#/?@:x-long", "db.example", "certcoach", nil},
+		{"user@server, as some clouds name users", "postgres://u@srv:Pw0rd-long@db.example/certcoach", "u@srv", "Pw0rd-long", "db.example", "certcoach", nil},
+		{"space", "postgres://u:pa ss-w0rd@db.example/certcoach", "u", "pa ss-w0rd", "db.example", "certcoach", nil},
+		{"@ in the query, password well formed", "postgres://u:Pw0rd-long@db.example/certcoach?application_name=a@b", "u", "Pw0rd-long", "db.example", "certcoach", nil},
+		{"IPv6 host", "postgres://u:pa#ss-w0rd@[::1]:5432/certcoach", "u", "pa#ss-w0rd", "::1", "certcoach", nil},
+		{"? before @, as pgx reads it", "postgres://u:pa?ss-w0rd@db.example/certcoach", "u", "pa?ss-w0rd", "db.example", "certcoach", nil},
+		{"@ then ?", "postgres://u:pa@x?ss-w0rd@db.example:5432/certcoach?sslmode=require", "u", "pa@x?ss-w0rd", "db.example", "certcoach", nil},
+		{"no userinfo, @ in the query", "postgres://db.example/certcoach?application_name=a@b", "", "", "db.example", "certcoach", nil},
+		{"two readings", "postgres://u:w0rd@x/y@h?a=b@db.example/certcoach", "", "", "", "", errReserved},
+		{"raw % beside a reserved character", "postgres://u:50%off/w0rd@db.example/certcoach", "", "", "", "", errReserved},
+		{"no host after any @", "postgres://u:pa#ss-w0rd@db#example/certcoach", "", "", "", "", errReserved},
+		{"cut off before its @ (a .env comment)", "postgres://u:pa-w0rd-long", "", "", "", "", errPort},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := parseURL(tc.dsn)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("parseURL = %v, want %v", err, tc.err)
+				}
+				if strings.Contains(tc.err.Error(), "%") && !strings.Contains(err.Error(), "percent-encode") {
+					t.Errorf("the refusal does not say to percent-encode: %v", err)
+				}
+				if got := Redact(tc.dsn); strings.Contains(got, "w0rd") {
+					t.Errorf("Redact shows the password: %s", got)
+				}
+				_, err := Open(context.Background(), tc.dsn)
+				if err == nil || strings.Contains(err.Error(), "w0rd") {
+					t.Errorf("Open's error shows the password, or there is none: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := pgx.ParseConfig(u.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.user == "" {
+				cfg.User = "" // pgx's default, the OS user's name
+			}
+			if cfg.User != tc.user || cfg.Password != tc.password || cfg.Host != tc.host || cfg.Database != tc.database {
+				t.Errorf("pgx reads user %q password %q host %q database %q, want %q %q %q %q",
+					cfg.User, cfg.Password, cfg.Host, cfg.Database, tc.user, tc.password, tc.host, tc.database)
+			}
+			if got := Password(tc.dsn); got != tc.password {
+				t.Errorf("Password = %q, want %q", got, tc.password)
+			}
+			red := Redact(tc.dsn)
+			if strings.Contains(red, "w0rd") || strings.Contains(red, "long") || !strings.Contains(red, tc.host) {
+				t.Errorf("Redact = %s: want the host, without the password", red)
+			}
+		})
+	}
+}
+
+// TestOpenBadEscapeInPassword: a '%' that is no escape, in a URL read as
+// pgx reads it, is pgx's to refuse, and its error does not quote the
+// password either.
+func TestOpenBadEscapeInPassword(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://u:50%off#w0rd@127.0.0.1:1/x?connect_timeout=2")
+	if err == nil || strings.Contains(err.Error(), "w0rd") || strings.Contains(err.Error(), "off") || !strings.Contains(err.Error(), "percent-encoded") {
+		t.Fatalf("want pgx's refusal of the escape, without the password, got %v", err)
+	}
+}
+
+// TestOpenReservedPassword: on a real PostgreSQL (trust: the password is
+// not checked), a URL with a password full of reserved characters, as a
+// password generator makes them, opens the database it names; the same URL
+// aimed at a port nobody listens on fails without showing the password.
+func TestOpenReservedPassword(t *testing.T) {
+	const pw = "k#9/x?q@Z:w0rd"
+	plain, err := url.Parse(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := plain.Scheme + "://" + plain.User.Username() + ":" + pw + "@" + plain.Host + plain.Path + "?" + plain.RawQuery
+	st, err := Open(context.Background(), raw)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer st.Close()
+	var db string
+	if err := st.Reader().QueryRowContext(context.Background(), "SELECT current_database()").Scan(&db); err != nil || "/"+db != plain.Path {
+		t.Fatalf("connected to %q (%v), want %s", db, err, plain.Path)
+	}
+	refused := plain.Scheme + "://" + plain.User.Username() + ":" + pw + "@127.0.0.1:1" + plain.Path + "?connect_timeout=5&sslmode=disable"
+	_, err = Open(context.Background(), refused)
+	if err == nil || strings.Contains(err.Error(), "w0rd") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Fatalf("want an error naming the address without the password, got %v", err)
+	}
+}
