@@ -338,6 +338,7 @@ func TestEditorBracketedPaste(t *testing.T) {
 		{"lines, then Enter", []string{start + "what is\r\nRPO?\rand\nRTO" + end + "\r"}, []string{"what is RPO? and RTO"}, ""},
 		{"blank lines and indents are one space", []string{start + "a \r\n\r\n  b\n" + end}, nil, "a b "},
 		{"spaces without a line break kept", []string{start + "a  b" + end}, nil, "a  b"},
+		{"tabs around a line break", []string{start + "a\t\r\n\tb\tc\n" + end}, nil, "a b c "},
 		{"marks cut by reads", []string{"\x1b[2", "00~what", " is\r", "\nRPO?\x1b[20", "1", "~\r"}, []string{"what is RPO?"}, ""},
 		{"end mark cut after its escape", []string{start + "ab\x1b", "[201~c"}, nil, "abc"},
 		{"character cut by a read", []string{start + "日\xe6", "\x9c\xac" + end}, nil, "日本"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -330,8 +331,9 @@ func isBlank(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\
 
 // pasted is pasted text as the line takes it: an escape sequence in it
 // (colours copied with the text, a key) is dropped whole rather than left
-// as "[31m"; its line breaks as oneLine makes them. insert drops the
-// other control characters (a pasted Ctrl-C).
+// as "[31m"; a run of blanks with a line break in it is one space, so that
+// a question copied over several lines reads as typed on one. insert
+// drops the other control characters (a pasted Ctrl-C).
 func pasted(b []byte) string {
 	var sb strings.Builder
 	for len(b) > 0 {
@@ -347,38 +349,11 @@ func pasted(b []byte) string {
 		}
 		b = b[i+n:]
 	}
-	return oneLine(sb.String())
+	return lineBreaks.ReplaceAllLiteralString(sb.String(), " ")
 }
 
-// oneLine is pasted text as one line: a run of blanks with a line break
-// in it is one space, so that a question copied over several lines reads
-// as typed on one.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	var sb strings.Builder
-	for s != "" {
-		i := strings.IndexFunc(s, isBlank)
-		if i < 0 {
-			sb.WriteString(s)
-			break
-		}
-		sb.WriteString(s[:i])
-		s = s[i:]
-		j := strings.IndexFunc(s, func(r rune) bool { return !isBlank(r) })
-		if j < 0 {
-			j = len(s)
-		}
-		if run := s[:j]; strings.ContainsAny(run, "\r\n") {
-			sb.WriteByte(' ')
-		} else {
-			sb.WriteString(run)
-		}
-		s = s[j:]
-	}
-	return sb.String()
-}
+// lineBreaks is a run of blanks with a line break in it.
+var lineBreaks = regexp.MustCompile(`[ \t]*[\r\n][ \t\r\n]*`)
 
 // maxInput is the longest line the editor takes, as piped input (MaxLine):
 // every key redraws the line from the cursor on and walks it to place the
