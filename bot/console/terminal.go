@@ -530,28 +530,40 @@ func (e *editor) moveTo(row, col int) {
 }
 
 // drawFrom draws the prompt and line from cell j on, erasing what was
-// drawn there before if clear, and puts the cursor back at the line's.
+// drawn there before if clear, and puts the cursor back at the line's. One
+// walk lays out every cell: those before j for where to start, and the
+// cursor's cell on the way.
 func (e *editor) drawFrom(j int, clear bool) {
-	row, col := e.at(j)
-	e.moveTo(row, col)
-	if clear {
-		e.buf = append(e.buf, "\x1b[J"...)
-	}
-	for k := j; k < e.count(); k++ {
-		c := e.cellAt(k)
-		if r, _ := e.fit(row, col, c.w); r > row {
-			e.buf = append(e.buf, '\r', '\n')
-			row, col = r, 0
+	n, cur := e.count(), len(e.prompt)+e.line.pos
+	var row, col, curRow, curCol int
+	for k := 0; k <= n; k++ {
+		w := 0 // after the last cell: the cursor's column
+		if k < n {
+			w = e.cellAt(k).w
 		}
-		e.buf = append(e.buf, c.s...)
-		col += c.w
-	}
-	if r, _ := e.fit(row, col, 0); r > row {
-		e.buf = append(e.buf, '\r', '\n') // off the last column, where the cursor would wait
-		row, col = r, 0
+		r, c := e.fit(row, col, w)
+		switch {
+		case k == j:
+			e.moveTo(r, c)
+			if clear {
+				e.buf = append(e.buf, "\x1b[J"...)
+			}
+		case k > j && r > row:
+			e.buf = append(e.buf, '\r', '\n') // also off the last column, where the cursor would wait
+		}
+		row, col = r, c
+		if k == cur {
+			curRow, curCol = row, col
+		}
+		if k < n {
+			if k >= j {
+				e.buf = append(e.buf, e.cellAt(k).s...)
+			}
+			col += w
+		}
 	}
 	e.row, e.col = row, col
-	e.moveTo(e.at(len(e.prompt) + e.line.pos))
+	e.moveTo(curRow, curCol)
 }
 
 // drawLine is drawFrom the line's cell i.
