@@ -150,6 +150,9 @@ func TestEditorCursorByDisplayWidth(t *testing.T) {
 		{"paste of lines", "\x1b[200~日本\r\n語\x1b[201~", 80, "日本 語", []string{"cert> 日本 語"}, 0, 13},
 		{"paste across rows", "\x1b[200~ab\rcd\x1b[201~", 10, "ab cd", []string{"cert> ab c", "d"}, 1, 1},
 		{"paste mid-line", "ad" + l + "\x1b[200~b\nc\x1b[201~", 80, "ab cd", []string{"cert> ab cd"}, 0, 10},
+		{"delete before a wide char that wrapped", "a日" + home + del, 7, "日", []string{"cert>", "日"}, 1, 0},
+		{"backspace before a wide char that wrapped", "a日" + l + bs, 7, "日", []string{"cert>", "日"}, 1, 0},
+		{"delete after a full row", "ab日" + l + del, 8, "ab", []string{"cert> ab"}, 1, 0},
 		{"insert on the second row", "abcdefg" + l + l + "x", 9, "abcdexfg", []string{"cert> abc", "dexfg"}, 1, 3},
 	}
 	for _, tt := range tests {

@@ -544,10 +544,17 @@ func (e *editor) drawFrom(j int, clear bool) {
 		r, c := e.fit(row, col, w)
 		switch {
 		case k == j:
-			e.moveTo(r, c)
 			if clear {
+				// From the end of the cell before: a wide cell moved down
+				// to the next row leaves that end of its row to erase too.
+				if col < e.width {
+					e.moveTo(row, col)
+				} else {
+					e.moveTo(r, c)
+				}
 				e.buf = append(e.buf, "\x1b[J"...)
 			}
+			e.moveTo(r, c)
 		case k > j && r > row:
 			e.buf = append(e.buf, '\r', '\n') // also off the last column, where the cursor would wait
 		}
