@@ -215,3 +215,36 @@ func TestHelpOnDiscordOptionForms(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpScopeWordsPerPlatform: the summaries that say where data lives
+// (export's, forget's, the leaderboard's) are in the words of the platform
+// help is read on: never "on the console" in a chat, nor a workspace or a
+// Discord server on the console; in the list and in each command's help.
+func TestHelpScopeWordsPerPlatform(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
+	for _, c := range []struct {
+		actor bot.Actor
+		not   []string
+	}{
+		{bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}, []string{"console", "Discord"}},
+		{bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1"}, []string{"console", "workspace"}},
+		{bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:u1", User: "u1", DM: true}, []string{"console", "workspace"}},
+		{bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", DM: true}, []string{"workspace", "Discord server", "in your own space"}},
+	} {
+		texts := []string{"help"}
+		for _, cmd := range h.e.Commands() {
+			texts = append(texts, "help "+cmd.Name)
+		}
+		for _, text := range texts {
+			r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: text})
+			got := r.Title + "\n" + r.Body
+			for _, w := range c.not {
+				if strings.Contains(got, w) {
+					t.Errorf("%s %s %q: want no %q in:\n%s", c.actor.Platform, c.actor.Workspace, text, w, got)
+				}
+			}
+		}
+	}
+}

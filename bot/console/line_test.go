@@ -150,6 +150,10 @@ func TestEditorCursorByDisplayWidth(t *testing.T) {
 		{"paste of lines", "\x1b[200~日本\r\n語\x1b[201~", 80, "日本 語", []string{"cert> 日本 語"}, 0, 13},
 		{"paste across rows", "\x1b[200~ab\rcd\x1b[201~", 10, "ab cd", []string{"cert> ab c", "d"}, 1, 1},
 		{"paste mid-line", "ad" + l + "\x1b[200~b\nc\x1b[201~", 80, "ab cd", []string{"cert> ab cd"}, 0, 10},
+		{"delete before a wide char that wrapped", "a日" + home + del, 7, "日", []string{"cert>", "日"}, 1, 0},
+		{"backspace before a wide char that wrapped", "a日" + l + bs, 7, "日", []string{"cert>", "日"}, 1, 0},
+		{"delete after a full row", "ab日" + l + del, 8, "ab", []string{"cert> ab"}, 1, 0},
+		{"insert on the second row", "abcdefg" + l + l + "x", 9, "abcdexfg", []string{"cert> abc", "dexfg"}, 1, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,6 +295,8 @@ func TestParseKey(t *testing.T) {
 		{"\x15", keyKillStart, 1},
 		{"\x0b", keyKillEnd, 1},
 		{"\x00", keyNone, 1},
+		{"\x1b\x1b[D", keyNone, 1},  // Esc, then an arrow
+		{"\x1bO\x1b[D", keyNone, 2}, // Alt-O, then an arrow
 	}
 	for _, tt := range tests {
 		if k, n := parseKey([]byte(tt.in)); k != tt.key || n != tt.size {
@@ -319,9 +325,11 @@ func TestEditorKeyAcrossReads(t *testing.T) {
 
 // TestEditorBracketedPaste: text between the paste marks goes into the
 // line being edited, its line breaks as spaces, and only an Enter typed
-// after it sends it; the marks, a character or a run of line breaks may
-// be cut by a read; keys and marks inside a paste are text; without the
-// marks (a terminal without bracketed paste) each line is sent as before.
+// after it sends it; the marks, a character, an escape sequence or a run
+// of line breaks may be cut by a read; keys, escape sequences (colours)
+// and marks inside a paste are dropped, neither done nor shown as "[A";
+// without the marks (a terminal without bracketed paste) each line is
+// sent as before.
 func TestEditorBracketedPaste(t *testing.T) {
 	const start, end, left = "\x1b[200~", "\x1b[201~", "\x1b[D"
 	tests := []struct {
@@ -334,11 +342,16 @@ func TestEditorBracketedPaste(t *testing.T) {
 		{"lines, then Enter", []string{start + "what is\r\nRPO?\rand\nRTO" + end + "\r"}, []string{"what is RPO? and RTO"}, ""},
 		{"blank lines and indents are one space", []string{start + "a \r\n\r\n  b\n" + end}, nil, "a b "},
 		{"spaces without a line break kept", []string{start + "a  b" + end}, nil, "a  b"},
+		{"tabs around a line break", []string{start + "a\t\r\n\tb\tc\n" + end}, nil, "a b c "},
 		{"marks cut by reads", []string{"\x1b[2", "00~what", " is\r", "\nRPO?\x1b[20", "1", "~\r"}, []string{"what is RPO?"}, ""},
 		{"end mark cut after its escape", []string{start + "ab\x1b", "[201~c"}, nil, "abc"},
 		{"character cut by a read", []string{start + "日\xe6", "\x9c\xac" + end}, nil, "日本"},
 		{"line break cut by a read", []string{start + "a \r", "\n", " b" + end}, nil, "a b"},
-		{"keys in a paste are text", []string{start + "a\x1b[Ab\x7f\x04\x1b[200~c\x1b[20x" + end}, nil, "a[Ab[200~c[20x"},
+		{"keys in a paste are dropped", []string{start + "a\x1b[Ab\x7f\x04\x03\x1a\x1b[200~c\x1b[20x\x1bOQ" + end}, nil, "abc"},
+		{"colours in a paste are dropped", []string{start + "\x1b[1;31mred\x1b[0m flag" + end}, nil, "red flag"},
+		{"escape cut by a read", []string{start + "a\x1b", "[3", "1mb" + end}, nil, "ab"},
+		{"escape cut by the end mark", []string{start + "a\x1b[3" + end}, nil, "a"},
+		{"Esc, then a paste", []string{"\x1b", start + "a\nb" + end}, nil, "a b"},
 		{"keys after the paste are keys", []string{start + "abc" + end + left + "X\r"}, []string{"abXc"}, ""},
 		{"two pastes, two lines", []string{start + "a\nb" + end + "\r" + start + "c\nd" + end + "\r"}, []string{"a b", "c d"}, ""},
 		{"stray end mark", []string{"x" + end + "y"}, nil, "xy"},
@@ -413,6 +426,41 @@ func TestEditorResize(t *testing.T) {
 			}
 			if term.r != tt.row || term.c != tt.col || e.row != term.r || e.col != term.c {
 				t.Errorf("cursor at %d %d (editor: %d %d), want %d %d", term.r, term.c, e.row, e.col, tt.row, tt.col)
+			}
+		})
+	}
+}
+
+// TestPasteMarksKeepPastedCtrlC: readKeys takes Ctrl-C and Ctrl-Z out of
+// what it reads, as the interrupt and the suspend they are, only outside
+// a paste: inside one they are text, also when a read cuts a mark.
+func TestPasteMarksKeepPastedCtrlC(t *testing.T) {
+	const start, end = "\x1b[200~", "\x1b[201~"
+	tests := []struct {
+		name         string
+		reads        []string
+		keys         string
+		ctrlC, ctrlZ bool
+	}{
+		{"typed", []string{"ab\x03c\x1a"}, "abc", true, true},
+		{"pasted", []string{start + "a\x03b\x1a" + end}, start + "a\x03b\x1a" + end, false, false},
+		{"after a paste", []string{start + "a" + end + "\x03"}, start + "a" + end, true, false},
+		{"marks cut by reads", []string{"\x1b[2", "00~a\x03\x1b", "[201", "~\x03"}, start + "a\x03" + end, true, false},
+		{"Esc, then a paste", []string{"\x1b", start + "\x03" + end}, "\x1b" + start + "\x03" + end, false, false},
+		{"not a mark", []string{"\x1b[20x\x03"}, "\x1b[20x", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p pasteMarks
+			var keys []byte
+			var ctrlC, ctrlZ bool
+			for _, r := range tt.reads {
+				k, c, z := p.filter([]byte(r), true)
+				keys = append(keys, k...)
+				ctrlC, ctrlZ = ctrlC || c, ctrlZ || z
+			}
+			if string(keys) != tt.keys || ctrlC != tt.ctrlC || ctrlZ != tt.ctrlZ {
+				t.Errorf("keys %q, Ctrl-C %v, Ctrl-Z %v; want %q, %v, %v", keys, ctrlC, ctrlZ, tt.keys, tt.ctrlC, tt.ctrlZ)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -276,7 +277,9 @@ func (e *editor) handleKeys() (l lineOrErr, done bool) {
 
 // paste inserts the pasted text at rest's start, as one line, up to the
 // paste's end mark; false when there is none yet: then it inserts what the
-// next read cannot change and leaves the rest in rest.
+// next read cannot change and leaves the rest in rest. A paste's line
+// breaks are spaces, not Enter: as in shells' bracketed mode, a paste of
+// several lines is one line, sent by the Enter typed after it.
 func (e *editor) paste() bool {
 	end := true
 	n := bytes.Index(e.rest, []byte(pasteEnd))
@@ -287,7 +290,7 @@ func (e *editor) paste() bool {
 			n = pastedUpTo(e.rest)
 		}
 	}
-	if text := oneLine(string(e.rest[:n])); text != "" {
+	if text := pasted(e.rest[:n]); text != "" {
 		e.insert(text)
 	}
 	if end {
@@ -300,14 +303,14 @@ func (e *editor) paste() bool {
 }
 
 // pastedUpTo is how much of b, pasted text before its end mark, can go in
-// the line now: not a start of the end mark, or of a character, or a run
-// of blanks, all of which the next read may go on.
+// the line now: not an escape sequence still to end (the end mark's start
+// among them), or a character, or a run of blanks, all of which the next
+// read may go on.
 func pastedUpTo(b []byte) int {
 	n := len(b)
-	for k := min(len(pasteEnd)-1, n); k > 0; k-- {
-		if bytes.HasSuffix(b, []byte(pasteEnd[:k])) {
-			n -= k
-			break
+	if i := bytes.LastIndexByte(b, 0x1b); i >= 0 {
+		if _, m := parseEscape(b[i:]); m == 0 {
+			n = i
 		}
 	}
 	for k := 1; k <= min(utf8.UTFMax-1, n); k++ {
@@ -326,35 +329,31 @@ func pastedUpTo(b []byte) int {
 
 func isBlank(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' }
 
-// oneLine is pasted text as one line: a run of blanks with a line break
-// in it is one space, so that a question copied over several lines reads
-// as typed on one.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
+// pasted is pasted text as the line takes it: an escape sequence in it
+// (colours copied with the text, a key) is dropped whole rather than left
+// as "[31m"; a run of blanks with a line break in it is one space, so that
+// a question copied over several lines reads as typed on one. insert
+// drops the other control characters (a pasted Ctrl-C).
+func pasted(b []byte) string {
 	var sb strings.Builder
-	for s != "" {
-		i := strings.IndexFunc(s, isBlank)
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, 0x1b)
 		if i < 0 {
-			sb.WriteString(s)
+			sb.Write(b)
 			break
 		}
-		sb.WriteString(s[:i])
-		s = s[i:]
-		j := strings.IndexFunc(s, func(r rune) bool { return !isBlank(r) })
-		if j < 0 {
-			j = len(s)
+		sb.Write(b[:i])
+		_, n := parseEscape(b[i:])
+		if n == 0 {
+			break // cut short by the paste's end
 		}
-		if run := s[:j]; strings.ContainsAny(run, "\r\n") {
-			sb.WriteByte(' ')
-		} else {
-			sb.WriteString(run)
-		}
-		s = s[j:]
+		b = b[i+n:]
 	}
-	return sb.String()
+	return lineBreaks.ReplaceAllLiteralString(sb.String(), " ")
 }
+
+// lineBreaks is a run of blanks with a line break in it.
+var lineBreaks = regexp.MustCompile(`[ \t]*[\r\n][ \t\r\n]*`)
 
 // maxInput is the longest line the editor takes, as piped input (MaxLine):
 // every key redraws the line from the cursor on and walks it to place the
@@ -531,28 +530,47 @@ func (e *editor) moveTo(row, col int) {
 }
 
 // drawFrom draws the prompt and line from cell j on, erasing what was
-// drawn there before if clear, and puts the cursor back at the line's.
+// drawn there before if clear, and puts the cursor back at the line's. One
+// walk lays out every cell: those before j for where to start, and the
+// cursor's cell on the way.
 func (e *editor) drawFrom(j int, clear bool) {
-	row, col := e.at(j)
-	e.moveTo(row, col)
-	if clear {
-		e.buf = append(e.buf, "\x1b[J"...)
-	}
-	for k := j; k < e.count(); k++ {
-		c := e.cellAt(k)
-		if r, _ := e.fit(row, col, c.w); r > row {
-			e.buf = append(e.buf, '\r', '\n')
-			row, col = r, 0
+	n, cur := e.count(), len(e.prompt)+e.line.pos
+	var row, col, curRow, curCol int
+	for k := 0; k <= n; k++ {
+		w := 0 // after the last cell: the cursor's column
+		if k < n {
+			w = e.cellAt(k).w
 		}
-		e.buf = append(e.buf, c.s...)
-		col += c.w
-	}
-	if r, _ := e.fit(row, col, 0); r > row {
-		e.buf = append(e.buf, '\r', '\n') // off the last column, where the cursor would wait
-		row, col = r, 0
+		r, c := e.fit(row, col, w)
+		switch {
+		case k == j:
+			if clear {
+				// From the end of the cell before: a wide cell moved down
+				// to the next row leaves that end of its row to erase too.
+				if col < e.width {
+					e.moveTo(row, col)
+				} else {
+					e.moveTo(r, c)
+				}
+				e.buf = append(e.buf, "\x1b[J"...)
+			}
+			e.moveTo(r, c)
+		case k > j && r > row:
+			e.buf = append(e.buf, '\r', '\n') // also off the last column, where the cursor would wait
+		}
+		row, col = r, c
+		if k == cur {
+			curRow, curCol = row, col
+		}
+		if k < n {
+			if k >= j {
+				e.buf = append(e.buf, e.cellAt(k).s...)
+			}
+			col += w
+		}
 	}
 	e.row, e.col = row, col
-	e.moveTo(e.at(len(e.prompt) + e.line.pos))
+	e.moveTo(curRow, curCol)
 }
 
 // drawLine is drawFrom the line's cell i.
@@ -616,19 +634,18 @@ type keyChunk struct {
 
 // readKeys reads the terminal all the time, also while a command runs, so
 // that Ctrl-C cancels it and Ctrl-Z suspends (suspend, unless nil); the
-// other keys wait in keys for the editor.
+// other keys wait in keys for the editor. Inside a paste both are text.
 func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), stop <-chan struct{}) {
+	var marks pasteMarks
 	for {
 		buf := make([]byte, 256) // new each read: the last one waits in keys
 		n, err := in.Read(buf)
-		b := buf[:n]
-		if bytes.IndexByte(b, 3) >= 0 { // Ctrl-C
+		b, ctrlC, ctrlZ := marks.filter(buf[:n], suspend != nil)
+		if ctrlC {
 			interrupt()
-			b = bytes.ReplaceAll(b, []byte{3}, nil)
 		}
-		if suspend != nil && bytes.IndexByte(b, 0x1a) >= 0 { // Ctrl-Z
+		if ctrlZ {
 			suspend()
-			b = bytes.ReplaceAll(b, []byte{0x1a}, nil)
 		}
 		if len(b) == 0 && err == nil {
 			continue
@@ -641,6 +658,52 @@ func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), sto
 		if err != nil {
 			return
 		}
+	}
+}
+
+// pasteMarks follows the paste marks in the terminal's bytes as they are
+// read, a mark cut by a read included, for readKeys to tell a Ctrl-C typed
+// from one pasted.
+type pasteMarks struct {
+	in      bool // after pasteStart, before pasteEnd
+	matched int  // bytes of the next mark seen at the end of the last read
+}
+
+// filter returns b, the next read, without its Ctrl-C bytes and (stops)
+// Ctrl-Z bytes outside a paste, and whether there were any.
+func (p *pasteMarks) filter(b []byte, stops bool) (keys []byte, ctrlC, ctrlZ bool) {
+	keys = b[:0] // in place: each read has its own buffer
+	for _, c := range b {
+		p.see(c)
+		switch {
+		case !p.in && c == 3:
+			ctrlC = true
+		case !p.in && stops && c == 0x1a:
+			ctrlZ = true
+		default:
+			keys = append(keys, c)
+		}
+	}
+	return keys, ctrlC, ctrlZ
+}
+
+// see takes the next byte. A mark has ESC only at its start, so a byte
+// that does not go on with the mark starts it again or not at all.
+func (p *pasteMarks) see(c byte) {
+	mark := pasteStart
+	if p.in {
+		mark = pasteEnd
+	}
+	switch {
+	case c == mark[p.matched]:
+		p.matched++
+		if p.matched == len(mark) {
+			p.in, p.matched = !p.in, 0
+		}
+	case c == mark[0]:
+		p.matched = 1
+	default:
+		p.matched = 0
 	}
 }
 
@@ -724,12 +787,15 @@ func parseKey(b []byte) (key, int) {
 }
 
 // parseEscape reads an escape sequence: ESC [ params final, ESC O x, or
-// ESC x (Alt-x).
+// ESC x (Alt-x). An ESC ends the sequence before it and starts its own:
+// the Esc key, then a paste or an arrow in the same read.
 func parseEscape(b []byte) (key, int) {
 	if len(b) < 2 {
 		return keyNone, 0
 	}
 	switch b[1] {
+	case 0x1b:
+		return keyNone, 1
 	case '[':
 		for i := 2; i < len(b); i++ {
 			if b[i] >= 0x40 && b[i] <= 0x7e {
@@ -745,6 +811,8 @@ func parseEscape(b []byte) (key, int) {
 			return keyNone, 0
 		}
 		switch b[2] {
+		case 0x1b:
+			return keyNone, 2
 		case 'A':
 			return keyUp, 3
 		case 'B':

@@ -324,13 +324,26 @@ func (b blocking) Handle(ctx context.Context, _ bot.Request) bot.Reply {
 
 // TestTerminalCtrlC: in raw mode Ctrl-C is a key, and it does what SIGINT
 // does without the editor: at the prompt it says bye, during a command it
-// cancels it; either way the terminal is back in its mode.
+// cancels it; either way the terminal is back in its mode. Inside a paste
+// it is pasted text, not a key.
 func TestTerminalCtrlC(t *testing.T) {
 	t.Parallel()
 	t.Run("at the prompt", func(t *testing.T) {
 		_, s, done, restored := runOnTerminal(t, newEngine(t))
 		s.typeKeys("h", "e", "l", "p", " ", "x")
 		s.waitFor("help x")
+		s.typeKeys(ctrlC)
+		wait(t, done)
+		s.waitFor("Interrupted: bye.")
+		restored()
+	})
+	// Pasted, it is text: the paste goes into the line (without it), and
+	// the console runs on; a Ctrl-C typed after the paste interrupts.
+	t.Run("in a paste", func(t *testing.T) {
+		_, s, done, restored := runOnTerminal(t, echo{})
+		s.typeKeys("\x1b[200~what is"+ctrlC, "\rRPO?\x1b[201~", "\r")
+		s.waitFor("asked: what is RPO?")
+		s.waitFor("cert> ")
 		s.typeKeys(ctrlC)
 		wait(t, done)
 		s.waitFor("Interrupted: bye.")
