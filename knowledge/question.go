@@ -1016,6 +1016,12 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		// nor "I'm a GRC analyst. cism or cissp first?" about governance.
 		return whole
 	}
+	if len(q.Exams) == 1 && len(whole.Exams) == 2 && whole.Ask == AskCompare && whole.Topic != "" && q.Topic == whole.Topic {
+		// "CISM has a whole incident management domain. Does CISSP cover
+		// IR nearly as much?": the exam the context names is the one
+		// compared with, on the topic both sentences name.
+		return whole
+	}
 	outlineOnly := q.Ask == AskFact && slices.Contains(q.Intents, "where") && len(q.Attributes) > 0 &&
 		!slices.ContainsFunc(q.Attributes, func(k string) bool { return !slices.Contains(b.Vocab.OutlineKeys, k) })
 	if (q.Ask == AskDomainList || q.Ask == AskWhere || outlineOnly) && len(q.Terms) == 0 && q.Topic == "" && whole.Ask == AskWhere {
