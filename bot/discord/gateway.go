@@ -51,10 +51,10 @@ func (a *Adapter) Run(ctx, inflight context.Context) error {
 				return
 			}
 			defer in.leave()
-			if !a.track() {
+			if !a.jobs.Start(jobRequest) {
 				return // closing: Close would not wait for the reply
 			}
-			defer a.done()
+			defer a.jobs.Done(jobRequest)
 			a.onMessage(inflight, m.Message)
 		}),
 	}
