@@ -43,7 +43,8 @@ type Options struct {
 	Seen   Deduper
 	// Session sends REST calls: follow-ups and edits of deferred replies,
 	// gateway responses, notifications. In HTTP-only mode it may have no
-	// token (interaction webhooks need none).
+	// token (interaction webhooks need none). New makes its REST calls wait
+	// out 429s themselves, so that the wait ends with the call's context.
 	Session *discordgo.Session
 	// Domains lists a certification's domains for autocomplete, values
 	// being the domain numbers; nil offers none.
@@ -63,7 +64,7 @@ type Options struct {
 }
 
 // RateLimitObserver is told of each wait a REST 429 imposes (the metrics
-// package implements it): discordgo waits out 429s silently, so without it
+// package implements it): 429s are waited out silently, so without it
 // back-pressure from Discord would only show up as slow replies.
 type RateLimitObserver interface {
 	RateLimitWait(platform string, d time.Duration)
@@ -97,15 +98,9 @@ func New(o Options) (*Adapter, error) {
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: adapter.NewJobs()}
 	a.ctx = a.jobs.Context()
-	if rl := o.RateLimits; rl != nil {
-		// discordgo emits a RateLimit event just before it sleeps out a 429
-		// and retries; RetryAfter is the wait.
-		o.Session.AddHandler(func(_ *discordgo.Session, e *discordgo.RateLimit) {
-			if e.TooManyRequests != nil {
-				rl.RateLimitWait(bot.PlatformDiscord, e.RetryAfter)
-			}
-		})
-	}
+	// REST calls, the adapter's and a Notifier's on this session, wait out
+	// 429s where the wait honours their context.
+	waitOutRateLimits(o.Session, o.RateLimits)
 	if a.log == nil {
 		a.log = slog.Default()
 	}
