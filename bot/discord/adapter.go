@@ -82,6 +82,9 @@ type Adapter struct {
 	retryMin   time.Duration // first wait after a failed gateway connection
 	content    bool
 	cache      *responseCache
+	// dm lets a command DM the asker (bot.Request.DM); nil without a bot
+	// token, which DMs need.
+	dm bot.DMSender
 
 	// Background work (deferred replies, their edits, gateway message
 	// replies) is counted in jobs so that Close can wait for it; ctx is
@@ -98,6 +101,9 @@ func New(o Options) (*Adapter, error) {
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: adapter.NewJobs()}
 	a.ctx = a.jobs.Context()
+	if o.Session.Token != "" {
+		a.dm = NewNotifier(o.Session)
+	}
 	// REST calls, the adapter's and a Notifier's on this session, wait out
 	// 429s where the wait honours their context.
 	waitOutRateLimits(o.Session, o.RateLimits)
@@ -238,10 +244,10 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r respon
 			Data: &discordgo.InteractionResponseData{Choices: a.autocomplete(i.ApplicationCommandData())}})
 	case discordgo.InteractionApplicationCommand:
 		path, opts := request(i.ApplicationCommandData())
-		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i)}
+		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i), DM: a.dm}
 		return a.run(ctx, i, req, false, r)
 	default: // message component: a button
-		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i)}
+		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i), DM: a.dm}
 		return a.run(ctx, i, req, true, r)
 	}
 }
