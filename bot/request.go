@@ -4,6 +4,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"unicode"
 )
@@ -55,8 +56,19 @@ type Request struct {
 	Public bool
 	// ID identifies the request in logs.
 	ID string
+	// DM, set by an adapter that can message the asker directly, lets a
+	// command whose later messages go by DM (a daily reminder) check at
+	// once that they can arrive. Nil: no check.
+	DM DMSender
 
 	parsed *parsed // set by Engine.Prepare
+}
+
+// DMSender sends a direct message to a user of a workspace (a platform's
+// Notifier). An error the platform means for good carries a DMRefused
+// method reporting true.
+type DMSender interface {
+	SendDM(ctx context.Context, workspace, user string, r Reply) error
 }
 
 // Args are a command's arguments.

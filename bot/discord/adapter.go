@@ -17,6 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Engine is the part of bot.Engine the adapter uses.
@@ -42,7 +43,8 @@ type Options struct {
 	Seen   Deduper
 	// Session sends REST calls: follow-ups and edits of deferred replies,
 	// gateway responses, notifications. In HTTP-only mode it may have no
-	// token (interaction webhooks need none).
+	// token (interaction webhooks need none). New makes its REST calls wait
+	// out 429s themselves, so that the wait ends with the call's context.
 	Session *discordgo.Session
 	// Domains lists a certification's domains for autocomplete, values
 	// being the domain numbers; nil offers none.
@@ -62,7 +64,7 @@ type Options struct {
 }
 
 // RateLimitObserver is told of each wait a REST 429 imposes (the metrics
-// package implements it): discordgo waits out 429s silently, so without it
+// package implements it): 429s are waited out silently, so without it
 // back-pressure from Discord would only show up as slow replies.
 type RateLimitObserver interface {
 	RateLimitWait(platform string, d time.Duration)
@@ -80,16 +82,15 @@ type Adapter struct {
 	retryMin   time.Duration // first wait after a failed gateway connection
 	content    bool
 	cache      *responseCache
+	// dm lets a command DM the asker (bot.Request.DM); nil without a bot
+	// token, which DMs need.
+	dm bot.DMSender
 
 	// Background work (deferred replies, their edits, gateway message
-	// replies) is counted in jobs so that Close can wait for it; ctx is the
-	// parent Close cancels once the wait is over.
-	mu      sync.Mutex
-	closing bool
-	running int // jobs in flight, for Close's report
-	jobs    sync.WaitGroup
-	ctx     context.Context
-	cancel  context.CancelFunc
+	// replies) is counted in jobs so that Close can wait for it; ctx is
+	// jobs' context, the parent Close cancels once the wait is over.
+	jobs *adapter.Jobs
+	ctx  context.Context
 }
 
 // New returns an adapter.
@@ -98,17 +99,14 @@ func New(o Options) (*Adapter, error) {
 		return nil, errors.New("discord adapter: engine, deduper and session are required")
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
-		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache()}
-	a.ctx, a.cancel = context.WithCancel(context.Background())
-	if rl := o.RateLimits; rl != nil {
-		// discordgo emits a RateLimit event just before it sleeps out a 429
-		// and retries; RetryAfter is the wait.
-		o.Session.AddHandler(func(_ *discordgo.Session, e *discordgo.RateLimit) {
-			if e.TooManyRequests != nil {
-				rl.RateLimitWait(bot.PlatformDiscord, e.RetryAfter)
-			}
-		})
+		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: adapter.NewJobs()}
+	a.ctx = a.jobs.Context()
+	if o.Session.Token != "" {
+		a.dm = NewNotifier(o.Session)
 	}
+	// REST calls, the adapter's and a Notifier's on this session, wait out
+	// 429s where the wait honours their context.
+	waitOutRateLimits(o.Session, o.RateLimits)
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -132,40 +130,11 @@ const (
 // token lives 15 minutes.
 const followUpTimeout = 14 * time.Minute
 
-// track counts a unit of background work; it reports false once Close has
-// begun, so nothing new starts that Close would not wait for. The caller
-// calls a.done when the work ends.
-func (a *Adapter) track() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closing {
-		return false
-	}
-	a.jobs.Add(1)
-	a.running++
-	return true
-}
-
-// done ends a unit of work counted by track or goJob.
-func (a *Adapter) done() {
-	a.mu.Lock()
-	a.running--
-	a.mu.Unlock()
-	a.jobs.Done()
-}
-
-// goJob runs f in a goroutine counted in jobs. Only call it while holding a
-// job from track: WaitGroup.Add from zero must not race with Close's Wait.
-func (a *Adapter) goJob(f func()) {
-	a.mu.Lock()
-	a.jobs.Add(1)
-	a.running++
-	a.mu.Unlock()
-	go func() {
-		defer a.done()
-		f()
-	}()
-}
+// Names of background jobs, for Close's report.
+const (
+	jobRequest  = "request"  // an interaction or gateway message being answered
+	jobDeferred = "deferred" // a deferred reply being run or delivered
+)
 
 // workContext is the context of work that may outlive the interaction's
 // request: it keeps ctx's values but not its cancellation, ends after
@@ -183,23 +152,16 @@ func (a *Adapter) workContext(ctx context.Context) (context.Context, context.Can
 // cancelled, and closes the gateway session if it is open. Call it after
 // the HTTP server and Run have stopped.
 func (a *Adapter) Close(ctx context.Context) error {
-	a.mu.Lock()
-	a.closing = true
-	a.mu.Unlock()
-	done := make(chan struct{})
-	go func() { a.jobs.Wait(); close(done) }()
 	var errs []error
-	select {
-	case <-done:
-	case <-ctx.Done():
-		a.mu.Lock()
-		n := a.running
-		a.mu.Unlock()
-		a.cancel()
-		<-done // each job's REST calls and engine work take its context
+	// Each job's REST calls and engine work take the jobs' context, so
+	// cancelled jobs return promptly.
+	if left := a.jobs.Close(ctx); left != nil {
+		n := 0
+		for _, c := range left {
+			n += c
+		}
 		errs = append(errs, fmt.Errorf("discord: %d background jobs cancelled at the stop's deadline", n))
 	}
-	a.cancel()
 	// Run closes the session when its context ends; this covers a Run
 	// that did not stop in time (a no-op when no gateway is open).
 	if err := a.s.Close(); err != nil {
@@ -282,10 +244,10 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r respon
 			Data: &discordgo.InteractionResponseData{Choices: a.autocomplete(i.ApplicationCommandData())}})
 	case discordgo.InteractionApplicationCommand:
 		path, opts := request(i.ApplicationCommandData())
-		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i)}
+		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i), DM: a.dm}
 		return a.run(ctx, i, req, false, r)
 	default: // message component: a button
-		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i)}
+		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i), DM: a.dm}
 		return a.run(ctx, i, req, true, r)
 	}
 }
@@ -294,10 +256,10 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r respon
 // DeferAfter to finish before being deferred, so the 3-second deadline is
 // never missed.
 func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Request, component bool, r responder) error {
-	if !a.track() {
+	if !a.jobs.Start(jobRequest) {
 		return r.respond(ctx, response(restarting, component))
 	}
-	defer a.done() // goroutines started below hold jobs of their own
+	defer a.jobs.Done(jobRequest) // goroutines started below hold jobs of their own
 	p := a.engine.Prepare(req)
 	req = p.Req
 	// A read-only command changes nothing and its reply goes to whoever sent
@@ -399,7 +361,7 @@ func (a *Adapter) firstLate(ctx context.Context, i *discordgo.Interaction) bool 
 
 // runLater runs a deferred request in the background and delivers its reply.
 func (a *Adapter) runLater(ctx context.Context, i *discordgo.Interaction, req bot.Request, component bool) {
-	a.goJob(func() {
+	a.jobs.Go(jobDeferred, func() {
 		work, cancel := a.workContext(ctx)
 		defer cancel()
 		a.deliver(work, i, a.engine.Handle(work, req), component)
@@ -409,7 +371,7 @@ func (a *Adapter) runLater(ctx context.Context, i *discordgo.Interaction, req bo
 // deliverLater delivers a reply in the background, after the interaction's
 // request has ended.
 func (a *Adapter) deliverLater(ctx context.Context, i *discordgo.Interaction, rep bot.Reply, component bool) {
-	a.goJob(func() {
+	a.jobs.Go(jobDeferred, func() {
 		work, cancel := a.workContext(ctx)
 		defer cancel()
 		a.deliver(work, i, rep, component)

@@ -63,6 +63,7 @@ type fakeDiscord struct {
 	seq             int
 	beats           atomic.Int32
 	fail429         atomic.Int32 // answer the next n channel-message posts with 429
+	long429         atomic.Bool  // those 429s ask for an hour's wait, not 10 ms
 	hangUp          atomic.Bool  // drop the connection on webhook calls (a transport error)
 	refuseFollowUps atomic.Bool  // webhook POSTs (follow-ups) get a 400
 	refuseDMs       atomic.Bool  // posts to the DM channel get 403 50007, as for a user who takes no DMs
@@ -118,9 +119,13 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		if f.fail429.Load() > 0 {
 			f.fail429.Add(-1)
 			f.record(c) // recorded, but not accepted
-			w.Header().Set("Retry-After", "0.01")
+			after := "0.01"
+			if f.long429.Load() {
+				after = "3600"
+			}
+			w.Header().Set("Retry-After", after)
 			w.WriteHeader(http.StatusTooManyRequests)
-			fmt.Fprint(w, `{"message":"You are being rate limited.","retry_after":0.01,"global":false}`)
+			fmt.Fprintf(w, `{"message":"You are being rate limited.","retry_after":%s,"global":false}`, after)
 			return
 		}
 		if f.refuseDMs.Load() && p == "/channels/"+fakeDMChannel+"/messages" {

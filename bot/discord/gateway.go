@@ -51,10 +51,10 @@ func (a *Adapter) Run(ctx, inflight context.Context) error {
 				return
 			}
 			defer in.leave()
-			if !a.track() {
+			if !a.jobs.Start(jobRequest) {
 				return // closing: Close would not wait for the reply
 			}
-			defer a.done()
+			defer a.jobs.Done(jobRequest)
 			a.onMessage(inflight, m.Message)
 		}),
 	}
@@ -156,7 +156,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		return
 	}
 	req := bot.Request{ID: "discord-msg-" + m.ID, Actor: bot.Actor{Platform: bot.PlatformDiscord,
-		User: m.Author.ID, Channel: m.ChannelID, Name: displayName(m.Author)}}
+		User: m.Author.ID, Channel: m.ChannelID, Name: displayName(m.Author)}, DM: a.dm}
 	if m.Member != nil && m.Member.Nick != "" {
 		req.Actor.Name = m.Member.Nick
 	}

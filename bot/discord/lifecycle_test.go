@@ -127,8 +127,4 @@ func TestCloseWaitsForDeferredEdit(t *testing.T) {
 	}
 }
 
-func closing(a *Adapter) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.closing
-}
+func closing(a *Adapter) bool { return a.jobs.Closing() }

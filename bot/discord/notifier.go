@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Notifier sends scheduled messages (reminders, the daily question) through
@@ -50,16 +51,10 @@ func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.R
 // the reminder off and tells them instead of failing every day.
 func refusal(err error) error {
 	if re, ok := errors.AsType[*discordgo.RESTError](err); ok && re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
-		return &dmRefusedError{err: err}
+		return adapter.DMRefused(err)
 	}
 	return err
 }
-
-type dmRefusedError struct{ err error }
-
-func (e *dmRefusedError) Error() string   { return e.err.Error() }
-func (e *dmRefusedError) Unwrap() error   { return e.err }
-func (e *dmRefusedError) DMRefused() bool { return true }
 
 // PostChannel posts r to a channel.
 func (n *Notifier) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {

@@ -87,7 +87,9 @@ func TestReminderDMNamesWhereToChangeIt(t *testing.T) {
 		if c.Method == "POST" && c.Path == "/api/v9/channels/700000000000000001/messages" {
 			var m wireData
 			c.JSON(t, &m)
-			dms = append(dms, m.allText())
+			if text := m.allText(); !strings.Contains(text, "Your daily reminder is on") { // not the DM that set checks with
+				dms = append(dms, text)
+			}
 		}
 	}
 	server, own := "`/cert remind off` on the server stops these · `/cert remind pause days:<days>` on the server takes a break",
@@ -154,5 +156,65 @@ func TestRefusedDMTurnsReminderOff(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("remind show: %s, want %q", truncate(text, 400), want)
 		}
+	}
+}
+
+// TestRemindSetChecksDMs: setting a reminder through /cert sends the user
+// a DM saying it is on; when Discord refuses that DM (403 50007) the reply
+// to the setting says so at once, with what to change, and the reminder
+// stays set. Without a bot token (HTTP interactions only) nothing is sent.
+func TestRemindSetChecksDMs(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		token         string
+		refuse        bool
+		line          string
+		dmPosts       int
+		want, wantNot string
+	}{
+		{name: "DMs open", token: "fake-bot-token", line: "remind set time=07:30 zone=Europe/Berlin", dmPosts: 1,
+			want: "Daily reminder set for 07:30 Europe/Berlin", wantNot: "refused"},
+		{name: "DMs refused", token: "fake-bot-token", refuse: true, line: "remind set time=07:30 zone=Europe/Berlin", dmPosts: 1,
+			want: "the DM I just sent you was refused, so reminders cannot reach you yet. Discord refused it: allow direct messages from this server's members"},
+		{name: "refused on resume", token: "fake-bot-token", refuse: true, line: "remind resume", dmPosts: 2,
+			want: "Daily reminder on. Next:"},
+		{name: "no bot token", token: "", refuse: true, line: "remind set time=07:30 zone=Europe/Berlin", dmPosts: 0,
+			want: "Daily reminder set for 07:30 Europe/Berlin", wantNot: "refused"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := newEnv(t, tc.token)
+			srv := httptest.NewServer(ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
+			t.Cleanup(srv.Close)
+			h := &httpEnv{env: ev, srv: srv}
+			ev.fake.refuseDMs.Store(tc.refuse)
+			n := 0
+			run := func(line string) string {
+				t.Helper()
+				n++
+				code, body := h.post(t, mustJSON(command(fmt.Sprint(690000000000000000+n), member, line)), time.Now(), testKey)
+				var r wireResponse
+				if code != 200 || json.Unmarshal(body, &r) != nil || r.Data == nil {
+					t.Fatalf("%s: %d %s", line, code, truncate(string(body), 300))
+				}
+				return r.Data.allText()
+			}
+			if tc.line == "remind resume" {
+				run("remind set time=07:30 zone=Europe/Berlin")
+			}
+			got := run(tc.line)
+			if !strings.Contains(got, tc.want) || tc.wantNot != "" && strings.Contains(got, tc.wantNot) {
+				t.Errorf("/cert %s: %s\nwant %q, not %q", tc.line, truncate(got, 500), tc.want, tc.wantNot)
+			}
+			if tc.refuse && tc.token != "" && !strings.Contains(got, "refused") {
+				t.Errorf("/cert %s: the refused DM is not mentioned: %s", tc.line, truncate(got, 500))
+			}
+			if n := countPosts(ev.fake, "/api/v9/channels/"+fakeDMChannel+"/messages"); n != tc.dmPosts {
+				t.Errorf("%d DMs posted, want %d", n, tc.dmPosts)
+			}
+			r, err := ev.store.ReminderFor(context.Background(), storage.ReminderUser, bot.PlatformDiscord, member.guild, member.user)
+			if err != nil || r.NextFire.IsZero() {
+				t.Errorf("reminder after the check: %+v %v, want it set", r, err)
+			}
+		})
 	}
 }

@@ -157,7 +157,7 @@ func TestCloseCancelsAtItsDeadline(t *testing.T) {
 	case <-time.After(time.Minute): // a guard against a hang, not a bound
 		t.Error("the held request was never cancelled")
 	}
-	if ev.a.track() {
+	if ev.a.jobs.Start(jobRequest) {
 		t.Error("work accepted after Close")
 	}
 }

@@ -172,7 +172,7 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return private("Daily reminder on. " + c.nextText(r)), nil
+		return private("Daily reminder on. " + c.nextText(r) + c.checkDM(ctx, req, r)), nil
 	case "weekends":
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err
@@ -227,7 +227,29 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		// The console is no chat: nothing arrives while it is closed.
 		where = " The console shows it while it is open on a terminal (certcoach console)."
 	}
-	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s%s", clockText(minute), zone, note, c.nextText(saved), where)), nil
+	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s%s%s", clockText(minute), zone, note, c.nextText(saved), where, c.checkDM(ctx, req, saved))), nil
+}
+
+// dmCheckTimeout bounds the DM checkDM sends: the reply waits for it.
+const dmCheckTimeout = 5 * time.Second
+
+// checkDM sends the asker a DM saying their reminder is on, when the
+// adapter can (req.DM), so that a platform refusing their DMs is told now,
+// in the reply, rather than by a reminder that never arrives. It returns
+// what to add to the reply: nothing unless the DM was refused for good.
+// Any other failure is left to the scheduler, which retries on the day.
+func (c *commands) checkDM(ctx context.Context, req bot.Request, r storage.Reminder) string {
+	if req.DM == nil || r.NextFire.IsZero() {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, dmCheckTimeout)
+	defer cancel()
+	msg := bot.Reply{Kind: "remind", Body: fmt.Sprintf("Your daily reminder is on: %s %s, here in this DM, with a question each time.", clockText(r.Minute), r.TZ)}
+	err := req.DM.SendDM(ctx, r.Workspace, r.Target, msg)
+	if dr, ok := errors.AsType[dmRefused](err); ok && dr.DMRefused() {
+		return fmt.Sprintf("\nBut the DM I just sent you was refused, so reminders cannot reach you yet. %s; the reminder stays set and arrives once DMs get through.", dmRefusedHow(r.Platform))
+	}
+	return ""
 }
 
 func private(body string) bot.Reply { return bot.Reply{Kind: "remind", Private: true, Body: body} }
@@ -247,15 +269,19 @@ func (c *commands) nextText(r storage.Reminder) string {
 // refusedText tells a user why their reminder went off by itself: the
 // platform refused the DM, and retrying daily would only fail again.
 func (c *commands) refusedText(req bot.Request, r storage.Reminder) string {
-	how := "Check that you can receive direct messages from this app"
-	switch r.Platform {
-	case bot.PlatformDiscord:
-		how = "Discord refused it: allow direct messages from this server's members (server menu → Privacy Settings) and stay in a server the bot is in"
-	case bot.PlatformSlack:
-		how = "Slack refused it: check that you can receive direct messages from this app"
-	}
 	return fmt.Sprintf("Your daily reminder (%s %s) is off: the last one could not be delivered by DM. %s, then `%s` to turn it back on.",
-		clockText(r.Minute), r.TZ, how, c.e.Say(req, "remind resume"))
+		clockText(r.Minute), r.TZ, dmRefusedHow(r.Platform), c.e.Say(req, "remind resume"))
+}
+
+// dmRefusedHow says who refused a DM and what the user can change.
+func dmRefusedHow(platform string) string {
+	switch platform {
+	case bot.PlatformDiscord:
+		return "Discord refused it: allow direct messages from this server's members (server menu → Privacy Settings) and stay in a server the bot is in"
+	case bot.PlatformSlack:
+		return "Slack refused it: check that you can receive direct messages from this app"
+	}
+	return "Check that you can receive direct messages from this app"
 }
 
 func (c *commands) showReminder(req bot.Request, r storage.Reminder, exists bool) bot.Reply {

@@ -284,3 +284,71 @@ func TestReminderFollowsProfileZone(t *testing.T) {
 		t.Fatalf("next fire %s, want %s", r.NextFire, want)
 	}
 }
+
+// dmFunc is a bot.DMSender: an adapter's way of DMing the asker.
+type dmFunc func(workspace, user string, r bot.Reply) error
+
+func (f dmFunc) SendDM(_ context.Context, workspace, user string, r bot.Reply) error {
+	return f(workspace, user, r)
+}
+
+// TestRemindChecksDMs: where the adapter can DM the asker, setting or
+// resuming a reminder sends them one saying it is on, to the reminder's own
+// workspace and user; only a refusal for good (DMRefused) changes the
+// reply, which then says so and how to fix it, and the reminder stays on.
+func TestRemindChecksDMs(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		send     error // nil: delivered
+		noSender bool
+		line     string
+		want     []string
+		wantNot  string
+		sent     int
+	}{
+		{name: "delivered", line: "remind 07:30 Europe/Berlin", want: []string{"Daily reminder set for 07:30 Europe/Berlin"}, wantNot: "refused", sent: 1},
+		{name: "refused", send: fmt.Errorf("discord: DM d1: %w", dmRefusedErr{}), line: "remind 07:30 Europe/Berlin",
+			want: []string{"Daily reminder set for 07:30 Europe/Berlin", "the DM I just sent you was refused", "Discord refused it: allow direct messages"}, sent: 1},
+		{name: "refused on resume", send: dmRefusedErr{}, line: "remind resume", want: []string{"Daily reminder on.", "was refused"}, sent: 2},
+		{name: "other failure left to the scheduler", send: errors.New("503 upstream"), line: "remind 07:30 Europe/Berlin",
+			want: []string{"Daily reminder set"}, wantNot: "refused", sent: 1},
+		{name: "no sender", noSender: true, line: "remind 07:30 Europe/Berlin", want: []string{"Daily reminder set"}, wantNot: "refused"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, utc("2027-03-26T10:00:00Z"))
+			me := dmActor("d1")
+			var got []string
+			send := dmFunc(func(ws, user string, r bot.Reply) error {
+				got = append(got, ws+"/"+user+": "+r.Body)
+				return tc.send
+			})
+			do := func(line string) bot.Reply {
+				req := bot.Request{Actor: me, Text: line, DM: send}
+				if tc.noSender {
+					req.DM = nil
+				}
+				return e.eng.Handle(context.Background(), req)
+			}
+			if tc.line == "remind resume" {
+				do("remind 07:30 Europe/Berlin")
+			}
+			r := do(tc.line)
+			mustContain(t, r.Body, tc.want...)
+			if tc.wantNot != "" && strings.Contains(r.Body, tc.wantNot) {
+				t.Errorf("%s: %q, want no %q", tc.line, r.Body, tc.wantNot)
+			}
+			if len(got) != tc.sent {
+				t.Fatalf("%d DMs sent, want %d: %q", len(got), tc.sent, got)
+			}
+			for _, dm := range got {
+				if !strings.HasPrefix(dm, me.Workspace+"/"+me.User+": Your daily reminder is on: 07:30 Europe/Berlin") {
+					t.Errorf("DM %q, want the reminder's own workspace and user told it is on", dm)
+				}
+			}
+			rem, err := e.store.ReminderFor(context.Background(), storage.ReminderUser, me.Platform, me.Workspace, me.User)
+			if err != nil || rem.NextFire.IsZero() {
+				t.Errorf("reminder after the check: %+v %v, want it on", rem, err)
+			}
+		})
+	}
+}

@@ -24,6 +24,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Engine is the part of bot.Engine the adapter uses. What the adapter must
@@ -113,19 +114,14 @@ type Adapter struct {
 	users   *userCache
 	replies *replyCache
 	sem     chan struct{}
-	wg      sync.WaitGroup
-	ctx     context.Context // parent of background jobs, cancelled by Close
-	cancel  context.CancelFunc
-	// jobsMu guards closing (no job starts once Close has begun, so none
-	// runs after it returns) and running, the jobs in flight by name, which
-	// Close names when it has to cancel them.
-	jobsMu  sync.Mutex
-	closing bool
-	running map[string]int
-	reqs    atomic.Uint64
-	sleep   func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
-	dms     sync.Map                                         // user ID -> DM channel ID
-	authMu  sync.Mutex
+	// jobs counts background jobs by name, so that Close can wait for them
+	// and name those it has to cancel; ctx, its context, is their parent.
+	jobs   *adapter.Jobs
+	ctx    context.Context
+	reqs   atomic.Uint64
+	sleep  func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
+	dms    sync.Map                                         // user ID -> DM channel ID
+	authMu sync.Mutex
 	// authRecheck is how long a failed auth.test stands before Ready asks
 	// again (tests shorten it).
 	authRecheck time.Duration
@@ -189,12 +185,12 @@ func New(cfg Config) (*Adapter, error) {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slackapi.New(cfg.BotToken, opts...)
-	ctx, cancel := context.WithCancel(context.Background())
+	jobs := adapter.NewJobs()
 	a := &Adapter{
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
-		sem: make(chan struct{}, cfg.Workers), ctx: ctx, cancel: cancel, sleep: sleepCtx, authRecheck: authRecheck,
-		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now, running: map[string]int{},
+		sem: make(chan struct{}, cfg.Workers), jobs: jobs, ctx: jobs.Context(), sleep: sleepCtx, authRecheck: authRecheck,
+		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
 	}
 	a.users = newUserCache(cfg.UserTTL, a.log)
 	a.replies = newReplyCache()
@@ -273,25 +269,14 @@ func (a *Adapter) botUserID() string {
 // cancel. Every job's I/O takes its context, so cancelled jobs end
 // promptly; nothing of the adapter's runs after Close returns.
 func (a *Adapter) Close(ctx context.Context) error {
-	a.jobsMu.Lock()
-	a.closing = true
-	a.jobsMu.Unlock()
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	defer a.cancel()
-	select {
-	case <-done:
+	cancelled := a.jobs.Close(ctx)
+	if cancelled == nil {
 		return nil
-	case <-ctx.Done():
 	}
-	a.jobsMu.Lock()
-	left := make([]string, 0, len(a.running))
-	for name, n := range a.running {
+	left := make([]string, 0, len(cancelled))
+	for name, n := range cancelled {
 		left = append(left, fmt.Sprintf("%s (%d)", name, n))
 	}
-	a.jobsMu.Unlock()
-	a.cancel()
-	<-done
 	slices.Sort(left)
 	return fmt.Errorf("slack: background jobs cancelled at the stop's deadline: %s", strings.Join(left, ", "))
 }
@@ -310,26 +295,14 @@ func (a *Adapter) spawnFor(name string, timeout time.Duration, f func(ctx contex
 		a.log.Warn("slack: all workers busy, refusing job", "job", name)
 		return false
 	}
-	a.jobsMu.Lock()
-	if a.closing {
-		a.jobsMu.Unlock()
+	if !a.jobs.Start(name) {
 		<-a.sem
 		a.log.Warn("slack: closing, refusing job", "job", name)
 		return false
 	}
-	a.wg.Add(1) // under jobsMu: never after Close has begun its Wait
-	a.running[name]++
-	a.jobsMu.Unlock()
 	go func() {
-		defer a.wg.Done()
+		defer a.jobs.Done(name)
 		defer func() { <-a.sem }()
-		defer func() {
-			a.jobsMu.Lock()
-			if a.running[name]--; a.running[name] == 0 {
-				delete(a.running, name)
-			}
-			a.jobsMu.Unlock()
-		}()
 		defer func() {
 			if p := recover(); p != nil {
 				a.log.Error("slack: background job panicked", "job", name, "panic", fmt.Sprint(p))

@@ -9,6 +9,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Retry policy for Web API calls: only a 429 (the call was not accepted) is
@@ -133,17 +134,11 @@ func dmRefusal(err error) error {
 	if api, ok := errors.AsType[slackapi.SlackErrorResponse](err); ok {
 		switch api.Err {
 		case "cannot_dm_bot", "user_not_found", "user_not_visible", "user_disabled":
-			return &dmRefusedError{err: err}
+			return adapter.DMRefused(err)
 		}
 	}
 	return err
 }
-
-type dmRefusedError struct{ err error }
-
-func (e *dmRefusedError) Error() string   { return e.err.Error() }
-func (e *dmRefusedError) Unwrap() error   { return e.err }
-func (e *dmRefusedError) DMRefused() bool { return true }
 
 type rateLimitedError struct {
 	after time.Duration

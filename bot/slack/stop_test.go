@@ -159,7 +159,5 @@ func TestCloseCancelsAtItsDeadline(t *testing.T) {
 
 // spawnsRefused reports whether Close has begun.
 func (a *Adapter) spawnsRefused() bool {
-	a.jobsMu.Lock()
-	defer a.jobsMu.Unlock()
-	return a.closing
+	return a.jobs.Closing()
 }

@@ -1,0 +1,135 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"runtime"
+	"testing"
+)
+
+// TestJobsClose: Close waits for jobs that finish by themselves and
+// reports nothing; it cancels, waits for and names by count the jobs that
+// run until their context ends; and it takes no job once begun.
+func TestJobsClose(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// finish are jobs that end once Close has begun; hold, jobs that
+		// end only when the jobs' context does. "go:" jobs are started by
+		// Go from a held job instead of by Start.
+		finish, hold []string
+		want         map[string]int
+	}{
+		{name: "none"},
+		{name: "all finish", finish: []string{"event", "event", "reply"}},
+		{name: "one held", finish: []string{"event"}, hold: []string{"reply"}, want: map[string]int{"reply": 1}},
+		{name: "held by name", hold: []string{"event", "reply", "event"}, want: map[string]int{"event": 2, "reply": 1}},
+		{name: "go from a held job", hold: []string{"request", "go:deferred"}, want: map[string]int{"request": 1, "deferred": 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := NewJobs()
+			began := make(chan struct{})
+			ended := make(chan string, len(tc.finish)+len(tc.hold))
+			start := func(name string, f func()) {
+				if n, ok := cutGo(name); ok {
+					j.Go(n, func() { f(); ended <- n })
+					return
+				}
+				if !j.Start(name) {
+					t.Fatalf("Start(%q) refused before Close", name)
+				}
+				go func() { defer j.Done(name); f(); ended <- name }()
+			}
+			for _, name := range tc.finish {
+				start(name, func() { <-began })
+			}
+			for _, name := range tc.hold {
+				start(name, func() { <-j.Context().Done() })
+			}
+			ctx, deadline := context.WithCancel(context.Background())
+			defer deadline()
+			closed := make(chan map[string]int)
+			go func() { closed <- j.Close(ctx) }()
+			for !j.Closing() {
+				runtime.Gosched() // Close has not begun: the finishing jobs must wait for it
+			}
+			close(began)
+			if len(tc.hold) > 0 {
+				// Held jobs never end by themselves: once the others have,
+				// Close's wait ends with its context.
+				for range tc.finish {
+					<-ended
+				}
+				deadline()
+			}
+			got := <-closed
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("Close = %v, want %v", got, tc.want)
+			}
+			want := len(tc.finish) + len(tc.hold)
+			if len(tc.hold) > 0 {
+				want = len(tc.hold) // the finished ones were taken from ended above
+			}
+			if n := len(ended); n != want {
+				t.Errorf("%d jobs had returned when Close did, want %d", n, want)
+			}
+			if j.Context().Err() == nil {
+				t.Error("jobs' context not cancelled after Close")
+			}
+			if j.Start("late") {
+				t.Error("Start accepted a job after Close")
+			}
+		})
+	}
+}
+
+func cutGo(name string) (string, bool) {
+	if len(name) > 3 && name[:3] == "go:" {
+		return name[3:], true
+	}
+	return name, false
+}
+
+var errCannotSend = errors.New("403 Cannot send messages to this user (50007)")
+
+// TestDMRefused: the mark carries DMRefused for the consumers' interface,
+// keeps the error's text, and leaves the error it wraps reachable.
+func TestDMRefused(t *testing.T) {
+	type refused interface {
+		error
+		DMRefused() bool
+	}
+	for _, tc := range []struct {
+		name    string
+		err     error
+		refused bool
+		text    string
+	}{
+		{name: "nil stays nil", err: nil},
+		{name: "plain error", err: errCannotSend, refused: true, text: errCannotSend.Error()},
+		{name: "wrapped error", err: fmt.Errorf("discord: DM u1: %w", errCannotSend), refused: true, text: "discord: DM u1: " + errCannotSend.Error()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := DMRefused(tc.err)
+			if tc.err == nil {
+				if got != nil {
+					t.Fatalf("DMRefused(nil) = %v, want nil", got)
+				}
+				return
+			}
+			// Wrapped once more, as the notifiers do before returning it.
+			outer := fmt.Errorf("send: %w", got)
+			r, ok := errors.AsType[refused](outer)
+			if ok != tc.refused || !r.DMRefused() {
+				t.Errorf("DMRefused mark found %v, want %v", ok, tc.refused)
+			}
+			if got.Error() != tc.text {
+				t.Errorf("text %q, want %q", got.Error(), tc.text)
+			}
+			if !errors.Is(outer, errCannotSend) {
+				t.Error("the refused error no longer reaches the one it wraps")
+			}
+		})
+	}
+}
