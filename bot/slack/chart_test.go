@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certcoach/certcoach/bot"
 )
@@ -36,6 +37,19 @@ func answerDomains(t *testing.T, eng *bot.Engine, domains ...string) {
 		if r := eng.Handle(ctx, bot.Request{Actor: act, Action: id}); r.Outcome != bot.OutcomeOK {
 			t.Fatalf("answer: %+v", r)
 		}
+	}
+}
+
+// waitUserInfo waits until the adapter knows user from users.info, failing
+// after 5 seconds.
+func waitUserInfo(t *testing.T, a *Adapter, user string) {
+	t.Helper()
+	cl, err := a.clientFor(context.Background(), InstallKey{TeamID: testTeam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.users.get(context.Background(), cl, user, 5*time.Second); !ok {
+		t.Fatalf("users.info for %s not in the cache", user)
 	}
 }
 
@@ -69,8 +83,10 @@ func imageFileID(t *testing.T, raw []byte) string {
 // once, then the chart is uploaded (external flow, no channel: a file only
 // the bot sees) and the reply is replaced by the same reply with an image
 // block pointing at that file. An unchanged chart is not uploaded again.
+// The engine's clock is in the hour when the user's zone from users.info
+// (Europe/Paris) is a day ahead of UTC, the one they start in.
 func TestProgressCarriesTheChart(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvOn(t, &stepClock{t: time.Date(2026, 12, 7, 23, 30, 0, 0, time.UTC)})
 	answerDomains(t, e.eng, "1", "3", "5")
 	status, msg := e.slash(testUser, "progress")
 	if status != http.StatusOK || !strings.Contains(string(msg.raw), "Security and Risk Management") || imageFileID(t, msg.raw) != "" {
@@ -118,12 +134,13 @@ func TestProgressCarriesTheChart(t *testing.T) {
 	// The user's zone comes from users.info, which may land after the first
 	// command and move their day (a new heat map); from then on the chart
 	// stays the same and is shown from the file already uploaded.
+	waitUserInfo(t, e.a, testUser)
 	e.slash(testUser, "progress")
-	e.hooks.wait(t, 2)
+	shown := imageFileID(t, e.hooks.wait(t, 2)[1].Raw)
 	before := uploads()
 	e.slash(testUser, "progress")
-	if p := e.hooks.wait(t, 3)[2]; imageFileID(t, p.Raw) != "F0FILE" {
-		t.Fatalf("progress without its chart: %.300s", p.Raw)
+	if p := e.hooks.wait(t, 3)[2]; shown == "" || imageFileID(t, p.Raw) != shown {
+		t.Fatalf("progress without the chart shown before (%s): %.300s", shown, p.Raw)
 	}
 	if n := uploads(); n != before {
 		t.Errorf("unchanged chart uploaded again (%d uploads, then %d)", before, n)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,10 +132,22 @@ func newEnv(t *testing.T) *env {
 // newEnvAt is newEnv with the adapter on the clock now (nil: the real one).
 func newEnvAt(t *testing.T, now func() time.Time) *env {
 	t.Helper()
+	return newEnvClocks(t, now, nil)
+}
+
+// newEnvOn is newEnv with the engine on clock (the adapter on the real
+// one, which request signatures are checked against).
+func newEnvOn(t *testing.T, clock bot.Clock) *env {
+	t.Helper()
+	return newEnvClocks(t, nil, clock)
+}
+
+func newEnvClocks(t *testing.T, now func() time.Time, clock bot.Clock) *env {
+	t.Helper()
 	e := &env{t: t, web: newRecorder(), hooks: newRecorder()}
 	e.store, e.dbPath = openStore(t)
 	kb := loadKB(t)
-	e.eng = bot.NewEngine(kb, e.store, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	e.eng = bot.NewEngine(kb, e.store, bot.Options{Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	// As the real binary: remind and group are commands on every front door.
 	remind.Register(remind.Deps{Engine: e.eng, Store: e.store, KB: kb})
 	e.api = newFakeSlack(t, e.web, nil)
@@ -211,13 +224,19 @@ func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc
 		})
 		// The external upload flow: an upload URL (on this server), the
 		// bytes posted there, then the completion that shares the file.
+		// Each upload is a new file, as on Slack: F0FILE, then F0FILE2, ...
 		var s *slacktest.Server
+		var uploads atomic.Int64
 		c.Handle("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
 			_ = r.ParseForm()
 			rec.add(recorded{Path: r.URL.Path, Form: r.PostForm})
-			_, _ = fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0FILE"}`, s.GetAPIURL()+"upload/F0FILE")
+			id := "F0FILE"
+			if n := uploads.Add(1); n > 1 {
+				id += strconv.FormatInt(n, 10)
+			}
+			_, _ = fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":%q}`, s.GetAPIURL()+"upload/"+id, id)
 		})
-		c.Handle("/upload/F0FILE", func(w http.ResponseWriter, r *http.Request) {
+		c.Handle("/upload/", func(w http.ResponseWriter, r *http.Request) {
 			f, _, err := r.FormFile("file")
 			if err != nil {
 				t.Errorf("upload without a file part: %v", err)
@@ -230,7 +249,15 @@ func newFakeSlack(t testing.TB, rec *recorder, extra map[string]http.HandlerFunc
 		c.Handle("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
 			_ = r.ParseForm()
 			rec.add(recorded{Path: r.URL.Path, Form: r.PostForm})
-			_, _ = io.WriteString(w, `{"ok":true,"files":[{"id":"F0FILE","title":"certcoach-export.json"}]}`)
+			var files []struct {
+				ID    string `json:"id"`
+				Title string `json:"title"`
+			}
+			if err := json.Unmarshal([]byte(r.PostForm.Get("files")), &files); err != nil || len(files) != 1 {
+				t.Errorf("files.completeUploadExternal: files %q (%v)", r.PostForm.Get("files"), err)
+				return
+			}
+			_, _ = fmt.Fprintf(w, `{"ok":true,"files":[{"id":%q,"title":%q}]}`, files[0].ID, files[0].Title)
 		})
 		serverRef = &s
 	})
