@@ -1037,6 +1037,12 @@ func (b *Base) analyzeAsked(text string) Analysis {
 	}
 	if len(q.Exams) == 0 {
 		q.Exams = whole.Exams
+		if len(q.Exams) == 1 && q.Ask == AskCompare && len(q.Attributes) > 0 {
+			// "The CISSP has advanced innovative items. What are those
+			// compared to multiple choice?": the fact of the one exam
+			// the context names, not the two exams compared.
+			q.Ask, q.Topic = AskFact, ""
+		}
 	}
 	if q.Detail == "" {
 		q.Detail = whole.Detail // "I let it lapse. Do I need to retake the whole exam?"
