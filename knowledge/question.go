@@ -1565,7 +1565,10 @@ func (c *cueSet) refusal(exams int) string {
 	// "should i get cism or cissp": the exams offered as alternatives
 	// (a which-first phrase of their names alone) are compared too.
 	alternatives := slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "which-first" && m.content == 0 })
-	if (class == "worth-it" || class == "personal-difficulty") && both && (r.content < 2 || r.weak) && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
+	// "which would be easier for me" asks about the asker, which no
+	// source knows, though the exams are weighed.
+	personal := class == "personal-difficulty" && slices.Contains(r.toks, "me")
+	if (class == "worth-it" || class == "personal-difficulty") && both && !personal && (r.content < 2 || r.weak) && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
 		return ""
 	}
 	// "do security experts recommend bcrypt": the technique named right

@@ -26,6 +26,8 @@ func TestAnalyze(t *testing.T) {
 		// A technique named right after a lone "recommend" is what is asked.
 		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
 		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
+		// Which is easier "for me": about the asker, which no source knows.
+		{"which is easier for me, cism or cissp", []string{"cism", "cissp"}, knowledge.AskRefusal, "personal-difficulty"},
 		// One exam named only in the context, a fact compared with something else: that fact.
 		{"the cissp has advanced innovative items. what are those compared to normal multiple choice?", []string{"cissp"}, knowledge.AskFact, "exam.types"},
 		// The other exam named in the context, the same topic in both sentences: compared.
