@@ -126,8 +126,12 @@ func TestHomeFirstVisit(t *testing.T) {
 		if status, body := e.signed("application/json", eventBody(id, opened)); status != http.StatusOK {
 			t.Fatalf("app_home_opened: %d %s", status, body)
 		}
-		if v := waitCalls(t, web, "/views.publish", views)[views-1]; !strings.Contains(string(v.Raw), "Welcome to certcoach") {
-			t.Fatalf("%s: view %.300s, want the onboarding", id, v.Raw)
+		// A refresh from before (the quiz's start, its answer) may still
+		// land first: the visit's view is the onboarding after them.
+		for n := views; ; n++ {
+			if v := waitCalls(t, web, "/views.publish", n)[n-1]; strings.Contains(string(v.Raw), "Welcome to certcoach") {
+				return
+			}
 		}
 	}
 	open("EvNew", 1, nil)
