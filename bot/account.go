@@ -182,10 +182,16 @@ func (e *Engine) forget(ctx context.Context, req Request, args Args) (Reply, err
 	if req.Actor.Platform == PlatformConsole {
 		how = "type `forget yes`" // no button to press: the console's keys, `certcoach ask`
 	}
+	charts := ""
+	if req.Actor.Platform == PlatformSlack {
+		charts = ", and the progress charts uploaded to Slack for you" // the adapter deletes them (Reply.PlatformFiles)
+	}
+	// The button says what the title and the outcome say: the asker's own
+	// data in this scope, not everything certcoach holds here.
 	return Reply{Kind: "forget", Title: "Delete your data?", Private: true,
-		Body: "This deletes your answers, cards, sessions, plan, reminders and settings " + dataScope(u.Key) + ". It cannot be undone. Consider `" + e.Say(req, "export") + "` first.\n\nTo delete, " + how + ".",
+		Body: "This deletes everything certcoach stores about you " + dataScope(u.Key) + ": your answers, cards, sessions, plan, reminders and settings" + charts + ". It cannot be undone. Consider `" + e.Say(req, "export") + "` first.\n\nTo delete, " + how + ".",
 		Buttons: []Button{
-			{ID: "forget:confirm:" + id, Label: "Yes, delete everything", Style: StyleDanger},
+			{ID: "forget:confirm:" + id, Label: "Yes, delete my data", Style: StyleDanger},
 			{ID: "forget:cancel:" + id, Label: "Cancel"},
 		}}, nil
 }

@@ -286,3 +286,44 @@ func TestExportIsWhatForgetDeletes(t *testing.T) {
 		t.Errorf("own space after forget on the server: %d rows, exported %d before (%v)", n, ownRows, err)
 	}
 }
+
+// TestForgetPromptSaysWhatGoes: the confirmation button reads the same on
+// every platform and claims what the title and the outcome do (the asker's
+// own data in this scope), and the prompt names the scope; on Slack it
+// names the uploaded charts, which the adapter deletes with the data.
+func TestForgetPromptSaysWhatGoes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		act    bot.Actor
+		scope  string
+		charts bool
+	}{
+		{bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}, "in this workspace", true},
+		{bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "u1", Channel: "c1"}, "on this Discord server", false},
+		{bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:u1", User: "u1", Channel: "d1", DM: true}, "in your own space", false},
+	} {
+		r := h.e.Handle(ctx, bot.Request{Actor: c.act, Text: "forget"})
+		confirm := mustButton(t, r, "forget:confirm:")
+		var label string
+		for _, b := range r.Buttons {
+			if b.ID == confirm {
+				label = b.Label
+			}
+		}
+		if r.Title != "Delete your data?" || label != "Yes, delete my data" {
+			t.Errorf("%s/%s: title %q, button %q", c.act.Platform, c.act.Workspace, r.Title, label)
+		}
+		if !strings.Contains(r.Body, "everything certcoach stores about you "+c.scope) {
+			t.Errorf("%s/%s: prompt does not name the scope %q: %s", c.act.Platform, c.act.Workspace, c.scope, r.Body)
+		}
+		if got := strings.Contains(r.Body, "progress charts"); got != c.charts {
+			t.Errorf("%s/%s: names the charts %v, want %v: %s", c.act.Platform, c.act.Workspace, got, c.charts, r.Body)
+		}
+		done := h.e.Handle(ctx, bot.Request{Actor: c.act, Action: confirm})
+		if !strings.Contains(done.Body, "all your certcoach data "+c.scope) || !strings.HasSuffix(done.Body, " is deleted.") {
+			t.Errorf("%s/%s: outcome %q", c.act.Platform, c.act.Workspace, done.Body)
+		}
+	}
+}

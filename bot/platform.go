@@ -134,7 +134,8 @@ type FilePlace int
 
 const (
 	// FileInMessage: a lasting message (a DM, a channel post) keeps showing
-	// it, so it stays until the user's data is deleted.
+	// it, so it stays while it is one of the few newest such (the store
+	// bounds them), else until the user's data is deleted.
 	FileInMessage FilePlace = iota
 	// FileInReply: the user's latest ephemeral reply, which a newer one
 	// supersedes.
@@ -145,7 +146,8 @@ const (
 
 // ShowPlatformFile records that the actor now sees fileID at where, and
 // returns the files of theirs that nothing shows any more (a superseded
-// reply's chart, the home screen's previous one), which are never shown
+// reply's chart, the home screen's previous one, the chart of a lasting
+// message older than the newest few), which are never shown
 // again: the adapter deletes them on its platform, then reports them
 // (PlatformFilesDeleted). Until then `forget` still lists them. A user gone
 // meanwhile has none.

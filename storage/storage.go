@@ -314,7 +314,10 @@ type FileShown string
 
 const (
 	// ShownInMessage: in a lasting message (a DM, a channel post), which
-	// keeps showing it: the file stays until the user's data is deleted.
+	// keeps showing it: the file stays while it is among the newest few
+	// messages' files, or until the user's data is deleted; an older one
+	// goes once a newer message shows another, leaving its message without
+	// the image.
 	ShownInMessage FileShown = "message"
 	// ShownInReply: in the user's latest ephemeral reply; the one it
 	// replaces there is shown nowhere once a newer one is.

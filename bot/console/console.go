@@ -118,7 +118,7 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 	if len(r.Buttons) > 0 || r.Replace {
 		c.last = r.Buttons
 	} else {
-		// A danger button (delete everything, start over) answers only
+		// A danger button (delete my data, start over) answers only
 		// the reply that asked: "forget", "help", "yes" must not delete.
 		c.last = slices.DeleteFunc(slices.Clone(c.last), func(b bot.Button) bool { return b.Style == bot.StyleDanger })
 	}

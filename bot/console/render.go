@@ -37,7 +37,7 @@ func plain(s string) string {
 
 // Key is what the user types to press a button: an answer's letter, else
 // the button's label in lower case up to any comma ("next", "hard",
-// "stop", "yes" for "Yes, delete everything"). Keys depend on the button
+// "stop", "yes" for "Yes, delete my data"). Keys depend on the button
 // alone, so the same control has the same key on every screen.
 func Key(b bot.Button) string {
 	if isAnswer(b) {

@@ -133,6 +133,7 @@ type Adapter struct {
 	clients   clientCache
 	refreshMu sync.Mutex
 	now       func() time.Time
+	homes     homeQueue // each user's Home tab publishes, one at a time
 }
 
 // New returns an adapter; call Start to check the token.

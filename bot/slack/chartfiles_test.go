@@ -188,37 +188,61 @@ func TestProgressLeavesOneChartFile(t *testing.T) {
 	}
 }
 
-// TestProgressInDMKeepsItsChart: a progress reply in the DM with certcoach
-// is a lasting message that keeps showing its chart, so a newer one deletes
-// nothing (forget does).
-func TestProgressInDMKeepsItsChart(t *testing.T) {
+// TestProgressInDMKeepsTheNewestCharts: a progress reply in the DM with
+// certcoach is a lasting message that keeps showing its chart, so a newer
+// one deletes nothing until the DM holds more than the newest three; then
+// each new chart deletes the oldest one's file, and the workspace holds
+// the user's three newest.
+func TestProgressInDMKeepsTheNewestCharts(t *testing.T) {
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	api, files := newFileFake(t, web)
 	e := newReplica(t, st, api, web, hooks, newHookServer(t, hooks))
-	answerDomains(t, e.eng, "2")
-	dm := func(id, ts string) {
-		t.Helper()
+	var charts []string
+	for i, d := range []string{"1", "2", "3", "4", "5"} {
+		answerDomains(t, e.eng, d) // a new chart each time
+		ts := fmt.Sprintf("170000000%d.000100", i+1)
 		ev := map[string]any{"type": "message", "channel_type": "im", "user": testUser, "text": "progress", "ts": ts, "channel": "D0DM", "event_ts": ts}
-		if status, body := e.signed("application/json", eventBody(id, ev)); status != http.StatusOK {
+		if status, body := e.signed("application/json", eventBody(fmt.Sprintf("EvDM%d", i+1), ev)); status != http.StatusOK {
 			t.Fatalf("DM: %d %s", status, body)
 		}
+		m := waitCalls(t, web, "/chat.postMessage", i+1)[i]
+		id := imageFileID(t, []byte(`{"blocks":`+m.Form.Get("blocks")+`}`))
+		if id == "" || slices.Contains(charts, id) {
+			t.Fatalf("DM reply %d without a chart of its own (%q after %v): %.300s", i+1, id, charts, m.Form.Get("blocks"))
+		}
+		charts = append(charts, id)
+		if i > 2 { // the delete runs after the reply is posted
+			waitCalls(t, web, "/files.delete", i-2)
+		}
+		if i == 2 {
+			if err := e.a.Close(context.Background()); err != nil { // every background job done
+				t.Fatal(err)
+			}
+			if del := calls(web, "/files.delete"); len(del) != 0 {
+				t.Fatalf("a chart of one of the newest three DM messages was deleted: %v", del[0].Form)
+			}
+			e = newReplica(t, st, api, web, hooks, newHookServer(t, hooks)) // the same database, as after a restart
+		}
 	}
-	dm("EvDM1", "1700000001.000100")
-	if m := waitCalls(t, web, "/chat.postMessage", 1)[0]; !strings.Contains(m.Form.Get("blocks"), `"slack_file"`) {
-		t.Fatalf("DM reply without its chart: %v", m.Form)
-	}
-	answerDomains(t, e.eng, "4")
-	dm("EvDM2", "1700000002.000100")
-	waitCalls(t, web, "/chat.postMessage", 2)
 	if err := e.a.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if del := calls(web, "/files.delete"); len(del) != 0 {
-		t.Errorf("a chart of a DM message was deleted: %v", del[0].Form)
+	var deleted []string
+	for _, c := range calls(web, "/files.delete") {
+		deleted = append(deleted, c.Form.Get("file"))
 	}
-	if live := files.live(); len(live) != 2 {
-		t.Errorf("files in the workspace: %v, want both charts", live)
+	slices.Sort(deleted)
+	if want := slices.Sorted(slices.Values(charts[:2])); !slices.Equal(deleted, want) {
+		t.Errorf("files.delete for %v, want the two oldest charts %v", deleted, want)
+	}
+	want := slices.Sorted(slices.Values(charts[2:]))
+	if live := files.live(); !slices.Equal(live, want) {
+		t.Errorf("files in the workspace: %v, want the newest three %v", live, want)
+	}
+	ids, err := st.PlatformFiles(context.Background(), storedUserID(t, e))
+	if slices.Sort(ids); err != nil || !slices.Equal(ids, want) {
+		t.Errorf("recorded files %v, %v; want %v", ids, err, want)
 	}
 }
 

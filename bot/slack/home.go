@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -130,10 +131,35 @@ func reminderLine(at time.Time, zone string) string {
 const homeChartEvery = 10 * time.Minute
 
 // publishHome builds a user's Home tab, records through the engine that it
-// is open and which chart it shows, and publishes it. prev is the state
-// a refresh found (a chart uploaded lately is reused); nil means the user
-// is looking at it now (opened, or clicked), and a fresh chart is drawn.
-func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, prev *bot.HomeState) {
+// is open and which chart it shows, and publishes it. A refresh (after
+// something the user did) goes by the state recorded, reusing a chart
+// uploaded lately, and publishes only a tab the user opened; otherwise the
+// user is looking at it now (opened, or clicked), and a fresh chart is
+// drawn.
+//
+// A user's publishes run one at a time, each building the tab once it is
+// its turn, so the last one Slack receives shows the newest data: two in
+// flight at once could otherwise arrive in the wrong order and leave the
+// older view, or a chart the other has already deleted, on the tab. A
+// refresh that finds one waiting already leaves it to that one.
+func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, refresh bool) {
+	release, ok := a.homes.take(ctx, cl.key.Workspace()+"/"+user, refresh)
+	if !ok {
+		return
+	}
+	defer release()
+	var prev *bot.HomeState
+	if refresh {
+		st, err := a.eng.HomeState(ctx, fileActor(cl, user))
+		if err != nil {
+			a.log.Warn("slack: cannot read the Home tab state", "workspace", cl.key.Workspace(), "err", err)
+			return
+		}
+		if !st.Opened { // gone meanwhile (forget, uninstall)
+			return
+		}
+		prev = &st
+	}
 	act := a.actor(ctx, cl, user, "", "", followupWait)
 	d, err := a.cfg.Home.Dashboard(ctx, act)
 	if err != nil {
@@ -186,12 +212,13 @@ func (a *Adapter) openHome(ctx context.Context, cl *client, user string) {
 		a.log.Warn("slack: app_home_opened: cannot store the new user", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
-	a.publishHome(ctx, cl, user, nil)
+	a.publishHome(ctx, cl, user, false)
 }
 
 // republishHome refreshes the Home tab of a user who has opened it (on any
 // replica, at any time before), after something they did may have changed
-// it. The check is one indexed read.
+// it. The check is one indexed read (and the refresh reads the state again
+// when its turn comes).
 func (a *Adapter) republishHome(ctx context.Context, cl *client, user string) {
 	if a.cfg.Home == nil {
 		return
@@ -204,7 +231,7 @@ func (a *Adapter) republishHome(ctx context.Context, cl *client, user string) {
 	if !st.Opened {
 		return
 	}
-	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user, &st) })
+	a.spawn("home", func(ctx context.Context) { a.publishHome(ctx, cl, user, true) })
 }
 
 // settle does what a reply asks of the adapter once it is shown: after a
@@ -245,6 +272,70 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 			a.deleteFiles(cl, reply.PlatformFiles) // and no dashboard: nothing is left to show
 			return
 		}
-		a.publishHome(ctx, cl, user, nil)
+		a.publishHome(ctx, cl, user, false)
 	})
+}
+
+// homeQueue gives each user's Home tab publishes their turn, one at a time
+// (publishHome). The zero value is ready; a user's entry goes once no
+// publish of theirs runs or waits.
+type homeQueue struct {
+	mu sync.Mutex
+	m  map[string]*homeTurn
+}
+
+type homeTurn struct {
+	token   chan struct{} // holds a value while a publish runs
+	refs    int           // publishes running or waiting
+	waiting int
+}
+
+// take waits for key's turn and returns the function that ends it. It
+// reports false when ctx ends first, and at once for a refresh when
+// another publish is already waiting: that one builds the tab after this
+// refresh's change, so it shows it.
+func (q *homeQueue) take(ctx context.Context, key string, refresh bool) (release func(), ok bool) {
+	q.mu.Lock()
+	t := q.m[key]
+	if t == nil {
+		if q.m == nil {
+			q.m = map[string]*homeTurn{}
+		}
+		t = &homeTurn{token: make(chan struct{}, 1)}
+		q.m[key] = t
+	}
+	if refresh && t.waiting > 0 {
+		q.mu.Unlock()
+		return nil, false
+	}
+	t.refs++
+	t.waiting++
+	q.mu.Unlock()
+	select {
+	case t.token <- struct{}{}:
+		ok = true
+	case <-ctx.Done():
+	}
+	q.mu.Lock()
+	t.waiting--
+	if !ok {
+		q.drop(key, t)
+	}
+	q.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	return func() {
+		<-t.token
+		q.mu.Lock()
+		q.drop(key, t)
+		q.mu.Unlock()
+	}, true
+}
+
+// drop ends one publish's hold on t; q.mu is held.
+func (q *homeQueue) drop(key string, t *homeTurn) {
+	if t.refs--; t.refs == 0 {
+		delete(q.m, key)
+	}
 }

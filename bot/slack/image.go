@@ -79,14 +79,15 @@ func (a *Adapter) imageBlock(ctx context.Context, cl *client, user string, img *
 }
 
 // chartShown records, once the message or view showing the chart file id
-// is delivered, where user sees it, and deletes the user's charts nothing
-// shows any more: the one of the ephemeral reply it supersedes, the Home
-// tab's previous one. A chart in a lasting message (a DM, a channel post)
-// stays, since that message keeps showing it; an ephemeral reply is gone
-// once its client reloads, and the user has a newer chart under it. Any
-// failure is logged and leaves files behind; the reply is already out.
-// The records of the files deleted go then; one Slack refused to delete
-// stays for `forget` to try again.
+// is delivered, where user sees it, and deletes the user's charts no longer
+// kept: the one of the ephemeral reply it supersedes, the Home tab's
+// previous one, and that of a lasting message (a DM, a channel post) older
+// than the user's newest few (it then shows its image as unavailable; its
+// text says all the chart does). An ephemeral reply is gone once its
+// client reloads, and the user has a newer chart under it. Any failure is
+// logged and leaves files behind; the reply is already out. The records of
+// the files deleted go then; one Slack refused to delete stays for
+// `forget` to try again.
 func (a *Adapter) chartShown(ctx context.Context, cl *client, user, id string, where bot.FilePlace) {
 	if id == "" && where != bot.FileOnHome {
 		return

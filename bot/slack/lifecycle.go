@@ -111,7 +111,7 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 				a.openHome(ctx, cl, user)
 				return
 			}
-			a.publishHome(ctx, cl, user, nil)
+			a.publishHome(ctx, cl, user, false)
 		})
 	}
 	return false, true

@@ -9,25 +9,23 @@ import (
 // The Messages tab (the user's DM with the bot) greets a user once, the
 // first time they open it, as the Home tab shows a first visit an
 // onboarding. Slack sends app_home_opened each time the tab is opened, with
-// no sign of a first visit, so certcoach decides in three steps:
+// no sign of a first visit, so certcoach's own record decides:
 //
 //   - A stored user has used certcoach in this workspace, or has been
 //     welcomed (the welcome stores them, as a first Home tab visit does):
 //     nothing is posted. That is one indexed read.
-//   - Someone not stored is new, or ran `forget`. Their DM tells them apart
-//     (conversations.history, one message): a DM with anything in it, the
-//     welcome or the conversation they had, means they have been here, and
-//     nothing is posted or stored. This is the Home tab's rule, where Slack's
-//     own record (the view it shows) decides what a first visit is: `forget`
-//     leaves certcoach nothing to remember them by.
+//   - Anyone else is new to certcoach, or ran `forget`, which leaves
+//     nothing to tell them apart by: either is welcomed (once more, after a
+//     forget) and stored. The DM's history is not read: Slack limits
+//     conversations.history hard for apps outside its Marketplace, and a
+//     forgotten user would cost a read at every visit.
 //   - The welcome is claimed for the user in the table of deliveries (one
 //     row, kept a day like those) before it is posted, so a retried event,
 //     or the tab opened twice at once on two replicas, posts it once. After
-//     that day the welcome in the DM, and the stored user, stand for it.
+//     that day the stored user stands for it.
 //
 // Posting comes before storing the user: a post that fails leaves nobody
-// stored, and the claim gives way after a day; a store that fails after
-// the post is covered by the DM, which now holds the welcome.
+// stored, and the claim gives way after a day.
 
 const welcomeScope = "slack:welcome" // one record per user welcomed, with the deliveries
 
@@ -68,20 +66,6 @@ func (a *Adapter) welcome(ctx context.Context, cl *client, user, channel string)
 			a.log.Warn("slack: welcome: no DM channel", "workspace", cl.key.Workspace(), "err", err)
 			return
 		}
-	}
-	var hist *slackapi.GetConversationHistoryResponse
-	err = a.retry(ctx, func() error {
-		var err error
-		hist, err = cl.api.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{ChannelID: channel, Limit: 1})
-		return err
-	})
-	if err != nil {
-		// Not known to be new: better no welcome than a second one.
-		a.log.Warn("slack: welcome: conversations.history failed", "workspace", cl.key.Workspace(), "err", err)
-		return
-	}
-	if len(hist.Messages) > 0 {
-		return
 	}
 	first, err := a.dedup.FirstSeen(ctx, welcomeScope, cl.key.Workspace()+"/"+user, a.now())
 	if err != nil {

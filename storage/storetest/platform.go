@@ -275,3 +275,74 @@ func testShowPlatformFile(t *testing.T, open Opener) {
 		t.Errorf("B's files = %v", got)
 	}
 }
+
+// testMessageFilesBounded: lasting messages keep the files of the newest
+// few (three) of them: a file shown in one more returns the oldest as
+// going, whichever replica shows it; one the Home tab shows stays for it
+// and goes once the tab shows another; showing a kept file again (an
+// unchanged chart) retires nothing of the others.
+func testMessageFilesBounded(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s, replica := open(t), open(t)
+	ka := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UA"}
+	kb := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UB"}
+	var ids []int64
+	for _, k := range []storage.UserKey{ka, kb} {
+		u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	for i, f := range []string{"M1", "M2", "M3", "M4", "M5", "M6", "M7", "H1"} {
+		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[0], FileID: f, Sum: f, CreatedAt: time.Unix(int64(10+i), 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"B1", "B2", "B3"} { // another user's, older
+		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[1], FileID: f, Sum: f, CreatedAt: time.Unix(1, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ShowPlatformFile(ctx, kb, f, storage.ShownInMessage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		st    Store
+		file  string
+		where storage.FileShown
+		home  string // the Home tab's chart, set first ("" leaves it)
+		gone  []string
+	}{
+		{s, "M1", storage.ShownInMessage, "", nil},
+		{replica, "M2", storage.ShownInMessage, "", nil},
+		{s, "M3", storage.ShownInMessage, "", nil},
+		{replica, "M4", storage.ShownInMessage, "", []string{"M1"}},
+		{s, "M4", storage.ShownInMessage, "", nil}, // shown again: M2, M3 stay
+		{s, "M2", storage.ShownOnHome, "M2", nil},
+		// M2 leaves the messages' few, but the Home tab shows it.
+		{replica, "M5", storage.ShownInMessage, "", nil},
+		{s, "M6", storage.ShownInMessage, "", []string{"M3"}},
+		{s, "H1", storage.ShownOnHome, "H1", []string{"M2"}},
+		{replica, "M7", storage.ShownInMessage, "", []string{"M4"}},
+	} {
+		if c.home != "" {
+			if err := s.SetHomeView(ctx, ka, storage.HomeView{OpenedAt: time.Unix(5, 0), ChartFile: c.home}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gone, err := c.st.ShowPlatformFile(ctx, ka, c.file, c.where)
+		if err != nil || !slices.Equal(gone, c.gone) && len(gone)+len(c.gone) != 0 {
+			t.Errorf("show %s %s: gone %v, %v; want %v", c.file, c.where, gone, err, c.gone)
+		}
+		if err := replica.DropPlatformFiles(ctx, ka, gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, err := s.PlatformFiles(ctx, ids[0]); err != nil || !slices.Equal(left, []string{"M5", "M6", "M7", "H1"}) {
+		t.Errorf("A's files %v, %v; want the newest three messages' and the Home tab's", left, err)
+	}
+	if got, _ := s.PlatformFiles(ctx, ids[1]); !slices.Equal(got, []string{"B1", "B2", "B3"}) {
+		t.Errorf("B's files = %v", got)
+	}
+}

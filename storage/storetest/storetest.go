@@ -143,6 +143,7 @@ func Run(t *testing.T, newDB func(t testing.TB) Opener) {
 		{"HomeViewNeedsTheUser", testHomeViewNeedsTheUser},
 		{"PlatformFiles", testPlatformFiles},
 		{"ShowPlatformFile", testShowPlatformFile},
+		{"MessageFilesBounded", testMessageFilesBounded},
 		{"OAuthStates", testOAuthStates},
 		{"RateBudgetShared", testRateBudgetShared},
 		{"AbandonedClaim", testAbandonedClaim},

@@ -75,15 +75,23 @@ func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) err
 	return nil
 }
 
+// messageFilesKept bounds the files a user's lasting messages keep: a
+// message posted after them (a DM's newest progress replies) keeps its
+// file, an older one loses it, so the files do not pile up with the
+// conversation.
+const messageFilesKept = 3
+
 // ShowPlatformFile records that the user behind key now sees their file
 // fileID where says, then marks their files shown nowhere any more as
 // going and returns their IDs, for the caller to delete on the platform
 // (then DropPlatformFiles): the file of the reply a newer reply replaced,
-// the Home tab's chart a newer one replaced. A file in a lasting message,
-// the one on the Home tab, the latest reply's and any not yet shown are
-// kept. A going file is never found by its content again, and stays listed
-// for the user's deletion until dropped. An unknown user or file marks
-// nothing.
+// the Home tab's chart a newer one replaced, and the files of lasting
+// messages beyond the newest messageFilesKept (fileID among them, the
+// others newest uploaded first) once another is shown in one. The
+// remaining files of lasting messages, the one on the Home tab, the latest
+// reply's and any not yet shown are kept. A going file is never found by
+// its content again, and stays listed for the user's deletion until
+// dropped. An unknown user or file marks nothing.
 func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error) {
 	var gone []string
 	err := s.tx(ctx, func(tx *wtx) error {
@@ -110,6 +118,17 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 		for _, q := range steps {
 			if _, err := tx.exec(ctx, q, uid, fileID); err != nil {
 				return fmt.Errorf("mark shown: %w", err)
+			}
+		}
+		if where == storage.ShownInMessage {
+			// The older messages' files leave their place ('' as on the
+			// Home tab only, or nowhere), and go below unless the Home tab
+			// shows one.
+			_, err := tx.exec(ctx, `UPDATE platform_files SET shown = '' WHERE user_id = ? AND shown = 'message' AND file_id <> ?
+				AND file_id NOT IN (SELECT file_id FROM platform_files WHERE user_id = ? AND shown = 'message' AND file_id <> ?
+					ORDER BY created_at DESC, file_id DESC LIMIT ?)`, uid, fileID, uid, fileID, messageFilesKept-1)
+			if err != nil {
+				return fmt.Errorf("retire older messages' files: %w", err)
 			}
 		}
 		rows, err := tx.query(ctx, `UPDATE platform_files SET shown = 'gone' WHERE user_id = ? AND shown = '' AND file_id <> ?
