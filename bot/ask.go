@@ -91,6 +91,9 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 				fmt.Sprintf("`%s` turns your exam date and your progress into a daily pace, and `%s` shows which domains need the time.",
 					e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>"), e.Say(req, "progress"))}, true, nil
 	case knowledge.AskDomain:
+		if len(a.Exams) == 0 && a.Objective == "" {
+			a.Exams = e.certsWithDomain(a.DomainN) // "was domain 8 11% before": only CISSP has eight
+		}
 		if len(a.Exams) != 1 {
 			return Reply{}, false, nil
 		}
@@ -946,4 +949,16 @@ func relatedBody(r *Reply, hits []knowledge.Hit) {
 		rel = append(rel, "- "+h.Entry.Title+": "+truncateWords(leadSentences(h.Entry.Text), 160))
 	}
 	r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
+}
+
+// certsWithDomain lists the certifications whose outline in force has a
+// domain numbered n.
+func (e *Engine) certsWithDomain(n int) []string {
+	var out []string
+	for _, c := range e.kb.Certs {
+		if o := e.kb.OutlineFor(c.ID, e.clock.Now()); o != nil && n >= 1 && n <= len(o.Domains) {
+			out = append(out, c.ID)
+		}
+	}
+	return out
 }

@@ -301,6 +301,9 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask what if I don't know a CISSP to endorse me", []string{"ISC2 itself can act as endorser"}, nil},
 		{"ask threat vs vulnerability", []string{"Threat", "Vulnerability", "exploit"}, nil},
 		{"ask cism scoring", []string{"450"}, nil},
+		// A domain number only one outline has names its exam.
+		{"ask was domain 8 11% before the refresh?", []string{"Software Development Security", "11% in the 2021 outline"}, []string{"CISM"}},
+		{"ask my book covers the 2021 cissp outline, is it still valid", []string{"Domain 1 was 15%", "Domain 8 was 11%"}, []string{"ISACA"}},
 		{"ask best cissp bootcamp", []string{"recommends no vendor"}, nil},
 		{"ask how many cissps are there", []string{"no sourced count"}, nil},
 		{"ask difference between cism and cisa", []string{"CISM and CISSP only", "CISA", "`compare`"}, nil},
