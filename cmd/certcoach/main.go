@@ -139,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, ok := logLevel(cfg.LogLevel); !ok {
 		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
 	}
-	if cfg.DBFrom == "--db" && dbPassword(cfg.DB) != "" {
+	if cfg.DBFrom == "--db" && len(dbPasswords(cfg.DB)) > 0 {
 		// A command line is anyone's to read on this machine; the
 		// environment and .env are not. (The password itself is redacted
 		// from every log line, as a configured secret.)
