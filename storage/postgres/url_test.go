@@ -155,3 +155,20 @@ func TestPasswords(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenParseErrorWithoutURL: when pgx cannot parse a URL, Open says why
+// after the redacted URL, and pgx's copy of the URL is left out whole, even
+// when a password holding ": " would have cut its message in the wrong
+// place, or a database name holding "`: ".
+func TestOpenParseErrorWithoutURL(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://u:s3cret: w0rd@127.0.0.1:1/a`: b":                 "open database postgres://u:redacted@127.0.0.1:1/a`: b: cannot parse it: failed to parse as URL (unexpected spaces found in password, use percent-encoded spaces (%20) instead)",
+		"postgres://u:s3cret`: w0rd@127.0.0.1:1/x":                    "open database postgres://u:redacted@127.0.0.1:1/x: cannot parse it: failed to parse as URL (unexpected spaces found in password, use percent-encoded spaces (%20) instead)",
+		"postgres://u:s3cret:w0rd@127.0.0.1:1/x?connect_timeout=soon": "open database postgres://u:redacted@127.0.0.1:1/x?connect_timeout=soon: cannot parse it: invalid connect_timeout (strconv.ParseInt: parsing \"soon\": invalid syntax)",
+	} {
+		_, err := Open(context.Background(), dsn)
+		if err == nil || err.Error() != want {
+			t.Errorf("Open(%q) = %v,\nwant %s", dsn, err, want)
+		}
+	}
+}
