@@ -572,7 +572,7 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}
 	// Opening would create an empty database: a backup of nothing is an error.
-	if err := sqliteExists(cfg.DB, "backup"); err != nil {
+	if err := refuseMissingSQLite(cfg.DB, "backup"); err != nil {
 		return err
 	}
 	// SQLite's own error for a missing folder is "unable to open database file (14)".

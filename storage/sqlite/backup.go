@@ -36,7 +36,7 @@ type BackupSource struct {
 // instead. The file stays read-locked meanwhile, so that a certcoach
 // stopping at that moment keeps those files (see readLock).
 func OpenForBackup(ctx context.Context, dsn string) (*BackupSource, error) {
-	path, err := filePath(dsn)
+	path, err := FilePath(dsn)
 	if err != nil {
 		return nil, err
 	}

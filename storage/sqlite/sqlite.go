@@ -58,7 +58,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // open is Open with connections that wait busy for a lock.
 func open(ctx context.Context, dsn string, busy time.Duration) (*Store, error) {
-	path, err := filePath(dsn)
+	path, err := FilePath(dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +115,9 @@ func open(ctx context.Context, dsn string, busy time.Duration) (*Store, error) {
 	return &Store{Store: s, path: path}, nil
 }
 
-// filePath is the file a dsn (a path or a "file:" URI) names.
-func filePath(dsn string) (string, error) {
+// FilePath is the file a dsn (a path or a "file:" URI) names, as Open reads
+// it; callers that look at the file first use it to look at the same one.
+func FilePath(dsn string) (string, error) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
