@@ -219,7 +219,8 @@ func TestHelpOnDiscordOptionForms(t *testing.T) {
 // TestHelpScopeWordsPerPlatform: the summaries that say where data lives
 // (export's, forget's, the leaderboard's) are in the words of the platform
 // help is read on: never "on the console" in a chat, nor a workspace or a
-// Discord server on the console; in the list and in each command's help.
+// Discord server on the console; in the list and in each command's help,
+// each of which is there and names its command.
 func TestHelpScopeWordsPerPlatform(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -233,13 +234,16 @@ func TestHelpScopeWordsPerPlatform(t *testing.T) {
 		{bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:u1", User: "u1", DM: true}, []string{"console", "workspace"}},
 		{bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", Channel: "console", DM: true}, []string{"workspace", "Discord server", "in your own space"}},
 	} {
-		texts := []string{"help"}
+		texts := map[string]string{"help": "help"} // help text → a name its reply must mention
 		for _, cmd := range h.e.Commands() {
-			texts = append(texts, "help "+cmd.Name)
+			texts["help "+cmd.Name] = cmd.Name
 		}
-		for _, text := range texts {
+		for text, name := range texts {
 			r := h.e.Handle(context.Background(), bot.Request{Actor: c.actor, Text: text})
 			got := r.Title + "\n" + r.Body
+			if strings.TrimSpace(r.Body) == "" || !strings.Contains(got, name) {
+				t.Errorf("%s %s %q: want help that names %q, got:\n%s", c.actor.Platform, c.actor.Workspace, text, name, got)
+			}
 			for _, w := range c.not {
 				if strings.Contains(got, w) {
 					t.Errorf("%s %s %q: want no %q in:\n%s", c.actor.Platform, c.actor.Workspace, text, w, got)

@@ -301,7 +301,7 @@ func (c Config) String() string {
 
 // secrets lists the configured credentials, for the log redactor.
 func (c Config) secrets() []string {
-	return []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.TokenKeyOld, c.DiscordBotToken, dbPassword(c.DB)}
+	return append([]string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.SlackClientSecret, c.TokenKey, c.TokenKeyOld, c.DiscordBotToken}, dbPasswords(c.DB)...)
 }
 
 // dbForLog is the database setting fit to log: a URL without its password.
@@ -318,28 +318,31 @@ func dbForLog(dsn string) string {
 	return dsn
 }
 
-// dbPassword is the password in a database URL, or "".
-func dbPassword(dsn string) string {
+// dbPasswords are the passwords in a database setting, if any.
+func dbPasswords(dsn string) []string {
 	if libpqSetting(dsn) {
 		for _, f := range strings.Fields(dsn) {
 			if k, v, _ := strings.Cut(f, "="); strings.EqualFold(k, "password") {
-				return strings.Trim(v, "'")
+				return []string{strings.Trim(v, "'")}
 			}
 		}
-		return ""
+		return nil
 	}
 	if storage.IsPostgresURL(dsn) {
-		return postgres.Password(dsn)
+		return postgres.Passwords(dsn)
 	}
 	if otherURLScheme(dsn) == "" {
-		return ""
+		return nil
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return ""
+		return nil
 	}
 	if pw, ok := u.User.Password(); ok {
-		return pw
+		return []string{pw}
 	}
-	return u.Query().Get("password")
+	if pw := u.Query().Get("password"); pw != "" {
+		return []string{pw}
+	}
+	return nil
 }

@@ -139,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, ok := logLevel(cfg.LogLevel); !ok {
 		log.Warn("CERTCOACH_LOG_LEVEL is not debug, info, warn or error: logging at info", "value", cfg.LogLevel)
 	}
-	if cfg.DBFrom == "--db" && dbPassword(cfg.DB) != "" {
+	if cfg.DBFrom == "--db" && len(dbPasswords(cfg.DB)) > 0 {
 		// A command line is anyone's to read on this machine; the
 		// environment and .env are not. (The password itself is redacted
 		// from every log line, as a configured secret.)
@@ -572,7 +572,7 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}
 	// Opening would create an empty database: a backup of nothing is an error.
-	if err := sqliteExists(cfg.DB, "backup"); err != nil {
+	if err := refuseMissingSQLite(cfg.DB, "backup"); err != nil {
 		return err
 	}
 	// SQLite's own error for a missing folder is "unable to open database file (14)".

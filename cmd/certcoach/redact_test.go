@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestDatabaseURLPasswordNotEchoed(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, dsn := range []string{"POSTGRES://u:sekrit-pw@127.0.0.1:1/db?sslmode=disable", "PostgreSQL://u:sekrit-pw@127.0.0.1:1/db?sslmode=disable"} {
-		if got := dbPassword(dsn); got != "sekrit-pw" {
+		if got := dbPasswords(dsn); !slices.Equal(got, []string{"sekrit-pw"}) {
 			t.Errorf("%s: password %q, want it known as a secret", dsn, got)
 		}
 		if strings.Contains(dbForLog(dsn), "sekrit-pw") {
@@ -79,8 +80,8 @@ func TestLibpqSettingRefused(t *testing.T) {
 		if got := libpqSetting(tc.dsn); got != tc.libpq {
 			t.Errorf("libpqSetting(%q) = %v, want %v", tc.dsn, got, tc.libpq)
 		}
-		if got := dbPassword(tc.dsn); got != tc.secret {
-			t.Errorf("dbPassword(%q) = %q, want %q", tc.dsn, got, tc.secret)
+		if got := strings.Join(dbPasswords(tc.dsn), " "); got != tc.secret {
+			t.Errorf("dbPasswords(%q) = %q, want %q", tc.dsn, got, tc.secret)
 		}
 		if !tc.libpq {
 			continue
@@ -125,7 +126,7 @@ func TestOtherURLRefused(t *testing.T) {
 				}
 			})
 		}
-		if got := dbPassword(dsn); dsn[:9] != "postgres:" && got != "typo-SECRET-91" {
+		if got := dbPasswords(dsn); dsn[:9] != "postgres:" && !slices.Equal(got, []string{"typo-SECRET-91"}) {
 			t.Errorf("%s: password %q, want it known as a secret", dsn, got)
 		}
 		if strings.Contains(dbForLog(dsn), "typo-SECRET-91") {

@@ -51,7 +51,11 @@ func testRekeyCLI(t *testing.T, dsn string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 	under := func(key string, older ...string) *installStore {
 		return &installStore{st: st, box: mustBox(t, key, older...), now: now}
@@ -245,7 +249,11 @@ func TestRefreshRacingRekey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 	k := slack.InstallKey{TeamID: "T0ONE"}
 	first := slack.Installation{InstallKey: k, BotToken: "xoxe.xoxb-1", RefreshToken: "xoxe-1-r1", ExpiresAt: now().Add(time.Hour)}
@@ -290,8 +298,8 @@ func TestMaintenanceOfMissingDatabase(t *testing.T) {
 			if code != 1 || !strings.Contains(errOut, db+" does not exist") {
 				t.Fatalf("exit %d, want 1 naming %s\nstdout:\n%s\nstderr:\n%s", code, db, out, errOut)
 			}
-			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
-				t.Errorf("created %s", entries[0].Name())
+			if entries, err := os.ReadDir(dir); err != nil || len(entries) > 0 {
+				t.Errorf("created %v (%v)", entries, err)
 			}
 		})
 	}

@@ -48,7 +48,10 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 	if storage.IsPostgresURL(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
-	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	path, err := sqlite.FilePath(dsn)
+	if err != nil {
+		return nil, err
+	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s %s is a folder: name a database file, e.g. %s", from, path, filepath.Join(path, "certcoach.db"))
 	}
@@ -70,21 +73,24 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 // not exist is refused, not created empty, so that a mistyped --db says so
 // instead of succeeding on nothing.
 func openExistingStore(ctx context.Context, dsn, from, cmd string) (appStore, error) {
-	if err := sqliteExists(dsn, cmd); err != nil {
+	if err := refuseMissingSQLite(dsn, cmd); err != nil {
 		return nil, err
 	}
 	return openStore(ctx, dsn, from)
 }
 
-// sqliteExists refuses, for the command cmd, a SQLite database setting
-// whose file does not exist; a PostgreSQL URL, or a setting openStore
-// refuses for itself, passes.
-func sqliteExists(dsn, cmd string) error {
+// refuseMissingSQLite refuses, for the command cmd, a SQLite database
+// setting whose file does not exist; a PostgreSQL URL, or a setting
+// openStore refuses for itself, passes.
+func refuseMissingSQLite(dsn, cmd string) error {
 	if storage.IsPostgresURL(dsn) || libpqSetting(dsn) || otherURLScheme(dsn) != "" {
 		return nil
 	}
-	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
-	_, err := os.Stat(path)
+	path, err := sqlite.FilePath(dsn)
+	if err != nil {
+		return fmt.Errorf("%s: %w", cmd, err)
+	}
+	_, err = os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%s: database %s does not exist, and was not created (--db or CERTCOACH_DB names the database)", cmd, path)

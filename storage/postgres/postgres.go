@@ -98,16 +98,23 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // unquoted is a pgx parse error without the connection string it quotes,
 // which pgx redacts as best it can only: the caller names the URL itself.
+// pgx's text is "cannot parse `<connection string>`: why"; it is rebuilt
+// with the string left empty rather than cut at a ": ", which can sit
+// inside the string.
 func unquoted(err error) error {
 	var pe *pgconn.ParseConfigError
 	if !errors.As(err, &pe) {
 		return err
 	}
-	_, why, ok := strings.Cut(pe.Error(), "`: ")
-	if !ok {
-		return errors.New("cannot parse it")
+	blank := *pe
+	blank.ConnString = ""
+	if why, ok := strings.CutPrefix(blank.Error(), "cannot parse ``: "); ok {
+		return errors.New("cannot parse it: " + why)
 	}
-	return errors.New(why)
+	if inner := errors.Unwrap(pe); inner != nil {
+		return fmt.Errorf("cannot parse it: %w", inner)
+	}
+	return errors.New("cannot parse it")
 }
 
 // oneLine shows a connection error on one line: pgx lists each attempt

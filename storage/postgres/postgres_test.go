@@ -165,6 +165,7 @@ func TestRedact(t *testing.T) {
 		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:redacted@h:5432/db?sslmode=disable",
 		"postgres://u@h/db":                         "postgres://u@h/db",
 		"postgres://h/db?password=pw&user=u":        "postgres://h/db?password=redacted&user=u",
+		"postgres://h/db?user=u&sslpassword=k+y":    "postgres://h/db?user=u&sslpassword=redacted",
 		"postgres://u:p#w@h/db":                     "postgres://u:redacted@h/db",
 		"postgres://u:p#w@h#x/db":                   "(a database URL that cannot be read: not shown)",
 	} {

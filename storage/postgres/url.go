@@ -2,16 +2,14 @@ package postgres
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 )
 
-// dbURL is a postgres:// URL split where pgx splits it: the user name and
-// password (userinfo, percent-encoded), then the hosts, path and query.
+// dbURL is a postgres:// URL split where pgx splits it: the userinfo (user
+// name and password, as written), then the hosts, path and query.
 type dbURL struct {
 	scheme   string // lower-cased: pgx reads only that spelling as a URL
-	userinfo string // user[:password], percent-encoded; "" when hasUser is false
-	hasUser  bool
+	userinfo string // "user[:password]@" as written, or ""
 	rest     string // hosts, /dbname and ?query, as written
 }
 
@@ -27,12 +25,11 @@ var errReserved = errors.New("the user name and password cannot be told from the
 var errPort = errors.New("the port after the host is not a number; if it is a password, the @ that ends it is missing " +
 	"(in .env, \" #\" starts a comment: put the value in double quotes)")
 
-// parseURL splits dsn, a postgres:// URL, as pgx reads it (as libpq does:
-// the userinfo ends at an '@' that comes before any '/') when that reading
-// leaves hosts, a path and a query that could be meant. When it does not, as
-// with a generated password holding '/', or '@' unencoded, it is read the
-// one way that does, with its userinfo encoded for pgx; with none, or more
-// than one, it is refused with errReserved.
+// parseURL splits dsn, a postgres:// URL, once, as pgx (and libpq) does:
+// the userinfo ends at an '@' that comes before any '/'. When what follows
+// could not be meant as hosts, a path and a query, a reserved character in
+// the password has most likely moved the split, and the URL is refused:
+// reading it another way would connect somewhere psql would not.
 func parseURL(dsn string) (dbURL, error) {
 	scheme, rest, _ := strings.Cut(dsn, "://")
 	u := dbURL{scheme: strings.ToLower(scheme), rest: rest}
@@ -42,46 +39,13 @@ func parseURL(dsn string) (dbURL, error) {
 		}
 		return u, nil // what else could be wrong, pgx says
 	}
-	pgxAt := -1
 	if i := strings.IndexAny(rest, "@/"); rest[i] == '@' {
-		pgxAt = i
-		if afterUserinfo(rest[i+1:]) {
-			u.userinfo, u.hasUser, u.rest = encodeUserinfo(rest[:i]), true, rest[i+1:]
-			return u, nil
-		}
-	} else if afterUserinfo(rest) {
-		return u, nil
+		u.userinfo, u.rest = rest[:i+1], rest[i+1:]
 	}
-	end := -1
-	for i := 0; i < len(rest); i++ {
-		if rest[i] != '@' || i == pgxAt || !afterUserinfo(rest[i+1:]) {
-			continue
-		}
-		if end >= 0 {
-			return dbURL{}, errReserved // two readings
-		}
-		end = i
-	}
-	// Written unencoded, a '%' may be meant as itself or as an escape.
-	if end < 0 || strings.IndexByte(rest[:end], '%') >= 0 {
+	if !afterUserinfo(u.rest) {
 		return dbURL{}, errReserved
 	}
-	u.userinfo, u.hasUser, u.rest = encodeUserinfo(rest[:end]), true, rest[end+1:]
 	return u, nil
-}
-
-// encodeUserinfo percent-encodes a userinfo written without escapes, so that
-// a '#', '?' or space in it reaches pgx as itself; one with a '%' is taken
-// as encoded already.
-func encodeUserinfo(s string) string {
-	if strings.Contains(s, "%") {
-		return s
-	}
-	user, password, hasPassword := strings.Cut(s, ":")
-	if !hasPassword {
-		return url.User(user).String()
-	}
-	return url.UserPassword(user, password).String()
 }
 
 // afterUserinfo reports whether s could be what follows a URL's userinfo:
@@ -133,72 +97,129 @@ func numericPorts(s string) bool {
 	return true
 }
 
-// String is the URL, its userinfo percent-encoded.
+// String is the URL as pgx is given it.
 func (u dbURL) String() string {
-	if !u.hasUser {
-		return u.scheme + "://" + u.rest
-	}
-	return u.scheme + "://" + u.userinfo + "@" + u.rest
-}
-
-// query is the URL's query, parsed as pgx does; nil if there is none or it
-// does not parse.
-func (u dbURL) query() url.Values {
-	_, raw, ok := strings.Cut(u.rest, "?")
-	if !ok {
-		return nil
-	}
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return nil
-	}
-	return q
+	return u.scheme + "://" + u.userinfo + u.rest
 }
 
 // passwordKeys are the query parameters that carry a password.
 var passwordKeys = []string{"password", "sslpassword"}
 
+// eachParam calls f with each key=value of the URL's query, raw, and
+// replaces the value with what f returns.
+func (u *dbURL) eachParam(f func(key, value string) string) {
+	before, query, ok := strings.Cut(u.rest, "?")
+	if !ok {
+		return
+	}
+	pairs := strings.Split(query, "&")
+	for i, kv := range pairs {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			pairs[i] = k + "=" + f(k, v)
+		}
+	}
+	u.rest = before + "?" + strings.Join(pairs, "&")
+}
+
+// isPasswordKey reports whether a raw query key names a password, once
+// decoded as pgx decodes it (pass%77ord is password).
+func isPasswordKey(raw string) bool {
+	k, _ := uriDecode(raw)
+	for _, pk := range passwordKeys {
+		if k == pk {
+			return true
+		}
+	}
+	return false
+}
+
 // Redact returns a database URL fit to log: the password, if any, is
 // replaced, and so is a password given as a query parameter. A URL whose
 // password cannot be told from the rest is not shown at all.
 func Redact(dsn string) string {
-	const hidden = "(a database URL that cannot be read: not shown)"
 	u, err := parseURL(dsn)
 	if err != nil {
-		return hidden
+		return "(a database URL that cannot be read: not shown)"
 	}
 	if user, _, ok := strings.Cut(u.userinfo, ":"); ok {
-		u.userinfo = user + ":redacted"
+		u.userinfo = user + ":redacted@"
 	}
-	if q := u.query(); q != nil {
-		changed := false
-		for _, k := range passwordKeys {
-			if q.Has(k) {
-				q.Set(k, "redacted")
-				changed = true
-			}
+	u.eachParam(func(k, v string) string {
+		if isPasswordKey(k) {
+			return "redacted"
 		}
-		if changed {
-			before, _, _ := strings.Cut(u.rest, "?")
-			u.rest = before + "?" + q.Encode()
-		}
-	} else if strings.Contains(u.rest, "?") && strings.Contains(strings.ToLower(u.rest), "password") {
-		return hidden // a query that does not parse may hold one
-	}
+		return v
+	})
 	return u.String()
 }
 
-// Password returns the password in a database URL, in its userinfo or its
-// query, or "" (also when the URL cannot be read).
-func Password(dsn string) string {
+// Passwords returns the passwords in a database URL, decoded as pgx decodes
+// them (as written when they do not decode): the one in its userinfo and
+// any password or sslpassword in its query. It returns none when the URL
+// cannot be read.
+func Passwords(dsn string) []string {
 	u, err := parseURL(dsn)
 	if err != nil {
-		return ""
+		return nil
 	}
-	if _, pw, ok := strings.Cut(u.userinfo, ":"); ok {
-		if p, err := url.PathUnescape(pw); err == nil && p != "" {
-			return p
+	var pws []string
+	add := func(raw string) {
+		p, ok := uriDecode(raw)
+		if !ok {
+			p = raw
+		}
+		if p != "" {
+			pws = append(pws, p)
 		}
 	}
-	return u.query().Get("password")
+	if _, pw, ok := strings.Cut(strings.TrimSuffix(u.userinfo, "@"), ":"); ok {
+		add(pw)
+	}
+	u.eachParam(func(k, v string) string {
+		if isPasswordKey(k) {
+			add(v)
+		}
+		return v
+	})
+	return pws
+}
+
+// uriDecode percent-decodes a URL component as pgx does (libpq's rules):
+// %XX escapes only, %00 refused, leading and trailing spaces dropped and
+// spaces between refused; '+' is itself. ok is false where pgx would fail.
+func uriDecode(raw string) (s string, ok bool) {
+	raw = strings.Trim(raw, " ")
+	if strings.Contains(raw, " ") {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '%' {
+			b.WriteByte(raw[i])
+			continue
+		}
+		if i+2 >= len(raw) {
+			return "", false
+		}
+		hi, ok1 := unhex(raw[i+1])
+		lo, ok2 := unhex(raw[i+2])
+		if !ok1 || !ok2 || hi<<4|lo == 0 {
+			return "", false
+		}
+		b.WriteByte(hi<<4 | lo)
+		i += 2
+	}
+	return b.String(), true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }

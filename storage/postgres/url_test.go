@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,11 +13,13 @@ import (
 	"github.com/certcoach/certcoach/storage/postgres/pgtest"
 )
 
-// TestParseURLReservedPassword: a password written with reserved characters
-// left unencoded is read as the operator meant it wherever only one reading
-// leaves a host, path and query, and pgx is given it encoded, so that pgx,
-// Redact and Password agree; the other URLs are refused with a message that
-// says to percent-encode. Neither Redact nor the refusal shows the password.
+// TestParseURLReservedPassword: a URL is split once, where pgx splits it,
+// so that pgx, Redact and Passwords read the same user, password and host;
+// a password with reserved characters left unencoded is accepted when pgx
+// still reads a host, path and query from what follows, and refused, saying
+// to percent-encode, when it does not, rather than read another way (which
+// would connect somewhere psql would not). Neither Redact nor the refusal
+// shows the password.
 func TestParseURLReservedPassword(t *testing.T) {
 	for _, tc := range []struct {
 		name, dsn      string
@@ -28,21 +31,20 @@ func TestParseURLReservedPassword(t *testing.T) {
 		{"encoded stays encoded", "postgres://u:p%23ss%40w0rd@db.example/certcoach", "u", "p#ss@w0rd", "db.example", "certcoach", nil},
 		{"#", "postgres://u:pa#ss-w0rd@db.example:5432/certcoach", "u", "pa#ss-w0rd", "db.example", "certcoach", nil},
 		{"# then digits, which net/url reads as a port", "postgres://u:12#345678@db.example/certcoach", "u", "12#345678", "db.example", "certcoach", nil},
-		{"/", "postgres://u:pa/ss-w0rd@db.example/certcoach", "u", "pa/ss-w0rd", "db.example", "certcoach", nil},
-		{"?", "postgres://u:pa?ss=w0rd@db.example/certcoach?sslmode=disable", "u", "pa?ss=w0rd", "db.example", "certcoach", nil},
-		{"@", "postgres://u:pa@ss-w0rd@db.example/certcoach", "u", "pa@ss-w0rd", "db.example", "certcoach", nil},
-		{"@ and /", "postgres://u:pa@db/ss-w0rd@db.example/certcoach", "u", "pa@db/ss-w0rd", "db.example", "certcoach", nil},
-		{"all of them", "postgres://u:#/?@:x-long@db.example/certcoach", "u", "#/?@:x-long", "db.example", "certcoach", nil},
-		{"user@server, as some clouds name users", "postgres://u@srv:Pw0rd-long@db.example/certcoach", "u@srv", "Pw0rd-long", "db.example", "certcoach", nil},
-		{"space", "postgres://u:pa ss-w0rd@db.example/certcoach", "u", "pa ss-w0rd", "db.example", "certcoach", nil},
+		{"+ is itself", "postgres://u:a+b-w0rd@db.example/certcoach", "u", "a+b-w0rd", "db.example", "certcoach", nil},
+		{"/", "postgres://u:pa/ss-w0rd@db.example/certcoach", "", "", "", "", errReserved},
+		{"? and =", "postgres://u:pa?ss=w0rd@db.example/certcoach?sslmode=disable", "u", "pa?ss=w0rd", "db.example", "certcoach", nil},
+		{"@", "postgres://u:pa@ss-w0rd@db.example/certcoach", "", "", "", "", errReserved},
+		{"@ and /, two hosts", "postgres://u:p@evil.example/x@db.example/certcoach", "", "", "", "", errReserved},
+		{"all of them", "postgres://u:#/?@:x-long@db.example/certcoach", "", "", "", "", errReserved},
+		{"user@server, as some clouds name users", "postgres://u@srv:Pw0rd-long@db.example/certcoach", "", "", "", "", errReserved},
+		{"user%40server", "postgres://u%40srv:Pw0rd-long@db.example/certcoach", "u@srv", "Pw0rd-long", "db.example", "certcoach", nil},
 		{"@ in the query, password well formed", "postgres://u:Pw0rd-long@db.example/certcoach?application_name=a@b", "u", "Pw0rd-long", "db.example", "certcoach", nil},
 		{"IPv6 host", "postgres://u:pa#ss-w0rd@[::1]:5432/certcoach", "u", "pa#ss-w0rd", "::1", "certcoach", nil},
 		{"? before @, as pgx reads it", "postgres://u:pa?ss-w0rd@db.example/certcoach", "u", "pa?ss-w0rd", "db.example", "certcoach", nil},
-		{"@ then ?", "postgres://u:pa@x?ss-w0rd@db.example:5432/certcoach?sslmode=require", "u", "pa@x?ss-w0rd", "db.example", "certcoach", nil},
+		{"@ then ?", "postgres://u:pa@x?ss-w0rd@db.example:5432/certcoach?sslmode=require", "", "", "", "", errReserved},
 		{"no userinfo, @ in the query", "postgres://db.example/certcoach?application_name=a@b", "", "", "db.example", "certcoach", nil},
-		{"two readings", "postgres://u:w0rd@x/y@h?a=b@db.example/certcoach", "", "", "", "", errReserved},
-		{"raw % beside a reserved character", "postgres://u:50%off/w0rd@db.example/certcoach", "", "", "", "", errReserved},
-		{"no host after any @", "postgres://u:pa#ss-w0rd@db#example/certcoach", "", "", "", "", errReserved},
+		{"no host after the @", "postgres://u:pa#ss-w0rd@db#example/certcoach", "", "", "", "", errReserved},
 		{"cut off before its @ (a .env comment)", "postgres://u:pa-w0rd-long", "", "", "", "", errPort},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,8 +79,8 @@ func TestParseURLReservedPassword(t *testing.T) {
 				t.Errorf("pgx reads user %q password %q host %q database %q, want %q %q %q %q",
 					cfg.User, cfg.Password, cfg.Host, cfg.Database, tc.user, tc.password, tc.host, tc.database)
 			}
-			if got := Password(tc.dsn); got != tc.password {
-				t.Errorf("Password = %q, want %q", got, tc.password)
+			if got := strings.Join(Passwords(tc.dsn), " "); got != tc.password {
+				t.Errorf("Passwords = %q, want %q", got, tc.password)
 			}
 			red := Redact(tc.dsn)
 			if strings.Contains(red, "w0rd") || strings.Contains(red, "long") || !strings.Contains(red, tc.host) {
@@ -99,11 +101,11 @@ func TestOpenBadEscapeInPassword(t *testing.T) {
 }
 
 // TestOpenReservedPassword: on a real PostgreSQL (trust: the password is
-// not checked), a URL with a password full of reserved characters, as a
-// password generator makes them, opens the database it names; the same URL
+// not checked), a URL with a password holding the reserved characters pgx
+// reads as themselves in a userinfo opens the database it names; the same URL
 // aimed at a port nobody listens on fails without showing the password.
 func TestOpenReservedPassword(t *testing.T) {
-	const pw = "k#9/x?q@Z:w0rd"
+	const pw = "k#9?x=q:Z+w0rd"
 	plain, err := url.Parse(pgtest.NewDatabase(t))
 	if err != nil {
 		t.Fatal(err)
@@ -122,5 +124,51 @@ func TestOpenReservedPassword(t *testing.T) {
 	_, err = Open(context.Background(), refused)
 	if err == nil || strings.Contains(err.Error(), "w0rd") || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Fatalf("want an error naming the address without the password, got %v", err)
+	}
+}
+
+// TestPasswords: every password in a URL, its userinfo's and the query's
+// password and sslpassword, is found as pgx decodes it ('+' is itself), or
+// as written when pgx could not decode it, and Redact hides each of them.
+func TestPasswords(t *testing.T) {
+	for _, tc := range []struct {
+		dsn  string
+		want []string
+	}{
+		{"postgres://h/db?password=a+b", []string{"a+b"}},
+		{"postgres://h/db?sslmode=verify-full&sslpassword=k%2Fey&pass%77ord=p%40w", []string{"k/ey", "p@w"}},
+		{"postgres://u:pw@h/db?sslpassword=key", []string{"pw", "key"}},
+		{"postgres://u:50%zz@h/db", []string{"50%zz"}},
+		{"postgres://h/db?password=a%00b", []string{"a%00b"}},
+		{"postgres://u:a%20b@h/db", []string{"a b"}},
+		{"postgres://u:@h/db?password=", nil},
+		{"postgres://u:pa@ss@h/db", nil}, // refused: nothing is read from it
+	} {
+		if got := Passwords(tc.dsn); !slices.Equal(got, tc.want) {
+			t.Errorf("Passwords(%q) = %q, want %q", tc.dsn, got, tc.want)
+		}
+		red := Redact(tc.dsn)
+		for _, pw := range tc.want {
+			if strings.Contains(red, pw) || strings.Contains(red, url.QueryEscape(pw)) {
+				t.Errorf("Redact(%q) = %q shows %q", tc.dsn, red, pw)
+			}
+		}
+	}
+}
+
+// TestOpenParseErrorWithoutURL: when pgx cannot parse a URL, Open says why
+// after the redacted URL, and pgx's copy of the URL is left out whole, even
+// when a password holding ": " would have cut its message in the wrong
+// place, or a database name holding "`: ".
+func TestOpenParseErrorWithoutURL(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://u:s3cret: w0rd@127.0.0.1:1/a`: b":                 "open database postgres://u:redacted@127.0.0.1:1/a`: b: cannot parse it: failed to parse as URL (unexpected spaces found in password, use percent-encoded spaces (%20) instead)",
+		"postgres://u:s3cret`: w0rd@127.0.0.1:1/x":                    "open database postgres://u:redacted@127.0.0.1:1/x: cannot parse it: failed to parse as URL (unexpected spaces found in password, use percent-encoded spaces (%20) instead)",
+		"postgres://u:s3cret:w0rd@127.0.0.1:1/x?connect_timeout=soon": "open database postgres://u:redacted@127.0.0.1:1/x?connect_timeout=soon: cannot parse it: invalid connect_timeout (strconv.ParseInt: parsing \"soon\": invalid syntax)",
+	} {
+		_, err := Open(context.Background(), dsn)
+		if err == nil || err.Error() != want {
+			t.Errorf("Open(%q) = %v,\nwant %s", dsn, err, want)
+		}
 	}
 }

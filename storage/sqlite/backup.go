@@ -36,14 +36,15 @@ type BackupSource struct {
 // instead. The file stays read-locked meanwhile, so that a certcoach
 // stopping at that moment keeps those files (see readLock).
 func OpenForBackup(ctx context.Context, dsn string) (*BackupSource, error) {
-	path, err := filePath(dsn)
+	path, err := FilePath(dsn)
 	if err != nil {
 		return nil, err
 	}
 	// Not buildDSN: its journal_mode(WAL) would switch a database in
 	// rollback-journal mode to WAL, and a backup must leave the source as
 	// it was. A read needs no other setting.
-	conn := "file:" + path + "?_pragma=busy_timeout(10000)"
+	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeout.Milliseconds())
+	conn := "file:" + path + "?" + busy
 	var lock *os.File
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
@@ -51,7 +52,7 @@ func OpenForBackup(ctx context.Context, dsn string) (*BackupSource, error) {
 		if lock, err = readOnlySource(ctx, path); err != nil {
 			return nil, err
 		}
-		conn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
+		conn = "file:" + path + "?mode=ro&" + busy
 	} else {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -4,10 +4,8 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -76,47 +74,24 @@ func TestReadLockKeepsWALFiles(t *testing.T) {
 
 // TestReadLockHoldsOffWALSwitch: the read lock a read-only backup holds
 // on a rollback-journal database keeps an open from switching it to WAL
-// under the backup, as a reader's own lock does: the open fails saying why,
-// and the next one, once the lock is gone, switches it.
+// under the backup, as a reader's own lock does (see
+// TestOpenWhileBackupReadsRollbackJournal).
 func TestReadLockHoldsOffWALSwitch(t *testing.T) {
-	ctx := context.Background()
 	s, path := openTemp(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mode string
-	if err := raw.QueryRowContext(ctx, "PRAGMA journal_mode = delete").Scan(&mode); err != nil || mode != "delete" {
-		t.Fatalf("journal_mode = delete: %q, %v", mode, err)
-	}
-	raw.Close()
+	toRollbackJournal(t, path)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	if err := readLock(ctx, f); err != nil {
+	if err := readLock(context.Background(), f); err != nil {
 		t.Fatal(err)
 	}
-	if s2, err := open(ctx, path, 50*time.Millisecond); err == nil {
-		s2.Close()
-		t.Fatal("switched to WAL under the backup's read lock")
-	} else if !strings.Contains(err.Error(), "rollback-journal mode") {
-		t.Errorf("the error does not say what holds the switch up: %v", err)
-	}
-	if inWAL(path) {
-		t.Error("the failed open switched the file to WAL")
-	}
-	f.Close()
-	s, err = open(ctx, path, 50*time.Millisecond)
-	if err != nil {
-		t.Fatalf("open once the lock is gone: %v", err)
-	}
-	defer s.Close()
-	if !inWAL(path) {
-		t.Error("the open did not switch the file to WAL")
-	}
+	checkWALSwitchHeldOff(t, path, func() {
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

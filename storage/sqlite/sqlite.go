@@ -18,7 +18,8 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitedriver "modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/certcoach/certcoach/storage/internal/sqlstore"
 )
@@ -58,7 +59,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // open is Open with connections that wait busy for a lock.
 func open(ctx context.Context, dsn string, busy time.Duration) (*Store, error) {
-	path, err := filePath(dsn)
+	path, err := FilePath(dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ func open(ctx context.Context, dsn string, busy time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %s%w", path, what, err)
 	}
 	if err := check(ctx, w, r); err != nil {
-		if strings.Contains(err.Error(), "SQLITE_BUSY") && !inWAL(path) {
+		if isBusy(err) && !inWAL(path) {
 			// The first connection switches a rollback-journal database to
 			// WAL, which needs the file to itself for a moment; a reader in
 			// another process (a long backup, which keeps the journal mode)
@@ -115,8 +116,9 @@ func open(ctx context.Context, dsn string, busy time.Duration) (*Store, error) {
 	return &Store{Store: s, path: path}, nil
 }
 
-// filePath is the file a dsn (a path or a "file:" URI) names.
-func filePath(dsn string) (string, error) {
+// FilePath is the file a dsn (a path or a "file:" URI) names, as Open reads
+// it; callers that look at the file first use it to look at the same one.
+func FilePath(dsn string) (string, error) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
@@ -134,6 +136,13 @@ func buildDSN(path string, busy time.Duration) string {
 	}
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY,
+// or one of its extended codes).
+func isBusy(err error) bool {
+	var se *sqlitedriver.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // inWAL reports whether the database file at path says it is in WAL mode

@@ -307,27 +307,17 @@ func TestOpenWhileBackupReadsRollbackJournal(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mode string
-	if err := raw.QueryRowContext(ctx, "PRAGMA journal_mode = delete").Scan(&mode); err != nil || mode != "delete" {
-		t.Fatalf("journal_mode = delete: %q, %v", mode, err)
-	}
-	raw.Close()
+	toRollbackJournal(t, path)
 
 	src, err := OpenForBackup(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
 	// What VACUUM INTO holds for the length of a copy: one read transaction.
 	conn, err := src.db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
 	answers := func() int {
 		t.Helper()
 		var n int
@@ -340,11 +330,53 @@ func TestOpenWhileBackupReadsRollbackJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := answers()
+	checkWALSwitchHeldOff(t, path, func() {
+		if got := answers(); got != before || got == 0 {
+			t.Errorf("the backup read %d answers during the open, %d before it", got, before)
+		}
+		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Backup(ctx, filepath.Join(t.TempDir(), "copy.db")); err != nil {
+			t.Fatalf("backup after the failed open: %v", err)
+		}
+		if err := conn.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
 
-	s2, err := open(ctx, path, 50*time.Millisecond)
+// toRollbackJournal switches the (closed) database at path to
+// rollback-journal mode.
+func toRollbackJournal(t *testing.T, path string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := raw.QueryRowContext(context.Background(), "PRAGMA journal_mode = delete").Scan(&mode); err != nil || mode != "delete" {
+		t.Fatalf("journal_mode = delete: %q, %v", mode, err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkWALSwitchHeldOff checks that an open of the rollback-journal
+// database at path, while a backup holds it read-locked, fails saying why
+// and leaves it in that mode; and that, once release has let the lock go,
+// the next open switches it to WAL.
+func checkWALSwitchHeldOff(t *testing.T, path string, release func()) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := open(ctx, path, 50*time.Millisecond)
 	if err == nil {
-		s2.Close()
-		t.Fatal("switched to WAL under a reader's lock")
+		t.Errorf("switched to WAL under a reader's lock (close: %v)", s.Close())
+		return
 	}
 	if !strings.Contains(err.Error(), "rollback-journal mode") || !strings.Contains(err.Error(), "backup") {
 		t.Errorf("the error does not say what holds the switch up: %v", err)
@@ -352,24 +384,15 @@ func TestOpenWhileBackupReadsRollbackJournal(t *testing.T) {
 	if inWAL(path) {
 		t.Error("the failed open switched the file to WAL")
 	}
-	if got := answers(); got != before || got == 0 {
-		t.Errorf("the backup read %d answers during the open, %d before it", got, before)
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		t.Fatal(err)
-	}
-	if err := src.Backup(ctx, filepath.Join(t.TempDir(), "copy.db")); err != nil {
-		t.Fatalf("backup after the failed open: %v", err)
-	}
-	conn.Close()
-	src.Close()
-
-	s3, err := open(ctx, path, 50*time.Millisecond)
+	release()
+	s, err = open(ctx, path, 50*time.Millisecond)
 	if err != nil {
-		t.Fatalf("open once the backup is done: %v", err)
+		t.Fatalf("open once the lock is gone: %v", err)
 	}
-	defer s3.Close()
 	if !inWAL(path) {
 		t.Error("the open did not switch the file to WAL")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
