@@ -1632,6 +1632,14 @@ func (c *cueSet) outweighs(k string) bool {
 // one that only names an outline (OutlineKeys) does not count.
 func (c *cueSet) factOverWhere() bool {
 	attrs := slices.DeleteFunc(slices.Clone(c.attrs), func(m match) bool { return slices.Contains(c.outlineKeys, m.t.key) })
+	if c.placeAsked() && slices.Contains(c.intentCue["where"].toks, "domain") {
+		// "which cissp domain covers the code of ethics": a fact cue that
+		// names a topic too names what is placed ("map to" may ask a fact:
+		// "what job titles does cissp map to").
+		attrs = slices.DeleteFunc(attrs, func(a match) bool {
+			return slices.ContainsFunc(c.subjects, func(s match) bool { return s.t.kind == "topic" && a.start < s.end && s.start < a.end })
+		})
+	}
 	if len(attrs) == 0 {
 		return false
 	}

@@ -26,6 +26,8 @@ func TestAnalyze(t *testing.T) {
 		// A technique named right after a lone "recommend" is what is asked.
 		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
 		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
+		// Which domain covers a topic whose name is also a fact's cue: where it sits.
+		{"which cissp domain covers the code of ethics", []string{"cissp"}, knowledge.AskWhere, ""},
 		// Which is easier "for me": about the asker, which no source knows.
 		{"which is easier for me, cism or cissp", []string{"cism", "cissp"}, knowledge.AskRefusal, "personal-difficulty"},
 		// One exam named only in the context, a fact compared with something else: that fact.
