@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // fakeClock is moved by the test; its ticks are sent by the test too.
@@ -72,7 +72,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 func newEnv(t testing.TB, start time.Time) *env {
 	t.Helper()
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "certcoach.db"), clock: newFakeClock(start)}
+	e := &env{t: t, path: sqlitetest.File(t, "certcoach.db"), clock: newFakeClock(start)}
 	e.open()
 	t.Cleanup(func() { e.store.Close() })
 	return e
