@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -25,6 +24,7 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 const (
@@ -54,7 +54,7 @@ func loadKB(t testing.TB) *knowledge.Base {
 // openStore opens a real SQLite store in a temp dir.
 func openStore(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "certcoach.db")
+	path := sqlitetest.File(t, "certcoach.db")
 	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)

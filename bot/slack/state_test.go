@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/certcoach/certcoach/storage/postgres"
 	"github.com/certcoach/certcoach/storage/postgres/pgtest"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // replicaStore is what one certcoach process needs of its database.
@@ -34,7 +34,7 @@ var replicaDBs = []struct {
 	open func(t *testing.T) (replicaStore, replicaStore)
 }{
 	{"sqlite", func(t *testing.T) (replicaStore, replicaStore) {
-		path := filepath.Join(t.TempDir(), "certcoach.db")
+		path := sqlitetest.File(t, "certcoach.db")
 		var out [2]replicaStore
 		for i := range out {
 			st, err := sqlite.Open(context.Background(), path)
