@@ -21,6 +21,7 @@ import (
 // next open uses them and the close after it deletes them. Without the
 // lock the close deletes them, as it always has.
 func TestReadLockKeepsWALFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, locked := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "certcoach.db")
