@@ -42,11 +42,9 @@ func (c *fakeClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 func (c *fakeClock) Ticks(time.Duration) (<-chan time.Time, func()) { return c.ticks, func() {} }
 
 // The knowledge base is read-only once loaded; tests share one.
-var kbOnce = sync.OnceValues(func() (*knowledge.Base, error) { return knowledge.Load(knowledge.Embedded()) })
-
 func testKB(t testing.TB) *knowledge.Base {
 	t.Helper()
-	kb, err := kbOnce()
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Skipf("knowledge base does not load yet (content still landing): %v", err)
 	}

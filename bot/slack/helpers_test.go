@@ -35,18 +35,12 @@ const (
 	botUser    = "U0BOT"
 )
 
-var (
-	kbOnce sync.Once
-	kb     *knowledge.Base
-	kbErr  error
-)
-
-// loadKB loads the embedded knowledge base once per test binary.
+// loadKB is the embedded knowledge base, loaded once per test binary.
 func loadKB(t testing.TB) *knowledge.Base {
 	t.Helper()
-	kbOnce.Do(func() { kb, kbErr = knowledge.Load(knowledge.Embedded()) })
-	if kbErr != nil {
-		t.Fatalf("knowledge base: %v", kbErr)
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatalf("knowledge base: %v", err)
 	}
 	return kb
 }
