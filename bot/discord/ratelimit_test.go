@@ -48,6 +48,7 @@ func TestRateLimitHook(t *testing.T) {
 // context is cancelled: the call then returns the context's error, and
 // nothing was posted. discordgo's own retry would sleep the hour out.
 func TestRateLimitWaitEndsWithContext(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	hook := make(rateLimitHook, 4)
 	if _, err := New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), RateLimits: hook}); err != nil {

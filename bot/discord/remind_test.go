@@ -167,6 +167,7 @@ func TestRefusedDMTurnsReminderOff(t *testing.T) {
 // to the setting says so at once, with what to change, and the reminder
 // stays set. Without a bot token (HTTP interactions only) nothing is sent.
 func TestRemindSetChecksDMs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name          string
 		token         string

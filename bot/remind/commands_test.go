@@ -303,6 +303,7 @@ func (f dmFunc) SendDM(_ context.Context, workspace, user string, r bot.Reply) e
 // workspace and user; only a refusal for good (DMRefused) changes the
 // reply, which then says so and how to fix it, and the reminder stays on.
 func TestRemindChecksDMs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		send     error // nil: delivered

@@ -212,6 +212,7 @@ func TestHomeRecordedBeforePublish(t *testing.T) {
 // turn and builds the tab then, so the view Slack receives last shows the
 // newer data, not the older view that answered late.
 func TestHomePublishesInOrder(t *testing.T) {
+	t.Parallel()
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	publish, hold, held, release := holdPublish(web)
@@ -285,6 +286,7 @@ func TestHomePublishesInOrder(t *testing.T) {
 // waiting leaves it to that one, another user's goes at once, and a wait
 // ends with its context.
 func TestHomeQueue(t *testing.T) {
+	t.Parallel()
 	var q homeQueue
 	ctx := context.Background()
 	release, ok := q.take(ctx, "T/U1", false)

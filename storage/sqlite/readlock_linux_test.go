@@ -80,6 +80,7 @@ func TestReadLockKeepsWALFiles(t *testing.T) {
 // under the backup, as a reader's own lock does: the open fails saying why,
 // and the next one, once the lock is gone, switches it.
 func TestReadLockHoldsOffWALSwitch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, path := openTemp(t)
 	if err := s.Close(); err != nil {

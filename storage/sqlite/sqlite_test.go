@@ -305,6 +305,7 @@ func oldSchema(t *testing.T, path string, last int, rows ...string) {
 // busy timeout fails saying why and changes nothing, and the next open
 // once the backup is done switches the file to WAL.
 func TestOpenWhileBackupReadsRollbackJournal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, path := openTemp(t)
 	u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "b"}, "", "", time.Unix(1, 0))
