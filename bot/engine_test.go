@@ -28,7 +28,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-var loadKB = sync.OnceValues(func() (*knowledge.Base, error) { return knowledge.Load(knowledge.Embedded()) })
+var loadKB = knowledge.LoadEmbedded
 
 type harness struct {
 	e     *bot.Engine

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // fuzzClock is fixed: fuzzing explores input, not time.
@@ -22,15 +21,11 @@ func (fuzzClock) Now() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, ti
 // each input runs against the state earlier inputs left, as in production.
 func fuzzEngine(f *testing.F) *bot.Engine {
 	f.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(f, "fuzz.db")
 	return bot.NewEngine(kb, st, bot.Options{Clock: fuzzClock{}})
 }
 

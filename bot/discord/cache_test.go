@@ -14,6 +14,7 @@ import (
 )
 
 func TestResponseCache(t *testing.T) {
+	t.Parallel()
 	c := newResponseCache()
 	r := bot.Reply{Title: "CISM vs CISSP", Body: "b", Fields: []bot.Field{{Name: "n", Value: "v"}},
 		Table: &bot.Table{Left: "CISM", Right: "CISSP", Rows: []bot.Row{{Label: "Focus", Left: "l", Right: "r"}}}, Private: true}
@@ -53,6 +54,7 @@ func TestResponseCache(t *testing.T) {
 // means the same to Discord; updates keep theirs (empty values clear what
 // the old message had).
 func TestMarshalResponse(t *testing.T) {
+	t.Parallel()
 	embeds := []*discordgo.MessageEmbed{{Title: "t", Fields: []*discordgo.MessageEmbedField{{Name: "n", Value: "v", Inline: true}}}}
 	row := []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "A", CustomID: "x"}}}}
 	cases := []struct {
@@ -115,6 +117,7 @@ func TestMarshalResponse(t *testing.T) {
 // second write cost ~10 µs per request under load). If knowledge growth
 // breaks this, shorten the reply or accept the cost knowingly.
 func TestCompareFitsOneWrite(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	req := signedRequests(t, 1, "compare")[0]
 	w := httptest.NewRecorder()

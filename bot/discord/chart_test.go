@@ -113,6 +113,7 @@ func gatewayProgressChart(t *testing.T, ev *env) {
 // TestHTTPProgressChart: over the HTTP endpoint, whose response body is
 // JSON only, progress is deferred and the chart arrives by the webhook edit.
 func TestHTTPProgressChart(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	answerDomains(t, h.engine, member, "2", "3", "6")
 	code, body := h.post(t, mustJSON(command("620000000000000001", member, "progress")), time.Now(), testKey)

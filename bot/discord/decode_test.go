@@ -53,6 +53,7 @@ var decodeCases = []struct{ name, body string }{
 // TestDecodeMatchesDiscordgo: the fast decoder gives exactly what
 // discordgo's own decoder gives, and rejects what it rejects.
 func TestDecodeMatchesDiscordgo(t *testing.T) {
+	t.Parallel()
 	for _, c := range decodeCases {
 		t.Run(c.name, func(t *testing.T) { compareDecoders(t, []byte(c.body)) })
 	}
@@ -75,6 +76,7 @@ func compareDecoders(t *testing.T, body []byte) {
 // fields (names, types, JSON tags) with only Data kept raw, so a discordgo
 // upgrade that adds a field fails here rather than losing it silently.
 func TestWireInteractionInStep(t *testing.T) {
+	t.Parallel()
 	ref, mine := reflect.TypeFor[discordgo.Interaction](), reflect.TypeFor[wireInteraction]()
 	if ref.NumField() != mine.NumField() {
 		t.Fatalf("discordgo.Interaction has %d fields, wireInteraction %d", ref.NumField(), mine.NumField())

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +21,7 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // call is one REST request the fake Discord received.
@@ -338,7 +338,7 @@ var (
 func loadKB(tb testing.TB) *knowledge.Base {
 	tb.Helper()
 	kbOnce.Do(func() {
-		if kbBase, kbErr = knowledge.Load(knowledge.Embedded()); kbErr == nil {
+		if kbBase, kbErr = knowledge.LoadEmbedded(); kbErr == nil {
 			// Build the search index now: built inside the first ask, under
 			// -race on a busy machine, it can outlast DeferAfter and turn an
 			// immediate reply into a deferred one.
@@ -358,12 +358,7 @@ func quietLogger() *slog.Logger {
 func newEnv(tb testing.TB, token string) *env {
 	tb.Helper()
 	kb := loadKB(tb)
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(tb, "t.db")
 	e := bot.NewEngine(kb, st, bot.Options{Logger: quietLogger()})
 	remind.Register(remind.Deps{Engine: e, Store: st, KB: kb})
 	ev := &env{store: st, engine: e, kb: kb, seen: &countingSeen{Deduper: st}, eng: &countingEngine{Engine: e}}
@@ -372,6 +367,7 @@ func newEnv(tb testing.TB, token string) *env {
 		ev.fake = newFakeDiscord(t)
 		apiURL = ev.fake.srv.URL
 	}
+	var err error
 	ev.s, err = NewSession(token, apiURL)
 	if err != nil {
 		tb.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // scope) and whose data it deletes (the server's, or the DMs'), and running
 // it deletes the data of the scope that was asked.
 func TestForgetConfirmOption(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	ctx := context.Background()
 	for n, w := range []who{member, dmUser} {

@@ -2,12 +2,10 @@ package discord_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,7 +13,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/discord"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // FuzzInteractions: any body Discord could sign is answered without a
@@ -34,15 +32,11 @@ func FuzzInteractions(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(f, "fuzz.db")
 	// Deferred replies go to a loopback port nothing listens on.
 	sess, err := discord.NewSession("", "http://127.0.0.1:1")
 	if err != nil {

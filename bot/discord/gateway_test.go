@@ -51,6 +51,7 @@ func gatewayEnv(t *testing.T) *env {
 // TestGateway runs the gateway cases over one connection to the fake
 // (discordgo's Close waits a second, so one session serves them all).
 func TestGateway(t *testing.T) {
+	t.Parallel()
 	ev := gatewayEnv(t)
 	for _, c := range []struct {
 		name string
@@ -512,6 +513,7 @@ func gatewayCommandWordQuestion(t *testing.T, ev *env) {
 // TestRegistrationRetried: when Discord fails the registration, it is
 // tried again after each wait and lands once Discord answers.
 func TestRegistrationRetried(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	ev.fake.failRegister.Store(2)
 	var failures int
@@ -531,6 +533,7 @@ func TestRegistrationRetried(t *testing.T) {
 // TestRegistration: the first start registers, a second with the same
 // definitions does not, `discord register` always does.
 func TestRegistration(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	ctx := context.Background()
 	defs := Definitions(ev.engine.Commands())
@@ -584,8 +587,10 @@ func (s slowEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 // TestGatewayRetriesAFailedFirstConnection: Discord (or the network) down
 // when serve starts does not leave the gateway off until a restart.
 func TestGatewayRetriesAFailedFirstConnection(t *testing.T) {
+	t.Parallel()
 	for _, fails := range []int32{1, 3} {
 		t.Run(fmt.Sprint(fails, " failures"), func(t *testing.T) {
+			t.Parallel()
 			ev := newEnv(t, "fake-bot-token")
 			ev.a.retryMin = time.Millisecond
 			ev.fake.failGateway.Store(fails)

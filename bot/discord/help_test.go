@@ -15,6 +15,7 @@ import (
 // no group, where one is; and in the registered description, which Discord
 // shows in servers and DMs alike, words true in both.
 func TestHelpShowsSlashForms(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	for i, c := range []struct {
 		w         who

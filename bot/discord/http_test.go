@@ -64,6 +64,7 @@ func mustJSON(v any) []byte {
 }
 
 func TestHTTPInteractions(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	now := time.Now()
 
@@ -117,6 +118,7 @@ func TestHTTPInteractions(t *testing.T) {
 // TestHTTPBadRequests: each bad request gets its status, reaches no
 // handler and stores nothing.
 func TestHTTPBadRequests(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	now := time.Now()
 	_, wrong, _ := ed25519.GenerateKey(nil)
@@ -207,6 +209,7 @@ func TestHTTPBadRequests(t *testing.T) {
 // refuses its replay (a snowflake and its zero-padded spelling are
 // different IDs).
 func TestHTTPReplayRefused(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	now := time.Now()
 	for _, id := range []string{"620000000000000001", "not-a-snowflake", "0620000000000000001", "-5"} {
@@ -227,6 +230,7 @@ func TestHTTPReplayRefused(t *testing.T) {
 // and recorded nowhere; a command or button that changes something is
 // recorded once and its repeat refused.
 func TestHTTPReplayOfReadOnly(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	now := time.Now()
 	for i, c := range []struct {
@@ -264,6 +268,7 @@ func TestHTTPReplayOfReadOnly(t *testing.T) {
 }
 
 func TestFreshTimestamp(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	for _, c := range []struct {
 		h    string
@@ -276,6 +281,7 @@ func TestFreshTimestamp(t *testing.T) {
 }
 
 func TestNotifier(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	n := NewNotifier(ev.s)
 	ctx := context.Background()
@@ -341,6 +347,7 @@ func (g gatedEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 // (the engine is held until the client has read the ack, so an ack that
 // waited for the handler would never arrive), then the reply by edit.
 func TestHTTPSlowReplyDeferred(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	gate := gatedEngine{Engine: h.eng, release: make(chan struct{})}
 	h.a.engine, h.a.deferAfter = gate, 20*time.Millisecond
@@ -388,6 +395,7 @@ func (e idEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 // the engine logs the interaction under; without one it is the
 // interaction's own.
 func TestHTTPRequestIDReachesEngine(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	ids := make(chan string, 2)
 	h.a.engine = idEngine{Engine: h.eng, ids: ids}
@@ -422,6 +430,7 @@ func TestHTTPRequestIDReachesEngine(t *testing.T) {
 // have had their deferred ack, so both are late whatever the machine's
 // speed.
 func TestHTTPLateReadOnlyReplayDeliversOnce(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	gate := gatedEngine{Engine: h.eng, release: make(chan struct{})}
 	h.a.engine, h.a.deferAfter = gate, 20*time.Millisecond

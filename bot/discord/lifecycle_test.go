@@ -18,6 +18,7 @@ import (
 // transport, the logged error must not quote the webhook URL, whose path
 // carries the interaction token.
 func TestDeliverErrorLogsNoToken(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	var buf bytes.Buffer
 	ev.a.log = slog.New(slog.NewJSONHandler(&buf, nil))
@@ -62,6 +63,7 @@ func (b *blockingEngine) Handle(ctx context.Context, req bot.Request) bot.Reply 
 // carrying the reply has reached Discord; interactions after Close are
 // refused without reaching the engine.
 func TestCloseWaitsForDeferredEdit(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	eng := &blockingEngine{Engine: ev.engine, started: make(chan struct{}, 1), release: make(chan struct{})}
 	ev.a.engine = eng

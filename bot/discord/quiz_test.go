@@ -15,6 +15,7 @@ import (
 // a count asks that many questions (the name used to overwrite the count,
 // leaving the default 5).
 func TestQuizDomainByNameKeepsCount(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	for i, c := range []struct{ line, want string }{
 		{"quiz cert=cissp domain=iam count=4", "Question 1 of 4"},
@@ -38,6 +39,7 @@ func TestQuizDomainByNameKeepsCount(t *testing.T) {
 // that does something on another platform only (progress's chart file, on
 // the console) is left out.
 func TestDefinitionsFollowDeclarations(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	cmds := ev.engine.Commands()
 	defs := Definitions(cmds)
@@ -125,6 +127,7 @@ func TestDefinitionsFollowDeclarations(t *testing.T) {
 // same exam and domain with as many questions, as a new message (the
 // results stay), not an update of the results.
 func TestAnotherQuizFromResults(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	post := func(id string, payload map[string]any) wireResponse {
 		t.Helper()

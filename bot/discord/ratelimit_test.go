@@ -18,6 +18,7 @@ func (h rateLimitHook) RateLimitWait(platform string, d time.Duration) {
 // TestRateLimitHook: a 429 from Discord's REST API, which discordgo waits
 // out and retries, is reported to the metrics hook with its retry_after.
 func TestRateLimitHook(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	hook := make(rateLimitHook, 4)
 	if _, err := New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), RateLimits: hook}); err != nil {
@@ -47,6 +48,7 @@ func TestRateLimitHook(t *testing.T) {
 // context is cancelled: the call then returns the context's error, and
 // nothing was posted. discordgo's own retry would sleep the hour out.
 func TestRateLimitWaitEndsWithContext(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	hook := make(rateLimitHook, 4)
 	if _, err := New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), RateLimits: hook}); err != nil {

@@ -21,6 +21,7 @@ import (
 // says how to turn it back on in that form. The channel's question of the
 // day is asked the same way.
 func TestRemindFormsOnDiscord(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	n := 0
 	run := func(w who, line string) string {
@@ -56,6 +57,7 @@ func TestRemindFormsOnDiscord(t *testing.T) {
 // the server's); one set in a DM names the words the DM reads. Set through
 // the interactions endpoint, sent by the Notifier to the fake Discord.
 func TestReminderDMNamesWhereToChangeIt(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	srv := httptest.NewServer(ev.a.HTTPHandler(testKey.Public().(ed25519.PublicKey)))
 	t.Cleanup(srv.Close)
@@ -111,6 +113,7 @@ func (fixedClock) Ticks(time.Duration) (<-chan time.Time, func()) { return nil, 
 // real SQLite store, tries once, does not retry, turns the reminder off,
 // and /cert remind says why and how to turn it back on.
 func TestRefusedDMTurnsReminderOff(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	ctx := context.Background()
 	code, body := h.post(t, mustJSON(command("680000000000000001", member, "remind set time=07:30 zone=Europe/Berlin")), time.Now(), testKey)
@@ -164,6 +167,7 @@ func TestRefusedDMTurnsReminderOff(t *testing.T) {
 // to the setting says so at once, with what to change, and the reminder
 // stays set. Without a bot token (HTTP interactions only) nothing is sent.
 func TestRemindSetChecksDMs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name          string
 		token         string

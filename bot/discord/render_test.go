@@ -16,6 +16,7 @@ import (
 // TestRenderEveryCommand renders every command's reply from the real engine
 // over the embedded knowledge base and checks each Discord limit.
 func TestRenderEveryCommand(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	ctx := context.Background()
 	actor := bot.Actor{Platform: bot.PlatformDiscord, Workspace: member.guild, User: member.user, Channel: "c1", Name: "Learner", CanManage: true}
@@ -64,6 +65,7 @@ func TestRenderEveryCommand(t *testing.T) {
 }
 
 func TestRenderHugeReply(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("word 🙂 ", 3000) // astral runes count twice in UTF-16
 	r := bot.Reply{Title: long, Body: long + "\n" + long, Footer: long, Private: true}
 	for i := 0; i < 60; i++ {
@@ -100,6 +102,7 @@ func TestRenderHugeReply(t *testing.T) {
 }
 
 func TestRenderSplitsLongBody(t *testing.T) {
+	t.Parallel()
 	var lines []string
 	for i := 0; len(strings.Join(lines, "\n")) < 5000; i++ {
 		lines = append(lines, fmt.Sprintf("- line %d of a long answer", i))
@@ -119,6 +122,7 @@ func TestRenderSplitsLongBody(t *testing.T) {
 }
 
 func TestRenderSmall(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		in    bot.Reply
@@ -178,6 +182,7 @@ var nameRe = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
 // TestDefinitionsWithinLimits checks the registration payload against
 // Discord's rules for names, descriptions, options and choices.
 func TestDefinitionsWithinLimits(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	defs := Definitions(ev.engine.Commands())
 	if len(defs) != 1 || defs[0].Name != CommandName {
@@ -237,6 +242,7 @@ func TestDefinitionsWithinLimits(t *testing.T) {
 // path and named options, which the engine parses once into the same
 // arguments typed text gives, with no filler for options left out.
 func TestCommandOptions(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	cases := []struct{ line, text, path string }{
 		{"help", "help", "help"},
@@ -297,6 +303,7 @@ func TestCommandOptions(t *testing.T) {
 // sub-command per declared sub with its options, so every text form of
 // remind and group has a slash form.
 func TestSubCommandDefinitions(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	byName := map[string]*discordgo.ApplicationCommandOption{}
 	for _, o := range Definitions(ev.engine.Commands())[0].Options {

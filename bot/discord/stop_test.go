@@ -37,11 +37,13 @@ func (h *holdEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 // the in-flight context ends first (the drain is over) the handler is cut
 // and Run returns all the same. No event is taken after the signal.
 func TestGatewayEventInFlightAtStop(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		cut  bool
 	}{{"finishes within the drain", false}, {"cut when the drain ends", true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			ev := newEnv(t, "fake-bot-token")
 			eng := &holdEngine{Engine: ev.engine, started: make(chan struct{}, 2), release: make(chan struct{}), cut: make(chan struct{})}
 			ev.a.engine = eng
@@ -115,6 +117,7 @@ func waitReady(t *testing.T, ev *env) {
 // request is cancelled, Close returns once the job has returned, saying it
 // cancelled one, and nothing starts after.
 func TestCloseCancelsAtItsDeadline(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "")
 	held := make(chan struct{})
 	ev.fake.stall.Store(&held)

@@ -17,6 +17,7 @@ import (
 // domain:7 count:5`), not typed words, which it cannot take; in a server
 // and in a DM alike, since both are /cert there.
 func TestRepliesNameSlashForms(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	n := 0
 	run := func(w who, line string) *wireData {
@@ -112,6 +113,7 @@ func gatewayUsageForms(t *testing.T, ev *env) {
 // settings, plan, ask, remind, group) give the form /cert takes, and none
 // is left as typed words; help shows remind's and group's examples so.
 func TestFootersNameSlashForms(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	n := 0
 	post := func(payload func(id string) map[string]any) *wireData {

@@ -17,6 +17,7 @@ import (
 )
 
 func TestDefinitionsInstallableToUsers(t *testing.T) {
+	t.Parallel()
 	defs := Definitions(nil)
 	b, err := json.Marshal(defs[0])
 	if err != nil {
@@ -46,6 +47,7 @@ func userInstalled(m map[string]any, user string, ctx int) map[string]any {
 }
 
 func TestUserInstallInteractions(t *testing.T) {
+	t.Parallel()
 	h := newHTTPEnv(t)
 	groupDM := who{user: "600000000000000009"}
 	do := func(m map[string]any) (int, wireResponse) {
@@ -113,6 +115,7 @@ type wireCommand struct {
 // lacks: a server or a channel in a DM, Slack's words, typing, the console,
 // all of a user's data (each server and their own space keep theirs apart).
 func TestDescriptionsTrueInEveryContext(t *testing.T) {
+	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	if err := Register(context.Background(), ev.s, "app1", "", Definitions(ev.engine.Commands())); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 }
 
 func TestWallTimeDST(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		zone, day, clock string
 		want             string // UTC
@@ -56,6 +57,7 @@ func TestWallTimeDST(t *testing.T) {
 }
 
 func TestNextSequence(t *testing.T) {
+	t.Parallel()
 	z := &zones{}
 	// Daily 01:30 in New York across fall back fires once on 2027-11-07.
 	r := storage.Reminder{Minute: 90, TZ: "America/New_York"}
@@ -84,6 +86,7 @@ func TestNextSequence(t *testing.T) {
 }
 
 func TestNextRules(t *testing.T) {
+	t.Parallel()
 	z := &zones{}
 	berlin := storage.Reminder{Minute: 7*60 + 30, TZ: "Europe/Berlin"}
 	fri := time.Date(2027, 3, 26, 7, 0, 0, 0, time.UTC) // Friday 08:00 CET, after 07:30
@@ -114,6 +117,7 @@ func TestNextRules(t *testing.T) {
 }
 
 func TestParseClock(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"7:30", "07:30", "00:00", "23:59"} {
 		if _, err := ParseClock(s); err != nil {
 			t.Errorf("%s: %v", s, err)

@@ -13,6 +13,7 @@ import (
 // `progress` shows (README: plan's, else the one answered more, else an open
 // session's, else CISSP), so a new user's first reminder is about CISSP.
 func TestReminderExamMatchesBareProgress(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name  string
 		setup []string // commands before the reminder; "a" answers the open question
@@ -26,6 +27,7 @@ func TestReminderExamMatchesBareProgress(t *testing.T) {
 		{"open cism quiz, nothing answered", []string{"quiz cism 2"}, "CISM"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, utc("2027-03-26T06:00:00Z"))
 			me := dmActor("u1")
 			var last bot.Reply

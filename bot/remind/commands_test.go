@@ -13,6 +13,7 @@ import (
 )
 
 func TestRemindCommands(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-26T10:00:00Z")) // a Friday
 	disc := dmActor("d1")
 	// Discord users with no zone are asked for one, in /cert's form.
@@ -55,6 +56,7 @@ func TestRemindCommands(t *testing.T) {
 }
 
 func TestReminderAnswerRecordsOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	me := dmActor("ans")
 	e.do(me, "remind 07:30 UTC")
@@ -92,6 +94,7 @@ func TestReminderAnswerRecordsOnce(t *testing.T) {
 }
 
 func TestGroupQuestionOfTheDay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-05-30T12:00:00Z")) // Sunday
 	ch := func(user string, admin bool) bot.Actor {
 		return bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", User: user, Name: "Member " + user, CanManage: admin}
@@ -209,6 +212,7 @@ func correctChoice(t *testing.T, p bot.Reply) int {
 
 // Export lists a user's reminder rows and forget removes them.
 func TestExportAndForget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	me := dmActor("gdpr")
 	e.do(me, "remind 07:30 UTC")
@@ -234,6 +238,7 @@ func TestExportAndForget(t *testing.T) {
 // A week's top 5 is not lost when its Monday post is skipped (downtime): the
 // first post of the new week carries it.
 func TestWeeklyTopFiveAfterSkippedMonday(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-05T12:00:00Z")) // Saturday
 	ch := func(user string) bot.Actor {
 		return bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", User: user, Name: "Member " + user, CanManage: true}
@@ -267,6 +272,7 @@ func TestWeeklyTopFiveAfterSkippedMonday(t *testing.T) {
 // A reminder set in the Slack profile's zone follows the profile when the
 // user moves; one set with an explicit zone stays put.
 func TestReminderFollowsProfileZone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T12:00:00Z"))
 	slackUser := func(user, tz string) bot.Actor {
 		return bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: user, TimeZone: tz, DM: true}
@@ -297,6 +303,7 @@ func (f dmFunc) SendDM(_ context.Context, workspace, user string, r bot.Reply) e
 // workspace and user; only a refusal for good (DMRefused) changes the
 // reply, which then says so and how to fix it, and the reminder stays on.
 func TestRemindChecksDMs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		send     error // nil: delivered

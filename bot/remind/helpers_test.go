@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // fakeClock is moved by the test; its ticks are sent by the test too.
@@ -42,11 +42,9 @@ func (c *fakeClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 func (c *fakeClock) Ticks(time.Duration) (<-chan time.Time, func()) { return c.ticks, func() {} }
 
 // The knowledge base is read-only once loaded; tests share one.
-var kbOnce = sync.OnceValues(func() (*knowledge.Base, error) { return knowledge.Load(knowledge.Embedded()) })
-
 func testKB(t testing.TB) *knowledge.Base {
 	t.Helper()
-	kb, err := kbOnce()
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Skipf("knowledge base does not load yet (content still landing): %v", err)
 	}
@@ -72,7 +70,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 func newEnv(t testing.TB, start time.Time) *env {
 	t.Helper()
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "certcoach.db"), clock: newFakeClock(start)}
+	e := &env{t: t, path: sqlitetest.File(t, "certcoach.db"), clock: newFakeClock(start)}
 	e.open()
 	t.Cleanup(func() { e.store.Close() })
 	return e

@@ -14,6 +14,7 @@ import (
 // their own); one set in a Discord DM, and a Slack one, by the words typed
 // in the DM.
 func TestReminderNamesCommandsWhereTheyRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-25T12:00:00Z"))
 	server := []string{"`/cert plan cert:cissp date:<YYYY-MM-DD>` on the server sets a daily target",
 		"`/cert remind off` on the server stops these · `/cert remind pause days:<days>` on the server takes a break"}

@@ -13,6 +13,7 @@ import (
 // zone, number or sub-command gets one line naming it; zones keep their
 // case. Each accepted text gives what the same named options give.
 func TestRemindTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-26T10:00:00Z")) // a Friday
 	ctx := context.Background()
 	for _, c := range []struct {
@@ -80,6 +81,7 @@ func TestRemindTextParsedOnce(t *testing.T) {
 // sub-command, a time, a zone (case kept) and an exam, in any order after
 // the time; bad input gets one line naming it.
 func TestGroupTextParsedOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-26T10:00:00Z"))
 	ctx := context.Background()
 	admin := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", User: "adm", CanManage: true}

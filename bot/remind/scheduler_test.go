@@ -21,6 +21,7 @@ import (
 // DM at 07:30 local each day across the 2027-03-28 DST change, including
 // across a process restart at 07:29:59 that morning.
 func TestBerlinDailyAcrossDSTAndRestart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-25T12:00:00Z"))
 	me := dmActor("berlin")
 	r := e.do(me, "remind 07:30 Europe/Berlin")
@@ -76,6 +77,7 @@ func TestBerlinDailyAcrossDSTAndRestart(t *testing.T) {
 
 // Spring forward and fall back in New York, end to end through the store.
 func TestNewYorkDSTEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-12T12:00:00Z"))
 	a, b := dmActor("gap"), dmActor("repeat")
 	e.do(a, "remind 02:30 America/New_York")
@@ -106,6 +108,7 @@ func TestNewYorkDSTEndToEnd(t *testing.T) {
 }
 
 func TestNewYorkSpringForward(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-03-12T12:00:00Z"))
 	e.do(dmActor("gap"), "remind 02:30 America/New_York")
 	n := &fakeNotifier{clock: e.clock}
@@ -126,6 +129,7 @@ func TestNewYorkSpringForward(t *testing.T) {
 // again on the same local date; a user who moves before it fires gets it at
 // the new zone's time.
 func TestZoneChange(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	done, early := dmActor("done"), dmActor("early")
 	e.do(done, "remind 07:30 Europe/Berlin")
@@ -160,6 +164,7 @@ func TestZoneChange(t *testing.T) {
 // Midnight and leap day: 00:00 and 23:59 reminders land on the right local
 // dates around 2028-02-29.
 func TestMidnightAndLeapDay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2028-02-27T12:00:00Z"))
 	e.do(dmActor("midnight"), "remind 00:00 Asia/Tokyo")
 	e.do(dmActor("late"), "remind 23:59 America/Los_Angeles")
@@ -201,6 +206,7 @@ func size(full, reduced int) int {
 
 // Ten thousand reminders in the same minute (across zones) go out once each.
 func TestTenThousandSameMinute(t *testing.T) {
+	t.Parallel()
 	count := size(10000, 1000)
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	// 07:30 UTC is 09:30 in Berlin and 03:30 in New York in June.
@@ -254,6 +260,7 @@ func (e *env) seedOne(user string, minute int, zone string) {
 // With 30% of sends refused as rate limited (Retry-After 1 s), every
 // reminder still goes out exactly once.
 func TestRateLimitedStillExactlyOnce(t *testing.T) {
+	t.Parallel()
 	count := size(2000, 300)
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(count, 7*60+30, "UTC")
@@ -297,6 +304,7 @@ func TestRateLimitedStillExactlyOnce(t *testing.T) {
 // the rest, and a new process over the same database sends what is left:
 // no duplicates, no losses.
 func TestRestartMidFanOut(t *testing.T) {
+	t.Parallel()
 	count := size(2000, 300)
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(count, 7*60+30, "UTC")
@@ -326,6 +334,7 @@ func TestRestartMidFanOut(t *testing.T) {
 // A claim whose owner died mid-send (no graceful stop) is not resent: the
 // message may have gone out. The next day is sent as usual.
 func TestAbandonedClaimIsNotResent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(1, 7*60+30, "UTC")
 	e.clock.Set(utc("2027-06-01T07:30:00Z"))
@@ -362,6 +371,7 @@ func TestAbandonedClaimIsNotResent(t *testing.T) {
 // After downtime: a reminder less than 3 hours late is sent once; an older
 // one is skipped to the next day; days of downtime never flood.
 func TestDowntimeCatchUp(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		start string
@@ -373,6 +383,7 @@ func TestDowntimeCatchUp(t *testing.T) {
 		{"three days down, today 30 min late: once", "2027-06-04T08:00:00Z", 1, storage.SendSent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, utc("2027-05-31T12:00:00Z"))
 			e.seed(1, 7*60+30, "UTC")
 			n := &fakeNotifier{clock: e.clock}
@@ -399,6 +410,7 @@ func TestDowntimeCatchUp(t *testing.T) {
 // A platform that keeps failing is retried with backoff for 3 hours, then
 // the day is recorded missed and the next day is tried afresh.
 func TestRetryThenMissed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(1, 7*60+30, "UTC")
 	down := true
@@ -442,6 +454,7 @@ func TestRetryThenMissed(t *testing.T) {
 
 // Run ticks on the clock's channel and returns on cancel.
 func TestRunTicksAndStops(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T07:00:00Z"))
 	e.seed(3, 7*60+30, "UTC")
 	n := &fakeNotifier{clock: e.clock}
@@ -483,6 +496,7 @@ func (b *syncBuffer) String() string {
 // every tick; the recovery is logged once, and the reminders due meanwhile
 // go out as soon as it is back.
 func TestFailingPassesLoggedOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T07:00:00Z"))
 	e.seed(3, 7*60+30, "UTC")
 	var index string
@@ -538,6 +552,7 @@ func (ambiguousErr) MaybeDelivered() bool { return true }
 // A send that may have reached the platform (a timeout after the request went
 // out) is recorded and not retried: a retry could deliver it twice.
 func TestMaybeDeliveredIsNotRetried(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(1, 7*60+30, "UTC")
 	n := &fakeNotifier{clock: e.clock, fail: func(string, int) error { return fmt.Errorf("chat.postMessage: %w", ambiguousErr{}) }}
@@ -566,6 +581,7 @@ func (dmRefusedErr) DMRefused() bool { return true }
 // off so it does not fail every day; `remind` says why and how to fix it,
 // and `remind resume` brings it back.
 func TestDMRefusedStopsReminder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	e.seed(1, 7*60+30, "UTC")
 	refuse := true
@@ -626,6 +642,7 @@ func TestDMRefusedStopsReminder(t *testing.T) {
 // A channel post is never turned off by a DM refusal (the error is about
 // DMs; a channel's failures keep the usual retries).
 func TestDMRefusedLeavesChannelsAlone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, utc("2027-06-01T00:00:00Z"))
 	ctx := context.Background()
 	if _, err := e.store.SaveReminder(ctx, storage.Reminder{Kind: storage.ReminderChannel, Platform: bot.PlatformDiscord, Workspace: "g1", Target: "c1", Minute: 7*60 + 30, TZ: "UTC"},

@@ -11,6 +11,7 @@ import (
 // refuses an abbreviation (EST is fixed UTC-5, an hour off all summer in New
 // York); UTC, GMT and IANA names work as before.
 func TestRemindZoneWords(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text string
 		want string // in a reply that set the reminder; "" = refused
@@ -25,6 +26,7 @@ func TestRemindZoneWords(t *testing.T) {
 		{"remind 07:30 IST", ""},
 	} {
 		t.Run(c.text, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, utc("2027-07-01T12:00:00Z"))
 			me := dmActor("z1")
 			r := e.do(me, c.text)

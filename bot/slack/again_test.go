@@ -13,6 +13,7 @@ import (
 // the same exam and domain with as many questions, posted as a new
 // message so the results stay on screen.
 func TestAnotherQuizFromResults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	click := func(b *slackapi.ButtonBlockElement) wireMsg {
 		t.Helper()

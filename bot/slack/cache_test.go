@@ -8,6 +8,7 @@ import (
 )
 
 func TestReplyCache(t *testing.T) {
+	t.Parallel()
 	c := newReplyCache()
 	r := bot.Reply{Title: "CISM vs CISSP", Body: "body", Private: true, Shareable: true,
 		Table: &bot.Table{Left: "CISM", Right: "CISSP", Rows: []bot.Row{{Label: "Time", Left: "4 h", Right: "3 h"}}}}

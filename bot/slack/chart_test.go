@@ -86,6 +86,7 @@ func imageFileID(t *testing.T, raw []byte) string {
 // The engine's clock is in the hour when the user's zone from users.info
 // (Europe/Paris) is a day ahead of UTC, the one they start in.
 func TestProgressCarriesTheChart(t *testing.T) {
+	t.Parallel()
 	e := newEnvOn(t, &stepClock{t: time.Date(2026, 12, 7, 23, 30, 0, 0, time.UTC)})
 	answerDomains(t, e.eng, "1", "3", "5")
 	status, msg := e.slash(testUser, "progress")
@@ -150,6 +151,7 @@ func TestProgressCarriesTheChart(t *testing.T) {
 // TestProgressWithoutUploadStillAnswers: without files:write (or with Slack's
 // file service down) the reply is the text alone and nothing else is posted.
 func TestProgressWithoutUploadStillAnswers(t *testing.T) {
+	t.Parallel()
 	st, _ := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	web, hooks := newRecorder(), newRecorder()

@@ -151,8 +151,10 @@ func progressChart(t *testing.T, e *env, n int) string {
 // workspace and one record: once the second reply is posted, the first
 // one's file is deleted (an ephemeral reply the newer one supersedes).
 func TestProgressLeavesOneChartFile(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			st1, st2 := db.open(t)
 			web, hooks := newRecorder(), newRecorder()
 			api, files := newFileFake(t, web)
@@ -194,6 +196,7 @@ func TestProgressLeavesOneChartFile(t *testing.T) {
 // each new chart deletes the oldest one's file, and the workspace holds
 // the user's three newest.
 func TestProgressInDMKeepsTheNewestCharts(t *testing.T) {
+	t.Parallel()
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	api, files := newFileFake(t, web)
@@ -249,6 +252,7 @@ func TestProgressInDMKeepsTheNewestCharts(t *testing.T) {
 // TestChartDeleteFailureStillReplies: Slack refusing files.delete is logged
 // once, with the file, and the newer reply is posted all the same.
 func TestChartDeleteFailureStillReplies(t *testing.T) {
+	t.Parallel()
 	st, _ := replicaDBs[0].open(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	web, hooks := newRecorder(), newRecorder()
@@ -321,6 +325,7 @@ func (b *syncBuffer) String() string {
 // newer one (a refresh once the last upload is old enough) and, once the
 // new view is published, the previous file is deleted.
 func TestHomeChartReplacedIsDeleted(t *testing.T) {
+	t.Parallel()
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	api, files := newFileFake(t, web)

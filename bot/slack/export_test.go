@@ -18,6 +18,7 @@ import (
 // the external upload flow, to the user's DM (a channel must not see it),
 // and the command's reply says where it went.
 func TestExportIsAFile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.slash(testUser, "quiz cissp 1 1")
 	status, msg := e.slash(testUser, "export")
@@ -62,6 +63,7 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 // TestReadinessRecoveryIsLogged: when auth.test starts to succeed after
 // failures, the log says the adapter is connected now.
 func TestReadinessRecoveryIsLogged(t *testing.T) {
+	t.Parallel()
 	st, _ := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	var fail atomic.Bool

@@ -13,6 +13,7 @@ import (
 // a channel's messages only when mentioned), `forget yes` in a DM (also
 // App Home's Messages tab).
 func TestForgetTypedWhereOffered(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	dm := func(text string) recorded { t.Helper(); return e.dm(t, text) }
 	mentioned := func(text string) recorded {
@@ -64,6 +65,7 @@ func TestForgetTypedWhereOffered(t *testing.T) {
 // confirmation that works where it was typed: `forget yes` in a DM,
 // `/cert forget yes` with /cert; the typed confirmation still deletes.
 func TestBareYesAfterForgetPrompt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	dm := func(text string) string { t.Helper(); return e.dm(t, text).Form.Get("text") }
 	kept := func(where string) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/slack"
 	"github.com/certcoach/certcoach/knowledge"
-	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 const fuzzSecret = "fuzz-signing-secret"
@@ -54,15 +53,11 @@ func FuzzServeHTTP(f *testing.F) {
 	} {
 		f.Add(s.ct, []byte(s.body))
 	}
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(f, "fuzz.db")
 	a, err := slack.New(slack.Config{
 		Engine: bot.NewEngine(kb, st, bot.Options{}), Dedup: st, SigningSecret: fuzzSecret, BotToken: "xoxb-fuzz",
 		APIURL: "http://127.0.0.1:1/", HTTPClient: &http.Client{Transport: refuseAll{}, Timeout: time.Second},

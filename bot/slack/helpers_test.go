@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -25,6 +24,7 @@ import (
 	"github.com/certcoach/certcoach/bot/remind"
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 const (
@@ -35,18 +35,12 @@ const (
 	botUser    = "U0BOT"
 )
 
-var (
-	kbOnce sync.Once
-	kb     *knowledge.Base
-	kbErr  error
-)
-
-// loadKB loads the embedded knowledge base once per test binary.
+// loadKB is the embedded knowledge base, loaded once per test binary.
 func loadKB(t testing.TB) *knowledge.Base {
 	t.Helper()
-	kbOnce.Do(func() { kb, kbErr = knowledge.Load(knowledge.Embedded()) })
-	if kbErr != nil {
-		t.Fatalf("knowledge base: %v", kbErr)
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatalf("knowledge base: %v", err)
 	}
 	return kb
 }
@@ -54,7 +48,7 @@ func loadKB(t testing.TB) *knowledge.Base {
 // openStore opens a real SQLite store in a temp dir.
 func openStore(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "certcoach.db")
+	path := sqlitetest.File(t, "certcoach.db")
 	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestHomeView(t *testing.T) {
+	t.Parallel()
 	acts := []bot.DashboardAction{{Label: "Quiz D3 (weakest)", Command: "quiz cissp 3"}, {Label: "Review", Command: "review"}, {Label: "Practice exam", Command: "exam cissp"}}
 	onboard := HomeView(bot.Dashboard{New: true, Actions: acts})
 	raw, _ := json.Marshal(onboard)
@@ -52,6 +53,7 @@ func TestHomeView(t *testing.T) {
 // TestHomeViewCounts: counts read as words do ("1 day", "3 days") and a
 // domain shows a percentage right only with enough answers, as progress does.
 func TestHomeViewCounts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		streak, daysLeft, answered int
 		want, not                  []string

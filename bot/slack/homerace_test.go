@@ -38,6 +38,7 @@ func holdPublish(web *recorder) (publish http.HandlerFunc, hold *atomic.Bool, he
 // opened) stores nothing once it returns: no user, no Home tab record. The
 // fake Slack holds that views.publish until forget has answered.
 func TestForgetDuringHomePublish(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		publish func(t *testing.T, e *env) // makes the publish that is held
@@ -57,6 +58,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 	for _, db := range replicaDBs {
 		for _, c := range cases {
 			t.Run(db.name+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
 				st, _ := db.open(t)
 				web, hooks := newRecorder(), newRecorder()
 				var uploaded atomic.Bool
@@ -112,6 +114,7 @@ func TestForgetDuringHomePublish(t *testing.T) {
 // refreshes the tab. A later look at it after `forget` (Slack sends the
 // view it still shows) stores nobody again.
 func TestHomeFirstVisit(t *testing.T) {
+	t.Parallel()
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	e := newReplica(t, st, newFakeSlack(t, web, nil), web, hooks, newHookServer(t, hooks))
@@ -162,8 +165,10 @@ func TestHomeFirstVisit(t *testing.T) {
 // the publish is still in flight refreshes the tab (the fake Slack holds
 // that publish until the command has answered).
 func TestHomeRecordedBeforePublish(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			st1, st2 := db.open(t)
 			web, hooks := newRecorder(), newRecorder()
 			publish, hold, held, release := holdPublish(web)
@@ -207,6 +212,7 @@ func TestHomeRecordedBeforePublish(t *testing.T) {
 // turn and builds the tab then, so the view Slack receives last shows the
 // newer data, not the older view that answered late.
 func TestHomePublishesInOrder(t *testing.T) {
+	t.Parallel()
 	st, _ := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	publish, hold, held, release := holdPublish(web)
@@ -280,6 +286,7 @@ func TestHomePublishesInOrder(t *testing.T) {
 // waiting leaves it to that one, another user's goes at once, and a wait
 // ends with its context.
 func TestHomeQueue(t *testing.T) {
+	t.Parallel()
 	var q homeQueue
 	ctx := context.Background()
 	release, ok := q.take(ctx, "T/U1", false)

@@ -33,6 +33,7 @@ const (
 )
 
 func TestSigningExample(t *testing.T) {
+	t.Parallel()
 	// The HMAC computed directly, as Slack documents it.
 	m := hmac.New(sha256.New, []byte(exampleSecret))
 	fmt.Fprintf(m, "v0:%d:%s", exampleTS, exampleBody)
@@ -61,6 +62,7 @@ func TestSigningExample(t *testing.T) {
 }
 
 func TestSlashEveryCommand(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	texts := []string{"", "help", "compare", "compare iam", "compare cost", "domains cism", "domains cissp", "domain cissp 3",
 		"domain cism 4", "ask how long is the cissp exam", "quiz cism 1 3", "review", "progress", "plan cissp 2027-06-01",
@@ -101,6 +103,7 @@ func TestSlashEveryCommand(t *testing.T) {
 }
 
 func TestSlowCommandFollowsUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if !e.eng.Prepare(bot.Request{Text: "export"}).Info.Slow {
 		t.Skip("export is not a slow command any more")
@@ -120,6 +123,7 @@ func TestSlowCommandFollowsUp(t *testing.T) {
 }
 
 func TestTimeZoneFromProfile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if status, _ := e.slash(testUser, "progress"); status != http.StatusOK {
 		t.Fatal(status)
@@ -149,6 +153,7 @@ func TestTimeZoneFromProfile(t *testing.T) {
 }
 
 func TestShareInChannel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, msg := e.slash(testUser, "compare iam")
 	bs := buttons(msg.Blocks)
@@ -174,6 +179,7 @@ func TestShareInChannel(t *testing.T) {
 }
 
 func TestQuizByButtonClicks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, msg := e.slash(testUser, "quiz cissp 7 2")
 	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
@@ -246,6 +252,7 @@ func mention(text, ts string) map[string]any {
 }
 
 func TestURLVerification(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	status, body := e.signed("application/json", []byte(`{"token":"legacy","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`))
 	if status != http.StatusOK || string(body) != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
@@ -258,6 +265,7 @@ func TestURLVerification(t *testing.T) {
 }
 
 func TestAppMentionRepliesInThread(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if status, _ := e.signed("application/json", eventBody("Ev001", mention("<@"+botUser+"> compare iam", "1700000000.000001"))); status != http.StatusOK {
 		t.Fatalf("status %d", status)
@@ -292,6 +300,7 @@ func TestAppMentionRepliesInThread(t *testing.T) {
 // in a mention (posted or ephemeral) and after /cert (in channel or
 // ephemeral), whatever the command it started with is declared.
 func TestCommandWordQuestion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	n := 0
 	post := func(text string) recorded {
@@ -332,6 +341,7 @@ func TestCommandWordQuestion(t *testing.T) {
 }
 
 func TestRetriedEventProcessedOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := eventBody("Ev0RETRY", mention("<@"+botUser+"> compare", "1700000000.000009"))
 	for i := range 3 {
@@ -351,6 +361,7 @@ func TestRetriedEventProcessedOnce(t *testing.T) {
 }
 
 func TestDirectMessages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	dm := func(id string, fields map[string]any) {
 		inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
@@ -387,6 +398,7 @@ func TestDirectMessages(t *testing.T) {
 }
 
 func TestBadRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	good := e.slashBody(testUser, "compare")
 	now := time.Now().Unix()
@@ -477,6 +489,7 @@ func TestBadRequests(t *testing.T) {
 }
 
 func TestBusyEventIsNotRecorded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for range cap(e.a.sem) {
 		e.a.sem <- struct{}{}
@@ -499,6 +512,7 @@ func TestBusyEventIsNotRecorded(t *testing.T) {
 }
 
 func TestReadyReportsAuthFailure(t *testing.T) {
+	t.Parallel()
 	st, _ := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	bad := newFakeSlack(t, newRecorder(), map[string]http.HandlerFunc{"/auth.test": func(w http.ResponseWriter, _ *http.Request) {
@@ -543,6 +557,7 @@ func TestReadyReportsAuthFailure(t *testing.T) {
 // question or refused, with no "working on it" note first and nothing
 // posted later to response_url.
 func TestSlowCommandWordAnsweredAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tc := range []struct{ text, want string }{
 		{"export fees for cissp?", "Read as a question."},
@@ -564,6 +579,7 @@ func TestSlowCommandWordAnsweredAtOnce(t *testing.T) {
 // TestDMThreadAnsweredInThread: a DM written in a thread of the DM is
 // answered in that thread, not in the conversation below it.
 func TestDMThreadAnsweredInThread(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser,
 		"text": "how long is the cissp exam?", "ts": "1700000000.300002", "thread_ts": "1700000000.300001"}
@@ -581,6 +597,7 @@ func TestDMThreadAnsweredInThread(t *testing.T) {
 // is escaped once, not twice (it showed "&amp;"), and a message keeps its
 // mention stripped before.
 func TestTypedTextUnescaped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, msg := e.slash(testUser, "R&amp;D")
 	if !strings.Contains(msg.Text, `"r&amp;d"`) || strings.Contains(string(msg.raw), "&amp;amp;") {

@@ -12,6 +12,7 @@ import (
 // The install asks for the scopes the manifest declares, and the manifest
 // subscribes to the events multi-workspace mode and the App Home need.
 func TestManifestMatchesInstall(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../slack-manifest.yaml")
 	if err != nil {
 		t.Fatal(err)

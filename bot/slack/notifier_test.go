@@ -53,6 +53,7 @@ func reminder() bot.Reply {
 }
 
 func TestSendDM(t *testing.T) {
+	t.Parallel()
 	a, rec, _ := notifierEnv(t, nil)
 	ctx := context.Background()
 	if err := a.SendDM(ctx, testTeam, testUser, reminder()); err != nil {
@@ -86,6 +87,7 @@ func TestSendDM(t *testing.T) {
 }
 
 func TestNotifierRetries(t *testing.T) {
+	t.Parallel()
 	const ok = `{"ok":true,"channel":"C0QOTD","ts":"1.2"}`
 	for _, tc := range []struct {
 		name     string
@@ -107,6 +109,7 @@ func TestNotifierRetries(t *testing.T) {
 		{name: "slack error is not retried", replies: []func(http.ResponseWriter){body(200, `{"ok":false,"error":"channel_not_found"}`)}, wantErr: true, wantPost: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			var mu sync.Mutex
 			calls := 0
 			a, rec, waits := notifierEnv(t, func(w http.ResponseWriter, _ *http.Request) {
@@ -165,14 +168,23 @@ func (r *rateLimitRecorder) all() []string {
 }
 
 func TestNotifierRetryStopsWithContext(t *testing.T) {
+	t.Parallel()
 	a, rec, _ := notifierEnv(t, func(w http.ResponseWriter, _ *http.Request) { limited("30")(w) })
-	a.sleep = sleepCtx // real waiting, cut short by the context
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// The 30 s Retry-After is waited out for real: only the context's
-	// deadline can end the wait, and the error says so.
-	if err := a.PostChannel(ctx, testTeam, "C0QOTD", reminder()); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("error %v, want the context's deadline", err)
+	// The 30 s Retry-After is waited out for real and the context ends
+	// during the wait (a timer can run out on a busy machine before the
+	// first post has gone): only the context can end the wait, and the
+	// error says so.
+	a.sleep = func(ctx context.Context, d time.Duration) error {
+		if d != 30*time.Second {
+			t.Errorf("waits %v, want the Retry-After's 30s", d)
+		}
+		go cancel()
+		return sleepCtx(ctx, d)
+	}
+	if err := a.PostChannel(ctx, testTeam, "C0QOTD", reminder()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want the context's", err)
 	}
 	if n := len(rec.all()); n != 1 {
 		t.Errorf("%d posts", n)
@@ -198,6 +210,7 @@ func limited(retryAfter string) func(http.ResponseWriter) {
 // (cannot_dm_bot and the like) are marked DMRefused, so the scheduler turns
 // the reminder off; token and passing errors are not.
 func TestSendDMRefused(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		slackErr string
 		refused  bool
@@ -210,6 +223,7 @@ func TestSendDMRefused(t *testing.T) {
 		{"internal_error", false},
 	} {
 		t.Run(tc.slackErr, func(t *testing.T) {
+			t.Parallel()
 			st, _ := openStore(t)
 			eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 			rec := newRecorder()

@@ -27,6 +27,7 @@ func (c *stepClock) Ticks(time.Duration) (<-chan time.Time, func()) {
 // delivered once as a Slack DM (conversations.open + chat.postMessage on a
 // fake Slack on 127.0.0.1) at 07:30 Berlin time, with answer buttons.
 func TestReminderDeliveredThroughSlack(t *testing.T) {
+	t.Parallel()
 	clk := &stepClock{t: time.Date(2027, 3, 27, 5, 0, 0, 0, time.UTC)}
 	st, _ := openStore(t)
 	kb := loadKB(t)
@@ -83,6 +84,7 @@ func TestReminderDeliveredThroughSlack(t *testing.T) {
 // real binary does, so `/cert remind` and `/cert group` are commands, not
 // unknown words, through the slash command handler.
 func TestRemindThroughSlashCommand(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, c := range []struct{ text, want string }{
 		{"remind 07:30 Europe/Berlin", "07:30"},

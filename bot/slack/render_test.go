@@ -123,6 +123,7 @@ func renderJSON(t testing.TB, r bot.Reply, share string) []byte {
 // TestRenderEveryCommand runs every command of the real engine over the
 // embedded knowledge base and checks each rendered reply against Slack's limits.
 func TestRenderEveryCommand(t *testing.T) {
+	t.Parallel()
 	st, _ := openStore(t)
 	kb := loadKB(t)
 	eng := bot.NewEngine(kb, st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
@@ -164,6 +165,7 @@ func TestRenderEveryCommand(t *testing.T) {
 }
 
 func TestRenderCompareLayout(t *testing.T) {
+	t.Parallel()
 	st, _ := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	r := eng.Handle(context.Background(), bot.Request{Actor: bot.Actor{Platform: "slack", Workspace: testTeam, User: testUser}, Text: "compare"})
@@ -206,6 +208,7 @@ func TestRenderCompareLayout(t *testing.T) {
 }
 
 func TestRenderHugeReply(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("word & <tag> **bold** [link](https://example.com/a?b=1&c=2) ", 2000)
 	r := bot.Reply{
 		Title: strings.Repeat("Title ", 100), Body: long, Footer: long, Private: true, Shareable: true,
@@ -243,6 +246,7 @@ func TestRenderHugeReply(t *testing.T) {
 }
 
 func TestMrkdwn(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"**bold** and _it_ and `code`", "*bold* and _it_ and `code`"},
 		{"- one\n- two\n  - nested", "• one\n• two\n  • nested"},
@@ -259,6 +263,7 @@ func TestMrkdwn(t *testing.T) {
 }
 
 func TestTruncateAndChunks(t *testing.T) {
+	t.Parallel()
 	if got := truncate("héllo wörld", 6); got != "héllo…" {
 		t.Errorf("truncate = %q", got)
 	}

@@ -35,8 +35,10 @@ func (h heldEngine) Handle(ctx context.Context, req bot.Request) bot.Reply {
 // record and the answer is posted once: there is no watchdog on this path
 // for a replay to outlast.
 func TestRetriedMentionWhileAnswering(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			one, two, _ := twoReplicas(t, db.open)
 			web := one.web
 			held := heldEngine{Engine: one.a.eng, entered: make(chan struct{}, 1), release: make(chan struct{})}
@@ -88,8 +90,10 @@ func TestRetriedMentionWhileAnswering(t *testing.T) {
 // view, a read-only command publishes nothing, and `forget` does not
 // publish one (which would store the user again).
 func TestSlashCommandRefreshesHome(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			one, two, st2 := twoReplicas(t, db.open)
 			web := one.web
 

@@ -31,6 +31,7 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 // The request ID the HTTP layer put in X-Request-ID is the one the engine
 // logs for the command, so an operator can follow one request across lines.
 func TestRequestIDFromHTTPLayer(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuffer
 	st, _ := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})

@@ -108,6 +108,7 @@ func lastContext(m wireMsg) string {
 // posts nothing and only replaces it again. Sharing a new copy of the same
 // command is a new share.
 func TestShareTwicePostsOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnvAt(t, shareClock().Now)
 	_, msg := e.slash(testUser, "compare iam")
 	id, value := shareButton(t, msg)
@@ -150,8 +151,10 @@ func TestShareTwicePostsOnce(t *testing.T) {
 // another replica on the same database, post the answer once; both
 // replace the private copy.
 func TestShareRacingReplicas(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			one, two, _ := twoReplicasAt(t, db.open, shareClock().Now)
 			_, msg := one.slash(testUser, "ask what is the cissp passing score")
 			id, value := shareButton(t, msg)
@@ -180,6 +183,7 @@ func TestShareRacingReplicas(t *testing.T) {
 // private copy does not claim it was shared; it says to run the command
 // again (the click is recorded, so the same copy cannot share).
 func TestShareChannelPostFails(t *testing.T) {
+	t.Parallel()
 	e := newEnvAt(t, shareClock().Now)
 	hooks := newRecorder()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -207,6 +211,7 @@ func TestShareChannelPostFails(t *testing.T) {
 // the button) with a line that says it is too old and names the command to
 // run again. Up to the window's end it shares.
 func TestShareTooOld(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		age      time.Duration
@@ -220,6 +225,7 @@ func TestShareTooOld(t *testing.T) {
 		{"shared, its record pruned", 2 * ShareWindow, time.Minute, 1, "too old to share. Run `/cert compare iam` again"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			clk := shareClock()
 			e := newEnvAt(t, clk.Now)
 			_, msg := e.slash(testUser, "compare iam")
@@ -259,8 +265,10 @@ func TestShareTooOld(t *testing.T) {
 // than ShareWindow just as the first would, after the first replica pruned
 // the record.
 func TestShareTooOldOnAnotherReplica(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			clk := shareClock()
 			one, two, st2 := twoReplicasAt(t, db.open, clk.Now)
 			_, msg := one.slash(testUser, "ask what is the cissp passing score")
@@ -289,6 +297,7 @@ func TestShareTooOldOnAnotherReplica(t *testing.T) {
 // show it (escaped, no backtick breaking the code span), or none when that
 // would not fit a context line.
 func TestStaleNote(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		command, want string
 	}{
@@ -307,6 +316,7 @@ func TestStaleNote(t *testing.T) {
 // sequence; anything else has no time (and the share is then recorded as
 // any other).
 func TestMessageTime(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		ts   string
 		want time.Time

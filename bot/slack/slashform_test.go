@@ -43,6 +43,7 @@ var slashBodies = []string{
 // TestSlashCommandAsGeneralParse: whenever the one-pass parse answers, it
 // answers as the general parse does.
 func TestSlashCommandAsGeneralParse(t *testing.T) {
+	t.Parallel()
 	fast := 0
 	for _, body := range slashBodies {
 		c, ok := slashCommand(body)

@@ -112,6 +112,7 @@ func slashEnvelope(hook, id, text string) map[string]any {
 }
 
 func TestSocketMode(t *testing.T) {
+	t.Parallel()
 	f, web, hooks, hook := newSocketEnv(t)
 	c := f.conn(t)
 

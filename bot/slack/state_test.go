@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/certcoach/certcoach/storage/postgres"
 	"github.com/certcoach/certcoach/storage/postgres/pgtest"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 // replicaStore is what one certcoach process needs of its database.
@@ -34,7 +34,7 @@ var replicaDBs = []struct {
 	open func(t *testing.T) (replicaStore, replicaStore)
 }{
 	{"sqlite", func(t *testing.T) (replicaStore, replicaStore) {
-		path := filepath.Join(t.TempDir(), "certcoach.db")
+		path := sqlitetest.File(t, "certcoach.db")
 		var out [2]replicaStore
 		for i := range out {
 			st, err := sqlite.Open(context.Background(), path)
@@ -136,8 +136,10 @@ func answerOne(t *testing.T, e *env, user string) {
 // process and the next answer reaches another on the same database: that
 // one publishes the refreshed tab. A user who never opened it gets none.
 func TestHomeRefreshedByAnotherReplica(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			one, two, _ := twoReplicas(t, db.open)
 			web := one.web
 
@@ -189,6 +191,7 @@ func TestHomeRefreshedByAnotherReplica(t *testing.T) {
 // `forget` (typed or by button) deletes that file from Slack with
 // files.delete, and its stored record goes with the user's other rows.
 func TestForgetDeletesChartFiles(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name   string
 		forget func(t *testing.T, e *env)
@@ -214,6 +217,7 @@ func TestForgetDeletesChartFiles(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t)
 			answerDomains(t, e.eng, "1", "4")
 			e.slash(testUser, "progress")
@@ -244,6 +248,7 @@ func TestForgetDeletesChartFiles(t *testing.T) {
 // TestForgetWhenFilesDeleteFails: Slack refusing files.delete is logged and
 // changes nothing else: the user's data, file records included, is deleted.
 func TestForgetWhenFilesDeleteFails(t *testing.T) {
+	t.Parallel()
 	st, path := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	web, hooks := newRecorder(), newRecorder()
@@ -304,6 +309,7 @@ func twoReplicasAt(t *testing.T, open func(*testing.T) (replicaStore, replicaSto
 // Home tab showed a moment ago, even when another adapter (a restart, a
 // replica) published it: the file is known from the database.
 func TestRestartKeepsHomeChart(t *testing.T) {
+	t.Parallel()
 	st1, st2 := replicaDBs[0].open(t)
 	web, hooks := newRecorder(), newRecorder()
 	api := newFakeSlack(t, web, nil)

@@ -56,11 +56,13 @@ func guard[T any](t *testing.T, ch <-chan T, what string) T {
 // (the drain is over) the handler is cut and RunSocketMode returns all the
 // same. No event is taken after the signal.
 func TestSocketModeEventInFlightAtStop(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		cut  bool
 	}{{"finishes within the drain", false}, {"cut when the drain ends", true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			st, _ := openStore(t)
 			inner := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 			eng := &holdEngine{Engine: inner, started: make(chan struct{}, 2), release: make(chan struct{}), cut: make(chan struct{})}
@@ -115,6 +117,7 @@ func TestSocketModeEventInFlightAtStop(t *testing.T) {
 // request is cancelled and Close returns once the job has returned,
 // naming it; no job starts after.
 func TestCloseCancelsAtItsDeadline(t *testing.T) {
+	t.Parallel()
 	st, _ := openStore(t)
 	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	held, ended := make(chan struct{}), make(chan struct{})

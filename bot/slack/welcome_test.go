@@ -64,8 +64,10 @@ func messagesOpened(user string) map[string]any {
 // first event (X-Slack-Retry-Num, same event_id), post nothing, on
 // another replica of the same database too.
 func TestWelcomeOnce(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			st1, st2 := db.open(t)
 			web, hooks := newRecorder(), newRecorder()
 			api := newFakeSlack(t, web, map[string]http.HandlerFunc{"/conversations.history": dmHistory(web)})
@@ -113,8 +115,10 @@ func TestWelcomeOnce(t *testing.T) {
 // the user opens the tab again meanwhile: the welcome is claimed before it
 // is posted, so it is posted once. The fake Slack holds that post.
 func TestWelcomeRetryWhilePosting(t *testing.T) {
+	t.Parallel()
 	for _, db := range replicaDBs {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			st1, st2 := db.open(t)
 			web, hooks := newRecorder(), newRecorder()
 			post, hold, held, release := holdPost(web)
@@ -160,6 +164,7 @@ func TestWelcomeRetryWhilePosting(t *testing.T) {
 // (and storing them, as a welcome does), and the visit after it posts
 // nothing. The DM's history is never read.
 func TestWelcomeAfterForget(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		use  func(t *testing.T, e *env)
@@ -169,6 +174,7 @@ func TestWelcomeAfterForget(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			// Two replicas on one database: the first one's jobs are all
 			// done (Close) before `forget` runs on the second.
 			st, st2 := replicaDBs[0].open(t)
@@ -217,6 +223,7 @@ func TestWelcomeAfterForget(t *testing.T) {
 // TestWelcomeCommandsWork: every command the welcome suggests runs, typed
 // in the DM and as /cert, and is no error or usage line.
 func TestWelcomeCommandsWork(t *testing.T) {
+	t.Parallel()
 	m := WelcomeMessage()
 	raw, err := json.Marshal(m.Blocks)
 	if err != nil {

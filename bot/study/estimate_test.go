@@ -6,6 +6,7 @@ import (
 )
 
 func TestAccuracy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		a        Accuracy
@@ -24,6 +25,7 @@ func TestAccuracy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			if got := tc.a.Enough(); got != tc.enough {
 				t.Errorf("Enough() = %v, want %v", got, tc.enough)
 			}

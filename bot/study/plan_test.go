@@ -13,7 +13,7 @@ import (
 
 func planEnv(t *testing.T) (*Service, *sqlite.Store, *fixedClock, *knowledge.Base, storage.User) {
 	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,6 +25,7 @@ func planEnv(t *testing.T) (*Service, *sqlite.Store, *fixedClock, *knowledge.Bas
 // 2027-03-01 (New York) is not behind on its first day; days before today
 // count in full, today as far as it is done, on the user's local days.
 func TestPlanStatusCountsADayOnceItIsOver(t *testing.T) {
+	t.Parallel()
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +59,7 @@ func TestPlanStatusCountsADayOnceItIsOver(t *testing.T) {
 		{"late evening counts on its local day", []batch{{"2027-03-01", 22, 10}}, "2027-03-02", 10, 10, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			s, st, clk, kb, u := planEnv(t)
 			if err := st.SetPlan(ctx, storage.Plan{UserID: u.ID, Cert: "cism", ExamDate: "2027-04-01", PerDay: 10,
@@ -94,6 +96,7 @@ func TestPlanStatusCountsADayOnceItIsOver(t *testing.T) {
 // TestMakePlanCapsAShortRunway: an exam tomorrow needs hundreds of
 // questions a day; the plan aims for MaxPerDay and keeps the need to say so.
 func TestMakePlanCapsAShortRunway(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name       string
 		exam       string
@@ -105,6 +108,7 @@ func TestMakePlanCapsAShortRunway(t *testing.T) {
 		{"exam in three months", "2027-06-01", 92, false, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			s, _, clk, _, u := planEnv(t)
 			clk.t = time.Date(2027, 3, 1, 15, 0, 0, 0, time.UTC) // 10:00 in New York
 			exam, _ := time.Parse(time.DateOnly, c.exam)

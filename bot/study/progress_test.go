@@ -14,8 +14,9 @@ import (
 // adds nothing to mastery or readiness, though FSRS recall is near 1 right
 // after any review; answering it right again brings it back.
 func TestMasteryCountsOnlyRightAnswers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +39,7 @@ func TestMasteryCountsOnlyRightAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s, _, clk, u := testEnv(t, kb, time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC), "")
 			start := clk.t
 			for i, seq := range tc.answers {

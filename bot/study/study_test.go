@@ -3,16 +3,17 @@ package study
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/certcoach/certcoach/knowledge"
 	"github.com/certcoach/certcoach/storage"
 	"github.com/certcoach/certcoach/storage/sqlite"
+	"github.com/certcoach/certcoach/storage/sqlite/sqlitetest"
 )
 
 func TestStreak(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
@@ -39,6 +40,7 @@ func TestStreak(t *testing.T) {
 }
 
 func TestApportionFollowsWeights(t *testing.T) {
+	t.Parallel()
 	o := &knowledge.Outline{Domains: []knowledge.Domain{{N: 1, Weight: 18}, {N: 2, Weight: 20}, {N: 3, Weight: 33}, {N: 4, Weight: 29}}}
 	for _, n := range []int{1, 5, 20, 150} {
 		q := apportion(o, n)
@@ -56,6 +58,7 @@ func TestApportionFollowsWeights(t *testing.T) {
 }
 
 func TestWeakestPrefersHeavyAndUnmastered(t *testing.T) {
+	t.Parallel()
 	ds := []DomainProgress{{N: 1, Weight: 16, Mastery: 0.9}, {N: 2, Weight: 10, Mastery: 0}, {N: 3, Weight: 13, Mastery: 0.1}}
 	w := Weakest(ds, 2)
 	if len(w) != 2 || w[0].N != 3 || w[1].N != 2 {
@@ -72,11 +75,7 @@ func (c *fixedClock) now() time.Time { return c.t }
 func testEnv(t *testing.T, kb *knowledge.Base, start time.Time, tz string) (*Service, *sqlite.Store, *fixedClock, storage.User) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(t, "s.db")
 	clk := &fixedClock{t: start}
 	u, err := st.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "u"}, "", tz, start)
 	if err != nil {
@@ -86,8 +85,9 @@ func testEnv(t *testing.T, kb *knowledge.Base, start time.Time, tz string) (*Ser
 }
 
 func TestRecordSchedulesWithFSRS(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	kb, err := knowledge.Load(knowledge.Embedded())
+	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}

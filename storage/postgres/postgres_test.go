@@ -17,10 +17,13 @@ import (
 )
 
 // TestConformance runs the store suite on one fresh database for the run,
-// a fresh schema per test.
+// a fresh schema per test. The cases take turns: each Open takes the
+// database's migration lock, which a waiting Open polls only every few
+// seconds.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewDatabase(t)
-	storetest.Run(t, func(t testing.TB) storetest.Opener {
+	storetest.Run(t, func(t *testing.T) storetest.Opener {
 		u := pgtest.NewSchema(t, db)
 		return func(t testing.TB) storetest.Store {
 			s, err := postgres.Open(context.Background(), u)
@@ -35,6 +38,7 @@ func TestConformance(t *testing.T) {
 
 // TestNewerSchemaRefused: a database a newer binary migrated is refused.
 func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
 	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
 	raw, err := sql.Open("pgx", u)
 	if err != nil {
@@ -46,6 +50,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 
 // TestOlderSessions: a session an older replica stores has no objective.
 func TestOlderSessions(t *testing.T) {
+	t.Parallel()
 	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
 	raw, err := sql.Open("pgx", u)
 	if err != nil {
@@ -58,6 +63,7 @@ func TestOlderSessions(t *testing.T) {
 // TestUpgradeSessionInFlight: a session stored before the objective column
 // (migration 6) reads after the upgrade with none, the quiz it was.
 func TestUpgradeSessionInFlight(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
 	raw, err := sql.Open("pgx", u)
@@ -103,6 +109,7 @@ func TestUpgradeSessionInFlight(t *testing.T) {
 // TestOpenTwiceMigratesOnce: a second replica starting on a migrated
 // database applies nothing and sees the first one's rows.
 func TestOpenTwiceMigratesOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
 	a, err := postgres.Open(ctx, u)
@@ -126,6 +133,7 @@ func TestOpenTwiceMigratesOnce(t *testing.T) {
 // TestReplicasStartTogether: replicas opening a new database at the same
 // moment all start; the migration is applied once.
 func TestReplicasStartTogether(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
 	errs := make(chan error, 3)
@@ -146,6 +154,7 @@ func TestReplicasStartTogether(t *testing.T) {
 }
 
 func TestOpenErrorHidesPassword(t *testing.T) {
+	t.Parallel()
 	_, err := postgres.Open(context.Background(), "postgres://certcoach:s3cret-pw@127.0.0.1:1/x?sslmode=disable&connect_timeout=2")
 	if err == nil {
 		t.Fatal("opened a database on port 1")
@@ -161,6 +170,7 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:redacted@h:5432/db?sslmode=disable",
 		"postgres://u@h/db":                         "postgres://u@h/db",
@@ -180,6 +190,7 @@ func TestRedact(t *testing.T) {
 // an error saying so, instead of waiting for ever. The parent context only
 // stops the test from hanging when that is broken.
 func TestOpenSilentServerGivesUp(t *testing.T) {
+	t.Parallel()
 	addr := pgtest.SilentServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -21,6 +21,7 @@ import (
 // would connect somewhere psql would not). Neither Redact nor the refusal
 // shows the password.
 func TestParseURLReservedPassword(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, dsn      string
 		user, password string // what pgx must read; "" with err
@@ -94,6 +95,7 @@ func TestParseURLReservedPassword(t *testing.T) {
 // pgx reads it, is pgx's to refuse, and its error does not quote the
 // password either.
 func TestOpenBadEscapeInPassword(t *testing.T) {
+	t.Parallel()
 	_, err := Open(context.Background(), "postgres://u:50%off#w0rd@127.0.0.1:1/x?connect_timeout=2")
 	if err == nil || strings.Contains(err.Error(), "w0rd") || strings.Contains(err.Error(), "off") || !strings.Contains(err.Error(), "percent-encoded") {
 		t.Fatalf("want pgx's refusal of the escape, without the password, got %v", err)
@@ -105,6 +107,7 @@ func TestOpenBadEscapeInPassword(t *testing.T) {
 // reads as themselves in a userinfo opens the database it names; the same URL
 // aimed at a port nobody listens on fails without showing the password.
 func TestOpenReservedPassword(t *testing.T) {
+	t.Parallel()
 	const pw = "k#9?x=q:Z+w0rd"
 	plain, err := url.Parse(pgtest.NewDatabase(t))
 	if err != nil {

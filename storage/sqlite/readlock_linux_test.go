@@ -19,6 +19,7 @@ import (
 // next open uses them and the close after it deletes them. Without the
 // lock the close deletes them, as it always has.
 func TestReadLockKeepsWALFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, locked := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "certcoach.db")
@@ -77,6 +78,7 @@ func TestReadLockKeepsWALFiles(t *testing.T) {
 // under the backup, as a reader's own lock does (see
 // TestOpenWhileBackupReadsRollbackJournal).
 func TestReadLockHoldsOffWALSwitch(t *testing.T) {
+	t.Parallel()
 	s, path := openTemp(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

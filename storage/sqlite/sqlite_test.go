@@ -20,7 +20,9 @@ import (
 
 // TestConformance runs the store suite on a temporary file per test.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t testing.TB) storetest.Opener {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) storetest.Opener {
+		t.Parallel() // each case has a file of its own
 		path := filepath.Join(t.TempDir(), "certcoach.db")
 		return func(t testing.TB) storetest.Store {
 			s, err := Open(context.Background(), path)
@@ -35,6 +37,7 @@ func TestConformance(t *testing.T) {
 
 // TestNewerSchemaRefused: a database a newer binary migrated is refused.
 func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "certcoach.db")
 	raw, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -46,6 +49,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 
 // TestOlderSessions: a session an older replica stores has no objective.
 func TestOlderSessions(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "certcoach.db")
 	raw, err := sql.Open("sqlite", buildDSN(path, busyTimeout))
 	if err != nil {
@@ -67,6 +71,7 @@ func openTemp(t testing.TB) (*Store, string) {
 }
 
 func TestOpenAppliesPragmasAndMigrationsIdempotently(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, path := openTemp(t)
 	checks := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "1", "busy_timeout": "10000"}
@@ -98,6 +103,7 @@ func TestOpenAppliesPragmasAndMigrationsIdempotently(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.db")
@@ -142,6 +148,7 @@ func recordN(ctx context.Context, s *Store, userID int64, key string) error {
 }
 
 func TestBackupWhileWriting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, path := openTemp(t)
 	u, _ := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "b"}, "", "", time.Unix(1, 0))
@@ -172,6 +179,7 @@ func TestBackupWhileWriting(t *testing.T) {
 }
 
 func TestDueRemindersUsesIndex(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	for q, want := range map[string]string{
 		`SELECT id, next_fire FROM reminders INDEXED BY reminders_due WHERE next_fire = ? AND id > ? ORDER BY id LIMIT ?`:                    "(next_fire=? AND rowid>?)",
@@ -202,6 +210,7 @@ func TestDueRemindersUsesIndex(t *testing.T) {
 // the one-process replay guard (migrations 1-5) opens, keeps its users and
 // keeps refusing the Discord interactions it had recorded.
 func TestUpgradeFromReplayGuardSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	oldSchema(t, path, 5,
@@ -225,6 +234,7 @@ func TestUpgradeFromReplayGuardSchema(t *testing.T) {
 // a button answer's feedback, so a typed letter shows the question first.
 // It has no objective (migration 11): it repeats as the quiz it was.
 func TestUpgradeSessionInFlight(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	oldSchema(t, path, 8,
@@ -295,6 +305,7 @@ func oldSchema(t *testing.T, path string, last int, rows ...string) {
 // busy timeout fails saying why and changes nothing, and the next open
 // once the backup is done switches the file to WAL.
 func TestOpenWhileBackupReadsRollbackJournal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, path := openTemp(t)
 	u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "console", Workspace: "w", User: "b"}, "", "", time.Unix(1, 0))

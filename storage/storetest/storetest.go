@@ -111,8 +111,8 @@ type Store interface {
 type Opener func(t testing.TB) Store
 
 // Run runs the suite. newDB makes a fresh, empty database for one test and
-// returns how to open it.
-func Run(t *testing.T, newDB func(t testing.TB) Opener) {
+// returns how to open it; it may make the test parallel.
+func Run(t *testing.T, newDB func(t *testing.T) Opener) {
 	for _, c := range []struct {
 		name string
 		test func(*testing.T, Opener)

@@ -39,9 +39,10 @@ var migrated = sync.OnceValues(func() ([]byte, error) {
 	return b, nil
 })
 
-// Open opens a fresh store at name in t's temporary directory, closed when
-// the test ends.
-func Open(t testing.TB, name string) *sqlite.Store {
+// File writes a fresh migrated database to name in t's temporary directory
+// and returns its path, for tests that open it themselves (a restart, two
+// handles on one file).
+func File(t testing.TB, name string) string {
 	t.Helper()
 	b, err := migrated()
 	if err != nil {
@@ -51,7 +52,14 @@ func Open(t testing.TB, name string) *sqlite.Store {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), path)
+	return path
+}
+
+// Open opens a fresh store at name in t's temporary directory, closed when
+// the test ends.
+func Open(t testing.TB, name string) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), File(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
