@@ -6,6 +6,7 @@ package adapter
 
 import (
 	"context"
+	"maps"
 	"sync"
 )
 
@@ -86,7 +87,7 @@ func (j *Jobs) Closing() bool {
 // Close stops taking jobs and waits for those in flight until ctx ends;
 // it then cancels Context and waits for the jobs still running, whose
 // work takes it, to return. It returns those it cancelled, by name (nil
-// when all finished in time).
+// when none was left to cancel).
 func (j *Jobs) Close(ctx context.Context) map[string]int {
 	j.mu.Lock()
 	j.closing = true
@@ -100,9 +101,9 @@ func (j *Jobs) Close(ctx context.Context) map[string]int {
 	case <-ctx.Done():
 	}
 	j.mu.Lock()
-	left := make(map[string]int, len(j.running))
-	for name, n := range j.running {
-		left[name] = n
+	var left map[string]int // nil when nothing is left, as when all finished
+	if len(j.running) > 0 {
+		left = maps.Clone(j.running)
 	}
 	j.mu.Unlock()
 	j.cancel()
