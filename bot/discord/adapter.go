@@ -17,7 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/adapter"
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // Engine is the part of bot.Engine the adapter uses.
@@ -89,7 +89,7 @@ type Adapter struct {
 	// Background work (deferred replies, their edits, gateway message
 	// replies) is counted in jobs so that Close can wait for it; ctx is
 	// jobs' context, the parent Close cancels once the wait is over.
-	jobs *adapter.Jobs
+	jobs *jobs.Tracker
 	ctx  context.Context
 }
 
@@ -99,7 +99,7 @@ func New(o Options) (*Adapter, error) {
 		return nil, errors.New("discord adapter: engine, deduper and session are required")
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
-		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: adapter.NewJobs()}
+		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: jobs.New()}
 	a.ctx = a.jobs.Context()
 	if o.Session.Token != "" {
 		a.dm = NewNotifier(o.Session)

@@ -11,7 +11,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Notifier sends scheduled messages (reminders, the daily question) through
@@ -51,7 +50,7 @@ func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.R
 // the reminder off and tells them instead of failing every day.
 func refusal(err error) error {
 	if re, ok := errors.AsType[*discordgo.RESTError](err); ok && re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
-		return adapter.DMRefused(err)
+		return bot.DMRefused(err)
 	}
 	return err
 }

@@ -1,9 +1,7 @@
-package adapter
+package jobs
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"maps"
 	"runtime"
 	"testing"
@@ -31,7 +29,7 @@ func TestJobsClose(t *testing.T) {
 		{name: "go from a held job", hold: []string{"request", "go:deferred"}, want: map[string]int{"request": 1, "deferred": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j := NewJobs()
+			j := New()
 			began := make(chan struct{})
 			ended := make(chan string, len(tc.finish)+len(tc.hold))
 			start := func(name string, f func()) {
@@ -97,46 +95,4 @@ func cutGo(name string) (string, bool) {
 		return name[3:], true
 	}
 	return name, false
-}
-
-var errCannotSend = errors.New("403 Cannot send messages to this user (50007)")
-
-// TestDMRefused: the mark carries DMRefused for the consumers' interface,
-// keeps the error's text, and leaves the error it wraps reachable.
-func TestDMRefused(t *testing.T) {
-	type refused interface {
-		error
-		DMRefused() bool
-	}
-	for _, tc := range []struct {
-		name string
-		err  error
-		text string
-	}{
-		{name: "nil stays nil", err: nil},
-		{name: "plain error", err: errCannotSend, text: errCannotSend.Error()},
-		{name: "wrapped error", err: fmt.Errorf("discord: DM u1: %w", errCannotSend), text: "discord: DM u1: " + errCannotSend.Error()},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := DMRefused(tc.err)
-			if tc.err == nil {
-				if got != nil {
-					t.Fatalf("DMRefused(nil) = %v, want nil", got)
-				}
-				return
-			}
-			// Wrapped once more, as the notifiers do before returning it.
-			outer := fmt.Errorf("send: %w", got)
-			r, ok := errors.AsType[refused](outer)
-			if !ok || !r.DMRefused() {
-				t.Error("DMRefused mark not found through a wrap")
-			}
-			if got.Error() != tc.text {
-				t.Errorf("text %q, want %q", got.Error(), tc.text)
-			}
-			if !errors.Is(outer, errCannotSend) {
-				t.Error("the refused error no longer reaches the one it wraps")
-			}
-		})
-	}
 }
