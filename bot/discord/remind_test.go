@@ -77,7 +77,7 @@ func TestReminderDMNamesWhereToChangeIt(t *testing.T) {
 		}
 		due = r.DueAt // both at the same local time
 	}
-	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(ev.s)},
+	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(ev.s, nil)},
 		remind.Options{Clock: fixedClock{due.Add(time.Minute)}, Logger: quietLogger()})
 	if _, err := s.RunDue(ctx); err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestRefusedDMTurnsReminderOff(t *testing.T) {
 		return n
 	}
 	for _, at := range []time.Time{r.DueAt.Add(time.Minute), r.DueAt.Add(time.Hour), r.DueAt.Add(24 * time.Hour)} {
-		s := remind.New(remind.Deps{Engine: h.engine, Store: h.store, KB: h.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(h.s)},
+		s := remind.New(remind.Deps{Engine: h.engine, Store: h.store, KB: h.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(h.s, nil)},
 			remind.Options{Clock: fixedClock{at}, Logger: quietLogger()})
 		st, err := s.RunDue(ctx)
 		if err != nil || st.Retrying != 0 {
