@@ -168,6 +168,10 @@ func NewEngine(kb *knowledge.Base, store Store, opts Options) *Engine {
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.clock }
 
+// Logger returns the engine's logger, for what its commands log beside
+// their reply.
+func (e *Engine) Logger() *slog.Logger { return e.log }
+
 // Register adds a typed command. Call before serving.
 func (e *Engine) Register(info CommandInfo, h Handler, aliases ...string) {
 	info.optionExamples = e.optionExamples(info)

@@ -133,21 +133,24 @@ func (e *Engine) WorkspaceFiles(ctx context.Context, platform, workspace string)
 type FilePlace int
 
 const (
-	// FileInMessage: a lasting message (a DM, a channel post) keeps showing
-	// it, so it stays while it is one of the few newest such (the store
-	// bounds them), else until the user's data is deleted.
+	// FileInMessage: a lasting message in the user's DM with the bot keeps
+	// showing it, so it stays while it is one of the few newest such (the
+	// store bounds them), else until the user's data is deleted.
 	FileInMessage FilePlace = iota
 	// FileInReply: the user's latest ephemeral reply, which a newer one
 	// supersedes.
 	FileInReply
 	// FileOnHome: the home screen, as HomeState.ChartFile records.
 	FileOnHome
+	// FileInChannel: a lasting message in a channel, which others see: it
+	// stays until the user's data is deleted.
+	FileInChannel
 )
 
 // ShowPlatformFile records that the actor now sees fileID at where, and
 // returns the files of theirs that nothing shows any more (a superseded
 // reply's chart, the home screen's previous one, the chart of a lasting
-// message older than the newest few), which are never shown
+// DM message older than the newest few), which are never shown
 // again: the adapter deletes them on its platform, then reports them
 // (PlatformFilesDeleted). Until then `forget` still lists them. A user gone
 // meanwhile has none.
@@ -158,6 +161,8 @@ func (e *Engine) ShowPlatformFile(ctx context.Context, a Actor, fileID string, w
 		shown = storage.ShownInReply
 	case FileOnHome:
 		shown = storage.ShownOnHome
+	case FileInChannel:
+		shown = storage.ShownInChannel
 	}
 	ids, err := e.store.ShowPlatformFile(ctx, userKey(a), fileID, shown)
 	if err != nil {

@@ -313,12 +313,15 @@ type PlatformFile struct {
 type FileShown string
 
 const (
-	// ShownInMessage: in a lasting message (a DM, a channel post), which
-	// keeps showing it: the file stays while it is among the newest few
-	// messages' files, or until the user's data is deleted; an older one
-	// goes once a newer message shows another, leaving its message without
-	// the image.
+	// ShownInMessage: in a lasting message in the user's DM with the bot,
+	// which keeps showing it: the file stays while it is among the newest
+	// few such messages' files, or until the user's data is deleted; an
+	// older one goes once a newer message shows another, leaving its
+	// message without the image.
 	ShownInMessage FileShown = "message"
+	// ShownInChannel: in a lasting message in a channel, which others see:
+	// the file stays until the user's data is deleted.
+	ShownInChannel FileShown = "channel"
 	// ShownInReply: in the user's latest ephemeral reply; the one it
 	// replaces there is shown nowhere once a newer one is.
 	ShownInReply FileShown = "reply"

@@ -17,7 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/adapter"
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // Engine is the part of bot.Engine the adapter uses.
@@ -59,7 +59,8 @@ type Options struct {
 	// intent (see README); mentions and DMs carry their text without it.
 	MessageContent bool
 	// RateLimits, if set, is told of each wait a REST 429 imposes on the
-	// session (adapter and Notifier traffic alike).
+	// adapter's calls and its DM sender's (a Notifier made by NewNotifier
+	// takes its own).
 	RateLimits RateLimitObserver
 }
 
@@ -89,8 +90,10 @@ type Adapter struct {
 	// Background work (deferred replies, their edits, gateway message
 	// replies) is counted in jobs so that Close can wait for it; ctx is
 	// jobs' context, the parent Close cancels once the wait is over.
-	jobs *adapter.Jobs
+	jobs *jobs.Tracker
 	ctx  context.Context
+
+	rl RateLimitObserver // told of the REST calls' 429 waits (rest)
 }
 
 // New returns an adapter.
@@ -99,14 +102,14 @@ func New(o Options) (*Adapter, error) {
 		return nil, errors.New("discord adapter: engine, deduper and session are required")
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
-		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: adapter.NewJobs()}
+		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: jobs.New(), rl: o.RateLimits}
 	a.ctx = a.jobs.Context()
 	if o.Session.Token != "" {
-		a.dm = NewNotifier(o.Session)
+		a.dm = NewNotifier(o.Session, o.RateLimits)
 	}
-	// REST calls, the adapter's and a Notifier's on this session, wait out
-	// 429s where the wait honours their context.
-	waitOutRateLimits(o.Session, o.RateLimits)
+	// A 429 comes back as an error for rest to wait out with the call's
+	// context, where discordgo would sleep it out whatever the context.
+	o.Session.ShouldRetryOnRateLimit = false
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -425,8 +428,11 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 		// The deferred "thinking…" was private (a reply's privacy is known
 		// only once it has run) and an edit would keep it so: post the
 		// public reply as a follow-up and remove the private placeholder.
-		if _, err = a.s.FollowupMessageCreate(i, true, followUp(m, false), discordgo.WithContext(ctx)); err == nil {
-			if derr := a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)); derr != nil {
+		if err = a.rest(ctx, m.Files, func() (err error) {
+			_, err = a.s.FollowupMessageCreate(i, true, followUp(m, false), discordgo.WithContext(ctx))
+			return err
+		}); err == nil {
+			if derr := a.rest(ctx, nil, func() error { return a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)) }); derr != nil {
 				a.log.Warn("discord: remove deferred placeholder", "interaction", i.ID, "err", withoutURL(derr))
 			}
 			return
@@ -439,14 +445,25 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 	}
 	if !component || rep.Replace {
 		embeds, comps := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
-		_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
-			Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))
+		err = a.rest(ctx, m.Files, func() (err error) {
+			_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
+				Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))
+			return err
+		})
 	} else {
-		_, err = a.s.FollowupMessageCreate(i, true, followUp(m, m.Ephemeral), discordgo.WithContext(ctx))
+		err = a.rest(ctx, m.Files, func() (err error) {
+			_, err = a.s.FollowupMessageCreate(i, true, followUp(m, m.Ephemeral), discordgo.WithContext(ctx))
+			return err
+		})
 	}
 	if err != nil {
 		a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", withoutURL(err))
 	}
+}
+
+// rest is the package's rest with the adapter's observer.
+func (a *Adapter) rest(ctx context.Context, files []*discordgo.File, call func() error) error {
+	return rest(ctx, a.rl, files, call)
 }
 
 // followUp is the webhook message that posts m.

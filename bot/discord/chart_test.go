@@ -110,6 +110,24 @@ func gatewayProgressChart(t *testing.T, ev *env) {
 	chartPart(t, c)
 }
 
+// gatewayChartResentAfter429: a DM's progress reply that Discord answers
+// with 429 is posted again once the wait is over, the chart's PNG whole
+// (its reader rewound, not spent by the refused try).
+func gatewayChartResentAfter429(t *testing.T, ev *env) {
+	w := who{user: "600000000000000078"}
+	answerDomains(t, ev.engine, who{guild: "dm:" + w.user, user: w.user}, "1", "4", "8") // a DM's workspace
+	from := len(ev.fake.Calls())
+	ev.fake.fail429.Store(1)
+	ev.fake.dispatch("MESSAGE_CREATE", map[string]any{"id": "211000000000000001", "channel_id": "700000000000000009",
+		"author": map[string]any{"id": w.user, "username": "bob"}, "content": "progress"})
+	posted := func(c call) bool {
+		return c.Method == "POST" && c.Path == "/api/v9/channels/700000000000000009/messages"
+	}
+	_, i := ev.fake.wait(from, posted) // the try refused with 429
+	c, _ := ev.fake.wait(i+1, posted)
+	chartPart(t, c)
+}
+
 // TestHTTPProgressChart: over the HTTP endpoint, whose response body is
 // JSON only, progress is deferred and the chart arrives by the webhook edit.
 func TestHTTPProgressChart(t *testing.T) {

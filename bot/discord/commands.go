@@ -181,7 +181,11 @@ func Register(ctx context.Context, r Registrar, appID, guildID string, defs []*d
 	if appID == "" {
 		return fmt.Errorf("register commands: no application ID (set DISCORD_APP_ID)")
 	}
-	if _, err := r.ApplicationCommandBulkOverwrite(appID, guildID, defs, discordgo.WithContext(ctx)); err != nil {
+	err := rest(ctx, nil, nil, func() (err error) {
+		_, err = r.ApplicationCommandBulkOverwrite(appID, guildID, defs, discordgo.WithContext(ctx))
+		return err
+	})
+	if err != nil {
 		where := "globally"
 		if guildID != "" {
 			where = "on guild " + guildID

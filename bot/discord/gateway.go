@@ -131,7 +131,11 @@ func (a *Adapter) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 		return
 	}
 	err = a.handle(ctx, i, responder{upload: true, respond: func(ctx context.Context, resp *discordgo.InteractionResponse) error {
-		if err := a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
+		var files []*discordgo.File
+		if resp.Data != nil {
+			files = resp.Data.Files
+		}
+		if err := a.rest(ctx, files, func() error { return a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)) }); err != nil {
 			return fmt.Errorf("interaction callback: %w", withoutURL(err))
 		}
 		return nil
@@ -198,7 +202,11 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 	send := &discordgo.MessageSend{Content: out.Content, Embeds: out.Embeds, Components: out.Components, Files: out.Files,
 		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
 		AllowedMentions: &discordgo.MessageAllowedMentions{RepliedUser: true}}
-	if _, err := a.s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
+	err = a.rest(ctx, send.Files, func() (err error) {
+		_, err = a.s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx))
+		return err
+	})
+	if err != nil {
 		a.log.Error("discord: reply to message", "message", m.ID, "kind", rep.Kind, "err", err)
 	}
 }

@@ -63,6 +63,7 @@ func TestGateway(t *testing.T) {
 		{"QuizByButtons", gatewayQuizByButtons},
 		{"DeferredExport", gatewayDeferredExport},
 		{"ProgressChart", gatewayProgressChart},
+		{"ChartResentAfter429", gatewayChartResentAfter429},
 		{"SlowReplyDeferred", gatewaySlowReplyDeferred},
 		{"Autocomplete", gatewayAutocomplete},
 		{"MentionAndDM", gatewayMentionAndDM},

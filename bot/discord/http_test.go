@@ -283,7 +283,7 @@ func TestFreshTimestamp(t *testing.T) {
 func TestNotifier(t *testing.T) {
 	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
-	n := NewNotifier(ev.s)
+	n := NewNotifier(ev.s, nil)
 	ctx := context.Background()
 	r := replyFixture()
 	ev.fake.fail429.Store(1) // the first post is rate limited: discordgo waits and retries

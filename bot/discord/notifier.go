@@ -11,7 +11,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Notifier sends scheduled messages (reminders, the daily question) through
@@ -20,11 +19,18 @@ import (
 // so a retry of the same message (after a timeout or a 5xx whose request
 // Discord did accept) returns the first message instead of posting twice.
 type Notifier struct {
-	s *discordgo.Session
+	s  *discordgo.Session
+	rl RateLimitObserver
 }
 
-// NewNotifier returns a notifier over a session with a bot token.
-func NewNotifier(s *discordgo.Session) *Notifier { return &Notifier{s: s} }
+// NewNotifier returns a notifier over a session with a bot token; rl, if
+// not nil, is told of each wait a 429 imposes on its posts.
+func NewNotifier(s *discordgo.Session, rl RateLimitObserver) *Notifier {
+	// A 429 comes back as an error for rest to wait out with the post's
+	// context, where discordgo would sleep it out whatever the context.
+	s.ShouldRetryOnRateLimit = false
+	return &Notifier{s: s, rl: rl}
+}
 
 // SendDM sends r to a user's DMs (the workspace is not needed on Discord).
 func (n *Notifier) SendDM(ctx context.Context, workspace, user string, r bot.Reply) error {
@@ -35,7 +41,11 @@ func (n *Notifier) SendDM(ctx context.Context, workspace, user string, r bot.Rep
 // instead of the content: a resend under the same key, whatever its
 // content, posts nothing new.
 func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.Reply) error {
-	ch, err := n.s.UserChannelCreate(user, discordgo.WithContext(ctx))
+	var ch *discordgo.Channel
+	err := rest(ctx, n.rl, nil, func() (err error) {
+		ch, err = n.s.UserChannelCreate(user, discordgo.WithContext(ctx))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("discord: open DM with %s: %w", user, refusal(err))
 	}
@@ -51,7 +61,7 @@ func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.R
 // the reminder off and tells them instead of failing every day.
 func refusal(err error) error {
 	if re, ok := errors.AsType[*discordgo.RESTError](err); ok && re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
-		return adapter.DMRefused(err)
+		return bot.DMRefused(err)
 	}
 	return err
 }
@@ -96,11 +106,15 @@ func (n *Notifier) post(ctx context.Context, key, channel string, r bot.Reply) e
 		if err != nil {
 			return fmt.Errorf("encode message: %w", err)
 		}
-		_, err = n.s.RequestRaw("POST", endpoint, ct, body, endpoint, 0, discordgo.WithContext(ctx))
-		return err
+		return rest(ctx, n.rl, nil, func() (err error) { // body is bytes: each try sends it whole
+			_, err = n.s.RequestRaw("POST", endpoint, ct, body, endpoint, 0, discordgo.WithContext(ctx))
+			return err
+		})
 	}
-	_, err = n.s.RequestWithBucketID("POST", endpoint, msg, endpoint, discordgo.WithContext(ctx))
-	return err
+	return rest(ctx, n.rl, nil, func() (err error) {
+		_, err = n.s.RequestWithBucketID("POST", endpoint, msg, endpoint, discordgo.WithContext(ctx))
+		return err
+	})
 }
 
 // nonce is at most 25 characters, as Discord requires.

@@ -7,16 +7,17 @@ import (
 	"time"
 )
 
-// rateLimitHook forwards RateLimitWait calls, which discordgo makes from
-// an event goroutine of its own.
+// rateLimitHook forwards RateLimitWait calls, made from the goroutine
+// that waits.
 type rateLimitHook chan string
 
 func (h rateLimitHook) RateLimitWait(platform string, d time.Duration) {
 	h <- platform + " " + d.String()
 }
 
-// TestRateLimitHook: a 429 from Discord's REST API, which discordgo waits
-// out and retries, is reported to the metrics hook with its retry_after.
+// TestRateLimitHook: a 429 from Discord's REST API, which the Notifier
+// waits out and retries, is reported to the metrics hook with its
+// retry_after, once.
 func TestRateLimitHook(t *testing.T) {
 	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
@@ -25,7 +26,7 @@ func TestRateLimitHook(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.fake.fail429.Store(1) // retry_after 0.01
-	if err := NewNotifier(ev.s).PostChannel(context.Background(), "800000000000000001", "500000000000000001", replyFixture()); err != nil {
+	if err := NewNotifier(ev.s, hook).PostChannel(context.Background(), "800000000000000001", "500000000000000001", replyFixture()); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -60,7 +61,7 @@ func TestRateLimitWaitEndsWithContext(t *testing.T) {
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- NewNotifier(ev.s).PostChannel(ctx, "800000000000000001", "500000000000000001", replyFixture())
+		errc <- NewNotifier(ev.s, hook).PostChannel(ctx, "800000000000000001", "500000000000000001", replyFixture())
 	}()
 	select {
 	case got := <-hook: // the 429 came back and its wait has begun

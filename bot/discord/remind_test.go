@@ -79,7 +79,7 @@ func TestReminderDMNamesWhereToChangeIt(t *testing.T) {
 		}
 		due = r.DueAt // both at the same local time
 	}
-	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(ev.s)},
+	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(ev.s, nil)},
 		remind.Options{Clock: fixedClock{due.Add(time.Minute)}, Logger: quietLogger()})
 	if _, err := s.RunDue(ctx); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestRefusedDMTurnsReminderOff(t *testing.T) {
 		return n
 	}
 	for _, at := range []time.Time{r.DueAt.Add(time.Minute), r.DueAt.Add(time.Hour), r.DueAt.Add(24 * time.Hour)} {
-		s := remind.New(remind.Deps{Engine: h.engine, Store: h.store, KB: h.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(h.s)},
+		s := remind.New(remind.Deps{Engine: h.engine, Store: h.store, KB: h.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(h.s, nil)},
 			remind.Options{Clock: fixedClock{at}, Logger: quietLogger()})
 		st, err := s.RunDue(ctx)
 		if err != nil || st.Retrying != 0 {
@@ -165,13 +165,17 @@ func TestRefusedDMTurnsReminderOff(t *testing.T) {
 // TestRemindSetChecksDMs: setting a reminder through /cert sends the user
 // a DM saying it is on; when Discord refuses that DM (403 50007) the reply
 // to the setting says so at once, with what to change, and the reminder
-// stays set. Without a bot token (HTTP interactions only) nothing is sent.
+// stays set. Only a reminder newly on is checked: resuming one already on
+// sends nothing. Without a bot token (HTTP interactions only) nothing is
+// sent.
 func TestRemindSetChecksDMs(t *testing.T) {
 	t.Parallel()
+	const set = "remind set time=07:30 zone=Europe/Berlin"
 	for _, tc := range []struct {
 		name          string
 		token         string
 		refuse        bool
+		before        []string // run first
 		line          string
 		dmPosts       int
 		want, wantNot string
@@ -180,8 +184,10 @@ func TestRemindSetChecksDMs(t *testing.T) {
 			want: "Daily reminder set for 07:30 Europe/Berlin", wantNot: "refused"},
 		{name: "DMs refused", token: "fake-bot-token", refuse: true, line: "remind set time=07:30 zone=Europe/Berlin", dmPosts: 1,
 			want: "the DM I just sent you was refused, so reminders cannot reach you yet. Discord refused it: allow direct messages from this server's members"},
-		{name: "refused on resume", token: "fake-bot-token", refuse: true, line: "remind resume", dmPosts: 2,
+		{name: "refused on resume", token: "fake-bot-token", refuse: true, before: []string{set, "remind off"}, line: "remind resume", dmPosts: 2,
 			want: "Daily reminder on. Next:"},
+		{name: "resume while on", token: "fake-bot-token", refuse: true, before: []string{set}, line: "remind resume", dmPosts: 1,
+			want: "Daily reminder on. Next:", wantNot: "refused"},
 		{name: "no bot token", token: "", refuse: true, line: "remind set time=07:30 zone=Europe/Berlin", dmPosts: 0,
 			want: "Daily reminder set for 07:30 Europe/Berlin", wantNot: "refused"},
 	} {
@@ -202,14 +208,14 @@ func TestRemindSetChecksDMs(t *testing.T) {
 				}
 				return r.Data.allText()
 			}
-			if tc.line == "remind resume" {
-				run("remind set time=07:30 zone=Europe/Berlin")
+			for _, line := range tc.before {
+				run(line)
 			}
 			got := run(tc.line)
 			if !strings.Contains(got, tc.want) || tc.wantNot != "" && strings.Contains(got, tc.wantNot) {
 				t.Errorf("/cert %s: %s\nwant %q, not %q", tc.line, truncate(got, 500), tc.want, tc.wantNot)
 			}
-			if tc.refuse && tc.token != "" && !strings.Contains(got, "refused") {
+			if tc.refuse && tc.token != "" && tc.wantNot == "" && !strings.Contains(got, "refused") {
 				t.Errorf("/cert %s: the refused DM is not mentioned: %s", tc.line, truncate(got, 500))
 			}
 			if n := countPosts(ev.fake, "/api/v9/channels/"+fakeDMChannel+"/messages"); n != tc.dmPosts {

@@ -167,12 +167,17 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		if !exists { // an off reminder keeps its settings and can come back
 			return bot.Reply{}, bot.Errorf("You have no daily reminder yet. Set one with %s.", c.remindForm(req))
 		}
+		newlyOn := cur.NextFire.IsZero() // off, or stopped by a refused DM
 		cur.PausedUntil = ""
 		r, err := st.SaveReminder(ctx, cur, c.now(), on)
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return private("Daily reminder on. " + c.nextText(r) + c.checkDM(ctx, req, r)), nil
+		check := ""
+		if newlyOn {
+			check = c.checkDM(ctx, req, r)
+		}
+		return private("Daily reminder on. " + c.nextText(r) + check), nil
 	case "weekends":
 		if err := needOn(); err != nil {
 			return bot.Reply{}, err
@@ -222,12 +227,16 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	check := ""
+	if !exists || cur.NextFire.IsZero() { // newly on: new, off, or stopped by a refused DM
+		check = c.checkDM(ctx, req, saved)
+	}
 	where := ""
 	if u.Key.Platform == bot.PlatformConsole {
 		// The console is no chat: nothing arrives while it is closed.
 		where = " The console shows it while it is open on a terminal (certcoach console)."
 	}
-	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s%s%s", clockText(minute), zone, note, c.nextText(saved), where, c.checkDM(ctx, req, saved))), nil
+	return private(fmt.Sprintf("Daily reminder set for %s %s%s. %s%s%s", clockText(minute), zone, note, c.nextText(saved), where, check)), nil
 }
 
 // dmCheckTimeout bounds the DM checkDM sends: the reply waits for it.
@@ -235,11 +244,14 @@ const dmCheckTimeout = 5 * time.Second
 
 // checkDM sends the asker a DM saying their reminder is on, when the
 // adapter can (req.DM), so that a platform refusing their DMs is told now,
-// in the reply, rather than by a reminder that never arrives. It returns
-// what to add to the reply: nothing unless the DM was refused for good.
-// Any other failure is left to the scheduler, which retries on the day.
+// in the reply, rather than by a reminder that never arrives. The callers
+// check only a reminder newly on: one already on has had its check (or its
+// refusal, which stops it). A request said in a DM needs none: it arrived
+// there, and the DM would repeat the reply. It returns what to add to the
+// reply: nothing unless the DM was refused for good. Any other failure is
+// logged and left to the scheduler, which retries on the day.
 func (c *commands) checkDM(ctx context.Context, req bot.Request, r storage.Reminder) string {
-	if req.DM == nil || r.NextFire.IsZero() {
+	if req.DM == nil || req.Actor.DM || r.NextFire.IsZero() {
 		return ""
 	}
 	ctx, cancel := context.WithTimeout(ctx, dmCheckTimeout)
@@ -248,6 +260,9 @@ func (c *commands) checkDM(ctx context.Context, req bot.Request, r storage.Remin
 	err := req.DM.SendDM(ctx, r.Workspace, r.Target, msg)
 	if dr, ok := errors.AsType[dmRefused](err); ok && dr.DMRefused() {
 		return fmt.Sprintf("\nBut the DM I just sent you was refused, so reminders cannot reach you yet. %s; the reminder stays set and arrives once DMs get through.", dmRefusedHow(r.Platform))
+	}
+	if err != nil {
+		c.e.Logger().Warn("remind: check DM", "request_id", req.ID, "platform", r.Platform, "err", err)
 	}
 	return ""
 }

@@ -299,46 +299,78 @@ func (f dmFunc) SendDM(_ context.Context, workspace, user string, r bot.Reply) e
 }
 
 // TestRemindChecksDMs: where the adapter can DM the asker, setting or
-// resuming a reminder sends them one saying it is on, to the reminder's own
-// workspace and user; only a refusal for good (DMRefused) changes the
-// reply, which then says so and how to fix it, and the reminder stays on.
+// resuming a reminder that was not on (new, off, or stopped by a refused
+// DM) sends them one saying it is on, to the reminder's own workspace and
+// user; a reminder already on, or a request said in a DM, sends none. Only
+// a refusal for good (DMRefused) changes the reply, which then says so and
+// how to fix it, and the reminder stays on; another failure is logged.
 func TestRemindChecksDMs(t *testing.T) {
 	t.Parallel()
+	const set = "remind 07:30 Europe/Berlin"
 	for _, tc := range []struct {
 		name     string
-		send     error // nil: delivered
+		before   []string // lines run first, their DMs delivered
+		stopped  bool     // then the scheduler's DM is refused, which stops the reminder
+		send     error    // the check's DM: nil, delivered
 		noSender bool
+		inDM     bool // the request is said in a DM with the bot
 		line     string
 		want     []string
 		wantNot  string
-		sent     int
+		sent     int    // DMs the commands sent, all lines counted
+		logged   string // in the engine's log
 	}{
-		{name: "delivered", line: "remind 07:30 Europe/Berlin", want: []string{"Daily reminder set for 07:30 Europe/Berlin"}, wantNot: "refused", sent: 1},
-		{name: "refused", send: fmt.Errorf("discord: DM d1: %w", dmRefusedErr{}), line: "remind 07:30 Europe/Berlin",
+		{name: "delivered", line: set, want: []string{"Daily reminder set for 07:30 Europe/Berlin"}, wantNot: "refused", sent: 1},
+		{name: "refused", send: fmt.Errorf("discord: DM d1: %w", dmRefusedErr{}), line: set,
 			want: []string{"Daily reminder set for 07:30 Europe/Berlin", "the DM I just sent you was refused", "Discord refused it: allow direct messages"}, sent: 1},
-		{name: "refused on resume", send: dmRefusedErr{}, line: "remind resume", want: []string{"Daily reminder on.", "was refused"}, sent: 2},
-		{name: "other failure left to the scheduler", send: errors.New("503 upstream"), line: "remind 07:30 Europe/Berlin",
-			want: []string{"Daily reminder set"}, wantNot: "refused", sent: 1},
-		{name: "no sender", noSender: true, line: "remind 07:30 Europe/Berlin", want: []string{"Daily reminder set"}, wantNot: "refused"},
+		{name: "refused on resume after off", before: []string{set, "remind off"}, send: dmRefusedErr{}, line: "remind resume",
+			want: []string{"Daily reminder on.", "was refused"}, sent: 2},
+		{name: "resume after a refused DM stopped it", before: []string{set}, stopped: true, line: "remind resume",
+			want: []string{"Daily reminder on."}, wantNot: "refused", sent: 2},
+		{name: "set again while on", before: []string{set}, send: dmRefusedErr{}, line: set, want: []string{"Daily reminder set"}, wantNot: "refused", sent: 1},
+		{name: "resume while on", before: []string{set}, send: dmRefusedErr{}, line: "remind resume", want: []string{"Daily reminder on."}, wantNot: "refused", sent: 1},
+		{name: "resume while paused", before: []string{set, "remind pause 3"}, send: dmRefusedErr{}, line: "remind resume",
+			want: []string{"Daily reminder on."}, wantNot: "refused", sent: 1},
+		{name: "said in a DM", inDM: true, send: dmRefusedErr{}, line: set, want: []string{"Daily reminder set"}, wantNot: "refused"},
+		{name: "other failure left to the scheduler", send: errors.New("503 upstream"), line: set,
+			want: []string{"Daily reminder set"}, wantNot: "refused", sent: 1, logged: "503 upstream"},
+		{name: "no sender", noSender: true, line: set, want: []string{"Daily reminder set"}, wantNot: "refused"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, utc("2027-03-26T10:00:00Z"))
-			me := dmActor("d1")
+			var logs strings.Builder
+			e.logTo = &logs
+			e.restart()
+			me := bot.Actor{Platform: bot.PlatformDiscord, Workspace: "g1", User: "d1", Channel: "c1", Name: "name-d1", DM: tc.inDM}
 			var got []string
+			var fail error // what the DM sender returns now
 			send := dmFunc(func(ws, user string, r bot.Reply) error {
 				got = append(got, ws+"/"+user+": "+r.Body)
-				return tc.send
+				return fail
 			})
 			do := func(line string) bot.Reply {
-				req := bot.Request{Actor: me, Text: line, DM: send}
+				req := bot.Request{ID: "r1", Actor: me, Text: line, DM: send}
 				if tc.noSender {
 					req.DM = nil
 				}
 				return e.eng.Handle(context.Background(), req)
 			}
-			if tc.line == "remind resume" {
-				do("remind 07:30 Europe/Berlin")
+			ctx := context.Background()
+			for _, line := range tc.before {
+				do(line)
 			}
+			if tc.stopped {
+				rem, err := e.store.ReminderFor(ctx, storage.ReminderUser, me.Platform, me.Workspace, me.User)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := &fakeNotifier{clock: e.clock, fail: func(string, int) error { return dmRefusedErr{} }}
+				e.clock.Set(rem.DueAt)
+				if st, err := e.scheduler(n, Options{}).RunDue(ctx); err != nil || st.Missed != 1 {
+					t.Fatalf("the refused DM: %+v %v, want it missed", st, err)
+				}
+			}
+			fail = tc.send
 			r := do(tc.line)
 			mustContain(t, r.Body, tc.want...)
 			if tc.wantNot != "" && strings.Contains(r.Body, tc.wantNot) {
@@ -352,7 +384,13 @@ func TestRemindChecksDMs(t *testing.T) {
 					t.Errorf("DM %q, want the reminder's own workspace and user told it is on", dm)
 				}
 			}
-			rem, err := e.store.ReminderFor(context.Background(), storage.ReminderUser, me.Platform, me.Workspace, me.User)
+			if tc.logged != "" && (!strings.Contains(logs.String(), tc.logged) || !strings.Contains(logs.String(), "request_id=r1")) {
+				t.Errorf("log %q, want %q with the request ID", logs.String(), tc.logged)
+			}
+			if tc.logged == "" && strings.Contains(logs.String(), "check DM") {
+				t.Errorf("log %q, want no failed check", logs.String())
+			}
+			rem, err := e.store.ReminderFor(ctx, storage.ReminderUser, me.Platform, me.Workspace, me.User)
 			if err != nil || rem.NextFire.IsZero() {
 				t.Errorf("reminder after the check: %+v %v, want it on", rem, err)
 			}

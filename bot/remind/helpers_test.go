@@ -3,6 +3,7 @@ package remind
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -58,6 +59,7 @@ type env struct {
 	store *sqlite.Store
 	eng   *bot.Engine
 	clock *fakeClock
+	logTo io.Writer // the engine's log, when a test reads it (else none)
 }
 
 func quietLog() *slog.Logger {
@@ -84,7 +86,11 @@ func (e *env) open() {
 		e.t.Fatal(err)
 	}
 	e.store = st
-	e.eng = bot.NewEngine(testKB(e.t), st, bot.Options{Clock: e.clock, Logger: quietLog()})
+	log := quietLog()
+	if e.logTo != nil {
+		log = slog.New(slog.NewTextHandler(e.logTo, nil))
+	}
+	e.eng = bot.NewEngine(testKB(e.t), st, bot.Options{Clock: e.clock, Logger: log})
 	Register(e.deps())
 }
 

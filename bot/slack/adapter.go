@@ -24,7 +24,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/adapter"
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // Engine is the part of bot.Engine the adapter uses. What the adapter must
@@ -116,7 +116,7 @@ type Adapter struct {
 	sem     chan struct{}
 	// jobs counts background jobs by name, so that Close can wait for them
 	// and name those it has to cancel; ctx, its context, is their parent.
-	jobs   *adapter.Jobs
+	jobs   *jobs.Tracker
 	ctx    context.Context
 	reqs   atomic.Uint64
 	sleep  func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
@@ -186,11 +186,11 @@ func New(cfg Config) (*Adapter, error) {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slackapi.New(cfg.BotToken, opts...)
-	jobs := adapter.NewJobs()
+	tracker := jobs.New()
 	a := &Adapter{
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
-		sem: make(chan struct{}, cfg.Workers), jobs: jobs, ctx: jobs.Context(), sleep: sleepCtx, authRecheck: authRecheck,
+		sem: make(chan struct{}, cfg.Workers), jobs: tracker, ctx: tracker.Context(), sleep: sleepCtx, authRecheck: authRecheck,
 		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
 	}
 	a.users = newUserCache(cfg.UserTTL, a.log)

@@ -368,3 +368,21 @@ func TestHomeChartReplacedIsDeleted(t *testing.T) {
 		t.Errorf("the last view does not show the new chart: %.300s", v.Raw)
 	}
 }
+
+// TestChartPlace: a lasting message's chart is bounded with the DM's newest
+// few only in the DM; in a channel, where others see it, it stays.
+func TestChartPlace(t *testing.T) {
+	for _, tc := range []struct {
+		private, dm bool
+		want        bot.FilePlace
+	}{
+		{private: true, want: bot.FileInReply},
+		{private: true, dm: true, want: bot.FileInReply},
+		{dm: true, want: bot.FileInMessage},
+		{want: bot.FileInChannel},
+	} {
+		if got := chartPlace(tc.private, tc.dm); got != tc.want {
+			t.Errorf("chartPlace(private %v, dm %v) = %v, want %v", tc.private, tc.dm, got, tc.want)
+		}
+	}
+}

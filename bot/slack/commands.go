@@ -118,7 +118,7 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 		res.Blocks = withImage(res.Blocks, img, maxBlocks)
 		res.ReplaceOriginal = reply.Private
 		if a.postResponse(ctx, cmd.ResponseURL, res) {
-			a.chartShown(ctx, cl, cmd.UserID, file, chartPlace(reply.Private))
+			a.chartShown(ctx, cl, cmd.UserID, file, chartPlace(reply.Private, strings.HasPrefix(cmd.ChannelID, "D")))
 		}
 	})
 }
@@ -140,12 +140,16 @@ func (a *Adapter) chartLater(cl *client, responseURL, user string, r *bot.Reply,
 }
 
 // chartPlace is where a reply's chart is shown: an ephemeral reply
-// (private) or a lasting message.
-func chartPlace(private bool) bot.FilePlace {
-	if private {
+// (private), or a lasting message in the user's DM with the bot (dm) or in
+// a channel.
+func chartPlace(private, dm bool) bot.FilePlace {
+	switch {
+	case private:
 		return bot.FileInReply
+	case dm:
+		return bot.FileInMessage
 	}
-	return bot.FileInMessage
+	return bot.FileInChannel
 }
 
 // interaction runs a block_actions click before it is acknowledged, so an

@@ -143,7 +143,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	if err != nil {
 		a.log.Warn("slack: reply to event failed", "request_id", req.ID, "err", err)
 	} else {
-		a.chartShown(ctx, cl, in.user, file, chartPlace(ephemeral))
+		a.chartShown(ctx, cl, in.user, file, chartPlace(ephemeral, in.dm))
 	}
 	a.settle(ctx, cl, in.user, reply)
 }

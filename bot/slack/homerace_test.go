@@ -155,6 +155,11 @@ func TestHomeFirstVisit(t *testing.T) {
 	if err := e.a.Close(context.Background()); err != nil { // every background job done
 		t.Fatal(err)
 	}
+	// open returns at the first onboarding view; a stale refresh landing
+	// after it would leave the tab showing the forgotten dashboard.
+	if views := calls(web, "/views.publish"); !strings.Contains(string(views[len(views)-1].Raw), "Welcome to certcoach") {
+		t.Errorf("the tab left after forget is not the onboarding: %.300s", views[len(views)-1].Raw)
+	}
 	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the forgotten user is stored again by a look at the tab: %v", err)
 	}

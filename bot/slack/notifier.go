@@ -9,7 +9,6 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/certcoach/certcoach/bot"
-	"github.com/certcoach/certcoach/bot/adapter"
 )
 
 // Retry policy for Web API calls: only a 429 (the call was not accepted) is
@@ -134,7 +133,7 @@ func dmRefusal(err error) error {
 	if api, ok := errors.AsType[slackapi.SlackErrorResponse](err); ok {
 		switch api.Err {
 		case "cannot_dm_bot", "user_not_found", "user_not_visible", "user_disabled":
-			return adapter.DMRefused(err)
+			return bot.DMRefused(err)
 		}
 	}
 	return err

@@ -56,7 +56,7 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		p.routes["POST /discord/interactions"] = a.HTTPHandler(key)
 	}
 	if cfg.DiscordBotToken != "" {
-		p.notifier = discord.NewNotifier(s)
+		p.notifier = discord.NewNotifier(s, d.metrics)
 	}
 	if cfg.DiscordBotToken != "" && cfg.DiscordAppID != "" {
 		defs := discord.Definitions(d.app.engine.Commands())

@@ -276,11 +276,12 @@ func testShowPlatformFile(t *testing.T, open Opener) {
 	}
 }
 
-// testMessageFilesBounded: lasting messages keep the files of the newest
-// few (three) of them: a file shown in one more returns the oldest as
-// going, whichever replica shows it; one the Home tab shows stays for it
-// and goes once the tab shows another; showing a kept file again (an
-// unchanged chart) retires nothing of the others.
+// testMessageFilesBounded: lasting DM messages keep the files of the
+// newest few (three) of them: a file shown in one more returns the oldest
+// as going, whichever replica shows it; one the Home tab shows stays for
+// it and goes once the tab shows another; showing a kept file again (an
+// unchanged chart) retires nothing of the others. A file shown in a
+// channel stays, though older than all, and once shown in a DM too.
 func testMessageFilesBounded(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s, replica := open(t), open(t)
@@ -294,7 +295,7 @@ func testMessageFilesBounded(t *testing.T, open Opener) {
 		}
 		ids = append(ids, u.ID)
 	}
-	for i, f := range []string{"M1", "M2", "M3", "M4", "M5", "M6", "M7", "H1"} {
+	for i, f := range []string{"C1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "H1"} {
 		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[0], FileID: f, Sum: f, CreatedAt: time.Unix(int64(10+i), 0)}); err != nil {
 			t.Fatal(err)
 		}
@@ -314,6 +315,7 @@ func testMessageFilesBounded(t *testing.T, open Opener) {
 		home  string // the Home tab's chart, set first ("" leaves it)
 		gone  []string
 	}{
+		{s, "C1", storage.ShownInChannel, "", nil},
 		{s, "M1", storage.ShownInMessage, "", nil},
 		{replica, "M2", storage.ShownInMessage, "", nil},
 		{s, "M3", storage.ShownInMessage, "", nil},
@@ -323,8 +325,9 @@ func testMessageFilesBounded(t *testing.T, open Opener) {
 		// M2 leaves the messages' few, but the Home tab shows it.
 		{replica, "M5", storage.ShownInMessage, "", nil},
 		{s, "M6", storage.ShownInMessage, "", []string{"M3"}},
-		{s, "H1", storage.ShownOnHome, "H1", []string{"M2"}},
+		{s, "H1", storage.ShownOnHome, "H1", []string{"M2"}}, // not C1, older but in a channel
 		{replica, "M7", storage.ShownInMessage, "", []string{"M4"}},
+		{s, "C1", storage.ShownInMessage, "", []string{"M5"}}, // now among the DM's newest three too
 	} {
 		if c.home != "" {
 			if err := s.SetHomeView(ctx, ka, storage.HomeView{OpenedAt: time.Unix(5, 0), ChartFile: c.home}); err != nil {
@@ -339,8 +342,8 @@ func testMessageFilesBounded(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	if left, err := s.PlatformFiles(ctx, ids[0]); err != nil || !slices.Equal(left, []string{"M5", "M6", "M7", "H1"}) {
-		t.Errorf("A's files %v, %v; want the newest three messages' and the Home tab's", left, err)
+	if left, err := s.PlatformFiles(ctx, ids[0]); err != nil || !slices.Equal(left, []string{"C1", "M6", "M7", "H1"}) {
+		t.Errorf("A's files %v, %v; want the channel's, the newest three DM messages' and the Home tab's", left, err)
 	}
 	if got, _ := s.PlatformFiles(ctx, ids[1]); !slices.Equal(got, []string{"B1", "B2", "B3"}) {
 		t.Errorf("B's files = %v", got)

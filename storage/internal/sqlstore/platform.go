@@ -75,21 +75,21 @@ func (s *Store) AddPlatformFile(ctx context.Context, f storage.PlatformFile) err
 	return nil
 }
 
-// messageFilesKept bounds the files a user's lasting messages keep: a
+// messageFilesKept bounds the files a user's lasting DM messages keep: a
 // message posted after them (a DM's newest progress replies) keeps its
 // file, an older one loses it, so the files do not pile up with the
-// conversation.
+// conversation. A channel's messages, which others see, keep theirs.
 const messageFilesKept = 3
 
 // ShowPlatformFile records that the user behind key now sees their file
 // fileID where says, then marks their files shown nowhere any more as
 // going and returns their IDs, for the caller to delete on the platform
 // (then DropPlatformFiles): the file of the reply a newer reply replaced,
-// the Home tab's chart a newer one replaced, and the files of lasting
+// the Home tab's chart a newer one replaced, and the files of lasting DM
 // messages beyond the newest messageFilesKept (fileID among them, the
 // others newest uploaded first) once another is shown in one. The
-// remaining files of lasting messages, the one on the Home tab, the latest
-// reply's and any not yet shown are kept. A going file is never found by
+// remaining files of lasting DM messages, those in channels, the one on
+// the Home tab, the latest reply's and any not yet shown are kept. A going file is never found by
 // its content again, and stays listed for the user's deletion until
 // dropped. An unknown user or file marks nothing.
 func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileID string, where storage.FileShown) ([]string, error) {
@@ -100,11 +100,14 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 			return err
 		}
 		// A file only moves towards being kept: one in a lasting message
-		// stays there, whatever else shows it too.
+		// stays there, whatever else shows it too, and one in a channel
+		// stays for good.
 		var steps []string
 		switch where {
 		case storage.ShownInMessage:
-			steps = []string{"UPDATE platform_files SET shown = 'message' WHERE user_id = ? AND file_id = ?"}
+			steps = []string{"UPDATE platform_files SET shown = 'message' WHERE user_id = ? AND file_id = ? AND shown <> 'channel'"}
+		case storage.ShownInChannel:
+			steps = []string{"UPDATE platform_files SET shown = 'channel' WHERE user_id = ? AND file_id = ?"}
 		case storage.ShownInReply:
 			steps = []string{
 				"UPDATE platform_files SET shown = '' WHERE user_id = ? AND shown = 'reply' AND file_id <> ?",

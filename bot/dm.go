@@ -1,10 +1,11 @@
-package adapter
+package bot
 
 // DMRefused marks err as a platform's refusal of a DM that no retry gets
 // past until the user changes a setting (Discord's 50007, Slack's
-// cannot_dm_bot and the like). The reminder scheduler and the reminder
-// command recognise it by its DMRefused method, declared where they
-// consume it; errors.Is and errors.As still reach err.
+// cannot_dm_bot and the like): a DMSender's or a reminder Notifier's
+// error. The reminder scheduler and the reminder command recognise it by
+// its DMRefused method, declared where they consume it; errors.Is and
+// errors.As still reach err.
 func DMRefused(err error) error {
 	if err == nil {
 		return nil

@@ -1,19 +1,19 @@
-// Package adapter holds what the platform adapters (bot/slack,
-// bot/discord) share below the engine: the count of their background jobs,
-// which lets Close wait for replies in flight, and the mark on a platform's
-// refusal of a DM. It knows no platform and no storage.
-package adapter
+// Package jobs counts a platform adapter's background jobs (bot/slack,
+// bot/discord), which lets its Close wait for replies in flight and name
+// what it had to cancel. It knows no platform and no storage.
+package jobs
 
 import (
 	"context"
+	"maps"
 	"sync"
 )
 
-// Jobs counts an adapter's background work (deferred replies, event
+// Tracker counts an adapter's background work (deferred replies, event
 // handlers, follow-ups) by name, so that Close can wait for it and name
 // what it had to cancel. Its context is the parent of that work: Close
 // cancels it once the wait is over.
-type Jobs struct {
+type Tracker struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -23,20 +23,20 @@ type Jobs struct {
 	wg      sync.WaitGroup
 }
 
-// NewJobs returns a tracker taking jobs.
-func NewJobs() *Jobs {
+// New returns a tracker taking jobs.
+func New() *Tracker {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Jobs{ctx: ctx, cancel: cancel, running: map[string]int{}}
+	return &Tracker{ctx: ctx, cancel: cancel, running: map[string]int{}}
 }
 
 // Context is the parent of the jobs' work; it ends when Close has
 // finished waiting (or given up).
-func (j *Jobs) Context() context.Context { return j.ctx }
+func (j *Tracker) Context() context.Context { return j.ctx }
 
 // Start counts a job named name; it reports false once Close has begun,
 // so that nothing starts that Close would not wait for. The caller calls
 // Done(name) when the job ends.
-func (j *Jobs) Start(name string) bool {
+func (j *Tracker) Start(name string) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closing {
@@ -49,7 +49,7 @@ func (j *Jobs) Start(name string) bool {
 // Go runs f in a goroutine counted as a job named name, whether or not
 // Close has begun. Only call it while holding a job from Start: the job
 // held keeps Close waiting, so this one cannot be missed by it.
-func (j *Jobs) Go(name string, f func()) {
+func (j *Tracker) Go(name string, f func()) {
 	j.mu.Lock()
 	j.add(name)
 	j.mu.Unlock()
@@ -61,13 +61,13 @@ func (j *Jobs) Go(name string, f func()) {
 
 // add counts a job; j.mu is held (WaitGroup.Add from zero must never race
 // with Close's Wait).
-func (j *Jobs) add(name string) {
+func (j *Tracker) add(name string) {
 	j.wg.Add(1)
 	j.running[name]++
 }
 
 // Done ends a job counted by Start.
-func (j *Jobs) Done(name string) {
+func (j *Tracker) Done(name string) {
 	j.mu.Lock()
 	if j.running[name]--; j.running[name] <= 0 {
 		delete(j.running, name)
@@ -77,7 +77,7 @@ func (j *Jobs) Done(name string) {
 }
 
 // Closing reports whether Close has begun.
-func (j *Jobs) Closing() bool {
+func (j *Tracker) Closing() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.closing
@@ -86,8 +86,8 @@ func (j *Jobs) Closing() bool {
 // Close stops taking jobs and waits for those in flight until ctx ends;
 // it then cancels Context and waits for the jobs still running, whose
 // work takes it, to return. It returns those it cancelled, by name (nil
-// when all finished in time).
-func (j *Jobs) Close(ctx context.Context) map[string]int {
+// when none was left to cancel).
+func (j *Tracker) Close(ctx context.Context) map[string]int {
 	j.mu.Lock()
 	j.closing = true
 	j.mu.Unlock()
@@ -100,9 +100,9 @@ func (j *Jobs) Close(ctx context.Context) map[string]int {
 	case <-ctx.Done():
 	}
 	j.mu.Lock()
-	left := make(map[string]int, len(j.running))
-	for name, n := range j.running {
-		left[name] = n
+	var left map[string]int // nil when nothing is left, as when all finished
+	if len(j.running) > 0 {
+		left = maps.Clone(j.running)
 	}
 	j.mu.Unlock()
 	j.cancel()

@@ -1,9 +1,7 @@
-package adapter
+package jobs
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"maps"
 	"runtime"
 	"testing"
@@ -19,16 +17,19 @@ func TestJobsClose(t *testing.T) {
 		// end only when the jobs' context does. "go:" jobs are started by
 		// Go from a held job instead of by Start.
 		finish, hold []string
-		want         map[string]int
+		// expired: Close's context has ended before Close is called.
+		expired bool
+		want    map[string]int
 	}{
 		{name: "none"},
+		{name: "already-expired ctx, no jobs", expired: true},
 		{name: "all finish", finish: []string{"event", "event", "reply"}},
 		{name: "one held", finish: []string{"event"}, hold: []string{"reply"}, want: map[string]int{"reply": 1}},
 		{name: "held by name", hold: []string{"event", "reply", "event"}, want: map[string]int{"event": 2, "reply": 1}},
 		{name: "go from a held job", hold: []string{"request", "go:deferred"}, want: map[string]int{"request": 1, "deferred": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j := NewJobs()
+			j := New()
 			began := make(chan struct{})
 			ended := make(chan string, len(tc.finish)+len(tc.hold))
 			start := func(name string, f func()) {
@@ -49,6 +50,9 @@ func TestJobsClose(t *testing.T) {
 			}
 			ctx, deadline := context.WithCancel(context.Background())
 			defer deadline()
+			if tc.expired {
+				deadline()
+			}
 			closed := make(chan map[string]int)
 			go func() { closed <- j.Close(ctx) }()
 			for !j.Closing() {
@@ -64,8 +68,10 @@ func TestJobsClose(t *testing.T) {
 				deadline()
 			}
 			got := <-closed
-			if !maps.Equal(got, tc.want) {
-				t.Errorf("Close = %v, want %v", got, tc.want)
+			// maps.Equal takes an empty map for nil: the callers log any
+			// non-nil result as jobs cancelled.
+			if !maps.Equal(got, tc.want) || (tc.want == nil) != (got == nil) {
+				t.Errorf("Close = %#v, want %#v", got, tc.want)
 			}
 			want := len(tc.finish) + len(tc.hold)
 			if len(tc.hold) > 0 {
@@ -89,47 +95,4 @@ func cutGo(name string) (string, bool) {
 		return name[3:], true
 	}
 	return name, false
-}
-
-var errCannotSend = errors.New("403 Cannot send messages to this user (50007)")
-
-// TestDMRefused: the mark carries DMRefused for the consumers' interface,
-// keeps the error's text, and leaves the error it wraps reachable.
-func TestDMRefused(t *testing.T) {
-	type refused interface {
-		error
-		DMRefused() bool
-	}
-	for _, tc := range []struct {
-		name    string
-		err     error
-		refused bool
-		text    string
-	}{
-		{name: "nil stays nil", err: nil},
-		{name: "plain error", err: errCannotSend, refused: true, text: errCannotSend.Error()},
-		{name: "wrapped error", err: fmt.Errorf("discord: DM u1: %w", errCannotSend), refused: true, text: "discord: DM u1: " + errCannotSend.Error()},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := DMRefused(tc.err)
-			if tc.err == nil {
-				if got != nil {
-					t.Fatalf("DMRefused(nil) = %v, want nil", got)
-				}
-				return
-			}
-			// Wrapped once more, as the notifiers do before returning it.
-			outer := fmt.Errorf("send: %w", got)
-			r, ok := errors.AsType[refused](outer)
-			if ok != tc.refused || !r.DMRefused() {
-				t.Errorf("DMRefused mark found %v, want %v", ok, tc.refused)
-			}
-			if got.Error() != tc.text {
-				t.Errorf("text %q, want %q", got.Error(), tc.text)
-			}
-			if !errors.Is(outer, errCannotSend) {
-				t.Error("the refused error no longer reaches the one it wraps")
-			}
-		})
-	}
 }
