@@ -167,6 +167,7 @@ func scoreAsk(t *testing.T, h *harness, name string, cases []askCase) askScore {
 // TestAskSearchQuality: the 94 search-quality questions, now through the
 // engine. Misses are listed (this set is tuned on); all 94 must lead right.
 func TestAskSearchQuality(t *testing.T) {
+	t.Parallel()
 	testAskTuned(t, "search_quality.yaml", 94, 1)
 }
 
@@ -174,6 +175,7 @@ func TestAskSearchQuality(t *testing.T) {
 // share, so cases added later do not need the test edited; it sits just
 // under the score reached when it was set.
 func TestAskTuning(t *testing.T) {
+	t.Parallel()
 	testAskTuned(t, "tuning.yaml", 100, 0.95)
 }
 
@@ -206,6 +208,7 @@ func testAskTuned(t *testing.T, name string, minCases int, floor float64) {
 // batches; each later heldout-<date>.yaml is a batch collected after the
 // tuning it measures, so nobody has seen its answers.
 func TestAskHeldout(t *testing.T) {
+	t.Parallel()
 	names, err := filepath.Glob("testdata/ask/heldout*.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -237,6 +240,7 @@ func TestAskHeldout(t *testing.T) {
 // blind_final are only scored, the check that what was tuned generalises
 // to wordings nobody here has read.
 func TestAskBlind(t *testing.T) {
+	t.Parallel()
 	tuning, ok := loadAskSet(t, "blind_tuning.yaml")
 	if !ok {
 		t.Skip("no testdata/ask/blind_tuning.yaml")
@@ -285,6 +289,7 @@ func TestAskBlind(t *testing.T) {
 
 // TestAskAcceptance: the questions the issue names, end to end.
 func TestAskAcceptance(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tests := []struct {
 		q       string
@@ -384,6 +389,7 @@ func checkHas(t *testing.T, q, part, text string, want, notWant []string) {
 // TestAskRelated: what an answer offers under Related is what the asker
 // wants next for the same exam, not an entry that shares the exam's name.
 func TestAskRelated(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tests := []struct {
 		q       string
@@ -409,6 +415,7 @@ func TestAskRelated(t *testing.T) {
 // TestAskUsage: a question about using certcoach itself gets the help of
 // the command that does it, and never runs it.
 func TestAskUsage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
 	for _, u := range h.kb.Vocab.Usage {
@@ -439,6 +446,7 @@ func TestAskUsage(t *testing.T) {
 // TestAskRefusesUnrelated: questions the base cannot answer say so rather
 // than passing off an entry that shares a word.
 func TestAskRefusesUnrelated(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, q := range []string{"best pizza in naples", "zebra migration patterns", "how do I bake sourdough bread", "what is the capital of peru",
 		"kubernetes helm chart syntax", "my cat ate my notes"} {
@@ -486,6 +494,7 @@ func BenchmarkAskRealQuestions(b *testing.B) {
 // permanent miss. heldout files are checked too: this reads labels, not
 // answers.
 func TestAskSetRefsExist(t *testing.T) {
+	t.Parallel()
 	kb, err := loadKB()
 	if err != nil {
 		t.Fatal(err)
@@ -532,6 +541,7 @@ func TestAskSetRefsExist(t *testing.T) {
 // of which must be answered right: the breadth check the real sets are too
 // small for.
 func TestAskParaphrases(t *testing.T) {
+	t.Parallel()
 	testAskTuned(t, "paraphrases.yaml", 100, 1)
 }
 
@@ -540,6 +550,7 @@ func TestAskParaphrases(t *testing.T) {
 // answer, it may not be the other exam's entry. The rule holds for
 // wordings nobody has collected yet.
 func TestAskNeverWrongExam(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var phrases []string
 	for _, e := range h.kb.Vocab.Attributes {
@@ -568,6 +579,7 @@ func TestAskNeverWrongExam(t *testing.T) {
 // TestAskRefusalPhrases: every refusal phrase of the vocabulary, asked of
 // an exam by name, is refused with its class: no fact phrase shadows it.
 func TestAskRefusalPhrases(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, e := range h.kb.Vocab.Refusals {
 		for _, p := range e.Phrases {
@@ -588,6 +600,7 @@ func TestAskRefusalPhrases(t *testing.T) {
 // before the nearest fact, which still follows; a question without one is
 // answered as before.
 func TestAskDetails(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tests := []struct {
 		q, detail, fact string
@@ -627,6 +640,7 @@ func TestAskDetails(t *testing.T) {
 // TestAskOwnPhrasings: each fact's own asked phrasings, asked of its exam
 // by name, are answered with that fact.
 func TestAskOwnPhrasings(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, c := range h.kb.Certs {
 		for _, f := range c.Facts {

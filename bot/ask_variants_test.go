@@ -109,6 +109,7 @@ func judge(c askCase, r bot.Reply) bool {
 // keep their answer: the generalisation signal, measured without the
 // held-out part.
 func TestAskVariants(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var total, kept int
 	for _, name := range []string{"tuning.yaml", "search_quality.yaml", "paraphrases.yaml"} {
@@ -148,6 +149,7 @@ func TestAskVariants(t *testing.T) {
 // TestAskProbe prints the refs for questions in $ASK_PROBE (one a line): a
 // diagnostic for trying wordings, skipped unless set.
 func TestAskProbe(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv("ASK_PROBE")
 	if path == "" {
 		t.Skip("ASK_PROBE not set")
