@@ -306,6 +306,8 @@ func TestAskAcceptance(t *testing.T) {
 		{"ask what if I don't know a CISSP to endorse me", []string{"ISC2 itself can act as endorser"}, nil},
 		{"ask threat vs vulnerability", []string{"Threat", "Vulnerability", "exploit"}, nil},
 		{"ask cism scoring", []string{"450"}, nil},
+		{"ask how do i get endorsed for cissp", []string{"endorse"}, []string{"ISACA"}},
+		{"ask when will the new cissp outline come out", []string{"15 Apr 2024", "No newer CISSP outline"}, nil},
 		// A domain number only one outline has names its exam.
 		{"ask was domain 8 11% before the refresh?", []string{"Software Development Security", "11% in the 2021 outline"}, []string{"CISM"}},
 		{"ask my book covers the 2021 cissp outline, is it still valid", []string{"Domain 1 was 15%", "Domain 8 was 11%"}, []string{"ISACA"}},
