@@ -196,16 +196,7 @@ func testPlatformFiles(t *testing.T, open Opener) {
 func testShowPlatformFile(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s, replica := open(t), open(t)
-	ka := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UA"}
-	kb := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UB"}
-	var ids []int64
-	for _, k := range []storage.UserKey{ka, kb} {
-		u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, u.ID)
-	}
+	ka, kb, ids := twoSlackUsers(ctx, t, s)
 	for i, f := range []string{"R1", "R2", "M1", "H1", "H2", "N1", "R3"} {
 		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[0], FileID: f, Sum: f, CreatedAt: time.Unix(int64(10+i), 0)}); err != nil {
 			t.Fatal(err)
@@ -285,16 +276,7 @@ func testShowPlatformFile(t *testing.T, open Opener) {
 func testMessageFilesBounded(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s, replica := open(t), open(t)
-	ka := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UA"}
-	kb := storage.UserKey{Platform: "slack", Workspace: "T1", User: "UB"}
-	var ids []int64
-	for _, k := range []storage.UserKey{ka, kb} {
-		u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, u.ID)
-	}
+	ka, kb, ids := twoSlackUsers(ctx, t, s)
 	for i, f := range []string{"C1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "H1"} {
 		if err := s.AddPlatformFile(ctx, storage.PlatformFile{UserID: ids[0], FileID: f, Sum: f, CreatedAt: time.Unix(int64(10+i), 0)}); err != nil {
 			t.Fatal(err)
@@ -348,4 +330,20 @@ func testMessageFilesBounded(t *testing.T, open Opener) {
 	if got, _ := s.PlatformFiles(ctx, ids[1]); !slices.Equal(got, []string{"B1", "B2", "B3"}) {
 		t.Errorf("B's files = %v", got)
 	}
+}
+
+// twoSlackUsers stores two users of one Slack workspace and returns their
+// keys and IDs.
+func twoSlackUsers(ctx context.Context, t *testing.T, s Store) (ka, kb storage.UserKey, ids []int64) {
+	t.Helper()
+	ka = storage.UserKey{Platform: "slack", Workspace: "T1", User: "UA"}
+	kb = storage.UserKey{Platform: "slack", Workspace: "T1", User: "UB"}
+	for _, k := range []storage.UserKey{ka, kb} {
+		u, err := s.EnsureUser(ctx, k, "", "", time.Unix(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	return ka, kb, ids
 }
