@@ -38,6 +38,10 @@ type Console struct {
 	// OneShot is a single command run from the shell (`certcoach ask`):
 	// the controls line says what to run next, not what to type.
 	OneShot bool
+	// TimeZone is the machine's IANA zone, passed on as the platform's
+	// zone is on Slack: a reminder needs no zone typed, and a zone the
+	// user sets still wins. "" when the machine's is not known.
+	TimeZone string
 
 	// stopSelf suspends the process for Ctrl-Z on a terminal (default:
 	// stopProcess where there is job control; a test replaces it, so as
@@ -62,6 +66,7 @@ func (c *Console) Request(line string) bot.Request {
 	defer c.mu.Unlock()
 	c.n++
 	req := bot.Request{Actor: c.actor, ID: fmt.Sprintf("console-%d", c.n)}
+	req.Actor.TimeZone = c.TimeZone
 	line = bot.Fold(line) // a fullwidth Ｂ presses B
 	for _, b := range c.last {
 		if matches(line, b) {

@@ -4,12 +4,39 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/certcoach/certcoach/bot/console"
 )
 
 func newConsole(a *app, user string, out io.Writer) *console.Console {
-	return console.New(a.engine, user, out)
+	c := console.New(a.engine, user, out)
+	c.TimeZone = machineZone(os.Getenv("TZ"), "/etc/localtime")
+	return c
+}
+
+// machineZone is the machine's IANA time zone: tz (the TZ variable) when it
+// names one, else the zone the localtime link points into zoneinfo for;
+// "" when neither does.
+func machineZone(tz, localtime string) string {
+	valid := func(name string) bool {
+		_, err := time.LoadLocation(name)
+		return name != "" && name != "Local" && err == nil
+	}
+	if tz = strings.TrimPrefix(tz, ":"); valid(tz) && !filepath.IsAbs(tz) {
+		return tz
+	}
+	target, err := filepath.EvalSymlinks(localtime)
+	if err != nil {
+		return ""
+	}
+	if _, name, ok := strings.Cut(target, "zoneinfo/"); ok && valid(name) {
+		return name
+	}
+	return ""
 }
 
 // warnOnly passes on warnings and errors only: the console's own reminder
