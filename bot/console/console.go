@@ -97,6 +97,27 @@ func (c *Console) letterBeforeNext(line string) bool {
 	return next
 }
 
+// columns is what the line editor says of the terminal: its width.
+type columns interface{ Columns() int }
+
+// width is the line width replies are laid out to: the terminal's, between
+// MinWidth and Width, or Width where no terminal says.
+func (c *Console) width() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.widthLocked()
+}
+
+// widthLocked is width for a caller holding c.mu.
+func (c *Console) widthLocked() int {
+	if t, ok := c.out.(columns); ok {
+		if w := t.Columns(); w > 0 {
+			return min(Width, max(MinWidth, w))
+		}
+	}
+	return Width
+}
+
 // Actor is who this console's requests come from.
 func (c *Console) Actor() bot.Actor { return c.actor }
 
@@ -135,7 +156,7 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		}
 		return out, r.Outcome
 	}
-	out := render(r, c.OneShot)
+	out := render(r, c.OneShot, c.width())
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"
 	}
@@ -226,7 +247,7 @@ func (c *Console) SendDM(_ context.Context, workspace, user string, r bot.Reply)
 	if len(r.Buttons) > 0 {
 		c.last = r.Buttons
 	}
-	fmt.Fprint(c.out, "\n"+Render(r)+"\n")
+	fmt.Fprint(c.out, "\n"+render(r, false, c.widthLocked())+"\n")
 	if c.prompt {
 		fmt.Fprint(c.out, promptText)
 	}

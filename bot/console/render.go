@@ -13,10 +13,14 @@ import (
 	"github.com/certcoach/certcoach/bot"
 )
 
-// Width is the console's line width in columns; tables are laid out to fit
-// it. Text is measured in display columns (uniseg), not runes: CJK and
-// emoji take two, combining accents none.
-const Width = 100
+// Width is the console's widest line in columns; on a narrower terminal
+// replies are laid out to its width, down to MinWidth. Text is measured in
+// display columns (uniseg), not runes: CJK and emoji take two, combining
+// accents none.
+const (
+	Width    = 100
+	MinWidth = 40
+)
 
 var (
 	boldRe   = regexp.MustCompile(`\*\*([^*]+)\*\*`)
@@ -118,25 +122,26 @@ func orList(w []string) string {
 }
 
 // Render formats a reply as text of at most Width columns per table line.
-func Render(r bot.Reply) string { return render(r, false) }
+func Render(r bot.Reply) string { return render(r, false, Width) }
 
-// render formats a reply; oneShot is a single command run from the shell,
-// where no key can be typed next, only another `certcoach ask`.
-func render(r bot.Reply, oneShot bool) string {
+// render formats a reply for lines of width columns; oneShot is a single
+// command run from the shell, where no key can be typed next, only another
+// `certcoach ask`.
+func render(r bot.Reply, oneShot bool, width int) string {
 	var sb strings.Builder
 	if r.Title != "" {
-		sb.WriteString(r.Title + "\n" + strings.Repeat("=", min(uniseg.StringWidth(r.Title), Width)) + "\n")
+		sb.WriteString(r.Title + "\n" + strings.Repeat("=", min(uniseg.StringWidth(r.Title), width)) + "\n")
 	}
 	if r.Table != nil {
-		sb.WriteString(renderTable(r.Table))
+		sb.WriteString(renderTable(r.Table, width))
 	}
 	if r.Body != "" {
-		sb.WriteString(fill(plain(r.Body), "", Width) + "\n")
+		sb.WriteString(fill(plain(r.Body), "", width) + "\n")
 	}
 	for _, f := range r.Fields {
 		sb.WriteString("\n" + plain(f.Name) + "\n")
 		if strings.TrimSpace(f.Value) != "" {
-			sb.WriteString(fill(plain(f.Value), "  ", Width) + "\n")
+			sb.WriteString(fill(plain(f.Value), "  ", width) + "\n")
 		}
 	}
 	if line := controls(r.Buttons, oneShot); line != "" {
@@ -146,7 +151,7 @@ func render(r bot.Reply, oneShot bool) string {
 		sb.WriteString(string(r.Attachment.Content) + "\n")
 	}
 	if r.Footer != "" {
-		sb.WriteString("\n" + plain(r.Footer) + "\n")
+		sb.WriteString("\n" + fill(plain(r.Footer), "", width) + "\n")
 	}
 	return sb.String()
 }
@@ -175,13 +180,13 @@ func fill(s, prefix string, width int) string {
 	return strings.Join(out, "\n")
 }
 
-func renderTable(t *bot.Table) string {
+func renderTable(t *bot.Table, width int) string {
 	labelW := 0
 	for _, r := range t.Rows {
 		labelW = max(labelW, uniseg.StringWidth(r.Label))
 	}
 	labelW = min(labelW, 16)
-	colW := (Width - labelW - 6) / 2 // "label | left | right"
+	colW := (width - labelW - 6) / 2 // "label | left | right"
 	var sb strings.Builder
 	line := func(a, b, c string) {
 		// An empty last cell leaves no trailing blank.

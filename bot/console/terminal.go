@@ -139,6 +139,13 @@ func (e *editor) restore() {
 	_ = term.Restore(e.fd, e.old)
 }
 
+// Columns is the terminal's width as last read (80 until it is known).
+func (e *editor) Columns() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.width
+}
+
 // next asks for the next line: its prompt is drawn now, after the reply.
 func (e *editor) next() { e.want <- struct{}{} }
 

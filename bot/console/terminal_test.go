@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/rivo/uniseg"
 	"golang.org/x/term"
 
 	"github.com/certcoach/certcoach/bot"
@@ -463,4 +464,32 @@ func TestTerminalRestoredOnPanic(t *testing.T) {
 		t.Fatal("Run did not return")
 	}
 	restored()
+}
+
+// TestTerminalRepliesFitItsWidth: on a terminal narrower than Width a reply
+// is laid out to its width (the terminal would otherwise wrap each long line
+// again, mid-word); tables too.
+func TestTerminalRepliesFitItsWidth(t *testing.T) {
+	t.Parallel()
+	_, s, done, restored := runOnTerminalSize(t, newEngine(t), pty.Winsize{Rows: 40, Cols: 64})
+	s.typeKeys(strings.Split("compare", "")...)
+	s.typeKeys("\r")
+	s.waitFor("cert> ")
+	s.typeKeys(ctrlD)
+	wait(t, done)
+	restored()
+	out := s.String()
+	i := strings.Index(out, "CISM vs CISSP")
+	if i < 0 {
+		t.Fatalf("no comparison on screen: %q", out)
+	}
+	for _, line := range strings.Split(out[i:], "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.Contains(line, "cert>") {
+			break
+		}
+		if w := uniseg.StringWidth(line); w > 64 {
+			t.Errorf("line of %d columns on a 64-column terminal: %q", w, line)
+		}
+	}
 }
