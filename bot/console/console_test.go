@@ -504,7 +504,8 @@ func TestStartAtStartOverPrompt(t *testing.T) {
 }
 
 // TestOneShotControls: run once from the shell, the controls line says
-// which command answers next, and offers no key that cannot be typed.
+// which command answers next, and offers no key that cannot be typed; a
+// command the text names is written as the shell command that runs it.
 func TestOneShotControls(t *testing.T) {
 	t.Parallel()
 	c, _, _ := newConsole(t)
@@ -513,7 +514,7 @@ func TestOneShotControls(t *testing.T) {
 	if out := c.Do(ctx, "quiz cissp 1 2"); !strings.Contains(out, "> Answer with `certcoach ask A` to `certcoach ask D`.") || strings.Contains(out, "> Type") {
 		t.Errorf("quiz controls:\n%s", out)
 	}
-	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, "To delete, type forget yes.") || strings.Contains(out, "button") {
+	if out := c.Do(ctx, "forget"); strings.Contains(out, "> Type") || !strings.Contains(out, `To delete, type certcoach ask "forget yes".`) || strings.Contains(out, "button") {
 		t.Errorf("forget controls:\n%s", out)
 	}
 }

@@ -6,6 +6,7 @@ package console
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/rivo/uniseg"
@@ -28,6 +29,29 @@ var (
 	italicRe = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_($|[\s).,:;!?])`)
 	codeRe   = regexp.MustCompile("`([^`\n]+)`")
 )
+
+// shellForms writes each command in s (a code span) as the shell command
+// that runs it, for a reply printed by `certcoach ask`: "type `forget
+// yes`" becomes "type `certcoach ask "forget yes"`". A span after "typed"
+// is a word as it was typed ("a typed `yes` confirms nothing"), kept.
+func shellForms(s string) string {
+	var sb strings.Builder
+	last := 0
+	for _, m := range codeRe.FindAllStringSubmatchIndex(s, -1) {
+		cmd := s[m[2]:m[3]]
+		sb.WriteString(s[last:m[0]])
+		last = m[1]
+		switch {
+		case strings.HasPrefix(cmd, "certcoach"), strings.HasSuffix(s[:m[0]], "typed "):
+			sb.WriteString(s[m[0]:m[1]])
+		case strings.ContainsAny(cmd, " <>|'\"*?&;$"):
+			sb.WriteString("`certcoach ask " + strconv.Quote(cmd) + "`")
+		default:
+			sb.WriteString("`certcoach ask " + cmd + "`")
+		}
+	}
+	return sb.String() + s[last:]
+}
 
 // plain turns the reply Markdown subset into terminal text: no markers
 // (bold, italic, code) are left for the reader to skip over.
@@ -135,13 +159,17 @@ func render(r bot.Reply, oneShot bool, width int) string {
 	if r.Table != nil {
 		sb.WriteString(renderTable(r.Table, width))
 	}
+	text := func(s string) string { return plain(s) }
+	if oneShot {
+		text = func(s string) string { return plain(shellForms(s)) }
+	}
 	if r.Body != "" {
-		sb.WriteString(fill(plain(r.Body), "", width) + "\n")
+		sb.WriteString(fill(text(r.Body), "", width) + "\n")
 	}
 	for _, f := range r.Fields {
 		sb.WriteString("\n" + plain(f.Name) + "\n")
 		if strings.TrimSpace(f.Value) != "" {
-			sb.WriteString(fill(plain(f.Value), "  ", width) + "\n")
+			sb.WriteString(fill(text(f.Value), "  ", width) + "\n")
 		}
 	}
 	if line := controls(r.Buttons, oneShot); line != "" {

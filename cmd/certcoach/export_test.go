@@ -37,8 +37,8 @@ func TestAskExportAndForget(t *testing.T) {
 		planGone bool   // the plan is gone after this step
 	}{
 		{[]string{"ask", "plan cism 2027-03-01"}, 0, "Study plan: CISM", false},
-		{[]string{"ask", "forget"}, 0, "type forget yes", false},
-		{[]string{"ask", "yes"}, 2, "A typed yes confirms nothing here: to delete your data, type forget yes.", false},
+		{[]string{"ask", "forget"}, 0, `type certcoach ask "forget yes"`, false},
+		{[]string{"ask", "yes"}, 2, `A typed yes confirms nothing here: to delete your data, type certcoach ask "forget yes".`, false},
 		{[]string{"ask", "forget yes"}, 0, "Done: all your certcoach data", true},
 	} {
 		code, out, errOut := runCLI(t, "", step.args...)

@@ -74,7 +74,7 @@ func TestCLI(t *testing.T) {
 		{name: "bad time", args: []string{"ask", "remind 25:00 UTC"}, code: 2, err: []string{"time"}},
 		{name: "too many questions", args: []string{"ask", "quiz cissp 99"}, code: 2, err: []string{"99"}},
 		// A question that starts with a command's name is answered.
-		{name: "question after a command word", args: []string{"ask", "exam cost cism"}, out: []string{"CISM: Exam fee", "For the command: exam <cism|cissp>."}},
+		{name: "question after a command word", args: []string{"ask", "exam cost cism"}, out: []string{"CISM: Exam fee", `For the command: certcoach ask "exam <cism|cissp>".`}},
 		{name: "command word, no question", args: []string{"ask", "exam stop now"}, code: 2, err: []string{`Unknown argument "now"`}},
 		{name: "question too long", args: []string{"ask", "ask " + strings.Repeat("why ", 130)}, code: 2, err: []string{"at most 500 characters"}},
 		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "cues (share of questions", "questions per objective, cissp-2024", "ok: no problems found"}},
