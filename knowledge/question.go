@@ -1443,10 +1443,17 @@ func (b *Base) analyze(text string) Analysis {
 		c.termTopic = topicInside(subjects)
 	}
 	q.Refusal = c.refusal(len(q.Exams))
-	if q.Refusal == "worth-it" && len(q.Exams) == 0 && len(q.Terms) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] }) {
+	noExam := len(q.Exams) == 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] })
+	if q.Refusal == "worth-it" && noExam && len(q.Terms) > 0 {
 		// "why bother salting passwords": a concept's worth is asked, not a
 		// certification's ("are these certs worth it with ai"), and its
 		// definition answers.
+		q.Refusal = ""
+	}
+	if q.Refusal != "" && q.Refusal != "salary" && noExam && len(q.Terms) > 0 && c.loneRefusalWord() {
+		// "any small businesses out there with a true dmz": no exam in
+		// sight, a concept named, and a lone refusal word is about it, not
+		// about passing or choosing ("is the iam domain hard for me" is).
 		q.Refusal = ""
 	}
 	if cmpCue, ok := c.intentCue["compare"]; ok && cmpCue.n == 1 && len(q.Exams) < 2 && comparesWithinKey(c.attrs, cmpCue) {
@@ -1582,6 +1589,17 @@ func (c *cueSet) refusal(exams int) string {
 		return ""
 	}
 	return class
+}
+
+// loneRefusalWord reports whether the strongest refusal cue is one content
+// word that does not speak of the asker ("hard", "good idea"; not "hard for
+// me").
+func (c *cueSet) loneRefusalWord() bool {
+	if len(c.refusals) == 0 {
+		return false
+	}
+	r := strongest(c.refusals)
+	return r.content < 2 && !slices.Contains(r.toks, "me")
 }
 
 // yieldWeak returns the refusal cues without the weak ones when anything
