@@ -1450,6 +1450,12 @@ func (b *Base) analyze(text string) Analysis {
 		// definition answers.
 		q.Refusal = ""
 	}
+	if q.Refusal != "" && noExam && len(q.Attributes) == 0 && q.Topic == "" && !slices.ContainsFunc(c.refusals, func(m match) bool { return !m.weak }) {
+		// "why do websites show this kind of message": a word that asks
+		// for a study product only beside an exam ("which website for
+		// cissp") asks nothing of the kind alone.
+		q.Refusal = ""
+	}
 	if q.Refusal != "" && q.Refusal != "salary" && noExam && len(q.Terms) > 0 && c.loneRefusalWord() {
 		// "any small businesses out there with a true dmz": no exam in
 		// sight, a concept named, and a lone refusal word is about it, not

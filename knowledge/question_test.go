@@ -26,6 +26,9 @@ func TestAnalyze(t *testing.T) {
 		// A technique named right after a lone "recommend" is what is asked.
 		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
 		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
+		// A word that asks for a study product only beside an exam asks nothing alone.
+		{"why do websites show this kind of message", nil, knowledge.AskSearch, ""},
+		{"which website is best for cissp", []string{"cissp"}, knowledge.AskRefusal, "vendor"},
 		// No exam in sight and a concept named: a lone refusal word is about the concept.
 		{"any small businesses out there that have a true dmz with 2 firewalls?", nil, knowledge.AskConcepts, "dmz"},
 		// Which domain covers a topic whose name is also a fact's cue: where it sits.
