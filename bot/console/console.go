@@ -38,6 +38,10 @@ type Console struct {
 	// OneShot is a single command run from the shell (`certcoach ask`):
 	// the controls line says what to run next, not what to type.
 	OneShot bool
+	// IsCommand reports whether a word is a command's name, so that a
+	// one-shot reply can name the commands it mentions as shell commands;
+	// nil: it names them as typed.
+	IsCommand func(name string) bool
 	// TimeZone is the machine's IANA zone, passed on as the platform's
 	// zone is on Slack: a reminder needs no zone typed, and a zone the
 	// user sets still wins. "" when the machine's is not known.
@@ -156,7 +160,7 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		}
 		return out, r.Outcome
 	}
-	out := render(r, c.OneShot, c.width())
+	out := render(r, c.OneShot, c.width(), c.IsCommand)
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"
 	}
@@ -247,7 +251,7 @@ func (c *Console) SendDM(_ context.Context, workspace, user string, r bot.Reply)
 	if len(r.Buttons) > 0 {
 		c.last = r.Buttons
 	}
-	fmt.Fprint(c.out, "\n"+render(r, false, c.widthLocked())+"\n")
+	fmt.Fprint(c.out, "\n"+render(r, false, c.widthLocked(), nil)+"\n")
 	if c.prompt {
 		fmt.Fprint(c.out, promptText)
 	}

@@ -30,19 +30,20 @@ var (
 	codeRe   = regexp.MustCompile("`([^`\n]+)`")
 )
 
-// shellForms writes each command in s (a code span) as the shell command
-// that runs it, for a reply printed by `certcoach ask`: "type `forget
-// yes`" becomes "type `certcoach ask "forget yes"`". A span after "typed"
-// is a word as it was typed ("a typed `yes` confirms nothing"), kept.
-func shellForms(s string) string {
+// shellForms writes each command in s (a code span whose first word is a
+// command name, by isCommand) as the shell command that runs it, for a
+// reply printed by `certcoach ask`: "type `forget yes`" becomes "type
+// `certcoach ask "forget yes"`"; other spans (`2A1`) stay as they are.
+func shellForms(s string, isCommand func(name string) bool) string {
 	var sb strings.Builder
 	last := 0
 	for _, m := range codeRe.FindAllStringSubmatchIndex(s, -1) {
 		cmd := s[m[2]:m[3]]
 		sb.WriteString(s[last:m[0]])
 		last = m[1]
+		name, _, _ := strings.Cut(cmd, " ")
 		switch {
-		case strings.HasPrefix(cmd, "certcoach"), strings.HasSuffix(s[:m[0]], "typed "):
+		case !isCommand(name):
 			sb.WriteString(s[m[0]:m[1]])
 		case strings.ContainsAny(cmd, " <>|'\"*?&;$"):
 			sb.WriteString("`certcoach ask " + strconv.Quote(cmd) + "`")
@@ -146,12 +147,12 @@ func orList(w []string) string {
 }
 
 // Render formats a reply as text of at most Width columns per table line.
-func Render(r bot.Reply) string { return render(r, false, Width) }
+func Render(r bot.Reply) string { return render(r, false, Width, nil) }
 
 // render formats a reply for lines of width columns; oneShot is a single
 // command run from the shell, where no key can be typed next, only another
 // `certcoach ask`.
-func render(r bot.Reply, oneShot bool, width int) string {
+func render(r bot.Reply, oneShot bool, width int, isCommand func(string) bool) string {
 	var sb strings.Builder
 	if r.Title != "" {
 		sb.WriteString(r.Title + "\n" + strings.Repeat("=", min(uniseg.StringWidth(r.Title), width)) + "\n")
@@ -160,8 +161,8 @@ func render(r bot.Reply, oneShot bool, width int) string {
 		sb.WriteString(renderTable(r.Table, width))
 	}
 	text := func(s string) string { return plain(s) }
-	if oneShot {
-		text = func(s string) string { return plain(shellForms(s)) }
+	if oneShot && isCommand != nil {
+		text = func(s string) string { return plain(shellForms(s, isCommand)) }
 	}
 	if r.Body != "" {
 		sb.WriteString(fill(text(r.Body), "", width) + "\n")

@@ -60,15 +60,17 @@ func TestTitleUnderlineByDisplayWidth(t *testing.T) {
 }
 
 func TestShellForms(t *testing.T) {
+	commands := map[string]bool{"forget": true, "quiz": true, "plan": true, "export": true}
 	for _, tc := range []struct{ in, want string }{
 		{"To delete, type `forget yes`.", "To delete, type `certcoach ask \"forget yes\"`."},
 		{"start with `quiz`", "start with `certcoach ask quiz`"},
 		{"set a date with `plan cissp <YYYY-MM-DD>`", "set a date with `certcoach ask \"plan cissp <YYYY-MM-DD>\"`"},
 		{"`certcoach ask export > my-data.json` writes it", "`certcoach ask export > my-data.json` writes it"},
 		{"A typed `yes` confirms nothing", "A typed `yes` confirms nothing"},
+		{"- `2A1` Emerging risk", "- `2A1` Emerging risk"},
 		{"no span at all", "no span at all"},
 	} {
-		if got := shellForms(tc.in); got != tc.want {
+		if got := shellForms(tc.in, func(name string) bool { return commands[name] }); got != tc.want {
 			t.Errorf("shellForms(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

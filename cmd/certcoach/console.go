@@ -15,6 +15,11 @@ import (
 func newConsole(a *app, user string, out io.Writer) *console.Console {
 	c := console.New(a.engine, user, out)
 	c.TimeZone = machineZone(os.Getenv("TZ"), "/etc/localtime")
+	names := map[string]bool{}
+	for _, ci := range a.engine.Commands() {
+		names[ci.Name] = true
+	}
+	c.IsCommand = func(name string) bool { return names[name] }
 	return c
 }
 
