@@ -321,12 +321,19 @@ type analyzer struct {
 	everyday   map[string]bool // stemmed words that name a term only when meant so
 	order      map[string]bool // stemmed words of a which-first phrase that ask for an order
 	stop       map[string]bool
-	noise      map[string]bool   // stemmed words dropped before matching
-	spell      map[string]string // stemmed word -> stemmed word the phrases use
-	typos      *speller          // corrects a misspelt word to the lexicon's
-	near       map[string]string // detail key -> fact key nearest to it
-	shared     map[string]bool   // fact keys every certification has
+	noise      map[string]bool     // stemmed words dropped before matching
+	spell      map[string]string   // stemmed word -> stemmed word the phrases use
+	typos      *speller            // corrects a misspelt word to the lexicon's
+	near       map[string]string   // detail key -> fact key nearest to it
+	shared     map[string]bool     // fact keys every certification has
+	titles     map[string][]titled // cert -> its outlines' objective titles
 	certs      []string
+}
+
+// titled is an objective ("2B2") with the content words of its title.
+type titled struct {
+	id   string
+	toks []string
 }
 
 // rewrite replaces the words from by to (raw and stemmed).
@@ -656,8 +663,43 @@ func (b *Base) newAnalyzer() *analyzer {
 	for _, c := range b.Certs {
 		a.certs = append(a.certs, c.ID)
 	}
+	a.titles = map[string][]titled{}
+	seenObj := map[string]bool{}
+	for _, o := range b.Outlines {
+		for _, d := range o.Domains {
+			for _, ob := range d.Objectives {
+				if seenObj[o.Cert+ob.ID] {
+					continue
+				}
+				seenObj[o.Cert+ob.ID] = true
+				_, toks := normTokens(ob.Title)
+				a.fold(toks)
+				toks = slices.DeleteFunc(toks, func(w string) bool { return a.stop[w] })
+				if len(toks) >= 2 {
+					a.titles[o.Cert] = append(a.titles[o.Cert], titled{id: ob.ID, toks: toks})
+				}
+			}
+		}
+	}
 	a.typos = newSpeller(a.lexicon(&b.Vocab), a.prose(b), a.examWords(&b.Vocab))
 	return a
+}
+
+// titledObjective returns the objective of cert whose title's content words
+// all stand in toks ("which part of the cism outline deals with risk and
+// control ownership": 2B2), the one of most words; "" when none does.
+func (a *analyzer) titledObjective(cert string, toks []string) string {
+	in := map[string]bool{}
+	for _, w := range toks {
+		in[w] = true
+	}
+	best, n := "", 0
+	for _, t := range a.titles[cert] {
+		if len(t.toks) > n && !slices.ContainsFunc(t.toks, func(w string) bool { return !in[w] }) {
+			best, n = t.id, len(t.toks)
+		}
+	}
+	return best
 }
 
 // dropNoise removes the noise words from toks (and raw alongside, when not
@@ -1467,6 +1509,13 @@ func (b *Base) analyze(text string) Analysis {
 		// that fact is asked, not the two exams compared.
 		delete(c.intents, "compare")
 		delete(c.intentCue, "compare")
+	}
+	if q.Objective == "" && len(q.Exams) == 1 && c.placeAsked() && !slices.ContainsFunc(q.Attributes, func(k string) bool { return !slices.Contains(c.outlineKeys, k) }) {
+		if id := a.titledObjective(q.Exams[0], toks); id != "" {
+			// The subtopic named by its own title: that subtopic, in its
+			// domain, whatever term or topic its words also name.
+			q.Objective, q.Terms, q.Topic, q.Attributes = id, nil, "", nil
+		}
 	}
 	q.Ask = c.decide(&q)
 	if q.Ask == AskWhere && len(q.Terms) == 0 && len(q.Attributes) > 0 && !c.placeAsked() {

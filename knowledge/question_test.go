@@ -26,6 +26,8 @@ func TestAnalyze(t *testing.T) {
 		// A technique named right after a lone "recommend" is what is asked.
 		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
 		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
+		// A subtopic named by its own title: that subtopic, in its domain.
+		{"Which part of the CISM outline deals with risk and control ownership?", []string{"cism"}, knowledge.AskDomain, ""},
 		// A word that asks for a study product only beside an exam asks nothing alone.
 		{"why do websites show this kind of message", nil, knowledge.AskSearch, ""},
 		{"which website is best for cissp", []string{"cissp"}, knowledge.AskRefusal, "vendor"},
