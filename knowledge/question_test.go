@@ -22,7 +22,7 @@ func TestAnalyze(t *testing.T) {
 		{"how does salt work", nil, knowledge.AskDefine, "salt"},
 		{"how to store salt?", nil, knowledge.AskDefine, "salt"},
 		// Plurals in -shes, -sses, -xes, -tches fold ("salted hashes").
-		{"why are salted hashes more secure for password storage?", nil, knowledge.AskDefine, "salt"},
+		{"why are salted hashes more secure for password storage?", nil, knowledge.AskConcepts, "salt"},
 		// A technique named right after a lone "recommend" is what is asked.
 		{"do any security experts recommend bcrypt for password storage?", nil, knowledge.AskDefine, "key-stretching"},
 		{"is the cissp a scam", []string{"cissp"}, knowledge.AskRefusal, "worth-it"},
