@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // maxRESTTries bounds the tries of one REST call Discord keeps answering
@@ -34,7 +35,7 @@ func rest(ctx context.Context, rl RateLimitObserver, files []*discordgo.File, ca
 		if rl != nil {
 			rl.RateLimitWait(bot.PlatformDiscord, wait)
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := jobs.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("waiting out Discord's rate limit (retry after %s): %w", wait, err)
 		}
 		for _, f := range files {
@@ -44,16 +45,5 @@ func rest(ctx context.Context, rl RateLimitObserver, files []*discordgo.File, ca
 				}
 			}
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

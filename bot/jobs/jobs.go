@@ -7,6 +7,7 @@ import (
 	"context"
 	"maps"
 	"sync"
+	"time"
 )
 
 // Tracker counts an adapter's background work (deferred replies, event
@@ -108,4 +109,17 @@ func (j *Tracker) Close(ctx context.Context) map[string]int {
 	j.cancel()
 	<-done
 	return left
+}
+
+// Sleep waits d, or until ctx ends (its error then): a job's backoff or
+// rate-limit wait never holds up Close.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

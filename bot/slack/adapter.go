@@ -190,7 +190,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
-		sem: make(chan struct{}, cfg.Workers), jobs: tracker, ctx: tracker.Context(), sleep: sleepCtx, authRecheck: authRecheck,
+		sem: make(chan struct{}, cfg.Workers), jobs: tracker, ctx: tracker.Context(), sleep: jobs.Sleep, authRecheck: authRecheck,
 		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
 	}
 	a.users = newUserCache(cfg.UserTTL, a.log)
@@ -327,17 +327,6 @@ func (a *Adapter) idOr(given string) string {
 
 func (a *Adapter) requestID() string {
 	return fmt.Sprintf("slack-%d", a.reqs.Add(1))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // actor maps Slack identities to a bot.Actor, with the time zone and admin

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // notifierEnv is an adapter whose Web API is slacktest with the given
@@ -181,7 +182,7 @@ func TestNotifierRetryStopsWithContext(t *testing.T) {
 			t.Errorf("waits %v, want the Retry-After's 30s", d)
 		}
 		go cancel()
-		return sleepCtx(ctx, d)
+		return jobs.Sleep(ctx, d)
 	}
 	if err := a.PostChannel(ctx, testTeam, "C0QOTD", reminder()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want the context's", err)

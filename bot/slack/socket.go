@@ -8,6 +8,8 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // maxAckPayload keeps Socket Mode acknowledgements under Slack's 20 KB
@@ -56,7 +58,7 @@ func (a *Adapter) RunSocketMode(ctx, inflight context.Context, opts ...socketmod
 			return nil
 		}
 		a.log.Error("slack: Socket Mode stopped; reconnecting", "err", err, "in", backoff)
-		if sleepCtx(ctx, backoff) != nil {
+		if jobs.Sleep(ctx, backoff) != nil {
 			return nil
 		}
 		backoff = min(2*backoff, time.Minute)
