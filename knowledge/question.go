@@ -552,19 +552,16 @@ func (b *Base) newAnalyzer() *analyzer {
 			a.near[e.Key] = e.Near
 		}
 	}
-	a.shared = map[string]bool{}
-	keyCount := map[string]int{}
-	for _, c := range b.Certs {
-		seen := map[string]bool{}
+	for i, c := range b.Certs {
+		keys := map[string]bool{}
 		for _, f := range c.Facts {
-			if !seen[f.Key] {
-				seen[f.Key] = true
-				keyCount[f.Key]++
-			}
+			keys[f.Key] = true
 		}
-	}
-	for k, n := range keyCount {
-		a.shared[k] = n == len(b.Certs)
+		if i == 0 {
+			a.shared = keys
+			continue
+		}
+		maps.DeleteFunc(a.shared, func(k string, _ bool) bool { return !keys[k] })
 	}
 	for from, to := range b.Vocab.Spellings {
 		a.spell[stem(strings.ToLower(from))] = stem(strings.ToLower(to))
