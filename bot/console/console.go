@@ -38,10 +38,10 @@ type Console struct {
 	// OneShot is a single command run from the shell (`certcoach ask`):
 	// the controls line says what to run next, not what to type.
 	OneShot bool
-	// IsCommand reports whether a word is a command's name, so that a
-	// one-shot reply can name the commands it mentions as shell commands;
-	// nil: it names them as typed.
-	IsCommand func(name string) bool
+	// IsCommand reports whether text starts with a command's name, so
+	// that a one-shot reply can name the commands it mentions as shell
+	// commands; nil: it names them as typed.
+	IsCommand func(text string) bool
 	// TimeZone is the machine's IANA zone, passed on as the platform's
 	// zone is on Slack: a reminder needs no zone typed, and a zone the
 	// user sets still wins. "" when the machine's is not known.

@@ -30,20 +30,19 @@ var (
 	codeRe   = regexp.MustCompile("`([^`\n]+)`")
 )
 
-// shellForms writes each command in s (a code span whose first word is a
-// command name, by isCommand) as the shell command that runs it, for a
+// shellForms writes each command in s (a code span isCommand takes for
+// one) as the shell command that runs it, for a
 // reply printed by `certcoach ask`: "type `forget yes`" becomes "type
 // `certcoach ask "forget yes"`"; other spans (`2A1`) stay as they are.
-func shellForms(s string, isCommand func(name string) bool) string {
+func shellForms(s string, isCommand func(text string) bool) string {
 	var sb strings.Builder
 	last := 0
 	for _, m := range codeRe.FindAllStringSubmatchIndex(s, -1) {
 		cmd := s[m[2]:m[3]]
 		sb.WriteString(s[last:m[0]])
 		last = m[1]
-		name, _, _ := strings.Cut(cmd, " ")
 		switch {
-		case !isCommand(name):
+		case !isCommand(cmd):
 			sb.WriteString(s[m[0]:m[1]])
 		case strings.ContainsAny(cmd, " <>|'\"*?&;$"):
 			sb.WriteString("`certcoach ask " + strconv.Quote(cmd) + "`")
@@ -160,7 +159,7 @@ func render(r bot.Reply, oneShot bool, width int, isCommand func(string) bool) s
 	if r.Table != nil {
 		sb.WriteString(renderTable(r.Table, width))
 	}
-	text := func(s string) string { return plain(s) }
+	text := plain
 	if oneShot && isCommand != nil {
 		text = func(s string) string { return plain(shellForms(s, isCommand)) }
 	}

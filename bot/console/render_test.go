@@ -70,7 +70,8 @@ func TestShellForms(t *testing.T) {
 		{"- `2A1` Emerging risk", "- `2A1` Emerging risk"},
 		{"no span at all", "no span at all"},
 	} {
-		if got := shellForms(tc.in, func(name string) bool { return commands[name] }); got != tc.want {
+		isCommand := func(text string) bool { name, _, _ := strings.Cut(text, " "); return commands[name] }
+		if got := shellForms(tc.in, isCommand); got != tc.want {
 			t.Errorf("shellForms(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

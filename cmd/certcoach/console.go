@@ -7,39 +7,38 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
+	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/console"
 )
 
 func newConsole(a *app, user string, out io.Writer) *console.Console {
 	c := console.New(a.engine, user, out)
 	c.TimeZone = machineZone(os.Getenv("TZ"), "/etc/localtime")
-	names := map[string]bool{}
-	for _, ci := range a.engine.Commands() {
-		names[ci.Name] = true
-	}
-	c.IsCommand = func(name string) bool { return names[name] }
+	c.IsCommand = a.engine.Known
 	return c
 }
 
 // machineZone is the machine's IANA time zone: tz (the TZ variable) when it
 // names one, else the zone the localtime link points into zoneinfo for;
-// "" when neither does.
+// "" when neither does. A zone counts as the console's own setting does
+// (bot.ParseZone): an abbreviation such as EST does not.
 func machineZone(tz, localtime string) string {
-	valid := func(name string) bool {
-		_, err := time.LoadLocation(name)
-		return name != "" && name != "Local" && err == nil
+	zone := func(name string) string {
+		if loc, err := bot.ParseZone(name); err == nil {
+			return loc.String()
+		}
+		return ""
 	}
-	if tz = strings.TrimPrefix(tz, ":"); valid(tz) && !filepath.IsAbs(tz) {
-		return tz
+	if z := zone(strings.TrimPrefix(tz, ":")); z != "" {
+		return z
 	}
 	target, err := filepath.EvalSymlinks(localtime)
 	if err != nil {
 		return ""
 	}
-	if _, name, ok := strings.Cut(target, "zoneinfo/"); ok && valid(name) {
-		return name
+	if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+		return zone(name)
 	}
 	return ""
 }
