@@ -91,25 +91,26 @@ func (e *Engine) compose(ctx context.Context, req Request, a *knowledge.Analysis
 				fmt.Sprintf("`%s` turns your exam date and your progress into a daily pace, and `%s` shows which domains need the time.",
 					e.Say(req, "plan <cism|cissp> <YYYY-MM-DD>"), e.Say(req, "progress"))}, true, nil
 	case knowledge.AskDomain:
-		if len(a.Exams) == 0 && a.Objective == "" {
-			a.Exams = e.certsWithDomain(a.DomainN) // "was domain 8 11% before": only CISSP has eight
+		exams := a.Exams
+		if len(exams) == 0 && a.Objective == "" {
+			exams = e.certsWithDomain(ctx, req, a.DomainN) // "was domain 8 11% before": only CISSP has eight
 		}
-		if len(a.Exams) != 1 {
+		if len(exams) != 1 {
 			return Reply{}, false, nil
 		}
 		if a.Objective != "" && objectiveRe.MatchString(strings.ToLower(a.Objective)) {
 			// The domain's list with the objective asked pointed out (from
 			// the last outline that lists it, when the one in force does not).
-			r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": a.Objective}})
+			r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": exams[0], "domain": a.Objective}})
 			if err != nil {
-				c, _ := e.kb.Cert(a.Exams[0])
+				c, _ := e.kb.Cert(exams[0])
 				return Reply{Kind: "ask", Title: "No such objective", Private: true,
 					Body: fmt.Sprintf("%s has no objective %s: `%s` lists the domains and `%s` a domain's objectives.", c.Name, a.Objective,
 						e.Say(req, "domains "+c.ID), e.Say(req, "domain "+c.ID+" <n>"))}, true, nil
 			}
 			return r, true, nil
 		}
-		r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": a.Exams[0], "domain": fmt.Sprint(a.DomainN)}})
+		r, err := e.domain(ctx, req, Args{Named: map[string]string{"cert": exams[0], "domain": fmt.Sprint(a.DomainN)}})
 		if err != nil {
 			return Reply{}, false, nil // no such domain: let search try
 		}
@@ -951,12 +952,12 @@ func relatedBody(r *Reply, hits []knowledge.Hit) {
 	r.Body += "\n\n**Related**\n" + strings.Join(rel, "\n")
 }
 
-// certsWithDomain lists the certifications whose outline in force has a
-// domain numbered n.
-func (e *Engine) certsWithDomain(n int) []string {
+// certsWithDomain lists the certifications whose outline for the asker
+// (as domain answers it) has a domain numbered n.
+func (e *Engine) certsWithDomain(ctx context.Context, req Request, n int) []string {
 	var out []string
 	for _, c := range e.kb.Certs {
-		if o := e.kb.OutlineFor(c.ID, e.clock.Now()); o != nil && n >= 1 && n <= len(o.Domains) {
+		if o := e.outlineFor(ctx, req, c.ID); o != nil && o.Domain(n) != nil {
 			out = append(out, c.ID)
 		}
 	}

@@ -682,6 +682,12 @@ func (b *Base) newAnalyzer() *analyzer {
 	return a
 }
 
+// onlyOutlineKeys reports whether every key asked only names an outline
+// (Vocabulary.OutlineKeys): "in the 2026 cism outline, which domain".
+func onlyOutlineKeys(keys, outlineKeys []string) bool {
+	return !slices.ContainsFunc(keys, func(k string) bool { return !slices.Contains(outlineKeys, k) })
+}
+
 // titledObjective returns the objective of cert whose title's content words
 // all stand in toks ("which part of the cism outline deals with risk and
 // control ownership": 2B2), the one of most words; "" when none does.
@@ -1061,8 +1067,7 @@ func (b *Base) analyzeAsked(text string) Analysis {
 		// compared with, on the topic both sentences name.
 		return whole
 	}
-	outlineOnly := q.Ask == AskFact && slices.Contains(q.Intents, "where") && len(q.Attributes) > 0 &&
-		!slices.ContainsFunc(q.Attributes, func(k string) bool { return !slices.Contains(b.Vocab.OutlineKeys, k) })
+	outlineOnly := q.Ask == AskFact && slices.Contains(q.Intents, "where") && len(q.Attributes) > 0 && onlyOutlineKeys(q.Attributes, b.Vocab.OutlineKeys)
 	if (q.Ask == AskDomainList || q.Ask == AskWhere || outlineOnly) && len(q.Terms) == 0 && q.Topic == "" && whole.Ask == AskWhere {
 		// "... where business cases and budgeting go in cism. which
 		// domain?", "third-party risk is my day job. where is it in each
@@ -1507,7 +1512,7 @@ func (b *Base) analyze(text string) Analysis {
 		delete(c.intents, "compare")
 		delete(c.intentCue, "compare")
 	}
-	if q.Objective == "" && len(q.Exams) == 1 && c.placeAsked() && !slices.ContainsFunc(q.Attributes, func(k string) bool { return !slices.Contains(c.outlineKeys, k) }) {
+	if q.Objective == "" && len(q.Exams) == 1 && c.placeAsked() && onlyOutlineKeys(q.Attributes, c.outlineKeys) {
 		if id := a.titledObjective(q.Exams[0], toks); id != "" {
 			// The subtopic named by its own title: that subtopic, in its
 			// domain, whatever term or topic its words also name.
@@ -1626,7 +1631,7 @@ func (c *cueSet) refusal(exams int) string {
 	alternatives := slices.ContainsFunc(c.intentMs, func(m match) bool { return m.t.key == "which-first" && m.content == 0 })
 	// "which would be easier for me" asks about the asker, which no
 	// source knows, though the exams are weighed.
-	personal := class == "personal-difficulty" && slices.Contains(r.toks, "me")
+	personal := class == "personal-difficulty" && r.aboutAsker()
 	if (class == "worth-it" || class == "personal-difficulty") && both && !personal && (r.content < 2 || r.weak) && (compared("which-first") || compared("compare") || c.asksOrder() || alternatives) {
 		return ""
 	}
@@ -1651,8 +1656,11 @@ func (c *cueSet) loneRefusalWord() bool {
 		return false
 	}
 	r := strongest(c.refusals)
-	return r.content < 2 && !slices.Contains(r.toks, "me")
+	return r.content < 2 && !r.aboutAsker()
 }
+
+// aboutAsker reports whether the phrase speaks of the asker ("hard for me").
+func (m match) aboutAsker() bool { return slices.Contains(m.toks, "me") }
 
 // yieldWeak returns the refusal cues without the weak ones when anything
 // else is asked before the first weak one ("what is cobit ... in the cism
