@@ -22,9 +22,6 @@ func TestRateLimitHook(t *testing.T) {
 	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	hook := make(rateLimitHook, 4)
-	if _, err := New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), RateLimits: hook}); err != nil {
-		t.Fatal(err)
-	}
 	ev.fake.fail429.Store(1) // retry_after 0.01
 	if err := NewNotifier(ev.s, hook).PostChannel(context.Background(), "800000000000000001", "500000000000000001", replyFixture()); err != nil {
 		t.Fatal(err)
@@ -52,9 +49,6 @@ func TestRateLimitWaitEndsWithContext(t *testing.T) {
 	t.Parallel()
 	ev := newEnv(t, "fake-bot-token")
 	hook := make(rateLimitHook, 4)
-	if _, err := New(Options{Engine: ev.eng, Seen: ev.seen, Session: ev.s, Logger: quietLogger(), RateLimits: hook}); err != nil {
-		t.Fatal(err)
-	}
 	ev.fake.long429.Store(true)
 	ev.fake.fail429.Store(1)
 	ctx, cancel := context.WithCancel(context.Background())

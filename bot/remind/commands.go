@@ -258,7 +258,7 @@ func (c *commands) checkDM(ctx context.Context, req bot.Request, r storage.Remin
 	defer cancel()
 	msg := bot.Reply{Kind: "remind", Body: fmt.Sprintf("Your daily reminder is on: %s %s, here in this DM, with a question each time.", clockText(r.Minute), r.TZ)}
 	err := req.DM.SendDM(ctx, r.Workspace, r.Target, msg)
-	if dr, ok := errors.AsType[dmRefused](err); ok && dr.DMRefused() {
+	if refusedDM(err) {
 		return fmt.Sprintf("\nBut the DM I just sent you was refused, so reminders cannot reach you yet. %s. Do it before the reminder is due: one the platform refuses turns itself off.", dmRefusedHow(r.Platform))
 	}
 	if err != nil {

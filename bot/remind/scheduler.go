@@ -306,7 +306,7 @@ func (s *Scheduler) deliver(ctx context.Context, id int64, c *counters) {
 		err = n.SendDM(sctx, r.Workspace, r.Target, msg)
 	}
 	cancel()
-	if dr, ok := errors.AsType[dmRefused](err); ok && dr.DMRefused() && r.Kind == storage.ReminderUser {
+	if refusedDM(err) && r.Kind == storage.ReminderUser {
 		s.stop(settle, claim, qid, err, c, log)
 		return
 	}
@@ -377,6 +377,12 @@ func (s *Scheduler) stop(ctx context.Context, claim storage.Claim, qid string, s
 type dmRefused interface {
 	error
 	DMRefused() bool
+}
+
+// refusedDM reports whether err is such a refusal.
+func refusedDM(err error) bool {
+	dr, ok := errors.AsType[dmRefused](err)
+	return ok && dr.DMRefused()
 }
 
 // maybeDelivered marks a notifier error that may have come after the

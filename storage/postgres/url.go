@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -125,12 +127,7 @@ func (u *dbURL) eachParam(f func(key, value string) string) {
 // decoded as pgx decodes it (pass%77ord is password).
 func isPasswordKey(raw string) bool {
 	k, _ := uriDecode(raw)
-	for _, pk := range passwordKeys {
-		if k == pk {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(passwordKeys, k)
 }
 
 // Redact returns a database URL fit to log: the password, if any, is
@@ -201,25 +198,12 @@ func uriDecode(raw string) (s string, ok bool) {
 		if i+2 >= len(raw) {
 			return "", false
 		}
-		hi, ok1 := unhex(raw[i+1])
-		lo, ok2 := unhex(raw[i+2])
-		if !ok1 || !ok2 || hi<<4|lo == 0 {
+		c, err := hex.DecodeString(raw[i+1 : i+3])
+		if err != nil || c[0] == 0 {
 			return "", false
 		}
-		b.WriteByte(hi<<4 | lo)
+		b.WriteByte(c[0])
 		i += 2
 	}
 	return b.String(), true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }
