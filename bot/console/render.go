@@ -197,7 +197,7 @@ func fill(s, prefix string, width int) string {
 		if strings.HasPrefix(line, "- ") {
 			cont += "  "
 		}
-		for i, w := range wrap(line, width-uniseg.StringWidth(cont)) {
+		for i, w := range wrapLines(line, width-uniseg.StringWidth(cont), false) {
 			if i == 0 {
 				out = append(out, prefix+w)
 			} else {
@@ -249,12 +249,25 @@ func pad(s string, w int) string {
 
 // wrap breaks text into lines of at most w columns, keeping explicit
 // newlines.
-func wrap(s string, w int) []string {
+func wrap(s string, w int) []string { return wrapLines(s, w, true) }
+
+// wrapLines is wrap; without cutURLs a URL wider than w is not cut but
+// has a line of its own, wider: a line break inside it would stop the
+// terminal from opening it and a copy from working, and the terminal's
+// own wrap does neither. Table cells cut it, to keep the columns.
+func wrapLines(s string, w int, cutURLs bool) []string {
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
 		line, lineW := "", 0
 		for _, word := range strings.Fields(para) {
 			wordW := uniseg.StringWidth(word)
+			if wordW > w && !cutURLs && strings.Contains(word, "://") {
+				if line != "" {
+					out = append(out, line)
+				}
+				line, lineW = word, wordW // wider than w: the next word starts a line
+				continue
+			}
 			for wordW > w { // a word wider than the column
 				if line != "" {
 					out = append(out, line)
