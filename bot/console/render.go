@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rivo/uniseg"
 
@@ -281,7 +282,9 @@ func wrapLines(s string, w int, cutURLs bool) []string {
 			case word == "": // its last piece was as wide as the column
 			case line == "":
 				line, lineW = word, wordW
-			case lineW+1+wordW <= w:
+			case lineW+1+wordW <= w, !cutURLs && endsInURL(line) && !strings.ContainsFunc(word, isWordChar):
+				// A separator after a URL (";") stays with it rather than
+				// standing alone.
 				line, lineW = line+" "+word, lineW+1+wordW
 			default:
 				out = append(out, line)
@@ -291,6 +294,12 @@ func wrapLines(s string, w int, cutURLs bool) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func endsInURL(line string) bool {
+	return strings.Contains(line[strings.LastIndexByte(line, ' ')+1:], "://")
 }
 
 // cutWidth splits s after the grapheme clusters that fit in w columns (at

@@ -52,6 +52,9 @@ func TestFillKeepsURLs(t *testing.T) {
 	}{
 		{"URL after words", "Source: " + url + " (as of 2026-09-02)", []string{"Source:", url, "(as of 2026-09-02)"}},
 		{"URL alone", url, []string{url}},
+		{"URLs with separators", url + " ; " + url + " · more", []string{url + " ;", url + " ·", "more"}},
+		{"separator after a URL that fits", "https://x.org/abcdefg ; b", []string{"https://x.org/abcdefg ;", "b"}},
+		{"separator after a word", "abcdefghijklmnopqrs ; b", []string{"abcdefghijklmnopqrs", "; b"}},
 		{"URL in angle brackets", "Guide <" + url + ">", []string{"Guide", "<" + url + ">"}},
 		{"URL that fits", "see https://x.org/a now", []string{"see https://x.org/a", "now"}},
 		{"long word without a scheme", strings.Repeat("y", 25), []string{strings.Repeat("y", 20), "yyyyy"}},
