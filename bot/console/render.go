@@ -214,7 +214,9 @@ func renderTable(t *bot.Table, width int) string {
 	for _, r := range t.Rows {
 		labelW = max(labelW, uniseg.StringWidth(r.Label))
 	}
-	labelW = min(labelW, 16)
+	// On a narrow terminal the labels give up columns first: they wrap
+	// between short words, where the two columns would cut long ones.
+	labelW = min(labelW, 16, max(width/5, 6))
 	colW := (width - labelW - 6) / 2 // "label | left | right"
 	var sb strings.Builder
 	line := func(a, b, c string) {

@@ -71,6 +71,28 @@ func TestFillKeepsURLs(t *testing.T) {
 	}
 }
 
+// TestNarrowTableKeepsWords: at the narrowest width a table's labels
+// give up columns, so that the cells' words (up to 13 letters, as
+// "non-members," is) are not cut; at full width the labels keep their 16.
+func TestNarrowTableKeepsWords(t *testing.T) {
+	cell := "The exam is US$575 for ISACA members and US$760 for non-members, the application adds a one-time fee"
+	tb := &bot.Table{Left: "CISM", Right: "CISSP", Rows: []bot.Row{{Label: "How it is treated", Left: cell, Right: cell}}}
+	out := renderTable(tb, MinWidth)
+	for _, w := range strings.Fields(cell) {
+		if !strings.Contains(out, w) {
+			t.Errorf("%q was cut at %d columns:\n%s", w, MinWidth, out)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := uniseg.StringWidth(line); n > MinWidth {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+	if wide := renderTable(tb, Width); strings.Index(strings.Split(wide, "\n")[2], " | ") != 16 {
+		t.Errorf("the labels do not keep their 16 columns at %d:\n%s", Width, wide)
+	}
+}
+
 func TestPadByDisplayWidth(t *testing.T) {
 	for _, s := range []string{"ab", "日本", "cafe\u0301", "👍🏽", ""} {
 		if got := uniseg.StringWidth(pad(s, 6)); got != 6 {
