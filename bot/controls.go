@@ -24,7 +24,7 @@ var controlWords = map[string]bool{
 
 // isControl reports whether a command name with no words after it is a
 // control word, a lone answer letter (as the options show it: "b", "b)",
-// "(b)", "b.") or a lone digit.
+// "(b)", "b.") or a lone digit (an answer's position, or none: 0, 9).
 func isControl(name string, words []string) bool {
 	if len(words) > 0 {
 		return false
@@ -38,9 +38,9 @@ func isControl(name string, words []string) bool {
 	return len(name) == 1 && name[0] >= '0' && name[0] <= '9'
 }
 
-// answerLetter reads an answer letter typed as the options print it ("c",
-// "c)", "c.", "(c)"; name is lower case) as its index, 0 for A. Letters
-// up to H are read, so a letter past the options gets "answer A-D".
+// answerLetter reads an answer typed as AnswerForm reads it (name is lower
+// case) as its index, 0 for A. Letters up to H (digits up to 8) are read,
+// so one past the options gets "answer A-D".
 func answerLetter(name string) (int, bool) {
 	l := AnswerForm(name)
 	if len(l) != 1 || l[0] < 'a' || l[0] > 'h' {
@@ -49,17 +49,24 @@ func answerLetter(name string) (int, bool) {
 	return int(l[0] - 'a'), true
 }
 
-// AnswerForm is a letter typed as an option prints it ("c)", "(c)", "c.")
-// as the letter alone; other text as it is.
+// AnswerForm is an answer typed as an option prints it ("c)", "(c)",
+// "c.") or by its position ("3", "3)": 1 is A, as people number options)
+// as the lower-case letter alone; other text as it is. t is lower case.
 func AnswerForm(t string) string {
 	switch {
 	case len(t) == 3 && t[0] == '(' && t[2] == ')':
-		return t[1:2]
+		t = t[1:2]
 	case len(t) == 2 && (t[1] == ')' || t[1] == '.'):
-		return t[:1]
+		t = t[:1]
+	}
+	if len(t) == 1 && t[0] >= '1' && t[0] <= '8' {
+		return string(rune('a' + t[0] - '1'))
 	}
 	return t
 }
+
+// isDigitAnswer reports whether name is an answer typed by its position.
+func isDigitAnswer(name string) bool { return strings.ContainsAny(name, "0123456789") }
 
 // control answers a control word typed with no button to press (the CLI,
 // a restarted console, a prompt with other buttons on screen): it acts on
@@ -99,7 +106,7 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 		return r, Errorf("%s%s", prefix, e.whereAt(req, s))
 	}
 	if choice, ok := answerLetter(name); ok {
-		return e.typedAnswer(ctx, req, u, s, choice)
+		return e.typedAnswer(ctx, req, u, s, choice, isDigitAnswer(name))
 	}
 	paused := s.State == storage.SessionPaused
 	switch name {
@@ -218,7 +225,7 @@ func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time
 // it has been shown: after a button answer the feedback's Next button
 // hides it, so the letter shows it instead of answering it unseen. (A
 // button names its question, so buttons need no such check.)
-func (e *Engine) typedAnswer(ctx context.Context, req Request, u storage.User, s storage.Session, choice int) (Reply, error) {
+func (e *Engine) typedAnswer(ctx context.Context, req Request, u storage.User, s storage.Session, choice int, digit bool) (Reply, error) {
 	if s.State == storage.SessionActive && s.Position < len(s.Questions) && s.Shown != s.Position {
 		how := "a button or a letter"
 		if u.Key.Platform == PlatformConsole {
@@ -232,6 +239,9 @@ func (e *Engine) typedAnswer(ctx context.Context, req Request, u storage.User, s
 	}
 	if s.Position < len(s.Questions) {
 		if q, ok := e.kb.Question(s.Questions[s.Position]); ok && choice >= len(q.Options) {
+			if digit {
+				return Reply{}, Errorf("Answer with a number 1-%d or a letter A-%c: question %d has %d options.", len(q.Options), 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
+			}
 			return Reply{}, Errorf("Answer with a letter A-%c: question %d has %d options.", 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
 		}
 	}

@@ -36,7 +36,7 @@ func (h *harness) letter(t testing.TB, user, kind string, right bool) string {
 func TestTypedControlsUseTheStoredSession(t *testing.T) {
 	t.Parallel()
 	type step struct {
-		text string // "!right"/"!wrong": the letter of a right/wrong answer; "!right)" adds a ")"
+		text string // "!right"/"!wrong": the letter of a right/wrong answer, "#right"/"#wrong" its position; "!right)" adds a ")"
 		kind string // session kind for !right/!wrong, default quiz
 		want string // in the reply (title, body or footer)
 		out  string // outcome, default ok
@@ -53,6 +53,18 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 			{text: "!right)", want: "Correct · CISSP D1 · 2 of 4"},
 			{text: "!right.", want: "Correct · CISSP D1 · 3 of 4"},
 			{text: "(!right)", want: "Correct · CISSP D1 · 4 of 4 · finished"}}},
+		{"a digit answers by the option's position, also as 2)", []step{
+			{text: "quiz cissp 1 3"}, {text: "#right", want: "Correct · CISSP D1 · 1 of 3"},
+			{text: "#wrong", want: "Not quite · CISSP D1 · 2 of 3"},
+			{text: "#right)", want: "Correct · CISSP D1 · 3 of 3"}}},
+		{"a digit past the options, or 0", []step{
+			{text: "quiz cissp 2 2"},
+			{text: "5", want: "Answer with a number 1-4 or a letter A-D: question 1 has 4 options.", out: bot.OutcomeUserError},
+			{text: "0", want: "Your quiz is at question 1 of 2: answer with a letter A-D", out: bot.OutcomeUserError},
+			{text: "9", want: "Your quiz is at question 1 of 2: answer with a letter A-D", out: bot.OutcomeUserError}}},
+		{"a digit at the exam's resume prompt answers the exam", []step{
+			{text: "exam cism"}, {text: "exam cism", want: "Resume it"},
+			{text: "#right", kind: "exam", want: "mock exam · 2 of 150"}}},
 		{"a wrong letter is a miss", []step{
 			{text: "quiz cissp 2 2"}, {text: "!wrong", want: "Not quite · CISSP D2 · 1 of 2"}}},
 		{"E is not an option", []step{
@@ -101,16 +113,17 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 			h := newHarness(t)
 			for _, s := range tc.steps {
 				text := s.text
-				if i := strings.Index(strings.ToLower(text), "!right"); i >= 0 || strings.Contains(text, "!wrong") {
+				if i := strings.Index(strings.ToLower(text), "right"); i > 0 || strings.Contains(text, "wrong") {
 					kind := s.kind
 					if kind == "" {
 						kind = "quiz"
 					}
-					l := h.letter(t, "cl", kind, i >= 0)
+					l := h.letter(t, "cl", kind, i > 0)
 					if strings.Contains(text, "!RIGHT") {
 						l = strings.ToUpper(l)
 					}
-					text = strings.NewReplacer("!right", l, "!RIGHT", l, "!wrong", l).Replace(text)
+					d := string(rune(l[0] - 'a' + '1'))
+					text = strings.NewReplacer("!right", l, "!RIGHT", l, "!wrong", l, "#right", d, "#wrong", d).Replace(text)
 				}
 				// Typed text, never a button: as `certcoach ask` sends it.
 				r := h.do(t, "cl", text)
@@ -123,6 +136,22 @@ func TestTypedControlsUseTheStoredSession(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAnswerForm: an answer typed as an option prints it, or by its
+// position, is its letter; anything else is left as typed.
+func TestAnswerForm(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ typed, want string }{
+		{"c", "c"}, {"c)", "c"}, {"(c)", "c"}, {"c.", "c"},
+		{"1", "a"}, {"4", "d"}, {"8", "h"}, {"2)", "b"}, {"(3)", "c"}, {"4.", "d"},
+		{"0", "0"}, {"9", "9"}, {"10", "10"}, {"12)", "12)"}, {"next", "next"}, {"", ""},
+	}
+	for _, tt := range tests {
+		if got := bot.AnswerForm(tt.typed); got != tt.want {
+			t.Errorf("AnswerForm(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
 	}
 }
 

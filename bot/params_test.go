@@ -77,6 +77,31 @@ func TestQuizTextErrors(t *testing.T) {
 	}
 }
 
+// TestQuizDomainOfTheOtherExam: with no exam typed, a domain only the
+// other exam has is refused with the quiz on it, as the exam studied
+// (here the plan's) has no such domain; a domain neither has gets the
+// usage.
+func TestQuizDomainOfTheOtherExam(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	if r := h.do(t, "oe", "plan cism 2027-06-01"); r.Outcome != bot.OutcomeOK {
+		t.Fatal(all(r))
+	}
+	for _, c := range []struct{ text, want string }{
+		{"quiz security operations", "CISM has no domain \"security operations\"; CISSP has: `quiz cissp security operations`."},
+		{"quiz cism security operations", "CISM has no domain \"security operations\". Usage: `quiz [cism|cissp] [domain] [count 1-20]`"},
+		{"quiz underwater", "CISM has no domain \"underwater\". Usage:"},
+	} {
+		r := h.do(t, "oe", c.text)
+		if r.Outcome != bot.OutcomeUserError || !strings.Contains(r.Body, c.want) {
+			t.Errorf("%q: want %q, got %q (%s)", c.text, c.want, r.Body, r.Outcome)
+		}
+	}
+	if r := h.do(t, "oe", "quiz cissp security operations"); !strings.Contains(r.Title, "CISSP D7") {
+		t.Errorf("the quiz named does not start:\n%s", all(r))
+	}
+}
+
 // TestQuizResumeTyped: `quiz resume` and a bare `quiz` continue the open
 // quiz rather than start another.
 func TestQuizResumeTyped(t *testing.T) {

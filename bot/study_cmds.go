@@ -260,6 +260,14 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	if d := named["domain"]; d != "" && d != "0" {
 		dom := e.findDomain(outline, d)
 		if dom == nil {
+			if named["cert"] == "" {
+				// No exam was typed, only a domain the other exam has
+				// ("security operations"): name the quiz on it.
+				other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
+				if o := e.outlineFor(ctx, req, other); o != nil && e.findDomain(o, d) != nil {
+					return Reply{}, Errorf("%s has no domain %q; %s has: `%s`.", strings.ToUpper(cert), truncate(d, 30), strings.ToUpper(other), e.Say(req, "quiz "+other+" "+d))
+				}
+			}
 			c, _ := e.lookup("quiz")
 			return Reply{}, Errorf("%s has no domain %q. Usage: `%s`; see `%s`.", strings.ToUpper(cert), truncate(d, 30), usageFor(req, c.CommandInfo), e.Say(req, "domains "+cert))
 		}

@@ -82,12 +82,12 @@ func (c *Console) Request(line string) bot.Request {
 	return req
 }
 
-// letterBeforeNext reports an answer letter typed while the last reply
-// offers next and no answer buttons.
+// letterBeforeNext reports an answer (a letter, or a digit for its
+// position) typed while the last reply offers next and no answer buttons.
 func (c *Console) letterBeforeNext(line string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t := strings.Trim(strings.ToLower(strings.TrimSpace(bot.Fold(line))), "().")
+	t := bot.AnswerForm(strings.ToLower(strings.TrimSpace(bot.Fold(line))))
 	if len(t) != 1 || t[0] < 'a' || t[0] > 'h' {
 		return false
 	}

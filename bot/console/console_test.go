@@ -100,8 +100,9 @@ func TestTypedLettersAnswerQuiz(t *testing.T) {
 			t.Fatalf("hard:\n%s", r)
 		}
 	}
-	// A digit is not a key any more: it is answered, not searched.
-	if r := c.Do(ctx, "3"); !strings.Contains(r, "question 2 of 3") || strings.Contains(r, "CISM") {
+	// A digit is an answer's position: on the feedback screen it asks for
+	// next first, as a letter does; it is never searched.
+	if r := c.Do(ctx, "3"); !strings.Contains(r, "No question is on screen yet: type next (n)") || strings.Contains(r, "CISM") {
 		t.Fatalf("a lone 3:\n%s", r)
 	}
 	if out = c.Do(ctx, "next"); !strings.Contains(out, "Question 2 of 3") {
@@ -536,6 +537,41 @@ func TestLetterBeforeNext(t *testing.T) {
 	}
 	if out := c.Do(ctx, "c"); !strings.Contains(out, "2 of 3") || strings.Contains(out, "No question is on screen") {
 		t.Errorf("a letter after next did not answer question 2:\n%s", out)
+	}
+}
+
+// TestDigitAnswers: with a question on screen, a digit answers by its
+// option's position (1 is A), as pressing the answer button does; on the
+// feedback screen it asks for next first, as a letter does; one past the
+// options, or 0, is refused, never searched.
+func TestDigitAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typed []string // after quiz cissp 1 3
+		want  string   // in the reply to the last
+	}{
+		{[]string{"2"}, "You chose B)"},
+		{[]string{"4)"}, "You chose D)"},
+		{[]string{"(1)"}, "You chose A)"},
+		{[]string{"３"}, "You chose C)"}, // fullwidth, as Fold reads it
+		{[]string{"1", "2"}, "No question is on screen yet"},
+		{[]string{"1", "n", "3"}, "You chose C)"},
+		{[]string{"5"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
+		{[]string{"0"}, "Your quiz is at question 1 of 3"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.typed, " "), func(t *testing.T) {
+			c, _, _ := newConsole(t)
+			ctx := context.Background()
+			c.Do(ctx, "quiz cissp 1 3")
+			var out string
+			for _, l := range tt.typed {
+				out = c.Do(ctx, l)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("want %q in:\n%s", tt.want, out)
+			}
+		})
 	}
 }
 

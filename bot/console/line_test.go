@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -431,23 +432,32 @@ func TestEditorResize(t *testing.T) {
 	}
 }
 
-// TestPasteMarksKeepPastedCtrlC: readKeys takes Ctrl-C and Ctrl-Z out of
-// what it reads, as the interrupt and the suspend they are, only outside
-// a paste: inside one they are text, also when a read cuts a mark.
-func TestPasteMarksKeepPastedCtrlC(t *testing.T) {
+// TestPasteMarksControlKeys: readKeys takes Ctrl-C and Ctrl-Z out of
+// what it reads, as the interrupt and the suspend they are, a mark cut by
+// a read or not; inside a paste they, and Ctrl-D, also end it, with an end
+// mark where they were, so that a paste whose end mark never comes does
+// not swallow every key after it.
+func TestPasteMarksControlKeys(t *testing.T) {
 	const start, end = "\x1b[200~", "\x1b[201~"
 	tests := []struct {
 		name         string
 		reads        []string
+		noStop       bool // no job control: Ctrl-Z is a byte like others
 		keys         string
 		ctrlC, ctrlZ bool
 	}{
-		{"typed", []string{"ab\x03c\x1a"}, "abc", true, true},
-		{"pasted", []string{start + "a\x03b\x1a" + end}, start + "a\x03b\x1a" + end, false, false},
-		{"after a paste", []string{start + "a" + end + "\x03"}, start + "a" + end, true, false},
-		{"marks cut by reads", []string{"\x1b[2", "00~a\x03\x1b", "[201", "~\x03"}, start + "a\x03" + end, true, false},
-		{"Esc, then a paste", []string{"\x1b", start + "\x03" + end}, "\x1b" + start + "\x03" + end, false, false},
-		{"not a mark", []string{"\x1b[20x\x03"}, "\x1b[20x", true, false},
+		{"typed", []string{"ab\x03c\x1a"}, false, "abc", true, true},
+		{"a paste", []string{start + "a\nb" + end + "\r"}, false, start + "a\nb" + end + "\r", false, false},
+		{"Ctrl-C ends a paste", []string{start + "a\x03b" + end}, false, start + "a" + end + "b" + end, true, false},
+		{"Ctrl-Z ends a paste", []string{start + "a", "\x1a"}, false, start + "a" + end, false, true},
+		{"Ctrl-Z without job control", []string{start + "a\x1a" + end}, true, start + "a\x1a" + end, false, false},
+		{"Ctrl-D ends a paste", []string{start + "what is", "\r", "\x04", "\r"}, false, start + "what is\r" + end + "\x04\r", false, false},
+		{"Ctrl-D outside a paste", []string{"a\x04"}, false, "a\x04", false, false},
+		{"after a paste", []string{start + "a" + end + "\x03"}, false, start + "a" + end, true, false},
+		{"marks cut by reads", []string{"\x1b[2", "00~a\x1b", "[201", "~\x03"}, false, start + "a" + end, true, false},
+		{"end mark cut by Ctrl-C", []string{start + "a\x1b[20", "\x03"}, false, start + "a\x1b[20" + end, true, false},
+		{"Esc, then a paste", []string{"\x1b", start + "\x04"}, false, "\x1b" + start + end + "\x04", false, false},
+		{"not a mark", []string{"\x1b[20x\x04"}, false, "\x1b[20x\x04", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -455,12 +465,67 @@ func TestPasteMarksKeepPastedCtrlC(t *testing.T) {
 			var keys []byte
 			var ctrlC, ctrlZ bool
 			for _, r := range tt.reads {
-				k, c, z := p.filter([]byte(r), true)
+				k, c, z := p.filter([]byte(r), !tt.noStop)
 				keys = append(keys, k...)
 				ctrlC, ctrlZ = ctrlC || c, ctrlZ || z
 			}
 			if string(keys) != tt.keys || ctrlC != tt.ctrlC || ctrlZ != tt.ctrlZ {
 				t.Errorf("keys %q, Ctrl-C %v, Ctrl-Z %v; want %q, %v, %v", keys, ctrlC, ctrlZ, tt.keys, tt.ctrlC, tt.ctrlZ)
+			}
+		})
+	}
+}
+
+// TestEditorLostPasteEnd: a paste whose end mark never comes, read as
+// readKeys reads it: Enter typed after it is still pasted (a line break is
+// a space), but Ctrl-D ends the paste, and then Enter sends the line and
+// the keys after it edit as keys.
+func TestEditorLostPasteEnd(t *testing.T) {
+	const start, left = "\x1b[200~", "\x1b[D"
+	tests := []struct {
+		name   string
+		reads  []string
+		sent   []string
+		typing string
+		eof    bool // Ctrl-D on an empty line: the end, as outside a paste
+	}{
+		{"stuck without Ctrl-D", []string{start + "what is", "\r", "RPO?", "\r"}, nil, "what is RPO?", false}, // the last line break waits for what comes after it
+		{"Ctrl-D, then Enter", []string{start + "what is", "\r", "RPO?", "\x04", "\r"}, []string{"what is RPO?"}, "", false},
+		{"keys after it", []string{start + "ac", "\x04", left + "b", "\r", "next\r"}, []string{"abc", "next"}, "", false},
+		{"Ctrl-D on an empty paste", []string{start, "\x04"}, nil, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := newEditor(&out, nil, nil)
+			e.begin()
+			var p pasteMarks
+			var sent []string
+			eof := false
+			for _, r := range tt.reads {
+				k, _, _ := p.filter([]byte(r), true)
+				e.rest = append(e.rest, k...)
+				for {
+					l, done := e.handleKeys()
+					if !done {
+						break
+					}
+					if l.err == io.EOF {
+						eof = true
+						break
+					}
+					sent = append(sent, l.line)
+					e.begin()
+				}
+			}
+			if strings.Join(sent, "|") != strings.Join(tt.sent, "|") || len(sent) != len(tt.sent) {
+				t.Errorf("sent %q, want %q", sent, tt.sent)
+			}
+			if got := e.line.String(); got != tt.typing {
+				t.Errorf("line being edited %q, want %q", got, tt.typing)
+			}
+			if eof != tt.eof {
+				t.Errorf("end of input %v, want %v", eof, tt.eof)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rivo/uniseg"
 
@@ -197,7 +198,7 @@ func fill(s, prefix string, width int) string {
 		if strings.HasPrefix(line, "- ") {
 			cont += "  "
 		}
-		for i, w := range wrap(line, width-uniseg.StringWidth(cont)) {
+		for i, w := range wrapLines(line, width-uniseg.StringWidth(cont), false) {
 			if i == 0 {
 				out = append(out, prefix+w)
 			} else {
@@ -213,7 +214,9 @@ func renderTable(t *bot.Table, width int) string {
 	for _, r := range t.Rows {
 		labelW = max(labelW, uniseg.StringWidth(r.Label))
 	}
-	labelW = min(labelW, 16)
+	// On a narrow terminal the labels give up columns first: they wrap
+	// between short words, where the two columns would cut long ones.
+	labelW = min(labelW, 16, max(width/5, 6))
 	colW := (width - labelW - 6) / 2 // "label | left | right"
 	var sb strings.Builder
 	line := func(a, b, c string) {
@@ -249,12 +252,25 @@ func pad(s string, w int) string {
 
 // wrap breaks text into lines of at most w columns, keeping explicit
 // newlines.
-func wrap(s string, w int) []string {
+func wrap(s string, w int) []string { return wrapLines(s, w, true) }
+
+// wrapLines is wrap; without cutURLs a URL wider than w is not cut but
+// has a line of its own, wider: a line break inside it would stop the
+// terminal from opening it and a copy from working, and the terminal's
+// own wrap does neither. Table cells cut it, to keep the columns.
+func wrapLines(s string, w int, cutURLs bool) []string {
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
 		line, lineW := "", 0
 		for _, word := range strings.Fields(para) {
 			wordW := uniseg.StringWidth(word)
+			if wordW > w && !cutURLs && strings.Contains(word, "://") {
+				if line != "" {
+					out = append(out, line)
+				}
+				line, lineW = word, wordW // wider than w: the next word starts a line
+				continue
+			}
 			for wordW > w { // a word wider than the column
 				if line != "" {
 					out = append(out, line)
@@ -268,7 +284,9 @@ func wrap(s string, w int) []string {
 			case word == "": // its last piece was as wide as the column
 			case line == "":
 				line, lineW = word, wordW
-			case lineW+1+wordW <= w:
+			case lineW+1+wordW <= w, !cutURLs && endsInURL(line) && !strings.ContainsFunc(word, isWordChar):
+				// A separator after a URL (";") stays with it rather than
+				// standing alone.
 				line, lineW = line+" "+word, lineW+1+wordW
 			default:
 				out = append(out, line)
@@ -278,6 +296,12 @@ func wrap(s string, w int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func endsInURL(line string) bool {
+	return strings.Contains(line[strings.LastIndexByte(line, ' ')+1:], "://")
 }
 
 // cutWidth splits s after the grapheme clusters that fit in w columns (at

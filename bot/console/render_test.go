@@ -40,6 +40,59 @@ func TestWrapByDisplayWidth(t *testing.T) {
 	}
 }
 
+// TestFillKeepsURLs: in running text a URL wider than the line is not
+// cut by a line break (the terminal could not open it, nor a copy work):
+// it has a line of its own; other long words are cut, and in a table cell
+// a URL is too, to keep the columns.
+func TestFillKeepsURLs(t *testing.T) {
+	url := "https://github.com/example/library/blob/main/data/objective-snapshots/cissp-official-objectives.txt"
+	tests := []struct {
+		name, s string
+		want    []string
+	}{
+		{"URL after words", "Source: " + url + " (as of 2026-09-02)", []string{"Source:", url, "(as of 2026-09-02)"}},
+		{"URL alone", url, []string{url}},
+		{"URLs with separators", url + " ; " + url + " · more", []string{url + " ;", url + " ·", "more"}},
+		{"separator after a URL that fits", "https://x.org/abcdefg ; b", []string{"https://x.org/abcdefg ;", "b"}},
+		{"separator after a word", "abcdefghijklmnopqrs ; b", []string{"abcdefghijklmnopqrs", "; b"}},
+		{"URL in angle brackets", "Guide <" + url + ">", []string{"Guide", "<" + url + ">"}},
+		{"URL that fits", "see https://x.org/a now", []string{"see https://x.org/a", "now"}},
+		{"long word without a scheme", strings.Repeat("y", 25), []string{strings.Repeat("y", 20), "yyyyy"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Split(fill(tt.s, "", 20), "\n"); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("fill = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := wrap(url, 20); len(got) < 2 || strings.Join(got, "") != url {
+		t.Errorf("a table cell's URL is not cut to the column: %q", got)
+	}
+}
+
+// TestNarrowTableKeepsWords: at the narrowest width a table's labels
+// give up columns, so that the cells' words (up to 13 letters, as
+// "non-members," is) are not cut; at full width the labels keep their 16.
+func TestNarrowTableKeepsWords(t *testing.T) {
+	cell := "The exam is US$575 for ISACA members and US$760 for non-members, the application adds a one-time fee"
+	tb := &bot.Table{Left: "CISM", Right: "CISSP", Rows: []bot.Row{{Label: "How it is treated", Left: cell, Right: cell}}}
+	out := renderTable(tb, MinWidth)
+	for _, w := range strings.Fields(cell) {
+		if !strings.Contains(out, w) {
+			t.Errorf("%q was cut at %d columns:\n%s", w, MinWidth, out)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := uniseg.StringWidth(line); n > MinWidth {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+	if wide := renderTable(tb, Width); strings.Index(strings.Split(wide, "\n")[2], " | ") != 16 {
+		t.Errorf("the labels do not keep their 16 columns at %d:\n%s", Width, wide)
+	}
+}
+
 func TestPadByDisplayWidth(t *testing.T) {
 	for _, s := range []string{"ab", "日本", "cafe\u0301", "👍🏽", ""} {
 		if got := uniseg.StringWidth(pad(s, 6)); got != 6 {

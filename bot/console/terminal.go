@@ -641,7 +641,7 @@ type keyChunk struct {
 
 // readKeys reads the terminal all the time, also while a command runs, so
 // that Ctrl-C cancels it and Ctrl-Z suspends (suspend, unless nil); the
-// other keys wait in keys for the editor. Inside a paste both are text.
+// other keys wait in keys for the editor, also inside a paste (pasteMarks).
 func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), stop <-chan struct{}) {
 	var marks pasteMarks
 	for {
@@ -669,23 +669,35 @@ func readKeys(in io.Reader, keys chan<- keyChunk, interrupt, suspend func(), sto
 }
 
 // pasteMarks follows the paste marks in the terminal's bytes as they are
-// read, a mark cut by a read included, for readKeys to tell a Ctrl-C typed
-// from one pasted.
+// read, a mark cut by a read included. Ctrl-C, Ctrl-D and Ctrl-Z inside a
+// paste are keys, not text, and end the paste: terminals drop control
+// characters from what they paste, so one there was typed after a paste
+// whose end mark was lost (a terminal's bug, a paste cut short), and
+// without this every key after it, Enter and Ctrl-C too, would go on being
+// pasted text with no way out.
 type pasteMarks struct {
 	in      bool // after pasteStart, before pasteEnd
 	matched int  // bytes of the next mark seen at the end of the last read
 }
 
 // filter returns b, the next read, without its Ctrl-C bytes and (stops)
-// Ctrl-Z bytes outside a paste, and whether there were any.
+// Ctrl-Z bytes, and whether there were any. One that ends a paste leaves
+// pasteEnd in its place, so that the editor ends the paste there too, and
+// so does a Ctrl-D, before it.
 func (p *pasteMarks) filter(b []byte, stops bool) (keys []byte, ctrlC, ctrlZ bool) {
-	keys = b[:0] // in place: each read has its own buffer
+	keys = make([]byte, 0, len(b))
 	for _, c := range b {
-		p.see(c)
+		isKey := c == 3 || c == 4 || stops && c == 0x1a
+		if p.in && isKey {
+			keys = append(keys, pasteEnd...)
+			p.in, p.matched = false, 0
+		} else {
+			p.see(c)
+		}
 		switch {
-		case !p.in && c == 3:
+		case c == 3:
 			ctrlC = true
-		case !p.in && stops && c == 0x1a:
+		case stops && c == 0x1a:
 			ctrlZ = true
 		default:
 			keys = append(keys, c)

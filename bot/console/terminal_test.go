@@ -326,7 +326,7 @@ func (b blocking) Handle(ctx context.Context, _ bot.Request) bot.Reply {
 // TestTerminalCtrlC: in raw mode Ctrl-C is a key, and it does what SIGINT
 // does without the editor: at the prompt it says bye, during a command it
 // cancels it; either way the terminal is back in its mode. Inside a paste
-// it is pasted text, not a key.
+// whose end mark never came it is still a key, as Ctrl-D is.
 func TestTerminalCtrlC(t *testing.T) {
 	t.Parallel()
 	t.Run("at the prompt", func(t *testing.T) {
@@ -338,13 +338,17 @@ func TestTerminalCtrlC(t *testing.T) {
 		s.waitFor("Interrupted: bye.")
 		restored()
 	})
-	// Pasted, it is text: the paste goes into the line (without it), and
-	// the console runs on; a Ctrl-C typed after the paste interrupts.
+	// A paste without its end mark: Enter goes on pasting, Ctrl-D ends
+	// the paste and Enter sends it; in the next, Ctrl-C interrupts.
 	t.Run("in a paste", func(t *testing.T) {
 		_, s, done, restored := runOnTerminal(t, echo{})
-		s.typeKeys("\x1b[200~what is"+ctrlC, "\rRPO?\x1b[201~", "\r")
+		s.typeKeys("\x1b[200~what is", "\r", "RPO?")
+		s.waitFor("what is RPO?")
+		s.typeKeys(ctrlD, "\r")
 		s.waitFor("asked: what is RPO?")
 		s.waitFor("cert> ")
+		s.typeKeys("\x1b[200~RTO")
+		s.waitFor("RTO")
 		s.typeKeys(ctrlC)
 		wait(t, done)
 		s.waitFor("Interrupted: bye.")

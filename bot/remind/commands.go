@@ -212,6 +212,9 @@ func (c *commands) remind(ctx context.Context, req bot.Request, args bot.Args) (
 		zone = u.TZ
 		if u.TZSource == "platform" {
 			note = " (your profile's time zone; add a zone to use another)"
+			if u.Key.Platform == bot.PlatformConsole {
+				note = " (this computer's time zone; add a zone to use another)" // the console's has no profile
+			}
 		}
 	case exists && cur.TZ != "":
 		zone = cur.TZ

@@ -48,6 +48,11 @@ func TestRemindCommands(t *testing.T) {
 	// A Slack user's profile zone is the default.
 	sl := bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", TimeZone: "America/New_York", DM: true}
 	mustContain(t, e.do(sl, "remind 8:05").Body, "08:05 America/New_York", "profile", "Next: Fri 26 Mar 2027 08:05 EDT")
+	// The console's zone is the machine's: it has no profile.
+	con := bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", TimeZone: "Europe/Paris", DM: true}
+	if r := e.do(con, "remind 8:05"); !strings.Contains(r.Body, "08:05 Europe/Paris (this computer's time zone;") || strings.Contains(r.Body, "profile") {
+		t.Errorf("console reminder in the machine's zone: %q", r.Body)
+	}
 	// The zone a user gives becomes theirs.
 	u, err := e.eng.User(context.Background(), disc)
 	if err != nil || u.TZ != "Europe/Berlin" || u.TZSource != "user" {

@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/joho/godotenv"
+	"golang.org/x/term"
 
 	"github.com/certcoach/certcoach/bot"
 	"github.com/certcoach/certcoach/bot/remind"
@@ -285,13 +286,12 @@ func defaultUser() string {
 	return "local"
 }
 
+// isTerminal reports whether r is a terminal someone types at: not a
+// pipe, a file or /dev/null, which is a character device too (stdin under
+// cron or a service) and would get a prompt and the reminder scheduler.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // loadDotenv loads path when it exists. A line that is not NAME=value
