@@ -151,19 +151,15 @@ func (a *Adapter) workContext(ctx context.Context) (context.Context, context.Can
 // Close stops accepting background work and waits, until ctx ends, for
 // deferred replies and edits in flight (their interaction tokens would
 // otherwise be left showing "thinking…"); it then cancels what is still
-// running and returns once that has returned, saying how many it
-// cancelled, and closes the gateway session if it is open. Call it after
+// running and returns once that has returned, naming what it cancelled,
+// and closes the gateway session if it is open. Call it after
 // the HTTP server and Run have stopped.
 func (a *Adapter) Close(ctx context.Context) error {
 	var errs []error
 	// Each job's REST calls and engine work take the jobs' context, so
 	// cancelled jobs return promptly.
-	if left := a.jobs.Close(ctx); left != nil {
-		n := 0
-		for _, c := range left {
-			n += c
-		}
-		errs = append(errs, fmt.Errorf("discord: %d background jobs cancelled at the stop's deadline", n))
+	if err := a.jobs.Close(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("discord: %w", err))
 	}
 	// Run closes the session when its context ends; this covers a Run
 	// that did not stop in time (a no-op when no gateway is open).

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/jobs"
 )
 
 // holdEngine holds every request in Handle until release is closed or its
@@ -114,8 +116,8 @@ func waitReady(t *testing.T, ev *env) {
 
 // TestCloseCancelsAtItsDeadline: a deferred reply held up by Discord is
 // waited for while Close's context lasts; when it ends, the reply's
-// request is cancelled, Close returns once the job has returned, saying it
-// cancelled one, and nothing starts after.
+// request is cancelled, Close returns once the job has returned, naming
+// it, and nothing starts after.
 func TestCloseCancelsAtItsDeadline(t *testing.T) {
 	t.Parallel()
 	ev := newEnv(t, "")
@@ -152,8 +154,8 @@ func TestCloseCancelsAtItsDeadline(t *testing.T) {
 	case <-time.After(time.Minute): // a guard against a hang, not a bound
 		t.Fatal("Close did not return after its context ended")
 	}
-	if err == nil || !strings.Contains(err.Error(), "1 background jobs cancelled") {
-		t.Errorf("Close: %v, want the cancelled job reported", err)
+	if ce, ok := errors.AsType[*jobs.CancelledError](err); !ok || ce.Jobs[jobDeferred] != 1 {
+		t.Errorf("Close: %v, want the cancelled deferred reply named", err)
 	}
 	select {
 	case <-held: // the fake saw the request end

@@ -5,7 +5,10 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -86,9 +89,9 @@ func (j *Tracker) Closing() bool {
 
 // Close stops taking jobs and waits for those in flight until ctx ends;
 // it then cancels Context and waits for the jobs still running, whose
-// work takes it, to return. It returns those it cancelled, by name (nil
-// when none was left to cancel).
-func (j *Tracker) Close(ctx context.Context) map[string]int {
+// work takes it, to return. It returns nil when none was left to cancel,
+// else a *CancelledError naming those it cancelled.
+func (j *Tracker) Close(ctx context.Context) error {
 	j.mu.Lock()
 	j.closing = true
 	j.mu.Unlock()
@@ -101,14 +104,35 @@ func (j *Tracker) Close(ctx context.Context) map[string]int {
 	case <-ctx.Done():
 	}
 	j.mu.Lock()
-	var left map[string]int // nil when nothing is left, as when all finished
+	var left map[string]int
 	if len(j.running) > 0 {
 		left = maps.Clone(j.running)
 	}
 	j.mu.Unlock()
 	j.cancel()
 	<-done
-	return left
+	if left == nil { // all finished as the wait ended
+		return nil
+	}
+	return &CancelledError{Jobs: left}
+}
+
+// CancelledError is Close's report of the jobs it had to cancel.
+type CancelledError struct {
+	Jobs map[string]int // how many of each name were cancelled
+}
+
+// Error names the cancelled jobs with their counts, in name order.
+func (e *CancelledError) Error() string {
+	var b strings.Builder
+	b.WriteString("background jobs cancelled at the stop's deadline: ")
+	for i, name := range slices.Sorted(maps.Keys(e.Jobs)) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (%d)", name, e.Jobs[name])
+	}
+	return b.String()
 }
 
 // Sleep waits d, or until ctx ends (its error then): a job's backoff or

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"runtime"
 	"testing"
@@ -53,7 +54,7 @@ func TestJobsClose(t *testing.T) {
 			if tc.expired {
 				deadline()
 			}
-			closed := make(chan map[string]int)
+			closed := make(chan error)
 			go func() { closed <- j.Close(ctx) }()
 			for !j.Closing() {
 				runtime.Gosched() // Close has not begun: the finishing jobs must wait for it
@@ -67,11 +68,17 @@ func TestJobsClose(t *testing.T) {
 				}
 				deadline()
 			}
-			got := <-closed
-			// maps.Equal takes an empty map for nil: the callers log any
-			// non-nil result as jobs cancelled.
-			if !maps.Equal(got, tc.want) || (tc.want == nil) != (got == nil) {
-				t.Errorf("Close = %#v, want %#v", got, tc.want)
+			err := <-closed
+			var got map[string]int
+			if ce, ok := errors.AsType[*CancelledError](err); ok {
+				got = ce.Jobs
+			} else if err != nil {
+				t.Fatalf("Close = %v, want nil or a *CancelledError", err)
+			}
+			// maps.Equal takes an empty map for nil: the callers report any
+			// error as jobs cancelled.
+			if !maps.Equal(got, tc.want) || (tc.want == nil) != (err == nil) {
+				t.Errorf("Close = %v, want %#v", err, tc.want)
 			}
 			want := len(tc.finish) + len(tc.hold)
 			if len(tc.hold) > 0 {
@@ -95,4 +102,21 @@ func cutGo(name string) (string, bool) {
 		return name[3:], true
 	}
 	return name, false
+}
+
+// TestCancelledErrorNamesJobs: the report names each job with its count,
+// in name order whatever the map's, so two stops read alike.
+func TestCancelledErrorNamesJobs(t *testing.T) {
+	for _, tc := range []struct {
+		jobs map[string]int
+		want string
+	}{
+		{map[string]int{"event": 1}, "background jobs cancelled at the stop's deadline: event (1)"},
+		{map[string]int{"reply": 1, "delete files": 2, "event": 3},
+			"background jobs cancelled at the stop's deadline: delete files (2), event (3), reply (1)"},
+	} {
+		if got := (&CancelledError{Jobs: tc.jobs}).Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+	}
 }

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -270,16 +269,10 @@ func (a *Adapter) botUserID() string {
 // cancel. Every job's I/O takes its context, so cancelled jobs end
 // promptly; nothing of the adapter's runs after Close returns.
 func (a *Adapter) Close(ctx context.Context) error {
-	cancelled := a.jobs.Close(ctx)
-	if cancelled == nil {
-		return nil
+	if err := a.jobs.Close(ctx); err != nil {
+		return fmt.Errorf("slack: %w", err)
 	}
-	left := make([]string, 0, len(cancelled))
-	for name, n := range cancelled {
-		left = append(left, fmt.Sprintf("%s (%d)", name, n))
-	}
-	slices.Sort(left)
-	return fmt.Errorf("slack: background jobs cancelled at the stop's deadline: %s", strings.Join(left, ", "))
+	return nil
 }
 
 // spawn runs f in the background if a worker slot is free; it reports false
