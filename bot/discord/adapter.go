@@ -88,10 +88,9 @@ type Adapter struct {
 	dm bot.DMSender
 
 	// Background work (deferred replies, their edits, gateway message
-	// replies) is counted in jobs so that Close can wait for it; ctx is
-	// jobs' context, the parent Close cancels once the wait is over.
+	// replies) is counted in jobs so that Close can wait for it; its
+	// Context is the parent Close cancels once the wait is over.
 	jobs *jobs.Tracker
-	ctx  context.Context
 
 	rl RateLimitObserver // told of the REST calls' 429 waits (rest)
 }
@@ -103,7 +102,6 @@ func New(o Options) (*Adapter, error) {
 	}
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: jobs.New(), rl: o.RateLimits}
-	a.ctx = a.jobs.Context()
 	if o.Session.Token != "" {
 		a.dm = NewNotifier(o.Session, o.RateLimits)
 	}
@@ -144,7 +142,7 @@ const (
 // followUpTimeout, and ends when Close gives up waiting.
 func (a *Adapter) workContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
-	stop := context.AfterFunc(a.ctx, cancel)
+	stop := context.AfterFunc(a.jobs.Context(), cancel)
 	return work, func() { stop(); cancel() }
 }
 
@@ -301,7 +299,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 	})
 	// Once deferred, the work outlives the request (Discord may hang up
 	// after the ack), so it runs detached from the request's cancellation.
-	rep := a.engine.Handle(detached{Context: a.ctx, values: ctx}, req)
+	rep := a.engine.Handle(detached{Context: a.jobs.Context(), values: ctx}, req)
 	watchdog.Stop()
 	w.mu.Lock()
 	late, err := w.late, w.err
@@ -342,7 +340,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, req bot.Req
 // is a follow-up message, so it would be posted twice). The fast path
 // still writes nothing. false means another delivery has the answer.
 func (a *Adapter) firstLate(ctx context.Context, i *discordgo.Interaction) bool {
-	first, err := a.interactionOnce(detached{Context: a.ctx, values: ctx}, i.ID)
+	first, err := a.interactionOnce(detached{Context: a.jobs.Context(), values: ctx}, i.ID)
 	if err != nil {
 		// The ack is out and the asker waits: answer, as before the record.
 		a.log.Error("discord: dedupe deferred interaction", "interaction", i.ID, "err", err)

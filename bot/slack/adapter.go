@@ -114,9 +114,8 @@ type Adapter struct {
 	replies *replyCache
 	sem     chan struct{}
 	// jobs counts background jobs by name, so that Close can wait for them
-	// and name those it has to cancel; ctx, its context, is their parent.
+	// and name those it has to cancel; its Context is their parent.
 	jobs   *jobs.Tracker
-	ctx    context.Context
 	reqs   atomic.Uint64
 	sleep  func(ctx context.Context, d time.Duration) error // 429 back-off; tests replace it
 	dms    sync.Map                                         // user ID -> DM channel ID
@@ -185,11 +184,10 @@ func New(cfg Config) (*Adapter, error) {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slackapi.New(cfg.BotToken, opts...)
-	tracker := jobs.New()
 	a := &Adapter{
 		eng: cfg.Engine, dedup: cfg.Dedup, secret: cfg.SigningSecret, api: api, cfg: cfg,
 		log: cfg.Logger.With("adapter", "slack"), hc: cfg.HTTPClient,
-		sem: make(chan struct{}, cfg.Workers), jobs: tracker, ctx: tracker.Context(), sleep: jobs.Sleep, authRecheck: authRecheck,
+		sem: make(chan struct{}, cfg.Workers), jobs: jobs.New(), sleep: jobs.Sleep, authRecheck: authRecheck,
 		apiOpts: apiOpts, clients: clientCache{m: map[InstallKey]*client{}}, now: cfg.Now,
 	}
 	a.users = newUserCache(cfg.UserTTL, a.log)
@@ -302,7 +300,7 @@ func (a *Adapter) spawnFor(name string, timeout time.Duration, f func(ctx contex
 				a.log.Error("slack: background job panicked", "job", name, "panic", fmt.Sprint(p))
 			}
 		}()
-		ctx, cancel := context.WithTimeout(a.ctx, timeout)
+		ctx, cancel := context.WithTimeout(a.jobs.Context(), timeout)
 		defer cancel()
 		f(ctx)
 	}()

@@ -45,7 +45,7 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 	k := eventKey(ev, cb)
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppUninstalledEvent:
-		ctx, cancel := context.WithTimeout(a.ctx, lifecycleWait)
+		ctx, cancel := context.WithTimeout(a.jobs.Context(), lifecycleWait)
 		defer cancel()
 		// The client (its token) is taken before the tokens are deleted, to
 		// delete the workspace's uploaded files with it if Slack has not
@@ -84,7 +84,7 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 		if len(e.Tokens.Bot) == 0 {
 			return true, true // only user tokens, which certcoach does not keep
 		}
-		ctx, cancel := context.WithTimeout(a.ctx, lifecycleWait)
+		ctx, cancel := context.WithTimeout(a.jobs.Context(), lifecycleWait)
 		defer cancel()
 		if err := a.forgetInstall(ctx, k); err != nil {
 			a.log.Error("slack: tokens_revoked: cannot delete tokens", "workspace", k.Workspace(), "err", err)
