@@ -59,8 +59,8 @@ type Options struct {
 	// intent (see README); mentions and DMs carry their text without it.
 	MessageContent bool
 	// RateLimits, if set, is told of each wait a REST 429 imposes on the
-	// adapter's calls and its DM sender's (a Notifier made by NewNotifier
-	// takes its own).
+	// adapter's calls and its Notifier's (one made by NewNotifier takes its
+	// own).
 	RateLimits RateLimitObserver
 }
 
@@ -83,9 +83,10 @@ type Adapter struct {
 	retryMin   time.Duration // first wait after a failed gateway connection
 	content    bool
 	cache      *responseCache
-	// dm lets a command DM the asker (bot.Request.DM); nil without a bot
-	// token, which DMs need.
-	dm bot.DMSender
+	// notifier sends the scheduler's messages (Notifier) and lets a command
+	// DM the asker (bot.Request.DM); nil without a bot token, which they
+	// need.
+	notifier *Notifier
 
 	// Background work (deferred replies, their edits, gateway message
 	// replies) is counted in jobs so that Close can wait for it; its
@@ -103,7 +104,7 @@ func New(o Options) (*Adapter, error) {
 	a := &Adapter{engine: o.Engine, seen: o.Seen, s: o.Session, domains: o.Domains, log: o.Logger,
 		now: o.Now, deferAfter: o.DeferAfter, content: o.MessageContent, cache: newResponseCache(), jobs: jobs.New(), rl: o.RateLimits}
 	if o.Session.Token != "" {
-		a.dm = NewNotifier(o.Session, o.RateLimits)
+		a.notifier = NewNotifier(o.Session, o.RateLimits)
 	}
 	// A 429 comes back as an error for rest to wait out with the call's
 	// context, where discordgo would sleep it out whatever the context.
@@ -241,10 +242,10 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction, r respon
 			Data: &discordgo.InteractionResponseData{Choices: a.autocomplete(i.ApplicationCommandData())}})
 	case discordgo.InteractionApplicationCommand:
 		path, opts := request(i.ApplicationCommandData())
-		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i), DM: a.dm}
+		req := bot.Request{Actor: actor(i), Command: path, Options: opts, ID: r.requestID(i), DM: a.dm()}
 		return a.run(ctx, i, req, false, r)
 	default: // message component: a button
-		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i), DM: a.dm}
+		req := bot.Request{Actor: actor(i), Action: i.MessageComponentData().CustomID, ID: r.requestID(i), DM: a.dm()}
 		return a.run(ctx, i, req, true, r)
 	}
 }
@@ -453,6 +454,19 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 	if err != nil {
 		a.log.Error("discord: deliver deferred reply", "interaction", i.ID, "kind", rep.Kind, "err", withoutURL(err))
 	}
+}
+
+// Notifier is the adapter's sender of scheduled messages, the one its
+// commands DM through; nil when the session has no bot token.
+func (a *Adapter) Notifier() *Notifier { return a.notifier }
+
+// dm is the notifier as a request's DM sender: nil, not a nil *Notifier,
+// without a bot token, so the engine sees that it has none.
+func (a *Adapter) dm() bot.DMSender {
+	if a.notifier == nil {
+		return nil
+	}
+	return a.notifier
 }
 
 // rest is the package's rest with the adapter's observer.

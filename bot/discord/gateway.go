@@ -160,7 +160,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		return
 	}
 	req := bot.Request{ID: "discord-msg-" + m.ID, Actor: bot.Actor{Platform: bot.PlatformDiscord,
-		User: m.Author.ID, Channel: m.ChannelID, Name: displayName(m.Author)}, DM: a.dm}
+		User: m.Author.ID, Channel: m.ChannelID, Name: displayName(m.Author)}, DM: a.dm()}
 	if m.Member != nil && m.Member.Nick != "" {
 		req.Actor.Name = m.Member.Nick
 	}

@@ -282,8 +282,14 @@ func TestFreshTimestamp(t *testing.T) {
 
 func TestNotifier(t *testing.T) {
 	t.Parallel()
+	if n := newEnv(t, "").a.Notifier(); n != nil {
+		t.Error("an adapter without a bot token has a notifier; DMs and channel posts need the token")
+	}
 	ev := newEnv(t, "fake-bot-token")
-	n := NewNotifier(ev.s, nil)
+	n := ev.a.Notifier() // the one serve gives the scheduler, and commands DM through
+	if n == nil {
+		t.Fatal("an adapter with a bot token has no notifier")
+	}
 	ctx := context.Background()
 	r := replyFixture()
 	ev.fake.fail429.Store(1) // the first post is rate limited: discordgo waits and retries

@@ -79,7 +79,7 @@ func TestReminderDMNamesWhereToChangeIt(t *testing.T) {
 		}
 		due = r.DueAt // both at the same local time
 	}
-	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: NewNotifier(ev.s, nil)},
+	s := remind.New(remind.Deps{Engine: ev.engine, Store: ev.store, KB: ev.kb}, map[string]remind.Notifier{bot.PlatformDiscord: ev.a.Notifier()},
 		remind.Options{Clock: fixedClock{due.Add(time.Minute)}, Logger: quietLogger()})
 	if _, err := s.RunDue(ctx); err != nil {
 		t.Fatal(err)

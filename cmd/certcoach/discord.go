@@ -55,8 +55,8 @@ func setupDiscord(ctx context.Context, d deps) (*platform, error) {
 		}
 		p.routes["POST /discord/interactions"] = a.HTTPHandler(key)
 	}
-	if cfg.DiscordBotToken != "" {
-		p.notifier = discord.NewNotifier(s, d.metrics)
+	if n := a.Notifier(); n != nil {
+		p.notifier = n
 	}
 	if cfg.DiscordBotToken != "" && cfg.DiscordAppID != "" {
 		defs := discord.Definitions(d.app.engine.Commands())
