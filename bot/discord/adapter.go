@@ -423,11 +423,11 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 		// The deferred "thinking…" was private (a reply's privacy is known
 		// only once it has run) and an edit would keep it so: post the
 		// public reply as a follow-up and remove the private placeholder.
-		if err = a.rest(ctx, m.Files, func() (err error) {
+		if err = a.rest(ctx, followUpBucket(i), m.Files, func() (err error) {
 			_, err = a.s.FollowupMessageCreate(i, true, followUp(m, false), discordgo.WithContext(ctx))
 			return err
 		}); err == nil {
-			if derr := a.rest(ctx, nil, func() error { return a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)) }); derr != nil {
+			if derr := a.rest(ctx, deleteBucket(i), nil, func() error { return a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)) }); derr != nil {
 				a.log.Warn("discord: remove deferred placeholder", "interaction", i.ID, "err", withoutURL(derr))
 			}
 			return
@@ -440,13 +440,13 @@ func (a *Adapter) deliver(ctx context.Context, i *discordgo.Interaction, rep bot
 	}
 	if !component || rep.Replace {
 		embeds, comps := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
-		err = a.rest(ctx, m.Files, func() (err error) {
+		err = a.rest(ctx, editBucket(i, m.Files), m.Files, func() (err error) {
 			_, err = a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds,
 				Components: &comps, Files: m.Files}, discordgo.WithContext(ctx))
 			return err
 		})
 	} else {
-		err = a.rest(ctx, m.Files, func() (err error) {
+		err = a.rest(ctx, followUpBucket(i), m.Files, func() (err error) {
 			_, err = a.s.FollowupMessageCreate(i, true, followUp(m, m.Ephemeral), discordgo.WithContext(ctx))
 			return err
 		})
@@ -469,9 +469,9 @@ func (a *Adapter) dm() bot.DMSender {
 	return a.notifier
 }
 
-// rest is the package's rest with the adapter's observer.
-func (a *Adapter) rest(ctx context.Context, files []*discordgo.File, call func() error) error {
-	return rest(ctx, a.rl, files, call)
+// rest is the package's rest on the adapter's session, with its observer.
+func (a *Adapter) rest(ctx context.Context, bucket string, files []*discordgo.File, call func() error) error {
+	return rest(ctx, a.s.Ratelimiter, a.rl, bucket, files, call)
 }
 
 // followUp is the webhook message that posts m.

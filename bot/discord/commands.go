@@ -181,7 +181,9 @@ func Register(ctx context.Context, r Registrar, appID, guildID string, defs []*d
 	if appID == "" {
 		return fmt.Errorf("register commands: no application ID (set DISCORD_APP_ID)")
 	}
-	err := rest(ctx, nil, nil, func() (err error) {
+	// r may be no session, so no limiter to check: registration is one
+	// call at start or in a retry of its own, on a bucket nothing shares.
+	err := rest(ctx, nil, nil, "", nil, func() (err error) {
 		_, err = r.ApplicationCommandBulkOverwrite(appID, guildID, defs, discordgo.WithContext(ctx))
 		return err
 	})

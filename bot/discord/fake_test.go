@@ -67,6 +67,8 @@ type fakeDiscord struct {
 	hangUp          atomic.Bool  // drop the connection on webhook calls (a transport error)
 	refuseFollowUps atomic.Bool  // webhook POSTs (follow-ups) get a 400
 	refuseDMs       atomic.Bool  // posts to the DM channel get 403 50007, as for a user who takes no DMs
+	spend           atomic.Bool  // every answer says its route's rate-limit bucket is spent for an hour
+	spendGlobal     atomic.Bool  // every answer says the global rate limit is spent for an hour
 	failGateway     atomic.Int32 // answer the next n GET /gateway with 500 (Discord down at start)
 	failRegister    atomic.Int32 // answer the next n command registrations with 500
 	gatewayAsks     atomic.Int32
@@ -113,6 +115,13 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	c := call{Method: r.Method, Path: r.URL.Path, ContentType: r.Header.Get("Content-Type"), Body: body}
 	w.Header().Set("Content-Type", "application/json")
+	if f.spend.Load() || f.spendGlobal.Load() {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset-After", "3600")
+		if f.spendGlobal.Load() {
+			w.Header().Set("X-RateLimit-Global", "true")
+		}
+	}
 	p := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	switch {
 	case r.Method == "POST" && strings.HasPrefix(p, "/channels/") && strings.HasSuffix(p, "/messages"):

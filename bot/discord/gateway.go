@@ -135,7 +135,7 @@ func (a *Adapter) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 		if resp.Data != nil {
 			files = resp.Data.Files
 		}
-		if err := a.rest(ctx, files, func() error { return a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)) }); err != nil {
+		if err := a.rest(ctx, respondBucket(i), files, func() error { return a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)) }); err != nil {
 			return fmt.Errorf("interaction callback: %w", withoutURL(err))
 		}
 		return nil
@@ -202,7 +202,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 	send := &discordgo.MessageSend{Content: out.Content, Embeds: out.Embeds, Components: out.Components, Files: out.Files,
 		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
 		AllowedMentions: &discordgo.MessageAllowedMentions{RepliedUser: true}}
-	err = a.rest(ctx, send.Files, func() (err error) {
+	err = a.rest(ctx, discordgo.EndpointChannelMessages(m.ChannelID), send.Files, func() (err error) {
 		_, err = a.s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx))
 		return err
 	})

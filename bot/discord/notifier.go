@@ -42,7 +42,7 @@ func (n *Notifier) SendDM(ctx context.Context, workspace, user string, r bot.Rep
 // content, posts nothing new.
 func (n *Notifier) SendDMKeyed(ctx context.Context, key, _, user string, r bot.Reply) error {
 	var ch *discordgo.Channel
-	err := rest(ctx, n.rl, nil, func() (err error) {
+	err := n.rest(ctx, dmOpenBucket(), nil, func() (err error) {
 		ch, err = n.s.UserChannelCreate(user, discordgo.WithContext(ctx))
 		return err
 	})
@@ -106,15 +106,20 @@ func (n *Notifier) post(ctx context.Context, key, channel string, r bot.Reply) e
 		if err != nil {
 			return fmt.Errorf("encode message: %w", err)
 		}
-		return rest(ctx, n.rl, nil, func() (err error) { // body is bytes: each try sends it whole
+		return n.rest(ctx, endpoint, nil, func() (err error) { // body is bytes: each try sends it whole
 			_, err = n.s.RequestRaw("POST", endpoint, ct, body, endpoint, 0, discordgo.WithContext(ctx))
 			return err
 		})
 	}
-	return rest(ctx, n.rl, nil, func() (err error) {
+	return n.rest(ctx, endpoint, nil, func() (err error) {
 		_, err = n.s.RequestWithBucketID("POST", endpoint, msg, endpoint, discordgo.WithContext(ctx))
 		return err
 	})
+}
+
+// rest is the package's rest on the notifier's session, with its observer.
+func (n *Notifier) rest(ctx context.Context, bucket string, files []*discordgo.File, call func() error) error {
+	return rest(ctx, n.s.Ratelimiter, n.rl, bucket, files, call)
 }
 
 // nonce is at most 25 characters, as Discord requires.
