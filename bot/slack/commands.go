@@ -76,6 +76,7 @@ func (a *Adapter) command(ctx context.Context, cmd slackapi.SlashCommand, id str
 	}
 	req = p.Req
 	req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, false))
+	req.DM = ackDM{a}
 	reply := a.eng.Handle(ctx, req)
 	if reply.Image != nil && cmd.ResponseURL != "" {
 		// The text answers now; uploading the picture takes three Slack
@@ -107,6 +108,7 @@ func (a *Adapter) commandLater(cl *client, c *slackapi.SlashCommand, text string
 	return a.spawn("command", func(ctx context.Context) {
 		req := p.Req
 		req.Actor = a.actor(ctx, cl, cmd.UserID, cmd.ChannelID, cmd.UserName, waitFor(p, true))
+		req.DM = a
 		reply := a.withFile(ctx, cl, cmd.UserID, a.eng.Handle(ctx, req))
 		if !p.Info.ReadOnly || reply.DataDeleted {
 			a.settle(ctx, cl, cmd.UserID, reply)
@@ -337,6 +339,7 @@ func (a *Adapter) runAction(ctx context.Context, cl *client, cb slackapi.Interac
 	p := a.eng.Prepare(req)
 	req = p.Req
 	req.Actor = a.actor(ctx, cl, cb.User.ID, channel, cb.User.Name, waitFor(p, true))
+	req.DM = ackDM{a} // a click runs before its ack
 	return *act, a.eng.Handle(ctx, req)
 }
 

@@ -117,6 +117,7 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	req := p.Req
 	req.Actor = a.actor(ctx, cl, in.user, in.channel, "", waitFor(p, true))
 	req.Actor.DM = in.dm
+	req.DM = a
 	req.Conversational = true
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")

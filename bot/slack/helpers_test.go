@@ -138,13 +138,20 @@ func newEnvOn(t *testing.T, clock bot.Clock) *env {
 
 func newEnvClocks(t *testing.T, now func() time.Time, clock bot.Clock) *env {
 	t.Helper()
+	return newEnvFake(t, now, clock, nil)
+}
+
+// newEnvFake is newEnvClocks with extra handlers on the fake Slack (see
+// newFakeSlack).
+func newEnvFake(t *testing.T, now func() time.Time, clock bot.Clock, extra map[string]http.HandlerFunc) *env {
+	t.Helper()
 	e := &env{t: t, web: newRecorder(), hooks: newRecorder()}
 	e.store, e.dbPath = openStore(t)
 	kb := loadKB(t)
 	e.eng = bot.NewEngine(kb, e.store, bot.Options{Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	// As the real binary: remind and group are commands on every front door.
 	remind.Register(remind.Deps{Engine: e.eng, Store: e.store, KB: kb})
-	e.api = newFakeSlack(t, e.web, nil)
+	e.api = newFakeSlack(t, e.web, extra)
 	e.hookURL = newHookServer(t, e.hooks)
 	a, err := New(Config{Engine: e.eng, Dedup: e.store, SigningSecret: testSecret, BotToken: "xoxb-test",
 		APIURL: e.api.GetAPIURL(), Logger: slog.New(slog.DiscardHandler), Now: now})

@@ -65,6 +65,22 @@ func (a *Adapter) SendDM(ctx context.Context, workspace, user string, r bot.Repl
 	return nil
 }
 
+// ackDMWait bounds a DM sent by a request answered before its ack (the
+// reminder's check DM, bot.Request.DM): Slack wants the ack within 3 s.
+const ackDMWait = 1500 * time.Millisecond
+
+// ackDM is the adapter as the DM sender of a request answered before its
+// ack: each DM is given up at ackDMWait, so the ack is not missed. A check
+// DM given up so changes nothing: the engine logs it and the reminder's
+// own DM is tried when due.
+type ackDM struct{ a *Adapter }
+
+func (d ackDM) SendDM(ctx context.Context, workspace, user string, r bot.Reply) error {
+	ctx, cancel := context.WithTimeout(ctx, ackDMWait)
+	defer cancel()
+	return d.a.SendDM(ctx, workspace, user, r)
+}
+
 // PostChannel posts a reply to a channel the bot is a member of.
 func (a *Adapter) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {
 	cl, err := a.clientFor(ctx, keyOf(workspace))

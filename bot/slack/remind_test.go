@@ -2,7 +2,9 @@ package slack
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -96,5 +98,76 @@ func TestRemindThroughSlashCommand(t *testing.T) {
 		if status != 200 || !strings.Contains(string(m.raw), c.want) || strings.Contains(string(m.raw), "Unknown command") {
 			t.Errorf("/cert %s: status %d, want %q: %.400s", c.text, status, c.want, m.raw)
 		}
+	}
+}
+
+// TestRemindChecksDM: `/cert remind` in a channel, turning a reminder on,
+// DMs the asker through the fake Slack (conversations.open, then
+// chat.postMessage to the DM channel) so that a refusal is told at once:
+// when conversations.open answers cannot_dm_bot the reply says the DM was
+// refused and what to change. A reminder already on is not checked again.
+func TestRemindChecksDM(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		refuse  bool
+		want    string // in the reply
+		wantDMs int    // check DMs posted
+	}{
+		{name: "delivered", want: "Daily reminder set for 07:30", wantDMs: 1},
+		{name: "refused", refuse: true, want: "the DM I just sent you was refused", wantDMs: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var extra map[string]http.HandlerFunc
+			opened := make(chan struct{}, 4)
+			if tc.refuse {
+				extra = map[string]http.HandlerFunc{"/conversations.open": func(w http.ResponseWriter, _ *http.Request) {
+					opened <- struct{}{}
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = io.WriteString(w, `{"ok":false,"error":"cannot_dm_bot"}`)
+				}}
+			}
+			e := newEnvFake(t, nil, nil, extra)
+			dms := func() []recorded {
+				var out []recorded
+				for _, r := range e.web.all() {
+					if r.Path == "/chat.postMessage" && r.Form.Get("channel") == "D0DM" {
+						out = append(out, r)
+					}
+				}
+				return out
+			}
+			status, m := e.slash(testUser, "remind 07:30 Europe/Berlin")
+			if status != 200 || !strings.Contains(string(m.raw), tc.want) {
+				t.Fatalf("/cert remind: status %d, want %q: %.600s", status, tc.want, m.raw)
+			}
+			if tc.refuse {
+				if len(opened) != 1 {
+					t.Errorf("conversations.open called %d times, want 1", len(opened))
+				}
+				if !strings.Contains(string(m.raw), "Slack refused it") {
+					t.Errorf("refusal not explained: %.600s", m.raw)
+				}
+			} else if strings.Contains(string(m.raw), "refused") {
+				t.Errorf("a delivered check DM reported refused: %.600s", m.raw)
+			}
+			got := dms()
+			if len(got) != tc.wantDMs {
+				t.Fatalf("%d check DMs posted, want %d", len(got), tc.wantDMs)
+			}
+			if tc.wantDMs > 0 && !strings.Contains(got[0].Form.Get("text")+got[0].Form.Get("blocks"), "Your daily reminder is on") {
+				t.Errorf("check DM: %v", got[0].Form)
+			}
+			if tc.refuse {
+				return
+			}
+			if status, m := e.slash(testUser, "remind 08:00 Europe/Berlin"); status != 200 || !strings.Contains(string(m.raw), "08:00") {
+				t.Fatalf("/cert remind again: status %d: %.600s", status, m.raw)
+			}
+			if n := len(dms()); n != tc.wantDMs {
+				t.Errorf("%d check DMs after changing a reminder already on, want still %d", n, tc.wantDMs)
+			}
+		})
 	}
 }
