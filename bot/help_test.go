@@ -26,9 +26,9 @@ func TestHelpArguments(t *testing.T) {
 		not     []string
 	}{
 		{slack, "help bogus", bot.OutcomeOK, []string{"No command `bogus`.\n\n- `ask <question>`"}, []string{"did you mean"}},
-		{slack, "help quizz", bot.OutcomeOK, []string{"No command `quizz`: did you mean `help quiz`?\n\n- `ask"}, nil},
+		{slack, "help quizz", bot.OutcomeOK, []string{"No command `quizz`: did you mean `/cert help quiz`?\n\n- `ask"}, nil},
 		{slack, "help me please", bot.OutcomeOK, []string{"- `quiz "}, []string{"No command"}},
-		{slack, "help quiz extra", bot.OutcomeUserError, []string{"Unknown argument \"extra\". Usage: `help [command]`, e.g. `help quiz`."}, nil},
+		{slack, "help quiz extra", bot.OutcomeUserError, []string{"Unknown argument \"extra\". Usage: `/cert help [command]`, e.g. `/cert help quiz`."}, nil},
 		{slack, "help Quiz EXTRA words", bot.OutcomeUserError, []string{"Unknown argument \"EXTRA\"."}, nil},
 		{slack, "help group daily", bot.OutcomeOK, []string{"help: group", "- `group off`"}, nil},
 		{slack, "help group daily now", bot.OutcomeUserError, []string{"Unknown argument \"now\"."}, nil},

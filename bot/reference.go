@@ -83,6 +83,9 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 		}
 		fmt.Fprintf(&sb, "- `%s`: %s\n", usageOn(c, req.Actor.Platform), c.SummaryIn(userKey(req.Actor)))
 	}
+	if slackChannel(req) {
+		sb.WriteString("\nIn a channel, type them after `/cert` (`/cert quiz cissp`); in a DM with certcoach, as they are.\n")
+	}
 	sb.WriteString("\nFacts come from a cited knowledge base; each answer shows its source and as-of date.")
 	return Reply{Kind: "help", Title: "certcoach: CISM and CISSP study partner", Body: sb.String(), Private: true}, nil
 }
@@ -167,6 +170,9 @@ func usageOn(c CommandInfo, platform string) string {
 // /cert runs the asker's commands (SlashForms), each form usageOn gives for
 // Discord, as /cert takes it; elsewhere the typed usage.
 func usageFor(req Request, c CommandInfo) string {
+	if slackChannel(req) {
+		return "/cert " + strings.ReplaceAll(c.Usage, " | ", " | /cert ")
+	}
 	if !SlashForms(req) {
 		return c.Usage
 	}
@@ -280,19 +286,30 @@ func SlashForms(req Request) bool {
 	return req.Actor.Platform == PlatformDiscord && !(req.Conversational && req.Actor.DM)
 }
 
+// slackChannel reports whether the asker is on Slack anywhere but a DM's
+// messages: there the words of a command run after /cert (or a mention),
+// so a reply names them so.
+func slackChannel(req Request) bool {
+	return req.Actor.Platform == PlatformSlack && !(req.Conversational && req.Actor.DM)
+}
+
 // Say is the typed command text (`exam pause`, `quiz cissp 7 5`,
 // `domain cissp <n>`) as the asker can run it where they are: the /cert
-// form on Discord outside a DM's messages (SlashForms), else the text
-// itself (also when it reads as no command).
+// form on Discord outside a DM's messages (SlashForms); on Slack outside a
+// DM's messages the words after /cert, since a channel's messages reach the
+// bot only when they mention it; else the text itself (also when it reads
+// as no command).
 func (e *Engine) Say(req Request, text string) string {
-	if !SlashForms(req) {
-		return text
-	}
 	name, rest := ParseCommand(text)
-	if c, ok := e.lookup(name); ok {
+	c, ok := e.lookup(name)
+	switch {
+	case !ok:
+	case SlashForms(req):
 		if form, ok := e.slashText(c.CommandInfo, strings.Fields(rest)); ok {
 			return form
 		}
+	case slackChannel(req):
+		return "/cert " + text
 	}
 	return text
 }
@@ -381,7 +398,7 @@ func (e *Engine) compare(ctx context.Context, req Request, args Args) (Reply, er
 	// The table depends only on the two outlines and the (read-only)
 	// knowledge base, so it is built once per outline pair and form of
 	// the commands it names (SlashForms).
-	key := om.ID + "|" + os.ID + "|" + strconv.FormatBool(SlashForms(req))
+	key := om.ID + "|" + os.ID + "|" + strconv.FormatBool(SlashForms(req)) + strconv.FormatBool(slackChannel(req))
 	if r, ok := e.compareCache.Load(key); ok {
 		return r.(Reply), nil
 	}

@@ -13,9 +13,11 @@ import (
 
 // TestSay: a command named in a reply is the /cert form, with options as
 // Discord shows them, wherever only /cert reaches the bot (a Discord
-// server, by /cert or a mention; a Discord DM's /cert); a Discord DM's
-// messages, Slack and the console keep the typed words. A placeholder
-// (<n>, <zone>) is the value of the option the other words leave empty.
+// server, by /cert or a mention; a Discord DM's /cert); on Slack outside a
+// DM's messages it is the typed words after /cert (a channel's messages
+// reach the bot only when they mention it); a DM's messages and the console
+// keep the typed words. A placeholder (<n>, <zone>) is the value of the
+// option the other words leave empty.
 func TestSay(t *testing.T) {
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
@@ -26,6 +28,7 @@ func TestSay(t *testing.T) {
 	dmText := dmSlash
 	dmText.Conversational = true
 	slack := bot.Request{Actor: bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "C1"}}
+	slackDM := bot.Request{Actor: bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: "U1", Channel: "D1", DM: true}, Conversational: true}
 	console := bot.Request{Actor: bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: "me", DM: true}, Conversational: true}
 	for _, c := range []struct{ text, slash string }{
 		{"domains cissp", "/cert domains cert:cissp"},
@@ -51,13 +54,17 @@ func TestSay(t *testing.T) {
 		{"domain cissp <n> <m> <k>", "domain cissp <n> <m> <k>"},
 		{"quiz bogus words 1 2 3", "quiz bogus words 1 2 3"},
 	} {
+		slackWant := c.text
+		if h.e.Known(c.text) {
+			slackWant = "/cert " + c.text
+		}
 		for _, r := range []struct {
 			name string
 			req  bot.Request
 			want string
 		}{
 			{"server", server, c.slash}, {"mention", mention, c.slash}, {"DM /cert", dmSlash, c.slash},
-			{"DM message", dmText, c.text}, {"slack", slack, c.text}, {"console", console, c.text},
+			{"DM message", dmText, c.text}, {"slack", slack, slackWant}, {"slack DM message", slackDM, c.text}, {"console", console, c.text},
 		} {
 			if got := h.e.Say(r.req, c.text); got != r.want {
 				t.Errorf("%s %q: %q, want %q", r.name, c.text, got, r.want)
@@ -69,7 +76,8 @@ func TestSay(t *testing.T) {
 // TestRepliesNameFormsWhereTheyRun: every reply that names a command to
 // run names it as the asker can run it: on a Discord server (and a DM's
 // /cert) the /cert form with its options, and no typed command left over;
-// in a Discord DM's messages, on Slack and on the console the typed words.
+// in a Slack channel the typed words after /cert; in a DM's messages and on
+// the console the typed words.
 func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 	h := newHarness(t)
 	remind.Register(remind.Deps{Engine: h.e, Store: h.store, KB: h.kb})
@@ -88,8 +96,11 @@ func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 		{"discord DM message", false, func(u string) bot.Request {
 			return bot.Request{Actor: bot.Actor{Platform: bot.PlatformDiscord, Workspace: "dm:" + u, User: u, Channel: "D" + u, DM: true}, Conversational: true}
 		}},
-		{"slack", false, func(u string) bot.Request {
+		{"slack channel", false, func(u string) bot.Request {
 			return bot.Request{Actor: bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: u, Channel: "C1", CanManage: true}}
+		}},
+		{"slack DM message", false, func(u string) bot.Request {
+			return bot.Request{Actor: bot.Actor{Platform: bot.PlatformSlack, Workspace: "T1", User: u, Channel: "D" + u, DM: true}, Conversational: true}
 		}},
 		{"console", false, func(u string) bot.Request {
 			return bot.Request{Actor: bot.Actor{Platform: bot.PlatformConsole, Workspace: "local", User: u, Channel: "console"}}
@@ -191,6 +202,21 @@ func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 						t.Errorf("%s %q: a typed command `%s` in:\n%s", p.name, c.text, m[1], got)
 					}
 				}
+			} else if p.name == "slack channel" {
+				// The typed words after /cert: every command named is so.
+				want = slackForms(h.e, want)
+				line := got
+				if strings.HasPrefix(c.text, "help") {
+					line = "" // help lists the commands' words, and says to type them after /cert
+					if !h.e.Known(strings.TrimPrefix(c.text, "help ")) {
+						want = append(want, "type them after `/cert`")
+					}
+				}
+				for _, m := range backticked.FindAllStringSubmatch(line, -1) {
+					if h.e.Known(m[1]) && !strings.HasPrefix(m[1], "/cert ") && m[1] != "/cert" {
+						t.Errorf("%s %q: a command `%s` without /cert in:\n%s", p.name, c.text, m[1], got)
+					}
+				}
 			} else if strings.Contains(got, "`/cert") {
 				t.Errorf("%s %q: a /cert form in:\n%s", p.name, c.text, got)
 			}
@@ -201,4 +227,20 @@ func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 			}
 		}
 	}
+}
+
+// slackForms puts /cert before each command a want names in backticks, as
+// a Slack channel's replies name them.
+func slackForms(e *bot.Engine, wants []string) []string {
+	span := regexp.MustCompile("`[^`]+(`|$)")
+	out := make([]string, len(wants))
+	for i, w := range wants {
+		out[i] = span.ReplaceAllStringFunc(w, func(m string) string {
+			if w := strings.Trim(m, "`"); w != "" && e.Known(w) {
+				return "`/cert " + m[1:]
+			}
+			return m
+		})
+	}
+	return out
 }

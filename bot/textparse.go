@@ -202,7 +202,7 @@ func (e *Engine) unknownArg(req Request, info CommandInfo, named map[string]stri
 // run it (Say): on Discord outside a DM's messages, the /cert form.
 func (e *Engine) checkAs(req Request, cmd string, p Param, v string) (string, error) {
 	out, err := checkParam(cmd, p, v)
-	if err != nil && SlashForms(req) {
+	if err != nil && (SlashForms(req) || slackChannel(req)) {
 		p.Example = e.Say(req, cmp.Or(p.Example, cmd))
 		_, err = checkParam(cmd, p, v)
 	}
@@ -233,6 +233,8 @@ func (e *Engine) usageText(req Request, info CommandInfo) string {
 		} else {
 			ex = usage
 		}
+	} else {
+		ex = e.Say(req, ex)
 	}
 	if ex != usage {
 		return fmt.Sprintf("Usage: `%s`, e.g. `%s`.", usage, ex)
