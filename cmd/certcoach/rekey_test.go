@@ -244,6 +244,7 @@ func (r *rekeyFirst) ReplaceSlackTokens(ctx context.Context, in storage.SlackIns
 }
 
 func TestRefreshRacingRekey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := openStore(ctx, filepath.Join(t.TempDir(), "certcoach.db"), "CERTCOACH_DB")
 	if err != nil {
