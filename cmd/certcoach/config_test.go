@@ -49,6 +49,7 @@ func TestStopAndMetricsSettingsBeforeStart(t *testing.T) {
 
 // TestShutdownTimeout: what CERTCOACH_SHUTDOWN_TIMEOUT accepts.
 func TestShutdownTimeout(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		value string
 		want  time.Duration // 0: refused
@@ -72,6 +73,7 @@ func TestShutdownTimeout(t *testing.T) {
 
 // TestSharesPort: which pairs of listen addresses would take the same port.
 func TestSharesPort(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want bool

@@ -28,6 +28,7 @@ func newTestLimiter(t *testing.T, user, ws string) (*limiter, *fakeNow, map[stri
 }
 
 func TestLimiterUserBucket(t *testing.T) {
+	t.Parallel()
 	l, clk, refused := newTestLimiter(t, "60", "0")
 	alice := bot.Actor{Platform: "slack", Workspace: "T1", User: "alice"}
 	bob := bot.Actor{Platform: "slack", Workspace: "T1", User: "bob"}
@@ -52,6 +53,7 @@ func TestLimiterUserBucket(t *testing.T) {
 }
 
 func TestLimiterWorkspaceBucket(t *testing.T) {
+	t.Parallel()
 	l, _, refused := newTestLimiter(t, "60", "60")
 	allowed := 0
 	for i := range 10 {
@@ -71,6 +73,7 @@ func TestLimiterWorkspaceBucket(t *testing.T) {
 }
 
 func TestLimiterEvictsIdleAndBoundsMemory(t *testing.T) {
+	t.Parallel()
 	l, clk, _ := newTestLimiter(t, "60", "0")
 	l.max = 100
 	for i := range 1000 {
@@ -87,6 +90,7 @@ func TestLimiterEvictsIdleAndBoundsMemory(t *testing.T) {
 }
 
 func TestLimiterConfig(t *testing.T) {
+	t.Parallel()
 	if l, err := newLimiter(Config{RateLimit: "0", RateBurst: "1", WorkspaceRateLimit: "0", WorkspaceRateBurst: "1"}, nil); err != nil || l != nil {
 		t.Fatalf("both disabled: got %v, %v; want nil limiter", l, err)
 	}

@@ -259,13 +259,36 @@ const stoppedDuringStart = "certcoach: stopped by a signal before the start comp
 // chatCommand reports whether name is one of the commands the console and
 // `certcoach ask` take (quiz, progress, remind...), not a subcommand.
 func chatCommand(cfg Config, name string) bool {
-	kb, err := loadKB(cfg)
+	e, err := storelessEngine(cfg)
 	if err != nil {
 		return false
 	}
+	return e.Known(name)
+}
+
+// ownDataCommand is the command text runs when that command works on the
+// asker's data already stored (export, forget), with ok true; a question
+// or any other command is not one.
+func ownDataCommand(cfg Config, user, text string) (name string, ok bool) {
+	e, err := storelessEngine(cfg)
+	if err != nil {
+		return "", false // openApp says why
+	}
+	info := e.Prepare(bot.Request{Actor: bot.Actor{Platform: bot.PlatformConsole, User: user}, Text: text}).Info
+	return info.Name, info.Mine
+}
+
+// storelessEngine has every command the console takes registered, over the
+// knowledge base alone: for what a command line names, before (or
+// without) opening the database.
+func storelessEngine(cfg Config) (*bot.Engine, error) {
+	kb, err := loadKB(cfg)
+	if err != nil {
+		return nil, err
+	}
 	e := bot.NewEngine(kb, nil, bot.Options{Logger: slog.New(slog.DiscardHandler)})
 	remind.Register(remind.Deps{Engine: e, KB: kb})
-	return e.Known(name)
+	return e, nil
 }
 
 // isFlag reports whether a is one of fl's flags (-db, --user=bob, -h...).
@@ -517,6 +540,15 @@ func runConsole(ctx context.Context, cfg Config, log *slog.Logger, user string, 
 }
 
 func runAsk(ctx context.Context, cfg Config, log *slog.Logger, user, text string, stdout, stderr io.Writer) int {
+	// export and forget would create a missing SQLite file empty and find
+	// nothing in it: a mistyped --db must say so. (Which command the text
+	// runs is worked out only for a file that is missing.)
+	if err := missingSQLite(cfg.DB); err != nil {
+		if name, ok := ownDataCommand(cfg, user, text); ok {
+			fmt.Fprintf(stderr, "certcoach: ask %s: %v\n", name, err)
+			return 1
+		}
+	}
 	a, err := openApp(ctx, cfg, slog.New(errorsOnly{log.Handler()}), bot.Options{})
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintln(stderr, stoppedDuringStart)
@@ -572,8 +604,8 @@ func backup(ctx context.Context, cfg Config, path string, out io.Writer) error {
 		return errors.New("backup copies a SQLite file; for PostgreSQL use its own tools, e.g. pg_dump --format=custom --file=" + path + " <database URL>")
 	}
 	// Opening would create an empty database: a backup of nothing is an error.
-	if err := refuseMissingSQLite(cfg.DB, "backup"); err != nil {
-		return err
+	if err := missingSQLite(cfg.DB); err != nil {
+		return fmt.Errorf("backup: %w", err)
 	}
 	// SQLite's own error for a missing folder is "unable to open database file (14)".
 	dir := filepath.Dir(path)

@@ -353,7 +353,12 @@ func TestDiscordRegisterNamesTheDialledURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := runCLIEnv(t, tc.env, "", "discord", "register")
+			// register records what it registered: in a database that exists.
+			db := filepath.Join(t.TempDir(), "c.db")
+			if code, _, errOut := runCLI(t, "", "--db", db, "ask", "progress"); code != 0 {
+				t.Fatalf("create the database: exit %d: %s", code, errOut)
+			}
+			code, _, errOut := runCLIEnv(t, tc.env, "", "--db", db, "discord", "register")
 			if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "discord.com") {
 				t.Fatalf("exit %d, want %d; stderr lacks %q or names discord.com:\n%s", code, tc.code, tc.want, errOut)
 			}

@@ -15,6 +15,7 @@ import (
 // the strength of its click's record in the table of deliveries; pruning
 // the record sooner would let a stale copy post the answer twice.
 func TestRetentionCoversShares(t *testing.T) {
+	t.Parallel()
 	if deliveryRetention < slack.ShareWindow {
 		t.Errorf("delivery records kept %v, shorter than Slack's share window %v", deliveryRetention, slack.ShareWindow)
 	}
@@ -38,6 +39,7 @@ func (p notifyingPruner) PruneSeen(ctx context.Context, before time.Time) (int64
 // the retention (Slack events and Discord interactions alike) at start,
 // and keeps the fresh ones, so a replay of a fresh one is still refused.
 func TestPruneDeliveries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestRedactHandler(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	log := newLogger("debug", &buf, "xoxb-secret-token-123", "short")
 	log = log.With("token", "xoxb-secret-token-123")
@@ -39,6 +40,7 @@ func TestRedactHandler(t *testing.T) {
 // known as a secret to redact; it is never taken for a SQLite file name
 // and echoed in that error.
 func TestDatabaseURLPasswordNotEchoed(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, dsn := range []string{"POSTGRES://u:sekrit-pw@127.0.0.1:1/db?sslmode=disable", "PostgreSQL://u:sekrit-pw@127.0.0.1:1/db?sslmode=disable"} {
@@ -63,6 +65,7 @@ func TestDatabaseURLPasswordNotEchoed(t *testing.T) {
 // being echoed or taken for a SQLite file name, and its password is known
 // to the redactor.
 func TestLibpqSettingRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		dsn    string

@@ -244,6 +244,7 @@ func (r *rekeyFirst) ReplaceSlackTokens(ctx context.Context, in storage.SlackIns
 }
 
 func TestRefreshRacingRekey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := openStore(ctx, filepath.Join(t.TempDir(), "certcoach.db"), "CERTCOACH_DB")
 	if err != nil {
@@ -277,32 +278,55 @@ func TestRefreshRacingRekey(t *testing.T) {
 	}
 }
 
-// TestMaintenanceOfMissingDatabase: rekey and backup on a SQLite file that
-// does not exist refuse, name the file and create nothing (no database, no
-// journal or WAL beside it), however the file is named; the console's first
-// run, by contrast, creates the database.
+// TestMaintenanceOfMissingDatabase: the commands that only read or change
+// data already stored (rekey, backup, discord register, ask export and
+// forget), on a SQLite file that does not exist, refuse, name the file and
+// create nothing (no database, no journal or WAL beside it), however the
+// file is named; the console's first run, by contrast, creates the
+// database.
 func TestMaintenanceOfMissingDatabase(t *testing.T) {
 	keys := map[string]string{"CERTCOACH_TOKEN_KEY": testNewTokenKey, "CERTCOACH_TOKEN_KEY_OLD": testTokenKey}
+	// Port 9 (discard) on loopback: a registration that got past the check
+	// would fail there, never reach Discord.
+	discordEnv := map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123", "DISCORD_API_URL": "http://127.0.0.1:9/"}
 	for _, tc := range []struct {
 		name string
+		env  map[string]string
 		args func(db, dir string) []string
+		cmd  string // the command the refusal names
 	}{
-		{"rekey", func(db, dir string) []string { return []string{"--db", db, "rekey"} }},
-		{"rekey, file: URI", func(db, dir string) []string { return []string{"--db", "file:" + db + "?mode=rwc", "rekey"} }},
-		{"backup", func(db, dir string) []string { return []string{"--db", db, "backup", filepath.Join(dir, "copy.db")} }},
+		{"rekey", keys, func(db, dir string) []string { return []string{"--db", db, "rekey"} }, "rekey"},
+		{"rekey, file: URI", keys, func(db, dir string) []string { return []string{"--db", "file:" + db + "?mode=rwc", "rekey"} }, "rekey"},
+		{"backup", nil, func(db, dir string) []string { return []string{"--db", db, "backup", filepath.Join(dir, "copy.db")} }, "backup"},
+		{"discord register", discordEnv, func(db, dir string) []string { return []string{"--db", db, "discord", "register"} }, "discord register"},
+		{"ask export", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "export"} }, "ask export"},
+		{"ask /cert export", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "/cert export"} }, "ask export"},
+		{"ask forget", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "forget"} }, "ask forget"},
+		{"ask forget yes", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "forget", "yes"} }, "ask forget"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			db := filepath.Join(dir, "mistyped.db")
-			code, out, errOut := runCLIEnv(t, keys, "", tc.args(db, dir)...)
-			if code != 1 || !strings.Contains(errOut, db+" does not exist") {
-				t.Fatalf("exit %d, want 1 naming %s\nstdout:\n%s\nstderr:\n%s", code, db, out, errOut)
+			code, out, errOut := runCLIEnv(t, tc.env, "", tc.args(db, dir)...)
+			if want := tc.cmd + ": database " + db + " does not exist"; code != 1 || !strings.Contains(errOut, want) {
+				t.Fatalf("exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", code, want, out, errOut)
 			}
 			if entries, err := os.ReadDir(dir); err != nil || len(entries) > 0 {
 				t.Errorf("created %v (%v)", entries, err)
 			}
 		})
 	}
+	// A command that writes the asker's first data creates the database, a
+	// missing one included: only export and forget need data already there.
+	t.Run("ask plan creates it", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "new.db")
+		if code, out, errOut := runCLI(t, "", "--db", db, "ask", "plan cism 2027-03-01"); code != 0 || !strings.Contains(out, "Study plan: CISM") {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		if code, out, errOut := runCLI(t, "", "--db", db, "ask", "export"); code != 0 || !strings.Contains(out, "certcoach-export") {
+			t.Errorf("export of the new database: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+	})
 	t.Run("first run creates it", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "new.db")
 		if code, out, errOut := runCLIEnv(t, keys, "", "--db", db, "ask", "/cert compare"); code != 0 {

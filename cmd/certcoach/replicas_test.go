@@ -18,6 +18,7 @@ import (
 )
 
 func TestConfigStringHidesDatabasePassword(t *testing.T) {
+	t.Parallel()
 	c := Config{DB: "postgres://certcoach:db-SECRET-pw-4411@db.internal:5432/certcoach?sslmode=require", Addr: ":8080"}
 	s := c.String()
 	if strings.Contains(s, "db-SECRET-pw-4411") {

@@ -89,6 +89,7 @@ func chartedTwice(t *testing.T, e *multiEnv) (string, *chartHooks) {
 // is deleted with the workspace's bot token once the second is posted, and
 // its record with it.
 func TestSlackProgressLeavesOneChartFile(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	tok, hooks := chartedTwice(t, e)
 	if !strings.Contains(hooks.last(), `"slack_file":{"id":"F0CHART2"}`) {
@@ -112,6 +113,7 @@ func TestSlackProgressLeavesOneChartFile(t *testing.T) {
 // old file, and its record for forget, is logged once (with the file, never
 // the token), and the newer reply arrives all the same.
 func TestSlackChartDeleteFailureLogged(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	e.fake.mu.Lock()
 	e.fake.failDelete = true

@@ -41,6 +41,7 @@ func (e *multiEnv) waitViews(token string, n int) []map[string]any {
 }
 
 func TestSlackAppHome(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	e.install("T0ONE")
 	tok := e.tokenOf("T0ONE")
@@ -176,6 +177,7 @@ func newHookSink(t *testing.T) string {
 // token, once per workspace; Slack's retry of that event (the same body,
 // X-Slack-Retry-Num) and a second visit post nothing.
 func TestSlackMessagesTabWelcome(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	e.install("T0ONE")
 	e.install("T0TWO")

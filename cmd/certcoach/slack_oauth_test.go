@@ -190,6 +190,7 @@ func (e *multiEnv) slackWire() wire.Slack {
 }
 
 func TestSlackInstallRefusals(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	plain := &http.Client{}
 
@@ -247,6 +248,7 @@ func TestSlackInstallRefusals(t *testing.T) {
 }
 
 func TestSlackEachWorkspaceItsOwnToken(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	e.install("T0ONE")
 	e.install("T0TWO")
@@ -289,6 +291,7 @@ func TestSlackEachWorkspaceItsOwnToken(t *testing.T) {
 }
 
 func TestSlackTokenRotation(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, true)
 	e.install("T0ONE")
 	ctx := context.Background()
@@ -344,6 +347,7 @@ func TestSlackTokenRotation(t *testing.T) {
 }
 
 func TestSlackUninstallForgetsWorkspace(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	e.install("T0ONE")
 	e.install("T0TWO")
@@ -411,6 +415,7 @@ func TestSlackUninstallForgetsWorkspace(t *testing.T) {
 // are deleted), then their records go with the workspace's data. After
 // tokens_revoked there is no token left to do it with.
 func TestSlackUninstallDeletesChartFiles(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	ctx := context.Background()
 	sl := e.slackWire()
@@ -471,6 +476,7 @@ func TestSlackUninstallDeletesChartFiles(t *testing.T) {
 }
 
 func TestSlackTokensNotInDatabaseOrLogs(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, true)
 	e.install("T0ONE")
 	e.install("T0TWO")
@@ -565,6 +571,7 @@ func TestServeRefusesMultiWorkspaceWithoutKey(t *testing.T) {
 // commands and events from any of the org's workspaces, and the org is one
 // certcoach workspace.
 func TestSlackEnterpriseOrgInstall(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	c, state, redirect := e.begin()
 	code := e.fake.grantOrg("E0ORG", "Big Org", redirect)
@@ -652,6 +659,7 @@ func (c *setClock) Ticks(time.Duration) (<-chan time.Time, func()) {
 // The reminder scheduler, with no request to take a token from, sends each
 // workspace's reminder and question of the day with that workspace's token.
 func TestSlackScheduledSendsUseTheirWorkspaceToken(t *testing.T) {
+	t.Parallel()
 	e := newMultiEnv(t, false)
 	e.install("T0ONE")
 	e.install("T0TWO")

@@ -26,6 +26,7 @@ import (
 // budget CERTCOACH_SHUTDOWN_TIMEOUT accepts; the default leaves room under
 // Kubernetes' default grace period of 30 s.
 func TestStopBudgetShares(t *testing.T) {
+	t.Parallel()
 	def, err := Config{ShutdownTimeout: defaultShutdownTimeout}.shutdownTimeout()
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +84,7 @@ func waitOr(t *testing.T, ch <-chan struct{}, what string) {
 // requests, events, tasks and adapters that outrun their share are given
 // up on, saying so, and the stop still ends.
 func TestStopServing(t *testing.T) {
+	t.Parallel()
 	// Nothing here is asserted on elapsed time: a long share is one only a
 	// part that never ends could use up, a short one is used up on purpose.
 	const short, long = 20 * time.Millisecond, time.Minute
@@ -274,6 +276,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 // still draining, so a scrape sees the stop, then closes within its own
 // share, cutting a scrape (or profile) that would hold the stop up.
 func TestStopServingMetrics(t *testing.T) {
+	t.Parallel()
 	listen := func(h http.Handler) (*http.Server, string) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -346,6 +349,7 @@ func TestStopServingMetrics(t *testing.T) {
 // TestExitAfter: a stop that outlives its budget ends the process, saying
 // which setting bounds it.
 func TestExitAfter(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	code := make(chan int, 1)
 	exitAfter(slog.New(slog.NewTextHandler(&logs, nil)), time.Millisecond, func(c int) { code <- c })

@@ -73,29 +73,31 @@ func openStore(ctx context.Context, dsn, from string) (appStore, error) {
 // not exist is refused, not created empty, so that a mistyped --db says so
 // instead of succeeding on nothing.
 func openExistingStore(ctx context.Context, dsn, from, cmd string) (appStore, error) {
-	if err := refuseMissingSQLite(dsn, cmd); err != nil {
-		return nil, err
+	if err := missingSQLite(dsn); err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
 	return openStore(ctx, dsn, from)
 }
 
-// refuseMissingSQLite refuses, for the command cmd, a SQLite database
-// setting whose file does not exist; a PostgreSQL URL, or a setting
+// missingSQLite refuses a SQLite database setting whose file does not
+// exist, for a command that only reads or changes data already stored
+// (backup, rekey, discord register, ask export): opening it would create
+// an empty database and succeed on nothing. A PostgreSQL URL, or a setting
 // openStore refuses for itself, passes.
-func refuseMissingSQLite(dsn, cmd string) error {
+func missingSQLite(dsn string) error {
 	if storage.IsPostgresURL(dsn) || libpqSetting(dsn) || otherURLScheme(dsn) != "" {
 		return nil
 	}
 	path, err := sqlite.FilePath(dsn)
 	if err != nil {
-		return fmt.Errorf("%s: %w", cmd, err)
+		return err
 	}
 	_, err = os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: database %s does not exist, and was not created (--db or CERTCOACH_DB names the database)", cmd, path)
+		return fmt.Errorf("database %s does not exist, and was not created (--db or CERTCOACH_DB names the database)", path)
 	case err != nil:
-		return fmt.Errorf("%s: database %s: %w", cmd, path, err)
+		return fmt.Errorf("database %s: %w", path, err)
 	}
 	return nil
 }

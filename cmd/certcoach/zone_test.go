@@ -8,6 +8,7 @@ import (
 )
 
 func TestMachineZone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	link := func(name, target string) string {
 		p := filepath.Join(dir, name)

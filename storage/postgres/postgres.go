@@ -51,11 +51,11 @@ const connectTimeout = 10 * time.Second
 // Open connects to the database at a postgres:// URL, applies pending
 // migrations and returns the store. Errors never include the password.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	where := Redact(dsn)
 	u, err := parseURL(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	where := u.redacted()
 	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, unquoted(err))

@@ -138,6 +138,11 @@ func Redact(dsn string) string {
 	if err != nil {
 		return "(a database URL that cannot be read: not shown)"
 	}
+	return u.redacted()
+}
+
+// redacted is u as Redact shows it.
+func (u dbURL) redacted() string {
 	if user, _, ok := strings.Cut(u.userinfo, ":"); ok {
 		u.userinfo = user + ":redacted@"
 	}

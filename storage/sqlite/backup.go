@@ -43,7 +43,7 @@ func OpenForBackup(ctx context.Context, dsn string) (*BackupSource, error) {
 	// Not buildDSN: its journal_mode(WAL) would switch a database in
 	// rollback-journal mode to WAL, and a backup must leave the source as
 	// it was. A read needs no other setting.
-	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeout.Milliseconds())
+	busy := "_pragma=" + busyPragma(busyTimeout)
 	conn := "file:" + path + "?" + busy
 	var lock *os.File
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {

@@ -131,11 +131,17 @@ func FilePath(dsn string) (string, error) {
 
 func buildDSN(path string, busy time.Duration) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()), "synchronous(NORMAL)", "foreign_keys(1)"} {
+	for _, p := range []string{"journal_mode(WAL)", busyPragma(busy), "synchronous(NORMAL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// busyPragma is the _pragma value that makes a connection wait busy for
+// another one's lock: every connection sets it, a backup's too.
+func busyPragma(busy time.Duration) string {
+	return fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds())
 }
 
 // isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY,

@@ -297,6 +297,28 @@ func oldSchema(t *testing.T, path string, last int, rows ...string) {
 	}
 }
 
+// TestBackupSourceWaitsAsTheStoreDoes: a backup's connection waits for a
+// lock as long as the store's own connections do (it sets busy_timeout too,
+// and nothing of the store's DSN that would change the file).
+func TestBackupSourceWaitsAsTheStoreDoes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, path := openTemp(t)
+	var want string
+	if err := s.Reader().QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	src, err := OpenForBackup(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var got string
+	if err := src.db.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&got); err != nil || got != want || got == "0" {
+		t.Errorf("backup busy_timeout = %q (%v), want the store's %q", got, err, want)
+	}
+}
+
 // TestOpenWhileBackupReadsRollbackJournal: a database in rollback-journal
 // mode (as a restored copy may be) is switched to WAL by the first open,
 // which needs the file to itself for a moment. A backup reading it

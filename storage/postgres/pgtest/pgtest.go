@@ -17,6 +17,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/certcoach/certcoach/storage/postgres"
 )
 
 // DefaultAdminURL is the server tests use unless CERTCOACH_TEST_POSTGRES says otherwise.
@@ -48,9 +50,9 @@ func NewDatabase(t testing.TB) string {
 			db.Close()
 		}
 		if Required() {
-			t.Fatalf("PostgreSQL required (CERTCOACH_REQUIRE_POSTGRES=1) but not reachable at %s: %v", redact(admin), err)
+			t.Fatalf("PostgreSQL required (CERTCOACH_REQUIRE_POSTGRES=1) but not reachable at %s: %v", postgres.Redact(admin), err)
 		}
-		t.Skipf("PostgreSQL part skipped: no server at %s (%v); set CERTCOACH_TEST_POSTGRES to point at one", redact(admin), err)
+		t.Skipf("PostgreSQL part skipped: no server at %s (%v); set CERTCOACH_TEST_POSTGRES to point at one", postgres.Redact(admin), err)
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -100,17 +102,6 @@ func NewSchema(t testing.TB, dbURL string) string {
 	q := u.Query()
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func redact(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "redacted")
-	}
 	return u.String()
 }
 
