@@ -162,12 +162,8 @@ func discordCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 		fmt.Fprintln(stderr, "certcoach:", err)
 		return exitUsage
 	}
-	// It records what it registered in the database, which serve reads:
-	// a database it created for that would be the wrong one.
-	if err := missingSQLite(cfg.DB); err != nil {
-		fmt.Fprintln(stderr, "certcoach: discord register:", err)
-		return 1
-	}
+	// It records what it registered in the database serve reads, creating
+	// it as serve would: the README's setup registers before the first serve.
 	a, err := openApp(ctx, cfg, log, bot.Options{})
 	if err != nil {
 		fmt.Fprintln(stderr, "certcoach:", err)

@@ -279,16 +279,13 @@ func TestRefreshRacingRekey(t *testing.T) {
 }
 
 // TestMaintenanceOfMissingDatabase: the commands that only read or change
-// data already stored (rekey, backup, discord register, ask export and
+// data already stored (rekey, backup, ask export and
 // forget), on a SQLite file that does not exist, refuse, name the file and
 // create nothing (no database, no journal or WAL beside it), however the
 // file is named; the console's first run, by contrast, creates the
 // database.
 func TestMaintenanceOfMissingDatabase(t *testing.T) {
 	keys := map[string]string{"CERTCOACH_TOKEN_KEY": testNewTokenKey, "CERTCOACH_TOKEN_KEY_OLD": testTokenKey}
-	// Port 9 (discard) on loopback: a registration that got past the check
-	// would fail there, never reach Discord.
-	discordEnv := map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123", "DISCORD_API_URL": "http://127.0.0.1:9/"}
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
@@ -298,7 +295,6 @@ func TestMaintenanceOfMissingDatabase(t *testing.T) {
 		{"rekey", keys, func(db, dir string) []string { return []string{"--db", db, "rekey"} }, "rekey"},
 		{"rekey, file: URI", keys, func(db, dir string) []string { return []string{"--db", "file:" + db + "?mode=rwc", "rekey"} }, "rekey"},
 		{"backup", nil, func(db, dir string) []string { return []string{"--db", db, "backup", filepath.Join(dir, "copy.db")} }, "backup"},
-		{"discord register", discordEnv, func(db, dir string) []string { return []string{"--db", db, "discord", "register"} }, "discord register"},
 		{"ask export", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "export"} }, "ask export"},
 		{"ask /cert export", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "/cert export"} }, "ask export"},
 		{"ask forget", nil, func(db, dir string) []string { return []string{"--db", db, "ask", "forget"} }, "ask forget"},
