@@ -1,6 +1,7 @@
 package knowledge_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -320,6 +321,7 @@ func TestVocabularyProblems(t *testing.T) {
 		knowledge.VocabEntry{Key: "fee.exam", Phrases: []string{"pass rate", "  ", "really pricey"}})
 	kb.Vocab.Intents = append(kb.Vocab.Intents, knowledge.VocabEntry{Key: "guess", Phrases: []string{"qqq", "just ... for qqq"}})
 	kb.Terms[0].Objectives = []string{"cissp-2024:9.9", "cism-2022:4A2"}
+	kb.Terms[1].Aliases = append(slices.Clip(kb.Terms[1].Aliases), kb.Terms[0].Term)
 	for i := range kb.Vocab.Exams {
 		if e := &kb.Vocab.Exams[i]; e.Key == "cissp" {
 			// Only a one-word issuer is looked for before a fact cue.
@@ -338,7 +340,8 @@ func TestVocabularyProblems(t *testing.T) {
 		`phrase "just ... for qqq" starts or ends with a gap once noise words are dropped`, `context_keys: "outline.nope" is no fact's key`,
 		`general_table: "exam.window" is neither "domains" nor a fact key every certification has`,
 		`compared_together "cost": "fee.nope" is no fact's key`, `phrase "really pricey" is only "pricey" once noise words are dropped`,
-		`details "vouchers": near "fee.voucher" is no fact's key`, `attributes "exam.items": near is for details only`} {
+		`details "vouchers": near "fee.voucher" is no fact's key`, `attributes "exam.items": near is for details only`,
+		fmt.Sprintf("term %s: name %q is already term %s's", kb.Terms[1].ID, kb.Terms[0].Term, kb.Terms[0].ID)} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no problem %q in:\n%s", want, got)
 		}

@@ -261,9 +261,19 @@ func (b *Base) validateVocab() []string {
 		}
 		p = append(p, b.checkObjectives("topic "+t.ID, t.Objectives, t.Domains)...)
 	}
+	named := map[string]string{} // a term's name, acronym or alias, normalised -> the term
 	for _, t := range b.Terms {
 		for _, ph := range t.Asked {
 			claim("term "+t.ID, "term", t.ID, ph)
+		}
+		// Two terms with one name: the question names neither for sure.
+		for _, n := range append([]string{t.Term, t.Acronym}, t.Aliases...) {
+			_, toks := normTokens(n)
+			k := strings.Join(slices.DeleteFunc(toks, func(w string) bool { return noise[w] }), " ")
+			if prev, ok := named[k]; ok && prev != t.ID && k != "" {
+				add("term %s: name %q is already term %s's", t.ID, n, prev)
+			}
+			named[k] = t.ID
 		}
 		p = append(p, b.checkObjectives("term "+t.ID, t.Objectives, t.Domains)...)
 	}
