@@ -150,7 +150,7 @@ func boolInt(b bool) int {
 
 const cardCols = "user_id, question_id, cert, domain, due, stability, difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review"
 
-func scanCard(row interface{ Scan(...any) error }) (storage.Card, error) {
+func scanCard(row rowScanner) (storage.Card, error) {
 	var c storage.Card
 	var due, last int64
 	err := row.Scan(&c.UserID, &c.QuestionID, &c.Cert, &c.Domain, &due, &c.Stability, &c.Difficulty, &c.ElapsedDays, &c.ScheduledDays, &c.Reps, &c.Lapses, &c.State, &last)

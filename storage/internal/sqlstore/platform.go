@@ -139,7 +139,7 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 		if err != nil {
 			return fmt.Errorf("mark going: %w", err)
 		}
-		gone, err = scanAll(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		gone, err = scanAll(rows, func(r rowScanner) (string, error) {
 			var id string
 			return id, r.Scan(&id)
 		})
@@ -220,7 +220,7 @@ func (s *Store) WorkspacePlatformFiles(ctx context.Context, platform, workspace 
 		WHERE u.platform = ? AND u.workspace = ? ORDER BY f.created_at, f.file_id`, platform, workspace)
 }
 
-func scanString(row interface{ Scan(...any) error }) (string, error) {
+func scanString(row rowScanner) (string, error) {
 	var v string
 	err := row.Scan(&v)
 	return v, err

@@ -13,7 +13,7 @@ import (
 
 const reminderCols = "id, kind, coalesce(user_id, 0), platform, workspace, target, minute, tz, cert, quiet_weekends, paused_until, coalesce(next_fire, 0), due_at, due_day, attempts, updated_at, stopped"
 
-func scanReminder(row interface{ Scan(...any) error }) (storage.Reminder, error) {
+func scanReminder(row rowScanner) (storage.Reminder, error) {
 	var r storage.Reminder
 	var quiet int
 	var next, due, updated int64
@@ -405,7 +405,7 @@ func (s *Store) ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time
 
 const sendCols = "id, reminder_id, coalesce(user_id, 0), local_day, due_at, state, attempts, question_id, coalesce(sent_at, 0), error"
 
-func scanSend(row interface{ Scan(...any) error }) (storage.Send, error) {
+func scanSend(row rowScanner) (storage.Send, error) {
 	var sd storage.Send
 	var due, sent int64
 	err := row.Scan(&sd.ID, &sd.ReminderID, &sd.UserID, &sd.Day, &due, &sd.State, &sd.Attempts, &sd.QuestionID, &sent, &sd.Error)

@@ -145,6 +145,8 @@ func (t *wtx) queryRowStmt(ctx context.Context, q string, args ...any) rowScanne
 	return st.QueryRowContext(ctx, args...)
 }
 
+// rowScanner is a row to scan: *sql.Row, *sql.Rows, or errRow. The scan
+// functions take it so one serves a single-row read and a loop over rows.
 type rowScanner interface{ Scan(...any) error }
 
 // errRow is a row whose Scan fails with err.
@@ -159,7 +161,7 @@ func (s *Store) writeRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // queryAll runs a read and scans every row with scan; what names the read
 // in errors.
-func queryAll[T any](ctx context.Context, s *Store, what string, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, s *Store, what string, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -172,7 +174,7 @@ func queryAll[T any](ctx context.Context, s *Store, what string, scan func(inter
 }
 
 // scanAll scans every row of rows with scan, and closes them.
-func scanAll[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+func scanAll[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
