@@ -136,6 +136,7 @@ func Run(t *testing.T, newDB func(t *testing.T) Opener) {
 		{"TwoReplicasClaimOnce", testTwoReplicasClaimOnce},
 		{"QotdAnswersAndRanking", testQotdAnswersAndRanking},
 		{"PruneSends", testPruneSends},
+		{"QuestionSets", testQuestionSets},
 		{"SlackInstallations", testSlackInstallations},
 		{"ResealSlackTokens", testResealSlackTokens},
 		{"DeleteWorkspace", testDeleteWorkspace},
@@ -739,6 +740,51 @@ func testClaimFinishAdvance(t *testing.T, open Opener) {
 	}
 	if err := s.FinishSend(ctx, c, "q1", at, dailyUTC); err == nil {
 		t.Error("finished a claim twice")
+	}
+}
+
+// testQuestionSets: the questions a user answered and those a reminder
+// carried come back as sets, empty (not nil) before there are any; a send
+// released before it had a question carried none.
+func testQuestionSets(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	r := seedReminder(t, s, "a", 90, now)
+	seen, err := s.SeenQuestions(ctx, r.UserID)
+	if err != nil || seen == nil || len(seen) != 0 {
+		t.Fatalf("seen before any answer: %v, %v", seen, err)
+	}
+	for _, key := range []string{"a", "b", "a2"} {
+		if err := recordN(ctx, s, r.UserID, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen, err = s.SeenQuestions(ctx, r.UserID)
+	if want := map[string]bool{"q-a": true, "q-b": true, "q-a2": true}; err != nil || !reflect.DeepEqual(seen, want) {
+		t.Errorf("seen %v, %v; want %v", seen, err, want)
+	}
+	at := now.Add(90 * time.Minute)
+	c, err := s.ClaimReminder(ctx, r.ID, at, claimOpts("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseClaim(ctx, c, at); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := s.SentQuestions(ctx, r.ID)
+	if err != nil || sent == nil || len(sent) != 0 {
+		t.Fatalf("sent after a release: %v, %v", sent, err)
+	}
+	if c, err = s.ClaimReminder(ctx, r.ID, at, claimOpts("y")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishSend(ctx, c, "q1", at, dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	sent, err = s.SentQuestions(ctx, r.ID)
+	if want := map[string]bool{"q1": true}; err != nil || !reflect.DeepEqual(sent, want) {
+		t.Errorf("sent %v, %v; want %v", sent, err, want)
 	}
 }
 

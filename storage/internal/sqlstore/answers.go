@@ -243,18 +243,5 @@ func (s *Store) CountAnswers(ctx context.Context, key storage.UserKey) (int, err
 
 // SeenQuestions returns the IDs of questions a user has answered at least once.
 func (s *Store) SeenQuestions(ctx context.Context, userID int64) (map[string]bool, error) {
-	rows, err := s.query(ctx, "SELECT question_id FROM cards WHERE user_id = ?", userID)
-	if err != nil {
-		return nil, fmt.Errorf("seen questions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("seen questions: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return querySet(ctx, s, "seen questions", "SELECT question_id FROM cards WHERE user_id = ?", userID)
 }

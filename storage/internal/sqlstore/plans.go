@@ -23,15 +23,8 @@ func (s *Store) SetPlan(ctx context.Context, p storage.Plan) error {
 
 // DeletePlan removes the user's plan; it reports whether there was one.
 func (s *Store) DeletePlan(ctx context.Context, userID int64) (bool, error) {
-	res, err := s.exec(ctx, "DELETE FROM plans WHERE user_id = ?", userID)
-	if err != nil {
-		return false, fmt.Errorf("delete plan: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("delete plan: %w", err)
-	}
-	return n > 0, nil
+	n, err := s.execCount(ctx, "delete plan", "DELETE FROM plans WHERE user_id = ?", userID)
+	return n > 0, err
 }
 
 // Plan returns the user's plan or ErrNotFound.

@@ -453,20 +453,7 @@ func (s *Store) PreviousSent(ctx context.Context, reminderID int64, day string) 
 // SentQuestions returns the question IDs a reminder has already carried
 // (channels avoid repeating a question).
 func (s *Store) SentQuestions(ctx context.Context, reminderID int64) (map[string]bool, error) {
-	rows, err := s.query(ctx, "SELECT question_id FROM reminder_sends WHERE reminder_id = ? AND question_id <> ''", reminderID)
-	if err != nil {
-		return nil, fmt.Errorf("sent questions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("sent questions: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return querySet(ctx, s, "sent questions", "SELECT question_id FROM reminder_sends WHERE reminder_id = ? AND question_id <> ''", reminderID)
 }
 
 // SendsOf lists a reminder's send rows, oldest day first (tests, status).
@@ -494,14 +481,10 @@ func (s *Store) SendsOf(ctx context.Context, reminderID int64) ([]storage.Send, 
 func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 	var total int64
 	for {
-		res, err := s.exec(ctx, `DELETE FROM reminder_sends WHERE id IN (SELECT id FROM reminder_sends
+		n, err := s.execCount(ctx, "prune reminder sends", `DELETE FROM reminder_sends WHERE id IN (SELECT id FROM reminder_sends
 			WHERE user_id IS NOT NULL AND local_day < ? AND state <> ? LIMIT 1000)`, before, storage.SendRetry)
 		if err != nil {
-			return total, fmt.Errorf("prune reminder sends: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, fmt.Errorf("prune reminder sends: %w", err)
+			return total, err
 		}
 		total += n
 		if n < 1000 {
@@ -513,16 +496,9 @@ func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 // RecordQotdAnswer stores a member's answer to a channel post; a second
 // answer by the same member changes nothing (reports false).
 func (s *Store) RecordQotdAnswer(ctx context.Context, sendID, userID int64, choice int, correct bool, at time.Time) (bool, error) {
-	res, err := s.exec(ctx, `INSERT INTO qotd_answers (send_id, user_id, choice, correct, answered_at) VALUES (?, ?, ?, ?, ?)
+	n, err := s.execCount(ctx, "record channel answer", `INSERT INTO qotd_answers (send_id, user_id, choice, correct, answered_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (send_id, user_id) DO NOTHING`, sendID, userID, choice, boolInt(correct), at.Unix())
-	if err != nil {
-		return false, fmt.Errorf("record channel answer: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("record channel answer: %w", err)
-	}
-	return n == 1, nil
+	return n == 1, err
 }
 
 // QotdDistribution counts a post's answers per choice index.

@@ -62,6 +62,20 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 	return res, s.failed("write", err)
 }
 
+// execCount runs a write on the writer connection and returns how many
+// rows it changed; what names the write in errors.
+func (s *Store) execCount(ctx context.Context, what, q string, args ...any) (int64, error) {
+	res, err := s.exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
 // wtx is a write transaction that binds each prepared statement to itself
 // once: a group-committed batch runs the same few statements many times.
 type wtx struct {
@@ -169,6 +183,20 @@ func queryAll[T any](ctx context.Context, s *Store, what string, scan func(rowSc
 	out, err := scanAll(rows, scan)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// querySet runs a read of one text column and returns its values as a
+// set; what names the read in errors.
+func querySet(ctx context.Context, s *Store, what, q string, args ...any) (map[string]bool, error) {
+	vals, err := queryAll(ctx, s, what, scanString, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		out[v] = true
 	}
 	return out, nil
 }
