@@ -523,21 +523,12 @@ func (s *Store) QotdDistribution(ctx context.Context, sendID int64) (map[int]int
 // local days in [from, to), then by answers, then by who answered first;
 // members who opted out of leaderboards are left out.
 func (s *Store) QotdTop(ctx context.Context, reminderID int64, from, to string, limit int) ([]storage.QotdRow, error) {
-	rows, err := s.query(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(*)
+	return queryAll(ctx, s, "channel ranking", func(row rowScanner) (storage.QotdRow, error) {
+		var r storage.QotdRow
+		err := row.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Answered)
+		return r, err
+	}, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(*)
 		FROM qotd_answers a JOIN reminder_sends p ON p.id = a.send_id JOIN users u ON u.id = a.user_id
 		WHERE p.reminder_id = ? AND p.local_day >= ? AND p.local_day < ? AND u.leaderboard = 1
 		GROUP BY u.id ORDER BY sum(a.correct) DESC, count(*) DESC, min(a.answered_at), u.id LIMIT ?`, reminderID, from, to, limit)
-	if err != nil {
-		return nil, fmt.Errorf("channel ranking: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.QotdRow
-	for rows.Next() {
-		var r storage.QotdRow
-		if err := rows.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Answered); err != nil {
-			return nil, fmt.Errorf("channel ranking: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
