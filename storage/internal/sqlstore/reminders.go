@@ -156,22 +156,15 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, after storage.D
 }
 
 func (s *Store) dueRange(ctx context.Context, out []storage.DueRef, q string, args ...any) ([]storage.DueRef, error) {
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	refs, err := queryAll(ctx, s, "due reminders", func(row rowScanner) (storage.DueRef, error) {
 		var d storage.DueRef
-		if err := rows.Scan(&d.ID, &d.NextFire); err != nil {
-			return nil, fmt.Errorf("due reminders: %w", err)
-		}
-		out = append(out, d)
+		err := row.Scan(&d.ID, &d.NextFire)
+		return d, err
+	}, q, args...)
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
-	}
-	return out, nil
+	return append(out, refs...), nil
 }
 
 // ClaimReminder takes the due occurrence of reminder id for opts.Owner in
