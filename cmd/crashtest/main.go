@@ -76,42 +76,24 @@ func main() {
 	flag.IntVar(&o.kills, "kills", 3, "with -replicas: kills per run")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	ctx := context.Background()
-	if o.bin == "" {
-		dir, err := os.MkdirTemp("", "crashtest-bin-")
-		if err != nil {
-			fatal(log, err)
-		}
-		defer os.RemoveAll(dir)
-		if o.bin, err = proc.Build(ctx, dir); err != nil {
-			fatal(log, err)
-		}
-	}
-	failed := 0
-	for i := 1; i <= o.runs; i++ {
-		run := runOnce
-		if o.replicas > 0 {
-			run = runReplicas
-		}
-		r, err := run(ctx, o, log)
-		if err != nil {
-			fatal(log, fmt.Errorf("run %d: %w", i, err))
-		}
-		fmt.Printf("run %d: %s\n", i, r)
-		if !r.ok(o.strictAck) {
-			failed++
-		}
-	}
-	if failed > 0 {
-		fmt.Printf("FAIL: %d of %d runs lost or duplicated answers\n", failed, o.runs)
-		os.Exit(1)
-	}
-	fmt.Printf("PASS: %d runs\n", o.runs)
+	os.Exit(crashtest(context.Background(), o, log))
 }
 
-func fatal(log *slog.Logger, err error) {
-	log.Error("crashtest", "err", err)
-	os.Exit(2)
+// crashtest makes the runs and returns the exit code.
+func crashtest(ctx context.Context, o options, log *slog.Logger) int {
+	bin, done, err := proc.Binary(ctx, o.bin)
+	if err != nil {
+		log.Error("crashtest", "err", err)
+		return 2
+	}
+	defer done()
+	o.bin = bin
+	run := runOnce
+	if o.replicas > 0 {
+		run = runReplicas
+	}
+	return proc.Runs(o.runs, func() (result, error) { return run(ctx, o, log) },
+		func(r result) bool { return r.ok(o.strictAck) }, " lost or duplicated answers", "crashtest", os.Stdout, log)
 }
 
 // result is one run's tally.
@@ -201,76 +183,40 @@ func (t *tally) mark(m map[string]bool, key string) {
 }
 
 func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
-	dir, err := os.MkdirTemp("", "crashtest-")
+	dir, done, err := proc.RunDir("crashtest-", o.keep, log)
 	if err != nil {
 		return result{}, err
 	}
-	if o.keep {
-		log.Info("keeping run directory", "dir", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer done()
 	db := filepath.Join(dir, "certcoach.db")
 	fake := newFakeSlack()
 	defer fake.srv.Close()
-	pub, priv, err := ed25519.GenerateKey(nil)
+	env, priv, err := serverEnv(o, db, fake)
 	if err != nil {
 		return result{}, err
-	}
-	env := []string{"CERTCOACH_DB=" + db, "CERTCOACH_LOG_LEVEL=info", "CERTCOACH_RATE_LIMIT=0", "CERTCOACH_WORKSPACE_RATE_LIMIT=0"}
-	const secret = "crashtest-signing-secret"
-	if o.platform == "discord" {
-		env = append(env, "DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub))
-	} else {
-		env = append(env, "SLACK_SIGNING_SECRET="+secret, "SLACK_BOT_TOKEN=xoxb-crashtest", "SLACK_API_URL="+fake.srv.URL+"/api/")
 	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	srv, err := proc.Start(sctx, o.bin, filepath.Join(dir, "server.log"), env)
+	srv, err := proc.StartReady(sctx, o.bin, filepath.Join(dir, "server.log"), env)
 	if err != nil {
-		return result{}, err
-	}
-	if err := srv.WaitStatus(sctx, "/readyz", 200); err != nil {
-		srv.Kill()
 		return result{}, err
 	}
 
 	t := &tally{acked: map[string]bool{}, confirmed: map[string]bool{}}
 	runCtx, stopDrivers := context.WithCancel(ctx)
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.users}}
-	var wg sync.WaitGroup
-	for u := range o.users {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d := driver{t: t, user: fmt.Sprintf("U%04d", u), rnd: rand.New(rand.NewPCG(uint64(u), uint64(time.Now().UnixNano())))}
-			if o.platform == "discord" {
-				d.discord = wire.NewDiscord(srv.Base+"/discord/interactions", priv, fmt.Sprintf("%d%04d", time.Now().Unix(), u))
-				d.discord.Client = hc
-			} else {
-				d.slack = wire.Slack{URL: srv.Base + "/slack/events", Secret: secret, Client: hc}
-				d.inbox = fake.box(d.user)
-				d.respURL = fake.srv.URL + "/r/" + d.user + "/x"
-			}
-			d.run(runCtx)
-		}()
-	}
+	wait := drive(runCtx, o, t, fake, priv, srv.Base, nil)
 	killAt := o.killAfter/2 + time.Duration(rand.Int64N(int64(o.killAfter/2)+1))
 	time.Sleep(killAt)
 	srv.Kill() // SIGKILL: no shutdown, no checkpoint
 	stopDrivers()
-	wg.Wait()
+	wait()
 	r := result{killedAfter: killAt, requests: int(t.requests.Load()), acked: len(t.acked), confirmed: len(t.confirmed), doubleClicks: int(t.doubles.Load()), busy: int(t.busy.Load())}
 
 	// Restart on the same file: recovery from the WAL, then a clean stop.
 	start := time.Now()
-	srv2, err := proc.Start(sctx, o.bin, filepath.Join(dir, "server.log"), env)
+	srv2, err := proc.StartReady(sctx, o.bin, filepath.Join(dir, "server.log"), env)
 	if err != nil {
 		return r, fmt.Errorf("restart after kill: %w", err)
-	}
-	if err := srv2.WaitStatus(sctx, "/readyz", 200); err != nil {
-		srv2.Kill()
-		return r, err
 	}
 	r.restartReady = time.Since(start)
 	if code, err := srv2.Stop(30 * time.Second); err != nil || code != 0 {
@@ -280,6 +226,46 @@ func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 		return r, err
 	}
 	return r, nil
+}
+
+// serverEnv is the environment of `serve` on db for o.platform, its
+// outbound Slack calls going to fake; priv signs the Discord interactions.
+func serverEnv(o options, db string, fake *fakeSlack) (env []string, priv ed25519.PrivateKey, err error) {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("discord key: %w", err)
+	}
+	env = []string{"CERTCOACH_DB=" + db, "CERTCOACH_LOG_LEVEL=info", "CERTCOACH_RATE_LIMIT=0", "CERTCOACH_WORKSPACE_RATE_LIMIT=0"}
+	if o.platform == "discord" {
+		return append(env, "DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub)), priv, nil
+	}
+	return append(env, "SLACK_SIGNING_SECRET="+signingSecret, "SLACK_BOT_TOKEN=xoxb-crashtest", "SLACK_API_URL="+fake.srv.URL+"/api/"), priv, nil
+}
+
+// signingSecret signs the Slack requests.
+const signingSecret = "crashtest-signing-secret"
+
+// drive starts o.users drivers until ctx ends, aimed at the server at base
+// or, with pick (base unused), at the replica pick names for each request.
+// wait waits for them all to return.
+func drive(ctx context.Context, o options, t *tally, fake *fakeSlack, priv ed25519.PrivateKey, base string, pick func() string) (wait func()) {
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.users}}
+	var wg sync.WaitGroup
+	for u := range o.users {
+		wg.Go(func() {
+			d := driver{t: t, user: fmt.Sprintf("U%04d", u), rnd: rand.New(rand.NewPCG(uint64(u), uint64(time.Now().UnixNano()))), pick: pick}
+			if o.platform == "discord" {
+				d.discord = wire.NewDiscord(base+"/discord/interactions", priv, fmt.Sprintf("%d%04d", time.Now().Unix(), u))
+				d.discord.Client = hc
+			} else {
+				d.slack = wire.Slack{URL: base + "/slack/events", Secret: signingSecret, Client: hc}
+				d.inbox = fake.box(d.user)
+				d.respURL = fake.srv.URL + "/r/" + d.user + "/x"
+			}
+			d.run(ctx)
+		})
+	}
+	return wg.Wait
 }
 
 // check opens the database read-only and compares it with the tally.

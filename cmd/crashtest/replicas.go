@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
-	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -17,7 +13,6 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the check reads PostgreSQL directly
 
 	"github.com/certcoach/certcoach/internal/proc"
-	"github.com/certcoach/certcoach/internal/wire"
 )
 
 // pool is the live replicas, as a load balancer sees them.
@@ -55,15 +50,11 @@ func (p *pool) replace(old, fresh *proc.Server) {
 // with -9 every o.killEvery and restarted, o.kills times; then every
 // replica stops cleanly and the database is checked.
 func runReplicas(ctx context.Context, o options, log *slog.Logger) (result, error) {
-	dir, err := os.MkdirTemp("", "crashtest-replicas-")
+	dir, done, err := proc.RunDir("crashtest-replicas-", o.keep, log)
 	if err != nil {
 		return result{}, err
 	}
-	if o.keep {
-		log.Info("keeping run directory", "dir", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer done()
 	dbURL, drop, err := proc.CreateDatabase(ctx, o.postgres, "certcoach_crash")
 	if err != nil {
 		return result{}, err
@@ -71,30 +62,15 @@ func runReplicas(ctx context.Context, o options, log *slog.Logger) (result, erro
 	defer drop()
 	fake := newFakeSlack()
 	defer fake.srv.Close()
-	pub, priv, err := ed25519.GenerateKey(nil)
+	env, priv, err := serverEnv(o, dbURL, fake)
 	if err != nil {
 		return result{}, err
-	}
-	env := []string{"CERTCOACH_DB=" + dbURL, "CERTCOACH_LOG_LEVEL=info", "CERTCOACH_RATE_LIMIT=0", "CERTCOACH_WORKSPACE_RATE_LIMIT=0"}
-	const secret = "crashtest-signing-secret"
-	if o.platform == "discord" {
-		env = append(env, "DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub))
-	} else {
-		env = append(env, "SLACK_SIGNING_SECRET="+secret, "SLACK_BOT_TOKEN=xoxb-crashtest", "SLACK_API_URL="+fake.srv.URL+"/api/")
 	}
 	total := o.killEvery*time.Duration(o.kills) + o.killEvery/2
 	sctx, cancel := context.WithTimeout(ctx, total+2*time.Minute)
 	defer cancel()
 	start := func(n int) (*proc.Server, error) {
-		s, err := proc.Start(sctx, o.bin, filepath.Join(dir, fmt.Sprintf("server-%d.log", n)), env)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.WaitStatus(sctx, "/readyz", 200); err != nil {
-			s.Kill()
-			return nil, err
-		}
-		return s, nil
+		return proc.StartReady(sctx, o.bin, filepath.Join(dir, fmt.Sprintf("server-%d.log", n)), env)
 	}
 	p := &pool{}
 	started := 0
@@ -109,24 +85,7 @@ func runReplicas(ctx context.Context, o options, log *slog.Logger) (result, erro
 
 	t := &tally{acked: map[string]bool{}, confirmed: map[string]bool{}}
 	runCtx, stopDrivers := context.WithCancel(ctx)
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.users}}
-	var wg sync.WaitGroup
-	for u := range o.users {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d := driver{t: t, user: fmt.Sprintf("U%04d", u), rnd: mrand.New(mrand.NewPCG(uint64(u), uint64(time.Now().UnixNano()))), pick: p.pick}
-			if o.platform == "discord" {
-				d.discord = wire.NewDiscord("", priv, fmt.Sprintf("%d%04d", time.Now().Unix(), u))
-				d.discord.Client = hc
-			} else {
-				d.slack = wire.Slack{Secret: secret, Client: hc}
-				d.inbox = fake.box(d.user)
-				d.respURL = fake.srv.URL + "/r/" + d.user + "/x"
-			}
-			d.run(runCtx)
-		}()
-	}
+	wait := drive(runCtx, o, t, fake, priv, "", p.pick)
 	var restartErr error
 	var restartReady time.Duration
 	for k := range o.kills {
@@ -149,7 +108,7 @@ func runReplicas(ctx context.Context, o options, log *slog.Logger) (result, erro
 	}
 	time.Sleep(o.killEvery / 2)
 	stopDrivers()
-	wg.Wait()
+	wait()
 	r := result{kills: o.kills, killedAfter: o.killEvery, requests: int(t.requests.Load()), acked: len(t.acked), confirmed: len(t.confirmed),
 		doubleClicks: int(t.doubles.Load()), busy: int(t.busy.Load()), restartReady: restartReady}
 	p.mu.Lock()

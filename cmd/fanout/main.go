@@ -73,38 +73,19 @@ func main() {
 		o.budget = o.limit * 96 / 100
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	ctx := context.Background()
-	if o.bin == "" {
-		dir, err := os.MkdirTemp("", "fanout-bin-")
-		if err != nil {
-			fatal(log, err)
-		}
-		defer os.RemoveAll(dir)
-		if o.bin, err = proc.Build(ctx, dir); err != nil {
-			fatal(log, err)
-		}
-	}
-	failed := 0
-	for i := 1; i <= o.runs; i++ {
-		r, err := runOnce(ctx, o, log)
-		if err != nil {
-			fatal(log, fmt.Errorf("run %d: %w", i, err))
-		}
-		fmt.Printf("run %d: %s\n", i, r)
-		if !r.ok() {
-			failed++
-		}
-	}
-	if failed > 0 {
-		fmt.Printf("FAIL: %d of %d runs\n", failed, o.runs)
-		os.Exit(1)
-	}
-	fmt.Printf("PASS: %d runs\n", o.runs)
+	os.Exit(fanout(context.Background(), o, log))
 }
 
-func fatal(log *slog.Logger, err error) {
-	log.Error("fanout", "err", err)
-	os.Exit(2)
+// fanout makes the runs and returns the exit code.
+func fanout(ctx context.Context, o options, log *slog.Logger) int {
+	bin, done, err := proc.Binary(ctx, o.bin)
+	if err != nil {
+		log.Error("fanout", "err", err)
+		return 2
+	}
+	defer done()
+	o.bin = bin
+	return proc.Runs(o.runs, func() (result, error) { return runOnce(ctx, o, log) }, result.ok, "", "fanout", os.Stdout, log)
 }
 
 type result struct {
@@ -231,15 +212,11 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "fanout-")
+	dir, done, err := proc.RunDir("fanout-", o.keep, log)
 	if err != nil {
 		return result{}, err
 	}
-	if o.keep {
-		log.Info("keeping run directory", "dir", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer done()
 	dbURL, drop, err := proc.CreateDatabase(ctx, o.postgres, "certcoach_fanout")
 	if err != nil {
 		return result{}, err
@@ -264,11 +241,7 @@ func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 		}
 	}()
 	start := func(n int) (*proc.Server, error) {
-		s, err := proc.Start(ctx, o.bin, filepath.Join(dir, fmt.Sprintf("server-%d.log", n)), env)
-		if err != nil {
-			return nil, err
-		}
-		return s, s.WaitStatus(ctx, "/readyz", 200)
+		return proc.StartReady(ctx, o.bin, filepath.Join(dir, fmt.Sprintf("server-%d.log", n)), env)
 	}
 	for i := range o.replicas {
 		s, err := start(i)

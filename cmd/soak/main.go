@@ -71,23 +71,14 @@ func main() {
 		}
 		return
 	}
-	if *bin == "" {
-		dir, err := os.MkdirTemp("", "soak-bin-")
-		if err != nil {
-			log.Error("soak", "err", err)
-			os.Exit(1)
+	path, done, err := proc.Binary(ctx, *bin)
+	if err == nil {
+		if *startup != "" {
+			err = measureStartup(ctx, path, *startup, *runs, os.Stdout)
+		} else {
+			err = soak(ctx, soakOptions{bin: path, duration: *duration, rate: *rate, users: *users, spaces: *spaces, db: *db}, os.Stdout)
 		}
-		defer os.RemoveAll(dir)
-		if *bin, err = proc.Build(ctx, dir); err != nil {
-			log.Error("soak", "err", err)
-			os.Exit(1)
-		}
-	}
-	var err error
-	if *startup != "" {
-		err = measureStartup(ctx, *bin, *startup, *runs, os.Stdout)
-	} else {
-		err = soak(ctx, soakOptions{bin: *bin, duration: *duration, rate: *rate, users: *users, spaces: *spaces, db: *db}, os.Stdout)
+		done()
 	}
 	if err != nil {
 		log.Error("soak", "err", err)
@@ -426,18 +417,12 @@ func measureStartup(ctx context.Context, bin, db string, runs int, out io.Writer
 	fmt.Fprintf(out, "start-up on %s (%.2f GiB)\n", db, float64(st.Size())/(1<<30))
 	for i := 1; i <= runs; i++ {
 		sctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		srv, err := proc.Start(sctx, bin, filepath.Join(dir, "server.log"), env)
+		srv, err := proc.StartReady(sctx, bin, filepath.Join(dir, "server.log"), env)
+		cancel()
 		if err != nil {
-			cancel()
-			return err
-		}
-		if err := srv.WaitStatus(sctx, "/readyz", 200); err != nil {
-			cancel()
-			srv.Kill()
 			return err
 		}
 		ready := time.Since(srv.Started)
-		cancel()
 		time.Sleep(5 * time.Second) // settle: background search warm-up, GC
 		rss, _ := srv.RSS()
 		code, err := srv.Stop(30 * time.Second)

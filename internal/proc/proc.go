@@ -1,7 +1,7 @@
 // Package proc starts and stops a `certcoach serve` process for the proof
-// tools (cmd/crashtest, cmd/soak): on a loopback port it picks itself, with
-// its log in a file, and measures what an operator would (time to ready,
-// RSS from /proc).
+// tools (cmd/crashtest, cmd/fanout, cmd/soak): on a loopback port it picks
+// itself, with its log in a file, and measures what an operator would
+// (time to ready, RSS from /proc).
 package proc
 
 import (
@@ -117,10 +117,12 @@ func (s *Server) WaitStatus(ctx context.Context, path string, want int) error {
 	}
 }
 
-// Kill sends SIGKILL and reaps the process.
+// Kill sends SIGKILL and reaps the process. Killing a server that has
+// already exited returns at once.
 func (s *Server) Kill() {
 	_ = s.Cmd.Process.Signal(syscall.SIGKILL)
-	<-s.done
+	err := <-s.done
+	s.done <- err // for a later Kill or Stop
 }
 
 // Stop sends SIGTERM and returns the exit code (or an error after timeout,
@@ -129,6 +131,7 @@ func (s *Server) Stop(timeout time.Duration) (int, error) {
 	_ = s.Cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-s.done:
+		s.done <- err // for a later Kill or Stop
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return ee.ExitCode(), nil

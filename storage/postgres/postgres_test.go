@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -37,27 +36,30 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// TestNewerSchemaRefused: a database a newer binary migrated is refused.
-func TestNewerSchemaRefused(t *testing.T) {
-	t.Parallel()
+// rawSchema makes a fresh schema and returns its URL and a plain
+// connection to it, closed by t.Cleanup.
+func rawSchema(t *testing.T) (string, *sql.DB) {
+	t.Helper()
 	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
 	raw, err := sql.Open("pgx", u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
+	t.Cleanup(func() { raw.Close() })
+	return u, raw
+}
+
+// TestNewerSchemaRefused: a database a newer binary migrated is refused.
+func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
+	u, raw := rawSchema(t)
 	storetest.NewerSchema(t, func() (io.Closer, error) { return postgres.Open(context.Background(), u) }, raw)
 }
 
 // TestOlderSessions: a session an older replica stores has no objective.
 func TestOlderSessions(t *testing.T) {
 	t.Parallel()
-	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
-	raw, err := sql.Open("pgx", u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	u, raw := rawSchema(t)
 	storetest.OlderSessions(t, func() (storetest.Store, error) { return postgres.Open(context.Background(), u) }, raw)
 }
 
@@ -66,36 +68,11 @@ func TestOlderSessions(t *testing.T) {
 func TestUpgradeSessionInFlight(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	u := pgtest.NewSchema(t, pgtest.NewDatabase(t))
-	raw, err := sql.Open("pgx", u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	old := fstest.MapFS{}
-	for _, name := range []string{"00001_schema.sql", "00002_slack_installations.sql", "00003_rate_budgets.sql", "00004_sessions_shown.sql", "00005_home_views_platform_files.sql"} {
-		b, err := postgres.MigrationFiles.ReadFile("migrations/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[name] = &fstest.MapFile{Data: b}
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, raw, old, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	u, raw := rawSchema(t)
+	storetest.OldSchema(t, raw, goose.DialectPostgres, postgres.MigrationFiles, "migrations", 5,
 		"INSERT INTO users (platform, workspace, user_ref, created_at) VALUES ('slack', 'T1', 'U1', 1)",
 		`INSERT INTO sessions (id, user_id, kind, cert, domain, questions, position, state, started_at, finished_at)
-			SELECT 's1', id, 'quiz', 'cissp', 7, '["q-a","q-b"]', 2, 'done', 100, 200 FROM users`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+			SELECT 's1', id, 'quiz', 'cissp', 7, '["q-a","q-b"]', 2, 'done', 100, 200 FROM users`)
 	s, err := postgres.Open(ctx, u)
 	if err != nil {
 		t.Fatal(err)

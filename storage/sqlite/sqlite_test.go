@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -255,43 +254,12 @@ func TestUpgradeSessionInFlight(t *testing.T) {
 // last applied, and rows inserted by the statements in rows.
 func oldSchema(t *testing.T, path string, last int, rows ...string) {
 	t.Helper()
-	ctx := context.Background()
-	entries, err := migrationFiles.ReadDir("migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := fstest.MapFS{}
-	for _, e := range entries {
-		var v int
-		if _, err := fmt.Sscanf(e.Name(), "%05d_", &v); err != nil || v > last {
-			continue
-		}
-		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	if len(old) != last {
-		t.Fatalf("found %d migrations up to %d", len(old), last)
-	}
 	db, err := sql.Open("sqlite", buildDSN(path, busyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, old, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range rows {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.OldSchema(t, db, goose.DialectSQLite3, migrationFiles, "migrations", last, rows...)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

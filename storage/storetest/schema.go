@@ -5,12 +5,55 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/certcoach/certcoach/storage"
 )
+
+// OldSchema makes the database behind raw one an older certcoach wrote:
+// the migrations in dir of fsys (named <version>_<name>.sql) up to version
+// last applied, then the statements in rows run, for the upgrade tests.
+func OldSchema(t *testing.T, raw *sql.DB, dialect goose.Dialect, fsys fs.FS, dir string, last int, rows ...string) {
+	t.Helper()
+	ctx := context.Background()
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fstest.MapFS{}
+	for _, e := range entries {
+		var v int
+		if _, err := fmt.Sscanf(e.Name(), "%05d_", &v); err != nil || v > last {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, dir+"/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	if len(old) != last {
+		t.Fatalf("found %d migrations up to %d", len(old), last)
+	}
+	p, err := goose.NewProvider(dialect, raw, old, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range rows {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // NewerSchema checks that a database with a migration newer than the
 // store knows (an older binary after a rollback) is refused in one line

@@ -136,6 +136,8 @@ func Run(t *testing.T, newDB func(t *testing.T) Opener) {
 		{"TwoReplicasClaimOnce", testTwoReplicasClaimOnce},
 		{"QotdAnswersAndRanking", testQotdAnswersAndRanking},
 		{"PruneSends", testPruneSends},
+		{"QuestionSets", testQuestionSets},
+		{"LeaderboardAndDays", testLeaderboardAndDays},
 		{"SlackInstallations", testSlackInstallations},
 		{"ResealSlackTokens", testResealSlackTokens},
 		{"DeleteWorkspace", testDeleteWorkspace},
@@ -739,6 +741,99 @@ func testClaimFinishAdvance(t *testing.T, open Opener) {
 	}
 	if err := s.FinishSend(ctx, c, "q1", at, dailyUTC); err == nil {
 		t.Error("finished a claim twice")
+	}
+}
+
+// testQuestionSets: the questions a user answered and those a reminder
+// carried come back as sets, empty (not nil) before there are any; a send
+// released before it had a question carried none.
+func testQuestionSets(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	r := seedReminder(t, s, "a", 90, now)
+	seen, err := s.SeenQuestions(ctx, r.UserID)
+	if err != nil || seen == nil || len(seen) != 0 {
+		t.Fatalf("seen before any answer: %v, %v", seen, err)
+	}
+	for _, key := range []string{"a", "b", "a2"} {
+		if err := recordN(ctx, s, r.UserID, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen, err = s.SeenQuestions(ctx, r.UserID)
+	if want := map[string]bool{"q-a": true, "q-b": true, "q-a2": true}; err != nil || !reflect.DeepEqual(seen, want) {
+		t.Errorf("seen %v, %v; want %v", seen, err, want)
+	}
+	at := now.Add(90 * time.Minute)
+	c, err := s.ClaimReminder(ctx, r.ID, at, claimOpts("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseClaim(ctx, c, at); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := s.SentQuestions(ctx, r.ID)
+	if err != nil || sent == nil || len(sent) != 0 {
+		t.Fatalf("sent after a release: %v, %v", sent, err)
+	}
+	if c, err = s.ClaimReminder(ctx, r.ID, at, claimOpts("y")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishSend(ctx, c, "q1", at, dailyUTC); err != nil {
+		t.Fatal(err)
+	}
+	sent, err = s.SentQuestions(ctx, r.ID)
+	if want := map[string]bool{"q1": true}; err != nil || !reflect.DeepEqual(sent, want) {
+		t.Errorf("sent %v, %v; want %v", sent, err, want)
+	}
+}
+
+// testLeaderboardAndDays: the leaderboard ranks a workspace's opted-in
+// members by correct answers and days answered, and a user's answer days
+// come newest first, as many as asked for.
+func testLeaderboardAndDays(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Unix(1000, 0)
+	ids := map[string]int64{}
+	for _, name := range []string{"ann", "bob", "out", "none"} {
+		u, err := s.EnsureUser(ctx, storage.UserKey{Platform: "slack", Workspace: "T1", User: name}, name, "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = u.ID
+	}
+	if err := s.SetLeaderboard(ctx, ids["out"], false); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range []struct {
+		user, day string
+		correct   bool
+	}{{"ann", "2026-11-25", true}, {"ann", "2026-11-26", true}, {"ann", "2026-11-26", false}, {"bob", "2026-11-25", true}, {"out", "2026-11-25", true}} {
+		key := fmt.Sprintf("k%d", i)
+		_, err := s.RecordAnswer(ctx, storage.Answer{UserID: ids[a.user], AttemptKey: key, QuestionID: "q-" + key, Cert: "cissp", Domain: 1, Correct: a.correct, At: now, LocalDay: a.day}, 0,
+			func(prev *storage.Card) (storage.Card, int, string) {
+				return storage.Card{UserID: ids[a.user], QuestionID: "q-" + key, Cert: "cissp", Domain: 1, Due: now.Add(time.Hour), State: 2}, 3, ""
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := s.Leaderboard(ctx, "slack", "T1", now, 10)
+	want := []storage.LeaderRow{{UserID: ids["ann"], Display: "ann", User: "ann", Correct: 2, Days: 2}, {UserID: ids["bob"], Display: "bob", User: "bob", Correct: 1, Days: 1}}
+	if err != nil || !reflect.DeepEqual(rows, want) {
+		t.Errorf("leaderboard %+v, %v; want %+v", rows, err, want)
+	}
+	for _, c := range []struct {
+		user  string
+		limit int
+		want  []string
+	}{{"ann", 10, []string{"2026-11-26", "2026-11-25"}}, {"ann", 1, []string{"2026-11-26"}}, {"none", 10, nil}} {
+		days, err := s.AnswerDays(ctx, ids[c.user], c.limit)
+		if err != nil || !reflect.DeepEqual(days, c.want) {
+			t.Errorf("%s's answer days (limit %d): %v, %v; want %v", c.user, c.limit, days, err, c.want)
+		}
 	}
 }
 

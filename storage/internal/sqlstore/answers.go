@@ -150,7 +150,7 @@ func boolInt(b bool) int {
 
 const cardCols = "user_id, question_id, cert, domain, due, stability, difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review"
 
-func scanCard(row interface{ Scan(...any) error }) (storage.Card, error) {
+func scanCard(row rowScanner) (storage.Card, error) {
 	var c storage.Card
 	var due, last int64
 	err := row.Scan(&c.UserID, &c.QuestionID, &c.Cert, &c.Domain, &due, &c.Stability, &c.Difficulty, &c.ElapsedDays, &c.ScheduledDays, &c.Reps, &c.Lapses, &c.State, &last)
@@ -186,38 +186,16 @@ func (s *Store) DueCards(ctx context.Context, userID int64, cert string, now tim
 
 // DomainStats returns a user's answered/correct counts per cert and domain.
 func (s *Store) DomainStats(ctx context.Context, userID int64) ([]storage.DomainStat, error) {
-	rows, err := s.query(ctx, "SELECT cert, domain, count(*), sum(correct) FROM answers WHERE user_id = ? GROUP BY cert, domain", userID)
-	if err != nil {
-		return nil, fmt.Errorf("domain stats: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.DomainStat
-	for rows.Next() {
+	return queryAll(ctx, s, "domain stats", func(row rowScanner) (storage.DomainStat, error) {
 		var d storage.DomainStat
-		if err := rows.Scan(&d.Cert, &d.Domain, &d.Answered, &d.Correct); err != nil {
-			return nil, fmt.Errorf("domain stats: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		err := row.Scan(&d.Cert, &d.Domain, &d.Answered, &d.Correct)
+		return d, err
+	}, "SELECT cert, domain, count(*), sum(correct) FROM answers WHERE user_id = ? GROUP BY cert, domain", userID)
 }
 
 // AnswerDays returns the distinct local days with an answer, newest first.
 func (s *Store) AnswerDays(ctx context.Context, userID int64, limit int) ([]string, error) {
-	rows, err := s.query(ctx, "SELECT DISTINCT local_day FROM answers WHERE user_id = ? ORDER BY local_day DESC LIMIT ?", userID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("answer days: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, fmt.Errorf("answer days: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, "answer days", scanString, "SELECT DISTINCT local_day FROM answers WHERE user_id = ? ORDER BY local_day DESC LIMIT ?", userID, limit)
 }
 
 // CountAnswersSince counts a user's answers (for a cert, or all) since t.
@@ -243,18 +221,5 @@ func (s *Store) CountAnswers(ctx context.Context, key storage.UserKey) (int, err
 
 // SeenQuestions returns the IDs of questions a user has answered at least once.
 func (s *Store) SeenQuestions(ctx context.Context, userID int64) (map[string]bool, error) {
-	rows, err := s.query(ctx, "SELECT question_id FROM cards WHERE user_id = ?", userID)
-	if err != nil {
-		return nil, fmt.Errorf("seen questions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("seen questions: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return querySet(ctx, s, "seen questions", "SELECT question_id FROM cards WHERE user_id = ?", userID)
 }

@@ -33,13 +33,5 @@ func (s *Store) Reserve(ctx context.Context, name string, interval time.Duration
 // PruneBudgets drops budgets idle since before (per-channel budgets would
 // otherwise pile up).
 func (s *Store) PruneBudgets(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.exec(ctx, "DELETE FROM rate_budgets WHERE tat < ?", before.UnixMicro())
-	if err != nil {
-		return 0, fmt.Errorf("prune rate budgets: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("prune rate budgets: %w", err)
-	}
-	return n, nil
+	return s.execCount(ctx, "prune rate budgets", "DELETE FROM rate_budgets WHERE tat < ?", before.UnixMicro())
 }

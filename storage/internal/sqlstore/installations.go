@@ -12,7 +12,7 @@ import (
 
 const installCols = "enterprise_id, team_id, org_wide, team_name, app_id, bot_user_id, scopes, bot_token, refresh_token, expires_at, installed_at, updated_at"
 
-func scanInstallation(row interface{ Scan(...any) error }) (storage.SlackInstallation, error) {
+func scanInstallation(row rowScanner) (storage.SlackInstallation, error) {
 	var in storage.SlackInstallation
 	var org int
 	var exp, inst, upd int64

@@ -23,15 +23,8 @@ func (s *Store) SetPlan(ctx context.Context, p storage.Plan) error {
 
 // DeletePlan removes the user's plan; it reports whether there was one.
 func (s *Store) DeletePlan(ctx context.Context, userID int64) (bool, error) {
-	res, err := s.exec(ctx, "DELETE FROM plans WHERE user_id = ?", userID)
-	if err != nil {
-		return false, fmt.Errorf("delete plan: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("delete plan: %w", err)
-	}
-	return n > 0, nil
+	n, err := s.execCount(ctx, "delete plan", "DELETE FROM plans WHERE user_id = ?", userID)
+	return n > 0, err
 }
 
 // Plan returns the user's plan or ErrNotFound.
@@ -54,22 +47,13 @@ func (s *Store) Plan(ctx context.Context, userID int64) (storage.Plan, error) {
 // excluding users who opted out, ranked by correct answers then active days.
 // It never reads across workspaces.
 func (s *Store) Leaderboard(ctx context.Context, platform, workspace string, since time.Time, limit int) ([]storage.LeaderRow, error) {
-	rows, err := s.query(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(DISTINCT a.local_day)
+	return queryAll(ctx, s, "leaderboard", func(row rowScanner) (storage.LeaderRow, error) {
+		var r storage.LeaderRow
+		err := row.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Days)
+		return r, err
+	}, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(DISTINCT a.local_day)
 		FROM answers a JOIN users u ON u.id = a.user_id
 		WHERE u.platform = ? AND u.workspace = ? AND u.leaderboard = 1 AND a.answered_at >= ?
 		GROUP BY u.id ORDER BY sum(a.correct) * 10 + count(DISTINCT a.local_day) * 5 DESC, u.id LIMIT ?`,
 		platform, workspace, since.Unix(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("leaderboard: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.LeaderRow
-	for rows.Next() {
-		var r storage.LeaderRow
-		if err := rows.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Days); err != nil {
-			return nil, fmt.Errorf("leaderboard: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

@@ -46,16 +46,12 @@ func (s *Store) SetHomeView(ctx context.Context, key storage.UserKey, v storage.
 	// The casts type the parameters for PostgreSQL (a SELECT list gives
 	// them none); the WHERE keeps SQLite from reading ON CONFLICT as a join
 	// clause.
-	res, err := s.exec(ctx, `INSERT INTO home_views (user_id, opened_at, chart_file, chart_at)
+	n, err := s.execCount(ctx, "store home view", `INSERT INTO home_views (user_id, opened_at, chart_file, chart_at)
 		SELECT u.id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM users u WHERE u.platform = ? AND u.workspace = ? AND u.user_ref = ?
 		ON CONFLICT (user_id) DO UPDATE SET opened_at = excluded.opened_at, chart_file = excluded.chart_file, chart_at = excluded.chart_at`,
 		v.OpenedAt.Unix(), v.ChartFile, chartAt, key.Platform, key.Workspace, key.User)
 	if err != nil {
-		return fmt.Errorf("store home view: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store home view: %w", err)
+		return err
 	}
 	if n == 0 {
 		return storage.ErrNotFound
@@ -139,7 +135,7 @@ func (s *Store) ShowPlatformFile(ctx context.Context, key storage.UserKey, fileI
 		if err != nil {
 			return fmt.Errorf("mark going: %w", err)
 		}
-		gone, err = scanAll(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		gone, err = scanAll(rows, func(r rowScanner) (string, error) {
 			var id string
 			return id, r.Scan(&id)
 		})
@@ -220,7 +216,7 @@ func (s *Store) WorkspacePlatformFiles(ctx context.Context, platform, workspace 
 		WHERE u.platform = ? AND u.workspace = ? ORDER BY f.created_at, f.file_id`, platform, workspace)
 }
 
-func scanString(row interface{ Scan(...any) error }) (string, error) {
+func scanString(row rowScanner) (string, error) {
 	var v string
 	err := row.Scan(&v)
 	return v, err

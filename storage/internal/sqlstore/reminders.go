@@ -13,7 +13,7 @@ import (
 
 const reminderCols = "id, kind, coalesce(user_id, 0), platform, workspace, target, minute, tz, cert, quiet_weekends, paused_until, coalesce(next_fire, 0), due_at, due_day, attempts, updated_at, stopped"
 
-func scanReminder(row interface{ Scan(...any) error }) (storage.Reminder, error) {
+func scanReminder(row rowScanner) (storage.Reminder, error) {
 	var r storage.Reminder
 	var quiet int
 	var next, due, updated int64
@@ -156,22 +156,15 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, after storage.D
 }
 
 func (s *Store) dueRange(ctx context.Context, out []storage.DueRef, q string, args ...any) ([]storage.DueRef, error) {
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	refs, err := queryAll(ctx, s, "due reminders", func(row rowScanner) (storage.DueRef, error) {
 		var d storage.DueRef
-		if err := rows.Scan(&d.ID, &d.NextFire); err != nil {
-			return nil, fmt.Errorf("due reminders: %w", err)
-		}
-		out = append(out, d)
+		err := row.Scan(&d.ID, &d.NextFire)
+		return d, err
+	}, q, args...)
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
-	}
-	return out, nil
+	return append(out, refs...), nil
 }
 
 // ClaimReminder takes the due occurrence of reminder id for opts.Owner in
@@ -405,7 +398,7 @@ func (s *Store) ReleaseClaim(ctx context.Context, c storage.Claim, now time.Time
 
 const sendCols = "id, reminder_id, coalesce(user_id, 0), local_day, due_at, state, attempts, question_id, coalesce(sent_at, 0), error"
 
-func scanSend(row interface{ Scan(...any) error }) (storage.Send, error) {
+func scanSend(row rowScanner) (storage.Send, error) {
 	var sd storage.Send
 	var due, sent int64
 	err := row.Scan(&sd.ID, &sd.ReminderID, &sd.UserID, &sd.Day, &due, &sd.State, &sd.Attempts, &sd.QuestionID, &sent, &sd.Error)
@@ -453,20 +446,7 @@ func (s *Store) PreviousSent(ctx context.Context, reminderID int64, day string) 
 // SentQuestions returns the question IDs a reminder has already carried
 // (channels avoid repeating a question).
 func (s *Store) SentQuestions(ctx context.Context, reminderID int64) (map[string]bool, error) {
-	rows, err := s.query(ctx, "SELECT question_id FROM reminder_sends WHERE reminder_id = ? AND question_id <> ''", reminderID)
-	if err != nil {
-		return nil, fmt.Errorf("sent questions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("sent questions: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return querySet(ctx, s, "sent questions", "SELECT question_id FROM reminder_sends WHERE reminder_id = ? AND question_id <> ''", reminderID)
 }
 
 // SendsOf lists a reminder's send rows, oldest day first (tests, status).
@@ -494,14 +474,10 @@ func (s *Store) SendsOf(ctx context.Context, reminderID int64) ([]storage.Send, 
 func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 	var total int64
 	for {
-		res, err := s.exec(ctx, `DELETE FROM reminder_sends WHERE id IN (SELECT id FROM reminder_sends
+		n, err := s.execCount(ctx, "prune reminder sends", `DELETE FROM reminder_sends WHERE id IN (SELECT id FROM reminder_sends
 			WHERE user_id IS NOT NULL AND local_day < ? AND state <> ? LIMIT 1000)`, before, storage.SendRetry)
 		if err != nil {
-			return total, fmt.Errorf("prune reminder sends: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, fmt.Errorf("prune reminder sends: %w", err)
+			return total, err
 		}
 		total += n
 		if n < 1000 {
@@ -513,16 +489,9 @@ func (s *Store) PruneSends(ctx context.Context, before string) (int64, error) {
 // RecordQotdAnswer stores a member's answer to a channel post; a second
 // answer by the same member changes nothing (reports false).
 func (s *Store) RecordQotdAnswer(ctx context.Context, sendID, userID int64, choice int, correct bool, at time.Time) (bool, error) {
-	res, err := s.exec(ctx, `INSERT INTO qotd_answers (send_id, user_id, choice, correct, answered_at) VALUES (?, ?, ?, ?, ?)
+	n, err := s.execCount(ctx, "record channel answer", `INSERT INTO qotd_answers (send_id, user_id, choice, correct, answered_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (send_id, user_id) DO NOTHING`, sendID, userID, choice, boolInt(correct), at.Unix())
-	if err != nil {
-		return false, fmt.Errorf("record channel answer: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("record channel answer: %w", err)
-	}
-	return n == 1, nil
+	return n == 1, err
 }
 
 // QotdDistribution counts a post's answers per choice index.
@@ -547,21 +516,12 @@ func (s *Store) QotdDistribution(ctx context.Context, sendID int64) (map[int]int
 // local days in [from, to), then by answers, then by who answered first;
 // members who opted out of leaderboards are left out.
 func (s *Store) QotdTop(ctx context.Context, reminderID int64, from, to string, limit int) ([]storage.QotdRow, error) {
-	rows, err := s.query(ctx, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(*)
+	return queryAll(ctx, s, "channel ranking", func(row rowScanner) (storage.QotdRow, error) {
+		var r storage.QotdRow
+		err := row.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Answered)
+		return r, err
+	}, `SELECT u.id, u.display, u.user_ref, sum(a.correct), count(*)
 		FROM qotd_answers a JOIN reminder_sends p ON p.id = a.send_id JOIN users u ON u.id = a.user_id
 		WHERE p.reminder_id = ? AND p.local_day >= ? AND p.local_day < ? AND u.leaderboard = 1
 		GROUP BY u.id ORDER BY sum(a.correct) DESC, count(*) DESC, min(a.answered_at), u.id LIMIT ?`, reminderID, from, to, limit)
-	if err != nil {
-		return nil, fmt.Errorf("channel ranking: %w", err)
-	}
-	defer rows.Close()
-	var out []storage.QotdRow
-	for rows.Next() {
-		var r storage.QotdRow
-		if err := rows.Scan(&r.UserID, &r.Display, &r.User, &r.Correct, &r.Answered); err != nil {
-			return nil, fmt.Errorf("channel ranking: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

@@ -44,15 +44,7 @@ func (s *Store) FirstSeen(ctx context.Context, scope, key string, now time.Time)
 // long before a day has passed, and a replayed interaction is refused by
 // its timestamp after five minutes).
 func (s *Store) PruneSeen(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.exec(ctx, "DELETE FROM seen WHERE seen_at < ?", before.Unix())
-	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
-	}
-	return n, nil
+	return s.execCount(ctx, "prune deliveries", "DELETE FROM seen WHERE seen_at < ?", before.Unix())
 }
 
 // GetKV returns a stored operational value, or "" when unset.

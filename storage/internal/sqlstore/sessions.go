@@ -13,7 +13,7 @@ import (
 
 const sessionCols = "id, user_id, kind, cert, outline, domain, objective, questions, position, shown, state, started_at, coalesce(finished_at, 0), time_limit, elapsed, resumed_at"
 
-func scanSession(row interface{ Scan(...any) error }) (storage.Session, error) {
+func scanSession(row rowScanner) (storage.Session, error) {
 	var s storage.Session
 	var qs string
 	var started, finished, limit, elapsed, resumed int64

@@ -62,6 +62,20 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 	return res, s.failed("write", err)
 }
 
+// execCount runs a write on the writer connection and returns how many
+// rows it changed; what names the write in errors.
+func (s *Store) execCount(ctx context.Context, what, q string, args ...any) (int64, error) {
+	res, err := s.exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
 // wtx is a write transaction that binds each prepared statement to itself
 // once: a group-committed batch runs the same few statements many times.
 type wtx struct {
@@ -145,6 +159,8 @@ func (t *wtx) queryRowStmt(ctx context.Context, q string, args ...any) rowScanne
 	return st.QueryRowContext(ctx, args...)
 }
 
+// rowScanner is a row to scan: *sql.Row, *sql.Rows, or errRow. The scan
+// functions take it so one serves a single-row read and a loop over rows.
 type rowScanner interface{ Scan(...any) error }
 
 // errRow is a row whose Scan fails with err.
@@ -159,7 +175,7 @@ func (s *Store) writeRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // queryAll runs a read and scans every row with scan; what names the read
 // in errors.
-func queryAll[T any](ctx context.Context, s *Store, what string, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, s *Store, what string, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -171,8 +187,22 @@ func queryAll[T any](ctx context.Context, s *Store, what string, scan func(inter
 	return out, nil
 }
 
+// querySet runs a read of one text column and returns its values as a
+// set; what names the read in errors.
+func querySet(ctx context.Context, s *Store, what, q string, args ...any) (map[string]bool, error) {
+	vals, err := queryAll(ctx, s, what, scanString, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		out[v] = true
+	}
+	return out, nil
+}
+
 // scanAll scans every row of rows with scan, and closes them.
-func scanAll[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+func scanAll[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {

@@ -12,7 +12,7 @@ import (
 
 const userCols = "id, platform, workspace, user_ref, display, tz, tz_source, retention, leaderboard, created_at"
 
-func scanUser(row interface{ Scan(...any) error }) (storage.User, error) {
+func scanUser(row rowScanner) (storage.User, error) {
 	var u storage.User
 	var created int64
 	var lb int
