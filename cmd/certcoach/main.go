@@ -179,12 +179,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			err = serve(ctx, cfg, log)
 		} else {
-			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help). "+consoleHint)
+			// Notes go to stderr, as the console's hint does: piped, stdout
+			// is the replies alone.
+			note := "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help)."
+			if isTerminal(stdin) {
+				note += " " + consoleHint
+			}
+			fmt.Fprintln(stderr, note)
 			err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 		}
 	case "console":
-		if isTerminal(stdin) { // piped, stdout is the replies alone
-			fmt.Fprintln(stdout, consoleHint)
+		if isTerminal(stdin) { // a note, on stderr: stdout is the replies alone
+			fmt.Fprintln(stderr, consoleHint)
 		}
 		err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 	case "ask":
