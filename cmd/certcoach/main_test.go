@@ -92,6 +92,13 @@ func TestCLI(t *testing.T) {
 		{name: "bad flag after the text", args: []string{"ask", "progress", "--bogus"}, code: 2, err: []string{"Unknown argument \"--bogus\""}},
 		{name: "words after -- are words", args: []string{"ask", "--", "progress", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
 		{name: "words after a later -- are words", args: []string{"ask", "progress", "--", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
+		// After ask, a flag that is none was likely meant as text: -- is the way.
+		{name: "ask with an unknown flag", args: []string{"ask", "-x"}, code: 2, err: []string{"certcoach ask: -x is not a flag", "certcoach ask -- -x"}},
+		{name: "ask with an unknown long flag", args: []string{"ask", "--verbose", "why"}, code: 2, err: []string{"--verbose is not a flag", "certcoach ask -- --verbose"}},
+		{name: "unknown flag after a flag", args: []string{"ask", "quiz", "--user=zoe", "-x"}, code: 2, err: []string{"-x is not a flag"}},
+		// After --, text is a question as any other: answered, well or not.
+		{name: "text after -- is a question", args: []string{"ask", "--", "-x"}, out: []string{`I don't have a good answer for "-x"`}},
+		{name: "--user without its value", args: []string{"ask", "--user"}, code: 2, err: []string{"flag needs an argument: -user", "usage: certcoach"}},
 		{name: "-h after the text", args: []string{"ask", "progress", "-h"}, out: []string{"usage: certcoach"}},
 		// --help asked for the usage: stdout and success, as `help` does.
 		{name: "--help", args: []string{"--help"}, out: []string{"usage: certcoach"}},
