@@ -80,7 +80,7 @@ func TestTypedLettersAnswerQuiz(t *testing.T) {
 	c, _, st := newConsole(t)
 	ctx := context.Background()
 	out := c.Do(ctx, "quiz cissp 7 3")
-	if !strings.Contains(out, "Type A-D to answer") || !strings.Contains(out, "Question 1 of 3") || strings.Contains(out, "[A]") {
+	if !strings.Contains(out, "Type A-D (or 1-4) to answer") || !strings.Contains(out, "Question 1 of 3") || strings.Contains(out, "[A]") {
 		t.Fatalf("quiz start:\n%s", out)
 	}
 	out = c.Do(ctx, "b")
@@ -291,7 +291,7 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 		t.Errorf("stats %+v: want 1 sent (tester) and 1 retrying (not at this console)", stats)
 	}
 	text := out.String()
-	if !strings.Contains(text, "daily CISSP study reminder") || !strings.Contains(text, "Type A-D to answer") {
+	if !strings.Contains(text, "daily CISSP study reminder") || !strings.Contains(text, "Type A-D (or 1-4) to answer") {
 		t.Fatalf("no reminder with its question printed:\n%s", text)
 	}
 	// The question's buttons answer to typed keys, as replies' do.
