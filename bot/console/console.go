@@ -425,7 +425,16 @@ func (c *Console) openNote() {
 		session := strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:") || strings.HasPrefix(b.ID, "review:")
 		open = open || session && !strings.HasPrefix(b.ID, "quiz:rate:")
 	}
+	held := ""
+	if c.held != nil {
+		// The reminder that waited for an answer is not lost either; its
+		// keys are, with the console.
+		r := *c.held
+		r.Buttons, c.held = nil, nil
+		held = "\n" + render(r, false, c.widthLocked(), nil) + "\n"
+	}
 	c.mu.Unlock()
+	c.print(held)
 	if open {
 		c.print("Nothing is lost: an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
 	}

@@ -730,4 +730,18 @@ func TestReminderDuringQuizQuestion(t *testing.T) {
 			}
 		})
 	}
+	// Input that ends with the quiz question still open prints the
+	// reminder that waited, without keys that nothing reads any more.
+	c, out, _ := newConsole(t)
+	ctx := context.Background()
+	c.Do(ctx, "quiz cissp 1 3")
+	if err := c.SendDM(ctx, "local", "tester", reminder); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(ctx, strings.NewReader(""), false); err != nil {
+		t.Fatal(err)
+	}
+	if left := out.String(); !strings.Contains(left, "Which one?") || strings.Contains(left, "Type A-B") || !strings.Contains(left, "Nothing is lost") {
+		t.Errorf("at the end of input:\n%s", left)
+	}
 }
