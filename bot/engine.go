@@ -65,6 +65,10 @@ type CommandInfo struct {
 	// SummaryOn replaces Summary on a platform where Summary is not true
 	// (the console has no DMs, and shows a chart only when asked).
 	SummaryOn map[string]string
+	// Elsewhere maps a word the command does not take to the command that
+	// does what it asks ("leaderboard off": settings leaderboard off), so
+	// the refusal names that command instead of the usage alone.
+	Elsewhere map[string]string
 
 	// optionExamples are the parameters' examples as Discord's /cert takes
 	// them, made by Register (optionExamples).

@@ -198,6 +198,10 @@ func TestSettingsTextParsedOnce(t *testing.T) {
 		{"settings timezone Mars/Olympus", bot.OutcomeUserError, "\"Mars/Olympus\" is not an IANA time zone"},
 		{"settings nonsense x", bot.OutcomeUserError, "Unknown argument \"nonsense\". Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`, e.g. `settings retention 0.9`."},
 		{"settings", bot.OutcomeOK, "- timezone: Europe/Berlin"},
+		// A word another command takes names that command (Elsewhere).
+		{"leaderboard off", bot.OutcomeUserError, "Unknown argument \"off\": did you mean `settings leaderboard off`? Usage: `leaderboard`."},
+		{"top ON", bot.OutcomeUserError, "did you mean `settings leaderboard on`?"},
+		{"leaderboard bogus", bot.OutcomeUserError, "Unknown argument \"bogus\". Usage: `leaderboard`."},
 	} {
 		r := h.do(t, "st", c.text)
 		if r.Outcome != c.outcome || !strings.Contains(r.Title+" "+r.Body, c.want) {

@@ -45,7 +45,9 @@ func (e *Engine) registerStudy() {
 		{Name: "date", Kind: KindDate, Desc: "Exam date, YYYY-MM-DD", Example: planEx, MaxLen: 10},
 		{Name: "action", Kind: KindChoice, Desc: "off (or clear): delete your plan", Example: "plan off", Choices: []string{"off", "clear"}}}},
 		e.planCmd)
-	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10", Scoped: true}, e.leaderboard, "top")
+	e.Register(CommandInfo{Name: "leaderboard", Usage: "leaderboard", Summary: "This week's top 10", Scoped: true,
+		Elsewhere: map[string]string{"off": "settings leaderboard off", "on": "settings leaderboard on", "hide": "settings leaderboard off", "show": "settings leaderboard on"}},
+		e.leaderboard, "top")
 	e.Register(CommandInfo{Name: "settings", Usage: "settings retention 0.9 | leaderboard on|off | timezone <IANA zone>", Summary: "Your preferences", Params: []Param{
 		{Name: "key", Kind: KindChoice, Desc: "Which setting", Example: "settings retention 0.9", Required: true, Choices: []string{"retention", "leaderboard", "timezone"}},
 		{Name: "value", Kind: KindText, Desc: "New value: 0.9, on/off or an IANA zone", Example: "settings timezone Europe/Berlin", Required: true, MaxLen: 64, Complete: true}}},

@@ -195,6 +195,9 @@ func (e *Engine) unknownArg(req Request, info CommandInfo, named map[string]stri
 			}
 		}
 	}
+	if other, ok := info.Elsewhere[strings.ToLower(w)]; ok {
+		return Errorf("Unknown argument %q: did you mean `%s`? %s", truncate(w, 30), e.Say(req, other), e.usageText(req, info))
+	}
 	return Errorf("Unknown argument %q. %s", truncate(w, 30), e.usageText(req, info))
 }
 

@@ -52,8 +52,12 @@ type Console struct {
 	// not to stop itself).
 	stopSelf func()
 
-	mu     sync.Mutex   // out and last: the scheduler prints from another goroutine
-	last   []bot.Button // buttons of the last reply, pressed by typing their key
+	mu   sync.Mutex   // out, last and held: the scheduler prints from another goroutine
+	last []bot.Button // buttons of the last reply, pressed by typing their key
+	// held is a scheduled message with answer keys that came while a quiz
+	// question was on screen: shown once that question is answered, so
+	// that the quiz keeps A-D meanwhile.
+	held   *bot.Reply
 	n      int
 	prompt bool
 }
@@ -152,6 +156,11 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		// the reply that asked: "forget", "help", "yes" must not delete.
 		c.last = slices.DeleteFunc(slices.Clone(c.last), func(b bot.Button) bool { return b.Style == bot.StyleDanger })
 	}
+	held := ""
+	if c.held != nil && !c.questionPendingLocked() {
+		held = "\n" + c.showLocked(*c.held)
+		c.held = nil
+	}
 	c.mu.Unlock()
 	if c.FileOnly && r.Attachment != nil {
 		out := string(r.Attachment.Content)
@@ -170,7 +179,7 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 			out += fmt.Sprintf("The chart file could not be deleted (%v).\n", err)
 		}
 	}
-	return out, r.Outcome
+	return out + held, r.Outcome
 }
 
 // imagePattern is the os.CreateTemp pattern of this console user's files of
@@ -248,14 +257,40 @@ func (c *Console) SendDM(_ context.Context, workspace, user string, r bot.Reply)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(r.Buttons) > 0 {
-		c.last = r.Buttons
+	if len(r.Buttons) > 0 && c.questionPendingLocked() {
+		// Its keys would take the quiz's: the next A-D would answer the
+		// wrong question.
+		c.held = &r
+		fmt.Fprint(c.out, "\nYour daily reminder came in: it shows once you answer this question.\n")
+	} else {
+		fmt.Fprint(c.out, "\n"+c.showLocked(r)+"\n")
 	}
-	fmt.Fprint(c.out, "\n"+render(r, false, c.widthLocked(), nil)+"\n")
 	if c.prompt {
 		fmt.Fprint(c.out, promptText)
 	}
 	return nil
+}
+
+// questionPendingLocked reports whether a quiz, review or exam question is
+// on screen, unanswered; the caller holds c.mu.
+func (c *Console) questionPendingLocked() bool {
+	return slices.ContainsFunc(c.last, func(b bot.Button) bool { return strings.HasPrefix(b.ID, "quiz:answer:") })
+}
+
+// showLocked renders a scheduled message and gives its buttons their keys;
+// a session's controls on screen (next, stop...) keep theirs, so the quiz
+// goes on after the reminder. The caller holds c.mu.
+func (c *Console) showLocked(r bot.Reply) string {
+	if len(r.Buttons) > 0 {
+		buttons := slices.Clone(r.Buttons)
+		for _, b := range c.last {
+			if (strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:")) && !isAnswer(b) {
+				buttons = append(buttons, b)
+			}
+		}
+		c.last, r.Buttons = buttons, buttons
+	}
+	return render(r, false, c.widthLocked(), nil)
 }
 
 // PostChannel refuses: a console has no channels (the daily question of the
@@ -390,7 +425,16 @@ func (c *Console) openNote() {
 		session := strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:") || strings.HasPrefix(b.ID, "review:")
 		open = open || session && !strings.HasPrefix(b.ID, "quiz:rate:")
 	}
+	held := ""
+	if c.held != nil {
+		// The reminder that waited for an answer is not lost either; its
+		// keys are, with the console.
+		r := *c.held
+		r.Buttons, c.held = nil, nil
+		held = "\n" + render(r, false, c.widthLocked(), nil) + "\n"
+	}
 	c.mu.Unlock()
+	c.print(held)
 	if open {
 		c.print("Nothing is lost: an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
 	}

@@ -80,7 +80,7 @@ func TestTypedLettersAnswerQuiz(t *testing.T) {
 	c, _, st := newConsole(t)
 	ctx := context.Background()
 	out := c.Do(ctx, "quiz cissp 7 3")
-	if !strings.Contains(out, "Type A-D to answer") || !strings.Contains(out, "Question 1 of 3") || strings.Contains(out, "[A]") {
+	if !strings.Contains(out, "Type A-D (or 1-4) to answer") || !strings.Contains(out, "Question 1 of 3") || strings.Contains(out, "[A]") {
 		t.Fatalf("quiz start:\n%s", out)
 	}
 	out = c.Do(ctx, "b")
@@ -291,8 +291,12 @@ func TestConsoleDeliversItsReminders(t *testing.T) {
 		t.Errorf("stats %+v: want 1 sent (tester) and 1 retrying (not at this console)", stats)
 	}
 	text := out.String()
-	if !strings.Contains(text, "daily CISSP study reminder") || !strings.Contains(text, "Type A-D to answer") {
+	if !strings.Contains(text, "daily CISSP study reminder") || !strings.Contains(text, "Type A-D (or 1-4) to answer") {
 		t.Fatalf("no reminder with its question printed:\n%s", text)
+	}
+	// Its options are drawn as a quiz's: one a line under the stem, no bullets.
+	if !strings.Contains(text, "\n\nA) ") || !strings.Contains(text, "\nB) ") || strings.Contains(text, "- A)") {
+		t.Errorf("reminder options not drawn as a quiz's:\n%s", text)
 	}
 	// The question's buttons answer to typed keys, as replies' do.
 	if got := c.Do(ctx, "A"); !strings.Contains(got, "You chose A") && !strings.Contains(got, "Correct: A)") {
@@ -663,5 +667,81 @@ func TestAnotherQuizCommandLine(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReminderDuringQuizQuestion: a reminder with a question that comes
+// while a quiz question is on screen leaves A-D and the digits to the
+// quiz, and shows, options as a quiz draws them, once that question is
+// answered; on the feedback screen it takes A-D but next still goes on
+// with the quiz.
+func TestReminderDuringQuizQuestion(t *testing.T) {
+	t.Parallel()
+	reminder := bot.Reply{Title: "Your daily CISSP study reminder", Body: "**Today's question:**\nWhich one?\n\n**A)** one\n**B)** two",
+		Buttons: []bot.Button{{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}
+	tests := []struct {
+		name   string
+		before []string // typed before the reminder comes, after quiz cissp 1 3
+		note   bool     // the reminder waits, with a note
+	}{
+		{"at a question", nil, true},
+		{"at an answer's feedback", []string{"a"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, out, _ := newConsole(t)
+			ctx := context.Background()
+			c.Do(ctx, "quiz cissp 1 3")
+			for _, l := range tt.before {
+				c.Do(ctx, l)
+			}
+			out.Reset()
+			if err := c.SendDM(ctx, "local", "tester", reminder); err != nil {
+				t.Fatal(err)
+			}
+			shown := out.String()
+			if tt.note {
+				if !strings.Contains(shown, "it shows once you answer this question") || strings.Contains(shown, "Which one?") {
+					t.Fatalf("the reminder did not wait:\n%s", shown)
+				}
+				// 2 answers the quiz, not the reminder; the reminder follows.
+				shown = c.Do(ctx, "2")
+				if !strings.Contains(shown, "You chose B)") {
+					t.Fatalf("2 did not answer the quiz:\n%s", shown)
+				}
+				if strings.Count(shown, "Which one?") != 1 {
+					t.Fatalf("the reminder did not follow the answer once:\n%s", shown)
+				}
+			}
+			// After a right answer the controls also offer hard and easy.
+			for _, want := range []string{"Which one?\n\nA) one\nB) two", "> Type A-B (or 1-2) to answer, or ", "next (n)"} {
+				if !strings.Contains(shown, want) {
+					t.Errorf("reminder lacks %q:\n%s", want, shown)
+				}
+			}
+			if r := c.Request("1"); r.Action != "remind:answer:1:2026-11-25:0" {
+				t.Errorf("1 after the reminder: action %q, want the reminder's A", r.Action)
+			}
+			if r := c.Request("n"); !strings.HasPrefix(r.Action, "quiz:next:") {
+				t.Errorf("n after the reminder: action %q, want the quiz's next", r.Action)
+			}
+			if again := c.Do(ctx, "help"); strings.Contains(again, "Which one?") {
+				t.Errorf("the reminder showed twice:\n%s", again)
+			}
+		})
+	}
+	// Input that ends with the quiz question still open prints the
+	// reminder that waited, without keys that nothing reads any more.
+	c, out, _ := newConsole(t)
+	ctx := context.Background()
+	c.Do(ctx, "quiz cissp 1 3")
+	if err := c.SendDM(ctx, "local", "tester", reminder); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(ctx, strings.NewReader(""), false); err != nil {
+		t.Fatal(err)
+	}
+	if left := out.String(); !strings.Contains(left, "Which one?") || strings.Contains(left, "Type A-B") || !strings.Contains(left, "Nothing is lost") {
+		t.Errorf("at the end of input:\n%s", left)
 	}
 }

@@ -129,7 +129,8 @@ func controls(bs []bot.Button, oneShot bool) string {
 		return fmt.Sprintf("> Answer with `certcoach ask %s` to `certcoach ask %s`.", letters[0], letters[len(letters)-1])
 	}
 	if len(letters) > 0 {
-		s := fmt.Sprintf("> Type %s-%s to answer", letters[0], letters[len(letters)-1])
+		// A digit answers too, by position (1 is A): said, or nobody knows.
+		s := fmt.Sprintf("> Type %s-%s (or 1-%d) to answer", letters[0], letters[len(letters)-1], len(letters))
 		if len(words) > 0 {
 			s += ", or " + orList(words)
 		}

@@ -28,12 +28,14 @@ func (s *Scheduler) compose(ctx context.Context, c storage.Claim) (bot.Reply, st
 // letters label answer choices.
 const letters = "ABCDEFGH"
 
+// questionBody writes q as a quiz shows its question: the stem, then one
+// option a line under it.
 func questionBody(sb *strings.Builder, q *knowledge.Question) {
-	sb.WriteString(q.Stem)
-	sb.WriteString("\n")
+	sb.WriteString(strings.TrimSpace(q.Stem))
+	sb.WriteString("\n\n")
 	for i, o := range q.Options {
 		if i < len(letters) {
-			fmt.Fprintf(sb, "- **%c)** %s\n", letters[i], o)
+			fmt.Fprintf(sb, "**%c)** %s\n", letters[i], o)
 		}
 	}
 }

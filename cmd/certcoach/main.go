@@ -70,13 +70,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfg := loadConfig()
 	fl := flag.NewFlagSet("certcoach", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl.SetOutput(io.Discard) // parse says what went wrong, once
 	db := fl.String("db", cfg.DB, "database file")
 	user := fl.String("user", defaultUser(), "console/ask user id")
 	fl.Usage = func() {} // the usage is printed below, where it belongs
 	// parse reads flags; on failure it prints the usage and says the exit
 	// code: 0 for --help (it asked for the usage, on stdout, as `help` does).
-	parse := func(a []string) (code int, ok bool) {
+	// After ask, a flag that is none is more likely text meant as words
+	// ("-x", "--verbose"): the way to say so, --, instead of the usage.
+	parse := func(a []string, cmd string) (code int, ok bool) {
 		err := fl.Parse(a)
 		switch {
 		case err == nil:
@@ -84,12 +86,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case errors.Is(err, flag.ErrHelp):
 			fmt.Fprint(stdout, usage)
 			return 0, false
-		default:
-			fmt.Fprint(stderr, usage)
+		}
+		// The flag package's own wording, the only way it names the flag.
+		if name, undefined := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); undefined && cmd == "ask" {
+			typed := "-" + name
+			for _, w := range a {
+				if n, _, _ := strings.Cut(strings.TrimLeft(w, "-"), "="); n == name && strings.HasPrefix(w, "-") {
+					typed = w // as typed: --verbose, not -verbose
+					break
+				}
+			}
+			fmt.Fprintf(stderr, "certcoach ask: %s is not a flag (they are --db, --user and --help); for text that starts with -, put -- before the text: certcoach ask -- %s\n", typed, typed)
 			return exitUsage, false
 		}
+		fmt.Fprintln(stderr, err)
+		fmt.Fprint(stderr, usage)
+		return exitUsage, false
 	}
-	if code, ok := parse(args); !ok {
+	if code, ok := parse(args, ""); !ok {
 		return code
 	}
 	cfg.DB = strings.TrimSpace(*db) // as CERTCOACH_DB is read
@@ -99,7 +113,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(rest) > 0 {
 		words := []string{rest[0]}
 		for args := rest[1:]; ; {
-			if code, ok := parse(args); !ok {
+			if code, ok := parse(args, rest[0]); !ok {
 				return code
 			}
 			// After "--" the rest are words, whatever they look like.
@@ -179,12 +193,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			err = serve(ctx, cfg, log)
 		} else {
-			fmt.Fprintln(stdout, "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help). "+consoleHint)
+			// Notes go to stderr, as the console's hint does: piped, stdout
+			// is the replies alone.
+			note := "No Slack or Discord credentials found: opening the local console (set SLACK_* or DISCORD_* in .env to serve chat platforms; see certcoach --help)."
+			if isTerminal(stdin) {
+				note += " " + consoleHint
+			}
+			fmt.Fprintln(stderr, note)
 			err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 		}
 	case "console":
-		if isTerminal(stdin) { // piped, stdout is the replies alone
-			fmt.Fprintln(stdout, consoleHint)
+		if isTerminal(stdin) { // a note, on stderr: stdout is the replies alone
+			fmt.Fprintln(stderr, consoleHint)
 		}
 		err = runConsole(ctx, cfg, log, *user, stdin, stdout, isTerminal(stdin))
 	case "ask":

@@ -38,6 +38,7 @@ func TestCLI(t *testing.T) {
 		args     []string
 		code     int
 		out, err []string
+		notOut   []string
 		env      map[string]string
 	}{
 		{name: "compare", args: []string{"ask", "/cert compare"}, out: []string{"Information Security Governance 18%", "Information Security Risk Management", "Information Security Program 33%", "Incident Management 29%",
@@ -78,7 +79,11 @@ func TestCLI(t *testing.T) {
 		{name: "command word, no question", args: []string{"ask", "exam stop now"}, code: 2, err: []string{`Unknown argument "now"`}},
 		{name: "question too long", args: []string{"ask", "ask " + strings.Repeat("why ", 130)}, code: 2, err: []string{"at most 500 characters"}},
 		{name: "kb check", args: []string{"kb", "check"}, out: []string{"questions", "cues (share of questions", "questions per objective, cissp-2024", "ok: no problems found"}},
-		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"No Slack or Discord credentials", "CISM domains"}},
+		// Piped, stdout is the replies alone: the note goes to stderr, as
+		// the console's hint does, without the hint (nobody types).
+		{name: "no credentials opens console", stdin: "domains cism\n", out: []string{"CISM domains"}, err: []string{"No Slack or Discord credentials"},
+			notOut: []string{"credentials", "Type help"}},
+		{name: "console piped says nothing of its own", args: []string{"console"}, stdin: "domains cism\n", out: []string{"CISM domains"}, notOut: []string{"Type help"}},
 		{name: "console piped", args: []string{"console"}, stdin: "ask what is an rpo\nquit\n", out: []string{"Recovery point objective"}},
 		{name: "user flag", args: []string{"--user", "zoe", "ask", "progress"}, out: []string{"progress"}},
 		// Flags after the text are flags, not words of the command.
@@ -87,6 +92,13 @@ func TestCLI(t *testing.T) {
 		{name: "bad flag after the text", args: []string{"ask", "progress", "--bogus"}, code: 2, err: []string{"Unknown argument \"--bogus\""}},
 		{name: "words after -- are words", args: []string{"ask", "--", "progress", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
 		{name: "words after a later -- are words", args: []string{"ask", "progress", "--", "--user"}, code: 2, err: []string{"Unknown argument \"--user\""}},
+		// After ask, a flag that is none was likely meant as text: -- is the way.
+		{name: "ask with an unknown flag", args: []string{"ask", "-x"}, code: 2, err: []string{"certcoach ask: -x is not a flag", "certcoach ask -- -x"}},
+		{name: "ask with an unknown long flag", args: []string{"ask", "--verbose", "why"}, code: 2, err: []string{"--verbose is not a flag", "certcoach ask -- --verbose"}},
+		{name: "unknown flag after a flag", args: []string{"ask", "quiz", "--user=zoe", "-x"}, code: 2, err: []string{"-x is not a flag"}},
+		// After --, text is a question as any other: answered, well or not.
+		{name: "text after -- is a question", args: []string{"ask", "--", "-x"}, out: []string{`I don't have a good answer for "-x"`}},
+		{name: "--user without its value", args: []string{"ask", "--user"}, code: 2, err: []string{"flag needs an argument: -user", "usage: certcoach"}},
 		{name: "-h after the text", args: []string{"ask", "progress", "-h"}, out: []string{"usage: certcoach"}},
 		// --help asked for the usage: stdout and success, as `help` does.
 		{name: "--help", args: []string{"--help"}, out: []string{"usage: certcoach"}},
@@ -113,6 +125,11 @@ func TestCLI(t *testing.T) {
 			for _, w := range tc.out {
 				if !strings.Contains(strings.ToLower(out), strings.ToLower(w)) {
 					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tc.notOut {
+				if strings.Contains(strings.ToLower(out), strings.ToLower(w)) {
+					t.Errorf("stdout has %q:\n%s", w, out)
 				}
 			}
 			for _, w := range tc.err {
