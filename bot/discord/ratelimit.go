@@ -57,31 +57,26 @@ func rest(ctx context.Context, lim *discordgo.RateLimiter, rl RateLimitObserver,
 }
 
 // bucketPause waits, until ctx ends, for the pause discordgo's limiter
-// would sleep out before a request on bucket: the bucket's reset once
-// its quota has run out, or a global limit's end. discordgo holds a
-// bucket's lock through its requests and that pause, so a bucket held by
-// another request is waited on by polling, backing off, rather than by
-// its lock, which takes no context. A request that takes the bucket
-// between this check and its own (a race discordgo's queue would lose
-// anyway) still waits in discordgo.
+// would sleep out before a request on bucket: the bucket's reset once its
+// quota has run out, or a global limit's end. A bucket another request
+// holds (discordgo locks it through the request) is left to discordgo's
+// own queue, as polling it would slow every caller of a shared bucket
+// (every DM opened, every deferred edit); only that queued wait, and a
+// request that takes the bucket between this check and its own, still
+// ignore ctx.
 func bucketPause(ctx context.Context, lim *discordgo.RateLimiter, bucket string) error {
 	b := lim.GetBucket(bucket)
-	poll := 10 * time.Millisecond
-	for {
-		var wait time.Duration
-		if b.TryLock() {
-			wait = lim.GetWaitTime(b, 1)
-			b.Unlock()
-			if wait <= 0 {
-				return nil
-			}
-		} else {
-			wait, poll = poll, min(2*poll, time.Second)
+	for b.TryLock() {
+		wait := lim.GetWaitTime(b, 1)
+		b.Unlock()
+		if wait <= 0 {
+			return nil
 		}
 		if err := jobs.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("waiting out a Discord rate-limit pause: %w", err)
 		}
 	}
+	return nil
 }
 
 // The buckets discordgo v0.29.0 files certcoach's REST calls under (its
