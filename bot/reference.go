@@ -58,6 +58,9 @@ func (e *Engine) help(_ context.Context, req Request, args Args) (Reply, error) 
 				return Reply{Kind: "help"}, e.unknownArg(req, h.CommandInfo, map[string]string{"command": w[0]}, raw[extra])
 			}
 			r := scopedHelp(c.CommandInfo, userKey(req.Actor))
+			if slackChannel(req) {
+				r.Body += "\n\nIn a channel, type it after `/cert`; in a DM with certcoach, as it is."
+			}
 			if c.Name == "compare" {
 				// The topics are data: the declaration names one as an example.
 				r.Body += "\n\nTopics: " + strings.Join(e.TopicIDs(), ", ") + "."
@@ -171,7 +174,15 @@ func usageOn(c CommandInfo, platform string) string {
 // Discord, as /cert takes it; elsewhere the typed usage.
 func usageFor(req Request, c CommandInfo) string {
 	if slackChannel(req) {
-		return "/cert " + strings.ReplaceAll(c.Usage, " | ", " | /cert ")
+		// Each form that is a whole command, not a choice of arguments
+		// ("settings retention 0.9 | leaderboard on|off").
+		forms := strings.Split(c.Usage, " | ")
+		for i, f := range forms {
+			if f == c.Name || strings.HasPrefix(f, c.Name+" ") {
+				forms[i] = "/cert " + f
+			}
+		}
+		return strings.Join(forms, " | ")
 	}
 	if !SlashForms(req) {
 		return c.Usage

@@ -129,6 +129,8 @@ func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 		{[]string{"settings leaderboard off"}, "leaderboard", false, []string{"`/cert settings key:leaderboard value:on` to show them"}, []string{"`settings leaderboard on` to show them"}, "discord DM"},
 		{nil, "settings", false, []string{"Change with `/cert settings key:retention value:0.9`, `/cert settings key:leaderboard value:off`, `/cert settings key:timezone value:Europe/Berlin`."},
 			[]string{"Change with `settings retention 0.9`, `settings leaderboard off`, `settings timezone Europe/Berlin`."}, ""},
+		{nil, "settings bogus", false, []string{"Unknown argument \"bogus\". Usage: `/cert settings"},
+			[]string{"Unknown argument \"bogus\". Usage: `settings retention 0.9 | leaderboard on|off | timezone <IANA zone>`, e.g. `settings retention 0.9`."}, ""},
 		{nil, "settings leaderboard maybe", false, []string{"Say `/cert settings key:leaderboard value:on` or `/cert settings key:leaderboard value:off`."},
 			[]string{"Say `settings leaderboard on` or `settings leaderboard off`."}, ""},
 		{nil, "plan", false, []string{"No plan yet. Usage: `/cert plan cert:<cism|cissp> date:<YYYY-MM-DD>`, e.g. `/cert plan cert:cissp date:2027-05-01`."},
@@ -210,6 +212,8 @@ func TestRepliesNameFormsWhereTheyRun(t *testing.T) {
 					line = "" // help lists the commands' words, and says to type them after /cert
 					if !h.e.Known(strings.TrimPrefix(c.text, "help ")) {
 						want = append(want, "type them after `/cert`")
+					} else {
+						want = append(want, "type it after `/cert`")
 					}
 				}
 				for _, m := range backticked.FindAllStringSubmatch(line, -1) {

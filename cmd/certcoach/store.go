@@ -81,7 +81,7 @@ func openExistingStore(ctx context.Context, dsn, from, cmd string) (appStore, er
 
 // missingSQLite refuses a SQLite database setting whose file does not
 // exist, for a command that only reads or changes data already stored
-// (backup, rekey, discord register, ask export): opening it would create
+// (backup, rekey, ask export and forget): opening it would create
 // an empty database and succeed on nothing. A PostgreSQL URL, or a setting
 // openStore refuses for itself, passes.
 func missingSQLite(dsn string) error {
