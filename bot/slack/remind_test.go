@@ -171,3 +171,41 @@ func TestRemindChecksDM(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupChecksMembership: `/cert group daily` in a channel the bot is
+// not in (chat.postEphemeral answers not_in_channel) tells the admin to
+// invite it and sets nothing; where it can post, the question is set.
+func TestGroupChecksMembership(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		refuse    bool
+		want      string
+		reminders int
+	}{
+		{name: "member", want: "set for this channel", reminders: 1},
+		{name: "not a member", refuse: true, want: "/invite @certcoach", reminders: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var extra map[string]http.HandlerFunc
+			if tc.refuse {
+				extra = map[string]http.HandlerFunc{"/chat.postEphemeral": func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = io.WriteString(w, `{"ok":false,"error":"not_in_channel"}`)
+				}}
+			}
+			e := newEnvFake(t, nil, nil, extra)
+			status, m := e.slash(testAdmin, "group daily 09:00 Europe/Berlin")
+			if status != 200 || !strings.Contains(string(m.raw), tc.want) {
+				t.Fatalf("status %d, want %q: %.400s", status, tc.want, m.raw)
+			}
+			if tc.refuse && strings.Contains(string(m.raw), "set for this channel") {
+				t.Errorf("claims it is set: %.400s", m.raw)
+			}
+			if n := e.count("reminders"); n != tc.reminders {
+				t.Errorf("%d reminders stored, want %d", n, tc.reminders)
+			}
+		})
+	}
+}
