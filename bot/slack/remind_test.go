@@ -209,3 +209,17 @@ func TestGroupChecksMembership(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstRemindUsesProfileZone: a new user's first `/cert remind 07:30`
+// waits for users.info and takes the profile's zone instead of asking.
+func TestFirstRemindUsesProfileZone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	status, m := e.slash(testUser, "remind 07:30")
+	if status != 200 || !strings.Contains(string(m.raw), "07:30") || !strings.Contains(string(m.raw), "Europe/Paris") {
+		t.Fatalf("status %d: %.400s", status, m.raw)
+	}
+	if n := e.count("reminders"); n != 1 {
+		t.Errorf("%d reminders stored, want 1", n)
+	}
+}
