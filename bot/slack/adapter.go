@@ -332,6 +332,8 @@ func (a *Adapter) actor(ctx context.Context, cl *client, user, channel, name str
 		if act.Name == "" {
 			act.Name = info.name
 		}
+	} else {
+		act.RoleUnknown = true
 	}
 	return act
 }

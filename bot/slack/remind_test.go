@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -221,5 +222,33 @@ func TestFirstRemindUsesProfileZone(t *testing.T) {
 	}
 	if n := e.count("reminders"); n != 1 {
 		t.Errorf("%d reminders stored, want 1", n)
+	}
+}
+
+// TestGroupRoleUnknown: when users.info does not answer in time, an admin
+// is told the role could not be checked, not that only admins may; a
+// member who is not an admin is told Slack's rule only.
+func TestGroupRoleUnknown(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	e := newEnvFake(t, nil, nil, map[string]http.HandlerFunc{"/users.info": func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		u := r.PostForm.Get("user")
+		if u == testAdmin {
+			<-release // slower than the command may wait
+		}
+		_, _ = fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"n","tz":"Europe/Paris","is_admin":%t}}`, u, u == testAdmin)
+	}})
+	t.Cleanup(func() { close(release) }) // before the fake Slack stops
+	_, m := e.slash(testAdmin, "group daily 09:00 Europe/Berlin")
+	if raw := string(m.raw); !strings.Contains(raw, "could not check your role") || strings.Contains(raw, "Only people") {
+		t.Errorf("admin, role unknown: %.400s", raw)
+	}
+	_, m = e.slash(testUser, "group daily 09:00 Europe/Berlin")
+	if raw := string(m.raw); !strings.Contains(raw, "workspace admins and owners") || strings.Contains(raw, "Discord") {
+		t.Errorf("member: %.400s", raw)
+	}
+	if n := e.count("reminders"); n != 0 {
+		t.Errorf("%d reminders stored, want 0", n)
 	}
 }
