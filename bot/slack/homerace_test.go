@@ -334,3 +334,38 @@ func TestHomeQueue(t *testing.T) {
 		t.Errorf("turns left: %v", q.m)
 	}
 }
+
+// TestHomeAfterForget: an open Home tab is replaced with the onboarding
+// once `forget` has deleted the data, without the user opening it again,
+// and that publish stores nobody.
+func TestHomeAfterForget(t *testing.T) {
+	t.Parallel()
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	e := newReplica(t, st, newFakeSlack(t, web, nil), web, hooks, newHookServer(t, hooks))
+	ctx := context.Background()
+	opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+	if status, body := e.signed("application/json", eventBody("EvOpen", opened)); status != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", status, body)
+	}
+	waitCalls(t, web, "/views.publish", 1)
+	answerOne(t, e, testUser)
+	for n := 2; ; n++ {
+		if v := waitCalls(t, web, "/views.publish", n)[n-1]; strings.Contains(string(v.Raw), "1 answered") {
+			break
+		}
+	}
+	if _, msg := e.slash(testUser, "forget yes"); !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
+		t.Fatalf("forget yes: %.300s", msg.raw)
+	}
+	if err := e.a.Close(ctx); err != nil { // every background job done
+		t.Fatal(err)
+	}
+	if views := calls(web, "/views.publish"); !strings.Contains(string(views[len(views)-1].Raw), "Welcome to certcoach") {
+		t.Errorf("the tab left after forget is not the onboarding: %.300s", views[len(views)-1].Raw)
+	}
+	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
+	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the forgotten user is stored again: %v", err)
+	}
+}
