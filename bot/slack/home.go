@@ -190,10 +190,24 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, refr
 			a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
 		}
 	}
-	err = a.retry(ctx, func() error {
-		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
-		return err
-	})
+	publish := func(view slackapi.HomeTabViewRequest) error {
+		return a.retry(ctx, func() error {
+			_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
+			return err
+		})
+	}
+	err = publish(view)
+	if err != nil && next.ChartFile != "" && imageRefused(err) {
+		a.log.Info("slack: Home tab refused with its chart; publishing it without", "workspace", cl.key.Workspace(), "err", err)
+		view.Blocks.BlockSet = withoutImage(view.Blocks.BlockSet)
+		if err = publish(view); err == nil {
+			// Not shown: recorded so, the next refresh uploads it again.
+			next.ChartFile, next.ChartAt = "", time.Time{}
+			if err := a.eng.SetHomeState(ctx, act, next); err != nil {
+				a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
+			}
+		}
+	}
 	if err != nil {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
 		return

@@ -369,3 +369,30 @@ func TestHomeAfterForget(t *testing.T) {
 		t.Errorf("the forgotten user is stored again: %v", err)
 	}
 }
+
+// TestHomeChartRefusedStillPublishes: a Home tab whose new chart Slack
+// refuses as invalid_blocks is published again without it.
+func TestHomeChartRefusedStillPublishes(t *testing.T) {
+	t.Parallel()
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	fake := newFakeSlack(t, web, map[string]http.HandlerFunc{"/views.publish": func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		if strings.Contains(string(raw), "slack_file") {
+			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_blocks"}`)
+			return
+		}
+		web.add(recorded{Path: r.URL.Path, Raw: raw})
+		_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+	}})
+	e := newReplica(t, st, fake, web, hooks, newHookServer(t, hooks))
+	answerOne(t, e, testUser)
+	opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+	if status, body := e.signed("application/json", eventBody("EvOpen", opened)); status != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", status, body)
+	}
+	if v := waitCalls(t, web, "/views.publish", 1)[0]; !strings.Contains(string(v.Raw), "1 answered") {
+		t.Errorf("published view is not the dashboard: %.300s", v.Raw)
+	}
+}
