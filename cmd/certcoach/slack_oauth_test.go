@@ -751,3 +751,21 @@ func TestSlackUninstallRetriedWhenDataStays(t *testing.T) {
 		t.Error("user still stored after the acknowledged uninstall")
 	}
 }
+
+// TestSlackInstallPageNamesPermissions: the install page says what each
+// permission asked for is used for, users:read and files:write included.
+func TestSlackInstallPageNamesPermissions(t *testing.T) {
+	t.Parallel()
+	e := newMultiEnv(t, false)
+	resp, err := http.Get(e.srv.URL + "/slack/install")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{"<code>/cert</code>", "direct messages", "time zone", "workspace admin", "chart images"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("install page does not mention %q", want)
+		}
+	}
+}
