@@ -340,7 +340,16 @@ func permitted(info CommandInfo, a Actor) error {
 	}
 	// The console has no channel roles: whoever runs it administers it.
 	if !a.CanManage && a.Platform != PlatformConsole {
-		return Errorf("Only people who can manage this channel can use `%s` (Slack: workspace admins and owners; Discord: Manage Server or Manage Channels).", info.Name)
+		if a.RoleUnknown {
+			return Errorf("I could not check your role just now, so `%s` did not run. Please try again in a moment.", info.Name)
+		}
+		switch a.Platform {
+		case PlatformSlack:
+			return Errorf("Only people who can manage this channel can use `%s`: workspace admins and owners.", info.Name)
+		case PlatformDiscord:
+			return Errorf("Only people who can manage this channel can use `%s`: those with Manage Server or Manage Channels.", info.Name)
+		}
+		return Errorf("Only people who can manage this channel can use `%s`.", info.Name)
 	}
 	return nil
 }

@@ -27,7 +27,10 @@ type Actor struct {
 	Name      string // display name, for leaderboards
 	TimeZone  string // IANA zone from the platform profile, if known
 	CanManage bool   // adapter-verified right to configure the channel (group commands)
-	DM        bool   // the request came from a direct message
+	// RoleUnknown marks an actor whose right to manage the channel the
+	// adapter could not look up in time (CanManage is then false).
+	RoleUnknown bool
+	DM          bool // the request came from a direct message
 }
 
 // Request is one inbound interaction: a typed command or a clicked button.

@@ -359,6 +359,13 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 			return bot.Reply{}, bot.Errorf("Which time zone should the channel use? Say %s.", c.groupForm(req))
 		}
 	}
+	// A bot that may post only where it is a member (Slack without
+	// chat:write.public) would fail every day's post in silence.
+	if p, ok := req.DM.(channelProbe); ok && !a.DM {
+		if in, err := p.CanPostIn(ctx, a.Workspace, a.Channel, a.User); err == nil && !in {
+			return bot.Reply{}, bot.Errorf("I am not a member of this channel, so I cannot post its question of the day. Invite me with `/invite @certcoach`, then run %s again.", c.groupForm(req))
+		}
+	}
 	r := storage.Reminder{Kind: storage.ReminderChannel, Platform: a.Platform, Workspace: a.Workspace, Target: a.Channel,
 		Minute: minute, TZ: zone, Cert: cert}
 	saved, err := st.SaveReminder(ctx, r, c.now(), c.zones.next)
@@ -371,6 +378,12 @@ func (c *commands) group(ctx context.Context, req bot.Request, args bot.Args) (b
 	}
 	return bot.Reply{Kind: "group", Body: fmt.Sprintf("Question of the day (%s) set for this channel at %s %s. %s Everyone's answer counts toward their own progress; results appear with the next day's question.",
 		scope, clockText(minute), zone, c.nextText(saved))}, nil
+}
+
+// channelProbe is a request's adapter (bot.Request.DM) that can tell
+// whether the bot may post in a channel; an error means it could not tell.
+type channelProbe interface {
+	CanPostIn(ctx context.Context, workspace, channel, user string) (bool, error)
 }
 
 var errStaleButton = bot.Errorf("That button is not valid any more.")

@@ -332,19 +332,45 @@ func (a *Adapter) actor(ctx context.Context, cl *client, user, channel, name str
 		if act.Name == "" {
 			act.Name = info.name
 		}
+	} else {
+		act.RoleUnknown = true
 	}
 	return act
 }
 
 // waitFor decides how long a request may wait for users.info: a command
-// declared for channel managers needs the admin flag, everything else uses
-// what the cache has.
+// declared for channel managers needs the admin flag, one taking a time,
+// date or zone (remind, group, plan) the profile's zone, which a new user's
+// first command would otherwise not have; everything else uses what the
+// cache has.
 func waitFor(p bot.Prepared, background bool) time.Duration {
-	if p.Info.Who == bot.ChannelManagers {
+	if p.Info.Who == bot.ChannelManagers || needsZone(p.Info) {
 		return manageWait
 	}
 	if background {
 		return followupWait
 	}
 	return 0
+}
+
+// needsZone reports whether a command has a parameter read in the user's
+// time zone.
+func needsZone(info bot.CommandInfo) bool {
+	zoned := func(ps []bot.Param) bool {
+		for _, p := range ps {
+			if p.Kind == bot.KindTime || p.Kind == bot.KindDate || p.Kind == bot.KindZone {
+				return true
+			}
+		}
+		return false
+	}
+	if zoned(info.Params) {
+		return true
+	}
+	for _, s := range info.Subs {
+		if zoned(s.Params) {
+			return true
+		}
+	}
+	return false
 }

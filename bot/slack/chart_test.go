@@ -181,3 +181,42 @@ func TestProgressWithoutUploadStillAnswers(t *testing.T) {
 		t.Errorf("%d response_url posts after a failed upload, want none", n)
 	}
 }
+
+// TestChartRefusedStillAnswers: when Slack refuses a reply's blocks as
+// invalid_blocks because its just-uploaded chart is not ready (the fake
+// refuses any message with a slack_file image), the reply is sent again
+// without the image, so the text answer arrives.
+func TestChartRefusedStillAnswers(t *testing.T) {
+	t.Parallel()
+	refused := make(chan struct{}, 4)
+	delivered := make(chan string, 4)
+	e := newEnvFake(t, nil, nil, map[string]http.HandlerFunc{"/chat.postMessage": func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		if strings.Contains(r.PostForm.Get("blocks"), "slack_file") {
+			refused <- struct{}{}
+			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_blocks","response_metadata":{"messages":["[ERROR] invalid slack file [json-pointer:/blocks/1/slack_file]"]}}`)
+			return
+		}
+		delivered <- r.PostForm.Get("blocks")
+		_, _ = io.WriteString(w, `{"ok":true,"channel":"D0DM","ts":"1700000000.000100"}`)
+	}})
+	answerDomains(t, e.eng, "1")
+	inner := map[string]any{"type": "message", "channel": "D0DM", "channel_type": "im", "user": testUser, "text": "progress", "ts": "1700000001.000001"}
+	if status, _ := e.signed("application/json", eventBody("EvChart", inner)); status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	select {
+	case <-refused:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reply was not sent with its chart first")
+	}
+	select {
+	case blocks := <-delivered:
+		if !strings.Contains(blocks, "Security and Risk Management") {
+			t.Errorf("resent reply lacks the text: %.300s", blocks)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reply was lost after the refusal")
+	}
+}

@@ -122,24 +122,28 @@ func (a *Adapter) runEvent(ctx context.Context, in inbound) {
 	reply := a.withFile(ctx, cl, in.user, a.eng.Handle(ctx, req))
 	m := Render(reply, "")
 	img, file := a.imageBlock(ctx, cl, in.user, reply.Image)
-	m.Blocks = withImage(m.Blocks, img, maxBlocks)
-	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(m.Blocks...), slackapi.MsgOptionText(m.Text, false)}
-	if in.threadTS != "" {
-		opts = append(opts, slackapi.MsgOptionTS(in.threadTS))
-	}
 	// In a channel, a private reply that is not meant for sharing (progress,
 	// errors, a quiz) is shown to the asker only.
 	ephemeral := !in.dm && reply.Private && !reply.Shareable
-	if ephemeral {
-		err = a.retry(ctx, func() error {
-			_, err := cl.api.PostEphemeralContext(ctx, in.channel, in.user, opts...)
-			return err
-		})
-	} else {
-		err = a.retry(ctx, func() error {
+	send := func(blocks []slackapi.Block) error {
+		opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(blocks...), slackapi.MsgOptionText(m.Text, false)}
+		if in.threadTS != "" {
+			opts = append(opts, slackapi.MsgOptionTS(in.threadTS))
+		}
+		return a.retry(ctx, func() error {
+			if ephemeral {
+				_, err := cl.api.PostEphemeralContext(ctx, in.channel, in.user, opts...)
+				return err
+			}
 			_, _, err := cl.api.PostMessageContext(ctx, in.channel, opts...)
 			return err
 		})
+	}
+	err = send(withImage(m.Blocks, img, maxBlocks))
+	if err != nil && img != nil && imageRefused(err) {
+		a.log.Info("slack: reply refused with its chart; sending it without", "request_id", req.ID, "err", err)
+		file = ""
+		err = send(m.Blocks)
 	}
 	if err != nil {
 		a.log.Warn("slack: reply to event failed", "request_id", req.ID, "err", err)

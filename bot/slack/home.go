@@ -190,10 +190,24 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, refr
 			a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
 		}
 	}
-	err = a.retry(ctx, func() error {
-		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
-		return err
-	})
+	publish := func(view slackapi.HomeTabViewRequest) error {
+		return a.retry(ctx, func() error {
+			_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
+			return err
+		})
+	}
+	err = publish(view)
+	if err != nil && next.ChartFile != "" && imageRefused(err) {
+		a.log.Info("slack: Home tab refused with its chart; publishing it without", "workspace", cl.key.Workspace(), "err", err)
+		view.Blocks.BlockSet = withoutImage(view.Blocks.BlockSet)
+		if err = publish(view); err == nil {
+			// Not shown: recorded so, the next refresh uploads it again.
+			next.ChartFile, next.ChartAt = "", time.Time{}
+			if err := a.eng.SetHomeState(ctx, act, next); err != nil {
+				a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
+			}
+		}
+	}
 	if err != nil {
 		a.log.Warn("slack: views.publish failed", "workspace", cl.key.Workspace(), "err", err)
 		return
@@ -241,9 +255,39 @@ func (a *Adapter) republishHome(ctx context.Context, cl *client, user string) {
 func (a *Adapter) settle(ctx context.Context, cl *client, user string, reply bot.Reply) {
 	if reply.DataDeleted {
 		a.deleteFiles(cl, reply.PlatformFiles)
+		a.spawn("home", func(ctx context.Context) { a.homeAfterForget(ctx, cl, user) })
 		return
 	}
 	a.republishHome(ctx, cl, user)
+}
+
+// homeAfterForget publishes the onboarding Home tab once a user's data is
+// deleted: a tab left open would otherwise go on showing the forgotten
+// streak, plan and chart. Whether the tab was open is not known any more
+// (its record went with the data), so it is published once either way; it
+// records nothing, so the user is not stored again.
+func (a *Adapter) homeAfterForget(ctx context.Context, cl *client, user string) {
+	if a.cfg.Home == nil {
+		return
+	}
+	release, ok := a.homes.take(ctx, cl.key.Workspace()+"/"+user, false)
+	if !ok {
+		return
+	}
+	defer release()
+	d, err := a.cfg.Home.Dashboard(ctx, a.actor(ctx, cl, user, "", "", 0))
+	if err != nil {
+		a.log.Warn("slack: dashboard failed", "workspace", cl.key.Workspace(), "err", err)
+		return
+	}
+	view := HomeView(d)
+	err = a.retry(ctx, func() error {
+		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
+		return err
+	})
+	if err != nil {
+		a.log.Warn("slack: views.publish after forget failed", "workspace", cl.key.Workspace(), "err", err)
+	}
 }
 
 // homeAction runs a Home tab button's command and sends the reply as a DM
@@ -269,7 +313,8 @@ func (a *Adapter) homeAction(cl *client, cb slackapi.InteractionCallback, id str
 			a.log.Warn("slack: home action reply failed", "request_id", req.ID, "err", err)
 		}
 		if reply.DataDeleted {
-			a.deleteFiles(cl, reply.PlatformFiles) // and no dashboard: nothing is left to show
+			a.deleteFiles(cl, reply.PlatformFiles)
+			a.homeAfterForget(ctx, cl, user)
 			return
 		}
 		a.publishHome(ctx, cl, user, false)

@@ -334,3 +334,65 @@ func TestHomeQueue(t *testing.T) {
 		t.Errorf("turns left: %v", q.m)
 	}
 }
+
+// TestHomeAfterForget: an open Home tab is replaced with the onboarding
+// once `forget` has deleted the data, without the user opening it again,
+// and that publish stores nobody.
+func TestHomeAfterForget(t *testing.T) {
+	t.Parallel()
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	e := newReplica(t, st, newFakeSlack(t, web, nil), web, hooks, newHookServer(t, hooks))
+	ctx := context.Background()
+	opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+	if status, body := e.signed("application/json", eventBody("EvOpen", opened)); status != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", status, body)
+	}
+	waitCalls(t, web, "/views.publish", 1)
+	answerOne(t, e, testUser)
+	for n := 2; ; n++ {
+		if v := waitCalls(t, web, "/views.publish", n)[n-1]; strings.Contains(string(v.Raw), "1 answered") {
+			break
+		}
+	}
+	if _, msg := e.slash(testUser, "forget yes"); !strings.Contains(string(msg.raw), "Done: all your certcoach data") {
+		t.Fatalf("forget yes: %.300s", msg.raw)
+	}
+	if err := e.a.Close(ctx); err != nil { // every background job done
+		t.Fatal(err)
+	}
+	if views := calls(web, "/views.publish"); !strings.Contains(string(views[len(views)-1].Raw), "Welcome to certcoach") {
+		t.Errorf("the tab left after forget is not the onboarding: %.300s", views[len(views)-1].Raw)
+	}
+	key := storage.UserKey{Platform: bot.PlatformSlack, Workspace: testTeam, User: testUser}
+	if _, err := st.UserByKey(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the forgotten user is stored again: %v", err)
+	}
+}
+
+// TestHomeChartRefusedStillPublishes: a Home tab whose new chart Slack
+// refuses as invalid_blocks is published again without it.
+func TestHomeChartRefusedStillPublishes(t *testing.T) {
+	t.Parallel()
+	st, _ := replicaDBs[0].open(t)
+	web, hooks := newRecorder(), newRecorder()
+	fake := newFakeSlack(t, web, map[string]http.HandlerFunc{"/views.publish": func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		if strings.Contains(string(raw), "slack_file") {
+			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_blocks"}`)
+			return
+		}
+		web.add(recorded{Path: r.URL.Path, Raw: raw})
+		_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+	}})
+	e := newReplica(t, st, fake, web, hooks, newHookServer(t, hooks))
+	answerOne(t, e, testUser)
+	opened := map[string]any{"type": "app_home_opened", "user": testUser, "channel": "D0DM", "tab": "home", "event_ts": "1.2"}
+	if status, body := e.signed("application/json", eventBody("EvOpen", opened)); status != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", status, body)
+	}
+	if v := waitCalls(t, web, "/views.publish", 1)[0]; !strings.Contains(string(v.Raw), "1 answered") {
+		t.Errorf("published view is not the dashboard: %.300s", v.Raw)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	slackapi "github.com/slack-go/slack"
@@ -110,6 +111,29 @@ func (a *Adapter) chartShown(ctx context.Context, cl *client, user, id string, w
 	if !ok {
 		a.log.Warn("slack: old charts not deleted: all workers busy", "workspace", cl.key.Workspace(), "files", len(stale))
 	}
+}
+
+// imageRefused reports whether Slack refused a message or view for its
+// blocks. A chart uploaded without a channel is processed asynchronously,
+// and a slack_file image block naming it at once can be refused as
+// invalid_blocks; the caller then sends it again without the image (once),
+// so that the text answer is never lost. A refusal for another block fails
+// again, without the image, and is reported as before.
+func imageRefused(err error) bool {
+	e, ok := errors.AsType[slackapi.SlackErrorResponse](err)
+	return ok && e.Err == "invalid_blocks"
+}
+
+// withoutImage is blocks less the chart's image block.
+func withoutImage(blocks []slackapi.Block) []slackapi.Block {
+	out := make([]slackapi.Block, 0, len(blocks))
+	for _, b := range blocks {
+		if ib, ok := b.(*slackapi.ImageBlock); ok && ib.BlockID == imageBlockID {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // fileBlock is the image block for an uploaded chart.

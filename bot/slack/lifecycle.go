@@ -9,9 +9,9 @@ import (
 	"github.com/certcoach/certcoach/bot"
 )
 
-// lifecycleWait bounds the token deletion done before an uninstall event is
-// acknowledged.
-const lifecycleWait = 2 * time.Second
+// lifecycleWait bounds the token (and, on app_uninstalled, data) deletion
+// done before an uninstall event is acknowledged, within Slack's 3 s.
+const lifecycleWait = 2500 * time.Millisecond
 
 // eventKey is the installation an event was delivered for: its first
 // authorization (Enterprise Grid org installs are told apart there), else
@@ -33,7 +33,8 @@ func eventKey(ev slackevents.EventsAPIEvent, cb *slackevents.EventsAPICallbackEv
 
 // lifecycle handles the events that are about the installation rather than
 // a user's message: app_uninstalled, tokens_revoked (either may come first;
-// both delete the tokens before the event is acknowledged) and
+// both delete the tokens before the event is acknowledged, app_uninstalled
+// the workspace's data too) and
 // app_home_opened (the Home tab's dashboard, the Messages tab's welcome).
 // handled is false for other events; ok false asks Slack to deliver the
 // event again.
@@ -62,24 +63,28 @@ func (a *Adapter) lifecycle(ev slackevents.EventsAPIEvent) (handled, ok bool) {
 			a.log.Warn("slack: app uninstalled from the workspace of SLACK_BOT_TOKEN; its data is kept (single-workspace mode)", "workspace", k.Workspace())
 			return true, true
 		}
-		return true, a.spawn("forget workspace", func(ctx context.Context) {
-			files, err := a.eng.WorkspaceFiles(ctx, bot.PlatformSlack, k.Workspace())
-			if err != nil {
-				a.log.Warn("slack: app_uninstalled: cannot list the workspace's files", "workspace", k.Workspace(), "err", err)
-			}
-			if err := a.cfg.OAuth.Store.DeleteWorkspaceData(ctx, k.Workspace()); err != nil {
-				a.log.Error("slack: app_uninstalled: cannot delete the workspace's data", "workspace", k.Workspace(), "err", err)
-				return
-			}
-			a.log.Info("slack: app uninstalled; workspace data deleted", "workspace", k.Workspace())
-			switch {
-			case len(files) == 0:
-			case cl == nil:
-				a.log.Warn("slack: app_uninstalled: files not deleted: no token left", "workspace", k.Workspace(), "files", len(files))
-			default:
-				a.deleteFiles(cl, files)
-			}
-		})
+		// The data goes before the acknowledgement: a failure answers 5xx,
+		// so Slack delivers the event again and the deletion is retried
+		// (the token deletion above is idempotent). Deleted in the
+		// background instead, a failure would leave the data for good.
+		files, err := a.eng.WorkspaceFiles(ctx, bot.PlatformSlack, k.Workspace())
+		if err != nil {
+			a.log.Warn("slack: app_uninstalled: cannot list the workspace's files", "workspace", k.Workspace(), "err", err)
+		}
+		if err := a.cfg.OAuth.Store.DeleteWorkspaceData(ctx, k.Workspace()); err != nil {
+			a.log.Error("slack: app_uninstalled: cannot delete the workspace's data; Slack will deliver the event again", "workspace", k.Workspace(), "err", err)
+			return true, false
+		}
+		a.log.Info("slack: app uninstalled; workspace data deleted", "workspace", k.Workspace())
+		switch {
+		case len(files) == 0:
+		case cl == nil:
+			a.log.Warn("slack: app_uninstalled: files not deleted: no token left", "workspace", k.Workspace(), "files", len(files))
+		default:
+			// Slack API calls, in the background; the records are gone.
+			a.deleteFiles(cl, files)
+		}
+		return true, true
 	case *slackevents.TokensRevokedEvent:
 		if len(e.Tokens.Bot) == 0 {
 			return true, true // only user tokens, which certcoach does not keep

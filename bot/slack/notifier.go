@@ -81,6 +81,37 @@ func (d ackDM) SendDM(ctx context.Context, workspace, user string, r bot.Reply) 
 	return d.a.SendDM(ctx, workspace, user, r)
 }
 
+// CanPostIn tells whether the bot may post in channel (remind's group
+// check): the manifest asks for chat:write, not chat:write.public, so it
+// may only where it is a member. The probe is an ephemeral note to user,
+// which Slack refuses where the bot cannot post; it needs no scope beyond
+// chat:write, unlike conversations.info.
+func (a *Adapter) CanPostIn(ctx context.Context, workspace, channel, user string) (bool, error) {
+	cl, err := a.clientFor(ctx, keyOf(workspace))
+	if err != nil {
+		return false, fmt.Errorf("slack channel check %s/%s: %w", workspace, channel, err)
+	}
+	_, err = cl.api.PostEphemeralContext(ctx, channel, user,
+		slackapi.MsgOptionText("certcoach can post in this channel.", false))
+	if e, ok := errors.AsType[slackapi.SlackErrorResponse](err); ok {
+		switch e.Err {
+		case "not_in_channel", "channel_not_found", "is_archived", "restricted_action":
+			return false, nil
+		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("slack channel check %s/%s: %w", workspace, channel, err)
+	}
+	return true, nil
+}
+
+// CanPostIn is the adapter's, given up at ackDMWait.
+func (d ackDM) CanPostIn(ctx context.Context, workspace, channel, user string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, ackDMWait)
+	defer cancel()
+	return d.a.CanPostIn(ctx, workspace, channel, user)
+}
+
 // PostChannel posts a reply to a channel the bot is a member of.
 func (a *Adapter) PostChannel(ctx context.Context, workspace, channel string, r bot.Reply) error {
 	cl, err := a.clientFor(ctx, keyOf(workspace))

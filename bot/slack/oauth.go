@@ -83,7 +83,7 @@ func (a *Adapter) ServeInstall(w http.ResponseWriter, r *http.Request) {
 	q := url.Values{"client_id": {a.cfg.OAuth.ClientID}, "scope": {BotScopes}, "state": {state}, "redirect_uri": {a.redirectURI()}}
 	writePage(w, http.StatusOK, pageData{Title: "Add certcoach to Slack",
 		Lines: []template.HTML{"certcoach is a CISM and CISSP study partner: quizzes, spaced review, study plans and daily reminders, with the exam facts sourced and dated.",
-			"Installing asks for permission to receive <code>/cert</code>, mentions and direct messages, and to reply."},
+			"Installing asks for permission to receive <code>/cert</code>, mentions and direct messages, and to reply; to read user profiles (each user's time zone, for reminders, and whether they are a workspace admin, for channel settings); and to upload the progress chart images it shows."},
 		Link: a.authorizeURL() + "?" + q.Encode(), LinkText: "Add to Slack"})
 }
 

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -169,5 +170,85 @@ func TestRemindChecksDM(t *testing.T) {
 				t.Errorf("%d check DMs after changing a reminder already on, want still %d", n, tc.wantDMs)
 			}
 		})
+	}
+}
+
+// TestGroupChecksMembership: `/cert group daily` in a channel the bot is
+// not in (chat.postEphemeral answers not_in_channel) tells the admin to
+// invite it and sets nothing; where it can post, the question is set.
+func TestGroupChecksMembership(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		refuse    bool
+		want      string
+		reminders int
+	}{
+		{name: "member", want: "set for this channel", reminders: 1},
+		{name: "not a member", refuse: true, want: "/invite @certcoach", reminders: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var extra map[string]http.HandlerFunc
+			if tc.refuse {
+				extra = map[string]http.HandlerFunc{"/chat.postEphemeral": func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = io.WriteString(w, `{"ok":false,"error":"not_in_channel"}`)
+				}}
+			}
+			e := newEnvFake(t, nil, nil, extra)
+			status, m := e.slash(testAdmin, "group daily 09:00 Europe/Berlin")
+			if status != 200 || !strings.Contains(string(m.raw), tc.want) {
+				t.Fatalf("status %d, want %q: %.400s", status, tc.want, m.raw)
+			}
+			if tc.refuse && strings.Contains(string(m.raw), "set for this channel") {
+				t.Errorf("claims it is set: %.400s", m.raw)
+			}
+			if n := e.count("reminders"); n != tc.reminders {
+				t.Errorf("%d reminders stored, want %d", n, tc.reminders)
+			}
+		})
+	}
+}
+
+// TestFirstRemindUsesProfileZone: a new user's first `/cert remind 07:30`
+// waits for users.info and takes the profile's zone instead of asking.
+func TestFirstRemindUsesProfileZone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	status, m := e.slash(testUser, "remind 07:30")
+	if status != 200 || !strings.Contains(string(m.raw), "07:30") || !strings.Contains(string(m.raw), "Europe/Paris") {
+		t.Fatalf("status %d: %.400s", status, m.raw)
+	}
+	if n := e.count("reminders"); n != 1 {
+		t.Errorf("%d reminders stored, want 1", n)
+	}
+}
+
+// TestGroupRoleUnknown: when users.info does not answer in time, an admin
+// is told the role could not be checked, not that only admins may; a
+// member who is not an admin is told Slack's rule only.
+func TestGroupRoleUnknown(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	e := newEnvFake(t, nil, nil, map[string]http.HandlerFunc{"/users.info": func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		u := r.PostForm.Get("user")
+		if u == testAdmin {
+			<-release // slower than the command may wait
+		}
+		_, _ = fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"n","tz":"Europe/Paris","is_admin":%t}}`, u, u == testAdmin)
+	}})
+	t.Cleanup(func() { close(release) }) // before the fake Slack stops
+	_, m := e.slash(testAdmin, "group daily 09:00 Europe/Berlin")
+	if raw := string(m.raw); !strings.Contains(raw, "could not check your role") || strings.Contains(raw, "Only people") {
+		t.Errorf("admin, role unknown: %.400s", raw)
+	}
+	_, m = e.slash(testUser, "group daily 09:00 Europe/Berlin")
+	if raw := string(m.raw); !strings.Contains(raw, "workspace admins and owners") || strings.Contains(raw, "Discord") {
+		t.Errorf("member: %.400s", raw)
+	}
+	if n := e.count("reminders"); n != 0 {
+		t.Errorf("%d reminders stored, want 0", n)
 	}
 }

@@ -87,8 +87,8 @@ func TestRetriedMentionWhileAnswering(t *testing.T) {
 // TestSlashCommandRefreshesHome: a slash command that changes the user's
 // state refreshes their Home tab once they have opened it (on another
 // replica), like an answer by button; a user who never opened it gets no
-// view, a read-only command publishes nothing, and `forget` does not
-// publish one (which would store the user again).
+// view, a read-only command publishes nothing, and `forget` publishes the
+// onboarding once (storing nobody).
 func TestSlashCommandRefreshesHome(t *testing.T) {
 	t.Parallel()
 	for _, db := range replicaDBs {
@@ -142,8 +142,8 @@ func TestSlashCommandRefreshesHome(t *testing.T) {
 				}
 			}
 			all := calls(web, "/views.publish")
-			if len(all) != 2 {
-				t.Errorf("%d views published, want 2 (opened, after the plan)", len(all))
+			if len(all) != 3 || !strings.Contains(string(all[2].Raw), "Welcome to certcoach") {
+				t.Errorf("%d views published, want 3 (opened, after the plan, the onboarding after forget)", len(all))
 			}
 			for _, c := range all {
 				if strings.Contains(string(c.Raw), "U0BOB") {

@@ -3,6 +3,8 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -22,9 +24,9 @@ const maxAckPayload = 19 << 10
 // gives up (bad token), RunSocketMode logs and tries again with back-off.
 //
 // When ctx ends no further event is taken (Slack delivers an event not
-// acknowledged again, to another connection), while the one in flight
-// finishes on inflight, which should outlast ctx: the connection stays open
-// for its acknowledgement, then closes, and RunSocketMode returns. A slash
+// acknowledged again, to another connection), while those in flight
+// finish on inflight, which should outlast ctx: the connection stays open
+// for their acknowledgements, then closes, and RunSocketMode returns. A slash
 // command finishing then is answered through its response_url as well,
 // which does not depend on the acknowledgement leaving before the close.
 func (a *Adapter) RunSocketMode(ctx, inflight context.Context, opts ...socketmode.Option) error {
@@ -37,7 +39,14 @@ func (a *Adapter) RunSocketMode(ctx, inflight context.Context, opts ...socketmod
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer closeConn() // once the event in flight has been answered
+		// Each envelope is handled on its own goroutine, as net/http does
+		// for the HTTP path, so a slow one (a command waiting on
+		// users.info) does not hold the next past Slack's ack window. slots
+		// bounds them; when all are taken the loop waits for one.
+		slots := make(chan struct{}, a.cfg.Workers)
+		var handlers sync.WaitGroup
+		defer closeConn()     // once the events in flight have been answered
+		defer handlers.Wait() // runs first
 		for {
 			select {
 			case <-ctx.Done():
@@ -46,7 +55,22 @@ func (a *Adapter) RunSocketMode(ctx, inflight context.Context, opts ...socketmod
 				if ctx.Err() != nil {
 					return // both were ready: the stop comes first
 				}
-				a.socketEvent(ctx, inflight, sm, evt)
+				select {
+				case slots <- struct{}{}:
+				case <-ctx.Done():
+					return // not acknowledged: Slack delivers it again
+				}
+				handlers.Add(1)
+				go func() {
+					defer handlers.Done()
+					defer func() { <-slots }()
+					defer func() {
+						if p := recover(); p != nil {
+							a.log.Error("slack: Socket Mode handler panicked", "panic", fmt.Sprint(p))
+						}
+					}()
+					a.socketEvent(ctx, inflight, sm, evt)
+				}()
 			}
 		}
 	}()

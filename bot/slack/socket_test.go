@@ -3,15 +3,18 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/certcoach/certcoach/bot"
+	"github.com/certcoach/certcoach/bot/remind"
 )
 
 // fakeSocket is Slack's Socket Mode end: slacktest serves
@@ -42,11 +45,26 @@ func (f *fakeSocket) ws(w http.ResponseWriter, r *http.Request) {
 
 func newSocketEnv(t *testing.T) (*fakeSocket, *recorder, *recorder, string) {
 	t.Helper()
+	return newSocketEnvFake(t, nil)
+}
+
+// newSocketEnvFake is newSocketEnv with extra handlers on the fake Slack
+// and the remind commands registered, as in the real binary.
+func newSocketEnvFake(t *testing.T, extra map[string]http.HandlerFunc) (*fakeSocket, *recorder, *recorder, string) {
+	t.Helper()
 	st, _ := openStore(t)
-	eng := bot.NewEngine(loadKB(t), st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	kb := loadKB(t)
+	eng := bot.NewEngine(kb, st, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+	if extra != nil {
+		remind.Register(remind.Deps{Engine: eng, Store: st, KB: kb})
+	}
 	f := &fakeSocket{conns: make(chan *websocket.Conn, 4), acks: make(chan map[string]any, 16)}
 	web, hooks := newRecorder(), newRecorder()
-	api := newFakeSlack(t, web, map[string]http.HandlerFunc{"/ws": f.ws})
+	handlers := map[string]http.HandlerFunc{"/ws": f.ws}
+	for p, h := range extra {
+		handlers[p] = h
+	}
+	api := newFakeSlack(t, web, handlers)
 	hook := newHookServer(t, hooks)
 	a, err := New(Config{Engine: eng, Dedup: st, BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: api.GetAPIURL(),
 		Logger: slog.New(slog.DiscardHandler)})
@@ -163,4 +181,39 @@ func TestSocketMode(t *testing.T) {
 	c3 := f.conn(t)
 	send(t, c3, slashEnvelope(hook, "env-5", "domains cissp"))
 	f.ack(t, "env-5")
+}
+
+// A slow envelope does not hold the next: while an admin's `group` waits on
+// users.info, another user's `help` is acknowledged first.
+func TestSocketModeEnvelopesConcurrent(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	f, _, _, hook := newSocketEnvFake(t, map[string]http.HandlerFunc{
+		"/users.info": func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			u := r.PostForm.Get("user")
+			if u == testAdmin {
+				<-release
+			}
+			_, _ = fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"n","tz":"Europe/Paris","is_admin":%t}}`, u, u == testAdmin)
+		},
+	})
+	t.Cleanup(unblock) // before the fake Slack stops (cleanups run last first)
+	c := f.conn(t)
+	slow := slashEnvelope(hook, "env-slow", "group")
+	slow["payload"].(map[string]any)["user_id"] = testAdmin
+	send(t, c, slow)
+	send(t, c, slashEnvelope(hook, "env-fast", "help"))
+	select {
+	case m := <-f.acks:
+		if m["envelope_id"] != "env-fast" {
+			t.Fatalf("first ack is for %v, want env-fast (the slow command held it)", m["envelope_id"])
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no ack")
+	}
+	unblock()
+	f.ack(t, "env-slow")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"html"
@@ -699,6 +700,72 @@ func TestSlackScheduledSendsUseTheirWorkspaceToken(t *testing.T) {
 		}
 		if len(sent) != 1 || sent[0].Token != r.token {
 			t.Errorf("%s of %s: %d posts to %s, token ok: %v", r.kind, r.team, len(sent), channel, len(sent) == 1 && sent[0].Token == r.token)
+		}
+	}
+}
+
+// TestSlackUninstallRetriedWhenDataStays: app_uninstalled deletes the
+// workspace's data before it is acknowledged, so a store failure (here a
+// SQLite trigger refusing the delete) answers 5xx and Slack's redelivery
+// deletes it; acknowledged first, the data would have stayed for good.
+func TestSlackUninstallRetriedWhenDataStays(t *testing.T) {
+	t.Parallel()
+	e := newMultiEnv(t, false)
+	e.install("T0ONE")
+	ctx := context.Background()
+	sl := e.slackWire()
+	exam := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)
+	if res, err := sl.Command(ctx, "T0ONE", "U0ALICE", "C0GEN", "plan cissp "+exam, ""); err != nil || res.Status != 200 {
+		t.Fatalf("plan: %v %v", err, res)
+	}
+	stored := func() bool {
+		_, err := e.store.UserByKey(ctx, storage.UserKey{Platform: "slack", Workspace: "T0ONE", User: "U0ALICE"})
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	raw, err := sql.Open("sqlite", e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`CREATE TRIGGER refuse_delete BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := sl.Event(ctx, "T0ONE", "EvU1", map[string]any{"type": "app_uninstalled"})
+	if err != nil || res.Status < 500 {
+		t.Fatalf("app_uninstalled with the delete failing: %v %d, want 5xx", err, res.Status)
+	}
+	if !stored() {
+		t.Fatal("user gone although the delete failed")
+	}
+	if _, err := raw.Exec(`DROP TRIGGER refuse_delete`); err != nil {
+		t.Fatal(err)
+	}
+	// Slack's retry of the same event.
+	if res, err := sl.Event(ctx, "T0ONE", "EvU1", map[string]any{"type": "app_uninstalled"}); err != nil || res.Status != 200 {
+		t.Fatalf("redelivered app_uninstalled: %v %d", err, res.Status)
+	}
+	if stored() {
+		t.Error("user still stored after the acknowledged uninstall")
+	}
+}
+
+// TestSlackInstallPageNamesPermissions: the install page says what each
+// permission asked for is used for, users:read and files:write included.
+func TestSlackInstallPageNamesPermissions(t *testing.T) {
+	t.Parallel()
+	e := newMultiEnv(t, false)
+	resp, err := http.Get(e.srv.URL + "/slack/install")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{"<code>/cert</code>", "direct messages", "time zone", "workspace admin", "chart images"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("install page does not mention %q", want)
 		}
 	}
 }
