@@ -1421,7 +1421,8 @@ func (b *Base) analyze(text string) Analysis {
 		}
 	}
 	cues, subjects = settleOverlaps(cues, subjects)
-	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0)
+	examTalk := len(named) > 0 || slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] })
+	subjects = a.dropEveryday(text, cues, subjects, len(q.Unmatched) > 0, examTalk)
 	if !mentionsIt(text) {
 		cues, subjects = a.dropBackground(toks, cues, subjects)
 	}
@@ -2166,7 +2167,7 @@ func (a *analyzer) inContext(toks []string, words []string, ms []match) bool {
 // else (an intent, another subject) makes it the subject while some
 // words are left unexplained ("got 430, how far off is that"). Terms
 // compared are meant ("policy vs standard").
-func (a *analyzer) dropEveryday(text string, cues, subjects []match, unexplained bool) []match {
+func (a *analyzer) dropEveryday(text string, cues, subjects []match, unexplained, examTalk bool) []match {
 	everyday := func(m match) bool { return len(m.toks) == 1 && a.everyday[m.toks[0]] }
 	if !slices.ContainsFunc(subjects, everyday) {
 		return subjects
@@ -2184,8 +2185,11 @@ func (a *analyzer) dropEveryday(text string, cues, subjects []match, unexplained
 	// "about" alone (what an exam is about) does not ask a fact of the
 	// word it introduces: "which part of cism is about metrics".
 	about := func(m match) bool { return len(m.toks) == 1 && m.toks[0] == "about" }
+	// With no exam in sight, "does it matter" asks what a concept is worth,
+	// not a certification (the worth-it refusal yields to a term named).
+	conceptWorth := func(m match) bool { return m.t.kind == "refusal" && m.t.key == "worth-it" && !examTalk }
 	asked := slices.ContainsFunc(cues, func(m match) bool {
-		return (m.t.kind == "attr" || m.t.kind == "refusal") && !inWord(m) && !about(m)
+		return (m.t.kind == "attr" || m.t.kind == "refusal") && !inWord(m) && !about(m) && !conceptWorth(m)
 	})
 	framed := slices.ContainsFunc(cues, func(m match) bool { return m.t.kind == "intent" }) ||
 		slices.ContainsFunc(subjects, func(m match) bool { return !everyday(m) })
