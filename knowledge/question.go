@@ -1428,6 +1428,7 @@ func (b *Base) analyze(text string) Analysis {
 	}
 	termMs := ofKind(subjects, "term")
 	c := cueSet{intents: map[string]bool{}, intentCue: map[string]match{}, subjects: subjects, terms: termMs, severalDomains: severalDomains, comparedAs: b.Vocab.ComparedAs, betweenExams: b.Vocab.BetweenExams, generalTable: b.Vocab.GeneralTable, together: b.Vocab.ComparedTogether, shared: a.shared, outlineKeys: b.Vocab.OutlineKeys, weightsKeys: b.Vocab.WeightsKeys, orderWords: a.order, toks: toks}
+	c.examTalk = examTalk
 	for _, m := range cues {
 		switch m.t.kind {
 		case "intent":
@@ -1563,6 +1564,7 @@ func askNear(q *Analysis, near string) {
 // cueSet is what a question's cue phrases matched, by kind: what the
 // decision of what it asks weighs.
 type cueSet struct {
+	examTalk bool    // an exam or an exam noun is named
 	attrs    []match // fact cues
 	refusals []match
 	usage    []match // phrases about using certcoach itself
@@ -1884,7 +1886,9 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// "which covers incident response better, cism or cissp": the
 		// exams compared on that topic.
 		return AskCompare
-	case c.outweighs("which-first") && !one && !(intents["compare"] && c.beats("compare", "which-first")):
+	case c.outweighs("which-first") && !one && !(intents["compare"] && c.beats("compare", "which-first")) && (c.examTalk || len(q.Terms) == 0 || c.asksOrder()):
+		// Without an exam in sight, "is sha-256 harder to crack than md5"
+		// asks about the concept, not which exam to take.
 		// "which is more technical, cism or cissp" compares them.
 		return AskWhichFirst
 	case intents["compare"] && len(q.Exams) == 0 && q.Topic == "" && len(q.Terms) == 0 && len(q.Unmatched) >= 2:

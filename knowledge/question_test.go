@@ -158,6 +158,9 @@ func TestAnalyze(t *testing.T) {
 		{"should I get the Sybex OSG or the All-in-One for the risk management chapters", nil, knowledge.AskRefusal, "vendor"},
 		// A term beside a domain number is what is asked; the number says where.
 		{"event vs incident d7", nil, knowledge.AskDefine, "incident-vs-event"},
+		// With no exam in sight, "harder" compares concepts, not the exams.
+		{"is sha-256 harder to crack than md5", nil, knowledge.AskDefine, "hashing"},
+		{"in hashing, does it matter how random a salt is?", nil, knowledge.AskConcepts, ""},
 		// A fact cue that says much more than a study-time phrase is what is asked.
 		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
 		{"is the cissp scored on a scale like the gre or does 700 just mean i got 70 percent of the questions right?", []string{"cissp"}, knowledge.AskFact, "exam.passing"},
