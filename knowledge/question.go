@@ -1521,6 +1521,10 @@ func (b *Base) analyze(text string) Analysis {
 			q.Objective, q.Terms, q.Topic, q.Attributes = id, nil, "", nil
 		}
 	}
+	c.placedTerm = slices.ContainsFunc(q.Terms, func(id string) bool {
+		t := b.Term(id)
+		return t != nil && len(t.Objectives) > 0
+	})
 	q.Ask = c.decide(&q)
 	if q.Ask == AskWhere && len(q.Terms) == 0 && len(q.Attributes) > 0 && !c.placeAsked() {
 		// Coverage asked of a topic that is in no outline ("does the
@@ -1564,13 +1568,16 @@ func askNear(q *Analysis, near string) {
 // cueSet is what a question's cue phrases matched, by kind: what the
 // decision of what it asks weighs.
 type cueSet struct {
-	examTalk bool    // an exam or an exam noun is named
-	attrs    []match // fact cues
-	refusals []match
-	usage    []match // phrases about using certcoach itself
-	intentMs []match
-	subjects []match // terms and topics
-	terms    []match
+	examTalk bool // an exam or an exam noun is named
+	// placedTerm: a term named sits in an outline (a security concept,
+	// not a word of the exams' own such as CPE or AMF).
+	placedTerm bool
+	attrs      []match // fact cues
+	refusals   []match
+	usage      []match // phrases about using certcoach itself
+	intentMs   []match
+	subjects   []match // terms and topics
+	terms      []match
 	// intents are the intent keys matched, intentCue the strongest
 	// phrase of each.
 	intents        map[string]bool
@@ -1950,6 +1957,11 @@ func (c *cueSet) decide(q *Analysis) Ask {
 		// group a and group b cpes" asks the CPE fact by more words. With
 		// an exam named, a definition asked for beats fact words beside
 		// it ("in isaca terms what does risk appetite mean").
+		return AskDefine
+	case len(q.Attributes) > 0 && !c.examTalk && c.placedTerm && !factTerm(c.attrs, c.terms):
+		// "do i need experience to run a pentest", "what is the passing
+		// score for a vulnerability scan in pci": with no exam in sight,
+		// a fact's words beside a security concept ask about the concept.
 		return AskDefine
 	case len(q.Attributes) > 0:
 		return AskFact

@@ -160,6 +160,11 @@ func TestAnalyze(t *testing.T) {
 		{"event vs incident d7", nil, knowledge.AskDefine, "incident-vs-event"},
 		// With no exam in sight, "harder" compares concepts, not the exams.
 		{"is sha-256 harder to crack than md5", nil, knowledge.AskDefine, "hashing"},
+		// With no exam in sight, a fact's words beside a security concept ask
+		// about the concept; beside a word of the exams' own (AMF) the fact.
+		{"do i need experience to run a pentest", nil, knowledge.AskDefine, "penetration-testing"},
+		{"what is the passing score for a vulnerability scan in pci", nil, knowledge.AskDefine, "vulnerability-assessment"},
+		{"do i pay the amf twice if i hold two certs", nil, knowledge.AskFact, "fee.amf"},
 		{"in hashing, does it matter how random a salt is?", nil, knowledge.AskConcepts, ""},
 		// A fact cue that says much more than a study-time phrase is what is asked.
 		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
