@@ -546,8 +546,8 @@ func TestLetterBeforeNext(t *testing.T) {
 
 // TestDigitAnswers: with a question on screen, a digit answers by its
 // option's position (1 is A), as pressing the answer button does; on the
-// feedback screen it asks for next first, as a letter does; one past the
-// options, or 0, is refused, never searched.
+// feedback screen it asks for next first, as a letter does; a digit that
+// is no option's position (5, 0, 9) is refused in digits, never searched.
 func TestDigitAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -561,7 +561,8 @@ func TestDigitAnswers(t *testing.T) {
 		{[]string{"1", "2"}, "No question is on screen yet"},
 		{[]string{"1", "n", "3"}, "You chose C)"},
 		{[]string{"5"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
-		{[]string{"0"}, "Your quiz is at question 1 of 3"},
+		{[]string{"0"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
+		{[]string{"9"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.typed, " "), func(t *testing.T) {
