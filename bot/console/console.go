@@ -156,19 +156,23 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		// the reply that asked: "forget", "help", "yes" must not delete.
 		c.last = slices.DeleteFunc(slices.Clone(c.last), func(b bot.Button) bool { return b.Style == bot.StyleDanger })
 	}
-	held := ""
-	if c.held != nil && !c.questionPendingLocked() {
-		held = "\n" + c.showLocked(*c.held)
-		c.held = nil
-	}
 	c.mu.Unlock()
 	if c.FileOnly && r.Attachment != nil {
+		// No room for a waiting reminder in a file: it waits on, and so
+		// do its keys.
 		out := string(r.Attachment.Content)
 		if !strings.HasSuffix(out, "\n") {
 			out += "\n"
 		}
 		return out, r.Outcome
 	}
+	c.mu.Lock()
+	held := ""
+	if c.held != nil && !c.questionPendingLocked() {
+		held = "\n" + c.showLocked(*c.held)
+		c.held = nil
+	}
+	c.mu.Unlock()
 	out := render(r, c.OneShot, c.width(), c.IsCommand)
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"

@@ -746,3 +746,43 @@ func TestReminderDuringQuizQuestion(t *testing.T) {
 		t.Errorf("at the end of input:\n%s", left)
 	}
 }
+
+// scripted is a Handler that answers each request with the next reply.
+type scripted struct{ replies []bot.Reply }
+
+func (s *scripted) Handle(context.Context, bot.Request) bot.Reply {
+	r := s.replies[0]
+	s.replies = s.replies[1:]
+	return r
+}
+
+// TestReminderWaitsPastAFile: a file printed alone (FileOnly) has no room
+// for a reminder that waited: it waits on, keys and all, for the next
+// reply.
+func TestReminderWaitsPastAFile(t *testing.T) {
+	t.Parallel()
+	question := bot.Reply{Body: "Question 1", Buttons: []bot.Button{{ID: "quiz:answer:s:0:0", Label: "A"}, {ID: "quiz:answer:s:0:1", Label: "B"}}}
+	file := bot.Reply{Replace: true, Attachment: &bot.Attachment{Name: "export.json", Content: []byte(`{"ok":true}`)}}
+	h := &scripted{replies: []bot.Reply{question, file, {Body: "Help text"}}}
+	var out bytes.Buffer
+	c := console.New(h, "tester", &out)
+	c.FileOnly = true
+	ctx := context.Background()
+	c.Do(ctx, "quiz")
+	reminder := bot.Reply{Body: "Which one?", Buttons: []bot.Button{{ID: "remind:answer:1:2026-11-25:0", Label: "A"}}}
+	if err := c.SendDM(ctx, "local", "tester", reminder); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Do(ctx, "export"); got != "{\"ok\":true}\n" {
+		t.Fatalf("the file is not alone: %q", got)
+	}
+	if r := c.Request("a"); r.Action != "" {
+		t.Errorf("a after the file pressed %q, a reminder not shown", r.Action)
+	}
+	if got := c.Do(ctx, "help"); !strings.Contains(got, "Help text") || strings.Count(got, "Which one?") != 1 {
+		t.Fatalf("the reminder did not follow the next reply:\n%s", got)
+	}
+	if r := c.Request("a"); r.Action != "remind:answer:1:2026-11-25:0" {
+		t.Errorf("a after the reminder: action %q, want the reminder's A", r.Action)
+	}
+}
