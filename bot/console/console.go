@@ -282,13 +282,14 @@ func (c *Console) questionPendingLocked() bool {
 }
 
 // showLocked renders a scheduled message and gives its buttons their keys;
-// a session's controls on screen (next, stop...) keep theirs, so the quiz
-// goes on after the reminder. The caller holds c.mu.
+// the controls on screen that answer no question (next, stop, start
+// over...) keep theirs, so what was on screen goes on after the reminder.
+// The caller holds c.mu.
 func (c *Console) showLocked(r bot.Reply) string {
 	if len(r.Buttons) > 0 {
 		buttons := slices.Clone(r.Buttons)
 		for _, b := range c.last {
-			if (strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:")) && !isAnswer(b) {
+			if !isAnswer(b) {
 				buttons = append(buttons, b)
 			}
 		}

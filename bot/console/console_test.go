@@ -786,3 +786,29 @@ func TestReminderWaitsPastAFile(t *testing.T) {
 		t.Errorf("a after the reminder: action %q, want the reminder's A", r.Action)
 	}
 }
+
+// TestReminderKeepsNonAnswerButtons: a reminder shown over a review's
+// "resume or start over" prompt leaves every key of that prompt working,
+// as its controls line says.
+func TestReminderKeepsNonAnswerButtons(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, out, _ := newConsole(t)
+	c.Do(ctx, "review")
+	if prompt := c.Do(ctx, "review"); !strings.Contains(prompt, "Type resume, start over or cancel.") {
+		t.Fatalf("review twice:\n%s", prompt)
+	}
+	out.Reset()
+	if err := c.SendDM(ctx, "local", "tester", bot.Reply{Body: "Which one?", Buttons: []bot.Button{
+		{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "Type A-B (or 1-2) to answer, or resume, start over or cancel.") {
+		t.Fatalf("reminder's controls line:\n%s", got)
+	}
+	for typed, want := range map[string]string{"a": "remind:answer:", "resume": "quiz:next:", "start over": "review:restart:", "cancel": "quiz:keep:"} {
+		if r := c.Request(typed); !strings.HasPrefix(r.Action, want) {
+			t.Errorf("%q after the reminder: action %q, want %s...", typed, r.Action, want)
+		}
+	}
+}
