@@ -52,14 +52,17 @@ type Console struct {
 	// not to stop itself).
 	stopSelf func()
 
-	mu   sync.Mutex   // out, last and held: the scheduler prints from another goroutine
+	mu   sync.Mutex   // out, last, held and leaving: the scheduler prints from another goroutine
 	last []bot.Button // buttons of the last reply, pressed by typing their key
 	// held is a scheduled message with answer keys that came while a quiz
 	// question was on screen: shown once that question is answered, so
 	// that the quiz keeps A-D meanwhile.
-	held   *bot.Reply
-	n      int
-	prompt bool
+	held *bot.Reply
+	// leaving is set once Run has begun to end: a reminder then shows at
+	// once, as nothing would show a held one.
+	leaving bool
+	n       int
+	prompt  bool
 }
 
 // New returns a console acting as user in a local workspace.
@@ -261,15 +264,23 @@ func (c *Console) SendDM(_ context.Context, workspace, user string, r bot.Reply)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(r.Buttons) > 0 && c.questionPendingLocked() {
+	switch {
+	case c.leaving:
+		// Nothing reads its keys any more, and nothing would show it later.
+		fmt.Fprint(c.out, c.keylessLocked(r))
+	case len(r.Buttons) > 0 && c.questionPendingLocked():
 		// Its keys would take the quiz's: the next A-D would answer the
-		// wrong question.
+		// wrong question. One waits at a time: an earlier one shows now,
+		// without the keys the newer one takes.
+		if c.held != nil {
+			fmt.Fprint(c.out, c.keylessLocked(*c.held))
+		}
 		c.held = &r
 		fmt.Fprint(c.out, "\nYour daily reminder came in: it shows once you answer this question.\n")
-	} else {
+	default:
 		fmt.Fprint(c.out, "\n"+c.showLocked(r)+"\n")
 	}
-	if c.prompt {
+	if c.prompt && !c.leaving {
 		fmt.Fprint(c.out, promptText)
 	}
 	return nil
@@ -296,6 +307,13 @@ func (c *Console) showLocked(r bot.Reply) string {
 		c.last, r.Buttons = buttons, buttons
 	}
 	return render(r, false, c.widthLocked(), nil)
+}
+
+// keylessLocked renders a scheduled message whose keys will not be read,
+// without them, on lines of its own. The caller holds c.mu.
+func (c *Console) keylessLocked(r bot.Reply) string {
+	r.Buttons = nil
+	return "\n" + render(r, false, c.widthLocked(), nil) + "\n"
 }
 
 // PostChannel refuses: a console has no channels (the daily question of the
@@ -411,7 +429,10 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		out := c.Do(ctx, line)
 		if ctx.Err() != nil {
 			leave()
-			c.print("\nInterrupted: the last command was cancelled. Bye.\n")
+			c.mu.Lock()
+			held := c.leaveLocked()
+			c.mu.Unlock()
+			c.print("\nInterrupted: the last command was cancelled. Bye.\n" + held)
 			return nil
 		}
 		c.print(out + "\n")
@@ -430,19 +451,25 @@ func (c *Console) openNote() {
 		session := strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:") || strings.HasPrefix(b.ID, "review:")
 		open = open || session && !strings.HasPrefix(b.ID, "quiz:rate:")
 	}
-	held := ""
-	if c.held != nil {
-		// The reminder that waited for an answer is not lost either; its
-		// keys are, with the console.
-		r := *c.held
-		r.Buttons, c.held = nil, nil
-		held = "\n" + render(r, false, c.widthLocked(), nil) + "\n"
-	}
+	held := c.leaveLocked()
 	c.mu.Unlock()
 	c.print(held)
 	if open {
 		c.print("Nothing is lost: an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
 	}
+}
+
+// leaveLocked marks the console as leaving, so that no reminder waits any
+// more, and returns the one that waited for an answer, if any: it is not
+// lost either; its keys are, with the console. The caller holds c.mu.
+func (c *Console) leaveLocked() string {
+	c.leaving = true
+	if c.held == nil {
+		return ""
+	}
+	held := c.keylessLocked(*c.held)
+	c.held = nil
+	return held
 }
 
 type lineOrErr struct {

@@ -747,6 +747,11 @@ func TestReminderDuringQuizQuestion(t *testing.T) {
 	}
 }
 
+// handlerFunc is a Handler of a function.
+type handlerFunc func(context.Context, bot.Request) bot.Reply
+
+func (f handlerFunc) Handle(ctx context.Context, req bot.Request) bot.Reply { return f(ctx, req) }
+
 // scripted is a Handler that answers each request with the next reply.
 type scripted struct{ replies []bot.Reply }
 
@@ -785,6 +790,81 @@ func TestReminderWaitsPastAFile(t *testing.T) {
 	if r := c.Request("a"); r.Action != "remind:answer:1:2026-11-25:0" {
 		t.Errorf("a after the reminder: action %q, want the reminder's A", r.Action)
 	}
+}
+
+// TestRemindersWhileLeavingOrHeld: a second reminder while one waits shows
+// the first (without its keys, the quiz keeps A-D) and waits itself; one
+// that comes once the console has begun to leave shows at once, as nothing
+// would show it later; Ctrl-C during a command shows the one that waited.
+func TestRemindersWhileLeavingOrHeld(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reminder := func(body string) bot.Reply {
+		return bot.Reply{Body: body, Buttons: []bot.Button{{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}
+	}
+
+	t.Run("a second while one waits", func(t *testing.T) {
+		t.Parallel()
+		c, out, _ := newConsole(t)
+		c.Do(ctx, "quiz cissp 1 3")
+		for _, body := range []string{"First reminder", "Second reminder"} {
+			if err := c.SendDM(ctx, "local", "tester", reminder(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shown := out.String()
+		if !strings.Contains(shown, "First reminder") || strings.Contains(shown, "Second reminder") || strings.Contains(shown, "Type A-B") {
+			t.Fatalf("the first reminder did not show keyless, or the second did not wait:\n%s", shown)
+		}
+		if r := c.Request("a"); !strings.HasPrefix(r.Action, "quiz:answer:") {
+			t.Errorf("a with two reminders in: action %q, want the quiz's answer", r.Action)
+		}
+		if got := c.Do(ctx, "2"); !strings.Contains(got, "You chose B)") || strings.Count(got, "Second reminder") != 1 || strings.Contains(got, "First reminder") {
+			t.Fatalf("the answer did not bring the second reminder alone:\n%s", got)
+		}
+	})
+	t.Run("after leaving", func(t *testing.T) {
+		t.Parallel()
+		c, out, _ := newConsole(t)
+		c.Do(ctx, "quiz cissp 1 3")
+		if err := c.Run(ctx, strings.NewReader(""), false); err != nil {
+			t.Fatal(err)
+		}
+		out.Reset()
+		if err := c.SendDM(ctx, "local", "tester", reminder("Late reminder")); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.Contains(got, "Late reminder") || strings.Contains(got, "it shows once you answer") || strings.Contains(got, "Type A-B") {
+			t.Errorf("a reminder after leaving:\n%s", got)
+		}
+	})
+	t.Run("a command cancelled while one waits", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var out bytes.Buffer
+		var c *console.Console
+		question := bot.Reply{Body: "Question 1", Buttons: []bot.Button{{ID: "quiz:answer:s:0:0", Label: "A"}, {ID: "quiz:answer:s:0:1", Label: "B"}}}
+		h := handlerFunc(func(_ context.Context, req bot.Request) bot.Reply {
+			if req.Text == "quiz" {
+				return question
+			}
+			// The reminder comes in while this command runs, then Ctrl-C.
+			if err := c.SendDM(ctx, "local", "tester", reminder("Waiting reminder")); err != nil {
+				t.Error(err)
+			}
+			cancel()
+			return bot.Reply{}
+		})
+		c = console.New(h, "tester", &out)
+		if err := c.Run(ctx, strings.NewReader("quiz\nhelp\n"), false); err != nil {
+			t.Fatal(err)
+		}
+		_, got, ok := strings.Cut(out.String(), "the last command was cancelled")
+		if !ok || !strings.Contains(got, "Waiting reminder") || strings.Contains(got, "Type A-B") {
+			t.Errorf("the waiting reminder at Ctrl-C:\n%s", out.String())
+		}
+	})
 }
 
 // TestReminderKeepsNonAnswerButtons: a reminder shown over a review's
