@@ -35,8 +35,12 @@ func isControl(name string, words []string) bool {
 	if _, ok := answerLetter(name); ok {
 		return true
 	}
-	return len(name) == 1 && name[0] >= '0' && name[0] <= '9'
+	return loneDigit(name)
 }
+
+// loneDigit reports whether name is one digit: an answer's position, or
+// none (0, 9).
+func loneDigit(name string) bool { return len(name) == 1 && name[0] >= '0' && name[0] <= '9' }
 
 // answerLetter reads an answer typed as AnswerForm reads it (name is lower
 // case) as its index, 0 for A. Letters up to H (digits up to 8) are read,
@@ -107,6 +111,11 @@ func (e *Engine) control(ctx context.Context, req Request) (Reply, error) {
 	}
 	if choice, ok := answerLetter(name); ok {
 		return e.typedAnswer(ctx, req, u, s, choice, isDigitAnswer(name))
+	}
+	if loneDigit(name) {
+		// 0 and 9 are no option's position: the hint 5 gets, in digits as
+		// the controls line offers them.
+		return e.typedAnswer(ctx, req, u, s, -1, true)
 	}
 	paused := s.State == storage.SessionPaused
 	switch name {
@@ -224,7 +233,8 @@ func (e *Engine) lastActive(ctx context.Context, s storage.Session, at time.Time
 // typedAnswer answers the current question of s with a typed letter, once
 // it has been shown: after a button answer the feedback's Next button
 // hides it, so the letter shows it instead of answering it unseen. (A
-// button names its question, so buttons need no such check.)
+// button names its question, so buttons need no such check.) choice < 0
+// is a digit that is no option's position.
 func (e *Engine) typedAnswer(ctx context.Context, req Request, u storage.User, s storage.Session, choice int, digit bool) (Reply, error) {
 	if s.State == storage.SessionActive && s.Position < len(s.Questions) && s.Shown != s.Position {
 		how := "a button or a letter"
@@ -238,12 +248,15 @@ func (e *Engine) typedAnswer(ctx context.Context, req Request, u storage.User, s
 		return e.showQuestion(ctx, s, note)
 	}
 	if s.Position < len(s.Questions) {
-		if q, ok := e.kb.Question(s.Questions[s.Position]); ok && choice >= len(q.Options) {
+		if q, ok := e.kb.Question(s.Questions[s.Position]); ok && (choice < 0 || choice >= len(q.Options)) {
 			if digit {
 				return Reply{}, Errorf("Answer with a number 1-%d or a letter A-%c: question %d has %d options.", len(q.Options), 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
 			}
 			return Reply{}, Errorf("Answer with a letter A-%c: question %d has %d options.", 'A'+rune(len(q.Options)-1), s.Position+1, len(q.Options))
 		}
+	}
+	if choice < 0 {
+		return Reply{}, Errorf("%s", e.whereAt(req, s))
 	}
 	r, err := e.answer(ctx, req, u, s, s.Position, choice)
 	if err != nil || s.Kind == examKind {

@@ -52,14 +52,17 @@ type Console struct {
 	// not to stop itself).
 	stopSelf func()
 
-	mu   sync.Mutex   // out, last and held: the scheduler prints from another goroutine
+	mu   sync.Mutex   // out, last, held and leaving: the scheduler prints from another goroutine
 	last []bot.Button // buttons of the last reply, pressed by typing their key
 	// held is a scheduled message with answer keys that came while a quiz
 	// question was on screen: shown once that question is answered, so
 	// that the quiz keeps A-D meanwhile.
-	held   *bot.Reply
-	n      int
-	prompt bool
+	held *bot.Reply
+	// leaving is set once Run has begun to end: a reminder then shows at
+	// once, as nothing would show a held one.
+	leaving bool
+	n       int
+	prompt  bool
 }
 
 // New returns a console acting as user in a local workspace.
@@ -156,19 +159,23 @@ func (c *Console) DoOutcome(ctx context.Context, line string) (string, string) {
 		// the reply that asked: "forget", "help", "yes" must not delete.
 		c.last = slices.DeleteFunc(slices.Clone(c.last), func(b bot.Button) bool { return b.Style == bot.StyleDanger })
 	}
-	held := ""
-	if c.held != nil && !c.questionPendingLocked() {
-		held = "\n" + c.showLocked(*c.held)
-		c.held = nil
-	}
 	c.mu.Unlock()
 	if c.FileOnly && r.Attachment != nil {
+		// No room for a waiting reminder in a file: it waits on, and so
+		// do its keys.
 		out := string(r.Attachment.Content)
 		if !strings.HasSuffix(out, "\n") {
 			out += "\n"
 		}
 		return out, r.Outcome
 	}
+	c.mu.Lock()
+	held := ""
+	if c.held != nil && !c.questionPendingLocked() {
+		held = "\n" + c.showLocked(*c.held)
+		c.held = nil
+	}
+	c.mu.Unlock()
 	out := render(r, c.OneShot, c.width(), c.IsCommand)
 	if r.Image != nil {
 		out += c.saveImage(r.Image) + "\n"
@@ -257,15 +264,23 @@ func (c *Console) SendDM(_ context.Context, workspace, user string, r bot.Reply)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(r.Buttons) > 0 && c.questionPendingLocked() {
+	switch {
+	case c.leaving:
+		// Nothing reads its keys any more, and nothing would show it later.
+		fmt.Fprint(c.out, c.keylessLocked(r))
+	case len(r.Buttons) > 0 && c.questionPendingLocked():
 		// Its keys would take the quiz's: the next A-D would answer the
-		// wrong question.
+		// wrong question. One waits at a time: an earlier one shows now,
+		// without the keys the newer one takes.
+		if c.held != nil {
+			fmt.Fprint(c.out, c.keylessLocked(*c.held))
+		}
 		c.held = &r
 		fmt.Fprint(c.out, "\nYour daily reminder came in: it shows once you answer this question.\n")
-	} else {
+	default:
 		fmt.Fprint(c.out, "\n"+c.showLocked(r)+"\n")
 	}
-	if c.prompt {
+	if c.prompt && !c.leaving {
 		fmt.Fprint(c.out, promptText)
 	}
 	return nil
@@ -278,19 +293,27 @@ func (c *Console) questionPendingLocked() bool {
 }
 
 // showLocked renders a scheduled message and gives its buttons their keys;
-// a session's controls on screen (next, stop...) keep theirs, so the quiz
-// goes on after the reminder. The caller holds c.mu.
+// the controls on screen that answer no question (next, stop, start
+// over...) keep theirs, so what was on screen goes on after the reminder.
+// The caller holds c.mu.
 func (c *Console) showLocked(r bot.Reply) string {
 	if len(r.Buttons) > 0 {
 		buttons := slices.Clone(r.Buttons)
 		for _, b := range c.last {
-			if (strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:")) && !isAnswer(b) {
+			if !isAnswer(b) {
 				buttons = append(buttons, b)
 			}
 		}
 		c.last, r.Buttons = buttons, buttons
 	}
 	return render(r, false, c.widthLocked(), nil)
+}
+
+// keylessLocked renders a scheduled message whose keys will not be read,
+// without them, on lines of its own. The caller holds c.mu.
+func (c *Console) keylessLocked(r bot.Reply) string {
+	r.Buttons = nil
+	return "\n" + render(r, false, c.widthLocked(), nil) + "\n"
 }
 
 // PostChannel refuses: a console has no channels (the daily question of the
@@ -406,7 +429,10 @@ func (c *Console) Run(ctx context.Context, in io.Reader, prompt bool) error {
 		out := c.Do(ctx, line)
 		if ctx.Err() != nil {
 			leave()
-			c.print("\nInterrupted: the last command was cancelled. Bye.\n")
+			c.mu.Lock()
+			held := c.leaveLocked()
+			c.mu.Unlock()
+			c.print("\nInterrupted: the last command was cancelled. Bye.\n" + held)
 			return nil
 		}
 		c.print(out + "\n")
@@ -425,19 +451,25 @@ func (c *Console) openNote() {
 		session := strings.HasPrefix(b.ID, "quiz:") || strings.HasPrefix(b.ID, "exam:") || strings.HasPrefix(b.ID, "review:")
 		open = open || session && !strings.HasPrefix(b.ID, "quiz:rate:")
 	}
-	held := ""
-	if c.held != nil {
-		// The reminder that waited for an answer is not lost either; its
-		// keys are, with the console.
-		r := *c.held
-		r.Buttons, c.held = nil, nil
-		held = "\n" + render(r, false, c.widthLocked(), nil) + "\n"
-	}
+	held := c.leaveLocked()
 	c.mu.Unlock()
 	c.print(held)
 	if open {
 		c.print("Nothing is lost: an open quiz, review or exam waits for you (quiz, review or exam resume).\n")
 	}
+}
+
+// leaveLocked marks the console as leaving, so that no reminder waits any
+// more, and returns the one that waited for an answer, if any: it is not
+// lost either; its keys are, with the console. The caller holds c.mu.
+func (c *Console) leaveLocked() string {
+	c.leaving = true
+	if c.held == nil {
+		return ""
+	}
+	held := c.keylessLocked(*c.held)
+	c.held = nil
+	return held
 }
 
 type lineOrErr struct {

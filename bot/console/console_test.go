@@ -546,8 +546,8 @@ func TestLetterBeforeNext(t *testing.T) {
 
 // TestDigitAnswers: with a question on screen, a digit answers by its
 // option's position (1 is A), as pressing the answer button does; on the
-// feedback screen it asks for next first, as a letter does; one past the
-// options, or 0, is refused, never searched.
+// feedback screen it asks for next first, as a letter does; a digit that
+// is no option's position (5, 0, 9) is refused in digits, never searched.
 func TestDigitAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -561,7 +561,8 @@ func TestDigitAnswers(t *testing.T) {
 		{[]string{"1", "2"}, "No question is on screen yet"},
 		{[]string{"1", "n", "3"}, "You chose C)"},
 		{[]string{"5"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
-		{[]string{"0"}, "Your quiz is at question 1 of 3"},
+		{[]string{"0"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
+		{[]string{"9"}, "Answer with a number 1-4 or a letter A-D: question 1 has 4 options."},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.typed, " "), func(t *testing.T) {
@@ -743,5 +744,151 @@ func TestReminderDuringQuizQuestion(t *testing.T) {
 	}
 	if left := out.String(); !strings.Contains(left, "Which one?") || strings.Contains(left, "Type A-B") || !strings.Contains(left, "Nothing is lost") {
 		t.Errorf("at the end of input:\n%s", left)
+	}
+}
+
+// handlerFunc is a Handler of a function.
+type handlerFunc func(context.Context, bot.Request) bot.Reply
+
+func (f handlerFunc) Handle(ctx context.Context, req bot.Request) bot.Reply { return f(ctx, req) }
+
+// scripted is a Handler that answers each request with the next reply.
+type scripted struct{ replies []bot.Reply }
+
+func (s *scripted) Handle(context.Context, bot.Request) bot.Reply {
+	r := s.replies[0]
+	s.replies = s.replies[1:]
+	return r
+}
+
+// TestReminderWaitsPastAFile: a file printed alone (FileOnly) has no room
+// for a reminder that waited: it waits on, keys and all, for the next
+// reply.
+func TestReminderWaitsPastAFile(t *testing.T) {
+	t.Parallel()
+	question := bot.Reply{Body: "Question 1", Buttons: []bot.Button{{ID: "quiz:answer:s:0:0", Label: "A"}, {ID: "quiz:answer:s:0:1", Label: "B"}}}
+	file := bot.Reply{Replace: true, Attachment: &bot.Attachment{Name: "export.json", Content: []byte(`{"ok":true}`)}}
+	h := &scripted{replies: []bot.Reply{question, file, {Body: "Help text"}}}
+	var out bytes.Buffer
+	c := console.New(h, "tester", &out)
+	c.FileOnly = true
+	ctx := context.Background()
+	c.Do(ctx, "quiz")
+	reminder := bot.Reply{Body: "Which one?", Buttons: []bot.Button{{ID: "remind:answer:1:2026-11-25:0", Label: "A"}}}
+	if err := c.SendDM(ctx, "local", "tester", reminder); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Do(ctx, "export"); got != "{\"ok\":true}\n" {
+		t.Fatalf("the file is not alone: %q", got)
+	}
+	if r := c.Request("a"); r.Action != "" {
+		t.Errorf("a after the file pressed %q, a reminder not shown", r.Action)
+	}
+	if got := c.Do(ctx, "help"); !strings.Contains(got, "Help text") || strings.Count(got, "Which one?") != 1 {
+		t.Fatalf("the reminder did not follow the next reply:\n%s", got)
+	}
+	if r := c.Request("a"); r.Action != "remind:answer:1:2026-11-25:0" {
+		t.Errorf("a after the reminder: action %q, want the reminder's A", r.Action)
+	}
+}
+
+// TestRemindersWhileLeavingOrHeld: a second reminder while one waits shows
+// the first (without its keys, the quiz keeps A-D) and waits itself; one
+// that comes once the console has begun to leave shows at once, as nothing
+// would show it later; Ctrl-C during a command shows the one that waited.
+func TestRemindersWhileLeavingOrHeld(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reminder := func(body string) bot.Reply {
+		return bot.Reply{Body: body, Buttons: []bot.Button{{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}
+	}
+
+	t.Run("a second while one waits", func(t *testing.T) {
+		t.Parallel()
+		c, out, _ := newConsole(t)
+		c.Do(ctx, "quiz cissp 1 3")
+		for _, body := range []string{"First reminder", "Second reminder"} {
+			if err := c.SendDM(ctx, "local", "tester", reminder(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shown := out.String()
+		if !strings.Contains(shown, "First reminder") || strings.Contains(shown, "Second reminder") || strings.Contains(shown, "Type A-B") {
+			t.Fatalf("the first reminder did not show keyless, or the second did not wait:\n%s", shown)
+		}
+		if r := c.Request("a"); !strings.HasPrefix(r.Action, "quiz:answer:") {
+			t.Errorf("a with two reminders in: action %q, want the quiz's answer", r.Action)
+		}
+		if got := c.Do(ctx, "2"); !strings.Contains(got, "You chose B)") || strings.Count(got, "Second reminder") != 1 || strings.Contains(got, "First reminder") {
+			t.Fatalf("the answer did not bring the second reminder alone:\n%s", got)
+		}
+	})
+	t.Run("after leaving", func(t *testing.T) {
+		t.Parallel()
+		c, out, _ := newConsole(t)
+		c.Do(ctx, "quiz cissp 1 3")
+		if err := c.Run(ctx, strings.NewReader(""), false); err != nil {
+			t.Fatal(err)
+		}
+		out.Reset()
+		if err := c.SendDM(ctx, "local", "tester", reminder("Late reminder")); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.Contains(got, "Late reminder") || strings.Contains(got, "it shows once you answer") || strings.Contains(got, "Type A-B") {
+			t.Errorf("a reminder after leaving:\n%s", got)
+		}
+	})
+	t.Run("a command cancelled while one waits", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var out bytes.Buffer
+		var c *console.Console
+		question := bot.Reply{Body: "Question 1", Buttons: []bot.Button{{ID: "quiz:answer:s:0:0", Label: "A"}, {ID: "quiz:answer:s:0:1", Label: "B"}}}
+		h := handlerFunc(func(_ context.Context, req bot.Request) bot.Reply {
+			if req.Text == "quiz" {
+				return question
+			}
+			// The reminder comes in while this command runs, then Ctrl-C.
+			if err := c.SendDM(ctx, "local", "tester", reminder("Waiting reminder")); err != nil {
+				t.Error(err)
+			}
+			cancel()
+			return bot.Reply{}
+		})
+		c = console.New(h, "tester", &out)
+		if err := c.Run(ctx, strings.NewReader("quiz\nhelp\n"), false); err != nil {
+			t.Fatal(err)
+		}
+		_, got, ok := strings.Cut(out.String(), "the last command was cancelled")
+		if !ok || !strings.Contains(got, "Waiting reminder") || strings.Contains(got, "Type A-B") {
+			t.Errorf("the waiting reminder at Ctrl-C:\n%s", out.String())
+		}
+	})
+}
+
+// TestReminderKeepsNonAnswerButtons: a reminder shown over a review's
+// "resume or start over" prompt leaves every key of that prompt working,
+// as its controls line says.
+func TestReminderKeepsNonAnswerButtons(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, out, _ := newConsole(t)
+	c.Do(ctx, "review")
+	if prompt := c.Do(ctx, "review"); !strings.Contains(prompt, "Type resume, start over or cancel.") {
+		t.Fatalf("review twice:\n%s", prompt)
+	}
+	out.Reset()
+	if err := c.SendDM(ctx, "local", "tester", bot.Reply{Body: "Which one?", Buttons: []bot.Button{
+		{ID: "remind:answer:1:2026-11-25:0", Label: "A"}, {ID: "remind:answer:1:2026-11-25:1", Label: "B"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "Type A-B (or 1-2) to answer, or resume, start over or cancel.") {
+		t.Fatalf("reminder's controls line:\n%s", got)
+	}
+	for typed, want := range map[string]string{"a": "remind:answer:", "resume": "quiz:next:", "start over": "review:restart:", "cancel": "quiz:keep:"} {
+		if r := c.Request(typed); !strings.HasPrefix(r.Action, want) {
+			t.Errorf("%q after the reminder: action %q, want %s...", typed, r.Action, want)
+		}
 	}
 }
