@@ -2343,7 +2343,7 @@ func dropInside(ms, others []match, only string) []match {
 		for _, o := range others {
 			// A gap may hold a stronger cue: "who is ... for" does not
 			// swallow "eligible".
-			if (only == "" || m.t.kind == only) && o.n > m.n && o.content >= m.content && o.start <= m.start && m.end <= o.end && !inDefineGap(m, o) {
+			if (only == "" || m.t.kind == only) && o.n > m.n && o.content >= m.content && o.start <= m.start && m.end <= o.end && !inDefineGap(m, o) && !(m.t.kind == "term" && inGap(m, o)) {
 				inside = true
 				break
 			}
@@ -2359,6 +2359,14 @@ func dropInside(ms, others []match, only string) []match {
 // where cue about coverage: "how does ... work" and "does ... include"
 // frame what they hold, they do not replace it ("does the cissp fee
 // include training" asks about the fee).
+// inGap reports whether m lies within the gap of o's phrase: "a kerberos
+// ticket" in "how long is ... valid" is the question's subject, not the
+// phrase's words.
+func inGap(m, o match) bool {
+	i := slices.Index(o.toks, gap)
+	return i >= 0 && m.start >= o.start+i && m.end <= o.end-(len(o.toks)-i-1)
+}
+
 func inDefineGap(m, o match) bool {
 	i := slices.Index(o.toks, gap)
 	if o.t.kind != "intent" || !(o.t.key == "define" || o.t.key == "where" && o.weak) || i < 0 {

@@ -165,6 +165,10 @@ func TestAnalyze(t *testing.T) {
 		{"do i need experience to run a pentest", nil, knowledge.AskDefine, "penetration-testing"},
 		{"what is the passing score for a vulnerability scan in pci", nil, knowledge.AskDefine, "vulnerability-assessment"},
 		{"do i pay the amf twice if i hold two certs", nil, knowledge.AskFact, "fee.amf"},
+		// A term in the gap of a fact phrase ("how long is ... valid") is
+		// the question's subject, not the phrase's words.
+		{"how long is a kerberos ticket valid", nil, knowledge.AskDefine, "kerberos"},
+		{"what is a cpe string", nil, knowledge.AskDefine, "scap"},
 		{"in hashing, does it matter how random a salt is?", nil, knowledge.AskConcepts, ""},
 		// A fact cue that says much more than a study-time phrase is what is asked.
 		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
