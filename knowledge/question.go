@@ -1508,6 +1508,15 @@ func (b *Base) analyze(text string) Analysis {
 		// about passing or choosing ("is the iam domain hard for me" is).
 		q.Refusal = ""
 	}
+	c.placedTerm = slices.ContainsFunc(q.Terms, func(id string) bool {
+		t := b.Term(id)
+		return t != nil && len(t.Objectives) > 0
+	})
+	if q.Refusal == "pass-rate" && noExam && c.placedTerm {
+		// "what is the pass rate of phishing simulations": a security
+		// concept's rate, of which no exam says anything.
+		q.Refusal = ""
+	}
 	if cmpCue, ok := c.intentCue["compare"]; ok && cmpCue.n == 1 && len(q.Exams) < 2 && comparesWithinKey(c.attrs, cmpCue) {
 		// "group a vs group b cpe": the two sides are one fact's words, so
 		// that fact is asked, not the two exams compared.
@@ -1521,10 +1530,6 @@ func (b *Base) analyze(text string) Analysis {
 			q.Objective, q.Terms, q.Topic, q.Attributes = id, nil, "", nil
 		}
 	}
-	c.placedTerm = slices.ContainsFunc(q.Terms, func(id string) bool {
-		t := b.Term(id)
-		return t != nil && len(t.Objectives) > 0
-	})
 	q.Ask = c.decide(&q)
 	if q.Ask == AskWhere && len(q.Terms) == 0 && len(q.Attributes) > 0 && !c.placeAsked() {
 		// Coverage asked of a topic that is in no outline ("does the

@@ -169,6 +169,9 @@ func TestAnalyze(t *testing.T) {
 		// the question's subject, not the phrase's words.
 		{"how long is a kerberos ticket valid", nil, knowledge.AskDefine, "kerberos"},
 		{"what is a cpe string", nil, knowledge.AskDefine, "scap"},
+		// A security concept's rate is no exam's pass rate.
+		{"what is the pass rate of phishing simulations", nil, knowledge.AskDefine, "security-awareness"},
+		{"what is the pass rate", nil, knowledge.AskRefusal, "pass-rate"},
 		{"in hashing, does it matter how random a salt is?", nil, knowledge.AskConcepts, ""},
 		// A fact cue that says much more than a study-time phrase is what is asked.
 		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
