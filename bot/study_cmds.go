@@ -253,8 +253,10 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 	cert, note := named["cert"], ""
 	if cert == "" {
 		cert = e.defaultCert(ctx, u)
+	}
+	other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
+	if named["cert"] == "" {
 		// Say which exam was picked and how to pick the other.
-		other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
 		note = fmt.Sprintf("A %s quiz: `%s` for %s.", strings.ToUpper(cert), e.Say(req, "quiz "+other), strings.ToUpper(other))
 	}
 	outline := e.outlineFor(ctx, req, cert)
@@ -265,7 +267,6 @@ func (e *Engine) quiz(ctx context.Context, req Request, args Args) (Reply, error
 			if named["cert"] == "" {
 				// No exam was typed, only a domain the other exam has
 				// ("security operations"): name the quiz on it.
-				other := map[string]string{"cism": "cissp", "cissp": "cism"}[cert]
 				if o := e.outlineFor(ctx, req, other); o != nil && e.findDomain(o, d) != nil {
 					return Reply{}, Errorf("%s has no domain %q; %s has: `%s`.", strings.ToUpper(cert), truncate(d, 30), strings.ToUpper(other), e.Say(req, "quiz "+other+" "+d))
 				}

@@ -96,7 +96,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					break
 				}
 			}
-			fmt.Fprintf(stderr, "certcoach ask: %s is not a flag (they are --db, --user and --help); for text that starts with -, put -- before the text: certcoach ask -- %s\n", typed, typed)
+			var flags []string
+			fl.VisitAll(func(f *flag.Flag) { flags = append(flags, "--"+f.Name) })
+			fmt.Fprintf(stderr, "certcoach ask: %s is not a flag (they are %s and --help); for text that starts with -, put -- before the text: certcoach ask -- %s\n", typed, strings.Join(flags, ", "), typed)
 			return exitUsage, false
 		}
 		fmt.Fprintln(stderr, err)

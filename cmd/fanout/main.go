@@ -245,12 +245,10 @@ func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 	}
 	for i := range o.replicas {
 		s, err := start(i)
-		if s != nil {
-			servers = append(servers, s)
-		}
 		if err != nil {
 			return result{}, err
 		}
+		servers = append(servers, s)
 	}
 	r := result{due: o.reminders, limit: o.limit}
 	db, err := sql.Open("pgx", dbURL)
@@ -270,12 +268,10 @@ func runOnce(ctx context.Context, o options, log *slog.Logger) (result, error) {
 			servers[0].Kill() // SIGKILL mid-fan-out: its claims in flight are abandoned
 			r.killed = true
 			s, err := start(len(servers))
-			if s != nil {
-				servers[0] = s
-			}
 			if err != nil {
 				return r, fmt.Errorf("restart after kill: %w", err)
 			}
+			servers[0] = s
 		}
 		if backlogEnd.IsZero() && fake.messages.Load() >= int64(o.reminders)*99/100 {
 			backlogEnd = time.Now() // the last 1% waits on abandoned claims, not on the budget
