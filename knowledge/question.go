@@ -1949,6 +1949,10 @@ func (c *cueSet) decide(q *Analysis) Ask {
 	case intents["domain-weights"] && len(q.Attributes) > 0 && slices.Contains(c.weightsKeys, q.Attributes[0]):
 		// "cism pre-2022 domain weights": that outline's weights fact.
 		return AskFact
+	case intents["domain-weights"] && !c.examTalk && c.placedTerm && q.DomainN == 0:
+		// "what is the weighting of risks in a risk matrix": with no exam
+		// in sight, a concept's own weights, not the outlines'.
+		return AskDefine
 	case intents["domain-weights"] && (c.intentCue["domain-weights"].content > 0 || len(c.attrs) == 0 || !stronger(strongest(c.attrs), c.intentCue["domain-weights"])):
 		// Unless filler words only ("how much of") ask it and a fact cue
 		// says more: "how much of that counts" after "worked 25 hrs a

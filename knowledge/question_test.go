@@ -172,6 +172,8 @@ func TestAnalyze(t *testing.T) {
 		// A security concept's rate is no exam's pass rate.
 		{"what is the pass rate of phishing simulations", nil, knowledge.AskDefine, "security-awareness"},
 		{"what is the pass rate", nil, knowledge.AskRefusal, "pass-rate"},
+		// With no exam in sight, a concept's weighting is not the outlines'.
+		{"what is the weighting of risks in a risk matrix", nil, knowledge.AskDefine, "heat-map"},
 		{"in hashing, does it matter how random a salt is?", nil, knowledge.AskConcepts, ""},
 		// A fact cue that says much more than a study-time phrase is what is asked.
 		{"got a provisional pass on screen for cism, how long till the official email", []string{"cism"}, knowledge.AskFact, "exam.results"},
