@@ -1489,7 +1489,7 @@ func (b *Base) analyze(text string) Analysis {
 		c.termTopic = topicInside(subjects)
 	}
 	q.Refusal = c.refusal(len(q.Exams))
-	noExam := len(q.Exams) == 0 && !slices.ContainsFunc(toks, func(t string) bool { return a.examNoun[t] })
+	noExam := !examTalk
 	if q.Refusal == "worth-it" && noExam && len(q.Terms) > 0 {
 		// "why bother salting passwords": a concept's worth is asked, not a
 		// certification's ("are these certs worth it with ai"), and its
@@ -2364,10 +2364,6 @@ func dropInside(ms, others []match, only string) []match {
 	return out
 }
 
-// inDefineGap reports whether m lies in the gap of a define cue or of a
-// where cue about coverage: "how does ... work" and "does ... include"
-// frame what they hold, they do not replace it ("does the cissp fee
-// include training" asks about the fee).
 // inGap reports whether m lies within the gap of o's phrase: "a kerberos
 // ticket" in "how long is ... valid" is the question's subject, not the
 // phrase's words.
@@ -2376,12 +2372,12 @@ func inGap(m, o match) bool {
 	return i >= 0 && m.start >= o.start+i && m.end <= o.end-(len(o.toks)-i-1)
 }
 
+// inDefineGap reports whether m lies in the gap of a define cue or of a
+// where cue about coverage: "how does ... work" and "does ... include"
+// frame what they hold, they do not replace it ("does the cissp fee
+// include training" asks about the fee).
 func inDefineGap(m, o match) bool {
-	i := slices.Index(o.toks, gap)
-	if o.t.kind != "intent" || !(o.t.key == "define" || o.t.key == "where" && o.weak) || i < 0 {
-		return false
-	}
-	return m.start >= o.start+i && m.end <= o.end-(len(o.toks)-i-1)
+	return o.t.kind == "intent" && (o.t.key == "define" || o.t.key == "where" && o.weak) && inGap(m, o)
 }
 
 // objectiveID matches a CISSP objective ("7.6"), a CISM subtopic ("4A2")
