@@ -190,17 +190,11 @@ func (a *Adapter) publishHome(ctx context.Context, cl *client, user string, refr
 			a.log.Warn("slack: cannot record the Home tab", "workspace", cl.key.Workspace(), "err", err)
 		}
 	}
-	publish := func(view slackapi.HomeTabViewRequest) error {
-		return a.retry(ctx, func() error {
-			_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
-			return err
-		})
-	}
-	err = publish(view)
+	err = a.publishView(ctx, cl, user, view)
 	if err != nil && next.ChartFile != "" && imageRefused(err) {
 		a.log.Info("slack: Home tab refused with its chart; publishing it without", "workspace", cl.key.Workspace(), "err", err)
 		view.Blocks.BlockSet = withoutImage(view.Blocks.BlockSet)
-		if err = publish(view); err == nil {
+		if err = a.publishView(ctx, cl, user, view); err == nil {
 			// Not shown: recorded so, the next refresh uploads it again.
 			next.ChartFile, next.ChartAt = "", time.Time{}
 			if err := a.eng.SetHomeState(ctx, act, next); err != nil {
@@ -280,14 +274,17 @@ func (a *Adapter) homeAfterForget(ctx context.Context, cl *client, user string) 
 		a.log.Warn("slack: dashboard failed", "workspace", cl.key.Workspace(), "err", err)
 		return
 	}
-	view := HomeView(d)
-	err = a.retry(ctx, func() error {
+	if err := a.publishView(ctx, cl, user, HomeView(d)); err != nil {
+		a.log.Warn("slack: views.publish after forget failed", "workspace", cl.key.Workspace(), "err", err)
+	}
+}
+
+// publishView publishes view as user's Home tab, with the adapter's retries.
+func (a *Adapter) publishView(ctx context.Context, cl *client, user string, view slackapi.HomeTabViewRequest) error {
+	return a.retry(ctx, func() error {
 		_, err := cl.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
-	if err != nil {
-		a.log.Warn("slack: views.publish after forget failed", "workspace", cl.key.Workspace(), "err", err)
-	}
 }
 
 // homeAction runs a Home tab button's command and sends the reply as a DM
